@@ -1,0 +1,280 @@
+"""What the app argument of a uvicorn call is, and the import string that names it.
+
+`classify_app` decides whether the value is a str (uvicorn's only test,
+main.py:614-620) or shown to be something else. `import_string_fixes` writes
+the `"module:attribute"` uvicorn can import in a fresh process, per launch.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import layout, syntax
+from .context import RuleContext
+from .model import Applicability, Fix, Range, TextEdit
+from .source import node_range
+
+# Packages whose callables build ASGI apps: a call to one of them is an app
+# object even when jedi cannot see the package (not installed).
+ASGI_PACKAGES = (
+    "fastapi", "starlette", "quart", "litestar", "starlite", "sanic", "falcon",
+    "blacksheep", "django", "channels", "connexion", "socketio", "asgiref",
+    "a2wsgi", "responder", "esmerald", "robyn", "emmett", "baize", "xpresso",
+)
+
+
+class AppKind(enum.Enum):
+    STRING = "string"
+    OBJECT = "object"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class AppClass:
+    kind: AppKind
+    description: str = ""  # "the FastAPI instance `app`"
+
+
+def classify_app(ctx: RuleContext, node) -> AppClass:
+    shown = node.get_code().strip()
+    value = ctx.evaluator.evaluate(node)
+    if value.is_string:
+        return AppClass(AppKind.STRING)
+    if node.type == "lambdef":
+        return AppClass(AppKind.OBJECT, "a lambda")
+    inferred = ctx.resolver.infer(node)
+    if inferred:
+        strings = sum(1 for item in inferred if item.is_str)
+        if strings == len(inferred):
+            return AppClass(AppKind.STRING)
+        if strings:
+            return AppClass(AppKind.UNKNOWN)
+        first = inferred[0]
+        if first.type == "instance":
+            return AppClass(AppKind.OBJECT, f"the {first.name} instance `{shown}`")
+        if first.type in ("function", "class", "module"):
+            return AppClass(AppKind.OBJECT, f"the {first.type} `{shown}`")
+        return AppClass(AppKind.UNKNOWN)
+    return _classify_by_syntax(ctx, node, shown)
+
+
+def _classify_by_syntax(ctx: RuleContext, node, shown: str) -> AppClass:
+    """Without jedi's answer: definitions and calls the file itself shows."""
+    if node.type == "name":
+        bindings = ctx.evaluator.bindings(node)
+        if bindings and all(_definition_is_app(ctx, leaf) for leaf in bindings):
+            return AppClass(AppKind.OBJECT, f"the app object `{shown}`")
+        return AppClass(AppKind.UNKNOWN)
+    if _is_app_call(ctx, node):
+        return AppClass(AppKind.OBJECT, f"the app object `{shown}`")
+    return AppClass(AppKind.UNKNOWN)
+
+
+def _definition_is_app(ctx: RuleContext, leaf) -> bool:
+    parent = leaf.parent
+    if parent.type in ("funcdef", "classdef"):
+        return True
+    if parent.type == "expr_stmt" and parent.children[0] is leaf and len(parent.children) == 3:
+        return _is_app_call(ctx, parent.children[2])
+    return False
+
+
+def _is_app_call(ctx: RuleContext, node) -> bool:
+    callee = syntax.callee_of(node)
+    if callee is None:
+        return False
+    qualified = ctx.imports.qualify(callee.dotted)
+    if qualified is not None:
+        return qualified.split(".")[0] in ASGI_PACKAGES
+    # A function or class of this very module.
+    return any(
+        leaf.parent.type in ("funcdef", "classdef")
+        for leaf in ctx.source.used_names.get(callee.root.value, ())
+        if leaf.is_definition()
+    )
+
+
+# ---------------------------------------------------------------------------
+# Where the app lives, and its import string
+
+
+@dataclass(frozen=True)
+class AppTarget:
+    """A module-level attribute uvicorn can import, or why there is none."""
+
+    path: Path | None = None  # file of the module, when known
+    module_name: str | None = None  # fixed dotted name (installed packages)
+    attribute: str = ""  # "app", "container.app", "create_app"
+    factory: bool = False
+    problem: str | None = None  # why no import string can name the app
+
+
+def _in_installed_package(path: Path | None) -> bool:
+    return path is not None and any(part in ("site-packages", "dist-packages") for part in path.parts)
+
+
+def find_app_target(ctx: RuleContext, node) -> AppTarget:
+    if node.type == "lambdef":
+        return AppTarget(problem="a lambda has no name uvicorn could import")
+    callee = syntax.callee_of(node)
+    if callee is not None:
+        return _factory_target(ctx, node, callee)
+    dotted = syntax.dotted_name(node)
+    if dotted is None:
+        return AppTarget(problem="the app is an expression, not a name uvicorn could import")
+    root_leaf = node if node.type == "name" else node.children[0]
+    rest = dotted.split(".")[1:]
+    return _name_target(ctx, root_leaf, rest)
+
+
+def _name_target(ctx: RuleContext, root_leaf, rest: list[str]) -> AppTarget:
+    definitions = ctx.resolver.definitions(root_leaf)
+    if definitions:
+        definition = definitions[0]
+        if definition.type == "module":
+            if not rest:
+                return AppTarget(problem="a module is not an ASGI app")
+            return _target(definition.path, definition.module_name, ".".join(rest))
+        if definition.type == "param":
+            return AppTarget(problem=f"`{root_leaf.value}` is a function parameter, not a module-level name")
+        if not definition.at_module_level:
+            return AppTarget(problem=f"`{root_leaf.value}` is defined inside a function or class, where no import string can reach it")
+        return _target(definition.path, definition.module_name, ".".join([definition.name, *rest]))
+    return _name_target_by_syntax(ctx, root_leaf, rest)
+
+
+def _target(path: Path | None, module_name: str, attribute: str, factory: bool = False) -> AppTarget:
+    if _in_installed_package(path) or path is None:
+        return AppTarget(module_name=module_name, attribute=attribute, factory=factory)
+    return AppTarget(path=path, attribute=attribute, factory=factory)
+
+
+def _name_target_by_syntax(ctx: RuleContext, root_leaf, rest: list[str]) -> AppTarget:
+    bindings = ctx.evaluator.bindings(root_leaf)
+    if not bindings:
+        return AppTarget(problem=f"`{root_leaf.value}` is not defined in this file")
+    binding = bindings[-1]
+    if syntax.enclosing_scope(binding).type != "file_input":
+        return AppTarget(problem=f"`{root_leaf.value}` is defined inside a function or class, where no import string can reach it")
+    imported = ctx.imports.names.get(root_leaf.value)
+    import_statement = binding.search_ancestor("import_name", "import_from")
+    if imported is not None and import_statement is not None:
+        absolute = _absolute_module(imported, ctx.source.path)
+        if absolute is None:
+            return AppTarget(problem="the import it comes from cannot be resolved")
+        if import_statement.type == "import_name":
+            return AppTarget(module_name=absolute, attribute=".".join(rest)) if rest else AppTarget(problem="a module is not an ASGI app")
+        module, _, attribute = absolute.rpartition(".")
+        return AppTarget(module_name=module, attribute=".".join([attribute, *rest]))
+    return AppTarget(path=ctx.source.path, attribute=".".join([root_leaf.value, *rest]))
+
+
+def _absolute_module(dotted: str, path: Path | None) -> str | None:
+    """Resolve `..core.app` against the package of `path`."""
+    if not dotted.startswith("."):
+        return dotted
+    if path is None:
+        return None
+    package = layout.full_module_name(path)
+    if package is None:
+        return None
+    parts = package.split(".")
+    if path.name != "__init__.py":
+        parts = parts[:-1]
+    level = len(dotted) - len(dotted.lstrip("."))
+    if level - 1 > len(parts):
+        return None
+    base = parts[: len(parts) - (level - 1)]
+    remainder = dotted.lstrip(".")
+    return ".".join([*base, remainder] if remainder else base) or None
+
+
+def _factory_target(ctx: RuleContext, node, callee: syntax.Callee) -> AppTarget:
+    callee_text = callee.dotted
+    if syntax.call_has_arguments(node):
+        return AppTarget(problem=f"`{callee_text}` is called with arguments, but uvicorn calls a factory with none")
+    definitions = ctx.resolver.definitions(callee.last)
+    if definitions:
+        definition = definitions[0]
+        if definition.type == "class":
+            return AppTarget(problem="the app is created inline; assign it to a module-level name first")
+        if definition.type != "function":
+            return AppTarget(problem=f"`{callee_text}` is not a function uvicorn could call as a factory")
+        if definition.required_parameters:
+            return AppTarget(problem=f"`{callee_text}` needs arguments, but uvicorn calls a factory with none")
+    target = _name_target(ctx, callee.root, callee_text.split(".")[1:])
+    if target.problem:
+        return target
+    return AppTarget(target.path, target.module_name, target.attribute, factory=True)
+
+
+@dataclass(frozen=True)
+class ImportString:
+    value: str  # "pkg.main:app"
+    launch: str | None  # "python -m pkg.main", None when it does not depend on the launch
+    preferred: bool
+
+
+def import_strings(ctx: RuleContext, target: AppTarget) -> list[ImportString]:
+    """The import strings that load `target`, one per way the script may be launched."""
+    if target.problem:
+        return []
+    if target.module_name is not None:
+        return [ImportString(f"{target.module_name}:{target.attribute}", None, True)]
+    script = ctx.source.path
+    if script is None or target.path is None:
+        return []
+    launches = layout.launches(script, ctx.workspace.root)
+    prefer_module = layout.prefers_module_launch(script, ctx.source.text, ctx.uses_relative_imports)
+    results: list[ImportString] = []
+    for launch in launches:
+        name = layout.module_name(target.path, launch.root)
+        if name is None:
+            continue
+        preferred = (launch.kind == "module") == prefer_module
+        results.append(ImportString(f"{name}:{target.attribute}", launch.command if len(launches) > 1 else None, preferred))
+    if not results:
+        fallback = layout.full_module_name(target.path)
+        if fallback:
+            results.append(ImportString(f"{fallback}:{target.attribute}", None, True))
+    if results and not any(item.preferred for item in results):
+        results[0] = ImportString(results[0].value, results[0].launch, True)
+    results.sort(key=lambda item: not item.preferred)
+    return results
+
+
+def import_string_fixes(
+    ctx: RuleContext, call: syntax.CallSite, app_node, target: AppTarget, choices: list[ImportString]
+) -> list[Fix]:
+    fixes = []
+    for choice in choices:
+        edits = [TextEdit(node_range(app_node), _quoted(choice.value))]
+        if target.factory:
+            edits.extend(_set_factory_true(ctx, call))
+        title = f'Pass the import string "{choice.value}"'
+        if target.factory:
+            title += " with factory=True"
+        if choice.launch:
+            title += f" (for `{choice.launch}`)"
+        fixes.append(Fix(title, tuple(edits), Applicability.SAFE, preferred=choice.preferred))
+    return fixes
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _set_factory_true(ctx: RuleContext, call: syntax.CallSite) -> list[TextEdit]:
+    existing = call.keywords.get("factory")
+    if existing is not None and not existing.from_dict:
+        if ctx.evaluator.evaluate(existing.value).truthy():
+            return []
+        return [TextEdit(node_range(existing.value), "True")]
+    last = call.trailer.children[1].children[-1] if call.trailer.children[1].type == "arglist" else call.trailer.children[1]
+    if last.type == "operator" and last.value == ",":
+        position = node_range(last).end
+        return [TextEdit(Range(position, position), " factory=True,")]
+    position = node_range(last).end
+    return [TextEdit(Range(position, position), ", factory=True")]

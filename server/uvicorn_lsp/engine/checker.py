@@ -1,0 +1,74 @@
+"""engine.check: text in, findings out. Knows nothing of LSP or output formats."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import source as source_module
+from .config import Settings
+from .context import RuleContext
+from .model import Finding, Problem
+from .source import SourceFile
+from .workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class CheckResult:
+    findings: list[Finding] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def enabled_rules(settings: Settings, path: Path | None):
+    from ..rules import ALL_RULES
+
+    return [rule for rule in ALL_RULES if settings.is_enabled(rule.code, rule.on_by_default, path)]
+
+
+def check_text(text: str, path: Path | None, workspace: Workspace, use_diff_cache: bool = False) -> CheckResult:
+    settings, problems = workspace.settings_for(path)
+    result = CheckResult(problems=list(problems))
+    if len(text) > source_module.MAX_SOURCE_CHARS:
+        result.problems.append(Problem(
+            f"skipped: larger than {source_module.MAX_SOURCE_CHARS:,} characters", str(path) if path else None
+        ))
+        return result
+    rules = enabled_rules(settings, path)
+    # The pre-filter: most files never mention uvicorn and cost one substring scan.
+    rules = [rule for rule in rules if any(trigger in text for trigger in rule.triggers)]
+    if not rules:
+        return result
+    source = SourceFile(text, path, grammar=workspace.grammar, use_diff_cache=use_diff_cache)
+    context = RuleContext(source, workspace, settings)
+    for rule in rules:
+        try:
+            findings = list(rule.check(context))
+        except RecursionError:
+            result.problems.append(Problem(f"{rule.code} skipped: expression nesting too deep", str(path) if path else None))
+            continue
+        except Exception as error:  # one broken rule must not hide the others
+            log.exception("rule %s failed on %s", rule.code, path)
+            result.problems.append(Problem(f"internal error in {rule.code}: {error!r}", str(path) if path else None))
+            continue
+        for finding in findings:
+            if source.is_suppressed(finding.code, finding.range):
+                continue
+            finding.severity = settings.severity_for(finding.code, finding.severity)
+            result.findings.append(finding)
+    result.problems.extend(workspace.problems)
+    workspace.problems.clear()
+    result.findings.sort(key=lambda f: (f.range.start, f.code))
+    return result
+
+
+def check_file(path: Path, workspace: Workspace) -> CheckResult:
+    try:
+        text = source_module.read_source(path)
+    except source_module.UndecodableSource as error:
+        return CheckResult(problems=[Problem(str(error), str(path))])
+    except OSError as error:
+        return CheckResult(problems=[Problem(f"cannot read: {error.strerror or error}", str(path))])
+    return check_text(text, path, workspace)

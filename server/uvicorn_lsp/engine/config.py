@@ -1,0 +1,217 @@
+"""Settings from `[tool.uvicorn-lsp]` in the nearest pyproject.toml, merged with
+settings a front passes (editor settings, command-line flags).
+
+A broken file never stops analysis: it yields one clear problem and defaults.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+from .model import Problem, Severity
+
+SECTION = "uvicorn-lsp"
+
+# Accepted spellings: kebab-case in TOML, camelCase or snake_case from editors.
+_KEYS = {
+    "select": "select",
+    "extend-select": "extend_select",
+    "ignore": "ignore",
+    "severity": "severity",
+    "per-file-ignores": "per_file_ignores",
+    "python": "python",
+    "exclude": "exclude",
+    "extend-exclude": "extend_exclude",
+}
+
+
+def _normalise_key(key: str) -> str | None:
+    kebab = "".join("-" + c.lower() if c.isupper() else c for c in key).replace("_", "-")
+    return _KEYS.get(kebab)
+
+
+@dataclass(frozen=True)
+class Settings:
+    select: tuple[str, ...] | None = None  # None: every rule that is on by default
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+    per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    python: str | None = None
+    exclude: tuple[str, ...] = ()
+    extend_exclude: tuple[str, ...] = ()
+    base: Path | None = None  # folder the config was read from; per-file patterns are relative to it
+
+    def overridden_by(self, other: "Settings") -> "Settings":
+        """`other`'s explicitly set fields win (editor or CLI over pyproject)."""
+        changes: dict[str, Any] = {}
+        default = Settings()
+        for name in ("select", "extend_select", "ignore", "python", "exclude", "extend_exclude"):
+            value = getattr(other, name)
+            if value != getattr(default, name):
+                changes[name] = value
+        if other.severity:
+            changes["severity"] = {**self.severity, **other.severity}
+        if other.per_file_ignores:
+            changes["per_file_ignores"] = {**self.per_file_ignores, **other.per_file_ignores}
+        return replace(self, **changes)
+
+    def is_enabled(self, code: str, on_by_default: bool, path: Path | None = None) -> bool:
+        named = (*(self.select or ()), *self.extend_select)
+        if not on_by_default and code not in named:
+            # Off-by-default rules must be named by their full code, like ruff's preview rules.
+            return False
+        chosen = _best_match(code, (*(self.select if self.select is not None else ("ALL",)), *self.extend_select))
+        if chosen is None:
+            return False
+        ignored = _best_match(code, self.ignore)
+        if ignored is not None and _specificity(ignored) >= _specificity(chosen):
+            return False
+        return path is None or not self._ignored_for_file(code, path)
+
+    def severity_for(self, code: str, default: Severity) -> Severity:
+        return self.severity.get(code, default)
+
+    def _ignored_for_file(self, code: str, path: Path) -> bool:
+        if not self.per_file_ignores:
+            return False
+        candidates = {path.name, path.as_posix()}
+        if self.base is not None:
+            try:
+                candidates.add(path.resolve().relative_to(self.base.resolve()).as_posix())
+            except (ValueError, OSError):
+                pass
+        for pattern, codes in self.per_file_ignores.items():
+            if any(fnmatch.fnmatch(candidate, pattern) for candidate in candidates):
+                if _best_match(code, codes) is not None:
+                    return True
+        return False
+
+
+def _specificity(selector: str) -> int:
+    return 0 if selector == "ALL" else len(selector)
+
+
+def _best_match(code: str, selectors) -> str | None:
+    """The most specific selector (`ALL`, a prefix such as `UVI00`, or a code) matching `code`."""
+    matching = [s for s in selectors if s == "ALL" or code.startswith(s)]
+    return max(matching, key=_specificity, default=None)
+
+
+def settings_from_mapping(data: Mapping[str, Any], where: str, base: Path | None = None) -> tuple[Settings, list[Problem]]:
+    """Validate a settings table; bad entries are dropped with a message each."""
+    problems: list[Problem] = []
+    values: dict[str, Any] = {}
+    for raw_key, raw_value in data.items():
+        key = _normalise_key(raw_key)
+        if key is None:
+            problems.append(Problem(f"{where}: unknown setting {raw_key!r} ignored (known: {', '.join(_KEYS)})"))
+            continue
+        try:
+            values[key] = _convert(key, raw_value)
+        except (TypeError, ValueError) as error:
+            problems.append(Problem(f"{where}: setting {raw_key!r} ignored: {error}"))
+    return Settings(base=base, **values), problems
+
+
+def _codes(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [part for part in value.replace(",", " ").split()]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(item, str) for item in value):
+        raise TypeError("expected a list of rule codes such as [\"UVI001\"]")
+    return tuple(item.strip().upper() for item in value if item.strip())
+
+
+def _convert(key: str, value: Any) -> Any:
+    if key in ("select", "extend_select", "ignore"):
+        return _codes(value)
+    if key in ("exclude", "extend_exclude"):
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise TypeError("expected a list of glob patterns")
+        return tuple(value)
+    if key == "python":
+        if value in (None, ""):
+            return None
+        if not isinstance(value, str):
+            raise TypeError("expected the path of a Python interpreter")
+        return os.path.expandvars(os.path.expanduser(value))
+    if key == "severity":
+        if not isinstance(value, Mapping):
+            raise TypeError("expected a table such as { UVI001 = \"warning\" }")
+        return {str(code).upper(): Severity.parse(str(level)) for code, level in value.items()}
+    if key == "per_file_ignores":
+        if not isinstance(value, Mapping):
+            raise TypeError("expected a table such as { \"tests/*\" = [\"UVI005\"] }")
+        return {str(pattern): _codes(codes) for pattern, codes in value.items()}
+    raise AssertionError(key)
+
+
+def find_pyproject(start: Path, stop: Path | None = None) -> Path | None:
+    folder = start if start.is_dir() else start.parent
+    for candidate in (folder, *folder.parents):
+        path = candidate / "pyproject.toml"
+        if path.is_file():
+            return path
+        if stop is not None and candidate == stop:
+            break
+    return None
+
+
+_cache: dict[Path, tuple[float, Any]] = {}
+
+
+def _read_toml(path: Path) -> tuple[dict | None, Problem | None]:
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError as error:
+        return None, Problem(f"cannot read {path}: {error.strerror}", str(path))
+    cached = _cache.get(path)
+    if cached is not None and cached[0] == mtime:
+        return cached[1]
+    try:
+        result = (tomllib.loads(path.read_bytes().decode("utf-8")), None)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        result = (None, Problem(f"{path}: invalid TOML ({error}); using default settings", str(path)))
+    except OSError as error:
+        result = (None, Problem(f"cannot read {path}: {error.strerror}", str(path)))
+    _cache[path] = (mtime, result)
+    return result
+
+
+def load_settings(file_path: Path, stop: Path | None = None) -> tuple[Settings, list[Problem]]:
+    """Settings for one analysed file, from the nearest pyproject.toml."""
+    pyproject = find_pyproject(file_path, stop)
+    if pyproject is None:
+        return Settings(), []
+    data, problem = _read_toml(pyproject)
+    if data is None:
+        return Settings(base=pyproject.parent), [problem] if problem else []
+    table = data.get("tool", {}).get(SECTION) if isinstance(data.get("tool"), dict) else None
+    if table is None:
+        return Settings(base=pyproject.parent), []
+    if not isinstance(table, dict):
+        return Settings(base=pyproject.parent), [Problem(f"{pyproject}: [tool.{SECTION}] must be a table; using default settings", str(pyproject))]
+    settings, problems = settings_from_mapping(table, f"{pyproject} [tool.{SECTION}]", base=pyproject.parent)
+    for problem in problems:
+        object.__setattr__(problem, "path", str(pyproject))
+    return settings, problems
+
+
+def project_scripts(start: Path) -> dict[str, str]:
+    """`[project.scripts]` of the nearest pyproject.toml: console-script entry points."""
+    pyproject = find_pyproject(start)
+    if pyproject is None:
+        return {}
+    data, _ = _read_toml(pyproject)
+    scripts = (data or {}).get("project", {}).get("scripts", {}) if isinstance((data or {}).get("project"), dict) else {}
+    return {str(k): str(v) for k, v in scripts.items()} if isinstance(scripts, dict) else {}

@@ -1,0 +1,97 @@
+"""What a rule sees of one file: source, resolved uvicorn calls, values, jedi."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from . import syntax
+from .config import Settings
+from .model import Finding, Fix, Range, Severity, Tag
+from .resolver import Resolver
+from .source import SourceFile
+from .values import Evaluator, Value
+from .workspace import Workspace
+
+if TYPE_CHECKING:
+    from ..rules.base import Rule
+
+# Names a uvicorn call's callee can end with even when the syntax cannot tell
+# where it comes from (re-exports, wrappers): only these are sent to jedi.
+_RESOLVE_WITH_JEDI = {"run", "Config", "Server", "serve"}
+
+
+class RuleContext:
+    def __init__(self, source: SourceFile, workspace: Workspace, settings: Settings):
+        self.source = source
+        self.workspace = workspace
+        self.settings = settings
+
+    @cached_property
+    def resolver(self) -> Resolver:
+        return Resolver(self.source, self.workspace)
+
+    @cached_property
+    def imports(self) -> syntax.ImportMap:
+        return syntax.build_import_map(self.source.tree, self.source.used_names)
+
+    @cached_property
+    def evaluator(self) -> Evaluator:
+        return Evaluator(self.source.used_names)
+
+    @cached_property
+    def uses_relative_imports(self) -> bool:
+        return any(target.startswith(".") for target in self.imports.names.values())
+
+    @cached_property
+    def uvicorn_calls(self) -> list[syntax.CallSite]:
+        """Every call to something of uvicorn's, with `qualname` set ("uvicorn.run", ...)."""
+        aliases = {name for name, target in self.imports.names.items() if target.split(".")[0] == "uvicorn"}
+        found = []
+        for call in syntax.calls_named(self.source.used_names, aliases | _RESOLVE_WITH_JEDI):
+            qualname = self.imports.qualify(call.callee_dotted)
+            if qualname is None and call.callee_leaf.value in _RESOLVE_WITH_JEDI:
+                names = self.resolver.full_names(call.callee_leaf)
+                qualname = next((n for n in names or () if n.startswith("uvicorn.")), None)
+            if qualname is not None and qualname.startswith("uvicorn."):
+                call.qualname = qualname
+                found.append(call)
+        found.sort(key=lambda call: call.trailer.start_pos)
+        return found
+
+    def calls_to(self, *qualnames: str) -> list[syntax.CallSite]:
+        return [call for call in self.uvicorn_calls if call.qualname in qualnames]
+
+    def argument(self, call: syntax.CallSite, keyword: str, position: int | None = None) -> syntax.Argument | None:
+        """The argument bound to a parameter, looking into `**name` of a dict literal too."""
+        found = call.argument(keyword, position)
+        if found is not None:
+            return found
+        for star in call.star_args:
+            if star.children[0].value != "**":
+                continue
+            for key, value in self.evaluator.dict_keywords(star.children[1]) or ():
+                if key == keyword:
+                    return syntax.Argument(value, star, name=key, from_dict=True)
+        return None
+
+    def value_of(self, argument: syntax.Argument | None) -> Value | None:
+        return None if argument is None else self.evaluator.evaluate(argument.value)
+
+    def finding(
+        self,
+        rule: "Rule",
+        message: str,
+        where: Range,
+        severity: Severity | None = None,
+        fixes: list[Fix] | None = None,
+        tags: tuple[Tag, ...] | None = None,
+    ) -> Finding:
+        return Finding(
+            code=rule.code,
+            message=message,
+            range=where,
+            severity=severity or rule.severity,
+            fixes=fixes or [],
+            tags=rule.tags if tags is None else tags,
+        )

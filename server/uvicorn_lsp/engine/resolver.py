@@ -1,0 +1,139 @@
+"""The only place that talks to jedi.
+
+jedi is not thread-safe: callers run every check on one worker thread (the LSP
+layer's analysis thread, or the CLI's main thread). Every answer is plain data;
+None means "jedi could not tell", never "no".
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import jedi
+
+from .source import SourceFile
+from .syntax import canonical
+from .workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+_REQUIRED_KINDS = {"POSITIONAL_ONLY", "POSITIONAL_OR_KEYWORD", "KEYWORD_ONLY"}
+
+
+@dataclass(frozen=True)
+class Inferred:
+    full_name: str | None
+    type: str  # jedi's: instance, function, class, module, ...
+    name: str
+
+    @property
+    def is_str(self) -> bool:
+        return self.type == "instance" and self.full_name in ("builtins.str", "str")
+
+
+@dataclass(frozen=True)
+class Definition:
+    name: str
+    type: str  # jedi's: statement, function, class, module, param, ...
+    path: Path | None
+    module_name: str
+    line: int  # 1-based
+    column: int
+    at_module_level: bool
+    required_parameters: int | None  # for functions and classes
+
+
+class Resolver:
+    def __init__(self, source: SourceFile, workspace: Workspace):
+        self._source = source
+        self._workspace = workspace
+
+    @cached_property
+    def script(self) -> jedi.Script | None:
+        try:
+            return jedi.Script(
+                self._source.text,
+                path=self._source.path,
+                project=self._workspace.jedi_project,
+                environment=self._workspace.environment,
+            )
+        except Exception as error:  # jedi must never take the analysis down
+            log.warning("jedi could not load %s: %s", self._source.path, error)
+            return None
+
+    def _ask(self, method: str, leaf, **options):
+        script = self.script
+        if script is None:
+            return None
+        line, column = leaf.start_pos
+        try:
+            return getattr(script, method)(line, column, **options)
+        except Exception as error:
+            log.debug("jedi %s failed at %s:%s: %s", method, line, column, error)
+            return None
+
+    def full_names(self, leaf) -> list[str] | None:
+        """Canonical full names the name at `leaf` refers to; None when unknown."""
+        names = self._ask("goto", leaf, follow_imports=True)
+        if not names:
+            return None
+        return [canonical(name.full_name) for name in names if name.full_name]
+
+    def infer(self, node) -> list[Inferred] | None:
+        """What the expression ending at `node` evaluates to; None when unknown."""
+        values = self._ask("infer", node.get_last_leaf())
+        if not values:
+            return None
+        return [Inferred(value.full_name, value.type, value.name) for value in values]
+
+    def definitions(self, leaf) -> list[Definition] | None:
+        names = self._ask("goto", leaf, follow_imports=True)
+        if not names:
+            return None
+        return [self._definition(name) for name in names]
+
+    def signature_parameters(self, callee_leaf) -> list[str] | None:
+        """Parameter names of the function `callee_leaf` names, from the installed source."""
+        names = self._ask("goto", callee_leaf, follow_imports=True)
+        if not names:
+            return None
+        try:
+            signatures = names[0].get_signatures()
+        except Exception:
+            return None
+        if not signatures:
+            return None
+        return [param.name for param in signatures[0].params]
+
+    def _definition(self, name) -> Definition:
+        try:
+            parent = name.parent()
+            at_module_level = parent is not None and parent.type == "module"
+        except Exception:
+            at_module_level = False
+        return Definition(
+            name=name.name,
+            type=name.type,
+            path=Path(name.module_path) if name.module_path else None,
+            module_name=name.module_name,
+            line=name.line or 0,
+            column=name.column or 0,
+            at_module_level=at_module_level,
+            required_parameters=_required_parameters(name) if name.type in ("function", "class") else None,
+        )
+
+
+def _required_parameters(name) -> int | None:
+    try:
+        signatures = name.get_signatures()
+    except Exception:
+        return None
+    if not signatures:
+        return None
+    params = signatures[0].params
+    if name.type == "function" and params and params[0].name in ("self", "cls") and name.parent().type == "class":
+        params = params[1:]
+    return sum(1 for param in params if param.kind.name in _REQUIRED_KINDS and "=" not in param.description)

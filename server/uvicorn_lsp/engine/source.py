@@ -1,0 +1,124 @@
+"""One file's text, its tolerant parse tree and its `# noqa` comments."""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import parso
+from parso.python.tree import Module
+
+from .model import Position, Range
+
+# Larger files are skipped with a message: nobody writes a uvicorn entry point
+# that big, and parsing it on every keystroke would stall the editor.
+MAX_SOURCE_CHARS = 5_000_000
+
+_NOQA = re.compile(
+    r"#\s*noqa(?::\s?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?",
+    re.IGNORECASE,
+)
+
+
+class UndecodableSource(Exception):
+    pass
+
+
+def decode_source(data: bytes) -> str:
+    """Decode file bytes as Python does: BOM, then PEP 263 cookie, else UTF-8."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return data.decode(encoding).removeprefix("\ufeff")
+    except (SyntaxError, LookupError, UnicodeDecodeError) as error:
+        raise UndecodableSource(f"cannot decode as Python source: {error}") from None
+
+
+def read_source(path: Path) -> str:
+    return decode_source(path.read_bytes())
+
+
+@dataclass(frozen=True)
+class Noqa:
+    """A `# noqa` comment: `codes` is None for a bare one that silences all."""
+
+    codes: frozenset[str] | None
+
+    def silences(self, code: str) -> bool:
+        return self.codes is None or code in self.codes
+
+
+class SourceFile:
+    """Text plus lazily built views of it. Never mutated after creation."""
+
+    def __init__(
+        self,
+        text: str,
+        path: Path | None = None,
+        grammar: parso.Grammar | None = None,
+        use_diff_cache: bool = False,
+    ):
+        self.text = text
+        self.path = path
+        self._grammar = grammar
+        # The diff cache makes re-parsing an edited buffer cheap and lets jedi,
+        # which asks parso for the same path, reuse this very tree.
+        self._use_diff_cache = use_diff_cache and path is not None
+
+    @cached_property
+    def lines(self) -> list[str]:
+        # splitlines would also split on \f, \v and U+2028 which Python and
+        # LSP do not treat as line breaks.
+        return re.split(r"\r\n|\r|\n", self.text)
+
+    @cached_property
+    def tree(self) -> Module:
+        grammar = self._grammar or parso.load_grammar()
+        return grammar.parse(
+            self.text,
+            path=str(self.path) if self._use_diff_cache else None,
+            diff_cache=self._use_diff_cache,
+            cache=False,
+            error_recovery=True,
+        )
+
+    @cached_property
+    def used_names(self) -> dict:
+        return self.tree.get_used_names()
+
+    @cached_property
+    def noqa_by_line(self) -> dict[int, Noqa]:
+        result: dict[int, Noqa] = {}
+        if "noqa" not in self.text.lower():
+            return result
+        for number, line in enumerate(self.lines):
+            hash_at = line.find("#")
+            if hash_at < 0:
+                continue
+            match = _NOQA.search(line, hash_at)
+            if match is None:
+                continue
+            codes = match.group("codes")
+            result[number] = Noqa(
+                None if codes is None else frozenset(re.split(r"[,\s]+", codes.upper()))
+            )
+        return result
+
+    def is_suppressed(self, code: str, where: Range) -> bool:
+        for line in range(where.start.line, where.end.line + 1):
+            noqa = self.noqa_by_line.get(line)
+            if noqa is not None and noqa.silences(code):
+                return True
+        return False
+
+    def end_of_line(self, line: int) -> Position:
+        return Position(line, len(self.lines[line]))
+
+
+def node_range(node) -> Range:
+    """Range of a parso node or leaf, leading whitespace and comments left out."""
+    return Range(Position(node.start_pos[0] - 1, node.start_pos[1]),
+                 Position(node.end_pos[0] - 1, node.end_pos[1]))

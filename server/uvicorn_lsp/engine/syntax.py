@@ -1,0 +1,370 @@
+"""What the syntax tree alone tells: imports, dotted names and call sites.
+
+This is the fallback when jedi cannot resolve (uvicorn missing from the analysed
+environment) and the cheap first pass that decides where jedi is asked at all.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from parso.python import tree
+
+# Full names jedi or the imports may give, mapped to the public name rules use.
+CANONICAL_NAMES = {
+    "uvicorn.main.run": "uvicorn.run",
+    "uvicorn.config.Config": "uvicorn.Config",
+    "uvicorn.server.Server": "uvicorn.Server",
+    "uvicorn.server.Server.run": "uvicorn.Server.run",
+    "uvicorn.server.Server.serve": "uvicorn.Server.serve",
+}
+
+_COMPOUND = {
+    "if_stmt", "for_stmt", "while_stmt", "try_stmt", "with_stmt", "funcdef",
+    "classdef", "async_stmt", "async_funcdef", "decorated", "suite",
+    "simple_stmt", "file_input", "error_node", "match_stmt", "case_block",
+}
+
+
+def canonical(full_name: str) -> str:
+    return CANONICAL_NAMES.get(full_name, full_name)
+
+
+def iter_statements(node) -> Iterator:
+    """Every small statement, at any depth of blocks, without entering expressions."""
+    for child in getattr(node, "children", ()):
+        if child.type in _COMPOUND:
+            yield from iter_statements(child)
+        elif child.type not in ("newline", "endmarker", "operator", "keyword", "name"):
+            yield child
+
+
+@dataclass
+class ImportMap:
+    """Local name → dotted name it was bound to by an import or a plain alias.
+
+    Relative imports keep their leading dots (".core.app"); `ambiguous` holds
+    names that are also bound some other way, so the syntax cannot decide."""
+
+    names: dict[str, str] = field(default_factory=dict)
+    ambiguous: set[str] = field(default_factory=set)
+
+    def qualify(self, dotted: str) -> str | None:
+        root, _, rest = dotted.partition(".")
+        if root in self.ambiguous or root not in self.names:
+            return None
+        base = self.names[root]
+        return canonical(f"{base}.{rest}" if rest else base)
+
+
+def build_import_map(module: tree.Module, used_names: dict) -> ImportMap:
+    result = ImportMap()
+    for statement in iter_statements(module):
+        if statement.type == "import_name":
+            for alias, path in _import_name_bindings(statement):
+                result.names[alias] = path
+        elif statement.type == "import_from":
+            prefix = "." * statement.level
+            source = ".".join(n.value for n in statement.get_from_names()) if _has_from_names(statement) else ""
+            for original, alias in statement._as_name_tuples():
+                if original.value == "*":
+                    continue
+                base = prefix + source
+                joiner = "" if base.endswith(".") or not base else "."
+                result.names[(alias or original).value] = f"{base}{joiner}{original.value}"
+        elif statement.type == "expr_stmt":
+            _record_alias(statement, result)
+    for alias in list(result.names):
+        for leaf in used_names.get(alias, ()):
+            if leaf.is_definition() and not _is_binding_we_know(leaf):
+                result.ambiguous.add(alias)
+                break
+    return result
+
+
+def _has_from_names(statement) -> bool:
+    try:
+        return bool(statement.get_from_names())
+    except (AttributeError, IndexError):
+        return False
+
+
+def _import_name_bindings(statement) -> Iterator[tuple[str, str]]:
+    for path_names, alias in _dotted_as_names(statement):
+        dotted = ".".join(n.value for n in path_names)
+        if alias is not None:
+            yield alias.value, dotted
+        else:
+            # `import uvicorn.main` binds `uvicorn` to the package.
+            yield path_names[0].value, path_names[0].value
+
+
+def _dotted_as_names(statement):
+    try:
+        return list(statement._dotted_as_names())
+    except (AttributeError, IndexError, ValueError):
+        return []
+
+
+def _record_alias(statement, result: ImportMap) -> None:
+    """`serve = uvicorn.run` makes `serve` an alias when the right side is known."""
+    children = statement.children
+    if len(children) != 3 or children[1].type != "operator" or children[1].value != "=":
+        return
+    target, value = children[0], children[2]
+    if target.type != "name":
+        return
+    dotted = dotted_name(value)
+    if dotted is None:
+        return
+    qualified = result.qualify(dotted)
+    if qualified is not None:
+        result.names[target.value] = qualified
+
+
+def _is_binding_we_know(leaf) -> bool:
+    parent = leaf.parent
+    while parent is not None and parent.type in ("dotted_as_name", "import_as_name", "dotted_as_names", "import_as_names", "dotted_name"):
+        parent = parent.parent
+    if parent is not None and parent.type in ("import_name", "import_from"):
+        return True
+    return parent is not None and parent.type == "expr_stmt" and dotted_name(parent.children[-1]) is not None
+
+
+def dotted_name(node) -> str | None:
+    """`a.b.c` for a name or attribute chain without calls or subscripts."""
+    if node.type == "name":
+        return node.value
+    if node.type in ("atom_expr", "power") and node.children[0].type == "name":
+        parts = [node.children[0].value]
+        for trailer in node.children[1:]:
+            if trailer.type != "trailer" or trailer.children[0].value != ".":
+                return None
+            parts.append(trailer.children[1].value)
+        return ".".join(parts)
+    return None
+
+
+@dataclass
+class Argument:
+    value: object  # parso node of the value
+    node: object  # the whole argument node, for edits that remove it
+    name: str | None = None  # keyword name, None for a positional argument
+    from_dict: bool = False  # came from `**{"key": value}`
+
+
+@dataclass
+class CallSite:
+    """One call `callee(args)` found in the tree."""
+
+    callee_dotted: str  # as written, e.g. "uv.run"
+    callee_leaf: object  # last name of the callee, where jedi is asked
+    node: object  # the atom_expr/power holding the call
+    trailer: object  # the `( ... )` trailer of this call
+    positional: list[Argument] = field(default_factory=list)
+    keywords: dict[str, Argument] = field(default_factory=dict)
+    star_args: list[object] = field(default_factory=list)  # `*x` / `**x` not expanded
+    qualname: str | None = None  # set once resolved, e.g. "uvicorn.run"
+
+    def argument(self, keyword: str, position: int | None = None) -> Argument | None:
+        if keyword in self.keywords:
+            return self.keywords[keyword]
+        if position is not None and position < len(self.positional):
+            return self.positional[position]
+        return None
+
+    @property
+    def open_paren(self):
+        return self.trailer.children[0]
+
+    @property
+    def close_paren(self):
+        return self.trailer.children[-1]
+
+    @property
+    def arguments(self) -> list[Argument]:
+        return [*self.positional, *self.keywords.values()]
+
+
+def calls_named(used_names: dict, names: set[str]) -> Iterator[CallSite]:
+    """Calls whose callee chain starts or ends with one of `names`."""
+    seen: set[int] = set()
+    for name in names:
+        for leaf in used_names.get(name, ()):
+            for call in _calls_through(leaf):
+                if id(call.trailer) not in seen:
+                    seen.add(id(call.trailer))
+                    yield call
+
+
+def _calls_through(leaf) -> Iterator[CallSite]:
+    """Calls in the chain `leaf` belongs to where `leaf` is the callee's root or last name."""
+    parent = leaf.parent
+    if parent.type == "trailer":
+        chain = parent.parent
+    elif parent.type in ("atom_expr", "power") and parent.children[0] is leaf:
+        chain = parent
+    else:
+        return
+    if chain.type not in ("atom_expr", "power"):
+        return
+    children = chain.children
+    start = 1 if children[0].type != "keyword" else None
+    if start is None or children[0].type != "name":
+        return
+    parts = [children[0].value]
+    last_name = children[0]
+    for index in range(1, len(children)):
+        trailer = children[index]
+        if trailer.type != "trailer":
+            return
+        opener = trailer.children[0].value
+        if opener == ".":
+            last_name = trailer.children[1]
+            parts.append(last_name.value)
+        elif opener == "(":
+            if leaf is children[0] or leaf is last_name:
+                yield _call_site(".".join(parts), last_name, chain, trailer)
+            # Past a call the chain is an attribute of a result, e.g.
+            # `uvicorn.Server(config).run()`: keep the dotted text for context.
+            parts.append("()")
+        else:
+            parts.append("[]")
+
+
+def _call_site(dotted: str, callee_leaf, chain, trailer) -> CallSite:
+    site = CallSite(callee_dotted=dotted, callee_leaf=callee_leaf, node=chain, trailer=trailer)
+    if len(trailer.children) == 2:
+        return site
+    inner = trailer.children[1]
+    arguments = inner.children if inner.type == "arglist" else [inner]
+    for argument in arguments:
+        if argument.type == "operator":
+            continue
+        if argument.type == "argument":
+            first = argument.children[0]
+            if first.type == "operator" and first.value in ("*", "**"):
+                value = argument.children[1]
+                if first.value == "**" and _expand_dict(value, argument, site):
+                    continue
+                site.star_args.append(argument)
+            elif len(argument.children) >= 3 and argument.children[1].type == "operator" and argument.children[1].value == "=":
+                site.keywords[first.value] = Argument(argument.children[2], argument, name=first.value)
+            else:  # a generator expression argument
+                site.positional.append(Argument(argument, argument))
+        else:
+            site.positional.append(Argument(argument, argument))
+    return site
+
+
+def _expand_dict(value, argument, site: CallSite) -> bool:
+    """Fold the keys of `**{"reload": True}` (or `**dict(reload=True)`) into keywords."""
+    dict_node = literal_dict_node(value)
+    if dict_node is None:
+        return False
+    for key, item in dict_items(dict_node):
+        site.keywords.setdefault(key, Argument(item, argument, name=key, from_dict=True))
+    return True
+
+
+def literal_dict_node(node):
+    if node.type == "atom" and node.children[0].value == "{":
+        return node
+    if node.type in ("atom_expr", "power") and dotted_name(node.children[0]) == "dict" and len(node.children) == 2:
+        return node
+    return None
+
+
+def dict_items(node) -> Iterator[tuple[str, object]]:
+    """String keys and value nodes of `{...}` or `dict(k=v)`; stops at anything else."""
+    if node.type == "atom":
+        maker = node.children[1] if len(node.children) == 3 else None
+        if maker is None or maker.type != "dictorsetmaker":
+            return
+        children = maker.children
+        index = 0
+        while index + 2 < len(children) and children[index + 1].type == "operator" and children[index + 1].value == ":":
+            key, value = children[index], children[index + 2]
+            literal = literal_value(key) if key.type in ("string", "strings") else None
+            if isinstance(literal, str):
+                yield literal, value
+            index += 4  # key, ':', value, ','
+    else:
+        trailer = node.children[1]
+        if trailer.type != "trailer" or len(trailer.children) != 3:
+            return
+        inner = trailer.children[1]
+        arguments = inner.children if inner.type == "arglist" else [inner]
+        for argument in arguments:
+            if argument.type == "argument" and len(argument.children) == 3 and argument.children[1].value == "=":
+                yield argument.children[0].value, argument.children[2]
+
+
+def literal_value(node, default=None):
+    """The value of a literal display (numbers, strings, containers), else `default`."""
+    try:
+        return ast.literal_eval(node.get_code().strip())
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return default
+
+
+def enclosing_scope(node):
+    """The function, class or module whose namespace `node` is evaluated in."""
+    parent = node.parent
+    while parent is not None and parent.type not in ("funcdef", "classdef", "file_input", "lambdef"):
+        parent = parent.parent
+    return parent
+
+
+def enclosing_statement(node):
+    """The simple statement that holds `node` (its whole line or lines)."""
+    current = node
+    while current.parent is not None and current.type != "simple_stmt":
+        current = current.parent
+    return current if current.type == "simple_stmt" else None
+
+
+def is_under_main_guard(node) -> bool:
+    """True when an enclosing `if` tests `__name__ == "__main__"`."""
+    parent = node.parent
+    while parent is not None:
+        if parent.type == "if_stmt":
+            for index, child in enumerate(parent.children):
+                if child.type == "keyword" and child.value in ("if", "elif"):
+                    test = parent.children[index + 1]
+                    code = test.get_code().replace("'", '"').replace(" ", "")
+                    if code in ('__name__=="__main__"', '"__main__"==__name__'):
+                        suite = parent.children[index + 3]
+                        if suite.start_pos <= node.start_pos <= suite.end_pos:
+                            return True
+        parent = parent.parent
+    return False
+
+
+@dataclass(frozen=True)
+class Callee:
+    dotted: str  # "a.b.c"
+    root: object  # leaf `a`
+    last: object  # leaf `c`
+
+
+def callee_of(node) -> Callee | None:
+    """For a call `a.b.c(...)`, its callee; None for anything else."""
+    if node.type not in ("atom_expr", "power") or node.children[0].type != "name":
+        return None
+    *chain, call = node.children
+    if call.type != "trailer" or call.children[0].value != "(":
+        return None
+    parts, last = [chain[0].value], chain[0]
+    for trailer in chain[1:]:
+        if trailer.type != "trailer" or trailer.children[0].value != ".":
+            return None
+        last = trailer.children[1]
+        parts.append(last.value)
+    return Callee(".".join(parts), chain[0], last)
+
+
+def call_has_arguments(node) -> bool:
+    return len(node.children[-1].children) > 2

@@ -1,0 +1,170 @@
+"""Static values of arguments: literals, constant names and dict unpacking.
+
+A value is either known (every way the expression can be bound gives a
+literal) or unknown, with a short human description of where it comes from so
+messages can say *when* a problem happens ("when RELOAD is true").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import syntax
+
+_MAX_DEPTH = 8
+
+
+@dataclass(frozen=True)
+class Value:
+    """`candidates` holds every literal the expression may take; None if unknown."""
+
+    candidates: tuple | None
+    source: str  # the expression as written, shortened
+    env_var: str | None = None  # the environment variable it is read from
+    is_string: bool = False  # known to be a str even when its text is not (f-strings)
+
+    @property
+    def known(self) -> bool:
+        return self.candidates is not None
+
+    def all(self, predicate) -> bool | None:
+        """True/False when every candidate agrees, None when not known or mixed."""
+        if self.candidates is None:
+            return None
+        results = {bool(predicate(candidate)) for candidate in self.candidates}
+        return results.pop() if len(results) == 1 else None
+
+    def truthy(self) -> bool | None:
+        return self.all(bool)
+
+    def int_above(self, limit: int) -> bool | None:
+        def above(candidate) -> bool:
+            return isinstance(candidate, int) and not isinstance(candidate, bool) and candidate > limit
+
+        return self.all(above)
+
+    def describe_condition(self, condition: str) -> str:
+        """`when RELOAD is true` / `when settings.reload is true`."""
+        subject = self.env_var or f"`{self.source}`"
+        return f"when {subject} {condition}"
+
+
+class Evaluator:
+    """Evaluates parso expression nodes of one module."""
+
+    def __init__(self, used_names: dict):
+        self._used_names = used_names
+
+    def evaluate(self, node, depth: int = 0) -> Value:
+        source = _shorten(node.get_code().strip())
+        if depth > _MAX_DEPTH:
+            return Value(None, source)
+        if node.type in ("string", "strings", "fstring") or (node.type == "atom" and node.children[0].type in ("string", "fstring")):
+            literal = syntax.literal_value(node, _UNKNOWN)
+            if literal is _UNKNOWN:  # f-string or implicit concatenation with one
+                return Value(None, source, is_string=True)
+            return Value((literal,), source, is_string=True)
+        literal = syntax.literal_value(node, _UNKNOWN)
+        if literal is not _UNKNOWN:
+            return Value((literal,), source, is_string=isinstance(literal, str))
+        if node.type == "name":
+            return self._evaluate_name(node, depth, source)
+        if node.type == "atom" and node.children[0].value == "(" and len(node.children) == 3:
+            return self.evaluate(node.children[1], depth + 1)
+        return Value(None, source, env_var=environment_variable(node))
+
+    def assignments(self, name_leaf) -> list | None:
+        """Right-hand sides of every binding of this name in the scope it is read in.
+
+        None when some binding is not a plain assignment (parameter, loop
+        target, augmented assignment, import...): the value cannot be known."""
+        bindings = self.bindings(name_leaf)
+        if not bindings:
+            return None
+        values = []
+        for definition in bindings:
+            statement = definition.parent
+            if statement.type == "expr_stmt" and statement.children[0] is definition:
+                rest = statement.children[1:]
+                if len(rest) == 2 and rest[0].type == "operator" and rest[0].value == "=":
+                    values.append(rest[1])
+                    continue
+                if len(rest) == 1 and rest[0].type == "annassign" and len(rest[0].children) == 4:
+                    values.append(rest[0].children[3])
+                    continue
+            return None
+        return values
+
+    def bindings(self, name_leaf) -> list:
+        """Definitions of this name in the function it is used in, else at module level."""
+        scope = syntax.enclosing_scope(name_leaf)
+        definitions = [leaf for leaf in self._used_names.get(name_leaf.value, ()) if leaf.is_definition()]
+        while scope is not None:
+            local = [leaf for leaf in definitions if syntax.enclosing_scope(leaf) is scope]
+            if local:
+                return local
+            scope = syntax.enclosing_scope(scope) if scope.type != "file_input" else None
+            # Class bodies are not visible from the methods inside them.
+            while scope is not None and scope.type == "classdef":
+                scope = syntax.enclosing_scope(scope)
+        return []
+
+    def _evaluate_name(self, node, depth: int, source: str) -> Value:
+        assigned = self.assignments(node)
+        if assigned is None:
+            return Value(None, source)
+        candidates: list = []
+        is_string = True
+        for value_node in assigned:
+            value = self.evaluate(value_node, depth + 1)
+            if not value.known:
+                return Value(None, source, env_var=value.env_var, is_string=is_string and value.is_string)
+            candidates.extend(value.candidates)
+            is_string = is_string and value.is_string
+        return Value(tuple(candidates), source, is_string=is_string)
+
+    def dict_keywords(self, node) -> list[tuple[str, object]] | None:
+        """Keys and value nodes of a `**name` whose every binding is a dict literal."""
+        if node.type != "name":
+            return None
+        assigned = self.assignments(node)
+        if not assigned or len(assigned) != 1:
+            return None
+        dict_node = syntax.literal_dict_node(assigned[0])
+        return None if dict_node is None else list(syntax.dict_items(dict_node))
+
+
+_UNKNOWN = object()
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def environment_variable(node) -> str | None:
+    """`RELOAD` for `os.environ.get("RELOAD")`, `os.getenv("RELOAD", ...)`, `os.environ["RELOAD"]`,
+    also when wrapped (`int(os.getenv("WORKERS", "1"))`, `... == "1"`)."""
+    code = node.get_code()
+    if "environ" not in code and "getenv" not in code:
+        return None
+    for leaf in _leaves(node):
+        if leaf.type != "string":
+            continue
+        previous = leaf.get_previous_leaf()
+        if previous is None or previous.value not in ("(", "["):
+            continue
+        before = previous.get_previous_leaf()
+        if before is not None and before.value in ("get", "getenv", "environ"):
+            value = syntax.literal_value(leaf)
+            if isinstance(value, str):
+                return value
+    return None
+
+
+def _leaves(node):
+    if hasattr(node, "children"):
+        for child in node.children:
+            yield from _leaves(child)
+    else:
+        yield node

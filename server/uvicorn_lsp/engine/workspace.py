@@ -1,0 +1,95 @@
+"""One workspace root: its settings, analysed Python environment and jedi project."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from functools import cached_property
+from pathlib import Path
+
+import jedi
+import parso
+from jedi.api.environment import InvalidPythonEnvironment, SameEnvironment
+
+from . import config
+from .model import Problem
+
+
+def interpreter_in(folder: Path) -> Path | None:
+    for relative in ("bin/python", "bin/python3", "Scripts/python.exe"):
+        candidate = folder / relative
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+class Workspace:
+    def __init__(self, root: Path, client_settings: config.Settings | None = None):
+        self.root = root
+        self.client_settings = client_settings or config.Settings()
+        self.problems: list[Problem] = []
+        self._lock = threading.Lock()
+
+    def settings_for(self, path: Path | None) -> tuple[config.Settings, list[Problem]]:
+        if path is None:
+            return config.Settings().overridden_by(self.client_settings), []
+        file_settings, problems = config.load_settings(path)
+        return file_settings.overridden_by(self.client_settings), problems
+
+    def python_setting(self) -> str | None:
+        if self.client_settings.python:
+            return self.client_settings.python
+        root_settings, _ = config.load_settings(self.root / "pyproject.toml", stop=self.root)
+        return root_settings.python
+
+    def choose_interpreter(self) -> tuple[str | None, str]:
+        """The interpreter to analyse against and why; None means our own."""
+        setting = self.python_setting()
+        if setting:
+            path = Path(setting)
+            if not path.is_absolute():
+                path = self.root / path
+            return str(interpreter_in(path) or path if path.is_dir() else path), "the `python` setting"
+        for name in (".venv", "venv"):
+            found = interpreter_in(self.root / name)
+            if found is not None:
+                return str(found), f"{name} in the workspace"
+        virtual_env = os.environ.get("VIRTUAL_ENV")
+        if virtual_env:
+            found = interpreter_in(Path(virtual_env))
+            if found is not None:
+                return str(found), "VIRTUAL_ENV"
+        return None, "the server's own interpreter"
+
+    @cached_property
+    def environment(self):
+        interpreter, reason = self.choose_interpreter()
+        if interpreter is None or _same_interpreter(interpreter):
+            return SameEnvironment()
+        try:
+            return jedi.create_environment(interpreter, safe=False)
+        except (InvalidPythonEnvironment, OSError) as error:
+            self.problems.append(Problem(
+                f"cannot use the Python interpreter {interpreter} (from {reason}): {error}; "
+                f"analysing with {sys.executable} instead"
+            ))
+            return SameEnvironment()
+
+    @cached_property
+    def jedi_project(self) -> jedi.Project:
+        return jedi.Project(self.root, environment_path=None, smart_sys_path=True, load_unsafe_extensions=False)
+
+    @cached_property
+    def grammar(self) -> parso.Grammar:
+        try:
+            return self.environment.get_grammar()
+        except Exception:  # a broken foreign interpreter: parse with our own grammar
+            return parso.load_grammar()
+
+
+def _same_interpreter(path: str) -> bool:
+    try:
+        return Path(path).resolve() == Path(sys.executable).resolve()
+    except OSError:
+        return False
