@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +30,8 @@ def enabled_rules(settings: Settings, path: Path | None):
 
 
 def check_text(text: str, path: Path | None, workspace: Workspace, use_diff_cache: bool = False) -> CheckResult:
+    if path is not None:
+        path = Path(os.path.abspath(path))
     settings, problems = workspace.settings_for(path)
     result = CheckResult(problems=list(problems))
     if len(text) > source_module.MAX_SOURCE_CHARS:
