@@ -133,6 +133,7 @@ def _name_target(ctx: RuleContext, root_leaf, rest: list[str]) -> AppTarget:
     definitions = ctx.resolver.definitions(root_leaf)
     if definitions:
         definition = definitions[0]
+        ctx.depends_on(definition.path)
         if definition.type == "module":
             if not rest:
                 return AppTarget(problem="a module is not an ASGI app")

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 class CheckResult:
     findings: list[Finding] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    dependencies: set[Path] = field(default_factory=set)  # other files the result was computed from
 
 
 def enabled_rules(settings: Settings, path: Path | None):
@@ -61,6 +62,7 @@ def check_text(text: str, path: Path | None, workspace: Workspace, use_diff_cach
                 continue
             finding.severity = settings.severity_for(finding.code, finding.severity)
             result.findings.append(finding)
+    result.dependencies = context.dependencies
     result.problems.extend(workspace.problems)
     workspace.problems.clear()
     result.findings.sort(key=lambda f: (f.range.start, f.code))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import syntax
@@ -26,6 +27,13 @@ class RuleContext:
         self.source = source
         self.workspace = workspace
         self.settings = settings
+        # Files whose content this file's findings or fixes were computed from;
+        # the LSP layer re-checks this file when one of them changes.
+        self.dependencies: set[Path] = set()
+
+    def depends_on(self, path: Path | None) -> None:
+        if path is not None and path != self.source.path:
+            self.dependencies.add(path)
 
     @cached_property
     def resolver(self) -> Resolver:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
 from functools import cached_property
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from jedi.api.environment import InvalidPythonEnvironment, SameEnvironment
 
 from . import config
 from .model import Problem
+from .source import UndecodableSource, read_source
 
 
 def interpreter_in(folder: Path) -> Path | None:
@@ -29,7 +29,17 @@ class Workspace:
         self.root = root
         self.client_settings = client_settings or config.Settings()
         self.problems: list[Problem] = []
-        self._lock = threading.Lock()
+        # Unsaved editor buffers by path: they win over the files on disk.
+        self.open_buffers: dict[Path, str] = {}
+
+    def read_module(self, path: Path) -> str | None:
+        """A module's current text: the open buffer if any, else the file; None if unreadable."""
+        if path in self.open_buffers:
+            return self.open_buffers[path]
+        try:
+            return read_source(path)
+        except (OSError, UndecodableSource):
+            return None
 
     def settings_for(self, path: Path | None) -> tuple[config.Settings, list[Problem]]:
         if path is None:
