@@ -1,4 +1,4 @@
-"""Run real uvicorn processes on 127.0.0.1 and observe them (marked slow)."""
+"""Run real uvicorn processes on 127.0.0.1 and observe them. Test modules here set `pytestmark = pytest.mark.slow`."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow
 
 
 def free_port() -> int:
