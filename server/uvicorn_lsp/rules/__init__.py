@@ -1,12 +1,25 @@
-"""The rule registry: every rule module's RULE, in code order."""
+"""The rule registry: the RULE of every `uviNNN_*.py` module here, in code order.
+
+Adding a rule is adding a module; nothing else lists rules by hand."""
 
 from __future__ import annotations
 
-from . import uvi001_app_object_with_reload
+import importlib
+import pkgutil
+import re
+
 from .base import Rule
 
-ALL_RULES: list[Rule] = sorted(
-    (module.RULE for module in (uvi001_app_object_with_reload,)),
-    key=lambda rule: rule.code,
-)
+_RULE_MODULE = re.compile(r"^uvi\d{3}_\w+$")
+
+
+def _discover() -> list[Rule]:
+    rules = []
+    for module_info in pkgutil.iter_modules(__path__):
+        if _RULE_MODULE.match(module_info.name):
+            rules.append(importlib.import_module(f"{__name__}.{module_info.name}").RULE)
+    return sorted(rules, key=lambda rule: rule.code)
+
+
+ALL_RULES: list[Rule] = _discover()
 RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in ALL_RULES}
