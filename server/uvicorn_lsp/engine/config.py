@@ -35,7 +35,7 @@ _KEYS = {
 }
 
 
-def _normalise_key(key: str) -> str | None:
+def normalise_key(key: str) -> str | None:
     kebab = "".join("-" + c.lower() if c.isupper() else c for c in key).replace("_", "-")
     return _KEYS.get(kebab)
 
@@ -113,7 +113,7 @@ def settings_from_mapping(data: Mapping[str, Any], where: str, base: Path | None
     problems: list[Problem] = []
     values: dict[str, Any] = {}
     for raw_key, raw_value in data.items():
-        key = _normalise_key(raw_key)
+        key = normalise_key(raw_key)
         if key is None:
             problems.append(Problem(f"{where}: unknown setting {raw_key!r} ignored (known: {', '.join(_KEYS)})"))
             continue

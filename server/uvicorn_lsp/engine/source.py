@@ -24,6 +24,14 @@ _NOQA = re.compile(
 )
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines as Python and LSP count them (str.splitlines also splits on \\f, \\v, U+2028...)."""
+    return _LINE_BREAK.split(text)
+
+
 class UndecodableSource(Exception):
     pass
 
@@ -70,9 +78,7 @@ class SourceFile:
 
     @cached_property
     def lines(self) -> list[str]:
-        # splitlines would also split on \f, \v and U+2028 which Python and
-        # LSP do not treat as line breaks.
-        return re.split(r"\r\n|\r|\n", self.text)
+        return split_lines(self.text)
 
     @cached_property
     def tree(self) -> Module:

@@ -1,0 +1,99 @@
+"""Engine findings and fixes → LSP diagnostics, code actions and edits."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lsprotocol import types
+
+from ..engine.model import Finding, Fix, Position, Range, Tag, TextEdit, Applicability
+from ..rules import RULES_BY_CODE
+from .documents import Lines
+
+SOURCE = "uvicorn-lsp"
+
+_TAGS = {Tag.DEPRECATED: types.DiagnosticTag.Deprecated, Tag.UNNECESSARY: types.DiagnosticTag.Unnecessary}
+_NOQA_CODES = re.compile(r"(#\s*noqa:\s?[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*)", re.IGNORECASE)
+
+
+def diagnostic(finding: Finding, lines: Lines) -> types.Diagnostic:
+    rule = RULES_BY_CODE.get(finding.code)
+    return types.Diagnostic(
+        range=lines.range_to_client(finding.range),
+        message=finding.message,
+        severity=types.DiagnosticSeverity(int(finding.severity)),
+        code=finding.code,
+        code_description=types.CodeDescription(href=rule.url) if rule else None,
+        source=SOURCE,
+        tags=[_TAGS[tag] for tag in finding.tags] or None,
+    )
+
+
+@dataclass
+class EditBuilder:
+    """Makes WorkspaceEdits for one analysed version of one document."""
+
+    uri: str
+    version: int
+    lines: Lines
+    versioned: bool  # the client takes documentChanges, so stale edits are refused
+
+    def __call__(self, edits) -> types.WorkspaceEdit:
+        text_edits = [types.TextEdit(range=self.lines.range_to_client(edit.range), new_text=edit.new_text) for edit in edits]
+        if self.versioned:
+            return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(
+                text_document=types.OptionalVersionedTextDocumentIdentifier(uri=self.uri, version=self.version),
+                edits=text_edits,
+            )])
+        return types.WorkspaceEdit(changes={self.uri: text_edits})
+
+
+def finding_actions(finding: Finding, lines: Lines, edit_for: EditBuilder) -> list[types.CodeAction]:
+    shown = diagnostic(finding, lines)
+    actions = [
+        types.CodeAction(
+            title=fix.title,
+            kind=types.CodeActionKind.QuickFix,
+            diagnostics=[shown],
+            edit=edit_for(fix.edits),
+            is_preferred=fix.preferred or None,
+        )
+        for fix in finding.fixes
+    ]
+    noqa = noqa_edit(finding, lines)
+    if noqa is not None:
+        actions.append(types.CodeAction(
+            title=f"Suppress {finding.code} with `# noqa: {finding.code}`",
+            kind=types.CodeActionKind.QuickFix,
+            diagnostics=[shown],
+            edit=edit_for([noqa]),
+        ))
+    return actions
+
+
+def noqa_edit(finding: Finding, lines: Lines) -> TextEdit | None:
+    """Add the code to the line's `# noqa: ...` list, or append a new comment."""
+    number = finding.range.start.line
+    line = lines.lines[number]
+    existing = _NOQA_CODES.search(line)
+    if existing is not None:
+        end = Position(number, existing.end())
+        return TextEdit(Range(end, end), f", {finding.code}")
+    end = Position(number, len(line))
+    return TextEdit(Range(end, end), f"{'  ' if line.strip() else ''}# noqa: {finding.code}")
+
+
+def fix_all_action(findings: list[Finding], edit_for: EditBuilder, kind: str) -> types.CodeAction | None:
+    """Every safe preferred fix whose edits do not overlap an earlier one."""
+    chosen: list[TextEdit] = []
+    for finding in findings:
+        fix: Fix | None = finding.best_fix
+        if fix is None or fix.applicability is not Applicability.SAFE:
+            continue
+        if any(edit.range.overlaps(other.range) for edit in fix.edits for other in chosen):
+            continue
+        chosen.extend(fix.edits)
+    if not chosen:
+        return None
+    return types.CodeAction(title="Fix all uvicorn-lsp problems", kind=kind, edit=edit_for(chosen))

@@ -1,0 +1,392 @@
+"""The language server: wires LSP messages to the engine, nothing more.
+
+Protocol types, URIs and position encodings live here and in convert.py /
+documents.py; findings and fixes come from the engine unchanged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+
+from .. import __version__
+from ..engine import config
+from ..engine.workspace import Workspace
+from ..rules import RULES_BY_CODE
+from . import convert
+from .analysis import Analysis, Analyzer
+from .documents import Lines, OpenDocument
+
+log = logging.getLogger("uvicorn_lsp")
+
+SETTINGS_SECTION = "uvicorn-lsp"
+FIX_ALL_KIND = "source.fixAll.uvicorn-lsp"
+# A module edit re-checks its dependents once typing pauses this long.
+DEPENDENTS_DELAY = 0.3
+
+
+class UvicornLanguageServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("uvicorn-lsp", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        self.documents: dict[str, OpenDocument] = {}
+        self.analyzer = Analyzer(self.documents, self.workspace_for, self._on_analysis)
+        self.initialization_settings: dict[str, Any] = {}
+        self.folder_settings: dict[Path, dict[str, Any]] = {}
+        self._workspaces: dict[Path, Workspace] = {}
+        self._shown_problems: set[str] = set()
+        self._needs_refresh: set[str] = set()
+        self._dependents_timer: asyncio.TimerHandle | None = None
+        self._changed_modules: set[Path] = set()
+        # One shared mapping: every workspace sees every unsaved buffer.
+        self.buffers: dict[Path, str] = {}
+        self._client_log_handler: logging.Handler | None = None
+
+    # -- client facts -------------------------------------------------------
+    @property
+    def encoding(self) -> str:
+        return self.workspace.position_encoding or types.PositionEncodingKind.Utf16
+
+    @property
+    def pulls_diagnostics(self) -> bool:
+        document = self.client_capabilities.text_document
+        return document is not None and document.diagnostic is not None
+
+    def _client_supports(self, *path: str) -> bool:
+        node: Any = self.client_capabilities
+        for name in path:
+            node = getattr(node, name, None)
+            if node is None:
+                return False
+        return bool(node)
+
+    # -- workspaces and settings -------------------------------------------
+    def folder_roots(self) -> list[Path]:
+        roots = []
+        for folder in self.workspace.folders.values():
+            path = to_fs_path(folder.uri)
+            if path:
+                roots.append(Path(path))
+        if not roots and self.workspace.root_path:
+            roots.append(Path(self.workspace.root_path))
+        return roots
+
+    def workspace_for(self, path: Path | None) -> Workspace:
+        roots = [root for root in self.folder_roots() if path is not None and path.is_relative_to(root)]
+        if roots:
+            root = max(roots, key=lambda r: len(r.parts))
+        elif path is not None:
+            pyproject = config.find_pyproject(path)
+            root = pyproject.parent if pyproject else path.parent
+        else:
+            root = Path.cwd()
+        workspace = self._workspaces.get(root)
+        if workspace is None:
+            settings = self._client_settings(root)
+            workspace = Workspace(root, settings)
+            workspace.open_buffers = self.buffers
+            self._workspaces[root] = workspace
+        return workspace
+
+    def log_to_client(self) -> None:
+        """Forward our log records as window/logMessage (needs the running loop)."""
+        if self._client_log_handler is None:
+            self._client_log_handler = _ClientLogHandler(self, asyncio.get_running_loop())
+            log.addHandler(self._client_log_handler)
+
+    def _client_settings(self, root: Path) -> config.Settings:
+        merged = {**_known_settings(self.initialization_settings), **_known_settings(self.folder_settings.get(root, {}))}
+        settings, problems = config.settings_from_mapping(merged, "editor settings")
+        for problem in problems:
+            self.show_problem_once(problem.message)
+        return settings
+
+    async def refresh_settings(self) -> None:
+        """Pull `uvicorn-lsp` settings per folder, then re-check everything open."""
+        if self._client_supports("workspace", "configuration"):
+            roots = self.folder_roots()
+            scopes = [Path(root).as_uri() for root in roots] or [None]
+            try:
+                results = await self.workspace_configuration_async(types.ConfigurationParams(
+                    items=[types.ConfigurationItem(scope_uri=scope, section=SETTINGS_SECTION) for scope in scopes]
+                ))
+            except Exception as error:  # a client that fails the request keeps the old settings
+                log.warning("workspace/configuration failed: %s", error)
+                results = None
+            if results is not None:
+                self.folder_settings = {
+                    root: value if isinstance(value, dict) else {}
+                    for root, value in zip(roots or [Path.cwd()], results)
+                }
+        self.reanalyse_all()
+
+    def reanalyse_all(self) -> None:
+        self._workspaces.clear()
+        for uri in self.documents:
+            self._needs_refresh.add(uri)
+            self.analyzer.schedule(uri)
+
+    # -- results ------------------------------------------------------------
+    def show_problem_once(self, message: str) -> None:
+        if message in self._shown_problems:
+            return
+        self._shown_problems.add(message)
+        log.warning("%s", message)
+        self.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=f"uvicorn-lsp: {message}"))
+
+    def _on_analysis(self, document: OpenDocument, analysis: Analysis) -> None:
+        for problem in analysis.result.problems:
+            self.show_problem_once(f"{problem.path}: {problem.message}" if problem.path else problem.message)
+        if self.pulls_diagnostics:
+            if document.uri in self._needs_refresh:
+                self._needs_refresh.discard(document.uri)
+                self._request_refresh()
+            return
+        lines = Lines(analysis.text, self.encoding)
+        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+            uri=document.uri,
+            version=analysis.version,
+            diagnostics=[convert.diagnostic(finding, lines) for finding in analysis.result.findings],
+        ))
+
+    def _request_refresh(self) -> None:
+        if self._client_supports("workspace", "diagnostics", "refresh_support"):
+            self.workspace_diagnostic_refresh(None)
+
+    def schedule_dependents(self, changed: set[Path], delay: float = DEPENDENTS_DELAY) -> None:
+        """Re-check open documents that read one of `changed`, once edits pause."""
+        self._changed_modules |= changed
+        if self._dependents_timer is not None:
+            self._dependents_timer.cancel()
+        self._dependents_timer = asyncio.get_running_loop().call_later(delay, self._recheck_dependents)
+
+    def _recheck_dependents(self) -> None:
+        changed, self._changed_modules = self._changed_modules, set()
+        for uri in self.analyzer.dependents_of(changed):
+            self._needs_refresh.add(uri)
+            self.analyzer.schedule(uri)
+
+
+server = UvicornLanguageServer()
+
+
+def _known_settings(values: Any) -> dict[str, Any]:
+    """Settings the engine knows, without empty values (editors send every key, often as [])."""
+    if not isinstance(values, dict):
+        return {}
+    return {key: value for key, value in values.items() if config.normalise_key(key) and value not in (None, "", [], {})}
+
+
+# -- lifecycle ---------------------------------------------------------------
+@server.feature(types.INITIALIZE)
+def initialize(ls: UvicornLanguageServer, params: types.InitializeParams) -> None:
+    options = params.initialization_options
+    if isinstance(options, dict):
+        ls.initialization_settings = options.get(SETTINGS_SECTION, options) if isinstance(options.get(SETTINGS_SECTION), dict) else options
+
+
+@server.feature(types.INITIALIZED)
+async def initialized(ls: UvicornLanguageServer, params: types.InitializedParams) -> None:
+    ls.log_to_client()
+    if ls._client_supports("workspace", "did_change_watched_files", "dynamic_registration"):
+        try:
+            await ls.client_register_capability_async(types.RegistrationParams(registrations=[types.Registration(
+                id="uvicorn-lsp-watched-files",
+                method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=[
+                    types.FileSystemWatcher(glob_pattern="**/*.py"),
+                    types.FileSystemWatcher(glob_pattern="**/pyproject.toml"),
+                ]),
+            )]))
+        except Exception as error:
+            log.warning("could not register file watchers: %s", error)
+    await ls.refresh_settings()
+
+
+@server.feature(types.SHUTDOWN)
+def shutdown(ls: UvicornLanguageServer, params: None) -> None:
+    ls.analyzer.shutdown()
+
+
+# -- documents ---------------------------------------------------------------
+@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+def did_open(ls: UvicornLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
+    item = params.text_document
+    document = OpenDocument(item.uri, item.version, item.text)
+    ls.documents[item.uri] = document
+    _track_buffer(ls, document)
+    ls.analyzer.schedule(item.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+def did_change(ls: UvicornLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
+    document = ls.documents.get(params.text_document.uri)
+    if document is None:
+        return
+    for change in params.content_changes:
+        document.apply(change, ls.encoding)
+    document.version = params.text_document.version
+    _track_buffer(ls, document)
+    ls.analyzer.schedule(document.uri)
+    if document.path is not None:
+        ls.schedule_dependents({document.path})
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
+def did_save(ls: UvicornLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    if uri in ls.documents:
+        ls.analyzer.schedule(uri)
+        path = ls.documents[uri].path
+        if path is not None:
+            ls.schedule_dependents({path}, delay=0)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+def did_close(ls: UvicornLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
+    document = ls.documents.pop(params.text_document.uri, None)
+    ls.analyzer.forget(params.text_document.uri)
+    if document is None:
+        return
+    if document.path is not None:
+        ls.buffers.pop(document.path, None)
+        ls.schedule_dependents({document.path}, delay=0)
+    if not ls.pulls_diagnostics:
+        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=document.uri, diagnostics=[]))
+
+
+def _track_buffer(ls: UvicornLanguageServer, document: OpenDocument) -> None:
+    if document.path is not None:
+        ls.buffers[document.path] = document.text
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+def did_change_watched_files(ls: UvicornLanguageServer, params: types.DidChangeWatchedFilesParams) -> None:
+    changed: set[Path] = set()
+    for event in params.changes:
+        path = to_fs_path(event.uri)
+        if not path:
+            continue
+        if Path(path).name == "pyproject.toml":
+            ls.reanalyse_all()
+            return
+        changed.add(Path(path))
+    if changed:
+        ls.schedule_dependents(changed, delay=0)
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+async def did_change_configuration(ls: UvicornLanguageServer, params: types.DidChangeConfigurationParams) -> None:
+    if not ls._client_supports("workspace", "configuration"):
+        settings = params.settings
+        section = settings.get(SETTINGS_SECTION, settings) if isinstance(settings, dict) else {}
+        ls.initialization_settings = section if isinstance(section, dict) else {}
+    await ls.refresh_settings()
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+async def did_change_workspace_folders(ls: UvicornLanguageServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
+    await ls.refresh_settings()
+
+
+# -- requests ----------------------------------------------------------------
+@server.feature(
+    types.TEXT_DOCUMENT_DIAGNOSTIC,
+    types.DiagnosticOptions(identifier="uvicorn-lsp", inter_file_dependencies=True, workspace_diagnostics=False),
+)
+async def pull_diagnostics(ls: UvicornLanguageServer, params: types.DocumentDiagnosticParams):
+    analysis = await ls.analyzer.current(params.text_document.uri)
+    if analysis is None:
+        return types.RelatedFullDocumentDiagnosticReport(items=[])
+    lines = Lines(analysis.text, ls.encoding)
+    return types.RelatedFullDocumentDiagnosticReport(
+        items=[convert.diagnostic(finding, lines) for finding in analysis.result.findings],
+        result_id=str(analysis.version),
+    )
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_CODE_ACTION,
+    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL_KIND], resolve_provider=False),
+)
+async def code_action(ls: UvicornLanguageServer, params: types.CodeActionParams):
+    uri = params.text_document.uri
+    analysis = await ls.analyzer.current(uri)
+    if analysis is None:
+        return None
+    document = ls.documents[uri]
+    lines = Lines(analysis.text, ls.encoding)
+    requested = lines.range_from_client(params.range)
+    edit_for = convert.EditBuilder(uri, analysis.version, lines, ls._client_supports("workspace", "workspace_edit", "document_changes"))
+    actions: list[types.CodeAction] = []
+    for finding in analysis.result.findings:
+        if finding.range.overlaps(requested):
+            actions.extend(convert.finding_actions(finding, lines, edit_for))
+    fix_all = convert.fix_all_action(analysis.result.findings, edit_for, FIX_ALL_KIND)
+    if fix_all is not None:
+        actions.append(fix_all)
+    only = params.context.only
+    if only:
+        actions = [a for a in actions if any(a.kind == kind or (a.kind or "").startswith(f"{kind}.") for kind in only)]
+    elif params.context.trigger_kind == types.CodeActionTriggerKind.Automatic and document is not None:
+        # Lightbulbs on every cursor move should not offer the file-wide fix.
+        actions = [a for a in actions if a.kind != FIX_ALL_KIND]
+    return actions or None
+
+
+@server.feature(types.TEXT_DOCUMENT_HOVER)
+async def hover(ls: UvicornLanguageServer, params: types.HoverParams):
+    analysis = ls.analyzer.latest(params.text_document.uri)
+    if analysis is None:
+        return None
+    lines = Lines(analysis.text, ls.encoding)
+    position = lines.from_client(params.position)
+    for finding in analysis.result.findings:
+        if finding.range.start <= position <= finding.range.end and finding.code in RULES_BY_CODE:
+            return types.Hover(
+                contents=types.MarkupContent(
+                    kind=types.MarkupKind.Markdown,
+                    value=f"{finding.message}\n\n---\n\n{RULES_BY_CODE[finding.code].hover()}",
+                ),
+                range=lines.range_to_client(finding.range),
+            )
+    return None
+
+
+# -- start -------------------------------------------------------------------
+class _ClientLogHandler(logging.Handler):
+    """Forwards log records to the client as window/logMessage, from any thread."""
+
+    _TYPES = {
+        logging.ERROR: types.MessageType.Error,
+        logging.WARNING: types.MessageType.Warning,
+        logging.INFO: types.MessageType.Info,
+    }
+
+    def __init__(self, ls: UvicornLanguageServer, loop: asyncio.AbstractEventLoop):
+        super().__init__(logging.INFO)
+        self._ls = ls
+        self._loop = loop
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message_type = self._TYPES.get(record.levelno, types.MessageType.Log)
+        params = types.LogMessageParams(type=message_type, message=self.format(record))
+        try:
+            self._loop.call_soon_threadsafe(self._ls.window_log_message, params)
+        except RuntimeError:  # loop closed during shutdown
+            pass
+
+
+def serve(log_file: Path | None = None) -> None:
+    logger = logging.getLogger("uvicorn_lsp")
+    logger.setLevel(logging.INFO)
+    if log_file is not None:
+        handler = logging.FileHandler(log_file, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+    server.start_io()
