@@ -12,6 +12,9 @@ from typing import Iterator
 
 from parso.python import tree
 
+from .model import Range
+from .source import node_range
+
 # Full names jedi or the imports may give, mapped to the public name rules use.
 CANONICAL_NAMES = {
     "uvicorn.main.run": "uvicorn.run",
@@ -368,3 +371,29 @@ def callee_of(node) -> Callee | None:
 
 def call_has_arguments(node) -> bool:
     return len(node.children[-1].children) > 2
+
+
+def argument_removal(argument: Argument) -> Range:
+    """What to delete to drop an argument together with one separating comma."""
+    node = argument.node
+    siblings = node.parent.children if node.parent.type == "arglist" else [node]
+    index = siblings.index(node)
+    if index + 2 < len(siblings):  # another argument follows: delete up to it
+        return Range(node_range(node).start, node_range(siblings[index + 2]).start)
+    if index > 0:  # the last one: delete from the end of the one before
+        return Range(node_range(siblings[index - 2]).end, node_range(node).end)
+    end = siblings[index + 1] if index + 1 < len(siblings) else node  # a trailing comma
+    return Range(node_range(node).start, node_range(end).end)
+
+
+def indent_unit(module: tree.Module) -> str:
+    """The indentation of one block level in this file; four spaces when it has no blocks."""
+    for statement in module.children:
+        node = statement
+        while hasattr(node, "children") and node.type != "suite":
+            node = node.children[-1]  # down through decorators, async and else parts
+        if node.type == "suite" and len(node.children) > 1:
+            indentation = node.children[1].get_first_leaf().prefix.rpartition("\n")[2]
+            if indentation and not indentation.strip(" \t"):
+                return indentation
+    return "    "

@@ -1,0 +1,90 @@
+"""UVI003: reload together with several workers; uvicorn ignores the workers."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..engine.context import RuleContext
+from ..engine.model import Applicability, Finding, Fix, Severity, TextEdit
+from ..engine.source import node_range
+from ..engine.syntax import Argument, argument_removal
+from .base import Rule, RuleDoc
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    for call in ctx.calls_to("uvicorn.run"):
+        reload = ctx.argument(call, "reload")
+        workers = ctx.argument(call, "workers")
+        if reload is None or workers is None:
+            continue
+        reload_value = ctx.evaluator.evaluate(reload.value)
+        workers_value = ctx.evaluator.evaluate(workers.value)
+        # Only a sure conflict: `reload=DEBUG, workers=4` is the usual dev/prod switch.
+        if not (reload_value.truthy() and workers_value.int_above(1)):
+            continue
+        fixes = [
+            _removal("Remove `workers` (uvicorn already runs one process)", workers, Applicability.SAFE),
+            _removal("Remove `reload` (run the workers, stop reloading)", reload, Applicability.UNSAFE),
+        ]
+        yield ctx.finding(
+            RULE,
+            f"workers={workers_value.source} is ignored because reload={reload_value.source} is set: "
+            "uvicorn runs a single process when reloading",
+            node_range(workers.node if not workers.from_dict else workers.value),
+            fixes=[fix for fix in fixes if fix is not None],
+        )
+
+
+def _removal(title: str, argument: Argument, applicability: Applicability) -> Fix | None:
+    if argument.from_dict:  # inside `**{...}`: the dict is left to the author
+        return None
+    preferred = applicability is Applicability.SAFE
+    return Fix(title, (TextEdit(argument_removal(argument), ""),), applicability, preferred=preferred)
+
+
+RULE = Rule(
+    code="UVI003",
+    name="reload-with-workers",
+    summary="`uvicorn.run` gets both `reload` and `workers` > 1; uvicorn ignores the workers and runs one process.",
+    severity=Severity.WARNING,
+    fix_applicability=Applicability.SAFE,
+    check=check,
+    doc=RuleDoc(
+        what="""
+            Finds `uvicorn.run(...)` calls where `reload` is true and `workers` is a number above 1,
+            both known from the code (literals, constants, keys of a `**` dict literal).
+
+            Values known only at run time stay silent: `reload=settings.debug, workers=4` is the usual
+            way to reload in development and run workers in production.
+        """,
+        why="""
+            Reloading and worker processes are two different supervisors and uvicorn picks only one.
+            When `reload` is on, it logs `"workers" flag is ignored when reloading is enabled.` and runs a
+            single server process that restarts on file changes (uvicorn 0.20 and later). Code that
+            expects several workers (throughput, isolation) silently gets one.
+        """,
+        example="""
+            import uvicorn
+
+            if __name__ == "__main__":
+                uvicorn.run("main:app", reload=True, workers=4)
+        """,
+        use_instead="""
+            import uvicorn
+
+            if __name__ == "__main__":
+                uvicorn.run("main:app", reload=True)  # development
+                # uvicorn.run("main:app", workers=4)  # production
+        """,
+        fix="""
+            Two fixes: remove `workers` (preferred: the server keeps running as it does now, one
+            reloading process) or remove `reload` (run the workers and stop reloading). Arguments that
+            come from a `**{...}` dict get no fix; edit the dict.
+        """,
+        fix_safety="""
+            Removing `workers` is safe: uvicorn ignores it already, so nothing changes at run time.
+            Removing `reload` is unsafe: the server stops reloading on changes and starts the workers,
+            which changes how it runs.
+        """,
+    ),
+)

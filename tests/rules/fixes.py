@@ -1,0 +1,19 @@
+"""Apply a rule's fix to a project file and check the result again."""
+
+from __future__ import annotations
+
+from uvicorn_lsp.engine.config import Settings
+from uvicorn_lsp.engine.model import Fix
+
+from ..conftest import Project, apply_edits
+
+
+def apply_fix(project: Project, relative: str, fix: Fix, code: str, settings: Settings | None = None) -> str:
+    """Write the fixed file and return its text; fails when it does not compile or `code` still fires."""
+    path = project.root / relative
+    fixed = apply_edits(path.read_text(encoding="utf-8"), fix.edits)
+    compile(fixed, relative, "exec")
+    path.write_text(fixed, encoding="utf-8")
+    remaining = project.check(relative, settings, codes=(code,))
+    assert not remaining, f"{code} still reported after the fix:\n{fixed}\n{remaining}"
+    return fixed
