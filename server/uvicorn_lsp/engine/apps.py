@@ -81,19 +81,26 @@ def _definition_is_app(ctx: RuleContext, leaf) -> bool:
     return False
 
 
-def _is_app_call(ctx: RuleContext, node) -> bool:
+def _is_app_call(ctx: RuleContext, node, depth: int = 0) -> bool:
+    """A call of an ASGI framework's class, of a class of this file, or of a
+    function of this file that returns such a call."""
     callee = syntax.callee_of(node)
-    if callee is None:
+    if callee is None or depth > 3:
         return False
     qualified = ctx.imports.qualify(callee.dotted)
     if qualified is not None:
         return qualified.split(".")[0] in ASGI_PACKAGES
-    # A function or class of this very module.
-    return any(
-        leaf.parent.type in ("funcdef", "classdef")
-        for leaf in ctx.source.used_names.get(callee.root.value, ())
-        if leaf.is_definition()
-    )
+    for leaf in ctx.source.used_names.get(callee.root.value, ()):
+        if not leaf.is_definition() or callee.dotted != callee.root.value:
+            continue
+        if leaf.parent.type == "classdef":
+            return True
+        if leaf.parent.type == "funcdef" and any(
+            returned.children[1:] and _is_app_call(ctx, returned.children[1], depth + 1)
+            for returned in leaf.parent.iter_return_stmts()
+        ):
+            return True
+    return False
 
 
 # ---------------------------------------------------------------------------
@@ -232,7 +239,7 @@ def import_strings(ctx: RuleContext, target: AppTarget) -> list[ImportString]:
     results: list[ImportString] = []
     for launch in launches:
         name = layout.module_name(target.path, launch.root)
-        if name is None:
+        if name is None or name == "__main__":  # `import __main__` finds the running script, not the app module
             continue
         preferred = (launch.kind == "module") == prefer_module
         results.append(ImportString(f"{name}:{target.attribute}", launch.command if len(launches) > 1 else None, preferred))

@@ -64,11 +64,11 @@ class Resolver:
             log.warning("jedi could not load %s: %s", self._source.path, error)
             return None
 
-    def _ask(self, method: str, leaf, **options):
+    def _ask(self, method: str, leaf, position: tuple[int, int] | None = None, **options):
         script = self.script
         if script is None:
             return None
-        line, column = leaf.start_pos
+        line, column = position or leaf.start_pos
         try:
             return getattr(script, method)(line, column, **options)
         except Exception as error:
@@ -84,7 +84,9 @@ class Resolver:
 
     def infer(self, node) -> list[Inferred] | None:
         """What the expression ending at `node` evaluates to; None when unknown."""
-        values = self._ask("infer", node.get_last_leaf())
+        # Just past the expression's end: at its last leaf jedi would answer
+        # for `1` in `sys.argv[1]`, not for the whole subscript.
+        values = self._ask("infer", node, position=node.end_pos)
         if not values:
             return None
         return [Inferred(value.full_name, value.type, value.name) for value in values]

@@ -1,0 +1,344 @@
+"""UVI001: app object passed to uvicorn.run with reload or workers."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from uvicorn_lsp.engine.config import Settings
+from uvicorn_lsp.engine.model import Severity
+
+from ..conftest import apply_edits
+
+HEADER = """
+import uvicorn
+from fastapi import FastAPI
+
+app = FastAPI()
+"""
+
+
+def uvi001(project, relative="main.py", settings=None):
+    return project.check(relative, settings, codes=("UVI001",))
+
+
+def check_code(project, body: str, header: str = HEADER):
+    project.write("main.py", header + textwrap.dedent(body))
+    return uvi001(project)
+
+
+# -- which calls are uvicorn.run ---------------------------------------------
+@pytest.mark.parametrize("imports, call", [
+    ("import uvicorn", "uvicorn.run"),
+    ("import uvicorn as uv", "uv.run"),
+    ("from uvicorn import run", "run"),
+    ("from uvicorn import run as serve", "serve"),
+    ("from uvicorn.main import run", "run"),
+    ("import uvicorn.main", "uvicorn.main.run"),
+    ("import uvicorn\nstart = uvicorn.run", "start"),
+])
+def test_every_alias_form_is_found(project, imports, call):
+    header = f"{imports}\nfrom fastapi import FastAPI\napp = FastAPI()\n"
+    [finding] = check_code(project, f"{call}(app, reload=True)\n", header)
+    assert finding.severity is Severity.ERROR
+
+
+@pytest.mark.parametrize("body", [
+    "import subprocess\nsubprocess.run(app, reload=True)\n",
+    "import asyncio\nasyncio.run(app, reload=True)\n",
+    "def run(app, reload):\n    pass\nrun(app, reload=True)\n",
+    "server = uvicorn.Server(uvicorn.Config('main:app'))\nserver.run(app, reload=True)\n",
+    "class Runner:\n    def run(self, app, reload):\n        pass\nRunner().run(app, reload=True)\n",
+])
+def test_unrelated_run_is_never_flagged(project, body):
+    assert check_code(project, body) == []
+
+
+# -- app kinds -----------------------------------------------------------------
+@pytest.mark.parametrize("definition, shown", [
+    ("from fastapi import FastAPI\napp = FastAPI()", "FastAPI instance"),
+    ("from starlette.applications import Starlette\napp = Starlette()", "Starlette instance"),
+    ("async def app(scope, receive, send):\n    pass", "function"),
+    ("class App:\n    async def __call__(self, scope, receive, send):\n        pass\napp = App()", "App instance"),
+])
+def test_every_app_kind_is_an_object(project, definition, shown):
+    project.write("main.py", f"import uvicorn\n{definition}\n\nuvicorn.run(app, workers=2)\n")
+    [finding] = uvi001(project)
+    assert shown in finding.message
+    assert "workers=2" in finding.message and "status 3" in finding.message
+
+
+def test_factory_call_result_is_an_object(project):
+    [finding] = check_code(project, "def create_app():\n    return FastAPI()\n\nuvicorn.run(create_app(), reload=True)\n")
+    assert "FastAPI instance `create_app()`" in finding.message
+
+
+@pytest.mark.parametrize("app", [
+    '"main:app"', "'main:app'", 'f"main:{name}"', "APP_PATH", "sys.argv[1]", "get_app()", "some_param",
+])
+def test_strings_and_unknowns_stay_silent(project, app):
+    body = f"""
+    import sys
+    name = "app"
+    APP_PATH = "main:app"
+    def get_app(): ...
+    def main(some_param):
+        uvicorn.run({app}, reload=True)
+    """
+    assert check_code(project, body) == []
+
+
+# -- values of reload and workers ----------------------------------------------
+@pytest.mark.parametrize("arguments", [
+    "reload=True", "reload=1", 'reload="yes"', "workers=2", "workers=16", "reload=RELOAD", "workers=WORKERS",
+    '**{"reload": True}', "**options", "**dict(workers=3)", "reload=True, workers=1",
+])
+def test_definite_values_are_errors(project, arguments):
+    body = f"""
+    RELOAD = True
+    WORKERS = 4
+    options = {{"host": "127.0.0.1", "reload": True}}
+    uvicorn.run(app, {arguments})
+    """
+    [finding] = check_code(project, body)
+    assert finding.severity is Severity.ERROR
+
+
+@pytest.mark.parametrize("arguments", [
+    "reload=False", "reload=0", "reload=None", "workers=0", "workers=1", "workers=None", "", "port=8000",
+    "reload=OFF", '**{"reload": False}', "**unknown_settings",
+])
+def test_off_values_stay_silent(project, arguments):
+    body = f"""
+    OFF = False
+    unknown_settings = load()
+    uvicorn.run(app, {arguments})
+    """
+    assert check_code(project, body) == []
+
+
+@pytest.mark.parametrize("arguments, condition", [
+    ('reload=os.getenv("RELOAD") == "1"', "when RELOAD is true"),
+    ('workers=int(os.environ.get("WORKERS", "1"))', "when WORKERS is more than 1"),
+    ("reload=settings.reload", "when `settings.reload` is true"),
+    ("reload=DEV_MODE", "when DEBUG is true"),  # the variable the name is read from
+    ("reload=settings.debug or DEV_MODE", "when `settings.debug or DEV_MODE` is true"),
+])
+def test_unknown_values_are_warnings_saying_when(project, arguments, condition):
+    body = f"""
+    import os
+    DEV_MODE = os.getenv("DEBUG") is not None
+    if os.getenv("CI"):
+        DEV_MODE = False
+    uvicorn.run(app, {arguments})
+    """
+    [finding] = check_code(project, body)
+    assert finding.severity is Severity.WARNING
+    assert condition in finding.message
+
+
+def test_name_with_mixed_constant_assignments_is_a_warning(project):
+    body = """
+    import os
+    RELOAD = False
+    if os.getenv("DEV"):
+        RELOAD = True
+    uvicorn.run(app, reload=RELOAD)
+    """
+    [finding] = check_code(project, body)
+    assert finding.severity is Severity.WARNING
+
+
+def test_keyword_app_argument(project):
+    [finding] = check_code(project, "uvicorn.run(app=app, reload=True)\n")
+    fixed = apply_edits(project.root.joinpath("main.py").read_text(), finding.best_fix.edits)
+    assert 'uvicorn.run(app="main:app", reload=True)' in fixed
+
+
+def test_range_is_the_app_argument(project):
+    [finding] = check_code(project, "if __name__ == '__main__':\n    uvicorn.run(app, reload=True)\n")
+    line = project.root.joinpath("main.py").read_text().split("\n")[finding.range.start.line]
+    assert line[finding.range.start.character:finding.range.end.character] == "app"
+
+
+# -- fixes ---------------------------------------------------------------------
+def fixed_text(project, relative="main.py", title_contains=None):
+    [finding] = uvi001(project, relative)
+    fix = finding.best_fix if title_contains is None else next(f for f in finding.fixes if title_contains in f.title)
+    text = apply_edits((project.root / relative).read_text(), fix.edits)
+    compile(text, relative, "exec")
+    (project.root / relative).write_text(text)
+    assert uvi001(project, relative) == []
+    return text, finding
+
+
+def test_fix_module_level_app(project):
+    check_code(project, "if __name__ == '__main__':\n    uvicorn.run(app, reload=True, port=8000)\n")
+    text, finding = fixed_text(project)
+    assert "uvicorn.run(\"main:app\", reload=True, port=8000)" in text
+    assert len(finding.fixes) == 1 and finding.fixes[0].title == 'Pass the import string "main:app"'
+
+
+def test_fix_app_imported_from_another_module(project):
+    project.write("web/__init__.py")
+    project.write("web/api.py", "from fastapi import FastAPI\n\napi = FastAPI()\n")
+    project.write("run.py", "import uvicorn\nfrom web.api import api as application\n\nuvicorn.run(application, reload=True)\n")
+    text, _ = fixed_text(project, "run.py")
+    assert 'uvicorn.run("web.api:api", reload=True)' in text
+
+
+def test_fix_attribute_of_module_level_object(project):
+    project.write("main.py", """
+        import uvicorn
+        from fastapi import FastAPI
+
+        class Container:
+            def __init__(self):
+                self.app = FastAPI()
+
+        container = Container()
+        uvicorn.run(container.app, workers=2)
+    """)
+    text, _ = fixed_text(project)
+    assert 'uvicorn.run("main:container.app", workers=2)' in text
+
+
+def test_fix_attribute_of_imported_module(project):
+    project.write("service.py", "from fastapi import FastAPI\n\napp = FastAPI()\n")
+    project.write("run.py", "import uvicorn\nimport service\n\nuvicorn.run(service.app, reload=True)\n")
+    text, _ = fixed_text(project, "run.py")
+    assert 'uvicorn.run("service:app", reload=True)' in text
+
+
+@pytest.mark.parametrize("call, expected", [
+    ("uvicorn.run(create_app(), reload=True)", 'uvicorn.run("main:create_app", reload=True, factory=True)'),
+    ("uvicorn.run(\n    create_app(),\n    reload=True,\n)", 'uvicorn.run(\n    "main:create_app",\n    reload=True, factory=True,\n)'),
+    ("uvicorn.run(create_app(), reload=True, factory=False)", 'uvicorn.run("main:create_app", reload=True, factory=True)'),
+])
+def test_fix_factory_adds_factory_true(project, call, expected):
+    check_code(project, f"def create_app(debug=False):\n    return FastAPI()\n\n{call}\n")
+    text, finding = fixed_text(project)
+    assert expected in text
+    assert "with factory=True" in finding.best_fix.title
+
+
+@pytest.mark.parametrize("body, reason", [
+    ("def main():\n    local_app = FastAPI()\n    uvicorn.run(local_app, reload=True)\n", "inside a function"),
+    ("def create_app(settings):\n    return FastAPI()\n\nuvicorn.run(create_app(None), reload=True)\n", "with arguments"),
+    ("def create_app(settings):\n    return FastAPI()\n\ndef main():\n    uvicorn.run(create_app(), reload=True)\n", "needs arguments"),
+    ("uvicorn.run(FastAPI(), reload=True)\n", "created inline"),
+    ("uvicorn.run(lambda scope, receive, send: None, reload=True)\n", "lambda"),
+])
+def test_no_fix_when_nothing_importable(project, body, reason):
+    [finding] = check_code(project, body)
+    assert finding.fixes == []
+    assert reason in finding.message
+    assert "module level" in finding.message
+
+
+def test_package_script_offers_both_launches(project):
+    project.write("pkg/__init__.py")
+    project.write("pkg/main.py", HEADER + "uvicorn.run(app, reload=True)\n")
+    [finding] = uvi001(project, "pkg/main.py")
+    titles = [(fix.title, fix.preferred) for fix in finding.fixes]
+    assert titles == [
+        ('Pass the import string "main:app" (for `python pkg/main.py`)', True),
+        ('Pass the import string "pkg.main:app" (for `python -m pkg.main`)', False),
+    ]
+
+
+@pytest.mark.parametrize("setup", ["relative_import", "dunder_main", "project_script"])
+def test_module_launch_is_preferred_when_the_file_says_so(project, setup):
+    project.write("pkg/__init__.py")
+    project.write("pkg/helpers.py", "X = 1\n")
+    name = "pkg/__main__.py" if setup == "dunder_main" else "pkg/main.py"
+    extra = "from .helpers import X\n" if setup == "relative_import" else ""
+    if setup == "project_script":
+        project.write("pyproject.toml", '[project]\nname = "pkg"\n[project.scripts]\nserve = "pkg.main:cli"\n')
+    project.write(name, HEADER + extra + "uvicorn.run(app, reload=True)\n")
+    [finding] = uvi001(project, name)
+    module = "pkg.__main__" if setup == "dunder_main" else "pkg.main"
+    assert finding.best_fix.title.startswith(f'Pass the import string "{module}:app"')
+    assert f"python -m {module.removesuffix('.__main__')}`" in finding.best_fix.title
+
+
+def test_src_layout(project):
+    project.write("src/shop/__init__.py")
+    project.write("src/shop/server.py", HEADER + "uvicorn.run(app, workers=2)\n")
+    [finding] = uvi001(project, "src/shop/server.py")
+    values = [fix.title.split('"')[1] for fix in finding.fixes]
+    assert values == ["server:app", "shop.server:app"]
+    assert "python -m shop.server" in finding.fixes[1].title
+
+
+# -- suppression and configuration ------------------------------------------------
+@pytest.mark.parametrize("comment, silenced", [
+    ("# noqa", True), ("# noqa: UVI001", True), ("# NOQA:UVI001,UVI005", True), ("# noqa: UVI005", False), ("# note", False),
+])
+def test_noqa(project, comment, silenced):
+    findings = check_code(project, f"uvicorn.run(app, reload=True)  {comment}\n")
+    assert (findings == []) is silenced
+
+
+@pytest.mark.parametrize("settings, expected", [
+    (Settings(ignore=("UVI001",)), None),
+    (Settings(ignore=("UVI",)), None),
+    (Settings(select=("UVI002",)), None),
+    (Settings(select=("UVI0",)), Severity.ERROR),
+    (Settings(severity={"UVI001": Severity.WARNING}), Severity.WARNING),
+    (Settings(per_file_ignores={"main.py": ("UVI001",)}), None),
+    (Settings(per_file_ignores={"other/*.py": ("UVI001",)}), Severity.ERROR),
+])
+def test_settings(project, settings, expected):
+    project.write("main.py", HEADER + "uvicorn.run(app, reload=True)\n")
+    findings = uvi001(project, settings=settings)
+    assert [f.severity for f in findings] == ([] if expected is None else [expected])
+
+
+def test_pyproject_configuration(project):
+    project.write("pyproject.toml", '[tool.uvicorn-lsp]\nseverity = { UVI001 = "hint" }\n')
+    project.write("main.py", HEADER + "uvicorn.run(app, reload=True)\n")
+    [finding] = uvi001(project)
+    assert finding.severity is Severity.HINT
+
+
+@pytest.mark.parametrize("content, complaint", [
+    ("[tool.uvicorn-lsp\n", "invalid TOML"),
+    ('[tool.uvicorn-lsp]\nselect = "UVI001"\nignore = 3\n', "setting 'ignore' ignored"),
+    ('[tool.uvicorn-lsp]\nselct = ["UVI001"]\n', "unknown setting 'selct'"),
+    ('[tool.uvicorn-lsp]\nseverity = { UVI001 = "fatal" }\n', "unknown severity"),
+])
+def test_broken_configuration_gives_a_message_and_defaults(project, content, complaint):
+    project.write("pyproject.toml", content)
+    project.write("main.py", HEADER + "uvicorn.run(app, reload=True)\n")
+    result = project.result("main.py")
+    assert [f.code for f in result.findings] == ["UVI001"]
+    assert any(complaint in problem.message for problem in result.problems)
+
+
+# -- without uvicorn (or fastapi) in the analysed environment ------------------------
+@pytest.fixture(scope="module")
+def bare_python(tmp_path_factory):
+    """An interpreter whose environment has neither uvicorn nor fastapi."""
+    folder = tmp_path_factory.mktemp("bare-venv")
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True)
+    return str(folder / "bin" / "python")
+
+
+@pytest.mark.parametrize("imports, call", [
+    ("import uvicorn", "uvicorn.run"),
+    ("import uvicorn as uv", "uv.run"),
+    ("from uvicorn import run as serve", "serve"),
+])
+def test_syntax_fallback_without_uvicorn_installed(project, bare_python, imports, call):
+    project.write("main.py", f"{imports}\nfrom fastapi import FastAPI\napp = FastAPI()\n{call}(app, reload=True)\n")
+    [finding] = uvi001(project, settings=Settings(python=bare_python))
+    assert finding.best_fix.edits[0].new_text == '"main:app"'
+
+
+def test_syntax_fallback_still_ignores_unrelated_run(project, bare_python):
+    project.write("main.py", "import asyncio\nfrom fastapi import FastAPI\napp = FastAPI()\nasyncio.run(app, reload=True)\n")
+    assert uvi001(project, settings=Settings(python=bare_python)) == []
