@@ -4,7 +4,7 @@ import pytest
 
 from uvicorn_lsp.engine.model import Applicability, Severity
 
-from .fixes import apply_fix
+from .helpers import apply_fix
 
 CODE = "UVI003"
 

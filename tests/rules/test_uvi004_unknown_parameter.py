@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+import inspect
+
+import pytest
+import uvicorn
+
+from uvicorn_lsp.engine.model import Severity
+from uvicorn_lsp.rules.uvi004_unknown_parameter import CONFIG_PARAMETERS, RUN_PARAMETERS
+
+from .helpers import apply_fix, without_uvicorn  # noqa: F401 (fixture)
+
+CODE = "UVI004"
+
+
+def findings(project, code: str, settings=None):
+    project.write("main.py", code)
+    return project.check("main.py", settings, codes=(CODE,))
+
+
+def test_built_in_tables_match_the_installed_uvicorn():
+    assert uvicorn.__version__ == "0.54.0"
+    assert RUN_PARAMETERS == tuple(inspect.signature(uvicorn.run).parameters)
+    assert sorted(CONFIG_PARAMETERS) == sorted(p for p in inspect.signature(uvicorn.Config.__init__).parameters if p != "self")
+
+
+@pytest.mark.parametrize(
+    ("code", "unknown"),
+    [
+        ('import uvicorn\nuvicorn.run("main:app", relaod=True)\n', "relaod"),
+        ('import uvicorn as uv\nuv.run("main:app", wokers=2)\n', "wokers"),
+        ('from uvicorn import run\nrun("main:app", colour=True)\n', "colour"),
+        ('from uvicorn import Config\nConfig("main:app", app_dir="src")\n', "app_dir"),
+        ('import uvicorn\nuvicorn.run("main:app", timeout_notify=30)\n', "timeout_notify"),
+        ('import uvicorn\nuvicorn.run("main:app", **{"prot": 8000})\n', "prot"),
+        ('import uvicorn\nopts = dict(hots="0.0.0.0")\nuvicorn.run("main:app", **opts)\n', "hots"),
+    ],
+)
+def test_unknown_keywords_are_errors(project, code, unknown):
+    [finding] = findings(project, code)
+    assert finding.severity is Severity.ERROR
+    assert f"`{unknown}`" in finding.message and "TypeError" in finding.message
+
+
+def test_message_names_the_function_that_takes_it(project):
+    [finding] = findings(project, 'import uvicorn\nuvicorn.Config("main:app", app_dir="src")\n')
+    assert "only uvicorn.run() takes it" in finding.message
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        'import uvicorn\nuvicorn.run("main:app", host="0.0.0.0", port=8000, reload=True, http2=True)\n',
+        'import uvicorn\nuvicorn.run(app="main:app", app_dir="src", factory=True)\n',
+        'import uvicorn\nuvicorn.Config("main:app", 8000)\n',
+        'import uvicorn\nuvicorn.Config("main:app", timeout_notify=30, callback_notify=None)\n',
+        'import uvicorn\nuvicorn.run("main:app", **options)\n',
+        'import uvicorn\nuvicorn.run(*args)\n',
+        # Not uvicorn's.
+        'from subprocess import run\nrun(["ls"], check=True)\n',
+        'import dataclasses\nclass Config:\n    def __init__(self, **kw): ...\nConfig(debug=True)\n',
+    ],
+)
+def test_no_finding(project, code):
+    assert findings(project, code) == []
+
+
+def test_typo_fix_renames_the_keyword(project):
+    [finding] = findings(project, 'import uvicorn\nuvicorn.run("main:app", relaod=True, port=8000)\n')
+    assert "did you mean `reload`?" in finding.message
+    [fix] = finding.fixes
+    fixed = apply_fix(project, "main.py", fix, CODE)
+    assert 'uvicorn.run("main:app", reload=True, port=8000)' in fixed
+
+
+def test_no_rename_onto_a_keyword_already_passed(project):
+    [finding] = findings(project, 'import uvicorn\nuvicorn.run("main:app", reload=False, relaod=True)\n')
+    assert "did you mean" in finding.message and finding.fixes == []
+
+
+def test_far_from_any_name_gets_no_fix(project):
+    [finding] = findings(project, 'import uvicorn\nuvicorn.run("main:app", banana=1)\n')
+    assert "did you mean" not in finding.message and finding.fixes == []
+
+
+def test_debug_with_an_import_string_prefers_reload(project):
+    [finding] = findings(project, 'import uvicorn\nuvicorn.run("main:app", debug=True)\n')
+    assert "0.19" in finding.message
+    remove, to_reload = finding.fixes
+    assert to_reload.preferred and not remove.preferred
+    assert 'uvicorn.run("main:app", reload=True)' in apply_fix(project, "main.py", to_reload, CODE)
+    project.write("main.py", 'import uvicorn\nuvicorn.run("main:app", debug=True)\n')
+    assert 'uvicorn.run("main:app")' in apply_fix(project, "main.py", remove, CODE)
+
+
+def test_debug_with_an_app_object_is_only_removed(project):
+    code = 'import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\nuvicorn.run(app, debug=True)\n'
+    [finding] = findings(project, code)
+    [remove] = finding.fixes
+    assert remove.preferred
+    assert "uvicorn.run(app)" in apply_fix(project, "main.py", remove, CODE)
+
+
+def test_debug_false_is_only_removed(project):
+    [finding] = findings(project, 'import uvicorn\nuvicorn.run("main:app", debug=False)\n')
+    assert [fix.title for fix in finding.fixes] == ["Remove `debug`"]
+
+
+def test_extra_positional_arguments(project):
+    [finding] = findings(project, 'import uvicorn\nuvicorn.run("main:app", "0.0.0.0", 8000)\n')
+    assert "2 more positional arguments" in finding.message
+    assert (finding.range.start.character, finding.range.end.character) == (24, 39)
+
+
+def test_without_uvicorn_installed_the_built_in_table_is_used(project, without_uvicorn):
+    code = 'import uvicorn\nuvicorn.run("main:app", relaod=True, http2=True)\nuvicorn.Config("m:a", app_dir=".")\n'
+    found = findings(project, code, without_uvicorn)
+    assert [f.message.split(":")[0] for f in found] == [
+        "uvicorn.run() has no parameter `relaod`",
+        "uvicorn.Config() has no parameter `app_dir`",
+    ]
+
+
+def test_installed_signature_wins_over_the_table(project):
+    # A project-local `uvicorn` package shadows the installed one for jedi.
+    project.write("uvicorn/__init__.py", "def run(app, *, host='127.0.0.1', brand_new=False):\n    pass\n")
+    found = findings(project, 'import uvicorn\nuvicorn.run("main:app", brand_new=True, port=1)\n')
+    assert [f.message.split(":")[0] for f in found] == ["uvicorn.run() has no parameter `port`"]
+
+
+def test_old_uvicorn_with_kwargs_accepts_everything(project):
+    project.write("uvicorn/__init__.py", "def run(app, **kwargs):\n    pass\n")
+    assert findings(project, 'import uvicorn\nuvicorn.run("main:app", debug=True)\n') == []
