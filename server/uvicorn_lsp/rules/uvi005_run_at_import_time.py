@@ -1,0 +1,151 @@
+"""UVI005: uvicorn.run executed when the module is imported (no `__main__` guard)."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..engine import syntax
+from ..engine.context import RuleContext
+from ..engine.model import Applicability, Finding, Fix, Position, Range, Severity, TextEdit
+from ..engine.source import node_range
+from .base import Rule, RuleDoc
+from .uvi001_app_object_with_reload import supervision_conditions
+
+_GUARD = 'if __name__ == "__main__":'
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    for call in ctx.calls_to("uvicorn.run"):
+        if not _runs_at_import(call.node):
+            continue
+        definite, conditional = supervision_conditions(ctx, call)
+        reload = ctx.value_of(ctx.argument(call, "reload"))
+        if reload is not None and reload.truthy() is not False:
+            consequence = (
+                "the reloader's child process imports this file again, calls uvicorn.run() before it has "
+                "started and crashes, while the parent keeps running with no server"
+            )
+        elif definite or conditional:  # workers, reload being ruled out
+            consequence = "each worker process imports this file again and crashes, and is started again without end"
+        else:
+            consequence = (
+                "importing this module (uvicorn loading an import string that points here, a test, "
+                "another module) starts a second server"
+            )
+        when = f" with {' and '.join(definite)}" if definite else f" ({' or '.join(conditional)})" if conditional else ""
+        message = f"uvicorn.run() runs whenever this module is imported{when}: {consequence}; call it under `{_GUARD}`"
+        fix = _guard_fix(ctx, call.node)
+        yield ctx.finding(
+            RULE,
+            message,
+            node_range(call.node),
+            severity=Severity.ERROR if definite else Severity.WARNING,
+            fixes=[fix] if fix else [],
+        )
+
+
+def _runs_at_import(node) -> bool:
+    """Not inside a function or lambda, and not under `if __name__ == "__main__":`."""
+    parent = node.parent
+    while parent is not None:
+        if parent.type in ("funcdef", "lambdef"):
+            return False
+        parent = parent.parent
+    return not syntax.is_under_main_guard(node)
+
+
+def _guard_fix(ctx: RuleContext, call_node) -> Fix | None:
+    """Indent the statement one level under a new `__main__` guard."""
+    statement = call_node
+    while statement.parent.type not in ("file_input", "suite", "simple_stmt"):
+        statement = statement.parent
+    if statement.type == "error_node":
+        return None
+    if statement.parent.type == "simple_stmt":
+        line = statement.parent
+        if len(line.children) != 2 or line.parent.type not in ("file_input", "suite"):
+            return None  # `a; uvicorn.run(app)` or `if x: uvicorn.run(app)`: no block of its own
+        newline = line.children[1].value
+    else:  # the file's last line, without a line break: parso leaves out the simple_stmt
+        newline = "\r\n" if "\r\n" in ctx.source.text else "\n"
+    first_line, column = statement.start_pos[0] - 1, statement.start_pos[1]
+    indentation = ctx.source.lines[first_line][:column]
+    unit = syntax.indent_unit(ctx.source.tree)
+    edits = [TextEdit(Range(Position(first_line, column), Position(first_line, column)), f"{_GUARD}{newline}{indentation}{unit}")]
+    inside_strings = _lines_inside_strings(statement)
+    for line_number in range(first_line + 1, node_range(statement).end.line + 1):
+        if line_number not in inside_strings and ctx.source.lines[line_number].strip():
+            edits.append(TextEdit(Range(Position(line_number, 0), Position(line_number, 0)), unit))
+    return Fix(f"Move into `{_GUARD}`", tuple(edits), Applicability.SAFE, preferred=True)
+
+
+def _lines_inside_strings(node) -> set[int]:
+    """0-based lines that continue a multi-line string: indenting them would change the string."""
+    lines: set[int] = set()
+    for child in getattr(node, "children", ()):
+        if child.type in ("string", "fstring"):
+            lines.update(range(child.start_pos[0], child.end_pos[0]))  # 1-based start+1 .. end as 0-based
+        else:
+            lines |= _lines_inside_strings(child)
+    return lines
+
+
+RULE = Rule(
+    code="UVI005",
+    name="run-at-import-time",
+    summary="`uvicorn.run` runs at module level, outside `if __name__ == \"__main__\":`, so every import of the module starts it.",
+    severity=Severity.ERROR,
+    fix_applicability=Applicability.SAFE,
+    check=check,
+    doc=RuleDoc(
+        what="""
+            Finds `uvicorn.run(...)` calls that execute when the module is imported: at module level (also
+            inside module-level `if`, `for`, `with`, `try` blocks or class bodies) and not under
+            `if __name__ == "__main__":`. Calls inside functions are left alone.
+
+            It is an error when `reload` or `workers` > 1 is set, and a warning otherwise (also when they
+            depend on run-time values).
+        """,
+        why="""
+            uvicorn's reloader and worker processes are new Python processes that import the launching
+            file again. Code at module level runs again in each of them:
+
+            - with reload, the child calls `uvicorn.run` again while it is still starting up and dies
+              with multiprocessing's "An attempt has been made to start a new process before the current
+              process has finished its bootstrapping phase"; the parent reloader stays up and serves
+              nothing;
+            - with workers, every worker does the same and is started again, without end;
+            - without either, any import of the module starts a server: uvicorn importing
+              `"main:app"` from this very file starts a second, nested server, and so does a test that
+              imports the app.
+        """,
+        example="""
+            import uvicorn
+            from fastapi import FastAPI
+
+            app = FastAPI()
+
+            uvicorn.run("main:app", reload=True)
+        """,
+        use_instead="""
+            import uvicorn
+            from fastapi import FastAPI
+
+            app = FastAPI()
+
+            if __name__ == "__main__":
+                uvicorn.run("main:app", reload=True)
+        """,
+        fix="""
+            Puts the statement under a new `if __name__ == "__main__":` at its own indentation, and
+            indents every line of it (a call over several lines included) by the file's indentation
+            unit. Lines inside a multi-line string are left as they are. No fix when the call shares its
+            line with other statements (`x = 1; uvicorn.run(app)`) or follows a colon on the same line.
+        """,
+        fix_safety="""
+            Safe: started as a script (`python main.py`, `python -m pkg.main`) the file runs exactly as
+            before. Only importing the module stops starting a server, which is the point; a launcher
+            that relies on `import main` to start serving has to call `uvicorn.run` itself.
+        """,
+    ),
+)
