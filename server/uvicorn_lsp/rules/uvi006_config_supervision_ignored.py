@@ -92,12 +92,13 @@ def _ignored_options(ctx: RuleContext, config: syntax.CallSite, method: str) -> 
     if not settings:
         return
     app = ctx.argument(config, "app", 0)
-    options = ", ".join(f"{name}={source}" for name, _, source in settings)
-    replacement = f"uvicorn.run({app.value.get_code().strip() if app else 'app'}, {options})"
+    app_text = app.value.get_code().strip() if app else "app"
     for name, argument, source in settings:
+        # One option per suggestion: reload and workers do not combine (UVI003).
         message = (
             f"{name}={source} is ignored: uvicorn.Server(config).{method}() never reloads or starts workers, "
-            f"only uvicorn.run() does; use {replacement} with the config's other options and the app as an import string"
+            f"only uvicorn.run() does; use uvicorn.run({app_text}, {name}={source}) with the config's other "
+            "options and the app as an import string"
         )
         yield ctx.finding(RULE, message, node_range(argument.value if argument.from_dict else argument.node))
 
