@@ -73,7 +73,7 @@ def test_every_app_kind_is_an_object(project, definition, shown):
 
 def test_factory_call_result_is_an_object(project):
     [finding] = check_code(project, "def create_app():\n    return FastAPI()\n\nuvicorn.run(create_app(), reload=True)\n")
-    assert "FastAPI instance `create_app()`" in finding.message
+    assert "app object `create_app()`" in finding.message
 
 
 @pytest.mark.parametrize("app", [
@@ -315,7 +315,7 @@ def test_broken_configuration_gives_a_message_and_defaults(project, content, com
     project.write("pyproject.toml", content)
     project.write("main.py", HEADER + "uvicorn.run(app, reload=True)\n")
     result = project.result("main.py")
-    assert [f.code for f in result.findings] == ["UVI001"]
+    assert "UVI001" in [f.code for f in result.findings]
     assert any(complaint in problem.message for problem in result.problems)
 
 

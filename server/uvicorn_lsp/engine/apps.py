@@ -11,7 +11,7 @@ import enum
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import layout, syntax
+from . import layout, modules, syntax
 from .context import RuleContext
 from .model import Applicability, Fix, Range, TextEdit
 from .source import node_range
@@ -44,41 +44,52 @@ def classify_app(ctx: RuleContext, node) -> AppClass:
         return AppClass(AppKind.STRING)
     if node.type == "lambdef":
         return AppClass(AppKind.OBJECT, "a lambda")
+    # What the file itself shows is enough most of the time, and costs no jedi query.
+    kind = _app_kind_by_syntax(ctx, node)
+    if kind is not None:
+        return AppClass(AppKind.OBJECT, f"the {kind} `{shown}`")
     inferred = ctx.resolver.infer(node)
-    if inferred:
-        strings = sum(1 for item in inferred if item.is_str)
-        if strings == len(inferred):
-            return AppClass(AppKind.STRING)
-        if strings:
-            return AppClass(AppKind.UNKNOWN)
-        first = inferred[0]
-        if first.type == "instance":
-            return AppClass(AppKind.OBJECT, f"the {first.name} instance `{shown}`")
-        if first.type in ("function", "class", "module"):
-            return AppClass(AppKind.OBJECT, f"the {first.type} `{shown}`")
+    if not inferred:
         return AppClass(AppKind.UNKNOWN)
-    return _classify_by_syntax(ctx, node, shown)
-
-
-def _classify_by_syntax(ctx: RuleContext, node, shown: str) -> AppClass:
-    """Without jedi's answer: definitions and calls the file itself shows."""
-    if node.type == "name":
-        bindings = ctx.evaluator.bindings(node)
-        if bindings and all(_definition_is_app(ctx, leaf) for leaf in bindings):
-            return AppClass(AppKind.OBJECT, f"the app object `{shown}`")
-        return AppClass(AppKind.UNKNOWN)
-    if _is_app_call(ctx, node):
-        return AppClass(AppKind.OBJECT, f"the app object `{shown}`")
+    strings = sum(1 for item in inferred if item.is_str)
+    if strings:
+        return AppClass(AppKind.STRING if strings == len(inferred) else AppKind.UNKNOWN)
+    first = inferred[0]
+    if first.type == "instance":
+        return AppClass(AppKind.OBJECT, f"the {first.name} instance `{shown}`")
+    if first.type in ("function", "class", "module"):
+        return AppClass(AppKind.OBJECT, f"the {first.type} `{shown}`")
     return AppClass(AppKind.UNKNOWN)
 
 
-def _definition_is_app(ctx: RuleContext, leaf) -> bool:
+def _app_kind_by_syntax(ctx: RuleContext, node) -> str | None:
+    """"FastAPI instance", "function"...: when every binding the file shows is an app."""
+    if node.type != "name":
+        return _app_call_kind(ctx, node)
+    bindings = ctx.evaluator.bindings(node)
+    kinds = {_binding_kind(ctx, leaf) for leaf in bindings}
+    if not bindings or None in kinds:
+        return None
+    return kinds.pop() if len(kinds) == 1 else "app object"
+
+
+def _binding_kind(ctx: RuleContext, leaf) -> str | None:
     parent = leaf.parent
-    if parent.type in ("funcdef", "classdef"):
-        return True
+    if parent.type == "funcdef":
+        return "function"
+    if parent.type == "classdef":
+        return "class"
     if parent.type == "expr_stmt" and parent.children[0] is leaf and len(parent.children) == 3:
-        return _is_app_call(ctx, parent.children[2])
-    return False
+        return _app_call_kind(ctx, parent.children[2])
+    return None
+
+
+def _app_call_kind(ctx: RuleContext, node) -> str | None:
+    if not _is_app_call(ctx, node):
+        return None
+    callee = syntax.callee_of(node)
+    name = callee.last.value
+    return f"{name} instance" if name[:1].isupper() else "app object"
 
 
 def _is_app_call(ctx: RuleContext, node, depth: int = 0) -> bool:
@@ -234,15 +245,15 @@ def import_strings(ctx: RuleContext, target: AppTarget) -> list[ImportString]:
     script = ctx.source.path
     if script is None or target.path is None:
         return []
-    launches = layout.launches(script, ctx.workspace.root)
+    searches = [search for search in modules.search_paths(ctx) if search.usual]
     prefer_module = layout.prefers_module_launch(script, ctx.source.text, ctx.uses_relative_imports)
     results: list[ImportString] = []
-    for launch in launches:
-        name = layout.module_name(target.path, launch.root)
-        if name is None or name == "__main__":  # `import __main__` finds the running script, not the app module
+    for search in searches:
+        name = modules.import_name(ctx, target.path, search)
+        if name is None:
             continue
-        preferred = (launch.kind == "module") == prefer_module
-        results.append(ImportString(f"{name}:{target.attribute}", launch.command if len(launches) > 1 else None, preferred))
+        preferred = (search.launch.kind == "module") == prefer_module
+        results.append(ImportString(f"{name}:{target.attribute}", search.launch.command if len(searches) > 1 else None, preferred))
     if not results:
         fallback = layout.full_module_name(target.path)
         if fallback:
@@ -260,7 +271,7 @@ def import_string_fixes(
     for choice in choices:
         edits = [TextEdit(node_range(app_node), _quoted(choice.value))]
         if target.factory:
-            edits.extend(_set_factory_true(ctx, call))
+            edits.extend(set_factory_true(ctx, call))
         title = f'Pass the import string "{choice.value}"'
         if target.factory:
             title += " with factory=True"
@@ -274,7 +285,7 @@ def _quoted(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _set_factory_true(ctx: RuleContext, call: syntax.CallSite) -> list[TextEdit]:
+def set_factory_true(ctx: RuleContext, call: syntax.CallSite) -> list[TextEdit]:
     existing = call.keywords.get("factory")
     if existing is not None and not existing.from_dict:
         if ctx.evaluator.evaluate(existing.value).truthy():
