@@ -36,11 +36,18 @@ class UndecodableSource(Exception):
     pass
 
 
+def source_encoding(data: bytes) -> str:
+    """The codec Python reads these bytes with: BOM, then PEP 263 cookie, else UTF-8.
+
+    Raises SyntaxError for a bad cookie."""
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    return encoding
+
+
 def decode_source(data: bytes) -> str:
     """Decode file bytes as Python does: BOM, then PEP 263 cookie, else UTF-8."""
     try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        return data.decode(encoding).removeprefix("\ufeff")
+        return data.decode(source_encoding(data)).removeprefix("\ufeff")
     except (SyntaxError, LookupError, UnicodeDecodeError) as error:
         raise UndecodableSource(f"cannot decode as Python source: {error}") from None
 
