@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from .. import __version__
-from ..engine import checker
+from ..engine import source
 from ..engine.config import Settings, settings_from_mapping
+from ..engine.model import Problem
 from ..rules import ALL_RULES, RULES_BY_CODE
-from . import files, formats
+from . import files, fixing, formats, runner
+from .formats import display_path
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -24,12 +27,23 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = commands.add_parser("check", help="check files or folders and report findings")
-    check.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders (default: the current folder)")
-    check.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    check.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders (default: the current folder); - reads one file from stdin")
+    check.add_argument("--format", choices=formats.FORMATS, default="text", help="output format (default: text)")
     check.add_argument("--select", help="comma-separated rule codes or prefixes to enable (replaces the configured set)")
     check.add_argument("--extend-select", help="comma-separated rule codes or prefixes to enable in addition")
     check.add_argument("--ignore", help="comma-separated rule codes or prefixes to disable")
     check.add_argument("--python", help="interpreter of the environment to analyse against")
+    check.add_argument("--fix", action="store_true", help="apply safe fixes in place, then report what remains")
+    check.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff, also apply unsafe fixes")
+    check.add_argument("--diff", action="store_true", help="print the fixes as a unified diff instead of writing them (exit 1 when there are any)")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    check.add_argument("--statistics", action="store_true", help="print the number of findings per rule instead of the findings")
+    check.add_argument("-q", "--quiet", action="store_true", help="print the findings and nothing else (no summary, no warnings)")
+    check.add_argument("--stdin-filename", type=Path, help="the path of the file read from stdin: for config lookup, messages and fixes")
+    check.add_argument("--exclude", help="comma-separated globs of files and folders to skip (replaces the configured and default ones)")
+    check.add_argument("--extend-exclude", help="comma-separated globs to skip in addition to the configured ones")
+    check.add_argument("--force-exclude", action="store_true", help="apply the excludes to files named on the command line too (for pre-commit)")
+    check.add_argument("--jobs", type=_positive_int, default=None, metavar="N", help="processes to check with (default: the number of CPUs)")
 
     rule = commands.add_parser("rule", help="print a rule's documentation")
     rule.add_argument("code", help="a rule code such as UVI001")
@@ -77,6 +91,13 @@ def main(argv: list[str] | None = None) -> int:
     return EXIT_ERROR
 
 
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
 def _flag_settings(arguments) -> Settings | None:
     table = {
         key: value
@@ -85,6 +106,8 @@ def _flag_settings(arguments) -> Settings | None:
             ("extend-select", arguments.extend_select),
             ("ignore", arguments.ignore),
             ("python", arguments.python),
+            ("exclude", _globs(arguments.exclude)),
+            ("extend-exclude", _globs(arguments.extend_exclude)),
         )
         if value is not None
     }
@@ -94,28 +117,124 @@ def _flag_settings(arguments) -> Settings | None:
     return None if problems else settings
 
 
+def _globs(text: str | None) -> list[str] | None:
+    return None if text is None else [part.strip() for part in text.split(",") if part.strip()]
+
+
+class _Reporter:
+    """Problems go to stderr once each; `--quiet` keeps only errors."""
+
+    def __init__(self, quiet: bool):
+        self._quiet = quiet
+        self._seen: set[str] = set()
+        self.failed = False
+
+    def warn(self, problem: Problem, fallback_path: str | None = None) -> None:
+        text = f"{display_path(problem.path or fallback_path) if problem.path or fallback_path else 'uvicorn-lsp'}: {problem.message}"
+        if text not in self._seen and not self._quiet:
+            self._seen.add(text)
+            print(f"warning: {text}", file=sys.stderr)
+
+    def error(self, message: str) -> None:
+        self.failed = True
+        print(f"error: {message}", file=sys.stderr)
+
+
 def run_check(arguments) -> int:
     settings = _flag_settings(arguments)
     if settings is None:
         return EXIT_ERROR
-    paths = arguments.paths or [Path(".")]
-    missing = [path for path in paths if not path.exists()]
-    for path in missing:
-        print(f"error: {path}: no such file or folder", file=sys.stderr)
-    workspaces = files.Workspaces(settings)
-    reports = []
-    seen_problems: set[str] = set()
-    for path in files.iter_python_files([p for p in paths if p.exists()]):
-        result = checker.check_file(path, workspaces.for_file(path))
-        for problem in result.problems:
-            text = f"{problem.path or path}: {problem.message}"
-            if text not in seen_problems:
-                seen_problems.add(text)
-                print(f"warning: {text}", file=sys.stderr)
-        if result.findings:
-            reports.append(formats.FileReport(path, result.findings))
-    output = formats.render_json(reports) if arguments.format == "json" else formats.render_text(reports)
-    print(output)
-    if missing:
+    reading_stdin = arguments.paths == [Path("-")] or (not arguments.paths and arguments.stdin_filename is not None)
+    if Path("-") in arguments.paths and not reading_stdin:
+        print("error: `-` (stdin) cannot be combined with other paths", file=sys.stderr)
         return EXIT_ERROR
-    return EXIT_FINDINGS if reports else EXIT_CLEAN
+    mode = runner.Mode(fix=arguments.fix or arguments.diff, unsafe_fixes=arguments.unsafe_fixes)
+    reporter = _Reporter(arguments.quiet)
+    if reading_stdin:
+        return _check_stdin(arguments, settings, mode, reporter)
+
+    paths = arguments.paths or [Path(".")]
+    for path in paths:
+        if not path.exists():
+            reporter.error(f"{path}: no such file or folder")
+    discovery = files.Discovery(settings, force_exclude=arguments.force_exclude)
+    sources = discovery.find([path for path in paths if path.exists()])
+    jobs, problems = runner.scan(sources)
+    for problem in discovery.problems + problems:
+        reporter.warn(problem)
+    progress = runner.Progress(len(jobs))
+    try:
+        results = runner.check_all(jobs, mode, settings, arguments.jobs or runner.default_jobs(), progress)
+    finally:
+        progress.close()
+    originals = {job.source.path: job.data for job in jobs}
+    for result in results:
+        for problem in result.problems:
+            reporter.warn(problem, result.path)
+    if arguments.diff:
+        return _finish_diff(arguments, results, originals, reporter)
+    fixed = sum(_write_fixes(result, originals[result.path], reporter) for result in results if result.fixed_text is not None)
+    return _report(arguments, [formats.FileReport(r.path, r.findings) for r in results if r.findings], fixed, reporter, sys.stdout)
+
+
+def _write_fixes(result: runner.FileResult, original: bytes, reporter: _Reporter) -> int:
+    """Write one fixed file; the number of fixes that landed."""
+    shown = display_path(result.path)
+    try:
+        fixing.write_atomically(result.path, original, fixing.encode_like(original, result.fixed_text))
+    except fixing.ChangedOnDisk:
+        reporter.error(f"{shown}: changed on disk while being checked; not fixed (run again)")
+        return 0
+    except UnicodeEncodeError as error:
+        reporter.error(f"{shown}: the fixed text cannot be written in the file's encoding ({error.reason}); not fixed")
+        return 0
+    except OSError as error:
+        reporter.error(f"{shown}: cannot write: {error.strerror or error}")
+        return 0
+    return result.applied
+
+
+def _finish_diff(arguments, results: list[runner.FileResult], originals: dict[str | None, bytes], reporter: _Reporter) -> int:
+    changed = [result for result in results if result.fixed_text is not None]
+    for result in changed:
+        before = source.decode_source(originals[result.path])
+        sys.stdout.write(fixing.unified_diff(display_path(result.path), before, result.fixed_text))
+    if not arguments.quiet:
+        count = sum(result.applied for result in changed)
+        print(f"Would fix {count} problem{'' if count == 1 else 's'} in {len(changed)} file{'' if len(changed) == 1 else 's'}." if changed else "No fixes available.", file=sys.stderr)
+    if reporter.failed:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if changed and not arguments.exit_zero else EXIT_CLEAN
+
+
+def _check_stdin(arguments, settings: Settings, mode: runner.Mode, reporter: _Reporter) -> int:
+    """`check -`: one file from stdin. With --fix the fixed source goes to stdout
+    and the report to stderr, so editors and formatters can pipe through it."""
+    data = sys.stdin.buffer.read()
+    path = str(arguments.stdin_filename.resolve()) if arguments.stdin_filename else None
+    root = files.project_root(path) if path else os.getcwd()
+    result = runner.check_one(path, root, data, mode, files.Workspaces(settings))
+    for problem in result.problems:
+        reporter.warn(problem, path)
+    if arguments.diff:
+        return _finish_diff(arguments, [result], {path: data}, reporter)
+    reports = [formats.FileReport(path, result.findings)] if result.findings else []
+    if arguments.fix:
+        sys.stdout.buffer.write(fixing.encode_like(data, result.fixed_text) if result.fixed_text is not None else data)
+        sys.stdout.flush()
+        return _report(arguments, reports, result.applied, reporter, sys.stderr)
+    return _report(arguments, reports, 0, reporter, sys.stdout)
+
+
+def _report(arguments, reports: list[formats.FileReport], fixed: int, reporter: _Reporter, stream) -> int:
+    if arguments.statistics:
+        output = formats.render_statistics(reports, arguments.format == "json", arguments.unsafe_fixes)
+    elif arguments.format == "text":
+        output = formats.render_text(reports, formats.Summary(arguments.unsafe_fixes, fixed, arguments.quiet))
+    else:
+        output = formats.RENDERERS[arguments.format](reports)
+    if output:
+        print(output, file=stream)
+    if reporter.failed:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if reports and not arguments.exit_zero else EXIT_CLEAN

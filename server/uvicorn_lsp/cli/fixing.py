@@ -1,0 +1,154 @@
+"""`--fix` and `--diff`: apply the findings' preferred fixes, re-check, repeat.
+
+Engine edits are 0-based lines and code-point columns on lines split at
+\\r\\n, \\r or \\n (engine/source.py); text inserted by a fix follows the file's
+own newline style. Files are written atomically, in their own encoding, and
+only when nobody changed them since they were read.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..engine import checker, source
+from ..engine.model import Applicability, Finding, Fix, Position, Problem
+from ..engine.workspace import Workspace
+
+# As in ruff: overlapping fixes wait for the next pass; a rule whose fixes keep
+# producing new findings must not loop forever.
+MAX_FIX_PASSES = 10
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def applicable(fix: Fix | None, unsafe_fixes: bool) -> bool:
+    if fix is None:
+        return False
+    return fix.applicability is Applicability.SAFE or (unsafe_fixes and fix.applicability is Applicability.UNSAFE)
+
+
+def newline_of(text: str) -> str:
+    """The file's newline style: its first line break, else \\n."""
+    match = _LINE_BREAK.search(text)
+    return match.group() if match else "\n"
+
+
+class _Offsets:
+    """Code-point offsets of engine positions in one text."""
+
+    def __init__(self, text: str):
+        self._line_starts = [0] + [match.end() for match in _LINE_BREAK.finditer(text)]
+
+    def of(self, position: Position) -> int:
+        return self._line_starts[position.line] + position.character
+
+
+def apply_fixes(text: str, fixes: list[Fix]) -> tuple[str, int]:
+    """Apply every fix that overlaps no fix taken before it; (new text, fixes applied)."""
+    offsets = _Offsets(text)
+    newline = newline_of(text)
+    taken: list[tuple[int, int]] = []
+    replacements: list[tuple[int, int, str]] = []
+    applied = 0
+    for fix in sorted(fixes, key=lambda fix: min(edit.range.start for edit in fix.edits)):
+        spans = [(offsets.of(edit.range.start), offsets.of(edit.range.end), edit) for edit in fix.edits]
+        if any(_overlap(start, end, other) for start, end, _ in spans for other in taken):
+            continue
+        taken.extend((start, end) for start, end, _ in spans)
+        replacements.extend((start, end, _LINE_BREAK.sub(newline, edit.new_text)) for start, end, edit in spans)
+        applied += 1
+    for start, end, new_text in sorted(replacements, reverse=True):
+        text = text[:start] + new_text + text[end:]
+    return text, applied
+
+
+def _overlap(start: int, end: int, other: tuple[int, int]) -> bool:
+    other_start, other_end = other
+    if start == end == other_start == other_end:
+        return True  # two insertions at one point: their order would be a guess
+    return start < other_end and other_start < end
+
+
+@dataclass
+class FixOutcome:
+    text: str  # the fixed text (the original when nothing was applied)
+    findings: list[Finding]  # what remains after fixing
+    problems: list[Problem] = field(default_factory=list)
+    applied: int = 0
+
+
+def fix_text(text: str, path: Path | None, workspace: Workspace, unsafe_fixes: bool) -> FixOutcome:
+    """Apply fixes until none is left, a pass changes nothing, or MAX_FIX_PASSES."""
+    outcome = FixOutcome(text, [])
+    parses = _parses(text)
+    for _ in range(MAX_FIX_PASSES):
+        result = checker.check_text(outcome.text, path, workspace, use_diff_cache=path is not None)
+        outcome.findings = result.findings
+        outcome.problems.extend(problem for problem in result.problems if problem not in outcome.problems)
+        fixes = [finding.best_fix for finding in result.findings if applicable(finding.best_fix, unsafe_fixes)]
+        if not fixes:
+            return outcome
+        fixed, applied = apply_fixes(outcome.text, fixes)
+        if parses and not _parses(fixed):
+            codes = sorted({finding.code for finding in result.findings if finding.best_fix in fixes})
+            outcome.problems.append(Problem(
+                f"fixes of {', '.join(codes)} would introduce a syntax error; not applied (please report this)",
+                str(path) if path else None,
+            ))
+            return outcome
+        outcome.text = fixed
+        outcome.applied += applied
+    outcome.findings = checker.check_text(outcome.text, path, workspace, use_diff_cache=path is not None).findings
+    return outcome
+
+
+def _parses(text: str) -> bool:
+    try:
+        ast.parse(text)
+    except (SyntaxError, ValueError):
+        return False
+    return True
+
+
+def encode_like(original: bytes, text: str) -> bytes:
+    """`text` in the encoding (BOM and PEP 263 cookie included) `original` was read with."""
+    return text.encode(source.source_encoding(original))
+
+
+def unified_diff(path: str, before: str, after: str) -> str:
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True), after.splitlines(keepends=True), fromfile=path, tofile=path
+    )
+    return "".join(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n" for line in lines)
+
+
+class ChangedOnDisk(Exception):
+    pass
+
+
+def write_atomically(path: str, original: bytes, new: bytes) -> None:
+    """Replace the file with `new` unless its content is no longer `original`.
+
+    The temp file lives beside the target so os.replace is a rename on one file
+    system; it takes the original's permission bits."""
+    with open(path, "rb") as current:
+        if current.read() != original:
+            raise ChangedOnDisk(path)
+    folder = os.path.dirname(path) or "."
+    descriptor, temporary = tempfile.mkstemp(prefix=".uvicorn-lsp-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(new)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temporary, os.stat(path).st_mode & 0o7777)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise

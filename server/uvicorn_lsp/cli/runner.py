@@ -1,0 +1,189 @@
+"""Reading, pre-filtering and checking many files, in-process or over processes.
+
+The parent reads every file once and keeps only those that mention a rule's
+trigger word; the rest cost a read and a substring scan. Only the few that
+remain go through the engine, in worker processes when there are enough of
+them to pay for starting a pool (jedi is not thread-safe: one engine per
+process, never threads).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from ..engine import checker, source
+from ..engine.config import Settings
+from ..engine.model import Finding, Problem
+from ..rules import ALL_RULES
+from . import fixing
+from .files import SourcePath, Workspaces
+
+# Below this many files to analyse, starting worker processes (each warming up
+# its own jedi) costs more than it saves.
+MIN_FILES_FOR_POOL = 16
+_TRIGGERS = tuple({trigger.encode("utf-8") for rule in ALL_RULES for trigger in rule.triggers})
+
+
+@dataclass(frozen=True)
+class Job:
+    source: SourcePath
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Mode:
+    fix: bool = False  # also for --diff: compute the fixed text
+    unsafe_fixes: bool = False
+
+
+@dataclass
+class FileResult:
+    path: str | None
+    findings: list[Finding] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    fixed_text: str | None = None  # set when fixes changed the text
+    applied: int = 0
+
+
+def mentions_trigger(data: bytes) -> bool:
+    """Could any rule fire? Trigger words are ASCII, and every encoding Python
+    accepts for source keeps ASCII as it is, so the raw bytes tell."""
+    return any(trigger in data for trigger in _TRIGGERS)
+
+
+def scan(sources: list[SourcePath]) -> tuple[list[Job], list[Problem]]:
+    """Read every file; keep those a rule could fire on. Unreadable and
+    undecodable files are reported whether or not they mention uvicorn."""
+    jobs, problems = [], []
+    for source_path in sources:
+        try:
+            with open(source_path.path, "rb") as file:
+                data = file.read()
+        except OSError as error:
+            problems.append(Problem(f"cannot read: {error.strerror or error}", source_path.path))
+            continue
+        if mentions_trigger(data):
+            jobs.append(Job(source_path, data))
+        elif not data.isascii():
+            try:
+                source.decode_source(data)
+            except source.UndecodableSource as error:
+                problems.append(Problem(str(error), source_path.path))
+    return jobs, problems
+
+
+def check_one(path: str | None, root: str, data: bytes, mode: Mode, workspaces: Workspaces) -> FileResult:
+    """One file through the engine; never raises (a crash becomes a problem)."""
+    try:
+        text = source.decode_source(data)
+    except source.UndecodableSource as error:
+        return FileResult(path, problems=[Problem(str(error), path)])
+    file_path = Path(path) if path else None
+    workspace = workspaces.for_root(root)
+    try:
+        if mode.fix:
+            outcome = fixing.fix_text(text, file_path, workspace, mode.unsafe_fixes)
+            return FileResult(path, outcome.findings, outcome.problems, outcome.text if outcome.applied else None, outcome.applied)
+        # The diff cache lets jedi reuse the tree parsed for the rules instead of parsing again.
+        result = checker.check_text(text, file_path, workspace, use_diff_cache=file_path is not None)
+        return FileResult(path, result.findings, result.problems)
+    except Exception as error:  # one file must not take the run down
+        return FileResult(path, problems=[Problem(f"internal error while checking: {error!r} (please report this)", path)])
+
+
+# Worker processes ---------------------------------------------------------------
+
+_worker_workspaces: Workspaces | None = None
+
+
+def _start_worker(client_settings: Settings) -> None:
+    global _worker_workspaces
+    _worker_workspaces = Workspaces(client_settings)
+
+
+def _check_chunk(chunk: list[Job], mode: Mode) -> list[FileResult]:
+    return [check_one(job.source.path, job.source.root, job.data, mode, _worker_workspaces) for job in chunk]
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # honours CPU limits of containers and taskset
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def _pool_context():
+    # fork shares the already imported engine with the workers at no cost; it is
+    # only safe on Linux (macOS frameworks break after fork) and the CLI's parent
+    # runs no threads.
+    return multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+
+
+def check_all(jobs: list[Job], mode: Mode, client_settings: Settings, processes: int, progress: "Progress") -> list[FileResult]:
+    """Results in the order of `jobs`."""
+    if processes <= 1 or len(jobs) < MIN_FILES_FOR_POOL:
+        workspaces = Workspaces(client_settings)
+        results = []
+        for job in jobs:
+            results.append(check_one(job.source.path, job.source.root, job.data, mode, workspaces))
+            progress.advance(1)
+        return results
+    # Small chunks balance the load (a few files are slow), large ones save pickling.
+    size = max(1, min(32, len(jobs) // (processes * 4)))
+    chunks = [jobs[start:start + size] for start in range(0, len(jobs), size)]
+    by_chunk: dict[int, list[FileResult]] = {}
+    with ProcessPoolExecutor(processes, mp_context=_pool_context(), initializer=_start_worker, initargs=(client_settings,)) as pool:
+        futures = {pool.submit(_check_chunk, chunk, mode): index for index, chunk in enumerate(chunks)}
+        for future in as_completed(futures):
+            index = futures[future]
+            try:
+                by_chunk[index] = future.result()
+            except BrokenProcessPool as error:
+                by_chunk[index] = [
+                    FileResult(job.source.path, problems=[Problem(f"a worker process died: {error}", job.source.path)])
+                    for job in chunks[index]
+                ]
+            progress.advance(len(chunks[index]))
+    return [result for index in range(len(chunks)) for result in by_chunk[index]]
+
+
+class Progress:
+    """A one-line bar on stderr, shown only on a terminal and only once the run
+    has lasted `delay` seconds: short runs and CI logs stay clean."""
+
+    def __init__(self, total: int, stream: TextIO | None = None, delay: float = 1.0, width: int = 30):
+        self._total = total
+        self._stream = stream if stream is not None else sys.stderr
+        self._enabled = total > 0 and self._stream.isatty()
+        self._delay = delay
+        self._width = width
+        self._started = time.monotonic()
+        self._last_drawn = 0.0
+        self._done = 0
+        self._shown = False
+
+    def advance(self, count: int) -> None:
+        self._done += count
+        if not self._enabled:
+            return
+        now = time.monotonic()
+        if now - self._started < self._delay or (now - self._last_drawn < 0.1 and self._done < self._total):
+            return
+        filled = self._width * self._done // self._total
+        self._stream.write(f"\r[{'#' * filled}{'.' * (self._width - filled)}] {self._done}/{self._total} files")
+        self._stream.flush()
+        self._last_drawn = now
+        self._shown = True
+
+    def close(self) -> None:
+        if self._shown:
+            self._stream.write("\r\x1b[K")
+            self._stream.flush()
