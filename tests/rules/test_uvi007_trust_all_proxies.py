@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import pytest
+
+from uvicorn_lsp.engine.model import Severity
+
+CODE = "UVI007"
+
+
+def findings(project, code: str):
+    project.write("main.py", code)
+    return project.check("main.py", codes=(CODE,))
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        'import uvicorn\nuvicorn.run("main:app", forwarded_allow_ips="*")\n',
+        'import uvicorn as uv\nuv.run("main:app", forwarded_allow_ips=["*"], proxy_headers=True)\n',
+        'from uvicorn import Config\nConfig("main:app", forwarded_allow_ips="*")\n',
+        'from uvicorn import run\nTRUSTED = "*"\nrun("main:app", **{"forwarded_allow_ips": TRUSTED})\n',
+    ],
+)
+def test_trusting_every_peer_is_reported(project, code):
+    [finding] = findings(project, code)
+    assert finding.severity is Severity.WARNING and finding.fixes == []
+    assert "every client" in finding.message and "proxy's addresses" in finding.message
+    assert "reach the server directly" not in finding.message
+
+
+@pytest.mark.parametrize("host", ['"0.0.0.0"', '"::"'])
+def test_stronger_when_bound_to_every_interface(project, host):
+    [finding] = findings(project, f'import uvicorn\nuvicorn.run("main:app", host={host}, forwarded_allow_ips="*")\n')
+    assert f"host={host} clients reach the server directly" in finding.message
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        'import uvicorn\nuvicorn.run("main:app", forwarded_allow_ips="10.0.0.0/8")\n',
+        'import uvicorn\nuvicorn.run("main:app", forwarded_allow_ips=["10.0.0.1", "10.0.0.2"])\n',
+        'import uvicorn\nuvicorn.run("main:app")\n',
+        # uvicorn trusts everyone only for exactly "*" or ["*"].
+        'import uvicorn\nuvicorn.run("main:app", forwarded_allow_ips=("*",))\n',
+        'import uvicorn\nuvicorn.run("main:app", forwarded_allow_ips="*", proxy_headers=False)\n',
+        'import os, uvicorn\nuvicorn.run("main:app", forwarded_allow_ips=os.environ["TRUSTED"])\n',
+        'def run(app, **kw): ...\nrun("main:app", forwarded_allow_ips="*")\n',
+    ],
+)
+def test_no_finding(project, code):
+    assert findings(project, code) == []
