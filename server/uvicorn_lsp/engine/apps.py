@@ -148,6 +148,10 @@ def find_app_target(ctx: RuleContext, node) -> AppTarget:
 
 
 def _name_target(ctx: RuleContext, root_leaf, rest: list[str]) -> AppTarget:
+    bindings = ctx.evaluator.bindings(root_leaf)
+    if bindings and not any(_import_of(binding) for binding in bindings):
+        # Bound by this file's own assignments or definitions: no jedi query needed.
+        return _local_target(ctx, root_leaf, bindings[-1], rest)
     definitions = ctx.resolver.definitions(root_leaf)
     if definitions:
         definition = definitions[0]
@@ -157,11 +161,24 @@ def _name_target(ctx: RuleContext, root_leaf, rest: list[str]) -> AppTarget:
                 return AppTarget(problem="a module is not an ASGI app")
             return _target(definition.path, definition.module_name, ".".join(rest))
         if definition.type == "param":
-            return AppTarget(problem=f"`{root_leaf.value}` is a function parameter, not a module-level name")
+            return _not_reachable(root_leaf, "is a function parameter, not a module-level name")
         if not definition.at_module_level:
-            return AppTarget(problem=f"`{root_leaf.value}` is defined inside a function or class, where no import string can reach it")
+            return _not_reachable(root_leaf, _INSIDE_FUNCTION)
         return _target(definition.path, definition.module_name, ".".join([definition.name, *rest]))
-    return _name_target_by_syntax(ctx, root_leaf, rest)
+    if not bindings:
+        return _not_reachable(root_leaf, "is not defined in this file")
+    return _imported_target(ctx, root_leaf, _import_of(bindings[-1]), rest)
+
+
+_INSIDE_FUNCTION = "is defined inside a function or class, where no import string can reach it"
+
+
+def _not_reachable(leaf, why: str) -> AppTarget:
+    return AppTarget(problem=f"`{leaf.value}` {why}")
+
+
+def _import_of(binding):
+    return binding.search_ancestor("import_name", "import_from")
 
 
 def _target(path: Path | None, module_name: str, attribute: str, factory: bool = False) -> AppTarget:
@@ -170,24 +187,25 @@ def _target(path: Path | None, module_name: str, attribute: str, factory: bool =
     return AppTarget(path=path, attribute=attribute, factory=factory)
 
 
-def _name_target_by_syntax(ctx: RuleContext, root_leaf, rest: list[str]) -> AppTarget:
-    bindings = ctx.evaluator.bindings(root_leaf)
-    if not bindings:
-        return AppTarget(problem=f"`{root_leaf.value}` is not defined in this file")
-    binding = bindings[-1]
+def _local_target(ctx: RuleContext, root_leaf, binding, rest: list[str]) -> AppTarget:
+    if binding.parent.type == "param":
+        return _not_reachable(root_leaf, "is a function parameter, not a module-level name")
     if syntax.enclosing_scope(binding).type != "file_input":
-        return AppTarget(problem=f"`{root_leaf.value}` is defined inside a function or class, where no import string can reach it")
-    imported = ctx.imports.names.get(root_leaf.value)
-    import_statement = binding.search_ancestor("import_name", "import_from")
-    if imported is not None and import_statement is not None:
-        absolute = _absolute_module(imported, ctx.source.path)
-        if absolute is None:
-            return AppTarget(problem="the import it comes from cannot be resolved")
-        if import_statement.type == "import_name":
-            return AppTarget(module_name=absolute, attribute=".".join(rest)) if rest else AppTarget(problem="a module is not an ASGI app")
-        module, _, attribute = absolute.rpartition(".")
-        return AppTarget(module_name=module, attribute=".".join([attribute, *rest]))
+        return _not_reachable(root_leaf, _INSIDE_FUNCTION)
     return AppTarget(path=ctx.source.path, attribute=".".join([root_leaf.value, *rest]))
+
+
+def _imported_target(ctx: RuleContext, root_leaf, import_statement, rest: list[str]) -> AppTarget:
+    """Without jedi: the module the import statement names (re-exports not followed)."""
+    if syntax.enclosing_scope(import_statement).type != "file_input":
+        return _not_reachable(root_leaf, _INSIDE_FUNCTION)
+    absolute = _absolute_module(ctx.imports.names.get(root_leaf.value, ""), ctx.source.path)
+    if not absolute:
+        return AppTarget(problem="the import it comes from cannot be resolved")
+    if import_statement.type == "import_name":
+        return AppTarget(module_name=absolute, attribute=".".join(rest)) if rest else AppTarget(problem="a module is not an ASGI app")
+    module, _, attribute = absolute.rpartition(".")
+    return AppTarget(module_name=module, attribute=".".join([attribute, *rest]))
 
 
 def _absolute_module(dotted: str, path: Path | None) -> str | None:
@@ -214,19 +232,34 @@ def _factory_target(ctx: RuleContext, node, callee: syntax.Callee) -> AppTarget:
     callee_text = callee.dotted
     if syntax.call_has_arguments(node):
         return AppTarget(problem=f"`{callee_text}` is called with arguments, but uvicorn calls a factory with none")
-    definitions = ctx.resolver.definitions(callee.last)
-    if definitions:
-        definition = definitions[0]
-        if definition.type == "class":
-            return AppTarget(problem="the app is created inline; assign it to a module-level name first")
-        if definition.type != "function":
-            return AppTarget(problem=f"`{callee_text}` is not a function uvicorn could call as a factory")
-        if definition.required_parameters:
-            return AppTarget(problem=f"`{callee_text}` needs arguments, but uvicorn calls a factory with none")
+    kind, required = _callable_shape(ctx, callee)
+    if kind == "class":
+        return AppTarget(problem="the app is created inline; assign it to a module-level name first")
+    if kind not in ("function", None):
+        return AppTarget(problem=f"`{callee_text}` is not a function uvicorn could call as a factory")
+    if required:
+        return AppTarget(problem=f"`{callee_text}` needs arguments, but uvicorn calls a factory with none")
     target = _name_target(ctx, callee.root, callee_text.split(".")[1:])
     if target.problem:
         return target
     return AppTarget(target.path, target.module_name, target.attribute, factory=True)
+
+
+def _callable_shape(ctx: RuleContext, callee: syntax.Callee) -> tuple[str | None, int | None]:
+    """("function", required parameters), ("class", None)...; (None, None) when unknown."""
+    if callee.root is callee.last:
+        bindings = ctx.evaluator.bindings(callee.root)
+        if bindings and not any(_import_of(binding) for binding in bindings):
+            definition = bindings[-1].parent
+            if definition.type == "funcdef":
+                return "function", sum(
+                    1 for param in definition.get_params() if param.default is None and not param.star_count
+                )
+            return ("class", None) if definition.type == "classdef" else (None, None)
+    definitions = ctx.resolver.definitions(callee.last)
+    if not definitions:
+        return None, None
+    return definitions[0].type, definitions[0].required_parameters
 
 
 @dataclass(frozen=True)
