@@ -1,0 +1,95 @@
+"""No input crashes the engine: half-typed code, odd bytes, huge files."""
+
+from __future__ import annotations
+
+import pytest
+
+from uvicorn_lsp.engine import checker
+from uvicorn_lsp.engine.source import MAX_SOURCE_CHARS
+from uvicorn_lsp.engine.workspace import Workspace
+
+SAMPLE = '''import os
+import uvicorn as uv
+from fastapi import FastAPI
+from uvicorn import Config, Server
+
+app = FastAPI()
+
+@app.on_event("startup")
+async def start():
+    pass
+
+def create_app():
+    return FastAPI()
+
+options = {"reload": True, "workers": 2}
+
+if __name__ == "__main__":
+    uv.run(app, reload=True, workers=int(os.getenv("W", "1")), **options)  # noqa: UVI003
+    server = Server(Config(create_app(), reload=True, forwarded_allow_ips="*", ssl_keyfile="k.pem"))
+    server.run()
+    uv.run(f"main:{'app'}", host="0.0.0.0", debug=True, relaod=True)
+'''
+
+
+def _no_internal_errors(result: checker.CheckResult) -> None:
+    assert not [p for p in result.problems if "internal error" in p.message], result.problems
+
+
+def test_every_prefix_of_a_file_being_typed(tmp_path):
+    """Simulates typing the file character by character (every 3rd prefix)."""
+    path = tmp_path / "main.py"
+    workspace = Workspace(tmp_path)
+    for end in range(0, len(SAMPLE), 3):
+        _no_internal_errors(checker.check_text(SAMPLE[:end], path, workspace, use_diff_cache=True))
+
+
+@pytest.mark.parametrize("text", [
+    "", "\n", "uvicorn", "uvicorn.run(", "uvicorn.run(app, **", "import uvicorn\nuvicorn.run(*)", "\x00uvicorn\x00",
+    "import uvicorn\nuvicorn.run(app, reload=((((((((((((True))))))))))))",
+    "import uvicorn\nuvicorn.run(" + "[" * 500 + "]" * 500 + ", reload=True)",
+    "import uvicorn\nx = " + " + ".join(["1"] * 3000) + "\nuvicorn.run(x, reload=True)",
+    "import uvicorn\r\nuvicorn.run(app,\rreload=True)\n",
+    "\ufeffimport uvicorn\nuvicorn.run(app, reload=True)",
+    "import uvicorn\n\tif True:\n  uvicorn.run(app, reload=True)",
+    "import uvicorn\nuvicorn.run(app, reload=True)\u2028\x0c\x0b",
+])
+def test_odd_inputs(tmp_path, text):
+    _no_internal_errors(checker.check_text(text, tmp_path / "odd.py", Workspace(tmp_path)))
+
+
+def test_invalid_utf8_is_a_problem_not_a_crash(tmp_path):
+    path = tmp_path / "bad.py"
+    path.write_bytes(b"import uvicorn\nx = '\xff\xfe'\n")
+    result = checker.check_file(path, Workspace(tmp_path))
+    assert result.findings == []
+    assert "cannot decode" in result.problems[0].message
+
+
+def test_pep263_cookie_is_honoured(tmp_path):
+    path = tmp_path / "latin.py"
+    path.write_bytes(b"# -*- coding: latin-1 -*-\nimport uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\nx = '\xe9'; uvicorn.run(app, reload=True)\n")
+    result = checker.check_file(path, Workspace(tmp_path))
+    [finding] = [f for f in result.findings if f.code == "UVI001"]
+    assert finding.range.start.character == len("x = 'é'; uvicorn.run(")
+
+
+def test_huge_file_is_skipped_with_a_message(tmp_path):
+    text = "import uvicorn\n" + "#" * MAX_SOURCE_CHARS
+    result = checker.check_text(text, tmp_path / "huge.py", Workspace(tmp_path))
+    assert result.findings == [] and "larger than" in result.problems[0].message
+
+
+def test_unreadable_file(tmp_path):
+    result = checker.check_file(tmp_path / "missing.py", Workspace(tmp_path))
+    assert "cannot read" in result.problems[0].message
+
+
+def test_file_without_trigger_is_not_parsed(tmp_path, monkeypatch):
+    from uvicorn_lsp.engine import source
+
+    def fail(*args, **kwargs):
+        raise AssertionError("parsed a file that never mentions uvicorn")
+
+    monkeypatch.setattr(source.SourceFile, "tree", property(fail))
+    assert checker.check_text("import asyncio\nasyncio.run(main())\n", tmp_path / "x.py", Workspace(tmp_path)).findings == []
