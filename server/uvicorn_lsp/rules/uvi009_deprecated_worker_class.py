@@ -1,0 +1,137 @@
+"""UVI009: the deprecated gunicorn worker classes in uvicorn.workers."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ..engine import syntax
+from ..engine.context import RuleContext
+from ..engine.model import Applicability, Finding, Fix, Range, Severity, Tag, TextEdit
+from ..engine.source import node_range
+from .base import Rule, RuleDoc
+
+_CLASSES = ("UvicornWorker", "UvicornH11Worker")
+_CLASS_PATH = re.compile(r"uvicorn\.workers\.(?P<name>UvicornWorker|UvicornH11Worker)\b")
+# `-k uvicorn.workers.UvicornWorker`, `--worker-class=...` in a command line written as a string.
+_WORKER_OPTION_BEFORE = re.compile(r"(?:^|[\s'\"])(?:-k|--worker-class)(?:\s+|=)['\"]?$")
+_REPLACEMENT = "uvicorn_worker"
+_DEPRECATED = "deprecated since uvicorn 0.30; the worker classes live on in the `uvicorn-worker` package"
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    yield from _imports(ctx)
+    if "uvicorn.workers." in ctx.source.text:
+        yield from _class_paths_in_strings(ctx)
+
+
+def _imports(ctx: RuleContext) -> Iterator[Finding]:
+    for leaf in ctx.source.used_names.get("workers", ()):
+        statement = leaf.search_ancestor("import_name", "import_from")
+        if statement is None:
+            continue
+        if statement.type == "import_name":
+            for path in statement.get_paths():
+                if [name.value for name in path] == ["uvicorn", "workers"] and path[-1] is leaf:
+                    yield _import_finding(ctx, Range(node_range(path[0]).start, node_range(leaf).end))
+        elif [name.value for name in statement.get_from_names()] == ["uvicorn", "workers"]:
+            if leaf is statement.get_from_names()[-1]:
+                where = Range(node_range(statement.get_from_names()[0]).start, node_range(leaf).end)
+                yield _import_finding(ctx, where, fixable=_imports_only_worker_classes(statement))
+        elif [name.value for name in statement.get_from_names()] == ["uvicorn"] and _imported_name(statement, leaf):
+            yield _import_finding(ctx, node_range(leaf))
+
+
+def _imported_name(statement, leaf) -> bool:
+    return any(original is leaf for original, _ in statement._as_name_tuples())
+
+
+def _imports_only_worker_classes(statement) -> bool:
+    names = [original.value for original, _ in statement._as_name_tuples()]
+    return bool(names) and all(name in _CLASSES for name in names)  # `import *` would bind more
+
+
+def _import_finding(ctx: RuleContext, where: Range, fixable: bool = False) -> Finding:
+    fixes = []
+    if fixable:
+        edit = TextEdit(where, _REPLACEMENT)
+        fixes.append(Fix(f"Import from `{_REPLACEMENT}` (package uvicorn-worker)", (edit,), Applicability.UNSAFE, preferred=True))
+    message = f"`uvicorn.workers` is {_DEPRECATED}: import `UvicornWorker` from `{_REPLACEMENT}`"
+    return ctx.finding(RULE, message, where, fixes=fixes)
+
+
+def _class_paths_in_strings(ctx: RuleContext) -> Iterator[Finding]:
+    """`"uvicorn.workers.UvicornWorker"` as a whole string (`worker_class = ...` in a gunicorn
+    config, `["-k", ...]`) or after `-k`/`--worker-class` in a command-line string."""
+    for line_number, line in enumerate(ctx.source.lines):
+        for match in _CLASS_PATH.finditer(line):
+            # One character in: at a boundary parso answers with the leaf before.
+            leaf = ctx.source.tree.get_leaf_for_position((line_number + 1, match.start() + 1))
+            if leaf is None or leaf.type not in ("string", "fstring_string"):
+                continue  # code or a comment
+            if not _is_whole_string(leaf, match.group(0)) and not _WORKER_OPTION_BEFORE.search(line[: match.start()]):
+                continue
+            where = Range.of((line_number, match.start()), (line_number, match.end()))
+            replacement = f"{_REPLACEMENT}.{match.group('name')}"
+            fix = Fix(f"Use `{replacement}` (package uvicorn-worker)", (TextEdit(where, replacement),), Applicability.UNSAFE, preferred=True)
+            message = f"`{match.group(0)}` is {_DEPRECATED}: use `{replacement}`"
+            yield ctx.finding(RULE, message, where, fixes=[fix])
+
+
+def _is_whole_string(leaf, text: str) -> bool:
+    if leaf.type == "string":
+        return syntax.literal_value(leaf) == text
+    # An f-string without fields: fstring_start, the text, fstring_end.
+    return leaf.value == text and len(leaf.parent.children) == 3
+
+
+RULE = Rule(
+    code="UVI009",
+    name="deprecated-worker-class",
+    summary="The gunicorn worker classes in `uvicorn.workers` are deprecated; use the `uvicorn-worker` package.",
+    severity=Severity.WARNING,
+    fix_applicability=Applicability.UNSAFE,
+    check=check,
+    triggers=("workers", "UvicornWorker", "UvicornH11Worker"),
+    tags=(Tag.DEPRECATED,),
+    doc=RuleDoc(
+        what="""
+            Finds uses of `uvicorn.workers.UvicornWorker` and `uvicorn.workers.UvicornH11Worker`, the
+            gunicorn worker classes:
+
+            - imports: `from uvicorn.workers import UvicornWorker`, `import uvicorn.workers`,
+              `from uvicorn import workers`;
+            - the class path as a whole string, as in `worker_class = "uvicorn.workers.UvicornWorker"`
+              in `gunicorn.conf.py` or any Python gunicorn config module, `{"worker_class": ...}`
+              options of a custom gunicorn application, or `["-k", "uvicorn.workers.UvicornWorker"]`;
+            - the class path after `-k` or `--worker-class` in a command line written as a string.
+
+            Mentions in comments and prose are not reported.
+        """,
+        why="""
+            The `uvicorn.workers` module is deprecated since uvicorn 0.30.0 and emits a
+            `DeprecationWarning` on import, which Python hides by default, so nobody sees it before the
+            module is removed. The classes moved, unchanged, to the `uvicorn-worker` package
+            (`uvicorn_worker.UvicornWorker`, `uvicorn_worker.UvicornH11Worker`). gunicorn 27 also ships
+            a native ASGI worker (`-k asgi`).
+        """,
+        example="""
+            # gunicorn.conf.py
+            worker_class = "uvicorn.workers.UvicornWorker"
+        """,
+        use_instead="""
+            # gunicorn.conf.py (pip install uvicorn-worker)
+            worker_class = "uvicorn_worker.UvicornWorker"
+        """,
+        fix="""
+            Replaces `uvicorn.workers.` with `uvicorn_worker.` in class paths inside strings, and
+            `from uvicorn.workers import ...` with `from uvicorn_worker import ...` when it imports only
+            the worker classes. `import uvicorn.workers`, `from uvicorn import workers` and
+            `from uvicorn.workers import *` get no fix: every use of the module name would have to change.
+        """,
+        fix_safety="""
+            Unsafe: the new name works only once the `uvicorn-worker` package is installed; add it to
+            the project's dependencies with the fix.
+        """,
+    ),
+)

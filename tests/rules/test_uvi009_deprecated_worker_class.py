@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import pytest
+
+from uvicorn_lsp.engine.model import Applicability, Severity, Tag
+
+from .helpers import apply_fix
+
+CODE = "UVI009"
+
+
+def findings(project, code: str, name: str = "main.py"):
+    project.write(name, code)
+    return project.check(name, codes=(CODE,))
+
+
+@pytest.mark.parametrize(
+    ("code", "flagged"),
+    [
+        ("from uvicorn.workers import UvicornWorker\n", "uvicorn.workers"),
+        ("from uvicorn.workers import UvicornWorker as Base, UvicornH11Worker\n", "uvicorn.workers"),
+        ("import uvicorn.workers\n", "uvicorn.workers"),
+        ("import uvicorn.workers as w\n", "uvicorn.workers"),
+        ("from uvicorn import workers\n", "workers"),
+        ("from uvicorn import Config, workers as w\n", "workers"),
+        ("from uvicorn.workers import *\n", "uvicorn.workers"),
+    ],
+)
+def test_imports_are_reported(project, code, flagged):
+    [finding] = findings(project, code)
+    assert finding.severity is Severity.WARNING and finding.tags == (Tag.DEPRECATED,)
+    line = code.splitlines()[finding.range.start.line]
+    assert line[finding.range.start.character:finding.range.end.character] == flagged
+    assert "uvicorn_worker" in finding.message
+
+
+def test_gunicorn_config_file(project):
+    code = 'bind = "0.0.0.0:8000"\nworkers = 4\nworker_class = "uvicorn.workers.UvicornWorker"\n'
+    [finding] = findings(project, code, "gunicorn.conf.py")
+    assert finding.range.start.line == 2 and finding.tags == (Tag.DEPRECATED,)
+    [fix] = finding.fixes
+    assert fix.applicability is Applicability.UNSAFE
+    fixed = apply_fix(project, "gunicorn.conf.py", fix, CODE)
+    assert 'worker_class = "uvicorn_worker.UvicornWorker"' in fixed
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        (
+            'import subprocess\nsubprocess.run(["gunicorn", "-k", "uvicorn.workers.UvicornH11Worker", "main:app"])\n',
+            '"uvicorn_worker.UvicornH11Worker"',
+        ),
+        (
+            'import os\nos.system("gunicorn main:app -w 4 -k uvicorn.workers.UvicornWorker")\n',
+            '-k uvicorn_worker.UvicornWorker"',
+        ),
+        (
+            'CMD = """gunicorn main:app \\\\\n    --worker-class=uvicorn.workers.UvicornWorker"""\n',
+            "--worker-class=uvicorn_worker.UvicornWorker",
+        ),
+        ('options = {"bind": "0.0.0.0", "worker_class": "uvicorn.workers.UvicornWorker"}\n', '"uvicorn_worker.UvicornWorker"'),
+        ("WORKER = f'uvicorn.workers.UvicornWorker'\n", "'uvicorn_worker.UvicornWorker'"),
+        ('import os\nos.environ["GUNICORN_CMD_ARGS"] = f"--worker-class uvicorn.workers.UvicornWorker -w {4}"\n', "--worker-class uvicorn_worker.UvicornWorker -w"),
+    ],
+)
+def test_class_paths_in_strings_are_reported_and_fixed(project, code, expected):
+    [finding] = findings(project, code)
+    fixed = apply_fix(project, "main.py", finding.fixes[0], CODE)
+    assert expected in fixed
+
+
+def test_from_import_fix(project):
+    code = "from uvicorn.workers import UvicornWorker\n\nclass Worker(UvicornWorker):\n    CONFIG_KWARGS = {}\n"
+    [finding] = findings(project, code)
+    fixed = apply_fix(project, "main.py", finding.fixes[0], CODE)
+    assert fixed.startswith("from uvicorn_worker import UvicornWorker\n")
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["import uvicorn.workers\n", "from uvicorn import workers\n", "from uvicorn.workers import *\n"],
+)
+def test_module_imports_get_no_fix(project, code):
+    [finding] = findings(project, code)
+    assert finding.fixes == []
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "from uvicorn_worker import UvicornWorker\n",
+        'worker_class = "uvicorn_worker.UvicornWorker"\n',
+        "# we used to run uvicorn.workers.UvicornWorker here\n",
+        '"""Deploy notes: gunicorn used uvicorn.workers.UvicornWorker before."""\n',
+        'HELP = "see uvicorn.workers.UvicornWorker in the docs"\n',
+        "import uvicorn\nuvicorn.run('main:app', workers=4)\n",
+        "from myproject import workers\nfrom myproject.workers import UvicornWorker\n",
+        "import gunicorn.workers\n",
+    ],
+)
+def test_no_finding(project, code):
+    assert findings(project, code) == []
