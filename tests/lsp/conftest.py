@@ -24,7 +24,7 @@ def capabilities(*, pull: bool = False, encoding: str | None = None, configurati
         workspace=types.WorkspaceClientCapabilities(
             configuration=configuration,
             workspace_edit=types.WorkspaceEditClientCapabilities(document_changes=True),
-            did_change_watched_files=types.DidChangeWatchedFilesClientCapabilities(dynamic_registration=True),
+            did_change_watched_files=types.DidChangeWatchedFilesClientCapabilities(dynamic_registration=False),
             diagnostics=types.DiagnosticWorkspaceClientCapabilities(refresh_support=True) if pull else None,
             workspace_folders=True,
         ),

@@ -61,7 +61,8 @@ async def test_pull_client_gets_reports_and_no_pushes(tmp_path):
 async def _first_diagnostic_range(tmp_path, encoding: str) -> types.Range:
     source = 'import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\nx = "héllo→😀"; uvicorn.run(app, reload=True)\n'
     path = write(tmp_path, "main.py", source)
-    async with lsp_session(tmp_path, client_capabilities=capabilities(encoding=encoding)) as client:
+    caps = capabilities(encoding=encoding)
+    async with lsp_session(tmp_path, client_capabilities=caps, configuration={"select": ["UVI001"]}) as client:
         uri = open_file(client, path)
         [diagnostic] = await wait_for_diagnostics(client, uri)
         actions = await code_actions(client, uri, diagnostic.range)

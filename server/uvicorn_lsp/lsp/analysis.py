@@ -36,6 +36,7 @@ class _State:
     running: asyncio.Task | None = None
     dirty: bool = False
     latest: Analysis | None = None
+    stale: bool = False  # a file it read has changed since
     waiters: list[asyncio.Future] = field(default_factory=list)
 
 
@@ -66,8 +67,9 @@ class Analyzer:
         if document is None:
             return None
         state = self._states.setdefault(uri, _State())
-        if state.latest is not None and state.latest.version == document.version and state.latest.text is document.text:
-            return state.latest
+        latest = state.latest
+        if latest is not None and not state.stale and latest.version == document.version and latest.text is document.text:
+            return latest
         waiter = asyncio.get_running_loop().create_future()
         state.waiters.append(waiter)
         self.schedule(uri)
@@ -107,6 +109,7 @@ class Analyzer:
                 state.dirty = False
                 continue  # a newer text arrived: this result is stale
             state.latest = Analysis(version, text, result)
+            state.stale = False
             waiters, state.waiters = state.waiters, []
             for waiter in waiters:
                 if not waiter.done():
@@ -116,13 +119,17 @@ class Analyzer:
                 await outcome
             return
 
-    def dependents_of(self, changed: set[Path]) -> list[str]:
-        """Open documents whose last analysis read one of `changed`."""
-        return [
+    def recheck_dependents(self, changed: set[Path]) -> list[str]:
+        """Re-analyse open documents whose last analysis read one of `changed`; returns their URIs."""
+        dependents = [
             uri
             for uri, state in self._states.items()
             if state.latest is not None and state.latest.result.dependencies & changed
         ]
+        for uri in dependents:
+            self._states[uri].stale = True
+            self.schedule(uri)
+        return dependents
 
     def shutdown(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)

@@ -167,9 +167,7 @@ class UvicornLanguageServer(LanguageServer):
 
     def _recheck_dependents(self) -> None:
         changed, self._changed_modules = self._changed_modules, set()
-        for uri in self.analyzer.dependents_of(changed):
-            self._needs_refresh.add(uri)
-            self.analyzer.schedule(uri)
+        self._needs_refresh.update(self.analyzer.recheck_dependents(changed))
 
 
 server = UvicornLanguageServer()

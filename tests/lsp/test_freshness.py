@@ -1,0 +1,78 @@
+"""Cross-file freshness: a change in one module re-checks the open documents that read it."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from lsprotocol import types
+
+from .conftest import capabilities, lsp_session, open_file, pull_diagnostics, replace_all, wait_for_diagnostics, write
+
+MAIN = "from fastapi import FastAPI\n\napp = FastAPI()\n"
+RUN = 'import uvicorn\n\nif __name__ == "__main__":\n    uvicorn.run("main:app", reload=True)\n'
+
+
+def uvi002(found: list[types.Diagnostic]) -> list[types.Diagnostic]:
+    return [d for d in found if d.code == "UVI002"]
+
+
+async def test_renaming_the_app_in_an_open_buffer_updates_the_runner(tmp_path):
+    main = write(tmp_path, "main.py", MAIN)
+    run = write(tmp_path, "run.py", RUN)
+    async with lsp_session(tmp_path) as client:
+        run_uri = open_file(client, run)
+        main_uri = open_file(client, main)
+        await wait_for_diagnostics(client, run_uri, lambda found: uvi002(found) == [])
+
+        renamed_at = time.monotonic()
+        replace_all(client, main_uri, MAIN.replace("app = ", "application = "), version=2)  # unsaved
+        [finding] = uvi002(await wait_for_diagnostics(client, run_uri, lambda found: len(uvi002(found)) == 1, timeout=5))
+        assert time.monotonic() - renamed_at < 1.0
+        assert "app" in finding.message
+
+        replace_all(client, main_uri, MAIN, version=3)  # the rename is undone
+        await wait_for_diagnostics(client, run_uri, lambda found: uvi002(found) == [], timeout=5)
+
+
+async def test_change_on_disk_reported_by_watched_files(tmp_path):
+    main = write(tmp_path, "main.py", MAIN)
+    run = write(tmp_path, "run.py", RUN)
+    async with lsp_session(tmp_path) as client:
+        run_uri = open_file(client, run)
+        await wait_for_diagnostics(client, run_uri, lambda found: uvi002(found) == [])
+
+        main.write_text(MAIN.replace("app = ", "api = "))
+        client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+            types.FileEvent(uri=main.as_uri(), type=types.FileChangeType.Changed),
+        ]))
+        await wait_for_diagnostics(client, run_uri, lambda found: len(uvi002(found)) == 1, timeout=5)
+
+        main.unlink()
+        client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+            types.FileEvent(uri=main.as_uri(), type=types.FileChangeType.Deleted),
+        ]))
+        [missing] = uvi002(await wait_for_diagnostics(client, run_uri, lambda found: len(uvi002(found)) == 1 and "main" in uvi002(found)[0].message, timeout=5))
+
+        write(tmp_path, "main.py", MAIN)
+        client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+            types.FileEvent(uri=main.as_uri(), type=types.FileChangeType.Created),
+        ]))
+        await wait_for_diagnostics(client, run_uri, lambda found: uvi002(found) == [], timeout=5)
+
+
+async def test_pull_clients_are_asked_to_refresh(tmp_path):
+    main = write(tmp_path, "main.py", MAIN)
+    run = write(tmp_path, "run.py", RUN)
+    async with lsp_session(tmp_path, client_capabilities=capabilities(pull=True)) as client:
+        run_uri = open_file(client, run)
+        main_uri = open_file(client, main)
+        assert uvi002(await pull_diagnostics(client, run_uri)) == []
+        await asyncio.sleep(0.5)  # let start-up refreshes settle
+        before = client.diagnostic_refresh_count
+        replace_all(client, main_uri, MAIN.replace("app = ", "application = "), version=2)
+        deadline = time.monotonic() + 5
+        while client.diagnostic_refresh_count == before and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+        assert client.diagnostic_refresh_count > before
+        assert len(uvi002(await pull_diagnostics(client, run_uri))) == 1
