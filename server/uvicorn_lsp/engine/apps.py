@@ -330,3 +330,12 @@ def set_factory_true(ctx: RuleContext, call: syntax.CallSite) -> list[TextEdit]:
         return [TextEdit(Range(position, position), " factory=True,")]
     position = node_range(last).end
     return [TextEdit(Range(position, position), ", factory=True")]
+
+
+def failure_consequence(ctx: RuleContext, call: syntax.CallSite, exit_status: int) -> str:
+    """What an app that fails to load does to the process (uvicorn-facts.md, "Import strings")."""
+    reload = ctx.value_of(ctx.argument(call, "reload"))
+    # Only uvicorn.run supervises; Server.run ignores a Config's reload.
+    if call.qualname == "uvicorn.run" and reload is not None and reload.truthy():
+        return "with reload=True the reloader keeps running and nothing is served"
+    return f"uvicorn stops at startup (exit status {exit_status})"

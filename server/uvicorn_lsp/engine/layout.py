@@ -25,6 +25,19 @@ def package_root(path: Path) -> Path:
     return folder
 
 
+def package_markers(path: Path) -> list[Path]:
+    """The `__init__.py` files `package_root` looks at for `path`, the first missing one
+    included: creating or deleting any of them changes the module names and launches."""
+    markers = []
+    folder = path.parent
+    while folder.parent != folder:
+        markers.append(folder / "__init__.py")
+        if not markers[-1].is_file():
+            break
+        folder = folder.parent
+    return markers
+
+
 def module_name(path: Path, root: Path) -> str | None:
     """Dotted module name of `path` when `root` is on sys.path, else None."""
     try:

@@ -7,11 +7,16 @@ messages can say *when* a problem happens ("when RELOAD is true").
 
 from __future__ import annotations
 
+import ast
+import itertools
 from dataclasses import dataclass
 
 from . import syntax
 
 _MAX_DEPTH = 8
+# An f-string whose fields each take several values has their product of
+# values; past this many the value is left unknown.
+_MAX_FSTRING_CANDIDATES = 16
 
 
 @dataclass(frozen=True)
@@ -62,7 +67,7 @@ class Evaluator:
         if node.type in ("string", "strings", "fstring") or (node.type == "atom" and node.children[0].type in ("string", "fstring")):
             literal = syntax.literal_value(node, _UNKNOWN)
             if literal is _UNKNOWN:  # f-string or implicit concatenation with one
-                return Value(None, source, is_string=True)
+                return Value(self._fstring_candidates(node, depth), source, is_string=True)
             return Value((literal,), source, is_string=True)
         literal = syntax.literal_value(node, _UNKNOWN)
         if literal is not _UNKNOWN:
@@ -72,6 +77,39 @@ class Evaluator:
         if node.type == "atom" and node.children[0].value == "(" and len(node.children) == 3:
             return self.evaluate(node.children[1], depth + 1)
         return Value(None, source, env_var=environment_variable(node))
+
+    def _fstring_candidates(self, node, depth: int) -> tuple[str, ...] | None:
+        """Values of an f-string whose fields are plain names of string constants."""
+        if node.type == "atom":  # parenthesised
+            node = node.children[1]
+        parts = node.children if node.type == "strings" else [node]
+        choices: list[tuple[str, ...]] = []
+        for part in parts:
+            if part.type == "string":
+                literal = syntax.literal_value(part, _UNKNOWN)
+                if not isinstance(literal, str):
+                    return None
+                choices.append((literal,))
+                continue
+            if part.type != "fstring":
+                return None
+            start = part.children[0].value
+            prefix, quote = start.rstrip("'\"").replace("f", "").replace("F", ""), start.lstrip("fFrR")
+            for piece in part.children[1:-1]:
+                if piece.type == "fstring_string":
+                    text = piece.value.replace("{{", "{").replace("}}", "}")
+                    choices.append((ast.literal_eval(prefix + quote + text + quote),))
+                    continue
+                field = self.evaluate(piece.children[1], depth + 1) if len(piece.children) == 3 else None
+                if field is None or not field.known or not all(isinstance(value, str) for value in field.candidates):
+                    return None
+                choices.append(field.candidates)
+        count = 1
+        for options in choices:
+            count *= len(options)
+        if count > _MAX_FSTRING_CANDIDATES:
+            return None
+        return tuple("".join(combination) for combination in itertools.product(*choices))
 
     def assignments(self, name_leaf) -> list | None:
         """Right-hand sides of every binding of this name in the scope it is read in.

@@ -1,0 +1,519 @@
+"""The module index: which file a dotted module name maps to on a given
+`sys.path`, and what a module binds at its top level.
+
+It answers "does this import string load?" the way Python's import system
+would for each launch of the file (layout.py computes the launches), from the
+files on disk and the editor's unsaved buffers, which win. Nothing of the
+user's is imported or run. Every file looked at, found or not, is reported
+through `ctx.depends_on`, so the LSP layer re-checks a document when a module
+it names appears, changes or goes away.
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+import os
+import sys
+import weakref
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable
+
+import jedi
+
+from . import layout, syntax
+from .source import SourceFile
+
+if TYPE_CHECKING:
+    from .context import RuleContext
+    from .workspace import Workspace
+
+# Suffixes of modules that have no Python source to read (compiled or bytecode).
+_COMPILED_SUFFIXES = (".so", ".pyd", ".pyc")
+# Text that lets a module gain attributes its syntax does not show.
+_DYNAMIC_MODULE_MARKERS = ("__getattr__", "globals()", "setattr(", "sys.modules", "exec(", "vars()", "__dict__")
+_MAX_FOLLOW_DEPTH = 8
+# The helper script jedi starts to ask an interpreter for its sys.path puts
+# its own folder first; that folder is not on the analysed program's path.
+_JEDI_FOLDER = Path(jedi.__file__).parent
+
+Record = Callable[[Path], None]
+
+
+@dataclass(frozen=True)
+class FoundModule:
+    name: str  # "pkg.main"
+    path: Path | None  # its .py or __init__.py; None when compiled, built in or a namespace package
+    folders: tuple[Path, ...] = ()  # where its submodules are looked for (a package's __path__)
+
+    @property
+    def is_package(self) -> bool:
+        return bool(self.folders)
+
+
+@dataclass(frozen=True)
+class MissingModule:
+    name: str  # the dotted name asked for
+    missing: str  # the first prefix of it that does not exist: "pkg" for "pkg.main"
+    not_a_package: str | None = None  # "main" for "main.py": a module, so it has no submodules
+    searched: tuple[Path, ...] = ()  # the folders the missing part was looked for in
+
+
+@dataclass(frozen=True)
+class Binding:
+    """One statement that binds a name: the name leaf in its module's tree."""
+
+    module: "ParsedModule"
+    leaf: object
+
+
+@dataclass
+class Namespace:
+    """Names bound in a module or class body, and whether others may appear at run time."""
+
+    bindings: dict[str, list[Binding]] = field(default_factory=dict)
+    open: bool = False
+
+    def near(self, name: str) -> tuple[str, ...]:
+        return tuple(difflib.get_close_matches(name, list(self.bindings), n=3))
+
+
+class ParsedModule:
+    """A module's current text (buffer or disk), its tree and top-level names."""
+
+    def __init__(self, found: FoundModule, source: SourceFile):
+        self.found = found
+        self.source = source
+
+    @cached_property
+    def imports(self) -> syntax.ImportMap:
+        return syntax.build_import_map(self.source.tree, self.source.used_names)
+
+    @cached_property
+    def local_namespace(self) -> Namespace:
+        """Top-level names the module's own statements bind (star imports not followed)."""
+        namespace = Namespace(open=any(marker in self.source.text for marker in _DYNAMIC_MODULE_MARKERS))
+        for name, leaves in self.source.used_names.items():
+            for leaf in leaves:
+                # `global name` in a function binds a module-level name too.
+                if leaf.parent.type == "global_stmt" or (leaf.is_definition() and definition_scope(leaf).type == "file_input"):
+                    namespace.bindings.setdefault(name, []).append(Binding(self, leaf))
+        return namespace
+
+    def class_namespace(self, classdef) -> Namespace:
+        names = Namespace()
+        for name, leaves in self.source.used_names.items():
+            for leaf in leaves:
+                if leaf.is_definition() and definition_scope(leaf) is classdef:
+                    names.bindings.setdefault(name, []).append(Binding(self, leaf))
+        return names
+
+    @cached_property
+    def star_imports(self) -> list[str]:
+        """Modules named by `from X import *`, relative ones made absolute ("" when that fails)."""
+        found = []
+        for statement in syntax.iter_statements(self.source.tree):
+            if statement.type == "import_from" and statement.is_star_import():
+                dotted = "." * statement.level + ".".join(name.value for name in statement.get_from_names())
+                found.append(self.absolute(dotted) or "")
+        return found
+
+    def absolute(self, dotted: str) -> str | None:
+        """`dotted` resolved against this module's package when it is relative."""
+        level = len(dotted) - len(dotted.lstrip("."))
+        if not level:
+            return dotted
+        package = self.found.name.split(".") if self.found.is_package else self.found.name.split(".")[:-1]
+        if level - 1 > len(package) or (level - 1 == len(package) and not package):
+            return None
+        base = package[: len(package) - (level - 1)]
+        remainder = dotted[level:]
+        return ".".join([*base, remainder] if remainder else base) or None
+
+
+def definition_scope(leaf):
+    """The function, class or module a definition's name is bound in."""
+    if leaf.parent.type in ("funcdef", "classdef") and leaf.parent.name is leaf:
+        return syntax.enclosing_scope(leaf.parent)
+    return syntax.enclosing_scope(leaf)
+
+
+class ModuleIndex:
+    """One per workspace. Workspace folders are read fresh on every lookup (they
+    change while the user types); installed folders are listed once per change
+    of their modification time."""
+
+    def __init__(self, workspace: "Workspace"):
+        self._workspace = workspace
+        self._listings: dict[Path, tuple[int, frozenset[str]]] = {}
+        self._parsed: dict[Path, ParsedModule] = {}
+
+    @cached_property
+    def installed_roots(self) -> tuple[Path, ...]:
+        """The analysed interpreter's own `sys.path`: standard library, site-packages, .pth entries."""
+        environment = self._workspace.environment
+        cached = _INSTALLED_ROOTS.get(environment.executable)
+        if cached is None:
+            try:
+                entries = environment.get_sys_path()
+            except Exception:  # a broken interpreter: nothing installed can be seen
+                entries = []
+            cached = tuple(Path(entry) for entry in entries if entry and not Path(entry).is_relative_to(_JEDI_FOLDER))
+            _INSTALLED_ROOTS[environment.executable] = cached
+        return cached
+
+    # -- files -------------------------------------------------------------
+
+    def is_file(self, path: Path) -> bool:
+        return path in self._workspace.open_buffers or path.is_file()
+
+    def listing(self, folder: Path) -> frozenset[str]:
+        """Entry names of a folder; cached for installed folders until they change."""
+        try:
+            mtime = folder.stat().st_mtime_ns
+        except OSError:
+            return frozenset()
+        cached = self._listings.get(folder)
+        if cached is not None and cached[0] == mtime:
+            return cached[1]
+        try:
+            names = frozenset(os.listdir(folder))
+        except OSError:
+            names = frozenset()
+        if not folder.is_relative_to(self._workspace.root):
+            self._listings[folder] = (mtime, names)
+        return names
+
+    def _has_compiled(self, folder: Path, stem: str) -> bool:
+        return any(
+            entry.startswith(stem + ".") and entry.endswith(_COMPILED_SUFFIXES) and entry.count(".") <= 2
+            for entry in self.listing(folder)
+        )
+
+    # -- name -> module ----------------------------------------------------
+
+    def find(self, name: str, roots: Iterable[Path], record: Record) -> FoundModule | MissingModule:
+        """Where `import name` lands with `roots` as sys.path, as importlib searches."""
+        parts = name.split(".")
+        folders = tuple(roots)
+        found: FoundModule | None = None
+        for index, part in enumerate(parts):
+            dotted = ".".join(parts[: index + 1])
+            if found is not None and not found.is_package:
+                return MissingModule(name, dotted, not_a_package=found.name, searched=())
+            hit = self._find_part(dotted, part, folders, record, top_level=index == 0)
+            if hit is None:
+                return MissingModule(name, dotted, searched=folders)
+            found, folders = hit, hit.folders
+        assert found is not None
+        return found
+
+    def _find_part(self, dotted: str, part: str, folders: tuple[Path, ...], record: Record, top_level: bool) -> FoundModule | None:
+        if not part.isidentifier():
+            return None
+        if top_level and part in sys.builtin_module_names:  # built-ins are found before sys.path
+            return FoundModule(dotted, None)
+        portions = []
+        for folder in folders:
+            package, module = folder / part / "__init__.py", folder / f"{part}.py"
+            record(package)
+            record(module)
+            # importlib's order within one folder: package, module, namespace portion.
+            if self.is_file(package):
+                return FoundModule(dotted, package, (folder / part,))
+            is_folder = (folder / part).is_dir()
+            if is_folder and self._has_compiled(folder / part, "__init__"):
+                return FoundModule(dotted, None, (folder / part,))
+            if self.is_file(module):
+                return FoundModule(dotted, module)
+            if self._has_compiled(folder, part):
+                return FoundModule(dotted, None)
+            if is_folder:
+                portions.append(folder / part)
+        return FoundModule(dotted, None, tuple(portions)) if portions else None
+
+    def names_in(self, folders: Iterable[Path]) -> list[str]:
+        """Module and package names that exist in these folders (for "did you mean")."""
+        names = set()
+        for folder in folders:
+            for entry in self.listing(folder):
+                stem = entry.split(".")[0]
+                if stem.isidentifier() and (entry.endswith((".py", *_COMPILED_SUFFIXES)) or "." not in entry):
+                    names.add(stem)
+        return sorted(names)
+
+    # -- module -> text ----------------------------------------------------
+
+    def parsed(self, found: FoundModule) -> ParsedModule | None:
+        """The module's parsed text, reused while the text stays the same."""
+        if found.path is None:
+            return None
+        text = self._workspace.read_module(found.path)
+        if text is None:
+            return None
+        cached = self._parsed.get(found.path)
+        if cached is not None and cached.source.text == text and cached.found == found:
+            return cached
+        parsed = ParsedModule(found, SourceFile(text, found.path, grammar=self._workspace.grammar))
+        self._parsed[found.path] = parsed
+        return parsed
+
+
+_INSTALLED_ROOTS: dict[str, tuple[Path, ...]] = {}
+_INDEXES: "weakref.WeakKeyDictionary[Workspace, ModuleIndex]" = weakref.WeakKeyDictionary()
+
+
+def index_for(workspace: "Workspace") -> ModuleIndex:
+    index = _INDEXES.get(workspace)
+    if index is None:
+        index = _INDEXES[workspace] = ModuleIndex(workspace)
+    return index
+
+
+# ---------------------------------------------------------------------------
+# Search paths: what sys.path holds for each launch of the file
+
+
+@dataclass(frozen=True)
+class SearchPath:
+    launch: layout.Launch
+    roots: tuple[Path, ...]  # sys.path in order
+    # False for a launch that only works from the workspace root (`python -m
+    # scripts.run` for a script in a plain folder): it can rescue a string, but
+    # a string that fails with it alone is not reported.
+    usual: bool = True
+
+
+def search_paths(ctx: "RuleContext", app_dir: str | None = None) -> list[SearchPath]:
+    """sys.path per launch of the checked file, with `app_dir=` inserted first as uvicorn.run does."""
+    script = ctx.source.path
+    if script is None:
+        return []
+    root = ctx.workspace.root
+    for marker in layout.package_markers(script):
+        ctx.depends_on(marker)
+    launches = [(launch, True) for launch in layout.launches(script, root)]
+    if all(launch.root != root for launch, _ in launches):
+        dotted = layout.module_name(script, root)
+        if dotted is not None and "." in dotted:
+            launches.append((layout.Launch("module", f"python -m {dotted}", root), False))
+    # A src/ layout is installed (editable) to be run, which puts src/ on sys.path.
+    source_root = (root / "src",) if (root / "src").is_dir() else ()
+    installed = index_for(ctx.workspace).installed_roots
+    paths = []
+    for launch, usual in launches:
+        # A relative app_dir is relative to the current folder: the package root
+        # for `-m`, and most likely the workspace root for a script.
+        inserted = ((launch.root if launch.kind == "module" else root) / app_dir,) if app_dir is not None else ()
+        roots = tuple(dict.fromkeys((*inserted, launch.root, *source_root, *installed)))
+        paths.append(SearchPath(launch, roots, usual))
+    return paths
+
+
+# ---------------------------------------------------------------------------
+# Import strings
+
+
+def split_import_string(text: str) -> tuple[str, str] | None:
+    """uvicorn's split: at the first colon, both sides non-empty (importer.py)."""
+    module, _, attributes = text.partition(":")
+    if not module or not attributes:
+        return None
+    return module, attributes
+
+
+class Outcome(enum.Enum):
+    LOADS = "loads"
+    NO_MODULE = "no module"
+    NO_ATTRIBUTE = "no attribute"
+    UNKNOWN = "unknown"  # something dynamic decides; say nothing
+
+
+@dataclass(frozen=True)
+class Resolution:
+    search_path: SearchPath
+    outcome: Outcome
+    module: FoundModule | MissingModule | None = None
+    missing_at: int = 0  # index of the first missing attribute part
+    near: tuple[str, ...] = ()  # names close to the missing attribute part
+    binding: Binding | None = None  # set when the string loads and one statement binds it
+
+    @property
+    def may_load(self) -> bool:
+        return self.outcome in (Outcome.LOADS, Outcome.UNKNOWN)
+
+
+def resolve(ctx: "RuleContext", module_name: str, attributes: str, search_path: SearchPath) -> Resolution:
+    """What `import_from_string("module_name:attributes")` does under one launch."""
+    if module_name.startswith("."):  # import_module without a package raises TypeError
+        return Resolution(search_path, Outcome.NO_MODULE, MissingModule(module_name, module_name))
+    index = index_for(ctx.workspace)
+    found = index.find(module_name, search_path.roots, ctx.depends_on)
+    if isinstance(found, MissingModule):
+        return Resolution(search_path, Outcome.NO_MODULE, found)
+    walk = _AttributeWalk(ctx, index, search_path.roots)
+    outcome, missing_at, near, binding = walk.follow(found, attributes.split("."), 0)
+    return Resolution(search_path, outcome, found, missing_at, near, binding)
+
+
+class _AttributeWalk:
+    """Follows `a.b.c` through module namespaces, imports and plain classes.
+
+    Each step answers (outcome, index of the missing part, near names, binding)."""
+
+    def __init__(self, ctx: "RuleContext", index: ModuleIndex, roots: tuple[Path, ...]):
+        self._ctx = ctx
+        self._index = index
+        self._roots = roots
+
+    def _find(self, name: str) -> FoundModule | None:
+        found = self._index.find(name, self._roots, self._ctx.depends_on)
+        return found if isinstance(found, FoundModule) else None
+
+    def _parsed(self, found: FoundModule) -> ParsedModule | None:
+        if found.path is not None:
+            self._ctx.depends_on(found.path)
+        return self._index.parsed(found)
+
+    def namespace(self, module: ParsedModule, depth: int) -> Namespace:
+        """The module's names, with those of its `from X import *` merged in."""
+        local = module.local_namespace
+        if not module.star_imports:
+            return local
+        merged = Namespace(dict(local.bindings), local.open)
+        for dotted in module.star_imports:
+            found = self._find(dotted) if dotted and depth < _MAX_FOLLOW_DEPTH else None
+            source = self._parsed(found) if found is not None else None
+            if source is None:
+                merged.open = True
+                continue
+            exported = self.namespace(source, depth + 1)
+            merged.open = merged.open or exported.open
+            for name, bindings in exported.bindings.items():
+                if not name.startswith("_"):
+                    merged.bindings.setdefault(name, bindings)
+        return merged
+
+    def follow(self, found: FoundModule, parts: list[str], depth: int):
+        module = self._parsed(found)
+        if module is None or depth > _MAX_FOLLOW_DEPTH:
+            return Outcome.UNKNOWN, 0, (), None
+        namespace = self.namespace(module, depth)
+        name, rest = parts[0], parts[1:]
+        bindings = namespace.bindings.get(name)
+        if not bindings:
+            # A submodule becomes an attribute of its package once anything imports it.
+            if namespace.open or (found.is_package and self._find(f"{found.name}.{name}") is not None):
+                return Outcome.UNKNOWN, 0, (), None
+            return Outcome.NO_ATTRIBUTE, 0, namespace.near(name), None
+        return self._after(bindings, rest, depth)
+
+    def _after(self, bindings: list[Binding], rest: list[str], depth: int):
+        """The outcome once the name `bindings` bind exists; `rest` are its attributes."""
+        if not rest:
+            return Outcome.LOADS, 0, (), bindings[0] if len(bindings) == 1 else None
+        if len(bindings) != 1:  # bound several ways: which one runs is not known
+            return Outcome.UNKNOWN, 0, (), None
+        outcome, missing_at, near, binding = self._follow_binding(bindings[0], rest, depth)
+        return outcome, missing_at + 1, near, binding
+
+    def _follow_binding(self, binding: Binding, rest: list[str], depth: int):
+        """Attributes of whatever one binding binds: a module, a name imported from one, or a class."""
+        module, leaf = binding.module, binding.leaf
+        definition = leaf.get_definition() if leaf.is_definition() else None
+        if definition is None:
+            return Outcome.UNKNOWN, 0, (), None
+        if definition.type == "import_name":
+            dotted = module.imports.names.get(leaf.value)
+            target = self._find(dotted) if dotted else None
+            return self.follow(target, rest, depth + 1) if target else (Outcome.UNKNOWN, 0, (), None)
+        if definition.type == "import_from":
+            imported = module.imports.names.get(leaf.value)
+            absolute = module.absolute(imported) if imported else None
+            source_name, _, attribute = (absolute or "").rpartition(".")
+            source = self._find(source_name) if source_name else None
+            parsed = self._parsed(source) if source else None
+            if parsed is None:
+                return Outcome.UNKNOWN, 0, (), None
+            bindings = self.namespace(parsed, depth + 1).bindings.get(attribute)
+            if bindings:
+                outcome, missing_at, near, found = self._after(bindings, rest, depth + 1)
+                return outcome, missing_at - 1, near, found
+            # `from pkg import sub` imports the submodule when pkg does not bind `sub`.
+            submodule = self._find(absolute)
+            return self.follow(submodule, rest, depth + 1) if submodule else (Outcome.UNKNOWN, 0, (), None)
+        if definition.type == "classdef":
+            return self._follow_class(module, definition, rest)
+        return Outcome.UNKNOWN, 0, (), None
+
+    def _follow_class(self, module: ParsedModule, classdef, rest: list[str]):
+        """Class attributes of a plain class: no bases, no decorators, nothing inherited."""
+        if classdef.get_super_arglist() is not None or classdef.parent.type == "decorated":
+            return Outcome.UNKNOWN, 0, (), None
+        namespace = module.class_namespace(classdef)
+        bindings = namespace.bindings.get(rest[0])
+        if not bindings:
+            return Outcome.NO_ATTRIBUTE, 0, namespace.near(rest[0]), None
+        if len(rest) == 1:
+            return Outcome.LOADS, 0, (), bindings[0] if len(bindings) == 1 else None
+        return Outcome.UNKNOWN, 0, (), None
+
+
+def import_name(ctx: "RuleContext", path: Path, search_path: SearchPath) -> str | None:
+    """The dotted name that imports the file `path` with this sys.path, if any does.
+
+    The inverse of `find`, checked by it: a name shadowed by an earlier folder
+    (a `main.py` next to the script) is not the file's name."""
+    index = index_for(ctx.workspace)
+    for root in search_path.roots:
+        name = layout.module_name(path, root)
+        if name is None:
+            continue
+        found = index.find(name, search_path.roots, ctx.depends_on)
+        if isinstance(found, FoundModule) and found.path == path:
+            return name
+    return None
+
+
+@dataclass(frozen=True)
+class AppString:
+    """One import string a uvicorn call may get, and what loading it does per launch."""
+
+    text: str
+    module: str | None  # None when uvicorn rejects its format
+    attributes: str | None
+    resolutions: tuple[Resolution, ...]  # empty when where it loads from cannot be known
+
+
+def app_strings(ctx: "RuleContext", call: syntax.CallSite) -> list[AppString]:
+    """The import strings the app argument of `call` can hold (literals, constants, f-strings of constants)."""
+    argument = ctx.argument(call, "app", 0)
+    value = ctx.value_of(argument)
+    if value is None or not value.known or not value.is_string:
+        return []
+    paths = _search_paths_of_call(ctx, call)
+    results = []
+    for text in dict.fromkeys(candidate for candidate in value.candidates if isinstance(candidate, str)):
+        parts = split_import_string(text)
+        if parts is None:
+            results.append(AppString(text, None, None, ()))
+            continue
+        module, attributes = parts
+        resolutions = tuple(resolve(ctx, module, attributes, path) for path in paths)
+        results.append(AppString(text, module, attributes, resolutions))
+    return results
+
+
+def _search_paths_of_call(ctx: "RuleContext", call: syntax.CallSite) -> list[SearchPath]:
+    # A file that edits sys.path itself can import from anywhere: say nothing.
+    if "sys.path" in ctx.source.text:
+        return []
+    argument = ctx.argument(call, "app_dir")
+    if argument is None:
+        return search_paths(ctx)
+    value = ctx.value_of(argument)
+    if not value.known or len(value.candidates) != 1 or not isinstance(value.candidates[0], (str, type(None))):
+        return []
+    return search_paths(ctx, value.candidates[0])
