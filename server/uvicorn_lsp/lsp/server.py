@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -204,6 +205,9 @@ async def initialized(ls: UvicornLanguageServer, params: types.InitializedParams
         except Exception as error:
             log.warning("could not register file watchers: %s", error)
     await ls.refresh_settings()
+    for root in ls.folder_roots():
+        interpreter, reason = ls.workspace_for(root / "__init__.py").choose_interpreter()
+        log.info("uvicorn-lsp %s: analysing %s with %s (from %s)", __version__, root, interpreter or sys.executable, reason)
 
 
 @server.feature(types.SHUTDOWN)

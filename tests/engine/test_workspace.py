@@ -1,0 +1,63 @@
+"""Which Python environment a workspace analyses against."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from jedi.api.environment import SameEnvironment
+
+from uvicorn_lsp.engine.config import Settings
+from uvicorn_lsp.engine.workspace import Workspace
+
+
+@pytest.fixture(scope="module")
+def venv(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("env") / ".venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True)
+    return folder
+
+
+def test_python_setting_wins(tmp_path, venv, monkeypatch):
+    monkeypatch.setenv("VIRTUAL_ENV", str(venv))
+    interpreter, reason = Workspace(tmp_path, Settings(python=str(venv / "bin" / "python"))).choose_interpreter()
+    assert interpreter == str(venv / "bin" / "python") and reason == "the `python` setting"
+
+
+def test_python_setting_may_name_the_environment_folder(tmp_path, venv):
+    interpreter, _ = Workspace(tmp_path, Settings(python=str(venv))).choose_interpreter()
+    assert interpreter == str(venv / "bin" / "python")
+
+
+def test_pyproject_python_setting(tmp_path, venv):
+    (tmp_path / "pyproject.toml").write_text(f'[tool.uvicorn-lsp]\npython = "{venv / "bin" / "python"}"\n')
+    interpreter, reason = Workspace(tmp_path).choose_interpreter()
+    assert interpreter == str(venv / "bin" / "python") and reason == "the `python` setting"
+
+
+@pytest.mark.parametrize("name", [".venv", "venv"])
+def test_project_environment_folder(tmp_path, venv, name, monkeypatch):
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
+    (tmp_path / name).symlink_to(venv, target_is_directory=True)
+    interpreter, reason = Workspace(tmp_path).choose_interpreter()
+    assert interpreter == str(tmp_path / name / "bin" / "python") and reason == f"{name} in the workspace"
+
+
+def test_virtual_env_variable(tmp_path, venv, monkeypatch):
+    monkeypatch.setenv("VIRTUAL_ENV", str(venv))
+    assert Workspace(tmp_path).choose_interpreter() == (str(venv / "bin" / "python"), "VIRTUAL_ENV")
+
+
+def test_own_interpreter_last(tmp_path, monkeypatch):
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
+    workspace = Workspace(tmp_path)
+    assert workspace.choose_interpreter()[0] is None
+    assert isinstance(workspace.environment, SameEnvironment)
+
+
+def test_broken_interpreter_is_a_message_and_falls_back(tmp_path):
+    workspace = Workspace(tmp_path, Settings(python=str(tmp_path / "no" / "python")))
+    assert isinstance(workspace.environment, SameEnvironment)
+    assert "cannot use the Python interpreter" in workspace.problems[0].message

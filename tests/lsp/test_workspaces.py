@@ -1,0 +1,31 @@
+"""Multi-root workspaces, per-folder settings and server logs."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig
+
+from .conftest import SAMPLE, SERVER_COMMAND, capabilities, open_file, wait_for_diagnostics, write
+
+
+async def test_each_folder_has_its_own_settings(tmp_path):
+    quiet, loud, strict = tmp_path / "quiet", tmp_path / "loud", tmp_path / "strict"
+    write(quiet, "pyproject.toml", '[tool.uvicorn-lsp]\nignore = ["UVI001"]\n')
+    paths = [write(folder, "main.py", SAMPLE) for folder in (quiet, loud, strict)]
+    client = await ClientServerConfig(server_command=SERVER_COMMAND).start()
+    client.set_configuration({"severity": {"UVI001": "information"}}, section="uvicorn-lsp", scope_uri=strict.as_uri())
+    await client.initialize_session(types.InitializeParams(
+        capabilities=capabilities(),
+        workspace_folders=[types.WorkspaceFolder(uri=f.as_uri(), name=f.name) for f in (quiet, loud, strict)],
+    ))
+    try:
+        uris = [open_file(client, path) for path in paths]
+        assert [d.code for d in await wait_for_diagnostics(client, uris[0], lambda found: True)] == []
+        [loud_finding] = await wait_for_diagnostics(client, uris[1])
+        [strict_finding] = await wait_for_diagnostics(client, uris[2])
+        assert loud_finding.severity == types.DiagnosticSeverity.Error
+        assert strict_finding.severity == types.DiagnosticSeverity.Information
+        assert any("uvicorn-lsp" in message.message and "analysing" in message.message for message in client.log_messages)
+    finally:
+        await client.shutdown_session()
+        await client.stop()
