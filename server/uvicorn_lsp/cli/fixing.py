@@ -8,11 +8,11 @@ only when nobody changed them since they were read.
 
 from __future__ import annotations
 
-import ast
 import difflib
 import os
 import re
 import tempfile
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,7 +85,7 @@ class FixOutcome:
 def fix_text(text: str, path: Path | None, workspace: Workspace, unsafe_fixes: bool) -> FixOutcome:
     """Apply fixes until none is left, a pass changes nothing, or MAX_FIX_PASSES."""
     outcome = FixOutcome(text, [])
-    parses = _parses(text)
+    compiles: bool | None = None  # of the original text; only a fix that breaks a valid file is refused
     for _ in range(MAX_FIX_PASSES):
         result = checker.check_text(outcome.text, path, workspace, use_diff_cache=path is not None)
         outcome.findings = result.findings
@@ -93,11 +93,18 @@ def fix_text(text: str, path: Path | None, workspace: Workspace, unsafe_fixes: b
         fixes = [finding.best_fix for finding in result.findings if applicable(finding.best_fix, unsafe_fixes)]
         if not fixes:
             return outcome
+        if compiles is None:
+            compiles = _compiles(text)
         fixed, applied = apply_fixes(outcome.text, fixes)
-        if parses and not _parses(fixed):
+        if compiles and applied > 1 and not _compiles(fixed):
+            # Fixes that do not overlap can still clash (two renames to one
+            # keyword): take them one at a time, re-checking in between.
+            fixes = fixes[:1]
+            fixed, applied = apply_fixes(outcome.text, fixes)
+        if compiles and not _compiles(fixed):
             codes = sorted({finding.code for finding in result.findings if finding.best_fix in fixes})
             outcome.problems.append(Problem(
-                f"fixes of {', '.join(codes)} would introduce a syntax error; not applied (please report this)",
+                f"the fix of {', '.join(codes)} would make the file invalid Python; not applied (please report this)",
                 str(path) if path else None,
             ))
             return outcome
@@ -107,9 +114,12 @@ def fix_text(text: str, path: Path | None, workspace: Workspace, unsafe_fixes: b
     return outcome
 
 
-def _parses(text: str) -> bool:
+def _compiles(text: str) -> bool:
+    """Full compile, not just ast.parse: that also catches repeated keyword arguments."""
     try:
-        ast.parse(text)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escapes and the like are not ours to report
+            compile(text, "<fixed>", "exec", dont_inherit=True)
     except (SyntaxError, ValueError):
         return False
     return True

@@ -1,0 +1,271 @@
+"""--fix, --unsafe-fixes and --diff: round trips on real files."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import io
+import json
+import os
+import stat
+import tempfile
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from uvicorn_lsp.cli import fixing, main, runner
+from uvicorn_lsp.engine import checker
+from uvicorn_lsp.engine.model import Applicability, Fix, Range, TextEdit
+from uvicorn_lsp.rules import ALL_RULES
+
+from .conftest import APP_FIXED, APP_WITH_RELOAD, run_cli, write
+
+FIXABLE_RULES = [rule for rule in ALL_RULES if rule.fix_applicability is not None]
+
+
+def example(rule) -> str:
+    return textwrap.dedent(rule.doc.example).strip("\n") + "\n"
+
+
+# How files differ on disk; each must survive a fix byte for byte outside the edit.
+VARIANTS = {
+    "lf": lambda text: text.encode(),
+    "crlf": lambda text: text.replace("\n", "\r\n").encode(),
+    "no-final-newline": lambda text: text.rstrip("\n").encode(),
+    "non-ascii": lambda text: ("# Grüße, 世界 😀\n" + text).encode(),
+    "bom": lambda text: b"\xef\xbb\xbf" + text.encode(),
+    "latin-1-cookie": lambda text: ("# -*- coding: latin-1 -*-\n# café\n" + text).encode("latin-1"),
+}
+
+
+def fix_flags(rule) -> list[str]:
+    flags = ["--select", rule.code]
+    return flags + ["--unsafe-fixes"] if rule.fix_applicability is Applicability.UNSAFE else flags
+
+
+def test_every_fixable_rule_is_covered():
+    assert "UVI001" in {rule.code for rule in FIXABLE_RULES}
+
+
+@functools.cache
+def fixed_example(rule) -> str:
+    """The rule's example after --fix, computed in-process."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder, "main.py")
+        path.write_text(example(rule))
+        with contextlib.redirect_stdout(io.StringIO()):
+            main(["check", "--fix", *fix_flags(rule), str(path)])
+        return path.read_text()
+
+
+@pytest.mark.parametrize("rule", FIXABLE_RULES, ids=lambda rule: rule.code)
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_fix_round_trip_on_each_rule_example(tmp_path, rule, variant):
+    """The doc example of every fixable rule, in every on-disk variant: --diff
+    predicts exactly what --fix writes, the finding is gone, the rest of the
+    file is untouched, and the file still compiles."""
+    encode = VARIANTS[variant]
+    path = tmp_path / "main.py"
+    path.write_bytes(encode(example(rule)))
+
+    diff = run_cli(tmp_path, "--diff", *fix_flags(rule), "main.py")
+    assert diff.returncode == 1, diff.stderr
+    assert path.read_bytes() == encode(example(rule)), "--diff must not write"
+
+    fixed = run_cli(tmp_path, "--fix", *fix_flags(rule), "main.py")
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    after = path.read_bytes()
+    assert after == encode(fixed_example(rule)), "only the edits differ between variants"
+    assert after != encode(example(rule))
+
+    assert run_cli(tmp_path, "--select", rule.code, "main.py").returncode == 0
+    text = after.decode("latin-1" if variant == "latin-1-cookie" else "utf-8-sig")
+    compile(text, "main.py", "exec")
+    assert fixing.unified_diff("main.py", example(rule) if variant == "lf" else text, text) is not None
+    if variant == "lf":
+        assert diff.stdout.decode() == fixing.unified_diff("main.py", example(rule), text)
+
+
+def test_uvi001_app_object_with_reload_becomes_the_import_string(tmp_path):
+    path = write(tmp_path, "main.py", APP_WITH_RELOAD)
+    completed = run_cli(tmp_path, "--fix", "main.py")
+    assert completed.returncode == 0
+    assert path.read_text() == APP_FIXED
+    assert completed.stdout.decode().splitlines() == ["Found 1 problem (1 fixed, 0 remaining)."]
+
+
+def test_uvi001_doc_example_fixes_to_its_use_instead(tmp_path):
+    [rule] = [rule for rule in ALL_RULES if rule.code == "UVI001"]
+    path = write(tmp_path, "main.py", example(rule))
+    assert run_cli(tmp_path, "--fix", "main.py").returncode == 0
+    assert path.read_text() == textwrap.dedent(rule.doc.use_instead).strip("\n") + "\n"
+
+
+def test_uvi001_diff_is_a_unified_diff_and_exit_1(tmp_path):
+    write(tmp_path, "main.py", APP_WITH_RELOAD)
+    completed = run_cli(tmp_path, "--diff", "main.py")
+    assert completed.returncode == 1
+    assert completed.stdout.decode() == (
+        "--- main.py\n+++ main.py\n@@ -4,4 +4,4 @@\n app = FastAPI()\n \n"
+        ' if __name__ == "__main__":\n-    uvicorn.run(app, reload=True)\n+    uvicorn.run("main:app", reload=True)\n'
+    )
+    assert completed.stderr.decode() == "Would fix 1 problem in 1 file.\n"
+
+
+def test_diff_without_changes_exits_0(tmp_path):
+    write(tmp_path, "main.py", APP_FIXED)
+    completed = run_cli(tmp_path, "--diff", "main.py")
+    assert (completed.returncode, completed.stdout) == (0, b"")
+
+
+def test_remaining_findings_are_reported_after_fixing(tmp_path):
+    write(tmp_path, "main.py", APP_WITH_RELOAD)
+    write(tmp_path, "local.py", """\
+        import uvicorn
+        from fastapi import FastAPI
+
+        def main():
+            app = FastAPI()
+            uvicorn.run(app, reload=True)
+        """)
+    completed = run_cli(tmp_path, "--fix", "--select", "UVI001", ".")
+    assert completed.returncode == 1
+    lines = completed.stdout.decode().splitlines()
+    assert lines[0].startswith("local.py:6:17: UVI001 ")  # no import string can name a local app
+    assert lines[1] == "Found 2 problems (1 fixed, 1 remaining: 1 error)."
+    assert (tmp_path / "main.py").read_text() == APP_FIXED
+
+
+def unsafe_fix_examples(tmp_path) -> list:
+    """Rules whose doc example gets an unsafe preferred fix (per finding, not per rule)."""
+    found = []
+    for rule in FIXABLE_RULES:
+        folder = tmp_path / rule.code
+        write(folder, "main.py", example(rule))
+        report = json.loads(run_cli(folder, "--format", "json", "--select", rule.code, "main.py").stdout)
+        if any(entry["fix"] and entry["fix"]["applicability"] == "unsafe" for entry in report):
+            found.append((rule, folder / "main.py"))
+    return found
+
+
+def test_unsafe_fixes_need_the_flag(tmp_path):
+    examples = unsafe_fix_examples(tmp_path)
+    assert examples, "no rule example with an unsafe fix to test --unsafe-fixes with"
+    rule, path = examples[0]
+    safe_only = run_cli(path.parent, "--fix", "--select", rule.code, "main.py")
+    assert safe_only.returncode == 1 and path.read_text() == example(rule)
+    assert "fixable with `--fix --unsafe-fixes`" in safe_only.stdout.decode()
+    assert run_cli(path.parent, "--fix", "--unsafe-fixes", "--select", rule.code, "main.py").returncode == 0
+    assert path.read_text() != example(rule)
+
+
+def test_file_mode_is_kept(tmp_path):
+    path = write(tmp_path, "main.py", APP_WITH_RELOAD)
+    path.chmod(0o751)
+    assert run_cli(tmp_path, "--fix", "main.py").returncode == 0
+    assert stat.S_IMODE(path.stat().st_mode) == 0o751
+    assert [name for name in os.listdir(tmp_path) if name.endswith(".tmp")] == []
+
+
+def test_file_changed_between_read_and_write_is_left_alone(cli, tmp_path, monkeypatch):
+    path = write(tmp_path, "main.py", APP_WITH_RELOAD)
+    someone_else = "# edited in the editor meanwhile\n" + APP_WITH_RELOAD
+    real_check = checker.check_text
+
+    def check_while_someone_saves(text, file_path, workspace, use_diff_cache=False):
+        path.write_text(someone_else)
+        return real_check(text, file_path, workspace, use_diff_cache)
+
+    monkeypatch.setattr(checker, "check_text", check_while_someone_saves)
+    run = cli("--fix", "--jobs", "1", "main.py")
+    assert run.code == 2
+    assert "main.py: changed on disk while being checked; not fixed" in run.err
+    assert path.read_text() == someone_else
+
+
+def test_unreadable_fix_target_is_reported_not_raised(cli, tmp_path, monkeypatch):
+    write(tmp_path, "main.py", APP_WITH_RELOAD)
+
+    def refuse(*args):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(fixing, "write_atomically", refuse)
+    run = cli("--fix", "main.py")
+    assert run.code == 2 and "main.py: cannot write: Permission denied" in run.err
+
+
+# Applying edits ------------------------------------------------------------------
+
+
+def edit(start, end, text):
+    return TextEdit(Range.of(start, end), text)
+
+
+def test_edits_use_code_points_on_crlf_lines():
+    text = "a = 'é😀'\r\nb = 1\rc = 2\n"
+    fixed, applied = fixing.apply_fixes(text, [Fix("x", (edit((0, 5), (0, 7), "ok"), edit((2, 4), (2, 5), "3")))])
+    assert (fixed, applied) == ("a = 'ok'\r\nb = 1\rc = 3\n", 1)
+
+
+def test_inserted_newlines_follow_the_file():
+    fixed, _ = fixing.apply_fixes("x = 1\r\ny = 2\r\n", [Fix("x", (edit((1, 0), (1, 0), "if True:\n    pass\n"),))])
+    assert fixed == "x = 1\r\nif True:\r\n    pass\r\ny = 2\r\n"
+
+
+def test_overlapping_fixes_wait_for_the_next_pass():
+    first = Fix("a", (edit((0, 0), (0, 3), "AAA"),))
+    overlapping = Fix("b", (edit((0, 2), (0, 5), "BBB"),))
+    insertion_before = Fix("c", (edit((0, 0), (0, 0), "C"),))
+    touching = Fix("d", (edit((0, 5), (0, 6), "D"),))
+    fixed, applied = fixing.apply_fixes("0123456", [touching, overlapping, insertion_before, first])
+    assert (fixed, applied) == ("CAAA34D6", 3)
+
+
+def test_two_insertions_at_one_point_are_not_both_applied():
+    fixed, applied = fixing.apply_fixes("x", [Fix("a", (edit((0, 0), (0, 0), "A"),)), Fix("b", (edit((0, 0), (0, 0), "B"),))])
+    assert (fixed, applied) == ("Ax", 1)
+
+
+def test_fix_loop_is_bounded(project, monkeypatch):
+    """A fix that keeps producing its own finding stops after MAX_FIX_PASSES."""
+    from uvicorn_lsp.engine.model import Finding, Severity
+    from uvicorn_lsp.engine.workspace import Workspace
+
+    def always(text, path, workspace, use_diff_cache=False):
+        fix = Fix("grow", (edit((0, 0), (0, 0), "#"),), preferred=True)
+        return checker.CheckResult(findings=[Finding("UVI999", "again", Range.of((0, 0), (0, 1)), Severity.ERROR, [fix])])
+
+    monkeypatch.setattr(checker, "check_text", always)
+    outcome = fixing.fix_text("x = 1\n", None, Workspace(project.root), unsafe_fixes=False)
+    assert outcome.applied == fixing.MAX_FIX_PASSES
+    assert outcome.text == "#" * fixing.MAX_FIX_PASSES + "x = 1\n"
+
+
+def test_fix_that_breaks_the_file_is_refused(project, monkeypatch):
+    from uvicorn_lsp.engine.model import Finding, Severity
+    from uvicorn_lsp.engine.workspace import Workspace
+
+    def breaking(text, path, workspace, use_diff_cache=False):
+        fix = Fix("break", (edit((0, 0), (0, 0), "def ("),))
+        return checker.CheckResult(findings=[Finding("UVI999", "bad", Range.of((0, 0), (0, 1)), Severity.ERROR, [fix])])
+
+    monkeypatch.setattr(checker, "check_text", breaking)
+    outcome = fixing.fix_text("x = 1\n", None, Workspace(project.root), unsafe_fixes=False)
+    assert (outcome.text, outcome.applied) == ("x = 1\n", 0)
+    assert "UVI999 would make the file invalid Python" in outcome.problems[-1].message
+
+
+def test_display_only_fixes_are_never_applied():
+    assert not fixing.applicable(Fix("x", (), Applicability.DISPLAY_ONLY), unsafe_fixes=True)
+    assert fixing.applicable(Fix("x", (), Applicability.UNSAFE), unsafe_fixes=True)
+    assert not fixing.applicable(Fix("x", (), Applicability.UNSAFE), unsafe_fixes=False)
+
+
+def test_mode_fix_reports_the_fixed_text_only_when_it_changed(project):
+    from uvicorn_lsp.cli.files import Workspaces
+    from uvicorn_lsp.engine.config import Settings
+
+    path = project.write("main.py", APP_FIXED)
+    result = runner.check_one(str(path), str(project.root), path.read_bytes(), runner.Mode(fix=True), Workspaces(Settings()))
+    assert result.fixed_text is None and result.applied == 0
