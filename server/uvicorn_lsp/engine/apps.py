@@ -278,7 +278,8 @@ def import_strings(ctx: RuleContext, target: AppTarget) -> list[ImportString]:
     script = ctx.source.path
     if script is None or target.path is None:
         return []
-    searches = [search for search in modules.search_paths(ctx) if search.usual]
+    own_launches = layout.launches(script, ctx.workspace.root)
+    searches = [search for search in modules.search_paths(ctx) if search.launch in own_launches]
     prefer_module = layout.prefers_module_launch(script, ctx.source.text, ctx.uses_relative_imports)
     results: list[ImportString] = []
     for search in searches:

@@ -280,9 +280,10 @@ def index_for(workspace: "Workspace") -> ModuleIndex:
 class SearchPath:
     launch: layout.Launch
     roots: tuple[Path, ...]  # sys.path in order
-    # False for a launch that only works from the workspace root (`python -m
-    # scripts.run` for a script in a plain folder): it can rescue a string, but
-    # a string that fails with it alone is not reported.
+    # False for a launch that is possible but not how the file is meant to run
+    # (`python -m scripts.run` for a script in a plain folder, a script launch
+    # of a file with relative imports): it can rescue a string, but a string
+    # that fails with it alone is not reported.
     usual: bool = True
 
 
@@ -294,7 +295,11 @@ def search_paths(ctx: "RuleContext", app_dir: str | None = None) -> list[SearchP
     root = ctx.workspace.root
     for marker in layout.package_markers(script):
         ctx.depends_on(marker)
-    launches = [(launch, True) for launch in layout.launches(script, root)]
+    # A file with relative imports cannot run as a script (uvicorn-facts.md): only `-m` counts.
+    launches = [
+        (launch, launch.kind == "module" or not ctx.uses_relative_imports)
+        for launch in layout.launches(script, root)
+    ]
     if all(launch.root != root for launch, _ in launches):
         dotted = layout.module_name(script, root)
         if dotted is not None and "." in dotted:

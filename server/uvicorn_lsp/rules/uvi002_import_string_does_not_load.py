@@ -1,0 +1,250 @@
+"""UVI002: an import string given to uvicorn that will not load."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Iterator
+
+from ..engine import apps, modules
+from ..engine.context import RuleContext
+from ..engine.model import Applicability, Finding, Fix, Severity, TextEdit
+from ..engine.modules import AppString, MissingModule, Outcome, Resolution
+from ..engine.source import node_range
+from ..engine.syntax import CallSite
+from .base import Rule, RuleDoc
+
+_FORMAT = 'must be in format "<module>:<attribute>"'
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    for call in ctx.calls_to("uvicorn.run", "uvicorn.Config"):
+        strings = modules.app_strings(ctx, call)
+        # A fix can only edit the one literal the string comes from.
+        literal = string_literal(ctx, ctx.argument(call, "app", 0).value) if len(strings) == 1 else None
+        for string in strings:
+            finding = _check_string(ctx, call, string, literal)
+            if finding is not None:
+                yield finding
+
+
+def string_literal(ctx: RuleContext, node):
+    """The plain string literal that holds the value of `node`: itself or the one constant it names."""
+    if node.type == "name":
+        assigned = ctx.evaluator.assignments(node)
+        node = assigned[0] if assigned and len(assigned) == 1 else None
+    return node if node is not None and node.type == "string" else None
+
+
+def _check_string(ctx: RuleContext, call: CallSite, string: AppString, literal) -> Finding | None:
+    where = node_range(ctx.argument(call, "app", 0).value)
+    if string.module is None:
+        guesses = _colon_guesses(ctx, string)
+        message = f'Import string "{string.text}" {_FORMAT}; {apps.failure_consequence(ctx, call, 3)}' + _did_you_mean(guesses)
+        return ctx.finding(RULE, message, where, Severity.ERROR, _fixes(literal, guesses))
+    usual = [resolution for resolution in string.resolutions if resolution.search_path.usual]
+    failing = [resolution for resolution in usual if not resolution.may_load]
+    if not failing:
+        return None
+    loading = [resolution for resolution in string.resolutions if resolution.may_load]
+    reason, status = _reason(string, failing[0])
+    consequence = apps.failure_consequence(ctx, call, status)
+    own_file = _own_file_strings(ctx, string)
+    if loading:
+        message = (
+            f'"{string.text}" loads with {_launches(loading)}, fails with {_launches(failing)}: {reason}; '
+            f"{consequence} when launched that way"
+        )
+        return ctx.finding(RULE, message, where, Severity.WARNING, _own_file_fixes(literal, own_file))
+    guesses = [guess for guess in _guesses(ctx, string, failing[0]) if guess not in {choice.value for choice in own_file}]
+    message = f'"{string.text}" will not load: {reason}; {consequence}' + _did_you_mean(guesses)
+    fixes = _own_file_fixes(literal, own_file) + _fixes(literal, guesses, preferred=not own_file)
+    return ctx.finding(RULE, message, where, Severity.ERROR, fixes)
+
+
+def _launches(resolutions: list[Resolution]) -> str:
+    return " or ".join(f"`{resolution.search_path.launch.command}`" for resolution in resolutions)
+
+
+def _reason(string: AppString, resolution: Resolution) -> tuple[str, int]:
+    """uvicorn's own error for this failure, and the exit status it ends with (uvicorn-facts.md)."""
+    if resolution.outcome is Outcome.NO_ATTRIBUTE:
+        parts = string.attributes.split(".")
+        reason = f'Attribute "{string.attributes}" not found in module "{string.module}"'
+        if resolution.missing_at:
+            owner = ".".join(parts[: resolution.missing_at])
+            reason += f" (`{owner}` has no attribute `{parts[resolution.missing_at]}`)"
+        return reason, 3
+    missing: MissingModule = resolution.module
+    if missing.missing.startswith("."):
+        return "a relative module name cannot be imported: uvicorn imports it without a package", 1
+    if missing.missing == missing.name:
+        reason = f'Could not import module "{missing.name}"'
+        if missing.not_a_package:
+            reason += f" (`{missing.not_a_package}` is a module, not a package)"
+        return reason, 3
+    # importlib reports the missing parent package, and uvicorn passes that error on as a traceback.
+    return f"No module named '{missing.missing}'", 1
+
+
+# -- fixes ---------------------------------------------------------------
+
+
+def _own_file_strings(ctx: RuleContext, string: AppString) -> list[apps.ImportString]:
+    """When the string names this very file (by its file name) and an attribute it defines,
+    the import strings that load it per launch (the UVI001 fix computation)."""
+    path = ctx.source.path
+    stem = path.parent.name if path is not None and path.name == "__init__.py" else path.stem if path else None
+    if stem is None or string.module.rpartition(".")[2] != stem:
+        return []
+    defined = string.attributes.split(".")[0] in modules.ParsedModule(modules.FoundModule(stem, path), ctx.source).local_namespace.bindings
+    if not defined:
+        return []
+    choices = apps.import_strings(ctx, apps.AppTarget(path=path, attribute=string.attributes))
+    return [choice for choice in choices if choice.value != string.text]
+
+
+def _own_file_fixes(literal, choices: list[apps.ImportString]) -> list[Fix]:
+    if literal is None:
+        return []
+    return [
+        Fix(
+            f'Use "{choice.value}"' + (f" (for `{choice.launch}`)" if choice.launch else ""),
+            (_replace_string(literal, choice.value),),
+            Applicability.SAFE,
+            preferred=choice.preferred,
+        )
+        for choice in choices
+    ]
+
+
+def _did_you_mean(guesses: list[str]) -> str:
+    return f'. Did you mean "{guesses[0]}"?' if guesses else ""
+
+
+def _fixes(literal, guesses: list[str], preferred: bool = True) -> list[Fix]:
+    if literal is None:
+        return []
+    return [
+        Fix(f'Change to "{guess}"', (_replace_string(literal, guess),), Applicability.UNSAFE, preferred=preferred and index == 0)
+        for index, guess in enumerate(guesses)
+    ]
+
+
+def _replace_string(literal, text: str) -> TextEdit:
+    """Replace the literal's content, keeping its prefix and quotes (import strings need no escapes)."""
+    code = literal.value
+    body_start = len(code) - len(code.lstrip("rRuU"))
+    quote = code[body_start: body_start + 3] if code[body_start: body_start + 3] in ('"""', "'''") else code[body_start]
+    return TextEdit(node_range(literal), f"{code[:body_start]}{quote}{text}{quote}")
+
+
+def _loads(ctx: RuleContext, text: str, search_path: modules.SearchPath) -> bool:
+    parts = modules.split_import_string(text)
+    return parts is not None and modules.resolve(ctx, *parts, search_path).outcome is Outcome.LOADS
+
+
+def _colon_guesses(ctx: RuleContext, string: AppString) -> list[str]:
+    """`main.app` → `main:app`: a dot that should have been the colon."""
+    paths = [path for path in modules.search_paths(ctx) if path.usual]
+    text = string.text.strip(":")
+    candidates = [f"{text[:dot]}:{text[dot + 1:]}" for dot in reversed(range(len(text))) if text[dot] == "."]
+    return [candidate for candidate in candidates if paths and _loads(ctx, candidate, paths[0])][:1]
+
+
+def _guesses(ctx: RuleContext, string: AppString, failing: Resolution) -> list[str]:
+    """Near strings that load with the failing launch: a module or attribute name one typo away,
+    or a file path written where a module name belongs (`app/main.py`)."""
+    search_path = failing.search_path
+    candidates: list[str] = []
+    if failing.outcome is Outcome.NO_ATTRIBUTE:
+        parts = string.attributes.split(".")
+        for near in failing.near:
+            candidates.append(f"{string.module}:{'.'.join([*parts[: failing.missing_at], near])}")
+    else:
+        missing: MissingModule = failing.module
+        path_like = string.module.replace("/", ".").replace("\\", ".").removesuffix(".py").strip(".")
+        if path_like != string.module:
+            candidates.append(f"{path_like}:{string.attributes}")
+        parent, _, last = missing.missing.rpartition(".")
+        rest = string.module[len(missing.missing):]
+        names = modules.index_for(ctx.workspace).names_in(missing.searched)
+        for near in difflib.get_close_matches(last, names, n=3):
+            candidates.append(f"{parent + '.' if parent else ''}{near}{rest}:{string.attributes}")
+    return [candidate for candidate in dict.fromkeys(candidates) if _loads(ctx, candidate, search_path)]
+
+
+RULE = Rule(
+    code="UVI002",
+    name="import-string-does-not-load",
+    summary="The import string given to `uvicorn.run` or `uvicorn.Config` names a module or attribute that does not exist.",
+    severity=Severity.ERROR,
+    fix_applicability=Applicability.UNSAFE,
+    check=check,
+    doc=RuleDoc(
+        what="""
+            Checks every import string uvicorn will load: the app given to `uvicorn.run()` or
+            `uvicorn.Config()` as a string literal, a constant, or an f-string made of constants.
+            It resolves the string the way Python's import system would, without importing anything:
+
+            - **format**: uvicorn splits at the first colon and needs text on both sides;
+            - **module**: looked up on the `sys.path` each way of starting the file gives: the
+              script's folder for `python pkg/main.py`, the package root (the current folder) for
+              `python -m pkg.main`, `src/` for an installed src layout, the folder given as
+              `app_dir=`, then the standard library and site-packages of the analysed environment;
+            - **attribute**: the part after the colon must be bound at the module's top level (an
+              assignment, `def`, `class` or import); nested attributes (`"main:container.app"`) are
+              followed through imports and plain classes.
+
+            A string that no launch loads is an error. A string that loads with one launch and not
+            the other (typically `"main:app"` versus `"pkg.main:app"` for a file inside a package) is
+            a warning that names both launches.
+        """,
+        why="""
+            uvicorn only finds out at startup. It logs `Could not import module "X".` or
+            `Attribute "X" not found in module "Y".` and exits with status 3; a missing parent package
+            ends in a bare `ModuleNotFoundError` traceback and status 1. With `reload=True` the
+            failure is silent: the reloader process keeps running and nothing is served.
+        """,
+        example="""
+            # pkg/main.py
+            import uvicorn
+            from fastapi import FastAPI
+
+            app = FastAPI()
+
+            if __name__ == "__main__":
+                uvicorn.run("app.main:app", reload=True)
+        """,
+        use_instead="""
+            # pkg/main.py, started with `python -m pkg.main`
+            import uvicorn
+            from fastapi import FastAPI
+
+            app = FastAPI()
+
+            if __name__ == "__main__":
+                uvicorn.run("pkg.main:app", reload=True)
+        """,
+        fix="""
+            When the string names this very file (its module's last part is the file's name) and an
+            attribute the file defines, the fixes are the import strings that load it, one per launch,
+            as UVI001 computes them. Otherwise, "did you mean" fixes offer a module or attribute name
+            one typo away, a file path turned into a module name (`app/main.py` → `app.main`), or the
+            colon in place of a dot (`main.app` → `main:app`); each is offered only when the new
+            string loads. Fixes edit the string literal, also when it is a constant's value.
+        """,
+        fix_safety="""
+            The computed strings for this file are safe for the launch named in their title. The
+            "did you mean" fixes are unsafe: they guess which module or attribute you meant.
+        """,
+        notes="""
+            Stays silent when it cannot know: a value only known at run time, an `app_dir` that is
+            not a constant, a file that edits `sys.path`, a module with a `__getattr__`, star imports
+            that cannot be followed, or an attribute that is a submodule of a package. Modules of
+            installed packages are looked up in the analysed environment's `sys.path` (the `python`
+            setting, a `.venv` in the workspace, or `VIRTUAL_ENV`).
+
+            Whether a factory is called the right way is UVI013's part.
+        """,
+    ),
+)

@@ -1,0 +1,188 @@
+"""UVI013: `factory=True` on something that is not a zero-argument factory, or a factory without it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+from ..engine import apps, modules, syntax
+from ..engine.context import RuleContext
+from ..engine.model import Applicability, Finding, Fix, Range, Severity, TextEdit
+from ..engine.modules import Binding, Outcome
+from ..engine.resolver import Resolver
+from ..engine.source import node_range
+from .base import Rule, RuleDoc
+
+_FACTORY_ERROR = '"Error loading ASGI app factory"'
+_FACTORY_GUESS = '"ASGI app factory detected. Using it, but please consider setting the --factory flag explicitly."'
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What the loaded object is, as far as calling it with no arguments goes."""
+
+    kind: str  # "instance" or "function"
+    description: str  # "the FastAPI instance `app`", "the function `create_app`"
+    required: int = 0  # parameters a function needs
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    for call in ctx.calls_to("uvicorn.run", "uvicorn.Config"):
+        app = ctx.argument(call, "app", 0)
+        factory_argument = ctx.argument(call, "factory")
+        factory = ctx.value_of(factory_argument).truthy() if factory_argument is not None else False
+        if app is None or factory is None:
+            continue
+        shape = _shape_of_app(ctx, call, app.value)
+        if shape is None:
+            continue
+        where = node_range(app.value)
+        if factory and shape.kind == "instance":
+            message = (
+                f"factory=True, but the app is {shape.description}, not a factory: uvicorn calls it with no "
+                f"arguments and fails with {_FACTORY_ERROR}; {apps.failure_consequence(ctx, call, 3)}"
+            )
+            fixes = [] if factory_argument.from_dict else [_remove_factory(factory_argument)]
+            yield ctx.finding(RULE, message, where, Severity.ERROR, fixes)
+        elif factory and shape.kind == "function" and shape.required:
+            count = f"{shape.required} argument{'s' if shape.required > 1 else ''}"
+            message = (
+                f"factory=True, but {shape.description} needs {count}: uvicorn calls a factory with none "
+                f"and fails with {_FACTORY_ERROR}; {apps.failure_consequence(ctx, call, 3)}"
+            )
+            yield ctx.finding(RULE, message, where, Severity.ERROR)
+        elif not factory and shape.kind == "function" and not shape.required:
+            message = (
+                f"{shape.description} is an app factory but factory=True is not set: uvicorn guesses, "
+                f"calls it and logs {_FACTORY_GUESS}"
+            )
+            fix = Fix("Add factory=True", tuple(apps.set_factory_true(ctx, call)), Applicability.SAFE, preferred=True)
+            yield ctx.finding(RULE, message, where, Severity.INFORMATION, [fix])
+
+
+def _shape_of_app(ctx: RuleContext, call, node) -> Shape | None:
+    strings = modules.app_strings(ctx, call)
+    if strings:
+        return _shape_of_string(ctx, strings) if len(strings) == 1 else None
+    dotted = syntax.dotted_name(node)
+    if dotted is None:
+        inferred = ctx.resolver.infer(node)
+        return _instance(inferred, node.get_code().strip())
+    definitions = ctx.resolver.definitions(node.get_last_leaf())
+    binding = _binding_at(ctx, definitions[0]) if definitions else None
+    return _shape(ctx, binding) if binding is not None else None
+
+
+def _shape_of_string(ctx: RuleContext, strings: list[modules.AppString]) -> Shape | None:
+    """The object a loading import string names, from the first usual launch that loads it."""
+    for resolution in strings[0].resolutions:
+        if resolution.search_path.usual and resolution.outcome is Outcome.LOADS and resolution.binding is not None:
+            return _shape(ctx, resolution.binding)
+    return None
+
+
+def _binding_at(ctx: RuleContext, definition) -> Binding | None:
+    """The name leaf jedi's definition points at, in its module's current text."""
+    if definition.path is None:
+        return None
+    if definition.path == ctx.source.path:
+        module = modules.ParsedModule(modules.FoundModule(definition.module_name, definition.path), ctx.source)
+    else:
+        ctx.depends_on(definition.path)
+        module = modules.index_for(ctx.workspace).parsed(modules.FoundModule(definition.module_name, definition.path))
+    leaf = module.source.tree.get_name_of_position((definition.line, definition.column)) if module else None
+    return Binding(module, leaf) if leaf is not None else None
+
+
+def _shape(ctx: RuleContext, binding: Binding) -> Shape | None:
+    leaf = binding.leaf
+    function = leaf.parent
+    if function.type == "funcdef" and function.name is leaf:
+        # A decorator may change the signature; calling an async def does not raise.
+        if function.parent.type in ("decorated", "async_stmt") or modules.definition_scope(leaf).type != "file_input":
+            return None
+        required = sum(1 for param in function.get_params() if param.default is None and param.star_count == 0)
+        return Shape("function", f"the function `{leaf.value}`", required)
+    definition = leaf.get_definition() if leaf.is_definition() else None
+    if definition is None or definition.type != "expr_stmt":
+        return None
+    resolver = ctx.resolver if binding.module.source is ctx.source else Resolver(binding.module.source, ctx.workspace)
+    return _instance(resolver.infer(leaf), leaf.value)
+
+
+def _instance(inferred, shown: str) -> Shape | None:
+    if inferred and all(item.type == "instance" and not item.is_str for item in inferred):
+        return Shape("instance", f"the {inferred[0].name} instance `{shown}`")
+    return None
+
+
+def _remove_factory(argument: syntax.Argument) -> Fix:
+    """Delete `, factory=True` together with the comma before it."""
+    comma = argument.node.get_previous_leaf()
+    start = node_range(comma.get_previous_leaf()).end if comma.value == "," else node_range(argument.node).start
+    edit = TextEdit(Range(start, node_range(argument.node).end), "")
+    return Fix("Remove factory=True", (edit,), Applicability.SAFE, preferred=True)
+
+
+RULE = Rule(
+    code="UVI013",
+    name="app-factory-mismatch",
+    summary="`factory=True` names something uvicorn cannot call with no arguments, or a zero-argument factory is passed without it.",
+    severity=Severity.ERROR,
+    fix_applicability=Applicability.SAFE,
+    check=check,
+    doc=RuleDoc(
+        what="""
+            Looks at what the app given to `uvicorn.run()` or `uvicorn.Config()` is (an object, or
+            the target of an import string that loads) and at `factory=`:
+
+            - `factory=True` on an app instance (a `FastAPI()`, a `Starlette()`...): error;
+            - `factory=True` on a function that needs arguments: error;
+            - a module-level function that takes no arguments, without `factory=True`: information.
+
+            Decorated and `async` functions and anything only known at run time are left alone.
+        """,
+        why="""
+            uvicorn calls the loaded object with no arguments. With `factory=True` a `TypeError` from
+            that call is fatal: it logs "Error loading ASGI app factory: ..." and exits with status 3
+            (under `reload=True` the reloader keeps running and nothing is served). An app instance
+            fails that call because an ASGI app needs `scope`, `receive` and `send`.
+
+            Without `factory=True` uvicorn still tries the call; when it works it uses the result and
+            logs "ASGI app factory detected. Using it, but please consider setting the --factory flag
+            explicitly." Saying so keeps the intent visible and the log clean.
+        """,
+        example="""
+            import uvicorn
+            from fastapi import FastAPI
+
+            app = FastAPI()
+
+            def create_app() -> FastAPI:
+                return FastAPI()
+
+            if __name__ == "__main__":
+                uvicorn.run("main:app", factory=True)  # error
+                uvicorn.run("main:create_app")  # information
+        """,
+        use_instead="""
+            if __name__ == "__main__":
+                uvicorn.run("main:app")
+                uvicorn.run("main:create_app", factory=True)
+        """,
+        fix="""
+            For an app instance given with `factory=True`: removes `factory=True`. For a zero-argument
+            factory without it: adds `factory=True` (or turns `factory=False` into `True`). A factory
+            that needs arguments has no fix: give its parameters defaults, or wrap it in a function
+            that takes none.
+        """,
+        fix_safety="""
+            Safe: both fixes make uvicorn do what it already does (or what it must do to start), and
+            only change whether it guesses.
+        """,
+        notes="""
+            Import strings are resolved as UVI002 resolves them; a string that does not load is
+            UVI002's finding, not this rule's.
+        """,
+    ),
+)
