@@ -1,0 +1,139 @@
+"""Which files `check` reads: .gitignore, exclude, extend-exclude, --force-exclude."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from uvicorn_lsp.cli.files import Discovery
+from uvicorn_lsp.cli.gitignore import GitIgnore, is_ignored
+from uvicorn_lsp.engine.config import Settings
+
+from .conftest import APP_WITH_RELOAD, run_cli, write
+
+
+def found(root: Path, *paths: str, settings: Settings = Settings(), force_exclude: bool = False) -> list[str]:
+    discovery = Discovery(settings, force_exclude)
+    sources = discovery.find([root / path for path in paths] or [root])
+    return [os.path.relpath(source.path, root).replace(os.sep, "/") for source in sources]
+
+
+def make_tree(root: Path, *relatives: str) -> None:
+    for relative in relatives:
+        write(root, relative, "x = 1\n")
+
+
+@pytest.mark.parametrize(("patterns", "path", "is_folder", "ignored"), [
+    (["*.py"], "a/b.py", False, True),
+    (["/b.py"], "a/b.py", False, False),
+    (["/b.py"], "b.py", False, True),
+    (["a/b.py"], "a/b.py", False, True),
+    (["a/b.py"], "x/a/b.py", False, False),
+    (["build/"], "build", True, True),
+    (["build/"], "build", False, False),
+    (["build"], "src/build", True, True),
+    (["**/gen"], "a/b/gen", True, True),
+    (["docs/**"], "docs/x/y.py", False, True),
+    (["a/**/z.py"], "a/z.py", False, True),
+    (["a/**/z.py"], "a/b/c/z.py", False, True),
+    (["*.py", "!keep.py"], "keep.py", False, False),
+    (["!keep.py", "*.py"], "keep.py", False, True),
+    (["file?.py"], "file1.py", False, True),
+    (["file?.py"], "file10.py", False, False),
+    (["file[0-3].py"], "file2.py", False, True),
+    (["file[!0-3].py"], "file2.py", False, False),
+    (["\\#hash.py"], "#hash.py", False, True),
+    (["# comment", ""], "# comment", False, False),
+    (["\\!bang.py"], "!bang.py", False, True),
+    (["trailing.py   "], "trailing.py", False, True),
+    (["a*b"], "a/b", False, False),  # `*` never crosses a slash
+])
+def test_gitignore_patterns(patterns, path, is_folder, ignored):
+    root = os.path.abspath("/repo")
+    ignore = GitIgnore(root, patterns)
+    assert is_ignored([ignore], os.path.join(root, path), is_folder) is ignored
+
+
+def test_deeper_gitignore_wins():
+    root = os.path.abspath("/repo")
+    outer = GitIgnore(root, ["*.py"])
+    inner = GitIgnore(os.path.join(root, "keep"), ["!*.py"])
+    assert not is_ignored([outer, inner], os.path.join(root, "keep", "a.py"), False)
+    assert is_ignored([outer, inner], os.path.join(root, "other", "a.py"), False)
+
+
+def test_walk_respects_gitignore_files_at_every_level(tmp_path):
+    (tmp_path / ".git").mkdir()
+    write(tmp_path, ".gitignore", "generated/\n*_pb2.py\n/top_only.py\n")
+    write(tmp_path, "src/.gitignore", "local.py\n!keep_pb2.py\n")
+    make_tree(
+        tmp_path, "main.py", "top_only.py", "generated/x.py", "src/top_only.py", "src/local.py",
+        "src/api_pb2.py", "src/keep_pb2.py", "src/deep/local.py", "src/ok.py",
+    )
+    assert found(tmp_path) == ["main.py", "src/keep_pb2.py", "src/ok.py", "src/top_only.py"]
+    # A sub-folder named on the command line still obeys the .gitignore files above it.
+    assert found(tmp_path, "src") == ["src/keep_pb2.py", "src/ok.py", "src/top_only.py"]
+
+
+def test_git_info_exclude_is_respected(tmp_path):
+    write(tmp_path, ".git/info/exclude", "scratch/\n")
+    make_tree(tmp_path, "scratch/a.py", "b.py")
+    assert found(tmp_path) == ["b.py"]
+
+
+def test_gitignore_above_a_repository_does_not_apply(tmp_path):
+    write(tmp_path, ".gitignore", "*.py\n")  # outside the repository below
+    (tmp_path / "repo" / ".git").mkdir(parents=True)
+    make_tree(tmp_path, "repo/a.py")
+    assert found(tmp_path / "repo") == ["a.py"]
+
+
+def test_default_excludes_and_their_replacement(tmp_path):
+    make_tree(tmp_path, "a.py", ".venv/lib/b.py", "node_modules/c.py", "build/d.py")
+    assert found(tmp_path) == ["a.py", "build/d.py"]
+    write(tmp_path, "pyproject.toml", '[tool.uvicorn-lsp]\nexclude = ["build"]\n')
+    assert found(tmp_path) == [".venv/lib/b.py", "a.py", "node_modules/c.py"]
+
+
+def test_extend_exclude_from_config_is_relative_to_the_config(tmp_path):
+    write(tmp_path, "proj/pyproject.toml", '[tool.uvicorn-lsp]\nextend-exclude = ["tests/fixtures", "*_gen.py"]\n')
+    make_tree(tmp_path, "proj/tests/fixtures/a.py", "proj/tests/b.py", "proj/api_gen.py", "proj/venv/c.py", "other/tests/fixtures/d.py")
+    assert found(tmp_path) == ["other/tests/fixtures/d.py", "proj/tests/b.py"]
+
+
+def test_exclude_flags(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    make_tree(tmp_path, "a.py", "legacy/b.py", "venv/c.py", "x/legacy.py")
+    assert found(tmp_path, settings=Settings(extend_exclude=("legacy",))) == ["a.py", "x/legacy.py"]
+    assert found(tmp_path, settings=Settings(exclude=("x/*.py",))) == ["a.py", "legacy/b.py", "venv/c.py"]
+
+
+def test_files_named_on_the_command_line_are_checked_unless_force_exclude(tmp_path):
+    write(tmp_path, "pyproject.toml", '[tool.uvicorn-lsp]\nextend-exclude = ["migrations"]\n')
+    make_tree(tmp_path, "migrations/0001.py", "venv/x.py")
+    assert found(tmp_path, "migrations/0001.py", "venv/x.py") == ["migrations/0001.py", "venv/x.py"]
+    assert found(tmp_path, "migrations/0001.py", "venv/x.py", force_exclude=True) == []
+
+
+def test_only_python_files_and_each_once(tmp_path):
+    make_tree(tmp_path, "a.py", "b.pyi", "c.txt", "d.pyc")
+    assert found(tmp_path, ".", "a.py") == ["a.py", "b.pyi"]
+
+
+def test_symlinked_folders_are_not_followed(tmp_path):
+    make_tree(tmp_path, "real/a.py")
+    (tmp_path / "loop").symlink_to(tmp_path, target_is_directory=True)
+    assert found(tmp_path) == ["real/a.py"]
+
+
+def test_exclude_end_to_end(tmp_path):
+    write(tmp_path, "main.py", APP_WITH_RELOAD)
+    write(tmp_path, "vendored/main.py", APP_WITH_RELOAD)
+    write(tmp_path, ".gitignore", "ignored/\n")
+    (tmp_path / ".git").mkdir()
+    write(tmp_path, "ignored/main.py", APP_WITH_RELOAD)
+    completed = run_cli(tmp_path, "--extend-exclude", "vendored", "--format", "json", ".")
+    assert completed.returncode == 1
+    assert completed.stdout.count(b'"filename"') == 1

@@ -1,0 +1,80 @@
+"""--jobs: the same answers from worker processes; the progress bar."""
+
+from __future__ import annotations
+
+import io
+
+from uvicorn_lsp.cli import runner
+
+from .conftest import APP_WITH_RELOAD, run_cli, write
+
+
+def make_project(root, count: int) -> None:
+    for index in range(count):
+        write(root, f"svc{index:02d}/main.py", APP_WITH_RELOAD if index % 3 else APP_WITH_RELOAD.replace("reload=True", "workers=4"))
+        write(root, f"svc{index:02d}/other.py", "def f():\n    return 1\n")
+
+
+def test_jobs_give_the_same_output_as_one_process(tmp_path):
+    make_project(tmp_path, runner.MIN_FILES_FOR_POOL + 4)
+    one = run_cli(tmp_path, "--jobs", "1", "--format", "json", ".")
+    two = run_cli(tmp_path, "--jobs", "2", "--format", "json", ".")
+    assert one.returncode == two.returncode == 1
+    assert one.stdout == two.stdout and one.stdout.count(b'"code": "UVI001"') == runner.MIN_FILES_FOR_POOL + 4
+    assert one.stderr == two.stderr == b""
+
+
+def test_fix_with_jobs_fixes_every_file(tmp_path):
+    make_project(tmp_path, runner.MIN_FILES_FOR_POOL + 2)
+    completed = run_cli(tmp_path, "--jobs", "2", "--fix", "--select", "UVI001", ".")
+    assert completed.returncode == 0, completed.stdout
+    assert completed.stdout.decode().startswith(f"Found {runner.MIN_FILES_FOR_POOL + 2} problems ({runner.MIN_FILES_FOR_POOL + 2} fixed")
+    assert all('"main:app"' in path.read_text() for path in tmp_path.glob("svc*/main.py"))
+
+
+def test_only_files_with_a_trigger_word_are_analysed(tmp_path):
+    write(tmp_path, "a.py", "import uvicorn\n")
+    write(tmp_path, "b.py", "import os\n")
+    write(tmp_path, "c.py", "# -*- coding: latin-1 -*-\n# caf\xe9 served by uvicorn\n", encoding="latin-1")
+    from uvicorn_lsp.cli.files import Discovery
+    from uvicorn_lsp.engine.config import Settings
+
+    jobs, problems = runner.scan(Discovery(Settings()).find([tmp_path]))
+    assert [job.source.path for job in jobs] == [str(tmp_path / "a.py"), str(tmp_path / "c.py")]
+    assert problems == []
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path):
+    make_project(tmp_path, runner.MIN_FILES_FOR_POOL)
+    completed = run_cli(tmp_path, "--format", "json", ".")
+    assert completed.stderr == b""
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_on_a_terminal_once_the_run_is_long():
+    terminal = FakeTerminal()
+    progress = runner.Progress(4, terminal, delay=0, width=4)
+    progress.advance(1)
+    progress.advance(3)
+    progress.close()
+    assert terminal.getvalue() == "\r[#...] 1/4 files\r[####] 4/4 files\r\x1b[K"
+
+
+def test_no_progress_bar_for_short_runs():
+    terminal = FakeTerminal()
+    progress = runner.Progress(4, terminal, delay=60)
+    progress.advance(4)
+    progress.close()
+    assert terminal.getvalue() == ""
+
+
+def test_no_progress_bar_off_a_terminal():
+    stream = io.StringIO()
+    progress = runner.Progress(4, stream, delay=0)
+    progress.advance(4)
+    progress.close()
+    assert stream.getvalue() == ""
