@@ -186,7 +186,9 @@ def _known_settings(values: Any) -> dict[str, Any]:
 def initialize(ls: UvicornLanguageServer, params: types.InitializeParams) -> None:
     options = params.initialization_options
     if isinstance(options, dict):
-        ls.initialization_settings = options.get(SETTINGS_SECTION, options) if isinstance(options.get(SETTINGS_SECTION), dict) else options
+        # Accept the settings themselves or nested under the section name.
+        nested = options.get(SETTINGS_SECTION)
+        ls.initialization_settings = nested if isinstance(nested, dict) else options
 
 
 @server.feature(types.INITIALIZED)
@@ -321,7 +323,6 @@ async def code_action(ls: UvicornLanguageServer, params: types.CodeActionParams)
     analysis = await ls.analyzer.current(uri)
     if analysis is None:
         return None
-    document = ls.documents[uri]
     lines = Lines(analysis.text, ls.encoding)
     requested = lines.range_from_client(params.range)
     edit_for = convert.EditBuilder(uri, analysis.version, lines, ls._client_supports("workspace", "workspace_edit", "document_changes"))
@@ -335,7 +336,7 @@ async def code_action(ls: UvicornLanguageServer, params: types.CodeActionParams)
     only = params.context.only
     if only:
         actions = [a for a in actions if any(a.kind == kind or (a.kind or "").startswith(f"{kind}.") for kind in only)]
-    elif params.context.trigger_kind == types.CodeActionTriggerKind.Automatic and document is not None:
+    elif params.context.trigger_kind == types.CodeActionTriggerKind.Automatic:
         # Lightbulbs on every cursor move should not offer the file-wide fix.
         actions = [a for a in actions if a.kind != FIX_ALL_KIND]
     return actions or None
