@@ -17,9 +17,10 @@ from ..conftest import Project, apply_edits
 def apply_fix(project: Project, relative: str, fix: Fix, code: str, settings: Settings | None = None) -> str:
     """Write the fixed file and return its text; fails when it does not compile or `code` still fires."""
     path = project.root / relative
-    fixed = apply_edits(path.read_text(encoding="utf-8"), fix.edits)
+    # Bytes, not text mode: the line breaks the file has are part of what is checked.
+    fixed = apply_edits(path.read_bytes().decode("utf-8"), fix.edits)
     compile(fixed, relative, "exec")
-    path.write_text(fixed, encoding="utf-8")
+    path.write_bytes(fixed.encode("utf-8"))
     remaining = project.check(relative, settings, codes=(code,))
     assert not remaining, f"{code} still reported after the fix:\n{fixed}\n{remaining}"
     return fixed

@@ -1,0 +1,306 @@
+"""UVI010: @app.on_event("startup"/"shutdown") instead of a lifespan context manager."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+from ..engine import syntax
+from ..engine.context import RuleContext
+from ..engine.model import Applicability, Finding, Fix, Position, Range, Severity, Tag, TextEdit
+from ..engine.source import node_range
+from .base import Rule, RuleDoc
+
+# Classes with `on_event`, by the names imports or jedi give them.
+_FASTAPI_OWNERS = {"fastapi.FastAPI", "fastapi.applications.FastAPI", "fastapi.APIRouter", "fastapi.routing.APIRouter"}
+_STARLETTE_OWNERS = {"starlette.applications.Starlette", "starlette.routing.Router"}
+# Application classes that take `lifespan=`: the fix applies to these only.
+_APPS = {"fastapi.FastAPI", "fastapi.applications.FastAPI", "starlette.applications.Starlette"}
+_EVENTS = ("startup", "shutdown")
+# Other ways handlers reach the same lists; a lifespan= makes the app skip them all.
+_OTHER_HANDLER_APIS = ("add_event_handler", "on_startup", "on_shutdown")
+
+
+@dataclass
+class EventUse:
+    node: object  # the `app.on_event(...)` atom_expr
+    owner: object  # name leaf of `app`
+    event: str | None  # "startup"/"shutdown" when a literal
+    handler: object | None  # the decorated funcdef, when used as a decorator
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    uses_by_owner: dict[int, tuple[object, str, list[EventUse]]] = {}
+    for use in _event_uses(ctx):
+        binding = _binding(ctx, use.owner)
+        kind = _constructor_kind(ctx, use.owner, binding)
+        if kind is None:
+            continue
+        key = id(binding) if binding is not None else id(use)
+        uses_by_owner.setdefault(key, (binding, kind, []))[2].append(use)
+    for binding, kind, uses in uses_by_owner.values():
+        # Only an app built right there by its class can get `lifespan=` added.
+        fix = _lifespan_fix(ctx, binding, uses) if _constructed_class(ctx, binding) in _APPS else None
+        for use in uses:
+            yield ctx.finding(RULE, _message(use, kind), node_range(use.node), fixes=[fix] if fix else [])
+
+
+def _event_uses(ctx: RuleContext) -> Iterator[EventUse]:
+    for leaf in ctx.source.used_names.get("on_event", ()):
+        trailer = leaf.parent
+        chain = trailer.parent
+        if trailer.type != "trailer" or chain.type not in ("atom_expr", "power") or chain.children[0].type != "name":
+            continue
+        if chain.children[1] is not trailer or len(chain.children) < 3 or chain.children[2].children[0].value != "(":
+            continue  # only `name.on_event(...)`
+        decorator = chain.parent if chain.parent.type == "decorator" and len(chain.children) == 3 else None
+        handler = decorator.parent.children[-1] if decorator is not None and decorator.parent.type == "decorated" else None
+        yield EventUse(chain, chain.children[0], _event_name(chain.children[2]), handler)
+
+
+def _event_name(trailer) -> str | None:
+    """The event of `on_event("startup")` (a trailing comma allowed) when written as a literal."""
+    if len(trailer.children) != 3:
+        return None
+    inner = trailer.children[1]
+    arguments = [child for child in inner.children if child.type != "operator"] if inner.type == "arglist" else [inner]
+    value = syntax.literal_value(arguments[0]) if len(arguments) == 1 else None
+    return value if value in _EVENTS else None
+
+
+def _binding(ctx: RuleContext, owner):
+    """The right-hand side of the only assignment of `owner` at module level, else None."""
+    bindings = ctx.evaluator.bindings(owner)
+    if len(bindings) != 1 or syntax.enclosing_scope(bindings[0]).type != "file_input":
+        return None
+    assigned = ctx.evaluator.assignments(owner)
+    return assigned[0] if assigned and len(assigned) == 1 else None
+
+
+def _constructor_kind(ctx: RuleContext, owner, binding) -> str | None:
+    """The class name of the app or router `owner` is, when it is one of the known ones."""
+    known = _FASTAPI_OWNERS | _STARLETTE_OWNERS
+    constructed = _constructed_class(ctx, binding)
+    if constructed in known:
+        return constructed
+    for inferred in ctx.resolver.infer(owner) or ():
+        if inferred.type == "instance" and inferred.full_name in known:
+            return inferred.full_name
+    return None
+
+
+def _constructed_class(ctx: RuleContext, binding) -> str | None:
+    """`fastapi.FastAPI` for `FastAPI(...)` (through the file's imports), else None."""
+    callee = syntax.callee_of(binding) if binding is not None else None
+    return ctx.imports.qualify(callee.dotted) if callee is not None else None
+
+
+def _message(use: EventUse, kind: str) -> str:
+    shown = use.node.get_code().strip()
+    if kind in _STARLETTE_OWNERS:
+        return f"`{shown}`: Starlette deprecated on_event and removed it in 1.0 (AttributeError at import); use a lifespan context manager (lifespan=)"
+    return f"`{shown}` is deprecated since FastAPI 0.104; use a lifespan context manager (lifespan=)"
+
+
+# ---------------------------------------------------------------------------
+# The fix: one lifespan for every handler of a module-level app
+
+
+def _lifespan_fix(ctx: RuleContext, constructor, uses: list[EventUse]) -> Fix | None:
+    if not _convertible(ctx, constructor, uses):
+        return None
+    unit = syntax.indent_unit(ctx.source.tree)
+    decorator_name, import_edit = _asynccontextmanager(ctx)
+    name = _free_name(ctx, "lifespan", "app_lifespan", "lifespan_handlers")
+    if name is None:
+        return None
+    body = []
+    for event in _EVENTS:
+        if event == "shutdown":
+            body.append("yield")
+        for use in uses:
+            if use.event == event:
+                function = use.handler if use.handler.type == "funcdef" else use.handler.children[-1]
+                awaited = "await " if use.handler.type == "async_funcdef" else ""
+                body.append(f"{awaited}{function.name.value}()")
+    newline = "\r\n" if "\r\n" in ctx.source.text else "\n"
+    lines = [f"@{decorator_name}", f"async def {name}(app):", *(unit + line for line in body), "", ""]
+    at = Position(syntax.enclosing_statement(constructor).start_pos[0] - 1, 0)
+    edits = [TextEdit(Range(at, at), newline * _blank_lines_missing(ctx, at.line) + newline.join(lines) + newline)]
+    if import_edit is not None:
+        edits.append(import_edit)
+    edits.append(_add_keyword(constructor, f"lifespan={name}"))
+    for use in uses:
+        decorator = use.node.parent  # with its line break
+        edits.append(TextEdit(Range(Position(decorator.start_pos[0] - 1, 0), node_range(decorator).end), ""))
+    return Fix(f"Move the startup and shutdown handlers into a `{name}` context manager", tuple(edits), Applicability.UNSAFE, preferred=True)
+
+
+def _convertible(ctx: RuleContext, constructor, uses: list[EventUse]) -> bool:
+    """Every handler of this app can move: a lifespan= makes the app skip any that stay."""
+    if any(api in ctx.source.used_names for api in _OTHER_HANDLER_APIS):
+        return False  # also catches `on_startup=` passed to the constructor
+    return _takes_new_keyword(constructor.children[-1]) and all(_movable_handler(use) for use in uses)
+
+
+def _takes_new_keyword(trailer) -> bool:
+    """No `lifespan=` yet, and no `*`/`**` that might hold one."""
+    inner = trailer.children[1] if len(trailer.children) == 3 else None
+    arguments = [] if inner is None else inner.children if inner.type == "arglist" else [inner]
+    for argument in arguments:
+        if argument.type == "argument" and argument.children[0].type == "operator" and argument.children[0].value in ("*", "**"):
+            return False
+        if argument.type == "argument" and argument.children[0].type == "name" and argument.children[0].value == "lifespan":
+            return False
+    return True
+
+
+def _movable_handler(use: EventUse) -> bool:
+    """A module-level `def` with no parameters, decorated only by on_event with a literal event."""
+    handler = use.handler
+    if use.event is None or handler is None or handler.type not in ("funcdef", "async_funcdef"):
+        return False
+    decorated = handler.parent
+    if len(decorated.children) != 2 or decorated.children[0].type != "decorator" or decorated.parent.type != "file_input":
+        return False
+    function = handler if handler.type == "funcdef" else handler.children[-1]
+    return not function.get_params()
+
+
+def _asynccontextmanager(ctx: RuleContext) -> tuple[str, TextEdit | None]:
+    """How the file can name contextlib.asynccontextmanager, and the import to add if it cannot."""
+    for local, target in ctx.imports.names.items():
+        if target == "contextlib.asynccontextmanager" and local not in ctx.imports.ambiguous:
+            return local, None
+    for local, target in ctx.imports.names.items():
+        if target == "contextlib" and local not in ctx.imports.ambiguous:
+            return f"{local}.asynccontextmanager", None
+    at = Position(_first_import_line(ctx.source.tree), 0)
+    newline = "\r\n" if "\r\n" in ctx.source.text else "\n"
+    return "asynccontextmanager", TextEdit(Range(at, at), f"from contextlib import asynccontextmanager{newline}")
+
+
+def _first_import_line(module) -> int:
+    """Where a new import goes: before the first one that is not `from __future__`."""
+    for statement in module.children:
+        first = statement.children[0] if statement.type == "simple_stmt" else statement
+        if first.type in ("import_name", "import_from"):
+            is_future = first.type == "import_from" and [n.value for n in first.get_from_names()] == ["__future__"]
+            if not is_future:
+                return first.start_pos[0] - 1
+    return 0
+
+
+def _free_name(ctx: RuleContext, *names: str) -> str | None:
+    return next((name for name in names if name not in ctx.source.used_names), None)
+
+
+def _blank_lines_missing(ctx: RuleContext, line: int) -> int:
+    """How many blank lines to add before a new top-level function so two lead to it."""
+    blank = 0
+    while line - blank - 1 >= 0 and not ctx.source.lines[line - blank - 1].strip():
+        blank += 1
+    return 0 if line - blank == 0 else max(0, 2 - blank)
+
+
+def _add_keyword(constructor, keyword: str) -> TextEdit:
+    trailer = constructor.children[-1]
+    if len(trailer.children) == 2:  # `FastAPI()`
+        at = node_range(trailer.children[0]).end
+        return TextEdit(Range(at, at), keyword)
+    inner = trailer.children[1]
+    last = inner.children[-1] if inner.type == "arglist" else inner
+    at = node_range(last).end
+    if last.type == "operator" and last.value == ",":  # a trailing comma: one argument per line
+        previous = last.get_previous_sibling()
+        if trailer.children[-1].start_pos[0] > last.start_pos[0]:
+            indentation = " " * previous.start_pos[1]
+            return TextEdit(Range(at, at), f"\n{indentation}{keyword},")
+        return TextEdit(Range(at, at), f" {keyword},")
+    return TextEdit(Range(at, at), f", {keyword}")
+
+
+RULE = Rule(
+    code="UVI010",
+    name="on-event-handlers",
+    summary="`@app.on_event(\"startup\"/\"shutdown\")` is deprecated; use a lifespan context manager.",
+    severity=Severity.WARNING,
+    fix_applicability=Applicability.UNSAFE,
+    check=check,
+    triggers=("on_event",),
+    tags=(Tag.DEPRECATED,),
+    doc=RuleDoc(
+        what="""
+            Finds `on_event(...)` on FastAPI applications, `APIRouter`s and Starlette applications and
+            routers, as a decorator (`@app.on_event("startup")`) or called. The object is recognised
+            from its assignment (`app = FastAPI()`, also through import aliases) or, failing that,
+            from what jedi infers for it.
+        """,
+        why="""
+            FastAPI deprecated `on_event` in 0.104.0 in favour of a lifespan context manager passed as
+            `FastAPI(lifespan=...)` (available since 0.93.0); its handlers still run, but the API is on
+            its way out and hides what runs around the server's life. Starlette deprecated it too and
+            removed it in Starlette 1.0, where `@app.on_event(...)` fails with `AttributeError` as soon
+            as the module is imported. Once an app has a `lifespan`, handlers added with `on_event` are
+            not run at all, so the two do not mix.
+        """,
+        example="""
+            from fastapi import FastAPI
+
+            app = FastAPI()
+
+
+            @app.on_event("startup")
+            async def connect():
+                ...
+
+
+            @app.on_event("shutdown")
+            def disconnect():
+                ...
+        """,
+        use_instead="""
+            from contextlib import asynccontextmanager
+
+            from fastapi import FastAPI
+
+
+            @asynccontextmanager
+            async def lifespan(app):
+                await connect()
+                yield
+                disconnect()
+
+
+            app = FastAPI(lifespan=lifespan)
+
+
+            async def connect():
+                ...
+
+
+            def disconnect():
+                ...
+        """,
+        fix="""
+            For an app (`FastAPI(...)` or `Starlette(...)`) assigned once at module level, when every
+            `on_event` handler of that app can move: writes an `@asynccontextmanager` function
+            `lifespan(app)` just before the app's assignment that calls the startup handlers (awaiting
+            the `async` ones) before `yield` and the shutdown handlers after it, in the order they were
+            registered; passes `lifespan=lifespan` to the constructor; removes the `on_event`
+            decorators; and imports `asynccontextmanager` from `contextlib` unless the file already
+            does. The handlers stay where they are, as plain functions.
+
+            No fix when a handler takes parameters, has other decorators, is not at module level or
+            names its event through a variable; when the constructor already has `lifespan=` or `**`
+            arguments; when the file uses `add_event_handler`, `on_startup` or `on_shutdown`; or for
+            routers (their handlers belong in the app's lifespan, usually in another module).
+        """,
+        fix_safety="""
+            Unsafe: the handlers run at the same moments and in the same order, but the code moves, and
+            code elsewhere that registers more handlers on this app with `on_event` or
+            `add_event_handler` (another module, a plugin) would no longer have them run once the app
+            has a lifespan.
+        """,
+    ),
+)

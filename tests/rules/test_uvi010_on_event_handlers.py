@@ -1,0 +1,202 @@
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from uvicorn_lsp.engine.model import Applicability, Severity, Tag
+
+from .helpers import apply_fix, without_uvicorn  # noqa: F401 (fixture)
+
+CODE = "UVI010"
+
+
+def findings(project, code: str, settings=None):
+    project.write("main.py", code)
+    return project.check("main.py", settings, codes=(CODE,))
+
+
+def dedent(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+@pytest.mark.parametrize(
+    ("code", "says"),
+    [
+        ('from fastapi import FastAPI\napp = FastAPI()\n@app.on_event("startup")\ndef go(): ...\n', "FastAPI 0.104"),
+        ('import fastapi as fa\napi = fa.FastAPI(title="x")\n@api.on_event("shutdown")\nasync def stop(): ...\n', "FastAPI 0.104"),
+        ('from fastapi import APIRouter\nrouter = APIRouter()\n@router.on_event("startup")\ndef go(): ...\n', "FastAPI 0.104"),
+        ('from starlette.applications import Starlette\napp = Starlette()\n@app.on_event("startup")\ndef go(): ...\n', "AttributeError"),
+        ('from fastapi import FastAPI\napp = FastAPI()\ndef go(): ...\napp.on_event("startup")(go)\n', "FastAPI 0.104"),
+    ],
+)
+def test_on_event_is_reported(project, code, says):
+    [finding] = findings(project, code)
+    assert finding.severity is Severity.WARNING and finding.tags == (Tag.DEPRECATED,)
+    assert says in finding.message and "lifespan" in finding.message
+
+
+def test_app_known_only_to_jedi(project):
+    project.write("factory.py", "from fastapi import FastAPI\n\ndef make() -> FastAPI:\n    return FastAPI()\n")
+    [finding] = findings(project, 'from factory import make\napp = make()\n@app.on_event("startup")\ndef go(): ...\n')
+    assert finding.fixes == []  # not a constructor call the fix could extend
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        'from fastapi import FastAPI\napp = FastAPI(lifespan=None)\n',
+        'class Bus:\n    def on_event(self, name): return lambda f: f\nbus = Bus()\n@bus.on_event("startup")\ndef go(): ...\n',
+        'import socketio\nsio = socketio.AsyncServer()\n@sio.on_event("connect")\ndef go(): ...\n',
+        "# app.on_event is deprecated\nx = 1\n",
+    ],
+)
+def test_no_finding(project, code):
+    assert findings(project, code) == []
+
+
+def test_fix_builds_a_lifespan(project):
+    code = dedent('''
+        """Service."""
+        from __future__ import annotations
+
+        import logging
+
+        from fastapi import FastAPI
+
+        app = FastAPI(title="svc")
+
+
+        @app.on_event("startup")
+        async def connect():
+            logging.info("up")
+
+
+        @app.on_event("shutdown")
+        def disconnect():
+            logging.info("down")
+
+
+        @app.on_event("startup")
+        def warm():
+            pass
+
+
+        @app.get("/")
+        def index():
+            return {}
+    ''')
+    found = findings(project, code)
+    assert len(found) == 3
+    assert {fix.edits for finding in found for fix in finding.fixes} == {found[0].fixes[0].edits}
+    fix = found[0].fixes[0]
+    assert fix.applicability is Applicability.UNSAFE
+    assert apply_fix(project, "main.py", fix, CODE) == dedent('''
+        """Service."""
+        from __future__ import annotations
+
+        from contextlib import asynccontextmanager
+        import logging
+
+        from fastapi import FastAPI
+
+
+        @asynccontextmanager
+        async def lifespan(app):
+            await connect()
+            warm()
+            yield
+            disconnect()
+
+
+        app = FastAPI(title="svc", lifespan=lifespan)
+
+
+        async def connect():
+            logging.info("up")
+
+
+        def disconnect():
+            logging.info("down")
+
+
+        def warm():
+            pass
+
+
+        @app.get("/")
+        def index():
+            return {}
+    ''')
+
+
+def test_fix_reuses_contextlib_and_a_free_name(project):
+    code = dedent('''
+        import contextlib
+        from starlette.applications import Starlette
+        from starlette.routing import Route
+        lifespan = "taken"
+        app = Starlette(
+            routes=[],
+        )
+        @app.on_event("startup")
+        def go():
+            pass
+    ''')
+    [finding] = findings(project, code)
+    fixed = apply_fix(project, "main.py", finding.fixes[0], CODE)
+    assert "@contextlib.asynccontextmanager\nasync def app_lifespan(app):\n    go()\n    yield\n" in fixed
+    assert "app = Starlette(\n    routes=[],\n    lifespan=app_lifespan,\n)\n" in fixed
+    assert fixed.count("import") == 3
+
+
+def test_fix_with_asynccontextmanager_already_imported_and_two_space_indent(project):
+    code = dedent('''
+        from contextlib import asynccontextmanager as acm
+        from fastapi import FastAPI
+        app = FastAPI()
+        if True:
+          pass
+        @app.on_event("shutdown")
+        async def stop():
+          pass
+    ''')
+    [finding] = findings(project, code)
+    fixed = apply_fix(project, "main.py", finding.fixes[0], CODE)
+    assert "\n\n\n@acm\nasync def lifespan(app):\n  yield\n  await stop()\n\n\napp = FastAPI(lifespan=lifespan)\n" in fixed
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [
+        ('from fastapi import FastAPI\napp = FastAPI()\n@app.on_event("startup")\ndef go(x): ...\n', "parameters"),
+        ('from fastapi import FastAPI\napp = FastAPI()\nEVENT = "startup"\n@app.on_event(EVENT)\ndef go(): ...\n', "event in a variable"),
+        ('from fastapi import FastAPI\napp = FastAPI()\n@app.on_event("startup")\n@other\ndef go(): ...\n', "other decorators"),
+        ('from fastapi import FastAPI\napp = FastAPI(**opts)\n@app.on_event("startup")\ndef go(): ...\n', "** arguments"),
+        ('from fastapi import FastAPI\napp = FastAPI(on_startup=[a])\n@app.on_event("startup")\ndef go(): ...\n', "on_startup"),
+        ('from fastapi import FastAPI\napp = FastAPI()\napp.add_event_handler("startup", a)\n@app.on_event("startup")\ndef go(): ...\n', "add_event_handler"),
+        ('from fastapi import APIRouter\nr = APIRouter()\n@r.on_event("startup")\ndef go(): ...\n', "a router"),
+        ('from fastapi import FastAPI\ndef make():\n    app = FastAPI()\n    @app.on_event("startup")\n    def go(): ...\n    return app\n', "not module level"),
+        ('from fastapi import FastAPI\napp = FastAPI()\n@app.on_event("startup")\ndef a(): ...\n@app.on_event("startup")\ndef b(x): ...\n', "one handler cannot move"),
+    ],
+)
+def test_no_fix(project, code, reason):
+    found = findings(project, code)
+    assert found, reason
+    assert all(finding.fixes == [] for finding in found), reason
+
+
+def test_found_without_fastapi_resolvable(project, without_uvicorn):
+    code = 'from fastapi import FastAPI\napp = FastAPI()\n@app.on_event("startup")\ndef go(): ...\n'
+    [finding] = findings(project, code, without_uvicorn)
+    apply_fix(project, "main.py", finding.fixes[0], CODE, without_uvicorn)
+
+
+def test_fix_removes_a_decorator_over_several_lines_and_keeps_crlf(project):
+    code = 'from fastapi import FastAPI\r\napp = FastAPI()\r\n@app.on_event(\r\n    "startup",\r\n)\r\ndef go():\r\n    pass\r\n'
+    path = project.root / "main.py"
+    path.write_bytes(code.encode())
+    [finding] = project.check("main.py", codes=(CODE,))
+    fixed = apply_fix(project, "main.py", finding.fixes[0], CODE)
+    assert "on_event" not in fixed
+    assert "\n" not in fixed.replace("\r\n", "")
