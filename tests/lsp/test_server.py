@@ -192,3 +192,22 @@ async def test_pyproject_ignore_applies(tmp_path):
     async with lsp_session(tmp_path) as client:
         uri = open_file(client, path)
         await wait_for_diagnostics(client, uri, lambda found: found == [])
+
+
+async def test_incremental_edits_after_unusual_line_separators(tmp_path):
+    """U+2028 and form feeds are not line breaks for Python or LSP; edits after them land right."""
+    text = SAMPLE.replace("import uvicorn", "import uvicorn  # a\u2028b\x0cc").replace("reload=True", "reload=False")
+    path = write(tmp_path, "main.py", text)
+    async with lsp_session(tmp_path) as client:
+        uri = open_file(client, path)
+        await wait_for_diagnostics(client, uri, lambda found: found == [])
+        start = len('    uvicorn.run(app, reload=')
+        client.text_document_did_change(types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[types.TextDocumentContentChangePartial(
+                range=types.Range(start=types.Position(line=6, character=start), end=types.Position(line=6, character=start + 5)),
+                text="True",
+            )],
+        ))
+        [diagnostic] = await wait_for_diagnostics(client, uri)
+        assert diagnostic.range.start == types.Position(line=6, character=16)
