@@ -51,13 +51,13 @@ def _install(script: str) -> list[str]:
     return process.stdout.splitlines()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def install():
     """install(SCRIPT) runs editors/scripts/SCRIPT and returns the lines it prints; fails the test if the install fails."""
     return _install
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def timed():
     """`with timed(LABEL):` records how long the block took, for the summary and test-artifacts/editor-timings.txt."""
     return _timed
