@@ -8,7 +8,7 @@ from typing import Iterator
 from ..engine.context import RuleContext
 from ..engine.model import Finding, Severity
 from ..engine.source import node_range
-from ..engine.syntax import Argument, CallSite
+from ..engine.syntax import Argument
 from .base import Rule, RuleDoc
 
 # A PEM holding a key has "-----BEGIN PRIVATE KEY-----", "... RSA PRIVATE KEY-----",
@@ -17,20 +17,25 @@ _PRIVATE_KEY_MARKER = "PRIVATE KEY-----"
 _MAX_READ = 1_000_000
 
 
-def referenced_file(ctx: RuleContext, name: str) -> Path | None:
-    """The file a path argument names, read at run time against the working directory.
+def referenced_file(ctx: RuleContext, argument: Argument) -> tuple[str, Path | None] | None:
+    """For an argument that names one file by a known string: the name, and the file if found.
 
-    That directory is not known here: an absolute path, else the folder of the
-    analysed file, else the workspace root. Recorded as a dependency so editors
-    check again when it changes."""
+    uvicorn opens it relative to the working directory, which is not known here:
+    an absolute path, else next to the analysed file, else in the workspace root.
+    A found file is recorded as a dependency so editors check again when it changes."""
+    value = ctx.evaluator.evaluate(argument.value)
+    names = set(value.candidates) if value.all(lambda candidate: isinstance(candidate, str)) else set()
+    if len(names) != 1:
+        return None
+    name = names.pop()
     path = Path(name).expanduser()
     folders = [ctx.source.path.parent] if ctx.source.path else []
     candidates = [path] if path.is_absolute() else [folder / path for folder in (*folders, ctx.workspace.root)]
     for candidate in candidates:
         if candidate.is_file():
             ctx.depends_on(candidate)
-            return candidate
-    return None
+            return name, candidate
+    return name, None
 
 
 def read_text_start(path: Path) -> str | None:
@@ -49,7 +54,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if keyfile is not None and not _given(ctx, certfile):
             yield from _key_without_certificate(ctx, keyfile)
         elif certfile is not None and not _given(ctx, keyfile):
-            yield from _certificate_without_key(ctx, call, certfile)
+            yield from _certificate_without_key(ctx, certfile)
 
 
 def _given(ctx: RuleContext, argument: Argument | None) -> bool:
@@ -74,21 +79,19 @@ def _key_without_certificate(ctx: RuleContext, keyfile: Argument) -> Iterator[Fi
         yield ctx.finding(RULE, message, _where(keyfile), severity=Severity.WARNING)
 
 
-def _certificate_without_key(ctx: RuleContext, call: CallSite, certfile: Argument) -> Iterator[Finding]:
-    value = ctx.evaluator.evaluate(certfile.value)
-    if value.truthy() is False:
+def _certificate_without_key(ctx: RuleContext, certfile: Argument) -> Iterator[Finding]:
+    if ctx.evaluator.evaluate(certfile.value).truthy() is False:
         return
     failure = "uvicorn fails at startup with `ssl.SSLError: [SSL] PEM lib`"
-    names = set(value.candidates) if value.all(lambda candidate: isinstance(candidate, str)) else set()
-    if len(names) != 1:
+    named = referenced_file(ctx, certfile)
+    if named is None:
         message = (
             f"ssl_certfile without ssl_keyfile works only when that file also holds the private key, "
             f"else {failure}: pass ssl_keyfile"
         )
         yield ctx.finding(RULE, message, _where(certfile), severity=Severity.WARNING)
         return
-    name = names.pop()
-    path = referenced_file(ctx, name)
+    name, path = named
     text = read_text_start(path) if path is not None else None
     if text is None:
         message = (

@@ -1,0 +1,117 @@
+"""UVI012: an app object without reload/workers still exits where WEB_CONCURRENCY is set (off by default)."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ..engine import apps
+from ..engine.context import RuleContext
+from ..engine.model import Applicability, Finding, Severity
+from ..engine.syntax import CallSite
+from .base import Rule, RuleDoc
+from .uvi001_app_object_with_reload import app_argument, app_object_finding, supervision_conditions
+from .uvi008_incomplete_tls import read_text_start, referenced_file
+
+# python-dotenv syntax: optional `export`, optional quotes; the last assignment wins.
+_WEB_CONCURRENCY_LINE = re.compile(r"^\s*(?:export\s+)?WEB_CONCURRENCY\s*=\s*[\"']?\s*(\d+)", re.MULTILINE)
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    for call in ctx.calls_to("uvicorn.run"):
+        argument = app_argument(ctx, call)
+        if argument is None or argument.from_dict:
+            continue
+        definite, conditional = supervision_conditions(ctx, call)
+        if definite or conditional:
+            continue  # reload or workers of its own: UVI001's case
+        if not _reads_web_concurrency(ctx, call):
+            continue
+        app = apps.classify_app(ctx, argument.value)
+        if app.kind is not apps.AppKind.OBJECT:
+            continue
+        from_env_file = _env_file_workers(ctx, call)
+        if from_env_file is not None:
+            definite = [from_env_file]
+        else:
+            conditional = ["when the WEB_CONCURRENCY environment variable sets workers above 1 (some hosting platforms set it)"]
+        finding = app_object_finding(ctx, RULE, call, argument.value, app, definite, conditional)
+        finding.severity = RULE.severity  # an opt-in hint, even when the env file makes it certain
+        yield finding
+
+
+def _reads_web_concurrency(ctx: RuleContext, call: CallSite) -> bool:
+    """uvicorn reads WEB_CONCURRENCY only when `workers` is not passed or is None."""
+    workers = ctx.argument(call, "workers")
+    return workers is None or ctx.evaluator.evaluate(workers.value).all(lambda value: value is None) is True
+
+
+def _env_file_workers(ctx: RuleContext, call: CallSite) -> str | None:
+    """`workers=4 from WEB_CONCURRENCY in '.env'` when the env_file sets it above 1."""
+    env_file = ctx.argument(call, "env_file")
+    named = referenced_file(ctx, env_file) if env_file is not None else None
+    if named is None or named[1] is None:
+        return None
+    name, path = named
+    text = read_text_start(path)
+    values = _WEB_CONCURRENCY_LINE.findall(text or "")
+    if not values or int(values[-1]) <= 1:
+        return None
+    return f"workers={values[-1]} from WEB_CONCURRENCY in env_file {name!r}"
+
+
+RULE = Rule(
+    code="UVI012",
+    name="app-object-with-web-concurrency",
+    summary="An app object passed to `uvicorn.run` without `workers` still exits with status 3 wherever `WEB_CONCURRENCY` is above 1.",
+    severity=Severity.INFORMATION,
+    fix_applicability=Applicability.SAFE,
+    on_by_default=False,
+    check=check,
+    doc=RuleDoc(
+        what="""
+            Finds `uvicorn.run(app)` where `app` is the application object and neither `reload` nor
+            `workers` is set (or `workers=None`), the calls UVI001 leaves alone. When an `env_file=` the
+            rule can read sets `WEB_CONCURRENCY` above 1, the message says so.
+
+            Off by default: most deployments never set the variable. Turn it on with
+            `extend-select = ["UVI012"]` when the code runs on a platform you do not control.
+        """,
+        why="""
+            When `workers` is not passed, uvicorn takes the worker count from the `WEB_CONCURRENCY`
+            environment variable, which some hosting platforms set for every process. With a value
+            above 1 the call needs worker processes, which can only import the app from an import
+            string: uvicorn logs "You must pass the application as an import string to enable 'reload'
+            or 'workers'." and exits with status 3. The same code that runs on a laptop fails on the
+            platform. A `.env` file passed as `env_file=` is loaded before that check and can set the
+            variable too. An explicit `workers=` wins over the variable.
+        """,
+        example="""
+            import uvicorn
+            from fastapi import FastAPI
+
+            app = FastAPI()
+
+            if __name__ == "__main__":
+                uvicorn.run(app)
+        """,
+        use_instead="""
+            import uvicorn
+            from fastapi import FastAPI
+
+            app = FastAPI()
+
+            if __name__ == "__main__":
+                uvicorn.run("main:app")
+        """,
+        fix="""
+            The UVI001 fix: replaces the app object with the import string that loads it (one fix per way
+            the script may be launched; with `factory=True` for a factory call). See UVI001.
+        """,
+        fix_safety="""
+            Safe, as for UVI001: uvicorn then imports the module again by name, which runs its top-level
+            code once more in that process; code under `if __name__ == "__main__":` is not re-run.
+        """,
+        notes="Passing `workers=1` also keeps the variable out, but then the server cannot be scaled by it.",
+    ),
+)
