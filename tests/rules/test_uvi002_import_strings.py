@@ -1,0 +1,200 @@
+"""UVI002: import strings given to uvicorn.run / uvicorn.Config that will not load."""
+
+from __future__ import annotations
+
+import pytest
+
+from uvicorn_lsp.engine import checker
+from uvicorn_lsp.engine.model import Applicability, Severity
+from uvicorn_lsp.engine.workspace import Workspace
+
+from .helpers import apply_fix
+
+CODE = "UVI002"
+APP = "from fastapi import FastAPI\n\napp = FastAPI()\n"
+
+
+def uvi002(project, relative="main.py"):
+    return project.check(relative, codes=(CODE,))
+
+
+def main_file(project, call: str, relative="main.py", header=APP):
+    project.write(relative, f"import uvicorn\n{header}\nif __name__ == '__main__':\n    {call}\n")
+    return uvi002(project, relative)
+
+
+# -- format ----------------------------------------------------------------------------
+@pytest.mark.parametrize("text", ["main", ":app", "main:", "main.app"])
+def test_format_errors_use_uvicorns_wording(project, text):
+    [finding] = main_file(project, f'uvicorn.run("{text}")')
+    assert finding.severity is Severity.ERROR
+    assert f'Import string "{text}" must be in format "<module>:<attribute>"' in finding.message
+    assert "exit status 3" in finding.message
+
+
+def test_a_dot_for_the_colon_is_fixed(project):
+    [finding] = main_file(project, 'uvicorn.run("main.app")')
+    assert 'Did you mean "main:app"?' in finding.message
+    fixed = apply_fix(project, "main.py", finding.best_fix, CODE)
+    assert 'uvicorn.run("main:app")' in fixed
+
+
+# -- modules, per launch -------------------------------------------------------------
+def test_missing_module_is_an_error_with_a_near_name(project):
+    [finding] = main_file(project, 'uvicorn.run("mian:app")')
+    assert finding.severity is Severity.ERROR
+    assert 'Could not import module "mian"' in finding.message
+    assert finding.best_fix.applicability is Applicability.UNSAFE
+    assert 'uvicorn.run("main:app")' in apply_fix(project, "main.py", finding.best_fix, CODE)
+
+
+def test_missing_parent_package_is_importlibs_error(project):
+    [finding] = main_file(project, 'uvicorn.run("nowhere.main:other")')
+    assert "No module named 'nowhere'" in finding.message and "exit status 1" in finding.message
+
+
+def test_a_file_path_is_turned_into_a_module_name(project):
+    project.write("app/__init__.py")
+    project.write("app/web.py", APP)
+    [finding] = main_file(project, 'uvicorn.run("app/web.py:app")', header="")
+    assert 'Did you mean "app.web:app"?' in finding.message
+    apply_fix(project, "main.py", finding.best_fix, CODE)
+
+
+def test_script_and_module_launch_of_a_package_file(project):
+    project.write("pkg/__init__.py")
+    [script_only] = main_file(project, 'uvicorn.run("main:app")', "pkg/main.py")
+    assert script_only.severity is Severity.WARNING
+    assert (
+        "loads with `python pkg/main.py`, fails with `python -m pkg.main`: Could not import module \"main\""
+        in script_only.message
+    )
+    [module_only] = main_file(project, 'uvicorn.run("pkg.main:app")', "pkg/main.py")
+    assert "loads with `python -m pkg.main`, fails with `python pkg/main.py`: No module named 'pkg'" in module_only.message
+    # The fix is the string for the other launch, as UVI001 computes it.
+    assert [fix.title for fix in script_only.fixes] == ['Use "pkg.main:app" (for `python -m pkg.main`)']
+
+
+def test_wrong_module_path_for_this_files_app_gets_the_computed_string(project):
+    # Relative imports: the file only runs with `-m`, so the module launch's string clears it.
+    project.write("pkg/__init__.py")
+    project.write("pkg/helpers.py")
+    [finding] = main_file(project, 'uvicorn.run("app.main:app", reload=True)', "pkg/main.py", "from . import helpers\n" + APP)
+    assert finding.severity is Severity.ERROR
+    assert "the reloader keeps running and nothing is served" in finding.message
+    assert finding.best_fix.title == 'Use "pkg.main:app" (for `python -m pkg.main`)'
+    fixed = apply_fix(project, "pkg/main.py", finding.best_fix, CODE)
+    assert 'uvicorn.run("pkg.main:app", reload=True)' in fixed
+
+
+def test_plain_folder_script_naming_a_workspace_package(project):
+    project.write("app/__init__.py")
+    project.write("app/web.py", APP)
+    [finding] = main_file(project, 'uvicorn.run("app.web:app")', "scripts/run.py", header="")
+    assert finding.severity is Severity.WARNING
+    assert "loads with `python -m scripts.run`, fails with `python scripts/run.py`" in finding.message
+
+
+def test_src_layout(project):
+    project.write("src/shop/__init__.py")
+    project.write("src/shop/web.py", APP)
+    assert main_file(project, 'uvicorn.run("shop.web:app")', "run.py", header="") == []
+    assert main_file(project, 'uvicorn.run("shop.web:app")', "src/shop/cli.py", header="") == []
+    [finding] = main_file(project, 'uvicorn.run("shop.wbe:app")', "run.py", header="")
+    assert 'Did you mean "shop.web:app"?' in finding.message
+
+
+def test_app_dir_is_searched_first(project):
+    project.write("backend/server.py", APP)
+    assert main_file(project, 'uvicorn.run("server:app", app_dir="backend")', "run.py", header="") == []
+    [finding] = main_file(project, 'uvicorn.run("server:app")', "run.py", header="")
+    assert 'Could not import module "server"' in finding.message
+    # Known only at run time: no verdict on where modules come from.
+    assert main_file(project, 'uvicorn.run("server:app", app_dir=os.getcwd())', "run.py", header="import os\n") == []
+
+
+def test_config_strings_are_checked_too(project):
+    [finding] = main_file(project, 'uvicorn.Server(uvicorn.Config("main:ap")).run()')
+    assert 'Attribute "ap" not found in module "main"' in finding.message
+    assert 'uvicorn.Config("main:app")' in apply_fix(project, "main.py", finding.best_fix, CODE)
+
+
+# -- attributes ---------------------------------------------------------------------------
+def test_nested_attribute_missing_names_the_part(project):
+    header = APP + "\nclass Container:\n    api = app\n"
+    assert main_file(project, 'uvicorn.run("main:Container.api")', header=header) == []
+    [finding] = main_file(project, 'uvicorn.run("main:Container.apj")', header=header)
+    assert 'Attribute "Container.apj" not found in module "main" (`Container` has no attribute `apj`)' in finding.message
+    assert 'uvicorn.run("main:Container.api")' in apply_fix(project, "main.py", finding.best_fix, CODE)
+
+
+def test_attribute_of_another_workspace_module(project):
+    project.write("web.py", "from fastapi import FastAPI\n\napplication = FastAPI()\n")
+    [finding] = main_file(project, "uvicorn.run('web:aplication')", "run.py", header="")
+    assert 'Attribute "aplication" not found in module "web"' in finding.message
+    # The literal keeps its quotes.
+    assert "uvicorn.run('web:application')" in apply_fix(project, "run.py", finding.best_fix, CODE)
+
+
+# -- values --------------------------------------------------------------------------------
+def test_constant_is_checked_and_fixed_where_it_is_written(project):
+    [finding] = main_file(project, "uvicorn.run(APP_PATH)", header=APP + 'APP_PATH = "main:apq"\n')
+    assert '"main:apq" will not load' in finding.message
+    assert 'APP_PATH = "main:app"' in apply_fix(project, "main.py", finding.best_fix, CODE)
+
+
+def test_fstring_of_constants_is_checked_without_a_fix(project):
+    [finding] = main_file(project, 'uvicorn.run(f"{MODULE}:app")', header=APP + 'MODULE = "mian"\n')
+    assert 'Could not import module "mian"' in finding.message
+    assert finding.fixes == []
+
+
+def test_each_value_of_a_conditional_constant_is_checked(project):
+    header = APP + 'import sys\nTARGET = "main:app"\nif len(sys.argv) > 1:\n    TARGET = "main:nope"\n'
+    [finding] = main_file(project, "uvicorn.run(TARGET)", header=header)
+    assert '"main:nope"' in finding.message and finding.fixes == []
+
+
+# -- installed packages ---------------------------------------------------------------
+def test_installed_packages(project):
+    assert main_file(project, 'uvicorn.run("fastapi.applications:FastAPI")') == []
+    [finding] = main_file(project, 'uvicorn.run("starlette.applications:Starlete")')
+    assert 'Did you mean "starlette.applications:Starlette"?' in finding.message
+
+
+# -- negatives ----------------------------------------------------------------------------
+@pytest.mark.parametrize("call, header", [
+    ('uvicorn.run("main:app", reload=True)', APP),
+    ('uvicorn.run(app="main:app")', APP),
+    ("uvicorn.run(app)", APP),
+    ("uvicorn.run(os.environ['APP'])", "import os\n"),
+    ('uvicorn.run("main:app")', "def __getattr__(name):\n    return name\n"),
+    ('uvicorn.run("helpers:app")', "import sys\nsys.path.insert(0, 'lib')\n"),
+    ('other.run("nowhere:app")', "import other\n"),
+])
+def test_valid_or_unknowable_strings_stay_silent(project, call, header):
+    assert main_file(project, call, header=header) == []
+
+
+def test_noqa_silences(project):
+    assert main_file(project, 'uvicorn.run("mian:app")  # noqa: UVI002') == []
+
+
+# -- dependencies and buffers --------------------------------------------------------
+def test_result_dependencies_name_the_files_the_string_was_resolved_from(project):
+    project.write("web.py", APP)
+    main_file(project, 'uvicorn.run("web:app")\n    uvicorn.run("later:app")', "run.py", header="")
+    dependencies = project.result("run.py").dependencies
+    assert project.root / "web.py" in dependencies
+    # Not there yet: creating it must re-check run.py.
+    assert {project.root / "later.py", project.root / "later/__init__.py"} <= dependencies
+
+
+def test_an_unsaved_rename_in_another_buffer_wins(project):
+    project.write("web.py", APP)
+    run = project.write("run.py", 'import uvicorn\n\nif __name__ == "__main__":\n    uvicorn.run("web:app")\n')
+    workspace = Workspace(project.root)
+    assert checker.check_text(run.read_text(), run, workspace).findings == []
+    workspace.open_buffers[project.root / "web.py"] = APP.replace("app =", "api =")
+    [finding] = checker.check_text(run.read_text(), run, workspace).findings
+    assert finding.code == CODE and 'Did you mean "web:api"?' in finding.message

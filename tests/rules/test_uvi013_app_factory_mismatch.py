@@ -1,0 +1,98 @@
+"""UVI013: factory=True on an app instance or on a factory that needs arguments; a factory without it."""
+
+from __future__ import annotations
+
+import pytest
+
+from uvicorn_lsp.engine.model import Severity
+
+from .helpers import apply_fix
+
+CODE = "UVI013"
+HEADER = """\
+import uvicorn
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+def create_app():
+    return FastAPI()
+
+
+def build(settings, debug=False):
+    return FastAPI(debug=debug)
+
+"""
+
+
+def uvi013(project, call: str, relative="main.py", header=HEADER):
+    project.write(relative, f"{header}\nif __name__ == '__main__':\n    {call}\n")
+    return project.check(relative, codes=(CODE,))
+
+
+@pytest.mark.parametrize("call", [
+    'uvicorn.run("main:app", factory=True)',
+    "uvicorn.run(app, factory=True)",
+    'uvicorn.Config("main:app", factory=True, port=8001)',
+])
+def test_factory_true_on_an_app_instance(project, call):
+    [finding] = uvi013(project, call)
+    assert finding.severity is Severity.ERROR
+    assert "the FastAPI instance `app`, not a factory" in finding.message
+    assert '"Error loading ASGI app factory"' in finding.message and "exit status 3" in finding.message
+    fixed = apply_fix(project, "main.py", finding.best_fix, CODE)
+    assert "factory" not in fixed.split("if __name__")[1]
+
+
+@pytest.mark.parametrize("call", ['uvicorn.run("main:build", factory=True)', "uvicorn.run(build, factory=True)"])
+def test_factory_true_on_a_factory_that_needs_arguments(project, call):
+    [finding] = uvi013(project, call)
+    assert finding.severity is Severity.ERROR
+    assert "the function `build` needs 1 argument" in finding.message
+    assert finding.fixes == []
+
+
+def test_under_reload_the_failure_is_silent(project):
+    [finding] = uvi013(project, 'uvicorn.run("main:app", factory=True, reload=True)')
+    assert "the reloader keeps running and nothing is served" in finding.message
+
+
+@pytest.mark.parametrize("call, expected", [
+    ('uvicorn.run("main:create_app")', 'uvicorn.run("main:create_app", factory=True)'),
+    ('uvicorn.run("main:create_app", factory=False)', 'uvicorn.run("main:create_app", factory=True)'),
+    ("uvicorn.run(create_app, port=8001)", "uvicorn.run(create_app, port=8001, factory=True)"),
+])
+def test_zero_argument_factory_without_factory_true(project, call, expected):
+    [finding] = uvi013(project, call)
+    assert finding.severity is Severity.INFORMATION
+    assert "ASGI app factory detected" in finding.message
+    assert expected in apply_fix(project, "main.py", finding.best_fix, CODE)
+
+
+def test_factory_in_another_module(project):
+    project.write("pkg/__init__.py")
+    project.write("pkg/factory.py", "from fastapi import FastAPI\n\ndef make(config):\n    return FastAPI()\n\napi = FastAPI()\n")
+    [needs_arguments] = uvi013(project, 'uvicorn.run("pkg.factory:make", factory=True)', "run.py", "import uvicorn\n")
+    assert "`make` needs 1 argument" in needs_arguments.message
+    [instance] = uvi013(project, 'uvicorn.run("pkg.factory:api", factory=True)', "run.py", "import uvicorn\n")
+    assert "the FastAPI instance `api`" in instance.message
+
+
+@pytest.mark.parametrize("call", [
+    'uvicorn.run("main:create_app", factory=True)',
+    'uvicorn.run("main:app")',
+    "uvicorn.run(app)",
+    'uvicorn.run("main:build")',  # uvicorn's call fails, and it uses `build` itself: UVI013 has no say
+    'uvicorn.run("main:create_app", factory=FACTORY)',  # not known
+    'uvicorn.run("main:cached", factory=True)',  # a decorator may change the signature
+    'uvicorn.run("main:made", factory=True)',  # async
+    'uvicorn.run("main:missing", factory=True)',  # UVI002's finding
+])
+def test_silent(project, call):
+    header = HEADER + (
+        "import functools, os\nFACTORY = os.environ.get('FACTORY') == '1'\n\n"
+        "@functools.lru_cache\ndef cached(settings):\n    return FastAPI()\n\n"
+        "async def made():\n    return FastAPI()\n"
+    )
+    assert uvi013(project, call, header=header) == []
