@@ -14,6 +14,8 @@ from typing import Any
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.language_server import lsp_method
 from pygls.uris import to_fs_path
 
 from .. import __version__
@@ -32,9 +34,38 @@ FIX_ALL_KIND = "source.fixAll.uvicorn-lsp"
 DEPENDENTS_DELAY = 0.3
 
 
+class _Protocol(LanguageServerProtocol):
+    """pygls' built-in document sync, minus its own copy of the text.
+
+    Its copy splits lines like str.splitlines (also at U+2028, \\f...) and, on
+    positions past such a line's end, clamps them *in the params object*, which
+    would corrupt our edit too. Our OpenDocument is the only copy."""
+
+    def _forward(self, method: str, params):
+        if (handler := self.fm.features.get(method)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):
+        yield from self._forward(types.TEXT_DOCUMENT_DID_OPEN, params)
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams):
+        yield from self._forward(types.TEXT_DOCUMENT_DID_CHANGE, params)
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams):
+        yield from self._forward(types.TEXT_DOCUMENT_DID_CLOSE, params)
+
+
 class UvicornLanguageServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("uvicorn-lsp", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        super().__init__(
+            "uvicorn-lsp",
+            __version__,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            protocol_cls=_Protocol,
+        )
         self.documents: dict[str, OpenDocument] = {}
         self.analyzer = Analyzer(self.documents, self.workspace_for, self._on_analysis)
         self.initialization_settings: dict[str, Any] = {}
