@@ -148,11 +148,11 @@ def test_vscode_problems_panel_and_quick_fix(code_server, page, sample_project, 
     assert '    uvicorn.run("main:app", reload=True)\n' in main.read_text()
 
 
-def test_vscode_settings_change_reaches_the_server(code_server, page, sample_project, timed):
+def test_vscode_settings_change_and_restart(code_server, page, sample_project, timed, tmp_path):
     from playwright.sync_api import expect
 
     main = sample_project()
-    with timed("run      vscode: severity setting changed"):
+    with timed("run      vscode: severity setting changed, restart"):
         page.goto(code_server(main.parent, main))
         editor = page.locator(".monaco-editor[data-uri$='main.py']").first
         expect(editor.locator(".squiggly-error")).to_have_count(1)
@@ -161,6 +161,16 @@ def test_vscode_settings_change_reaches_the_server(code_server, page, sample_pro
         (main.parent / ".vscode" / "settings.json").write_text(json.dumps({"uvicorn-lsp.severity": {"UVI001": "warning"}}))
         expect(editor.locator(".squiggly-warning")).to_have_count(1)
         expect(editor.locator(".squiggly-error")).to_have_count(0)
+
+        page.keyboard.press("F1")
+        page.keyboard.type("uvicorn-lsp: Restart Server")
+        page.locator(".quick-input-list .monaco-list-row", has_text="uvicorn-lsp: Restart Server").click()
+        [log] = (tmp_path / "user-data" / "logs").glob("*/exthost*/uvicorn-lsp.uvicorn-lsp/uvicorn-lsp.log")
+        deadline = time.monotonic() + TIMEOUT_MS / 1000
+        while log.read_text().count("Python interpreter:") < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert log.read_text().count(f"Python interpreter: {sys.executable} (from setting uvicorn-lsp.interpreter)") == 2
+        expect(editor.locator(".squiggly-warning")).to_have_count(1)
 
 
 def test_vscode_tells_how_to_install_the_server(code_server, page, sample_project, timed, tmp_path):

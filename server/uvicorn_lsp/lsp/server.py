@@ -37,7 +37,7 @@ DEPENDENTS_DELAY = 0.3
 class _Protocol(LanguageServerProtocol):
     """pygls' built-in document sync, minus its own copy of the text.
 
-    Its copy splits lines like str.splitlines (also at U+2028, \\f...) and, on
+    Its copy splits lines like str.splitlines (also at U+2028 and form feeds) and, on
     positions past such a line's end, clamps them *in the params object*, which
     would corrupt our edit too. Our OpenDocument is the only copy."""
 
