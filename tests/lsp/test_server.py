@@ -211,3 +211,16 @@ async def test_incremental_edits_after_unusual_line_separators(tmp_path):
         ))
         [diagnostic] = await wait_for_diagnostics(client, uri)
         assert diagnostic.range.start == types.Position(line=6, character=16)
+
+
+async def test_hover_on_a_noqa_code(tmp_path):
+    text = SAMPLE.replace("reload=True)", "reload=True)  # noqa: UVI001")
+    path = write(tmp_path, "main.py", text)
+    async with lsp_session(tmp_path) as client:
+        uri = open_file(client, path)
+        await wait_for_diagnostics(client, uri, lambda found: found == [])
+        line = path.read_text().split("\n")[6]
+        hover = await client.text_document_hover_async(types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=6, character=line.index("UVI001") + 2),
+        ))
+        assert hover.contents.value.startswith("**UVI001**")

@@ -139,3 +139,14 @@ def _required_parameters(name) -> int | None:
     if name.type == "function" and params and params[0].name in ("self", "cls") and name.parent().type == "class":
         params = params[1:]
     return sum(1 for param in params if param.kind.name in _REQUIRED_KINDS and "=" not in param.description)
+
+
+def warm_up(workspace: Workspace) -> None:
+    """Start the environment and load uvicorn's module before the first real
+    request needs them (the first inference in a process is the slow one)."""
+    try:
+        jedi.Script(
+            "import uvicorn\nuvicorn.run(", project=workspace.jedi_project, environment=workspace.environment
+        ).get_signatures(2, 12)
+    except Exception as error:
+        log.debug("warm-up failed: %s", error)

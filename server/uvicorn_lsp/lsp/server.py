@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from pygls.uris import to_fs_path
 
 from .. import __version__
 from ..engine import config
+from ..engine.resolver import warm_up
 from ..engine.workspace import Workspace
 from ..rules import RULES_BY_CODE
 from . import convert
@@ -239,8 +241,11 @@ async def initialized(ls: UvicornLanguageServer, params: types.InitializedParams
             log.warning("could not register file watchers: %s", error)
     await ls.refresh_settings()
     for root in ls.folder_roots():
-        interpreter, reason = ls.workspace_for(root / "__init__.py").choose_interpreter()
+        workspace = ls.workspace_for(root / "__init__.py")
+        interpreter, reason = workspace.choose_interpreter()
         log.info("uvicorn-lsp %s: analysing %s with %s (from %s)", __version__, root, interpreter or sys.executable, reason)
+        # Queued on the analysis thread ahead of the first real request; not awaited.
+        asyncio.ensure_future(ls.analyzer.run_on_worker(warm_up, workspace))
 
 
 @server.feature(types.SHUTDOWN)
@@ -380,6 +385,9 @@ async def hover(ls: UvicornLanguageServer, params: types.HoverParams):
         return None
     lines = Lines(analysis.text, ls.encoding)
     position = lines.from_client(params.position)
+    code = _rule_code_at(lines.lines[position.line], position.character)
+    if code is not None:
+        return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=RULES_BY_CODE[code].hover()))
     for finding in analysis.result.findings:
         if finding.range.start <= position <= finding.range.end and finding.code in RULES_BY_CODE:
             return types.Hover(
@@ -390,6 +398,20 @@ async def hover(ls: UvicornLanguageServer, params: types.HoverParams):
                 range=lines.range_to_client(finding.range),
             )
     return None
+
+
+def _rule_code_at(line: str, column: int) -> str | None:
+    """The rule code under the cursor in a `# noqa: ...` comment."""
+    comment = line.find("#")
+    if comment < 0 or column < comment:
+        return None
+    for match in _RULE_CODE.finditer(line, comment):
+        if match.start() <= column <= match.end() and match.group() in RULES_BY_CODE:
+            return match.group()
+    return None
+
+
+_RULE_CODE = re.compile(r"UVI[0-9]{3}")
 
 
 # -- start -------------------------------------------------------------------
