@@ -46,17 +46,24 @@ def _check_string(ctx: RuleContext, call: CallSite, string: AppString, literal) 
     if not failing:
         return None
     loading = [resolution for resolution in string.resolutions if resolution.may_load]
-    reason, status = _reason(string, failing[0])
-    consequence = apps.failure_consequence(ctx, call, status)
+    # Launches can fail differently: `pkg.mian` is a missing module with `-m` and a missing package as a script.
+    failures: dict[tuple[str, int], list[Resolution]] = {}
+    for resolution in failing:
+        failures.setdefault(_reason(string, resolution), []).append(resolution)
+    if len(failures) == 1:
+        [(reason, status)] = failures
+        why = f"{reason}; {apps.failure_consequence(ctx, call, status)}"
+    else:
+        why = "; ".join(
+            f"with {_launches(resolutions)}, {reason}: {apps.failure_consequence(ctx, call, status)}"
+            for (reason, status), resolutions in failures.items()
+        )
     own_file = _own_file_strings(ctx, string)
     if loading:
-        message = (
-            f'"{string.text}" loads with {_launches(loading)}, fails with {_launches(failing)}: {reason}; '
-            f"{consequence} when launched that way"
-        )
+        message = f'"{string.text}" loads with {_launches(loading)}, fails with {_launches(failing)}: {why}'
         return ctx.finding(RULE, message, where, Severity.WARNING, _own_file_fixes(literal, own_file))
     guesses = [guess for guess in _guesses(ctx, string, failing[0]) if guess not in {choice.value for choice in own_file}]
-    message = f'"{string.text}" will not load: {reason}; {consequence}' + _did_you_mean(guesses)
+    message = f'"{string.text}" will not load: {why}' + _did_you_mean(guesses)
     fixes = _own_file_fixes(literal, own_file) + _fixes(literal, guesses, preferred=not own_file)
     return ctx.finding(RULE, message, where, Severity.ERROR, fixes)
 
