@@ -1,0 +1,79 @@
+"""UVI001 against real uvicorn: the app object with reload or workers exits with status 3;
+the file fixed by the engine's quick fix serves, launched the way the fix's title names."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import apply_edits
+
+from .conftest import free_port, run_server
+
+pytestmark = pytest.mark.slow
+
+MAIN = """
+import uvicorn
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+@app.get("/")
+def index():
+    return {{"ok": True}}
+
+
+if __name__ == "__main__":
+    uvicorn.run(app, host="127.0.0.1", port={port}, {supervision})
+"""
+SUPERVISION = ["reload=True", "workers=2"]
+
+
+def args_of(command: str) -> list[str]:
+    """`python -m pkg.main` → ["-m", "pkg.main"], for run_server."""
+    return command.split()[1:]
+
+
+def finding(project, relative: str):
+    [found] = project.check(relative, codes=("UVI001",))
+    return found
+
+
+def apply(project, relative: str, fix) -> None:
+    path = project.root / relative
+    path.write_text(apply_edits(path.read_text(), fix.edits))
+    assert project.check(relative, codes=("UVI001",)) == []
+
+
+@pytest.mark.parametrize("supervision", SUPERVISION)
+def test_unfixed_app_object_exits_with_status_3(project, supervision):
+    port = free_port()
+    project.write("main.py", MAIN.format(port=port, supervision=supervision))
+    finding(project, "main.py")
+    outcome = run_server(["main.py"], project.root, port)
+    assert (outcome.served, outcome.exit_code) == (False, 3), outcome.output
+    assert "You must pass the application as an import string" in outcome.output
+
+
+@pytest.mark.parametrize("supervision", SUPERVISION)
+def test_preferred_fix_serves(project, supervision):
+    port = free_port()
+    project.write("main.py", MAIN.format(port=port, supervision=supervision))
+    fix = finding(project, "main.py").best_fix
+    apply(project, "main.py", fix)
+    assert 'uvicorn.run("main:app"' in (project.root / "main.py").read_text()
+    outcome = run_server(["main.py"], project.root, port)
+    assert outcome.served, outcome.output
+
+
+@pytest.mark.parametrize("supervision", SUPERVISION)
+def test_package_layout_each_fix_serves_with_its_launch(project, supervision):
+    """`pkg/main.py`: "main:app" for `python pkg/main.py`, "pkg.main:app" for `python -m pkg.main`."""
+    project.write("pkg/__init__.py")
+    for command in ("python pkg/main.py", "python -m pkg.main"):
+        port = free_port()
+        project.write("pkg/main.py", MAIN.format(port=port, supervision=supervision))
+        [fix] = [fix for fix in finding(project, "pkg/main.py").fixes if fix.title.endswith(f"(for `{command}`)")]
+        apply(project, "pkg/main.py", fix)
+        outcome = run_server(args_of(command), project.root, port)
+        assert outcome.served, (command, (project.root / "pkg/main.py").read_text(), outcome.output)
