@@ -269,3 +269,23 @@ def test_mode_fix_reports_the_fixed_text_only_when_it_changed(project):
     path = project.write("main.py", APP_FIXED)
     result = runner.check_one(str(path), str(project.root), path.read_bytes(), runner.Mode(fix=True), Workspaces(Settings()))
     assert result.fixed_text is None and result.applied == 0
+
+
+def test_fix_that_the_file_encoding_cannot_hold_is_not_written(cli, tmp_path, monkeypatch):
+    from uvicorn_lsp.engine.model import Finding, Severity
+
+    original = "# -*- coding: latin-1 -*-\nimport uvicorn  # café\n".encode("latin-1")
+    path = tmp_path / "main.py"
+    path.write_bytes(original)
+
+    def insert_cjk(text, file_path, workspace, use_diff_cache=False):
+        if "世界" in text:
+            return checker.CheckResult()
+        fix = Fix("greet", (edit((1, 0), (1, 0), "# 世界\n"),))
+        return checker.CheckResult(findings=[Finding("UVI999", "m", Range.of((1, 0), (1, 1)), Severity.ERROR, [fix])])
+
+    monkeypatch.setattr(checker, "check_text", insert_cjk)
+    run = cli("--fix", "main.py")
+    assert run.code == 2
+    assert "main.py: the fixed text cannot be written in the file's encoding" in run.err
+    assert path.read_bytes() == original

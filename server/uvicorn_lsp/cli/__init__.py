@@ -130,7 +130,8 @@ class _Reporter:
         self.failed = False
 
     def warn(self, problem: Problem, fallback_path: str | None = None) -> None:
-        text = f"{display_path(problem.path or fallback_path) if problem.path or fallback_path else 'uvicorn-lsp'}: {problem.message}"
+        where = problem.path or fallback_path
+        text = f"{display_path(where)}: {problem.message}" if where else problem.message
         if text not in self._seen and not self._quiet:
             self._seen.add(text)
             print(f"warning: {text}", file=sys.stderr)
@@ -173,25 +174,32 @@ def run_check(arguments) -> int:
             reporter.warn(problem, result.path)
     if arguments.diff:
         return _finish_diff(arguments, results, originals, reporter)
-    fixed = sum(_write_fixes(result, originals[result.path], reporter) for result in results if result.fixed_text is not None)
-    return _report(arguments, [formats.FileReport(r.path, r.findings) for r in results if r.findings], fixed, reporter, sys.stdout)
+    fixed = 0
+    reports = []
+    for result in results:
+        if result.fixed_text is not None:
+            if not _write_fixes(result, originals[result.path], reporter):
+                continue  # its findings describe text that never reached the disk
+            fixed += result.applied
+        if result.findings:
+            reports.append(formats.FileReport(result.path, result.findings))
+    return _report(arguments, reports, fixed, reporter, sys.stdout)
 
 
-def _write_fixes(result: runner.FileResult, original: bytes, reporter: _Reporter) -> int:
-    """Write one fixed file; the number of fixes that landed."""
+def _write_fixes(result: runner.FileResult, original: bytes, reporter: _Reporter) -> bool:
     shown = display_path(result.path)
     try:
         fixing.write_atomically(result.path, original, fixing.encode_like(original, result.fixed_text))
     except fixing.ChangedOnDisk:
         reporter.error(f"{shown}: changed on disk while being checked; not fixed (run again)")
-        return 0
+        return False
     except UnicodeEncodeError as error:
         reporter.error(f"{shown}: the fixed text cannot be written in the file's encoding ({error.reason}); not fixed")
-        return 0
+        return False
     except OSError as error:
         reporter.error(f"{shown}: cannot write: {error.strerror or error}")
-        return 0
-    return result.applied
+        return False
+    return True
 
 
 def _finish_diff(arguments, results: list[runner.FileResult], originals: dict[str | None, bytes], reporter: _Reporter) -> int:
