@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 
 import jedi
+from parso.python import tree as parso_tree
 
 from .source import SourceFile
 from .syntax import canonical
@@ -21,6 +22,27 @@ from .workspace import Workspace
 log = logging.getLogger(__name__)
 
 _REQUIRED_KINDS = {"POSITIONAL_ONLY", "POSITIONAL_OR_KEYWORD", "KEYWORD_ONLY"}
+
+
+def _name_at(module, position):
+    """parso's `get_name_of_position` for a module, by binary search.
+
+    jedi calls it on every query; parso's version walks every node before the
+    position (about 5 ms per query in a 1,000-line file). Same answer: the first
+    name, in tree order, with start <= position <= end."""
+    try:
+        leaf = module.get_leaf_for_position(position, include_prefixes=True)
+    except ValueError:
+        return None
+    # The leaf found may end exactly at `position`; a name may then start there.
+    for candidate in (leaf, leaf.get_next_leaf() if leaf is not None else None):
+        if candidate is not None and candidate.type == "name" and candidate.start_pos <= position <= candidate.end_pos:
+            return candidate
+    return None
+
+
+original_name_of_position = parso_tree.Module.get_name_of_position
+parso_tree.Module.get_name_of_position = _name_at
 
 
 @dataclass(frozen=True)
@@ -140,13 +162,3 @@ def _required_parameters(name) -> int | None:
         params = params[1:]
     return sum(1 for param in params if param.kind.name in _REQUIRED_KINDS and "=" not in param.description)
 
-
-def warm_up(workspace: Workspace) -> None:
-    """Start the environment and load uvicorn's module before the first real
-    request needs them (the first inference in a process is the slow one)."""
-    try:
-        jedi.Script(
-            "import uvicorn\nuvicorn.run(", project=workspace.jedi_project, environment=workspace.environment
-        ).get_signatures(2, 12)
-    except Exception as error:
-        log.debug("warm-up failed: %s", error)

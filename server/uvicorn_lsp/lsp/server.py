@@ -21,7 +21,6 @@ from pygls.uris import to_fs_path
 
 from .. import __version__
 from ..engine import config
-from ..engine.resolver import warm_up
 from ..engine.workspace import Workspace
 from ..rules import RULES_BY_CODE
 from . import convert
@@ -241,11 +240,8 @@ async def initialized(ls: UvicornLanguageServer, params: types.InitializedParams
             log.warning("could not register file watchers: %s", error)
     await ls.refresh_settings()
     for root in ls.folder_roots():
-        workspace = ls.workspace_for(root / "__init__.py")
-        interpreter, reason = workspace.choose_interpreter()
+        interpreter, reason = ls.workspace_for(root / "__init__.py").choose_interpreter()
         log.info("uvicorn-lsp %s: analysing %s with %s (from %s)", __version__, root, interpreter or sys.executable, reason)
-        # Queued on the analysis thread ahead of the first real request; not awaited.
-        asyncio.ensure_future(ls.analyzer.run_on_worker(warm_up, workspace))
 
 
 @server.feature(types.SHUTDOWN)
