@@ -8,7 +8,7 @@ import uvicorn
 from uvicorn_lsp.engine.model import Severity
 from uvicorn_lsp.rules.uvi004_unknown_parameter import CONFIG_PARAMETERS, RUN_PARAMETERS
 
-from .helpers import apply_fix, without_uvicorn  # noqa: F401 (fixture)
+from .helpers import apply_fix
 
 CODE = "UVI004"
 

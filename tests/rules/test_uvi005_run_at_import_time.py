@@ -4,7 +4,7 @@ import pytest
 
 from uvicorn_lsp.engine.model import Applicability, Severity
 
-from .helpers import apply_fix, without_uvicorn  # noqa: F401 (fixture)
+from .helpers import apply_fix
 
 CODE = "UVI005"
 GUARD = 'if __name__ == "__main__":'

@@ -4,8 +4,6 @@ import pytest
 
 from uvicorn_lsp.engine.model import Severity
 
-from .helpers import without_uvicorn  # noqa: F401 (fixture)
-
 CODE = "UVI006"
 
 
@@ -23,11 +21,13 @@ def findings(project, code: str, settings=None):
         ),
         ('import uvicorn\nuvicorn.Server(uvicorn.Config("main:app", reload=True)).run()\n', ["reload=True"]),
         (
-            'from uvicorn import Config, Server\n'
-            'async def main():\n'
-            '    config = Config("main:app", workers=2)\n'
-            '    server = Server(config=config)\n'
-            '    await server.serve()\n',
+            (
+                'from uvicorn import Config, Server\n'
+                'async def main():\n'
+                '    config = Config("main:app", workers=2)\n'
+                '    server = Server(config=config)\n'
+                '    await server.serve()\n'
+            ),
             ["workers=2"],
         ),
         (
@@ -63,14 +63,18 @@ def test_message_shows_the_run_form(project):
         'import uvicorn\nconfig = uvicorn.Config("main:app", reload=True)\n',
         'import uvicorn\nserver = uvicorn.Server(uvicorn.Config("main:app", reload=True))\n',
         # Handed to uvicorn's own supervisor, which does reload.
-        'import uvicorn\nfrom uvicorn.supervisors import ChangeReload\n'
-        'config = uvicorn.Config("main:app", reload=True)\nserver = uvicorn.Server(config)\n'
-        'sock = config.bind_socket()\nChangeReload(config, target=server.run, sockets=[sock]).run()\n',
+        (
+            'import uvicorn\nfrom uvicorn.supervisors import ChangeReload\n'
+            'config = uvicorn.Config("main:app", reload=True)\nserver = uvicorn.Server(config)\n'
+            'sock = config.bind_socket()\nChangeReload(config, target=server.run, sockets=[sock]).run()\n'
+        ),
         # uvicorn.run does supervise.
         'import uvicorn\nuvicorn.run("main:app", reload=True, workers=4)\n',
         # Not uvicorn's Config or Server.
-        'class Config:\n    def __init__(self, **kw): ...\nclass Server:\n    def __init__(self, c): ...\n    def run(self): ...\n'
-        'Server(Config(reload=True)).run()\n',
+        (
+            'class Config:\n    def __init__(self, **kw): ...\nclass Server:\n    def __init__(self, c): ...\n    def run(self): ...\n'
+            'Server(Config(reload=True)).run()\n'
+        ),
     ],
 )
 def test_no_finding(project, code):

@@ -6,7 +6,7 @@ import pytest
 
 from uvicorn_lsp.engine.model import Applicability, Severity, Tag
 
-from .helpers import apply_fix, without_uvicorn  # noqa: F401 (fixture)
+from .helpers import apply_fix
 
 CODE = "UVI010"
 

@@ -157,6 +157,11 @@ class Argument:
     name: str | None = None  # keyword name, None for a positional argument
     from_dict: bool = False  # came from `**{"key": value}`
 
+    @property
+    def range(self) -> Range:
+        """Where a finding about it points: `name=value`, or the value alone inside a `**` dict."""
+        return node_range(self.value if self.from_dict else self.node)
+
 
 @dataclass
 class CallSite:

@@ -6,7 +6,6 @@ from typing import Iterator
 
 from ..engine.context import RuleContext
 from ..engine.model import Applicability, Finding, Fix, Severity, TextEdit
-from ..engine.source import node_range
 from ..engine.syntax import Argument, argument_removal
 from .base import Rule, RuleDoc
 
@@ -30,7 +29,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             RULE,
             f"workers={workers_value.source} is ignored because reload={reload_value.source} is set: "
             "uvicorn runs a single process when reloading",
-            node_range(workers.node if not workers.from_dict else workers.value),
+            workers.range,
             fixes=[fix for fix in fixes if fix is not None],
         )
 

@@ -62,7 +62,7 @@ def _keyword_arguments(ctx: RuleContext, call: CallSite) -> Iterator[Argument]:
 
 def _unknown_keyword(ctx: RuleContext, call: CallSite, argument: Argument, parameters: frozenset[str]) -> Finding:
     shown = _SHOWN[call.qualname]
-    where = node_range(argument.value if argument.from_dict else argument.node)
+    where = argument.range
     if argument.name == "debug":
         message = (
             f"{shown} has no `debug` parameter since uvicorn 0.19 (TypeError at startup); "

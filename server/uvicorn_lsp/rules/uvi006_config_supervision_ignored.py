@@ -7,7 +7,6 @@ from typing import Iterator
 from ..engine import syntax
 from ..engine.context import RuleContext
 from ..engine.model import Finding, Severity
-from ..engine.source import node_range
 from .base import Rule, RuleDoc
 
 _SERVER_METHODS = ("run", "serve")
@@ -100,7 +99,7 @@ def _ignored_options(ctx: RuleContext, config: syntax.CallSite, method: str) -> 
             f"only uvicorn.run() does; use uvicorn.run({app_text}, {name}={source}) with the config's other "
             "options and the app as an import string"
         )
-        yield ctx.finding(RULE, message, node_range(argument.value if argument.from_dict else argument.node))
+        yield ctx.finding(RULE, message, argument.range)
 
 
 RULE = Rule(

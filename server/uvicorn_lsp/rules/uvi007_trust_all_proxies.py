@@ -6,7 +6,6 @@ from typing import Iterator
 
 from ..engine.context import RuleContext
 from ..engine.model import Finding, Severity
-from ..engine.source import node_range
 from .base import Rule, RuleDoc
 from .uvi011_bind_all_interfaces import all_interfaces_host
 
@@ -34,7 +33,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 "not only through the proxy"
             )
         message += "; list your proxy's addresses or networks instead (\"10.0.0.0/8\")"
-        yield ctx.finding(RULE, message, node_range(allowed.value if allowed.from_dict else allowed.node))
+        yield ctx.finding(RULE, message, allowed.range)
 
 
 RULE = Rule(

@@ -7,7 +7,6 @@ from typing import Iterator
 
 from ..engine.context import RuleContext
 from ..engine.model import Finding, Severity
-from ..engine.source import node_range
 from ..engine.syntax import Argument
 from .base import Rule, RuleDoc
 
@@ -62,10 +61,6 @@ def _given(ctx: RuleContext, argument: Argument | None) -> bool:
     return argument is not None and ctx.evaluator.evaluate(argument.value).truthy() is not False
 
 
-def _where(argument: Argument):
-    return node_range(argument.value if argument.from_dict else argument.node)
-
-
 def _key_without_certificate(ctx: RuleContext, keyfile: Argument) -> Iterator[Finding]:
     value = ctx.evaluator.evaluate(keyfile.value)
     truthy = value.truthy()
@@ -73,10 +68,10 @@ def _key_without_certificate(ctx: RuleContext, keyfile: Argument) -> Iterator[Fi
         return
     failure = "uvicorn stops at startup with a bare AssertionError: pass ssl_certfile too"
     if truthy:
-        yield ctx.finding(RULE, f"ssl_keyfile without ssl_certfile: {failure}", _where(keyfile))
+        yield ctx.finding(RULE, f"ssl_keyfile without ssl_certfile: {failure}", keyfile.range)
     else:
         message = f"ssl_keyfile without ssl_certfile: {value.describe_condition('is set')}, {failure}"
-        yield ctx.finding(RULE, message, _where(keyfile), severity=Severity.WARNING)
+        yield ctx.finding(RULE, message, keyfile.range, severity=Severity.WARNING)
 
 
 def _certificate_without_key(ctx: RuleContext, certfile: Argument) -> Iterator[Finding]:
@@ -89,7 +84,7 @@ def _certificate_without_key(ctx: RuleContext, certfile: Argument) -> Iterator[F
             f"ssl_certfile without ssl_keyfile works only when that file also holds the private key, "
             f"else {failure}: pass ssl_keyfile"
         )
-        yield ctx.finding(RULE, message, _where(certfile), severity=Severity.WARNING)
+        yield ctx.finding(RULE, message, certfile.range, severity=Severity.WARNING)
         return
     name, path = named
     text = read_text_start(path) if path is not None else None
@@ -98,10 +93,10 @@ def _certificate_without_key(ctx: RuleContext, certfile: Argument) -> Iterator[F
             f"ssl_certfile without ssl_keyfile: {name!r} cannot be read here to check that it also "
             f"holds the private key; if it does not, {failure}: pass ssl_keyfile"
         )
-        yield ctx.finding(RULE, message, _where(certfile), severity=Severity.WARNING)
+        yield ctx.finding(RULE, message, certfile.range, severity=Severity.WARNING)
     elif _PRIVATE_KEY_MARKER not in text:
         message = f"ssl_certfile {name!r} holds no private key and no ssl_keyfile is passed: {failure}"
-        yield ctx.finding(RULE, message, _where(certfile))
+        yield ctx.finding(RULE, message, certfile.range)
 
 
 RULE = Rule(

@@ -6,7 +6,6 @@ from typing import Iterator
 
 from ..engine.context import RuleContext
 from ..engine.model import Finding, Severity
-from ..engine.source import node_range
 from ..engine.syntax import Argument, CallSite
 from .base import Rule, RuleDoc
 
@@ -31,7 +30,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             f"host={shown} accepts connections on every network interface, not only from this machine; "
             "bind to 127.0.0.1 unless the server must be reachable from other hosts"
         )
-        yield ctx.finding(RULE, message, node_range(host.value if host.from_dict else host.node))
+        yield ctx.finding(RULE, message, host.range)
 
 
 RULE = Rule(
