@@ -119,18 +119,25 @@ class Resolver:
             return None
         return [self._definition(name) for name in names]
 
-    def signature_parameters(self, callee_leaf) -> list[str] | None:
-        """Parameter names of the function `callee_leaf` names, from the installed source."""
-        names = self._ask("goto", callee_leaf, follow_imports=True)
-        if not names:
-            return None
-        try:
-            signatures = names[0].get_signatures()
-        except Exception:
-            return None
-        if not signatures:
-            return None
-        return [param.name for param in signatures[0].params]
+    def installed_parameters(self, qualname: str) -> tuple[str, ...] | None:
+        """Parameter names of `qualname` ("uvicorn.run") in the analysed environment.
+
+        Asked once per workspace: the installed signature does not change while
+        the user types, and reading it is one of jedi's slowest queries."""
+        cache = self._workspace.signature_cache
+        if qualname not in cache:
+            module = qualname.rpartition(".")[0]
+            try:
+                signatures = jedi.Script(
+                    f"import {module}\n{qualname}(",
+                    project=self._workspace.jedi_project,
+                    environment=self._workspace.environment,
+                ).get_signatures(2, len(qualname) + 1)
+                cache[qualname] = tuple(param.name for param in signatures[0].params) if signatures else None
+            except Exception as error:
+                log.debug("no signature for %s: %s", qualname, error)
+                cache[qualname] = None
+        return cache[qualname]
 
     def _definition(self, name) -> Definition:
         try:

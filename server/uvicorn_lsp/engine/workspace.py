@@ -31,6 +31,8 @@ class Workspace:
         self.problems: list[Problem] = []
         # Unsaved editor buffers by path: they win over the files on disk.
         self.open_buffers: dict[Path, str] = {}
+        # Installed signatures by qualified name ("uvicorn.run"), read once.
+        self.signature_cache: dict[str, tuple[str, ...] | None] = {}
 
     def read_module(self, path: Path) -> str | None:
         """A module's current text: the open buffer if any, else the file; None if unreadable."""

@@ -46,7 +46,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
 
 def _parameters(ctx: RuleContext, call: CallSite) -> frozenset[str] | None:
     """The installed signature's parameter names; None when it takes any keyword."""
-    installed = ctx.resolver.signature_parameters(call.callee_leaf)
+    installed = ctx.resolver.installed_parameters(call.qualname)
     names = installed or _BUILT_IN[call.qualname]
     # uvicorn before 0.18 declared `run(app, **kwargs)`: every keyword passed the call.
     return None if "kwargs" in names else frozenset(names)
