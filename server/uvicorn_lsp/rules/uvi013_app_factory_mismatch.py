@@ -33,7 +33,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         factory = ctx.value_of(factory_argument).truthy() if factory_argument is not None else False
         if app is None or factory is None:
             continue
-        shape = _shape_of_app(ctx, call, app.value)
+        shape = _shape_of_app(ctx, call, app.value, factory)
         if shape is None:
             continue
         where = node_range(app.value)
@@ -60,25 +60,32 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.finding(RULE, message, where, Severity.INFORMATION, [fix])
 
 
-def _shape_of_app(ctx: RuleContext, call, node) -> Shape | None:
+def _shape_of_app(ctx: RuleContext, call, node, factory: bool) -> Shape | None:
     strings = modules.app_strings(ctx, call)
     if strings:
-        return _shape_of_string(ctx, strings) if len(strings) == 1 else None
-    dotted = syntax.dotted_name(node)
-    if dotted is None:
-        inferred = ctx.resolver.infer(node)
-        return _instance(inferred, node.get_code().strip())
+        return _shape_of_string(ctx, strings, factory) if len(strings) == 1 else None
+    if node.type == "name":
+        bindings = ctx.evaluator.bindings(node)
+        # Bound by this file itself: the syntax tells, no jedi query needed.
+        if len(bindings) == 1 and bindings[0].search_ancestor("import_name", "import_from") is None:
+            return _shape(ctx, Binding(_own_module(ctx), bindings[0]), factory)
+    if syntax.dotted_name(node) is None:
+        return _instance(ctx.resolver.infer(node), node.get_code().strip()) if factory else None
     definitions = ctx.resolver.definitions(node.get_last_leaf())
     binding = _binding_at(ctx, definitions[0]) if definitions else None
-    return _shape(ctx, binding) if binding is not None else None
+    return _shape(ctx, binding, factory) if binding is not None else None
 
 
-def _shape_of_string(ctx: RuleContext, strings: list[modules.AppString]) -> Shape | None:
+def _shape_of_string(ctx: RuleContext, strings: list[modules.AppString], factory: bool) -> Shape | None:
     """The object a loading import string names, from the first usual launch that loads it."""
     for resolution in strings[0].resolutions:
         if resolution.search_path.usual and resolution.outcome is Outcome.LOADS and resolution.binding is not None:
-            return _shape(ctx, resolution.binding)
+            return _shape(ctx, resolution.binding, factory)
     return None
+
+
+def _own_module(ctx: RuleContext) -> modules.ParsedModule:
+    return modules.ParsedModule(modules.FoundModule(ctx.source.path.stem if ctx.source.path else "", ctx.source.path), ctx.source)
 
 
 def _binding_at(ctx: RuleContext, definition) -> Binding | None:
@@ -86,7 +93,7 @@ def _binding_at(ctx: RuleContext, definition) -> Binding | None:
     if definition.path is None:
         return None
     if definition.path == ctx.source.path:
-        module = modules.ParsedModule(modules.FoundModule(definition.module_name, definition.path), ctx.source)
+        module = _own_module(ctx)
     else:
         ctx.depends_on(definition.path)
         module = modules.index_for(ctx.workspace).parsed(modules.FoundModule(definition.module_name, definition.path))
@@ -94,7 +101,8 @@ def _binding_at(ctx: RuleContext, definition) -> Binding | None:
     return Binding(module, leaf) if leaf is not None else None
 
 
-def _shape(ctx: RuleContext, binding: Binding) -> Shape | None:
+def _shape(ctx: RuleContext, binding: Binding, factory: bool) -> Shape | None:
+    """A function and its required parameters; an instance only matters (and jedi is only asked) with factory=True."""
     leaf = binding.leaf
     function = leaf.parent
     if function.type == "funcdef" and function.name is leaf:
@@ -104,7 +112,7 @@ def _shape(ctx: RuleContext, binding: Binding) -> Shape | None:
         required = sum(1 for param in function.get_params() if param.default is None and param.star_count == 0)
         return Shape("function", f"the function `{leaf.value}`", required)
     definition = leaf.get_definition() if leaf.is_definition() else None
-    if definition is None or definition.type != "expr_stmt":
+    if not factory or definition is None or definition.type != "expr_stmt":
         return None
     resolver = ctx.resolver if binding.module.source is ctx.source else Resolver(binding.module.source, ctx.workspace)
     return _instance(resolver.infer(leaf), leaf.value)
