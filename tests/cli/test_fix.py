@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from uvicorn_lsp.cli import fixing, main, runner
-from uvicorn_lsp.engine import checker
+from uvicorn_lsp.engine import checker, source
 from uvicorn_lsp.engine.model import Applicability, Fix, Range, TextEdit
 from uvicorn_lsp.rules import ALL_RULES
 
@@ -61,30 +61,34 @@ def fixed_example(rule) -> str:
 
 @pytest.mark.parametrize("rule", FIXABLE_RULES, ids=lambda rule: rule.code)
 @pytest.mark.parametrize("variant", VARIANTS)
-def test_fix_round_trip_on_each_rule_example(tmp_path, rule, variant):
+def test_fix_round_trip_on_each_rule_example(cli, tmp_path, rule, variant):
     """The doc example of every fixable rule, in every on-disk variant: --diff
-    predicts exactly what --fix writes, the finding is gone, the rest of the
-    file is untouched, and the file still compiles."""
-    encode = VARIANTS[variant]
+    predicts exactly what --fix writes, only the edits change, the finding is
+    gone and the file still compiles. In-process: one subprocess test below
+    covers the same end to end."""
+    original = VARIANTS[variant](example(rule))
     path = tmp_path / "main.py"
-    path.write_bytes(encode(example(rule)))
+    path.write_bytes(original)
 
-    diff = run_cli(tmp_path, "--diff", *fix_flags(rule), "main.py")
-    assert diff.returncode == 1, diff.stderr
-    assert path.read_bytes() == encode(example(rule)), "--diff must not write"
+    diff = cli("--diff", *fix_flags(rule), "main.py")
+    assert diff.code == 1, diff.err
+    assert path.read_bytes() == original, "--diff must not write"
 
-    fixed = run_cli(tmp_path, "--fix", *fix_flags(rule), "main.py")
-    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    fixed = cli("--fix", *fix_flags(rule), "main.py")
+    assert fixed.code == 0, fixed.out + fixed.err
     after = path.read_bytes()
-    assert after == encode(fixed_example(rule)), "only the edits differ between variants"
-    assert after != encode(example(rule))
+    assert after == VARIANTS[variant](fixed_example(rule)) != original
+    assert diff.out == fixing.unified_diff("main.py", source.decode_source(original), source.decode_source(after))
+    assert cli("--select", rule.code, "main.py").code == 0
+    compile(source.decode_source(after), "main.py", "exec")
 
-    assert run_cli(tmp_path, "--select", rule.code, "main.py").returncode == 0
-    text = after.decode("latin-1" if variant == "latin-1-cookie" else "utf-8-sig")
-    compile(text, "main.py", "exec")
-    assert fixing.unified_diff("main.py", example(rule) if variant == "lf" else text, text) is not None
-    if variant == "lf":
-        assert diff.stdout.decode() == fixing.unified_diff("main.py", example(rule), text)
+
+def test_fix_end_to_end_on_a_crlf_file_without_final_newline(tmp_path):
+    path = tmp_path / "main.py"
+    path.write_bytes(APP_WITH_RELOAD.rstrip("\n").replace("\n", "\r\n").encode())
+    completed = run_cli(tmp_path, "--fix", "main.py")
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert path.read_bytes() == APP_FIXED.rstrip("\n").replace("\n", "\r\n").encode()
 
 
 def test_uvi001_app_object_with_reload_becomes_the_import_string(tmp_path):
@@ -137,26 +141,19 @@ def test_remaining_findings_are_reported_after_fixing(tmp_path):
     assert (tmp_path / "main.py").read_text() == APP_FIXED
 
 
-def unsafe_fix_examples(tmp_path) -> list:
-    """Rules whose doc example gets an unsafe preferred fix (per finding, not per rule)."""
-    found = []
+def test_unsafe_fixes_need_the_flag(cli, tmp_path):
+    """On the first rule example whose preferred fix is unsafe (per finding, not per rule)."""
     for rule in FIXABLE_RULES:
-        folder = tmp_path / rule.code
-        write(folder, "main.py", example(rule))
-        report = json.loads(run_cli(folder, "--format", "json", "--select", rule.code, "main.py").stdout)
+        path = write(tmp_path, f"{rule.code}/main.py", example(rule))
+        report = json.loads(cli("--format", "json", "--select", rule.code, str(path)).out)
         if any(entry["fix"] and entry["fix"]["applicability"] == "unsafe" for entry in report):
-            found.append((rule, folder / "main.py"))
-    return found
-
-
-def test_unsafe_fixes_need_the_flag(tmp_path):
-    examples = unsafe_fix_examples(tmp_path)
-    assert examples, "no rule example with an unsafe fix to test --unsafe-fixes with"
-    rule, path = examples[0]
-    safe_only = run_cli(path.parent, "--fix", "--select", rule.code, "main.py")
-    assert safe_only.returncode == 1 and path.read_text() == example(rule)
-    assert "fixable with `--fix --unsafe-fixes`" in safe_only.stdout.decode()
-    assert run_cli(path.parent, "--fix", "--unsafe-fixes", "--select", rule.code, "main.py").returncode == 0
+            break
+    else:
+        pytest.fail("no rule example with an unsafe fix to test --unsafe-fixes with")
+    safe_only = cli("--fix", "--select", rule.code, str(path))
+    assert safe_only.code == 1 and path.read_text() == example(rule)
+    assert "fixable with `--fix --unsafe-fixes`" in safe_only.out
+    assert cli("--fix", "--unsafe-fixes", "--select", rule.code, str(path)).code == 0
     assert path.read_text() != example(rule)
 
 
