@@ -63,6 +63,13 @@ def timed():
     return _timed
 
 
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """test-artifacts/ (git-ignored): screenshots and timings."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
 @pytest.fixture
 def sample_project(tmp_path: Path):
     """Makes a project folder with pyproject.toml and main.py holding TEXT; returns main.py."""

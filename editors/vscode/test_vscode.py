@@ -18,7 +18,6 @@ import pytest
 pytestmark = pytest.mark.slow
 
 HERE = Path(__file__).resolve().parent
-ARTIFACTS = HERE.parent.parent / "test-artifacts"
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
@@ -84,7 +83,7 @@ def code_server(tools, editor_env, tmp_path):
 
 
 @pytest.fixture
-def page(tools, request):
+def page(tools, artifacts, request):
     """A chromium page for one test; its last screen (the failure, if any) goes to test-artifacts/."""
     from playwright.sync_api import expect, sync_playwright
 
@@ -94,8 +93,7 @@ def page(tools, request):
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         page.set_default_timeout(TIMEOUT_MS)
         yield page
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=ARTIFACTS / f"vscode-{request.node.name}-end.png")
+        page.screenshot(path=artifacts / f"vscode-{request.node.name}-end.png")
         browser.close()
 
 
@@ -117,27 +115,32 @@ def _wait_for(url: str) -> None:
             time.sleep(0.2)
 
 
-def test_vscode_problems_panel_and_quick_fix(code_server, page, sample_project, timed):
+def _open(page, url: str):
+    """Opens the editor at URL; returns the editor of main.py."""
+    page.goto(url)
+    return page.locator(".monaco-editor[data-uri$='main.py']").first
+
+
+def test_vscode_problems_panel_and_quick_fix(code_server, page, sample_project, timed, artifacts):
     from playwright.sync_api import expect
 
     main = sample_project()
     with timed("run      vscode: problems panel, quick fix"):
-        page.goto(code_server(main.parent, main))
-        editor = page.locator(".monaco-editor[data-uri$='main.py']").first
+        editor = _open(page, code_server(main.parent, main))
         expect(editor.locator(".squiggly-error")).to_have_count(1)
 
         page.keyboard.press("Control+Shift+M")  # View: Problems
         problem = page.locator(".markers-panel .monaco-list-row", has_text="UVI001")
         expect(problem).to_contain_text("uvicorn-lsp")
         expect(problem).to_contain_text("reload=True")
-        page.screenshot(path=ARTIFACTS / "vscode-problems.png")
+        page.screenshot(path=artifacts / "vscode-problems.png")
 
         # Click the underlined `app` (the squiggle is drawn over the text, so force the click through).
         editor.locator(".squiggly-error").click(force=True)
         page.keyboard.press("Control+.")  # Quick Fix...
         fix = page.locator(".action-widget .monaco-list-row", has_text='Pass the import string "main:app"')
         expect(fix).to_be_visible()
-        page.screenshot(path=ARTIFACTS / "vscode-quick-fix-menu.png")
+        page.screenshot(path=artifacts / "vscode-quick-fix-menu.png")
         fix.click()
         expect(editor.locator(".view-lines")).to_contain_text('uvicorn.run("main:app", reload=True)')
 
@@ -153,8 +156,7 @@ def test_vscode_settings_change_and_restart(code_server, page, sample_project, t
 
     main = sample_project()
     with timed("run      vscode: severity setting changed, restart"):
-        page.goto(code_server(main.parent, main))
-        editor = page.locator(".monaco-editor[data-uri$='main.py']").first
+        editor = _open(page, code_server(main.parent, main))
         expect(editor.locator(".squiggly-error")).to_have_count(1)
         # Edited while the server runs: workspace/didChangeConfiguration, then workspace/configuration.
         (main.parent / ".vscode").mkdir()
@@ -173,7 +175,7 @@ def test_vscode_settings_change_and_restart(code_server, page, sample_project, t
         expect(editor.locator(".squiggly-warning")).to_have_count(1)
 
 
-def test_vscode_tells_how_to_install_the_server(code_server, page, sample_project, timed, tmp_path):
+def test_vscode_tells_how_to_install_the_server(code_server, page, sample_project, timed, artifacts, tmp_path):
     from playwright.sync_api import expect
 
     bare = tmp_path / "bare-venv"
@@ -187,4 +189,4 @@ def test_vscode_tells_how_to_install_the_server(code_server, page, sample_projec
         toast = page.locator(".notification-toast", has_text="uvicorn-lsp is not installed")
         expect(toast).to_contain_text(f"Install it with: {python} -m pip install uvicorn-lsp")
         expect(toast.get_by_role("button", name="Copy install command")).to_be_visible()
-        page.screenshot(path=ARTIFACTS / "vscode-not-installed.png")
+        page.screenshot(path=artifacts / "vscode-not-installed.png")
