@@ -29,3 +29,19 @@ async def test_each_folder_has_its_own_settings(tmp_path):
     finally:
         await client.shutdown_session()
         await client.stop()
+
+
+async def test_log_file_and_stdio_flag(tmp_path):
+    log_file = tmp_path / "server.log"
+    command = [*SERVER_COMMAND, "--stdio", "--log-file", str(log_file)]
+    client = await ClientServerConfig(server_command=command).start()
+    await client.initialize_session(types.InitializeParams(
+        capabilities=capabilities(), workspace_folders=[types.WorkspaceFolder(uri=tmp_path.as_uri(), name="w")],
+    ))
+    try:
+        path = write(tmp_path, "main.py", SAMPLE)
+        await wait_for_diagnostics(client, open_file(client, path))
+    finally:
+        await client.shutdown_session()
+        await client.stop()
+    assert "analysing" in log_file.read_text()
