@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from uvicorn_lsp.engine.config import Settings
 from uvicorn_lsp.engine.model import Applicability, Severity
 
 from .helpers import apply_fix
@@ -96,3 +97,20 @@ def test_only_the_explicit_argument_gets_a_fix(project):
     [fix] = finding.fixes
     assert "workers" in fix.title
     apply_fix(project, "main.py", fix, CODE)
+
+
+@pytest.mark.parametrize(
+    ("settings", "suffix", "expected"),
+    [
+        (None, "", [Severity.WARNING]),
+        (Settings(ignore=("UVI003",)), "", []),
+        (Settings(ignore=("UVI00",)), "", []),
+        (Settings(per_file_ignores={"main.py": ("UVI003",)}), "", []),
+        (Settings(severity={"UVI003": Severity.ERROR}), "", [Severity.ERROR]),
+        (None, "  # noqa: UVI003", []),
+        (None, "  # noqa: UVI001", [Severity.WARNING]),
+    ],
+)
+def test_configuration_applies(project, settings, suffix, expected):
+    project.write("main.py", f'import uvicorn\nuvicorn.run("main:app", reload=True, workers=4){suffix}\n')
+    assert [f.severity for f in project.check("main.py", settings, codes=(CODE,))] == expected

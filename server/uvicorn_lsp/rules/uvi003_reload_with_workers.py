@@ -85,5 +85,9 @@ RULE = Rule(
             Removing `reload` is unsafe: the server stops reloading on changes and starts the workers,
             which changes how it runs.
         """,
+        notes="""
+            Only `uvicorn.run` is checked: a `uvicorn.Config` handed to `uvicorn.Server` ignores both
+            options, which UVI006 reports.
+        """,
     ),
 )
