@@ -23,6 +23,13 @@ interface Interpreter {
 
 let client: LanguageClient | undefined;
 let output: vscode.LogOutputChannel;
+// Starts and stops run one after the other, so quick restarts never leave two servers running.
+let lifecycle: Promise<void> = Promise.resolve();
+
+function enqueue(step: () => Promise<void>): Promise<void> {
+  lifecycle = lifecycle.then(step, step);
+  return lifecycle;
+}
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel("uvicorn-lsp", { log: true });
@@ -39,16 +46,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   if (python) {
     context.subscriptions.push(python.environments.onDidChangeActiveEnvironmentPath(() => void restart()));
   }
-  await start();
+  await enqueue(start);
 }
 
-export async function deactivate(): Promise<void> {
-  await stop();
+export function deactivate(): Promise<void> {
+  return enqueue(stop);
 }
 
-async function restart(): Promise<void> {
-  await stop();
-  await start();
+function restart(): Promise<void> {
+  return enqueue(async () => {
+    await stop();
+    await start();
+  });
 }
 
 async function stop(): Promise<void> {
