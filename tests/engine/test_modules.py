@@ -279,3 +279,15 @@ def test_a_package_installed_in_a_foreign_environment(project, venv):
     assert resolve(project, "installed_later:app", workspace=workspace)[0].outcome is Outcome.LOADS
     # Our own environment does not have it.
     assert resolve(project, "tinyapp_for_tests.web:app")[0].outcome is Outcome.NO_MODULE
+
+
+@pytest.mark.parametrize("dotted, package, expected", [
+    ("os.path", "app", "os.path"),
+    (".core", "app", "app.core"),
+    ("..core", "app.api", "app.core"),
+    (".", "app.api", "app.api"),
+    ("..core", "app", None),  # beyond the top-level package
+    (".core", "", None),  # a top-level module has no package
+])
+def test_relative_names_are_made_absolute(dotted, package, expected):
+    assert modules.absolute_name(dotted, package) == expected

@@ -212,20 +212,10 @@ def _absolute_module(dotted: str, path: Path | None) -> str | None:
     """Resolve `..core.app` against the package of `path`."""
     if not dotted.startswith("."):
         return dotted
-    if path is None:
+    module = layout.full_module_name(path) if path is not None else None
+    if module is None:
         return None
-    package = layout.full_module_name(path)
-    if package is None:
-        return None
-    parts = package.split(".")
-    if path.name != "__init__.py":
-        parts = parts[:-1]
-    level = len(dotted) - len(dotted.lstrip("."))
-    if level - 1 > len(parts):
-        return None
-    base = parts[: len(parts) - (level - 1)]
-    remainder = dotted.lstrip(".")
-    return ".".join([*base, remainder] if remainder else base) or None
+    return modules.absolute_name(dotted, module if path.name == "__init__.py" else module.rpartition(".")[0])
 
 
 def _factory_target(ctx: RuleContext, node, callee: syntax.Callee) -> AppTarget:
@@ -280,7 +270,7 @@ def import_strings(ctx: RuleContext, target: AppTarget) -> list[ImportString]:
         return []
     own_launches = layout.launches(script, ctx.workspace.root)
     searches = [search for search in modules.search_paths(ctx) if search.launch in own_launches]
-    prefer_module = layout.prefers_module_launch(script, ctx.source.text, ctx.uses_relative_imports)
+    prefer_module = layout.prefers_module_launch(script, ctx.imports.names.values())
     results: list[ImportString] = []
     for search in searches:
         name = modules.import_name(ctx, target.path, search)

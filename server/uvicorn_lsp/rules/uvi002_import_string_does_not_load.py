@@ -20,14 +20,14 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     for call in ctx.calls_to("uvicorn.run", "uvicorn.Config"):
         strings = modules.app_strings(ctx, call)
         # A fix can only edit the one literal the string comes from.
-        literal = string_literal(ctx, ctx.argument(call, "app", 0).value) if len(strings) == 1 else None
+        literal = _string_literal(ctx, ctx.argument(call, "app", 0).value) if len(strings) == 1 else None
         for string in strings:
             finding = _check_string(ctx, call, string, literal)
             if finding is not None:
                 yield finding
 
 
-def string_literal(ctx: RuleContext, node):
+def _string_literal(ctx: RuleContext, node):
     """The plain string literal that holds the value of `node`: itself or the one constant it names."""
     if node.type == "name":
         assigned = ctx.evaluator.assignments(node)
