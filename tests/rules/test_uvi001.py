@@ -250,12 +250,12 @@ def test_package_script_offers_both_launches(project):
     ]
 
 
-@pytest.mark.parametrize("setup", ["relative_import", "dunder_main", "project_script"])
+@pytest.mark.parametrize("setup", ["relative_import", "dunder_main", "project_script", "own_package_import"])
 def test_module_launch_is_preferred_when_the_file_says_so(project, setup):
     project.write("pkg/__init__.py")
     project.write("pkg/helpers.py", "X = 1\n")
     name = "pkg/__main__.py" if setup == "dunder_main" else "pkg/main.py"
-    extra = "from .helpers import X\n" if setup == "relative_import" else ""
+    extra = {"relative_import": "from .helpers import X\n", "own_package_import": "from pkg.helpers import X\n"}.get(setup, "")
     if setup == "project_script":
         project.write("pyproject.toml", '[project]\nname = "pkg"\n[project.scripts]\nserve = "pkg.main:cli"\n')
     project.write(name, HEADER + extra + "uvicorn.run(app, reload=True)\n")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 from . import config as config_module
 
@@ -88,15 +89,24 @@ def _relative(path: Path, base: Path) -> str:
         return path.as_posix()
 
 
-def prefers_module_launch(script: Path, text: str, uses_relative_imports: bool) -> bool:
-    """Signs that the file is run with `-m` (or as an installed entry point)."""
-    if uses_relative_imports or script.name == "__main__.py":
+def prefers_module_launch(script: Path, imported_modules: Iterable[str]) -> bool:
+    """Signs that the file runs with `-m` (or as an installed entry point): it is a
+    `__main__.py`, uses relative imports, imports its own package by its full name
+    (which `python pkg/main.py` cannot resolve unless the package is installed, and
+    then the full name works for every launch), or a `[project.scripts]` entry
+    point leads into its package."""
+    if script.name == "__main__.py":
         return True
-    top_package = full_module_name(script)
-    if not top_package:
+    imported = list(imported_modules)
+    if any(name.startswith(".") for name in imported):
+        return True
+    dotted = full_module_name(script)
+    if not dotted or "." not in dotted:
         return False
-    top_package = top_package.split(".")[0]
-    for target in config_module.project_scripts(script.parent).values():
-        if target.split(":")[0].split(".")[0] == top_package:
-            return True
-    return False
+    top_package = dotted.split(".")[0]
+    if any(name.split(".")[0] == top_package for name in imported):
+        return True
+    return any(
+        target.split(":")[0].split(".")[0] == top_package
+        for target in config_module.project_scripts(script.parent).values()
+    )
