@@ -226,9 +226,18 @@ def test_a_submodule_of_a_package_gives_no_verdict(project):
 
 def test_open_buffers_win_over_disk(project):
     project.write("main.py", "app = object()\n")
+    project.write("run.py")
     workspace = Workspace(project.root)
     workspace.open_buffers[project.root / "main.py"] = "renamed = object()\n"
-    assert resolve(project, "main:app", workspace=workspace)[0].outcome is Outcome.NO_ATTRIBUTE
+    assert resolve(project, "main:app", "run.py", workspace=workspace)[0].outcome is Outcome.NO_ATTRIBUTE
+
+
+def test_the_checked_file_is_read_from_its_own_source(project):
+    # The document being checked is the newest text there is, whatever disk says.
+    project.write("main.py", "renamed = object()\n")
+    ctx = RuleContext(SourceFile("app = object()\n", project.root / "main.py"), Workspace(project.root), Settings())
+    [path] = modules.search_paths(ctx)
+    assert modules.resolve(ctx, "main", "app", path).outcome is Outcome.LOADS
 
 
 def test_the_parsed_module_is_reused_while_its_text_stays(project):
