@@ -82,6 +82,9 @@ def test_every_candidate_looked_at_is_reported(project):
     _, looked_at = find(project, "later", ".")
     # Creating either file makes the name importable, so both are dependencies.
     assert {project.root / "later.py", project.root / "later/__init__.py"} <= set(looked_at)
+    # So does the first file of a new namespace package.
+    _, looked_at = find(project, "later.web", ".")
+    assert {project.root / "later/web.py", project.root / "later/web/__init__.py"} <= set(looked_at)
 
 
 # -- search paths per launch ---------------------------------------------------------

@@ -212,6 +212,10 @@ class ModuleIndex:
                 return MissingModule(name, dotted, not_a_package=found.name, searched=())
             hit = self._find_part(dotted, part, folders, record, top_level=index == 0)
             if hit is None:
+                # Where the rest would be, should this part appear as a (namespace) folder.
+                for folder in folders:
+                    record(folder.joinpath(*parts[index:]).with_suffix(".py"))
+                    record(folder.joinpath(*parts[index:], "__init__.py"))
                 return MissingModule(name, dotted, searched=folders)
             found, folders = hit, hit.folders
         assert found is not None
