@@ -121,9 +121,9 @@ def default_jobs() -> int:
 
 
 def _pool_context():
-    # fork shares the already imported engine with the workers at no cost; it is
-    # only safe on Linux (macOS frameworks break after fork) and the CLI's parent
-    # runs no threads.
+    # fork shares the already imported engine with the workers at no cost. Safe
+    # because the parent has run no jedi (whose helper subprocess a child would
+    # share) and no threads; only on Linux (macOS frameworks break after fork).
     return multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
 
 
