@@ -137,7 +137,7 @@ def test_fix_reuses_contextlib_and_a_free_name(project):
         from starlette.routing import Route
         lifespan = "taken"
         app = Starlette(
-            routes=[],
+            routes=[], debug=True,
         )
         @app.on_event("startup")
         def go():
@@ -146,7 +146,7 @@ def test_fix_reuses_contextlib_and_a_free_name(project):
     [finding] = findings(project, code)
     fixed = apply_fix(project, "main.py", finding.fixes[0], CODE)
     assert "@contextlib.asynccontextmanager\nasync def app_lifespan(app):\n    go()\n    yield\n" in fixed
-    assert "app = Starlette(\n    routes=[],\n    lifespan=app_lifespan,\n)\n" in fixed
+    assert "app = Starlette(\n    routes=[], debug=True,\n    lifespan=app_lifespan,\n)\n" in fixed
     assert fixed.count("import") == 3
 
 

@@ -391,6 +391,11 @@ def argument_removal(argument: Argument) -> Range:
     return Range(node_range(node).start, node_range(end).end)
 
 
+def line_break(text: str) -> str:
+    """The line break new lines of generated code should use in this text."""
+    return "\r\n" if "\r\n" in text else "\n"
+
+
 def indent_unit(module: tree.Module) -> str:
     """The indentation of one block level in this file; four spaces when it has no blocks."""
     for statement in module.children:

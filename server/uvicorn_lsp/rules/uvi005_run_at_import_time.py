@@ -67,7 +67,7 @@ def _guard_fix(ctx: RuleContext, call_node) -> Fix | None:
             return None  # `a; uvicorn.run(app)` or `if x: uvicorn.run(app)`: no block of its own
         newline = line.children[1].value
     else:  # the file's last line, without a line break: parso leaves out the simple_stmt
-        newline = "\r\n" if "\r\n" in ctx.source.text else "\n"
+        newline = syntax.line_break(ctx.source.text)
     first_line, column = statement.start_pos[0] - 1, statement.start_pos[1]
     indentation = ctx.source.lines[first_line][:column]
     unit = syntax.indent_unit(ctx.source.tree)

@@ -110,7 +110,8 @@ def _lifespan_fix(ctx: RuleContext, constructor, uses: list[EventUse]) -> Fix | 
     if not _convertible(ctx, constructor, uses):
         return None
     unit = syntax.indent_unit(ctx.source.tree)
-    decorator_name, import_edit = _asynccontextmanager(ctx)
+    newline = syntax.line_break(ctx.source.text)
+    decorator_name, import_edit = _asynccontextmanager(ctx, newline)
     name = _free_name(ctx, "lifespan", "app_lifespan", "lifespan_handlers")
     if name is None:
         return None
@@ -123,13 +124,12 @@ def _lifespan_fix(ctx: RuleContext, constructor, uses: list[EventUse]) -> Fix | 
                 function = use.handler if use.handler.type == "funcdef" else use.handler.children[-1]
                 awaited = "await " if use.handler.type == "async_funcdef" else ""
                 body.append(f"{awaited}{function.name.value}()")
-    newline = "\r\n" if "\r\n" in ctx.source.text else "\n"
     lines = [f"@{decorator_name}", f"async def {name}(app):", *(unit + line for line in body), "", ""]
     at = Position(syntax.enclosing_statement(constructor).start_pos[0] - 1, 0)
     edits = [TextEdit(Range(at, at), newline * _blank_lines_missing(ctx, at.line) + newline.join(lines) + newline)]
     if import_edit is not None:
         edits.append(import_edit)
-    edits.append(_add_keyword(constructor, f"lifespan={name}"))
+    edits.append(_add_keyword(ctx, constructor, f"lifespan={name}", newline))
     for use in uses:
         decorator = use.node.parent  # with its line break
         edits.append(TextEdit(Range(Position(decorator.start_pos[0] - 1, 0), node_range(decorator).end), ""))
@@ -167,7 +167,7 @@ def _movable_handler(use: EventUse) -> bool:
     return not function.get_params()
 
 
-def _asynccontextmanager(ctx: RuleContext) -> tuple[str, TextEdit | None]:
+def _asynccontextmanager(ctx: RuleContext, newline: str) -> tuple[str, TextEdit | None]:
     """How the file can name contextlib.asynccontextmanager, and the import to add if it cannot."""
     for local, target in ctx.imports.names.items():
         if target == "contextlib.asynccontextmanager" and local not in ctx.imports.ambiguous:
@@ -176,7 +176,6 @@ def _asynccontextmanager(ctx: RuleContext) -> tuple[str, TextEdit | None]:
         if target == "contextlib" and local not in ctx.imports.ambiguous:
             return f"{local}.asynccontextmanager", None
     at = Position(_first_import_line(ctx.source.tree), 0)
-    newline = "\r\n" if "\r\n" in ctx.source.text else "\n"
     return "asynccontextmanager", TextEdit(Range(at, at), f"from contextlib import asynccontextmanager{newline}")
 
 
@@ -203,7 +202,8 @@ def _blank_lines_missing(ctx: RuleContext, line: int) -> int:
     return 0 if line - blank == 0 else max(0, 2 - blank)
 
 
-def _add_keyword(constructor, keyword: str) -> TextEdit:
+def _add_keyword(ctx: RuleContext, constructor, keyword: str, newline: str) -> TextEdit:
+    """Pass one more keyword to the call, in the layout it already has."""
     trailer = constructor.children[-1]
     if len(trailer.children) == 2:  # `FastAPI()`
         at = node_range(trailer.children[0]).end
@@ -211,11 +211,11 @@ def _add_keyword(constructor, keyword: str) -> TextEdit:
     inner = trailer.children[1]
     last = inner.children[-1] if inner.type == "arglist" else inner
     at = node_range(last).end
-    if last.type == "operator" and last.value == ",":  # a trailing comma: one argument per line
-        previous = last.get_previous_sibling()
-        if trailer.children[-1].start_pos[0] > last.start_pos[0]:
-            indentation = " " * previous.start_pos[1]
-            return TextEdit(Range(at, at), f"\n{indentation}{keyword},")
+    if last.type == "operator" and last.value == ",":
+        if trailer.children[-1].start_pos[0] > last.start_pos[0]:  # one argument per line
+            line = ctx.source.lines[last.start_pos[0] - 1]
+            indentation = line[: len(line) - len(line.lstrip())]
+            return TextEdit(Range(at, at), f"{newline}{indentation}{keyword},")
         return TextEdit(Range(at, at), f" {keyword},")
     return TextEdit(Range(at, at), f", {keyword}")
 
