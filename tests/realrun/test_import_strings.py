@@ -106,6 +106,16 @@ def test_a_rejected_string_under_reload_never_serves(project):
     assert 'Attribute "ap" not found' in outcome.output
 
 
+def test_a_rejected_string_with_workers_stops_with_status_0(project):
+    port = free_port()
+    write_main(project, "pkg.main:ap", port, ", workers=2")
+    [finding] = project.check("pkg/main.py", codes=("UVI002",))
+    assert "the workers fail to start and uvicorn stops, with exit status 0" in finding.message
+    outcome = launch(project, MODULE, port)
+    assert (outcome.served, outcome.exit_code) == (False, 0), outcome.output
+    assert "failed to start" in outcome.output
+
+
 def test_the_did_you_mean_fix_serves(project):
     port = free_port()
     write_main(project, "pkg.main:ap", port)

@@ -325,8 +325,13 @@ def set_factory_true(ctx: RuleContext, call: syntax.CallSite) -> list[TextEdit]:
 
 def failure_consequence(ctx: RuleContext, call: syntax.CallSite, exit_status: int) -> str:
     """What an app that fails to load does to the process (uvicorn-facts.md, "Import strings")."""
-    reload = ctx.value_of(ctx.argument(call, "reload"))
-    # Only uvicorn.run supervises; Server.run ignores a Config's reload.
-    if call.qualname == "uvicorn.run" and reload is not None and reload.truthy():
-        return "with reload=True the reloader keeps running and nothing is served"
+    # Only uvicorn.run supervises; Server.run ignores a Config's reload and workers.
+    if call.qualname == "uvicorn.run":
+        reload = ctx.value_of(ctx.argument(call, "reload"))
+        if reload is not None and reload.truthy():
+            return "with reload=True the reloader keeps running and nothing is served"
+        workers = ctx.value_of(ctx.argument(call, "workers"))
+        if workers is not None and workers.int_above(1):
+            # The parent stops its workers and itself, with a clean exit status.
+            return "the workers fail to start and uvicorn stops, with exit status 0"
     return f"uvicorn stops at startup (exit status {exit_status})"

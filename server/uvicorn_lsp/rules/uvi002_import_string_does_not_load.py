@@ -210,7 +210,8 @@ RULE = Rule(
             uvicorn only finds out at startup. It logs `Could not import module "X".` or
             `Attribute "X" not found in module "Y".` and exits with status 3; a missing parent package
             ends in a bare `ModuleNotFoundError` traceback and status 1. With `reload=True` the
-            failure is silent: the reloader process keeps running and nothing is served.
+            failure is silent: the reloader process keeps running and nothing is served. With
+            `workers`, each worker fails and the parent stops them all, with exit status 0.
         """,
         example="""
             # pkg/main.py

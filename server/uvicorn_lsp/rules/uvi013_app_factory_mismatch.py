@@ -153,7 +153,8 @@ RULE = Rule(
         why="""
             uvicorn calls the loaded object with no arguments. With `factory=True` a `TypeError` from
             that call is fatal: it logs "Error loading ASGI app factory: ..." and exits with status 3
-            (under `reload=True` the reloader keeps running and nothing is served). An app instance
+            (under `reload=True` the reloader keeps running and nothing is served; with `workers`
+            the parent stops, with status 0). An app instance
             fails that call because an ASGI app needs `scope`, `receive` and `send`.
 
             Without `factory=True` uvicorn still tries the call; when it works it uses the result and
