@@ -7,5 +7,5 @@ import uvicorn
 from app.main import app, create_app
 
 if __name__ == "__main__":
-    uvicorn.run(app, workers=int(os.environ.get("WORKERS", "1")))
+    uvicorn.run(app, host="0.0.0.0", workers=int(os.environ.get("WORKERS", "1")))
     uvicorn.run(create_app(), workers=4)
