@@ -198,3 +198,14 @@ def test_an_unsaved_rename_in_another_buffer_wins(project):
     workspace.open_buffers[project.root / "web.py"] = APP.replace("app =", "api =")
     [finding] = checker.check_text(run.read_text(), run, workspace).findings
     assert finding.code == CODE and 'Did you mean "web:api"?' in finding.message
+
+
+@pytest.mark.parametrize("options, consequence", [
+    ("", "uvicorn stops at startup (exit status 3)"),
+    (", reload=True", "with reload=True the reloader keeps running and nothing is served"),
+    (", workers=4", "the workers fail to start and uvicorn stops, with exit status 0"),
+    (", reload=True, workers=4", "the reloader keeps running"),  # reload wins over workers
+])
+def test_the_consequence_follows_the_supervisor(project, options, consequence):
+    [finding] = main_file(project, f'uvicorn.run("main:ap"{options})')
+    assert consequence in finding.message
