@@ -39,7 +39,8 @@ def test_only_files_with_a_trigger_word_are_analysed(tmp_path):
     from uvicorn_lsp.cli.files import Discovery
     from uvicorn_lsp.engine.config import Settings
 
-    jobs, problems = runner.scan(Discovery(Settings()).find([tmp_path]))
+    problems = []
+    jobs = list(runner.scan(Discovery(Settings()).find([tmp_path]), problems))
     assert [job.source.path for job in jobs] == [str(tmp_path / "a.py"), str(tmp_path / "c.py")]
     assert problems == []
 
@@ -57,7 +58,8 @@ class FakeTerminal(io.StringIO):
 
 def test_progress_bar_on_a_terminal_once_the_run_is_long():
     terminal = FakeTerminal()
-    progress = runner.Progress(4, terminal, delay=0, width=4)
+    progress = runner.Progress(terminal, delay=0, width=4)
+    progress.total = 4
     progress.advance(1)
     progress.advance(3)
     progress.close()
@@ -66,7 +68,8 @@ def test_progress_bar_on_a_terminal_once_the_run_is_long():
 
 def test_no_progress_bar_for_short_runs():
     terminal = FakeTerminal()
-    progress = runner.Progress(4, terminal, delay=60)
+    progress = runner.Progress(terminal, delay=60)
+    progress.total = 4
     progress.advance(4)
     progress.close()
     assert terminal.getvalue() == ""
@@ -74,7 +77,8 @@ def test_no_progress_bar_for_short_runs():
 
 def test_no_progress_bar_off_a_terminal():
     stream = io.StringIO()
-    progress = runner.Progress(4, stream, delay=0)
+    progress = runner.Progress(stream, delay=0)
+    progress.total = 4
     progress.advance(4)
     progress.close()
     assert stream.getvalue() == ""

@@ -160,15 +160,16 @@ def run_check(arguments) -> int:
             reporter.error(f"{path}: no such file or folder")
     discovery = files.Discovery(settings, force_exclude=arguments.force_exclude)
     sources = discovery.find([path for path in paths if path.exists()])
-    jobs, problems = runner.scan(sources)
-    for problem in discovery.problems + problems:
-        reporter.warn(problem)
-    progress = runner.Progress(len(jobs))
+    scan_problems: list[Problem] = []
+    progress = runner.Progress()
     try:
-        results = runner.check_all(jobs, mode, settings, arguments.jobs or runner.default_jobs(), progress)
+        checked = runner.check_all(runner.scan(sources, scan_problems), mode, settings, arguments.jobs or runner.default_jobs(), progress)
     finally:
         progress.close()
-    originals = {job.source.path: job.data for job in jobs}
+    for problem in discovery.problems + scan_problems:
+        reporter.warn(problem)
+    originals = {job.source.path: job.data for job, _ in checked}
+    results = [result for _, result in checked]
     for result in results:
         for problem in result.problems:
             reporter.warn(problem, result.path)
