@@ -23,7 +23,7 @@ def context(project, relative: str, workspace: Workspace | None = None) -> RuleC
 
 
 def find(project, name: str, *roots: str, workspace: Workspace | None = None):
-    index = modules.index_for(workspace or Workspace(project.root))
+    index = (workspace or Workspace(project.root)).modules
     looked_at: list[Path] = []
     return index.find(name, [project.root / root for root in roots], looked_at.append), looked_at
 
@@ -246,7 +246,7 @@ def test_the_checked_file_is_read_from_its_own_source(project):
 def test_the_parsed_module_is_reused_while_its_text_stays(project):
     project.write("main.py", "app = 1\n")
     workspace = Workspace(project.root)
-    index = modules.index_for(workspace)
+    index = workspace.modules
     found = FoundModule("main", project.root / "main.py")
     first = index.parsed(found)
     assert index.parsed(found) is first

@@ -61,3 +61,14 @@ def test_broken_interpreter_is_a_message_and_falls_back(tmp_path):
     workspace = Workspace(tmp_path, Settings(python=str(tmp_path / "no" / "python")))
     assert isinstance(workspace.environment, SameEnvironment)
     assert "cannot use the Python interpreter" in workspace.problems[0].message
+
+
+def test_symlinked_venv_is_not_our_own_environment(tmp_path, monkeypatch):
+    """A venv made with symlinks runs our binary but sees its own site-packages."""
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
+    folder = tmp_path / ".venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", "--symlinks", str(folder)], check=True)
+    assert (folder / "bin" / "python").resolve() == Path(sys.executable).resolve()
+    environment = Workspace(tmp_path).environment
+    assert not isinstance(environment, SameEnvironment)
+    assert Path(environment.path) == folder

@@ -15,7 +15,6 @@ import difflib
 import enum
 import os
 import sys
-import weakref
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -273,16 +272,6 @@ class ModuleIndex:
 
 
 _INSTALLED_ROOTS: dict[str, tuple[Path, ...]] = {}
-_INDEXES: weakref.WeakKeyDictionary[Workspace, ModuleIndex] = weakref.WeakKeyDictionary()
-
-
-def index_for(workspace: Workspace) -> ModuleIndex:
-    index = _INDEXES.get(workspace)
-    if index is None:
-        index = _INDEXES[workspace] = ModuleIndex(workspace)
-    return index
-
-
 # ---------------------------------------------------------------------------
 # Search paths: what sys.path holds for each launch of the file
 
@@ -317,7 +306,7 @@ def search_paths(ctx: RuleContext, app_dir: str | None = None) -> list[SearchPat
             launches.append((layout.Launch("module", f"python -m {dotted}", root), False))
     # A src/ layout is installed (editable) to be run, which puts src/ on sys.path.
     source_root = (root / "src",) if (root / "src").is_dir() else ()
-    installed = index_for(ctx.workspace).installed_roots
+    installed = ctx.workspace.modules.installed_roots
     paths = []
     for launch, usual in launches:
         # A relative app_dir is relative to the current folder: the package root
@@ -365,7 +354,7 @@ def resolve(ctx: RuleContext, module_name: str, attributes: str, search_path: Se
     """What `import_from_string("module_name:attributes")` does under one launch."""
     if module_name.startswith("."):  # import_module without a package raises TypeError
         return Resolution(search_path, Outcome.NO_MODULE, MissingModule(module_name, module_name))
-    index = index_for(ctx.workspace)
+    index = ctx.workspace.modules
     found = index.find(module_name, search_path.roots, ctx.depends_on)
     if isinstance(found, MissingModule):
         return Resolution(search_path, Outcome.NO_MODULE, found)
@@ -485,7 +474,7 @@ def import_name(ctx: RuleContext, path: Path, search_path: SearchPath) -> str | 
 
     The inverse of `find`, checked by it: a name shadowed by an earlier folder
     (a `main.py` next to the script) is not the file's name."""
-    index = index_for(ctx.workspace)
+    index = ctx.workspace.modules
     for root in search_path.roots:
         name = layout.module_name(path, root)
         if name is None:

@@ -6,6 +6,7 @@ import os
 import sys
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jedi
 import parso
@@ -14,6 +15,9 @@ from jedi.api.environment import InvalidPythonEnvironment, SameEnvironment
 from . import config
 from .model import Problem
 from .source import UndecodableSource, read_source
+
+if TYPE_CHECKING:
+    from .modules import ModuleIndex
 
 
 def interpreter_in(folder: Path) -> Path | None:
@@ -89,6 +93,13 @@ class Workspace:
             return SameEnvironment()
 
     @cached_property
+    def modules(self) -> "ModuleIndex":
+        """Which file a dotted module name maps to, for import strings."""
+        from .modules import ModuleIndex  # modules.py builds on this module
+
+        return ModuleIndex(self)
+
+    @cached_property
     def jedi_project(self) -> jedi.Project:
         return jedi.Project(self.root, environment_path=None, smart_sys_path=True, load_unsafe_extensions=False)
 
@@ -101,7 +112,14 @@ class Workspace:
 
 
 def _same_interpreter(path: str) -> bool:
+    """Whether `path` runs with our own sys.path. A virtual environment's
+    interpreter is often a symlink to the very binary we run, yet it sees
+    other site-packages: tell environments apart by their prefix."""
+    interpreter = Path(path)
     try:
-        return Path(path).resolve() == Path(sys.executable).resolve()
+        environment = interpreter.parent.parent
+        if (environment / "pyvenv.cfg").is_file():
+            return environment.resolve() == Path(sys.prefix).resolve()
+        return sys.prefix == sys.base_prefix and interpreter.resolve() == Path(sys.executable).resolve()
     except OSError:
         return False

@@ -174,7 +174,7 @@ def _guesses(ctx: RuleContext, string: AppString, failing: Resolution) -> list[s
             candidates.append(f"{path_like}:{string.attributes}")
         parent, _, last = missing.missing.rpartition(".")
         rest = string.module[len(missing.missing):]
-        names = modules.index_for(ctx.workspace).names_in(missing.searched)
+        names = ctx.workspace.modules.names_in(missing.searched)
         for near in difflib.get_close_matches(last, names, n=3):
             candidates.append(f"{parent + '.' if parent else ''}{near}{rest}:{string.attributes}")
     return [candidate for candidate in dict.fromkeys(candidates) if _loads(ctx, candidate, search_path)]

@@ -96,7 +96,7 @@ def _binding_at(ctx: RuleContext, definition) -> Binding | None:
         module = _own_module(ctx)
     else:
         ctx.depends_on(definition.path)
-        module = modules.index_for(ctx.workspace).parsed(modules.FoundModule(definition.module_name, definition.path))
+        module = ctx.workspace.modules.parsed(modules.FoundModule(definition.module_name, definition.path))
     leaf = module.source.tree.get_name_of_position((definition.line, definition.column)) if module else None
     return Binding(module, leaf) if leaf is not None else None
 
