@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 
 from uvicorn_lsp.cli import runner
 
@@ -82,3 +84,31 @@ def test_no_progress_bar_off_a_terminal():
     progress.advance(4)
     progress.close()
     assert stream.getvalue() == ""
+
+
+POOL_PROBE = """
+import sys
+from uvicorn_lsp.cli import main, runner
+
+started = []
+real_pool = runner.ProcessPoolExecutor
+def counting_pool(*args, **kwargs):
+    started.append(args[0])
+    return real_pool(*args, **kwargs)
+runner.ProcessPoolExecutor = counting_pool
+main(["check", "--quiet", *sys.argv[1:]])
+print("pools:", started, file=sys.stderr)
+"""
+
+
+def test_pool_starts_only_for_enough_files(tmp_path):
+    make_project(tmp_path / "big", runner.MIN_FILES_FOR_POOL)
+    make_project(tmp_path / "small", runner.MIN_FILES_FOR_POOL - 1)
+
+    def pools(*args: str) -> str:
+        completed = subprocess.run([sys.executable, "-c", POOL_PROBE, *args], cwd=tmp_path, capture_output=True, text=True, check=True)
+        return completed.stderr.strip().splitlines()[-1]
+
+    assert pools("--jobs", "2", "big") == "pools: [2]"
+    assert pools("--jobs", "2", "small") == "pools: []"
+    assert pools("--jobs", "1", "big") == "pools: []"
