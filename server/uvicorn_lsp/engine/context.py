@@ -30,6 +30,13 @@ class RuleContext:
         # Files whose content this file's findings or fixes were computed from;
         # the LSP layer re-checks this file when one of them changes.
         self.dependencies: set[Path] = set()
+        self._shared: dict = {}
+
+    def once(self, key, compute):
+        """What several rules ask of one file (resolved import strings...), computed once per check."""
+        if key not in self._shared:
+            self._shared[key] = compute()
+        return self._shared[key]
 
     def depends_on(self, path: Path | None) -> None:
         if path is not None and path != self.source.path:

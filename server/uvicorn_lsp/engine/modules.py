@@ -18,6 +18,7 @@ import sys
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Callable, Iterable
 
 import jedi
@@ -72,7 +73,7 @@ class Binding:
 class Namespace:
     """Names bound in a module or class body, and whether others may appear at run time."""
 
-    bindings: dict[str, list[Binding]] = field(default_factory=dict)
+    bindings: Mapping[str, list[Binding]] = field(default_factory=dict)
     open: bool = False
 
     def near(self, name: str) -> tuple[str, ...]:
@@ -93,13 +94,7 @@ class ParsedModule:
     @cached_property
     def local_namespace(self) -> Namespace:
         """Top-level names the module's own statements bind (star imports not followed)."""
-        namespace = Namespace(open=any(marker in self.source.text for marker in _DYNAMIC_MODULE_MARKERS))
-        for name, leaves in self.source.used_names.items():
-            for leaf in leaves:
-                # `global name` in a function binds a module-level name too.
-                if leaf.parent.type == "global_stmt" or (leaf.is_definition() and definition_scope(leaf).type == "file_input"):
-                    namespace.bindings.setdefault(name, []).append(Binding(self, leaf))
-        return namespace
+        return Namespace(_TopLevelBindings(self), open=any(marker in self.source.text for marker in _DYNAMIC_MODULE_MARKERS))
 
     def class_namespace(self, classdef) -> Namespace:
         names = Namespace()
@@ -137,6 +132,33 @@ def absolute_name(dotted: str, package: str) -> str | None:
     base = parts[: len(parts) - (level - 1)]
     remainder = dotted[level:]
     return ".".join([*base, remainder] if remainder else base)
+
+
+class _TopLevelBindings(Mapping):
+    """A module's top-level bindings, worked out per name when asked: a lookup
+    reads that name's leaves only, not every name of the module."""
+
+    def __init__(self, module: ParsedModule):
+        self._module = module
+        self._known: dict[str, list[Binding]] = {}
+
+    def __getitem__(self, name: str) -> list[Binding]:
+        if name not in self._known:
+            self._known[name] = [
+                Binding(self._module, leaf)
+                for leaf in self._module.source.used_names.get(name, ())
+                # `global name` in a function binds a module-level name too.
+                if leaf.parent.type == "global_stmt" or (leaf.is_definition() and definition_scope(leaf).type == "file_input")
+            ]
+        if not self._known[name]:
+            raise KeyError(name)
+        return self._known[name]
+
+    def __iter__(self):
+        return (name for name in self._module.source.used_names if name in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def definition_scope(leaf):
@@ -380,7 +402,7 @@ class _AttributeWalk:
     def _parsed(self, found: FoundModule) -> ParsedModule | None:
         if found.path == self._ctx.source.path:
             # The file being checked: its tree is already parsed (a full re-parse costs ~60 ms per 1,000 lines).
-            return ParsedModule(found, self._ctx.source)
+            return self._ctx.once(("own_module", found), lambda: ParsedModule(found, self._ctx.source))
         if found.path is not None:
             self._ctx.depends_on(found.path)
         return self._index.parsed(found)
@@ -497,6 +519,10 @@ class AppString:
 
 def app_strings(ctx: RuleContext, call: syntax.CallSite) -> list[AppString]:
     """The import strings the app argument of `call` can hold (literals, constants, f-strings of constants)."""
+    return ctx.once(("app_strings", id(call.trailer)), lambda: _app_strings(ctx, call))
+
+
+def _app_strings(ctx: RuleContext, call: syntax.CallSite) -> list[AppString]:
     argument = ctx.argument(call, "app", 0)
     value = ctx.value_of(argument)
     if value is None or not value.known or not value.is_string:
