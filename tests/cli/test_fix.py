@@ -224,7 +224,7 @@ def test_two_insertions_at_one_point_are_not_both_applied():
     assert (fixed, applied) == ("Ax", 1)
 
 
-def test_fix_loop_is_bounded(project, monkeypatch):
+def test_fixes_that_never_settle_leave_the_file_unchanged(project, monkeypatch):
     """A fix that keeps producing its own finding stops after MAX_FIX_PASSES."""
     from uvicorn_lsp.engine.model import Finding, Severity
     from uvicorn_lsp.engine.workspace import Workspace
@@ -233,10 +233,31 @@ def test_fix_loop_is_bounded(project, monkeypatch):
         fix = Fix("grow", (edit((0, 0), (0, 0), "#"),), preferred=True)
         return checker.CheckResult(findings=[Finding("UVI999", "again", Range.of((0, 0), (0, 1)), Severity.ERROR, [fix])])
 
-    monkeypatch.setattr(checker, "check_text", always)
+    calls = []
+    monkeypatch.setattr(checker, "check_text", lambda *args, **kwargs: calls.append(args[0]) or always(*args, **kwargs))
     outcome = fixing.fix_text("x = 1\n", None, Workspace(project.root), unsafe_fixes=False)
-    assert outcome.applied == fixing.MAX_FIX_PASSES
-    assert outcome.text == "#" * fixing.MAX_FIX_PASSES + "x = 1\n"
+    assert len(calls) == fixing.MAX_FIX_PASSES + 1
+    assert (outcome.text, outcome.applied) == ("x = 1\n", 0)
+    assert "UVI999 do not settle" in outcome.problems[-1].message
+
+
+def test_fixes_that_undo_each_other_leave_the_file_unchanged(cli, tmp_path, monkeypatch):
+    """Two launch forms, each fix pointing back at the other: "a:app" <-> "b:app"."""
+    from uvicorn_lsp.engine.model import Finding, Severity
+
+    path = write(tmp_path, "main.py", 'import uvicorn\nuvicorn.run("a:app")\n')
+
+    def flip_flop(text, file_path, workspace, use_diff_cache=False):
+        other = '"b:app"' if '"a:app"' in text else '"a:app"'
+        fix = Fix("flip", (edit((1, 12), (1, 19), other),), preferred=True)
+        return checker.CheckResult(findings=[Finding("UVI999", "flip", Range.of((1, 12), (1, 19)), Severity.ERROR, [fix])])
+
+    monkeypatch.setattr(checker, "check_text", flip_flop)
+    run = cli("--fix", "main.py")
+    assert run.code == 1
+    assert "main.py: the fixes of UVI999 do not settle" in run.err
+    assert path.read_text() == 'import uvicorn\nuvicorn.run("a:app")\n'
+    assert run.out.startswith("main.py:2:13: UVI999 [*] flip\n")
 
 
 def test_fix_that_breaks_the_file_is_refused(project, monkeypatch):

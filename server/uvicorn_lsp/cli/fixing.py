@@ -20,7 +20,7 @@ from ..engine import checker, source
 from ..engine.model import Applicability, Finding, Fix, Position, Problem
 from ..engine.workspace import Workspace
 
-# As in ruff: overlapping fixes wait for the next pass; a rule whose fixes keep
+# As in ruff: overlapping fixes wait for the next pass; fixes that keep
 # producing new findings must not loop forever.
 MAX_FIX_PASSES = 10
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -83,35 +83,56 @@ class FixOutcome:
 
 
 def fix_text(text: str, path: Path | None, workspace: Workspace, unsafe_fixes: bool) -> FixOutcome:
-    """Apply fixes until none is left, a pass changes nothing, or MAX_FIX_PASSES."""
-    outcome = FixOutcome(text, [])
-    compiles: bool | None = None  # of the original text; only a fix that breaks a valid file is refused
+    """Apply fixes pass after pass until none is left.
+
+    A fix that would break a valid file is refused. Fixes that never settle
+    (two rules undoing each other, or still changing the file after
+    MAX_FIX_PASSES) leave the file as it was: no half-way state is written."""
+    first = _check(text, path, workspace)
+    outcome = FixOutcome(text, first.findings, list(first.problems))
+    current, result, applied_total = text, first, 0
+    seen = {text}
+    compiles: bool | None = None  # of the original text; computed once there is something to fix
     for _ in range(MAX_FIX_PASSES):
-        result = checker.check_text(outcome.text, path, workspace, use_diff_cache=path is not None)
-        outcome.findings = result.findings
-        outcome.problems.extend(problem for problem in result.problems if problem not in outcome.problems)
         fixes = [finding.best_fix for finding in result.findings if applicable(finding.best_fix, unsafe_fixes)]
         if not fixes:
+            outcome.text, outcome.findings, outcome.applied = current, result.findings, applied_total
             return outcome
         if compiles is None:
             compiles = _compiles(text)
-        fixed, applied = apply_fixes(outcome.text, fixes)
+        fixed, applied = apply_fixes(current, fixes)
         if compiles and applied > 1 and not _compiles(fixed):
             # Fixes that do not overlap can still clash (two renames to one
             # keyword): take them one at a time, re-checking in between.
             fixes = fixes[:1]
-            fixed, applied = apply_fixes(outcome.text, fixes)
+            fixed, applied = apply_fixes(current, fixes)
         if compiles and not _compiles(fixed):
-            codes = sorted({finding.code for finding in result.findings if finding.best_fix in fixes})
             outcome.problems.append(Problem(
-                f"the fix of {', '.join(codes)} would make the file invalid Python; not applied (please report this)",
+                f"the fix of {_codes_of(result, fixes)} would make the file invalid Python; not applied (please report this)",
                 str(path) if path else None,
             ))
+            outcome.text, outcome.findings, outcome.applied = current, result.findings, applied_total
             return outcome
-        outcome.text = fixed
-        outcome.applied += applied
-    outcome.findings = checker.check_text(outcome.text, path, workspace, use_diff_cache=path is not None).findings
+        if fixed in seen:
+            break  # back to an earlier text: these fixes undo each other
+        seen.add(fixed)
+        current, applied_total = fixed, applied_total + applied
+        result = _check(current, path, workspace)
+        outcome.problems.extend(problem for problem in result.problems if problem not in outcome.problems)
+    outcome.problems.append(Problem(
+        f"the fixes of {_codes_of(result, fixes)} do not settle (they undo each other or keep changing the file); "
+        "file left unchanged (please report this)",
+        str(path) if path else None,
+    ))
     return outcome
+
+
+def _check(text: str, path: Path | None, workspace: Workspace) -> checker.CheckResult:
+    return checker.check_text(text, path, workspace, use_diff_cache=path is not None)
+
+
+def _codes_of(result: checker.CheckResult, fixes: list[Fix]) -> str:
+    return ", ".join(sorted({finding.code for finding in result.findings if finding.best_fix in fixes}))
 
 
 def _compiles(text: str) -> bool:
