@@ -8,7 +8,7 @@ from ..engine import apps
 from ..engine.context import RuleContext
 from ..engine.model import Applicability, Finding, Severity
 from ..engine.source import node_range
-from ..engine.syntax import CallSite
+from ..engine.syntax import Argument, CallSite
 from .base import Rule, RuleDoc
 
 
@@ -42,16 +42,16 @@ def _shown(name: str, argument, source: str) -> str:
     return f"{name}={source}" + (" (from ** unpacking)" if argument.from_dict else "")
 
 
-def app_argument(ctx: RuleContext, call: CallSite):
-    return ctx.argument(call, "app", 0)
+def run_calls_with_app(ctx: RuleContext) -> Iterator[tuple[CallSite, Argument, list[str], list[str]]]:
+    """Each uvicorn.run call with an app argument, and what makes it spawn processes."""
+    for call in ctx.calls_to("uvicorn.run"):
+        argument = ctx.argument(call, "app", 0)
+        if argument is not None and not argument.from_dict:
+            yield call, argument, *supervision_conditions(ctx, call)
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    for call in ctx.calls_to("uvicorn.run"):
-        argument = app_argument(ctx, call)
-        if argument is None or argument.from_dict:
-            continue
-        definite, conditional = supervision_conditions(ctx, call)
+    for call, argument, definite, conditional in run_calls_with_app(ctx):
         if not definite and not conditional:
             continue
         app = apps.classify_app(ctx, argument.value)

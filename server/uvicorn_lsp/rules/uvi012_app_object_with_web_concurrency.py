@@ -10,7 +10,7 @@ from ..engine.context import RuleContext
 from ..engine.model import Applicability, Finding, Severity
 from ..engine.syntax import CallSite
 from .base import Rule, RuleDoc
-from .uvi001_app_object_with_reload import app_argument, app_object_finding, supervision_conditions
+from .uvi001_app_object_with_reload import app_object_finding, run_calls_with_app
 from .uvi008_incomplete_tls import read_text_start, referenced_file
 
 # python-dotenv syntax: optional `export`, optional quotes; the last assignment wins.
@@ -18,11 +18,7 @@ _WEB_CONCURRENCY_LINE = re.compile(r"^\s*(?:export\s+)?WEB_CONCURRENCY\s*=\s*[\"
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    for call in ctx.calls_to("uvicorn.run"):
-        argument = app_argument(ctx, call)
-        if argument is None or argument.from_dict:
-            continue
-        definite, conditional = supervision_conditions(ctx, call)
+    for call, argument, definite, conditional in run_calls_with_app(ctx):
         if definite or conditional:
             continue  # reload or workers of its own: UVI001's case
         if not _reads_web_concurrency(ctx, call):
