@@ -307,3 +307,19 @@ def test_fix_that_the_file_encoding_cannot_hold_is_not_written(cli, tmp_path, mo
     assert run.code == 2
     assert "main.py: the fixed text cannot be written in the file's encoding" in run.err
     assert path.read_bytes() == original
+
+
+def test_symlinked_file_is_fixed_through_the_link(tmp_path):
+    target = write(tmp_path, "real/main.py", APP_WITH_RELOAD)
+    (tmp_path / "main.py").symlink_to(target)
+    assert run_cli(tmp_path, "--fix", "--select", "UVI001", "main.py").returncode == 0
+    assert (tmp_path / "main.py").is_symlink()
+    assert target.read_text() == APP_FIXED
+
+
+def test_diff_splits_lines_like_the_engine():
+    before = "a = 1\f\nb = 2\u2028c\r\nd\re\n"
+    after = before.replace("b = 2", "b = 3")
+    assert fixing.unified_diff("x.py", before, after) == (
+        "--- x.py\n+++ x.py\n@@ -1,4 +1,4 @@\n a = 1\f\n-b = 2\u2028c\r\n+b = 3\u2028c\r\n d\r e\n"
+    )

@@ -24,6 +24,7 @@ from ..engine.workspace import Workspace
 # producing new findings must not loop forever.
 MAX_FIX_PASSES = 10
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_AFTER_LINE_BREAK = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")
 
 
 def applicable(fix: Fix | None, unsafe_fixes: bool) -> bool:
@@ -151,10 +152,14 @@ def encode_like(original: bytes, text: str) -> bytes:
     return text.encode(source.source_encoding(original))
 
 
+def _lines(text: str) -> list[str]:
+    """Lines with their ends, split where the engine splits (str.splitlines
+    would also split at form feeds and U+2028)."""
+    return [line for line in _AFTER_LINE_BREAK.split(text) if line]
+
+
 def unified_diff(path: str, before: str, after: str) -> str:
-    lines = difflib.unified_diff(
-        before.splitlines(keepends=True), after.splitlines(keepends=True), fromfile=path, tofile=path
-    )
+    lines = difflib.unified_diff(_lines(before), _lines(after), fromfile=path, tofile=path)
     return "".join(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n" for line in lines)
 
 
@@ -166,11 +171,13 @@ def write_atomically(path: str, original: bytes, new: bytes) -> None:
     """Replace the file with `new` unless its content is no longer `original`.
 
     The temp file lives beside the target so os.replace is a rename on one file
-    system; it takes the original's permission bits."""
+    system; it takes the original's permission bits. A symlink stays a symlink:
+    the file it points to is replaced."""
+    path = os.path.realpath(path)
     with open(path, "rb") as current:
         if current.read() != original:
             raise ChangedOnDisk(path)
-    folder = os.path.dirname(path) or "."
+    folder = os.path.dirname(path)
     descriptor, temporary = tempfile.mkstemp(prefix=".uvicorn-lsp-", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(descriptor, "wb") as file:
