@@ -137,3 +137,10 @@ def test_exclude_end_to_end(tmp_path):
     completed = run_cli(tmp_path, "--extend-exclude", "vendored", "--format", "json", ".")
     assert completed.returncode == 1
     assert completed.stdout.count(b'"filename"') == 1
+
+
+def test_force_exclude_looks_only_inside_the_project(tmp_path):
+    project = tmp_path / "venv" / "project"  # the whole project lives in a folder named venv
+    write(project, "pyproject.toml", "[tool.uvicorn-lsp]\n")
+    make_tree(project, "app.py", "venv/x.py")
+    assert found(project, "app.py", "venv/x.py", force_exclude=True) == ["app.py"]

@@ -40,7 +40,8 @@ class ExcludeRules:
     file or folder; one with `/` matches the path relative to the folder of the
     config (or, from the command line, the current folder) it comes from."""
 
-    def __init__(self, patterns: list[tuple[str, str]]):
+    def __init__(self, patterns: list[tuple[str, str]], root: str):
+        self._root = os.path.join(root, "")  # the project folder the rules belong to
         plain = {pattern for pattern, _ in patterns if "/" not in pattern and not _is_glob(pattern)}
         name_globs = [pattern for pattern, _ in patterns if "/" not in pattern and _is_glob(pattern)]
         self._names = frozenset(plain)
@@ -60,11 +61,16 @@ class ExcludeRules:
         return False
 
     def excludes_any_part(self, path: str) -> bool:
-        """For files named on the command line with --force-exclude: the file or any folder above it."""
+        """For files named on the command line with --force-exclude: the file or
+        any folder above it inside the project (a project that itself lives in
+        a folder named `venv` is not excluded)."""
         folder, name = os.path.split(path)
         while name:
             if self.excludes(os.path.join(folder, name), name):
                 return True
+            inside = os.path.join(folder, "")
+            if inside == self._root or not inside.startswith(self._root):
+                return False
             folder, name = os.path.split(folder)
         return False
 
@@ -112,7 +118,7 @@ class Discovery:
                 chosen = [(name, "") for name in SKIPPED_FOLDERS]
             chosen += [(pattern, config_base) for pattern in settings.extend_exclude]
             chosen += [(pattern, self._cwd) for pattern in cli.extend_exclude]
-            self._rules_by_config[settings.base] = ExcludeRules(chosen)
+            self._rules_by_config[settings.base] = ExcludeRules(chosen, config_base)
         return self._rules_by_config[settings.base]
 
     def _walk(self, folder: str, ignores: list[GitIgnore], rules: ExcludeRules, root: str) -> Iterator[SourcePath]:
