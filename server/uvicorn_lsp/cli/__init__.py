@@ -16,6 +16,7 @@ from . import files, fixing, formats, runner
 from .formats import display_path
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -63,7 +64,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     arguments = parser.parse_args(argv)
     if arguments.command == "check":
-        return run_check(arguments)
+        try:
+            return run_check(arguments)
+        except KeyboardInterrupt:
+            print("interrupted", file=sys.stderr)
+            return EXIT_INTERRUPTED
     if arguments.command == "rule":
         rule = RULES_BY_CODE.get(arguments.code.upper())
         if rule is None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
+import signal
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -122,6 +123,8 @@ _worker_workspaces: Workspaces | None = None
 def _start_worker(client_settings: Settings) -> None:
     global _worker_workspaces
     _worker_workspaces = Workspaces(client_settings)
+    # Ctrl-C reaches the whole process group; the parent alone stops the run.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _check_chunk(chunk: list[Job], mode: Mode) -> list[FileResult]:
@@ -162,7 +165,8 @@ def check_all(jobs: Iterator[Job], mode: Mode, client_settings: Settings, proces
     source.SourceFile("").tree
     chunks: list[list[Job]] = []
     by_chunk: dict[int, list[FileResult]] = {}
-    with ProcessPoolExecutor(processes, mp_context=_pool_context(), initializer=_start_worker, initargs=(client_settings,)) as pool:
+    pool = ProcessPoolExecutor(processes, mp_context=_pool_context(), initializer=_start_worker, initargs=(client_settings,))
+    try:
         futures = {}
         for chunk in _chunks(itertools.chain(first, jobs), CHUNK_SIZE):
             futures[pool.submit(_check_chunk, chunk, mode)] = len(chunks)
@@ -178,6 +182,10 @@ def check_all(jobs: Iterator[Job], mode: Mode, client_settings: Settings, proces
                     for job in chunks[index]
                 ]
             progress.advance(len(chunks[index]))
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C: do not wait for the queued files
+        raise
+    pool.shutdown()
     return [pair for index, chunk in enumerate(chunks) for pair in zip(chunk, by_chunk[index])]
 
 
