@@ -61,7 +61,8 @@ def _check_string(ctx: RuleContext, call: CallSite, string: AppString, literal) 
     own_file = _own_file_strings(ctx, string)
     if loading:
         message = f'"{string.text}" loads with {_launches(loading)}, fails with {_launches(failing)}: {why}'
-        return ctx.finding(RULE, message, where, Severity.WARNING, _own_file_fixes(literal, own_file))
+        # Switching strings only moves the failure to the other launch: shown, never applied by --fix.
+        return ctx.finding(RULE, message, where, Severity.WARNING, _own_file_fixes(literal, own_file, Applicability.DISPLAY_ONLY))
     guesses = [guess for guess in _guesses(ctx, string, failing[0]) if guess not in {choice.value for choice in own_file}]
     message = f'"{string.text}" will not load: {why}' + _did_you_mean(guesses)
     fixes = _own_file_fixes(literal, own_file) + _fixes(literal, guesses, preferred=not own_file)
@@ -110,14 +111,14 @@ def _own_file_strings(ctx: RuleContext, string: AppString) -> list[apps.ImportSt
     return [choice for choice in choices if choice.value != string.text]
 
 
-def _own_file_fixes(literal, choices: list[apps.ImportString]) -> list[Fix]:
+def _own_file_fixes(literal, choices: list[apps.ImportString], applicability: Applicability = Applicability.SAFE) -> list[Fix]:
     if literal is None:
         return []
     return [
         Fix(
             f'Use "{choice.value}"' + (f" (for `{choice.launch}`)" if choice.launch else ""),
             (_replace_string(literal, choice.value),),
-            Applicability.SAFE,
+            applicability,
             preferred=choice.preferred,
         )
         for choice in choices
@@ -242,8 +243,11 @@ RULE = Rule(
             string loads. Fixes edit the string literal, also when it is a constant's value.
         """,
         fix_safety="""
-            The computed strings for this file are safe for the launch named in their title. The
-            "did you mean" fixes are unsafe: they guess which module or attribute you meant.
+            The computed strings for this file are safe for the launch named in their title. When the
+            string already loads with one launch and fails with another, switching it only moves the
+            failure to the other launch: those fixes are display-only (offered in the editor, never
+            applied by `--fix`). The "did you mean" fixes are unsafe: they guess which module or
+            attribute you meant.
         """,
         notes="""
             Stays silent when it cannot know: a value only known at run time, an `app_dir` that is
