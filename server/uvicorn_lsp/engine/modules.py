@@ -21,7 +21,6 @@ from pathlib import Path
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Callable, Iterable
 
-import jedi
 
 from . import layout, syntax
 from .source import SourceFile
@@ -35,9 +34,6 @@ _COMPILED_SUFFIXES = (".so", ".pyd", ".pyc")
 # Text that lets a module gain attributes its syntax does not show.
 _DYNAMIC_MODULE_MARKERS = ("__getattr__", "globals()", "setattr(", "sys.modules", "exec(", "vars()", "__dict__")
 _MAX_FOLLOW_DEPTH = 8
-# The helper script jedi starts to ask an interpreter for its sys.path puts
-# its own folder first; that folder is not on the analysed program's path.
-_JEDI_FOLDER = Path(jedi.__file__).parent
 
 Record = Callable[[Path], None]
 
@@ -181,16 +177,7 @@ class ModuleIndex:
     @cached_property
     def installed_roots(self) -> tuple[Path, ...]:
         """The analysed interpreter's own `sys.path`: standard library, site-packages, .pth entries."""
-        environment = self._workspace.environment
-        cached = _INSTALLED_ROOTS.get(environment.executable)
-        if cached is None:
-            try:
-                entries = environment.get_sys_path()
-            except Exception:  # a broken interpreter: nothing installed can be seen
-                entries = []
-            cached = tuple(Path(entry) for entry in entries if entry and not Path(entry).is_relative_to(_JEDI_FOLDER))
-            _INSTALLED_ROOTS[environment.executable] = cached
-        return cached
+        return self._workspace.interpreter_sys_path
 
     # -- files -------------------------------------------------------------
 
@@ -293,7 +280,6 @@ class ModuleIndex:
         return parsed
 
 
-_INSTALLED_ROOTS: dict[str, tuple[Path, ...]] = {}
 # ---------------------------------------------------------------------------
 # Search paths: what sys.path holds for each launch of the file
 
