@@ -18,3 +18,22 @@ def without_uvicorn(tmp_path_factory) -> Settings:
     folder: Path = tmp_path_factory.mktemp("venv-without-uvicorn")
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True)
     return Settings(python=str(folder / "bin" / "python"))
+
+
+@pytest.fixture(scope="session")
+def with_fake_uvicorn(tmp_path_factory):
+    """Makes a virtual environment whose installed `uvicorn` (with its dist-info
+    version) has the given source: another uvicorn release, as far as the
+    analysis can tell. Returns Settings that analyse against it."""
+
+    def make(version: str, source: str) -> Settings:
+        folder: Path = tmp_path_factory.mktemp(f"venv-uvicorn-{version}")
+        subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True)
+        [site_packages] = folder.glob("lib/python*/site-packages")
+        (site_packages / "uvicorn").mkdir()
+        (site_packages / "uvicorn" / "__init__.py").write_text(source)
+        (site_packages / f"uvicorn-{version}.dist-info").mkdir()
+        (site_packages / f"uvicorn-{version}.dist-info" / "METADATA").write_text(f"Name: uvicorn\nVersion: {version}\n")
+        return Settings(python=str(folder / "bin" / "python"))
+
+    return make

@@ -121,13 +121,12 @@ def test_without_uvicorn_installed_the_built_in_table_is_used(project, without_u
     ]
 
 
-def test_installed_signature_wins_over_the_table(project):
-    # A project-local `uvicorn` package shadows the installed one for jedi.
-    project.write("uvicorn/__init__.py", "def run(app, *, host='127.0.0.1', brand_new=False):\n    pass\n")
-    found = findings(project, 'import uvicorn\nuvicorn.run("main:app", brand_new=True, port=1)\n')
+def test_installed_signature_wins_over_the_table(project, with_fake_uvicorn):
+    settings = with_fake_uvicorn("0.99.0", "def run(app, *, host='127.0.0.1', brand_new=False):\n    pass\n")
+    found = findings(project, 'import uvicorn\nuvicorn.run("main:app", brand_new=True, port=1)\n', settings)
     assert [f.message.split(":")[0] for f in found] == ["uvicorn.run() has no parameter `port`"]
 
 
-def test_old_uvicorn_with_kwargs_accepts_everything(project):
-    project.write("uvicorn/__init__.py", "def run(app, **kwargs):\n    pass\n")
-    assert findings(project, 'import uvicorn\nuvicorn.run("main:app", debug=True)\n') == []
+def test_old_uvicorn_with_kwargs_accepts_everything(project, with_fake_uvicorn):
+    settings = with_fake_uvicorn("0.17.6", "def run(app, **kwargs):\n    pass\n")
+    assert findings(project, 'import uvicorn\nuvicorn.run("main:app", debug=True)\n', settings) == []

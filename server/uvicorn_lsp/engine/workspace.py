@@ -101,6 +101,17 @@ class Workspace:
         interpreter, _ = self.choose_interpreter()
         return _sys_path_of(interpreter or sys.executable)
 
+    def distribution_version(self, name: str) -> str | None:
+        """The version of an installed distribution in the analysed environment, read
+        from its metadata folder's name (`uvicorn-0.54.0.dist-info`); None if absent."""
+        prefix = name.replace("-", "_").lower() + "-"
+        for root in self.interpreter_sys_path:
+            for entry in self.modules.listing(root):
+                lowered = entry.lower()
+                if lowered.startswith(prefix) and lowered.endswith((".dist-info", ".egg-info")):
+                    return entry[len(prefix):].rsplit(".", 1)[0].split("-")[0]
+        return None
+
     @cached_property
     def modules(self) -> "ModuleIndex":
         """Which file a dotted module name maps to, for import strings."""

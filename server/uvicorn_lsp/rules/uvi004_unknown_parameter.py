@@ -13,7 +13,8 @@ from ..engine.syntax import Argument, CallSite, argument_removal
 from .base import Rule, RuleDoc
 
 # uvicorn 0.54's signatures (main.py:503-557, config.py), used when the analysed
-# environment has no uvicorn for jedi to read.
+# environment has this version or no uvicorn at all for jedi to read.
+TABLE_VERSION = "0.54.0"
 RUN_PARAMETERS = (
     "app", "host", "port", "uds", "fd", "loop", "http", "http2", "ws", "ws_max_size",
     "ws_max_queue", "ws_ping_interval", "ws_ping_timeout", "ws_per_message_deflate", "lifespan",
@@ -46,7 +47,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
 
 def _parameters(ctx: RuleContext, call: CallSite) -> frozenset[str] | None:
     """The installed signature's parameter names; None when it takes any keyword."""
-    installed = ctx.resolver.installed_parameters(call.qualname)
+    version = ctx.workspace.distribution_version("uvicorn")
+    # The table is uvicorn 0.54's; only another installed version needs jedi to read its signature.
+    installed = None if version in (None, TABLE_VERSION) else ctx.resolver.installed_parameters(call.qualname)
     names = installed or _BUILT_IN[call.qualname]
     # uvicorn before 0.18 declared `run(app, **kwargs)`: every keyword passed the call.
     return None if "kwargs" in names else frozenset(names)
