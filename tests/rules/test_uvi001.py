@@ -342,3 +342,22 @@ def test_syntax_fallback_without_uvicorn_installed(project, bare_python, imports
 def test_syntax_fallback_still_ignores_unrelated_run(project, bare_python):
     project.write("main.py", "import asyncio\nfrom fastapi import FastAPI\napp = FastAPI()\nasyncio.run(app, reload=True)\n")
     assert uvi001(project, settings=Settings(python=bare_python)) == []
+
+
+def test_syntax_fallback_follows_an_app_imported_from_the_project(project, bare_python):
+    """Without fastapi in the environment jedi cannot type the app, but finds where it is defined."""
+    project.write("app/__init__.py")
+    project.write("app/main.py", "from fastapi import FastAPI\n\napplication = FastAPI()\n")
+    project.write("serve.py", "import uvicorn\nfrom app.main import application\nuvicorn.run(application, workers=4)\n")
+    [finding] = uvi001(project, "serve.py", settings=Settings(python=bare_python))
+    assert "FastAPI instance" in finding.message
+    assert finding.best_fix.edits[0].new_text == '"app.main:application"'
+
+
+def test_syntax_fallback_follows_an_imported_factory(project, bare_python):
+    project.write("app/__init__.py")
+    project.write("app/main.py", "from fastapi import FastAPI\n\ndef create_app():\n    return FastAPI()\n")
+    project.write("serve.py", "import uvicorn\nfrom app.main import create_app\nuvicorn.run(create_app(), workers=4)\n")
+    [finding] = uvi001(project, "serve.py", settings=Settings(python=bare_python))
+    fixed = apply_edits(project.root.joinpath("serve.py").read_text(), finding.best_fix.edits)
+    assert 'uvicorn.run("app.main:create_app", workers=4, factory=True)' in fixed

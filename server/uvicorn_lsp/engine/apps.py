@@ -10,11 +10,12 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from . import layout, modules, syntax
 from .context import RuleContext
 from .model import Applicability, Fix, Range, TextEdit
-from .source import node_range
+from .source import SourceFile, node_range
 
 # Packages whose callables build ASGI apps: a call to one of them is an app
 # object even when jedi cannot see the package (not installed).
@@ -63,17 +64,52 @@ def classify_app(ctx: RuleContext, node) -> AppClass:
 
 
 def _app_kind_by_syntax(ctx: RuleContext, node) -> str | None:
-    """"FastAPI instance", "function"...: when every binding the file shows is an app."""
+    """"FastAPI instance", "function"...: when every binding the file shows is an app,
+    following names imported from another module of the project to their definition."""
     if node.type != "name":
-        return _app_call_kind(ctx, node)
+        kind = _app_call_kind(ctx, node)
+        callee = syntax.callee_of(node)
+        if kind is None and callee is not None and callee.root is callee.last and _imported(ctx, callee.root):
+            found = _imported_definition(ctx, callee.root)
+            if found is not None and found[1].parent.type in ("funcdef", "classdef"):
+                kind = _app_call_kind(found[0], node, callee_binding=found[1])
+        return kind
     bindings = ctx.evaluator.bindings(node)
+    if len(bindings) == 1 and _imported(ctx, node):
+        found = _imported_definition(ctx, node)
+        return _binding_kind(*found) if found is not None else None
     kinds = {_binding_kind(ctx, leaf) for leaf in bindings}
     if not bindings or None in kinds:
         return None
     return kinds.pop() if len(kinds) == 1 else "app object"
 
 
-def _binding_kind(ctx: RuleContext, leaf) -> str | None:
+def _imported(ctx: RuleContext, name_leaf) -> bool:
+    bindings = ctx.evaluator.bindings(name_leaf)
+    return len(bindings) == 1 and _import_of(bindings[0]) is not None
+
+
+def _imported_definition(ctx: RuleContext, name_leaf) -> tuple[modules.ParsedModule, object] | None:
+    """The module of the project that defines an imported name, and the name's leaf there.
+    jedi finds it even when the framework is not installed and it cannot infer types."""
+    definitions = ctx.resolver.definitions(name_leaf)
+    if not definitions or definitions[0].path in (None, ctx.source.path) or _in_installed_package(definitions[0].path):
+        return None
+    definition = definitions[0]
+    ctx.depends_on(definition.path)
+    module = ctx.workspace.modules.parsed(modules.FoundModule(definition.module_name, definition.path))
+    leaf = module.source.tree.get_name_of_position((definition.line, definition.column)) if module else None
+    return (module, leaf) if leaf is not None and leaf.is_definition() else None
+
+
+class ModuleView(Protocol):
+    """What the syntax helpers below read of a module: a RuleContext or a modules.ParsedModule."""
+
+    imports: syntax.ImportMap
+    source: SourceFile
+
+
+def _binding_kind(ctx: ModuleView, leaf) -> str | None:
     parent = leaf.parent
     if parent.type == "funcdef":
         return "function"
@@ -84,15 +120,16 @@ def _binding_kind(ctx: RuleContext, leaf) -> str | None:
     return None
 
 
-def _app_call_kind(ctx: RuleContext, node) -> str | None:
-    if not _is_app_call(ctx, node):
+def _app_call_kind(ctx: ModuleView, node, callee_binding=None) -> str | None:
+    """`callee_binding`: where the callee is defined, when that is another module (`ctx`)."""
+    if not (_is_app_call(ctx, node) if callee_binding is None else _defines_app(ctx, callee_binding)):
         return None
     callee = syntax.callee_of(node)
     name = callee.last.value
     return f"{name} instance" if name[:1].isupper() else "app object"
 
 
-def _is_app_call(ctx: RuleContext, node, depth: int = 0) -> bool:
+def _is_app_call(ctx: ModuleView, node, depth: int = 0) -> bool:
     """A call of an ASGI framework's class, of a class of this file, or of a
     function of this file that returns such a call."""
     callee = syntax.callee_of(node)
@@ -101,17 +138,21 @@ def _is_app_call(ctx: RuleContext, node, depth: int = 0) -> bool:
     qualified = ctx.imports.qualify(callee.dotted)
     if qualified is not None:
         return qualified.split(".")[0] in ASGI_PACKAGES
-    for leaf in ctx.source.used_names.get(callee.root.value, ()):
-        if not leaf.is_definition() or callee.dotted != callee.root.value:
-            continue
-        if leaf.parent.type == "classdef":
-            return True
-        if leaf.parent.type == "funcdef" and any(
-            returned.children[1:] and _is_app_call(ctx, returned.children[1], depth + 1)
-            for returned in leaf.parent.iter_return_stmts()
-        ):
-            return True
-    return False
+    if callee.dotted != callee.root.value:
+        return False
+    return any(
+        _defines_app(ctx, leaf, depth) for leaf in ctx.source.used_names.get(callee.root.value, ()) if leaf.is_definition()
+    )
+
+
+def _defines_app(ctx: ModuleView, leaf, depth: int = 0) -> bool:
+    """A class, or a function whose returns are app calls: calling it gives an app object."""
+    if leaf.parent.type == "classdef":
+        return True
+    return leaf.parent.type == "funcdef" and any(
+        returned.children[1:] and _is_app_call(ctx, returned.children[1], depth + 1)
+        for returned in leaf.parent.iter_return_stmts()
+    )
 
 
 # ---------------------------------------------------------------------------
