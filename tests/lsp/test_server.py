@@ -224,3 +224,15 @@ async def test_hover_on_a_noqa_code(tmp_path):
             text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=6, character=line.index("UVI001") + 2),
         ))
         assert hover.contents.value.startswith("**UVI001**")
+
+
+async def test_untitled_buffer_is_checked_without_fixes_that_need_a_file_name(tmp_path):
+    async with lsp_session(tmp_path) as client:
+        uri = "untitled:Untitled-1"
+        client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
+            uri=uri, language_id="python", version=1, text=SAMPLE.lstrip("\n"),
+        )))
+        [diagnostic] = await wait_for_diagnostics(client, uri)
+        assert diagnostic.code == "UVI001"
+        actions = await code_actions(client, uri, diagnostic.range)
+        assert [a.title for a in actions if "noqa" not in a.title] == []
