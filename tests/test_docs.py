@@ -35,3 +35,9 @@ def test_rule_command_prints_the_page(capsys):
 def test_unknown_rule_is_an_error(capsys):
     assert main(["rule", "UVI999"]) == 2
     assert "unknown rule" in capsys.readouterr().err
+
+
+def test_readme_lists_every_rule():
+    readme = (DOCS.parents[1] / "README.md").read_text(encoding="utf-8")
+    missing = [rule.code for rule in ALL_RULES if f"[{rule.code}](docs/rules/{rule.code}.md)" not in readme]
+    assert not missing, f"README's rule table lacks {missing}"
