@@ -17,6 +17,21 @@ import pytest
 
 
 
+# A FastAPI app that answers 200 on "/", as a str.format template (braces doubled):
+# tests append the lines that start it.
+APP_HEAD = """
+import uvicorn
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+@app.get("/")
+def index():
+    return {{"ok": True}}
+"""
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

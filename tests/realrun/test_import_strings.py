@@ -13,21 +13,11 @@ from uvicorn_lsp.engine.model import Severity
 from uvicorn_lsp.engine.source import SourceFile
 from uvicorn_lsp.engine.workspace import Workspace
 
-from .conftest import free_port, run_server
+from .conftest import APP_HEAD, free_port, run_server
 
 pytestmark = pytest.mark.slow
 
-MAIN = """
-import uvicorn
-from fastapi import FastAPI
-
-app = FastAPI()
-
-
-@app.get("/")
-def index():
-    return {{"ok": True}}
-
+MAIN = APP_HEAD + """
 
 class Box:
     app = app

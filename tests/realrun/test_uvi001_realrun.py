@@ -7,21 +7,11 @@ import pytest
 
 from tests.conftest import apply_edits
 
-from .conftest import free_port, run_server
+from .conftest import APP_HEAD, free_port, run_server
 
 pytestmark = pytest.mark.slow
 
-MAIN = """
-import uvicorn
-from fastapi import FastAPI
-
-app = FastAPI()
-
-
-@app.get("/")
-def index():
-    return {{"ok": True}}
-
+MAIN = APP_HEAD + """
 
 if __name__ == "__main__":
     uvicorn.run(app, host="127.0.0.1", port={port}, {supervision})
