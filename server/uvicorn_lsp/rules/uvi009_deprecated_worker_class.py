@@ -92,7 +92,6 @@ RULE = Rule(
     severity=Severity.WARNING,
     fix_applicability=Applicability.UNSAFE,
     check=check,
-    triggers=("workers", "UvicornWorker", "UvicornH11Worker"),
     tags=(Tag.DEPRECATED,),
     doc=RuleDoc(
         what="""
