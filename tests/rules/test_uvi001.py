@@ -361,3 +361,36 @@ def test_syntax_fallback_follows_an_imported_factory(project, bare_python):
     [finding] = uvi001(project, "serve.py", settings=Settings(python=bare_python))
     fixed = apply_edits(project.root.joinpath("serve.py").read_text(), finding.best_fix.edits)
     assert 'uvicorn.run("app.main:create_app", workers=4, factory=True)' in fixed
+
+
+def test_app_created_under_the_main_guard_has_no_fix(project):
+    project.write("main.py", """
+        import uvicorn
+        from fastapi import FastAPI
+
+        if __name__ == "__main__":
+            app = FastAPI()
+            uvicorn.run(app, reload=True)
+    """)
+    [finding] = uvi001(project)
+    assert finding.fixes == []
+    assert 'under `if __name__ == "__main__":`' in finding.message
+
+
+def test_app_changed_under_the_main_guard_makes_the_fix_unsafe(project):
+    project.write("main.py", """
+        import uvicorn
+        from fastapi import FastAPI
+
+        app = FastAPI()
+
+        if __name__ == "__main__":
+            @app.get("/debug")
+            def debug():
+                return {}
+
+            uvicorn.run(app, reload=True)
+    """)
+    [finding] = uvi001(project)
+    assert finding.best_fix.applicability.value == "unsafe"
+    assert "line 7 uses `app`" in finding.message

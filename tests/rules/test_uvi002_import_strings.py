@@ -209,3 +209,9 @@ def test_an_unsaved_rename_in_another_buffer_wins(project):
 def test_the_consequence_follows_the_supervisor(project, options, consequence):
     [finding] = main_file(project, f'uvicorn.run("main:ap"{options})')
     assert consequence in finding.message
+
+
+def test_attribute_bound_only_under_the_main_guard_does_not_load(project):
+    project.write("main.py", 'import uvicorn\nfrom fastapi import FastAPI\n\nif __name__ == "__main__":\n    app = FastAPI()\n    uvicorn.run("main:app", reload=True)\n')
+    [finding] = [f for f in project.check("main.py") if f.code == "UVI002"]
+    assert 'Attribute "app" not found in module "main"' in finding.message

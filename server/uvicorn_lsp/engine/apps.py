@@ -7,6 +7,7 @@ the `"module:attribute"` uvicorn can import in a fresh process, per launch.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from dataclasses import dataclass
 from pathlib import Path
@@ -168,6 +169,8 @@ class AppTarget:
     attribute: str = ""  # "app", "container.app", "create_app"
     factory: bool = False
     problem: str | None = None  # why no import string can name the app
+    # Why the imported app may differ from the object passed now (the fix is then unsafe).
+    caveat: str | None = None
 
 
 def _in_installed_package(path: Path | None) -> bool:
@@ -192,7 +195,7 @@ def _name_target(ctx: RuleContext, root_leaf, rest: list[str]) -> AppTarget:
     bindings = ctx.evaluator.bindings(root_leaf)
     if bindings and not any(_import_of(binding) for binding in bindings):
         # Bound by this file's own assignments or definitions: no jedi query needed.
-        return _local_target(ctx, root_leaf, bindings[-1], rest)
+        return _local_target(ctx, root_leaf, bindings, rest)
     definitions = ctx.resolver.definitions(root_leaf)
     if definitions:
         definition = definitions[0]
@@ -228,12 +231,36 @@ def _target(path: Path | None, module_name: str, attribute: str, factory: bool =
     return AppTarget(path=path, attribute=attribute, factory=factory)
 
 
-def _local_target(ctx: RuleContext, root_leaf, binding, rest: list[str]) -> AppTarget:
+_MAIN_GUARD = 'under `if __name__ == "__main__":`'
+
+
+def _local_target(ctx: RuleContext, root_leaf, bindings: list, rest: list[str]) -> AppTarget:
+    binding = bindings[-1]
     if binding.parent.type == "param":
         return _not_reachable(root_leaf, "is a function parameter, not a module-level name")
     if syntax.enclosing_scope(binding).type != "file_input":
         return _not_reachable(root_leaf, _INSIDE_FUNCTION)
-    return AppTarget(path=ctx.source.path, attribute=".".join([root_leaf.value, *rest]))
+    # uvicorn imports the module under its own name: the guarded block does not run there.
+    if all(syntax.is_under_main_guard(leaf) for leaf in bindings):
+        return _not_reachable(root_leaf, f"is created {_MAIN_GUARD}, which does not run when uvicorn imports the module")
+    return AppTarget(
+        path=ctx.source.path,
+        attribute=".".join([root_leaf.value, *rest]),
+        caveat=_changed_under_main_guard(ctx, root_leaf),
+    )
+
+
+def _changed_under_main_guard(ctx: RuleContext, root_leaf) -> str | None:
+    """Routes, middleware or state added to the app in the guarded block are missing
+    from the app uvicorn imports."""
+    statement = syntax.enclosing_statement(root_leaf)
+    for leaf in ctx.source.used_names.get(root_leaf.value, ()):
+        if syntax.is_under_main_guard(leaf) and syntax.enclosing_statement(leaf) is not statement:
+            return (
+                f"line {leaf.start_pos[0]} uses `{root_leaf.value}` {_MAIN_GUARD}; that block does not run when "
+                f"uvicorn imports the module, so move such changes to module level"
+            )
+    return None
 
 
 def _imported_target(ctx: RuleContext, root_leaf, import_statement, rest: list[str]) -> AppTarget:
@@ -273,7 +300,7 @@ def _factory_target(ctx: RuleContext, node, callee: syntax.Callee) -> AppTarget:
     target = _name_target(ctx, callee.root, callee_text.split(".")[1:])
     if target.problem:
         return target
-    return AppTarget(target.path, target.module_name, target.attribute, factory=True)
+    return dataclasses.replace(target, factory=True)
 
 
 def _callable_shape(ctx: RuleContext, callee: syntax.Callee) -> tuple[str | None, int | None]:
@@ -342,7 +369,8 @@ def import_string_fixes(
             title += " with factory=True"
         if choice.launch:
             title += f" (for `{choice.launch}`)"
-        fixes.append(Fix(title, tuple(edits), Applicability.SAFE, preferred=choice.preferred))
+        applicability = Applicability.UNSAFE if target.caveat else Applicability.SAFE
+        fixes.append(Fix(title, tuple(edits), applicability, preferred=choice.preferred))
     return fixes
 
 

@@ -143,8 +143,10 @@ class _TopLevelBindings(Mapping):
             self._known[name] = [
                 Binding(self._module, leaf)
                 for leaf in self._module.source.used_names.get(name, ())
-                # `global name` in a function binds a module-level name too.
-                if leaf.parent.type == "global_stmt" or (leaf.is_definition() and definition_scope(leaf).type == "file_input")
+                # `global name` in a function binds a module-level name too; a name bound only
+                # under `if __name__ == "__main__":` does not exist when the module is imported.
+                if leaf.parent.type == "global_stmt"
+                or (leaf.is_definition() and definition_scope(leaf).type == "file_input" and not syntax.is_under_main_guard(leaf))
             ]
         if not self._known[name]:
             raise KeyError(name)

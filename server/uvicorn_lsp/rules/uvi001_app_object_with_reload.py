@@ -73,6 +73,8 @@ def app_object_finding(ctx, rule, call, app_node, app: apps.AppClass, definite: 
     else:
         message = f"uvicorn.run() gets {app.description}; {' or '.join(conditional)}, it exits at startup with status 3: {needs}"
         severity = Severity.WARNING
+    if target.caveat:
+        message += f". Note: {target.caveat}"
     if target.problem:
         message += (
             f". No import string can name it: {target.problem}. Define the app at module level"
@@ -151,7 +153,10 @@ RULE = Rule(
         fix_safety="""
             Safe: uvicorn then imports the module again in the child process, which runs the module's
             top-level code a second time; code under `if __name__ == "__main__":` is not re-run. Choose the
-            fix that matches how you launch the script.
+            fix that matches how you launch the script. Unsafe when the guarded block itself uses the app
+            (adds routes or middleware, sets state): the imported app would lack those changes, so the
+            message names the line to move to module level. No fix at all when the app is only created
+            under the guard.
         """,
     ),
 )
