@@ -122,3 +122,23 @@ def test_no_fix_when_the_statement_is_not_alone_on_its_lines(project, code):
 def test_found_without_uvicorn_installed(project, without_uvicorn):
     [finding] = findings(project, 'import uvicorn as uv\nuv.run("main:app", reload=True)\n', without_uvicorn)
     assert finding.severity is Severity.ERROR
+
+
+def test_main_dunder_file_is_not_flagged(project):
+    """spawn never re-runs a main module named __main__ (checked with real uvicorn: it serves)."""
+    project.write("svc/__init__.py")
+    project.write("svc/__main__.py", 'import uvicorn\nuvicorn.run("svc.web:app", reload=True)\n')
+    assert [f for f in project.check("svc/__main__.py") if f.code == "UVI005"] == []
+
+
+def test_module_level_call_of_a_function_that_runs_uvicorn(project):
+    from tests.conftest import apply_edits
+
+    project.write("main.py", 'import uvicorn\n\n\ndef main():\n    uvicorn.run("main:app", reload=True)\n\n\nmain()\n')
+    [finding] = [f for f in project.check("main.py") if f.code == "UVI005"]
+    assert finding.message.startswith("main(), which calls uvicorn.run(), runs whenever this module is imported with reload=True")
+    assert (finding.range.start.line, finding.range.start.character) == (7, 0)
+    fixed = apply_edits((project.root / "main.py").read_text(), finding.best_fix.edits)
+    assert fixed.endswith('if __name__ == "__main__":\n    main()\n')
+    (project.root / "main.py").write_text(fixed)
+    assert [f for f in project.check("main.py") if f.code == "UVI005"] == []

@@ -15,9 +15,11 @@ _GUARD = 'if __name__ == "__main__":'
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    for call in ctx.calls_to("uvicorn.run"):
-        if not _runs_at_import(call.node):
-            continue
+    if ctx.source.path is not None and ctx.source.path.name == "__main__.py":
+        # multiprocessing's spawn never re-runs a main module named __main__, and nothing
+        # imports `pkg.__main__` by an import string: the call runs once.
+        return
+    for call, started_by in _calls_run_at_import(ctx):
         definite, conditional = supervision_conditions(ctx, call)
         reload = ctx.value_of(ctx.argument(call, "reload"))
         if reload is not None and reload.truthy() is not False:
@@ -33,15 +35,36 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 "another module) starts a second server"
             )
         when = f" with {' and '.join(definite)}" if definite else f" ({' or '.join(conditional)})" if conditional else ""
-        message = f"uvicorn.run() runs whenever this module is imported{when}: {consequence}; call it under `{_GUARD}`"
-        fix = _guard_fix(ctx, call.node)
+        subject = "uvicorn.run()" if started_by is call.node else f"{started_by.get_code().strip()}, which calls uvicorn.run(),"
+        message = f"{subject} runs whenever this module is imported{when}: {consequence}; call it under `{_GUARD}`"
+        fix = _guard_fix(ctx, started_by)
         yield ctx.finding(
             RULE,
             message,
-            node_range(call.node),
+            node_range(started_by),
             severity=Severity.ERROR if definite else Severity.WARNING,
             fixes=[fix] if fix else [],
         )
+
+
+def _calls_run_at_import(ctx: RuleContext) -> Iterator[tuple]:
+    """(uvicorn.run call, the call that runs at import): the call itself, or a module-level
+    call of a module-level function that contains it (`def main(): uvicorn.run(...)` + `main()`)."""
+    for call in ctx.calls_to("uvicorn.run"):
+        if _runs_at_import(call.node):
+            yield call, call.node
+            continue
+        function = call.node.search_ancestor("funcdef")
+        if function is None or syntax.enclosing_scope(function).type != "file_input":
+            continue
+        for leaf in ctx.source.used_names.get(function.name.value, ()):
+            outer = leaf.parent
+            is_call = (
+                outer.type in ("atom_expr", "power") and outer.children[0] is leaf and len(outer.children) == 2
+                and outer.children[1].type == "trailer" and outer.children[1].children[0].value == "("
+            )
+            if is_call and _runs_at_import(outer):
+                yield call, outer
 
 
 def _runs_at_import(node) -> bool:
@@ -101,7 +124,10 @@ RULE = Rule(
         what="""
             Finds `uvicorn.run(...)` calls that execute when the module is imported: at module level (also
             inside module-level `if`, `for`, `with`, `try` blocks or class bodies) and not under
-            `if __name__ == "__main__":`. Calls inside functions are left alone.
+            `if __name__ == "__main__":`. Calls inside functions are left alone, unless that function is
+            itself called at module level (`def main(): uvicorn.run(...)` followed by a bare `main()`): then
+            the `main()` call is reported. A `__main__.py` is never reported: multiprocessing does not
+            re-run a main module of that name, so the call runs once.
 
             It is an error when `reload` or `workers` > 1 is set, and a warning otherwise (also when they
             depend on run-time values).
