@@ -394,3 +394,9 @@ def test_app_changed_under_the_main_guard_makes_the_fix_unsafe(project):
     [finding] = uvi001(project)
     assert finding.best_fix.applicability.value == "unsafe"
     assert "line 7 uses `app`" in finding.message
+
+
+@pytest.mark.parametrize("mutation", ['OPTS["reload"] = False', 'del OPTS["reload"]', "OPTS.update(reload=False)", 'OPTS |= {"reload": False}'])
+def test_dict_changed_after_its_literal_is_not_trusted(project, mutation):
+    findings = check_code(project, f'OPTS = {{"reload": True}}\n{mutation}\nuvicorn.run(app, **OPTS)\n')
+    assert findings == []

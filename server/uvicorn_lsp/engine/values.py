@@ -166,13 +166,34 @@ class Evaluator:
         if node.type != "name":
             return None
         assigned = self.assignments(node)
-        if not assigned or len(assigned) != 1:
+        if not assigned or len(assigned) != 1 or self._mutated(node.value):
             return None
         dict_node = syntax.literal_dict_node(assigned[0])
         return None if dict_node is None else list(syntax.dict_items(dict_node))
 
+    def _mutated(self, name: str) -> bool:
+        """`name[k] = v`, `del name[k]`, `name |= ...`, `name.update(...)`...: the literal is not the whole story."""
+        for leaf in self._used_names.get(name, ()):
+            parent = leaf.parent
+            if parent.type == "expr_stmt" and len(parent.children) == 3 and parent.children[1].value in _AUGMENTED:
+                return True
+            if parent.type not in ("atom_expr", "power") or parent.children[0] is not leaf or len(parent.children) < 2:
+                continue
+            trailer = parent.children[1]
+            if trailer.children[0].value == "." and trailer.children[1].value in _MUTATING_METHODS:
+                return True
+            if trailer.children[0].value == "[":
+                statement = parent.parent
+                if statement.type == "del_stmt" or (
+                    statement.type == "expr_stmt" and statement.children[0] is parent and statement.children[1].value != "=="
+                ):
+                    return True
+        return False
+
 
 _UNKNOWN = object()
+_AUGMENTED = {"|=", "+=", "-=", "&=", "^="}
+_MUTATING_METHODS = {"update", "pop", "popitem", "setdefault", "clear", "__setitem__", "__delitem__"}
 
 
 def _shorten(text: str, limit: int = 60) -> str:
