@@ -86,7 +86,6 @@ def test_factory_in_another_module(project):
     'uvicorn.run("main:build")',  # uvicorn's call fails, and it uses `build` itself: UVI013 has no say
     'uvicorn.run("main:create_app", factory=FACTORY)',  # not known
     'uvicorn.run("main:cached", factory=True)',  # a decorator may change the signature
-    'uvicorn.run("main:made", factory=True)',  # async
     'uvicorn.run("main:missing", factory=True)',  # UVI002's finding
 ])
 def test_silent(project, call):
@@ -96,3 +95,24 @@ def test_silent(project, call):
         "async def made():\n    return FastAPI()\n"
     )
     assert uvi013(project, call, header=header) == []
+
+
+def test_factory_true_on_an_asgi_function(project):
+    """Checked with real uvicorn: exit 3, "Error loading ASGI app factory: app() missing 3 required positional arguments"."""
+    project.write("web.py", "async def app(scope, receive, send):\n    pass\n")
+    project.write("main.py", 'import uvicorn\nuvicorn.run("web:app", factory=True)\n')
+    [finding] = [f for f in project.check("main.py") if f.code == "UVI013"]
+    assert "needs 3 arguments" in finding.message and finding.severity.label == "error"
+
+
+def test_asgi_function_without_factory_is_fine(project):
+    project.write("web.py", "async def app(scope, receive, send):\n    pass\n")
+    project.write("main.py", 'import uvicorn\nuvicorn.run("web:app")\n')
+    assert [f for f in project.check("main.py") if f.code == "UVI013"] == []
+
+
+def test_async_zero_argument_factory(project):
+    project.write("web.py", "from fastapi import FastAPI\n\nasync def create_app():\n    return FastAPI()\n")
+    project.write("main.py", 'import uvicorn\nuvicorn.run("web:create_app", factory=True)\n')
+    [finding] = [f for f in project.check("main.py") if f.code == "UVI013"]
+    assert "coroutine" in finding.message and finding.fixes == []

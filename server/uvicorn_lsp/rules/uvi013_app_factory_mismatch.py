@@ -21,7 +21,7 @@ _FACTORY_GUESS = '"ASGI app factory detected. Using it, but please consider sett
 class Shape:
     """What the loaded object is, as far as calling it with no arguments goes."""
 
-    kind: str  # "instance" or "function"
+    kind: str  # "instance", "function" or "async factory"
     description: str  # "the FastAPI instance `app`", "the function `create_app`"
     required: int = 0  # parameters a function needs
 
@@ -49,6 +49,13 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             message = (
                 f"factory=True, but {shape.description} needs {count}: uvicorn calls a factory with none "
                 f"and fails with {_FACTORY_ERROR}; {apps.failure_consequence(ctx, call, 3)}"
+            )
+            yield ctx.finding(RULE, message, where, Severity.ERROR)
+        elif shape.kind == "async factory":
+            message = (
+                f"{shape.description} is async and takes no arguments: uvicorn calls the app it loads with no "
+                "arguments and never awaits the result, so it serves a coroutine instead of an app and every "
+                "request fails; make the factory a plain def"
             )
             yield ctx.finding(RULE, message, where, Severity.ERROR)
         elif not factory and shape.kind == "function" and not shape.required:
@@ -106,10 +113,16 @@ def _shape(ctx: RuleContext, binding: Binding, factory: bool) -> Shape | None:
     leaf = binding.leaf
     function = leaf.parent
     if function.type == "funcdef" and function.name is leaf:
-        # A decorator may change the signature; calling an async def does not raise.
-        if function.parent.type in ("decorated", "async_stmt") or modules.definition_scope(leaf).type != "file_input":
+        # A decorator may change the signature.
+        if function.parent.type == "decorated" or modules.definition_scope(leaf).type != "file_input":
             return None
         required = sum(1 for param in function.get_params() if param.default is None and param.star_count == 0)
+        if function.parent.type in ("async_stmt", "async_funcdef"):
+            # Calling it checks the arguments at once (an ASGI function needs 3), but
+            # without arguments it only returns a coroutine.
+            if required:
+                return Shape("function", f"the async function `{leaf.value}`", required)
+            return Shape("async factory", f"the async function `{leaf.value}`")
         return Shape("function", f"the function `{leaf.value}`", required)
     definition = leaf.get_definition() if leaf.is_definition() else None
     if not factory or definition is None or definition.type != "expr_stmt":
@@ -146,9 +159,11 @@ RULE = Rule(
 
             - `factory=True` on an app instance (a `FastAPI()`, a `Starlette()`...): error;
             - `factory=True` on a function that needs arguments: error;
-            - a module-level function that takes no arguments, without `factory=True`: information.
+            - a module-level function that takes no arguments, without `factory=True`: information;
+            - an `async def` that takes no arguments: error, with or without `factory=True` (uvicorn
+              calls it and serves the coroutine it returns; every request fails).
 
-            Decorated and `async` functions and anything only known at run time are left alone.
+            Decorated functions and anything only known at run time are left alone.
         """,
         why="""
             uvicorn calls the loaded object with no arguments. With `factory=True` a `TypeError` from
