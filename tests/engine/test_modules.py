@@ -115,8 +115,8 @@ def test_relative_imports_rule_out_the_script_launch(project):
 def test_plain_folder_script_may_run_with_m_from_the_workspace_root(project):
     project.write("scripts/run.py")
     assert launches(modules.search_paths(context(project, "scripts/run.py"))) == [
-        ("python scripts/run.py", project.root / "scripts", True),
         ("python -m scripts.run", project.root, False),
+        ("python scripts/run.py", project.root / "scripts", True),
     ]
 
 

@@ -67,3 +67,15 @@ def test_package_layout_each_fix_serves_with_its_launch(project, supervision):
         apply(project, "pkg/main.py", fix)
         outcome = run_server(args_of(command), project.root, port)
         assert outcome.served, (command, (project.root / "pkg/main.py").read_text(), outcome.output)
+
+
+def test_folder_without_init_serves_with_the_preferred_launch(project):
+    """`app/` without __init__.py, relative import: the preferred fix is for `python -m app.main`."""
+    port = free_port()
+    project.write("app/helpers.py", "GREETING = 'hi'\n")
+    project.write("app/main.py", "from .helpers import GREETING\n" + MAIN.format(port=port, supervision="reload=True"))
+    fix = finding(project, "app/main.py").best_fix
+    assert fix.title.endswith("(for `python -m app.main`)"), fix.title
+    apply(project, "app/main.py", fix)
+    outcome = run_server(["-m", "app.main"], project.root, port)
+    assert outcome.served, outcome.output

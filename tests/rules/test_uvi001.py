@@ -400,3 +400,26 @@ def test_app_changed_under_the_main_guard_makes_the_fix_unsafe(project):
 def test_dict_changed_after_its_literal_is_not_trusted(project, mutation):
     findings = check_code(project, f'OPTS = {{"reload": True}}\n{mutation}\nuvicorn.run(app, **OPTS)\n')
     assert findings == []
+
+
+@pytest.mark.parametrize("import_line", ["from .routes import router", "from app.routes import router"])
+def test_folder_without_init_run_with_m_from_the_workspace_root(project, import_line):
+    """`app/` has no __init__.py (a namespace package): the file's imports show it runs as `python -m app.main`."""
+    project.write("app/routes.py", "from fastapi import APIRouter\n\nrouter = APIRouter()\n")
+    project.write("app/main.py", HEADER + f"{import_line}\napp.include_router(router)\n\nif __name__ == '__main__':\n    uvicorn.run(app, reload=True)\n")
+    [finding] = uvi001(project, "app/main.py")
+    assert finding.best_fix.title == 'Pass the import string "app.main:app" (for `python -m app.main`)'
+
+
+def test_plain_folder_script_keeps_the_script_string(project):
+    project.write("scripts/serve.py", HEADER + "if __name__ == '__main__':\n    uvicorn.run(app, reload=True)\n")
+    [finding] = uvi001(project, "scripts/serve.py")
+    assert [fix.title for fix in finding.fixes] == ['Pass the import string "serve:app"']
+
+
+def test_package_inside_a_plain_folder_without_import_signs(project):
+    """Launching `python -m proj.api.main` from the root is possible, but nothing in the file says so."""
+    project.write("proj/api/__init__.py")
+    project.write("proj/api/main.py", HEADER + "if __name__ == '__main__':\n    uvicorn.run(app, reload=True)\n")
+    [finding] = uvi001(project, "proj/api/main.py")
+    assert [fix.title.split('"')[1] for fix in finding.fixes] == ["main:app", "api.main:app"]

@@ -336,16 +336,26 @@ def import_strings(ctx: RuleContext, target: AppTarget) -> list[ImportString]:
     script = ctx.source.path
     if script is None or target.path is None:
         return []
-    own_launches = layout.launches(script, ctx.workspace.root)
-    searches = [search for search in modules.search_paths(ctx) if search.launch in own_launches]
-    prefer_module = layout.prefers_module_launch(script, ctx.imports.names.values())
+    # A `-m` launch through namespace folders is offered only when the file's imports show it.
+    searches = [
+        search for search in modules.search_paths(ctx)
+        if search.usual or not layout.is_namespace_launch(search.launch, script)
+    ]
+    # One preferred launch: the first `-m` one when the file shows it runs that way, else the script.
+    module_launches = [search.launch for search in searches if search.launch.kind == "module" and search.usual]
+    prefer_module = layout.prefers_module_launch(
+        script, ctx.imports.names.values(), module_launches[0] if module_launches else None
+    )
+    preferred_launch = module_launches[0] if prefer_module else next(
+        (search.launch for search in searches if search.launch.kind == "script"), None
+    )
     results: list[ImportString] = []
     for search in searches:
         name = modules.import_name(ctx, target.path, search)
         if name is None:
             continue
-        preferred = (search.launch.kind == "module") == prefer_module
-        results.append(ImportString(f"{name}:{target.attribute}", search.launch.command if len(searches) > 1 else None, preferred))
+        launch = search.launch.command if len(searches) > 1 else None
+        results.append(ImportString(f"{name}:{target.attribute}", launch, search.launch == preferred_launch))
     if not results:
         fallback = layout.full_module_name(target.path)
         if fallback:

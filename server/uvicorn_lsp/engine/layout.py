@@ -68,18 +68,23 @@ class Launch:
 
 
 def launches(script: Path, workspace_root: Path | None) -> list[Launch]:
-    """How `script` can be started: as a script, and with `-m` when it sits in a package."""
+    """How `script` can be started: `-m` from above its package, `-m` from the workspace
+    root when that is another folder (folders without `__init__.py` are namespace
+    packages there), and as a script; module launches first."""
     display_base = workspace_root or package_root(script)
     script_launch = Launch("script", f"python {_relative(script, display_base)}", script.parent)
-    top = package_root(script)
-    if top == script.parent:
-        return [script_launch]
-    dotted = module_name(script, top)
-    if dotted is None:
-        return [script_launch]
-    if dotted.endswith(".__main__"):
-        dotted = dotted.removesuffix(".__main__")
-    return [Launch("module", f"python -m {dotted}", top), script_launch]
+    found = []
+    for root in dict.fromkeys(r for r in (package_root(script), workspace_root) if r is not None):
+        dotted = module_name(script, root)
+        if root == script.parent or dotted is None:
+            continue
+        found.append(Launch("module", f"python -m {dotted.removesuffix('.__main__')}", root))
+    return [*found, script_launch]
+
+
+def is_namespace_launch(launch: Launch, script: Path) -> bool:
+    """A `-m` launch through folders without `__init__.py`: possible, rarely the intent."""
+    return launch.kind == "module" and launch.root != package_root(script)
 
 
 def _relative(path: Path, base: Path) -> str:
@@ -89,21 +94,20 @@ def _relative(path: Path, base: Path) -> str:
         return path.as_posix()
 
 
-def prefers_module_launch(script: Path, imported_modules: Iterable[str]) -> bool:
+def prefers_module_launch(script: Path, imported_modules: Iterable[str], module_launch: Launch | None) -> bool:
     """Signs that the file runs with `-m` (or as an installed entry point): it is a
     `__main__.py`, uses relative imports, imports its own package by its full name
     (which `python pkg/main.py` cannot resolve unless the package is installed, and
-    then the full name works for every launch), or a `[project.scripts]` entry
-    point leads into its package."""
+    then the full name works for every launch), or a `[project.scripts]` entry point
+    leads into its package."""
+    if module_launch is None:
+        return False
     if script.name == "__main__.py":
         return True
     imported = list(imported_modules)
     if any(name.startswith(".") for name in imported):
         return True
-    dotted = full_module_name(script)
-    if not dotted or "." not in dotted:
-        return False
-    top_package = dotted.split(".")[0]
+    top_package = module_launch.command.split()[-1].split(".")[0]
     if any(name.split(".")[0] == top_package for name in imported):
         return True
     return any(

@@ -297,6 +297,14 @@ class SearchPath:
     usual: bool = True
 
 
+def _usual_launch(ctx: RuleContext, launch: layout.Launch, script: Path) -> bool:
+    if launch.kind == "script":
+        return not ctx.uses_relative_imports
+    if layout.is_namespace_launch(launch, script):
+        return layout.prefers_module_launch(script, ctx.imports.names.values(), launch)
+    return True
+
+
 def search_paths(ctx: RuleContext, app_dir: str | None = None) -> list[SearchPath]:
     """sys.path per launch of the checked file, with `app_dir=` inserted first as uvicorn.run does."""
     script = ctx.source.path
@@ -306,14 +314,12 @@ def search_paths(ctx: RuleContext, app_dir: str | None = None) -> list[SearchPat
     for marker in layout.package_markers(script):
         ctx.depends_on(marker)
     # A file with relative imports cannot run as a script (uvicorn-facts.md): only `-m` counts.
+    # A `-m` launch through namespace folders can rescue a string but, unless the file's
+    # imports show it is run that way, a string failing with it alone is not reported.
     launches = [
-        (launch, launch.kind == "module" or not ctx.uses_relative_imports)
+        (launch, _usual_launch(ctx, launch, script))
         for launch in layout.launches(script, root)
     ]
-    if all(launch.root != root for launch, _ in launches):
-        dotted = layout.module_name(script, root)
-        if dotted is not None and "." in dotted:
-            launches.append((layout.Launch("module", f"python -m {dotted}", root), False))
     # A src/ layout is installed (editable) to be run, which puts src/ on sys.path.
     source_root = (root / "src",) if (root / "src").is_dir() else ()
     installed = ctx.workspace.modules.installed_roots
