@@ -423,3 +423,9 @@ def test_package_inside_a_plain_folder_without_import_signs(project):
     project.write("proj/api/main.py", HEADER + "if __name__ == '__main__':\n    uvicorn.run(app, reload=True)\n")
     [finding] = uvi001(project, "proj/api/main.py")
     assert [fix.title.split('"')[1] for fix in finding.fixes] == ["main:app", "api.main:app"]
+
+
+def test_second_run_call_under_the_guard_keeps_the_fix_safe(project):
+    check_code(project, "if __name__ == '__main__':\n    uvicorn.run(app, reload=True)\n    uvicorn.run(app, port=9000)\n")
+    [finding] = uvi001(project)
+    assert finding.best_fix.applicability.value == "safe"

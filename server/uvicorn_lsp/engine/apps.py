@@ -250,12 +250,20 @@ def _local_target(ctx: RuleContext, root_leaf, bindings: list, rest: list[str]) 
     )
 
 
+def _changes_object(leaf) -> bool:
+    """`app.get(...)`, `@app.get`, `app.state.x = 1`, `app.include_router(...)`, `app = Wrap(app)`;
+    passing `app` to a call (uvicorn.run itself) is not counted."""
+    if leaf.is_definition():
+        return True
+    following = leaf.get_next_sibling()
+    return following is not None and following.type == "trailer" and following.children[0].value == "."
+
+
 def _changed_under_main_guard(ctx: RuleContext, root_leaf) -> str | None:
     """Routes, middleware or state added to the app in the guarded block are missing
     from the app uvicorn imports."""
-    statement = syntax.enclosing_statement(root_leaf)
     for leaf in ctx.source.used_names.get(root_leaf.value, ()):
-        if syntax.is_under_main_guard(leaf) and syntax.enclosing_statement(leaf) is not statement:
+        if leaf is not root_leaf and syntax.is_under_main_guard(leaf) and _changes_object(leaf):
             return (
                 f"line {leaf.start_pos[0]} uses `{root_leaf.value}` {_MAIN_GUARD}; that block does not run when "
                 f"uvicorn imports the module, so move such changes to module level"
