@@ -429,3 +429,10 @@ def test_second_run_call_under_the_guard_keeps_the_fix_safe(project):
     check_code(project, "if __name__ == '__main__':\n    uvicorn.run(app, reload=True)\n    uvicorn.run(app, port=9000)\n")
     [finding] = uvi001(project)
     assert finding.best_fix.applicability.value == "safe"
+
+
+def test_file_name_with_a_hyphen_is_importable_by_uvicorn(project):
+    """importlib loads `my-api.py` as "my-api" (checked with real uvicorn: it serves)."""
+    project.write("my-api.py", HEADER + "if __name__ == '__main__':\n    uvicorn.run(app, reload=True)\n")
+    [finding] = uvi001(project, "my-api.py")
+    assert finding.best_fix.edits[0].new_text == '"my-api:app"'

@@ -215,3 +215,9 @@ def test_attribute_bound_only_under_the_main_guard_does_not_load(project):
     project.write("main.py", 'import uvicorn\nfrom fastapi import FastAPI\n\nif __name__ == "__main__":\n    app = FastAPI()\n    uvicorn.run("main:app", reload=True)\n')
     [finding] = [f for f in project.check("main.py") if f.code == "UVI002"]
     assert 'Attribute "app" not found in module "main"' in finding.message
+
+
+def test_module_file_with_a_hyphen_loads(project):
+    project.write("my-web.py", "from fastapi import FastAPI\napp = FastAPI()\n")
+    project.write("main.py", 'import uvicorn\nif __name__ == "__main__":\n    uvicorn.run("my-web:app", reload=True)\n')
+    assert [f for f in project.check("main.py") if f.code == "UVI002"] == []

@@ -8,14 +8,16 @@ works for one launch fails for the other, so every answer here is per launch.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
 from . import config as config_module
 
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+def importable_part(part: str) -> bool:
+    """importlib finds `my-app.py` as module "my-app" (only `import` statements need
+    identifiers); a dot would split the name and uvicorn splits strings at the colon."""
+    return bool(part) and not any(char in part for char in ".:") and not part.isspace()
 
 
 def package_root(path: Path) -> Path:
@@ -48,7 +50,7 @@ def module_name(path: Path, root: Path) -> str | None:
     parts = list(relative.parts)
     if parts and parts[-1] == "__init__":
         parts.pop()
-    if not parts or not all(_IDENTIFIER.match(part) for part in parts):
+    if not parts or not all(importable_part(part) for part in parts):
         return None
     return ".".join(parts)
 

@@ -232,7 +232,7 @@ class ModuleIndex:
         return found
 
     def _find_part(self, dotted: str, part: str, folders: tuple[Path, ...], record: Record, top_level: bool) -> FoundModule | None:
-        if not part.isidentifier():
+        if not layout.importable_part(part):
             return None
         if top_level and part in sys.builtin_module_names:  # built-ins are found before sys.path
             return FoundModule(dotted, None)
