@@ -436,3 +436,14 @@ def test_file_name_with_a_hyphen_is_importable_by_uvicorn(project):
     project.write("my-api.py", HEADER + "if __name__ == '__main__':\n    uvicorn.run(app, reload=True)\n")
     [finding] = uvi001(project, "my-api.py")
     assert finding.best_fix.edits[0].new_text == '"my-api:app"'
+
+
+@pytest.mark.parametrize("constants", ["RELOAD, WORKERS = True, 1", "(RELOAD, WORKERS) = (True, 1)", "[RELOAD, WORKERS] = [True, 1]"])
+def test_tuple_unpacked_constants_are_known(project, constants):
+    [finding] = check_code(project, f"{constants}\nuvicorn.run(app, reload=RELOAD, workers=WORKERS)\n")
+    assert finding.severity is Severity.ERROR
+
+
+def test_starred_unpacking_stays_unknown(project):
+    [finding] = check_code(project, "RELOAD, *REST = True, 1, 2\nuvicorn.run(app, reload=RELOAD)\n")
+    assert finding.severity is Severity.WARNING

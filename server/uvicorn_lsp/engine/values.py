@@ -130,7 +130,10 @@ class Evaluator:
                 if len(rest) == 1 and rest[0].type == "annassign" and len(rest[0].children) == 4:
                     values.append(rest[0].children[3])
                     continue
-            return None
+            unpacked = _unpacked_value(definition)
+            if unpacked is None:
+                return None
+            values.append(unpacked)
         return values
 
     def bindings(self, name_leaf) -> list:
@@ -189,6 +192,30 @@ class Evaluator:
                 ):
                     return True
         return False
+
+
+def _unpacked_value(name_leaf):
+    """The element assigned to `name_leaf` by `A, B = True, 1` (same-length tuples only)."""
+    targets = name_leaf.parent
+    if targets.type == "testlist_comp" and targets.parent.type == "atom":  # `(A, B) = ...`
+        targets = targets.parent
+    statement = targets.parent
+    if statement.type != "expr_stmt" or statement.children[0] is not targets or len(statement.children) != 3:
+        return None
+    if statement.children[1].value != "=":
+        return None
+    names, values = _elements(targets), _elements(statement.children[2])
+    if names is None or values is None or len(names) != len(values) or name_leaf not in names:
+        return None
+    return values[names.index(name_leaf)]
+
+
+def _elements(node) -> list | None:
+    if node.type == "atom" and len(node.children) == 3 and node.children[0].value in "([":
+        node = node.children[1]
+    if node.type not in ("testlist_star_expr", "testlist_comp", "exprlist", "testlist"):
+        return None
+    return [child for child in node.children if not (child.type == "operator" and child.value == ",")]
 
 
 _UNKNOWN = object()
