@@ -174,16 +174,16 @@ def _read_toml(path: Path) -> tuple[dict | None, Problem | None]:
     try:
         mtime = path.stat().st_mtime_ns
     except OSError as error:
-        return None, Problem(f"cannot read {path}: {error.strerror}", str(path))
+        return None, Problem(f"cannot read: {error.strerror}", str(path))
     cached = _cache.get(path)
     if cached is not None and cached[0] == mtime:
         return cached[1]
     try:
         result = (tomllib.loads(path.read_bytes().decode("utf-8")), None)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        result = (None, Problem(f"{path}: invalid TOML ({error}); using default settings", str(path)))
+        result = (None, Problem(f"invalid TOML ({error}); using default settings", str(path)))
     except OSError as error:
-        result = (None, Problem(f"cannot read {path}: {error.strerror}", str(path)))
+        result = (None, Problem(f"cannot read: {error.strerror}", str(path)))
     _cache[path] = (mtime, result)
     return result
 
@@ -200,8 +200,8 @@ def load_settings(file_path: Path, stop: Path | None = None) -> tuple[Settings, 
     if table is None:
         return Settings(base=pyproject.parent), []
     if not isinstance(table, dict):
-        return Settings(base=pyproject.parent), [Problem(f"{pyproject}: [tool.{SECTION}] must be a table; using default settings", str(pyproject))]
-    settings, problems = settings_from_mapping(table, f"{pyproject} [tool.{SECTION}]", base=pyproject.parent)
+        return Settings(base=pyproject.parent), [Problem(f"[tool.{SECTION}] must be a table; using default settings", str(pyproject))]
+    settings, problems = settings_from_mapping(table, f"[tool.{SECTION}]", base=pyproject.parent)
     for problem in problems:
         object.__setattr__(problem, "path", str(pyproject))
     return settings, problems
