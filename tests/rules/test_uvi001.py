@@ -447,3 +447,17 @@ def test_tuple_unpacked_constants_are_known(project, constants):
 def test_starred_unpacking_stays_unknown(project):
     [finding] = check_code(project, "RELOAD, *REST = True, 1, 2\nuvicorn.run(app, reload=RELOAD)\n")
     assert finding.severity is Severity.WARNING
+
+
+def test_keywords_forwarded_through_a_helper_function(project):
+    [finding] = check_code(project, "def serve(**options):\n    uvicorn.run(app, **options)\n\nserve(reload=True)\n")
+    assert finding.severity is Severity.ERROR and "reload=True" in finding.message
+
+
+def test_helper_called_without_the_keyword_stays_silent(project):
+    assert check_code(project, "def serve(**options):\n    uvicorn.run(app, **options)\n\nserve(port=8000)\n") == []
+
+
+def test_rebound_keyword_dict_is_not_followed(project):
+    body = "def serve(**options):\n    options = {}\n    uvicorn.run(app, **options)\n\nserve(reload=True)\n"
+    assert check_code(project, body) == []

@@ -88,6 +88,23 @@ class RuleContext:
             for key, value in self.evaluator.dict_keywords(star.children[1]) or ():
                 if key == keyword:
                     return syntax.Argument(value, star, name=key, from_dict=True)
+            forwarded = self._forwarded_keyword(star.children[1], keyword)
+            if forwarded is not None:
+                return forwarded
+        return None
+
+    def _forwarded_keyword(self, name, keyword: str) -> syntax.Argument | None:
+        """`def serve(**options): uvicorn.run(app, **options)` called as `serve(reload=True)`
+        in this file: the keyword of the first such call."""
+        if name.type != "name":
+            return None
+        bindings = self.evaluator.bindings(name)
+        if len(bindings) != 1 or bindings[0].parent.type != "param" or bindings[0].parent.star_count != 2:
+            return None
+        function = bindings[0].search_ancestor("funcdef")
+        for call in syntax.calls_named(self.source.used_names, {function.name.value}):
+            if call.callee_dotted == function.name.value and keyword in call.keywords:
+                return syntax.Argument(call.keywords[keyword].value, call.keywords[keyword].node, name=keyword, from_dict=True)
         return None
 
     def value_of(self, argument: syntax.Argument | None) -> Value | None:
