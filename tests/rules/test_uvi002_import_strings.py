@@ -221,3 +221,18 @@ def test_module_file_with_a_hyphen_loads(project):
     project.write("my-web.py", "from fastapi import FastAPI\napp = FastAPI()\n")
     project.write("main.py", 'import uvicorn\nif __name__ == "__main__":\n    uvicorn.run("my-web:app", reload=True)\n')
     assert [f for f in project.check("main.py") if f.code == "UVI002"] == []
+
+
+def test_star_import_takes_only_the_names_in_dunder_all(project):
+    project.write("web.py", 'from fastapi import FastAPI\n\n__all__ = ["api"]\napp = FastAPI()\napi = app\n')
+    project.write("main.py", 'from web import *\n')
+    project.write("run.py", 'import uvicorn\nif __name__ == "__main__":\n    uvicorn.run("main:app", reload=True)\n    uvicorn.run("main:api", reload=True)\n')
+    findings = [f for f in project.check("run.py") if f.code == "UVI002"]
+    assert len(findings) == 1 and '"main:app"' in findings[0].message
+
+
+def test_star_import_with_a_computed_dunder_all_stays_silent(project):
+    project.write("web.py", 'from fastapi import FastAPI\n\napp = FastAPI()\n__all__ = [name for name in dir() if not name.startswith("_")]\n')
+    project.write("main.py", 'from web import *\n')
+    project.write("run.py", 'import uvicorn\nif __name__ == "__main__":\n    uvicorn.run("main:app", reload=True)\n')
+    assert [f for f in project.check("run.py") if f.code == "UVI002"] == []

@@ -36,6 +36,7 @@ _DYNAMIC_MODULE_MARKERS = ("__getattr__", "globals()", "setattr(", "sys.modules"
 _MAX_FOLLOW_DEPTH = 8
 
 Record = Callable[[Path], None]
+_UNKNOWN_NAMES = object()
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,25 @@ class ParsedModule:
                 if leaf.is_definition() and definition_scope(leaf) is classdef:
                     names.bindings.setdefault(name, []).append(Binding(self, leaf))
         return names
+
+    @cached_property
+    def public_names(self):
+        """What `from module import *` takes: the `__all__` list when the module sets one
+        (a frozenset), None without one (names not starting with `_`), or
+        `_UNKNOWN_NAMES` when `__all__` is built in a way the syntax cannot follow."""
+        bindings = self.local_namespace.bindings.get("__all__")
+        if not bindings:
+            return None
+        names: set[str] = set()
+        for binding in bindings:
+            statement = binding.leaf.parent
+            if statement.type != "expr_stmt" or len(statement.children) != 3 or statement.children[1].value != "=":
+                return _UNKNOWN_NAMES
+            value = syntax.literal_value(statement.children[2])
+            if not isinstance(value, (list, tuple)) or not all(isinstance(item, str) for item in value):
+                return _UNKNOWN_NAMES
+            names.update(value)
+        return frozenset(names)
 
     @cached_property
     def star_imports(self) -> list[str]:
@@ -414,9 +434,10 @@ class _AttributeWalk:
                 merged.open = True
                 continue
             exported = self.namespace(source, depth + 1)
-            merged.open = merged.open or exported.open
+            public = source.public_names
+            merged.open = merged.open or exported.open or public is _UNKNOWN_NAMES
             for name, bindings in exported.bindings.items():
-                if not name.startswith("_"):
+                if name in public if isinstance(public, frozenset) else not name.startswith("_"):
                     merged.bindings.setdefault(name, bindings)
         return merged
 
