@@ -461,3 +461,11 @@ def test_helper_called_without_the_keyword_stays_silent(project):
 def test_rebound_keyword_dict_is_not_followed(project):
     body = "def serve(**options):\n    options = {}\n    uvicorn.run(app, **options)\n\nserve(reload=True)\n"
     assert check_code(project, body) == []
+
+
+def test_exit_status_follows_the_installed_uvicorn(project, with_fake_uvicorn):
+    """sys.exit(1) up to uvicorn 0.49, STARTUP_FAILURE (3) since 0.50."""
+    settings = with_fake_uvicorn("0.45.0", "def run(app, **kwargs):\n    pass\n")
+    project.write("main.py", HEADER + "uvicorn.run(app, reload=True)\n")
+    [finding] = uvi001(project, settings=settings)
+    assert "exits at startup with status 1" in finding.message

@@ -410,6 +410,19 @@ def set_factory_true(ctx: RuleContext, call: syntax.CallSite) -> list[TextEdit]:
     return [TextEdit(Range(position, position), ", factory=True")]
 
 
+STARTUP_FAILURE = 3  # uvicorn's exit status for a failed start
+
+
+def startup_failure_status(ctx: RuleContext) -> int:
+    """3 since uvicorn 0.50, 1 before (uvicorn-facts.md), for the installed uvicorn."""
+    version = ctx.workspace.distribution_version("uvicorn") or ""
+    try:
+        major, minor = (int(part) for part in version.split(".")[:2])
+    except ValueError:
+        return STARTUP_FAILURE
+    return 1 if (major, minor) < (0, 50) else STARTUP_FAILURE
+
+
 def failure_consequence(ctx: RuleContext, call: syntax.CallSite, exit_status: int) -> str:
     """What an app that fails to load does to the process (uvicorn-facts.md, "Import strings")."""
     # Only uvicorn.run supervises; Server.run ignores a Config's reload and workers.
@@ -421,4 +434,6 @@ def failure_consequence(ctx: RuleContext, call: syntax.CallSite, exit_status: in
         if workers is not None and workers.int_above(1):
             # The parent stops its workers and itself, with a clean exit status.
             return "the workers fail to start and uvicorn stops, with exit status 0"
+    if exit_status == STARTUP_FAILURE:
+        exit_status = startup_failure_status(ctx)
     return f"uvicorn stops at startup (exit status {exit_status})"

@@ -67,11 +67,12 @@ def app_object_finding(ctx, rule, call, app_node, app: apps.AppClass, definite: 
     fixes = apps.import_string_fixes(ctx, call, app_node, target, choices)
     example = choices[0].value if choices else "module:app"
     needs = f'uvicorn can only {_what(definite + conditional)} from an import string such as "{example}"'
+    status = apps.startup_failure_status(ctx)
     if definite:
-        message = f"uvicorn.run() gets {app.description} with {' and '.join(definite)}: {needs}, and exits at startup with status 3"
+        message = f"uvicorn.run() gets {app.description} with {' and '.join(definite)}: {needs}, and exits at startup with status {status}"
         severity = Severity.ERROR
     else:
-        message = f"uvicorn.run() gets {app.description}; {' or '.join(conditional)}, it exits at startup with status 3: {needs}"
+        message = f"uvicorn.run() gets {app.description}; {' or '.join(conditional)}, it exits at startup with status {status}: {needs}"
         severity = Severity.WARNING
     if target.caveat:
         message += f". Note: {target.caveat}"
