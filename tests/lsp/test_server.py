@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import textwrap
 
+import pytest
+
 from lsprotocol import types
 
 from .conftest import (
@@ -104,10 +106,11 @@ async def test_settings_from_workspace_configuration(tmp_path):
         assert diagnostic.severity == types.DiagnosticSeverity.Warning
 
 
-async def test_initialization_options_select(tmp_path):
+@pytest.mark.parametrize("options", [{"ignore": ["UVI"]}, {"uvicorn-lsp": {"ignore": ["UVI"]}}, {"settings": {"ignore": ["UVI"]}}])
+async def test_initialization_options_select(tmp_path, options):
     path = write(tmp_path, "main.py", SAMPLE)
     caps = capabilities(configuration=False)
-    async with lsp_session(tmp_path, client_capabilities=caps, initialization_options={"ignore": ["UVI"]}) as client:
+    async with lsp_session(tmp_path, client_capabilities=caps, initialization_options=options) as client:
         uri = open_file(client, path)
         await wait_for_diagnostics(client, uri, lambda found: found == [])
 

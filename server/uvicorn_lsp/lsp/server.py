@@ -218,9 +218,9 @@ def _known_settings(values: Any) -> dict[str, Any]:
 def initialize(ls: UvicornLanguageServer, params: types.InitializeParams) -> None:
     options = params.initialization_options
     if isinstance(options, dict):
-        # Accept the settings themselves or nested under the section name.
-        nested = options.get(SETTINGS_SECTION)
-        ls.initialization_settings = nested if isinstance(nested, dict) else options
+        # Accept the settings themselves, or nested under the section name or "settings" (ruff's shape).
+        nested = next((options[key] for key in (SETTINGS_SECTION, "settings") if isinstance(options.get(key), dict)), None)
+        ls.initialization_settings = nested if nested is not None else options
 
 
 @server.feature(types.INITIALIZED)
