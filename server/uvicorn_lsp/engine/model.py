@@ -61,9 +61,6 @@ class Range:
     def of(cls, start: tuple[int, int], end: tuple[int, int]) -> "Range":
         return cls(Position(*start), Position(*end))
 
-    def contains_line(self, line: int) -> bool:
-        return self.start.line <= line <= self.end.line
-
     def overlaps(self, other: "Range") -> bool:
         return not (self.end < other.start or other.end < self.start)
 

@@ -127,8 +127,6 @@ class SourceFile:
                 return True
         return False
 
-    def end_of_line(self, line: int) -> Position:
-        return Position(line, len(self.lines[line]))
 
 
 def node_range(node) -> Range:

@@ -184,14 +184,6 @@ class CallSite:
         return None
 
     @property
-    def open_paren(self):
-        return self.trailer.children[0]
-
-    @property
-    def close_paren(self):
-        return self.trailer.children[-1]
-
-    @property
     def arguments(self) -> list[Argument]:
         return [*self.positional, *self.keywords.values()]
 
