@@ -49,3 +49,8 @@ def test_stronger_when_bound_to_every_interface(project, host):
 )
 def test_no_finding(project, code):
     assert findings(project, code) == []
+
+
+def test_unix_socket_servers_are_not_reported(project):
+    project.write("main.py", 'import uvicorn\nuvicorn.run("m:app", uds="/run/app.sock", forwarded_allow_ips="*")\n')
+    assert [f for f in project.check("main.py") if f.code == "UVI007"] == []

@@ -95,3 +95,13 @@ def test_the_uvi001_fix_applies(project):
     assert fix.applicability is Applicability.SAFE
     fixed = apply_fix(project, "main.py", fix, CODE, SELECTED)
     assert 'uvicorn.run("main:app")' in fixed
+
+
+def test_package_script_fix_is_unsafe(project):
+    """Both launches work today; "main:app" would break `python -m pkg.main` (checked with real uvicorn)."""
+    from uvicorn_lsp.engine.config import Settings
+
+    project.write("pkg/__init__.py")
+    project.write("pkg/main.py", 'import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\nif __name__ == "__main__":\n    uvicorn.run(app)\n')
+    [finding] = project.check("pkg/main.py", Settings(extend_select=("UVI012",)), codes=("UVI012",))
+    assert len(finding.fixes) == 2 and {fix.applicability.value for fix in finding.fixes} == {"unsafe"}

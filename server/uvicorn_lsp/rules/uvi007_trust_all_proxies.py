@@ -21,6 +21,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         proxy_headers = ctx.value_of(ctx.argument(call, "proxy_headers"))
         if proxy_headers is not None and proxy_headers.truthy() is False:
             continue
+        if ctx.argument(call, "uds") is not None or ctx.argument(call, "fd") is not None:
+            continue  # a socket peer has no address to list: "*" is the only way to use the headers
         shown = allowed.value.get_code().strip()
         message = (
             f"forwarded_allow_ips={shown} trusts X-Forwarded-For and X-Forwarded-Proto from every client: "
@@ -49,7 +51,9 @@ RULE = Rule(
             false value). The message is stronger when the server also binds every interface
             (`host="0.0.0.0"` or `"::"`), where clients can skip the proxy altogether.
 
-            Values known only at run time are not reported.
+            Values known only at run time are not reported, nor servers on a Unix socket or an
+            inherited file descriptor (`uds=`, `fd=`): their peers have no address to list, so `"*"` is
+            the only way to use the headers there.
         """,
         why="""
             With proxy headers on, uvicorn replaces the client address with the left-most

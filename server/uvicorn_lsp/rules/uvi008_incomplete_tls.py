@@ -48,6 +48,8 @@ def read_text_start(path: Path) -> str | None:
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     for call in ctx.calls_to("uvicorn.run", "uvicorn.Config"):
+        if ctx.argument(call, "ssl_context_factory") is not None:
+            continue  # the factory builds the context itself; uvicorn checks the files only without one
         keyfile = ctx.argument(call, "ssl_keyfile")
         certfile = ctx.argument(call, "ssl_certfile")
         if keyfile is not None and not _given(ctx, certfile):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Iterator
 
@@ -33,6 +34,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             conditional = ["when the WEB_CONCURRENCY environment variable sets workers above 1 (some hosting platforms set it)"]
         finding = app_object_finding(ctx, RULE, call, argument.value, app, definite, conditional)
         finding.severity = RULE.severity  # an opt-in hint, even when the env file makes it certain
+        if len(finding.fixes) > 1:
+            # The code runs today with every launch; one import string keeps only one of them working.
+            finding.fixes = [dataclasses.replace(fix, applicability=Applicability.UNSAFE) for fix in finding.fixes]
         yield finding
 
 
@@ -107,6 +111,8 @@ RULE = Rule(
         fix_safety="""
             Safe, as for UVI001: uvicorn then imports the module again by name, which runs its top-level
             code once more in that process; code under `if __name__ == "__main__":` is not re-run.
+            Unsafe for a script inside a package: the code works today with `python pkg/main.py` and
+            with `python -m pkg.main`, and each import string keeps only one of them working.
         """,
         notes="Passing `workers=1` also keeps the variable out, but then the server cannot be scaled by it.",
     ),
