@@ -101,3 +101,11 @@ def test_module_imports_get_no_fix(project, code):
 )
 def test_no_finding(project, code):
     assert findings(project, code) == []
+
+
+def test_attribute_use_is_reported_and_keeps_the_import_unfixed(project):
+    """Rewriting the import would drop the submodule the attribute reaches (AttributeError, seen for real)."""
+    project.write("workers.py", "import uvicorn\nfrom uvicorn.workers import UvicornWorker\nprint(uvicorn.workers.UvicornWorker)\n")
+    findings = [f for f in project.check("workers.py") if f.code == "UVI009"]
+    assert len(findings) == 2 and all(f.fixes == [] for f in findings)
+    assert (findings[1].range.start.line, findings[1].range.start.character) == (2, 6)

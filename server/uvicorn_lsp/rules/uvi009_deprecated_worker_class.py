@@ -20,12 +20,28 @@ _DEPRECATED = "deprecated since uvicorn 0.30; the worker classes live on in the 
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    yield from _imports(ctx)
+    attribute_uses = list(_attribute_uses(ctx))
+    for use in attribute_uses:
+        yield _import_finding(ctx, use)
+    yield from _imports(ctx, fixable_imports=not attribute_uses)
     if "uvicorn.workers." in ctx.source.text:
         yield from _class_paths_in_strings(ctx)
 
 
-def _imports(ctx: RuleContext) -> Iterator[Finding]:
+def _attribute_uses(ctx: RuleContext) -> Iterator[Range]:
+    """`uvicorn.workers...` in code, through `import uvicorn` (or an alias of it)."""
+    for leaf in ctx.source.used_names.get("workers", ()):
+        trailer = leaf.parent
+        if trailer.type != "trailer" or trailer.children[0].value != "." or leaf.search_ancestor("import_name", "import_from"):
+            continue
+        owner = trailer.get_previous_sibling()
+        if owner is not None and owner.type == "name" and ctx.imports.qualify(owner.value) == "uvicorn":
+            yield Range(node_range(owner).start, node_range(leaf).end)
+
+
+def _imports(ctx: RuleContext, fixable_imports: bool) -> Iterator[Finding]:
+    """Imports of uvicorn.workers; their fix is withheld while code still reaches
+    `uvicorn.workers` as an attribute, which only the import makes exist."""
     for leaf in ctx.source.used_names.get("workers", ()):
         statement = leaf.search_ancestor("import_name", "import_from")
         if statement is None:
@@ -37,7 +53,7 @@ def _imports(ctx: RuleContext) -> Iterator[Finding]:
         elif [name.value for name in statement.get_from_names()] == ["uvicorn", "workers"]:
             if leaf is statement.get_from_names()[-1]:
                 where = Range(node_range(statement.get_from_names()[0]).start, node_range(leaf).end)
-                yield _import_finding(ctx, where, fixable=_imports_only_worker_classes(statement))
+                yield _import_finding(ctx, where, fixable=fixable_imports and _imports_only_worker_classes(statement))
         elif [name.value for name in statement.get_from_names()] == ["uvicorn"] and _imported_name(statement, leaf):
             yield _import_finding(ctx, node_range(leaf))
 
