@@ -130,3 +130,8 @@ def test_installed_signature_wins_over_the_table(project, with_fake_uvicorn):
 def test_old_uvicorn_with_kwargs_accepts_everything(project, with_fake_uvicorn):
     settings = with_fake_uvicorn("0.17.6", "def run(app, **kwargs):\n    pass\n")
     assert findings(project, 'import uvicorn\nuvicorn.run("main:app", debug=True)\n', settings) == []
+
+
+def test_debug_with_an_app_object_is_not_told_to_reload(project):
+    found = findings(project, "import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\nuvicorn.run(app, debug=True)\n")
+    assert "remove it (reload=True would need the app as an import string)" in found[0].message

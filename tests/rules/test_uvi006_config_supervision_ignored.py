@@ -85,3 +85,10 @@ def test_found_without_uvicorn_installed(project, without_uvicorn):
     code = 'from uvicorn import Config, Server\nconfig = Config("main:app", reload=True)\nServer(config).run()\n'
     [finding] = findings(project, code, without_uvicorn)
     assert finding.message.startswith("reload=True is ignored")
+
+
+def test_suggested_call_names_an_object_app_by_its_import_string(project):
+    """uvicorn.run(app, workers=4) with the object would exit 3: the suggestion uses "main:app"."""
+    project.write("main.py", "import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\nconfig = uvicorn.Config(app, workers=4)\nuvicorn.Server(config).run()\n")
+    [finding] = [f for f in project.check("main.py") if f.code == "UVI006"]
+    assert 'use uvicorn.run("main:app", workers=4)' in finding.message

@@ -392,6 +392,15 @@ def import_string_fixes(
     return fixes
 
 
+def as_import_string(ctx: RuleContext, app_node) -> str:
+    """The app as a suggested uvicorn.run call should name it: as written when it is a
+    string, else (quoted) the import string that loads it."""
+    if classify_app(ctx, app_node).kind is AppKind.STRING:
+        return app_node.get_code().strip()
+    choices = import_strings(ctx, find_app_target(ctx, app_node))
+    return _quoted(choices[0].value if choices else "module:app")
+
+
 def _quoted(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 

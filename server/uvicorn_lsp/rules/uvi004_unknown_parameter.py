@@ -67,9 +67,12 @@ def _unknown_keyword(ctx: RuleContext, call: CallSite, argument: Argument, param
     shown = _SHOWN[call.qualname]
     where = argument.range
     if argument.name == "debug":
+        app = ctx.argument(call, "app", 0)
+        object_app = app is not None and apps.classify_app(ctx, app.value).kind is apps.AppKind.OBJECT
+        advice = "remove it (reload=True would need the app as an import string)" if object_app else "use reload=True, or remove it"
         message = (
             f"{shown} has no `debug` parameter since uvicorn 0.19 (TypeError at startup); "
-            "it used to turn on reload for an import string: use reload=True, or remove it"
+            f"it used to turn on reload for an import string: {advice}"
         )
         return ctx.finding(RULE, message, where, fixes=_debug_fixes(ctx, call, argument))
     message = f"{shown} has no parameter `{argument.name}`: it raises TypeError at startup"

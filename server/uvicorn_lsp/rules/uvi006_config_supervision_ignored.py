@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..engine import syntax
+from ..engine import apps, syntax
 from ..engine.context import RuleContext
 from ..engine.model import Finding, Severity
 from .base import Rule, RuleDoc
@@ -91,13 +91,13 @@ def _ignored_options(ctx: RuleContext, config: syntax.CallSite, method: str) -> 
     if not settings:
         return
     app = ctx.argument(config, "app", 0)
-    app_text = app.value.get_code().strip() if app else "app"
+    app_text = apps.as_import_string(ctx, app.value) if app else '"module:app"'
     for name, argument, source in settings:
         # One option per suggestion: reload and workers do not combine (UVI003).
         message = (
             f"{name}={source} is ignored: uvicorn.Server(config).{method}() never reloads or starts workers, "
             f"only uvicorn.run() does; use uvicorn.run({app_text}, {name}={source}) with the config's other "
-            "options and the app as an import string"
+            "options (reload and workers need the app as an import string)"
         )
         yield ctx.finding(RULE, message, argument.range)
 
