@@ -200,3 +200,23 @@ def test_fix_removes_a_decorator_over_several_lines_and_keeps_crlf(project):
     fixed = apply_fix(project, "main.py", finding.fixes[0], CODE)
     assert "on_event" not in fixed
     assert "\n" not in fixed.replace("\r\n", "")
+
+
+def test_handler_next_to_lifespan_never_runs(project):
+    """Checked with real uvicorn: only the lifespan runs."""
+    project.write("main.py", "from contextlib import asynccontextmanager\nfrom fastapi import FastAPI\n\n@asynccontextmanager\nasync def lifespan(app):\n    yield\n\napp = FastAPI(lifespan=lifespan)\n\n@app.on_event(\"startup\")\ndef start():\n    pass\n")
+    [finding] = [f for f in project.check("main.py") if f.code == "UVI010"]
+    assert "never runs" in finding.message and finding.severity.label == "error"
+
+
+def test_unknown_event_name_fails_at_import(project):
+    project.write("main.py", "from fastapi import FastAPI\n\napp = FastAPI()\n\n@app.on_event(\"start\")\ndef start():\n    pass\n")
+    [finding] = [f for f in project.check("main.py") if f.code == "UVI010"]
+    assert "AssertionError" in finding.message and finding.fixes == []
+
+
+def test_no_fix_when_an_included_router_has_handlers_too(project):
+    """FastAPI runs an included router's handlers at their place; a lifespan for the app alone would reorder them."""
+    project.write("main.py", "from fastapi import APIRouter, FastAPI\n\nrouter = APIRouter()\n\n@router.on_event(\"startup\")\ndef r_start():\n    pass\n\napp = FastAPI()\napp.include_router(router)\n\n@app.on_event(\"startup\")\nasync def a_start():\n    pass\n")
+    findings = [f for f in project.check("main.py") if f.code == "UVI010"]
+    assert len(findings) == 2 and all(f.fixes == [] for f in findings)

@@ -38,11 +38,19 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             continue
         key = id(binding) if binding is not None else id(use)
         uses_by_owner.setdefault(key, (binding, kind, []))[2].append(use)
+    # Handlers of a router included into the app run at their place in the app's list:
+    # moving only the app's handlers into a lifespan would change their order.
+    routers_with_handlers = any(kind not in _APPS for _, kind, _ in uses_by_owner.values())
     for binding, kind, uses in uses_by_owner.values():
         # Only an app built right there by its class can get `lifespan=` added.
-        fix = _lifespan_fix(ctx, binding, uses) if _constructed_class(ctx, binding) in _APPS else None
+        movable = _constructed_class(ctx, binding) in _APPS and not (
+            routers_with_handlers and "include_router" in ctx.source.used_names
+        )
+        fix = _lifespan_fix(ctx, binding, uses) if movable else None
+        has_lifespan = binding is not None and kind in _APPS and _passes_lifespan(binding)
         for use in uses:
-            yield ctx.finding(RULE, _message(use, kind), node_range(use.node), fixes=[fix] if fix else [])
+            message, severity = _message(use, kind, has_lifespan)
+            yield ctx.finding(RULE, message, node_range(use.node), severity=severity, fixes=[fix] if fix else [])
 
 
 def _event_uses(ctx: RuleContext) -> Iterator[EventUse]:
@@ -95,11 +103,19 @@ def _constructed_class(ctx: RuleContext, binding) -> str | None:
     return ctx.imports.qualify(callee.dotted) if callee is not None else None
 
 
-def _message(use: EventUse, kind: str) -> str:
+def _message(use: EventUse, kind: str, has_lifespan: bool) -> tuple[str, Severity]:
     shown = use.node.get_code().strip()
     if kind in _STARLETTE_OWNERS:
-        return f"`{shown}`: Starlette deprecated on_event and removed it in 1.0 (AttributeError at import); use a lifespan context manager (lifespan=)"
-    return f"`{shown}` is deprecated since FastAPI 0.104; use a lifespan context manager (lifespan=)"
+        return f"`{shown}`: Starlette deprecated on_event and removed it in 1.0 (AttributeError at import); use a lifespan context manager (lifespan=)", RULE.severity
+    written = syntax.literal_value(use.node.children[-1].children[1]) if len(use.node.children[-1].children) == 3 else None
+    if isinstance(written, str) and written not in _EVENTS:
+        return f"`{shown}`: FastAPI knows only the events \"startup\" and \"shutdown\" and fails at import (AssertionError)", Severity.ERROR
+    if has_lifespan and kind in _APPS:
+        return (
+            f"`{shown}` never runs: the app has lifespan=, and FastAPI then skips on_event handlers; "
+            "move this code into the lifespan", Severity.ERROR,
+        )
+    return f"`{shown}` is deprecated since FastAPI 0.104; use a lifespan context manager (lifespan=)", RULE.severity
 
 
 # ---------------------------------------------------------------------------
@@ -143,14 +159,26 @@ def _convertible(ctx: RuleContext, constructor, uses: list[EventUse]) -> bool:
     return _takes_new_keyword(constructor.children[-1]) and all(_movable_handler(use) for use in uses)
 
 
+def _arguments(trailer) -> list:
+    inner = trailer.children[1] if len(trailer.children) == 3 else None
+    return [] if inner is None else inner.children if inner.type == "arglist" else [inner]
+
+
+def _keyword_name(argument) -> str | None:
+    first = argument.children[0] if argument.type == "argument" else None
+    return first.value if first is not None and first.type == "name" else None
+
+
+def _passes_lifespan(constructor) -> bool:
+    return any(_keyword_name(argument) == "lifespan" for argument in _arguments(constructor.children[-1]))
+
+
 def _takes_new_keyword(trailer) -> bool:
     """No `lifespan=` yet, and no `*`/`**` that might hold one."""
-    inner = trailer.children[1] if len(trailer.children) == 3 else None
-    arguments = [] if inner is None else inner.children if inner.type == "arglist" else [inner]
-    for argument in arguments:
+    for argument in _arguments(trailer):
         if argument.type == "argument" and argument.children[0].type == "operator" and argument.children[0].value in ("*", "**"):
             return False
-        if argument.type == "argument" and argument.children[0].type == "name" and argument.children[0].value == "lifespan":
+        if _keyword_name(argument) == "lifespan":
             return False
     return True
 
@@ -241,8 +269,10 @@ RULE = Rule(
             `FastAPI(lifespan=...)` (available since 0.93.0); its handlers still run, but the API is on
             its way out and hides what runs around the server's life. Starlette deprecated it too and
             removed it in Starlette 1.0, where `@app.on_event(...)` fails with `AttributeError` as soon
-            as the module is imported. Once an app has a `lifespan`, handlers added with `on_event` are
-            not run at all, so the two do not mix.
+            as the module is imported. Once an app has a `lifespan`, the handlers added to the app with
+            `on_event` no longer run (those of included routers still do), so the two do not mix: such
+            a handler is reported as an error, and so is an event name other than "startup" and
+            "shutdown", which FastAPI rejects with an AssertionError at import.
         """,
         example="""
             from fastapi import FastAPI
@@ -293,8 +323,10 @@ RULE = Rule(
 
             No fix when a handler takes parameters, has other decorators, is not at module level or
             names its event through a variable; when the constructor already has `lifespan=` or `**`
-            arguments; when the file uses `add_event_handler`, `on_startup` or `on_shutdown`; or for
-            routers (their handlers belong in the app's lifespan, usually in another module).
+            arguments; when the file uses `add_event_handler`, `on_startup` or `on_shutdown`; when a
+            router of the same file has handlers and is included into the app (FastAPI runs those at
+            their place among the app's handlers, an order a lifespan for the app alone would change);
+            or for routers (their handlers belong in the app's lifespan, usually in another module).
         """,
         fix_safety="""
             Unsafe: the handlers run at the same moments and in the same order, but the code moves, and
