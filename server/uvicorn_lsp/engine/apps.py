@@ -76,7 +76,7 @@ def _app_kind_by_syntax(ctx: RuleContext, node) -> str | None:
                 kind = _app_call_kind(found[0], node, callee_binding=found[1])
         return kind
     bindings = ctx.evaluator.bindings(node)
-    if len(bindings) == 1 and _imported(ctx, node):
+    if len(bindings) == 1 and _import_of(bindings[0]) is not None:
         found = _imported_definition(ctx, node)
         return _binding_kind(*found) if found is not None else None
     kinds = {_binding_kind(ctx, leaf) for leaf in bindings}
@@ -422,9 +422,14 @@ def set_factory_true(ctx: RuleContext, call: syntax.CallSite) -> list[TextEdit]:
 STARTUP_FAILURE = 3  # uvicorn's exit status for a failed start
 
 
+def installed_uvicorn_version(ctx: RuleContext) -> str | None:
+    """The analysed environment's uvicorn version, read once per check (several rules ask)."""
+    return ctx.once(("uvicorn_version",), lambda: ctx.workspace.distribution_version("uvicorn"))
+
+
 def startup_failure_status(ctx: RuleContext) -> int:
     """3 since uvicorn 0.50, 1 before (uvicorn-facts.md), for the installed uvicorn."""
-    version = ctx.workspace.distribution_version("uvicorn") or ""
+    version = installed_uvicorn_version(ctx) or ""
     try:
         major, minor = (int(part) for part in version.split(".")[:2])
     except ValueError:

@@ -47,7 +47,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
 
 def _parameters(ctx: RuleContext, call: CallSite) -> frozenset[str] | None:
     """The installed signature's parameter names; None when it takes any keyword."""
-    version = ctx.workspace.distribution_version("uvicorn")
+    version = apps.installed_uvicorn_version(ctx)
     # The table is uvicorn 0.54's; only another installed version needs jedi to read its signature.
     installed = None if version in (None, TABLE_VERSION) else ctx.resolver.installed_parameters(call.qualname)
     names = installed or _BUILT_IN[call.qualname]
