@@ -24,7 +24,9 @@ from uvicorn_lsp.engine.workspace import Workspace
 PACKAGES, MODULES_PER_PACKAGE, OPEN_PER_KIND = 10, 50, 10
 SHARED = "from fastapi import FastAPI\n\nfrom lib_3.mod_7 import helper_7\n\n{name} = FastAPI()\n"
 ENTRY = 'import uvicorn\n\nif __name__ == "__main__":\n    uvicorn.run("{target}", reload=True)\n'
-LIBRARY = "import os\n\n\ndef helper_{index}(value=None):\n    return os.getcwd(), value\n\n\nCONSTANT_{index} = {index}\n"
+LIBRARY = (
+    "import os\n\n\ndef helper_{index}(value=None):\n    return os.getcwd(), value\n\n\nCONSTANT_{index} = {index}\n"
+)
 
 
 def build_workspace(root: Path) -> tuple[list[Path], list[Path]]:
@@ -57,7 +59,10 @@ def main() -> None:
         open_documents = {path: path.read_text() for path in dependents + others}
         workspace.open_buffers.update(open_documents)
         started = time.perf_counter()
-        results = {path: checker.check_text(text, path, workspace, use_diff_cache=True) for path, text in open_documents.items()}
+        results = {
+            path: checker.check_text(text, path, workspace, use_diff_cache=True)
+            for path, text in open_documents.items()
+        }
         first = time.perf_counter() - started
         shared = root / "shared.py"
         timings = []

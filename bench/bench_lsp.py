@@ -38,18 +38,26 @@ def handler_{n}(request, limit: int = 10):
 
 
 def big_module(lines: int = 1000, with_uvicorn: bool = True) -> str:
-    head = "import os\n\nimport uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\n" if with_uvicorn else "import os\n\n"
+    head = (
+        "import os\n\nimport uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\n"
+        if with_uvicorn
+        else "import os\n\n"
+    )
     body = []
     n = 0
     while len((head + "".join(body)).splitlines()) < lines - 8:
         body.append(_FUNCTION.format(n=n, m=n % 3))
         n += 1
     tail = (
-        'if __name__ == "__main__":\n'
-        "    uvicorn.run(app, reload=True)\n"
-        '    uvicorn.run(app, workers=int(os.environ.get("WORKERS", "1")))\n'
-        '    uvicorn.run("main:app", port=8001)\n'
-    ) if with_uvicorn else 'if __name__ == "__main__":\n    print(handler_0(None))\n'
+        (
+            'if __name__ == "__main__":\n'
+            "    uvicorn.run(app, reload=True)\n"
+            '    uvicorn.run(app, workers=int(os.environ.get("WORKERS", "1")))\n'
+            '    uvicorn.run("main:app", port=8001)\n'
+        )
+        if with_uvicorn
+        else 'if __name__ == "__main__":\n    print(handler_0(None))\n'
+    )
     return head + "".join(body) + tail
 
 
@@ -89,11 +97,13 @@ async def start(root: Path, settings: dict) -> Client:
     client = Client()
     client.settings = settings
     await client.start_io(*SERVER)
-    await client.initialize_async(types.InitializeParams(
-        capabilities=types.ClientCapabilities(workspace=types.WorkspaceClientCapabilities(configuration=True)),
-        root_uri=root.as_uri(),
-        workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name="bench")],
-    ))
+    await client.initialize_async(
+        types.InitializeParams(
+            capabilities=types.ClientCapabilities(workspace=types.WorkspaceClientCapabilities(configuration=True)),
+            root_uri=root.as_uri(),
+            workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name="bench")],
+        )
+    )
     client.initialized(types.InitializedParams())
     return client
 
@@ -106,8 +116,11 @@ async def stop(client: Client) -> None:
 
 def open_document(client: Client, path: Path, text: str) -> str:
     uri = path.as_uri()
-    client.text_document_did_open(types.DidOpenTextDocumentParams(
-        text_document=types.TextDocumentItem(uri=uri, language_id="python", version=1, text=text)))
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id="python", version=1, text=text)
+        )
+    )
     return uri
 
 
@@ -118,12 +131,18 @@ async def edit_latencies(client: Client, uri: str, line: int, edits: int, first_
         # Alternately insert and delete one character, so the text stays valid.
         inserting = version % 2 == 0
         change = types.TextDocumentContentChangePartial(
-            range=types.Range(start=types.Position(line=line, character=4), end=types.Position(line=line, character=4 if inserting else 5)),
+            range=types.Range(
+                start=types.Position(line=line, character=4),
+                end=types.Position(line=line, character=4 if inserting else 5),
+            ),
             text="#" if inserting else "",
         )
         sent = time.perf_counter()
-        client.text_document_did_change(types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version), content_changes=[change]))
+        client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version), content_changes=[change]
+            )
+        )
         arrived = await client.wait_version(uri, version)
         latencies.append((arrived - sent) * 1000)
     return latencies
@@ -151,7 +170,9 @@ def engine_ms(text: str, path: Path, repeat: int = 200) -> float:
 def summary(name: str, values: list[float]) -> str:
     values = sorted(values)
     p90 = values[int(len(values) * 0.9) - 1]
-    return f"{name}: median {statistics.median(values):.1f} ms, p90 {p90:.1f} ms, min {values[0]:.1f} ms (n={len(values)})"
+    return (
+        f"{name}: median {statistics.median(values):.1f} ms, p90 {p90:.1f} ms, min {values[0]:.1f} ms (n={len(values)})"
+    )
 
 
 async def main() -> None:
@@ -181,7 +202,12 @@ async def main() -> None:
 
         plain_uri = open_document(client, plain_py, plain_py.read_text())
         await client.wait_version(plain_uri, 1)
-        print(summary("change -> diagnostics, no uvicorn mention (round trip)", await edit_latencies(client, plain_uri, line, arguments.edits)))
+        print(
+            summary(
+                "change -> diagnostics, no uvicorn mention (round trip)",
+                await edit_latencies(client, plain_uri, line, arguments.edits),
+            )
+        )
         print(f"engine time, no uvicorn mention: {engine_ms(plain_py.read_text(), plain_py):.3f} ms")
         print(f"engine time, 1,000 lines with uvicorn (warm): {engine_ms(main_py.read_text(), main_py, 20):.1f} ms")
 

@@ -24,7 +24,19 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-IMPORTS = ["os", "sys", "json", "logging", "typing", "dataclasses", "pathlib", "re", "itertools", "functools", "collections"]
+IMPORTS = [
+    "os",
+    "sys",
+    "json",
+    "logging",
+    "typing",
+    "dataclasses",
+    "pathlib",
+    "re",
+    "itertools",
+    "functools",
+    "collections",
+]
 
 APP_MODULE = '''"""Service entry point {index}."""
 
@@ -157,7 +169,13 @@ def main() -> int:
             "grep -rl uvicorn": ["grep", "-rl", "uvicorn", "tree"],
             "uvicorn-lsp check": [sys.executable, "-m", "uvicorn_lsp", "check", "--quiet", "tree"],
             "ruff check --select S104": [
-                shutil.which("ruff") or "ruff", "check", "--select", "S104", "--no-cache", "--quiet", "tree",
+                shutil.which("ruff") or "ruff",
+                "check",
+                "--select",
+                "S104",
+                "--no-cache",
+                "--quiet",
+                "tree",
             ],
         }
         times = {name: measure(command, arguments.runs, root) for name, command in commands.items()}
@@ -170,7 +188,9 @@ def main() -> int:
     print(f"{'':<26} {'wall':>8}  {'cpu':>8}  wall vs grep")
     for name, timing in times.items():
         print(f"{name:<26} {timing.wall * 1000:6.0f} ms {timing.cpu * 1000:6.0f} ms  {timing.wall / floor.wall:5.1f}x")
-    print(f"uvicorn-lsp / grep = {ours.wall / floor.wall:.2f} (goal <= 3)   uvicorn-lsp / ruff = {ours.wall / ruff.wall:.2f} (goal < 1)")
+    print(
+        f"uvicorn-lsp / grep = {ours.wall / floor.wall:.2f} (goal <= 3)   uvicorn-lsp / ruff = {ours.wall / ruff.wall:.2f} (goal < 1)"
+    )
     return 0
 
 

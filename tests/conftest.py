@@ -25,7 +25,9 @@ class Project:
         path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
         return path
 
-    def check(self, relative: str, settings: Settings | None = None, codes: tuple[str, ...] | None = None) -> list[Finding]:
+    def check(
+        self, relative: str, settings: Settings | None = None, codes: tuple[str, ...] | None = None
+    ) -> list[Finding]:
         workspace = Workspace(self.root, settings)
         result = checker.check_file(self.root / relative, workspace)
         findings = result.findings
@@ -53,5 +55,5 @@ def apply_edits(text: str, edits: tuple[TextEdit, ...] | list[TextEdit]) -> str:
         return offsets[position.line] + position.character
 
     for edit in sorted(edits, key=lambda e: (e.range.start, e.range.end), reverse=True):
-        text = text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end):]
+        text = text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end) :]
     return text

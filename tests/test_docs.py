@@ -12,11 +12,13 @@ DOCS = Path(__file__).resolve().parents[1] / "docs" / "rules"
 
 def test_rule_pages_are_current():
     expected = rendered_docs()
-    stale = [name for name, content in expected.items() if not (DOCS / name).is_file() or (DOCS / name).read_text(encoding="utf-8") != content]
+    stale = [
+        name
+        for name, content in expected.items()
+        if not (DOCS / name).is_file() or (DOCS / name).read_text(encoding="utf-8") != content
+    ]
     orphans = sorted(path.name for path in DOCS.glob("UVI*.md") if path.name not in expected)
-    assert not stale and not orphans, (
-        f"stale: {stale}, orphans: {orphans}; run `uvicorn-lsp generate-docs docs/rules`"
-    )
+    assert not stale and not orphans, f"stale: {stale}, orphans: {orphans}; run `uvicorn-lsp generate-docs docs/rules`"
 
 
 def test_every_rule_documents_every_section():

@@ -13,7 +13,7 @@ import pytest
 from uvicorn_lsp.cli import main
 
 # A file with one UVI001 error and a safe fix, as people write it.
-APP_WITH_RELOAD = '''\
+APP_WITH_RELOAD = """\
 import uvicorn
 from fastapi import FastAPI
 
@@ -21,7 +21,7 @@ app = FastAPI()
 
 if __name__ == "__main__":
     uvicorn.run(app, reload=True)
-'''
+"""
 # Clean, when saved as main.py.
 APP_FIXED = APP_WITH_RELOAD.replace("uvicorn.run(app,", 'uvicorn.run("main:app",')
 
@@ -37,7 +37,11 @@ def run_cli(cwd: Path, *args: str, stdin: bytes | None = None) -> subprocess.Com
     """`python -m uvicorn_lsp check ARGS` in `cwd`; output as bytes."""
     return subprocess.run(
         [sys.executable, "-m", "uvicorn_lsp", "check", *args],
-        cwd=cwd, input=stdin, capture_output=True, timeout=120, check=False,
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        timeout=120,
+        check=False,
     )
 
 

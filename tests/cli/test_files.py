@@ -25,31 +25,34 @@ def make_tree(root: Path, *relatives: str) -> None:
         write(root, relative, "x = 1\n")
 
 
-@pytest.mark.parametrize(("patterns", "path", "is_folder", "ignored"), [
-    (["*.py"], "a/b.py", False, True),
-    (["/b.py"], "a/b.py", False, False),
-    (["/b.py"], "b.py", False, True),
-    (["a/b.py"], "a/b.py", False, True),
-    (["a/b.py"], "x/a/b.py", False, False),
-    (["build/"], "build", True, True),
-    (["build/"], "build", False, False),
-    (["build"], "src/build", True, True),
-    (["**/gen"], "a/b/gen", True, True),
-    (["docs/**"], "docs/x/y.py", False, True),
-    (["a/**/z.py"], "a/z.py", False, True),
-    (["a/**/z.py"], "a/b/c/z.py", False, True),
-    (["*.py", "!keep.py"], "keep.py", False, False),
-    (["!keep.py", "*.py"], "keep.py", False, True),
-    (["file?.py"], "file1.py", False, True),
-    (["file?.py"], "file10.py", False, False),
-    (["file[0-3].py"], "file2.py", False, True),
-    (["file[!0-3].py"], "file2.py", False, False),
-    (["\\#hash.py"], "#hash.py", False, True),
-    (["# comment", ""], "# comment", False, False),
-    (["\\!bang.py"], "!bang.py", False, True),
-    (["trailing.py   "], "trailing.py", False, True),
-    (["a*b"], "a/b", False, False),  # `*` never crosses a slash
-])
+@pytest.mark.parametrize(
+    ("patterns", "path", "is_folder", "ignored"),
+    [
+        (["*.py"], "a/b.py", False, True),
+        (["/b.py"], "a/b.py", False, False),
+        (["/b.py"], "b.py", False, True),
+        (["a/b.py"], "a/b.py", False, True),
+        (["a/b.py"], "x/a/b.py", False, False),
+        (["build/"], "build", True, True),
+        (["build/"], "build", False, False),
+        (["build"], "src/build", True, True),
+        (["**/gen"], "a/b/gen", True, True),
+        (["docs/**"], "docs/x/y.py", False, True),
+        (["a/**/z.py"], "a/z.py", False, True),
+        (["a/**/z.py"], "a/b/c/z.py", False, True),
+        (["*.py", "!keep.py"], "keep.py", False, False),
+        (["!keep.py", "*.py"], "keep.py", False, True),
+        (["file?.py"], "file1.py", False, True),
+        (["file?.py"], "file10.py", False, False),
+        (["file[0-3].py"], "file2.py", False, True),
+        (["file[!0-3].py"], "file2.py", False, False),
+        (["\\#hash.py"], "#hash.py", False, True),
+        (["# comment", ""], "# comment", False, False),
+        (["\\!bang.py"], "!bang.py", False, True),
+        (["trailing.py   "], "trailing.py", False, True),
+        (["a*b"], "a/b", False, False),  # `*` never crosses a slash
+    ],
+)
 def test_gitignore_patterns(patterns, path, is_folder, ignored):
     root = os.path.abspath("/repo")
     ignore = GitIgnore(root, patterns)
@@ -69,8 +72,16 @@ def test_walk_respects_gitignore_files_at_every_level(tmp_path):
     write(tmp_path, ".gitignore", "generated/\n*_pb2.py\n/top_only.py\n")
     write(tmp_path, "src/.gitignore", "local.py\n!keep_pb2.py\n")
     make_tree(
-        tmp_path, "main.py", "top_only.py", "generated/x.py", "src/top_only.py", "src/local.py",
-        "src/api_pb2.py", "src/keep_pb2.py", "src/deep/local.py", "src/ok.py",
+        tmp_path,
+        "main.py",
+        "top_only.py",
+        "generated/x.py",
+        "src/top_only.py",
+        "src/local.py",
+        "src/api_pb2.py",
+        "src/keep_pb2.py",
+        "src/deep/local.py",
+        "src/ok.py",
     )
     assert found(tmp_path) == ["main.py", "src/keep_pb2.py", "src/ok.py", "src/top_only.py"]
     # A sub-folder named on the command line still obeys the .gitignore files above it.
@@ -99,7 +110,14 @@ def test_default_excludes_and_their_replacement(tmp_path):
 
 def test_extend_exclude_from_config_is_relative_to_the_config(tmp_path):
     write(tmp_path, "proj/pyproject.toml", '[tool.uvicorn-lsp]\nextend-exclude = ["tests/fixtures", "*_gen.py"]\n')
-    make_tree(tmp_path, "proj/tests/fixtures/a.py", "proj/tests/b.py", "proj/api_gen.py", "proj/venv/c.py", "other/tests/fixtures/d.py")
+    make_tree(
+        tmp_path,
+        "proj/tests/fixtures/a.py",
+        "proj/tests/b.py",
+        "proj/api_gen.py",
+        "proj/venv/c.py",
+        "other/tests/fixtures/d.py",
+    )
     assert found(tmp_path) == ["other/tests/fixtures/d.py", "proj/tests/b.py"]
 
 

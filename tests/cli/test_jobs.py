@@ -13,7 +13,11 @@ from .conftest import APP_WITH_RELOAD, run_cli, write
 
 def make_project(root, count: int) -> None:
     for index in range(count):
-        write(root, f"svc{index:02d}/main.py", APP_WITH_RELOAD if index % 3 else APP_WITH_RELOAD.replace("reload=True", "workers=4"))
+        write(
+            root,
+            f"svc{index:02d}/main.py",
+            APP_WITH_RELOAD if index % 3 else APP_WITH_RELOAD.replace("reload=True", "workers=4"),
+        )
         write(root, f"svc{index:02d}/other.py", "def f():\n    return 1\n")
 
 
@@ -30,7 +34,9 @@ def test_fix_with_jobs_fixes_every_file(tmp_path):
     make_project(tmp_path, runner.MIN_FILES_FOR_POOL + 2)
     completed = run_cli(tmp_path, "--jobs", "2", "--fix", "--select", "UVI001", ".")
     assert completed.returncode == 0, completed.stdout
-    assert completed.stdout.decode().startswith(f"Found {runner.MIN_FILES_FOR_POOL + 2} problems ({runner.MIN_FILES_FOR_POOL + 2} fixed")
+    assert completed.stdout.decode().startswith(
+        f"Found {runner.MIN_FILES_FOR_POOL + 2} problems ({runner.MIN_FILES_FOR_POOL + 2} fixed"
+    )
     assert all('"main:app"' in path.read_text() for path in tmp_path.glob("svc*/main.py"))
 
 
@@ -106,7 +112,9 @@ def test_pool_starts_only_for_enough_files(tmp_path):
     make_project(tmp_path / "small", runner.MIN_FILES_FOR_POOL - 1)
 
     def pools(*args: str) -> str:
-        completed = subprocess.run([sys.executable, "-c", POOL_PROBE, *args], cwd=tmp_path, capture_output=True, text=True, check=True)
+        completed = subprocess.run(
+            [sys.executable, "-c", POOL_PROBE, *args], cwd=tmp_path, capture_output=True, text=True, check=True
+        )
         return completed.stderr.strip().splitlines()[-1]
 
     assert pools("--jobs", "2", "big") == "pools: [2]"

@@ -37,7 +37,9 @@ def test_statistics_count_per_code(cli, tmp_path):
     assert run.code == 1
     assert run.out == "2\tUVI001\t[*] app-object-with-reload\n"
     as_json = cli("--statistics", "--format", "json", "--select", "UVI001", ".")
-    assert json.loads(as_json.out) == [{"code": "UVI001", "name": "app-object-with-reload", "count": 2, "fixable": True}]
+    assert json.loads(as_json.out) == [
+        {"code": "UVI001", "name": "app-object-with-reload", "count": 2, "fixable": True}
+    ]
 
 
 def test_statistics_without_findings_print_nothing(cli, tmp_path):
@@ -59,7 +61,9 @@ def test_quiet_prints_the_findings_only(cli, tmp_path):
 
 def test_stdin_with_filename_uses_its_config_and_module_name(tmp_path):
     write(tmp_path, "pkg/pyproject.toml", '[tool.uvicorn-lsp]\nseverity = { UVI001 = "warning" }\n')
-    completed = run_cli(tmp_path, "--format", "json", "--stdin-filename", "pkg/server.py", "-", stdin=APP_WITH_RELOAD.encode())
+    completed = run_cli(
+        tmp_path, "--format", "json", "--stdin-filename", "pkg/server.py", "-", stdin=APP_WITH_RELOAD.encode()
+    )
     assert completed.returncode == 1, completed.stderr
     [entry] = json.loads(completed.stdout)
     assert entry["filename"] == str((tmp_path / "pkg" / "server.py").resolve())
@@ -108,11 +112,14 @@ def test_stdin_with_other_paths_is_an_error(cli, tmp_path):
     assert run.code == 2 and "cannot be combined" in run.err
 
 
-@pytest.mark.parametrize(("content", "says"), [
-    (b"import uvicorn\nx = '\xff\xfe'\n", "cannot decode as Python source"),
-    (b"x = '\xff'  # no trigger word, still reported\n", "cannot decode as Python source"),
-    (b"# -*- coding: klingon -*-\nimport uvicorn\n", "cannot decode as Python source"),
-])
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (b"import uvicorn\nx = '\xff\xfe'\n", "cannot decode as Python source"),
+        (b"x = '\xff'  # no trigger word, still reported\n", "cannot decode as Python source"),
+        (b"# -*- coding: klingon -*-\nimport uvicorn\n", "cannot decode as Python source"),
+    ],
+)
 def test_undecodable_files_are_a_clear_warning(tmp_path, content, says):
     (tmp_path / "bad.py").write_bytes(content)
     write(tmp_path, "main.py", APP_FIXED)

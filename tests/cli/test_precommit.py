@@ -21,7 +21,9 @@ PACKAGE_FILES = ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "serve
 def git(cwd: Path, *args: str) -> None:
     subprocess.run(
         ["git", "-c", "user.name=test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false", *args],
-        cwd=cwd, check=True, capture_output=True,
+        cwd=cwd,
+        check=True,
+        capture_output=True,
     )
 
 
@@ -45,8 +47,23 @@ def try_repo(scratch: Path, hook_repository: Path, home: Path) -> subprocess.Com
     environment = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
     environment["PRE_COMMIT_HOME"] = str(home)
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repository), "uvicorn-lsp", "--all-files", "--color", "never"],
-        cwd=scratch, env=environment, capture_output=True, text=True, timeout=900, check=False,
+        [
+            sys.executable,
+            "-m",
+            "pre_commit",
+            "try-repo",
+            str(hook_repository),
+            "uvicorn-lsp",
+            "--all-files",
+            "--color",
+            "never",
+        ],
+        cwd=scratch,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
     )
 
 
@@ -65,7 +82,13 @@ def test_hook_fails_on_a_bad_file_then_passes_after_fix(tmp_path):
     assert "uvicorn-lsp" in failing.stdout and "Failed" in failing.stdout
     assert "main.py:7:17: UVI001 [*]" in failing.stdout
 
-    fixed = subprocess.run([sys.executable, "-m", "uvicorn_lsp", "check", "--fix", "main.py"], cwd=scratch, capture_output=True, text=True, check=False)
+    fixed = subprocess.run(
+        [sys.executable, "-m", "uvicorn_lsp", "check", "--fix", "main.py"],
+        cwd=scratch,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert fixed.returncode == 0, fixed.stdout + fixed.stderr
     assert (scratch / "main.py").read_text() == APP_FIXED
     git(scratch, "add", ".")

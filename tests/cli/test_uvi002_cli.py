@@ -6,12 +6,12 @@ import json
 
 from .conftest import run_cli
 
-RUNNER = '''\
+RUNNER = """\
 import uvicorn
 
 if __name__ == "__main__":
     uvicorn.run("web:aplication", reload=True)
-'''
+"""
 WEB = "from fastapi import FastAPI\n\napplication = FastAPI()\n"
 
 
@@ -39,6 +39,8 @@ def test_a_created_module_clears_the_finding(tmp_path):
 
 
 def test_json_reports_uvi013(tmp_path):
-    (tmp_path / "main.py").write_text(WEB + '\nif __name__ == "__main__":\n    import uvicorn\n    uvicorn.run("main:application", factory=True)\n')
+    (tmp_path / "main.py").write_text(
+        WEB + '\nif __name__ == "__main__":\n    import uvicorn\n    uvicorn.run("main:application", factory=True)\n'
+    )
     [finding] = json.loads(run_cli(tmp_path, "--format", "json", "main.py").stdout)
     assert finding["code"] == "UVI013" and finding["fix"]["message"] == "Remove factory=True"

@@ -151,11 +151,20 @@ def test_split_follows_uvicorn():
         assert modules.split_import_string(bad) is None
 
 
-@pytest.mark.parametrize("definition", [
-    "app = object()", "app: object = object()", "def app(scope, receive, send): pass", "class app: pass",
-    "from os import path as app", "import json as app", "for app in []: pass", "if True:\n    app = 1",
-    "def setup():\n    global app\n    app = 1",
-])
+@pytest.mark.parametrize(
+    "definition",
+    [
+        "app = object()",
+        "app: object = object()",
+        "def app(scope, receive, send): pass",
+        "class app: pass",
+        "from os import path as app",
+        "import json as app",
+        "for app in []: pass",
+        "if True:\n    app = 1",
+        "def setup():\n    global app\n    app = 1",
+    ],
+)
 def test_every_kind_of_top_level_binding_loads(project, definition):
     project.write("main.py", definition + "\n")
     assert resolve(project, "main:app")[0].outcome is Outcome.LOADS
@@ -209,11 +218,14 @@ def test_star_imports_are_followed(project):
     assert resolve(project, "main:_private")[0].outcome is Outcome.NO_ATTRIBUTE
 
 
-@pytest.mark.parametrize("module_text", [
-    "def __getattr__(name):\n    return 1\n",
-    "from somewhere_unknown import *\n",
-    "globals()['app'] = 1\n",
-])
+@pytest.mark.parametrize(
+    "module_text",
+    [
+        "def __getattr__(name):\n    return 1\n",
+        "from somewhere_unknown import *\n",
+        "globals()['app'] = 1\n",
+    ],
+)
 def test_dynamic_modules_give_no_verdict(project, module_text):
     project.write("main.py", module_text)
     assert resolve(project, "main:app")[0].outcome is Outcome.UNKNOWN
@@ -293,13 +305,16 @@ def test_a_package_installed_in_a_foreign_environment(project, venv):
     assert resolve(project, "tinyapp_for_tests.web:app")[0].outcome is Outcome.NO_MODULE
 
 
-@pytest.mark.parametrize("dotted, package, expected", [
-    ("os.path", "app", "os.path"),
-    (".core", "app", "app.core"),
-    ("..core", "app.api", "app.core"),
-    (".", "app.api", "app.api"),
-    ("..core", "app", None),  # beyond the top-level package
-    (".core", "", None),  # a top-level module has no package
-])
+@pytest.mark.parametrize(
+    "dotted, package, expected",
+    [
+        ("os.path", "app", "os.path"),
+        (".core", "app", "app.core"),
+        ("..core", "app.api", "app.core"),
+        (".", "app.api", "app.api"),
+        ("..core", "app", None),  # beyond the top-level package
+        (".core", "", None),  # a top-level module has no package
+    ],
+)
 def test_relative_names_are_made_absolute(dotted, package, expected):
     assert modules.absolute_name(dotted, package) == expected

@@ -8,7 +8,7 @@ from uvicorn_lsp.engine import checker
 from uvicorn_lsp.engine.source import MAX_SOURCE_CHARS
 from uvicorn_lsp.engine.workspace import Workspace
 
-SAMPLE = '''import os
+SAMPLE = """import os
 import uvicorn as uv
 from fastapi import FastAPI
 from uvicorn import Config, Server
@@ -29,7 +29,7 @@ if __name__ == "__main__":
     server = Server(Config(create_app(), reload=True, forwarded_allow_ips="*", ssl_keyfile="k.pem"))
     server.run()
     uv.run(f"main:{'app'}", host="0.0.0.0", debug=True, relaod=True)
-'''
+"""
 
 
 def _no_internal_errors(result: checker.CheckResult) -> None:
@@ -44,16 +44,25 @@ def test_every_prefix_of_a_file_being_typed(tmp_path):
         _no_internal_errors(checker.check_text(SAMPLE[:end], path, workspace, use_diff_cache=True))
 
 
-@pytest.mark.parametrize("text", [
-    "", "\n", "uvicorn", "uvicorn.run(", "uvicorn.run(app, **", "import uvicorn\nuvicorn.run(*)", "\x00uvicorn\x00",
-    "import uvicorn\nuvicorn.run(app, reload=((((((((((((True))))))))))))",
-    "import uvicorn\nuvicorn.run(" + "[" * 500 + "]" * 500 + ", reload=True)",
-    "import uvicorn\nx = " + " + ".join(["1"] * 3000) + "\nuvicorn.run(x, reload=True)",
-    "import uvicorn\r\nuvicorn.run(app,\rreload=True)\n",
-    "\ufeffimport uvicorn\nuvicorn.run(app, reload=True)",
-    "import uvicorn\n\tif True:\n  uvicorn.run(app, reload=True)",
-    "import uvicorn\nuvicorn.run(app, reload=True)\u2028\x0c\x0b",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "\n",
+        "uvicorn",
+        "uvicorn.run(",
+        "uvicorn.run(app, **",
+        "import uvicorn\nuvicorn.run(*)",
+        "\x00uvicorn\x00",
+        "import uvicorn\nuvicorn.run(app, reload=((((((((((((True))))))))))))",
+        "import uvicorn\nuvicorn.run(" + "[" * 500 + "]" * 500 + ", reload=True)",
+        "import uvicorn\nx = " + " + ".join(["1"] * 3000) + "\nuvicorn.run(x, reload=True)",
+        "import uvicorn\r\nuvicorn.run(app,\rreload=True)\n",
+        "\ufeffimport uvicorn\nuvicorn.run(app, reload=True)",
+        "import uvicorn\n\tif True:\n  uvicorn.run(app, reload=True)",
+        "import uvicorn\nuvicorn.run(app, reload=True)\u2028\x0c\x0b",
+    ],
+)
 def test_odd_inputs(tmp_path, text):
     _no_internal_errors(checker.check_text(text, tmp_path / "odd.py", Workspace(tmp_path)))
 
@@ -68,7 +77,9 @@ def test_invalid_utf8_is_a_problem_not_a_crash(tmp_path):
 
 def test_pep263_cookie_is_honoured(tmp_path):
     path = tmp_path / "latin.py"
-    path.write_bytes(b"# -*- coding: latin-1 -*-\nimport uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\nx = '\xe9'; uvicorn.run(app, reload=True)\n")
+    path.write_bytes(
+        b"# -*- coding: latin-1 -*-\nimport uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\nx = '\xe9'; uvicorn.run(app, reload=True)\n"
+    )
     result = checker.check_file(path, Workspace(tmp_path))
     [finding] = [f for f in result.findings if f.code == "UVI001"]
     assert finding.range.start.character == len("x = 'é'; uvicorn.run(")
@@ -92,4 +103,7 @@ def test_file_without_trigger_is_not_parsed(tmp_path, monkeypatch):
         raise AssertionError("parsed a file that never mentions uvicorn")
 
     monkeypatch.setattr(source.SourceFile, "tree", property(fail))
-    assert checker.check_text("import asyncio\nasyncio.run(main())\n", tmp_path / "x.py", Workspace(tmp_path)).findings == []
+    assert (
+        checker.check_text("import asyncio\nasyncio.run(main())\n", tmp_path / "x.py", Workspace(tmp_path)).findings
+        == []
+    )

@@ -18,7 +18,9 @@ from uvicorn_lsp.engine.source import split_lines
 SERVER_COMMAND = [sys.executable, "-m", "uvicorn_lsp", "serve"]
 
 
-def capabilities(*, pull: bool = False, encoding: str | None = None, configuration: bool = True) -> types.ClientCapabilities:
+def capabilities(
+    *, pull: bool = False, encoding: str | None = None, configuration: bool = True
+) -> types.ClientCapabilities:
     """A client like a real editor: push or pull diagnostics, one position encoding."""
     return types.ClientCapabilities(
         workspace=types.WorkspaceClientCapabilities(
@@ -56,14 +58,19 @@ async def lsp_session(
     client = await config.start()
     if configuration is not None:
         client.set_configuration(configuration, section="uvicorn-lsp")
-    client.encoding = (client_capabilities.general.position_encodings[0]
-                       if client_capabilities and client_capabilities.general else "utf-16")
-    await client.initialize_session(types.InitializeParams(
-        capabilities=client_capabilities or capabilities(),
-        root_uri=root.as_uri(),
-        workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name=root.name)],
-        initialization_options=initialization_options,
-    ))
+    client.encoding = (
+        client_capabilities.general.position_encodings[0]
+        if client_capabilities and client_capabilities.general
+        else "utf-16"
+    )
+    await client.initialize_session(
+        types.InitializeParams(
+            capabilities=client_capabilities or capabilities(),
+            root_uri=root.as_uri(),
+            workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name=root.name)],
+            initialization_options=initialization_options,
+        )
+    )
     try:
         yield client
     finally:
@@ -80,17 +87,26 @@ def write(root: Path, relative: str, text: str) -> Path:
 
 def open_file(client: LanguageClient, path: Path, text: str | None = None, version: int = 1) -> str:
     uri = path.as_uri()
-    client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
-        uri=uri, language_id="python", version=version, text=path.read_text(encoding="utf-8") if text is None else text,
-    )))
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=uri,
+                language_id="python",
+                version=version,
+                text=path.read_text(encoding="utf-8") if text is None else text,
+            )
+        )
+    )
     return uri
 
 
 def replace_all(client: LanguageClient, uri: str, text: str, version: int) -> None:
-    client.text_document_did_change(types.DidChangeTextDocumentParams(
-        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
-        content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
-    ))
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+        )
+    )
 
 
 async def wait_for_diagnostics(
@@ -117,12 +133,16 @@ async def pull_diagnostics(client: LanguageClient, uri: str) -> list[types.Diagn
     return list(report.items)
 
 
-async def code_actions(client: LanguageClient, uri: str, where: types.Range, only: list[str] | None = None) -> list[types.CodeAction]:
-    result = await client.text_document_code_action_async(types.CodeActionParams(
-        text_document=types.TextDocumentIdentifier(uri=uri),
-        range=where,
-        context=types.CodeActionContext(diagnostics=[], only=only),
-    ))
+async def code_actions(
+    client: LanguageClient, uri: str, where: types.Range, only: list[str] | None = None
+) -> list[types.CodeAction]:
+    result = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=where,
+            context=types.CodeActionContext(diagnostics=[], only=only),
+        )
+    )
     return list(result or [])
 
 
@@ -146,7 +166,9 @@ def apply_workspace_edit(text: str, edit: types.WorkspaceEdit, uri: str, encodin
         edits = [e for change in edit.document_changes if change.text_document.uri == uri for e in change.edits]
     else:
         edits = list((edit.changes or {}).get(uri, []))
-    located = [(_offset(text, e.range.start, encoding), _offset(text, e.range.end, encoding), e.new_text) for e in edits]
+    located = [
+        (_offset(text, e.range.start, encoding), _offset(text, e.range.end, encoding), e.new_text) for e in edits
+    ]
     for start, end, new_text in sorted(located, reverse=True):
         text = text[:start] + new_text + text[end:]
     return text
@@ -159,7 +181,7 @@ async def apply_action(client: LanguageClient, uri: str, text: str, action: type
     return new_text
 
 
-SAMPLE = '''
+SAMPLE = """
 import uvicorn
 from fastapi import FastAPI
 
@@ -167,4 +189,4 @@ app = FastAPI()
 
 if __name__ == "__main__":
     uvicorn.run(app, reload=True)
-'''
+"""

@@ -26,7 +26,9 @@ def _random_edit(rng: random.Random, text: str) -> tuple[types.Range, str]:
     # Mostly short edits, as typing makes; now and then one across a line break.
     end_line = min(start.line + (rng.random() < 0.1), len(lines) - 1)
     end_units = len(lines[end_line].encode("utf-16-le")) // 2
-    end = types.Position(line=end_line, character=min(end_units, (start.character if end_line == start.line else 0) + rng.randint(0, 3)))
+    end = types.Position(
+        line=end_line, character=min(end_units, (start.character if end_line == start.line else 0) + rng.randint(0, 3))
+    )
     return types.Range(start=start, end=end), rng.choice(PIECES)
 
 
@@ -45,10 +47,12 @@ async def test_random_edits_match_a_fresh_open(tmp_path):
         for version in range(2, 80):
             where, new_text = _random_edit(rng, text)
             text = _apply(text, where, new_text)
-            client.text_document_did_change(types.DidChangeTextDocumentParams(
-                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
-                content_changes=[types.TextDocumentContentChangePartial(range=where, text=new_text)],
-            ))
+            client.text_document_did_change(
+                types.DidChangeTextDocumentParams(
+                    text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                    content_changes=[types.TextDocumentContentChangePartial(range=where, text=new_text)],
+                )
+            )
             if version % 10 == 0:
                 edited = await pull_diagnostics(client, uri)
                 fresh_uri = open_file(client, tmp_path / f"copy{version}.py", text)

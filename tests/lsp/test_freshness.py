@@ -27,7 +27,9 @@ async def test_renaming_the_app_in_an_open_buffer_updates_the_runner(tmp_path):
 
         renamed_at = time.monotonic()
         replace_all(client, main_uri, MAIN.replace("app = ", "application = "), version=2)  # unsaved
-        [finding] = uvi002(await wait_for_diagnostics(client, run_uri, lambda found: len(uvi002(found)) == 1, timeout=5))
+        [finding] = uvi002(
+            await wait_for_diagnostics(client, run_uri, lambda found: len(uvi002(found)) == 1, timeout=5)
+        )
         assert time.monotonic() - renamed_at < 1.0
         assert "app" in finding.message
 
@@ -43,21 +45,37 @@ async def test_change_on_disk_reported_by_watched_files(tmp_path):
         await wait_for_diagnostics(client, run_uri, lambda found: uvi002(found) == [])
 
         main.write_text(MAIN.replace("app = ", "api = "))
-        client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
-            types.FileEvent(uri=main.as_uri(), type=types.FileChangeType.Changed),
-        ]))
+        client.workspace_did_change_watched_files(
+            types.DidChangeWatchedFilesParams(
+                changes=[
+                    types.FileEvent(uri=main.as_uri(), type=types.FileChangeType.Changed),
+                ]
+            )
+        )
         await wait_for_diagnostics(client, run_uri, lambda found: len(uvi002(found)) == 1, timeout=5)
 
         main.unlink()
-        client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
-            types.FileEvent(uri=main.as_uri(), type=types.FileChangeType.Deleted),
-        ]))
-        [missing] = uvi002(await wait_for_diagnostics(client, run_uri, lambda found: len(uvi002(found)) == 1 and "main" in uvi002(found)[0].message, timeout=5))
+        client.workspace_did_change_watched_files(
+            types.DidChangeWatchedFilesParams(
+                changes=[
+                    types.FileEvent(uri=main.as_uri(), type=types.FileChangeType.Deleted),
+                ]
+            )
+        )
+        [missing] = uvi002(
+            await wait_for_diagnostics(
+                client, run_uri, lambda found: len(uvi002(found)) == 1 and "main" in uvi002(found)[0].message, timeout=5
+            )
+        )
 
         write(tmp_path, "main.py", MAIN)
-        client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
-            types.FileEvent(uri=main.as_uri(), type=types.FileChangeType.Created),
-        ]))
+        client.workspace_did_change_watched_files(
+            types.DidChangeWatchedFilesParams(
+                changes=[
+                    types.FileEvent(uri=main.as_uri(), type=types.FileChangeType.Created),
+                ]
+            )
+        )
         await wait_for_diagnostics(client, run_uri, lambda found: uvi002(found) == [], timeout=5)
 
 

@@ -36,7 +36,9 @@ async def test_open_diagnose_fix_and_diagnostic_gone(tmp_path):
         assert diagnostic.severity == types.DiagnosticSeverity.Error
         assert diagnostic.code_description.href.endswith("/docs/rules/UVI001.md")
         assert "status 3" in diagnostic.message
-        assert diagnostic.range == types.Range(start=types.Position(line=6, character=16), end=types.Position(line=6, character=19))
+        assert diagnostic.range == types.Range(
+            start=types.Position(line=6, character=16), end=types.Position(line=6, character=19)
+        )
 
         actions = await code_actions(client, uri, diagnostic.range)
         preferred = [action for action in actions if action.is_preferred]
@@ -61,7 +63,9 @@ async def test_pull_client_gets_reports_and_no_pushes(tmp_path):
 
 
 async def _first_diagnostic_range(tmp_path, encoding: str) -> types.Range:
-    source = 'import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\nx = "héllo→😀"; uvicorn.run(app, reload=True)\n'
+    source = (
+        'import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\nx = "héllo→😀"; uvicorn.run(app, reload=True)\n'
+    )
     path = write(tmp_path, "main.py", source)
     caps = capabilities(encoding=encoding)
     async with lsp_session(tmp_path, client_capabilities=caps, configuration={"select": ["UVI001"]}) as client:
@@ -106,7 +110,9 @@ async def test_settings_from_workspace_configuration(tmp_path):
         assert diagnostic.severity == types.DiagnosticSeverity.Warning
 
 
-@pytest.mark.parametrize("options", [{"ignore": ["UVI"]}, {"uvicorn-lsp": {"ignore": ["UVI"]}}, {"settings": {"ignore": ["UVI"]}}])
+@pytest.mark.parametrize(
+    "options", [{"ignore": ["UVI"]}, {"uvicorn-lsp": {"ignore": ["UVI"]}}, {"settings": {"ignore": ["UVI"]}}]
+)
 async def test_initialization_options_select(tmp_path, options):
     path = write(tmp_path, "main.py", SAMPLE)
     caps = capabilities(configuration=False)
@@ -120,7 +126,9 @@ async def test_close_clears_diagnostics(tmp_path):
     async with lsp_session(tmp_path) as client:
         uri = open_file(client, path)
         await wait_for_diagnostics(client, uri)
-        client.text_document_did_close(types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri)))
+        client.text_document_did_close(
+            types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
+        )
         await wait_for_diagnostics(client, uri, lambda found: found == [])
 
 
@@ -131,15 +139,32 @@ async def test_incremental_edits_are_applied(tmp_path):
         await wait_for_diagnostics(client, uri, lambda found: found == [])
         # Type "True" over "False" on line 6 in two keystrokes.
         line = 6
-        start = len('    uvicorn.run(app, reload=')
-        for version, (change_range, new_text) in enumerate([
-            (types.Range(start=types.Position(line=line, character=start), end=types.Position(line=line, character=start + 5)), "Tru"),
-            (types.Range(start=types.Position(line=line, character=start + 3), end=types.Position(line=line, character=start + 3)), "e"),
-        ], start=2):
-            client.text_document_did_change(types.DidChangeTextDocumentParams(
-                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
-                content_changes=[types.TextDocumentContentChangePartial(range=change_range, text=new_text)],
-            ))
+        start = len("    uvicorn.run(app, reload=")
+        for version, (change_range, new_text) in enumerate(
+            [
+                (
+                    types.Range(
+                        start=types.Position(line=line, character=start),
+                        end=types.Position(line=line, character=start + 5),
+                    ),
+                    "Tru",
+                ),
+                (
+                    types.Range(
+                        start=types.Position(line=line, character=start + 3),
+                        end=types.Position(line=line, character=start + 3),
+                    ),
+                    "e",
+                ),
+            ],
+            start=2,
+        ):
+            client.text_document_did_change(
+                types.DidChangeTextDocumentParams(
+                    text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                    content_changes=[types.TextDocumentContentChangePartial(range=change_range, text=new_text)],
+                )
+            )
         [diagnostic] = await wait_for_diagnostics(client, uri)
         assert "reload=True" in diagnostic.message
 
@@ -168,9 +193,12 @@ async def test_hover_shows_rule_documentation(tmp_path):
     async with lsp_session(tmp_path) as client:
         uri = open_file(client, path)
         [diagnostic] = await wait_for_diagnostics(client, uri)
-        hover = await client.text_document_hover_async(types.HoverParams(
-            text_document=types.TextDocumentIdentifier(uri=uri), position=diagnostic.range.start,
-        ))
+        hover = await client.text_document_hover_async(
+            types.HoverParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                position=diagnostic.range.start,
+            )
+        )
         assert "UVI001" in hover.contents.value and "import string" in hover.contents.value
 
 
@@ -187,10 +215,14 @@ async def test_broken_pyproject_gives_one_message_and_defaults(tmp_path):
 
 
 async def test_pyproject_ignore_applies(tmp_path):
-    write(tmp_path, "pyproject.toml", textwrap.dedent("""
+    write(
+        tmp_path,
+        "pyproject.toml",
+        textwrap.dedent("""
         [tool.uvicorn-lsp]
         per-file-ignores = { "main.py" = ["UVI001"] }
-    """))
+    """),
+    )
     path = write(tmp_path, "main.py", SAMPLE)
     async with lsp_session(tmp_path) as client:
         uri = open_file(client, path)
@@ -204,14 +236,21 @@ async def test_incremental_edits_after_unusual_line_separators(tmp_path):
     async with lsp_session(tmp_path) as client:
         uri = open_file(client, path)
         await wait_for_diagnostics(client, uri, lambda found: found == [])
-        start = len('    uvicorn.run(app, reload=')
-        client.text_document_did_change(types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
-            content_changes=[types.TextDocumentContentChangePartial(
-                range=types.Range(start=types.Position(line=6, character=start), end=types.Position(line=6, character=start + 5)),
-                text="True",
-            )],
-        ))
+        start = len("    uvicorn.run(app, reload=")
+        client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+                content_changes=[
+                    types.TextDocumentContentChangePartial(
+                        range=types.Range(
+                            start=types.Position(line=6, character=start),
+                            end=types.Position(line=6, character=start + 5),
+                        ),
+                        text="True",
+                    )
+                ],
+            )
+        )
         [diagnostic] = await wait_for_diagnostics(client, uri)
         assert diagnostic.range.start == types.Position(line=6, character=16)
 
@@ -223,18 +262,28 @@ async def test_hover_on_a_noqa_code(tmp_path):
         uri = open_file(client, path)
         await wait_for_diagnostics(client, uri, lambda found: found == [])
         line = path.read_text().split("\n")[6]
-        hover = await client.text_document_hover_async(types.HoverParams(
-            text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=6, character=line.index("UVI001") + 2),
-        ))
+        hover = await client.text_document_hover_async(
+            types.HoverParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                position=types.Position(line=6, character=line.index("UVI001") + 2),
+            )
+        )
         assert hover.contents.value.startswith("**UVI001**")
 
 
 async def test_untitled_buffer_is_checked_without_fixes_that_need_a_file_name(tmp_path):
     async with lsp_session(tmp_path) as client:
         uri = "untitled:Untitled-1"
-        client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
-            uri=uri, language_id="python", version=1, text=SAMPLE.lstrip("\n"),
-        )))
+        client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(
+                    uri=uri,
+                    language_id="python",
+                    version=1,
+                    text=SAMPLE.lstrip("\n"),
+                )
+            )
+        )
         [diagnostic] = await wait_for_diagnostics(client, uri)
         assert diagnostic.code == "UVI001"
         actions = await code_actions(client, uri, diagnostic.range)

@@ -14,10 +14,12 @@ async def test_each_folder_has_its_own_settings(tmp_path):
     paths = [write(folder, "main.py", SAMPLE) for folder in (quiet, loud, strict)]
     client = await ClientServerConfig(server_command=SERVER_COMMAND).start()
     client.set_configuration({"severity": {"UVI001": "information"}}, section="uvicorn-lsp", scope_uri=strict.as_uri())
-    await client.initialize_session(types.InitializeParams(
-        capabilities=capabilities(),
-        workspace_folders=[types.WorkspaceFolder(uri=f.as_uri(), name=f.name) for f in (quiet, loud, strict)],
-    ))
+    await client.initialize_session(
+        types.InitializeParams(
+            capabilities=capabilities(),
+            workspace_folders=[types.WorkspaceFolder(uri=f.as_uri(), name=f.name) for f in (quiet, loud, strict)],
+        )
+    )
     try:
         uris = [open_file(client, path) for path in paths]
         assert [d.code for d in await wait_for_diagnostics(client, uris[0], lambda found: True)] == []
@@ -25,7 +27,9 @@ async def test_each_folder_has_its_own_settings(tmp_path):
         [strict_finding] = await wait_for_diagnostics(client, uris[2])
         assert loud_finding.severity == types.DiagnosticSeverity.Error
         assert strict_finding.severity == types.DiagnosticSeverity.Information
-        assert any("uvicorn-lsp" in message.message and "analysing" in message.message for message in client.log_messages)
+        assert any(
+            "uvicorn-lsp" in message.message and "analysing" in message.message for message in client.log_messages
+        )
     finally:
         await client.shutdown_session()
         await client.stop()
@@ -35,9 +39,12 @@ async def test_log_file_and_stdio_flag(tmp_path):
     log_file = tmp_path / "server.log"
     command = [*SERVER_COMMAND, "--stdio", "--log-file", str(log_file)]
     client = await ClientServerConfig(server_command=command).start()
-    await client.initialize_session(types.InitializeParams(
-        capabilities=capabilities(), workspace_folders=[types.WorkspaceFolder(uri=tmp_path.as_uri(), name="w")],
-    ))
+    await client.initialize_session(
+        types.InitializeParams(
+            capabilities=capabilities(),
+            workspace_folders=[types.WorkspaceFolder(uri=tmp_path.as_uri(), name="w")],
+        )
+    )
     try:
         path = write(tmp_path, "main.py", SAMPLE)
         await wait_for_diagnostics(client, open_file(client, path))

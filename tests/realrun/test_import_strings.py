@@ -17,7 +17,9 @@ from .conftest import APP_HEAD, free_port, run_server
 
 pytestmark = pytest.mark.slow
 
-MAIN = APP_HEAD + """
+MAIN = (
+    APP_HEAD
+    + """
 
 class Box:
     app = app
@@ -30,6 +32,7 @@ def create_app():
 if __name__ == "__main__":
     uvicorn.run({target!r}, port={port}{options})
 """
+)
 SCRIPT, MODULE = "python pkg/main.py", "python -m pkg.main"
 
 
@@ -53,14 +56,17 @@ def launch(project, command: str, port: int, timeout: float = 20.0):
     return run_server(command.split()[1:], project.root, port, timeout=timeout)
 
 
-@pytest.mark.parametrize("target, expected", [
-    ("main:app", {SCRIPT: True, MODULE: False}),
-    ("pkg.main:app", {SCRIPT: False, MODULE: True}),
-    ("pkg.main:Box.app", {SCRIPT: False, MODULE: True}),
-    ("main:Box.apx", {SCRIPT: False, MODULE: False}),
-    ("pkg.mian:app", {SCRIPT: False, MODULE: False}),
-    ("main.app", {SCRIPT: False, MODULE: False}),
-])
+@pytest.mark.parametrize(
+    "target, expected",
+    [
+        ("main:app", {SCRIPT: True, MODULE: False}),
+        ("pkg.main:app", {SCRIPT: False, MODULE: True}),
+        ("pkg.main:Box.app", {SCRIPT: False, MODULE: True}),
+        ("main:Box.apx", {SCRIPT: False, MODULE: False}),
+        ("pkg.mian:app", {SCRIPT: False, MODULE: False}),
+        ("main.app", {SCRIPT: False, MODULE: False}),
+    ],
+)
 def test_the_verdict_per_launch_is_what_uvicorn_does(project, target, expected):
     port = free_port()
     write_main(project, target, port)

@@ -11,11 +11,14 @@ from .conftest import APP_HEAD, free_port, run_server
 
 pytestmark = pytest.mark.slow
 
-MAIN = APP_HEAD + """
+MAIN = (
+    APP_HEAD
+    + """
 
 if __name__ == "__main__":
     uvicorn.run(app, host="127.0.0.1", port={port}, {supervision})
 """
+)
 SUPERVISION = ["reload=True", "workers=2"]
 
 

@@ -31,39 +31,48 @@ def check_code(project, body: str, header: str = HEADER):
 
 
 # -- which calls are uvicorn.run ---------------------------------------------
-@pytest.mark.parametrize("imports, call", [
-    ("import uvicorn", "uvicorn.run"),
-    ("import uvicorn as uv", "uv.run"),
-    ("from uvicorn import run", "run"),
-    ("from uvicorn import run as serve", "serve"),
-    ("from uvicorn.main import run", "run"),
-    ("import uvicorn.main", "uvicorn.main.run"),
-    ("import uvicorn\nstart = uvicorn.run", "start"),
-])
+@pytest.mark.parametrize(
+    "imports, call",
+    [
+        ("import uvicorn", "uvicorn.run"),
+        ("import uvicorn as uv", "uv.run"),
+        ("from uvicorn import run", "run"),
+        ("from uvicorn import run as serve", "serve"),
+        ("from uvicorn.main import run", "run"),
+        ("import uvicorn.main", "uvicorn.main.run"),
+        ("import uvicorn\nstart = uvicorn.run", "start"),
+    ],
+)
 def test_every_alias_form_is_found(project, imports, call):
     header = f"{imports}\nfrom fastapi import FastAPI\napp = FastAPI()\n"
     [finding] = check_code(project, f"{call}(app, reload=True)\n", header)
     assert finding.severity is Severity.ERROR
 
 
-@pytest.mark.parametrize("body", [
-    "import subprocess\nsubprocess.run(app, reload=True)\n",
-    "import asyncio\nasyncio.run(app, reload=True)\n",
-    "def run(app, reload):\n    pass\nrun(app, reload=True)\n",
-    "server = uvicorn.Server(uvicorn.Config('main:app'))\nserver.run(app, reload=True)\n",
-    "class Runner:\n    def run(self, app, reload):\n        pass\nRunner().run(app, reload=True)\n",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "import subprocess\nsubprocess.run(app, reload=True)\n",
+        "import asyncio\nasyncio.run(app, reload=True)\n",
+        "def run(app, reload):\n    pass\nrun(app, reload=True)\n",
+        "server = uvicorn.Server(uvicorn.Config('main:app'))\nserver.run(app, reload=True)\n",
+        "class Runner:\n    def run(self, app, reload):\n        pass\nRunner().run(app, reload=True)\n",
+    ],
+)
 def test_unrelated_run_is_never_flagged(project, body):
     assert check_code(project, body) == []
 
 
 # -- app kinds -----------------------------------------------------------------
-@pytest.mark.parametrize("definition, shown", [
-    ("from fastapi import FastAPI\napp = FastAPI()", "FastAPI instance"),
-    ("from starlette.applications import Starlette\napp = Starlette()", "Starlette instance"),
-    ("async def app(scope, receive, send):\n    pass", "function"),
-    ("class App:\n    async def __call__(self, scope, receive, send):\n        pass\napp = App()", "App instance"),
-])
+@pytest.mark.parametrize(
+    "definition, shown",
+    [
+        ("from fastapi import FastAPI\napp = FastAPI()", "FastAPI instance"),
+        ("from starlette.applications import Starlette\napp = Starlette()", "Starlette instance"),
+        ("async def app(scope, receive, send):\n    pass", "function"),
+        ("class App:\n    async def __call__(self, scope, receive, send):\n        pass\napp = App()", "App instance"),
+    ],
+)
 def test_every_app_kind_is_an_object(project, definition, shown):
     project.write("main.py", f"import uvicorn\n{definition}\n\nuvicorn.run(app, workers=2)\n")
     [finding] = uvi001(project)
@@ -72,13 +81,24 @@ def test_every_app_kind_is_an_object(project, definition, shown):
 
 
 def test_factory_call_result_is_an_object(project):
-    [finding] = check_code(project, "def create_app():\n    return FastAPI()\n\nuvicorn.run(create_app(), reload=True)\n")
+    [finding] = check_code(
+        project, "def create_app():\n    return FastAPI()\n\nuvicorn.run(create_app(), reload=True)\n"
+    )
     assert "app object `create_app()`" in finding.message
 
 
-@pytest.mark.parametrize("app", [
-    '"main:app"', "'main:app'", 'f"main:{name}"', "APP_PATH", "sys.argv[1]", "get_app()", "some_param",
-])
+@pytest.mark.parametrize(
+    "app",
+    [
+        '"main:app"',
+        "'main:app'",
+        'f"main:{name}"',
+        "APP_PATH",
+        "sys.argv[1]",
+        "get_app()",
+        "some_param",
+    ],
+)
 def test_strings_and_unknowns_stay_silent(project, app):
     body = f"""
     import sys
@@ -92,10 +112,22 @@ def test_strings_and_unknowns_stay_silent(project, app):
 
 
 # -- values of reload and workers ----------------------------------------------
-@pytest.mark.parametrize("arguments", [
-    "reload=True", "reload=1", 'reload="yes"', "workers=2", "workers=16", "reload=RELOAD", "workers=WORKERS",
-    '**{"reload": True}', "**options", "**dict(workers=3)", "reload=True, workers=1",
-])
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        "reload=True",
+        "reload=1",
+        'reload="yes"',
+        "workers=2",
+        "workers=16",
+        "reload=RELOAD",
+        "workers=WORKERS",
+        '**{"reload": True}',
+        "**options",
+        "**dict(workers=3)",
+        "reload=True, workers=1",
+    ],
+)
 def test_definite_values_are_errors(project, arguments):
     body = f"""
     RELOAD = True
@@ -107,10 +139,22 @@ def test_definite_values_are_errors(project, arguments):
     assert finding.severity is Severity.ERROR
 
 
-@pytest.mark.parametrize("arguments", [
-    "reload=False", "reload=0", "reload=None", "workers=0", "workers=1", "workers=None", "", "port=8000",
-    "reload=OFF", '**{"reload": False}', "**unknown_settings",
-])
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        "reload=False",
+        "reload=0",
+        "reload=None",
+        "workers=0",
+        "workers=1",
+        "workers=None",
+        "",
+        "port=8000",
+        "reload=OFF",
+        '**{"reload": False}',
+        "**unknown_settings",
+    ],
+)
 def test_off_values_stay_silent(project, arguments):
     body = f"""
     OFF = False
@@ -120,13 +164,16 @@ def test_off_values_stay_silent(project, arguments):
     assert check_code(project, body) == []
 
 
-@pytest.mark.parametrize("arguments, condition", [
-    ('reload=os.getenv("RELOAD") == "1"', "when RELOAD is true"),
-    ('workers=int(os.environ.get("WORKERS", "1"))', "when WORKERS is more than 1"),
-    ("reload=settings.reload", "when `settings.reload` is true"),
-    ("reload=DEV_MODE", "when DEBUG is true"),  # the variable the name is read from
-    ("reload=settings.debug or DEV_MODE", "when `settings.debug or DEV_MODE` is true"),
-])
+@pytest.mark.parametrize(
+    "arguments, condition",
+    [
+        ('reload=os.getenv("RELOAD") == "1"', "when RELOAD is true"),
+        ('workers=int(os.environ.get("WORKERS", "1"))', "when WORKERS is more than 1"),
+        ("reload=settings.reload", "when `settings.reload` is true"),
+        ("reload=DEV_MODE", "when DEBUG is true"),  # the variable the name is read from
+        ("reload=settings.debug or DEV_MODE", "when `settings.debug or DEV_MODE` is true"),
+    ],
+)
 def test_unknown_values_are_warnings_saying_when(project, arguments, condition):
     body = f"""
     import os
@@ -161,7 +208,7 @@ def test_keyword_app_argument(project):
 def test_range_is_the_app_argument(project):
     [finding] = check_code(project, "if __name__ == '__main__':\n    uvicorn.run(app, reload=True)\n")
     line = project.root.joinpath("main.py").read_text().split("\n")[finding.range.start.line]
-    assert line[finding.range.start.character:finding.range.end.character] == "app"
+    assert line[finding.range.start.character : finding.range.end.character] == "app"
 
 
 # -- fixes ---------------------------------------------------------------------
@@ -178,20 +225,24 @@ def fixed_text(project, relative="main.py", title_contains=None):
 def test_fix_module_level_app(project):
     check_code(project, "if __name__ == '__main__':\n    uvicorn.run(app, reload=True, port=8000)\n")
     text, finding = fixed_text(project)
-    assert "uvicorn.run(\"main:app\", reload=True, port=8000)" in text
+    assert 'uvicorn.run("main:app", reload=True, port=8000)' in text
     assert len(finding.fixes) == 1 and finding.fixes[0].title == 'Pass the import string "main:app"'
 
 
 def test_fix_app_imported_from_another_module(project):
     project.write("web/__init__.py")
     project.write("web/api.py", "from fastapi import FastAPI\n\napi = FastAPI()\n")
-    project.write("run.py", "import uvicorn\nfrom web.api import api as application\n\nuvicorn.run(application, reload=True)\n")
+    project.write(
+        "run.py", "import uvicorn\nfrom web.api import api as application\n\nuvicorn.run(application, reload=True)\n"
+    )
     text, _ = fixed_text(project, "run.py")
     assert 'uvicorn.run("web.api:api", reload=True)' in text
 
 
 def test_fix_attribute_of_module_level_object(project):
-    project.write("main.py", """
+    project.write(
+        "main.py",
+        """
         import uvicorn
         from fastapi import FastAPI
 
@@ -201,7 +252,8 @@ def test_fix_attribute_of_module_level_object(project):
 
         container = Container()
         uvicorn.run(container.app, workers=2)
-    """)
+    """,
+    )
     text, _ = fixed_text(project)
     assert 'uvicorn.run("main:container.app", workers=2)' in text
 
@@ -213,11 +265,20 @@ def test_fix_attribute_of_imported_module(project):
     assert 'uvicorn.run("service:app", reload=True)' in text
 
 
-@pytest.mark.parametrize("call, expected", [
-    ("uvicorn.run(create_app(), reload=True)", 'uvicorn.run("main:create_app", reload=True, factory=True)'),
-    ("uvicorn.run(\n    create_app(),\n    reload=True,\n)", 'uvicorn.run(\n    "main:create_app",\n    reload=True, factory=True,\n)'),
-    ("uvicorn.run(create_app(), reload=True, factory=False)", 'uvicorn.run("main:create_app", reload=True, factory=True)'),
-])
+@pytest.mark.parametrize(
+    "call, expected",
+    [
+        ("uvicorn.run(create_app(), reload=True)", 'uvicorn.run("main:create_app", reload=True, factory=True)'),
+        (
+            "uvicorn.run(\n    create_app(),\n    reload=True,\n)",
+            'uvicorn.run(\n    "main:create_app",\n    reload=True, factory=True,\n)',
+        ),
+        (
+            "uvicorn.run(create_app(), reload=True, factory=False)",
+            'uvicorn.run("main:create_app", reload=True, factory=True)',
+        ),
+    ],
+)
 def test_fix_factory_adds_factory_true(project, call, expected):
     check_code(project, f"def create_app(debug=False):\n    return FastAPI()\n\n{call}\n")
     text, finding = fixed_text(project)
@@ -225,13 +286,22 @@ def test_fix_factory_adds_factory_true(project, call, expected):
     assert "with factory=True" in finding.best_fix.title
 
 
-@pytest.mark.parametrize("body, reason", [
-    ("def main():\n    local_app = FastAPI()\n    uvicorn.run(local_app, reload=True)\n", "inside a function"),
-    ("def create_app(settings):\n    return FastAPI()\n\nuvicorn.run(create_app(None), reload=True)\n", "with arguments"),
-    ("def create_app(settings):\n    return FastAPI()\n\ndef main():\n    uvicorn.run(create_app(), reload=True)\n", "needs arguments"),
-    ("uvicorn.run(FastAPI(), reload=True)\n", "created inline"),
-    ("uvicorn.run(lambda scope, receive, send: None, reload=True)\n", "lambda"),
-])
+@pytest.mark.parametrize(
+    "body, reason",
+    [
+        ("def main():\n    local_app = FastAPI()\n    uvicorn.run(local_app, reload=True)\n", "inside a function"),
+        (
+            "def create_app(settings):\n    return FastAPI()\n\nuvicorn.run(create_app(None), reload=True)\n",
+            "with arguments",
+        ),
+        (
+            "def create_app(settings):\n    return FastAPI()\n\ndef main():\n    uvicorn.run(create_app(), reload=True)\n",
+            "needs arguments",
+        ),
+        ("uvicorn.run(FastAPI(), reload=True)\n", "created inline"),
+        ("uvicorn.run(lambda scope, receive, send: None, reload=True)\n", "lambda"),
+    ],
+)
 def test_no_fix_when_nothing_importable(project, body, reason):
     [finding] = check_code(project, body)
     assert finding.fixes == []
@@ -255,7 +325,9 @@ def test_module_launch_is_preferred_when_the_file_says_so(project, setup):
     project.write("pkg/__init__.py")
     project.write("pkg/helpers.py", "X = 1\n")
     name = "pkg/__main__.py" if setup == "dunder_main" else "pkg/main.py"
-    extra = {"relative_import": "from .helpers import X\n", "own_package_import": "from pkg.helpers import X\n"}.get(setup, "")
+    extra = {"relative_import": "from .helpers import X\n", "own_package_import": "from pkg.helpers import X\n"}.get(
+        setup, ""
+    )
     if setup == "project_script":
         project.write("pyproject.toml", '[project]\nname = "pkg"\n[project.scripts]\nserve = "pkg.main:cli"\n')
     project.write(name, HEADER + extra + "uvicorn.run(app, reload=True)\n")
@@ -275,23 +347,33 @@ def test_src_layout(project):
 
 
 # -- suppression and configuration ------------------------------------------------
-@pytest.mark.parametrize("comment, silenced", [
-    ("# noqa", True), ("# noqa: UVI001", True), ("# NOQA:UVI001,UVI005", True), ("# noqa: UVI005", False), ("# note", False),
-])
+@pytest.mark.parametrize(
+    "comment, silenced",
+    [
+        ("# noqa", True),
+        ("# noqa: UVI001", True),
+        ("# NOQA:UVI001,UVI005", True),
+        ("# noqa: UVI005", False),
+        ("# note", False),
+    ],
+)
 def test_noqa(project, comment, silenced):
     findings = check_code(project, f"uvicorn.run(app, reload=True)  {comment}\n")
     assert (findings == []) is silenced
 
 
-@pytest.mark.parametrize("settings, expected", [
-    (Settings(ignore=("UVI001",)), None),
-    (Settings(ignore=("UVI",)), None),
-    (Settings(select=("UVI002",)), None),
-    (Settings(select=("UVI0",)), Severity.ERROR),
-    (Settings(severity={"UVI001": Severity.WARNING}), Severity.WARNING),
-    (Settings(per_file_ignores={"main.py": ("UVI001",)}), None),
-    (Settings(per_file_ignores={"other/*.py": ("UVI001",)}), Severity.ERROR),
-])
+@pytest.mark.parametrize(
+    "settings, expected",
+    [
+        (Settings(ignore=("UVI001",)), None),
+        (Settings(ignore=("UVI",)), None),
+        (Settings(select=("UVI002",)), None),
+        (Settings(select=("UVI0",)), Severity.ERROR),
+        (Settings(severity={"UVI001": Severity.WARNING}), Severity.WARNING),
+        (Settings(per_file_ignores={"main.py": ("UVI001",)}), None),
+        (Settings(per_file_ignores={"other/*.py": ("UVI001",)}), Severity.ERROR),
+    ],
+)
 def test_settings(project, settings, expected):
     project.write("main.py", HEADER + "uvicorn.run(app, reload=True)\n")
     findings = uvi001(project, settings=settings)
@@ -305,12 +387,15 @@ def test_pyproject_configuration(project):
     assert finding.severity is Severity.HINT
 
 
-@pytest.mark.parametrize("content, complaint", [
-    ("[tool.uvicorn-lsp\n", "invalid TOML"),
-    ('[tool.uvicorn-lsp]\nselect = "UVI001"\nignore = 3\n', "setting 'ignore' ignored"),
-    ('[tool.uvicorn-lsp]\nselct = ["UVI001"]\n', "unknown setting 'selct'"),
-    ('[tool.uvicorn-lsp]\nseverity = { UVI001 = "fatal" }\n', "unknown severity"),
-])
+@pytest.mark.parametrize(
+    "content, complaint",
+    [
+        ("[tool.uvicorn-lsp\n", "invalid TOML"),
+        ('[tool.uvicorn-lsp]\nselect = "UVI001"\nignore = 3\n', "setting 'ignore' ignored"),
+        ('[tool.uvicorn-lsp]\nselct = ["UVI001"]\n', "unknown setting 'selct'"),
+        ('[tool.uvicorn-lsp]\nseverity = { UVI001 = "fatal" }\n', "unknown severity"),
+    ],
+)
 def test_broken_configuration_gives_a_message_and_defaults(project, content, complaint):
     project.write("pyproject.toml", content)
     project.write("main.py", HEADER + "uvicorn.run(app, reload=True)\n")
@@ -328,11 +413,14 @@ def bare_python(tmp_path_factory):
     return str(folder / "bin" / "python")
 
 
-@pytest.mark.parametrize("imports, call", [
-    ("import uvicorn", "uvicorn.run"),
-    ("import uvicorn as uv", "uv.run"),
-    ("from uvicorn import run as serve", "serve"),
-])
+@pytest.mark.parametrize(
+    "imports, call",
+    [
+        ("import uvicorn", "uvicorn.run"),
+        ("import uvicorn as uv", "uv.run"),
+        ("from uvicorn import run as serve", "serve"),
+    ],
+)
 def test_syntax_fallback_without_uvicorn_installed(project, bare_python, imports, call):
     project.write("main.py", f"{imports}\nfrom fastapi import FastAPI\napp = FastAPI()\n{call}(app, reload=True)\n")
     [finding] = uvi001(project, settings=Settings(python=bare_python))
@@ -340,7 +428,9 @@ def test_syntax_fallback_without_uvicorn_installed(project, bare_python, imports
 
 
 def test_syntax_fallback_still_ignores_unrelated_run(project, bare_python):
-    project.write("main.py", "import asyncio\nfrom fastapi import FastAPI\napp = FastAPI()\nasyncio.run(app, reload=True)\n")
+    project.write(
+        "main.py", "import asyncio\nfrom fastapi import FastAPI\napp = FastAPI()\nasyncio.run(app, reload=True)\n"
+    )
     assert uvi001(project, settings=Settings(python=bare_python)) == []
 
 
@@ -364,21 +454,26 @@ def test_syntax_fallback_follows_an_imported_factory(project, bare_python):
 
 
 def test_app_created_under_the_main_guard_has_no_fix(project):
-    project.write("main.py", """
+    project.write(
+        "main.py",
+        """
         import uvicorn
         from fastapi import FastAPI
 
         if __name__ == "__main__":
             app = FastAPI()
             uvicorn.run(app, reload=True)
-    """)
+    """,
+    )
     [finding] = uvi001(project)
     assert finding.fixes == []
     assert 'under `if __name__ == "__main__":`' in finding.message
 
 
 def test_app_changed_under_the_main_guard_makes_the_fix_unsafe(project):
-    project.write("main.py", """
+    project.write(
+        "main.py",
+        """
         import uvicorn
         from fastapi import FastAPI
 
@@ -390,13 +485,17 @@ def test_app_changed_under_the_main_guard_makes_the_fix_unsafe(project):
                 return {}
 
             uvicorn.run(app, reload=True)
-    """)
+    """,
+    )
     [finding] = uvi001(project)
     assert finding.best_fix.applicability.value == "unsafe"
     assert "line 7 uses `app`" in finding.message
 
 
-@pytest.mark.parametrize("mutation", ['OPTS["reload"] = False', 'del OPTS["reload"]', "OPTS.update(reload=False)", 'OPTS |= {"reload": False}'])
+@pytest.mark.parametrize(
+    "mutation",
+    ['OPTS["reload"] = False', 'del OPTS["reload"]', "OPTS.update(reload=False)", 'OPTS |= {"reload": False}'],
+)
 def test_dict_changed_after_its_literal_is_not_trusted(project, mutation):
     findings = check_code(project, f'OPTS = {{"reload": True}}\n{mutation}\nuvicorn.run(app, **OPTS)\n')
     assert findings == []
@@ -406,7 +505,11 @@ def test_dict_changed_after_its_literal_is_not_trusted(project, mutation):
 def test_folder_without_init_run_with_m_from_the_workspace_root(project, import_line):
     """`app/` has no __init__.py (a namespace package): the file's imports show it runs as `python -m app.main`."""
     project.write("app/routes.py", "from fastapi import APIRouter\n\nrouter = APIRouter()\n")
-    project.write("app/main.py", HEADER + f"{import_line}\napp.include_router(router)\n\nif __name__ == '__main__':\n    uvicorn.run(app, reload=True)\n")
+    project.write(
+        "app/main.py",
+        HEADER
+        + f"{import_line}\napp.include_router(router)\n\nif __name__ == '__main__':\n    uvicorn.run(app, reload=True)\n",
+    )
     [finding] = uvi001(project, "app/main.py")
     assert finding.best_fix.title == 'Pass the import string "app.main:app" (for `python -m app.main`)'
 
@@ -426,7 +529,9 @@ def test_package_inside_a_plain_folder_without_import_signs(project):
 
 
 def test_second_run_call_under_the_guard_keeps_the_fix_safe(project):
-    check_code(project, "if __name__ == '__main__':\n    uvicorn.run(app, reload=True)\n    uvicorn.run(app, port=9000)\n")
+    check_code(
+        project, "if __name__ == '__main__':\n    uvicorn.run(app, reload=True)\n    uvicorn.run(app, port=9000)\n"
+    )
     [finding] = uvi001(project)
     assert finding.best_fix.applicability.value == "safe"
 
@@ -438,7 +543,9 @@ def test_file_name_with_a_hyphen_is_importable_by_uvicorn(project):
     assert finding.best_fix.edits[0].new_text == '"my-api:app"'
 
 
-@pytest.mark.parametrize("constants", ["RELOAD, WORKERS = True, 1", "(RELOAD, WORKERS) = (True, 1)", "[RELOAD, WORKERS] = [True, 1]"])
+@pytest.mark.parametrize(
+    "constants", ["RELOAD, WORKERS = True, 1", "(RELOAD, WORKERS) = (True, 1)", "[RELOAD, WORKERS] = [True, 1]"]
+)
 def test_tuple_unpacked_constants_are_known(project, constants):
     [finding] = check_code(project, f"{constants}\nuvicorn.run(app, reload=RELOAD, workers=WORKERS)\n")
     assert finding.severity is Severity.ERROR

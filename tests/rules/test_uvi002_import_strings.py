@@ -66,11 +66,13 @@ def test_script_and_module_launch_of_a_package_file(project):
     [script_only] = main_file(project, 'uvicorn.run("main:app")', "pkg/main.py")
     assert script_only.severity is Severity.WARNING
     assert (
-        "loads with `python pkg/main.py`, fails with `python -m pkg.main`: Could not import module \"main\""
+        'loads with `python pkg/main.py`, fails with `python -m pkg.main`: Could not import module "main"'
         in script_only.message
     )
     [module_only] = main_file(project, 'uvicorn.run("pkg.main:app")', "pkg/main.py")
-    assert "loads with `python -m pkg.main`, fails with `python pkg/main.py`: No module named 'pkg'" in module_only.message
+    assert (
+        "loads with `python -m pkg.main`, fails with `python pkg/main.py`: No module named 'pkg'" in module_only.message
+    )
     # The fix is the string for the other launch, as UVI001 computes it.
     assert [fix.title for fix in script_only.fixes] == ['Use "pkg.main:app" (for `python -m pkg.main`)']
 
@@ -79,7 +81,9 @@ def test_wrong_module_path_for_this_files_app_gets_the_computed_string(project):
     # Relative imports: the file only runs with `-m`, so the module launch's string clears it.
     project.write("pkg/__init__.py")
     project.write("pkg/helpers.py")
-    [finding] = main_file(project, 'uvicorn.run("app.main:app", reload=True)', "pkg/main.py", "from . import helpers\n" + APP)
+    [finding] = main_file(
+        project, 'uvicorn.run("app.main:app", reload=True)', "pkg/main.py", "from . import helpers\n" + APP
+    )
     assert finding.severity is Severity.ERROR
     assert "the reloader keeps running and nothing is served" in finding.message
     assert finding.best_fix.title == 'Use "pkg.main:app" (for `python -m pkg.main`)'
@@ -124,7 +128,9 @@ def test_nested_attribute_missing_names_the_part(project):
     header = APP + "\nclass Container:\n    api = app\n"
     assert main_file(project, 'uvicorn.run("main:Container.api")', header=header) == []
     [finding] = main_file(project, 'uvicorn.run("main:Container.apj")', header=header)
-    assert 'Attribute "Container.apj" not found in module "main" (`Container` has no attribute `apj`)' in finding.message
+    assert (
+        'Attribute "Container.apj" not found in module "main" (`Container` has no attribute `apj`)' in finding.message
+    )
     assert 'uvicorn.run("main:Container.api")' in apply_fix(project, "main.py", finding.best_fix, CODE)
 
 
@@ -163,15 +169,18 @@ def test_installed_packages(project):
 
 
 # -- negatives ----------------------------------------------------------------------------
-@pytest.mark.parametrize("call, header", [
-    ('uvicorn.run("main:app", reload=True)', APP),
-    ('uvicorn.run(app="main:app")', APP),
-    ("uvicorn.run(app)", APP),
-    ("uvicorn.run(os.environ['APP'])", "import os\n"),
-    ('uvicorn.run("main:app")', "def __getattr__(name):\n    return name\n"),
-    ('uvicorn.run("helpers:app")', "import sys\nsys.path.insert(0, 'lib')\n"),
-    ('other.run("nowhere:app")', "import other\n"),
-])
+@pytest.mark.parametrize(
+    "call, header",
+    [
+        ('uvicorn.run("main:app", reload=True)', APP),
+        ('uvicorn.run(app="main:app")', APP),
+        ("uvicorn.run(app)", APP),
+        ("uvicorn.run(os.environ['APP'])", "import os\n"),
+        ('uvicorn.run("main:app")', "def __getattr__(name):\n    return name\n"),
+        ('uvicorn.run("helpers:app")', "import sys\nsys.path.insert(0, 'lib')\n"),
+        ('other.run("nowhere:app")', "import other\n"),
+    ],
+)
 def test_valid_or_unknowable_strings_stay_silent(project, call, header):
     assert main_file(project, call, header=header) == []
 
@@ -200,19 +209,25 @@ def test_an_unsaved_rename_in_another_buffer_wins(project):
     assert finding.code == CODE and 'Did you mean "web:api"?' in finding.message
 
 
-@pytest.mark.parametrize("options, consequence", [
-    ("", "uvicorn stops at startup (exit status 3)"),
-    (", reload=True", "with reload=True the reloader keeps running and nothing is served"),
-    (", workers=4", "the workers fail to start and uvicorn stops, with exit status 0"),
-    (", reload=True, workers=4", "the reloader keeps running"),  # reload wins over workers
-])
+@pytest.mark.parametrize(
+    "options, consequence",
+    [
+        ("", "uvicorn stops at startup (exit status 3)"),
+        (", reload=True", "with reload=True the reloader keeps running and nothing is served"),
+        (", workers=4", "the workers fail to start and uvicorn stops, with exit status 0"),
+        (", reload=True, workers=4", "the reloader keeps running"),  # reload wins over workers
+    ],
+)
 def test_the_consequence_follows_the_supervisor(project, options, consequence):
     [finding] = main_file(project, f'uvicorn.run("main:ap"{options})')
     assert consequence in finding.message
 
 
 def test_attribute_bound_only_under_the_main_guard_does_not_load(project):
-    project.write("main.py", 'import uvicorn\nfrom fastapi import FastAPI\n\nif __name__ == "__main__":\n    app = FastAPI()\n    uvicorn.run("main:app", reload=True)\n')
+    project.write(
+        "main.py",
+        'import uvicorn\nfrom fastapi import FastAPI\n\nif __name__ == "__main__":\n    app = FastAPI()\n    uvicorn.run("main:app", reload=True)\n',
+    )
     [finding] = [f for f in project.check("main.py") if f.code == "UVI002"]
     assert 'Attribute "app" not found in module "main"' in finding.message
 
@@ -225,14 +240,20 @@ def test_module_file_with_a_hyphen_loads(project):
 
 def test_star_import_takes_only_the_names_in_dunder_all(project):
     project.write("web.py", 'from fastapi import FastAPI\n\n__all__ = ["api"]\napp = FastAPI()\napi = app\n')
-    project.write("main.py", 'from web import *\n')
-    project.write("run.py", 'import uvicorn\nif __name__ == "__main__":\n    uvicorn.run("main:app", reload=True)\n    uvicorn.run("main:api", reload=True)\n')
+    project.write("main.py", "from web import *\n")
+    project.write(
+        "run.py",
+        'import uvicorn\nif __name__ == "__main__":\n    uvicorn.run("main:app", reload=True)\n    uvicorn.run("main:api", reload=True)\n',
+    )
     findings = [f for f in project.check("run.py") if f.code == "UVI002"]
     assert len(findings) == 1 and '"main:app"' in findings[0].message
 
 
 def test_star_import_with_a_computed_dunder_all_stays_silent(project):
-    project.write("web.py", 'from fastapi import FastAPI\n\napp = FastAPI()\n__all__ = [name for name in dir() if not name.startswith("_")]\n')
-    project.write("main.py", 'from web import *\n')
+    project.write(
+        "web.py",
+        'from fastapi import FastAPI\n\napp = FastAPI()\n__all__ = [name for name in dir() if not name.startswith("_")]\n',
+    )
+    project.write("main.py", "from web import *\n")
     project.write("run.py", 'import uvicorn\nif __name__ == "__main__":\n    uvicorn.run("main:app", reload=True)\n')
     assert [f for f in project.check("run.py") if f.code == "UVI002"] == []

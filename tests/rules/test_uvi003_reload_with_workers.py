@@ -45,7 +45,7 @@ def test_reload_and_several_workers_are_reported(project, code):
         'import uvicorn\ndef main(settings):\n    uvicorn.run("main:app", reload=settings.debug, workers=settings.workers)\n',
         # Not uvicorn's run.
         'from subprocess import run\nrun(["ls"], reload=True, workers=4)\n',
-        'class Runner:\n    def run(self, **kw): ...\nRunner().run(reload=True, workers=4)\n',
+        "class Runner:\n    def run(self, **kw): ...\nRunner().run(reload=True, workers=4)\n",
     ],
 )
 def test_no_finding(project, code):

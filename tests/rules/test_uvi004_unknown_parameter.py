@@ -21,7 +21,9 @@ def findings(project, code: str, settings=None):
 def test_built_in_tables_match_the_installed_uvicorn():
     assert uvicorn.__version__ == "0.54.0"
     assert RUN_PARAMETERS == tuple(inspect.signature(uvicorn.run).parameters)
-    assert sorted(CONFIG_PARAMETERS) == sorted(p for p in inspect.signature(uvicorn.Config.__init__).parameters if p != "self")
+    assert sorted(CONFIG_PARAMETERS) == sorted(
+        p for p in inspect.signature(uvicorn.Config.__init__).parameters if p != "self"
+    )
 
 
 @pytest.mark.parametrize(
@@ -55,10 +57,10 @@ def test_message_names_the_function_that_takes_it(project):
         'import uvicorn\nuvicorn.Config("main:app", 8000)\n',
         'import uvicorn\nuvicorn.Config("main:app", timeout_notify=30, callback_notify=None)\n',
         'import uvicorn\nuvicorn.run("main:app", **options)\n',
-        'import uvicorn\nuvicorn.run(*args)\n',
+        "import uvicorn\nuvicorn.run(*args)\n",
         # Not uvicorn's.
         'from subprocess import run\nrun(["ls"], check=True)\n',
-        'import dataclasses\nclass Config:\n    def __init__(self, **kw): ...\nConfig(debug=True)\n',
+        "import dataclasses\nclass Config:\n    def __init__(self, **kw): ...\nConfig(debug=True)\n",
     ],
 )
 def test_no_finding(project, code):
@@ -94,7 +96,7 @@ def test_debug_with_an_import_string_prefers_reload(project):
 
 
 def test_debug_with_an_app_object_is_only_removed(project):
-    code = 'import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\nuvicorn.run(app, debug=True)\n'
+    code = "import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\nuvicorn.run(app, debug=True)\n"
     [finding] = findings(project, code)
     [remove] = finding.fixes
     assert remove.preferred
@@ -133,5 +135,7 @@ def test_old_uvicorn_with_kwargs_accepts_everything(project, with_fake_uvicorn):
 
 
 def test_debug_with_an_app_object_is_not_told_to_reload(project):
-    found = findings(project, "import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\nuvicorn.run(app, debug=True)\n")
+    found = findings(
+        project, "import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\nuvicorn.run(app, debug=True)\n"
+    )
     assert "remove it (reload=True would need the app as an import string)" in found[0].message

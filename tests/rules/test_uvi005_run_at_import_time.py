@@ -21,8 +21,16 @@ def findings(project, code: str, settings=None):
         ('import uvicorn\nuvicorn.run("main:app", reload=True)\n', Severity.ERROR, "reloader"),
         ('import uvicorn as uv\nuv.run("main:app", workers=4)\n', Severity.ERROR, "worker process"),
         ('from uvicorn import run\nrun("main:app")\n', Severity.WARNING, "second server"),
-        ('import os\nfrom uvicorn import run as serve\nserve("main:app", reload=os.getenv("DEV") == "1")\n', Severity.WARNING, "reloader"),
-        ('import uvicorn\nDEBUG = True\nif DEBUG:\n    uvicorn.run("main:app", reload=DEBUG)\n', Severity.ERROR, "reloader"),
+        (
+            'import os\nfrom uvicorn import run as serve\nserve("main:app", reload=os.getenv("DEV") == "1")\n',
+            Severity.WARNING,
+            "reloader",
+        ),
+        (
+            'import uvicorn\nDEBUG = True\nif DEBUG:\n    uvicorn.run("main:app", reload=DEBUG)\n',
+            Severity.ERROR,
+            "reloader",
+        ),
         ('import uvicorn\nclass Server:\n    uvicorn.run("main:app")\n', Severity.WARNING, "second server"),
     ],
 )
@@ -43,7 +51,7 @@ def test_import_time_runs_are_reported(project, code, severity, says):
         'import uvicorn\nclass App:\n    def serve(self):\n        uvicorn.run("main:app")\n',
         # Not uvicorn's run.
         'import subprocess\nsubprocess.run(["ls"])\n',
-        'from asyncio import run\nasync def main(): ...\nrun(main())\n',
+        "from asyncio import run\nasync def main(): ...\nrun(main())\n",
     ],
 )
 def test_no_finding(project, code):
@@ -104,7 +112,9 @@ def test_fix_uses_tabs_in_a_tab_indented_file(project):
 
 def test_fix_at_end_of_file_without_newline(project):
     [finding] = findings(project, 'import uvicorn\nuvicorn.run("main:app")')
-    assert apply_fix(project, "main.py", finding.fixes[0], CODE) == f'import uvicorn\n{GUARD}\n    uvicorn.run("main:app")'
+    assert (
+        apply_fix(project, "main.py", finding.fixes[0], CODE) == f'import uvicorn\n{GUARD}\n    uvicorn.run("main:app")'
+    )
 
 
 @pytest.mark.parametrize(
@@ -136,7 +146,9 @@ def test_module_level_call_of_a_function_that_runs_uvicorn(project):
 
     project.write("main.py", 'import uvicorn\n\n\ndef main():\n    uvicorn.run("main:app", reload=True)\n\n\nmain()\n')
     [finding] = [f for f in project.check("main.py") if f.code == "UVI005"]
-    assert finding.message.startswith("main(), which calls uvicorn.run(), runs whenever this module is imported with reload=True")
+    assert finding.message.startswith(
+        "main(), which calls uvicorn.run(), runs whenever this module is imported with reload=True"
+    )
     assert (finding.range.start.line, finding.range.start.character) == (7, 0)
     fixed = apply_edits((project.root / "main.py").read_text(), finding.best_fix.edits)
     assert fixed.endswith('if __name__ == "__main__":\n    main()\n')

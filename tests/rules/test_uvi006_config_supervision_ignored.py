@@ -22,11 +22,11 @@ def findings(project, code: str, settings=None):
         ('import uvicorn\nuvicorn.Server(uvicorn.Config("main:app", reload=True)).run()\n', ["reload=True"]),
         (
             (
-                'from uvicorn import Config, Server\n'
-                'async def main():\n'
+                "from uvicorn import Config, Server\n"
+                "async def main():\n"
                 '    config = Config("main:app", workers=2)\n'
-                '    server = Server(config=config)\n'
-                '    await server.serve()\n'
+                "    server = Server(config=config)\n"
+                "    await server.serve()\n"
             ),
             ["workers=2"],
         ),
@@ -50,7 +50,7 @@ def test_ignored_options_are_reported(project, code, ignored):
 
 def test_message_shows_the_run_form(project):
     [finding] = findings(project, 'import uvicorn\nuvicorn.Server(uvicorn.Config("main:app", reload=True)).serve()\n')
-    assert '.serve() never reloads' in finding.message
+    assert ".serve() never reloads" in finding.message
     assert 'use uvicorn.run("main:app", reload=True)' in finding.message
 
 
@@ -64,16 +64,16 @@ def test_message_shows_the_run_form(project):
         'import uvicorn\nserver = uvicorn.Server(uvicorn.Config("main:app", reload=True))\n',
         # Handed to uvicorn's own supervisor, which does reload.
         (
-            'import uvicorn\nfrom uvicorn.supervisors import ChangeReload\n'
+            "import uvicorn\nfrom uvicorn.supervisors import ChangeReload\n"
             'config = uvicorn.Config("main:app", reload=True)\nserver = uvicorn.Server(config)\n'
-            'sock = config.bind_socket()\nChangeReload(config, target=server.run, sockets=[sock]).run()\n'
+            "sock = config.bind_socket()\nChangeReload(config, target=server.run, sockets=[sock]).run()\n"
         ),
         # uvicorn.run does supervise.
         'import uvicorn\nuvicorn.run("main:app", reload=True, workers=4)\n',
         # Not uvicorn's Config or Server.
         (
-            'class Config:\n    def __init__(self, **kw): ...\nclass Server:\n    def __init__(self, c): ...\n    def run(self): ...\n'
-            'Server(Config(reload=True)).run()\n'
+            "class Config:\n    def __init__(self, **kw): ...\nclass Server:\n    def __init__(self, c): ...\n    def run(self): ...\n"
+            "Server(Config(reload=True)).run()\n"
         ),
     ],
 )
@@ -89,6 +89,9 @@ def test_found_without_uvicorn_installed(project, without_uvicorn):
 
 def test_suggested_call_names_an_object_app_by_its_import_string(project):
     """uvicorn.run(app, workers=4) with the object would exit 3: the suggestion uses "main:app"."""
-    project.write("main.py", "import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\nconfig = uvicorn.Config(app, workers=4)\nuvicorn.Server(config).run()\n")
+    project.write(
+        "main.py",
+        "import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\nconfig = uvicorn.Config(app, workers=4)\nuvicorn.Server(config).run()\n",
+    )
     [finding] = [f for f in project.check("main.py") if f.code == "UVI006"]
     assert 'use uvicorn.run("main:app", workers=4)' in finding.message

@@ -97,5 +97,8 @@ def test_no_finding(project, code):
 
 def test_ssl_context_factory_builds_its_own_context(project):
     """config.py asserts ssl_certfile only without ssl_context_factory (checked with real uvicorn: serves HTTPS)."""
-    project.write("main.py", 'import uvicorn\n\ndef make(config, default):\n    ...\n\nuvicorn.run("m:app", ssl_keyfile="key.pem", ssl_context_factory=make)\n')
+    project.write(
+        "main.py",
+        'import uvicorn\n\ndef make(config, default):\n    ...\n\nuvicorn.run("m:app", ssl_keyfile="key.pem", ssl_context_factory=make)\n',
+    )
     assert [f for f in project.check("main.py") if f.code == "UVI008"] == []

@@ -30,7 +30,7 @@ def test_imports_are_reported(project, code, flagged):
     [finding] = findings(project, code)
     assert finding.severity is Severity.WARNING and finding.tags == (Tag.DEPRECATED,)
     line = code.splitlines()[finding.range.start.line]
-    assert line[finding.range.start.character:finding.range.end.character] == flagged
+    assert line[finding.range.start.character : finding.range.end.character] == flagged
     assert "uvicorn_worker" in finding.message
 
 
@@ -59,9 +59,15 @@ def test_gunicorn_config_file(project):
             'CMD = """gunicorn main:app \\\\\n    --worker-class=uvicorn.workers.UvicornWorker"""\n',
             "--worker-class=uvicorn_worker.UvicornWorker",
         ),
-        ('options = {"bind": "0.0.0.0", "worker_class": "uvicorn.workers.UvicornWorker"}\n', '"uvicorn_worker.UvicornWorker"'),
+        (
+            'options = {"bind": "0.0.0.0", "worker_class": "uvicorn.workers.UvicornWorker"}\n',
+            '"uvicorn_worker.UvicornWorker"',
+        ),
         ("WORKER = f'uvicorn.workers.UvicornWorker'\n", "'uvicorn_worker.UvicornWorker'"),
-        ('import os\nos.environ["GUNICORN_CMD_ARGS"] = f"--worker-class uvicorn.workers.UvicornWorker -w {4}"\n', "--worker-class uvicorn_worker.UvicornWorker -w"),
+        (
+            'import os\nos.environ["GUNICORN_CMD_ARGS"] = f"--worker-class uvicorn.workers.UvicornWorker -w {4}"\n',
+            "--worker-class uvicorn_worker.UvicornWorker -w",
+        ),
     ],
 )
 def test_class_paths_in_strings_are_reported_and_fixed(project, code, expected):
@@ -105,7 +111,10 @@ def test_no_finding(project, code):
 
 def test_attribute_use_is_reported_and_keeps_the_import_unfixed(project):
     """Rewriting the import would drop the submodule the attribute reaches (AttributeError, seen for real)."""
-    project.write("workers.py", "import uvicorn\nfrom uvicorn.workers import UvicornWorker\nprint(uvicorn.workers.UvicornWorker)\n")
+    project.write(
+        "workers.py",
+        "import uvicorn\nfrom uvicorn.workers import UvicornWorker\nprint(uvicorn.workers.UvicornWorker)\n",
+    )
     findings = [f for f in project.check("workers.py") if f.code == "UVI009"]
     assert len(findings) == 2 and all(f.fixes == [] for f in findings)
     assert (findings[1].range.start.line, findings[1].range.start.character) == (2, 6)

@@ -24,9 +24,18 @@ def dedent(text: str) -> str:
     ("code", "says"),
     [
         ('from fastapi import FastAPI\napp = FastAPI()\n@app.on_event("startup")\ndef go(): ...\n', "FastAPI 0.104"),
-        ('import fastapi as fa\napi = fa.FastAPI(title="x")\n@api.on_event("shutdown")\nasync def stop(): ...\n', "FastAPI 0.104"),
-        ('from fastapi import APIRouter\nrouter = APIRouter()\n@router.on_event("startup")\ndef go(): ...\n', "FastAPI 0.104"),
-        ('from starlette.applications import Starlette\napp = Starlette()\n@app.on_event("startup")\ndef go(): ...\n', "AttributeError"),
+        (
+            'import fastapi as fa\napi = fa.FastAPI(title="x")\n@api.on_event("shutdown")\nasync def stop(): ...\n',
+            "FastAPI 0.104",
+        ),
+        (
+            'from fastapi import APIRouter\nrouter = APIRouter()\n@router.on_event("startup")\ndef go(): ...\n',
+            "FastAPI 0.104",
+        ),
+        (
+            'from starlette.applications import Starlette\napp = Starlette()\n@app.on_event("startup")\ndef go(): ...\n',
+            "AttributeError",
+        ),
         ('from fastapi import FastAPI\napp = FastAPI()\ndef go(): ...\napp.on_event("startup")(go)\n', "FastAPI 0.104"),
     ],
 )
@@ -45,7 +54,7 @@ def test_app_known_only_to_jedi(project):
 @pytest.mark.parametrize(
     "code",
     [
-        'from fastapi import FastAPI\napp = FastAPI(lifespan=None)\n',
+        "from fastapi import FastAPI\napp = FastAPI(lifespan=None)\n",
         'class Bus:\n    def on_event(self, name): return lambda f: f\nbus = Bus()\n@bus.on_event("startup")\ndef go(): ...\n',
         'import socketio\nsio = socketio.AsyncServer()\n@sio.on_event("connect")\ndef go(): ...\n',
         "# app.on_event is deprecated\nx = 1\n",
@@ -131,7 +140,7 @@ def test_fix_builds_a_lifespan(project):
 
 
 def test_fix_reuses_contextlib_and_a_free_name(project):
-    code = dedent('''
+    code = dedent("""
         import contextlib
         from starlette.applications import Starlette
         from starlette.routing import Route
@@ -142,7 +151,7 @@ def test_fix_reuses_contextlib_and_a_free_name(project):
         @app.on_event("startup")
         def go():
             pass
-    ''')
+    """)
     [finding] = findings(project, code)
     fixed = apply_fix(project, "main.py", finding.fixes[0], CODE)
     assert "@contextlib.asynccontextmanager\nasync def app_lifespan(app):\n    go()\n    yield\n" in fixed
@@ -151,7 +160,7 @@ def test_fix_reuses_contextlib_and_a_free_name(project):
 
 
 def test_fix_with_asynccontextmanager_already_imported_and_two_space_indent(project):
-    code = dedent('''
+    code = dedent("""
         from contextlib import asynccontextmanager as acm
         from fastapi import FastAPI
         app = FastAPI()
@@ -160,24 +169,47 @@ def test_fix_with_asynccontextmanager_already_imported_and_two_space_indent(proj
         @app.on_event("shutdown")
         async def stop():
           pass
-    ''')
+    """)
     [finding] = findings(project, code)
     fixed = apply_fix(project, "main.py", finding.fixes[0], CODE)
-    assert "\n\n\n@acm\nasync def lifespan(app):\n  yield\n  await stop()\n\n\napp = FastAPI(lifespan=lifespan)\n" in fixed
+    assert (
+        "\n\n\n@acm\nasync def lifespan(app):\n  yield\n  await stop()\n\n\napp = FastAPI(lifespan=lifespan)\n" in fixed
+    )
 
 
 @pytest.mark.parametrize(
     ("code", "reason"),
     [
         ('from fastapi import FastAPI\napp = FastAPI()\n@app.on_event("startup")\ndef go(x): ...\n', "parameters"),
-        ('from fastapi import FastAPI\napp = FastAPI()\nEVENT = "startup"\n@app.on_event(EVENT)\ndef go(): ...\n', "event in a variable"),
-        ('from fastapi import FastAPI\napp = FastAPI()\n@app.on_event("startup")\n@other\ndef go(): ...\n', "other decorators"),
-        ('from fastapi import FastAPI\napp = FastAPI(**opts)\n@app.on_event("startup")\ndef go(): ...\n', "** arguments"),
-        ('from fastapi import FastAPI\napp = FastAPI(on_startup=[a])\n@app.on_event("startup")\ndef go(): ...\n', "on_startup"),
-        ('from fastapi import FastAPI\napp = FastAPI()\napp.add_event_handler("startup", a)\n@app.on_event("startup")\ndef go(): ...\n', "add_event_handler"),
+        (
+            'from fastapi import FastAPI\napp = FastAPI()\nEVENT = "startup"\n@app.on_event(EVENT)\ndef go(): ...\n',
+            "event in a variable",
+        ),
+        (
+            'from fastapi import FastAPI\napp = FastAPI()\n@app.on_event("startup")\n@other\ndef go(): ...\n',
+            "other decorators",
+        ),
+        (
+            'from fastapi import FastAPI\napp = FastAPI(**opts)\n@app.on_event("startup")\ndef go(): ...\n',
+            "** arguments",
+        ),
+        (
+            'from fastapi import FastAPI\napp = FastAPI(on_startup=[a])\n@app.on_event("startup")\ndef go(): ...\n',
+            "on_startup",
+        ),
+        (
+            'from fastapi import FastAPI\napp = FastAPI()\napp.add_event_handler("startup", a)\n@app.on_event("startup")\ndef go(): ...\n',
+            "add_event_handler",
+        ),
         ('from fastapi import APIRouter\nr = APIRouter()\n@r.on_event("startup")\ndef go(): ...\n', "a router"),
-        ('from fastapi import FastAPI\ndef make():\n    app = FastAPI()\n    @app.on_event("startup")\n    def go(): ...\n    return app\n', "not module level"),
-        ('from fastapi import FastAPI\napp = FastAPI()\n@app.on_event("startup")\ndef a(): ...\n@app.on_event("startup")\ndef b(x): ...\n', "one handler cannot move"),
+        (
+            'from fastapi import FastAPI\ndef make():\n    app = FastAPI()\n    @app.on_event("startup")\n    def go(): ...\n    return app\n',
+            "not module level",
+        ),
+        (
+            'from fastapi import FastAPI\napp = FastAPI()\n@app.on_event("startup")\ndef a(): ...\n@app.on_event("startup")\ndef b(x): ...\n',
+            "one handler cannot move",
+        ),
     ],
 )
 def test_no_fix(project, code, reason):
@@ -204,19 +236,27 @@ def test_fix_removes_a_decorator_over_several_lines_and_keeps_crlf(project):
 
 def test_handler_next_to_lifespan_never_runs(project):
     """Checked with real uvicorn: only the lifespan runs."""
-    project.write("main.py", "from contextlib import asynccontextmanager\nfrom fastapi import FastAPI\n\n@asynccontextmanager\nasync def lifespan(app):\n    yield\n\napp = FastAPI(lifespan=lifespan)\n\n@app.on_event(\"startup\")\ndef start():\n    pass\n")
+    project.write(
+        "main.py",
+        'from contextlib import asynccontextmanager\nfrom fastapi import FastAPI\n\n@asynccontextmanager\nasync def lifespan(app):\n    yield\n\napp = FastAPI(lifespan=lifespan)\n\n@app.on_event("startup")\ndef start():\n    pass\n',
+    )
     [finding] = [f for f in project.check("main.py") if f.code == "UVI010"]
     assert "never runs" in finding.message and finding.severity.label == "error"
 
 
 def test_unknown_event_name_fails_at_import(project):
-    project.write("main.py", "from fastapi import FastAPI\n\napp = FastAPI()\n\n@app.on_event(\"start\")\ndef start():\n    pass\n")
+    project.write(
+        "main.py", 'from fastapi import FastAPI\n\napp = FastAPI()\n\n@app.on_event("start")\ndef start():\n    pass\n'
+    )
     [finding] = [f for f in project.check("main.py") if f.code == "UVI010"]
     assert "AssertionError" in finding.message and finding.fixes == []
 
 
 def test_no_fix_when_an_included_router_has_handlers_too(project):
     """FastAPI runs an included router's handlers at their place; a lifespan for the app alone would reorder them."""
-    project.write("main.py", "from fastapi import APIRouter, FastAPI\n\nrouter = APIRouter()\n\n@router.on_event(\"startup\")\ndef r_start():\n    pass\n\napp = FastAPI()\napp.include_router(router)\n\n@app.on_event(\"startup\")\nasync def a_start():\n    pass\n")
+    project.write(
+        "main.py",
+        'from fastapi import APIRouter, FastAPI\n\nrouter = APIRouter()\n\n@router.on_event("startup")\ndef r_start():\n    pass\n\napp = FastAPI()\napp.include_router(router)\n\n@app.on_event("startup")\nasync def a_start():\n    pass\n',
+    )
     findings = [f for f in project.check("main.py") if f.code == "UVI010"]
     assert len(findings) == 2 and all(f.fixes == [] for f in findings)

@@ -102,6 +102,9 @@ def test_package_script_fix_is_unsafe(project):
     from uvicorn_lsp.engine.config import Settings
 
     project.write("pkg/__init__.py")
-    project.write("pkg/main.py", 'import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\nif __name__ == "__main__":\n    uvicorn.run(app)\n')
+    project.write(
+        "pkg/main.py",
+        'import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\nif __name__ == "__main__":\n    uvicorn.run(app)\n',
+    )
     [finding] = project.check("pkg/main.py", Settings(extend_select=("UVI012",)), codes=("UVI012",))
     assert len(finding.fixes) == 2 and {fix.applicability.value for fix in finding.fixes} == {"unsafe"}

@@ -31,11 +31,14 @@ def uvi013(project, call: str, relative="main.py", header=HEADER):
     return project.check(relative, codes=(CODE,))
 
 
-@pytest.mark.parametrize("call", [
-    'uvicorn.run("main:app", factory=True)',
-    "uvicorn.run(app, factory=True)",
-    'uvicorn.Config("main:app", factory=True, port=8001)',
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        'uvicorn.run("main:app", factory=True)',
+        "uvicorn.run(app, factory=True)",
+        'uvicorn.Config("main:app", factory=True, port=8001)',
+    ],
+)
 def test_factory_true_on_an_app_instance(project, call):
     [finding] = uvi013(project, call)
     assert finding.severity is Severity.ERROR
@@ -58,11 +61,14 @@ def test_under_reload_the_failure_is_silent(project):
     assert "the reloader keeps running and nothing is served" in finding.message
 
 
-@pytest.mark.parametrize("call, expected", [
-    ('uvicorn.run("main:create_app")', 'uvicorn.run("main:create_app", factory=True)'),
-    ('uvicorn.run("main:create_app", factory=False)', 'uvicorn.run("main:create_app", factory=True)'),
-    ("uvicorn.run(create_app, port=8001)", "uvicorn.run(create_app, port=8001, factory=True)"),
-])
+@pytest.mark.parametrize(
+    "call, expected",
+    [
+        ('uvicorn.run("main:create_app")', 'uvicorn.run("main:create_app", factory=True)'),
+        ('uvicorn.run("main:create_app", factory=False)', 'uvicorn.run("main:create_app", factory=True)'),
+        ("uvicorn.run(create_app, port=8001)", "uvicorn.run(create_app, port=8001, factory=True)"),
+    ],
+)
 def test_zero_argument_factory_without_factory_true(project, call, expected):
     [finding] = uvi013(project, call)
     assert finding.severity is Severity.INFORMATION
@@ -72,22 +78,27 @@ def test_zero_argument_factory_without_factory_true(project, call, expected):
 
 def test_factory_in_another_module(project):
     project.write("pkg/__init__.py")
-    project.write("pkg/factory.py", "from fastapi import FastAPI\n\ndef make(config):\n    return FastAPI()\n\napi = FastAPI()\n")
+    project.write(
+        "pkg/factory.py", "from fastapi import FastAPI\n\ndef make(config):\n    return FastAPI()\n\napi = FastAPI()\n"
+    )
     [needs_arguments] = uvi013(project, 'uvicorn.run("pkg.factory:make", factory=True)', "run.py", "import uvicorn\n")
     assert "`make` needs 1 argument" in needs_arguments.message
     [instance] = uvi013(project, 'uvicorn.run("pkg.factory:api", factory=True)', "run.py", "import uvicorn\n")
     assert "the FastAPI instance `api`" in instance.message
 
 
-@pytest.mark.parametrize("call", [
-    'uvicorn.run("main:create_app", factory=True)',
-    'uvicorn.run("main:app")',
-    "uvicorn.run(app)",
-    'uvicorn.run("main:build")',  # uvicorn's call fails, and it uses `build` itself: UVI013 has no say
-    'uvicorn.run("main:create_app", factory=FACTORY)',  # not known
-    'uvicorn.run("main:cached", factory=True)',  # a decorator may change the signature
-    'uvicorn.run("main:missing", factory=True)',  # UVI002's finding
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        'uvicorn.run("main:create_app", factory=True)',
+        'uvicorn.run("main:app")',
+        "uvicorn.run(app)",
+        'uvicorn.run("main:build")',  # uvicorn's call fails, and it uses `build` itself: UVI013 has no say
+        'uvicorn.run("main:create_app", factory=FACTORY)',  # not known
+        'uvicorn.run("main:cached", factory=True)',  # a decorator may change the signature
+        'uvicorn.run("main:missing", factory=True)',  # UVI002's finding
+    ],
+)
 def test_silent(project, call):
     header = HEADER + (
         "import functools, os\nFACTORY = os.environ.get('FACTORY') == '1'\n\n"

@@ -28,23 +28,56 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = commands.add_parser("check", help="check files or folders and report findings")
-    check.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders (default: the current folder); - reads one file from stdin")
+    check.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="files or folders (default: the current folder); - reads one file from stdin",
+    )
     check.add_argument("--format", choices=formats.FORMATS, default="text", help="output format (default: text)")
-    check.add_argument("--select", help="comma-separated rule codes or prefixes to enable (replaces the configured set)")
+    check.add_argument(
+        "--select", help="comma-separated rule codes or prefixes to enable (replaces the configured set)"
+    )
     check.add_argument("--extend-select", help="comma-separated rule codes or prefixes to enable in addition")
     check.add_argument("--ignore", help="comma-separated rule codes or prefixes to disable")
     check.add_argument("--python", help="interpreter of the environment to analyse against")
     check.add_argument("--fix", action="store_true", help="apply safe fixes in place, then report what remains")
     check.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff, also apply unsafe fixes")
-    check.add_argument("--diff", action="store_true", help="print the fixes as a unified diff instead of writing them (exit 1 when there are any)")
+    check.add_argument(
+        "--diff",
+        action="store_true",
+        help="print the fixes as a unified diff instead of writing them (exit 1 when there are any)",
+    )
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
-    check.add_argument("--statistics", action="store_true", help="print the number of findings per rule instead of the findings")
-    check.add_argument("-q", "--quiet", action="store_true", help="print the findings and nothing else (no summary, no warnings)")
-    check.add_argument("--stdin-filename", type=Path, help="the path of the file read from stdin: for config lookup, messages and fixes")
-    check.add_argument("--exclude", help="comma-separated globs of files and folders to skip (replaces the configured and default ones)")
+    check.add_argument(
+        "--statistics", action="store_true", help="print the number of findings per rule instead of the findings"
+    )
+    check.add_argument(
+        "-q", "--quiet", action="store_true", help="print the findings and nothing else (no summary, no warnings)"
+    )
+    check.add_argument(
+        "--stdin-filename",
+        type=Path,
+        help="the path of the file read from stdin: for config lookup, messages and fixes",
+    )
+    check.add_argument(
+        "--exclude",
+        help="comma-separated globs of files and folders to skip (replaces the configured and default ones)",
+    )
     check.add_argument("--extend-exclude", help="comma-separated globs to skip in addition to the configured ones")
-    check.add_argument("--force-exclude", action="store_true", help="apply the excludes to files named on the command line too (for pre-commit)")
-    check.add_argument("--jobs", type=_positive_int, default=None, metavar="N", help="processes to check with (default: the number of CPUs)")
+    check.add_argument(
+        "--force-exclude",
+        action="store_true",
+        help="apply the excludes to files named on the command line too (for pre-commit)",
+    )
+    check.add_argument(
+        "--jobs",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="processes to check with (default: the number of CPUs)",
+    )
 
     rule = commands.add_parser("rule", help="print a rule's documentation")
     rule.add_argument("code", help="a rule code such as UVI001")
@@ -79,7 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     if arguments.command == "rules":
         for rule in ALL_RULES:
             default = "" if rule.on_by_default else "  (off by default)"
-            print(f"{rule.code}  {rule.name:<32} {rule.severity.label:<12} {rule.fix_label:<12} {rule.summary}{default}")
+            print(
+                f"{rule.code}  {rule.name:<32} {rule.severity.label:<12} {rule.fix_label:<12} {rule.summary}{default}"
+            )
         return EXIT_CLEAN
     if arguments.command == "serve":
         from ..lsp.server import serve
@@ -168,7 +203,9 @@ def run_check(arguments) -> int:
     scan_problems: list[Problem] = []
     progress = runner.Progress()
     try:
-        checked = runner.check_all(runner.scan(sources, scan_problems), mode, settings, arguments.jobs or runner.default_jobs(), progress)
+        checked = runner.check_all(
+            runner.scan(sources, scan_problems), mode, settings, arguments.jobs or runner.default_jobs(), progress
+        )
     finally:
         progress.close()
     for problem in discovery.problems + scan_problems:
@@ -208,14 +245,21 @@ def _write_fixes(result: runner.FileResult, original: bytes, reporter: _Reporter
     return True
 
 
-def _finish_diff(arguments, results: list[runner.FileResult], originals: dict[str | None, bytes], reporter: _Reporter) -> int:
+def _finish_diff(
+    arguments, results: list[runner.FileResult], originals: dict[str | None, bytes], reporter: _Reporter
+) -> int:
     changed = [result for result in results if result.fixed_text is not None]
     for result in changed:
         before = source.decode_source(originals[result.path])
         sys.stdout.write(fixing.unified_diff(display_path(result.path), before, result.fixed_text))
     if not arguments.quiet:
         count = sum(result.applied for result in changed)
-        print(f"Would fix {count} problem{'' if count == 1 else 's'} in {len(changed)} file{'' if len(changed) == 1 else 's'}." if changed else "No fixes available.", file=sys.stderr)
+        print(
+            f"Would fix {count} problem{'' if count == 1 else 's'} in {len(changed)} file{'' if len(changed) == 1 else 's'}."
+            if changed
+            else "No fixes available.",
+            file=sys.stderr,
+        )
     if reporter.failed:
         return EXIT_ERROR
     return EXIT_FINDINGS if changed and not arguments.exit_zero else EXIT_CLEAN

@@ -21,10 +21,23 @@ from ..engine.workspace import Workspace
 from .gitignore import GitIgnore, is_ignored
 
 # The default of `exclude`: setting `exclude` replaces it, `extend-exclude` adds to it (as in ruff).
-SKIPPED_FOLDERS = frozenset({
-    ".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__",
-    ".tox", ".nox", ".mypy_cache", ".ruff_cache", ".pytest_cache", "site-packages",
-})
+SKIPPED_FOLDERS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".venv",
+        "venv",
+        "node_modules",
+        "__pycache__",
+        ".tox",
+        ".nox",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+        "site-packages",
+    }
+)
 _ROOT_MARKERS = ("pyproject.toml", ".git", "setup.py", "setup.cfg")
 PYTHON_SUFFIXES = (".py", ".pyi")
 
@@ -47,7 +60,10 @@ class ExcludeRules:
         self._names = frozenset(plain)
         self._name_regex = re.compile("|".join(fnmatch.translate(glob) for glob in name_globs)) if name_globs else None
         self._path_regexes = [
-            (re.compile(fnmatch.translate(pattern.rstrip("/"))), "" if os.path.isabs(pattern) else os.path.join(base, ""))
+            (
+                re.compile(fnmatch.translate(pattern.rstrip("/"))),
+                "" if os.path.isabs(pattern) else os.path.join(base, ""),
+            )
             for pattern, base in patterns
             if "/" in pattern
         ]
@@ -56,7 +72,7 @@ class ExcludeRules:
         if name in self._names or (self._name_regex is not None and self._name_regex.match(name)):
             return True
         for regex, base in self._path_regexes:
-            if path.startswith(base) and regex.match(path[len(base):].replace(os.sep, "/")):
+            if path.startswith(base) and regex.match(path[len(base) :].replace(os.sep, "/")):
                 return True
         return False
 
@@ -94,7 +110,9 @@ class Discovery:
         for path in paths:
             absolute = os.path.abspath(path)
             if os.path.isdir(absolute):
-                walk = self._walk(absolute, _ancestor_ignores(absolute), self._rules_for(absolute), project_root(absolute))
+                walk = self._walk(
+                    absolute, _ancestor_ignores(absolute), self._rules_for(absolute), project_root(absolute)
+                )
                 for source in walk:
                     found.setdefault(source.path, source)
             elif not (self._force_exclude and self._rules_for(absolute).excludes_any_part(absolute)):

@@ -108,10 +108,12 @@ def fix_text(text: str, path: Path | None, workspace: Workspace, unsafe_fixes: b
             fixes = fixes[:1]
             fixed, applied = apply_fixes(current, fixes)
         if compiles and not _compiles(fixed):
-            outcome.problems.append(Problem(
-                f"the fix of {_codes_of(result, fixes)} would make the file invalid Python; not applied (please report this)",
-                str(path) if path else None,
-            ))
+            outcome.problems.append(
+                Problem(
+                    f"the fix of {_codes_of(result, fixes)} would make the file invalid Python; not applied (please report this)",
+                    str(path) if path else None,
+                )
+            )
             outcome.text, outcome.findings, outcome.applied = current, result.findings, applied_total
             return outcome
         if fixed in seen:
@@ -120,11 +122,13 @@ def fix_text(text: str, path: Path | None, workspace: Workspace, unsafe_fixes: b
         current, applied_total = fixed, applied_total + applied
         result = _check(current, path, workspace)
         outcome.problems.extend(problem for problem in result.problems if problem not in outcome.problems)
-    outcome.problems.append(Problem(
-        f"the fixes of {_codes_of(result, fixes)} do not settle (they undo each other or keep changing the file); "
-        "file left unchanged (please report this)",
-        str(path) if path else None,
-    ))
+    outcome.problems.append(
+        Problem(
+            f"the fixes of {_codes_of(result, fixes)} do not settle (they undo each other or keep changing the file); "
+            "file left unchanged (please report this)",
+            str(path) if path else None,
+        )
+    )
     return outcome
 
 

@@ -57,7 +57,9 @@ def finding_to_json(path: str | None, finding: Finding) -> dict:
         "filename": str(Path(path).resolve()) if path else "-",
         "location": _location(finding.range.start),
         "end_location": _location(finding.range.end),
-        "fix": None if fix is None else {
+        "fix": None
+        if fix is None
+        else {
             "message": fix.title,
             "applicability": fix.applicability.value,
             "edits": [
@@ -78,7 +80,9 @@ def _all_findings(reports: list[FileReport]):
 
 
 def render_json(reports: list[FileReport]) -> str:
-    return json.dumps([finding_to_json(path, finding) for path, finding in _all_findings(reports)], indent=2, ensure_ascii=False)
+    return json.dumps(
+        [finding_to_json(path, finding) for path, finding in _all_findings(reports)], indent=2, ensure_ascii=False
+    )
 
 
 def render_text(reports: list[FileReport], summary: Summary = Summary()) -> str:
@@ -91,11 +95,15 @@ def render_text(reports: list[FileReport], summary: Summary = Summary()) -> str:
         fixable += can_fix
         hidden += finding.best_fix is not None and not can_fix and applicable(finding.best_fix, True)
         marker = " [*]" if can_fix else ""
-        lines.append(f"{display_path(path)}:{start.line + 1}:{start.character + 1}: {finding.code}{marker} {finding.message}")
+        lines.append(
+            f"{display_path(path)}:{start.line + 1}:{start.character + 1}: {finding.code}{marker} {finding.message}"
+        )
     if summary.quiet:
         return "\n".join(lines)
     total = sum(counts.values())
-    severities = ", ".join(f"{counts[severity]} {_severity_label(severity, counts[severity])}" for severity in Severity if counts[severity])
+    severities = ", ".join(
+        f"{counts[severity]} {_severity_label(severity, counts[severity])}" for severity in Severity if counts[severity]
+    )
     if summary.fixed:
         detail = f"{summary.fixed} fixed, {total} remaining" + (f": {severities}" if total else "")
         lines.append(f"Found {total + summary.fixed} problem{_plural(total + summary.fixed)} ({detail}).")
@@ -123,18 +131,30 @@ def render_statistics(reports: list[FileReport], as_json: bool, unsafe_fixes: bo
     counts = Counter(finding.code for _, finding in _all_findings(reports))
     fixable = {finding.code for _, finding in _all_findings(reports) if applicable(finding.best_fix, unsafe_fixes)}
     rows = [
-        {"code": code, "name": RULES_BY_CODE[code].name if code in RULES_BY_CODE else "", "count": count, "fixable": code in fixable}
+        {
+            "code": code,
+            "name": RULES_BY_CODE[code].name if code in RULES_BY_CODE else "",
+            "count": count,
+            "fixable": code in fixable,
+        }
         for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     ]
     if as_json:
         return json.dumps(rows, indent=2)
     width = max((len(str(row["count"])) for row in rows), default=1)
-    return "\n".join(f"{row['count']:>{width}}\t{row['code']}\t{'[*]' if row['fixable'] else '[ ]'} {row['name']}" for row in rows)
+    return "\n".join(
+        f"{row['count']:>{width}}\t{row['code']}\t{'[*]' if row['fixable'] else '[ ]'} {row['name']}" for row in rows
+    )
 
 
 # GitHub workflow commands -----------------------------------------------------
 
-_GITHUB_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFORMATION: "notice", Severity.HINT: "notice"}
+_GITHUB_LEVELS = {
+    Severity.ERROR: "error",
+    Severity.WARNING: "warning",
+    Severity.INFORMATION: "notice",
+    Severity.HINT: "notice",
+}
 
 
 def _github_data(text: str) -> str:
@@ -165,7 +185,12 @@ def render_github(reports: list[FileReport]) -> str:
 
 # SARIF 2.1.0 ------------------------------------------------------------------
 
-_SARIF_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFORMATION: "note", Severity.HINT: "note"}
+_SARIF_LEVELS = {
+    Severity.ERROR: "error",
+    Severity.WARNING: "warning",
+    Severity.INFORMATION: "note",
+    Severity.HINT: "note",
+}
 
 
 def _sarif_rule(rule) -> dict:
@@ -203,13 +228,15 @@ def _artifact_location(path: str | None) -> dict:
 def _sarif_fix(location: dict, fix: Fix) -> dict:
     return {
         "description": {"text": fix.title},
-        "artifactChanges": [{
-            "artifactLocation": location,
-            "replacements": [
-                {"deletedRegion": _sarif_region(edit.range), "insertedContent": {"text": edit.new_text}}
-                for edit in fix.edits
-            ],
-        }],
+        "artifactChanges": [
+            {
+                "artifactLocation": location,
+                "replacements": [
+                    {"deletedRegion": _sarif_region(edit.range), "insertedContent": {"text": edit.new_text}}
+                    for edit in fix.edits
+                ],
+            }
+        ],
         "properties": {"applicability": fix.applicability.value, "preferred": fix.preferred},
     }
 
@@ -233,18 +260,22 @@ def render_sarif(reports: list[FileReport]) -> str:
     log = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "uvicorn-lsp",
-                "version": __version__,
-                "informationUri": TOOL_URI,
-                "rules": [_sarif_rule(rule) for rule in ALL_RULES],
-            }},
-            # Engine columns count code points; SARIF's default would be UTF-16 code units.
-            "columnKind": "unicodeCodePoints",
-            "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().as_uri().rstrip("/") + "/"}},
-            "results": results,
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "uvicorn-lsp",
+                        "version": __version__,
+                        "informationUri": TOOL_URI,
+                        "rules": [_sarif_rule(rule) for rule in ALL_RULES],
+                    }
+                },
+                # Engine columns count code points; SARIF's default would be UTF-16 code units.
+                "columnKind": "unicodeCodePoints",
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().as_uri().rstrip("/") + "/"}},
+                "results": results,
+            }
+        ],
     }
     return json.dumps(log, indent=2, ensure_ascii=False)
 

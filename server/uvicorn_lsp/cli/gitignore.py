@@ -40,7 +40,7 @@ def _translate(glob: str) -> str:
             if end < 0:
                 parts.append(re.escape(char))
             else:
-                body = glob[index + 1:end]
+                body = glob[index + 1 : end]
                 if body[0] in "!^":
                     body = "^" + body[1:]
                 parts.append("[" + body.replace("\\", "\\\\") + "]")
@@ -105,7 +105,7 @@ def is_ignored(ignores: list[GitIgnore], path: str, is_folder: bool) -> bool:
     for ignore in reversed(ignores):
         if not path.startswith(ignore.prefix):
             continue
-        relative = path[len(ignore.prefix):].replace(os.sep, "/")
+        relative = path[len(ignore.prefix) :].replace(os.sep, "/")
         verdict = ignore.verdict(relative, is_folder)
         if verdict is not None:
             return verdict

@@ -107,12 +107,16 @@ def check_one(path: str | None, root: str, data: bytes, mode: Mode, workspaces: 
     try:
         if mode.fix:
             outcome = fixing.fix_text(text, file_path, workspace, mode.unsafe_fixes)
-            return FileResult(path, outcome.findings, outcome.problems, outcome.text if outcome.applied else None, outcome.applied)
+            return FileResult(
+                path, outcome.findings, outcome.problems, outcome.text if outcome.applied else None, outcome.applied
+            )
         # The diff cache lets jedi reuse the tree parsed for the rules instead of parsing again.
         result = checker.check_text(text, file_path, workspace, use_diff_cache=file_path is not None)
         return FileResult(path, result.findings, result.problems)
     except Exception as error:  # one file must not take the run down
-        return FileResult(path, problems=[Problem(f"internal error while checking: {error!r} (please report this)", path)])
+        return FileResult(
+            path, problems=[Problem(f"internal error while checking: {error!r} (please report this)", path)]
+        )
 
 
 # Worker processes ---------------------------------------------------------------
@@ -145,7 +149,9 @@ def _pool_context():
     return multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
 
 
-def check_all(jobs: Iterator[Job], mode: Mode, client_settings: Settings, processes: int, progress: "Progress") -> list[tuple[Job, FileResult]]:
+def check_all(
+    jobs: Iterator[Job], mode: Mode, client_settings: Settings, processes: int, progress: "Progress"
+) -> list[tuple[Job, FileResult]]:
     """Check jobs as the scan yields them; (job, result) pairs in scan order.
 
     The pool starts as soon as enough jobs are found, so its workers warm up
@@ -165,7 +171,9 @@ def check_all(jobs: Iterator[Job], mode: Mode, client_settings: Settings, proces
     source.SourceFile("").tree
     chunks: list[list[Job]] = []
     by_chunk: dict[int, list[FileResult]] = {}
-    pool = ProcessPoolExecutor(processes, mp_context=_pool_context(), initializer=_start_worker, initargs=(client_settings,))
+    pool = ProcessPoolExecutor(
+        processes, mp_context=_pool_context(), initializer=_start_worker, initargs=(client_settings,)
+    )
     try:
         futures = {}
         for chunk in _chunks(itertools.chain(first, jobs), CHUNK_SIZE):

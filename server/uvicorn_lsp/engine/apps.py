@@ -21,9 +21,26 @@ from .source import SourceFile, node_range
 # Packages whose callables build ASGI apps: a call to one of them is an app
 # object even when jedi cannot see the package (not installed).
 ASGI_PACKAGES = (
-    "fastapi", "starlette", "quart", "litestar", "starlite", "sanic", "falcon",
-    "blacksheep", "django", "channels", "connexion", "socketio", "asgiref",
-    "a2wsgi", "responder", "esmerald", "robyn", "emmett", "baize", "xpresso",
+    "fastapi",
+    "starlette",
+    "quart",
+    "litestar",
+    "starlite",
+    "sanic",
+    "falcon",
+    "blacksheep",
+    "django",
+    "channels",
+    "connexion",
+    "socketio",
+    "asgiref",
+    "a2wsgi",
+    "responder",
+    "esmerald",
+    "robyn",
+    "emmett",
+    "baize",
+    "xpresso",
 )
 
 
@@ -65,7 +82,7 @@ def classify_app(ctx: RuleContext, node) -> AppClass:
 
 
 def _app_kind_by_syntax(ctx: RuleContext, node) -> str | None:
-    """"FastAPI instance", "function"...: when every binding the file shows is an app,
+    """ "FastAPI instance", "function"...: when every binding the file shows is an app,
     following names imported from another module of the project to their definition."""
     if node.type != "name":
         kind = _app_call_kind(ctx, node)
@@ -142,7 +159,9 @@ def _is_app_call(ctx: ModuleView, node, depth: int = 0) -> bool:
     if callee.dotted != callee.root.value:
         return False
     return any(
-        _defines_app(ctx, leaf, depth) for leaf in ctx.source.used_names.get(callee.root.value, ()) if leaf.is_definition()
+        _defines_app(ctx, leaf, depth)
+        for leaf in ctx.source.used_names.get(callee.root.value, ())
+        if leaf.is_definition()
     )
 
 
@@ -242,7 +261,9 @@ def _local_target(ctx: RuleContext, root_leaf, bindings: list, rest: list[str]) 
         return _not_reachable(root_leaf, _INSIDE_FUNCTION)
     # uvicorn imports the module under its own name: the guarded block does not run there.
     if all(syntax.is_under_main_guard(leaf) for leaf in bindings):
-        return _not_reachable(root_leaf, f"is created {_MAIN_GUARD}, which does not run when uvicorn imports the module")
+        return _not_reachable(
+            root_leaf, f"is created {_MAIN_GUARD}, which does not run when uvicorn imports the module"
+        )
     return AppTarget(
         path=ctx.source.path,
         attribute=".".join([root_leaf.value, *rest]),
@@ -279,7 +300,11 @@ def _imported_target(ctx: RuleContext, root_leaf, import_statement, rest: list[s
     if not absolute:
         return AppTarget(problem="the import it comes from cannot be resolved")
     if import_statement.type == "import_name":
-        return AppTarget(module_name=absolute, attribute=".".join(rest)) if rest else AppTarget(problem="a module is not an ASGI app")
+        return (
+            AppTarget(module_name=absolute, attribute=".".join(rest))
+            if rest
+            else AppTarget(problem="a module is not an ASGI app")
+        )
     module, _, attribute = absolute.rpartition(".")
     return AppTarget(module_name=module, attribute=".".join([attribute, *rest]))
 
@@ -346,7 +371,8 @@ def import_strings(ctx: RuleContext, target: AppTarget) -> list[ImportString]:
         return []
     # A `-m` launch through namespace folders is offered only when the file's imports show it.
     searches = [
-        search for search in modules.search_paths(ctx)
+        search
+        for search in modules.search_paths(ctx)
         if search.usual or not layout.is_namespace_launch(search.launch, script)
     ]
     # One preferred launch: the first `-m` one when the file shows it runs that way, else the script.
@@ -354,8 +380,10 @@ def import_strings(ctx: RuleContext, target: AppTarget) -> list[ImportString]:
     prefer_module = layout.prefers_module_launch(
         script, ctx.imports.names.values(), module_launches[0] if module_launches else None
     )
-    preferred_launch = module_launches[0] if prefer_module else next(
-        (search.launch for search in searches if search.launch.kind == "script"), None
+    preferred_launch = (
+        module_launches[0]
+        if prefer_module
+        else next((search.launch for search in searches if search.launch.kind == "script"), None)
     )
     results: list[ImportString] = []
     for search in searches:
@@ -411,7 +439,11 @@ def set_factory_true(ctx: RuleContext, call: syntax.CallSite) -> list[TextEdit]:
         if ctx.evaluator.evaluate(existing.value).truthy():
             return []
         return [TextEdit(node_range(existing.value), "True")]
-    last = call.trailer.children[1].children[-1] if call.trailer.children[1].type == "arglist" else call.trailer.children[1]
+    last = (
+        call.trailer.children[1].children[-1]
+        if call.trailer.children[1].type == "arglist"
+        else call.trailer.children[1]
+    )
     if last.type == "operator" and last.value == ",":
         position = node_range(last).end
         return [TextEdit(Range(position, position), " factory=True,")]

@@ -36,9 +36,9 @@ def check_text(text: str, path: Path | None, workspace: Workspace, use_diff_cach
     settings, problems = workspace.settings_for(path)
     result = CheckResult(problems=list(problems))
     if len(text) > source_module.MAX_SOURCE_CHARS:
-        result.problems.append(Problem(
-            f"skipped: larger than {source_module.MAX_SOURCE_CHARS:,} characters", str(path) if path else None
-        ))
+        result.problems.append(
+            Problem(f"skipped: larger than {source_module.MAX_SOURCE_CHARS:,} characters", str(path) if path else None)
+        )
         return result
     rules = enabled_rules(settings, path)
     # The pre-filter: most files never mention uvicorn and cost one substring scan.
@@ -51,7 +51,9 @@ def check_text(text: str, path: Path | None, workspace: Workspace, use_diff_cach
         try:
             findings = list(rule.check(context))
         except RecursionError:
-            result.problems.append(Problem(f"{rule.code} skipped: expression nesting too deep", str(path) if path else None))
+            result.problems.append(
+                Problem(f"{rule.code} skipped: expression nesting too deep", str(path) if path else None)
+            )
             continue
         except Exception as error:  # one broken rule must not hide the others
             log.exception("rule %s failed on %s", rule.code, path)

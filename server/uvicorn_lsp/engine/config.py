@@ -108,7 +108,9 @@ def _best_match(code: str, selectors) -> str | None:
     return max(matching, key=_specificity, default=None)
 
 
-def settings_from_mapping(data: Mapping[str, Any], where: str, base: Path | None = None) -> tuple[Settings, list[Problem]]:
+def settings_from_mapping(
+    data: Mapping[str, Any], where: str, base: Path | None = None
+) -> tuple[Settings, list[Problem]]:
     """Validate a settings table; bad entries are dropped with a message each."""
     problems: list[Problem] = []
     values: dict[str, Any] = {}
@@ -128,7 +130,7 @@ def _codes(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [part for part in value.replace(",", " ").split()]
     if not isinstance(value, (list, tuple)) or not all(isinstance(item, str) for item in value):
-        raise TypeError("expected a list of rule codes such as [\"UVI001\"]")
+        raise TypeError('expected a list of rule codes such as ["UVI001"]')
     return tuple(item.strip().upper() for item in value if item.strip())
 
 
@@ -147,11 +149,11 @@ def _convert(key: str, value: Any) -> Any:
         return os.path.expandvars(os.path.expanduser(value))
     if key == "severity":
         if not isinstance(value, Mapping):
-            raise TypeError("expected a table such as { UVI001 = \"warning\" }")
+            raise TypeError('expected a table such as { UVI001 = "warning" }')
         return {str(code).upper(): Severity.parse(str(level)) for code, level in value.items()}
     if key == "per_file_ignores":
         if not isinstance(value, Mapping):
-            raise TypeError("expected a table such as { \"tests/*\" = [\"UVI005\"] }")
+            raise TypeError('expected a table such as { "tests/*" = ["UVI005"] }')
         return {str(pattern): _codes(codes) for pattern, codes in value.items()}
     raise AssertionError(key)
 
@@ -200,7 +202,9 @@ def load_settings(file_path: Path, stop: Path | None = None) -> tuple[Settings, 
     if table is None:
         return Settings(base=pyproject.parent), []
     if not isinstance(table, dict):
-        return Settings(base=pyproject.parent), [Problem(f"[tool.{SECTION}] must be a table; using default settings", str(pyproject))]
+        return Settings(base=pyproject.parent), [
+            Problem(f"[tool.{SECTION}] must be a table; using default settings", str(pyproject))
+        ]
     settings, problems = settings_from_mapping(table, f"[tool.{SECTION}]", base=pyproject.parent)
     for problem in problems:
         object.__setattr__(problem, "path", str(pyproject))
@@ -213,5 +217,7 @@ def project_scripts(start: Path) -> dict[str, str]:
     if pyproject is None:
         return {}
     data, _ = _read_toml(pyproject)
-    scripts = (data or {}).get("project", {}).get("scripts", {}) if isinstance((data or {}).get("project"), dict) else {}
+    scripts = (
+        (data or {}).get("project", {}).get("scripts", {}) if isinstance((data or {}).get("project"), dict) else {}
+    )
     return {str(k): str(v) for k, v in scripts.items()} if isinstance(scripts, dict) else {}

@@ -104,7 +104,9 @@ class RuleContext:
         function = bindings[0].search_ancestor("funcdef")
         for call in syntax.calls_named(self.source.used_names, {function.name.value}):
             if call.callee_dotted == function.name.value and keyword in call.keywords:
-                return syntax.Argument(call.keywords[keyword].value, call.keywords[keyword].node, name=keyword, from_dict=True)
+                return syntax.Argument(
+                    call.keywords[keyword].value, call.keywords[keyword].node, name=keyword, from_dict=True
+                )
         return None
 
     def value_of(self, argument: syntax.Argument | None) -> Value | None:

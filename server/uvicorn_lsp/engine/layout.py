@@ -14,6 +14,7 @@ from typing import Iterable
 
 from . import config as config_module
 
+
 def importable_part(part: str) -> bool:
     """importlib finds `my-app.py` as module "my-app" (only `import` statements need
     identifiers); a dot would split the name and uvicorn splits strings at the colon."""

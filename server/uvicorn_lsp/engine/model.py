@@ -28,9 +28,7 @@ class Severity(enum.IntEnum):
         for member in cls:
             if member.label == key:
                 return member
-        raise ValueError(
-            f"unknown severity {text!r} (expected error, warning, information or hint)"
-        )
+        raise ValueError(f"unknown severity {text!r} (expected error, warning, information or hint)")
 
 
 class Applicability(str, enum.Enum):

@@ -91,7 +91,9 @@ class ParsedModule:
     @cached_property
     def local_namespace(self) -> Namespace:
         """Top-level names the module's own statements bind (star imports not followed)."""
-        return Namespace(_TopLevelBindings(self), open=any(marker in self.source.text for marker in _DYNAMIC_MODULE_MARKERS))
+        return Namespace(
+            _TopLevelBindings(self), open=any(marker in self.source.text for marker in _DYNAMIC_MODULE_MARKERS)
+        )
 
     def class_namespace(self, classdef) -> Namespace:
         names = Namespace()
@@ -166,7 +168,11 @@ class _TopLevelBindings(Mapping):
                 # `global name` in a function binds a module-level name too; a name bound only
                 # under `if __name__ == "__main__":` does not exist when the module is imported.
                 if leaf.parent.type == "global_stmt"
-                or (leaf.is_definition() and definition_scope(leaf).type == "file_input" and not syntax.is_under_main_guard(leaf))
+                or (
+                    leaf.is_definition()
+                    and definition_scope(leaf).type == "file_input"
+                    and not syntax.is_under_main_guard(leaf)
+                )
             ]
         if not self._known[name]:
             raise KeyError(name)
@@ -251,7 +257,9 @@ class ModuleIndex:
         assert found is not None
         return found
 
-    def _find_part(self, dotted: str, part: str, folders: tuple[Path, ...], record: Record, top_level: bool) -> FoundModule | None:
+    def _find_part(
+        self, dotted: str, part: str, folders: tuple[Path, ...], record: Record, top_level: bool
+    ) -> FoundModule | None:
         if not layout.importable_part(part):
             return None
         if top_level and part in sys.builtin_module_names:  # built-ins are found before sys.path
@@ -336,10 +344,7 @@ def search_paths(ctx: RuleContext, app_dir: str | None = None) -> list[SearchPat
     # A file with relative imports cannot run as a script (uvicorn-facts.md): only `-m` counts.
     # A `-m` launch through namespace folders can rescue a string but, unless the file's
     # imports show it is run that way, a string failing with it alone is not reported.
-    launches = [
-        (launch, _usual_launch(ctx, launch, script))
-        for launch in layout.launches(script, root)
-    ]
+    launches = [(launch, _usual_launch(ctx, launch, script)) for launch in layout.launches(script, root)]
     # A src/ layout is installed (editable) to be run, which puts src/ on sys.path.
     source_root = (root / "src",) if (root / "src").is_dir() else ()
     installed = ctx.workspace.modules.installed_roots

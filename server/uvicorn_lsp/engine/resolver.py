@@ -168,4 +168,3 @@ def _required_parameters(name) -> int | None:
     if name.type == "function" and params and params[0].name in ("self", "cls") and name.parent().type == "class":
         params = params[1:]
     return sum(1 for param in params if param.kind.name in _REQUIRED_KINDS and "=" not in param.description)
-

@@ -115,9 +115,7 @@ class SourceFile:
             if match is None:
                 continue
             codes = match.group("codes")
-            result[number] = Noqa(
-                None if codes is None else frozenset(re.split(r"[,\s]+", codes.upper()))
-            )
+            result[number] = Noqa(None if codes is None else frozenset(re.split(r"[,\s]+", codes.upper())))
         return result
 
     def is_suppressed(self, code: str, where: Range) -> bool:
@@ -128,8 +126,6 @@ class SourceFile:
         return False
 
 
-
 def node_range(node) -> Range:
     """Range of a parso node or leaf, leading whitespace and comments left out."""
-    return Range(Position(node.start_pos[0] - 1, node.start_pos[1]),
-                 Position(node.end_pos[0] - 1, node.end_pos[1]))
+    return Range(Position(node.start_pos[0] - 1, node.start_pos[1]), Position(node.end_pos[0] - 1, node.end_pos[1]))

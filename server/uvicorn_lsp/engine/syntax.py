@@ -25,9 +25,22 @@ CANONICAL_NAMES = {
 }
 
 _COMPOUND = {
-    "if_stmt", "for_stmt", "while_stmt", "try_stmt", "with_stmt", "funcdef",
-    "classdef", "async_stmt", "async_funcdef", "decorated", "suite",
-    "simple_stmt", "file_input", "error_node", "match_stmt", "case_block",
+    "if_stmt",
+    "for_stmt",
+    "while_stmt",
+    "try_stmt",
+    "with_stmt",
+    "funcdef",
+    "classdef",
+    "async_stmt",
+    "async_funcdef",
+    "decorated",
+    "suite",
+    "simple_stmt",
+    "file_input",
+    "error_node",
+    "match_stmt",
+    "case_block",
 }
 
 
@@ -129,7 +142,13 @@ def _record_alias(statement, result: ImportMap) -> None:
 
 def _is_binding_we_know(leaf) -> bool:
     parent = leaf.parent
-    while parent is not None and parent.type in ("dotted_as_name", "import_as_name", "dotted_as_names", "import_as_names", "dotted_name"):
+    while parent is not None and parent.type in (
+        "dotted_as_name",
+        "import_as_name",
+        "dotted_as_names",
+        "import_as_names",
+        "dotted_name",
+    ):
         parent = parent.parent
     if parent is not None and parent.type in ("import_name", "import_from"):
         return True
@@ -250,7 +269,11 @@ def _call_site(dotted: str, callee_leaf, chain, trailer) -> CallSite:
                 if first.value == "**" and _expand_dict(value, argument, site):
                     continue
                 site.star_args.append(argument)
-            elif len(argument.children) >= 3 and argument.children[1].type == "operator" and argument.children[1].value == "=":
+            elif (
+                len(argument.children) >= 3
+                and argument.children[1].type == "operator"
+                and argument.children[1].value == "="
+            ):
                 site.keywords[first.value] = Argument(argument.children[2], argument, name=first.value)
             else:  # a generator expression argument
                 site.positional.append(Argument(argument, argument))

@@ -64,7 +64,9 @@ class Evaluator:
         source = _shorten(node.get_code().strip())
         if depth > _MAX_DEPTH:
             return Value(None, source)
-        if node.type in ("string", "strings", "fstring") or (node.type == "atom" and node.children[0].type in ("string", "fstring")):
+        if node.type in ("string", "strings", "fstring") or (
+            node.type == "atom" and node.children[0].type in ("string", "fstring")
+        ):
             literal = syntax.literal_value(node, _UNKNOWN)
             if literal is _UNKNOWN:  # f-string or implicit concatenation with one
                 return Value(self._fstring_candidates(node, depth), source, is_string=True)
@@ -188,7 +190,9 @@ class Evaluator:
             if trailer.children[0].value == "[":
                 statement = parent.parent
                 if statement.type == "del_stmt" or (
-                    statement.type == "expr_stmt" and statement.children[0] is parent and statement.children[1].value != "=="
+                    statement.type == "expr_stmt"
+                    and statement.children[0] is parent
+                    and statement.children[1].value != "=="
                 ):
                     return True
         return False

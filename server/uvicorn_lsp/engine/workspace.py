@@ -88,10 +88,12 @@ class Workspace:
         try:
             return jedi.create_environment(interpreter, safe=False)
         except (InvalidPythonEnvironment, OSError) as error:
-            self.problems.append(Problem(
-                f"cannot use the Python interpreter {interpreter} (from {reason}): {error}; "
-                f"analysing with {sys.executable} instead"
-            ))
+            self.problems.append(
+                Problem(
+                    f"cannot use the Python interpreter {interpreter} (from {reason}): {error}; "
+                    f"analysing with {sys.executable} instead"
+                )
+            )
             return SameEnvironment()
 
     @property
@@ -109,7 +111,7 @@ class Workspace:
             for entry in self.modules.listing(root):
                 lowered = entry.lower()
                 if lowered.startswith(prefix) and lowered.endswith((".dist-info", ".egg-info")):
-                    return entry[len(prefix):].rsplit(".", 1)[0].split("-")[0]
+                    return entry[len(prefix) :].rsplit(".", 1)[0].split("-")[0]
         return None
 
     @cached_property
@@ -141,7 +143,10 @@ def _sys_path_of(interpreter: str) -> tuple[Path, ...]:
         try:
             completed = subprocess.run(
                 [interpreter, "-c", "import json, sys; print(json.dumps([p for p in sys.path if p]))"],
-                capture_output=True, text=True, timeout=20, check=True,
+                capture_output=True,
+                text=True,
+                timeout=20,
+                check=True,
             )
             entries = json.loads(completed.stdout)
         except (OSError, subprocess.SubprocessError, ValueError):

@@ -68,7 +68,12 @@ class Analyzer:
             return None
         state = self._states.setdefault(uri, _State())
         latest = state.latest
-        if latest is not None and not state.stale and latest.version == document.version and latest.text is document.text:
+        if (
+            latest is not None
+            and not state.stale
+            and latest.version == document.version
+            and latest.text is document.text
+        ):
             return latest
         waiter = asyncio.get_running_loop().create_future()
         state.waiters.append(waiter)

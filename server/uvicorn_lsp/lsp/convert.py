@@ -40,12 +40,18 @@ class EditBuilder:
     versioned: bool  # the client takes documentChanges, so stale edits are refused
 
     def __call__(self, edits) -> types.WorkspaceEdit:
-        text_edits = [types.TextEdit(range=self.lines.range_to_client(edit.range), new_text=edit.new_text) for edit in edits]
+        text_edits = [
+            types.TextEdit(range=self.lines.range_to_client(edit.range), new_text=edit.new_text) for edit in edits
+        ]
         if self.versioned:
-            return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(
-                text_document=types.OptionalVersionedTextDocumentIdentifier(uri=self.uri, version=self.version),
-                edits=text_edits,
-            )])
+            return types.WorkspaceEdit(
+                document_changes=[
+                    types.TextDocumentEdit(
+                        text_document=types.OptionalVersionedTextDocumentIdentifier(uri=self.uri, version=self.version),
+                        edits=text_edits,
+                    )
+                ]
+            )
         return types.WorkspaceEdit(changes={self.uri: text_edits})
 
 
@@ -63,12 +69,14 @@ def finding_actions(finding: Finding, lines: Lines, edit_for: EditBuilder) -> li
     ]
     noqa = noqa_edit(finding, lines)
     if noqa is not None:
-        actions.append(types.CodeAction(
-            title=f"Suppress {finding.code} with `# noqa: {finding.code}`",
-            kind=types.CodeActionKind.QuickFix,
-            diagnostics=[shown],
-            edit=edit_for([noqa]),
-        ))
+        actions.append(
+            types.CodeAction(
+                title=f"Suppress {finding.code} with `# noqa: {finding.code}`",
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=[shown],
+                edit=edit_for([noqa]),
+            )
+        )
     return actions
 
 

@@ -133,7 +133,10 @@ class UvicornLanguageServer(LanguageServer):
             log.addHandler(self._client_log_handler)
 
     def _client_settings(self, root: Path) -> config.Settings:
-        merged = {**_known_settings(self.initialization_settings), **_known_settings(self.folder_settings.get(root, {}))}
+        merged = {
+            **_known_settings(self.initialization_settings),
+            **_known_settings(self.folder_settings.get(root, {})),
+        }
         settings, problems = config.settings_from_mapping(merged, "editor settings")
         for problem in problems:
             self.show_problem_once(problem.message)
@@ -145,9 +148,11 @@ class UvicornLanguageServer(LanguageServer):
             roots = self.folder_roots()
             scopes = [Path(root).as_uri() for root in roots] or [None]
             try:
-                results = await self.workspace_configuration_async(types.ConfigurationParams(
-                    items=[types.ConfigurationItem(scope_uri=scope, section=SETTINGS_SECTION) for scope in scopes]
-                ))
+                results = await self.workspace_configuration_async(
+                    types.ConfigurationParams(
+                        items=[types.ConfigurationItem(scope_uri=scope, section=SETTINGS_SECTION) for scope in scopes]
+                    )
+                )
             except Exception as error:  # a client that fails the request keeps the old settings
                 log.warning("workspace/configuration failed: %s", error)
                 results = None
@@ -170,7 +175,9 @@ class UvicornLanguageServer(LanguageServer):
             return
         self._shown_problems.add(message)
         log.warning("%s", message)
-        self.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=f"uvicorn-lsp: {message}"))
+        self.window_show_message(
+            types.ShowMessageParams(type=types.MessageType.Warning, message=f"uvicorn-lsp: {message}")
+        )
 
     def _on_analysis(self, document: OpenDocument, analysis: Analysis) -> None:
         for problem in analysis.result.problems:
@@ -181,11 +188,13 @@ class UvicornLanguageServer(LanguageServer):
                 self._request_refresh()
             return
         lines = Lines(analysis.text, self.encoding)
-        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
-            uri=document.uri,
-            version=analysis.version,
-            diagnostics=[convert.diagnostic(finding, lines) for finding in analysis.result.findings],
-        ))
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(
+                uri=document.uri,
+                version=analysis.version,
+                diagnostics=[convert.diagnostic(finding, lines) for finding in analysis.result.findings],
+            )
+        )
 
     def _request_refresh(self) -> None:
         if self._client_supports("workspace", "diagnostics", "refresh_support"):
@@ -210,7 +219,9 @@ def _known_settings(values: Any) -> dict[str, Any]:
     """Settings the engine knows, without empty values (editors send every key, often as [])."""
     if not isinstance(values, dict):
         return {}
-    return {key: value for key, value in values.items() if config.normalise_key(key) and value not in (None, "", [], {})}
+    return {
+        key: value for key, value in values.items() if config.normalise_key(key) and value not in (None, "", [], {})
+    }
 
 
 # -- lifecycle ---------------------------------------------------------------
@@ -219,7 +230,9 @@ def initialize(ls: UvicornLanguageServer, params: types.InitializeParams) -> Non
     options = params.initialization_options
     if isinstance(options, dict):
         # Accept the settings themselves, or nested under the section name or "settings" (ruff's shape).
-        nested = next((options[key] for key in (SETTINGS_SECTION, "settings") if isinstance(options.get(key), dict)), None)
+        nested = next(
+            (options[key] for key in (SETTINGS_SECTION, "settings") if isinstance(options.get(key), dict)), None
+        )
         ls.initialization_settings = nested if nested is not None else options
 
 
@@ -228,20 +241,30 @@ async def initialized(ls: UvicornLanguageServer, params: types.InitializedParams
     ls.log_to_client()
     if ls._client_supports("workspace", "did_change_watched_files", "dynamic_registration"):
         try:
-            await ls.client_register_capability_async(types.RegistrationParams(registrations=[types.Registration(
-                id="uvicorn-lsp-watched-files",
-                method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
-                register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=[
-                    types.FileSystemWatcher(glob_pattern="**/*.py"),
-                    types.FileSystemWatcher(glob_pattern="**/pyproject.toml"),
-                ]),
-            )]))
+            await ls.client_register_capability_async(
+                types.RegistrationParams(
+                    registrations=[
+                        types.Registration(
+                            id="uvicorn-lsp-watched-files",
+                            method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                            register_options=types.DidChangeWatchedFilesRegistrationOptions(
+                                watchers=[
+                                    types.FileSystemWatcher(glob_pattern="**/*.py"),
+                                    types.FileSystemWatcher(glob_pattern="**/pyproject.toml"),
+                                ]
+                            ),
+                        )
+                    ]
+                )
+            )
         except Exception as error:
             log.warning("could not register file watchers: %s", error)
     await ls.refresh_settings()
     for root in ls.folder_roots():
         interpreter, reason = ls.workspace_for(root / "__init__.py").choose_interpreter()
-        log.info("uvicorn-lsp %s: analysing %s with %s (from %s)", __version__, root, interpreter or sys.executable, reason)
+        log.info(
+            "uvicorn-lsp %s: analysing %s with %s (from %s)", __version__, root, interpreter or sys.executable, reason
+        )
 
 
 @server.feature(types.SHUTDOWN)
@@ -326,7 +349,9 @@ async def did_change_configuration(ls: UvicornLanguageServer, params: types.DidC
 
 
 @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
-async def did_change_workspace_folders(ls: UvicornLanguageServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
+async def did_change_workspace_folders(
+    ls: UvicornLanguageServer, params: types.DidChangeWorkspaceFoldersParams
+) -> None:
     await ls.refresh_settings()
 
 
@@ -357,7 +382,9 @@ async def code_action(ls: UvicornLanguageServer, params: types.CodeActionParams)
         return None
     lines = Lines(analysis.text, ls.encoding)
     requested = lines.range_from_client(params.range)
-    edit_for = convert.EditBuilder(uri, analysis.version, lines, ls._client_supports("workspace", "workspace_edit", "document_changes"))
+    edit_for = convert.EditBuilder(
+        uri, analysis.version, lines, ls._client_supports("workspace", "workspace_edit", "document_changes")
+    )
     actions: list[types.CodeAction] = []
     for finding in analysis.result.findings:
         if finding.range.overlaps(requested):
@@ -383,7 +410,9 @@ async def hover(ls: UvicornLanguageServer, params: types.HoverParams):
     position = lines.from_client(params.position)
     code = _rule_code_at(lines.lines[position.line], position.character)
     if code is not None:
-        return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=RULES_BY_CODE[code].hover()))
+        return types.Hover(
+            contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=RULES_BY_CODE[code].hover())
+        )
     for finding in analysis.result.findings:
         if finding.range.start <= position <= finding.range.end and finding.code in RULES_BY_CODE:
             return types.Hover(

@@ -60,7 +60,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         yield app_object_finding(ctx, RULE, call, argument.value, app, definite, conditional)
 
 
-def app_object_finding(ctx, rule, call, app_node, app: apps.AppClass, definite: list[str], conditional: list[str]) -> Finding:
+def app_object_finding(
+    ctx, rule, call, app_node, app: apps.AppClass, definite: list[str], conditional: list[str]
+) -> Finding:
     """The finding and its import-string fixes; shared with UVI012."""
     target = apps.find_app_target(ctx, app_node)
     choices = apps.import_strings(ctx, target)

@@ -39,7 +39,9 @@ def _check_string(ctx: RuleContext, call: CallSite, string: AppString, literal) 
     where = node_range(ctx.argument(call, "app", 0).value)
     if string.module is None:
         guesses = _colon_guesses(ctx, string)
-        message = f'Import string "{string.text}" {_FORMAT}; {apps.failure_consequence(ctx, call, 3)}' + _did_you_mean(guesses)
+        message = f'Import string "{string.text}" {_FORMAT}; {apps.failure_consequence(ctx, call, 3)}' + _did_you_mean(
+            guesses
+        )
         return ctx.finding(RULE, message, where, Severity.ERROR, _fixes(literal, guesses))
     usual = [resolution for resolution in string.resolutions if resolution.search_path.usual]
     failing = [resolution for resolution in usual if not resolution.may_load]
@@ -62,8 +64,12 @@ def _check_string(ctx: RuleContext, call: CallSite, string: AppString, literal) 
     if loading:
         message = f'"{string.text}" loads with {_launches(loading)}, fails with {_launches(failing)}: {why}'
         # Switching strings only moves the failure to the other launch: shown, never applied by --fix.
-        return ctx.finding(RULE, message, where, Severity.WARNING, _own_file_fixes(literal, own_file, Applicability.DISPLAY_ONLY))
-    guesses = [guess for guess in _guesses(ctx, string, failing[0]) if guess not in {choice.value for choice in own_file}]
+        return ctx.finding(
+            RULE, message, where, Severity.WARNING, _own_file_fixes(literal, own_file, Applicability.DISPLAY_ONLY)
+        )
+    guesses = [
+        guess for guess in _guesses(ctx, string, failing[0]) if guess not in {choice.value for choice in own_file}
+    ]
     message = f'"{string.text}" will not load: {why}' + _did_you_mean(guesses)
     fixes = _own_file_fixes(literal, own_file) + _fixes(literal, guesses, preferred=not own_file)
     return ctx.finding(RULE, message, where, Severity.ERROR, fixes)
@@ -104,14 +110,19 @@ def _own_file_strings(ctx: RuleContext, string: AppString) -> list[apps.ImportSt
     stem = path.parent.name if path is not None and path.name == "__init__.py" else path.stem if path else None
     if stem is None or string.module.rpartition(".")[2] != stem:
         return []
-    defined = string.attributes.split(".")[0] in modules.ParsedModule(modules.FoundModule(stem, path), ctx.source).local_namespace.bindings
+    defined = (
+        string.attributes.split(".")[0]
+        in modules.ParsedModule(modules.FoundModule(stem, path), ctx.source).local_namespace.bindings
+    )
     if not defined:
         return []
     choices = apps.import_strings(ctx, apps.AppTarget(path=path, attribute=string.attributes))
     return [choice for choice in choices if choice.value != string.text]
 
 
-def _own_file_fixes(literal, choices: list[apps.ImportString], applicability: Applicability = Applicability.SAFE) -> list[Fix]:
+def _own_file_fixes(
+    literal, choices: list[apps.ImportString], applicability: Applicability = Applicability.SAFE
+) -> list[Fix]:
     if literal is None:
         return []
     return [
@@ -133,7 +144,12 @@ def _fixes(literal, guesses: list[str], preferred: bool = True) -> list[Fix]:
     if literal is None:
         return []
     return [
-        Fix(f'Change to "{guess}"', (_replace_string(literal, guess),), Applicability.UNSAFE, preferred=preferred and index == 0)
+        Fix(
+            f'Change to "{guess}"',
+            (_replace_string(literal, guess),),
+            Applicability.UNSAFE,
+            preferred=preferred and index == 0,
+        )
         for index, guess in enumerate(guesses)
     ]
 
@@ -142,7 +158,9 @@ def _replace_string(literal, text: str) -> TextEdit:
     """Replace the literal's content, keeping its prefix and quotes (import strings need no escapes)."""
     code = literal.value
     body_start = len(code) - len(code.lstrip("rRuU"))
-    quote = code[body_start: body_start + 3] if code[body_start: body_start + 3] in ('"""', "'''") else code[body_start]
+    quote = (
+        code[body_start : body_start + 3] if code[body_start : body_start + 3] in ('"""', "'''") else code[body_start]
+    )
     return TextEdit(node_range(literal), f"{code[:body_start]}{quote}{text}{quote}")
 
 
@@ -155,7 +173,7 @@ def _colon_guesses(ctx: RuleContext, string: AppString) -> list[str]:
     """`main.app` → `main:app`: a dot that should have been the colon."""
     paths = [path for path in modules.search_paths(ctx) if path.usual]
     text = string.text.strip(":")
-    candidates = [f"{text[:dot]}:{text[dot + 1:]}" for dot in reversed(range(len(text))) if text[dot] == "."]
+    candidates = [f"{text[:dot]}:{text[dot + 1 :]}" for dot in reversed(range(len(text))) if text[dot] == "."]
     return [candidate for candidate in candidates if paths and _loads(ctx, candidate, paths[0])][:1]
 
 
@@ -174,7 +192,7 @@ def _guesses(ctx: RuleContext, string: AppString, failing: Resolution) -> list[s
         if path_like != string.module:
             candidates.append(f"{path_like}:{string.attributes}")
         parent, _, last = missing.missing.rpartition(".")
-        rest = string.module[len(missing.missing):]
+        rest = string.module[len(missing.missing) :]
         names = ctx.workspace.modules.names_in(missing.searched)
         for near in difflib.get_close_matches(last, names, n=3):
             candidates.append(f"{parent + '.' if parent else ''}{near}{rest}:{string.attributes}")

@@ -16,16 +16,58 @@ from .base import Rule, RuleDoc
 # environment has this version or no uvicorn at all for jedi to read.
 TABLE_VERSION = "0.54.0"
 RUN_PARAMETERS = (
-    "app", "host", "port", "uds", "fd", "loop", "http", "http2", "ws", "ws_max_size",
-    "ws_max_queue", "ws_ping_interval", "ws_ping_timeout", "ws_per_message_deflate", "lifespan",
-    "interface", "reload", "reload_dirs", "reload_includes", "reload_excludes", "reload_delay",
-    "workers", "env_file", "log_config", "log_level", "access_log", "proxy_headers",
-    "server_header", "date_header", "forwarded_allow_ips", "root_path", "limit_concurrency",
-    "backlog", "limit_max_requests", "limit_max_requests_jitter", "timeout_keep_alive",
-    "timeout_graceful_shutdown", "timeout_worker_healthcheck", "ssl_keyfile", "ssl_certfile",
-    "ssl_keyfile_password", "ssl_version", "ssl_cert_reqs", "ssl_ca_certs", "ssl_ciphers",
-    "ssl_context_factory", "headers", "use_colors", "app_dir", "factory",
-    "h11_max_incomplete_event_size", "reset_contextvars",
+    "app",
+    "host",
+    "port",
+    "uds",
+    "fd",
+    "loop",
+    "http",
+    "http2",
+    "ws",
+    "ws_max_size",
+    "ws_max_queue",
+    "ws_ping_interval",
+    "ws_ping_timeout",
+    "ws_per_message_deflate",
+    "lifespan",
+    "interface",
+    "reload",
+    "reload_dirs",
+    "reload_includes",
+    "reload_excludes",
+    "reload_delay",
+    "workers",
+    "env_file",
+    "log_config",
+    "log_level",
+    "access_log",
+    "proxy_headers",
+    "server_header",
+    "date_header",
+    "forwarded_allow_ips",
+    "root_path",
+    "limit_concurrency",
+    "backlog",
+    "limit_max_requests",
+    "limit_max_requests_jitter",
+    "timeout_keep_alive",
+    "timeout_graceful_shutdown",
+    "timeout_worker_healthcheck",
+    "ssl_keyfile",
+    "ssl_certfile",
+    "ssl_keyfile_password",
+    "ssl_version",
+    "ssl_cert_reqs",
+    "ssl_ca_certs",
+    "ssl_ciphers",
+    "ssl_context_factory",
+    "headers",
+    "use_colors",
+    "app_dir",
+    "factory",
+    "h11_max_incomplete_event_size",
+    "reset_contextvars",
 )
 CONFIG_PARAMETERS = tuple(name for name in RUN_PARAMETERS if name != "app_dir") + ("timeout_notify", "callback_notify")
 
@@ -69,7 +111,11 @@ def _unknown_keyword(ctx: RuleContext, call: CallSite, argument: Argument, param
     if argument.name == "debug":
         app = ctx.argument(call, "app", 0)
         object_app = app is not None and apps.classify_app(ctx, app.value).kind is apps.AppKind.OBJECT
-        advice = "remove it (reload=True would need the app as an import string)" if object_app else "use reload=True, or remove it"
+        advice = (
+            "remove it (reload=True would need the app as an import string)"
+            if object_app
+            else "use reload=True, or remove it"
+        )
         message = (
             f"{shown} has no `debug` parameter since uvicorn 0.19 (TypeError at startup); "
             f"it used to turn on reload for an import string: {advice}"
@@ -98,7 +144,9 @@ def _debug_fixes(ctx: RuleContext, call: CallSite, argument: Argument) -> list[F
     # uvicorn 0.18 ignored debug's reload for an app object (it cannot reload one):
     # there removal keeps the old behaviour, and reload=True would exit at startup.
     if debug_value.truthy() is not False and app_kind is not apps.AppKind.OBJECT:
-        fixes += _rename(call, argument, "reload", "Replace `debug` with `reload`", preferred=app_kind is apps.AppKind.STRING)
+        fixes += _rename(
+            call, argument, "reload", "Replace `debug` with `reload`", preferred=app_kind is apps.AppKind.STRING
+        )
     if not any(fix.preferred for fix in fixes):
         fixes[0] = Fix(fixes[0].title, fixes[0].edits, fixes[0].applicability, preferred=True)
     return fixes

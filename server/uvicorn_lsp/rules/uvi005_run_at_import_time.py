@@ -34,8 +34,14 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 "importing this module (uvicorn loading an import string that points here, a test, "
                 "another module) starts a second server"
             )
-        when = f" with {' and '.join(definite)}" if definite else f" ({' or '.join(conditional)})" if conditional else ""
-        subject = "uvicorn.run()" if started_by is call.node else f"{started_by.get_code().strip()}, which calls uvicorn.run(),"
+        when = (
+            f" with {' and '.join(definite)}" if definite else f" ({' or '.join(conditional)})" if conditional else ""
+        )
+        subject = (
+            "uvicorn.run()"
+            if started_by is call.node
+            else f"{started_by.get_code().strip()}, which calls uvicorn.run(),"
+        )
         message = f"{subject} runs whenever this module is imported{when}: {consequence}; call it under `{_GUARD}`"
         fix = _guard_fix(ctx, started_by)
         yield ctx.finding(
@@ -60,8 +66,11 @@ def _calls_run_at_import(ctx: RuleContext) -> Iterator[tuple]:
         for leaf in ctx.source.used_names.get(function.name.value, ()):
             outer = leaf.parent
             is_call = (
-                outer.type in ("atom_expr", "power") and outer.children[0] is leaf and len(outer.children) == 2
-                and outer.children[1].type == "trailer" and outer.children[1].children[0].value == "("
+                outer.type in ("atom_expr", "power")
+                and outer.children[0] is leaf
+                and len(outer.children) == 2
+                and outer.children[1].type == "trailer"
+                and outer.children[1].children[0].value == "("
             )
             if is_call and _runs_at_import(outer):
                 yield call, outer
@@ -94,7 +103,11 @@ def _guard_fix(ctx: RuleContext, call_node) -> Fix | None:
     first_line, column = statement.start_pos[0] - 1, statement.start_pos[1]
     indentation = ctx.source.lines[first_line][:column]
     unit = syntax.indent_unit(ctx.source.tree)
-    edits = [TextEdit(Range(Position(first_line, column), Position(first_line, column)), f"{_GUARD}{newline}{indentation}{unit}")]
+    edits = [
+        TextEdit(
+            Range(Position(first_line, column), Position(first_line, column)), f"{_GUARD}{newline}{indentation}{unit}"
+        )
+    ]
     inside_strings = _lines_inside_strings(statement)
     for line_number in range(first_line + 1, node_range(statement).end.line + 1):
         if line_number not in inside_strings and ctx.source.lines[line_number].strip():
@@ -116,7 +129,7 @@ def _lines_inside_strings(node) -> set[int]:
 RULE = Rule(
     code="UVI005",
     name="run-at-import-time",
-    summary="`uvicorn.run` runs at module level, outside `if __name__ == \"__main__\":`, so every import of the module starts it.",
+    summary='`uvicorn.run` runs at module level, outside `if __name__ == "__main__":`, so every import of the module starts it.',
     severity=Severity.ERROR,
     fix_applicability=Applicability.SAFE,
     check=check,

@@ -40,7 +40,11 @@ def _method_called_on(ctx: RuleContext, server: syntax.CallSite) -> str | None:
     if chained is not None:
         return chained
     statement = server.node.parent
-    if statement.type != "expr_stmt" or statement.children[-1] is not server.node or statement.children[0].type != "name":
+    if (
+        statement.type != "expr_stmt"
+        or statement.children[-1] is not server.node
+        or statement.children[0].type != "name"
+    ):
         return None
     target = statement.children[0]
     scope = syntax.enclosing_scope(target)

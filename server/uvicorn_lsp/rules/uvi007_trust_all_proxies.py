@@ -34,14 +34,14 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 f", and with host={host.value.get_code().strip()} clients reach the server directly, "
                 "not only through the proxy"
             )
-        message += "; list your proxy's addresses or networks instead (\"10.0.0.0/8\")"
+        message += '; list your proxy\'s addresses or networks instead ("10.0.0.0/8")'
         yield ctx.finding(RULE, message, allowed.range)
 
 
 RULE = Rule(
     code="UVI007",
     name="trust-all-proxies",
-    summary="`forwarded_allow_ips=\"*\"` with proxy headers on lets every client set its own address and scheme.",
+    summary='`forwarded_allow_ips="*"` with proxy headers on lets every client set its own address and scheme.',
     severity=Severity.WARNING,
     check=check,
     doc=RuleDoc(

@@ -32,7 +32,11 @@ def _attribute_uses(ctx: RuleContext) -> Iterator[Range]:
     """`uvicorn.workers...` in code, through `import uvicorn` (or an alias of it)."""
     for leaf in ctx.source.used_names.get("workers", ()):
         trailer = leaf.parent
-        if trailer.type != "trailer" or trailer.children[0].value != "." or leaf.search_ancestor("import_name", "import_from"):
+        if (
+            trailer.type != "trailer"
+            or trailer.children[0].value != "."
+            or leaf.search_ancestor("import_name", "import_from")
+        ):
             continue
         owner = trailer.get_previous_sibling()
         if owner is not None and owner.type == "name" and ctx.imports.qualify(owner.value) == "uvicorn":
@@ -71,7 +75,9 @@ def _import_finding(ctx: RuleContext, where: Range, fixable: bool = False) -> Fi
     fixes = []
     if fixable:
         edit = TextEdit(where, _REPLACEMENT)
-        fixes.append(Fix(f"Import from `{_REPLACEMENT}` (package uvicorn-worker)", (edit,), Applicability.UNSAFE, preferred=True))
+        fixes.append(
+            Fix(f"Import from `{_REPLACEMENT}` (package uvicorn-worker)", (edit,), Applicability.UNSAFE, preferred=True)
+        )
     message = f"`uvicorn.workers` is {_DEPRECATED}: import `UvicornWorker` from `{_REPLACEMENT}`"
     return ctx.finding(RULE, message, where, fixes=fixes)
 
@@ -89,7 +95,12 @@ def _class_paths_in_strings(ctx: RuleContext) -> Iterator[Finding]:
                 continue
             where = Range.of((line_number, match.start()), (line_number, match.end()))
             replacement = f"{_REPLACEMENT}.{match.group('name')}"
-            fix = Fix(f"Use `{replacement}` (package uvicorn-worker)", (TextEdit(where, replacement),), Applicability.UNSAFE, preferred=True)
+            fix = Fix(
+                f"Use `{replacement}` (package uvicorn-worker)",
+                (TextEdit(where, replacement),),
+                Applicability.UNSAFE,
+                preferred=True,
+            )
             message = f"`{match.group(0)}` is {_DEPRECATED}: use `{replacement}`"
             yield ctx.finding(RULE, message, where, fixes=[fix])
 

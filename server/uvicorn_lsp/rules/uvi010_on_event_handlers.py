@@ -62,7 +62,9 @@ def _event_uses(ctx: RuleContext) -> Iterator[EventUse]:
         if chain.children[1] is not trailer or len(chain.children) < 3 or chain.children[2].children[0].value != "(":
             continue  # only `name.on_event(...)`
         decorator = chain.parent if chain.parent.type == "decorator" and len(chain.children) == 3 else None
-        handler = decorator.parent.children[-1] if decorator is not None and decorator.parent.type == "decorated" else None
+        handler = (
+            decorator.parent.children[-1] if decorator is not None and decorator.parent.type == "decorated" else None
+        )
         yield EventUse(chain, chain.children[0], _event_name(chain.children[2]), handler)
 
 
@@ -106,14 +108,23 @@ def _constructed_class(ctx: RuleContext, binding) -> str | None:
 def _message(use: EventUse, kind: str, has_lifespan: bool) -> tuple[str, Severity]:
     shown = use.node.get_code().strip()
     if kind in _STARLETTE_OWNERS:
-        return f"`{shown}`: Starlette deprecated on_event and removed it in 1.0 (AttributeError at import); use a lifespan context manager (lifespan=)", RULE.severity
-    written = syntax.literal_value(use.node.children[-1].children[1]) if len(use.node.children[-1].children) == 3 else None
+        return (
+            f"`{shown}`: Starlette deprecated on_event and removed it in 1.0 (AttributeError at import); use a lifespan context manager (lifespan=)",
+            RULE.severity,
+        )
+    written = (
+        syntax.literal_value(use.node.children[-1].children[1]) if len(use.node.children[-1].children) == 3 else None
+    )
     if isinstance(written, str) and written not in _EVENTS:
-        return f"`{shown}`: FastAPI knows only the events \"startup\" and \"shutdown\" and fails at import (AssertionError)", Severity.ERROR
+        return (
+            f'`{shown}`: FastAPI knows only the events "startup" and "shutdown" and fails at import (AssertionError)',
+            Severity.ERROR,
+        )
     if has_lifespan and kind in _APPS:
         return (
             f"`{shown}` never runs: the app has lifespan=, and FastAPI then skips on_event handlers; "
-            "move this code into the lifespan", Severity.ERROR,
+            "move this code into the lifespan",
+            Severity.ERROR,
         )
     return f"`{shown}` is deprecated since FastAPI 0.104; use a lifespan context manager (lifespan=)", RULE.severity
 
@@ -149,7 +160,12 @@ def _lifespan_fix(ctx: RuleContext, constructor, uses: list[EventUse]) -> Fix | 
     for use in uses:
         decorator = use.node.parent  # with its line break
         edits.append(TextEdit(Range(Position(decorator.start_pos[0] - 1, 0), node_range(decorator).end), ""))
-    return Fix(f"Move the startup and shutdown handlers into a `{name}` context manager", tuple(edits), Applicability.UNSAFE, preferred=True)
+    return Fix(
+        f"Move the startup and shutdown handlers into a `{name}` context manager",
+        tuple(edits),
+        Applicability.UNSAFE,
+        preferred=True,
+    )
 
 
 def _convertible(ctx: RuleContext, constructor, uses: list[EventUse]) -> bool:
@@ -176,7 +192,11 @@ def _passes_lifespan(constructor) -> bool:
 def _takes_new_keyword(trailer) -> bool:
     """No `lifespan=` yet, and no `*`/`**` that might hold one."""
     for argument in _arguments(trailer):
-        if argument.type == "argument" and argument.children[0].type == "operator" and argument.children[0].value in ("*", "**"):
+        if (
+            argument.type == "argument"
+            and argument.children[0].type == "operator"
+            and argument.children[0].value in ("*", "**")
+        ):
             return False
         if _keyword_name(argument) == "lifespan":
             return False
@@ -189,7 +209,11 @@ def _movable_handler(use: EventUse) -> bool:
     if use.event is None or handler is None or handler.type not in ("funcdef", "async_funcdef"):
         return False
     decorated = handler.parent
-    if len(decorated.children) != 2 or decorated.children[0].type != "decorator" or decorated.parent.type != "file_input":
+    if (
+        len(decorated.children) != 2
+        or decorated.children[0].type != "decorator"
+        or decorated.parent.type != "file_input"
+    ):
         return False
     function = handler if handler.type == "funcdef" else handler.children[-1]
     return not function.get_params()
@@ -251,7 +275,7 @@ def _add_keyword(ctx: RuleContext, constructor, keyword: str, newline: str) -> T
 RULE = Rule(
     code="UVI010",
     name="on-event-handlers",
-    summary="`@app.on_event(\"startup\"/\"shutdown\")` is deprecated; use a lifespan context manager.",
+    summary='`@app.on_event("startup"/"shutdown")` is deprecated; use a lifespan context manager.',
     severity=Severity.WARNING,
     fix_applicability=Applicability.UNSAFE,
     check=check,

@@ -36,7 +36,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
 RULE = Rule(
     code="UVI011",
     name="bind-all-interfaces",
-    summary="`host=\"0.0.0.0\"` or `\"::\"`: the server listens on every network interface.",
+    summary='`host="0.0.0.0"` or `"::"`: the server listens on every network interface.',
     severity=Severity.INFORMATION,
     on_by_default=False,
     check=check,

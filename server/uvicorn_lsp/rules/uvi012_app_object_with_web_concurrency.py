@@ -31,7 +31,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if from_env_file is not None:
             definite = [from_env_file]
         else:
-            conditional = ["when the WEB_CONCURRENCY environment variable sets workers above 1 (some hosting platforms set it)"]
+            conditional = [
+                "when the WEB_CONCURRENCY environment variable sets workers above 1 (some hosting platforms set it)"
+            ]
         finding = app_object_finding(ctx, RULE, call, argument.value, app, definite, conditional)
         finding.severity = RULE.severity  # an opt-in hint, even when the env file makes it certain
         if len(finding.fixes) > 1:
