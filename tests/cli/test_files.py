@@ -14,8 +14,8 @@ from uvicorn_lsp.engine.config import Settings
 from .conftest import APP_WITH_RELOAD, run_cli, write
 
 
-def found(root: Path, *paths: str, settings: Settings = Settings(), force_exclude: bool = False) -> list[str]:
-    discovery = Discovery(settings, force_exclude)
+def found(root: Path, *paths: str, settings: Settings | None = None, force_exclude: bool = False) -> list[str]:
+    discovery = Discovery(settings or Settings(), force_exclude)
     sources = discovery.find([root / path for path in paths] or [root])
     return [os.path.relpath(source.path, root).replace(os.sep, "/") for source in sources]
 

@@ -43,7 +43,7 @@ def test_sarif_is_schema_valid_with_rules_results_and_fixes(tmp_path):
     [run] = log["runs"]
     driver = run["tool"]["driver"]
     assert [rule["id"] for rule in driver["rules"]] == [rule.code for rule in ALL_RULES]
-    for descriptor, rule in zip(driver["rules"], ALL_RULES):
+    for descriptor, rule in zip(driver["rules"], ALL_RULES, strict=True):
         assert descriptor["name"] == rule.name
         assert descriptor["shortDescription"]["text"] == rule.summary
         assert descriptor["helpUri"] == rule.url

@@ -94,7 +94,7 @@ def test_stdin_fix_prints_the_fixed_source_and_reports_on_stderr(tmp_path):
 
 
 def test_stdin_fix_without_fixes_echoes_the_source(tmp_path):
-    source = "x = 1  # no uvicorn here\n".encode()
+    source = b"x = 1  # no uvicorn here\n"
     completed = run_cli(tmp_path, "--fix", "-", stdin=source)
     assert (completed.returncode, completed.stdout) == (0, source)
 

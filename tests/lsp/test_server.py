@@ -6,7 +6,6 @@ import asyncio
 import textwrap
 
 import pytest
-
 from lsprotocol import types
 
 from .conftest import (

@@ -13,7 +13,6 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-
 # A FastAPI app that answers 200 on "/", as a str.format template (braces doubled):
 # tests append the lines that start it.
 APP_HEAD = """

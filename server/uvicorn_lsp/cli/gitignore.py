@@ -85,7 +85,7 @@ class GitIgnore:
         self._folders = re.compile("|".join(reversed(folder_alternatives)) or "(?!)", re.DOTALL)
 
     @classmethod
-    def read(cls, folder: str) -> "GitIgnore | None":
+    def read(cls, folder: str) -> GitIgnore | None:
         try:
             with open(os.path.join(folder, ".gitignore"), encoding="utf-8", errors="replace") as file:
                 return cls(folder, file.read().splitlines())

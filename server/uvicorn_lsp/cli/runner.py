@@ -15,11 +15,12 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, TextIO
+from typing import TextIO
 
 from ..engine import checker, source
 from ..engine.config import Settings
@@ -150,7 +151,7 @@ def _pool_context():
 
 
 def check_all(
-    jobs: Iterator[Job], mode: Mode, client_settings: Settings, processes: int, progress: "Progress"
+    jobs: Iterator[Job], mode: Mode, client_settings: Settings, processes: int, progress: Progress
 ) -> list[tuple[Job, FileResult]]:
     """Check jobs as the scan yields them; (job, result) pairs in scan order.
 
@@ -168,7 +169,7 @@ def check_all(
         return pairs
     # Forked workers inherit what the parent loaded: building the parser's
     # grammar (~40 ms) happens once here instead of once in every worker.
-    source.SourceFile("").tree
+    _ = source.SourceFile("").tree
     chunks: list[list[Job]] = []
     by_chunk: dict[int, list[FileResult]] = {}
     pool = ProcessPoolExecutor(
@@ -194,7 +195,7 @@ def check_all(
         pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C: do not wait for the queued files
         raise
     pool.shutdown()
-    return [pair for index, chunk in enumerate(chunks) for pair in zip(chunk, by_chunk[index])]
+    return [pair for index, chunk in enumerate(chunks) for pair in zip(chunk, by_chunk[index], strict=True)]
 
 
 def _chunks(jobs: Iterator[Job], size: int) -> Iterator[list[Job]]:

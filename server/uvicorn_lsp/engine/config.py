@@ -9,9 +9,10 @@ from __future__ import annotations
 import fnmatch
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -52,7 +53,7 @@ class Settings:
     extend_exclude: tuple[str, ...] = ()
     base: Path | None = None  # folder the config was read from; per-file patterns are relative to it
 
-    def overridden_by(self, other: "Settings") -> "Settings":
+    def overridden_by(self, other: Settings) -> Settings:
         """`other`'s explicitly set fields win (editor or CLI over pyproject)."""
         changes: dict[str, Any] = {}
         default = Settings()

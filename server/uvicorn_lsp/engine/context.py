@@ -114,7 +114,7 @@ class RuleContext:
 
     def finding(
         self,
-        rule: "Rule",
+        rule: Rule,
         message: str,
         where: Range,
         severity: Severity | None = None,

@@ -8,9 +8,9 @@ works for one launch fails for the other, so every answer here is per launch.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from . import config as config_module
 

@@ -22,7 +22,7 @@ class Severity(enum.IntEnum):
         return self.name.lower()
 
     @classmethod
-    def parse(cls, text: str) -> "Severity":
+    def parse(cls, text: str) -> Severity:
         aliases = {"info": "information", "warn": "warning"}
         key = aliases.get(text.strip().lower(), text.strip().lower())
         for member in cls:
@@ -56,10 +56,10 @@ class Range:
     end: Position
 
     @classmethod
-    def of(cls, start: tuple[int, int], end: tuple[int, int]) -> "Range":
+    def of(cls, start: tuple[int, int], end: tuple[int, int]) -> Range:
         return cls(Position(*start), Position(*end))
 
-    def overlaps(self, other: "Range") -> bool:
+    def overlaps(self, other: Range) -> bool:
         return not (self.end < other.start or other.end < self.start)
 
 

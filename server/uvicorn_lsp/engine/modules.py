@@ -15,12 +15,11 @@ import difflib
 import enum
 import os
 import sys
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Callable, Iterable
-
+from typing import TYPE_CHECKING
 
 from . import layout, syntax
 from .source import SourceFile

@@ -7,8 +7,8 @@ environment) and the cheap first pass that decides where jedi is asked at all.
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
 from parso.python import tree
 

@@ -115,7 +115,7 @@ class Workspace:
         return None
 
     @cached_property
-    def modules(self) -> "ModuleIndex":
+    def modules(self) -> ModuleIndex:
         """Which file a dotted module name maps to, for import strings."""
         from .modules import ModuleIndex  # modules.py builds on this module
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from lsprotocol import types
 
-from ..engine.model import Finding, Fix, Position, Range, Tag, TextEdit, Applicability
+from ..engine.model import Applicability, Finding, Fix, Position, Range, Tag, TextEdit
 from ..rules import RULES_BY_CODE
 from .documents import Lines
 

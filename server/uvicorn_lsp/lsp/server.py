@@ -159,7 +159,7 @@ class UvicornLanguageServer(LanguageServer):
             if results is not None:
                 self.folder_settings = {
                     root: value if isinstance(value, dict) else {}
-                    for root, value in zip(roots or [Path.cwd()], results)
+                    for root, value in zip(roots or [Path.cwd()], results, strict=False)
                 }
         self.reanalyse_all()
 

@@ -7,8 +7,9 @@ and SARIF metadata are all generated from these fields.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING
 
 from ..engine.model import Applicability, Finding, Severity, Tag
 
@@ -36,7 +37,7 @@ class Rule:
     summary: str
     severity: Severity
     doc: RuleDoc
-    check: Callable[["RuleContext"], Iterable[Finding]]
+    check: Callable[[RuleContext], Iterable[Finding]]
     fix_applicability: Applicability | None = None  # None: the rule has no fix
     on_by_default: bool = True
     triggers: tuple[str, ...] = ("uvicorn",)  # words whose absence skips the rule

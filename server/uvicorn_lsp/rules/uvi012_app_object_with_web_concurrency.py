@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..engine import apps
 from ..engine.context import RuleContext
