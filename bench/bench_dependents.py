@@ -20,6 +20,7 @@ from pathlib import Path
 
 from uvicorn_lsp.engine import checker
 from uvicorn_lsp.engine.workspace import Workspace
+from uvicorn_lsp.rules import ALL_RULES
 
 PACKAGES, MODULES_PER_PACKAGE, OPEN_PER_KIND = 10, 50, 10
 SHARED = "from fastapi import FastAPI\n\nfrom lib_3.mod_7 import helper_7\n\n{name} = FastAPI()\n"
@@ -60,7 +61,7 @@ def main() -> None:
         workspace.open_buffers.update(open_documents)
         started = time.perf_counter()
         results = {
-            path: checker.check_text(text, path, workspace, use_diff_cache=True)
+            path: checker.check_text(text, path, workspace, ALL_RULES, use_diff_cache=True)
             for path, text in open_documents.items()
         }
         first = time.perf_counter() - started
@@ -72,7 +73,7 @@ def main() -> None:
             started = time.perf_counter()
             affected = [path for path, result in results.items() if shared in result.dependencies]
             for path in affected:
-                results[path] = checker.check_text(open_documents[path], path, workspace, use_diff_cache=True)
+                results[path] = checker.check_text(open_documents[path], path, workspace, ALL_RULES, use_diff_cache=True)
             timings.append(time.perf_counter() - started)
             assert sorted(affected) == sorted(dependents), "dependents picked wrong"
             broken = all(any(f.code == "UVI002" for f in results[path].findings) for path in dependents)

@@ -157,13 +157,14 @@ def resident_mb(pid: int) -> float:
 
 def engine_ms(text: str, path: Path, repeat: int = 200) -> float:
     from uvicorn_lsp.engine.checker import check_text
+    from uvicorn_lsp.rules import ALL_RULES
     from uvicorn_lsp.engine.workspace import Workspace
 
     workspace = Workspace(path.parent)
-    check_text(text, path, workspace)
+    check_text(text, path, workspace, ALL_RULES)
     started = time.perf_counter()
     for _ in range(repeat):
-        check_text(text, path, workspace, True)
+        check_text(text, path, workspace, ALL_RULES, True)
     return (time.perf_counter() - started) * 1000 / repeat
 
 

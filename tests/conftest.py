@@ -11,6 +11,7 @@ from uvicorn_lsp.engine import checker
 from uvicorn_lsp.engine.config import Settings
 from uvicorn_lsp.engine.model import Finding, TextEdit
 from uvicorn_lsp.engine.workspace import Workspace
+from uvicorn_lsp.rules import ALL_RULES
 
 
 class Project:
@@ -29,14 +30,14 @@ class Project:
         self, relative: str, settings: Settings | None = None, codes: tuple[str, ...] | None = None
     ) -> list[Finding]:
         workspace = Workspace(self.root, settings)
-        result = checker.check_file(self.root / relative, workspace)
+        result = checker.check_file(self.root / relative, workspace, ALL_RULES)
         findings = result.findings
         if codes is not None:
             findings = [f for f in findings if f.code in codes]
         return findings
 
     def result(self, relative: str, settings: Settings | None = None) -> checker.CheckResult:
-        return checker.check_file(self.root / relative, Workspace(self.root, settings))
+        return checker.check_file(self.root / relative, Workspace(self.root, settings), ALL_RULES)
 
 
 @pytest.fixture
@@ -57,3 +58,29 @@ def apply_edits(text: str, edits: tuple[TextEdit, ...] | list[TextEdit]) -> str:
     for edit in sorted(edits, key=lambda e: (e.range.start, e.range.end), reverse=True):
         text = text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end) :]
     return text
+
+
+@pytest.fixture(autouse=True)
+def fixes_match_their_rule_declaration(monkeypatch):
+    """Every finding any test produces in-process: its fixes' applicabilities are among those
+    its rule declares, and a rule that never fixes offers none (ruff's FixAvailability)."""
+    from uvicorn_lsp.engine.rule import FixAvailability
+    from uvicorn_lsp.rules import RULES_BY_CODE
+
+    real_check_text = checker.check_text
+    wrong: list[str] = []
+
+    def check_text(*args, **kwargs):
+        result = real_check_text(*args, **kwargs)
+        for finding in result.findings:
+            rule = RULES_BY_CODE[finding.code]
+            for fix in finding.fixes:
+                if fix.applicability not in rule.fix_applicabilities:
+                    wrong.append(f"{finding.code} emitted a {fix.applicability.value} fix: {fix.title}")
+            if rule.fix_availability is FixAvailability.ALWAYS and not finding.fixes:
+                wrong.append(f"{finding.code} always has a fix, but gave none: {finding.message}")
+        return result
+
+    monkeypatch.setattr(checker, "check_text", check_text)
+    yield
+    assert not wrong, "fixes the rule does not declare:\n" + "\n".join(wrong)

@@ -7,6 +7,7 @@ import pytest
 from uvicorn_lsp.engine import checker
 from uvicorn_lsp.engine.source import MAX_SOURCE_CHARS
 from uvicorn_lsp.engine.workspace import Workspace
+from uvicorn_lsp.rules import ALL_RULES
 
 SAMPLE = """import os
 import uvicorn as uv
@@ -41,7 +42,7 @@ def test_every_prefix_of_a_file_being_typed(tmp_path):
     path = tmp_path / "main.py"
     workspace = Workspace(tmp_path)
     for end in range(0, len(SAMPLE), 3):
-        _no_internal_errors(checker.check_text(SAMPLE[:end], path, workspace, use_diff_cache=True))
+        _no_internal_errors(checker.check_text(SAMPLE[:end], path, workspace, ALL_RULES, use_diff_cache=True))
 
 
 @pytest.mark.parametrize(
@@ -64,13 +65,13 @@ def test_every_prefix_of_a_file_being_typed(tmp_path):
     ],
 )
 def test_odd_inputs(tmp_path, text):
-    _no_internal_errors(checker.check_text(text, tmp_path / "odd.py", Workspace(tmp_path)))
+    _no_internal_errors(checker.check_text(text, tmp_path / "odd.py", Workspace(tmp_path), ALL_RULES))
 
 
 def test_invalid_utf8_is_a_problem_not_a_crash(tmp_path):
     path = tmp_path / "bad.py"
     path.write_bytes(b"import uvicorn\nx = '\xff\xfe'\n")
-    result = checker.check_file(path, Workspace(tmp_path))
+    result = checker.check_file(path, Workspace(tmp_path), ALL_RULES)
     assert result.findings == []
     assert "cannot decode" in result.problems[0].message
 
@@ -80,19 +81,19 @@ def test_pep263_cookie_is_honoured(tmp_path):
     path.write_bytes(
         b"# -*- coding: latin-1 -*-\nimport uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\nx = '\xe9'; uvicorn.run(app, reload=True)\n"
     )
-    result = checker.check_file(path, Workspace(tmp_path))
+    result = checker.check_file(path, Workspace(tmp_path), ALL_RULES)
     [finding] = [f for f in result.findings if f.code == "UVI001"]
     assert finding.range.start.character == len("x = 'é'; uvicorn.run(")
 
 
 def test_huge_file_is_skipped_with_a_message(tmp_path):
     text = "import uvicorn\n" + "#" * MAX_SOURCE_CHARS
-    result = checker.check_text(text, tmp_path / "huge.py", Workspace(tmp_path))
+    result = checker.check_text(text, tmp_path / "huge.py", Workspace(tmp_path), ALL_RULES)
     assert result.findings == [] and "larger than" in result.problems[0].message
 
 
 def test_unreadable_file(tmp_path):
-    result = checker.check_file(tmp_path / "missing.py", Workspace(tmp_path))
+    result = checker.check_file(tmp_path / "missing.py", Workspace(tmp_path), ALL_RULES)
     assert "cannot read" in result.problems[0].message
 
 
@@ -104,6 +105,6 @@ def test_file_without_trigger_is_not_parsed(tmp_path, monkeypatch):
 
     monkeypatch.setattr(source.SourceFile, "tree", property(fail))
     assert (
-        checker.check_text("import asyncio\nasyncio.run(main())\n", tmp_path / "x.py", Workspace(tmp_path)).findings
+        checker.check_text("import asyncio\nasyncio.run(main())\n", tmp_path / "x.py", Workspace(tmp_path), ALL_RULES).findings
         == []
     )

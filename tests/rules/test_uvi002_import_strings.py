@@ -7,6 +7,7 @@ import pytest
 from uvicorn_lsp.engine import checker
 from uvicorn_lsp.engine.model import Applicability, Severity
 from uvicorn_lsp.engine.workspace import Workspace
+from uvicorn_lsp.rules import ALL_RULES
 
 from .helpers import apply_fix
 
@@ -203,9 +204,9 @@ def test_an_unsaved_rename_in_another_buffer_wins(project):
     project.write("web.py", APP)
     run = project.write("run.py", 'import uvicorn\n\nif __name__ == "__main__":\n    uvicorn.run("web:app")\n')
     workspace = Workspace(project.root)
-    assert checker.check_text(run.read_text(), run, workspace).findings == []
+    assert checker.check_text(run.read_text(), run, workspace, ALL_RULES).findings == []
     workspace.open_buffers[project.root / "web.py"] = APP.replace("app =", "api =")
-    [finding] = checker.check_text(run.read_text(), run, workspace).findings
+    [finding] = checker.check_text(run.read_text(), run, workspace, ALL_RULES).findings
     assert finding.code == CODE and 'Did you mean "web:api"?' in finding.message
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from ..engine import checker, source
 from ..engine.model import Applicability, Finding, Fix, Position, Problem
 from ..engine.workspace import Workspace
+from ..rules import ALL_RULES
 
 # As in ruff: overlapping fixes wait for the next pass; fixes that keep
 # producing new findings must not loop forever.
@@ -133,7 +134,7 @@ def fix_text(text: str, path: Path | None, workspace: Workspace, unsafe_fixes: b
 
 
 def _check(text: str, path: Path | None, workspace: Workspace) -> checker.CheckResult:
-    return checker.check_text(text, path, workspace, use_diff_cache=path is not None)
+    return checker.check_text(text, path, workspace, ALL_RULES, use_diff_cache=path is not None)
 
 
 def _codes_of(result: checker.CheckResult, fixes: list[Fix]) -> str:

@@ -112,7 +112,7 @@ def check_one(path: str | None, root: str, data: bytes, mode: Mode, workspaces: 
                 path, outcome.findings, outcome.problems, outcome.text if outcome.applied else None, outcome.applied
             )
         # The diff cache lets jedi reuse the tree parsed for the rules instead of parsing again.
-        result = checker.check_text(text, file_path, workspace, use_diff_cache=file_path is not None)
+        result = checker.check_text(text, file_path, workspace, ALL_RULES, use_diff_cache=file_path is not None)
         return FileResult(path, result.findings, result.problems)
     except Exception as error:  # one file must not take the run down
         return FileResult(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from . import source as source_module
 from .config import Settings
 from .context import RuleContext
 from .model import Finding, Problem
+from .rule import Rule
 from .source import SourceFile
 from .workspace import Workspace
 
@@ -24,13 +26,14 @@ class CheckResult:
     dependencies: set[Path] = field(default_factory=set)  # other files the result was computed from
 
 
-def enabled_rules(settings: Settings, path: Path | None):
-    from ..rules import ALL_RULES
-
-    return [rule for rule in ALL_RULES if settings.is_enabled(rule.code, rule.on_by_default, path)]
+def enabled_rules(rules: Sequence[Rule], settings: Settings, path: Path | None) -> list[Rule]:
+    return [rule for rule in rules if settings.is_enabled(rule.code, rule.on_by_default, path)]
 
 
-def check_text(text: str, path: Path | None, workspace: Workspace, use_diff_cache: bool = False) -> CheckResult:
+def check_text(
+    text: str, path: Path | None, workspace: Workspace, rules: Sequence[Rule], use_diff_cache: bool = False
+) -> CheckResult:
+    """Check one file's text with those of `rules` its settings enable (the fronts pass the registry)."""
     if path is not None:
         path = Path(os.path.abspath(path))
     settings, problems = workspace.settings_for(path)
@@ -40,7 +43,7 @@ def check_text(text: str, path: Path | None, workspace: Workspace, use_diff_cach
             Problem(f"skipped: larger than {source_module.MAX_SOURCE_CHARS:,} characters", str(path) if path else None)
         )
         return result
-    rules = enabled_rules(settings, path)
+    rules = enabled_rules(rules, settings, path)
     # The pre-filter: most files never mention uvicorn and cost one substring scan.
     rules = [rule for rule in rules if any(trigger in text for trigger in rule.triggers)]
     if not rules:
@@ -71,11 +74,11 @@ def check_text(text: str, path: Path | None, workspace: Workspace, use_diff_cach
     return result
 
 
-def check_file(path: Path, workspace: Workspace) -> CheckResult:
+def check_file(path: Path, workspace: Workspace, rules: Sequence[Rule]) -> CheckResult:
     try:
         text = source_module.read_source(path)
     except source_module.UndecodableSource as error:
         return CheckResult(problems=[Problem(str(error), str(path))])
     except OSError as error:
         return CheckResult(problems=[Problem(f"cannot read: {error.strerror or error}", str(path))])
-    return check_text(text, path, workspace)
+    return check_text(text, path, workspace, rules)

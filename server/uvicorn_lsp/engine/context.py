@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from . import syntax
 from .config import Settings
@@ -14,12 +14,20 @@ from .source import SourceFile
 from .values import Evaluator, Value
 from .workspace import Workspace
 
-if TYPE_CHECKING:
-    from ..rules.base import Rule
-
 # Names a uvicorn call's callee can end with even when the syntax cannot tell
 # where it comes from (re-exports, wrappers): only these are sent to jedi.
 _RESOLVE_WITH_JEDI = {"run", "Config", "Server", "serve"}
+
+
+class RuleIdentity(Protocol):
+    """What a finding takes from its rule (engine.rule.Rule, which itself refers to this module)."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def severity(self) -> Severity: ...
+    @property
+    def tags(self) -> tuple[Tag, ...]: ...
 
 
 class RuleContext:
@@ -114,7 +122,7 @@ class RuleContext:
 
     def finding(
         self,
-        rule: Rule,
+        rule: RuleIdentity,
         message: str,
         where: Range,
         severity: Severity | None = None,

@@ -19,6 +19,7 @@ from pathlib import Path
 from ..engine import checker
 from ..engine.checker import CheckResult
 from ..engine.workspace import Workspace
+from ..rules import ALL_RULES
 from .documents import OpenDocument
 
 log = logging.getLogger(__name__)
@@ -103,7 +104,7 @@ class Analyzer:
             version, text = document.version, document.text
             workspace = self._workspace_for(document.path)
             try:
-                result = await self.run_on_worker(checker.check_text, text, document.path, workspace, True)
+                result = await self.run_on_worker(checker.check_text, text, document.path, workspace, ALL_RULES, True)
             except Exception:  # the engine already guards rules; this is the last line
                 log.exception("analysis of %s failed", uri)
                 result = CheckResult()

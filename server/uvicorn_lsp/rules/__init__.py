@@ -8,7 +8,7 @@ import importlib
 import pkgutil
 import re
 
-from .base import Rule
+from ..engine.rule import Rule
 
 _RULE_MODULE = re.compile(r"^uvi\d{3}_\w+$")
 

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from ..engine import apps
 from ..engine.context import RuleContext
 from ..engine.model import Applicability, Finding, Severity
+from ..engine.rule import FixAvailability, Rule, RuleDoc
 from ..engine.source import node_range
 from ..engine.syntax import Argument, CallSite
-from .base import Rule, RuleDoc
 
 
 def supervision_conditions(ctx: RuleContext, call: CallSite) -> tuple[list[str], list[str]]:
@@ -99,7 +99,11 @@ RULE = Rule(
     name="app-object-with-reload",
     summary="The app is passed as an object to `uvicorn.run` with `reload` or `workers`; uvicorn exits with status 3.",
     severity=Severity.ERROR,
-    fix_applicability=Applicability.SAFE,
+    fix_availability=FixAvailability.SOMETIMES,
+    fix_applicabilities=(
+        Applicability.SAFE,
+        Applicability.UNSAFE,
+    ),
     check=check,
     doc=RuleDoc(
         what="""

@@ -9,9 +9,9 @@ from ..engine import apps, modules
 from ..engine.context import RuleContext
 from ..engine.model import Applicability, Finding, Fix, Severity, TextEdit
 from ..engine.modules import AppString, MissingModule, Outcome, Resolution
+from ..engine.rule import FixAvailability, Rule, RuleDoc
 from ..engine.source import node_range
 from ..engine.syntax import CallSite
-from .base import Rule, RuleDoc
 
 _FORMAT = 'must be in format "<module>:<attribute>"'
 
@@ -204,7 +204,12 @@ RULE = Rule(
     name="import-string-does-not-load",
     summary="The import string given to `uvicorn.run` or `uvicorn.Config` names a module or attribute that does not exist.",
     severity=Severity.ERROR,
-    fix_applicability=Applicability.UNSAFE,
+    fix_availability=FixAvailability.SOMETIMES,
+    fix_applicabilities=(
+        Applicability.SAFE,
+        Applicability.UNSAFE,
+        Applicability.DISPLAY_ONLY,
+    ),
     check=check,
     doc=RuleDoc(
         what="""

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from ..engine.context import RuleContext
 from ..engine.model import Applicability, Finding, Fix, Severity, TextEdit
+from ..engine.rule import FixAvailability, Rule, RuleDoc
 from ..engine.syntax import Argument, argument_removal
-from .base import Rule, RuleDoc
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -46,7 +46,11 @@ RULE = Rule(
     name="reload-with-workers",
     summary="`uvicorn.run` gets both `reload` and `workers` > 1; uvicorn ignores the workers and runs one process.",
     severity=Severity.WARNING,
-    fix_applicability=Applicability.SAFE,
+    fix_availability=FixAvailability.SOMETIMES,
+    fix_applicabilities=(
+        Applicability.SAFE,
+        Applicability.UNSAFE,
+    ),
     check=check,
     doc=RuleDoc(
         what="""

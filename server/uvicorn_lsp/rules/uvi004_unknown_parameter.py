@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from ..engine import apps
 from ..engine.context import RuleContext
 from ..engine.model import Applicability, Finding, Fix, Range, Severity, TextEdit
+from ..engine.rule import FixAvailability, Rule, RuleDoc
 from ..engine.source import node_range
 from ..engine.syntax import Argument, CallSite, argument_removal
-from .base import Rule, RuleDoc
 
 # uvicorn 0.54's signatures (main.py:503-557, config.py), used when the analysed
 # environment has this version or no uvicorn at all for jedi to read.
@@ -175,7 +175,8 @@ RULE = Rule(
     name="unknown-parameter",
     summary="A keyword `uvicorn.run`/`uvicorn.Config` does not take, or extra positional arguments; TypeError at startup.",
     severity=Severity.ERROR,
-    fix_applicability=Applicability.UNSAFE,
+    fix_availability=FixAvailability.SOMETIMES,
+    fix_applicabilities=(Applicability.UNSAFE,),
     check=check,
     doc=RuleDoc(
         what="""

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from ..engine import syntax
 from ..engine.context import RuleContext
 from ..engine.model import Applicability, Finding, Fix, Position, Range, Severity, TextEdit
+from ..engine.rule import FixAvailability, Rule, RuleDoc
 from ..engine.source import node_range
-from .base import Rule, RuleDoc
 from .uvi001_app_object_with_reload import supervision_conditions
 
 _GUARD = 'if __name__ == "__main__":'
@@ -131,7 +131,8 @@ RULE = Rule(
     name="run-at-import-time",
     summary='`uvicorn.run` runs at module level, outside `if __name__ == "__main__":`, so every import of the module starts it.',
     severity=Severity.ERROR,
-    fix_applicability=Applicability.SAFE,
+    fix_availability=FixAvailability.SOMETIMES,
+    fix_applicabilities=(Applicability.SAFE,),
     check=check,
     doc=RuleDoc(
         what="""

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ..engine import apps, syntax
 from ..engine.context import RuleContext
 from ..engine.model import Finding, Severity
-from .base import Rule, RuleDoc
+from ..engine.rule import Rule, RuleDoc
 
 _SERVER_METHODS = ("run", "serve")
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ..engine.context import RuleContext
 from ..engine.model import Finding, Severity
-from .base import Rule, RuleDoc
+from ..engine.rule import Rule, RuleDoc
 from .uvi011_bind_all_interfaces import all_interfaces_host
 
 # uvicorn trusts everyone for exactly these two values (middleware/proxy_headers.py).

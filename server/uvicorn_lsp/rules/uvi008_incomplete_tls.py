@@ -7,8 +7,8 @@ from pathlib import Path
 
 from ..engine.context import RuleContext
 from ..engine.model import Finding, Severity
+from ..engine.rule import Rule, RuleDoc
 from ..engine.syntax import Argument
-from .base import Rule, RuleDoc
 
 # A PEM holding a key has "-----BEGIN PRIVATE KEY-----", "... RSA PRIVATE KEY-----",
 # "... ENCRYPTED PRIVATE KEY-----" and the like.

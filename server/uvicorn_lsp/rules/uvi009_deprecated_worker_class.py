@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from ..engine import syntax
 from ..engine.context import RuleContext
 from ..engine.model import Applicability, Finding, Fix, Range, Severity, Tag, TextEdit
+from ..engine.rule import FixAvailability, Rule, RuleDoc
 from ..engine.source import node_range
-from .base import Rule, RuleDoc
 
 _CLASSES = ("UvicornWorker", "UvicornH11Worker")
 _CLASS_PATH = re.compile(r"uvicorn\.workers\.(?P<name>UvicornWorker|UvicornH11Worker)\b")
@@ -117,7 +117,8 @@ RULE = Rule(
     name="deprecated-worker-class",
     summary="The gunicorn worker classes in `uvicorn.workers` are deprecated; use the `uvicorn-worker` package.",
     severity=Severity.WARNING,
-    fix_applicability=Applicability.UNSAFE,
+    fix_availability=FixAvailability.SOMETIMES,
+    fix_applicabilities=(Applicability.UNSAFE,),
     check=check,
     tags=(Tag.DEPRECATED,),
     doc=RuleDoc(

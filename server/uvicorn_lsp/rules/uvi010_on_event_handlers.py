@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from ..engine import syntax
 from ..engine.context import RuleContext
 from ..engine.model import Applicability, Finding, Fix, Position, Range, Severity, Tag, TextEdit
+from ..engine.rule import FixAvailability, Rule, RuleDoc
 from ..engine.source import node_range
-from .base import Rule, RuleDoc
 
 # Classes with `on_event`, by the names imports or jedi give them.
 _FASTAPI_OWNERS = {"fastapi.FastAPI", "fastapi.applications.FastAPI", "fastapi.APIRouter", "fastapi.routing.APIRouter"}
@@ -277,7 +277,8 @@ RULE = Rule(
     name="on-event-handlers",
     summary='`@app.on_event("startup"/"shutdown")` is deprecated; use a lifespan context manager.',
     severity=Severity.WARNING,
-    fix_applicability=Applicability.UNSAFE,
+    fix_availability=FixAvailability.SOMETIMES,
+    fix_applicabilities=(Applicability.UNSAFE,),
     check=check,
     triggers=("on_event",),
     tags=(Tag.DEPRECATED,),

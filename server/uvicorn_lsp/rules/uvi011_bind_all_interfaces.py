@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from ..engine.context import RuleContext
 from ..engine.model import Finding, Severity
+from ..engine.rule import Rule, RuleDoc
 from ..engine.syntax import Argument, CallSite
-from .base import Rule, RuleDoc
 
 ALL_INTERFACES = ("0.0.0.0", "::")
 

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from ..engine import apps
 from ..engine.context import RuleContext
 from ..engine.model import Applicability, Finding, Severity
+from ..engine.rule import FixAvailability, Rule, RuleDoc
 from ..engine.syntax import CallSite
-from .base import Rule, RuleDoc
 from .uvi001_app_object_with_reload import app_object_finding, run_calls_with_app
 from .uvi008_incomplete_tls import read_text_start, referenced_file
 
@@ -67,7 +67,11 @@ RULE = Rule(
     name="app-object-with-web-concurrency",
     summary="An app object passed to `uvicorn.run` without `workers` still exits with status 3 wherever `WEB_CONCURRENCY` is above 1.",
     severity=Severity.INFORMATION,
-    fix_applicability=Applicability.SAFE,
+    fix_availability=FixAvailability.SOMETIMES,
+    fix_applicabilities=(
+        Applicability.SAFE,
+        Applicability.UNSAFE,
+    ),
     on_by_default=False,
     check=check,
     doc=RuleDoc(

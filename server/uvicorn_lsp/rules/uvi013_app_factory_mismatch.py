@@ -10,8 +10,8 @@ from ..engine.context import RuleContext
 from ..engine.model import Applicability, Finding, Fix, Range, Severity, TextEdit
 from ..engine.modules import Binding, Outcome
 from ..engine.resolver import Resolver
+from ..engine.rule import FixAvailability, Rule, RuleDoc
 from ..engine.source import node_range
-from .base import Rule, RuleDoc
 
 _FACTORY_ERROR = '"Error loading ASGI app factory"'
 _FACTORY_GUESS = '"ASGI app factory detected. Using it, but please consider setting the --factory flag explicitly."'
@@ -152,7 +152,8 @@ RULE = Rule(
     name="app-factory-mismatch",
     summary="`factory=True` names something uvicorn cannot call with no arguments, or a zero-argument factory is passed without it.",
     severity=Severity.ERROR,
-    fix_applicability=Applicability.SAFE,
+    fix_availability=FixAvailability.SOMETIMES,
+    fix_applicabilities=(Applicability.SAFE,),
     check=check,
     doc=RuleDoc(
         what="""

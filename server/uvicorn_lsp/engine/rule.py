@@ -1,20 +1,23 @@
 """The shape every rule module fills in: one `RULE = Rule(...)` per module.
 
-The registry, `uvicorn-lsp rule CODE`, hover text, the docs under docs/rules/
-and SARIF metadata are all generated from these fields.
+It lives in the engine, below both the checker and the rules, so the engine never
+imports a rule: the fronts (CLI, LSP) pass the rule set in. The registry,
+`uvicorn-lsp rule CODE`, hover text, the docs under docs/rules/ and SARIF metadata
+are all generated from these fields.
 """
 
 from __future__ import annotations
 
+import enum
 import textwrap
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..engine.model import Applicability, Finding, Severity, Tag
+from .model import Applicability, Finding, Severity, Tag
 
 if TYPE_CHECKING:
-    from ..engine.context import RuleContext
+    from .context import RuleContext
 
 DOCS_URL = "https://github.com/uvicorn-lsp/uvicorn-lsp/blob/main/docs/rules/{code}.md"
 
@@ -30,6 +33,14 @@ class RuleDoc:
     notes: str = ""  # options, limits, references
 
 
+class FixAvailability(enum.Enum):
+    """Whether a rule's findings come with a fix, as ruff's `FixAvailability`."""
+
+    ALWAYS = "always"
+    SOMETIMES = "sometimes"
+    NONE = "never"
+
+
 @dataclass(frozen=True)
 class Rule:
     code: str
@@ -38,7 +49,10 @@ class Rule:
     severity: Severity
     doc: RuleDoc
     check: Callable[[RuleContext], Iterable[Finding]]
-    fix_applicability: Applicability | None = None  # None: the rule has no fix
+    # Whether findings carry fixes, and every safety those fixes can have (checked by the
+    # test suite against every fix any test produces).
+    fix_availability: FixAvailability = FixAvailability.NONE
+    fix_applicabilities: tuple[Applicability, ...] = ()
     on_by_default: bool = True
     triggers: tuple[str, ...] = ("uvicorn",)  # words whose absence skips the rule
     tags: tuple[Tag, ...] = ()
@@ -47,11 +61,18 @@ class Rule:
     def url(self) -> str:
         return DOCS_URL.format(code=self.code)
 
+    def __post_init__(self) -> None:
+        if (self.fix_availability is FixAvailability.NONE) != (not self.fix_applicabilities):
+            raise ValueError(f"{self.code}: fix availability and fix applicabilities disagree")
+
     @property
     def fix_label(self) -> str:
-        if self.fix_applicability is None:
+        """ "no fix", "safe fix", "sometimes: safe or unsafe fix"."""
+        if self.fix_availability is FixAvailability.NONE:
             return "no fix"
-        return f"{self.fix_applicability.value} fix"
+        kinds = " or ".join(applicability.value for applicability in self.fix_applicabilities)
+        prefix = "sometimes: " if self.fix_availability is FixAvailability.SOMETIMES else ""
+        return f"{prefix}{kinds} fix"
 
     def markdown(self) -> str:
         """The rule's documentation page, as written to docs/rules/CODE.md."""
