@@ -47,14 +47,23 @@ def _render(project: Project, relative: str, code: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _file_name(example: str) -> str:
+    """Where an example lives: a first line `# pkg/main.py[, ...]` names its file, else main.py."""
+    first = textwrap.dedent(example).strip().splitlines()[0]
+    named = first.removeprefix("# ").split(",")[0].split()[0] if first.startswith("# ") else ""
+    return named if named.endswith(".py") else "main.py"
+
+
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda rule: rule.code)
 def test_documented_example(rule, tmp_path):
     project = Project(tmp_path)
-    project.write("main.py", rule.doc.example)
-    rendered = _render(project, "main.py", rule.code)
+    example = _file_name(rule.doc.example)
+    project.write(example, rule.doc.example)
+    rendered = _render(project, example, rule.code)
     assert rendered.strip(), f"{rule.code}'s documented example triggers nothing"
-    project.write("main.py", rule.doc.use_instead)
-    after = _render(project, "main.py", rule.code)
+    fixed = _file_name(rule.doc.use_instead)
+    project.write(fixed, rule.doc.use_instead)
+    after = _render(project, fixed, rule.code)
     _matches_snapshot(f"{rule.code}.txt", f"# example\n{rendered}# use instead\n{after}")
 
 
