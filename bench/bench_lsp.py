@@ -1,12 +1,14 @@
-"""Latency and memory of the language server, measured through a real stdio session.
+"""Edit latency of the language server through a real stdio session, beside a minimal pygls floor.
 
-    python bench/bench_lsp.py [--edits 60] [--select UVI001]
+    python bench/bench_lsp.py [--edits 60] [--big-edits 20] [--select UVI001]
 
-Figures:
-- change → diagnostics, 1,000-line file with three uvicorn.run calls (median and p90, warm)
-- change → diagnostics for a file that never mentions uvicorn, and the engine's own time for it
-- first diagnostics after start (process start → initialize → open → diagnostics), cold
-- resident memory of the server after opening 200 files
+For uvicorn-lsp and, as the floor, a minimal pygls 2 server that runs one regex per line
+(same client, same files, incremental sync, push diagnostics):
+- spawn to first diagnostics (process start, initialize, open the 1,000-line file), cold
+- change to diagnostics, 1,000-line file with three uvicorn.run calls: p50 and p90 (warm)
+- change to diagnostics, 20,000-line file of the same shape: p50 and p90
+- resident memory of the server at the end
+Goals (issue 11): 1,000-line p50 <= 5 ms, 20,000-line p50 <= 100 ms, first diagnostics <= 400 ms.
 """
 
 from __future__ import annotations
@@ -18,12 +20,52 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient
 
 SERVER = [sys.executable, "-m", "uvicorn_lsp", "serve"]
+
+# The floor: pygls' own document sync plus one regex per line, nothing else.
+FLOOR_SERVER = """
+import re
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+server = LanguageServer("floor", "1", text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+PATTERN = re.compile(r"uvicorn\\.run\\(app,")
+
+
+def publish(ls, uri, version):
+    document = ls.workspace.get_text_document(uri)
+    diagnostics = [
+        types.Diagnostic(
+            range=types.Range(start=types.Position(line=number, character=match.start()),
+                              end=types.Position(line=number, character=match.end())),
+            message="app object",
+        )
+        for number, line in enumerate(document.source.split("\\n"))
+        if (match := PATTERN.search(line))
+    ]
+    ls.text_document_publish_diagnostics(
+        types.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=diagnostics)
+    )
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+def did_open(ls, params):
+    publish(ls, params.text_document.uri, params.text_document.version)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+def did_change(ls, params):
+    publish(ls, params.text_document.uri, params.text_document.version)
+
+
+server.start_io()
+"""
 
 _FUNCTION = '''
 def handler_{n}(request, limit: int = 10):
@@ -35,30 +77,21 @@ def handler_{n}(request, limit: int = 10):
     return {{"page": {n}, "items": [], "total": 0}}
 
 '''
+_FUNCTION_LINES = _FUNCTION.count("\n")
 
 
-def big_module(lines: int = 1000, with_uvicorn: bool = True) -> str:
-    head = (
-        "import os\n\nimport uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\n"
-        if with_uvicorn
-        else "import os\n\n"
-    )
-    body = []
-    n = 0
-    while len((head + "".join(body)).splitlines()) < lines - 8:
-        body.append(_FUNCTION.format(n=n, m=n % 3))
-        n += 1
+def big_module(lines: int = 1000) -> str:
+    """A valid module of about `lines` lines with three uvicorn.run calls at its end."""
+    head = "import os\n\nimport uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\n"
+    functions = max(0, (lines - 10) // _FUNCTION_LINES)
+    body = "".join(_FUNCTION.format(n=n, m=n % 3) for n in range(functions))
     tail = (
-        (
-            'if __name__ == "__main__":\n'
-            "    uvicorn.run(app, reload=True)\n"
-            '    uvicorn.run(app, workers=int(os.environ.get("WORKERS", "1")))\n'
-            '    uvicorn.run("main:app", port=8001)\n'
-        )
-        if with_uvicorn
-        else 'if __name__ == "__main__":\n    print(handler_0(None))\n'
+        'if __name__ == "__main__":\n'
+        "    uvicorn.run(app, reload=True)\n"
+        '    uvicorn.run(app, workers=int(os.environ.get("WORKERS", "1")))\n'
+        '    uvicorn.run("main:app", port=8001)\n'
     )
-    return head + "".join(body) + tail
+    return head + body + tail
 
 
 class Client(LanguageClient):
@@ -72,13 +105,17 @@ class Client(LanguageClient):
             self.arrived.setdefault(params.uri, {})[params.version] = time.perf_counter()
             self.events.setdefault(params.uri, asyncio.Event()).set()
 
+        @self.feature(types.WINDOW_LOG_MESSAGE)
+        def on_log(params: types.LogMessageParams) -> None:
+            pass  # the server's log is not measured
+
         @self.feature(types.WORKSPACE_CONFIGURATION)
-        def configuration(params: types.ConfigurationParams):
+        def configuration(params: types.ConfigurationParams) -> list[dict]:
             return [self.settings for _ in params.items]
 
     settings: dict = {}
 
-    async def wait_version(self, uri: str, version: int, timeout: float = 30) -> float:
+    async def wait_version(self, uri: str, version: int, timeout: float = 120) -> float:
         deadline = time.perf_counter() + timeout
         while version not in self.arrived.get(uri, {}):
             event = self.events.setdefault(uri, asyncio.Event())
@@ -93,10 +130,10 @@ class Client(LanguageClient):
         return self.arrived[uri][version]
 
 
-async def start(root: Path, settings: dict) -> Client:
+async def start(command: list[str], root: Path, settings: dict) -> Client:
     client = Client()
     client.settings = settings
-    await client.start_io(*SERVER)
+    await client.start_io(*command)
     await client.initialize_async(
         types.InitializeParams(
             capabilities=types.ClientCapabilities(workspace=types.WorkspaceClientCapabilities(configuration=True)),
@@ -124,7 +161,7 @@ def open_document(client: Client, path: Path, text: str) -> str:
     return uri
 
 
-async def edit_latencies(client: Client, uri: str, line: int, edits: int, first_version: int = 2) -> list[float]:
+async def edit_latencies(client: Client, uri: str, line: int, edits: int, first_version: int) -> list[float]:
     """Type one character at a time, waiting for each version's diagnostics (a lone edit each)."""
     latencies = []
     for version in range(first_version, first_version + edits):
@@ -155,72 +192,69 @@ def resident_mb(pid: int) -> float:
     return float("nan")
 
 
-def engine_ms(text: str, path: Path, repeat: int = 200) -> float:
-    from uvicorn_lsp.engine.checker import check_text
-    from uvicorn_lsp.rules import ALL_RULES
-    from uvicorn_lsp.engine.workspace import Workspace
+@dataclass
+class Figures:
+    first_ms: float
+    small: list[float]
+    big: list[float]
+    resident_mb: float
 
-    workspace = Workspace(path.parent)
-    check_text(text, path, workspace, ALL_RULES)
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
+
+
+async def measure(command: list[str], root: Path, settings: dict, edits: int, big_edits: int) -> Figures:
+    small_py, big_py = root / "main.py", root / "big.py"
     started = time.perf_counter()
-    for _ in range(repeat):
-        check_text(text, path, workspace, ALL_RULES, True)
-    return (time.perf_counter() - started) * 1000 / repeat
+    client = await start(command, root, settings)
+    small_uri = open_document(client, small_py, small_py.read_text())
+    first = await client.wait_version(small_uri, 1)
+    small_line = len(small_py.read_text().splitlines()) // 2
+    await edit_latencies(client, small_uri, small_line, 10, first_version=2)  # warm-up
+    small = await edit_latencies(client, small_uri, small_line, edits, first_version=12)
 
-
-def summary(name: str, values: list[float]) -> str:
-    values = sorted(values)
-    p90 = values[int(len(values) * 0.9) - 1]
-    return (
-        f"{name}: median {statistics.median(values):.1f} ms, p90 {p90:.1f} ms, min {values[0]:.1f} ms (n={len(values)})"
-    )
+    big_uri = open_document(client, big_py, big_py.read_text())
+    await client.wait_version(big_uri, 1)
+    big_line = len(big_py.read_text().splitlines()) // 2
+    await edit_latencies(client, big_uri, big_line, 2, first_version=2)  # warm-up
+    big = await edit_latencies(client, big_uri, big_line, big_edits, first_version=4)
+    memory = resident_mb(client._server.pid)
+    await stop(client)
+    return Figures((first - started) * 1000, small, big, memory)
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--edits", type=int, default=60)
+    parser.add_argument("--edits", type=int, default=60, help="edits measured on the 1,000-line file")
+    parser.add_argument("--big-edits", type=int, default=20, help="edits measured on the 20,000-line file")
     parser.add_argument("--select", help="comma-separated codes (default: the defaults)")
     arguments = parser.parse_args()
     settings = {"select": arguments.select.split(",")} if arguments.select else {}
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
-        main_py = root / "main.py"
-        main_py.write_text(big_module())
-        plain_py = root / "plain.py"
-        plain_py.write_text(big_module(with_uvicorn=False))
-        print(f"rules: {arguments.select or 'defaults'}; file: {len(main_py.read_text().splitlines())} lines")
+        (root / "main.py").write_text(big_module(1000))
+        (root / "big.py").write_text(big_module(20000))
+        floor_py = root / "floor_server.py"
+        floor_py.write_text(FLOOR_SERVER)
+        sizes = [len((root / name).read_text().splitlines()) for name in ("main.py", "big.py")]
+        print(f"rules: {arguments.select or 'defaults'}; files: {sizes[0]:,} and {sizes[1]:,} lines, 3 uvicorn.run")
 
-        started = time.perf_counter()
-        client = await start(root, settings)
-        uri = open_document(client, main_py, main_py.read_text())
-        first = await client.wait_version(uri, 1)
-        print(f"first diagnostics after start (cold, incl. process start): {(first - started) * 1000:.0f} ms")
+        ours = await measure(SERVER, root, settings, arguments.edits, arguments.big_edits)
+        floor = await measure([sys.executable, str(floor_py)], root, {}, arguments.edits, arguments.big_edits)
 
-        line = len(main_py.read_text().splitlines()) // 2
-        await edit_latencies(client, uri, line, 10)  # warm-up
-        latencies = await edit_latencies(client, uri, line, arguments.edits, first_version=12)
-        print(summary("change -> diagnostics, 1,000 lines, 3 uvicorn.run", latencies))
-
-        plain_uri = open_document(client, plain_py, plain_py.read_text())
-        await client.wait_version(plain_uri, 1)
-        print(
-            summary(
-                "change -> diagnostics, no uvicorn mention (round trip)",
-                await edit_latencies(client, plain_uri, line, arguments.edits),
-            )
-        )
-        print(f"engine time, no uvicorn mention: {engine_ms(plain_py.read_text(), plain_py):.3f} ms")
-        print(f"engine time, 1,000 lines with uvicorn (warm): {engine_ms(main_py.read_text(), main_py, 20):.1f} ms")
-
-        for number in range(200):
-            module = root / "pkg" / f"module_{number}.py"
-            module.parent.mkdir(exist_ok=True)
-            text = big_module(120) if number % 4 == 0 else big_module(120, with_uvicorn=False)
-            module.write_text(text)
-            module_uri = open_document(client, module, text)
-            await client.wait_version(module_uri, 1)
-        print(f"server resident memory after opening 200 files: {resident_mb(client._server.pid):.0f} MB")
-        await stop(client)
+    rows = [
+        ("spawn to first diagnostics (ms)", ours.first_ms, floor.first_ms, 400),
+        ("1,000-line edit p50 (ms)", statistics.median(ours.small), statistics.median(floor.small), 5),
+        ("1,000-line edit p90 (ms)", percentile(ours.small, 0.9), percentile(floor.small, 0.9), None),
+        ("20,000-line edit p50 (ms)", statistics.median(ours.big), statistics.median(floor.big), 100),
+        ("20,000-line edit p90 (ms)", percentile(ours.big, 0.9), percentile(floor.big, 0.9), None),
+        ("server resident memory (MB)", ours.resident_mb, floor.resident_mb, None),
+    ]
+    print(f"{'':34}{'uvicorn-lsp':>12}{'pygls floor':>13}{'goal':>7}")
+    for name, value, floor_value, goal in rows:
+        print(f"{name:34}{value:12.1f}{floor_value:13.1f}{'' if goal is None else f'<= {goal}':>7}")
 
 
 if __name__ == "__main__":
