@@ -510,6 +510,13 @@ class _AttributeWalk:
         return Outcome.UNKNOWN, 0, (), None
 
 
+def module_namespace(ctx: RuleContext, found: FoundModule, search_path: SearchPath) -> Namespace | None:
+    """The names `found` binds at its top level, with those of its `from X import *` (None: no source)."""
+    walk = _AttributeWalk(ctx, ctx.workspace.modules, search_path.roots)
+    module = walk._parsed(found)
+    return None if module is None else walk.namespace(module, 0)
+
+
 def import_name(ctx: RuleContext, path: Path, search_path: SearchPath) -> str | None:
     """The dotted name that imports the file `path` with this sys.path, if any does.
 
@@ -546,7 +553,7 @@ def _app_strings(ctx: RuleContext, call: syntax.CallSite) -> list[AppString]:
     value = ctx.value_of(argument)
     if value is None or not value.known or not value.is_string:
         return []
-    paths = _search_paths_of_call(ctx, call)
+    paths = search_paths_of_call(ctx, call)
     results = []
     for text in dict.fromkeys(candidate for candidate in value.candidates if isinstance(candidate, str)):
         parts = split_import_string(text)
@@ -559,7 +566,7 @@ def _app_strings(ctx: RuleContext, call: syntax.CallSite) -> list[AppString]:
     return results
 
 
-def _search_paths_of_call(ctx: RuleContext, call: syntax.CallSite) -> list[SearchPath]:
+def search_paths_of_call(ctx: RuleContext, call: syntax.CallSite) -> list[SearchPath]:
     # A file that edits sys.path itself can import from anywhere: say nothing.
     if "sys.path" in ctx.source.text:
         return []
