@@ -9,7 +9,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-from .model import Problem, Severity
+from .model import Problem, ProblemKind, Severity
 
 SECTION = "uvicorn-lsp"
 
@@ -33,6 +33,7 @@ _KEYS = {
     "python": "python",
     "exclude": "exclude",
     "extend-exclude": "extend_exclude",
+    "cache-dir": "cache_dir",
 }
 
 
@@ -51,13 +52,14 @@ class Settings:
     python: str | None = None
     exclude: tuple[str, ...] = ()
     extend_exclude: tuple[str, ...] = ()
+    cache_dir: str | None = None  # the command line's result cache (default: .uvicorn-lsp_cache in the project)
     base: Path | None = None  # folder the config was read from; per-file patterns are relative to it
 
     def overridden_by(self, other: Settings) -> Settings:
         """`other`'s explicitly set fields win (editor or CLI over pyproject)."""
         changes: dict[str, Any] = {}
         default = Settings()
-        for name in ("select", "extend_select", "ignore", "python", "exclude", "extend_exclude"):
+        for name in ("select", "extend_select", "ignore", "python", "exclude", "extend_exclude", "cache_dir"):
             value = getattr(other, name)
             if value != getattr(default, name):
                 changes[name] = value
@@ -148,6 +150,10 @@ def _convert(key: str, value: Any) -> Any:
         if not isinstance(value, str):
             raise TypeError("expected the path of a Python interpreter")
         return os.path.expandvars(os.path.expanduser(value))
+    if key == "cache_dir":
+        if not isinstance(value, str) or not value:
+            raise TypeError("expected the path of a folder")
+        return os.path.expandvars(os.path.expanduser(value))
     if key == "severity":
         if not isinstance(value, Mapping):
             raise TypeError('expected a table such as { UVI001 = "warning" }')
@@ -157,6 +163,53 @@ def _convert(key: str, value: Any) -> Any:
             raise TypeError('expected a table such as { "tests/*" = ["UVI005"] }')
         return {str(pattern): _codes(codes) for pattern, codes in value.items()}
     raise AssertionError(key)
+
+
+def unknown_rule_codes(
+    settings: Settings, known: Collection[str], where: str | None = None, passed_by_front: Settings | None = None
+) -> list[Problem]:
+    """Configuration errors for rule codes in `settings` that name no rule of `known`.
+
+    A selector may be a prefix of known codes (`UVI`, `UVI0`) or `ALL`; `severity` keys must be
+    full codes, since severities are looked up by code. A typo would otherwise silently turn a
+    rule (or the whole linter) off. Codes also present in `passed_by_front` are left to the
+    front that passed them (it reports them with its own origin). Without `where`, the
+    problem names the pyproject.toml the settings were read from."""
+    named: list[tuple[str, str, bool]] = [
+        *(("select", code, True) for code in settings.select or ()),
+        *(("extend-select", code, True) for code in settings.extend_select),
+        *(("ignore", code, True) for code in settings.ignore),
+        *(("per-file-ignores", code, True) for codes in settings.per_file_ignores.values() for code in codes),
+        *(("severity", code, False) for code in settings.severity),
+    ]
+    front = passed_by_front or Settings()
+    from_front = {
+        "select": set(front.select or ()),
+        "extend-select": set(front.extend_select),
+        "ignore": set(front.ignore),
+        "per-file-ignores": {code for codes in front.per_file_ignores.values() for code in codes},
+        "severity": set(front.severity),
+    }
+    path = str(settings.base / "pyproject.toml") if where is None and settings.base is not None else None
+    problems = []
+    for setting, code, prefix_allowed in dict.fromkeys(named):
+        if code in from_front[setting] or _names_rules(code, known, prefix_allowed):
+            continue
+        origin = f"{where}: " if where else ""
+        problems.append(
+            Problem(
+                f"{origin}unknown rule code {code} in `{setting}`; known: {', '.join(sorted(known))}",
+                path,
+                ProblemKind.CONFIGURATION_ERROR,
+            )
+        )
+    return problems
+
+
+def _names_rules(selector: str, known: Collection[str], prefix_allowed: bool) -> bool:
+    if not prefix_allowed:
+        return selector in known
+    return selector == "ALL" or any(code.startswith(selector) for code in known)
 
 
 def find_pyproject(start: Path, stop: Path | None = None) -> Path | None:

@@ -94,10 +94,24 @@ class Finding:
         return self.fixes[0] if self.fixes else None
 
 
+class ProblemKind(str, enum.Enum):
+    """How bad a problem is for a run. A NOTICE leaves the findings complete; the
+    other two mean the run could not do what it was asked (the CLI exits 2)."""
+
+    NOTICE = "notice"  # unreadable file, unusable interpreter, a setting ignored...
+    CONFIGURATION_ERROR = "configuration error"  # settings that would silently change what is checked
+    INTERNAL_ERROR = "internal error"  # a rule raised: a bug of ours, findings may be missing
+
+
 @dataclass(frozen=True)
 class Problem:
     """Something that went wrong around the analysis (bad config, unreadable
-    file, missing environment): reported once, never fatal."""
+    file, missing environment, a rule that raised): reported once."""
 
     message: str
     path: str | None = None
+    kind: ProblemKind = ProblemKind.NOTICE
+
+    @property
+    def is_error(self) -> bool:
+        return self.kind is not ProblemKind.NOTICE
