@@ -23,7 +23,7 @@ from .. import __version__
 from ..engine import config
 from ..engine.workspace import Workspace
 from ..rules import RULES_BY_CODE
-from . import convert
+from . import convert, features, workspace_diagnostics
 from .analysis import Analysis, Analyzer
 from .documents import Lines, OpenDocument
 
@@ -213,6 +213,8 @@ class UvicornLanguageServer(LanguageServer):
 
 
 server = UvicornLanguageServer()
+features.register(server)
+workspace_diagnostics.register(server)
 
 
 def _known_settings(values: Any) -> dict[str, Any]:
@@ -234,6 +236,7 @@ def initialize(ls: UvicornLanguageServer, params: types.InitializeParams) -> Non
             (options[key] for key in (SETTINGS_SECTION, "settings") if isinstance(options.get(key), dict)), None
         )
         ls.initialization_settings = nested if nested is not None else options
+    features.withhold_unsupported(ls, params.capabilities)
 
 
 @server.feature(types.INITIALIZED)
@@ -422,7 +425,7 @@ async def hover(ls: UvicornLanguageServer, params: types.HoverParams):
                 ),
                 range=lines.range_to_client(finding.range),
             )
-    return None
+    return await features.hover(ls, params)
 
 
 def _rule_code_at(line: str, column: int) -> str | None:

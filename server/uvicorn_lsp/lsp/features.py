@@ -1,0 +1,321 @@
+"""Editor features on import strings: completion, definition, links, hover, renames.
+
+Thin: positions are converted here and every question goes to
+engine/import_strings.py on the analysis thread (jedi lives there), bounded by
+a time budget so a busy worker never freezes the editor.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
+from pygls.uris import to_fs_path
+
+from ..cli.files import Discovery
+from ..engine import config, import_strings
+from ..engine.context import RuleContext
+from ..engine.model import Position, Range
+from ..engine.workspace import Workspace
+from .documents import Lines
+
+if TYPE_CHECKING:
+    from .server import UvicornLanguageServer
+
+log = logging.getLogger(__name__)
+
+TRIGGER_CHARACTERS = ['"', "'", ".", ":", "-"]
+# How long a cursor question may wait for the analysis thread (behind an analysis or a slow jedi query).
+CURSOR_BUDGET = 1.0
+# Renames read every file of the workspace and ask jedi for references.
+WORKSPACE_BUDGET = 30.0
+_QUOTES = "\"'"
+
+_KINDS = {
+    import_strings.Kind.APP: types.CompletionItemKind.Variable,
+    import_strings.Kind.FACTORY: types.CompletionItemKind.Function,
+    import_strings.Kind.FUNCTION: types.CompletionItemKind.Function,
+    import_strings.Kind.CLASS: types.CompletionItemKind.Class,
+    import_strings.Kind.VARIABLE: types.CompletionItemKind.Variable,
+    import_strings.Kind.MODULE: types.CompletionItemKind.Module,
+    import_strings.Kind.KEYWORD: types.CompletionItemKind.Property,
+}
+
+# Each feature and the client capability without which the client cannot use it.
+_CLIENT_NEEDS = {
+    types.TEXT_DOCUMENT_COMPLETION: ("text_document", "completion"),
+    types.TEXT_DOCUMENT_DEFINITION: ("text_document", "definition"),
+    types.TEXT_DOCUMENT_DECLARATION: ("text_document", "declaration"),
+    types.TEXT_DOCUMENT_DOCUMENT_LINK: ("text_document", "document_link"),
+    types.TEXT_DOCUMENT_RENAME: ("text_document", "rename"),
+    types.TEXT_DOCUMENT_PREPARE_RENAME: ("text_document", "rename", "prepare_support"),
+    types.WORKSPACE_DIAGNOSTIC: ("text_document", "diagnostic"),
+}
+
+T = TypeVar("T")
+
+
+def withhold_unsupported(ls: UvicornLanguageServer, capabilities: types.ClientCapabilities) -> None:
+    """Drop the features the client did not declare before pygls computes the server's capabilities."""
+    manager = ls.protocol.fm
+    for method, path in _CLIENT_NEEDS.items():
+        node: Any = capabilities
+        for name in path:
+            node = getattr(node, name, None)
+        if not node:
+            manager.features.pop(method, None)
+            manager.feature_options.pop(method, None)
+
+
+async def _ask(
+    ls: UvicornLanguageServer,
+    uri: str,
+    question: Callable[[RuleContext, Position], T],
+    position: types.Position,
+    budget: float = CURSOR_BUDGET,
+) -> tuple[T, Lines] | None:
+    """`question(ctx, position)` about the document's current text, on the analysis thread."""
+    document = ls.documents.get(uri)
+    if document is None:
+        return None
+    text, path = document.text, document.path
+    lines = Lines(text, ls.encoding)
+    engine_position = lines.from_client(position)
+    workspace = ls.workspace_for(path)
+
+    def work() -> T:
+        return question(import_strings.parse(text, path, workspace), engine_position)
+
+    answer = await _on_worker(ls, work, budget, uri)
+    return None if answer is None else (answer, lines)
+
+
+async def _on_worker(ls: UvicornLanguageServer, work: Callable[[], T], budget: float, what: str) -> T | None:
+    try:
+        return await asyncio.wait_for(ls.analyzer.run_on_worker(work), budget)
+    except TimeoutError:
+        log.warning("no answer about %s within %.1f s: the analysis thread is busy", what, budget)
+        return None
+
+
+def _empty() -> types.CompletionList:
+    return types.CompletionList(is_incomplete=False, items=[])
+
+
+def _in_quotes(line: str, column: int) -> bool:
+    """Whether a quote opened before `column` on this line is still open (a cheap over-approximation)."""
+    open_quote = None
+    for char in line[:column]:
+        if open_quote is None and char in _QUOTES:
+            open_quote = char
+        elif char == open_quote:
+            open_quote = None
+    return open_quote is not None
+
+
+async def completion(ls: UvicornLanguageServer, params: types.CompletionParams) -> types.CompletionList:
+    document = ls.documents.get(params.text_document.uri)
+    # Most requests are outside any launch: answer those without leaving the event loop.
+    if document is None or "uvicorn" not in document.text:
+        return _empty()
+    trigger = params.context.trigger_character if params.context else None
+    if trigger is not None:
+        lines = Lines(document.text, ls.encoding)
+        position = lines.from_client(params.position)
+        if not _in_quotes(lines.lines[position.line], position.character):
+            return _empty()
+    answer = await _ask(ls, params.text_document.uri, import_strings.complete, params.position)
+    if answer is None:
+        return types.CompletionList(is_incomplete=True, items=[])
+    candidates, lines = answer
+    return types.CompletionList(
+        is_incomplete=False,
+        items=[
+            types.CompletionItem(
+                label=candidate.label,
+                kind=_KINDS[candidate.kind],
+                detail=candidate.detail,
+                sort_text=candidate.rank,
+                filter_text=candidate.label,
+                text_edit=types.TextEdit(range=lines.range_to_client(candidate.replace), new_text=candidate.insert),
+                documentation=types.MarkupContent(kind=types.MarkupKind.Markdown, value=candidate.documentation)
+                if candidate.documentation
+                else None,
+            )
+            for candidate in candidates
+        ],
+    )
+
+
+def _location(ls: UvicornLanguageServer, workspace: Workspace, path: Path, where: Range) -> types.Location:
+    text = workspace.read_module(path) if path.suffix in (".py", ".pyi") else None
+    client_range = (
+        Lines(text, ls.encoding).range_to_client(where)
+        if text is not None
+        else types.Range(
+            start=types.Position(line=where.start.line, character=where.start.character),
+            end=types.Position(line=where.end.line, character=where.end.character),
+        )
+    )
+    return types.Location(uri=path.as_uri(), range=client_range)
+
+
+async def definition(ls: UvicornLanguageServer, params: types.DefinitionParams) -> list[types.Location] | None:
+    uri = params.text_document.uri
+    document = ls.documents.get(uri)
+    if document is None or "uvicorn" not in document.text:
+        return None
+    answer = await _ask(ls, uri, import_strings.definitions, params.position)
+    if not answer or not answer[0]:
+        return None
+    workspace = ls.workspace_for(document.path)
+    return [_location(ls, workspace, place.path, place.range) for place in answer[0]]
+
+
+async def declaration(ls: UvicornLanguageServer, params: types.DeclarationParams) -> list[types.Location] | None:
+    return await definition(ls, types.DefinitionParams(text_document=params.text_document, position=params.position))
+
+
+async def document_link(ls: UvicornLanguageServer, params: types.DocumentLinkParams) -> list[types.DocumentLink]:
+    uri = params.text_document.uri
+    document = ls.documents.get(uri)
+    if document is None or "uvicorn" not in document.text:
+        return []
+    answer = await _ask(ls, uri, lambda ctx, _: import_strings.file_links(ctx), types.Position(line=0, character=0))
+    if answer is None:
+        return []
+    links, lines = answer
+    return [
+        types.DocumentLink(
+            range=lines.range_to_client(link.range), target=link.target.as_uri(), tooltip=f"{link.keyword} file"
+        )
+        for link in links
+    ]
+
+
+async def hover(ls: UvicornLanguageServer, params: types.HoverParams) -> types.Hover | None:
+    """Called by the server's hover handler when no finding or rule code is under the cursor."""
+    document = ls.documents.get(params.text_document.uri)
+    if document is None or "uvicorn" not in document.text:
+        return None
+    answer = await _ask(ls, params.text_document.uri, import_strings.hover, params.position)
+    if answer is None or answer[0] is None:
+        return None
+    (where, markdown), lines = answer
+    return types.Hover(
+        contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=markdown),
+        range=lines.range_to_client(where),
+    )
+
+
+async def prepare_rename(
+    ls: UvicornLanguageServer, params: types.PrepareRenameParams
+) -> types.PrepareRenamePlaceholder | None:
+    """Only inside import strings: elsewhere the user's Python language server renames."""
+    document = ls.documents.get(params.text_document.uri)
+    if document is None or "uvicorn" not in document.text:
+        return None
+    answer = await _ask(ls, params.text_document.uri, import_strings.rename_range, params.position)
+    if answer is None or answer[0] is None:
+        return None
+    (where, placeholder), lines = answer
+    return types.PrepareRenamePlaceholder(range=lines.range_to_client(where), placeholder=placeholder)
+
+
+def workspace_files(roots: list[Path]) -> list[Path]:
+    """The Python files `uvicorn-lsp check` would read in these folders (same excludes)."""
+    return [Path(source.path) for source in Discovery(config.Settings()).find(roots)]
+
+
+async def rename(ls: UvicornLanguageServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
+    uri = params.text_document.uri
+    document = ls.documents.get(uri)
+    if document is None or "uvicorn" not in document.text:
+        return None
+    if not params.new_name.isidentifier():
+        raise JsonRpcInvalidParams(f"`{params.new_name}` is not a Python identifier")
+    roots = ls.folder_roots()
+
+    def question(ctx: RuleContext, position: Position) -> import_strings.Edits | None:
+        return import_strings.rename(ctx, position, params.new_name, workspace_files(roots))
+
+    answer = await _ask(ls, uri, question, params.position, WORKSPACE_BUDGET)
+    if answer is None or answer[0] is None:
+        return None
+    return _workspace_edit(ls, ls.workspace_for(document.path), answer[0])
+
+
+async def will_rename_files(ls: UvicornLanguageServer, params: types.RenameFilesParams) -> types.WorkspaceEdit | None:
+    moves = []
+    for renamed in params.files:
+        old, new = to_fs_path(renamed.old_uri), to_fs_path(renamed.new_uri)
+        if old and new:
+            moves.append((Path(old), Path(new)))
+    roots = ls.folder_roots()
+    if not moves or not roots:
+        return None
+    workspace = ls.workspace_for(moves[0][0])
+
+    def work() -> import_strings.Edits:
+        return import_strings.moved_module_edits(workspace, moves, workspace_files(roots))
+
+    edits = await _on_worker(ls, work, WORKSPACE_BUDGET, "renamed files")
+    return _workspace_edit(ls, workspace, edits) if edits else None
+
+
+def _workspace_edit(
+    ls: UvicornLanguageServer, workspace: Workspace, edits: import_strings.Edits
+) -> types.WorkspaceEdit:
+    by_uri: dict[str, list[types.TextEdit]] = {}
+    for path, file_edits in sorted(edits.items()):
+        text = workspace.read_module(path)
+        if text is None:
+            continue
+        lines = Lines(text, ls.encoding)
+        by_uri[path.as_uri()] = [
+            types.TextEdit(range=lines.range_to_client(edit.range), new_text=edit.new_text)
+            for edit in sorted(file_edits, key=lambda edit: edit.range.start)
+        ]
+    if ls._client_supports("workspace", "workspace_edit", "document_changes"):
+        return types.WorkspaceEdit(
+            document_changes=[
+                types.TextDocumentEdit(
+                    text_document=types.OptionalVersionedTextDocumentIdentifier(
+                        uri=uri, version=ls.documents[uri].version if uri in ls.documents else None
+                    ),
+                    edits=list(file_edits),
+                )
+                for uri, file_edits in by_uri.items()
+            ]
+        )
+    return types.WorkspaceEdit(changes=by_uri)
+
+
+def register(server: UvicornLanguageServer) -> None:
+    server.feature(
+        types.TEXT_DOCUMENT_COMPLETION,
+        types.CompletionOptions(trigger_characters=TRIGGER_CHARACTERS, resolve_provider=False),
+    )(completion)
+    server.feature(types.TEXT_DOCUMENT_DEFINITION)(definition)
+    server.feature(types.TEXT_DOCUMENT_DECLARATION)(declaration)
+    server.feature(types.TEXT_DOCUMENT_DOCUMENT_LINK, types.DocumentLinkOptions(resolve_provider=False))(document_link)
+    server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)(prepare_rename)
+    server.feature(types.TEXT_DOCUMENT_RENAME)(rename)
+    server.feature(
+        types.WORKSPACE_WILL_RENAME_FILES,
+        types.FileOperationRegistrationOptions(
+            filters=[
+                types.FileOperationFilter(
+                    pattern=types.FileOperationPattern(glob="**/*.py", matches=types.FileOperationPatternKind.File)
+                ),
+                types.FileOperationFilter(
+                    pattern=types.FileOperationPattern(glob="**", matches=types.FileOperationPatternKind.Folder)
+                ),
+            ]
+        ),
+    )(will_rename_files)

@@ -1,0 +1,313 @@
+"""Import strings in the editor, over stdio: completion, definition, links, hover, renames."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+from .conftest import SERVER_COMMAND, apply_workspace_edit, lsp_session, open_file, write
+
+
+def vscode(encoding: str = "utf-16") -> types.ClientCapabilities:
+    """VS Code's own capabilities (as pytest-lsp recorded them), with one position encoding."""
+    capabilities = copy.deepcopy(client_capabilities("visual-studio-code"))
+    capabilities.general.position_encodings = [encoding]
+    return capabilities
+
+
+MAIN = """
+from fastapi import FastAPI
+from starlette.applications import Starlette
+
+app = FastAPI()
+
+
+def create_app():
+    return Starlette()
+
+
+def helper(value):
+    return value
+"""
+
+RUN = """
+import uvicorn
+
+if __name__ == "__main__":
+    uvicorn.run("app.main:app", reload=True, ssl_certfile="cert.pem", )
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    write(tmp_path, "app/__init__.py", "")
+    write(tmp_path, "app/main.py", MAIN)
+    write(tmp_path, "run.py", RUN)
+    write(tmp_path, "cert.pem", "not a real certificate\n")
+    write(tmp_path, "notes.py", "import os\nprint(os.path.join('a', 'b'))\n")
+    return tmp_path
+
+
+def at(line: int, character: int) -> types.Position:
+    return types.Position(line=line, character=character)
+
+
+def span(line: int, start: int, end: int) -> types.Range:
+    return types.Range(start=at(line, start), end=at(line, end))
+
+
+async def complete(
+    client: LanguageClient, uri: str, position: types.Position, trigger: str | None = None
+) -> types.CompletionList:
+    context = (
+        types.CompletionContext(trigger_kind=types.CompletionTriggerKind.TriggerCharacter, trigger_character=trigger)
+        if trigger
+        else types.CompletionContext(trigger_kind=types.CompletionTriggerKind.Invoked)
+    )
+    result = await client.text_document_completion_async(
+        types.CompletionParams(text_document=types.TextDocumentIdentifier(uri=uri), position=position, context=context)
+    )
+    assert isinstance(result, types.CompletionList)
+    return result
+
+
+# Columns of line 3 of RUN: `    uvicorn.run("app.main:app", ...`: the content starts at 17.
+MODULE_APP = span(3, 17, 20)
+MODULE_MAIN = span(3, 21, 25)
+ATTRIBUTE = span(3, 26, 29)
+
+
+async def test_completion_of_modules_attributes_and_keywords(project: Path):
+    async with lsp_session(project, client_capabilities=vscode()) as client:
+        uri = open_file(client, project / "run.py")
+
+        top = await complete(client, uri, at(3, 18))
+        project_modules = [item for item in top.items if item.detail in ("package", "module")]
+        assert [item.label for item in project_modules] == ["app", "notes", "run"]
+        assert all(item.text_edit.range == MODULE_APP for item in top.items)
+        assert top.items[0].label == "app" and top.items[0].kind == types.CompletionItemKind.Module
+
+        submodules = await complete(client, uri, at(3, 21), trigger=".")
+        assert [item.label for item in submodules.items] == ["main"]
+        assert submodules.items[0].text_edit == types.TextEdit(range=MODULE_MAIN, new_text="main")
+
+        attributes = await complete(client, uri, at(3, 26), trigger=":")
+        shown = [(item.label, item.detail) for item in attributes.items]
+        # Apps first, then factories, then the rest; the kind in the detail.
+        assert shown[:4] == [
+            ("app", "FastAPI instance"),
+            ("create_app", "factory → Starlette"),
+            ("helper", "function"),
+            ("FastAPI", "imported name"),
+        ]
+        assert sorted(item.sort_text for item in attributes.items) == [item.sort_text for item in attributes.items]
+        assert all(item.text_edit.range == ATTRIBUTE for item in attributes.items)
+        assert attributes.items[1].kind == types.CompletionItemKind.Function
+
+        # After `ssl_certfile="cert.pem", `: keyword names not given yet, with their CLI help.
+        line = RUN.strip("\n").splitlines()[3]
+        keywords = await complete(client, uri, at(3, line.rindex(",") + 2))
+        labels = [item.label for item in keywords.items]
+        assert "workers" in labels and "reload" not in labels and "app" not in labels
+        workers = next(item for item in keywords.items if item.label == "workers")
+        assert workers.text_edit.new_text == "workers="
+        assert workers.detail == "workers=None"
+        assert "worker processes" in workers.documentation.value.lower()
+
+        # Outside an import string: nothing, also for a trigger character.
+        assert (await complete(client, uri, at(3, 12), trigger=".")).items == ()
+        assert (await complete(client, uri, at(0, 3))).items == ()
+        notes = open_file(client, project / "notes.py")
+        assert (await complete(client, notes, at(1, 9), trigger=".")).items == ()
+
+
+async def test_completion_edit_is_in_client_units(tmp_path: Path):
+    """A non-ASCII character before the string: the edit's columns are UTF-16 units."""
+    write(tmp_path, "main.py", "app = object()\n")
+    path = write(tmp_path, "run.py", 'import uvicorn\n\nuvicorn.run(host="𝔘", app="main:app")\n')
+    async with lsp_session(tmp_path, client_capabilities=vscode()) as client:
+        uri = open_file(client, path)
+        # `uvicorn.run(host="𝔘", app="main:` is 32 code points, 33 UTF-16 units.
+        result = await complete(client, uri, at(2, 33))
+        assert result.items[0].label == "app"
+        assert result.items[0].text_edit.range == span(2, 33, 36)
+
+
+async def test_definition_declaration_and_links(project: Path):
+    async with lsp_session(project, client_capabilities=vscode()) as client:
+        uri = open_file(client, project / "run.py")
+        identifier = types.TextDocumentIdentifier(uri=uri)
+
+        async def definition(position: types.Position) -> list[types.Location]:
+            found = await client.text_document_definition_async(
+                types.DefinitionParams(text_document=identifier, position=position)
+            )
+            return list(found or [])
+
+        main_uri = (project / "app" / "main.py").as_uri()
+        assert await definition(at(3, 27)) == [types.Location(uri=main_uri, range=span(3, 0, 3))]
+        assert await definition(at(3, 23)) == [types.Location(uri=main_uri, range=span(0, 0, 0))]
+        package = (project / "app" / "__init__.py").as_uri()
+        assert await definition(at(3, 18)) == [types.Location(uri=package, range=span(0, 0, 0))]
+        certificate = (project / "cert.pem").as_uri()
+        assert await definition(at(3, 60)) == [types.Location(uri=certificate, range=span(0, 0, 0))]
+        assert await definition(at(3, 8)) == []  # `uvicorn` itself: the Python server's job
+
+        declared = await client.text_document_declaration_async(
+            types.DeclarationParams(text_document=identifier, position=at(3, 27))
+        )
+        assert list(declared) == [types.Location(uri=main_uri, range=span(3, 0, 3))]
+
+        links = await client.text_document_document_link_async(types.DocumentLinkParams(text_document=identifier))
+        assert [(link.range, link.target) for link in links] == [(span(3, 59, 67), certificate)]
+
+
+async def hover_text(client: LanguageClient, uri: str, position: types.Position) -> str | None:
+    result = await client.text_document_hover_async(
+        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=position)
+    )
+    return None if result is None else result.contents.value
+
+
+async def test_hover_on_string_per_launch_and_on_keyword(project: Path):
+    # In a folder without __init__.py, "main:app" loads when the file runs as a script, not with
+    # `python -m scripts.dev` (a possible launch, not the usual one: no finding covers the string).
+    write(project, "scripts/main.py", MAIN)
+    dev = write(project, "scripts/dev.py", RUN.replace('"app.main:app", reload=True', '"main:app", workers=2'))
+    async with lsp_session(project, client_capabilities=vscode()) as client:
+        uri = open_file(client, project / "run.py")
+        text = await hover_text(client, uri, at(3, 23))
+        assert text is not None
+        assert "- `python run.py`: loads `app/main.py` → `app`, FastAPI instance, line 4" in text
+
+        keyword = await hover_text(client, uri, at(3, 34))
+        assert keyword is not None
+        assert "`reload`" in keyword and "Enable auto-reload." in keyword and "Default: `False`" in keyword
+
+        dev_uri = open_file(client, dev)
+        per_launch = await hover_text(client, dev_uri, at(3, 18))
+        assert per_launch is not None
+        assert (
+            "- `python -m scripts.dev`: does not load (no module `main`); here it would be `scripts.main:app`"
+            in per_launch
+        )
+        assert "- `python scripts/dev.py`: loads `scripts/main.py` → `app`, FastAPI instance, line 4" in per_launch
+        workers = await hover_text(client, dev_uri, at(3, 29))
+        assert workers is not None and "Default: `1`" not in workers and "Default: `None`" in workers
+
+
+RENAME_FILES = {
+    "app/__init__.py": "",
+    "app/main.py": MAIN,
+    "run.py": RUN,
+    "serve.py": """
+        import uvicorn
+
+        config = uvicorn.Config("app.main:app", port=8001)
+        server = uvicorn.Server(config)
+        """,
+    "client.py": """
+        from app.main import app
+
+        print(app.title)
+        """,
+}
+
+
+async def test_rename_attribute_across_files(tmp_path: Path):
+    paths = {name: write(tmp_path, name, text) for name, text in RENAME_FILES.items()}
+    async with lsp_session(tmp_path, client_capabilities=vscode()) as client:
+        uri = open_file(client, paths["run.py"])
+        identifier = types.TextDocumentIdentifier(uri=uri)
+
+        async def prepare(position: types.Position):
+            return await client.text_document_prepare_rename_async(
+                types.PrepareRenameParams(text_document=identifier, position=position)
+            )
+
+        assert await prepare(at(3, 8)) is None  # Python code: left to the Python language server
+        assert await prepare(at(3, 22)) is None  # the module part: renamed by moving the file
+        assert await prepare(at(3, 27)) == types.PrepareRenamePlaceholder(range=ATTRIBUTE, placeholder="app")
+
+        edit = await client.text_document_rename_async(
+            types.RenameParams(text_document=identifier, position=at(3, 27), new_name="api")
+        )
+        assert edit is not None
+        changed = {change.text_document.uri for change in edit.document_changes}
+        expected = {"app/main.py", "run.py", "serve.py", "client.py"}
+        assert changed == {paths[name].as_uri() for name in expected}
+        results = {name: apply_workspace_edit(paths[name].read_text(), edit, paths[name].as_uri()) for name in expected}
+        assert "\napi = FastAPI()\n" in results["app/main.py"]
+        assert 'uvicorn.run("app.main:api", reload=True' in results["run.py"]
+        assert 'uvicorn.Config("app.main:api", port=8001)' in results["serve.py"]
+        assert results["client.py"] == "from app.main import api\n\nprint(api.title)\n"
+
+
+async def test_will_rename_files_updates_import_strings(tmp_path: Path):
+    paths = {name: write(tmp_path, name, text) for name, text in RENAME_FILES.items()}
+    async with lsp_session(tmp_path, client_capabilities=vscode()) as client:
+        open_file(client, paths["run.py"])
+
+        async def moved(old: str, new: str) -> types.WorkspaceEdit | None:
+            return await client.workspace_will_rename_files_async(
+                types.RenameFilesParams(
+                    files=[types.FileRename(old_uri=(tmp_path / old).as_uri(), new_uri=(tmp_path / new).as_uri())]
+                )
+            )
+
+        module_moved = await moved("app/main.py", "app/web.py")
+        assert module_moved is not None
+        assert 'uvicorn.run("app.web:app"' in apply_workspace_edit(
+            RUN.lstrip("\n"), module_moved, paths["run.py"].as_uri()
+        )
+        serve = paths["serve.py"]
+        assert 'uvicorn.Config("app.web:app"' in apply_workspace_edit(serve.read_text(), module_moved, serve.as_uri())
+
+        package_moved = await moved("app", "web")
+        assert package_moved is not None
+        assert 'uvicorn.run("web.main:app"' in apply_workspace_edit(
+            RUN.lstrip("\n"), package_moved, paths["run.py"].as_uri()
+        )
+
+        assert await moved("client.py", "consumer.py") is None  # no import string names it
+
+
+async def start(root: Path, capabilities: types.ClientCapabilities) -> tuple[LanguageClient, types.InitializeResult]:
+    client = await ClientServerConfig(server_command=SERVER_COMMAND).start()
+    result = await client.initialize_session(
+        types.InitializeParams(
+            capabilities=capabilities,
+            root_uri=root.as_uri(),
+            workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name=root.name)],
+        )
+    )
+    return client, result
+
+
+async def test_capabilities_only_for_clients_that_use_them(tmp_path: Path):
+    client, result = await start(tmp_path, vscode())
+    try:
+        declared = result.capabilities
+        assert declared.completion_provider.trigger_characters == ('"', "'", ".", ":", "-")
+        assert declared.definition_provider and declared.declaration_provider and declared.document_link_provider
+        assert declared.rename_provider == types.RenameOptions(prepare_provider=True)
+        assert [f.pattern.glob for f in declared.workspace.file_operations.will_rename.filters] == ["**/*.py", "**"]
+        assert not declared.diagnostic_provider.workspace_diagnostics  # VS Code 1.65 does not pull
+    finally:
+        await client.shutdown_session()
+        await client.stop()
+
+    client, result = await start(tmp_path, types.ClientCapabilities())
+    try:
+        declared = result.capabilities
+        assert declared.completion_provider is None
+        assert declared.definition_provider is None and declared.declaration_provider is None
+        assert declared.document_link_provider is None and declared.rename_provider is None
+        assert declared.workspace.file_operations.will_rename is None
+    finally:
+        await client.shutdown_session()
+        await client.stop()
