@@ -311,3 +311,54 @@ async def test_capabilities_only_for_clients_that_use_them(tmp_path: Path):
     finally:
         await client.shutdown_session()
         await client.stop()
+
+
+BAD = """
+import uvicorn
+from fastapi import FastAPI
+
+app = FastAPI()
+
+if __name__ == "__main__":
+    uvicorn.run(app, reload=True)
+"""
+
+
+async def test_workspace_diagnostics_with_result_ids(tmp_path: Path):
+    bad = write(tmp_path, "bad.py", BAD)
+    good = write(tmp_path, "good.py", BAD.replace("uvicorn.run(app,", 'uvicorn.run("good:app",'))
+    write(tmp_path, "plain.py", "print('no server here')\n")
+    write(tmp_path, ".venv/lib/vendored.py", BAD)  # excluded, as `uvicorn-lsp check` excludes it
+    neovim = client_capabilities("neovim")
+    async with lsp_session(tmp_path, client_capabilities=neovim) as client:
+
+        async def pull(previous: dict[str, str]) -> dict[str, types.WorkspaceDocumentDiagnosticReport]:
+            report = await client.workspace_diagnostic_async(
+                types.WorkspaceDiagnosticParams(
+                    previous_result_ids=[
+                        types.PreviousResultId(uri=uri, value=value) for uri, value in previous.items()
+                    ]
+                )
+            )
+            return {item.uri: item for item in report.items}
+
+        first = await pull({})
+        uris = {name: (tmp_path / name).as_uri() for name in ("bad.py", "good.py", "plain.py")}
+        assert set(first) == set(uris.values())
+        assert all(item.kind == "full" and item.result_id for item in first.values())
+        assert [diagnostic.code for diagnostic in first[uris["bad.py"]].items] == ["UVI001"]
+        assert list(first[uris["good.py"]].items) == [] and list(first[uris["plain.py"]].items) == []
+
+        ids = {uri: item.result_id for uri, item in first.items()}
+        second = await pull(ids)
+        assert all(item.kind == "unchanged" for item in second.values())
+        assert {uri: item.result_id for uri, item in second.items()} == ids
+
+        bad.write_text(good.read_text().replace("good:app", "bad:app"))
+        opened = open_file(client, good, text=BAD.lstrip("\n"), version=7)  # unsaved text with the problem
+        third = await pull(ids)
+        assert third[uris["plain.py"]].kind == "unchanged"
+        assert third[uris["bad.py"]].kind == "full" and list(third[uris["bad.py"]].items) == []
+        assert third[uris["bad.py"]].result_id != ids[uris["bad.py"]]
+        assert third[opened].kind == "full" and third[opened].version == 7
+        assert [diagnostic.code for diagnostic in third[opened].items] == ["UVI001"]
