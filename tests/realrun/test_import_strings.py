@@ -45,8 +45,8 @@ def verdicts(project) -> dict[str, bool]:
     """Launch command → whether the engine says the string may load with it."""
     path = project.root / "pkg/main.py"
     ctx = RuleContext(SourceFile(path.read_text(), path), Workspace(project.root), Settings())
-    [call] = ctx.calls_to("uvicorn.run")
-    [string] = modules.app_strings(ctx, call)
+    [started] = ctx.launches
+    [string] = modules.app_strings(ctx, started)
     if string.module is None:  # a format error fails with every launch
         return {SCRIPT: False, MODULE: False}
     return {resolution.search_path.launch.command: resolution.may_load for resolution in string.resolutions}

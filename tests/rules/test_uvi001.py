@@ -271,7 +271,7 @@ def test_fix_attribute_of_imported_module(project):
         ("uvicorn.run(create_app(), reload=True)", 'uvicorn.run("main:create_app", reload=True, factory=True)'),
         (
             "uvicorn.run(\n    create_app(),\n    reload=True,\n)",
-            'uvicorn.run(\n    "main:create_app",\n    reload=True, factory=True,\n)',
+            'uvicorn.run(\n    "main:create_app",\n    reload=True,\n    factory=True,\n)',
         ),
         (
             "uvicorn.run(create_app(), reload=True, factory=False)",

@@ -6,7 +6,7 @@ import pytest
 import uvicorn
 
 from uvicorn_lsp.engine.model import Severity
-from uvicorn_lsp.rules.uvi004_unknown_parameter import CONFIG_PARAMETERS, RUN_PARAMETERS
+from uvicorn_lsp.engine.uvicorn_facts import CONFIG_PARAMETERS, RUN_PARAMETERS
 
 from .helpers import apply_fix
 

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from . import layout, modules, syntax
+from . import edits, layout, modules, syntax
 from .context import RuleContext
-from .model import Applicability, Fix, Range, TextEdit
-from .source import SourceFile, node_range
+from .launch import Launch
+from .model import Applicability, Fix
+from .source import SourceFile
 
 # Packages whose callables build ASGI apps: a call to one of them is an app
 # object even when jedi cannot see the package (not installed).
@@ -402,21 +403,21 @@ def import_strings(ctx: RuleContext, target: AppTarget) -> list[ImportString]:
     return results
 
 
-def import_string_fixes(
-    ctx: RuleContext, call: syntax.CallSite, app_node, target: AppTarget, choices: list[ImportString]
-) -> list[Fix]:
+def import_string_fixes(launch: Launch, target: AppTarget, choices: list[ImportString]) -> list[Fix]:
+    """Fixes that pass the app as each import string (with factory=True for a factory)."""
     fixes = []
     for choice in choices:
-        edits = [TextEdit(node_range(app_node), _quoted(choice.value))]
-        if target.factory:
-            edits.extend(set_factory_true(ctx, call))
+        app_edits = launch.edits.replace_app(choice.value)
+        factory_edits = launch.edits.set_option("factory", True) if target.factory else ()
+        if app_edits is None or factory_edits is None:
+            continue
         title = f'Pass the import string "{choice.value}"'
         if target.factory:
-            title += " with factory=True"
+            title += f" with {launch.edits.spell('factory', True)}"
         if choice.launch:
             title += f" (for `{choice.launch}`)"
         applicability = Applicability.UNSAFE if target.caveat else Applicability.SAFE
-        fixes.append(Fix(title, tuple(edits), applicability, preferred=choice.preferred))
+        fixes.append(Fix(title, (*app_edits, *factory_edits), applicability, preferred=choice.preferred))
     return fixes
 
 
@@ -426,60 +427,4 @@ def as_import_string(ctx: RuleContext, app_node) -> str:
     if classify_app(ctx, app_node).kind is AppKind.STRING:
         return app_node.get_code().strip()
     choices = import_strings(ctx, find_app_target(ctx, app_node))
-    return _quoted(choices[0].value if choices else "module:app")
-
-
-def _quoted(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def set_factory_true(ctx: RuleContext, call: syntax.CallSite) -> list[TextEdit]:
-    existing = call.keywords.get("factory")
-    if existing is not None and not existing.from_dict:
-        if ctx.evaluator.evaluate(existing.value).truthy():
-            return []
-        return [TextEdit(node_range(existing.value), "True")]
-    last = (
-        call.trailer.children[1].children[-1]
-        if call.trailer.children[1].type == "arglist"
-        else call.trailer.children[1]
-    )
-    if last.type == "operator" and last.value == ",":
-        position = node_range(last).end
-        return [TextEdit(Range(position, position), " factory=True,")]
-    position = node_range(last).end
-    return [TextEdit(Range(position, position), ", factory=True")]
-
-
-STARTUP_FAILURE = 3  # uvicorn's exit status for a failed start
-
-
-def installed_uvicorn_version(ctx: RuleContext) -> str | None:
-    """The analysed environment's uvicorn version, read once per check (several rules ask)."""
-    return ctx.once(("uvicorn_version",), lambda: ctx.workspace.distribution_version("uvicorn"))
-
-
-def startup_failure_status(ctx: RuleContext) -> int:
-    """3 since uvicorn 0.50, 1 before (uvicorn-facts.md), for the installed uvicorn."""
-    version = installed_uvicorn_version(ctx) or ""
-    try:
-        major, minor = (int(part) for part in version.split(".")[:2])
-    except ValueError:
-        return STARTUP_FAILURE
-    return 1 if (major, minor) < (0, 50) else STARTUP_FAILURE
-
-
-def failure_consequence(ctx: RuleContext, call: syntax.CallSite, exit_status: int) -> str:
-    """What an app that fails to load does to the process (uvicorn-facts.md, "Import strings")."""
-    # Only uvicorn.run supervises; Server.run ignores a Config's reload and workers.
-    if call.qualname == "uvicorn.run":
-        reload = ctx.value_of(ctx.argument(call, "reload"))
-        if reload is not None and reload.truthy():
-            return "with reload=True the reloader keeps running and nothing is served"
-        workers = ctx.value_of(ctx.argument(call, "workers"))
-        if workers is not None and workers.int_above(1):
-            # The parent stops its workers and itself, with a clean exit status.
-            return "the workers fail to start and uvicorn stops, with exit status 0"
-    if exit_status == STARTUP_FAILURE:
-        exit_status = startup_failure_status(ctx)
-    return f"uvicorn stops at startup (exit status {exit_status})"
+    return edits.quoted(choices[0].value if choices else "module:app")

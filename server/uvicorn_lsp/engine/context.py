@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
-from . import syntax
+from . import syntax, uvicorn_facts
 from .config import Settings
+from .launch import Launch
 from .model import Finding, Fix, Range, Severity, Tag
+from .python_launches import python_launches
 from .resolver import Resolver
 from .source import SourceFile
 from .values import Evaluator, Value
@@ -17,6 +21,14 @@ from .workspace import Workspace
 # Names a uvicorn call's callee can end with even when the syntax cannot tell
 # where it comes from (re-exports, wrappers): only these are sent to jedi.
 _RESOLVE_WITH_JEDI = {"run", "Config", "Server", "serve"}
+
+
+class Cancelled(Exception):
+    """The check was stopped between two steps: a newer text arrived, nobody wants this result."""
+
+
+class OverBudget(Cancelled):
+    """The check ran out of its time budget: what was found so far is kept."""
 
 
 class RuleIdentity(Protocol):
@@ -39,6 +51,9 @@ class RuleContext:
         # the LSP layer re-checks this file when one of them changes.
         self.dependencies: set[Path] = set()
         self._shared: dict = {}
+        # Set by check_text: a long check stops cooperatively at check_cancelled().
+        self.should_stop: Callable[[], bool] | None = None
+        self.deadline: float | None = None  # time.monotonic() value
 
     def once(self, key, compute):
         """What several rules ask of one file (resolved import strings...), computed once per check."""
@@ -46,13 +61,23 @@ class RuleContext:
             self._shared[key] = compute()
         return self._shared[key]
 
+    def check_cancelled(self) -> None:
+        """Raise Cancelled (or OverBudget) when the check should stop; call it between units of work."""
+        if self.should_stop is not None and self.should_stop():
+            raise Cancelled
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise OverBudget
+
+    def checked_path(self) -> Path | None:
+        return self.source.path
+
     def depends_on(self, path: Path | None) -> None:
         if path is not None and path != self.source.path:
             self.dependencies.add(path)
 
     @cached_property
     def resolver(self) -> Resolver:
-        return Resolver(self.source, self.workspace)
+        return Resolver(self.source, self.workspace, self.check_cancelled)
 
     @cached_property
     def imports(self) -> syntax.ImportMap:
@@ -87,6 +112,7 @@ class RuleContext:
 
     def argument(self, call: syntax.CallSite, keyword: str, position: int | None = None) -> syntax.Argument | None:
         """The argument bound to a parameter, looking into `**name` of a dict literal too."""
+        self.check_cancelled()  # rules ask this per call and keyword: a fine-grained place to stop
         found = call.argument(keyword, position)
         if found is not None:
             return found
@@ -102,20 +128,49 @@ class RuleContext:
         return None
 
     def _forwarded_keyword(self, name, keyword: str) -> syntax.Argument | None:
+        forwarded = self.forwarded_keywords(name)
+        return None if forwarded is None else forwarded.get(keyword)
+
+    def forwarded_keywords(self, name) -> dict[str, syntax.Argument] | None:
         """`def serve(**options): uvicorn.run(app, **options)` called as `serve(reload=True)`
-        in this file: the keyword of the first such call."""
+        in this file: each keyword of the calls (the first call giving it wins); None when
+        `name` is not such a `**` parameter of a named function."""
         if name.type != "name":
             return None
         bindings = self.evaluator.bindings(name)
         if len(bindings) != 1 or bindings[0].parent.type != "param" or bindings[0].parent.star_count != 2:
             return None
         function = bindings[0].search_ancestor("funcdef")
+        if function is None:  # `lambda **kw: ...`: its callers are not named
+            return None
+        # Keywords that match the helper's own parameters stay with the helper.
+        named = {param.name.value for param in function.get_params() if not param.star_count}
+        found: dict[str, syntax.Argument] = {}
         for call in syntax.calls_named(self.source.used_names, {function.name.value}):
-            if call.callee_dotted == function.name.value and keyword in call.keywords:
-                return syntax.Argument(
-                    call.keywords[keyword].value, call.keywords[keyword].node, name=keyword, from_dict=True
-                )
-        return None
+            if call.callee_dotted != function.name.value:
+                continue
+            for keyword, argument in call.keywords.items():
+                if keyword not in named:
+                    found.setdefault(keyword, syntax.Argument(argument.value, argument.node, name=keyword, from_dict=True))
+        return found
+
+    @cached_property
+    def launches(self) -> list[Launch]:
+        """Every way this file starts a server."""
+        return python_launches(self)
+
+    @cached_property
+    def uvicorn_version(self) -> str | None:
+        """The analysed environment's uvicorn version (several rules ask)."""
+        return self.workspace.distribution_version("uvicorn")
+
+    @cached_property
+    def failure_status(self) -> int:
+        """The exit status of a failed start with the installed uvicorn."""
+        return uvicorn_facts.startup_failure_status(self.uvicorn_version)
+
+    def failure_consequence(self, launch: Launch, exit_status: int) -> str:
+        return uvicorn_facts.failure_consequence(launch, exit_status, self.uvicorn_version)
 
     def value_of(self, argument: syntax.Argument | None) -> Value | None:
         return None if argument is None else self.evaluator.evaluate(argument.value)

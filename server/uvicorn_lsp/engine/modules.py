@@ -26,6 +26,7 @@ from .source import SourceFile
 
 if TYPE_CHECKING:
     from .context import RuleContext
+    from .launch import Launch
     from .workspace import Workspace
 
 # Suffixes of modules that have no Python source to read (compiled or bytecode).
@@ -543,25 +544,24 @@ class AppString:
     resolutions: tuple[Resolution, ...]  # empty when where it loads from cannot be known
 
 
-def app_strings(ctx: RuleContext, call: syntax.CallSite) -> list[AppString]:
-    """The import strings the app argument of `call` can hold (literals, constants, f-strings of constants)."""
-    return ctx.once(("app_strings", id(call.trailer)), lambda: _app_strings(ctx, call))
+def app_strings(ctx: RuleContext, launch: Launch) -> list[AppString]:
+    """The import strings a launch's app can be (literals, constants, f-strings of constants),
+    each resolved with every search path of the launch; computed once per launch and check."""
+    return ctx.once(("app_strings", id(launch)), lambda: _app_strings(ctx, launch))
 
 
-def _app_strings(ctx: RuleContext, call: syntax.CallSite) -> list[AppString]:
-    argument = ctx.argument(call, "app", 0)
-    value = ctx.value_of(argument)
+def _app_strings(ctx: RuleContext, launch: Launch) -> list[AppString]:
+    value = launch.app.value if launch.app is not None else None
     if value is None or not value.known or not value.is_string:
         return []
-    paths = search_paths_of_call(ctx, call)
     results = []
-    for text in dict.fromkeys(candidate for candidate in value.candidates if isinstance(candidate, str)):
+    for text in dict.fromkeys(candidate for candidate in value.candidates or () if isinstance(candidate, str)):
         parts = split_import_string(text)
         if parts is None:
             results.append(AppString(text, None, None, ()))
             continue
         module, attributes = parts
-        resolutions = tuple(resolve(ctx, module, attributes, path) for path in paths)
+        resolutions = tuple(resolve(ctx, module, attributes, path) for path in launch.search_paths)
         results.append(AppString(text, module, attributes, resolutions))
     return results
 

@@ -393,19 +393,6 @@ def call_has_arguments(node) -> bool:
     return len(node.children[-1].children) > 2
 
 
-def argument_removal(argument: Argument) -> Range:
-    """What to delete to drop an argument together with one separating comma."""
-    node = argument.node
-    siblings = node.parent.children if node.parent.type == "arglist" else [node]
-    index = siblings.index(node)
-    if index + 2 < len(siblings):  # another argument follows: delete up to it
-        return Range(node_range(node).start, node_range(siblings[index + 2]).start)
-    if index > 0:  # the last one: delete from the end of the one before
-        return Range(node_range(siblings[index - 2]).end, node_range(node).end)
-    end = siblings[index + 1] if index + 1 < len(siblings) else node  # a trailing comma
-    return Range(node_range(node).start, node_range(end).end)
-
-
 def line_break(text: str) -> str:
     """The line break new lines of generated code should use in this text."""
     return "\r\n" if "\r\n" in text else "\n"

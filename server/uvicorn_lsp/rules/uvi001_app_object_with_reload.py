@@ -6,92 +6,24 @@ from collections.abc import Iterator
 
 from ..engine import apps
 from ..engine.context import RuleContext
+from ..engine.launch import Entry
 from ..engine.model import Applicability, Finding, Severity
 from ..engine.rule import FixAvailability, Rule, RuleDoc
-from ..engine.source import node_range
-from ..engine.syntax import Argument, CallSite
-
-
-def supervision_conditions(ctx: RuleContext, call: CallSite) -> tuple[list[str], list[str]]:
-    """What makes uvicorn.run spawn processes: (definite causes, conditions).
-
-    Definite causes read like `reload=True`; conditions like `when RELOAD is true`.
-    uvicorn tests `config.reload or config.workers > 1` (uvicorn-facts.md)."""
-    definite: list[str] = []
-    conditional: list[str] = []
-    reload = ctx.argument(call, "reload")
-    if reload is not None:
-        value = ctx.evaluator.evaluate(reload.value)
-        truthy = value.truthy()
-        if truthy:
-            definite.append(_shown("reload", reload, value.source))
-        elif truthy is None:
-            conditional.append(value.describe_condition("is true"))
-    workers = ctx.argument(call, "workers")
-    if workers is not None:
-        value = ctx.evaluator.evaluate(workers.value)
-        above = value.int_above(1)
-        if above:
-            definite.append(_shown("workers", workers, value.source))
-        elif above is None and value.all(lambda v: v is None or (isinstance(v, int) and v <= 1)) is not True:
-            conditional.append(value.describe_condition("is more than 1"))
-    return definite, conditional
-
-
-def _shown(name: str, argument, source: str) -> str:
-    return f"{name}={source}" + (" (from ** unpacking)" if argument.from_dict else "")
-
-
-def run_calls_with_app(ctx: RuleContext) -> Iterator[tuple[CallSite, Argument, list[str], list[str]]]:
-    """Each uvicorn.run call with an app argument, and what makes it spawn processes."""
-    for call in ctx.calls_to("uvicorn.run"):
-        argument = ctx.argument(call, "app", 0)
-        if argument is not None and not argument.from_dict:
-            yield call, argument, *supervision_conditions(ctx, call)
+from ..engine.uvicorn_facts import supervision_conditions
+from .app_object import app_object_finding
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    for call, argument, definite, conditional in run_calls_with_app(ctx):
+    for launch in ctx.launches:
+        if launch.entry is not Entry.RUN or launch.app is None or not launch.app.editable:
+            continue
+        definite, conditional = supervision_conditions(launch)
         if not definite and not conditional:
             continue
-        app = apps.classify_app(ctx, argument.value)
+        app = apps.classify_app(ctx, launch.app.node)
         if app.kind is not apps.AppKind.OBJECT:
             continue
-        yield app_object_finding(ctx, RULE, call, argument.value, app, definite, conditional)
-
-
-def app_object_finding(
-    ctx, rule, call, app_node, app: apps.AppClass, definite: list[str], conditional: list[str]
-) -> Finding:
-    """The finding and its import-string fixes; shared with UVI012."""
-    target = apps.find_app_target(ctx, app_node)
-    choices = apps.import_strings(ctx, target)
-    fixes = apps.import_string_fixes(ctx, call, app_node, target, choices)
-    example = choices[0].value if choices else "module:app"
-    needs = f'uvicorn can only {_what(definite + conditional)} from an import string such as "{example}"'
-    status = apps.startup_failure_status(ctx)
-    if definite:
-        message = f"uvicorn.run() gets {app.description} with {' and '.join(definite)}: {needs}, and exits at startup with status {status}"
-        severity = Severity.ERROR
-    else:
-        message = f"uvicorn.run() gets {app.description}; {' or '.join(conditional)}, it exits at startup with status {status}: {needs}"
-        severity = Severity.WARNING
-    if target.caveat:
-        message += f". Note: {target.caveat}"
-    if target.problem:
-        message += (
-            f". No import string can name it: {target.problem}. Define the app at module level"
-            " (or a module-level factory that takes no arguments, with factory=True)"
-        )
-    return ctx.finding(rule, message, node_range(app_node), severity=severity, fixes=fixes)
-
-
-def _what(causes: list[str]) -> str:
-    reload = any("reload" in cause for cause in causes)
-    workers = any("workers" in cause or "WORKERS" in cause for cause in causes)
-    if reload and workers:
-        return "reload or start workers"
-    return "start workers" if workers else "reload"
+        yield app_object_finding(ctx, RULE, launch, app, definite, conditional)
 
 
 RULE = Rule(

@@ -5,41 +5,41 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
-from ..engine import apps, modules
+from ..engine import apps, edits, modules
 from ..engine.context import RuleContext
-from ..engine.model import Applicability, Finding, Fix, Severity, TextEdit
+from ..engine.launch import Launch
+from ..engine.model import Applicability, Finding, Fix, Severity
 from ..engine.modules import AppString, MissingModule, Outcome, Resolution
 from ..engine.rule import FixAvailability, Rule, RuleDoc
-from ..engine.source import node_range
-from ..engine.syntax import CallSite
 
 _FORMAT = 'must be in format "<module>:<attribute>"'
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    for call in ctx.calls_to("uvicorn.run", "uvicorn.Config"):
-        strings = modules.app_strings(ctx, call)
-        # A fix can only edit the one literal the string comes from.
-        literal = _string_literal(ctx, ctx.argument(call, "app", 0).value) if len(strings) == 1 else None
+    for launch in ctx.launches:
+        strings = modules.app_strings(ctx, launch)
         for string in strings:
-            finding = _check_string(ctx, call, string, literal)
+            # A fix can only edit the one literal the string comes from.
+            finding = _check_string(ctx, launch, string, _string_literal(ctx, launch) if len(strings) == 1 else None)
             if finding is not None:
                 yield finding
 
 
-def _string_literal(ctx: RuleContext, node):
-    """The plain string literal that holds the value of `node`: itself or the one constant it names."""
-    if node.type == "name":
+def _string_literal(ctx: RuleContext, launch: Launch):
+    """The plain string literal that holds the app's value: itself or the one constant it names."""
+    node = launch.app.node if launch.app is not None else None
+    if node is not None and node.type == "name":
         assigned = ctx.evaluator.assignments(node)
         node = assigned[0] if assigned and len(assigned) == 1 else None
     return node if node is not None and node.type == "string" else None
 
 
-def _check_string(ctx: RuleContext, call: CallSite, string: AppString, literal) -> Finding | None:
-    where = node_range(ctx.argument(call, "app", 0).value)
+def _check_string(ctx: RuleContext, launch: Launch, string: AppString, literal) -> Finding | None:
+    assert launch.app is not None
+    where = launch.app.where_value
     if string.module is None:
         guesses = _colon_guesses(ctx, string)
-        message = f'Import string "{string.text}" {_FORMAT}; {apps.failure_consequence(ctx, call, 3)}' + _did_you_mean(
+        message = f'Import string "{string.text}" {_FORMAT}; {ctx.failure_consequence(launch, 3)}' + _did_you_mean(
             guesses
         )
         return ctx.finding(RULE, message, where, Severity.ERROR, _fixes(literal, guesses))
@@ -54,10 +54,10 @@ def _check_string(ctx: RuleContext, call: CallSite, string: AppString, literal) 
         failures.setdefault(_reason(string, resolution), []).append(resolution)
     if len(failures) == 1:
         [(reason, status)] = failures
-        why = f"{reason}; {apps.failure_consequence(ctx, call, status)}"
+        why = f"{reason}; {ctx.failure_consequence(launch, status)}"
     else:
         why = "; ".join(
-            f"with {_launches(resolutions)}, {reason}: {apps.failure_consequence(ctx, call, status)}"
+            f"with {_launches(resolutions)}, {reason}: {ctx.failure_consequence(launch, status)}"
             for (reason, status), resolutions in failures.items()
         )
     own_file = _own_file_strings(ctx, string)
@@ -128,7 +128,7 @@ def _own_file_fixes(
     return [
         Fix(
             f'Use "{choice.value}"' + (f" (for `{choice.launch}`)" if choice.launch else ""),
-            (_replace_string(literal, choice.value),),
+            (edits.replace_string_literal(literal, choice.value),),
             applicability,
             preferred=choice.preferred,
         )
@@ -146,22 +146,12 @@ def _fixes(literal, guesses: list[str], preferred: bool = True) -> list[Fix]:
     return [
         Fix(
             f'Change to "{guess}"',
-            (_replace_string(literal, guess),),
+            (edits.replace_string_literal(literal, guess),),
             Applicability.UNSAFE,
             preferred=preferred and index == 0,
         )
         for index, guess in enumerate(guesses)
     ]
-
-
-def _replace_string(literal, text: str) -> TextEdit:
-    """Replace the literal's content, keeping its prefix and quotes (import strings need no escapes)."""
-    code = literal.value
-    body_start = len(code) - len(code.lstrip("rRuU"))
-    quote = (
-        code[body_start : body_start + 3] if code[body_start : body_start + 3] in ('"""', "'''") else code[body_start]
-    )
-    return TextEdit(node_range(literal), f"{code[:body_start]}{quote}{text}{quote}")
 
 
 def _loads(ctx: RuleContext, text: str, search_path: modules.SearchPath) -> bool:

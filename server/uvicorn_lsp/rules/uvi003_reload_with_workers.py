@@ -5,40 +5,39 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..engine.context import RuleContext
-from ..engine.model import Applicability, Finding, Fix, Severity, TextEdit
+from ..engine.launch import Launch, Option
+from ..engine.model import Applicability, Finding, Fix, Severity
 from ..engine.rule import FixAvailability, Rule, RuleDoc
-from ..engine.syntax import Argument, argument_removal
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    for call in ctx.calls_to("uvicorn.run"):
-        reload = ctx.argument(call, "reload")
-        workers = ctx.argument(call, "workers")
+    for launch in ctx.launches:
+        if not launch.spawns_processes():
+            continue  # a Config run by Server ignores both: UVI006's case
+        reload, workers = launch.option("reload"), launch.option("workers")
         if reload is None or workers is None:
             continue
-        reload_value = ctx.evaluator.evaluate(reload.value)
-        workers_value = ctx.evaluator.evaluate(workers.value)
         # Only a sure conflict: `reload=DEBUG, workers=4` is the usual dev/prod switch.
-        if not (reload_value.truthy() and workers_value.int_above(1)):
+        if not (reload.value.truthy() and workers.value.int_above(1)):
             continue
         fixes = [
-            _removal("Remove `workers` (uvicorn already runs one process)", workers, Applicability.SAFE),
-            _removal("Remove `reload` (run the workers, stop reloading)", reload, Applicability.UNSAFE),
+            _removal(launch, workers, "Remove `{}` (uvicorn already runs one process)", Applicability.SAFE),
+            _removal(launch, reload, "Remove `{}` (run the workers, stop reloading)", Applicability.UNSAFE),
         ]
         yield ctx.finding(
             RULE,
-            f"workers={workers_value.source} is ignored because reload={reload_value.source} is set: "
+            f"{workers.written} is ignored because {reload.written} is set: "
             "uvicorn runs a single process when reloading",
             workers.range,
             fixes=[fix for fix in fixes if fix is not None],
         )
 
 
-def _removal(title: str, argument: Argument, applicability: Applicability) -> Fix | None:
-    if argument.from_dict:  # inside `**{...}`: the dict is left to the author
+def _removal(launch: Launch, option: Option, title: str, applicability: Applicability) -> Fix | None:
+    edits = launch.edits.remove_option(option)
+    if not edits:  # inside `**{...}` or the environment: left to the author
         return None
-    preferred = applicability is Applicability.SAFE
-    return Fix(title, (TextEdit(argument_removal(argument), ""),), applicability, preferred=preferred)
+    return Fix(title.format(option.label), edits, applicability, preferred=applicability is Applicability.SAFE)
 
 
 RULE = Rule(

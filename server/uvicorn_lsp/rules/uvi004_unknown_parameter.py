@@ -7,110 +7,42 @@ from collections.abc import Iterator
 
 from ..engine import apps
 from ..engine.context import RuleContext
-from ..engine.model import Applicability, Finding, Fix, Range, Severity, TextEdit
+from ..engine.launch import Entry, Launch, Option
+from ..engine.model import Applicability, Finding, Fix, Range, Severity
 from ..engine.rule import FixAvailability, Rule, RuleDoc
 from ..engine.source import node_range
-from ..engine.syntax import Argument, CallSite, argument_removal
-
-# uvicorn 0.54's signatures (main.py:503-557, config.py), used when the analysed
-# environment has this version or no uvicorn at all for jedi to read.
-TABLE_VERSION = "0.54.0"
-RUN_PARAMETERS = (
-    "app",
-    "host",
-    "port",
-    "uds",
-    "fd",
-    "loop",
-    "http",
-    "http2",
-    "ws",
-    "ws_max_size",
-    "ws_max_queue",
-    "ws_ping_interval",
-    "ws_ping_timeout",
-    "ws_per_message_deflate",
-    "lifespan",
-    "interface",
-    "reload",
-    "reload_dirs",
-    "reload_includes",
-    "reload_excludes",
-    "reload_delay",
-    "workers",
-    "env_file",
-    "log_config",
-    "log_level",
-    "access_log",
-    "proxy_headers",
-    "server_header",
-    "date_header",
-    "forwarded_allow_ips",
-    "root_path",
-    "limit_concurrency",
-    "backlog",
-    "limit_max_requests",
-    "limit_max_requests_jitter",
-    "timeout_keep_alive",
-    "timeout_graceful_shutdown",
-    "timeout_worker_healthcheck",
-    "ssl_keyfile",
-    "ssl_certfile",
-    "ssl_keyfile_password",
-    "ssl_version",
-    "ssl_cert_reqs",
-    "ssl_ca_certs",
-    "ssl_ciphers",
-    "ssl_context_factory",
-    "headers",
-    "use_colors",
-    "app_dir",
-    "factory",
-    "h11_max_incomplete_event_size",
-    "reset_contextvars",
-)
-CONFIG_PARAMETERS = tuple(name for name in RUN_PARAMETERS if name != "app_dir") + ("timeout_notify", "callback_notify")
-
-_BUILT_IN = {"uvicorn.run": RUN_PARAMETERS, "uvicorn.Config": CONFIG_PARAMETERS}
-_SHOWN = {"uvicorn.run": "uvicorn.run()", "uvicorn.Config": "uvicorn.Config()"}
+from ..engine.uvicorn_facts import PARAMETERS, TABLE_VERSION
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    for call in ctx.calls_to("uvicorn.run", "uvicorn.Config"):
-        parameters = _parameters(ctx, call)
+    for launch in ctx.launches:
+        if launch.entry not in PARAMETERS:
+            continue
+        parameters = _parameters(ctx, launch.entry)
         if parameters is None:
             continue
-        for argument in _keyword_arguments(ctx, call):
-            if argument.name not in parameters:
-                yield _unknown_keyword(ctx, call, argument, parameters)
-        if call.qualname == "uvicorn.run" and len(call.positional) > 1 and not call.star_args:
+        for option in launch.options.values():
+            if option.name not in parameters:
+                yield _unknown_keyword(ctx, launch, option, parameters)
+        call = launch.call
+        if call is not None and launch.entry is Entry.RUN and len(call.positional) > 1 and not call.star_args:
             yield _extra_positional(ctx, call)
 
 
-def _parameters(ctx: RuleContext, call: CallSite) -> frozenset[str] | None:
+def _parameters(ctx: RuleContext, entry: Entry) -> frozenset[str] | None:
     """The installed signature's parameter names; None when it takes any keyword."""
-    version = apps.installed_uvicorn_version(ctx)
+    version = ctx.uvicorn_version
     # The table is uvicorn 0.54's; only another installed version needs jedi to read its signature.
-    installed = None if version in (None, TABLE_VERSION) else ctx.resolver.installed_parameters(call.qualname)
-    names = installed or _BUILT_IN[call.qualname]
+    installed = None if version in (None, TABLE_VERSION) else ctx.resolver.installed_parameters(entry.value)
+    names = installed or PARAMETERS[entry]
     # uvicorn before 0.18 declared `run(app, **kwargs)`: every keyword passed the call.
     return None if "kwargs" in names else frozenset(names)
 
 
-def _keyword_arguments(ctx: RuleContext, call: CallSite) -> Iterator[Argument]:
-    yield from call.keywords.values()
-    for star in call.star_args:
-        if star.children[0].value == "**":
-            for key, value in ctx.evaluator.dict_keywords(star.children[1]) or ():
-                yield Argument(value, star, name=key, from_dict=True)
-
-
-def _unknown_keyword(ctx: RuleContext, call: CallSite, argument: Argument, parameters: frozenset[str]) -> Finding:
-    shown = _SHOWN[call.qualname]
-    where = argument.range
-    if argument.name == "debug":
-        app = ctx.argument(call, "app", 0)
-        object_app = app is not None and apps.classify_app(ctx, app.value).kind is apps.AppKind.OBJECT
+def _unknown_keyword(ctx: RuleContext, launch: Launch, option: Option, parameters: frozenset[str]) -> Finding:
+    shown = launch.described
+    if option.name == "debug":
+        object_app = launch.app is not None and _app_kind(ctx, launch) is apps.AppKind.OBJECT
         advice = (
             "remove it (reload=True would need the app as an import string)"
             if object_app
@@ -120,47 +52,48 @@ def _unknown_keyword(ctx: RuleContext, call: CallSite, argument: Argument, param
             f"{shown} has no `debug` parameter since uvicorn 0.19 (TypeError at startup); "
             f"it used to turn on reload for an import string: {advice}"
         )
-        return ctx.finding(RULE, message, where, fixes=_debug_fixes(ctx, call, argument))
-    message = f"{shown} has no parameter `{argument.name}`: it raises TypeError at startup"
-    other = "uvicorn.Config" if call.qualname == "uvicorn.run" else "uvicorn.run"
-    if argument.name in _BUILT_IN[other]:
-        message += f" (only {_SHOWN[other]} takes it)"
-    close = difflib.get_close_matches(argument.name, sorted(parameters), n=1, cutoff=0.75)
+        return ctx.finding(RULE, message, option.range, fixes=_debug_fixes(ctx, launch, option))
+    message = f"{shown} has no parameter `{option.name}`: it raises TypeError at startup"
+    other = Entry.CONFIG if launch.entry is Entry.RUN else Entry.RUN
+    if option.name in PARAMETERS[other]:
+        message += f" (only {other.value}() takes it)"
+    close = difflib.get_close_matches(option.name, sorted(parameters), n=1, cutoff=0.75)
     if not close:
-        return ctx.finding(RULE, message, where)
+        return ctx.finding(RULE, message, option.range)
     suggestion = close[0]
     message += f"; did you mean `{suggestion}`?"
-    fixes = _rename(call, argument, suggestion, f"Rename `{argument.name}` to `{suggestion}`", preferred=True)
-    return ctx.finding(RULE, message, where, fixes=fixes)
+    fixes = _rename(launch, option, suggestion, f"Rename `{option.name}` to `{suggestion}`", preferred=True)
+    return ctx.finding(RULE, message, option.range, fixes=fixes)
 
 
-def _debug_fixes(ctx: RuleContext, call: CallSite, argument: Argument) -> list[Fix]:
-    if argument.from_dict:
+def _app_kind(ctx: RuleContext, launch: Launch) -> apps.AppKind:
+    return apps.classify_app(ctx, launch.app.node).kind if launch.app is not None else apps.AppKind.UNKNOWN
+
+
+def _debug_fixes(ctx: RuleContext, launch: Launch, option: Option) -> list[Fix]:
+    removal = launch.edits.remove_option(option)
+    if removal is None:
         return []
-    fixes = [Fix("Remove `debug`", (TextEdit(argument_removal(argument), ""),), Applicability.UNSAFE)]
-    debug_value = ctx.evaluator.evaluate(argument.value)
-    app = ctx.argument(call, "app", 0)
-    app_kind = apps.classify_app(ctx, app.value).kind if app is not None else apps.AppKind.UNKNOWN
+    fixes = [Fix("Remove `debug`", removal, Applicability.UNSAFE)]
+    app_kind = _app_kind(ctx, launch)
     # uvicorn 0.18 ignored debug's reload for an app object (it cannot reload one):
     # there removal keeps the old behaviour, and reload=True would exit at startup.
-    if debug_value.truthy() is not False and app_kind is not apps.AppKind.OBJECT:
+    if option.value.truthy() is not False and app_kind is not apps.AppKind.OBJECT:
         fixes += _rename(
-            call, argument, "reload", "Replace `debug` with `reload`", preferred=app_kind is apps.AppKind.STRING
+            launch, option, "reload", "Replace `debug` with `reload`", preferred=app_kind is apps.AppKind.STRING
         )
     if not any(fix.preferred for fix in fixes):
         fixes[0] = Fix(fixes[0].title, fixes[0].edits, fixes[0].applicability, preferred=True)
     return fixes
 
 
-def _rename(call: CallSite, argument: Argument, new_name: str, title: str, preferred: bool) -> list[Fix]:
-    """Rename a keyword written in the call; nothing for `**` dicts or when the name is taken."""
-    if argument.from_dict or new_name in call.keywords:
-        return []
-    edit = TextEdit(node_range(argument.node.children[0]), new_name)
-    return [Fix(title, (edit,), Applicability.UNSAFE, preferred=preferred)]
+def _rename(launch: Launch, option: Option, new_name: str, title: str, preferred: bool) -> list[Fix]:
+    """Rename an option written in the launch; nothing for `**` dicts or when the name is taken."""
+    edits = launch.edits.rename_option(option, new_name)
+    return [] if edits is None else [Fix(title, edits, Applicability.UNSAFE, preferred=preferred)]
 
 
-def _extra_positional(ctx: RuleContext, call: CallSite) -> Finding:
+def _extra_positional(ctx: RuleContext, call) -> Finding:
     extra = call.positional[1:]
     where = Range(node_range(extra[0].node).start, node_range(extra[-1].node).end)
     message = (

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..engine import edits as edit_module
 from ..engine import syntax
 from ..engine.context import RuleContext
+from ..engine.launch import Entry, Launch
 from ..engine.model import Applicability, Finding, Fix, Position, Range, Severity, TextEdit
 from ..engine.rule import FixAvailability, Rule, RuleDoc
 from ..engine.source import node_range
-from .uvi001_app_object_with_reload import supervision_conditions
+from ..engine.uvicorn_facts import reloads, supervision_conditions
 
 _GUARD = 'if __name__ == "__main__":'
 
@@ -19,10 +21,10 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         # multiprocessing's spawn never re-runs a main module named __main__, and nothing
         # imports `pkg.__main__` by an import string: the call runs once.
         return
-    for call, started_by in _calls_run_at_import(ctx):
-        definite, conditional = supervision_conditions(ctx, call)
-        reload = ctx.value_of(ctx.argument(call, "reload"))
-        if reload is not None and reload.truthy() is not False:
+    for launch, started_by in _calls_run_at_import(ctx):
+        call = launch.call
+        definite, conditional = supervision_conditions(launch)
+        if reloads(launch) is not False:
             consequence = (
                 "the reloader's child process imports this file again, calls uvicorn.run() before it has "
                 "started and crashes, while the parent keeps running with no server"
@@ -53,12 +55,15 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
-def _calls_run_at_import(ctx: RuleContext) -> Iterator[tuple]:
-    """(uvicorn.run call, the call that runs at import): the call itself, or a module-level
+def _calls_run_at_import(ctx: RuleContext) -> Iterator[tuple[Launch, object]]:
+    """(uvicorn.run launch, the call that runs at import): the call itself, or a module-level
     call of a module-level function that contains it (`def main(): uvicorn.run(...)` + `main()`)."""
-    for call in ctx.calls_to("uvicorn.run"):
+    for launch in ctx.launches:
+        call = launch.call
+        if launch.entry is not Entry.RUN or call is None:
+            continue
         if _runs_at_import(call.node):
-            yield call, call.node
+            yield launch, call.node
             continue
         function = call.node.search_ancestor("funcdef")
         if function is None or syntax.enclosing_scope(function).type != "file_input":
@@ -73,7 +78,7 @@ def _calls_run_at_import(ctx: RuleContext) -> Iterator[tuple]:
                 and outer.children[1].children[0].value == "("
             )
             if is_call and _runs_at_import(outer):
-                yield call, outer
+                yield launch, outer
 
 
 def _runs_at_import(node) -> bool:
@@ -108,22 +113,8 @@ def _guard_fix(ctx: RuleContext, call_node) -> Fix | None:
             Range(Position(first_line, column), Position(first_line, column)), f"{_GUARD}{newline}{indentation}{unit}"
         )
     ]
-    inside_strings = _lines_inside_strings(statement)
-    for line_number in range(first_line + 1, node_range(statement).end.line + 1):
-        if line_number not in inside_strings and ctx.source.lines[line_number].strip():
-            edits.append(TextEdit(Range(Position(line_number, 0), Position(line_number, 0)), unit))
+    edits.extend(edit_module.indent_lines(ctx.source, statement, unit))
     return Fix(f"Move into `{_GUARD}`", tuple(edits), Applicability.SAFE, preferred=True)
-
-
-def _lines_inside_strings(node) -> set[int]:
-    """0-based lines that continue a multi-line string: indenting them would change the string."""
-    lines: set[int] = set()
-    for child in getattr(node, "children", ()):
-        if child.type in ("string", "fstring"):
-            lines.update(range(child.start_pos[0], child.end_pos[0]))  # 1-based start+1 .. end as 0-based
-        else:
-            lines |= _lines_inside_strings(child)
-    return lines
 
 
 RULE = Rule(

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from ..engine import apps, syntax
 from ..engine.context import RuleContext
+from ..engine.launch import Entry, Launch
 from ..engine.model import Finding, Severity
 from ..engine.rule import Rule, RuleDoc
 
@@ -13,7 +14,9 @@ _SERVER_METHODS = ("run", "serve")
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    configs = {id(call.node): call for call in ctx.calls_to("uvicorn.Config")}
+    configs = {
+        id(launch.call.node): launch for launch in ctx.launches if launch.entry is Entry.CONFIG and launch.call
+    }
     if not configs:
         return
     reported: set[int] = set()
@@ -70,8 +73,8 @@ def _attribute_call_after(node) -> str | None:
     return None
 
 
-def _config_call(ctx: RuleContext, node, configs: dict[int, syntax.CallSite]) -> syntax.CallSite | None:
-    """The uvicorn.Config call `node` is, or the one a plain name is bound to."""
+def _config_call(ctx: RuleContext, node, configs: dict[int, Launch]) -> Launch | None:
+    """The uvicorn.Config launch `node` is, or the one a plain name is bound to."""
     if id(node) in configs:
         return configs[id(node)]
     if node.type == "name":
@@ -81,21 +84,20 @@ def _config_call(ctx: RuleContext, node, configs: dict[int, syntax.CallSite]) ->
     return None
 
 
-def _ignored_options(ctx: RuleContext, config: syntax.CallSite, method: str) -> Iterator[Finding]:
+def _ignored_options(ctx: RuleContext, config: Launch, method: str) -> Iterator[Finding]:
     settings = []
     for name in ("reload", "workers"):
-        argument = ctx.argument(config, name)
-        if argument is None:
+        option = config.option(name)
+        if option is None:
             continue
-        value = ctx.evaluator.evaluate(argument.value)
+        value = option.value
         # Whatever a run-time value turns out to be, the server ignores it.
         ignored = value.truthy() is not False if name == "reload" else value.int_above(1) is not False
         if ignored:
-            settings.append((name, argument, value.source))
+            settings.append((name, option, value.source))
     if not settings:
         return
-    app = ctx.argument(config, "app", 0)
-    app_text = apps.as_import_string(ctx, app.value) if app else '"module:app"'
+    app_text = apps.as_import_string(ctx, config.app.node) if config.app else '"module:app"'
     for name, argument, source in settings:
         # One option per suggestion: reload and workers do not combine (UVI003).
         message = (

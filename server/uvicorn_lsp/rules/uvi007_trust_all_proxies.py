@@ -7,33 +7,26 @@ from collections.abc import Iterator
 from ..engine.context import RuleContext
 from ..engine.model import Finding, Severity
 from ..engine.rule import Rule, RuleDoc
-from .uvi011_bind_all_interfaces import all_interfaces_host
-
-# uvicorn trusts everyone for exactly these two values (middleware/proxy_headers.py).
-_TRUST_ALL = ("*", ["*"])
+from ..engine.uvicorn_facts import TRUST_ALL_PROXIES, binds_all_interfaces
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    for call in ctx.calls_to("uvicorn.run", "uvicorn.Config"):
-        allowed = ctx.argument(call, "forwarded_allow_ips")
-        if allowed is None or not ctx.evaluator.evaluate(allowed.value).all(lambda value: value in _TRUST_ALL):
+    for launch in ctx.launches:
+        allowed = launch.option("forwarded_allow_ips")
+        if allowed is None or not allowed.value.all(lambda value: value in TRUST_ALL_PROXIES):
             continue
-        proxy_headers = ctx.value_of(ctx.argument(call, "proxy_headers"))
+        proxy_headers = launch.value("proxy_headers")
         if proxy_headers is not None and proxy_headers.truthy() is False:
             continue
-        if ctx.argument(call, "uds") is not None or ctx.argument(call, "fd") is not None:
+        if launch.option("uds") is not None or launch.option("fd") is not None:
             continue  # a socket peer has no address to list: "*" is the only way to use the headers
-        shown = allowed.value.get_code().strip()
         message = (
-            f"forwarded_allow_ips={shown} trusts X-Forwarded-For and X-Forwarded-Proto from every client: "
+            f"{allowed.written} trusts X-Forwarded-For and X-Forwarded-Proto from every client: "
             "anyone can claim any client address and https"
         )
-        host = all_interfaces_host(ctx, call)
-        if host is not None:
-            message += (
-                f", and with host={host.value.get_code().strip()} clients reach the server directly, "
-                "not only through the proxy"
-            )
+        host = launch.option("host")
+        if host is not None and binds_all_interfaces(host.value):
+            message += f", and with {host.written} clients reach the server directly, not only through the proxy"
         message += '; list your proxy\'s addresses or networks instead ("10.0.0.0/8")'
         yield ctx.finding(RULE, message, allowed.range)
 

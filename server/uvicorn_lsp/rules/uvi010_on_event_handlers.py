@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..engine import syntax
+from ..engine import edits, syntax
 from ..engine.context import RuleContext
-from ..engine.model import Applicability, Finding, Fix, Position, Range, Severity, Tag, TextEdit
+from ..engine.model import Applicability, Finding, Fix, Severity, Tag, TextEdit
 from ..engine.rule import FixAvailability, Rule, RuleDoc
 from ..engine.source import node_range
 
@@ -137,9 +137,8 @@ def _lifespan_fix(ctx: RuleContext, constructor, uses: list[EventUse]) -> Fix | 
     if not _convertible(ctx, constructor, uses):
         return None
     unit = syntax.indent_unit(ctx.source.tree)
-    newline = syntax.line_break(ctx.source.text)
-    decorator_name, import_edit = _asynccontextmanager(ctx, newline)
-    name = _free_name(ctx, "lifespan", "app_lifespan", "lifespan_handlers")
+    decorator_name, import_edit = _asynccontextmanager(ctx)
+    name = edits.free_name(ctx.source, "lifespan", "app_lifespan", "lifespan_handlers")
     if name is None:
         return None
     body = []
@@ -151,18 +150,21 @@ def _lifespan_fix(ctx: RuleContext, constructor, uses: list[EventUse]) -> Fix | 
                 function = use.handler if use.handler.type == "funcdef" else use.handler.children[-1]
                 awaited = "await " if use.handler.type == "async_funcdef" else ""
                 body.append(f"{awaited}{function.name.value}()")
-    lines = [f"@{decorator_name}", f"async def {name}(app):", *(unit + line for line in body), "", ""]
-    at = Position(syntax.enclosing_statement(constructor).start_pos[0] - 1, 0)
-    edits = [TextEdit(Range(at, at), newline * _blank_lines_missing(ctx, at.line) + newline.join(lines) + newline)]
+    before = syntax.enclosing_statement(constructor).start_pos[0] - 1
+    changes = [
+        edits.insert_top_level_block(
+            ctx.source, before, [f"@{decorator_name}", f"async def {name}(app):", *(unit + line for line in body)]
+        )
+    ]
     if import_edit is not None:
-        edits.append(import_edit)
-    edits.append(_add_keyword(ctx, constructor, f"lifespan={name}", newline))
+        changes.append(import_edit)
+    changes.append(edits.add_keyword(ctx.source, constructor, f"lifespan={name}"))
     for use in uses:
         decorator = use.node.parent  # with its line break
-        edits.append(TextEdit(Range(Position(decorator.start_pos[0] - 1, 0), node_range(decorator).end), ""))
+        changes.append(edits.delete_lines(decorator.start_pos[0] - 1, node_range(decorator).end))
     return Fix(
         f"Move the startup and shutdown handlers into a `{name}` context manager",
-        tuple(edits),
+        tuple(changes),
         Applicability.UNSAFE,
         preferred=True,
     )
@@ -219,7 +221,7 @@ def _movable_handler(use: EventUse) -> bool:
     return not function.get_params()
 
 
-def _asynccontextmanager(ctx: RuleContext, newline: str) -> tuple[str, TextEdit | None]:
+def _asynccontextmanager(ctx: RuleContext) -> tuple[str, TextEdit | None]:
     """How the file can name contextlib.asynccontextmanager, and the import to add if it cannot."""
     for local, target in ctx.imports.names.items():
         if target == "contextlib.asynccontextmanager" and local not in ctx.imports.ambiguous:
@@ -227,49 +229,7 @@ def _asynccontextmanager(ctx: RuleContext, newline: str) -> tuple[str, TextEdit 
     for local, target in ctx.imports.names.items():
         if target == "contextlib" and local not in ctx.imports.ambiguous:
             return f"{local}.asynccontextmanager", None
-    at = Position(_first_import_line(ctx.source.tree), 0)
-    return "asynccontextmanager", TextEdit(Range(at, at), f"from contextlib import asynccontextmanager{newline}")
-
-
-def _first_import_line(module) -> int:
-    """Where a new import goes: before the first one that is not `from __future__`."""
-    for statement in module.children:
-        first = statement.children[0] if statement.type == "simple_stmt" else statement
-        if first.type in ("import_name", "import_from"):
-            is_future = first.type == "import_from" and [n.value for n in first.get_from_names()] == ["__future__"]
-            if not is_future:
-                return first.start_pos[0] - 1
-    return 0
-
-
-def _free_name(ctx: RuleContext, *names: str) -> str | None:
-    return next((name for name in names if name not in ctx.source.used_names), None)
-
-
-def _blank_lines_missing(ctx: RuleContext, line: int) -> int:
-    """How many blank lines to add before a new top-level function so two lead to it."""
-    blank = 0
-    while line - blank - 1 >= 0 and not ctx.source.lines[line - blank - 1].strip():
-        blank += 1
-    return 0 if line - blank == 0 else max(0, 2 - blank)
-
-
-def _add_keyword(ctx: RuleContext, constructor, keyword: str, newline: str) -> TextEdit:
-    """Pass one more keyword to the call, in the layout it already has."""
-    trailer = constructor.children[-1]
-    if len(trailer.children) == 2:  # `FastAPI()`
-        at = node_range(trailer.children[0]).end
-        return TextEdit(Range(at, at), keyword)
-    inner = trailer.children[1]
-    last = inner.children[-1] if inner.type == "arglist" else inner
-    at = node_range(last).end
-    if last.type == "operator" and last.value == ",":
-        if trailer.children[-1].start_pos[0] > last.start_pos[0]:  # one argument per line
-            line = ctx.source.lines[last.start_pos[0] - 1]
-            indentation = line[: len(line) - len(line.lstrip())]
-            return TextEdit(Range(at, at), f"{newline}{indentation}{keyword},")
-        return TextEdit(Range(at, at), f" {keyword},")
-    return TextEdit(Range(at, at), f", {keyword}")
+    return "asynccontextmanager", edits.insert_import(ctx.source, "from contextlib import asynccontextmanager")
 
 
 RULE = Rule(

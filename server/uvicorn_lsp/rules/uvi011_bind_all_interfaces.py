@@ -5,29 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..engine.context import RuleContext
+from ..engine.launch import Setting
 from ..engine.model import Finding, Severity
 from ..engine.rule import Rule, RuleDoc
-from ..engine.syntax import Argument, CallSite
+from ..engine.uvicorn_facts import binds_all_interfaces
 
-ALL_INTERFACES = ("0.0.0.0", "::")
-
-
-def all_interfaces_host(ctx: RuleContext, call: CallSite) -> Argument | None:
-    """The `host=` argument when it surely binds every interface; shared with UVI007."""
-    host = ctx.argument(call, "host", 1 if call.qualname == "uvicorn.Config" else None)
-    if host is None:
-        return None
-    return host if ctx.evaluator.evaluate(host.value).all(lambda value: value in ALL_INTERFACES) else None
+# In a container or on a platform that routes to the process, every interface is the only way in.
+_ROUTED_SETTINGS = (Setting.CONTAINER,)
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    for call in ctx.calls_to("uvicorn.run", "uvicorn.Config"):
-        host = all_interfaces_host(ctx, call)
-        if host is None:
+    for launch in ctx.launches:
+        host = launch.option("host")
+        if host is None or not binds_all_interfaces(host.value) or launch.setting in _ROUTED_SETTINGS:
             continue
-        shown = host.value.get_code().strip()
         message = (
-            f"host={shown} accepts connections on every network interface, not only from this machine; "
+            f"{host.written} accepts connections on every network interface, not only from this machine; "
             "bind to 127.0.0.1 unless the server must be reachable from other hosts"
         )
         yield ctx.finding(RULE, message, host.range)

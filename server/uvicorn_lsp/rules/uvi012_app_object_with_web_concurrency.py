@@ -8,33 +8,37 @@ from collections.abc import Iterator
 
 from ..engine import apps
 from ..engine.context import RuleContext
+from ..engine.launch import Entry, Launch
 from ..engine.model import Applicability, Finding, Severity
+from ..engine.option_files import read_text_start, referenced_file
 from ..engine.rule import FixAvailability, Rule, RuleDoc
-from ..engine.syntax import CallSite
-from .uvi001_app_object_with_reload import app_object_finding, run_calls_with_app
-from .uvi008_incomplete_tls import read_text_start, referenced_file
+from ..engine.uvicorn_facts import supervision_conditions
+from .app_object import app_object_finding
 
 # python-dotenv syntax: optional `export`, optional quotes; the last assignment wins.
 _WEB_CONCURRENCY_LINE = re.compile(r"^\s*(?:export\s+)?WEB_CONCURRENCY\s*=\s*[\"']?\s*(\d+)", re.MULTILINE)
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    for call, argument, definite, conditional in run_calls_with_app(ctx):
+    for launch in ctx.launches:
+        if launch.entry is not Entry.RUN or launch.app is None or not launch.app.editable:
+            continue
+        definite, conditional = supervision_conditions(launch)
         if definite or conditional:
             continue  # reload or workers of its own: UVI001's case
-        if not _reads_web_concurrency(ctx, call):
+        if not _reads_web_concurrency(launch):
             continue
-        app = apps.classify_app(ctx, argument.value)
+        app = apps.classify_app(ctx, launch.app.node)
         if app.kind is not apps.AppKind.OBJECT:
             continue
-        from_env_file = _env_file_workers(ctx, call)
+        from_env_file = _env_file_workers(ctx, launch)
         if from_env_file is not None:
             definite = [from_env_file]
         else:
             conditional = [
                 "when the WEB_CONCURRENCY environment variable sets workers above 1 (some hosting platforms set it)"
             ]
-        finding = app_object_finding(ctx, RULE, call, argument.value, app, definite, conditional)
+        finding = app_object_finding(ctx, RULE, launch, app, definite, conditional)
         finding.severity = RULE.severity  # an opt-in hint, even when the env file makes it certain
         if len(finding.fixes) > 1:
             # The code runs today with every launch; one import string keeps only one of them working.
@@ -42,15 +46,15 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         yield finding
 
 
-def _reads_web_concurrency(ctx: RuleContext, call: CallSite) -> bool:
+def _reads_web_concurrency(launch: Launch) -> bool:
     """uvicorn reads WEB_CONCURRENCY only when `workers` is not passed or is None."""
-    workers = ctx.argument(call, "workers")
-    return workers is None or ctx.evaluator.evaluate(workers.value).all(lambda value: value is None) is True
+    workers = launch.value("workers")
+    return workers is None or workers.all(lambda value: value is None) is True
 
 
-def _env_file_workers(ctx: RuleContext, call: CallSite) -> str | None:
+def _env_file_workers(ctx: RuleContext, launch: Launch) -> str | None:
     """`workers=4 from WEB_CONCURRENCY in '.env'` when the env_file sets it above 1."""
-    env_file = ctx.argument(call, "env_file")
+    env_file = launch.option("env_file")
     named = referenced_file(ctx, env_file) if env_file is not None else None
     if named is None or named[1] is None:
         return None

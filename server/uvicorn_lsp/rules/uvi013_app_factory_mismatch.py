@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..engine import apps, modules, syntax
+from ..engine import modules, syntax
 from ..engine.context import RuleContext
-from ..engine.model import Applicability, Finding, Fix, Range, Severity, TextEdit
+from ..engine.launch import Launch
+from ..engine.model import Applicability, Finding, Fix, Severity
 from ..engine.modules import Binding, Outcome
 from ..engine.resolver import Resolver
 from ..engine.rule import FixAvailability, Rule, RuleDoc
-from ..engine.source import node_range
 
 _FACTORY_ERROR = '"Error loading ASGI app factory"'
 _FACTORY_GUESS = '"ASGI app factory detected. Using it, but please consider setting the --factory flag explicitly."'
@@ -27,28 +27,29 @@ class Shape:
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    for call in ctx.calls_to("uvicorn.run", "uvicorn.Config"):
-        app = ctx.argument(call, "app", 0)
-        factory_argument = ctx.argument(call, "factory")
-        factory = ctx.value_of(factory_argument).truthy() if factory_argument is not None else False
+    for launch in ctx.launches:
+        app = launch.app
+        factory_option = launch.option("factory")
+        factory = factory_option.value.truthy() if factory_option is not None else False
         if app is None or factory is None:
             continue
-        shape = _shape_of_app(ctx, call, app.value, factory)
+        shape = _shape_of_app(ctx, launch, factory)
         if shape is None:
             continue
-        where = node_range(app.value)
+        where = app.where_value
         if factory and shape.kind == "instance":
             message = (
                 f"factory=True, but the app is {shape.description}, not a factory: uvicorn calls it with no "
-                f"arguments and fails with {_FACTORY_ERROR}; {apps.failure_consequence(ctx, call, 3)}"
+                f"arguments and fails with {_FACTORY_ERROR}; {ctx.failure_consequence(launch, 3)}"
             )
-            fixes = [] if factory_argument.from_dict else [_remove_factory(factory_argument)]
+            removal = launch.edits.remove_option(factory_option) if factory_option is not None else None
+            fixes = [Fix(f"Remove {factory_option.written}", removal, Applicability.SAFE, preferred=True)] if removal else []
             yield ctx.finding(RULE, message, where, Severity.ERROR, fixes)
         elif factory and shape.kind == "function" and shape.required:
             count = f"{shape.required} argument{'s' if shape.required > 1 else ''}"
             message = (
                 f"factory=True, but {shape.description} needs {count}: uvicorn calls a factory with none "
-                f"and fails with {_FACTORY_ERROR}; {apps.failure_consequence(ctx, call, 3)}"
+                f"and fails with {_FACTORY_ERROR}; {ctx.failure_consequence(launch, 3)}"
             )
             yield ctx.finding(RULE, message, where, Severity.ERROR)
         elif shape.kind == "async factory":
@@ -63,14 +64,19 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 f"{shape.description} is an app factory but factory=True is not set: uvicorn guesses, "
                 f"calls it and logs {_FACTORY_GUESS}"
             )
-            fix = Fix("Add factory=True", tuple(apps.set_factory_true(ctx, call)), Applicability.SAFE, preferred=True)
-            yield ctx.finding(RULE, message, where, Severity.INFORMATION, [fix])
+            addition = launch.edits.set_option("factory", True)
+            spelled = launch.edits.spell("factory", True)
+            fixes = [Fix(f"Add {spelled}", addition, Applicability.SAFE, preferred=True)] if addition else []
+            yield ctx.finding(RULE, message, where, Severity.INFORMATION, fixes)
 
 
-def _shape_of_app(ctx: RuleContext, call, node, factory: bool) -> Shape | None:
-    strings = modules.app_strings(ctx, call)
+def _shape_of_app(ctx: RuleContext, launch: Launch, factory: bool) -> Shape | None:
+    strings = modules.app_strings(ctx, launch)
     if strings:
         return _shape_of_string(ctx, strings, factory) if len(strings) == 1 else None
+    node = launch.app.node if launch.app is not None else None
+    if node is None:
+        return None
     if node.type == "name":
         bindings = ctx.evaluator.bindings(node)
         # Bound by this file itself: the syntax tells, no jedi query needed.
@@ -137,14 +143,6 @@ def _instance(inferred, shown: str) -> Shape | None:
     if inferred and all(item.type == "instance" and not item.is_str for item in inferred):
         return Shape("instance", f"the {inferred[0].name} instance `{shown}`")
     return None
-
-
-def _remove_factory(argument: syntax.Argument) -> Fix:
-    """Delete `, factory=True` together with the comma before it."""
-    comma = argument.node.get_previous_leaf()
-    start = node_range(comma.get_previous_leaf()).end if comma.value == "," else node_range(argument.node).start
-    edit = TextEdit(Range(start, node_range(argument.node).end), "")
-    return Fix("Remove factory=True", (edit,), Applicability.SAFE, preferred=True)
 
 
 RULE = Rule(

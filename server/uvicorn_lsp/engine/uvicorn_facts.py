@@ -1,0 +1,139 @@
+"""What several rules know about uvicorn itself (uvicorn-facts.md): its parameters, its exit
+statuses, when it spawns processes, what binds every interface. Rules share these here
+instead of importing each other."""
+
+from __future__ import annotations
+
+from .launch import Entry, GivenAs, Launch, Option
+from .values import Value
+
+# uvicorn 0.54's signatures (main.py:503-557, config.py), used when the analysed
+# environment has this version or no uvicorn at all for jedi to read.
+TABLE_VERSION = "0.54.0"
+RUN_PARAMETERS = (
+    "app",
+    "host",
+    "port",
+    "uds",
+    "fd",
+    "loop",
+    "http",
+    "http2",
+    "ws",
+    "ws_max_size",
+    "ws_max_queue",
+    "ws_ping_interval",
+    "ws_ping_timeout",
+    "ws_per_message_deflate",
+    "lifespan",
+    "interface",
+    "reload",
+    "reload_dirs",
+    "reload_includes",
+    "reload_excludes",
+    "reload_delay",
+    "workers",
+    "env_file",
+    "log_config",
+    "log_level",
+    "access_log",
+    "proxy_headers",
+    "server_header",
+    "date_header",
+    "forwarded_allow_ips",
+    "root_path",
+    "limit_concurrency",
+    "backlog",
+    "limit_max_requests",
+    "limit_max_requests_jitter",
+    "timeout_keep_alive",
+    "timeout_graceful_shutdown",
+    "timeout_worker_healthcheck",
+    "ssl_keyfile",
+    "ssl_certfile",
+    "ssl_keyfile_password",
+    "ssl_version",
+    "ssl_cert_reqs",
+    "ssl_ca_certs",
+    "ssl_ciphers",
+    "ssl_context_factory",
+    "headers",
+    "use_colors",
+    "app_dir",
+    "factory",
+    "h11_max_incomplete_event_size",
+    "reset_contextvars",
+)
+CONFIG_PARAMETERS = tuple(name for name in RUN_PARAMETERS if name != "app_dir") + ("timeout_notify", "callback_notify")
+PARAMETERS = {Entry.RUN: RUN_PARAMETERS, Entry.CONFIG: CONFIG_PARAMETERS}
+
+STARTUP_FAILURE = 3  # uvicorn's exit status for a failed start (since 0.50)
+
+# uvicorn trusts every proxy for exactly these forwarded_allow_ips values (middleware/proxy_headers.py).
+TRUST_ALL_PROXIES = ("*", ["*"])
+ALL_INTERFACES = ("0.0.0.0", "::")
+
+
+def startup_failure_status(version: str | None) -> int:
+    """3 since uvicorn 0.50, 1 before, for the installed uvicorn version (3 when unknown)."""
+    try:
+        major, minor = (int(part) for part in (version or "").split(".")[:2])
+    except ValueError:
+        return STARTUP_FAILURE
+    return 1 if (major, minor) < (0, 50) else STARTUP_FAILURE
+
+
+def binds_all_interfaces(value: Value) -> bool:
+    return value.all(lambda candidate: candidate in ALL_INTERFACES) is True
+
+
+def reloads(launch: Launch) -> bool | None:
+    value = launch.value("reload")
+    return False if value is None else value.truthy()
+
+
+def runs_workers(launch: Launch) -> bool | None:
+    value = launch.value("workers")
+    return False if value is None else value.int_above(1)
+
+
+def failure_consequence(launch: Launch, exit_status: int, installed_version: str | None) -> str:
+    """What an app that fails to load does to the process (uvicorn-facts.md, "Import strings")."""
+    if launch.spawns_processes():
+        if reloads(launch):
+            return f"with {launch.edits.spell('reload', True)} the reloader keeps running and nothing is served"
+        if runs_workers(launch):
+            # The parent stops its workers and itself, with a clean exit status.
+            return "the workers fail to start and uvicorn stops, with exit status 0"
+    if exit_status == STARTUP_FAILURE:
+        exit_status = startup_failure_status(installed_version)
+    return f"uvicorn stops at startup (exit status {exit_status})"
+
+
+def supervision_conditions(launch: Launch) -> tuple[list[str], list[str]]:
+    """What makes the launch spawn processes: (definite causes, conditions).
+
+    Definite causes read like `reload=True`; conditions like `when RELOAD is true`.
+    uvicorn tests `config.reload or config.workers > 1` (uvicorn-facts.md)."""
+    definite: list[str] = []
+    conditional: list[str] = []
+    reload = launch.option("reload")
+    if reload is not None:
+        truthy = reload.value.truthy()
+        if truthy:
+            definite.append(_cause(reload))
+        elif truthy is None:
+            conditional.append(reload.value.describe_condition("is true"))
+    workers = launch.option("workers")
+    if workers is not None:
+        above = workers.value.int_above(1)
+        if above:
+            definite.append(_cause(workers))
+        elif above is None and workers.value.all(lambda v: v is None or (isinstance(v, int) and v <= 1)) is not True:
+            conditional.append(workers.value.describe_condition("is more than 1"))
+    return definite, conditional
+
+
+def _cause(option: Option) -> str:
+    shown = f"{option.name}={option.value.source}"
+    return shown + (" (from ** unpacking)" if option.given_as in (GivenAs.DICT_ENTRY, GivenAs.FORWARDED) else "")
