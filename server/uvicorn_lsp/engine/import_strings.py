@@ -438,10 +438,10 @@ def _keyword_slot(ctx: RuleContext, position: Position) -> tuple[syntax.CallSite
     """The launch call whose argument list has a keyword name being typed at `position`,
     and the columns of that name (empty when nothing is typed yet)."""
     line = ctx.source.lines[position.line] if position.line < len(ctx.source.lines) else ""
-    begin = position.character
+    begin = min(position.character, len(line))
     while begin > 0 and (line[begin - 1].isalnum() or line[begin - 1] == _IDENTIFIER_TAIL):
         begin -= 1
-    end = position.character
+    end = begin
     while end < len(line) and (line[end].isalnum() or line[end] == _IDENTIFIER_TAIL):
         end += 1
     at = (position.line + 1, begin)
@@ -476,9 +476,11 @@ def _keyword_candidates(ctx: RuleContext, position: Position) -> list[Candidate]
         return []
     typed = ctx.source.lines[position.line][begin:end]
     replace = Range(Position(position.line, begin), Position(position.line, end))
+    # Positional arguments before the cursor bind the first parameters; the name being typed does not.
+    positional = sum(1 for argument in call.positional if argument.node.end_pos <= (position.line + 1, begin))
     candidates = []
     for number, option in enumerate(options.values()):
-        bound = option.name in call.keywords or number < len(call.positional)
+        bound = option.name in call.keywords or number < positional
         if bound and option.name != typed:
             continue
         detail = f"{option.name}={option.default}" if option.default is not None else f"{option.name} (required)"
