@@ -14,6 +14,7 @@ import enum
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 from . import apps, layout, modules, syntax
 from .context import RuleContext
@@ -112,13 +113,14 @@ def launch_strings(ctx: RuleContext) -> Iterator[LaunchString]:
 
 def _launch_string(ctx: RuleContext, call: syntax.CallSite) -> LaunchString | None:
     argument = ctx.argument(call, "app", 0)
-    if argument is None or argument.from_dict or argument.value.type != "string":
+    if argument is None or argument.from_dict:
         return None
-    literal = _literal_content(argument.value)
+    value: Any = argument.value  # a parso node
+    literal = _literal_content(value) if value.type == "string" else None
     if literal is None:
         return None
     offset, content = literal
-    line, column = argument.value.start_pos
+    line, column = value.start_pos
     return LaunchString(call, content, line - 1, column + offset, tuple(modules.search_paths_of_call(ctx, call)))
 
 
@@ -167,7 +169,7 @@ class Described:
 
 def describe(binding: modules.Binding) -> Described:
     """What one binding binds, in the words of apps.py's kind detection."""
-    module, leaf = binding.module, binding.leaf
+    module, leaf = cast("apps.ModuleView", binding.module), cast(Any, binding.leaf)
     if leaf.parent.type == "funcdef" and leaf.parent.name is leaf:
         product = _factory_product(module, leaf)
         if product is not None:
@@ -183,7 +185,7 @@ def describe(binding: modules.Binding) -> Described:
     return Described(Kind.VARIABLE, "variable")
 
 
-def _factory_product(module: modules.ParsedModule, leaf) -> str | None:
+def _factory_product(module: apps.ModuleView, leaf) -> str | None:
     """The app class a zero-argument-callable function returns an instance of, if it builds an app."""
     if not apps._defines_app(module, leaf):
         return None
@@ -276,7 +278,7 @@ def _attribute_candidates(ctx: RuleContext, launch: LaunchString, segment: Segme
             binding = _followed(ctx, module_name, f"{prefix}.{name}" if prefix else name, search_path, bindings[0])
             described = describe(binding)
             rank = f"{_KIND_ORDER[described.kind]}{1 if name.startswith('_') else 0}{name}"
-            line = binding.leaf.start_pos[0]
+            line = cast(Any, binding.leaf).start_pos[0]
             seen[name] = Candidate(
                 name,
                 described.kind,
@@ -298,7 +300,7 @@ def _namespace_of(
     resolution = modules.resolve(ctx, found.name, prefix, search_path)
     if resolution.binding is None:
         return None
-    module, leaf = resolution.binding.module, resolution.binding.leaf
+    module, leaf = resolution.binding.module, cast(Any, resolution.binding.leaf)
     if leaf.parent.type == "classdef" and leaf.parent.name is leaf:
         return module.class_namespace(leaf.parent)
     definition = leaf.get_definition()
@@ -315,7 +317,7 @@ def _followed(
     ctx: RuleContext, module_name: str, attributes: str, search_path: modules.SearchPath, binding: modules.Binding
 ) -> modules.Binding:
     """An imported name's binding where it is defined (what the kind depends on); else `binding`."""
-    definition = binding.leaf.get_definition()
+    definition = cast(Any, binding.leaf).get_definition()
     if definition is None or definition.type not in ("import_name", "import_from"):
         return binding
     resolution = modules.resolve(ctx, module_name, attributes, search_path)
@@ -477,7 +479,9 @@ def _keyword_candidates(ctx: RuleContext, position: Position) -> list[Candidate]
     typed = ctx.source.lines[position.line][begin:end]
     replace = Range(Position(position.line, begin), Position(position.line, end))
     # Positional arguments before the cursor bind the first parameters; the name being typed does not.
-    positional = sum(1 for argument in call.positional if argument.node.end_pos <= (position.line + 1, begin))
+    positional = sum(
+        1 for argument in call.positional if cast(Any, argument.node).end_pos <= (position.line + 1, begin)
+    )
     candidates = []
     for number, option in enumerate(options.values()):
         bound = option.name in call.keywords or number < positional
@@ -566,16 +570,17 @@ def file_links(ctx: RuleContext) -> list[FileLink]:
     for call in ctx.calls_to(*LAUNCH_CALLS):
         for keyword in FILE_KEYWORDS:
             argument = call.keywords.get(keyword)
-            if argument is None or argument.value.type != "string":
+            value: Any = argument.value if argument is not None else None
+            if value is None or value.type != "string":
                 continue
-            literal = _literal_content(argument.value)
+            literal = _literal_content(value)
             if literal is None or not literal[1]:
                 continue
             offset, content = literal
             target = _existing_file(ctx, call, content)
             if target is None:
                 continue
-            line, column = argument.value.start_pos
+            line, column = value.start_pos
             start = Position(line - 1, column + offset)
             links.append(FileLink(Range(start, Position(line - 1, start.character + len(content))), target, keyword))
     return links
@@ -637,7 +642,7 @@ def _outcome(
         if resolution.binding is None:
             return f"loads `{where}` → `{attributes}`"
         described = describe(resolution.binding)
-        line = resolution.binding.leaf.start_pos[0]
+        line = cast(Any, resolution.binding.leaf).start_pos[0]
         place = _display(ctx, _binding_path(ctx, resolution.binding))
         defined = f" (defined in `{place}`)" if place != where else ""
         return f"loads `{where}` → `{attributes}`, {described.detail}, line {line}{defined}"
@@ -738,7 +743,7 @@ def rename(ctx: RuleContext, position: Position, new_name: str, files: Iterable[
 
 
 def _identity(ctx: RuleContext, binding: modules.Binding) -> tuple[Path, tuple[int, int]]:
-    return _binding_path(ctx, binding), binding.leaf.start_pos
+    return _binding_path(ctx, binding), cast(Any, binding.leaf).start_pos
 
 
 def _add_references(

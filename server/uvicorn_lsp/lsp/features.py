@@ -204,9 +204,12 @@ async def hover(ls: UvicornLanguageServer, params: types.HoverParams) -> types.H
     if document is None or "uvicorn" not in document.text:
         return None
     answer = await _ask(ls, params.text_document.uri, import_strings.hover, params.position)
-    if answer is None or answer[0] is None:
+    if answer is None:
         return None
-    (where, markdown), lines = answer
+    found, lines = answer
+    if found is None:
+        return None
+    where, markdown = found
     return types.Hover(
         contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=markdown),
         range=lines.range_to_client(where),
@@ -221,9 +224,12 @@ async def prepare_rename(
     if document is None or "uvicorn" not in document.text:
         return None
     answer = await _ask(ls, params.text_document.uri, import_strings.rename_range, params.position)
-    if answer is None or answer[0] is None:
+    if answer is None:
         return None
-    (where, placeholder), lines = answer
+    found, lines = answer
+    if found is None:
+        return None
+    where, placeholder = found
     return types.PrepareRenamePlaceholder(range=lines.range_to_client(where), placeholder=placeholder)
 
 
