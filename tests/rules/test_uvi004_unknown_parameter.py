@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import inspect
+from pathlib import Path
 
 import pytest
 import uvicorn
@@ -132,6 +133,32 @@ def test_installed_signature_wins_over_the_table(project, with_fake_uvicorn):
 def test_old_uvicorn_with_kwargs_accepts_everything(project, with_fake_uvicorn):
     settings = with_fake_uvicorn("0.17.6", "def run(app, **kwargs):\n    pass\n")
     assert findings(project, 'import uvicorn\nuvicorn.run("main:app", debug=True)\n', settings) == []
+
+
+def test_uvicorn_0_12_layout_forwarding_kwargs_to_config_accepts_everything(project, with_fake_uvicorn):
+    """uvicorn 0.12.2: `run(app, **kwargs)` in main.py hands the keywords to Config; jedi's signature
+    inference followed them into Config and reported host/port/reload/workers as TypeErrors."""
+    settings = with_fake_uvicorn("0.12.2", "from uvicorn.config import Config\nfrom uvicorn.main import run\n")
+    package = Path(settings.python).parents[1].glob("lib/python*/site-packages/uvicorn")
+    [folder] = list(package)
+    (folder / "main.py").write_text(
+        "from uvicorn.config import Config\n\n\ndef run(app, **kwargs):\n    config = Config(app, **kwargs)\n"
+    )
+    (folder / "config.py").write_text(
+        "class Config:\n    def __init__(self, app, host='127.0.0.1', port=8000, timeout_notify=30, callback_notify=None):\n"
+        "        pass\n"
+    )
+    code = 'import uvicorn\nuvicorn.run("main:app", host="0.0.0.0", port=8000, reload=True, workers=2)\n'
+    assert findings(project, code, settings) == []
+    config = 'import uvicorn\nuvicorn.Config("main:app", hots="0.0.0.0")\n'
+    assert [f.message.split(":")[0] for f in findings(project, config, settings)] == [
+        "uvicorn.Config() has no parameter `hots`"
+    ]
+
+
+def test_unreadable_installed_signature_says_nothing(project, with_fake_uvicorn):
+    settings = with_fake_uvicorn("0.40.0", "run = None\n")
+    assert findings(project, 'import uvicorn\nuvicorn.run("main:app", relaod=True)\n', settings) == []
 
 
 def test_debug_with_an_app_object_is_not_told_to_reload(project):

@@ -4,8 +4,12 @@ instead of importing each other."""
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 from .launch import Entry, GivenAs, Launch, Option
 from .values import Value
+from .workspace import Workspace
 
 # uvicorn 0.54's signatures (main.py:503-557, config.py), used when the analysed
 # environment has this version or no uvicorn at all for jedi to read.
@@ -137,3 +141,51 @@ def supervision_conditions(launch: Launch) -> tuple[list[str], list[str]]:
 def _cause(option: Option) -> str:
     shown = f"{option.name}={option.value.source}"
     return shown + (" (from ** unpacking)" if option.given_as in (GivenAs.DICT_ENTRY, GivenAs.FORWARDED) else "")
+
+
+# Where each entry point is defined in uvicorn's package: (module file, class or None, function).
+_DEFINED_IN = {Entry.RUN: ("main.py", None, "run"), Entry.CONFIG: ("config.py", "Config", "__init__")}
+ANY_KEYWORD = "**"  # in a parameter list: the signature takes any keyword
+
+
+def installed_parameters(workspace: Workspace, entry: Entry) -> tuple[str, ...] | None:
+    """The parameter names of `uvicorn.run` / `uvicorn.Config` in the analysed environment's
+    uvicorn, read from its source without importing it (ANY_KEYWORD when it takes `**kwargs`,
+    as uvicorn before 0.18 did); None when the source cannot be found or read."""
+    key = f"uvicorn:{entry.value}"
+    if key not in workspace.signature_cache:
+        workspace.signature_cache[key] = _read_parameters(workspace.interpreter_sys_path, entry)
+    return workspace.signature_cache[key]
+
+
+def _read_parameters(sys_path: tuple[Path, ...], entry: Entry) -> tuple[str, ...] | None:
+    file_name, class_name, function_name = _DEFINED_IN[entry]
+    for root in sys_path:
+        if not (root / "uvicorn" / "__init__.py").is_file():
+            continue
+        # The first uvicorn on sys.path is the one imported: its own module, else its __init__.
+        for name in (file_name, "__init__.py"):
+            found = _parameters_in(root / "uvicorn" / name, class_name, function_name)
+            if found is not None:
+                return found
+        return None
+    return None
+
+
+def _parameters_in(path: Path, class_name: str | None, function_name: str) -> tuple[str, ...] | None:
+    try:
+        tree = ast.parse(path.read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return None
+    body = tree.body
+    if class_name is not None:
+        owner = next((node for node in body if isinstance(node, ast.ClassDef) and node.name == class_name), None)
+        body = owner.body if owner is not None else []
+    for node in body:
+        if isinstance(node, ast.FunctionDef) and node.name == function_name:
+            arguments = node.args
+            names = [a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)]
+            if class_name is not None:
+                names = names[1:]  # self
+            return (*names, ANY_KEYWORD) if arguments.kwarg is not None else tuple(names)
+    return None

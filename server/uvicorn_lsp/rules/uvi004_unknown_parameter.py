@@ -11,7 +11,7 @@ from ..engine.launch import Entry, Launch, Option
 from ..engine.model import Applicability, Finding, Fix, Range, Severity
 from ..engine.rule import FixAvailability, Rule, RuleDoc
 from ..engine.source import node_range
-from ..engine.uvicorn_facts import PARAMETERS, TABLE_VERSION
+from ..engine.uvicorn_facts import ANY_KEYWORD, PARAMETERS, TABLE_VERSION, installed_parameters
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -30,13 +30,12 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
 
 
 def _parameters(ctx: RuleContext, entry: Entry) -> frozenset[str] | None:
-    """The installed signature's parameter names; None when it takes any keyword."""
+    """The installed signature's parameter names; None when it takes any keyword or cannot be read."""
     version = ctx.uvicorn_version
-    # The table is uvicorn 0.54's; only another installed version needs jedi to read its signature.
-    installed = None if version in (None, TABLE_VERSION) else ctx.resolver.installed_parameters(entry.value)
-    names = installed or PARAMETERS[entry]
+    # The table is uvicorn 0.54's; another installed version's signature is read from its source.
+    names = PARAMETERS[entry] if version in (None, TABLE_VERSION) else installed_parameters(ctx.workspace, entry)
     # uvicorn before 0.18 declared `run(app, **kwargs)`: every keyword passed the call.
-    return None if "kwargs" in names else frozenset(names)
+    return None if names is None or ANY_KEYWORD in names else frozenset(names)
 
 
 def _unknown_keyword(ctx: RuleContext, launch: Launch, option: Option, parameters: frozenset[str]) -> Finding:
