@@ -12,9 +12,9 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 
-from ..engine import config
+from ..engine import commands, config
 from ..engine.config import Settings
 from ..engine.model import Problem
 from ..engine.workspace import Workspace
@@ -164,8 +164,22 @@ class Discovery:
                 continue
             if is_folder:
                 yield from self._walk(entry.path, ignores, rules, root)
-            elif entry.name.endswith(PYTHON_SUFFIXES):
+            elif entry.name.endswith(PYTHON_SUFFIXES) or is_command_file(entry.path, entry.name):
                 yield SourcePath(entry.path, root)
+
+
+def is_command_file(path: str, name: str) -> bool:
+    """A Dockerfile, compose file, Procfile... by name; `*.conf` and extensionless files by their first bytes."""
+    if commands.source_kind(PurePath(path)) is not None:
+        return True
+    if not (name.endswith(".conf") or "." not in name):
+        return False
+    try:
+        with open(path, "rb") as file:
+            head = file.read(commands.SNIFF_BYTES)
+    except OSError:
+        return False
+    return commands.source_kind(PurePath(path), head) is not None
 
 
 def _ancestor_ignores(folder: str) -> list[GitIgnore]:

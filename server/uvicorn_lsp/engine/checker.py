@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import commands
 from . import source as source_module
 from .config import Settings
 from .context import RuleContext
@@ -48,8 +49,16 @@ def check_text(
     rules = [rule for rule in rules if any(trigger in text for trigger in rule.triggers)]
     if not rules:
         return result
-    source = SourceFile(text, path, grammar=workspace.grammar, use_diff_cache=use_diff_cache)
-    context = RuleContext(source, workspace, settings)
+    kind = None if path is None or path.suffix in (".py", ".pyi") else commands.source_kind(path, text)
+    if kind is not None:  # a Dockerfile, compose file, Procfile...: only rules that judge command launches
+        rules = [rule for rule in rules if rule.judges_commands]
+        if not rules:
+            return result
+        context: RuleContext = commands.context_for(kind, text, path, workspace, settings)
+        source = context.source
+    else:
+        source = SourceFile(text, path, grammar=workspace.grammar, use_diff_cache=use_diff_cache)
+        context = RuleContext(source, workspace, settings)
     for rule in rules:
         try:
             findings = list(rule.check(context))

@@ -31,6 +31,7 @@ class RuleDoc:
     fix: str  # what the quick fix does (or why there is none)
     fix_safety: str  # when the fix could change behaviour
     notes: str = ""  # options, limits, references
+    language: str = "python"  # of the example and use_instead code blocks ("dockerfile" for a command rule)
 
 
 class FixAvailability(enum.Enum):
@@ -55,6 +56,9 @@ class Rule:
     fix_applicabilities: tuple[Applicability, ...] = ()
     on_by_default: bool = True
     triggers: tuple[str, ...] = ("uvicorn",)  # words whose absence skips the rule
+    # Whether it judges launches from every source (Dockerfile, compose, Procfile... through
+    # `ctx.launches`), not only Python files; a rule that reads Python syntax keeps False.
+    judges_commands: bool = False
     tags: tuple[Tag, ...] = ()
 
     @property
@@ -86,8 +90,8 @@ class Rule:
             f"- Fix: {self.fix_label}",
             f"## What it does\n\n{_clean(d.what)}",
             f"## Why is this bad?\n\n{_clean(d.why)}",
-            f"## Example\n\n```python\n{_clean(d.example)}\n```",
-            f"## Use instead\n\n```python\n{_clean(d.use_instead)}\n```",
+            f"## Example\n\n```{d.language}\n{_clean(d.example)}\n```",
+            f"## Use instead\n\n```{d.language}\n{_clean(d.use_instead)}\n```",
             f"## Fix\n\n{_clean(d.fix)}",
             f"## Fix safety\n\n{_clean(d.fix_safety)}",
         ]

@@ -1,0 +1,92 @@
+"""Launches written as command lines outside Python: Dockerfiles, compose files, Procfiles,
+Makefiles, shell scripts, GitHub workflows, VS Code's launch.json, systemd units,
+supervisord programs and pyproject task runners (design.md, "Launches").
+
+`source_kind` picks the source by file name (and, for `*.conf` and extensionless
+scripts, by the first bytes); `context_for` gives the rules a context whose launches
+are that file's commands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import PurePath
+
+from ..launch import Launch
+from . import dockerfile, plain, pyproject_tasks, yaml_sources
+from .base import CommandContext, CommandSource
+
+# Bytes enough to tell a supervisord file or a script by its start.
+SNIFF_BYTES = 512
+
+
+def source_kind(path: PurePath | None, head: bytes | str | None = None) -> str | None:
+    """Which command source a file is, from its name; `head` (its first bytes) for names that do not tell."""
+    if path is None:
+        return None
+    name = path.name
+    lower = name.lower()
+    parts = path.parts
+    if name in ("Dockerfile", "Containerfile") or lower.endswith(".dockerfile") or name.startswith("Dockerfile."):
+        return "dockerfile"
+    if name.startswith("Containerfile."):
+        return "dockerfile"
+    if lower.startswith(("compose.", "docker-compose")) and lower.endswith((".yml", ".yaml")):
+        return "compose"
+    if lower.endswith((".yml", ".yaml")) and len(parts) >= 3 and parts[-3] == ".github" and parts[-2] == "workflows":
+        return "workflow"
+    if name == "Procfile" or name.startswith("Procfile."):
+        return "procfile"
+    if name in ("Makefile", "makefile", "GNUmakefile") or lower.endswith(".mk"):
+        return "makefile"
+    if lower.endswith((".sh", ".bash")):
+        return "shell"
+    if name == "launch.json" and len(parts) >= 2 and parts[-2] == ".vscode":
+        return "launch.json"
+    if lower.endswith(".service"):
+        return "systemd"
+    if name == "supervisord.conf":
+        return "supervisord"
+    if name == "pyproject.toml":
+        return "pyproject"
+    if head is None:
+        return None
+    text = head if isinstance(head, str) else head[:SNIFF_BYTES].decode("utf-8", "replace")
+    text = text[:SNIFF_BYTES]
+    if lower.endswith(".conf") and "[program:" in text:
+        return "supervisord"
+    if "." not in name and text.startswith("#!") and _shell_shebang(text.split("\n", 1)[0]):
+        return "shell"
+    return None
+
+
+def _shell_shebang(line: str) -> bool:
+    words = line[2:].split()
+    if not words:
+        return False
+    program = words[0].rsplit("/", 1)[-1]
+    if program == "env" and len(words) > 1:
+        program = words[1]
+    return program in ("sh", "bash", "dash", "ash", "zsh", "ksh")
+
+
+_SOURCES: dict[str, Callable[[CommandContext], list[Launch]]] = {
+    "dockerfile": dockerfile.launches,
+    "compose": yaml_sources.compose_launches,
+    "workflow": yaml_sources.workflow_launches,
+    "procfile": plain.procfile_launches,
+    "makefile": plain.makefile_launches,
+    "shell": plain.script_launches,
+    "launch.json": plain.launch_json_launches,
+    "systemd": plain.systemd_launches,
+    "supervisord": plain.supervisord_launches,
+    "pyproject": pyproject_tasks.pyproject_launches,
+}
+
+
+def context_for(kind: str, text: str, path, workspace, settings) -> CommandContext:
+    source = CommandSource(text, path, jsonc=kind == "launch.json")
+    return CommandContext(source, workspace, settings, _SOURCES[kind])
+
+
+__all__ = ["SNIFF_BYTES", "CommandContext", "context_for", "source_kind"]

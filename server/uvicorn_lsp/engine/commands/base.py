@@ -1,0 +1,294 @@
+"""What every command-line source shares: the rule context of a non-Python file, working
+directories (on the host or in a container), and turning shell text into launches."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from .. import layout
+from ..config import Settings
+from ..context import RuleContext
+from ..launch import Launch, Option, Setting
+from ..model import Range
+from ..modules import SearchPath
+from ..source import Noqa, SourceFile
+from ..values import Value
+from ..workspace import Workspace
+from . import shell
+from .options import OptionTable, table_for
+from .recognise import Argument, CommandInfo, Form, build_launch, parse
+from .text import Placed
+
+Environment = Mapping[str, tuple[Value, Range]]
+_JSONC_NOQA = re.compile(r"//\s*noqa(?::\s?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
+
+
+class CommandSource(SourceFile):
+    """A non-Python file's text: `# noqa` as in Python; in JSONC, `// noqa` on the line or the line before."""
+
+    def __init__(self, text: str, path: Path | None, jsonc: bool = False):
+        super().__init__(text, path)
+        self._jsonc = jsonc
+
+    @cached_property
+    def noqa_by_line(self) -> dict[int, Noqa]:
+        if not self._jsonc:
+            return super().noqa_by_line
+        result: dict[int, Noqa] = {}
+        if "noqa" not in self.text.lower():
+            return result
+        for number, line in enumerate(self.lines):
+            match = _JSONC_NOQA.search(line)
+            if match is None:
+                continue
+            codes = match.group("codes")
+            noqa = Noqa(None if codes is None else frozenset(re.split(r"[,\s]+", codes.upper())))
+            result[number] = noqa
+            if not line[: match.start()].strip():  # a comment line of its own covers the next line
+                result.setdefault(number + 1, noqa)
+        return result
+
+
+class CommandContext(RuleContext):
+    """What a rule sees of a non-Python file: its command launches, and the same services as
+    for Python (settings, workspace, findings, dependencies). Python-only views are empty."""
+
+    def __init__(
+        self,
+        source: SourceFile,
+        workspace: Workspace,
+        settings: Settings,
+        find_launches: Callable[[CommandContext], list[Launch]],
+    ):
+        super().__init__(source, workspace, settings)
+        self._find_launches = find_launches
+
+    @cached_property
+    def launches(self) -> list[Launch]:  # type: ignore[override]
+        return self._find_launches(self)
+
+    @cached_property
+    def uvicorn_calls(self) -> list:  # type: ignore[override]
+        return []
+
+    @cached_property
+    def uses_relative_imports(self) -> bool:  # type: ignore[override]
+        return False
+
+    @cached_property
+    def option_table(self) -> OptionTable:
+        return table_for(self.workspace.interpreter_sys_path, self.uvicorn_version)
+
+    @property
+    def folder(self) -> Path:
+        path = self.source.path
+        return path.parent if path is not None else self.workspace.root
+
+
+# ---------------------------------------------------------------------------
+# Working directories
+
+
+@dataclass(frozen=True)
+class WorkingDirectory:
+    """Where a command starts, as host folders: `roots_for(relative)` are the host folders
+    that show what `<working directory>/<relative>` holds (None when that is not known)."""
+
+    description: str  # "the Makefile's folder", "/code in the image"
+    roots_for: Callable[[str], tuple[Path, ...] | None]
+    extra_roots: tuple[Path, ...] = ()  # the project installed into the environment (`pip install .`)
+
+    def moved(self, relative: str) -> WorkingDirectory | None:
+        """After `cd relative`."""
+        roots = self.roots_for(relative)
+        if roots is None or len(roots) != 1:
+            return None
+        return host_directory(roots[0], f"{self.description}/{relative}")
+
+
+def host_directory(folder: Path, description: str) -> WorkingDirectory:
+    return WorkingDirectory(description, lambda relative: (Path(os.path.normpath(folder / relative)),))
+
+
+@dataclass
+class ContainerLayout:
+    """Where the files of an image come from: container paths filled from host folders by COPY/ADD,
+    bind mounts, and container paths written by something not followed (another stage, a URL)."""
+
+    copies: list[tuple[str, Path, bool]] = field(default_factory=list)  # (container path, host path, is folder)
+    unknown: list[str] = field(default_factory=list)
+    installs_project: Path | None = None  # `pip install .` of this host folder
+
+    def roots(self, folder: str) -> tuple[Path, ...] | None:
+        """Host folders that, put on sys.path, show the modules the container folder holds."""
+        folder = posixpath.normpath(folder)
+        if any(_overlaps(place, folder) for place in self.unknown):
+            return None
+        roots: list[Path] = []
+        touched = False
+        for target, host, is_folder in self.copies:
+            if is_folder and _under(folder, target):
+                roots.append(host.joinpath(*_parts(posixpath.relpath(folder, target))))
+                touched = True
+                continue
+            if not _under(target, folder) or target == folder:
+                continue
+            touched = True
+            if not is_folder and not host.name.endswith(".py"):
+                continue  # requirements.txt and the like: no module
+            inside = _parts(posixpath.relpath(target, folder))
+            if host.parts[-len(inside) :] != tuple(inside):
+                return None  # copied under another name: no host folder shows it
+            base = host
+            for _ in inside:
+                base = base.parent
+            roots.append(base)
+        return tuple(dict.fromkeys(roots)) if touched else None
+
+
+def _parts(relative: str) -> list[str]:
+    return [part for part in relative.split("/") if part not in ("", ".")]
+
+
+def _under(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
+
+
+def _overlaps(first: str, second: str) -> bool:
+    return _under(first, second) or _under(second, first)
+
+
+def container_directory(layout_: ContainerLayout, path: str, description: str) -> WorkingDirectory:
+    def roots_for(relative: str) -> tuple[Path, ...] | None:
+        return layout_.roots(posixpath.join(path, relative))
+
+    extra = ()
+    if layout_.installs_project is not None:
+        extra = (layout_.installs_project, layout_.installs_project / "src")
+    return WorkingDirectory(description, roots_for, extra)
+
+
+def search_paths(
+    ctx: CommandContext, directories: list[WorkingDirectory], app_dir: Option | None, via_python: bool
+) -> list[SearchPath]:
+    """sys.path of the command per working directory: `--app-dir` (default: the working
+    directory) first, as uvicorn's CLI inserts it; `python -m` also puts the working directory."""
+    relative = "."
+    if app_dir is not None:
+        if not app_dir.value.known or not isinstance(app_dir.value.candidates[0], str):
+            return []
+        relative = app_dir.value.candidates[0] or "."
+    installed = ctx.workspace.modules.installed_roots
+    found = []
+    for directory in directories:
+        roots = directory.roots_for(relative)
+        if roots is None:
+            return []  # one start the analysis cannot follow: say nothing rather than guess
+        if via_python and relative != ".":
+            here = directory.roots_for(".")
+            if here is None:
+                return []
+            roots = roots + here
+        first = roots[0] if roots else ctx.folder
+        launch = layout.Launch("command", directory.description, first)
+        found.append(SearchPath(launch, tuple(dict.fromkeys((*roots, *directory.extra_roots, *installed))), True))
+    return found
+
+
+# ---------------------------------------------------------------------------
+# Shell text to launches
+
+
+def word_arguments(words: tuple[shell.Word, ...] | list[shell.Word], group: int = 0) -> list[Argument]:
+    return [Argument(word.value, word.range, word.expanded, word.quote, group=group) for word in words]
+
+
+def launch_of(
+    ctx: CommandContext,
+    arguments: list[Argument],
+    form: Form,
+    info: CommandInfo,
+    setting: Setting,
+    directories: list[WorkingDirectory] | None,
+    environment: Environment,
+    editable: bool = True,
+) -> Launch | None:
+    parsed = parse(arguments, ctx.option_table, environment)
+    if parsed is None:
+        return None
+    via_python = parsed.program_index > 0 and arguments[parsed.program_index - 1].value == "-m"
+
+    def find() -> list[SearchPath]:
+        if directories is None:
+            return []
+        return search_paths(ctx, directories, parsed.options.get("app_dir"), via_python)
+
+    return build_launch(parsed, form, info, setting, find, ctx.option_table, editable)
+
+
+_DIRNAME_OF_SCRIPT = re.compile(
+    r'^\$\(\s*dirname\s+"?\$(?:0|\{BASH_SOURCE(?:\[0\])?\}|BASH_SOURCE)"?\s*\)(?P<rest>/.*)?$'
+)
+
+
+def shell_launches(
+    ctx: CommandContext,
+    placed: Placed,
+    info: CommandInfo,
+    setting: Setting,
+    directory: WorkingDirectory | None,
+    environment: Environment,
+    script: Path | None = None,
+    group: int = 0,
+) -> list[Launch]:
+    """The launches of a shell text, following `cd` (a literal folder, or the script's own)
+    from one command to the next; after a `cd` the analysis cannot follow, none is judged."""
+    launches = []
+    current = directory
+    variables = dict(environment)
+    for command in shell.commands(placed):
+        words = command.words
+        if words[0].value == "cd" and not words[0].quote:
+            current = _after_cd(current, words[1:], script)
+            continue
+        if len(words) == 1 or words[0].value == "export":
+            for word in words[1:] if words[0].value == "export" else words:
+                assignment = word.assignment
+                if assignment is not None and not word.expanded:
+                    variables[assignment[0]] = (Value((assignment[1],), assignment[1], is_string=True), word.range)
+            if words[0].value == "export" or words[0].assignment is not None:
+                continue
+        launch = launch_of(
+            ctx,
+            word_arguments(words, group),
+            Form(),
+            info,
+            setting,
+            [current] if current is not None else None,
+            variables,
+            placed.verbatim,
+        )
+        if launch is not None:
+            launches.append(launch)
+    return launches
+
+
+def _after_cd(current: WorkingDirectory | None, words: tuple[shell.Word, ...], script: Path | None):
+    if not words:
+        return None  # `cd` alone: the home folder
+    target = words[0]
+    if target.expanded:
+        match = _DIRNAME_OF_SCRIPT.match(target.value)
+        if match is None or script is None:
+            return None
+        folder = Path(os.path.normpath(script.parent / (match.group("rest") or "/").lstrip("/")))
+        return host_directory(folder, f"{folder.name or folder} (the script's folder)")
+    if current is None or target.value.startswith(("/", "~", "-")):
+        return None
+    return current.moved(target.value)

@@ -1,0 +1,349 @@
+"""Dockerfiles: CMD and ENTRYPOINT (exec and shell form), judged in the image's layout.
+
+Instructions are read as BuildKit reads them: `\\` continuations (or the `# escape=`
+directive's character), comment lines inside continuations dropped, here-documents
+skipped. The working directory is the stage's last WORKDIR; what lies there comes from the
+COPY/ADD lines of the stage (and of the stages it is built FROM), mapped back to the
+build context. A COPY from another image, an ADD of a URL or archive, or a base image that
+may ship code makes the layout unknown, and then no import string is judged.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..launch import Launch, Setting
+from ..values import Value
+from . import shell
+from .base import (
+    CommandContext,
+    ContainerLayout,
+    Environment,
+    WorkingDirectory,
+    container_directory,
+    launch_of,
+    shell_launches,
+)
+from .jsonc import JsonArray, parse_json_array
+from .recognise import Argument, CommandInfo, JsonForm
+from .text import Placed, joined, span
+
+_SHELLS = ("sh", "bash", "dash", "ash", "zsh")
+_DEVELOPMENT_WORDS = re.compile(r"(^|[^a-z])(dev|develop|development|local|debug|test|tests|testing)([^a-z]|$)")
+# Base images known to hold no application code (official language and OS images, uv's).
+_CLEAN_BASES = re.compile(
+    r"^(docker\.io/)?(library/)?(python|pypy|debian|ubuntu|alpine|busybox|buildpack-deps|fedora|centos|rockylinux"
+    r"|amazonlinux|redhat/ubi\d*[-\w]*|ghcr\.io/astral-sh/uv|astral/uv|gcr\.io/distroless/python3[-\w]*"
+    r"|cgr\.dev/chainguard/python|continuumio/miniconda3|condaforge/\w+|nvidia/cuda|scratch)(:[^@\s]*)?(@\S+)?$"
+)
+# RUN commands that move or fetch files into the image, which the layout does not follow.
+_WRITING_COMMANDS = re.compile(r"(^|[\s;&|(])(mv|cp|ln|rsync|git|wget|curl|tar|unzip|gunzip|bsdtar)\s")
+_INSTALLS_PROJECT = re.compile(
+    r"(pip3?|uv pip|python3? -m pip)\s+install\b[^&;|]*\s(-e\s+)?\.(\[[^\]]*\])?(\s|$)|uv sync|poetry install|pdm install"
+)
+
+
+@dataclass
+class Instruction:
+    keyword: str  # upper case
+    text: Placed  # the arguments, continuations joined
+    line: int
+
+
+@dataclass
+class Stage:
+    name: str | None
+    base: str
+    line: int
+    instructions: list[Instruction] = field(default_factory=list)
+
+
+def instructions(lines: list[str]) -> list[Instruction]:
+    """The Dockerfile's instructions with their argument text (here-document bodies skipped)."""
+    escape = "\\"
+    for line in lines:
+        match = re.match(r"^\s*#\s*escape\s*=\s*(\S)\s*$", line)
+        if match:
+            escape = match.group(1)
+            break
+        if not re.match(r"^\s*#\s*\w+\s*=", line):
+            break
+    found: list[Instruction] = []
+    number = 0
+    while number < len(lines):
+        line = lines[number]
+        stripped = line.lstrip()
+        if not stripped or stripped.startswith("#"):
+            number += 1
+            continue
+        indent = len(line) - len(stripped)
+        keyword = stripped.split(None, 1)[0]
+        start = indent + len(keyword)
+        pieces: list[Placed] = []
+        first_line = number
+        current, column = number, start
+        while True:
+            text = lines[current][column:]
+            body = text.rstrip()
+            if body.endswith(escape) and current + 1 < len(lines):
+                pieces.append(span(current, column, body[:-1]))
+                current += 1
+                column = 0
+                while current < len(lines) and (not lines[current].strip() or lines[current].lstrip().startswith("#")):
+                    current += 1  # comment and empty lines inside a continuation are dropped
+                if current >= len(lines):
+                    break
+                continue
+            pieces.append(span(current, column, text))
+            break
+        placed = joined(pieces)
+        number = current + 1
+        for delimiter in re.findall(r"<<-?\s*[\"']?(\w+)[\"']?", placed.text) if "<<" in placed.text else ():
+            while number < len(lines) and lines[number].strip() != delimiter:
+                number += 1
+            number += 1
+        found.append(Instruction(keyword.upper(), placed, first_line))
+    return found
+
+
+def stages(lines: list[str]) -> tuple[list[Stage], list[Instruction]]:
+    """The build stages, and the instructions before the first FROM (global ARGs)."""
+    found: list[Stage] = []
+    preamble: list[Instruction] = []
+    for instruction in instructions(lines):
+        if instruction.keyword == "FROM":
+            words = (
+                [word.value for word in shell.commands(instruction.text)[0].words]
+                if instruction.text.text.strip()
+                else []
+            )
+            words = [word for word in words if not word.startswith("--")]
+            base = words[0] if words else ""
+            name = words[2].lower() if len(words) >= 3 and words[1].lower() == "as" else None
+            found.append(Stage(name, base, instruction.line))
+        elif found:
+            found[-1].instructions.append(instruction)
+        else:
+            preamble.append(instruction)
+    return found, preamble
+
+
+def chain(stage_list: list[Stage], index: int) -> list[Stage] | None:
+    """The stage and the stages it is built FROM, oldest first; None when the base image may hold code."""
+    chain = [stage_list[index]]
+    current = index
+    while True:
+        base = chain[0].base
+        parent = next((i for i in range(current) if stage_list[i].name == base.lower()), None)
+        if parent is None:
+            return chain if _CLEAN_BASES.match(base) else None
+        chain.insert(0, stage_list[parent])
+        current = parent
+
+
+@dataclass
+class ImageState:
+    environment: dict[str, tuple[Value, object]] = field(default_factory=dict)
+    workdir: str = "/"
+    workdir_known: bool = True
+    layout: ContainerLayout = field(default_factory=ContainerLayout)
+    cmd: Instruction | None = None
+    entrypoint: Instruction | None = None
+    exposes: bool = False
+
+
+def image_state(stage_chain: list[Stage], preamble: list[Instruction], context: Path) -> ImageState:
+    state = ImageState()
+    arguments: dict[str, tuple[Value, object]] = {}
+    for instruction in preamble:
+        if instruction.keyword == "ARG":
+            _assign(instruction, arguments, state.environment)
+    for stage in stage_chain:
+        for instruction in stage.instructions:
+            keyword = instruction.keyword
+            if keyword in ("ENV", "ARG"):
+                _assign(instruction, state.environment, state.environment)
+            elif keyword == "WORKDIR":
+                value = _expand(instruction.text.text.strip(), state.environment)
+                if value is None:
+                    state.workdir_known = False
+                else:
+                    state.workdir = posixpath.normpath(posixpath.join(state.workdir, value))
+            elif keyword in ("COPY", "ADD"):
+                _copy(instruction, state, context)
+            elif keyword == "RUN":
+                text = instruction.text.text
+                if _INSTALLS_PROJECT.search(text):
+                    state.layout.installs_project = context
+                if _WRITING_COMMANDS.search(text):
+                    state.layout.unknown.append("/")
+            elif keyword == "CMD":
+                state.cmd = instruction
+            elif keyword == "ENTRYPOINT":
+                state.entrypoint = instruction
+                state.cmd = None  # setting ENTRYPOINT resets the CMD inherited from the base
+            elif keyword == "EXPOSE":
+                state.exposes = True
+    return state
+
+
+def _assign(instruction: Instruction, into: dict, lookup: dict) -> None:
+    commands = shell.commands(instruction.text)
+    if not commands:
+        return
+    words = commands[0].words
+    if instruction.keyword == "ENV" and len(words) >= 2 and words[0].assignment is None:
+        # The legacy form `ENV NAME value with spaces`.
+        rest = instruction.text.text.strip()[len(words[0].value) :].strip()
+        into[words[0].value] = (Value((rest,), rest, is_string=True), words[0].range)
+        return
+    for word in words:
+        assignment = word.assignment
+        if assignment is None:
+            if instruction.keyword == "ARG":
+                into.setdefault(word.value, (Value(None, f"${word.value}", env_var=word.value), word.range))
+            continue
+        name, value = assignment
+        expanded = _expand(value, lookup) if word.expanded else value
+        if expanded is None:
+            into[name] = (Value(None, value, env_var=name), word.range)
+        else:
+            into[name] = (Value((expanded,), expanded, is_string=True), word.range)
+
+
+def _expand(text: str, environment: dict) -> str | None:
+    """`$NAME` / `${NAME}` from variables of the file with known values; None otherwise."""
+    failed = False
+
+    def replace(match: re.Match) -> str:
+        nonlocal failed
+        name = match.group(1) or match.group(2)
+        value = environment.get(name)
+        if value is None or not value[0].known:
+            failed = True
+            return ""
+        return str(value[0].candidates[0])
+
+    result = re.sub(r"\$\{(\w+)\}|\$(\w+)", replace, text)
+    return None if failed or "$" in result else result
+
+
+def _copy(instruction: Instruction, state: ImageState, context: Path) -> None:
+    text = instruction.text.text.strip()
+    words: list[str]
+    if text.startswith("["):
+        try:
+            words = [str(item) for item in json.loads(text)]
+        except ValueError:
+            state.layout.unknown.append("/")
+            return
+    else:
+        commands = shell.commands(instruction.text)
+        words = [word.value for word in commands[0].words] if commands else []
+    flags = [word for word in words if word.startswith("--")]
+    paths = [word for word in words if not word.startswith("--")]
+    if len(paths) < 2:
+        return
+    *sources, target = paths
+    target_expanded = _expand(target, state.environment) if "$" in target else target
+    if target_expanded is None:
+        state.layout.unknown.append("/")
+        return
+    destination = posixpath.normpath(posixpath.join(state.workdir, target_expanded))
+    if any(flag.startswith(("--from", "--parents", "--exclude")) for flag in flags) or "<<" in text:
+        state.layout.unknown.append(destination)
+        return
+    into_folder = target_expanded.endswith("/") or len(sources) > 1
+    for source in sources:
+        if "://" in source or (instruction.keyword == "ADD" and re.search(r"\.(tar|tgz|gz|bz2|xz|zip)$", source)):
+            state.layout.unknown.append(destination)
+            continue
+        if "$" in source:
+            state.layout.unknown.append(destination)
+            continue
+        matches = sorted(context.glob(source.lstrip("/"))) if any(c in source for c in "*?[") else []
+        hosts = matches or [context / source.lstrip("/")]
+        for host in hosts:
+            host = Path(posixpath.normpath(str(host)))
+            if not str(host).startswith(str(context)):
+                continue  # outside the build context: the build fails
+            if host.is_dir():
+                state.layout.copies.append((destination, host, True))
+            else:
+                place = posixpath.join(destination, host.name) if (into_folder or matches) else destination
+                state.layout.copies.append((place, host, False))
+
+
+def launches(ctx: CommandContext) -> list[Launch]:
+    return dockerfile_launches(ctx, ctx.folder, None)
+
+
+def dockerfile_launches(ctx: CommandContext, context: Path, target: str | None) -> list[Launch]:
+    stage_list, preamble = stages(ctx.source.lines)
+    path = ctx.source.path
+    file_name = path.name.lower() if path is not None else "dockerfile"
+    found: list[Launch] = []
+    for index, stage in enumerate(stage_list):
+        own = [i for i in stage.instructions if i.keyword in ("CMD", "ENTRYPOINT")]
+        if not own:
+            continue
+        stage_chain = chain(stage_list, index)
+        state = image_state(stage_chain or [stage], preamble, context)
+        final = index == len(stage_list) - 1
+        production = (
+            final
+            and not _DEVELOPMENT_WORDS.search(file_name)
+            and not (stage.name and _DEVELOPMENT_WORDS.search(stage.name))
+        )
+        directory = None
+        if stage_chain is not None and state.workdir_known:
+            directory = container_directory(state.layout, state.workdir, f"{state.workdir} in the image")
+        info = CommandInfo("dockerfile", production=production, container=True)
+        launch = start_of(ctx, state, info, directory)
+        if launch is not None:
+            found.append(launch)
+    return found
+
+
+def start_of(ctx: CommandContext, state: ImageState, info: CommandInfo, directory: WorkingDirectory | None):
+    """The launch the image's ENTRYPOINT and CMD make together."""
+    environment: Environment = {name: (value, where) for name, (value, where) in state.environment.items()}
+    parts = [part for part in (state.entrypoint, state.cmd) if part is not None]
+    if not parts:
+        return None
+    forms = [_exec_arguments(part, group) for group, part in enumerate(parts)]
+    info.where = "the Dockerfile's " + " and ".join(part.keyword for part in parts)
+    first = forms[0]
+    setting = Setting.CONTAINER
+    if first is None:  # shell form: `/bin/sh -c "<text>"`; a shell-form ENTRYPOINT ignores CMD
+        launches = shell_launches(ctx, parts[0].text, info, setting, directory, environment, group=0)
+        return launches[0] if launches else None
+    arguments = list(first)
+    if len(forms) > 1:
+        if forms[1] is None:
+            return None  # a shell-form CMD after an exec ENTRYPOINT becomes `/bin/sh -c ...` arguments
+        arguments += forms[1]
+    array = parse_json_array(parts[0].text)
+    if len(arguments) >= 3 and arguments[0].value.rsplit("/", 1)[-1] in _SHELLS and arguments[1].value == "-c":
+        # `["sh", "-c", "uvicorn ... --port $PORT"]`: the third element is a shell line.
+        line = array.elements[2].placed if array is not None and len(array.elements) > 2 else None
+        if line is None:
+            return None
+        launches = shell_launches(ctx, line, info, setting, directory, environment, group=0)
+        return launches[0] if launches else None
+    return launch_of(ctx, arguments, JsonForm(), info, setting, [directory] if directory else None, environment)
+
+
+def _exec_arguments(instruction: Instruction, group: int) -> list[Argument] | None:
+    """The exec form's elements (no shell: `$` stays as it is), or None for the shell form."""
+    array: JsonArray | None = parse_json_array(instruction.text)
+    if array is None:
+        return None
+    return [
+        Argument(element.value, element.range, False, '"', literal_dollar="$" in element.value, group=group)
+        for element in array.elements
+    ]

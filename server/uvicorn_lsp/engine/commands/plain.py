@@ -1,0 +1,270 @@
+"""Line-based sources: Procfiles, Makefiles, shell scripts, systemd units, supervisord
+programs, and VS Code's launch.json (JSONC)."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from ..launch import Launch, Setting
+from ..model import Position
+from ..values import Value
+from . import jsonc, shell
+from .base import CommandContext, Environment, WorkingDirectory, host_directory, launch_of, shell_launches
+from .recognise import Argument, CommandInfo, JsonForm
+from .text import Placed, joined, lines_span, span
+
+
+def procfile_launches(ctx: CommandContext) -> list[Launch]:
+    """`name: command`, run by a shell in the application's root; `web` is the production server."""
+    found = []
+    for number, line in enumerate(ctx.source.lines):
+        match = re.match(r"^([A-Za-z0-9_-]+):[ \t]*", line)
+        if match is None:
+            continue
+        name = match.group(1)
+        info = CommandInfo("procfile", production=name == "web", where=f"the {name} process")
+        directory = host_directory(ctx.folder, "the Procfile's folder")
+        placed = span(number, match.end(), line[match.end() :])
+        found.extend(shell_launches(ctx, placed, info, Setting.CONTAINER, directory, {}))
+    return found
+
+
+def makefile_launches(ctx: CommandContext) -> list[Launch]:
+    """Recipe lines (tab-indented, `\\` continued, `@`/`-`/`+` prefixes), each in its own shell
+    started in the Makefile's folder."""
+    lines = ctx.source.lines
+    found = []
+    number = 0
+    in_rule = False
+    while number < len(lines):
+        line = lines[number]
+        if not line.startswith("\t"):
+            stripped = line.strip()
+            in_rule = bool(re.match(r"^[^=#\t][^=]*:(?!=)", line)) or (in_rule and not stripped)
+            number += 1
+            continue
+        if not in_rule:
+            number += 1
+            continue
+        first = number
+        while lines[number].rstrip().endswith("\\") and number + 1 < len(lines):
+            number += 1
+        start = 1
+        while start < len(lines[first]) and lines[first][start] in "@-+ \t":
+            start += 1
+        placed = lines_span(lines, Position(first, start), Position(number, len(lines[number])))
+        # make drops the recipe prefix tab of continuation lines before the shell sees them.
+        placed = _drop_recipe_tabs(placed)
+        info = CommandInfo("makefile", where="a Makefile recipe")
+        directory = host_directory(ctx.folder, "the Makefile's folder")
+        found.extend(shell_launches(ctx, placed, info, Setting.DEVELOPMENT, directory, {}))
+        number += 1
+    return found
+
+
+def _drop_recipe_tabs(placed: Placed) -> Placed:
+    text, places = placed.text, placed.places
+    keep = [i for i in range(len(text)) if not (text[i] == "\t" and i > 0 and text[i - 1] == "\n")]
+    return Placed("".join(text[i] for i in keep), tuple(places[i] for i in keep) + (places[-1],), placed.verbatim)
+
+
+def script_launches(ctx: CommandContext) -> list[Launch]:
+    """A shell script: its folder after `cd "$(dirname "$0")"`; before any `cd`, wherever it is
+    started from, so every folder the project offers (the script's and the workspace's)."""
+    lines = ctx.source.lines
+    if not lines:
+        return []
+    placed = lines_span(lines, Position(0, 0), Position(len(lines) - 1, len(lines[-1])))
+    info = CommandInfo("shell", where="the script")
+    script = ctx.source.path
+    found = []
+    starts = [host_directory(ctx.folder, "the script's folder")]
+    if ctx.workspace.root != ctx.folder:
+        starts.append(host_directory(ctx.workspace.root, "the workspace folder"))
+    by_start = [shell_launches(ctx, placed, info, Setting.DEVELOPMENT, start, {}, script) for start in starts]
+    for launches in zip(*by_start, strict=False):
+        first = launches[0]
+        paths = [launch.find_search_paths for launch in launches]
+        first.find_search_paths = _merged(paths)
+        found.append(first)
+    return found
+
+
+def _merged(finders):
+    def find():
+        merged = []
+        for finder in finders:
+            paths = finder()
+            if not paths:
+                return []
+            merged.extend(paths)
+        return merged
+
+    return find
+
+
+def systemd_launches(ctx: CommandContext) -> list[Launch]:
+    """`[Service]` ExecStart= (prefixes `-@:+!` dropped), WorkingDirectory=, Environment=."""
+    entries = _ini_entries(ctx.source.lines, comment_prefixes=("#", ";"), continuation="\\")
+    found = []
+    environment: dict = {}
+    for section, key, placed in entries:
+        if section == "Service" and key == "Environment":
+            environment.update(_assignments(placed))
+    for section, key, placed in entries:
+        if section != "Service" or key != "ExecStart":
+            continue
+        text = placed.text
+        skip = len(text) - len(text.lstrip("-@:+!"))
+        placed = Placed(text[skip:], placed.places[skip:], placed.verbatim)
+        info = CommandInfo("systemd", production=True, where="ExecStart")
+        found.extend(shell_launches(ctx, placed, info, Setting.PRODUCTION, None, environment)[:1])
+    return found
+
+
+def supervisord_launches(ctx: CommandContext) -> list[Launch]:
+    """`[program:x]` command= (split as words, no shell), directory=, environment=."""
+    entries = _ini_entries(ctx.source.lines, comment_prefixes=("#", ";"), continuation=None)
+    found = []
+    for section, key, placed in entries:
+        if not section.startswith("program:") or key != "command":
+            continue
+        environment: dict = {}
+        for other_section, other_key, other in entries:
+            if other_section == section and other_key == "environment":
+                environment.update(_assignments(other, separator=","))
+        info = CommandInfo("supervisord", production=True, where=f"[{section}]")
+        found.extend(shell_launches(ctx, placed, info, Setting.PRODUCTION, None, environment)[:1])
+    return found
+
+
+def _ini_entries(lines: list[str], comment_prefixes: tuple[str, ...], continuation: str | None):
+    """(section, key, value) of an INI-like file; the value with its places."""
+    found = []
+    section = ""
+    number = 0
+    while number < len(lines):
+        line = lines[number]
+        stripped = line.strip()
+        if not stripped or stripped.startswith(comment_prefixes):
+            number += 1
+            continue
+        if stripped.startswith("[") and "]" in stripped:
+            section = stripped[1 : stripped.index("]")].strip()
+            number += 1
+            continue
+        match = re.match(r"^\s*([\w.-]+)\s*[=:]\s*", line)
+        if match is None:
+            number += 1
+            continue
+        pieces = []
+        current, column = number, match.end()
+        while True:
+            text = lines[current][column:]
+            if continuation and text.rstrip().endswith(continuation) and current + 1 < len(lines):
+                body = text.rstrip()
+                pieces.append(span(current, column, body[:-1] + " "))
+                current += 1
+                column = 0
+                continue
+            if continuation is None:
+                value = text
+                # supervisord: an inline comment is ` ;` after the value.
+                cut = value.find(" ;")
+                pieces.append(span(current, column, value if cut < 0 else value[:cut]))
+                while current + 1 < len(lines) and lines[current + 1][:1] in (" ", "\t") and lines[current + 1].strip():
+                    current += 1
+                    indent = len(lines[current]) - len(lines[current].lstrip())
+                    pieces.append(span(current, indent - 1, " " + lines[current][indent:]))
+                break
+            pieces.append(span(current, column, text))
+            break
+        found.append((section, match.group(1), joined(pieces)))
+        number = current + 1
+    return found
+
+
+def _assignments(placed: Placed, separator: str | None = None) -> dict:
+    found = {}
+    text = placed.text.replace(separator, " ") if separator else placed.text
+    fixed = Placed(text, placed.places, placed.verbatim)
+    for command in shell.commands(fixed):
+        for word in command.words:
+            assignment = word.assignment
+            if assignment is None:
+                continue
+            name, value = assignment
+            known = not word.expanded and "%(" not in value
+            found[name] = (Value((value,) if known else None, value, is_string=known), word.range)
+    return found
+
+
+# ---------------------------------------------------------------------------
+# VS Code launch.json
+
+
+def launch_json_launches(ctx: CommandContext) -> list[Launch]:
+    """Configurations with `"module": "uvicorn"` (gunicorn, fastapi) and `args`, run in `cwd`."""
+    lines = ctx.source.lines
+    if not lines:
+        return []
+    whole = lines_span(lines, Position(0, 0), Position(len(lines) - 1, len(lines[-1])))
+    try:
+        root = jsonc.parse(whole, comments=True)
+    except jsonc.JsonError:
+        return []
+    configurations = root.get("configurations") if isinstance(root, jsonc.JsonObject) else None
+    if not isinstance(configurations, jsonc.JsonArray):
+        return []
+    workspace_folder = ctx.folder.parent if ctx.folder.name == ".vscode" else ctx.workspace.root
+    found = []
+    for configuration in configurations.elements:
+        if not isinstance(configuration, jsonc.JsonObject):
+            continue
+        module = configuration.get("module")
+        args = configuration.get("args")
+        if not isinstance(module, jsonc.JsonString) or module.value not in ("uvicorn", "gunicorn", "fastapi"):
+            continue
+        arguments = [Argument(module.value, module.range, quote='"', group=0)]
+        if isinstance(args, jsonc.JsonArray):
+            for element in args.elements:
+                if not isinstance(element, jsonc.JsonString):
+                    return found
+                expanded = "${" in element.value
+                arguments.append(Argument(element.value, element.range, expanded, '"', group=1))
+        directory = _launch_cwd(configuration.get("cwd"), workspace_folder)
+        environment: Environment = {}
+        env = configuration.get("env")
+        if isinstance(env, jsonc.JsonObject):
+            for key, value in env.entries:
+                if isinstance(value, jsonc.JsonString):
+                    known = "${" not in value.value
+                    environment[key.value] = (
+                        Value((value.value,) if known else None, value.value, is_string=known),
+                        value.range,
+                    )
+        name = configuration.get("name")
+        label = name.value if isinstance(name, jsonc.JsonString) else module.value
+        info = CommandInfo("launch.json", where=f'configuration "{label}"')
+        launch = launch_of(
+            ctx, arguments, JsonForm(), info, Setting.DEVELOPMENT, [directory] if directory else None, environment
+        )
+        if launch is not None:
+            found.append(launch)
+    return found
+
+
+def _launch_cwd(node, workspace_folder: Path) -> WorkingDirectory | None:
+    if node is None:
+        return host_directory(workspace_folder, "the workspace folder")
+    if not isinstance(node, jsonc.JsonString):
+        return None
+    value = node.value.replace("${workspaceFolder}", str(workspace_folder)).replace(
+        "${workspaceRoot}", str(workspace_folder)
+    )
+    if "${" in value:
+        return None
+    folder = Path(os.path.normpath(workspace_folder / value))
+    return host_directory(folder, node.value)

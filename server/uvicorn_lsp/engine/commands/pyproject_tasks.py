@@ -1,0 +1,99 @@
+"""pyproject.toml task runners: `[tool.poe.tasks]`, `[tool.pdm.scripts]`, `[tool.taskipy.tasks]`,
+`[tool.hatch.envs.*.scripts]`; each string command run from the pyproject's folder.
+
+tomllib gives no positions, so this reads the few shapes task tables take, line by line:
+`name = "cmd"`, `name = { cmd = "..." }` (also `shell`), `name = ["cmd", ...]` (hatch), and
+`[tool.poe.tasks.name]` tables with `cmd = "..."`. Basic strings decode their escapes with
+places; multi-line strings are not read.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..launch import Launch, Setting
+from ..model import Position
+from .base import CommandContext, host_directory, shell_launches
+from .recognise import CommandInfo
+from .text import Placed
+
+_TABLES = (
+    re.compile(r"^tool\.poe\.tasks(\.[\w-]+)?$"),
+    re.compile(r"^tool\.pdm\.scripts(\.[\w-]+)?$"),
+    re.compile(r"^tool\.taskipy\.tasks$"),
+    re.compile(r"^tool\.hatch\.envs\.[\w-]+\.scripts$"),
+)
+_COMMAND_KEYS = ("cmd", "shell")
+_ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\", "r": "\r", "b": "\b", "f": "\f"}
+_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'')
+
+
+def pyproject_launches(ctx: CommandContext) -> list[Launch]:
+    found = []
+    table = ""
+    for number, line in enumerate(ctx.source.lines):
+        stripped = line.strip()
+        header = re.match(r"^\[\s*([\w.\"'-]+)\s*\]", stripped)
+        if header is not None and not stripped.startswith("[["):
+            table = header.group(1).replace('"', "").replace("'", "")
+            continue
+        if not any(pattern.match(table) for pattern in _TABLES):
+            continue
+        assignment = re.match(r"^\s*([\w.\"'-]+)\s*=\s*", line)
+        if assignment is None:
+            continue
+        key = assignment.group(1).strip("\"'")
+        value_text = line[assignment.end() :]
+        in_task_table = table.count(".") >= 3 and table.startswith(("tool.poe.tasks.", "tool.pdm.scripts."))
+        if in_task_table and key not in _COMMAND_KEYS:
+            continue
+        for string in _strings(number, assignment.end(), value_text, inline_table=value_text.lstrip().startswith("{")):
+            info = CommandInfo("pyproject", where=f"task {key}")
+            directory = host_directory(ctx.folder, "the pyproject's folder")
+            found.extend(shell_launches(ctx, string, info, Setting.DEVELOPMENT, directory, {}))
+    return found
+
+
+def _strings(line: int, column: int, text: str, inline_table: bool) -> list[Placed]:
+    """The command strings of one value: the string itself, an inline table's `cmd`/`shell`, a list's items."""
+    found = []
+    for match in _STRING.finditer(text):
+        if inline_table:
+            before = text[: match.start()]
+            key = re.search(r"([\w-]+)\s*=\s*$", before)
+            if key is None or key.group(1) not in _COMMAND_KEYS:
+                continue
+        found.append(_decoded(line, column + match.start(), match.group()))
+        if not inline_table and not text.lstrip().startswith("["):
+            break
+    return found
+
+
+def _decoded(line: int, column: int, raw: str) -> Placed:
+    chars: list[str] = []
+    places: list[Position] = []
+    verbatim = True
+    index = 1
+    while index < len(raw) - 1:
+        char = raw[index]
+        if raw[0] == '"' and char == "\\":
+            code = raw[index + 1]
+            verbatim = False
+            if code in "uU":
+                size = 4 if code == "u" else 8
+                try:
+                    chars.append(chr(int(raw[index + 2 : index + 2 + size], 16)))
+                except ValueError:
+                    chars.append(code)
+                places.append(Position(line, column + index))
+                index += 2 + size
+                continue
+            chars.append(_ESCAPES.get(code, code))
+            places.append(Position(line, column + index))
+            index += 2
+            continue
+        chars.append(char)
+        places.append(Position(line, column + index))
+        index += 1
+    places.append(Position(line, column + len(raw) - 1))
+    return Placed("".join(chars), tuple(places), verbatim)

@@ -1,0 +1,621 @@
+"""From the arguments of one command to a Launch: which server it starts, with which options.
+
+Recognised: `uvicorn ...`, `python[3] -m uvicorn ...`, `gunicorn ... -k X`, `fastapi run|dev`,
+behind `exec`, `env A=1`, `A=1` prefixes and the runners `uv run`, `poetry run`, `pdm run`,
+`pipenv run`, `hatch run`. uvicorn's arguments are parsed as click parses them, with the
+analysed version's option table: a flag becomes uvicorn's parameter name and a typed value,
+and whatever click would stop at (exit status 2) is recorded on the launch as a Rejection.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from ..launch import Entry, GivenAs, Launch, Option, Rejection, Server, Setting
+from ..model import Range, TextEdit
+from ..modules import SearchPath
+from ..values import Value
+from .options import OptionSpec, OptionTable
+
+# uvicorn reads these itself besides `UVICORN_<OPTION>` (config.py): the parameter each sets.
+_OWN_VARIABLES = {"WEB_CONCURRENCY": "workers", "FORWARDED_ALLOW_IPS": "forwarded_allow_ips"}
+_RUNNERS = {"uv": "run", "poetry": "run", "pdm": "run", "pipenv": "run", "hatch": "run", "rye": "run"}
+# Options of those runners that take a value (the rest are switches), so the command after them is found.
+_RUNNER_VALUE_OPTIONS = frozenset(
+    {"--with", "--with-editable", "--with-requirements", "--env-file", "--directory", "--project", "--python", "-p"}
+    | {"--extra", "--group", "--package", "--index", "--index-url", "-e", "--env", "-C", "--only-group"}
+)
+_PYTHON_VALUE_OPTIONS = frozenset({"-X", "-W", "-Q"})
+# gunicorn options that take a value; an unlisted option makes the app argument unsure.
+_GUNICORN_VALUE_OPTIONS = frozenset(
+    {"-c", "--config", "-b", "--bind", "-w", "--workers", "-k", "--worker-class", "--threads", "-t", "--timeout"}
+    | {"--graceful-timeout", "--keep-alive", "--log-level", "--access-logfile", "--error-logfile", "--log-file"}
+    | {"--log-config", "--chdir", "--pythonpath", "-e", "--env", "-n", "--name", "--max-requests", "-u", "-g"}
+    | {"--max-requests-jitter", "--forwarded-allow-ips", "--certfile", "--keyfile", "--ca-certs", "--user"}
+    | {"--group", "--pid", "-p", "--backlog", "--worker-connections", "--limit-request-line", "--access-logformat"}
+    | {"--worker-tmp-dir", "--statsd-host", "--umask", "-m", "--capture-output", "--reload-extra-file"}
+)
+_GUNICORN_NAMES = {
+    "-w": "workers",
+    "--workers": "workers",
+    "-b": "bind",
+    "--bind": "bind",
+    "-k": "worker_class",
+    "--worker-class": "worker_class",
+    "--chdir": "chdir",
+    "--reload": "reload",
+}
+_FASTAPI_VALUE_OPTIONS = {
+    "--host": "host",
+    "--port": "port",
+    "--app": "fastapi_app",
+    "--entrypoint": "fastapi_entrypoint",
+    "-e": "fastapi_entrypoint",
+    "--root-path": "root_path",
+    "--workers": "workers",
+    "--forwarded-allow-ips": "forwarded_allow_ips",
+}
+_FASTAPI_SWITCHES = {
+    "--reload": ("reload", True),
+    "--no-reload": ("reload", False),
+    "--proxy-headers": ("proxy_headers", True),
+    "--no-proxy-headers": ("proxy_headers", False),
+}
+
+
+@dataclass(frozen=True)
+class Argument:
+    """One argument of a command as its source writes it."""
+
+    value: str
+    range: Range
+    expanded: bool = False  # the shell expands it: only the running shell knows the value
+    quote: str = ""  # how the source quoted it ('"' for a JSON or YAML element)
+    literal_dollar: bool = False  # holds `$` that no shell will expand (exec form, list `command:`)
+    group: int = 0  # arguments of one list or line share a group (ENTRYPOINT + CMD are two)
+
+
+class Form:
+    """How a source writes arguments, for the edits: shell words or list elements."""
+
+    list_form = False
+
+    def spell(self, value: str, like: Argument | None = None) -> str:
+        if like is not None and like.quote == '"':
+            return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$") + '"'
+        if value and all(char.isalnum() or char in "-_./:=,@%+" for char in value):
+            return value
+        return "'" + value.replace("'", "'\\''") + "'"
+
+    separator = " "
+
+
+class JsonForm(Form):
+    list_form = True
+    separator = ", "
+
+    def spell(self, value: str, like: Argument | None = None) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+
+class YamlFlowForm(Form):
+    list_form = True
+    separator = ", "
+
+    def spell(self, value: str, like: Argument | None = None) -> str:
+        if like is not None and not like.quote and _plain_yaml(value):
+            return value
+        return json.dumps(value, ensure_ascii=False)
+
+
+class YamlBlockForm(YamlFlowForm):
+    def __init__(self, indent: str):
+        self.separator = "\n" + indent + "- "
+
+
+def _plain_yaml(value: str) -> bool:
+    return bool(value) and value[0] not in "-?:,[]{}#&*!|>'\"%@`" and ": " not in value and " #" not in value
+
+
+@dataclass
+class CommandInfo:
+    """What a source knows about a command besides the launch (for the command-line rules)."""
+
+    source_kind: str  # "dockerfile", "compose", "procfile", "makefile", "shell", "workflow", ...
+    production: bool = False  # started where reload and loopback-only binds do harm
+    container: bool = False  # runs in a container whose port is published (or EXPOSEd)
+    subcommand: Argument | None = None  # `run` / `dev` of `fastapi`
+    where: str = ""  # how messages name the place: "the Dockerfile's CMD", "service web's command"
+
+
+@dataclass
+class ParsedCommand:
+    server: Server
+    arguments: list[Argument]  # every argument, the program included
+    program_index: int  # the argument naming the server (or `python`)
+    app: Option | None
+    options: dict[str, Option]
+    rejections: list[Rejection]
+    complete: bool
+    worker_class: str | None = None
+    environment: dict[str, Option] = field(default_factory=dict)
+
+
+def parse(
+    arguments: list[Argument],
+    table: OptionTable,
+    environment: Mapping[str, tuple[Value, Range]],
+) -> ParsedCommand | None:
+    """The launch a command's arguments make, if it starts uvicorn, gunicorn or fastapi."""
+    index = 0
+    local_environment: dict[str, tuple[Value, Range]] = dict(environment)
+    while index < len(arguments):
+        argument = arguments[index]
+        word = argument.value
+        if argument.expanded:
+            return None
+        assignment = _assignment(argument)
+        if assignment is not None and not argument.quote:
+            name, text = assignment
+            local_environment[name] = (Value((text,), text, is_string=True), argument.range)
+            index += 1
+            continue
+        if word in ("exec", "command", "nohup"):
+            index += 1
+            continue
+        if word == "env":
+            index += 1
+            while index < len(arguments) and arguments[index].value.startswith("-"):
+                index += 2 if arguments[index].value in ("-u", "--unset", "-C", "--chdir") else 1
+            continue
+        base = word.rsplit("/", 1)[-1]
+        if base in _RUNNERS and index + 1 < len(arguments) and arguments[index + 1].value == _RUNNERS[base]:
+            index = _skip_options(arguments, index + 2, _RUNNER_VALUE_OPTIONS)
+            if base == "hatch" and index < len(arguments) and ":" in arguments[index].value:
+                return None  # `hatch run env:script`: a script of the project, not a program
+            continue
+        if base.startswith("python") and all(part.isdigit() for part in base[6:].split(".") if part):
+            index = _skip_options(arguments, index + 1, _PYTHON_VALUE_OPTIONS, stop_at="-m")
+            if index + 1 >= len(arguments) or arguments[index].value != "-m":
+                return None
+            module = arguments[index + 1].value
+            if module not in ("uvicorn", "gunicorn", "fastapi"):
+                return None
+            return _parse_server(module, arguments, index + 1, table, local_environment)
+        if base in ("uvicorn", "gunicorn", "fastapi"):
+            return _parse_server(base, arguments, index, table, local_environment)
+        return None
+    return None
+
+
+def _assignment(argument: Argument) -> tuple[str, str] | None:
+    name, equals, value = argument.value.partition("=")
+    if equals and name and (name[0].isalpha() or name[0] == "_") and all(c.isalnum() or c == "_" for c in name):
+        return name, value
+    return None
+
+
+def _skip_options(arguments: list[Argument], index: int, taking_value: frozenset[str], stop_at: str = "") -> int:
+    while index < len(arguments):
+        word = arguments[index].value
+        if word == "--":
+            return index + 1
+        if word == stop_at or not word.startswith("-") or word == "-":
+            return index
+        index += 2 if word in taking_value else 1
+    return index
+
+
+def _parse_server(
+    program: str,
+    arguments: list[Argument],
+    index: int,
+    table: OptionTable,
+    environment: Mapping[str, tuple[Value, Range]],
+) -> ParsedCommand | None:
+    if program == "uvicorn":
+        return _parse_uvicorn(arguments, index, table, environment)
+    if program == "gunicorn":
+        return _parse_gunicorn(arguments, index)
+    return _parse_fastapi(arguments, index)
+
+
+def _value_of(argument: Argument, convert: Callable[[str], tuple[object, str | None]] | None = None):
+    """(Value, click's refusal or None) of an argument's text."""
+    if argument.expanded:
+        name = argument.value.strip("${}").split(":")[0] if argument.value.startswith("$") else None
+        env_var = name if name and name.replace("_", "").isalnum() else None
+        return Value(None, argument.value, env_var=env_var), None
+    if convert is None:
+        return Value((argument.value,), argument.value, is_string=True), None
+    converted, refusal = convert(argument.value)
+    return Value((converted,), argument.value, is_string=isinstance(converted, str)), refusal
+
+
+def _joined(first: Range, last: Range) -> Range:
+    return Range(first.start, last.end)
+
+
+def _parse_uvicorn(
+    arguments: list[Argument], index: int, table: OptionTable, environment: Mapping[str, tuple[Value, Range]]
+) -> ParsedCommand:
+    options: dict[str, Option] = {}
+    rejections: list[Rejection] = []
+    positionals: list[tuple[int, Argument]] = []
+    position = index + 1
+    only_positionals = False
+    while position < len(arguments):
+        argument = arguments[position]
+        word = argument.value
+        if only_positionals or argument.expanded or not word.startswith("-") or word == "-":
+            positionals.append((position, argument))
+            position += 1
+            continue
+        if word == "--":
+            only_positionals = True
+            position += 1
+            continue
+        flag, equals, attached = word.partition("=")
+        spec = table.by_flag(flag) if word.startswith("--") else None
+        if spec is None:
+            option = Option(word, Value(None, word), argument.range, GivenAs.FLAG, word, handle=(position, position))
+            options[word] = option
+            rejections.append(Rejection(option, f"No such option '{word}'", table.near(word)))
+            position += 1
+            continue
+        if not spec.takes_value:
+            value = flag not in spec.off_flags
+            option = Option(
+                spec.name, Value((value,), flag), argument.range, GivenAs.FLAG, word, handle=(position, position)
+            )
+            options[spec.name] = option
+            if equals:
+                rejections.append(Rejection(option, f"Option '{flag}' does not take a value"))
+            position += 1
+            continue
+        if equals:
+            value_argument = Argument(
+                attached, argument.range, argument.expanded, literal_dollar=argument.literal_dollar
+            )
+            last = position
+        elif position + 1 < len(arguments):
+            value_argument = arguments[position + 1]
+            last = position + 1
+        else:
+            option = Option(spec.name, Value(None, ""), argument.range, GivenAs.FLAG, word, handle=(position, position))
+            options[spec.name] = option
+            rejections.append(Rejection(option, f"Option '{flag}' requires an argument"))
+            position += 1
+            continue
+        value, refusal = _value_of(value_argument, spec.convert)
+        where = _joined(argument.range, arguments[last].range)
+        written = word if equals else f"{word} {value_argument.value}"
+        if spec.multiple:
+            previous = options.get(spec.name)
+            gathered = (list(previous.value.candidates[0]) if previous and previous.value.known else []) + [
+                value.candidates[0] if value.known else None
+            ]
+            known = value.known and (previous is None or previous.value.known)
+            value = Value((gathered,) if known else None, value.source)
+            if previous is not None:
+                where, written = _joined(previous.range, where), f"{previous.written} {written}"
+        value_range = arguments[last].range if last != position else None
+        option = Option(spec.name, value, where, GivenAs.FLAG, written, value_range, handle=(position, last))
+        options[spec.name] = option
+        if refusal is not None:
+            rejections.append(
+                Rejection(option, f"Invalid value for '{flag}': {refusal}" + _literal_note(value_argument))
+            )
+        position = last + 1
+    app: Option | None = None
+    if positionals:
+        app_position, app_argument = positionals[0]
+        value, _ = _value_of(app_argument)
+        app = Option("app", value, app_argument.range, GivenAs.POSITIONAL, app_argument.value, handle=(app_position,))
+        for extra_position, extra in positionals[1:]:
+            option = Option(
+                extra.value,
+                Value(None, extra.value),
+                extra.range,
+                GivenAs.POSITIONAL,
+                extra.value,
+                handle=(extra_position, extra_position),
+            )
+            rejections.append(Rejection(option, f"Got unexpected extra argument ({extra.value})"))
+    environment_options = _environment_options(table, environment, options, rejections)
+    if app is None and "UVICORN_APP" in environment:
+        value, where = environment["UVICORN_APP"]
+        app = Option("app", value, where, GivenAs.ENVIRONMENT, f"UVICORN_APP={value.source}")
+    return ParsedCommand(Server.UVICORN, arguments, index, app, options, rejections, True, None, environment_options)
+
+
+def _literal_note(argument: Argument) -> str:
+    if argument.literal_dollar:
+        return " (no shell runs this exec-form command, so `$` is passed as it is: use the shell form or `sh -c`)"
+    return ""
+
+
+def _environment_options(
+    table: OptionTable,
+    environment: Mapping[str, tuple[Value, Range]],
+    options: dict[str, Option],
+    rejections: list[Rejection],
+) -> dict[str, Option]:
+    """Options the environment gives (`UVICORN_RELOAD=true`, `WEB_CONCURRENCY=4`); a flag wins over them."""
+    found: dict[str, Option] = {}
+    for variable, (value, where) in environment.items():
+        name = _OWN_VARIABLES.get(variable)
+        spec = table.by_name(name) if name else None
+        if variable.startswith("UVICORN_") and variable != "UVICORN_APP":
+            spec = table.by_name(variable.removeprefix("UVICORN_").lower())
+        if spec is None or spec.name in options:
+            continue
+        refusal = None
+        if value.known and isinstance(value.candidates[0], str):
+            converted, refusal = spec.convert(value.candidates[0])
+            value = Value((converted,), value.source, is_string=isinstance(converted, str))
+        option = Option(spec.name, value, where, GivenAs.ENVIRONMENT, f"{variable}={value.source}")
+        found[spec.name] = option
+        options[spec.name] = option
+        if refusal is not None and variable.startswith("UVICORN_"):
+            rejections.append(Rejection(option, f"Invalid value for '{spec.flags[0]}': {refusal}"))
+    return found
+
+
+def _parse_gunicorn(arguments: list[Argument], index: int) -> ParsedCommand:
+    options: dict[str, Option] = {}
+    positionals: list[tuple[int, Argument]] = []
+    complete = True
+    position = index + 1
+    while position < len(arguments):
+        argument = arguments[position]
+        word = argument.value
+        if argument.expanded or not word.startswith("-"):
+            positionals.append((position, argument))
+            position += 1
+            continue
+        flag, equals, attached = word.partition("=")
+        short_attached = ""
+        if not equals and len(word) > 2 and word[1] != "-" and word[:2] in ("-k", "-w", "-b"):
+            flag, short_attached = word[:2], word[2:]
+        name = _GUNICORN_NAMES.get(flag)
+        takes_value = flag in _GUNICORN_VALUE_OPTIONS
+        if not takes_value and flag.startswith("--") and not equals and flag not in ("--reload", "--daemon", "-D"):
+            complete = complete and flag in ("--preload", "--check-config", "--print-config", "--spew", "--no-sendfile")
+        if takes_value and not equals and not short_attached and position + 1 < len(arguments):
+            value_argument, last = arguments[position + 1], position + 1
+        elif takes_value:
+            value_argument, last = Argument(attached or short_attached, argument.range, argument.expanded), position
+        else:
+            value_argument, last = None, position
+        if name is not None:
+            if value_argument is None:
+                value = Value((True,), flag)
+            else:
+                value, _ = _value_of(value_argument)
+                if name == "workers" and value.known and value_argument.value.strip().isdigit():
+                    value = Value((int(value_argument.value),), value_argument.value)
+            where = _joined(argument.range, arguments[last].range)
+            written = word if last == position else f"{word} {value_argument.value}"
+            options[name] = Option(name, value, where, GivenAs.FLAG, written, handle=(position, last))
+        position = last + 1
+    app = None
+    # gunicorn takes one APP_MODULE: `module:variable` or `module:factory(args)`.
+    specs = [(position, argument) for position, argument in positionals if ":" in argument.value or argument.expanded]
+    if len(positionals) == 1 and complete:
+        app_position, app_argument = positionals[0]
+        value, _ = _value_of(app_argument)
+        app = Option("app", value, app_argument.range, GivenAs.POSITIONAL, app_argument.value, handle=(app_position,))
+    elif not specs:
+        complete = False
+    worker_class_option = options.get("worker_class")
+    worker_class = None
+    if worker_class_option is not None and worker_class_option.value.known:
+        worker_class = str(worker_class_option.value.candidates[0])
+    return ParsedCommand(Server.GUNICORN, arguments, index, app, options, [], complete, worker_class)
+
+
+def _parse_fastapi(arguments: list[Argument], index: int) -> ParsedCommand | None:
+    if index + 1 >= len(arguments) or arguments[index + 1].value not in ("run", "dev"):
+        return None
+    options: dict[str, Option] = {}
+    position = index + 2
+    complete = True
+    while position < len(arguments):
+        argument = arguments[position]
+        word = argument.value
+        flag, equals, attached = word.partition("=")
+        if flag in _FASTAPI_SWITCHES:
+            name, setting = _FASTAPI_SWITCHES[flag]
+            options[name] = Option(
+                name, Value((setting,), flag), argument.range, GivenAs.FLAG, word, handle=(position, position)
+            )
+            position += 1
+            continue
+        if flag in _FASTAPI_VALUE_OPTIONS:
+            name = _FASTAPI_VALUE_OPTIONS[flag]
+            if equals:
+                value_argument, last = Argument(attached, argument.range, argument.expanded), position
+            elif position + 1 < len(arguments):
+                value_argument, last = arguments[position + 1], position + 1
+            else:
+                break
+            convert = OptionSpec(name, (flag,), kind="int").convert if name in ("port", "workers") else None
+            value, _ = _value_of(value_argument, convert)
+            written = word if equals else f"{word} {value_argument.value}"
+            where = _joined(argument.range, arguments[last].range)
+            options[name] = Option(name, value, where, GivenAs.FLAG, written, handle=(position, last))
+            position = last + 1
+            continue
+        if word.startswith("-") and not argument.expanded:
+            complete = False
+        position += 1
+    return ParsedCommand(Server.FASTAPI, arguments, index, None, options, [], complete)
+
+
+def build_launch(
+    parsed: ParsedCommand,
+    form: Form,
+    info: CommandInfo,
+    setting: Setting,
+    find_search_paths: Callable[[], list[SearchPath]],
+    table: OptionTable,
+    editable: bool = True,
+) -> Launch:
+    edits = CommandEdits(parsed, form, info, table, editable)
+    first = parsed.arguments[0].range
+    last = parsed.arguments[-1].range
+    return Launch(
+        server=parsed.server,
+        entry=Entry.COMMAND,
+        app=parsed.app,
+        options=parsed.options,
+        complete=parsed.complete,
+        range=_joined(first, last),
+        edits=edits,
+        setting=setting,
+        worker_class=parsed.worker_class,
+        find_search_paths=find_search_paths,
+        rejections=tuple(parsed.rejections),
+    )
+
+
+def launch_edits(launch: Launch) -> CommandEdits | None:
+    """A command launch's edits, with the command-only ones (None for launches of other sources)."""
+    return launch.edits if isinstance(launch.edits, CommandEdits) else None
+
+
+def command_info(launch: Launch) -> CommandInfo | None:
+    """The source's facts about a command launch (None for launches of other sources)."""
+    return launch.edits.info if isinstance(launch.edits, CommandEdits) else None
+
+
+class CommandEdits:
+    """Edits on a command's arguments, keeping the source's form (shell words or list elements) and quoting."""
+
+    def __init__(self, parsed: ParsedCommand, form: Form, info: CommandInfo, table: OptionTable, editable: bool):
+        self.parsed = parsed
+        self.form = form
+        self.info = info
+        self._table = table
+        self._editable = editable
+
+    def spell(self, name: str, value: object) -> str:
+        spec = self._table.by_name(name)
+        if spec is None:
+            return f"--{name.replace('_', '-')} {value}"
+        if spec.kind == "flag":
+            return spec.flags[0] if value or not spec.off_flags else spec.off_flags[0]
+        return f"{spec.flags[0]} {value}"
+
+    def label(self, name: str) -> str:
+        spec = self._table.by_name(name)
+        return spec.flags[0] if spec is not None else f"--{name.replace('_', '-')}"
+
+    def _arguments(self) -> list[Argument]:
+        return self.parsed.arguments
+
+    def remove_option(self, option: Option) -> tuple[TextEdit, ...] | None:
+        if not self._editable or option.given_as not in (GivenAs.FLAG, GivenAs.POSITIONAL) or option.handle is None:
+            return None
+        first, last = option.handle[0], option.handle[-1]
+        arguments = self._arguments()
+        group = arguments[first].group
+        if first > 0 and arguments[first - 1].group == group:
+            return (TextEdit(Range(arguments[first - 1].range.end, arguments[last].range.end), ""),)
+        if last + 1 < len(arguments) and arguments[last + 1].group == group:
+            return (TextEdit(Range(arguments[first].range.start, arguments[last + 1].range.start), ""),)
+        return None
+
+    def rename_option(self, option: Option, new_name: str) -> tuple[TextEdit, ...] | None:
+        if not self._editable or option.given_as is not GivenAs.FLAG or option.handle is None:
+            return None
+        argument = self._arguments()[option.handle[0]]
+        flag = argument.value.partition("=")[0]
+        new_flag = new_name if new_name.startswith("-") else f"--{new_name.replace('_', '-')}"
+        if "=" in argument.value:
+            if argument.quote or self.form.list_form:
+                return (TextEdit(argument.range, self.form.spell(new_flag + argument.value[len(flag) :], argument)),)
+            start = argument.range.start
+            end = type(start)(start.line, start.character + len(flag))
+            return (TextEdit(Range(start, end), new_flag),)
+        return (TextEdit(argument.range, self.form.spell(new_flag, argument)),)
+
+    def set_option(self, name: str, value: object) -> tuple[TextEdit, ...] | None:
+        if not self._editable:
+            return None
+        existing = self.parsed.options.get(name)
+        spec = self._table.by_name(name)
+        text_value = "true" if value is True else "false" if value is False else str(value)
+        if existing is not None:
+            if existing.value.known and existing.value.candidates == (value,):
+                return ()
+            if existing.given_as is not GivenAs.FLAG or existing.handle is None or spec is None:
+                return None
+            if spec.kind == "flag":
+                return self.remove_option(existing) if not value else None
+            arguments = self._arguments()
+            first, last = existing.handle[0], existing.handle[-1]
+            if first == last:  # `--port=80`
+                argument = arguments[first]
+                flag = argument.value.partition("=")[0]
+                return (TextEdit(argument.range, self.form.spell(f"{flag}={text_value}", argument)),)
+            return (TextEdit(arguments[last].range, self.form.spell(text_value, arguments[last])),)
+        flag = spec.flags[0] if spec is not None else f"--{name.replace('_', '-')}"
+        words = [flag] if spec is not None and spec.kind == "flag" and value else [flag, text_value]
+        return (self._insert_after(self._anchor(), words),)
+
+    def _anchor(self) -> Argument:
+        """The argument new options follow: the app, else the last one."""
+        if self.parsed.app is not None and self.parsed.app.handle is not None:
+            return self._arguments()[self.parsed.app.handle[0]]
+        return self._arguments()[-1]
+
+    def _insert_after(self, anchor: Argument, words: list[str]) -> TextEdit:
+        like = anchor if not self.form.list_form else None
+        text = "".join(
+            self.form.separator + self.form.spell(word, like if like and like.quote else None) for word in words
+        )
+        return TextEdit(Range(anchor.range.end, anchor.range.end), text)
+
+    def replace_app(self, import_string: str) -> tuple[TextEdit, ...] | None:
+        app = self.parsed.app
+        if not self._editable or app is None or app.given_as is not GivenAs.POSITIONAL or app.handle is None:
+            return None
+        argument = self._arguments()[app.handle[0]]
+        return (TextEdit(argument.range, self.form.spell(import_string, argument)),)
+
+    def replace_argument(self, argument: Argument, text: str) -> tuple[TextEdit, ...] | None:
+        """Any one argument (`fastapi dev` → `fastapi run`)."""
+        if not self._editable:
+            return None
+        return (TextEdit(argument.range, self.form.spell(text, argument)),)
+
+    def split_argument(self, option: Option) -> tuple[TextEdit, ...] | None:
+        """`"--host 0.0.0.0"` as one list element → two elements (click read it as one unknown option)."""
+        if not self._editable or option.handle is None or not self.form.list_form:
+            return None
+        argument = self._arguments()[option.handle[0]]
+        parts = argument.value.split()
+        if len(parts) < 2:
+            return None
+        spelled = self.form.separator.join(self.form.spell(part, argument) for part in parts)
+        return (TextEdit(argument.range, spelled),)
+
+
+def fastapi_subcommand(launch: Launch) -> Argument | None:
+    """The `run` or `dev` of a `fastapi` command launch."""
+    if launch.server is not Server.FASTAPI or not isinstance(launch.edits, CommandEdits):
+        return None
+    parsed = launch.edits.parsed
+    return parsed.arguments[parsed.program_index + 1]
+
+
+def program_argument(launch: Launch) -> Argument | None:
+    """The argument naming the server program (`uvicorn`, `gunicorn`, `fastapi`)."""
+    if not isinstance(launch.edits, CommandEdits):
+        return None
+    parsed = launch.edits.parsed
+    return parsed.arguments[parsed.program_index]

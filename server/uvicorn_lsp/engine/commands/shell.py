@@ -1,0 +1,262 @@
+"""POSIX shell words with their places: quotes, escapes, `\\` continuations, expansions,
+comments, operators (`&&`, `||`, `;`, `|`, `&`, newlines), redirections and here-documents.
+
+`shlex` gives no offsets and bashlex is GPL, so this is a small tokenizer of our own. It
+reads the grammar's token rules (POSIX.1-2017, 2.3 Token Recognition) far enough to find
+simple commands; compound commands (`if`, `while`, `{ ...; }`) are split into the simple
+commands they hold. A word holding an expansion (`$VAR`, `${VAR:-x}`, `$(...)`, `` `...` ``,
+GitHub's `${{ ... }}`) keeps its text but is marked `expanded`: only the running shell
+knows its value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..model import Range
+from .text import Placed
+
+_OPERATORS = ("&&", "||", ";;", "|&", ";", "|", "&", "(", ")")
+_REDIRECTIONS = ("<<<", "<<-", "<<", ">>", "<&", ">&", "<>", ">|", "<", ">")
+# Reserved words and prefixes that start a compound command, not a program name.
+_RESERVED = frozenset({"if", "then", "else", "elif", "do", "while", "until", "{", "}", "!", "time", "fi", "done"})
+_SPECIAL_PARAMETERS = "@*#?$!-0123456789"
+
+
+@dataclass(frozen=True)
+class Word:
+    value: str  # the word after quote removal; expansions kept as written
+    start: int  # index into the Placed text (raw, quotes included)
+    end: int
+    range: Range
+    expanded: bool = False  # holds an expansion: the value is only known to the running shell
+    quote: str = ""  # "'" or '"' when the whole word is one quoted string
+
+    @property
+    def assignment(self) -> tuple[str, str] | None:
+        """`NAME=value` as a command prefix sets the program's environment."""
+        name, equals, value = self.value.partition("=")
+        if equals and name and (name[0].isalpha() or name[0] == "_") and all(c.isalnum() or c == "_" for c in name):
+            return name, value
+        return None
+
+
+@dataclass(frozen=True)
+class Command:
+    words: tuple[Word, ...]
+    placed: Placed  # the text the words index into
+    end: int  # index just past the command's last word
+
+
+class _Reader:
+    def __init__(self, placed: Placed):
+        self.placed = placed
+        self.text = placed.text
+        self.at = 0
+
+    def peek(self, offset: int = 0) -> str:
+        index = self.at + offset
+        return self.text[index] if index < len(self.text) else ""
+
+    def startswith(self, prefix: str) -> bool:
+        return self.text.startswith(prefix, self.at)
+
+
+def commands(placed: Placed) -> list[Command]:
+    """Every simple command of a shell text, in order."""
+    reader = _Reader(placed)
+    found: list[Command] = []
+    words: list[Word] = []
+    heredocs: list[tuple[str, bool]] = []  # delimiters waiting for the end of the line
+
+    def close() -> None:
+        if words:
+            found.append(Command(tuple(_drop_reserved(words)), placed, words[-1].end))
+            words.clear()
+
+    skip_next_word = False
+    while reader.at < len(reader.text):
+        char = reader.peek()
+        if char in " \t":
+            reader.at += 1
+            continue
+        if char == "\\" and reader.peek(1) == "\n":
+            reader.at += 2
+            continue
+        if char == "\n":
+            close()
+            reader.at += 1
+            for delimiter, strip_tabs in heredocs:
+                _skip_heredoc(reader, delimiter, strip_tabs)
+            heredocs.clear()
+            continue
+        if char == "#":
+            while reader.at < len(reader.text) and reader.peek() != "\n":
+                reader.at += 1
+            continue
+        operator = next((op for op in _OPERATORS if reader.startswith(op)), None)
+        if operator is not None:
+            close()
+            reader.at += len(operator)
+            continue
+        redirection = next((op for op in _REDIRECTIONS if reader.startswith(op)), None)
+        if redirection is not None:
+            reader.at += len(redirection)
+            if redirection in ("<<", "<<-"):
+                while reader.peek() in " \t" and reader.peek():
+                    reader.at += 1
+                target = _word(reader)
+                if target is not None:
+                    heredocs.append((target.value, redirection == "<<-"))
+            elif redirection in (">&", "<&") and reader.peek() in "0123456789-":
+                reader.at += 1
+            else:
+                skip_next_word = True
+            continue
+        word = _word(reader)
+        if word is None:
+            reader.at += 1
+            continue
+        # `2>file`: a number right before a redirection is its descriptor, not a word.
+        if word.value.isdigit() and not word.quote and any(reader.startswith(op) for op in ("<", ">")):
+            continue
+        if skip_next_word:
+            skip_next_word = False
+            continue
+        words.append(word)
+    close()
+    return [command for command in found if command.words]
+
+
+def _drop_reserved(words: list[Word]) -> list[Word]:
+    index = 0
+    while index < len(words) and not words[index].quote and words[index].value in _RESERVED:
+        index += 1
+    return words[index:]
+
+
+def _skip_heredoc(reader: _Reader, delimiter: str, strip_tabs: bool) -> None:
+    text = reader.text
+    while reader.at < len(text):
+        end = text.find("\n", reader.at)
+        end = len(text) if end < 0 else end
+        line = text[reader.at : end]
+        reader.at = min(end + 1, len(text))
+        if (line.lstrip("\t") if strip_tabs else line) == delimiter:
+            return
+
+
+def _word(reader: _Reader) -> Word | None:
+    """One word from the reader's position (which is not a blank, newline or operator)."""
+    text = reader.text
+    start = reader.at
+    value: list[str] = []
+    expanded = False
+    quotes: list[str] = []  # the quote of each part: "" for an unquoted part
+    while reader.at < len(text):
+        char = text[reader.at]
+        if char in " \t\n" or any(reader.startswith(op) for op in _OPERATORS + ("<", ">")):
+            break
+        if char == "\\":
+            following = reader.peek(1)
+            reader.at += 2
+            if following != "\n":  # a continuation joins the lines
+                value.append(following)
+                quotes.append("")
+            continue
+        if char == "'":
+            end = text.find("'", reader.at + 1)
+            end = len(text) if end < 0 else end
+            value.append(text[reader.at + 1 : end])
+            quotes.append("'")
+            reader.at = end + 1
+            continue
+        if char == '"':
+            reader.at += 1
+            expanded |= _double_quoted(reader, value)
+            quotes.append('"')
+            continue
+        if char == "$" or char == "`":
+            consumed = _expansion(reader)
+            if consumed:
+                value.append(consumed)
+                quotes.append("")
+                expanded = True
+                continue
+        value.append(char)
+        quotes.append("")
+        reader.at += 1
+    reader.at = min(reader.at, len(text))
+    if reader.at == start:
+        return None
+    quote = quotes[0] if len(quotes) == 1 else ""
+    return Word("".join(value), start, reader.at, reader.placed.range(start, reader.at), expanded, quote)
+
+
+def _double_quoted(reader: _Reader, value: list[str]) -> bool:
+    """Reads up to the closing quote (consumed); True if an expansion was met."""
+    text = reader.text
+    expanded = False
+    while reader.at < len(text):
+        char = text[reader.at]
+        if char == '"':
+            reader.at += 1
+            return expanded
+        if char == "\\" and reader.peek(1) in '$`"\\\n':
+            if reader.peek(1) != "\n":
+                value.append(reader.peek(1))
+            reader.at += 2
+            continue
+        if char in "$`":
+            consumed = _expansion(reader)
+            if consumed:
+                value.append(consumed)
+                expanded = True
+                continue
+        value.append(char)
+        reader.at += 1
+    return expanded
+
+
+def _expansion(reader: _Reader) -> str:
+    """Consumes `$NAME`, `${...}`, `$(...)`, `$((...))` or `` `...` `` and returns it as written ("" if none)."""
+    text = reader.text
+    start = reader.at
+    if text[start] == "`":
+        end = start + 1
+        while end < len(text) and text[end] != "`":
+            end += 2 if text[end] == "\\" else 1
+        reader.at = min(end + 1, len(text))
+        return text[start : reader.at]
+    following = reader.peek(1)
+    if following in "{(":
+        closing = "}" if following == "{" else ")"
+        depth = 0
+        index = start + 1
+        while index < len(text):
+            char = text[index]
+            if char == "\\":
+                index += 2
+                continue
+            if char == following:
+                depth += 1
+            elif char == closing:
+                depth -= 1
+                if depth == 0:
+                    break
+            elif char in "'\"" and following == "(":
+                closing_quote = text.find(char, index + 1)
+                index = len(text) if closing_quote < 0 else closing_quote
+            index += 1
+        reader.at = min(index + 1, len(text))
+        return text[start : reader.at]
+    if following and (following.isalpha() or following == "_"):
+        index = start + 1
+        while index < len(text) and (text[index].isalnum() or text[index] == "_"):
+            index += 1
+        reader.at = index
+        return text[start:index]
+    if following and following in _SPECIAL_PARAMETERS:
+        reader.at = start + 2
+        return text[start : reader.at]
+    return ""

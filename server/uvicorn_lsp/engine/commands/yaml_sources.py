@@ -1,0 +1,385 @@
+"""compose files and GitHub Actions workflows, read with ruamel.yaml's node marks.
+
+ruamel.yaml (pure Python, MIT) composes the node graph with start and end marks; each
+scalar's characters are mapped back to the file by its style (plain and quoted scalars
+fold their line breaks, double quotes decode escapes, `|` and `>` blocks drop their
+indentation), so a word inside `run: |` lands on its own line and column.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from pathlib import Path
+
+from ruamel.yaml import YAML
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from ..launch import Launch, Setting
+from ..model import Position, Range
+from ..source import split_lines
+from ..values import Value
+from . import dockerfile
+from .base import (
+    CommandContext,
+    ContainerLayout,
+    Environment,
+    WorkingDirectory,
+    container_directory,
+    host_directory,
+    launch_of,
+    shell_launches,
+    word_arguments,
+)
+from .recognise import Argument, CommandInfo, Form, YamlBlockForm, YamlFlowForm
+from .shell import commands as shell_commands
+from .text import Placed, lines_span
+
+_DOUBLE_QUOTE_ESCAPES = {"n": "\n", "t": "\t", "\\": "\\", '"': '"', "/": "/", " ": " ", "0": "\0", "r": "\r"}
+
+
+def compose_root(text: str) -> Node | None:
+    """The document's node graph; None when it is not YAML ruamel can read."""
+    try:
+        return YAML().compose(text)
+    except Exception:  # ruamel raises many error classes for bad input; a bad file has no launches
+        return None
+
+
+def get(node: Node | None, key: str) -> Node | None:
+    if not isinstance(node, MappingNode):
+        return None
+    for key_node, value_node in node.value:
+        if isinstance(key_node, ScalarNode) and key_node.value == key:
+            return value_node
+    return None
+
+
+def scalar_text(node: Node | None) -> str | None:
+    return node.value if isinstance(node, ScalarNode) else None
+
+
+def placed_scalar(node: ScalarNode, lines: list[str]) -> Placed:
+    """The scalar's value with the place of each character."""
+    raw = lines_span(
+        lines,
+        Position(node.start_mark.line, node.start_mark.column),
+        Position(node.end_mark.line, node.end_mark.column),
+    )
+    style = node.style
+    if style in ("|", ">"):
+        return _block(raw, style)
+    if style in ("'", '"'):
+        inner = Placed(raw.text[1:-1], raw.places[1:-1] + (raw.places[-2],), True)
+        return _flow(inner, style)
+    return _flow(raw, "")
+
+
+def _flow(raw: Placed, style: str) -> Placed:
+    text, places = raw.text, raw.places
+    chars: list[str] = []
+    where: list[Position] = []
+    verbatim = True
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char == "\n":  # a line break folds to a space; the next line's indentation is dropped
+            while chars and chars[-1] in " \t":
+                chars.pop()
+                where.pop()
+            chars.append(" ")
+            where.append(places[index])
+            index += 1
+            while index < len(text) and text[index] in " \t":
+                index += 1
+            verbatim = False
+            continue
+        if style == "'" and text.startswith("''", index):
+            chars.append("'")
+            where.append(places[index])
+            index += 2
+            verbatim = False
+            continue
+        if style == '"' and char == "\\" and index + 1 < len(text):
+            code = text[index + 1]
+            verbatim = False
+            if code in "xuU":
+                size = {"x": 2, "u": 4, "U": 8}[code]
+                try:
+                    chars.append(chr(int(text[index + 2 : index + 2 + size], 16)))
+                except ValueError:
+                    chars.append(code)
+                where.append(places[index])
+                index += 2 + size
+                continue
+            if code == "\n":
+                index += 2
+                while index < len(text) and text[index] in " \t":
+                    index += 1
+                continue
+            chars.append(_DOUBLE_QUOTE_ESCAPES.get(code, code))
+            where.append(places[index])
+            index += 2
+            continue
+        chars.append(char)
+        where.append(places[index])
+        index += 1
+    end = places[len(text)] if len(text) < len(places) else places[-1]
+    return Placed("".join(chars), tuple(where) + (end,), verbatim)
+
+
+def _block(raw: Placed, style: str) -> Placed:
+    """A `|` or `>` block: its content lines without their indentation."""
+    text, places = raw.text, raw.places
+    header_end = text.find("\n")
+    if header_end < 0:
+        return Placed("", (places[-1],), True)
+    body_lines = text[header_end + 1 :].split("\n")
+    indents = [len(line) - len(line.lstrip(" ")) for line in body_lines if line.strip()]
+    indent = min(indents) if indents else 0
+    chars: list[str] = []
+    where: list[Position] = []
+    offset = header_end + 1
+    for number, line in enumerate(body_lines):
+        start = offset + min(indent, len(line))
+        for index in range(start, offset + len(line)):
+            chars.append(text[index])
+            where.append(places[index])
+        if number != len(body_lines) - 1:
+            chars.append("\n" if style == "|" else " ")
+            where.append(places[offset + len(line)])
+        offset += len(line) + 1
+    return Placed("".join(chars), tuple(where) + (places[-1],), style == "|")
+
+
+def _arguments(node: Node, lines: list[str], group: int = 0) -> tuple[list[Argument], object] | None:
+    """A list `command:`: each element one argument, `$` left to compose's interpolation (unknown)."""
+    if not isinstance(node, SequenceNode) or not all(isinstance(item, ScalarNode) for item in node.value):
+        return None
+    arguments = []
+    for item in node.value:
+        quote = item.style if item.style in ("'", '"') else ""
+        start = Position(item.start_mark.line, item.start_mark.column)
+        end = Position(item.end_mark.line, item.end_mark.column)
+        expanded = "$" in item.value.replace("$$", "")
+        arguments.append(Argument(item.value.replace("$$", "$"), Range(start, end), expanded, quote, group=group))
+    if not arguments:
+        return None
+    if node.flow_style:
+        form: object = YamlFlowForm()
+    else:
+        first = node.value[0].start_mark
+        form = YamlBlockForm(" " * max(first.column - 2, 0))
+    return arguments, form
+
+
+def _environment(node: Node | None, lines: list[str]) -> dict:
+    found: dict = {}
+
+    def where(item: Node) -> Range:
+        return Range(
+            Position(item.start_mark.line, item.start_mark.column), Position(item.end_mark.line, item.end_mark.column)
+        )
+
+    if isinstance(node, MappingNode):
+        for key, value in node.value:
+            if isinstance(key, ScalarNode) and isinstance(value, ScalarNode):
+                found[key.value] = (_env_value(value.value), where(value))
+    elif isinstance(node, SequenceNode):
+        for item in node.value:
+            if isinstance(item, ScalarNode) and "=" in item.value:
+                name, _, value = item.value.partition("=")
+                found[name.strip()] = (_env_value(value), where(item))
+    return found
+
+
+def _env_value(text: str) -> Value:
+    if "$" in text.replace("$$", ""):
+        return Value(None, text)
+    return Value((text.replace("$$", "$"),), text, is_string=True)
+
+
+# ---------------------------------------------------------------------------
+# compose
+
+
+def compose_launches(ctx: CommandContext) -> list[Launch]:
+    root = compose_root(ctx.source.text)
+    services = get(root, "services")
+    if not isinstance(services, MappingNode):
+        return []
+    path = ctx.source.path
+    name = path.name.lower() if path is not None else ""
+    production = ".prod." in name or "production" in name
+    found = []
+    for key, service in services.value:
+        if not isinstance(service, MappingNode):
+            continue
+        found.extend(_service_launches(ctx, str(key.value), service, production))
+    return found
+
+
+def _service_launches(ctx: CommandContext, name: str, service: MappingNode, production: bool) -> list[Launch]:
+    lines = ctx.source.lines
+    image = _image_of(ctx, service)
+    environment: dict = {}
+    if image is not None:
+        environment.update(image.environment)
+    environment.update(_environment(get(service, "environment"), lines))
+    ports = get(service, "ports")
+    publishes = isinstance(ports, SequenceNode) and bool(ports.value)
+    host_network = scalar_text(get(service, "network_mode")) == "host"
+    layout = ContainerLayout(
+        list(image.layout.copies) if image else [],
+        list(image.layout.unknown) if image else [],
+        image.layout.installs_project if image else None,
+    )
+    layout.copies.extend(_bind_mounts(ctx, get(service, "volumes")))
+    working_dir = scalar_text(get(service, "working_dir"))
+    workdir = posixpath.normpath(working_dir) if working_dir and "$" not in working_dir else None
+    if workdir is None and working_dir is None and image is not None and image.workdir_known:
+        workdir = image.workdir
+    directory = container_directory(layout, workdir, f"{workdir} in service {name}") if workdir else None
+    if get(service, "env_file") is not None:
+        environment = {key: value for key, value in environment.items() if not key.startswith("UVICORN_")}
+    info = CommandInfo(
+        "compose", production=production, container=publishes and not host_network, where=f"service {name}"
+    )
+    entrypoint, command = get(service, "entrypoint"), get(service, "command")
+    if entrypoint is not None:
+        parts = [entrypoint] + ([command] if command is not None else [])
+    elif command is not None:
+        if image is not None and image.entrypoint is not None and _starts_server(image.entrypoint.text.text):
+            return []  # the arguments would join an ENTRYPOINT written in the Dockerfile
+        parts = [command]
+    else:
+        return []
+    launches = _parts_launches(ctx, parts, info, directory, environment)
+    if get(service, "env_file") is not None:
+        for launch in launches:
+            launch.complete = False  # the env file may set any UVICORN_* option
+    return launches
+
+
+def _starts_server(text: str) -> bool:
+    return any(word in text for word in ("uvicorn", "gunicorn", "fastapi"))
+
+
+def _parts_launches(
+    ctx: CommandContext, parts: list[Node], info: CommandInfo, directory: WorkingDirectory | None, environment
+) -> list[Launch]:
+    lines = ctx.source.lines
+    setting = Setting.CONTAINER
+    directories = [directory] if directory is not None else None
+    if len(parts) == 1 and isinstance(parts[0], ScalarNode):
+        placed = placed_scalar(parts[0], lines)
+        # compose splits a string command into words as a shell would, without running a shell.
+        found = shell_commands(placed)
+        if not found:
+            return []
+        launch = launch_of(
+            ctx, word_arguments(found[0].words), Form(), info, setting, directories, environment, placed.verbatim
+        )
+        return [launch] if launch is not None else []
+    arguments: list[Argument] = []
+    form = None
+    for group, part in enumerate(parts):
+        read = _arguments(part, lines, group)
+        if read is None:
+            return []
+        arguments += read[0]
+        form = form or read[1]
+    launch = launch_of(ctx, arguments, form, info, setting, directories, environment)
+    return [launch] if launch is not None else []
+
+
+def _image_of(ctx: CommandContext, service: MappingNode) -> dockerfile.ImageState | None:
+    build = get(service, "build")
+    if build is None:
+        return None
+    context_text = scalar_text(build) if isinstance(build, ScalarNode) else scalar_text(get(build, "context"))
+    dockerfile_text = scalar_text(get(build, "dockerfile")) or "Dockerfile"
+    target = scalar_text(get(build, "target"))
+    if context_text is None and isinstance(build, MappingNode):
+        context_text = "."
+    if context_text is None or "$" in context_text or "://" in context_text:
+        return None
+    context = (ctx.folder / context_text).resolve()
+    path = context / dockerfile_text
+    ctx.depends_on(path)
+    text = ctx.workspace.read_module(path)
+    if text is None:
+        return None
+    stage_list, preamble = dockerfile.stages(split_lines(text))
+    if not stage_list:
+        return None
+    index = len(stage_list) - 1
+    if target is not None:
+        index = next((i for i, stage in enumerate(stage_list) if stage.name == target.lower()), -1)
+        if index < 0:
+            return None
+    chain = dockerfile.chain(stage_list, index)
+    if chain is None:
+        return None
+    return dockerfile.image_state(chain, preamble, context)
+
+
+def _bind_mounts(ctx: CommandContext, volumes: Node | None) -> list[tuple[str, Path, bool]]:
+    mounts = []
+    if not isinstance(volumes, SequenceNode):
+        return mounts
+    for item in volumes.value:
+        source = target = None
+        if isinstance(item, ScalarNode):
+            pieces = item.value.split(":")
+            if len(pieces) >= 2:
+                source, target = pieces[0], pieces[1]
+        elif isinstance(item, MappingNode) and scalar_text(get(item, "type")) == "bind":
+            source, target = scalar_text(get(item, "source")), scalar_text(get(item, "target"))
+        if not source or not target or "$" in source + target or not source.startswith((".", "/", "~")):
+            continue  # a named volume: its content is not the project's
+        host = (ctx.folder / source).resolve() if not source.startswith("~") else None
+        if host is not None:
+            mounts.append((posixpath.normpath(target), host, host.is_dir()))
+    return mounts
+
+
+# ---------------------------------------------------------------------------
+# GitHub Actions
+
+
+def workflow_launches(ctx: CommandContext) -> list[Launch]:
+    root = compose_root(ctx.source.text)
+    jobs = get(root, "jobs")
+    if not isinstance(jobs, MappingNode):
+        return []
+    path = ctx.source.path
+    repository = path.parents[2] if path is not None and len(path.parents) >= 3 else ctx.workspace.root
+    top_default = scalar_text(get(get(get(root, "defaults"), "run"), "working-directory"))
+    found = []
+    for _, job in jobs.value:
+        steps = get(job, "steps")
+        if not isinstance(steps, SequenceNode):
+            continue
+        job_default = scalar_text(get(get(get(job, "defaults"), "run"), "working-directory"))
+        job_shell = scalar_text(get(get(get(job, "defaults"), "run"), "shell"))
+        for step in steps.value:
+            run = get(step, "run")
+            if not isinstance(run, ScalarNode):
+                continue
+            step_shell = scalar_text(get(step, "shell")) or job_shell
+            if step_shell and not re.match(r"^(bash|sh)\b", step_shell):
+                continue
+            folder = scalar_text(get(step, "working-directory")) or job_default or top_default or "."
+            directory = (
+                None
+                if "${{" in folder
+                else host_directory(Path(posixpath.normpath(str(repository / folder))), f"the repository's {folder}")
+            )
+            info = CommandInfo("workflow", where="a workflow step")
+            environment: Environment = {}
+            for scope in (root, job, step):
+                environment.update(_environment(get(scope, "env"), ctx.source.lines))
+            placed = placed_scalar(run, ctx.source.lines)
+            found.extend(shell_launches(ctx, placed, info, Setting.DEVELOPMENT, directory, environment))
+    return found

@@ -1,0 +1,119 @@
+"""UVI014: `--reload` (or `fastapi dev`) in a start meant for production."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..engine.commands.base import CommandContext
+from ..engine.commands.recognise import command_info, fastapi_subcommand, launch_edits
+from ..engine.context import RuleContext
+from ..engine.launch import Launch
+from ..engine.model import Applicability, Finding, Fix, Severity
+from ..engine.rule import FixAvailability, Rule, RuleDoc
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    if not isinstance(ctx, CommandContext):
+        return  # Python launches are not judged: leave the file unparsed
+    for launch in ctx.launches:
+        info = command_info(launch)
+        if info is None or not info.production:
+            continue
+        subcommand = fastapi_subcommand(launch)
+        reload = launch.option("reload")
+        if subcommand is not None and subcommand.value == "dev" and not (reload and reload.value.truthy() is False):
+            yield _fastapi_dev(ctx, launch, subcommand, info.where)
+            continue
+        if reload is None or reload.value.truthy() is not True:
+            continue
+        edits = launch.edits.remove_option(reload)
+        fixes = [Fix(f"Remove `{reload.written}`", edits, Applicability.SAFE, preferred=True)] if edits else []
+        server = launch.server.value
+        message = (
+            f"`{reload.written}` in {info.where}, a production start: {server} watches the files and restarts "
+            "the server on every change, and the watcher costs memory and CPU; reload belongs to development"
+        )
+        yield ctx.finding(RULE, message, reload.range, fixes=fixes)
+
+
+def _fastapi_dev(ctx: RuleContext, launch: Launch, subcommand, where: str) -> Finding:
+    command_edits = launch_edits(launch)
+    edits = command_edits.replace_argument(subcommand, "run") if command_edits is not None else None
+    fixes = []
+    if edits:
+        # `fastapi run` also listens on 0.0.0.0 where `dev` listened on 127.0.0.1 (unless --host says).
+        binds_changed = launch.option("host") is None
+        fixes.append(
+            Fix(
+                "Use `fastapi run`",
+                edits,
+                Applicability.UNSAFE if binds_changed else Applicability.SAFE,
+                preferred=True,
+            )
+        )
+    message = (
+        f"`fastapi dev` in {where}, a production start: it reloads on every file change and listens on "
+        "127.0.0.1 only; use `fastapi run` in production"
+    )
+    return ctx.finding(RULE, message, subcommand.range, fixes=fixes)
+
+
+RULE = Rule(
+    code="UVI014",
+    name="reload-in-production",
+    summary="`--reload` or `fastapi dev` in a production start (Dockerfile, production compose file, Procfile "
+    "`web`, systemd, supervisord).",
+    severity=Severity.WARNING,
+    fix_availability=FixAvailability.SOMETIMES,
+    fix_applicabilities=(Applicability.SAFE, Applicability.UNSAFE),
+    triggers=("uvicorn", "fastapi", "gunicorn"),
+    judges_commands=True,
+    check=check,
+    doc=RuleDoc(
+        what="""
+            Finds `--reload` (and `UVICORN_RELOAD=true`, gunicorn's `--reload`) and `fastapi dev` in command
+            lines that start the production server:
+
+            - a Dockerfile's final-stage `CMD`/`ENTRYPOINT`, unless the file name (`Dockerfile.dev`) or the
+              stage name (`AS develop`) says dev, develop, local, debug or test;
+            - a compose file named for production (`compose.prod.yaml`, `docker-compose.production.yml`);
+            - the `web` process of a Procfile, a systemd unit's `ExecStart=`, a supervisord `[program:x]`.
+
+            Plain compose files, Makefiles, scripts, workflows and launch.json are development: not reported.
+            Python launches are not judged by this rule.
+        """,
+        why="""
+            Reload runs a file watcher that restarts the server on any change under the working directory
+            (log files, uploads, caches), costs memory and CPU, and with uvicorn runs a single process: the
+            `--workers` given next to it are ignored (UVI003). `fastapi dev` turns reload on and listens on
+            127.0.0.1 only, which a container's published port cannot reach.
+        """,
+        example="""
+            FROM python:3.12-slim
+            WORKDIR /code
+            COPY ./app /code/app
+            CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--reload"]
+        """,
+        use_instead="""
+            FROM python:3.12-slim
+            WORKDIR /code
+            COPY ./app /code/app
+            CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0"]
+        """,
+        fix="""
+            Removes `--reload` (keeping the file's exec or shell form and its quoting), or replaces
+            `fastapi dev` with `fastapi run`. Where both this rule and UVI003 report a command, this fix
+            (drop the reload) is the preferred one.
+        """,
+        fix_safety="""
+            Removing `--reload` is safe: the server stops restarting on file changes, as a production server
+            should. `fastapi dev` → `fastapi run` is unsafe when no `--host` is given: `fastapi run` listens
+            on 0.0.0.0 instead of 127.0.0.1.
+        """,
+        notes="""
+            The Python form, `uvicorn.run("main:app", reload=True)`, is not reported: a script cannot tell
+            where it runs. Values the shell expands (`$RELOAD_FLAG`) are not reported.
+        """,
+        language="dockerfile",
+    ),
+)

@@ -1,0 +1,117 @@
+"""UVI015: a container start that listens on the loopback interface only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..engine.commands.base import CommandContext
+from ..engine.commands.recognise import command_info, fastapi_subcommand, launch_edits, program_argument
+from ..engine.context import RuleContext
+from ..engine.launch import Launch, Server
+from ..engine.model import Applicability, Finding, Fix, Range, Severity
+from ..engine.rule import FixAvailability, Rule, RuleDoc
+
+_LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]", "ip6-localhost")
+
+
+def _is_loopback(host: str) -> bool:
+    return host in _LOOPBACK or host.startswith("127.")
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    if not isinstance(ctx, CommandContext):
+        return  # Python launches are not judged: leave the file unparsed
+    for launch in ctx.launches:
+        info = command_info(launch)
+        if info is None or not info.container or launch.rejections:  # click stops it before it listens
+            continue
+        found = _loopback_bind(launch)
+        if found is None:
+            continue
+        where, shown = found
+        edits = launch.edits.set_option("host", "0.0.0.0")
+        fixes = [Fix("Listen on every interface: `--host 0.0.0.0`", edits, Applicability.SAFE)] if edits else []
+        message = (
+            f"{shown} inside the container ({info.where}): the container's published port "
+            "reaches nothing, since only the container itself can connect to its loopback; listen on 0.0.0.0"
+        )
+        yield ctx.finding(RULE, message, where, fixes=fixes)
+
+
+def _loopback_bind(launch: Launch) -> tuple[Range, str] | None:
+    """Where the launch binds the loopback only, and how a message says so; None when it does not or is unsure."""
+    if launch.option("uds") is not None or launch.option("fd") is not None:
+        return None  # a socket file or an inherited descriptor: no host at all
+    host = launch.option("host")
+    program = program_argument(launch)
+    if launch.server is Server.GUNICORN:
+        bind = launch.option("bind")
+        if bind is None or not bind.value.known:
+            return None  # gunicorn's default may come from its config file or GUNICORN_CMD_ARGS
+        address = str(bind.value.candidates[0]).rsplit(":", 1)[0] if ":" in str(bind.value.candidates[0]) else ""
+        return (bind.range, f"`{bind.written}` listens on {address} only") if _is_loopback(address) else None
+    if host is not None:
+        if not host.value.known or not _is_loopback(str(host.value.candidates[0])):
+            return None
+        return host.range, f"`{host.written}` listens on the loopback interface only"
+    if program is None or not launch.complete:
+        return None
+    if launch.server is Server.FASTAPI:
+        subcommand = fastapi_subcommand(launch)
+        if subcommand is None or subcommand.value != "dev":
+            return None  # `fastapi run` listens on 0.0.0.0 by default
+        return subcommand.range, "`fastapi dev` listens on 127.0.0.1 (its default host)"
+    edits = launch_edits(launch)
+    if edits is None:
+        return None
+    return program.range, "uvicorn listens on 127.0.0.1 (its default host, no `--host` given)"
+
+
+RULE = Rule(
+    code="UVI015",
+    name="container-listens-on-loopback",
+    summary="A Dockerfile or compose start that listens on 127.0.0.1 only: the published port reaches nothing.",
+    severity=Severity.WARNING,
+    fix_availability=FixAvailability.SOMETIMES,
+    fix_applicabilities=(Applicability.SAFE,),
+    triggers=("uvicorn", "fastapi", "gunicorn"),
+    judges_commands=True,
+    check=check,
+    doc=RuleDoc(
+        what="""
+            Finds a Dockerfile `CMD`/`ENTRYPOINT`, or the command of a compose service with published
+            `ports:`, that starts uvicorn without `--host` (uvicorn's default is 127.0.0.1), with a loopback
+            `--host` (`127.0.0.1`, `localhost`, `::1`), with `fastapi dev` (127.0.0.1 too), or gunicorn with
+            a loopback `--bind`. `UVICORN_HOST` set by `ENV` or `environment:` counts as `--host`.
+
+            Services with `network_mode: host`, Unix sockets (`--uds`, `--fd`) and hosts only the shell
+            knows (`--host $HOST`) are not reported. Python launches are not judged by this rule.
+        """,
+        why="""
+            Inside a container, 127.0.0.1 is the container's own loopback. Docker forwards a published port
+            to the container's network interface, where nothing listens: requests fail with "connection
+            reset" or "empty reply from server" while the logs show uvicorn running happily.
+        """,
+        example="""
+            FROM python:3.12-slim
+            WORKDIR /code
+            COPY ./app /code/app
+            CMD ["uvicorn", "app.main:app", "--port", "80"]
+        """,
+        use_instead="""
+            FROM python:3.12-slim
+            WORKDIR /code
+            COPY ./app /code/app
+            CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "80"]
+        """,
+        fix="""
+            Adds `--host 0.0.0.0` after the app (as a new exec-form element, list item or shell word, as the
+            file writes arguments), or replaces the loopback address given to `--host`.
+        """,
+        fix_safety="""
+            Safe: inside a container every interface is the container's own, and the published port is
+            the only way in. UVI011 (bind all interfaces) never reports container starts.
+        """,
+        language="dockerfile",
+    ),
+)

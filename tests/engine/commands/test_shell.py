@@ -1,0 +1,91 @@
+"""The shell tokenizer: words, their values and exact places."""
+
+from __future__ import annotations
+
+from uvicorn_lsp.engine.commands.shell import commands
+from uvicorn_lsp.engine.commands.text import lines_span
+from uvicorn_lsp.engine.model import Position
+from uvicorn_lsp.engine.source import split_lines
+
+
+def words_of(text: str) -> list[list[tuple[str, bool, str, tuple[int, int, int, int]]]]:
+    lines = split_lines(text)
+    placed = lines_span(lines, Position(0, 0), Position(len(lines) - 1, len(lines[-1])))
+    return [
+        [
+            (
+                word.value,
+                word.expanded,
+                word.quote,
+                (word.range.start.line, word.range.start.character, word.range.end.line, word.range.end.character),
+            )
+            for word in command.words
+        ]
+        for command in commands(placed)
+    ]
+
+
+def test_quotes_and_escapes_keep_the_raw_places():
+    [words] = words_of("uvicorn 'main:app' \"--host\" a\\ b --x=\"1 2\"")
+    assert words == [
+        ("uvicorn", False, "", (0, 0, 0, 7)),
+        ("main:app", False, "'", (0, 8, 0, 18)),
+        ("--host", False, '"', (0, 19, 0, 27)),
+        ("a b", False, "", (0, 28, 0, 32)),
+        ("--x=1 2", False, "", (0, 33, 0, 42)),
+    ]
+
+
+def test_chains_pipes_and_redirections_split_commands():
+    found = words_of("cd app && exec uvicorn main:app 2>&1 | tee log; echo done > out.txt & true")
+    assert [[word[0] for word in command] for command in found] == [
+        ["cd", "app"],
+        ["exec", "uvicorn", "main:app"],
+        ["tee", "log"],
+        ["echo", "done"],
+        ["true"],
+    ]
+
+
+def test_expansions_are_unknown_words():
+    [words] = words_of('uvicorn $APP --port ${PORT:-8000} --host "$(hostname -i)" --root-path `pwd` ${{ matrix.x }}')
+    expanded = {word[0]: word[1] for word in words}
+    assert expanded == {
+        "uvicorn": False,
+        "$APP": True,
+        "--port": False,
+        "${PORT:-8000}": True,
+        "--host": False,
+        "$(hostname -i)": True,
+        "--root-path": False,
+        "`pwd`": True,
+        "${{ matrix.x }}": True,
+    }
+
+
+def test_continuations_join_lines_and_words_keep_their_own_line():
+    [words] = words_of("uvicorn main:app \\\n    --reload \\\n    --workers 4")
+    assert [(word[0], word[3]) for word in words] == [
+        ("uvicorn", (0, 0, 0, 7)),
+        ("main:app", (0, 8, 0, 16)),
+        ("--reload", (1, 4, 1, 12)),
+        ("--workers", (2, 4, 2, 13)),
+        ("4", (2, 14, 2, 15)),
+    ]
+
+
+def test_comments_and_heredocs_are_skipped():
+    text = "cat <<EOF > x\nuvicorn not:this\nEOF\nuvicorn main:app # --reload\n"
+    found = words_of(text)
+    assert [[word[0] for word in command] for command in found] == [["cat"], ["uvicorn", "main:app"]]
+
+
+def test_reserved_words_are_not_programs():
+    found = words_of("if true; then uvicorn main:app; fi")
+    assert ["uvicorn", "main:app"] in [[word[0] for word in command] for command in found]
+
+
+def test_unclosed_quotes_do_not_crash():
+    assert words_of("uvicorn 'main:app") == [[("uvicorn", False, "", (0, 0, 0, 7)), ("main:app", False, "'", (0, 8, 0, 17))]]
+    words_of('uvicorn "$(oops')
+    words_of("\\")
