@@ -159,6 +159,7 @@ class Kind(enum.Enum):
     VARIABLE = "variable"
     MODULE = "module"
     KEYWORD = "keyword"  # a parameter of uvicorn.run / uvicorn.Config
+    IMPORTED = "imported"  # a name imported from a module that cannot be followed
 
 
 @dataclass(frozen=True)
@@ -181,7 +182,7 @@ def describe(binding: modules.Binding) -> Described:
     if kind is not None:
         return Described(Kind.APP, kind)
     if leaf.get_definition() is not None and leaf.get_definition().type in ("import_name", "import_from"):
-        return Described(Kind.VARIABLE, "imported name")
+        return Described(Kind.IMPORTED, "imported name")
     return Described(Kind.VARIABLE, "variable")
 
 
@@ -205,6 +206,7 @@ _KIND_ORDER = {
     Kind.VARIABLE: 3,
     Kind.MODULE: 3,
     Kind.KEYWORD: 0,
+    Kind.IMPORTED: 4,
 }
 
 

@@ -17,7 +17,7 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 from pygls.uris import to_fs_path
 
-from ..cli.files import Discovery
+from ..cli.files import PYTHON_SUFFIXES, Discovery
 from ..engine import config, import_strings
 from ..engine.context import RuleContext
 from ..engine.model import Position, Range
@@ -44,6 +44,7 @@ _KINDS = {
     import_strings.Kind.VARIABLE: types.CompletionItemKind.Variable,
     import_strings.Kind.MODULE: types.CompletionItemKind.Module,
     import_strings.Kind.KEYWORD: types.CompletionItemKind.Property,
+    import_strings.Kind.IMPORTED: types.CompletionItemKind.Reference,
 }
 
 # Each feature and the client capability without which the client cannot use it.
@@ -235,7 +236,8 @@ async def prepare_rename(
 
 def workspace_files(roots: list[Path]) -> list[Path]:
     """The Python files `uvicorn-lsp check` would read in these folders (same excludes)."""
-    return [Path(source.path) for source in Discovery(config.Settings()).find(roots)]
+    found = Discovery(config.Settings()).find(roots)
+    return [Path(source.path) for source in found if source.path.endswith(PYTHON_SUFFIXES)]
 
 
 async def rename(ls: UvicornLanguageServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
