@@ -1,0 +1,140 @@
+"""Whether the app a launch serves is a WSGI app (Flask, Bottle, Falcon, Django's WSGI handler).
+
+Decided from the statement that defines it (`app = Flask(__name__)`, following an import
+string to its module) and, for objects imported from elsewhere, from what jedi infers.
+A name alone (`wsgi`, `application`) never decides."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import modules, syntax
+from .apps import ModuleView
+from .context import RuleContext
+from .launch import Launch
+from .modules import Binding, Outcome, Resolution
+from .resolver import Resolver
+
+# Callables that return a WSGI app, by the dotted name the import map gives them.
+_CONSTRUCTORS = {
+    "flask.Flask": "Flask",
+    "flask.app.Flask": "Flask",
+    "bottle.Bottle": "Bottle",
+    "bottle.default_app": "Bottle",
+    "falcon.App": "Falcon",
+    "falcon.API": "Falcon",
+    "falcon.app.App": "Falcon",
+    "django.core.wsgi.get_wsgi_application": "Django",
+    "django.core.asgi.get_asgi_application": "Django ASGI",  # not WSGI: what the Django fix looks for
+}
+# The classes of those apps, by the full name jedi infers for an instance.
+_CLASSES = {
+    "flask.app.Flask": ("Flask", "Flask"),
+    "bottle.Bottle": ("Bottle", "Bottle"),
+    "falcon.app.App": ("Falcon", "App"),
+    "django.core.handlers.wsgi.WSGIHandler": ("Django", "WSGIHandler"),
+}
+_CLASS_OF_FRAMEWORK = {framework: cls for framework, cls in _CLASSES.values()}
+
+
+@dataclass(frozen=True)
+class WsgiApp:
+    framework: str  # "Flask", "Django"...
+    shown: str  # how a message names it: "`app`", '"mysite.wsgi:application"'
+    string: modules.AppString | None = None  # for an import string: the string
+    resolution: Resolution | None = None  # and how it loads
+
+    @property
+    def class_name(self) -> str:
+        """The class whose `__call__` wants `start_response`: "Flask", "WSGIHandler"."""
+        return _CLASS_OF_FRAMEWORK[self.framework]
+
+
+def wsgi_app(ctx: RuleContext, launch: Launch) -> WsgiApp | None:
+    """The WSGI app the launch serves, when its definition shows one."""
+    if launch.app is None:
+        return None
+    strings = modules.app_strings(ctx, launch)
+    if strings:
+        if len(strings) != 1:
+            return None
+        resolution = next(
+            (
+                resolution
+                for resolution in strings[0].resolutions
+                if resolution.search_path.usual and resolution.outcome is Outcome.LOADS and resolution.binding
+            ),
+            None,
+        )
+        if resolution is None or resolution.binding is None:
+            return None
+        framework = _framework_of_binding(resolution.binding.module, resolution.binding.leaf)
+        if framework is None:
+            framework = _framework_inferred(_resolver_of(ctx, resolution.binding), resolution.binding.leaf)
+        return (
+            WsgiApp(framework, f'"{strings[0].text}"', strings[0], resolution)
+            if framework in _CLASS_OF_FRAMEWORK
+            else None
+        )
+    node = launch.app.node
+    if node is None:
+        return None
+    shown = f"`{node.get_code().strip()}`"
+    framework = _framework_of_call(ctx, node)
+    if framework is None and node.type == "name":
+        bindings = ctx.evaluator.bindings(node)
+        if len(bindings) == 1 and bindings[0].search_ancestor("import_name", "import_from") is None:
+            framework = _framework_of_binding(ctx, bindings[0])
+    if framework is None:
+        framework = _framework_inferred(ctx.resolver, node)
+    return WsgiApp(framework, shown) if framework in _CLASS_OF_FRAMEWORK else None
+
+
+def _framework_of_binding(module: ModuleView, leaf) -> str | None:
+    """`app = Flask(__name__)`: the framework of the call a plain assignment binds."""
+    statement = leaf.get_definition() if leaf.is_definition() else None
+    if statement is None or statement.type != "expr_stmt" or leaf.parent is not statement:
+        return None
+    return _framework_of_call(module, statement.children[-1])
+
+
+def _framework_of_call(module: ModuleView, node) -> str | None:
+    callee = syntax.callee_of(node)
+    if callee is None:
+        return None
+    qualname = module.imports.qualify(callee.dotted)
+    return _CONSTRUCTORS.get(qualname) if qualname else None
+
+
+def _framework_inferred(resolver: Resolver, node) -> str | None:
+    inferred = resolver.infer(node)
+    if not inferred:
+        return None
+    frameworks = {
+        _CLASSES.get(item.full_name or "", (None,))[0] if item.type == "instance" else None for item in inferred
+    }
+    return frameworks.pop() if len(frameworks) == 1 else None
+
+
+def _resolver_of(ctx: RuleContext, binding: Binding) -> Resolver:
+    if binding.module.source is ctx.source:
+        return ctx.resolver
+    return Resolver(binding.module.source, ctx.workspace, ctx.check_cancelled)
+
+
+def django_asgi_counterpart(ctx: RuleContext, app: WsgiApp) -> str | None:
+    """For Django's `"mysite.wsgi:application"`: `"mysite.asgi:application"` when that module
+    loads under the same launch and binds the name to `get_asgi_application()`."""
+    if app.framework != "Django" or app.string is None or app.resolution is None:
+        return None
+    module, attributes = app.string.module, app.string.attributes
+    if module is None or attributes is None or module.rpartition(".")[2] != "wsgi":
+        return None
+    counterpart = module[: -len("wsgi")] + "asgi"
+    resolution = modules.resolve(ctx, counterpart, attributes, app.resolution.search_path)
+    binding = resolution.binding
+    if resolution.outcome is not Outcome.LOADS or binding is None:
+        return None
+    if _framework_of_binding(binding.module, binding.leaf) != "Django ASGI":
+        return None
+    return f"{counterpart}:{attributes}"

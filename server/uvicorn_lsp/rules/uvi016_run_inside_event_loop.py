@@ -1,0 +1,190 @@
+"""UVI016: uvicorn.run called where an event loop already runs (a coroutine, a notebook cell)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..engine import edits, syntax
+from ..engine.context import RuleContext
+from ..engine.launch import Entry, Launch, Setting
+from ..engine.model import Applicability, Finding, Fix, Severity
+from ..engine.rule import FixAvailability, Rule, RuleDoc
+from ..engine.uvicorn_facts import reloads, runs_workers
+
+_FAILURE = "`RuntimeError: Cannot run the event loop while another loop is running`"
+# Loops that are not asyncio's: uvicorn.run's asyncio.run works inside them (it blocks them).
+_OTHER_LOOPS = ("trio", "curio")
+
+
+@dataclass(frozen=True)
+class RunningLoop:
+    """Why the call runs inside a loop: the coroutine (or notebook cell) and the helper calls on the way."""
+
+    where: str  # "the coroutine `main`", "a notebook cell"
+    helpers: tuple[str, ...] = ()  # sync functions between the coroutine and uvicorn.run, outermost first
+    await_allowed: bool = False  # `await` may replace the call where it stands
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    if any(target.split(".")[0] in _OTHER_LOOPS for target in ctx.imports.names.values()):
+        return
+    notebook = any(launch.setting is Setting.NOTEBOOK for launch in ctx.launches)
+    for launch in ctx.launches:
+        if launch.entry is not Entry.RUN or launch.call is None:
+            continue
+        loop = _running_loop(ctx, launch.call.node, notebook)
+        if loop is None:
+            continue
+        fix = _serve_fix(ctx, launch) if loop.await_allowed else None
+        if loop.helpers:
+            chain = " → ".join(f"`{name}()`" for name in loop.helpers)
+            subject = f"uvicorn.run() is reached from {loop.where} through {chain}"
+            advice = (
+                f"make `{loop.helpers[-1]}` a coroutine that awaits uvicorn.Server(uvicorn.Config(...)).serve(), "
+                "or call it outside the event loop"
+            )
+        else:
+            subject = f"uvicorn.run() in {loop.where}"
+            advice = "await uvicorn.Server(uvicorn.Config(...)).serve() instead"
+            if fix is None:
+                advice += " (reload, workers and app_dir exist only in uvicorn.run: drop them there)"
+        message = (
+            f"{subject}: the event loop is already running and uvicorn.run() starts its own, so it fails with "
+            f"{_FAILURE} and nothing is served; {advice}"
+        )
+        yield ctx.finding(RULE, message, launch.range, fixes=[fix] if fix else [])
+
+
+def _running_loop(ctx: RuleContext, node, notebook: bool) -> RunningLoop | None:
+    """The loop `node` runs inside: its own coroutine, a coroutine calling the sync functions
+    around it (in this file, by plain name), or a notebook cell's top level."""
+    scope = syntax.enclosing_scope(node)
+    if scope.type == "funcdef" and _is_async(scope):
+        return RunningLoop(f"the coroutine `{scope.name.value}`", await_allowed=True)
+    if scope.type == "file_input":
+        return (
+            RunningLoop("a notebook cell (ipykernel runs cells inside its event loop)", await_allowed=True)
+            if notebook
+            else None
+        )
+    seen: set[int] = set()
+    pending: list[tuple[object, tuple[str, ...]]] = [(scope, ())]
+    while pending:
+        function, helpers = pending.pop(0)
+        if function.type != "funcdef" or id(function) in seen or syntax.enclosing_scope(function).type == "classdef":
+            continue  # lambdas and methods: their callers are not named plainly
+        seen.add(id(function))
+        ctx.check_cancelled()
+        name = function.name.value
+        helpers = (name, *helpers)
+        for call in syntax.calls_named(ctx.source.used_names, {name}):
+            if call.callee_dotted != name:
+                continue
+            caller = syntax.enclosing_scope(call.node)
+            if caller.type == "funcdef" and _is_async(caller):
+                return RunningLoop(f"the coroutine `{caller.name.value}`", helpers)
+            if caller.type == "file_input" and notebook:
+                return RunningLoop("a notebook cell (ipykernel runs cells inside its event loop)", helpers)
+            pending.append((caller, helpers))
+    return None
+
+
+def _is_async(function) -> bool:
+    return function.parent.type in ("async_funcdef", "async_stmt")
+
+
+def _serve_fix(ctx: RuleContext, launch: Launch) -> Fix | None:
+    """`await uvicorn.Server(uvicorn.Config(<the same arguments>)).serve()`, when Config takes them all."""
+    call = launch.call
+    assert call is not None
+    module, _, attribute = call.callee_dotted.rpartition(".")
+    if attribute != "run" or "." in module or ctx.imports.qualify(module) != "uvicorn":
+        return None  # `from uvicorn import run`: no `uvicorn.` name to reach Server and Config by
+    if not launch.complete or "app_dir" in launch.options or reloads(launch) is not False:
+        return None
+    if runs_workers(launch) is not False or call.node.children[-1] is not call.trailer:
+        return None
+    arguments = call.trailer.get_code(include_prefix=False)[1:-1]
+    replacement = f"await {module}.Server({module}.Config({arguments})).serve()"
+    return Fix(
+        "Await uvicorn.Server(uvicorn.Config(...)).serve() instead",
+        (edits.replace(call.node, replacement),),
+        Applicability.UNSAFE,
+    )
+
+
+RULE = Rule(
+    code="UVI016",
+    name="run-inside-event-loop",
+    summary="`uvicorn.run` is called where an event loop already runs (a coroutine, a notebook cell); it fails with RuntimeError.",
+    severity=Severity.ERROR,
+    fix_availability=FixAvailability.SOMETIMES,
+    fix_applicabilities=(Applicability.UNSAFE,),
+    check=check,
+    doc=RuleDoc(
+        what="""
+            Finds `uvicorn.run(...)` calls that run while an asyncio event loop is already running:
+
+            - inside an `async def`;
+            - inside a plain function that an `async def` of the same file calls (by its plain name,
+              through any number of such functions);
+            - at the top level of a Jupyter notebook cell (or in a function such a cell calls): the
+              ipykernel runs every cell inside its own event loop.
+
+            Files that import `trio` (or `curio`) are left alone: their loops are not asyncio's.
+        """,
+        why="""
+            `uvicorn.run()` starts the server with `asyncio.run()`, which refuses to start a loop in a
+            thread where one already runs. The call fails at once with
+            `RuntimeError: Cannot run the event loop while another loop is running` (a script exits with
+            status 1; a notebook cell shows the traceback) and nothing is ever served.
+        """,
+        example="""
+            import asyncio
+
+            import uvicorn
+
+
+            async def main():
+                uvicorn.run("main:app", port=8000)
+
+
+            if __name__ == "__main__":
+                asyncio.run(main())
+        """,
+        use_instead="""
+            import asyncio
+
+            import uvicorn
+
+
+            async def main():
+                await uvicorn.Server(uvicorn.Config("main:app", port=8000)).serve()
+
+
+            if __name__ == "__main__":
+                asyncio.run(main())
+        """,
+        fix="""
+            Where the call stands directly in the coroutine (or at a notebook cell's top level, where
+            ipykernel accepts `await`), and uvicorn is imported as a module (`import uvicorn`): replaces
+            the call with `await uvicorn.Server(uvicorn.Config(<the same arguments>)).serve()`, which runs
+            the server on the loop that is already running.
+
+            No fix when the call has `reload`, `workers` or `app_dir` (or options from a `**` mapping the
+            analysis cannot read): `uvicorn.Config` has no `app_dir`, and `Server.serve()` neither reloads
+            nor starts workers. Calls reached through a sync helper get no fix either: the helper would
+            have to become a coroutine, and so would its callers.
+        """,
+        fix_safety="""
+            Unsafe: the server now shares the loop with the code around it, so that code keeps running
+            beside the server, and the coroutine returns only when the server stops.
+        """,
+        notes="""
+            Notebooks: this is the notebook failure users meet most. In a `.ipynb` file (checked by the
+            command line, or sent by an editor) every top-level `uvicorn.run()` is reported, guarded by
+            `if __name__ == "__main__":` or not, since a notebook's `__name__` is `"__main__"`.
+        """,
+    ),
+)

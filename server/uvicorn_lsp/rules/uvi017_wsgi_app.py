@@ -1,0 +1,111 @@
+"""UVI017: a WSGI app (Flask, Bottle, Falcon, Django's WSGI handler) served by uvicorn as ASGI."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..engine.context import RuleContext
+from ..engine.model import Applicability, Finding, Fix, Severity
+from ..engine.rule import FixAvailability, Rule, RuleDoc
+from ..engine.wsgi_apps import django_asgi_counterpart, wsgi_app
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    for launch in ctx.launches:
+        interface = launch.option("interface")
+        if interface is not None and interface.value.all(lambda value: value in ("auto", "asgi2", "asgi3")) is not True:
+            continue  # interface="wsgi", or a value known only at run time
+        if interface is None and not launch.complete:
+            continue
+        app = wsgi_app(ctx, launch)
+        if app is None or launch.app is None:
+            continue
+        fixes = []
+        if app.framework == "Django":
+            counterpart = django_asgi_counterpart(ctx, app)
+            remedy = (
+                f'serve Django\'s ASGI application instead ("{counterpart}")'
+                if counterpart
+                else "serve Django's ASGI application instead (`application = get_asgi_application()` in the project's asgi.py)"
+            )
+            replacement = launch.edits.replace_app(counterpart) if counterpart else None
+            if replacement:
+                fixes.append(Fix(f'Serve "{counterpart}"', replacement, Applicability.UNSAFE))
+        else:
+            remedy = "wrap it for ASGI with `asgiref.wsgi.WsgiToAsgi(app)` or `a2wsgi.WSGIMiddleware(app)`"
+        # ASGI 3 calls app(scope, receive, send); ASGI 2 (what uvicorn guesses for these classes) app(scope).
+        asgi3 = interface is not None and interface.value.all(lambda value: value == "asgi3") is True
+        error = (
+            f"{app.class_name}.__call__() takes 3 positional arguments but 4 were given"
+            if asgi3
+            else f"{app.class_name}.__call__() missing 1 required positional argument: 'start_response'"
+        )
+        message = (
+            f"{app.shown} is a {app.framework} app, which speaks WSGI, and uvicorn serves ASGI: it starts, but "
+            f"every request answers 500 with `TypeError: {error}`; {remedy}"
+        )
+        yield ctx.finding(RULE, message, launch.app.where_value, fixes=fixes)
+
+
+RULE = Rule(
+    code="UVI017",
+    name="wsgi-app",
+    summary="A WSGI app (Flask, Bottle, Falcon, Django's `get_wsgi_application()`) is served by uvicorn; every request fails.",
+    severity=Severity.ERROR,
+    fix_availability=FixAvailability.SOMETIMES,
+    fix_applicabilities=(Applicability.UNSAFE,),
+    check=check,
+    doc=RuleDoc(
+        what="""
+            Finds launches whose app is a WSGI app: a `Flask(...)`, a `Bottle()` (or `bottle.default_app()`),
+            a Falcon `falcon.App()` (not `falcon.asgi.App`), or Django's `get_wsgi_application()`. The app
+            is followed to the statement that defines it: an object in the same file, an object imported
+            from elsewhere (when jedi can infer its type), or the target of an import string (also on
+            command lines). A name alone never decides: `"mysite.wsgi:application"` is reported because
+            `mysite/wsgi.py` binds `application = get_wsgi_application()`, not because of its name.
+
+            Silent with `interface="wsgi"` (`--interface wsgi`), with an `interface` known only at run
+            time, and for apps already wrapped for ASGI (`WsgiToAsgi(app)`, `WSGIMiddleware(app)`).
+        """,
+        why="""
+            uvicorn calls the app the ASGI way, `app(scope, receive, send)` (a class whose `__call__` is
+            not a coroutine is taken for ASGI 2 and called with `scope` alone). A WSGI app expects
+            `(environ, start_response)`, so the server starts and logs nothing wrong, and every request
+            answers 500 Internal Server Error with `TypeError: Flask.__call__() missing 1 required
+            positional argument: 'start_response'` in the log.
+        """,
+        example="""
+            import uvicorn
+            from flask import Flask
+
+            app = Flask(__name__)
+
+            if __name__ == "__main__":
+                uvicorn.run(app)
+        """,
+        use_instead="""
+            import uvicorn
+            from asgiref.wsgi import WsgiToAsgi
+            from flask import Flask
+
+            app = Flask(__name__)
+            asgi_app = WsgiToAsgi(app)
+
+            if __name__ == "__main__":
+                uvicorn.run(asgi_app)
+        """,
+        fix="""
+            For Django's `"mysite.wsgi:application"`, when the project's `mysite/asgi.py` binds the same name
+            to `get_asgi_application()`: serves `"mysite.asgi:application"` instead. Other frameworks get no
+            fix; the message names the ASGI adapters (`asgiref.wsgi.WsgiToAsgi`, `a2wsgi.WSGIMiddleware`),
+            which are extra requirements.
+        """,
+        fix_safety="""
+            Unsafe: Django's ASGI handler runs the same project but in an event loop, and middleware or views
+            that rely on WSGI-only behaviour may act differently.
+        """,
+        notes="""
+            Notebooks: checked like any Python file.
+        """,
+    ),
+)

@@ -1,0 +1,91 @@
+"""UVI018: loop/http/ws names an implementation whose package the analysed environment lacks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..engine.context import RuleContext
+from ..engine.launch import Setting
+from ..engine.model import Finding, Severity
+from ..engine.rule import Rule, RuleDoc
+
+# (option, value) → (the module uvicorn imports for it, what to add to the requirements).
+# uvicorn[standard] brings uvloop (not on Windows or PyPy), httptools and websockets; never wsproto.
+_IMPLEMENTATIONS = {
+    ("loop", "uvloop"): ("uvloop", "`uvicorn[standard]` (or `uvloop`)"),
+    ("http", "httptools"): ("httptools", "`uvicorn[standard]` (or `httptools`)"),
+    ("ws", "websockets"): ("websockets", "`uvicorn[standard]` (or `websockets`)"),
+    ("ws", "websockets-sansio"): ("websockets", "`uvicorn[standard]` (or `websockets`)"),
+    ("ws", "wsproto"): ("wsproto", "`wsproto`"),
+}
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    for launch in ctx.launches:
+        if launch.setting is Setting.CONTAINER:
+            continue  # the image's environment, not the analysed one, runs it
+        for (name, implementation), (module, requirement) in _IMPLEMENTATIONS.items():
+            option = launch.option(name)
+            if option is None or set(option.value.candidates or ()) != {implementation}:
+                continue
+            # Without uvicorn the analysed environment is not the one that runs the server.
+            if ctx.uvicorn_version is None or ctx.workspace.distribution_version(module) is not None:
+                continue
+            message = (
+                f"{option.written} needs the {module} package, which is not installed in the analysed "
+                f"environment: uvicorn fails at startup with `ModuleNotFoundError: No module named '{module}'`; "
+                f"{ctx.failure_consequence(launch, 1)}. Add {requirement} to the requirements"
+            )
+            yield ctx.finding(RULE, message, option.range)
+
+
+RULE = Rule(
+    code="UVI018",
+    name="implementation-not-installed",
+    summary='`loop="uvloop"`, `http="httptools"` or `ws="websockets"`/`"wsproto"` without that package installed; uvicorn fails at startup.',
+    severity=Severity.ERROR,
+    check=check,
+    doc=RuleDoc(
+        what="""
+            Finds launches that choose an implementation by name (`loop="uvloop"`, `http="httptools"`,
+            `ws="websockets"`, `ws="websockets-sansio"`, `ws="wsproto"`, or `--loop`, `--http`, `--ws`
+            on a command line) when the package it needs is not installed in the analysed environment
+            (see the README's "analysed environment").
+
+            Silent when uvicorn itself is not installed there (the environment that runs the server is
+            then another one), for launches in containers (their image has its own environment), and
+            for values known only at run time. `"auto"` never fails: it falls back to what is installed.
+            Values uvicorn does not accept at all are UVI004's.
+        """,
+        why="""
+            uvicorn imports the chosen implementation when it starts, and the plain `pip install uvicorn`
+            has none of these packages: the server stops at once with `ModuleNotFoundError: No module
+            named 'uvloop'` (exit status 1), before serving anything. With `reload` the reloader keeps
+            running with no server.
+        """,
+        example="""
+            import uvicorn
+
+            if __name__ == "__main__":
+                uvicorn.run("main:app", loop="uvloop", http="httptools")
+        """,
+        use_instead="""
+            # requirements.txt: uvicorn[standard]
+            import uvicorn
+
+            if __name__ == "__main__":
+                uvicorn.run("main:app", loop="uvloop", http="httptools")
+        """,
+        fix="""
+            None: the missing piece is a requirement, not code. The message names what to add:
+            `uvicorn[standard]` (which brings uvloop, httptools and websockets) or the package itself;
+            `wsproto` is not part of `uvicorn[standard]`. Or choose `"auto"`.
+        """,
+        fix_safety="No fix is offered.",
+        notes="""
+            The rule runs again when the environment changes only when the file is checked again.
+            Notebooks: checked like any Python file, against the analysed environment (which should be
+            the notebook kernel's).
+        """,
+    ),
+)

@@ -1,0 +1,115 @@
+"""UVI020: ssl_certfile, ssl_keyfile, ssl_ca_certs, log_config or env_file names a file that does not exist."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..engine.context import RuleContext
+from ..engine.git_ignored import git_ignores
+from ..engine.launch import GivenAs, Launch, Option, Setting
+from ..engine.model import Finding, Severity
+from ..engine.option_files import referenced_file
+from ..engine.rule import Rule, RuleDoc
+
+_TLS_FILES = ("ssl_certfile", "ssl_keyfile", "ssl_ca_certs")
+_OTHER_FILES = ("log_config", "env_file")
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    for launch in ctx.launches:
+        if launch.setting is Setting.CONTAINER:
+            continue  # the image's file system, not the project's
+        for option in _file_options(launch):
+            named = referenced_file(ctx, option)
+            if named is None or named[1] is not None:
+                continue
+            name = named[0]
+            if Path(name).expanduser().is_absolute() or _ignored(ctx, name):
+                continue
+            message = (
+                f"{option.written} names no file: {name!r} is neither next to this file nor in the workspace "
+                f"root; {_consequence(ctx, launch, option)}"
+            )
+            yield ctx.finding(RULE, message, option.range)
+
+
+def _file_options(launch: Launch) -> Iterator[Option]:
+    """The file options uvicorn opens: TLS files only when TLS is on and no factory builds the context."""
+    tls_on = any(_given(launch.option(name)) for name in ("ssl_certfile", "ssl_keyfile"))
+    if tls_on and launch.option("ssl_context_factory") is None:
+        yield from (option for name in _TLS_FILES if _given(option := launch.option(name)))
+    yield from (option for name in _OTHER_FILES if _given(option := launch.option(name)))
+
+
+def _given(option: Option | None) -> bool:
+    return option is not None and option.value.truthy() is True
+
+
+def _ignored(ctx: RuleContext, name: str) -> bool:
+    checked = ctx.checked_path()
+    folders = [checked.parent] if checked else []
+    root = ctx.workspace.root
+    return any(git_ignores(folder / name, root, ctx.depends_on) for folder in (*folders, root))
+
+
+def _consequence(ctx: RuleContext, launch: Launch, option: Option) -> str:
+    if option.given_as in (GivenAs.FLAG, GivenAs.ENVIRONMENT) and option.name in _OTHER_FILES:
+        return f"uvicorn refuses it before starting (`Invalid value for '{option.label}': Path ... does not exist`, exit status 2)"
+    if option.name == "env_file":
+        return 'uvicorn logs "Loading environment from ..." and serves without its variables (python-dotenv skips a missing file)'
+    return f"uvicorn cannot open it (`FileNotFoundError`): {ctx.failure_consequence(launch, 1)}"
+
+
+RULE = Rule(
+    code="UVI020",
+    name="missing-option-file",
+    summary="`ssl_certfile`, `ssl_keyfile`, `ssl_ca_certs`, `log_config` or `env_file` names a file the project does not have.",
+    severity=Severity.WARNING,
+    check=check,
+    doc=RuleDoc(
+        what="""
+            Finds launches whose file options name, by a string known from the code, a relative path
+            that exists neither next to the analysed file nor in the workspace root: `ssl_certfile`,
+            `ssl_keyfile` and `ssl_ca_certs` (when TLS is on and no `ssl_context_factory` is given, since
+            uvicorn reads them only then), `log_config` and `env_file` (and their command-line flags).
+
+            Silent for paths git ignores (by the `.gitignore` files and `.git/info/exclude`: `.env` and
+            `*.pem` usually are, so they are missing from every fresh clone and CI checkout), for absolute
+            paths (they point outside the project, where the analysis cannot look), and for launches in
+            containers (the image's file system is another). Always a warning, never an error: the file
+            may be made at deploy time.
+        """,
+        why="""
+            uvicorn opens these files at startup, relative to its working directory:
+
+            - a TLS file that is missing stops it with `FileNotFoundError` (exit status 1; under reload
+              the reloader keeps running with no server);
+            - a missing `log_config` file stops it the same way;
+            - a missing `env_file` given to `uvicorn.run` is skipped without a word by python-dotenv: the
+              server starts without the variables the file was meant to set;
+            - on the command line, `--env-file` and `--log-config` naming no file are refused before
+              starting (`Path '...' does not exist`, exit status 2).
+        """,
+        example="""
+            import uvicorn
+
+            if __name__ == "__main__":
+                uvicorn.run("main:app", log_config="logging.yaml")
+        """,
+        use_instead="""
+            import uvicorn
+
+            if __name__ == "__main__":
+                uvicorn.run("main:app", log_config="config/logging.yaml")
+        """,
+        fix="None: only you know where the file is, or whether it is made at deploy time.",
+        fix_safety="No fix is offered.",
+        notes="""
+            uvicorn resolves the path against the working directory it is started in, which the
+            analysis cannot know: the rule looks next to the file and in the workspace root, and says
+            nothing when either has it. A file found there is watched, so creating it clears the warning.
+            Notebooks: checked like any Python file, next to the notebook.
+        """,
+    ),
+)
