@@ -169,7 +169,9 @@ def test_stages_heredocs_comments_and_escape_directive():
 
 
 def test_production_is_the_final_stage_unless_named_for_development(project):
-    project.write("Dockerfile", "FROM python:3.12 AS develop\nCMD uvicorn main:app\nFROM python:3.12\nCMD uvicorn main:app\n")
+    project.write(
+        "Dockerfile", "FROM python:3.12 AS develop\nCMD uvicorn main:app\nFROM python:3.12\nCMD uvicorn main:app\n"
+    )
     first, second = launches(project, "Dockerfile")
     assert not first.edits.info.production and second.edits.info.production
     project.write("Dockerfile.dev", "FROM python:3.12\nCMD uvicorn main:app\n")

@@ -26,7 +26,7 @@ def words_of(text: str) -> list[list[tuple[str, bool, str, tuple[int, int, int, 
 
 
 def test_quotes_and_escapes_keep_the_raw_places():
-    [words] = words_of("uvicorn 'main:app' \"--host\" a\\ b --x=\"1 2\"")
+    [words] = words_of('uvicorn \'main:app\' "--host" a\\ b --x="1 2"')
     assert words == [
         ("uvicorn", False, "", (0, 0, 0, 7)),
         ("main:app", False, "'", (0, 8, 0, 18)),
@@ -86,6 +86,8 @@ def test_reserved_words_are_not_programs():
 
 
 def test_unclosed_quotes_do_not_crash():
-    assert words_of("uvicorn 'main:app") == [[("uvicorn", False, "", (0, 0, 0, 7)), ("main:app", False, "'", (0, 8, 0, 17))]]
+    assert words_of("uvicorn 'main:app") == [
+        [("uvicorn", False, "", (0, 0, 0, 7)), ("main:app", False, "'", (0, 8, 0, 17))]
+    ]
     words_of('uvicorn "$(oops')
     words_of("\\")

@@ -99,7 +99,7 @@ def _merged(finders):
             paths = finder()
             if not paths:
                 return []
-            merged.extend(paths)
+            merged.extend(path for path in paths if path.roots not in {known.roots for known in merged})
         return merged
 
     return find

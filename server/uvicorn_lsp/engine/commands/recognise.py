@@ -105,18 +105,37 @@ class YamlFlowForm(Form):
     separator = ", "
 
     def spell(self, value: str, like: Argument | None = None) -> str:
-        if like is not None and not like.quote and _plain_yaml(value):
+        if (like is None or not like.quote) and _plain_yaml(value, flow=True):
             return value
         return json.dumps(value, ensure_ascii=False)
 
 
-class YamlBlockForm(YamlFlowForm):
+class YamlBlockForm(Form):
+    list_form = True
+
     def __init__(self, indent: str):
         self.separator = "\n" + indent + "- "
 
+    def spell(self, value: str, like: Argument | None = None) -> str:
+        if (like is None or not like.quote) and _plain_yaml(value, flow=False):
+            return value
+        return json.dumps(value, ensure_ascii=False)
 
-def _plain_yaml(value: str) -> bool:
-    return bool(value) and value[0] not in "-?:,[]{}#&*!|>'\"%@`" and ": " not in value and " #" not in value
+
+def _plain_yaml(value: str, flow: bool) -> bool:
+    """Whether YAML reads `value` back as this very string when written without quotes."""
+    if not value or value != value.strip() or ": " in value or " #" in value or value.endswith(":"):
+        return False
+    if value[0] in "?:-" and (len(value) == 1 or value[1] == " "):
+        return False
+    if value[0] in ",[]{}#&*!|>'\"%@`" or (flow and any(char in value for char in ",[]{}")):
+        return False
+    try:
+        float(value)
+        return False  # a number would come back as one
+    except ValueError:
+        pass
+    return value.lower() not in ("true", "false", "yes", "no", "on", "off", "null", "~", "y", "n")
 
 
 @dataclass

@@ -25,7 +25,9 @@ class Placed:
         """The file range of text[start:end] (end exclusive)."""
         if end <= start:
             return Range(self.places[start], self.places[start])
-        last = self.places[end - 1]
+        last, following = self.places[end - 1], self.places[end]
+        if following.line == last.line and following.character > last.character:
+            return Range(self.places[start], following)  # up to the next character: a decoded escape is wider than 1
         return Range(self.places[start], Position(last.line, last.character + 1))
 
 

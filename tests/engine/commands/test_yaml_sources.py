@@ -1,0 +1,172 @@
+"""compose files and GitHub workflows: scalars of every style map to exact places."""
+
+from __future__ import annotations
+
+from ruamel.yaml import YAML
+
+from uvicorn_lsp.engine.launch import GivenAs, Setting
+
+from ...conftest import apply_edits
+from .helpers import launches, roots, text_at
+
+APP = "from fastapi import FastAPI\napp = FastAPI()\n"
+
+
+def test_string_and_list_commands(project):
+    project.write(
+        "compose.yaml",
+        """
+        services:
+          web:
+            image: python:3.12
+            command: uvicorn main:app --reload --port "8000"
+          api:
+            image: python:3.12
+            command: ["uvicorn", "main:app", "--workers", "2"]
+          worker:
+            image: python:3.12
+            command:
+              - uvicorn
+              - 'main:app'
+              - --reload
+        """,
+    )
+    web, api, worker = launches(project, "compose.yaml")
+    assert text_at(project, "compose.yaml", web.option("reload").range) == "--reload"
+    assert web.option("port").value.candidates == (8000,)
+    assert text_at(project, "compose.yaml", web.option("port").range) == '--port "8000"'
+    assert text_at(project, "compose.yaml", api.option("workers").range) == '"--workers", "2"'
+    assert text_at(project, "compose.yaml", worker.app.range) == "'main:app'"
+    assert web.setting is Setting.CONTAINER and not web.edits.info.production
+
+
+def test_edits_keep_the_list_form_and_still_parse(project):
+    text = project.write(
+        "compose.yaml",
+        """
+        services:
+          worker:
+            image: python:3.12
+            command:
+              - uvicorn
+              - main:app
+              - --reload
+            ports: ["80:80"]
+          api:
+            image: python:3.12
+            command: [uvicorn, main:app, --reload]
+        """,
+    ).read_text()
+    worker, api = launches(project, "compose.yaml")
+    removed = apply_edits(text, worker.edits.remove_option(worker.option("reload")))
+    assert "      - main:app\n    ports" in removed
+    added = apply_edits(text, worker.edits.set_option("host", "0.0.0.0"))
+    assert "      - main:app\n      - --host\n      - 0.0.0.0\n      - --reload" in added
+    flow = apply_edits(text, api.edits.set_option("host", "0.0.0.0"))
+    assert "command: [uvicorn, main:app, --host, 0.0.0.0, --reload]" in flow
+    for fixed in (removed, added, flow):
+        YAML().load(fixed)
+
+
+def test_environment_mapping_and_list(project):
+    project.write(
+        "docker-compose.yml",
+        """
+        services:
+          web:
+            image: python:3.12
+            command: uvicorn main:app
+            environment:
+              WEB_CONCURRENCY: "4"
+              UVICORN_RELOAD: "${RELOAD}"
+          api:
+            image: python:3.12
+            command: uvicorn main:app
+            environment:
+              - FORWARDED_ALLOW_IPS=*
+        """,
+    )
+    web, api = launches(project, "docker-compose.yml")
+    assert web.option("workers").value.candidates == (4,) and web.option("workers").given_as is GivenAs.ENVIRONMENT
+    assert web.option("reload").value.known is False
+    assert api.option("forwarded_allow_ips").value.candidates == ("*",)
+    assert text_at(project, "docker-compose.yml", api.option("forwarded_allow_ips").range) == "FORWARDED_ALLOW_IPS=*"
+
+
+def test_build_context_and_working_dir_and_bind_mounts(project):
+    project.write("src/app/main.py", APP)
+    project.write(
+        "docker/Dockerfile", "FROM python:3.12\nWORKDIR /code\nCOPY src/app /code/app\nCMD uvicorn app.main:app\n"
+    )
+    project.write(
+        "compose.prod.yaml",
+        """
+        services:
+          built:
+            build:
+              context: .
+              dockerfile: docker/Dockerfile
+            command: uvicorn app.main:app --reload
+            ports: ["8000:8000"]
+          mounted:
+            image: python:3.12
+            working_dir: /srv
+            volumes: ["./src:/srv"]
+            command: uvicorn app.main:app
+          named_volume:
+            image: python:3.12
+            working_dir: /srv
+            volumes: ["data:/srv"]
+            command: uvicorn app.main:app
+        """,
+    )
+    built, mounted, named = launches(project, "compose.prod.yaml")
+    assert built.edits.info.production and built.edits.info.container
+    assert roots(built) == [(project.root / "src",)]
+    assert roots(mounted) == [(project.root / "src",)]
+    assert not mounted.edits.info.container  # no published port
+    assert named.search_paths == []
+
+
+def test_workflow_run_blocks_have_exact_places(project):
+    project.write(
+        ".github/workflows/ci.yml",
+        """
+        name: ci
+        on: push
+        defaults:
+          run:
+            working-directory: backend
+        jobs:
+          test:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+              - name: serve
+                run: |
+                  pip install -e .
+                  uvicorn app.main:app \\
+                    --workers ${{ matrix.workers }} --reload &
+              - run: "python -m uvicorn app.main:app --port \\"80\\""
+                working-directory: ${{ github.workspace }}
+              - shell: pwsh
+                run: uvicorn app.main:app --reload
+        """,
+    )
+    first, second = launches(project, ".github/workflows/ci.yml")
+    reload = first.option("reload")
+    line = (project.root / ".github/workflows/ci.yml").read_text().split("\n")[14]
+    assert (reload.range.start.line, reload.range.start.character) == (14, line.index("--reload"))
+    assert text_at(project, ".github/workflows/ci.yml", reload.range) == "--reload"
+    assert first.option("workers").value.known is False
+    assert first.search_paths[0].launch.command == "the repository's backend"
+    assert roots(first) == [(project.root / "backend",)]
+    assert second.option("port").value.candidates == (80,)
+    assert text_at(project, ".github/workflows/ci.yml", second.option("port").range) == '--port \\"80\\"'
+    assert second.search_paths == []
+    assert first.setting is Setting.DEVELOPMENT
+
+
+def test_bad_yaml_has_no_launches(project):
+    project.write("compose.yaml", "services:\n  web: [unclosed\n    command: uvicorn main:app --reload\n")
+    assert launches(project, "compose.yaml") == []

@@ -1,0 +1,89 @@
+"""UVI015: a container start that listens on the loopback only."""
+
+from __future__ import annotations
+
+from ruamel.yaml import YAML
+
+from ..conftest import apply_edits
+
+
+def fix_and_recheck(project, relative, finding):
+    path = project.root / relative
+    fixed = apply_edits(path.read_text(), finding.best_fix.edits)
+    path.write_text(fixed)
+    assert not project.check(relative, codes=("UVI015",)), fixed
+    return fixed
+
+
+def test_default_host_in_exec_form(project):
+    project.write("Dockerfile", 'FROM python:3.12\nCMD ["uvicorn", "main:app", "--port", "80"]\n')
+    [finding] = project.check("Dockerfile", codes=("UVI015",))
+    assert (finding.range.start.line, finding.range.start.character, finding.range.end.character) == (1, 5, 14)
+    fixed = fix_and_recheck(project, "Dockerfile", finding)
+    assert 'CMD ["uvicorn", "main:app", "--host", "0.0.0.0", "--port", "80"]' in fixed
+
+
+def test_loopback_host_in_shell_form_is_replaced(project):
+    project.write("Dockerfile", "FROM python:3.12\nCMD exec uvicorn main:app --host 127.0.0.1 --port 80\n")
+    [finding] = project.check("Dockerfile", codes=("UVI015",))
+    fixed = fix_and_recheck(project, "Dockerfile", finding)
+    assert "CMD exec uvicorn main:app --host 0.0.0.0 --port 80" in fixed
+
+
+def test_compose_needs_published_ports(project):
+    project.write(
+        "compose.yaml",
+        """
+        services:
+          web:
+            image: x
+            command: uvicorn main:app
+            ports: ["8000:8000"]
+          quiet:
+            image: x
+            command: uvicorn main:app
+          host_network:
+            image: x
+            network_mode: host
+            command: uvicorn main:app
+            ports: ["8000:8000"]
+          env_host:
+            image: x
+            command: uvicorn main:app
+            environment:
+              UVICORN_HOST: 0.0.0.0
+            ports: ["8000:8000"]
+        """,
+    )
+    [finding] = project.check("compose.yaml", codes=("UVI015",))
+    assert finding.range.start.line == 3
+    fixed = fix_and_recheck(project, "compose.yaml", finding)
+    assert "command: uvicorn main:app --host 0.0.0.0\n" in fixed
+    YAML().load(fixed)
+
+
+def test_fastapi_dev_and_gunicorn(project):
+    project.write("Dockerfile", "FROM python:3.12\nCMD fastapi dev main.py\n")
+    [finding] = project.check("Dockerfile", codes=("UVI015",))
+    assert "fastapi dev" in finding.message
+    project.write("Dockerfile", "FROM python:3.12\nCMD fastapi run main.py\n")
+    assert project.check("Dockerfile", codes=("UVI015",)) == []
+    project.write("Dockerfile", "FROM python:3.12\nCMD gunicorn -k uvicorn_worker.UvicornWorker main:app\n")
+    assert project.check("Dockerfile", codes=("UVI015",)) == []
+    project.write(
+        "Dockerfile", "FROM python:3.12\nCMD gunicorn -k uvicorn_worker.UvicornWorker -b 127.0.0.1:80 main:app\n"
+    )
+    [finding] = project.check("Dockerfile", codes=("UVI015",))
+    assert "`-b 127.0.0.1:80`" in finding.message
+
+
+def test_silent_cases(project):
+    for command in (
+        "uvicorn main:app --host $HOST",
+        "uvicorn main:app --uds /tmp/app.sock",
+        "uvicorn main:app --host ::",
+    ):
+        project.write("Dockerfile", f"FROM python:3.12\nCMD {command}\n")
+        assert project.check("Dockerfile", codes=("UVI015",)) == [], command
+    project.write("Procfile", "web: uvicorn main:app\n")
+    assert project.check("Procfile", codes=("UVI015",)) == []
