@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from uvicorn_lsp.engine.model import Applicability, Severity
+from uvicorn_lsp.rules.uvi016_run_inside_event_loop import RULE
+
+from .helpers import apply_fix
+
+CODE = "UVI016"
+
+
+def findings(project, code: str, name: str = "main.py"):
+    project.write(name, code)
+    return project.check(name, codes=(CODE,))
+
+
+def test_documented_example_is_reported_and_fixed(project):
+    [finding] = findings(project, textwrap.dedent(RULE.doc.example))
+    assert finding.severity is Severity.ERROR
+    assert "the coroutine `main`" in finding.message
+    assert "Cannot run the event loop while another loop is running" in finding.message
+    [fix] = finding.fixes
+    assert fix.applicability is Applicability.UNSAFE
+    fixed = apply_fix(project, "main.py", fix, CODE)
+    assert fixed == textwrap.dedent(RULE.doc.use_instead).lstrip("\n")
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        # An `async def` nested in a class.
+        'import uvicorn\nclass S:\n    async def start(self):\n        uvicorn.run("main:app")\n',
+        # Through aliases of the module.
+        'import uvicorn as uv\nasync def main():\n    uv.run("main:app", port=1)\n',
+        # A sync helper called from a coroutine, two levels deep.
+        'import uvicorn\ndef serve():\n    uvicorn.run("main:app")\ndef start():\n    serve()\n'
+        "async def main():\n    start()\n",
+    ],
+)
+def test_calls_inside_a_running_loop_are_reported(project, code):
+    [finding] = findings(project, code)
+    assert finding.severity is Severity.ERROR
+
+
+def test_a_helper_chain_is_named_and_gets_no_fix(project):
+    code = 'import uvicorn\ndef serve():\n    uvicorn.run("main:app")\ndef start():\n    serve()\nasync def main():\n    start()\n'
+    [finding] = findings(project, code)
+    assert "from the coroutine `main` through `start()` → `serve()`" in finding.message
+    assert "make `serve` a coroutine" in finding.message
+    assert finding.fixes == []
+
+
+@pytest.mark.parametrize(
+    "options",
+    ["reload=True", "workers=4", 'app_dir="src"', "**options"],
+)
+def test_no_fix_where_server_serve_cannot_do_the_same(project, options):
+    code = f'import uvicorn\nasync def main(options):\n    uvicorn.run("main:app", {options})\n'
+    [finding] = findings(project, code)
+    assert finding.fixes == []
+    assert "reload, workers and app_dir exist only in uvicorn.run" in finding.message
+
+
+def test_no_fix_without_the_uvicorn_module_name(project):
+    [finding] = findings(project, 'from uvicorn import run\nasync def main():\n    run("main:app")\n')
+    assert finding.fixes == []
+
+
+def test_fix_keeps_a_multi_line_call(project):
+    code = 'import uvicorn\n\n\nasync def main():\n    uvicorn.run(\n        "main:app",\n        port=8000,\n    )\n'
+    [finding] = findings(project, code)
+    fixed = apply_fix(project, "main.py", finding.fixes[0], CODE)
+    assert 'await uvicorn.Server(uvicorn.Config(\n        "main:app",\n        port=8000,\n    )).serve()' in fixed
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        'import uvicorn\nuvicorn.run("main:app")\n',
+        'import uvicorn\ndef main():\n    uvicorn.run("main:app")\nif __name__ == "__main__":\n    main()\n',
+        # Handed to a thread or an executor, not called in the loop.
+        "import asyncio, uvicorn\nasync def main():\n"
+        '    await asyncio.get_running_loop().run_in_executor(None, lambda: uvicorn.run("main:app"))\n',
+        'import asyncio, uvicorn\ndef serve():\n    uvicorn.run("main:app")\nasync def main():\n    await asyncio.to_thread(serve)\n',
+        # trio's loop is not asyncio's: asyncio.run works inside it.
+        'import trio, uvicorn\nasync def main():\n    uvicorn.run("main:app")\ntrio.run(main)\n',
+        # A Config is not a launch that runs a loop.
+        'import uvicorn\nasync def main():\n    config = uvicorn.Config("main:app")\n',
+        # A method: its callers are not named plainly.
+        'import uvicorn\nclass S:\n    def serve(self):\n        uvicorn.run("main:app")\nasync def main():\n    S().serve()\n',
+    ],
+)
+def test_no_finding(project, code):
+    assert findings(project, code) == []

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from uvicorn_lsp.engine.model import Applicability, Severity
+from uvicorn_lsp.rules.uvi017_wsgi_app import RULE
+
+from .helpers import apply_fix
+
+CODE = "UVI017"
+
+DJANGO_WSGI = "from django.core.wsgi import get_wsgi_application\n\napplication = get_wsgi_application()\n"
+DJANGO_ASGI = "from django.core.asgi import get_asgi_application\n\napplication = get_asgi_application()\n"
+
+
+def findings(project, code: str, name: str = "main.py"):
+    project.write(name, code)
+    return project.check(name, codes=(CODE,))
+
+
+def test_documented_example(project):
+    [finding] = findings(project, textwrap.dedent(RULE.doc.example))
+    assert finding.severity is Severity.ERROR
+    assert "`app` is a Flask app" in finding.message
+    assert "Flask.__call__() missing 1 required positional argument: 'start_response'" in finding.message
+    assert "WsgiToAsgi" in finding.message and finding.fixes == []
+    assert findings(project, textwrap.dedent(RULE.doc.use_instead)) == []
+
+
+@pytest.mark.parametrize(
+    ("definition", "framework"),
+    [
+        ("from flask import Flask\napp = Flask(__name__)\n", "Flask"),
+        ("import flask\napp = flask.Flask('x')\n", "Flask"),
+        ("from bottle import Bottle\napp = Bottle()\n", "Bottle"),
+        ("import bottle\napp = bottle.default_app()\n", "Bottle"),
+        ("import falcon\napp = falcon.App()\n", "Falcon"),
+        ("from django.core.wsgi import get_wsgi_application\napp = get_wsgi_application()\n", "Django"),
+    ],
+)
+def test_frameworks_by_their_definition(project, definition, framework):
+    found = findings(project, definition + 'import uvicorn\nuvicorn.run(app)\nuvicorn.run("main:app")\n')
+    assert [finding.message.split(" is a ")[0] for finding in found] == ["`app`", '"main:app"']
+    assert all(f"is a {framework} app" in finding.message for finding in found)
+
+
+def test_import_string_followed_to_its_module_and_asgi3_wording(project):
+    project.write("web/__init__.py")
+    project.write("web/site.py", "from flask import Flask\n\nserver = Flask(__name__)\n")
+    [string, asgi3] = findings(
+        project, 'import uvicorn\nuvicorn.run("web.site:server")\nuvicorn.run("web.site:server", interface="asgi3")\n'
+    )
+    assert string.message.startswith('"web.site:server" is a Flask app')
+    assert "takes 3 positional arguments but 4 were given" in asgi3.message
+
+
+def test_object_imported_from_another_module_by_inference(project):
+    project.write("web.py", "from flask import Flask\n\nserver = Flask(__name__)\n")
+    [finding] = findings(project, "import uvicorn\nfrom web import server\nuvicorn.run(server)\n")
+    assert "`server` is a Flask app" in finding.message
+
+
+def test_django_gets_its_asgi_application(project):
+    project.write("mysite/__init__.py")
+    project.write("mysite/wsgi.py", DJANGO_WSGI)
+    project.write("mysite/asgi.py", DJANGO_ASGI)
+    [finding] = findings(project, 'import uvicorn\nuvicorn.run("mysite.wsgi:application")\n')
+    assert '"mysite.asgi:application"' in finding.message
+    [fix] = finding.fixes
+    assert fix.applicability is Applicability.UNSAFE
+    assert 'uvicorn.run("mysite.asgi:application")' in apply_fix(project, "main.py", fix, CODE)
+
+
+def test_django_without_asgi_module_gets_advice_only(project):
+    project.write("mysite/__init__.py")
+    project.write("mysite/wsgi.py", DJANGO_WSGI)
+    project.write("mysite/asgi.py", "application = None\n")
+    [finding] = findings(project, 'import uvicorn\nuvicorn.run("mysite.wsgi:application")\n')
+    assert "get_asgi_application()" in finding.message and finding.fixes == []
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        # Told to speak WSGI, or the interface is known only at run time.
+        'from flask import Flask\nimport uvicorn\napp = Flask("x")\nuvicorn.run(app, interface="wsgi")\n',
+        'import os\nfrom flask import Flask\nimport uvicorn\napp = Flask("x")\nuvicorn.run(app, interface=os.environ["I"])\n',
+        # Wrapped for ASGI.
+        "from asgiref.wsgi import WsgiToAsgi\nfrom flask import Flask\nimport uvicorn\n"
+        'app = WsgiToAsgi(Flask("x"))\nuvicorn.run(app)\n',
+        # ASGI frameworks, Falcon's ASGI App, and a name that only looks WSGI.
+        "import falcon.asgi\nimport uvicorn\napp = falcon.asgi.App()\nuvicorn.run(app)\n",
+        "from fastapi import FastAPI\nimport uvicorn\nwsgi = FastAPI()\nuvicorn.run(wsgi)\n",
+        # Bound twice: the syntax cannot tell which one runs.
+        'import sys\nfrom flask import Flask\nfrom fastapi import FastAPI\nimport uvicorn\napp = Flask("x")\n'
+        "if sys.argv:\n    app = FastAPI()\nuvicorn.run(app)\n",
+    ],
+)
+def test_no_finding(project, code):
+    assert findings(project, code) == []
+
+
+def test_a_module_named_wsgi_is_not_enough(project):
+    project.write("mysite/__init__.py")
+    project.write("mysite/wsgi.py", "from fastapi import FastAPI\n\napplication = FastAPI()\n")
+    assert findings(project, 'import uvicorn\nuvicorn.run("mysite.wsgi:application")\n') == []

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from uvicorn_lsp.engine.model import Severity
+from uvicorn_lsp.rules.uvi018_implementation_not_installed import RULE
+
+CODE = "UVI018"
+
+
+@pytest.fixture
+def environment(with_fake_uvicorn):
+    """An analysed environment with uvicorn and, as dist-info folders, the named packages."""
+
+    def make(*installed: str):
+        settings = with_fake_uvicorn("0.54.0", "def run(app, **options): ...\n")
+        [site_packages] = Path(settings.python).parents[1].glob("lib/python*/site-packages")
+        for name in installed:
+            (site_packages / f"{name}-1.0.dist-info").mkdir()
+        return settings
+
+    return make
+
+
+def findings(project, code: str, settings):
+    project.write("main.py", code)
+    return project.check("main.py", settings, codes=(CODE,))
+
+
+def test_documented_example(project, environment):
+    found = findings(project, textwrap.dedent(RULE.doc.example), environment())
+    assert [finding.severity for finding in found] == [Severity.ERROR, Severity.ERROR]
+    assert "No module named 'uvloop'" in found[0].message and "uvicorn[standard]" in found[0].message
+    assert "No module named 'httptools'" in found[1].message
+
+
+@pytest.mark.parametrize(
+    ("option", "module", "requirement"),
+    [
+        ('loop="uvloop"', "uvloop", "`uvicorn[standard]` (or `uvloop`)"),
+        ('http="httptools"', "httptools", "`uvicorn[standard]` (or `httptools`)"),
+        ('ws="websockets"', "websockets", "`uvicorn[standard]` (or `websockets`)"),
+        ('ws="websockets-sansio"', "websockets", "`uvicorn[standard]` (or `websockets`)"),
+        ('ws="wsproto"', "wsproto", "Add `wsproto`"),
+    ],
+)
+def test_each_implementation(project, environment, option, module, requirement):
+    code = f'import uvicorn\nuvicorn.run("main:app", {option})\n'
+    [finding] = findings(project, code, environment())
+    assert f"No module named '{module}'" in finding.message and requirement in finding.message
+    assert findings(project, code, environment(module)) == []
+
+
+def test_reload_keeps_the_parent_running(project, environment):
+    [finding] = findings(
+        project, 'import uvicorn\nuvicorn.run("main:app", loop="uvloop", reload=True)\n', environment()
+    )
+    assert "the reloader keeps running and nothing is served" in finding.message
+
+
+@pytest.mark.parametrize(
+    "options",
+    ['loop="auto"', 'loop="asyncio", http="h11", ws="none"', "loop=LOOP", 'loop="uvloop" if FAST else "asyncio"'],
+)
+def test_no_finding_for_values_that_need_nothing_or_are_unknown(project, environment, options):
+    code = f'import os, uvicorn\nLOOP = os.environ["LOOP"]\nFAST = os.environ.get("FAST")\nuvicorn.run("main:app", {options})\n'
+    assert findings(project, code, environment()) == []
+
+
+def test_no_finding_when_uvicorn_is_not_installed_there(project, without_uvicorn):
+    assert findings(project, 'import uvicorn\nuvicorn.run("main:app", loop="uvloop")\n', without_uvicorn) == []

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from uvicorn_lsp.engine.model import Applicability, Severity, Tag
+from uvicorn_lsp.rules.uvi019_reload_options_without_reload import RULE
+
+from .helpers import apply_fix
+
+CODE = "UVI019"
+
+
+def findings(project, code: str):
+    project.write("main.py", code)
+    return project.check("main.py", codes=(CODE,))
+
+
+def test_documented_example_gets_two_fixes_neither_preferred(project):
+    [finding] = findings(project, textwrap.dedent(RULE.doc.example))
+    assert finding.severity is Severity.WARNING and finding.tags == (Tag.UNNECESSARY,)
+    assert "Current configuration will not reload as not all conditions are met" in finding.message
+    remove, add_reload = finding.fixes
+    assert not remove.preferred and not add_reload.preferred
+    assert remove.applicability is Applicability.SAFE and add_reload.applicability is Applicability.UNSAFE
+    assert 'uvicorn.run("main:app")' in apply_fix(project, "main.py", remove, CODE)
+    project.write("main.py", textwrap.dedent(RULE.doc.example))
+    fixed = apply_fix(project, "main.py", add_reload, CODE)
+    assert 'uvicorn.run("main:app", reload_dirs=["src"], reload=True)' in fixed
+
+
+@pytest.mark.parametrize(
+    ("options", "silently"),
+    [
+        ('reload_dirs=["src"]', False),
+        ('reload_includes=["*.html"]', False),
+        ('reload_excludes=["*.tmp"]', False),
+        ("reload_delay=1.0", True),
+        ('reload=False, reload_dirs=["src"]', False),
+        ('**{"reload_dirs": ["src"]}', False),
+    ],
+)
+def test_reload_options_without_reload_are_reported(project, options, silently):
+    [finding] = findings(project, f'import uvicorn\nuvicorn.run("main:app", {options})\n')
+    assert ("without a word" in finding.message) is silently
+
+
+def test_reload_false_is_turned_on(project):
+    [finding] = findings(project, 'import uvicorn\nuvicorn.run("main:app", reload=False, reload_delay=2)\n')
+    fixed = apply_fix(project, "main.py", finding.fixes[1], CODE)
+    assert 'uvicorn.run("main:app", reload=True, reload_delay=2)' in fixed
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        # An app object cannot reload (UVI001), workers would be dropped, Server never reloads.
+        'import uvicorn\napp = object()\nuvicorn.run(app, reload_dirs=["src"])\n',
+        'import uvicorn\nuvicorn.run("main:app", workers=4, reload_dirs=["src"])\n',
+        'import uvicorn\nconfig = uvicorn.Config("main:app", reload_dirs=["src"])\n',
+    ],
+)
+def test_reload_is_not_offered_where_it_cannot_work(project, code):
+    [finding] = findings(project, code)
+    assert [fix.title for fix in finding.fixes] == ["Remove reload_dirs"]
+
+
+def test_dict_entries_get_no_removal(project):
+    [finding] = findings(project, 'import uvicorn\nuvicorn.run("main:app", **{"reload_delay": 1})\n')
+    assert [fix.title for fix in finding.fixes] == ["Turn reload on (reload=True)"]
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        'import uvicorn\nuvicorn.run("main:app", reload=True, reload_dirs=["src"])\n',
+        # The usual development switch: known only at run time.
+        'import os, uvicorn\nuvicorn.run("main:app", reload=os.getenv("DEV") == "1", reload_dirs=["src"])\n',
+        # Options uvicorn may get from what the analysis cannot read.
+        'import uvicorn\ndef main(options):\n    uvicorn.run("main:app", reload_dirs=["src"], **options)\n',
+        # The defaults spelled out.
+        'import uvicorn\nuvicorn.run("main:app", reload_dirs=None, reload_excludes=None)\n',
+        'import uvicorn\nuvicorn.run("main:app")\n',
+    ],
+)
+def test_no_finding(project, code):
+    assert findings(project, code) == []

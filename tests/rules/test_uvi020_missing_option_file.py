@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from uvicorn_lsp.engine.model import Severity
+from uvicorn_lsp.rules.uvi020_missing_option_file import RULE
+
+CODE = "UVI020"
+
+
+def findings(project, code: str, name: str = "main.py"):
+    project.write(name, code)
+    return project.check(name, codes=(CODE,))
+
+
+def test_documented_example_and_its_correction(project):
+    [finding] = findings(project, textwrap.dedent(RULE.doc.example))
+    assert finding.severity is Severity.WARNING
+    assert "'logging.yaml'" in finding.message and "FileNotFoundError" in finding.message
+    project.write("config/logging.yaml", "version: 1\n")
+    assert findings(project, textwrap.dedent(RULE.doc.use_instead)) == []
+
+
+@pytest.mark.parametrize(
+    ("options", "reported", "says"),
+    [
+        ('ssl_certfile="cert.crt", ssl_keyfile="key.key"', ["ssl_certfile", "ssl_keyfile"], "FileNotFoundError"),
+        (
+            'ssl_certfile="here.crt", ssl_keyfile="here.key", ssl_ca_certs="ca.crt"',
+            ["ssl_ca_certs"],
+            "FileNotFoundError",
+        ),
+        ('log_config="logging.json"', ["log_config"], "FileNotFoundError"),
+        ('env_file="prod.env"', ["env_file"], "serves without its variables"),
+        ('log_config="logging.ini", reload=True', ["log_config"], "the reloader keeps running"),
+    ],
+)
+def test_missing_files_are_reported(project, options, reported, says):
+    project.write("here.crt", "")
+    project.write("here.key", "")
+    found = findings(project, f'import uvicorn\nuvicorn.run("main:app", {options})\n')
+    assert [finding.message.split("=")[0] for finding in found] == reported
+    assert all(says in finding.message for finding in found)
+
+
+def test_found_next_to_the_file_or_in_the_workspace_root(project):
+    project.write("pkg/logging.json", "{}")
+    project.write("prod.env", "")
+    code = 'import uvicorn\nuvicorn.run("pkg.main:app", log_config="logging.json", env_file="prod.env")\n'
+    assert findings(project, code, "pkg/main.py") == []
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        # Absolute paths point where the project cannot look.
+        'ssl_certfile="/etc/ssl/certs/site.pem", ssl_keyfile="/etc/ssl/private/site.key"',
+        'log_config="~/logging.yaml"',
+        # TLS files are read only with TLS on, and not with a context factory.
+        'ssl_ca_certs="ca.crt"',
+        'ssl_certfile="c.crt", ssl_keyfile="k.key", ssl_context_factory=make_context',
+        # Run-time values and the defaults.
+        'env_file=os.environ["ENV_FILE"]',
+        "env_file=None, log_config=None",
+    ],
+)
+def test_no_finding(project, options):
+    code = f'import os, uvicorn\nmake_context = None\nuvicorn.run("main:app", {options})\n'
+    assert findings(project, code) == []
+
+
+@pytest.mark.parametrize(
+    ("gitignore", "name"),
+    [("*.pem\n", "certs/site.pem"), (".env\n", ".env"), ("secrets/\n", "secrets/prod.env")],
+)
+def test_git_ignored_paths_are_silent(project, gitignore, name):
+    (project.root / ".git" / "info").mkdir(parents=True)
+    project.write(".gitignore", gitignore)
+    code = f'import uvicorn\nuvicorn.run("main:app", env_file="{name}", ssl_certfile="{name}", ssl_keyfile="{name}")\n'
+    assert findings(project, code) == []
+
+
+def test_git_ignore_rules_of_subfolders_and_negations(project):
+    (project.root / ".git").mkdir()
+    project.write(".gitignore", "*.env\n")
+    project.write("deploy/.gitignore", "!tracked.env\n")
+    code = 'import uvicorn\nuvicorn.run("main:app", env_file="deploy/tracked.env", log_config="deploy/x.env")\n'
+    [finding] = findings(project, code)
+    assert finding.message.startswith('env_file="deploy/tracked.env"')
+
+
+def test_info_exclude_counts(project):
+    (project.root / ".git" / "info").mkdir(parents=True)
+    (project.root / ".git" / "info" / "exclude").write_text("local.env\n")
+    assert findings(project, 'import uvicorn\nuvicorn.run("main:app", env_file="local.env")\n') == []
