@@ -57,7 +57,8 @@
 (lsp-register-client
  (make-lsp-client
   :new-connection (lsp-stdio-connection (lambda () lsp-uvicorn-command))
-  :activation-fn (lsp-activate-on "python")
+  ;; Python, and the files that start servers with a command line (the server picks them by name).
+  :activation-fn (lsp-activate-on "python" "dockerfile" "yaml" "shellscript" "makefile" "json" "jsonc" "toml" "ini")
   :server-id 'uvicorn-lsp
   :add-on? t
   :priority -2

@@ -23,6 +23,23 @@
 ---@type vim.lsp.Config
 return {
   cmd = { 'uvicorn-lsp', 'serve' },
-  filetypes = { 'python' },
+  -- Python, and the files that start servers with a command line (Dockerfile, compose, Procfile,
+  -- Makefile, scripts, workflows, launch.json, systemd, supervisord, pyproject.toml); the server
+  -- picks the source by file name and says nothing about other files of these types.
+  filetypes = {
+    'python',
+    'dockerfile',
+    'yaml',
+    'yaml.docker-compose',
+    'make',
+    'sh',
+    'bash',
+    'json',
+    'jsonc',
+    'toml',
+    'systemd',
+    'dosini',
+    'procfile',
+  },
   root_markers = { 'pyproject.toml', 'setup.py', 'setup.cfg', 'requirements.txt', '.git' },
 }

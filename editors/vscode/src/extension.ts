@@ -84,6 +84,14 @@ async function start(): Promise<void> {
     documentSelector: [
       { scheme: "file", language: "python" },
       { scheme: "untitled", language: "python" },
+      // Command lines outside Python (Dockerfile, compose, Procfile...): by name, whatever their language.
+      {
+        scheme: "file",
+        pattern:
+          "**/{Dockerfile,Dockerfile.*,*.Dockerfile,Containerfile,compose*.{yml,yaml},docker-compose*.{yml,yaml},Procfile,Procfile.*,Makefile,GNUmakefile,*.mk,*.sh,*.bash,*.service,*.conf,pyproject.toml}",
+      },
+      { scheme: "file", pattern: "**/.github/workflows/*.{yml,yaml}" },
+      { scheme: "file", pattern: "**/.vscode/launch.json" },
     ],
     outputChannel: output,
     initializationOptions: vscode.workspace.getConfiguration(undefined, workspaceFolder()?.uri).get(SECTION),

@@ -18,6 +18,11 @@ from .base import CommandContext, CommandSource
 
 # Bytes enough to tell a supervisord file or a script by its start.
 SNIFF_BYTES = 512
+# Files an editor may send (by languageId) that are never Python: checked only as command sources.
+NOT_PYTHON_SUFFIXES = frozenset(
+    {".yml", ".yaml", ".json", ".jsonc", ".toml", ".ini", ".conf", ".cfg", ".service", ".sh", ".bash", ".mk", ".txt"}
+    | {".dockerfile", ".md", ".env"}
+)
 
 
 def source_kind(path: PurePath | None, head: bytes | str | None = None) -> str | None:
@@ -89,4 +94,4 @@ def context_for(kind: str, text: str, path, workspace, settings) -> CommandConte
     return CommandContext(source, workspace, settings, _SOURCES[kind])
 
 
-__all__ = ["SNIFF_BYTES", "CommandContext", "context_for", "source_kind"]
+__all__ = ["NOT_PYTHON_SUFFIXES", "SNIFF_BYTES", "CommandContext", "context_for", "source_kind"]
