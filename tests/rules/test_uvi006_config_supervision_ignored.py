@@ -31,8 +31,8 @@ def findings(project, code: str, settings=None):
             ["workers=2"],
         ),
         (
-            'import uvicorn as uv\nimport os\ncfg = uv.Config("main:app", reload=os.getenv("DEV") == "1")\nuv.Server(cfg).run()\n',
-            ['reload=os.getenv("DEV") == "1"'],
+            'import uvicorn as uv\nRELOAD = True\ncfg = uv.Config("main:app", reload=RELOAD)\nuv.Server(cfg).run()\n',
+            ["reload=RELOAD"],
         ),
         (
             'import uvicorn\nopts = {"reload": True}\nuvicorn.Server(uvicorn.Config("main:app", **opts)).run()\n',
@@ -45,7 +45,8 @@ def test_ignored_options_are_reported(project, code, ignored):
     assert [f.message.split(" is ignored")[0] for f in found] == ignored
     for finding in found:
         assert finding.severity is Severity.WARNING and finding.fixes == []
-        assert "uvicorn.run(" in finding.message
+        # Inside a coroutine uvicorn.run is no way out: it starts an event loop of its own.
+        assert ("uvicorn.run(" in finding.message) is ("async def" not in code)
 
 
 def test_message_shows_the_run_form(project):
@@ -95,3 +96,113 @@ def test_suggested_call_names_an_object_app_by_its_import_string(project):
     )
     [finding] = [f for f in project.check("main.py") if f.code == "UVI006"]
     assert 'use uvicorn.run("main:app", workers=4)' in finding.message
+
+
+# uvicorn.run's own body (uvicorn 0.54, uvicorn/main.py): a reloader when config.should_reload,
+# Multiprocess when config.workers > 1, else the server alone. Projects copy it to keep a Server handle.
+SUPERVISED_LIKE_UVICORN_RUN = """
+import uvicorn
+from uvicorn.supervisors import ChangeReload, Multiprocess
+
+config = uvicorn.Config("main:app", reload=True, workers=4)
+server = uvicorn.Server(config=config)
+if config.should_reload:
+    sock = config.bind_socket()
+    ChangeReload(config, target=server.run, sockets=[sock]).run()
+elif config.workers > 1:
+    sock = config.bind_socket()
+    Multiprocess(config, sockets=[sock]).run()
+else:
+    server.run()
+"""
+
+
+def test_supervisor_pattern_of_uvicorn_run_is_silent(project):
+    assert findings(project, SUPERVISED_LIKE_UVICORN_RUN) == []
+
+
+def test_supervisor_pattern_inside_a_function_with_other_reloader_imports(project):
+    code = (
+        "import uvicorn\n"
+        "from uvicorn.supervisors.statreload import StatReload\n"
+        "from uvicorn.supervisors.multiprocess import Multiprocess\n"
+        "def main():\n"
+        '    config = uvicorn.Config("main:app", reload=True, workers=2)\n'
+        "    server = uvicorn.Server(config)\n"
+        "    if config.should_reload:\n"
+        "        StatReload(config, target=server.run, sockets=[config.bind_socket()]).run()\n"
+        "    elif config.workers > 1:\n"
+        "        Multiprocess(config, [config.bind_socket()]).run()\n"
+        "    else:\n"
+        "        server.run()\n"
+    )
+    assert findings(project, code) == []
+
+
+def test_a_reloader_alone_still_ignores_workers(project):
+    """Only Multiprocess starts workers: with the reloader alone, workers=4 runs one process."""
+    code = SUPERVISED_LIKE_UVICORN_RUN.replace(
+        "elif config.workers > 1:\n    sock = config.bind_socket()\n    Multiprocess(config, sockets=[sock]).run()\n",
+        "",
+    )
+    assert "Multiprocess(" not in code.split("import", 2)[2]
+    [finding] = findings(project, code)
+    assert finding.message.startswith("workers=4 is ignored")
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        # A parameter: the caller decides, and may never pass a true value.
+        (
+            "import uvicorn\n"
+            "def serve(reload: bool = False, workers: int = 1):\n"
+            '    config = uvicorn.Config("main:app", reload=reload, workers=workers)\n'
+            "    uvicorn.Server(config).run()\n"
+        ),
+        # Known only at run time.
+        'import uvicorn as uv\nimport os\ncfg = uv.Config("main:app", reload=os.getenv("DEV") == "1")\nuv.Server(cfg).run()\n',
+        # Sometimes true, sometimes false.
+        (
+            "import sys\nimport uvicorn\nRELOAD = False\nif sys.argv[1:]:\n    RELOAD = True\n"
+            'uvicorn.Server(uvicorn.Config("main:app", reload=RELOAD)).run()\n'
+        ),
+    ],
+)
+def test_values_not_known_to_be_on_are_left_alone(project, code):
+    assert findings(project, code) == []
+
+
+GATHERED = """
+import asyncio
+import uvicorn
+
+async def poll():
+    while True:
+        await asyncio.sleep(1)
+
+async def main():
+    config = uvicorn.Config("main:app", {options})
+    server = uvicorn.Server(config)
+    await asyncio.gather(server.serve(), poll())
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.parametrize(("options", "what"), [("workers=2", "starts workers"), ("reload=True", "reloads")])
+def test_inside_a_coroutine_the_advice_is_not_uvicorn_run(project, options, what):
+    """uvicorn.run inside a running event loop fails (its own asyncio.run), and would stop the other tasks."""
+    [finding] = findings(project, GATHERED.format(options=options))
+    assert "uvicorn.run" not in finding.message, finding.message
+    assert finding.message.startswith(f"{options} is ignored")
+    assert f"never {what}" in finding.message
+    assert "outside the event loop" in finding.message and "drop" in finding.message
+    assert len(finding.message) <= 160, len(finding.message)
+
+
+def test_serve_run_by_asyncio_run_at_top_level_gets_the_run_advice(project):
+    """`asyncio.run(server.serve())` outside any coroutine: uvicorn.run is the drop-in replacement."""
+    code = 'import asyncio\nimport uvicorn\nserver = uvicorn.Server(uvicorn.Config("main:app", workers=2))\nasyncio.run(server.serve())\n'
+    [finding] = findings(project, code)
+    assert 'use uvicorn.run("main:app", workers=2)' in finding.message

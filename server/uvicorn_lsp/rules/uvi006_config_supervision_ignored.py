@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from ..engine import apps, syntax
 from ..engine.context import RuleContext
@@ -11,34 +12,75 @@ from ..engine.model import Finding, Severity
 from ..engine.rule import Rule, RuleDoc
 
 _SERVER_METHODS = ("run", "serve")
+# uvicorn's own supervisors, by what they honour: the reloaders restart the server on changes,
+# Multiprocess starts `config.workers` processes (uvicorn.run picks one of them from the config).
+_RELOADERS = (
+    "uvicorn.supervisors.ChangeReload",
+    "uvicorn.supervisors.BaseReload",
+    "uvicorn.supervisors.basereload.BaseReload",
+    "uvicorn.supervisors.StatReload",
+    "uvicorn.supervisors.statreload.StatReload",
+    "uvicorn.supervisors.WatchFilesReload",
+    "uvicorn.supervisors.watchfilesreload.WatchFilesReload",
+    "uvicorn.supervisors.WatchGodReload",
+    "uvicorn.supervisors.watchgodreload.WatchGodReload",
+)
+_MULTIPROCESS = ("uvicorn.supervisors.Multiprocess", "uvicorn.supervisors.multiprocess.Multiprocess")
+
+
+@dataclass(frozen=True)
+class _Start:
+    """Where a Server built on the config is started: `run` or `serve`, and the call's name leaf."""
+
+    method: str
+    leaf: object
+
+    @property
+    def in_coroutine(self) -> bool:
+        """Inside an `async def`: an event loop runs there, which uvicorn.run (its own asyncio.run) cannot join."""
+        function = syntax.enclosing_scope(self.leaf)
+        while function.type in ("classdef", "lambdef"):
+            function = syntax.enclosing_scope(function)
+        return function.type == "funcdef" and function.parent.type in ("async_funcdef", "async_stmt")
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    configs = {
-        id(launch.call.node): launch for launch in ctx.launches if launch.entry is Entry.CONFIG and launch.call
-    }
+    configs = {id(launch.call.node): launch for launch in ctx.launches if launch.entry is Entry.CONFIG and launch.call}
     if not configs:
         return
+    supervised = _supervised_options(ctx, configs)
     reported: set[int] = set()
     for server in ctx.calls_to("uvicorn.Server"):
-        method = _method_called_on(ctx, server)
+        start = _start_of(ctx, server)
         config_argument = ctx.argument(server, "config", 0)
-        if method is None or config_argument is None:
+        if start is None or config_argument is None:
             continue
         config = _config_call(ctx, config_argument.value, configs)
         if config is None or id(config) in reported:
             continue
         reported.add(id(config))
-        yield from _ignored_options(ctx, config, method)
+        yield from _ignored_options(ctx, config, start, supervised.get(id(config), set()))
 
 
-def _method_called_on(ctx: RuleContext, server: syntax.CallSite) -> str | None:
-    """`run` or `serve` when the Server built by this call is started with it, else None.
+def _supervised_options(ctx: RuleContext, configs: dict[int, Launch]) -> dict[int, set[str]]:
+    """For each config handed to uvicorn's supervisors (as `uvicorn.run` does), the options they honour."""
+    honoured: dict[int, set[str]] = {}
+    for names, option in ((_RELOADERS, "reload"), (_MULTIPROCESS, "workers")):
+        for supervisor in ctx.calls_to(*names):
+            argument = ctx.argument(supervisor, "config", 0)
+            config = _config_call(ctx, argument.value, configs) if argument is not None else None
+            if config is not None:
+                honoured.setdefault(id(config), set()).add(option)
+    return honoured
+
+
+def _start_of(ctx: RuleContext, server: syntax.CallSite) -> _Start | None:
+    """How the Server built by this call is started, else None.
 
     Read from the syntax: `Server(config).run()`, or `server = Server(config)`
     then `server.run()` / `await server.serve()` in the same scope. A server
-    whose `run` is handed to a supervisor (`Multiprocess(config, target=server.run, ...)`)
-    uses reload/workers and is not matched."""
+    whose `run` is only handed to a supervisor (`ChangeReload(config, target=server.run, ...)`)
+    has no such call."""
     chained = _attribute_call_after(server.trailer)
     if chained is not None:
         return chained
@@ -55,21 +97,21 @@ def _method_called_on(ctx: RuleContext, server: syntax.CallSite) -> str | None:
         if leaf is target or syntax.enclosing_scope(leaf) is not scope:
             continue
         # `server.run()` and `await server.serve()`; `target=server.run` has no call.
-        method = _attribute_call_after(leaf) if leaf.parent.type in ("atom_expr", "power") else None
-        if method is not None:
-            return method
+        start = _attribute_call_after(leaf) if leaf.parent.type in ("atom_expr", "power") else None
+        if start is not None:
+            return start
     return None
 
 
-def _attribute_call_after(node) -> str | None:
-    """For `<node>.run()` / `<node>.serve()`, the method name."""
+def _attribute_call_after(node) -> _Start | None:
+    """For `<node>.run()` / `<node>.serve()`, the method and its name leaf."""
     attribute = node.get_next_sibling()
     call = attribute.get_next_sibling() if attribute is not None else None
     if attribute is None or call is None or attribute.type != "trailer" or call.type != "trailer":
         return None
     name = attribute.children[1] if attribute.children[0].value == "." else None
     if name is not None and name.value in _SERVER_METHODS and call.children[0].value == "(":
-        return name.value
+        return _Start(name.value, name)
     return None
 
 
@@ -84,27 +126,34 @@ def _config_call(ctx: RuleContext, node, configs: dict[int, Launch]) -> Launch |
     return None
 
 
-def _ignored_options(ctx: RuleContext, config: Launch, method: str) -> Iterator[Finding]:
+def _ignored_options(ctx: RuleContext, config: Launch, start: _Start, supervised: set[str]) -> Iterator[Finding]:
     settings = []
     for name in ("reload", "workers"):
         option = config.option(name)
-        if option is None:
+        if option is None or name in supervised:
             continue
         value = option.value
-        # Whatever a run-time value turns out to be, the server ignores it.
-        ignored = value.truthy() is not False if name == "reload" else value.int_above(1) is not False
+        # Only a value known to turn the option on: a parameter or a run-time switch may never be on.
+        ignored = value.truthy() is True if name == "reload" else value.int_above(1) is True
         if ignored:
             settings.append((name, option, value.source))
     if not settings:
         return
     app_text = apps.as_import_string(ctx, config.app.node) if config.app else '"module:app"'
     for name, argument, source in settings:
-        # One option per suggestion: reload and workers do not combine (UVI003).
-        message = (
-            f"{name}={source} is ignored: uvicorn.Server(config).{method}() never reloads or starts workers, "
-            f"only uvicorn.run() does; use uvicorn.run({app_text}, {name}={source}) with the config's other "
-            "options (reload and workers need the app as an import string)"
-        )
+        never = "reloads" if name == "reload" else "starts workers"
+        if start.in_coroutine:
+            # uvicorn.run starts its own event loop: inside this one it fails, and it would block the others.
+            message = (
+                f"{name}={source} is ignored: server.{start.method}() in this event loop never {never}; "
+                "drop it, or supervise outside the event loop (the uvicorn command)"
+            )
+        else:
+            # One option per suggestion: reload and workers do not combine (UVI003).
+            message = (
+                f"{name}={source} is ignored: Server.{start.method}() never {never}, only uvicorn.run() does; "
+                f"use uvicorn.run({app_text}, {name}={source}) with the config's other options"
+            )
         yield ctx.finding(RULE, message, argument.range)
 
 
@@ -122,8 +171,10 @@ RULE = Rule(
             (`config = uvicorn.Config(...)`, `server = uvicorn.Server(config)`, `server.run()` or
             `await server.serve()`).
 
-            `reload=False` and `workers=1` are left alone. Values known only at run time are reported,
-            because the server ignores them whatever they turn out to be.
+            Only values known to turn the option on are reported (`reload=True`, `workers=4`, a
+            constant holding them). `reload=False`, `workers=1` and values known only at run time (a
+            function parameter, an environment variable) are left alone: the program may never turn
+            them on.
         """,
         why="""
             Reloading and worker processes are supervisors that only `uvicorn.run` (and the `uvicorn`
@@ -148,13 +199,18 @@ RULE = Rule(
         fix="""
             None: moving to `uvicorn.run` changes how the program starts (it needs the app as an
             import string, and an embedding program may rely on `serve()` inside its own event loop).
-            The message shows the `uvicorn.run` call to use instead.
+            The message shows the `uvicorn.run` call to use instead. Inside an `async def` it does
+            not: `uvicorn.run` starts an event loop of its own, which fails inside a running one or
+            blocks its other tasks, so the message says to drop the option or to supervise from
+            outside the event loop (the `uvicorn` command).
         """,
         fix_safety="No fix is offered.",
         notes="""
-            A server whose `run` is passed to uvicorn's own supervisors
-            (`Multiprocess(config, target=server.run, ...)`, `ChangeReload(...)`) does use reload and
-            workers and is not reported.
+            A config handed to uvicorn's own supervisors as `uvicorn.run` does
+            (`ChangeReload(config, target=server.run, sockets=[sock])` when `config.should_reload`,
+            `Multiprocess(config, sockets=[sock])` when `config.workers > 1`, else `server.run()`)
+            does reload and start workers: a reloader makes `reload` count, `Multiprocess` makes
+            `workers` count, and what they honour is not reported.
         """,
     ),
 )
