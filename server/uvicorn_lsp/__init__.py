@@ -1,8 +1,6 @@
 """uvicorn-lsp: finds the mistakes people make when they start an ASGI app with uvicorn."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("uvicorn-lsp")
-except PackageNotFoundError:  # running from a source tree
-    __version__ = "0.0.0+source"
+# The one place the version is written. The build reads it from here (pyproject.toml's dynamic
+# version, editors/vscode/package.sh for the .vsix manifest); at start-up it costs nothing, where
+# importlib.metadata would cost tens of milliseconds.
+__version__ = "0.1.0"
