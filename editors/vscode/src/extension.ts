@@ -1,11 +1,25 @@
-// Finds a Python interpreter and starts `<python> -m uvicorn_lsp serve` on it; every check and
-// fix lives in the Python server.
+// Finds a Python interpreter and a uvicorn-lsp to run with it, and starts the server; every check
+// and fix lives in the Python server.
+//
+// Which server runs (the order ruff-vscode uses for its executable):
+//   1. `uvicorn-lsp.path`: that executable, as `<path> serve`;
+//   2. `uvicorn-lsp.importStrategy` "useBundled" (default): `<interpreter> bundled/tool/server.py`,
+//      the uvicorn-lsp packed in this extension;
+//   3. "fromEnvironment": `<interpreter> -m uvicorn_lsp serve`, the one installed for the interpreter.
+// `<interpreter>` is `uvicorn-lsp.interpreter`, else the Python extension's, else `python3` on PATH.
+// The code is analysed against `uvicorn-lsp.python`, else that interpreter (unless it was only
+// the PATH fallback: then the server looks for the workspace's .venv itself).
 import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import * as vscode from "vscode";
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from "vscode-languageclient/node";
 
 // The settings section: the server reads its keys (select, ignore, ...) and ignores the extension's own.
 const SECTION = "uvicorn-lsp";
+// requires-python in pyproject.toml; bundled/tool/server.py checks the same (tests/distribution compares).
+const MINIMUM_PYTHON: readonly [number, number] = [3, 10];
+// Settings that change which process runs: a change restarts the server.
+const LAUNCH_SETTINGS = ["interpreter", "importStrategy", "path"];
 
 // The part of the Python extension's API (ms-python.python) used here.
 interface PythonExtensionApi {
@@ -21,8 +35,29 @@ interface Interpreter {
   from: string;
 }
 
+interface Launch {
+  command: string;
+  args: string[];
+  description: string;
+}
+
+// What an interpreter says about itself before a server is started with it.
+interface Probe {
+  version: [number, number, number];
+  hasServer: boolean;
+}
+
+// Prints a Probe; runs on any Python 3 so that an old one gets a clear message, not a traceback.
+const PROBE = [
+  "import json, sys",
+  `supported = sys.version_info[:2] >= (${MINIMUM_PYTHON.join(", ")})`,
+  'has_server = supported and __import__("importlib.util").util.find_spec("uvicorn_lsp") is not None',
+  'print(json.dumps({"version": list(sys.version_info[:3]), "hasServer": has_server}))',
+].join("\n");
+
 let client: LanguageClient | undefined;
 let output: vscode.LogOutputChannel;
+let bundledServer: string;
 // Starts and stops run one after the other, so quick restarts never leave two servers running.
 let lifecycle: Promise<void> = Promise.resolve();
 
@@ -33,11 +68,12 @@ function enqueue(step: () => Promise<void>): Promise<void> {
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel("uvicorn-lsp", { log: true });
+  bundledServer = context.asAbsolutePath("bundled/tool/server.py");
   context.subscriptions.push(
     output,
     vscode.commands.registerCommand("uvicorn-lsp.restart", restart),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration(`${SECTION}.interpreter`)) {
+      if (LAUNCH_SETTINGS.some((name) => event.affectsConfiguration(`${SECTION}.${name}`))) {
         void restart();
       }
     }),
@@ -69,14 +105,17 @@ async function stop(): Promise<void> {
 }
 
 async function start(): Promise<void> {
-  const interpreter = await findInterpreter();
+  const settings = vscode.workspace.getConfiguration(SECTION, workspaceFolder()?.uri);
+  const interpreter = await findInterpreter(settings);
   output.info(`Python interpreter: ${interpreter.command} (from ${interpreter.from})`);
-  if (!(await serverIsInstalled(interpreter.command))) {
+  const launch = await chooseServer(settings, interpreter);
+  if (!launch) {
     return;
   }
+  output.info(`Server: ${[launch.command, ...launch.args].join(" ")} (${launch.description})`);
   const serverOptions: ServerOptions = {
-    command: interpreter.command,
-    args: ["-m", "uvicorn_lsp", "serve"],
+    command: launch.command,
+    args: launch.args,
     transport: TransportKind.stdio,
     options: { cwd: workspaceFolder()?.uri.fsPath },
   };
@@ -94,7 +133,7 @@ async function start(): Promise<void> {
       { scheme: "file", pattern: "**/.vscode/launch.json" },
     ],
     outputChannel: output,
-    initializationOptions: vscode.workspace.getConfiguration(undefined, workspaceFolder()?.uri).get(SECTION),
+    initializationOptions: initializationOptions(interpreter),
     // Sends workspace/didChangeConfiguration when the section changes; the server then asks for
     // it again with workspace/configuration, which the client answers from the same section.
     synchronize: { configurationSection: SECTION },
@@ -104,16 +143,64 @@ async function start(): Promise<void> {
     await client.start();
   } catch (error) {
     output.error(`The server did not start: ${error}`);
-    void vscode.window.showErrorMessage(`uvicorn-lsp: the server did not start with ${interpreter.command}. See the output channel.`);
+    void vscode.window.showErrorMessage(`uvicorn-lsp: the server did not start with ${launch.command}. See the output channel.`);
   }
+}
+
+// The section as the server reads it; an empty `python` becomes the chosen interpreter, so the
+// bundled server (or an executable from `path`) analyses the user's environment, not its own.
+function initializationOptions(interpreter: Interpreter): Record<string, unknown> {
+  const section = vscode.workspace.getConfiguration(undefined, workspaceFolder()?.uri).get<Record<string, unknown>>(SECTION);
+  const options = { ...section };
+  if (!options.python && interpreter.from !== "PATH") {
+    options.python = interpreter.command;
+  }
+  return options;
+}
+
+async function chooseServer(settings: vscode.WorkspaceConfiguration, interpreter: Interpreter): Promise<Launch | undefined> {
+  const path = settings.get<string>("path", "").trim();
+  if (path) {
+    if (!existsSync(path)) {
+      return fail(`uvicorn-lsp: the executable "${path}" from the setting ${SECTION}.path does not exist.`, `${SECTION}.path`);
+    }
+    return { command: path, args: ["serve"], description: `setting ${SECTION}.path` };
+  }
+  const probe = await probeInterpreter(interpreter.command);
+  if (!probe) {
+    return undefined;
+  }
+  const [major, minor, micro] = probe.version;
+  if (major < MINIMUM_PYTHON[0] || (major === MINIMUM_PYTHON[0] && minor < MINIMUM_PYTHON[1])) {
+    return fail(
+      `uvicorn-lsp needs Python ${MINIMUM_PYTHON.join(".")} or newer, but ${interpreter.command} (from ${interpreter.from}) ` +
+        `is Python ${major}.${minor}.${micro}. Select a newer interpreter in the Python extension or set ${SECTION}.interpreter.`,
+      `${SECTION}.interpreter`,
+    );
+  }
+  if (settings.get<string>("importStrategy", "useBundled") === "fromEnvironment") {
+    if (!probe.hasServer) {
+      notInstalled(interpreter.command);
+      return undefined;
+    }
+    return { command: interpreter.command, args: ["-m", "uvicorn_lsp", "serve"], description: "importStrategy fromEnvironment" };
+  }
+  if (!existsSync(bundledServer)) {
+    return fail(
+      `uvicorn-lsp: this extension was packaged without its bundled server (${bundledServer}); ` +
+        `set ${SECTION}.importStrategy to "fromEnvironment" or reinstall it.`,
+      `${SECTION}.importStrategy`,
+    );
+  }
+  return { command: interpreter.command, args: [bundledServer], description: "importStrategy useBundled" };
 }
 
 function workspaceFolder(): vscode.WorkspaceFolder | undefined {
   return vscode.workspace.workspaceFolders?.[0];
 }
 
-async function findInterpreter(): Promise<Interpreter> {
-  const configured = vscode.workspace.getConfiguration(SECTION, workspaceFolder()?.uri).get<string>("interpreter", "").trim();
+async function findInterpreter(settings: vscode.WorkspaceConfiguration): Promise<Interpreter> {
+  const configured = settings.get<string>("interpreter", "").trim();
   if (configured) {
     return { command: configured, from: `setting ${SECTION}.interpreter` };
   }
@@ -152,34 +239,72 @@ async function pythonExtensionInterpreter(): Promise<string | undefined> {
   }
 }
 
-// True when `python -c "import uvicorn_lsp"` works; otherwise tells the user how to fix it.
-async function serverIsInstalled(python: string): Promise<boolean> {
-  const failure = await new Promise<{ notFound: boolean; detail: string } | undefined>((resolve) =>
-    execFile(python, ["-c", "import uvicorn_lsp"], { timeout: 60_000 }, (error, _stdout, stderr) =>
-      resolve(error ? { notFound: error.code === "ENOENT", detail: stderr || error.message } : undefined),
-    ),
+// Runs PROBE with the interpreter (from the workspace folder, as the server will run); on failure
+// tells the user why and returns undefined.
+async function probeInterpreter(python: string): Promise<Probe | undefined> {
+  const result = await new Promise<{ probe?: Probe; notFound?: boolean; detail?: string }>((resolve) =>
+    execFile(python, ["-c", PROBE], { timeout: 60_000, cwd: workspaceFolder()?.uri.fsPath }, (error, stdout, stderr) => {
+      if (error) {
+        resolve({ notFound: error.code === "ENOENT", detail: stderr || error.message });
+        return;
+      }
+      try {
+        resolve({ probe: JSON.parse(stdout) as Probe });
+      } catch {
+        resolve({ detail: `unexpected output: ${stdout}\n${stderr}` });
+      }
+    }),
   );
-  if (!failure) {
-    return true;
+  if (result.probe) {
+    return result.probe;
   }
+  const message = result.notFound
+    ? `uvicorn-lsp: the Python interpreter "${python}" was not found. Set "${SECTION}.interpreter" or select an interpreter in the Python extension.`
+    : `uvicorn-lsp: the Python interpreter "${python}" could not be run. See the output channel.`;
+  output.error(`${message}\n${result.detail}`);
+  return fail(message, `${SECTION}.interpreter`);
+}
+
+// Not awaited: the notification stays until dismissed, activation does not wait for it.
+function fail(message: string, setting: string): undefined {
+  output.error(message);
+  const settings = "Open settings";
+  void vscode.window.showErrorMessage(message, settings).then((choice) => {
+    if (choice === settings) {
+      return vscode.commands.executeCommand("workbench.action.openSettings", setting);
+    }
+  });
+  return undefined;
+}
+
+function notInstalled(python: string): void {
   const quoted = /\s/.test(python) ? `"${python}"` : python;
   const install = `${quoted} -m pip install uvicorn-lsp`;
-  const message = failure.notFound
-    ? `uvicorn-lsp: the Python interpreter "${python}" was not found. Set "${SECTION}.interpreter" or select an interpreter in the Python extension.`
-    : `uvicorn-lsp is not installed for ${python}. Install it with: ${install}`;
-  output.error(`${message}\n${failure.detail}`);
+  const message =
+    `uvicorn-lsp is not installed for ${python} (${SECTION}.importStrategy is "fromEnvironment"). ` +
+    `Install it with: ${install}`;
+  output.error(message);
   const copy = "Copy install command";
-  const settings = "Open settings";
-  // Not awaited: the notification stays until dismissed, activation does not wait for it.
-  void vscode.window
-    .showErrorMessage(message, ...(failure.notFound ? [settings] : [copy, settings]))
-    .then((choice) => {
-      if (choice === copy) {
-        return vscode.env.clipboard.writeText(install);
-      }
-      if (choice === settings) {
-        return vscode.commands.executeCommand("workbench.action.openSettings", `${SECTION}.interpreter`);
-      }
-    });
-  return false;
+  const bundled = "Use the bundled server";
+  void vscode.window.showErrorMessage(message, copy, bundled).then((choice) => {
+    if (choice === copy) {
+      return vscode.env.clipboard.writeText(install);
+    }
+    if (choice === bundled) {
+      return useBundled();
+    }
+  });
+}
+
+// Sets importStrategy back to "useBundled" where "fromEnvironment" was set (the restart follows).
+function useBundled(): Thenable<void> {
+  const settings = vscode.workspace.getConfiguration(SECTION, workspaceFolder()?.uri);
+  const inspected = settings.inspect<string>("importStrategy");
+  const target =
+    inspected?.workspaceFolderValue !== undefined
+      ? vscode.ConfigurationTarget.WorkspaceFolder
+      : inspected?.workspaceValue !== undefined
+        ? vscode.ConfigurationTarget.Workspace
+        : vscode.ConfigurationTarget.Global;
+  return settings.update("importStrategy", "useBundled", target);
 }
