@@ -12,6 +12,7 @@ from uvicorn_lsp.engine.config import Settings
 from uvicorn_lsp.engine.model import Severity
 
 from ..conftest import apply_edits
+from .helpers import apply_fix
 
 HEADER = """
 import uvicorn
@@ -334,7 +335,30 @@ def test_module_launch_is_preferred_when_the_file_says_so(project, setup):
     [finding] = uvi001(project, name)
     module = "pkg.__main__" if setup == "dunder_main" else "pkg.main"
     assert finding.best_fix.title.startswith(f'Pass the import string "{module}:app"')
-    assert f"python -m {module.removesuffix('.__main__')}`" in finding.best_fix.title
+    if setup == "own_package_import":
+        # `python pkg/main.py` fails at its own `from pkg.helpers import X`: the -m launch is the only one.
+        assert [fix.title for fix in finding.fixes] == [f'Pass the import string "{module}:app"']
+    else:
+        assert f"python -m {module.removesuffix('.__main__')}`" in finding.best_fix.title
+
+
+def test_launch_whose_own_imports_fail_is_dropped(project):
+    """`python pkg/main.py` never reaches uvicorn.run when the file imports its own package by name:
+    UVI001 fixes and UVI002 judge only `python -m pkg.main`, so the fix leaves nothing to report."""
+    project.write("pkg/__init__.py")
+    project.write("pkg/helpers.py", "X = 1\n")
+    project.write("pkg/main.py", HEADER + "from pkg.helpers import X\nuvicorn.run(app, reload=True)\n")
+    [finding] = uvi001(project, "pkg/main.py")
+    [fix] = finding.fixes
+    apply_fix(project, "pkg/main.py", fix, "UVI001")
+    assert project.check("pkg/main.py", codes=("UVI001", "UVI002")) == []
+
+
+def test_third_party_import_missing_everywhere_keeps_every_launch(project):
+    project.write("pkg/__init__.py")
+    project.write("pkg/main.py", HEADER + "import not_installed_anywhere\nuvicorn.run(app, reload=True)\n")
+    [finding] = uvi001(project, "pkg/main.py")
+    assert len(finding.fixes) == 2
 
 
 def test_src_layout(project):
@@ -511,7 +535,11 @@ def test_folder_without_init_run_with_m_from_the_workspace_root(project, import_
         + f"{import_line}\napp.include_router(router)\n\nif __name__ == '__main__':\n    uvicorn.run(app, reload=True)\n",
     )
     [finding] = uvi001(project, "app/main.py")
-    assert finding.best_fix.title == 'Pass the import string "app.main:app" (for `python -m app.main`)'
+    if import_line.startswith("from app."):
+        # `python app/main.py` fails at its own import of `app.routes`: the -m launch is the only one left.
+        assert [fix.title for fix in finding.fixes] == ['Pass the import string "app.main:app"']
+    else:
+        assert finding.best_fix.title == 'Pass the import string "app.main:app" (for `python -m app.main`)'
 
 
 def test_plain_folder_script_keeps_the_script_string(project):

@@ -258,3 +258,26 @@ def test_star_import_with_a_computed_dunder_all_stays_silent(project):
     project.write("main.py", "from web import *\n")
     project.write("run.py", 'import uvicorn\nif __name__ == "__main__":\n    uvicorn.run("main:app", reload=True)\n')
     assert [f for f in project.check("run.py") if f.code == "UVI002"] == []
+
+
+# -- what the analysis cannot see is not an error ------------------------------------
+def test_launch_that_cannot_run_the_file_is_not_judged(project):
+    """`python pkg/main.py` fails at the file's own `from pkg.helpers import X` before uvicorn
+    starts, so "pkg.main:app" failing with that launch is no finding."""
+    project.write("pkg/__init__.py")
+    project.write("pkg/helpers.py", "X = 1\n")
+    header = APP + "from pkg.helpers import X\n"
+    assert main_file(project, 'uvicorn.run("pkg.main:app", reload=True)', "pkg/main.py", header) == []
+
+
+def test_package_not_in_the_workspace_is_not_an_error(project):
+    """A service folder checked without its project: the file's own imports of `auth_server`
+    do not resolve either, so whether "auth_server.app:app" loads cannot be told."""
+    header = APP + "from auth_server.settings import SETTINGS\n"
+    assert main_file(project, 'uvicorn.run("auth_server.app:app", reload=True)', "serve.py", header) == []
+
+
+def test_missing_package_the_file_does_not_import_is_still_reported(project):
+    header = APP + "from auth_server.settings import SETTINGS\n"
+    [finding] = main_file(project, 'uvicorn.run("billing.app:app", reload=True)', "serve.py", header)
+    assert "No module named 'billing'" in finding.message

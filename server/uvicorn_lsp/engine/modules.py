@@ -355,7 +355,53 @@ def search_paths(ctx: RuleContext, app_dir: str | None = None) -> list[SearchPat
         inserted = ((launch.root if launch.kind == "module" else root) / app_dir,) if app_dir is not None else ()
         roots = tuple(dict.fromkeys((*inserted, launch.root, *source_root, *installed)))
         paths.append(SearchPath(launch, roots, usual))
-    return paths
+    return _runnable(ctx, paths)
+
+
+def own_imports(ctx: RuleContext) -> list[str]:
+    """The absolute modules the checked file imports at its top level, outside `try` blocks
+    (whose failure the file handles): each must load before the file's own code runs."""
+
+    def collect() -> list[str]:
+        names = []
+        for statement in ctx.source.tree.children:
+            for small in statement.children if statement.type == "simple_stmt" else ():
+                if small.type == "import_name":
+                    names.extend(".".join(name.value for name in path) for path in small.get_paths())
+                elif small.type == "import_from" and small.level == 0:
+                    names.append(".".join(name.value for name in small.get_from_names()))
+        return names
+
+    return ctx.once(("own_imports",), collect)
+
+
+def _runnable(ctx: RuleContext, paths: list[SearchPath]) -> list[SearchPath]:
+    """Drop the launches under which the file's own imports of the project fail: such a launch
+    never reaches the uvicorn call (`python pkg/main.py` of a file doing `from pkg.helpers import x`).
+    An import that fails under every launch (a package not installed, a project not all in the
+    workspace) says nothing about the launch."""
+    if len(paths) < 2:
+        return paths
+    index = ctx.workspace.modules
+    failing: set[int] = set()
+    for name in own_imports(ctx):
+        found = [isinstance(index.find(name, path.roots, ctx.depends_on), FoundModule) for path in paths]
+        if any(found):
+            failing.update(position for position, loads in enumerate(found) if not loads)
+    return [path for position, path in enumerate(paths) if position not in failing]
+
+
+def missing_project_package(ctx: RuleContext, module: str, paths: list[SearchPath]) -> bool:
+    """The file's own imports from `module`'s top-level package load under none of `paths`:
+    the package is not in the workspace (a file checked without its project), so whether
+    `module` loads cannot be told."""
+    top = module.split(".")[0]
+    index = ctx.workspace.modules
+    return any(
+        name.split(".")[0] == top
+        and not any(isinstance(index.find(name, path.roots, ctx.depends_on), FoundModule) for path in paths)
+        for name in own_imports(ctx)
+    )
 
 
 # ---------------------------------------------------------------------------

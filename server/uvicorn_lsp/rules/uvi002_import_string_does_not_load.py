@@ -45,7 +45,7 @@ def _check_string(ctx: RuleContext, launch: Launch, string: AppString, literal) 
         return ctx.finding(RULE, message, where, Severity.ERROR, _fixes(literal, guesses))
     usual = [resolution for resolution in string.resolutions if resolution.search_path.usual]
     failing = [resolution for resolution in usual if not resolution.may_load]
-    if not failing:
+    if not failing or modules.missing_project_package(ctx, string.module, launch.search_paths):
         return None
     loading = [resolution for resolution in string.resolutions if resolution.may_load]
     # Launches can fail differently: `pkg.mian` is a missing module with `-m` and a missing package as a script.

@@ -1,0 +1,40 @@
+"""Precision verdicts checked with real uvicorn launches: where the engine stays silent, the launch
+really serves; where it reports, the launch really fails."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import apply_edits
+
+from .conftest import APP_HEAD, free_port, run_server
+
+pytestmark = pytest.mark.slow
+
+OWN_IMPORT_MAIN = (
+    APP_HEAD
+    + """
+from pkg.helpers import GREETING
+
+if __name__ == "__main__":
+    uvicorn.run({app}, host="127.0.0.1", port={port}, reload=True)
+"""
+)
+
+
+def test_launch_that_fails_at_its_own_import_never_reaches_uvicorn(project):
+    """The script launch dies at `from pkg.helpers import ...` (so UVI002 does not judge it), and the
+    one fix UVI001 offers serves with `python -m pkg.main`, after which UVI001/UVI002 say nothing."""
+    project.write("pkg/__init__.py")
+    project.write("pkg/helpers.py", 'GREETING = "hi"\n')
+    port = free_port()
+    project.write("pkg/main.py", OWN_IMPORT_MAIN.format(app="app", port=port))
+    script = run_server(["pkg/main.py"], project.root, port, timeout=10)
+    assert not script.served and script.exit_code == 1 and "No module named 'pkg'" in script.output
+    [finding] = project.check("pkg/main.py", codes=("UVI001",))
+    [fix] = finding.fixes
+    path = project.root / "pkg/main.py"
+    path.write_text(apply_edits(path.read_text(), fix.edits))
+    assert '"pkg.main:app"' in path.read_text()
+    assert project.check("pkg/main.py", codes=("UVI001", "UVI002")) == []
+    assert run_server(["-m", "pkg.main"], project.root, port).served
