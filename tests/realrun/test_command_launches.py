@@ -1,0 +1,175 @@
+"""Command-line verdicts against real uvicorn: the container layout a Dockerfile's WORKDIR and
+COPY lines make is rebuilt in a temp folder (no Docker daemon), the CMD runs there on
+127.0.0.1, before and after the fix."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from uvicorn_lsp.engine import commands, modules
+from uvicorn_lsp.engine.workspace import Workspace
+
+from ..conftest import apply_edits
+from ..engine.commands.helpers import launches
+from .conftest import free_port, run_server
+
+pytestmark = pytest.mark.slow
+
+APP = 'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/")\ndef index():\n    return {"ok": True}\n'
+
+
+def rebuild_image(context: Path, target: Path) -> tuple[Path, list[str]]:
+    """The files the Dockerfile's WORKDIR/COPY lines put in the image, under `target`, and its exec-form CMD.
+
+    Written from Docker's rules (a copied folder's contents go into the destination; a
+    destination ending in / is a folder), independently of the engine's layout code."""
+    workdir = "/"
+    command: list[str] = []
+    for line in (context / "Dockerfile").read_text().splitlines():
+        keyword, _, rest = line.partition(" ")
+        if keyword == "WORKDIR":
+            workdir = os.path.normpath(os.path.join(workdir, rest.strip()))
+        elif keyword == "COPY":
+            *sources, destination = rest.split()
+            into = os.path.normpath(os.path.join(workdir, destination))
+            for source in sources:
+                host = context / source
+                place = target / into.lstrip("/")
+                if host.is_dir():
+                    shutil.copytree(host, place, dirs_exist_ok=True)
+                else:
+                    if destination.endswith("/") or destination in (".", "./"):
+                        place = place / host.name
+                    place.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy(host, place)
+        elif keyword == "CMD":
+            command = json.loads(rest)
+    return target / workdir.lstrip("/"), command
+
+
+def run_in_image(context: Path, tmp_path: Path, name: str, extra: list[str] | None = None):
+    workdir, command = rebuild_image(context, tmp_path / name)
+    assert command[0] == "uvicorn"
+    port = free_port()
+    return run_server(["-m", "uvicorn", *command[1:], *(extra or []), "--port", str(port)], workdir, port)
+
+
+def project_with(project, cmd: str) -> None:
+    project.write("app/__init__.py", "")
+    project.write("app/main.py", APP)
+    project.write("requirements.txt", "fastapi\n")
+    project.write(
+        "Dockerfile",
+        f"FROM python:3.12-slim\nWORKDIR /code\nCOPY requirements.txt .\nCOPY ./app /code/app\nCMD {cmd}\n",
+    )
+
+
+def verdict(project, import_string: str) -> modules.Outcome:
+    """What the engine says the launch does with this import string (all its search paths agree)."""
+    path = project.root / "Dockerfile"
+    workspace = Workspace(project.root)
+    ctx = commands.context_for("dockerfile", path.read_text(), path, workspace, workspace.settings_for(path)[0])
+    [launch] = ctx.launches
+    outcomes = {
+        modules.resolve(ctx, *modules.split_import_string(import_string), search_path).outcome
+        for search_path in launch.search_paths
+    }
+    [outcome] = outcomes
+    return outcome
+
+
+def test_module_outside_the_workdir_does_not_load_then_the_fix_serves(project, tmp_path):
+    project_with(project, '["uvicorn", "main:app"]')
+    assert verdict(project, "main:app") is modules.Outcome.NO_MODULE
+    before = run_in_image(project.root, tmp_path, "before")
+    assert not before.served and before.exit_code == 3, before.output
+    assert 'Could not import module "main"' in before.output
+
+    [launch] = launches(project, "Dockerfile")
+    dockerfile = project.root / "Dockerfile"
+    dockerfile.write_text(apply_edits(dockerfile.read_text(), launch.edits.replace_app("app.main:app")))
+    assert verdict(project, "app.main:app") is modules.Outcome.LOADS
+    after = run_in_image(project.root, tmp_path, "after")
+    assert after.served, after.output
+
+
+def test_exec_form_dollar_and_one_element_option_exit_2(project, tmp_path):
+    project_with(project, '["uvicorn", "app.main:app", "--port", "${PORT}"]')
+    [launch] = launches(project, "Dockerfile")
+    assert "is not a valid integer" in launch.rejections[0].message
+    workdir, command = rebuild_image(project.root, tmp_path / "port")
+    result = subprocess.run(
+        [sys.executable, "-m", "uvicorn", *command[1:]], cwd=workdir, capture_output=True, text=True, timeout=30
+    )
+    assert result.returncode == 2 and "'${PORT}' is not a valid integer" in result.stderr
+
+    project_with(project, '["uvicorn", "app.main:app", "--host 127.0.0.1"]')
+    [launch] = launches(project, "Dockerfile")
+    assert launch.rejections[0].message == "No such option '--host 127.0.0.1'"
+    workdir, command = rebuild_image(project.root, tmp_path / "host")
+    result = subprocess.run(
+        [sys.executable, "-m", "uvicorn", *command[1:]], cwd=workdir, capture_output=True, text=True, timeout=30
+    )
+    assert result.returncode == 2 and "No such option" in result.stderr
+    fixed = apply_edits(
+        (project.root / "Dockerfile").read_text(), launch.edits.split_argument(launch.rejections[0].option)
+    )
+    (project.root / "Dockerfile").write_text(fixed)
+    [launch] = launches(project, "Dockerfile")
+    assert not launch.rejections
+    workdir, command = rebuild_image(project.root, tmp_path / "split")
+    port = free_port()
+    assert run_server(["-m", "uvicorn", *command[1:], "--port", str(port)], workdir, port).served
+
+
+def listening_addresses(port: int) -> set[str]:
+    """Local addresses of LISTEN sockets on `port` (/proc/net/tcp, hex little-endian IPv4)."""
+    found = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        local, state = line.split()[1], line.split()[3]
+        address, _, hex_port = local.partition(":")
+        if state == "0A" and int(hex_port, 16) == port:
+            found.add(".".join(str(int(address[i : i + 2], 16)) for i in (6, 4, 2, 0)))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads Linux socket tables")
+def test_default_host_listens_on_loopback_only(project, tmp_path):
+    project_with(project, '["uvicorn", "app.main:app"]')
+    findings = project.check("Dockerfile", codes=("UVI015",))
+    assert len(findings) == 1
+    workdir, command = rebuild_image(project.root, tmp_path / "image")
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", *command[1:], "--port", str(port)],
+        cwd=workdir,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1) as response:
+                    assert response.status == 200
+                    break
+            except (urllib.error.URLError, ConnectionError, OSError):
+                time.sleep(0.2)
+        assert listening_addresses(port) == {"127.0.0.1"}
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+    fixed = apply_edits((project.root / "Dockerfile").read_text(), findings[0].best_fix.edits)
+    assert 'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0"]' in fixed
