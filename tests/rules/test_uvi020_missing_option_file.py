@@ -19,8 +19,9 @@ def test_documented_example_and_its_correction(project):
     [finding] = findings(project, textwrap.dedent(RULE.doc.example))
     assert finding.severity is Severity.WARNING
     assert "'logging.yaml'" in finding.message and "FileNotFoundError" in finding.message
-    project.write("config/logging.yaml", "version: 1\n")
     assert findings(project, textwrap.dedent(RULE.doc.use_instead)) == []
+    project.write("logging.yaml", "version: 1\n")
+    assert findings(project, textwrap.dedent(RULE.doc.example)) == []
 
 
 @pytest.mark.parametrize(

@@ -33,7 +33,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 continue
             message = (
                 f"{option.written} needs the {module} package, which is not installed in the analysed "
-                f"environment: uvicorn fails at startup with `ModuleNotFoundError: No module named '{module}'`; "
+                f"environment: uvicorn cannot import it (`ModuleNotFoundError: No module named '{module}'`): "
                 f"{ctx.failure_consequence(launch, 1)}. Add {requirement} to the requirements"
             )
             yield ctx.finding(RULE, message, option.range)
@@ -70,11 +70,11 @@ RULE = Rule(
                 uvicorn.run("main:app", loop="uvloop", http="httptools")
         """,
         use_instead="""
-            # requirements.txt: uvicorn[standard]
             import uvicorn
 
             if __name__ == "__main__":
-                uvicorn.run("main:app", loop="uvloop", http="httptools")
+                # "auto" takes uvloop and httptools when installed (uvicorn[standard] brings them), else asyncio and h11.
+                uvicorn.run("main:app", loop="auto", http="auto")
         """,
         fix="""
             None: the missing piece is a requirement, not code. The message names what to add:

@@ -98,10 +98,13 @@ RULE = Rule(
                 uvicorn.run("main:app", log_config="logging.yaml")
         """,
         use_instead="""
+            from pathlib import Path
+
             import uvicorn
 
             if __name__ == "__main__":
-                uvicorn.run("main:app", log_config="config/logging.yaml")
+                # The file next to this one, whatever the working directory.
+                uvicorn.run("main:app", log_config=str(Path(__file__).with_name("logging.yaml")))
         """,
         fix="None: only you know where the file is, or whether it is made at deploy time.",
         fix_safety="No fix is offered.",
