@@ -1,0 +1,41 @@
+"""UVI016 run for real: uvicorn.run inside a coroutine fails; the fix's `await Server(...).serve()` serves."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import apply_edits
+
+from .conftest import APP_HEAD, free_port, run_server
+
+pytestmark = pytest.mark.slow
+
+MAIN = (
+    APP_HEAD
+    + """
+
+import asyncio
+
+
+async def main():
+    uvicorn.run("main:app", port={port})
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
+"""
+)
+
+
+def test_run_in_a_coroutine_fails_and_the_fix_serves(project):
+    port = free_port()
+    path = project.write("main.py", MAIN.format(port=port))
+    [finding] = project.check("main.py", codes=("UVI016",))
+    before = run_server(["main.py"], project.root, port, timeout=15)
+    assert not before.served and before.exit_code == 1, before.output
+    assert "RuntimeError: Cannot run the event loop while another loop is running" in before.output
+
+    path.write_text(apply_edits(path.read_text(), finding.fixes[0].edits))
+    assert project.check("main.py", codes=("UVI016",)) == []
+    after = run_server(["main.py"], project.root, port)
+    assert after.served, after.output
