@@ -174,9 +174,9 @@ def test_file_changed_between_read_and_write_is_left_alone(cli, tmp_path, monkey
     someone_else = "# edited in the editor meanwhile\n" + APP_WITH_RELOAD
     real_check = checker.check_text
 
-    def check_while_someone_saves(text, file_path, workspace, rules, use_diff_cache=False):
+    def check_while_someone_saves(text, file_path, workspace, rules, **options):
         path.write_text(someone_else)
-        return real_check(text, file_path, workspace, rules, use_diff_cache)
+        return real_check(text, file_path, workspace, rules, **options)
 
     monkeypatch.setattr(checker, "check_text", check_while_someone_saves)
     run = cli("--fix", "--jobs", "1", "main.py")
@@ -235,7 +235,7 @@ def test_fixes_that_never_settle_leave_the_file_unchanged(project, monkeypatch):
     from uvicorn_lsp.engine.model import Finding, Severity
     from uvicorn_lsp.engine.workspace import Workspace
 
-    def always(text, path, workspace, rules, use_diff_cache=False):
+    def always(text, path, workspace, rules, **options):
         fix = Fix("grow", (edit((0, 0), (0, 0), "#"),), preferred=True)
         return checker.CheckResult(
             findings=[Finding("UVI999", "again", Range.of((0, 0), (0, 1)), Severity.ERROR, [fix])]
@@ -255,7 +255,7 @@ def test_fixes_that_undo_each_other_leave_the_file_unchanged(cli, tmp_path, monk
 
     path = write(tmp_path, "main.py", 'import uvicorn\nuvicorn.run("a:app")\n')
 
-    def flip_flop(text, file_path, workspace, rules, use_diff_cache=False):
+    def flip_flop(text, file_path, workspace, rules, **options):
         other = '"b:app"' if '"a:app"' in text else '"a:app"'
         fix = Fix("flip", (edit((1, 12), (1, 19), other),), preferred=True)
         return checker.CheckResult(
@@ -274,7 +274,7 @@ def test_fix_that_breaks_the_file_is_refused(project, monkeypatch):
     from uvicorn_lsp.engine.model import Finding, Severity
     from uvicorn_lsp.engine.workspace import Workspace
 
-    def breaking(text, path, workspace, rules, use_diff_cache=False):
+    def breaking(text, path, workspace, rules, **options):
         fix = Fix("break", (edit((0, 0), (0, 0), "def ("),))
         return checker.CheckResult(findings=[Finding("UVI999", "bad", Range.of((0, 0), (0, 1)), Severity.ERROR, [fix])])
 
@@ -308,7 +308,7 @@ def test_fix_that_the_file_encoding_cannot_hold_is_not_written(cli, tmp_path, mo
     path = tmp_path / "main.py"
     path.write_bytes(original)
 
-    def insert_cjk(text, file_path, workspace, rules, use_diff_cache=False):
+    def insert_cjk(text, file_path, workspace, rules, **options):
         if "世界" in text:
             return checker.CheckResult()
         fix = Fix("greet", (edit((1, 0), (1, 0), "# 世界\n"),))

@@ -44,11 +44,14 @@ def test_only_files_with_a_trigger_word_are_analysed(tmp_path):
     write(tmp_path, "a.py", "import uvicorn\n")
     write(tmp_path, "b.py", "import os\n")
     write(tmp_path, "c.py", "# -*- coding: latin-1 -*-\n# caf\xe9 served by uvicorn\n", encoding="latin-1")
+    from uvicorn_lsp.cli.cache import Cache, RuleSet
     from uvicorn_lsp.cli.files import Discovery
+    from uvicorn_lsp.cli.runner import Mode
     from uvicorn_lsp.engine.config import Settings
 
     problems = []
-    jobs = list(runner.scan(Discovery(Settings()).find([tmp_path]), problems))
+    triggers = RuleSet.from_registry().triggers
+    jobs = list(runner.scan(Discovery(Settings()).find([tmp_path]), problems, triggers, Cache(None), None, [], Mode()))
     assert [job.source.path for job in jobs] == [str(tmp_path / "a.py"), str(tmp_path / "c.py")]
     assert problems == []
 

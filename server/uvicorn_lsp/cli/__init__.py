@@ -8,14 +8,16 @@ import sys
 from pathlib import Path
 
 from .. import __version__
-from ..engine import source
+from ..engine import config, source
 from ..engine.config import Settings, settings_from_mapping
-from ..engine.model import Problem
-from ..rules import ALL_RULES, RULES_BY_CODE
+from ..engine.model import Problem, ProblemKind
+from . import cache as cache_module
 from . import files, fixing, formats, runner
+from .cache import Cache, RuleSet
 from .formats import display_path
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+ISSUES_URL = "https://github.com/uvicorn-lsp/uvicorn-lsp/issues"
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 
@@ -78,6 +80,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="processes to check with (default: the number of CPUs)",
     )
+    check.add_argument(
+        "--no-cache", action="store_true", help="neither read nor write the cache of results (.uvicorn-lsp_cache)"
+    )
+    check.add_argument("--cache-dir", help="the folder of the cache of results (default: .uvicorn-lsp_cache)")
+    check.add_argument(
+        "--timeout-per-file",
+        type=_positive_float,
+        metavar="SECONDS",
+        help="stop analysing a file after this long; it is reported and the run exits 2 (default: no limit)",
+    )
 
     rule = commands.add_parser("rule", help="print a rule's documentation")
     rule.add_argument("code", help="a rule code such as UVI001")
@@ -103,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
             print("interrupted", file=sys.stderr)
             return EXIT_INTERRUPTED
     if arguments.command == "rule":
+        from ..rules import RULES_BY_CODE
+
         rule = RULES_BY_CODE.get(arguments.code.upper())
         if rule is None:
             print(f"error: unknown rule {arguments.code!r}; `uvicorn-lsp rules` lists them", file=sys.stderr)
@@ -110,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
         print(rule.markdown(), end="")
         return EXIT_CLEAN
     if arguments.command == "rules":
+        from ..rules import ALL_RULES
+
         for rule in ALL_RULES:
             default = "" if rule.on_by_default else "  (off by default)"
             print(
@@ -138,7 +154,14 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _flag_settings(arguments) -> Settings | None:
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be more than 0")
+    return value
+
+
+def _flag_settings(arguments, known_codes: tuple[str, ...]) -> Settings | None:
     table = {
         key: value
         for key, value in (
@@ -152,6 +175,7 @@ def _flag_settings(arguments) -> Settings | None:
         if value is not None
     }
     settings, problems = settings_from_mapping(table, "command line")
+    problems += config.unknown_rule_codes(settings, known_codes, where="command line")
     for problem in problems:
         print(f"error: {problem.message}", file=sys.stderr)
     return None if problems else settings
@@ -162,59 +186,114 @@ def _globs(text: str | None) -> list[str] | None:
 
 
 class _Reporter:
-    """Problems go to stderr once each; `--quiet` keeps only errors."""
+    """Problems go to stderr once each; `--quiet` keeps only errors. Configuration and
+    internal errors, and files cut short by --timeout-per-file, fail the run (exit 2)."""
 
     def __init__(self, quiet: bool):
         self._quiet = quiet
         self._seen: set[str] = set()
         self.failed = False
+        self._internal_errors = 0
 
-    def warn(self, problem: Problem, fallback_path: str | None = None) -> None:
+    def problem(self, problem: Problem, fallback_path: str | None = None) -> None:
         where = problem.path or fallback_path
         text = f"{display_path(where)}: {problem.message}" if where else problem.message
+        if problem.is_error:
+            self.error(text)
+            self._internal_errors += problem.kind is ProblemKind.INTERNAL_ERROR
+        else:
+            self.warn(text)
+
+    def warn(self, text: str) -> None:
         if text not in self._seen and not self._quiet:
             self._seen.add(text)
             print(f"warning: {text}", file=sys.stderr)
 
     def error(self, message: str) -> None:
         self.failed = True
-        print(f"error: {message}", file=sys.stderr)
+        if message not in self._seen:
+            self._seen.add(message)
+            print(f"error: {message}", file=sys.stderr)
+
+    def result(self, result: runner.FileResult) -> None:
+        for problem in result.problems:
+            self.problem(problem, result.path)
+        if result.timed_out:
+            self.failed = True
+            self.warn(f"{display_path(result.path)}: not fully checked: --timeout-per-file ran out")
+
+    def close(self) -> None:
+        if self._internal_errors:
+            print(
+                f"error: uvicorn-lsp failed on {self._internal_errors} check{'' if self._internal_errors == 1 else 's'}; "
+                f"its findings may be missing. This is a bug: please report it at {ISSUES_URL} "
+                "with the file (or the smallest part of it that still fails) and the message above.",
+                file=sys.stderr,
+            )
+
+
+def _open_cache(arguments) -> Cache:
+    """--no-cache, else --cache-dir, else `cache-dir` of the pyproject.toml nearest the current
+    folder (relative to that file), else .uvicorn-lsp_cache in the current project (as ruff)."""
+    if arguments.no_cache or arguments.paths == [Path("-")] or (not arguments.paths and arguments.stdin_filename):
+        return Cache(None)
+    if arguments.cache_dir:
+        return Cache(Path(arguments.cache_dir).absolute())
+    settings, _ = config.load_settings(Path.cwd())
+    return Cache(cache_module.default_folder(files.project_root(os.getcwd()), settings.cache_dir, settings.base))
 
 
 def run_check(arguments) -> int:
-    settings = _flag_settings(arguments)
-    if settings is None:
-        return EXIT_ERROR
     reading_stdin = arguments.paths == [Path("-")] or (not arguments.paths and arguments.stdin_filename is not None)
     if Path("-") in arguments.paths and not reading_stdin:
         print("error: `-` (stdin) cannot be combined with other paths", file=sys.stderr)
         return EXIT_ERROR
-    mode = runner.Mode(fix=arguments.fix or arguments.diff, unsafe_fixes=arguments.unsafe_fixes)
+    cache = _open_cache(arguments)
+    rules = cache.rule_set()
+    settings = _flag_settings(arguments, rules.codes)
+    if settings is None:
+        return EXIT_ERROR
+    mode = runner.Mode(
+        fix=arguments.fix or arguments.diff,
+        unsafe_fixes=arguments.unsafe_fixes,
+        timeout=arguments.timeout_per_file,
+        known_codes=rules.codes,
+    )
     reporter = _Reporter(arguments.quiet)
-    if reading_stdin:
-        return _check_stdin(arguments, settings, mode, reporter)
+    try:
+        if reading_stdin:
+            return _check_stdin(arguments, settings, mode, reporter)
+        return _check_paths(arguments, settings, mode, reporter, cache, rules)
+    finally:
+        reporter.close()
 
+
+def _check_paths(
+    arguments, settings: Settings, mode: runner.Mode, reporter: _Reporter, cache: Cache, rules: RuleSet
+) -> int:
     paths = arguments.paths or [Path(".")]
     for path in paths:
         if not path.exists():
             reporter.error(f"{path}: no such file or folder")
-    discovery = files.Discovery(settings, force_exclude=arguments.force_exclude)
+    discovery = files.Discovery(settings, force_exclude=arguments.force_exclude, known_codes=rules.codes)
     sources = discovery.find([path for path in paths if path.exists()])
     scan_problems: list[Problem] = []
+    from_cache: list[runner.FileResult] = []
+    keys = runner.CacheKeys(cache, settings, files.Workspaces(settings))
     progress = runner.Progress()
     try:
-        checked = runner.check_all(
-            runner.scan(sources, scan_problems), mode, settings, arguments.jobs or runner.default_jobs(), progress
-        )
+        jobs = runner.scan(sources, scan_problems, rules.triggers, cache, keys, from_cache, mode)
+        checked = runner.check_all(jobs, mode, settings, arguments.jobs or runner.default_jobs(), progress)
     finally:
         progress.close()
+    runner.store(cache, checked)
+    cache.save()
     for problem in discovery.problems + scan_problems:
-        reporter.warn(problem)
+        reporter.problem(problem)
     originals = {job.source.path: job.data for job, _ in checked}
-    results = [result for _, result in checked]
+    results = sorted([result for _, result in checked] + from_cache, key=lambda result: result.path or "")
     for result in results:
-        for problem in result.problems:
-            reporter.warn(problem, result.path)
+        reporter.result(result)
     if arguments.diff:
         return _finish_diff(arguments, results, originals, reporter)
     fixed = 0
@@ -271,9 +350,9 @@ def _check_stdin(arguments, settings: Settings, mode: runner.Mode, reporter: _Re
     data = sys.stdin.buffer.read()
     path = str(arguments.stdin_filename.resolve()) if arguments.stdin_filename else None
     root = files.project_root(path) if path else os.getcwd()
-    result = runner.check_one(path, root, data, mode, files.Workspaces(settings))
-    for problem in result.problems:
-        reporter.warn(problem, path)
+    # The text read is the file at --stdin-filename, whether or not it is on disk (yet).
+    result = runner.check_one(path, root, data, mode, files.Workspaces(settings), overlay=True)
+    reporter.result(result)
     if arguments.diff:
         return _finish_diff(arguments, [result], {path: data}, reporter)
     reports = [formats.FileReport(path, result.findings)] if result.findings else []
@@ -288,7 +367,9 @@ def _report(arguments, reports: list[formats.FileReport], fixed: int, reporter: 
     if arguments.statistics:
         output = formats.render_statistics(reports, arguments.format == "json", arguments.unsafe_fixes)
     elif arguments.format == "text":
-        output = formats.render_text(reports, formats.Summary(arguments.unsafe_fixes, fixed, arguments.quiet))
+        output = formats.render_text(
+            reports, formats.Summary(arguments.unsafe_fixes, fixed, arguments.quiet, reporter.failed)
+        )
     else:
         output = formats.RENDERERS[arguments.format](reports)
     if output:

@@ -34,6 +34,7 @@ SKIPPED_FOLDERS = frozenset(
         ".nox",
         ".mypy_cache",
         ".ruff_cache",
+        ".uvicorn-lsp_cache",
         ".pytest_cache",
         "site-packages",
     }
@@ -98,9 +99,10 @@ def _is_glob(pattern: str) -> bool:
 class Discovery:
     """Finds the Python files under the paths given, honouring `.gitignore` and excludes."""
 
-    def __init__(self, cli_settings: Settings, force_exclude: bool = False):
+    def __init__(self, cli_settings: Settings, force_exclude: bool = False, known_codes: tuple[str, ...] = ()):
         self._cli_settings = cli_settings
         self._force_exclude = force_exclude
+        self._known_codes = known_codes
         self._cwd = os.getcwd()
         self._rules_by_config: dict[Path | None, ExcludeRules] = {}
         self.problems: list[Problem] = []
@@ -115,13 +117,17 @@ class Discovery:
                 )
                 for source in walk:
                     found.setdefault(source.path, source)
-            elif not (self._force_exclude and self._rules_for(absolute).excludes_any_part(absolute)):
+            elif not (self._rules_for(absolute).excludes_any_part(absolute) and self._force_exclude):
                 found.setdefault(absolute, SourcePath(absolute, project_root(absolute)))
         return [found[path] for path in sorted(found)]
 
     def _rules_for(self, path: str) -> ExcludeRules:
+        """The excludes of the configuration that applies at `path`; that configuration's problems
+        (rule codes that name no rule included) are reported once, even when no file is checked."""
         settings, problems = config.load_settings(Path(path))
         self.problems.extend(problems)
+        if self._known_codes:
+            self.problems.extend(config.unknown_rule_codes(settings, self._known_codes))
         return self._rules(settings)
 
     def _rules(self, settings: Settings) -> ExcludeRules:

@@ -15,11 +15,14 @@ import tempfile
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..engine import checker, source
+from ..engine import source
 from ..engine.model import Applicability, Finding, Fix, Position, Problem
-from ..engine.workspace import Workspace
-from ..rules import ALL_RULES
+
+if TYPE_CHECKING:
+    from ..engine import checker
+    from ..engine.workspace import Workspace
 
 # As in ruff: overlapping fixes wait for the next pass; fixes that keep
 # producing new findings must not loop forever.
@@ -82,16 +85,20 @@ class FixOutcome:
     findings: list[Finding]  # what remains after fixing
     problems: list[Problem] = field(default_factory=list)
     applied: int = 0
+    dependencies: set[Path] = field(default_factory=set)  # of every text checked on the way
+    timed_out: bool = False  # a check ran out of its time budget: some rules did not run
 
 
-def fix_text(text: str, path: Path | None, workspace: Workspace, unsafe_fixes: bool) -> FixOutcome:
+def fix_text(
+    text: str, path: Path | None, workspace: Workspace, unsafe_fixes: bool, timeout: float | None = None
+) -> FixOutcome:
     """Apply fixes pass after pass until none is left.
 
     A fix that would break a valid file is refused. Fixes that never settle
     (two rules undoing each other, or still changing the file after
     MAX_FIX_PASSES) leave the file as it was: no half-way state is written."""
-    first = _check(text, path, workspace)
-    outcome = FixOutcome(text, first.findings, list(first.problems))
+    first = _check(text, path, workspace, timeout)
+    outcome = FixOutcome(text, first.findings, list(first.problems), 0, set(first.dependencies), first.timed_out)
     current, result, applied_total = text, first, 0
     seen = {text}
     compiles: bool | None = None  # of the original text; computed once there is something to fix
@@ -121,8 +128,10 @@ def fix_text(text: str, path: Path | None, workspace: Workspace, unsafe_fixes: b
             break  # back to an earlier text: these fixes undo each other
         seen.add(fixed)
         current, applied_total = fixed, applied_total + applied
-        result = _check(current, path, workspace)
+        result = _check(current, path, workspace, timeout)
         outcome.problems.extend(problem for problem in result.problems if problem not in outcome.problems)
+        outcome.dependencies |= result.dependencies
+        outcome.timed_out = outcome.timed_out or result.timed_out
     outcome.problems.append(
         Problem(
             f"the fixes of {_codes_of(result, fixes)} do not settle (they undo each other or keep changing the file); "
@@ -133,8 +142,16 @@ def fix_text(text: str, path: Path | None, workspace: Workspace, unsafe_fixes: b
     return outcome
 
 
-def _check(text: str, path: Path | None, workspace: Workspace) -> checker.CheckResult:
-    return checker.check_text(text, path, workspace, ALL_RULES, use_diff_cache=path is not None)
+def _check(text: str, path: Path | None, workspace: Workspace, timeout: float | None) -> checker.CheckResult:
+    """A check whose timeout finding (a note, not a rule's) is taken out: `timed_out` says it."""
+    from ..engine import checker  # the engine and rules load only when a file is checked
+    from ..rules import ALL_RULES
+
+    result = checker.check_text(
+        text, path, workspace, ALL_RULES, use_diff_cache=path is not None, budget_seconds=timeout
+    )
+    result.findings = [finding for finding in result.findings if finding.code != checker.TIMEOUT_CODE]
+    return result
 
 
 def _codes_of(result: checker.CheckResult, fixes: list[Fix]) -> str:

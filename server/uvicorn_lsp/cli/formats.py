@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..engine.model import Finding, Fix, Position, Range, Severity
-from ..rules import ALL_RULES, RULES_BY_CODE
+from ..engine.rule import DOCS_URL
 from .fixing import applicable
 
 FORMATS = ("text", "json", "sarif", "github")
@@ -33,6 +33,7 @@ class Summary:
     unsafe_fixes: bool = False
     fixed: int = 0
     quiet: bool = False
+    failed: bool = False  # the run could not complete (errors on stderr): never "All checks passed!"
 
 
 def _location(position: Position) -> dict:
@@ -71,7 +72,7 @@ def finding_to_json(path: str | None, finding: Finding) -> dict:
                 for edit in fix.edits
             ],
         },
-        "url": RULES_BY_CODE[finding.code].url if finding.code in RULES_BY_CODE else None,
+        "url": DOCS_URL.format(code=finding.code),
     }
 
 
@@ -109,7 +110,7 @@ def render_text(reports: list[FileReport], summary: Summary = Summary()) -> str:
         lines.append(f"Found {total + summary.fixed} problem{_plural(total + summary.fixed)} ({detail}).")
     elif total:
         lines.append(f"Found {total} problem{_plural(total)} ({severities}).")
-    else:
+    elif not summary.failed:
         lines.append("All checks passed!")
     if fixable:
         lines.append(f"[*] {fixable} fixable with the `--fix` option.")
@@ -128,6 +129,8 @@ def _severity_label(severity: Severity, count: int) -> str:
 
 def render_statistics(reports: list[FileReport], as_json: bool, unsafe_fixes: bool) -> str:
     """Counts per code, most frequent first (like ruff's --statistics)."""
+    from ..rules import RULES_BY_CODE  # the rule names; a cached run has not imported the rules
+
     counts = Counter(finding.code for _, finding in _all_findings(reports))
     fixable = {finding.code for _, finding in _all_findings(reports) if applicable(finding.best_fix, unsafe_fixes)}
     rows = [
@@ -242,6 +245,8 @@ def _sarif_fix(location: dict, fix: Fix) -> dict:
 
 
 def render_sarif(reports: list[FileReport]) -> str:
+    from ..rules import ALL_RULES  # every rule's metadata; a cached run has not imported the rules
+
     rule_index = {rule.code: index for index, rule in enumerate(ALL_RULES)}
     results = []
     for path, finding in _all_findings(reports):

@@ -1,10 +1,12 @@
 """Reading, pre-filtering and checking many files, in-process or over processes.
 
 The parent reads every file once and keeps only those that mention a rule's
-trigger word; the rest cost a read and a substring scan. Only the few that
-remain go through the engine, in worker processes when there are enough of
+trigger word; the rest cost a read and a substring scan (or, with the cache, a
+stat). Files whose result the cache holds are not analysed again. Only the few
+that remain go through the engine, in worker processes when there are enough of
 them to pay for starting a pool (jedi is not thread-safe: one engine per
-process, never threads).
+process, never threads). The engine, the rules and jedi are imported only once
+a file needs them, so an unchanged re-run stays close to the cost of the walk.
 """
 
 from __future__ import annotations
@@ -22,11 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from ..engine import checker, source
+from ..engine import config
 from ..engine.config import Settings
-from ..engine.model import Finding, Problem
-from ..rules import ALL_RULES
-from . import fixing
+from ..engine.model import Finding, Problem, ProblemKind
+from .cache import Cache, digest
 from .files import SourcePath, Workspaces
 
 # Each process warms up its own jedi (0.15-0.3 s: its helper subprocess, the
@@ -36,19 +37,23 @@ MIN_FILES_FOR_POOL = 40
 # Files per task sent to a worker: ~20 ms of work, so the load stays balanced
 # while pickling and messages stay negligible.
 CHUNK_SIZE = 8
-_TRIGGERS = tuple({trigger.encode("utf-8") for rule in ALL_RULES for trigger in rule.triggers})
+# Our rule codes start so; other codes in a noqa comment (E501, F401...) belong to other linters.
+_OUR_CODE_PREFIX = "UVI"
 
 
 @dataclass(frozen=True)
 class Job:
     source: SourcePath
     data: bytes
+    cache_key: bytes | None = None  # where its result goes in the cache
 
 
 @dataclass(frozen=True)
 class Mode:
     fix: bool = False  # also for --diff: compute the fixed text
     unsafe_fixes: bool = False
+    timeout: float | None = None  # seconds per file (--timeout-per-file)
+    known_codes: tuple[str, ...] = ()  # to warn about noqa comments naming codes of no rule
 
 
 @dataclass
@@ -58,12 +63,19 @@ class FileResult:
     problems: list[Problem] = field(default_factory=list)
     fixed_text: str | None = None  # set when fixes changed the text
     applied: int = 0
+    dependencies: tuple[str, ...] = ()  # other files the result was computed from
+    timed_out: bool = False  # --timeout-per-file stopped it: some rules did not run
+
+    @property
+    def complete(self) -> bool:
+        """A result worth keeping: every rule ran to its end and nothing failed."""
+        return not self.timed_out and not any(problem.is_error for problem in self.problems)
 
 
-def mentions_trigger(data: bytes) -> bool:
+def mentions_trigger(data: bytes, triggers: tuple[bytes, ...]) -> bool:
     """Could any rule fire? Trigger words are ASCII, and every encoding Python
     accepts for source keeps ASCII as it is, so the raw bytes tell."""
-    return any(trigger in data for trigger in _TRIGGERS)
+    return any(trigger in data for trigger in triggers)
 
 
 def read_bytes(path: str) -> bytes:
@@ -79,45 +91,165 @@ def read_bytes(path: str) -> bytes:
         os.close(descriptor)
 
 
-def scan(sources: list[SourcePath], problems: list[Problem]) -> Iterator[Job]:
-    """Read every file; yield those a rule could fire on. Unreadable and
-    undecodable files go to `problems` whether or not they mention uvicorn."""
+class CacheKeys:
+    """The cache key of a file's result: its content plus everything else it depends on
+    that is known before checking (settings, their pyproject.toml, root, environment)."""
+
+    def __init__(self, cache: Cache, client_settings: Settings, workspaces: Workspaces):
+        self._cache = cache
+        self._client_settings = client_settings
+        self._workspaces = workspaces
+        self._by_folder: dict[tuple[str, str], bytes] = {}
+        self._environments: dict[str, bytes] = {}
+
+    def key(self, source_path: SourcePath, content_digest: bytes) -> bytes:
+        folder = os.path.dirname(source_path.path)
+        context = self._by_folder.get((folder, source_path.root))
+        if context is None:
+            settings, problems = config.load_settings(Path(source_path.path))
+            # Its whole content, not only the settings: rules also read [project.scripts].
+            pyproject = str(settings.base / "pyproject.toml") if settings.base is not None else None
+            context = self._cache.context_key(
+                repr((settings.overridden_by(self._client_settings), problems)),
+                source_path.root,
+                self._environment(source_path.root),
+                (pyproject, self._cache.state(pyproject)) if pyproject else (),
+            )
+            self._by_folder[(folder, source_path.root)] = context
+        return self._cache.result_key(source_path.path, content_digest, context)
+
+    def _environment(self, root: str) -> bytes:
+        if root not in self._environments:
+            workspace = self._workspaces.for_root(root)
+            interpreter, reason = workspace.choose_interpreter()
+            self._environments[root] = self._cache.environment_key(
+                interpreter or sys.executable, reason, lambda: workspace.interpreter_sys_path
+            )
+        return self._environments[root]
+
+
+def scan(
+    sources: list[SourcePath],
+    problems: list[Problem],
+    triggers: tuple[bytes, ...],
+    cache: Cache,
+    keys: CacheKeys | None,
+    from_cache: list[FileResult],
+    mode: Mode,
+) -> Iterator[Job]:
+    """Read every file; yield those a rule could fire on and whose result the cache does
+    not hold (those go to `from_cache`). Unreadable and undecodable files go to
+    `problems` whether or not they mention uvicorn. With the cache, a file known to
+    mention no trigger and unchanged since costs one stat."""
     for source_path in sources:
+        path = source_path.path
         try:
-            data = read_bytes(source_path.path)
+            info = os.stat(path) if cache.enabled else None
+            known = cache.known_file(path, info) if info is not None else None
+            if known is not None and known[1] is False:
+                continue
+            data = read_bytes(path)
         except OSError as error:
-            problems.append(Problem(f"cannot read: {error.strerror or error}", source_path.path))
+            problems.append(Problem(f"cannot read: {error.strerror or error}", path))
             continue
-        if mentions_trigger(data):
-            yield Job(source_path, data)
-        elif not data.isascii():
+        wanted = mentions_trigger(data, triggers)
+        if not wanted and not data.isascii():
+            from ..engine import source
+
             try:
                 source.decode_source(data)
             except source.UndecodableSource as error:
-                problems.append(Problem(str(error), source_path.path))
+                problems.append(Problem(str(error), path))
+                continue
+        if info is None or keys is None:
+            if wanted:
+                yield Job(source_path, data)
+            continue
+        content = digest(data)
+        cache.remember_file(path, info, content, wanted)
+        if not wanted:
+            continue
+        key = keys.key(source_path, content)
+        cached = cache.result(key)
+        # A stored result is a plain check's: with --fix or --diff, a file with fixes to apply is checked again.
+        if cached is not None and not (mode.fix and any(_can_fix(finding, mode) for finding in cached[0])):
+            from_cache.append(FileResult(path, *cached))
+            continue
+        yield Job(source_path, data, key)
 
 
-def check_one(path: str | None, root: str, data: bytes, mode: Mode, workspaces: Workspaces) -> FileResult:
-    """One file through the engine; never raises (a crash becomes a problem)."""
+def _can_fix(finding: Finding, mode: Mode) -> bool:
+    from .fixing import applicable
+
+    return applicable(finding.best_fix, mode.unsafe_fixes)
+
+
+def store(cache: Cache, checked: list[tuple[Job, FileResult]]) -> None:
+    """Keep the complete results of plain checks (a fixed file is re-checked next time)."""
+    for job, result in checked:
+        if job.cache_key is not None and result.complete and result.fixed_text is None:
+            cache.store(job.cache_key, result.findings, result.problems, result.dependencies)
+
+
+def check_one(
+    path: str | None, root: str, data: bytes, mode: Mode, workspaces: Workspaces, overlay: bool = False
+) -> FileResult:
+    """One file through the engine; never raises (a crash becomes a problem).
+
+    `overlay`: the text is not (or not yet) on disk, as with stdin: for the module index,
+    the file at `path` has this text, so an import string naming it loads."""
+    from ..engine import checker, source
+    from ..rules import ALL_RULES
+    from . import fixing
+
     try:
         text = source.decode_source(data)
     except source.UndecodableSource as error:
         return FileResult(path, problems=[Problem(str(error), path)])
-    file_path = Path(path) if path else None
+    file_path = Path(os.path.abspath(path)) if path else None
     workspace = workspaces.for_root(root)
+    if overlay and file_path is not None:
+        workspace.open_buffers[file_path] = text
+    noqa_problems = _unknown_noqa_codes(source.SourceFile(text), path, mode.known_codes)
     try:
         if mode.fix:
-            outcome = fixing.fix_text(text, file_path, workspace, mode.unsafe_fixes)
+            outcome = fixing.fix_text(text, file_path, workspace, mode.unsafe_fixes, mode.timeout)
             return FileResult(
-                path, outcome.findings, outcome.problems, outcome.text if outcome.applied else None, outcome.applied
+                path,
+                outcome.findings,
+                outcome.problems + noqa_problems,
+                outcome.text if outcome.applied else None,
+                outcome.applied,
+                tuple(str(dependency) for dependency in outcome.dependencies),
+                outcome.timed_out,
             )
         # The diff cache lets jedi reuse the tree parsed for the rules instead of parsing again.
-        result = checker.check_text(text, file_path, workspace, ALL_RULES, use_diff_cache=file_path is not None)
-        return FileResult(path, result.findings, result.problems)
+        result = checker.check_text(
+            text, file_path, workspace, ALL_RULES, use_diff_cache=file_path is not None, budget_seconds=mode.timeout
+        )
+        return FileResult(
+            path,
+            [finding for finding in result.findings if finding.code != checker.TIMEOUT_CODE],
+            result.problems + noqa_problems,
+            dependencies=tuple(str(dependency) for dependency in result.dependencies),
+            timed_out=result.timed_out,
+        )
     except Exception as error:  # one file must not take the run down
         return FileResult(
-            path, problems=[Problem(f"internal error while checking: {error!r} (please report this)", path)]
+            path, problems=[Problem(f"internal error while checking: {error!r}", path, ProblemKind.INTERNAL_ERROR)]
         )
+
+
+def _unknown_noqa_codes(source_file, path: str | None, known: tuple[str, ...]) -> list[Problem]:
+    """`# noqa: UVI999` silences nothing: said as a warning (ruff warns the same way)."""
+    if not known:
+        return []
+    problems = []
+    for line, noqa in sorted(source_file.noqa_by_line.items()):
+        for code in sorted(noqa.codes or ()):
+            if code.startswith(_OUR_CODE_PREFIX) and code not in known:
+                problems.append(Problem(f"line {line + 1}: `# noqa` names unknown rule code {code}", path))
+    return problems
 
 
 # Worker processes ---------------------------------------------------------------
@@ -168,7 +300,10 @@ def check_all(
             progress.advance(1)
         return pairs
     # Forked workers inherit what the parent loaded: building the parser's
-    # grammar (~40 ms) happens once here instead of once in every worker.
+    # grammar (~40 ms) and importing the rules happen once here instead of once in every worker.
+    from ..engine import source
+    from ..rules import ALL_RULES  # noqa: F401
+
     _ = source.SourceFile("").tree
     chunks: list[list[Job]] = []
     by_chunk: dict[int, list[FileResult]] = {}
@@ -187,7 +322,12 @@ def check_all(
                 by_chunk[index] = future.result()
             except BrokenProcessPool as error:
                 by_chunk[index] = [
-                    FileResult(job.source.path, problems=[Problem(f"a worker process died: {error}", job.source.path)])
+                    FileResult(
+                        job.source.path,
+                        problems=[
+                            Problem(f"a worker process died: {error}", job.source.path, ProblemKind.INTERNAL_ERROR)
+                        ],
+                    )
                     for job in chunks[index]
                 ]
             progress.advance(len(chunks[index]))

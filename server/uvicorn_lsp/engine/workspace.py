@@ -10,15 +10,15 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import jedi
 import parso
-from jedi.api.environment import InvalidPythonEnvironment, SameEnvironment
 
 from . import config
 from .model import Problem
 from .source import UndecodableSource, read_source
 
 if TYPE_CHECKING:
+    import jedi
+
     from .modules import ModuleIndex
 
 
@@ -82,6 +82,10 @@ class Workspace:
 
     @cached_property
     def environment(self):
+        # jedi is imported where it is first needed: a check that asks it nothing never pays for it.
+        import jedi
+        from jedi.api.environment import InvalidPythonEnvironment, SameEnvironment
+
         interpreter, reason = self.choose_interpreter()
         if interpreter is None or _same_interpreter(interpreter):
             return SameEnvironment()
@@ -123,10 +127,15 @@ class Workspace:
 
     @cached_property
     def jedi_project(self) -> jedi.Project:
+        import jedi
+
         return jedi.Project(self.root, environment_path=None, smart_sys_path=True, load_unsafe_extensions=False)
 
     @cached_property
     def grammar(self) -> parso.Grammar:
+        interpreter, _ = self.choose_interpreter()
+        if interpreter is None or _same_interpreter(interpreter):
+            return parso.load_grammar()  # our own Python's: no jedi environment needed
         try:
             return self.environment.get_grammar()
         except Exception:  # a broken foreign interpreter: parse with our own grammar

@@ -1,0 +1,376 @@
+"""The persistent cache of `check`, as ruff keeps one: an unchanged file is not analysed again.
+
+A result is stored under a key made of the file's path and content hash, the settings
+that apply to it, the tool (version and the content of its own modules, which holds
+the rule set), the workspace root and the analysed environment (its interpreter and
+the state of every folder on its `sys.path`). It is reused only while every file it
+was computed from (`CheckResult.dependencies`: modules read, and every path where a
+module was looked for, found or not) is as it was: same content, or still missing
+with its folder unchanged, so a `mian.py` appearing invalidates a "will not load".
+
+Reading a file to hash it costs more than the rest of a re-run, so, as git's index
+does, a file's content hash and prefilter verdict are remembered with its size,
+mtime, ctime and inode; they are trusted only while all four are unchanged and the
+file was not modified within `_RACY_SECONDS` of when they were recorded.
+
+Only the parent process reads and writes the cache (workers never touch it), and it
+is replaced atomically, so `--jobs` and concurrent runs are safe. Anything unreadable
+or inconsistent in it is ignored: the cache can make a run faster, never wrong or fatal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import stat
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import __version__
+from ..engine.model import Applicability, Finding, Fix, Position, Problem, ProblemKind, Range, Severity, Tag, TextEdit
+
+FOLDER_NAME = ".uvicorn-lsp_cache"
+_FILE_NAME = "cache-v1.bin"
+_MAGIC = b"uvicorn-lsp cache 1\n"
+_DIGEST_SIZE = 16
+# A file modified this close to the start of the run may change again within the file
+# system's timestamp resolution, unseen: its metadata is not trusted, and results that
+# depend on it are not stored. Whole-second timestamps (FAT, some network file systems)
+# need the larger margin.
+_RACY_NS = 100_000_000
+_RACY_NS_COARSE = 2_000_000_000
+# Results kept at most; the least recently used go first.
+_MAX_RESULTS = 50_000
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=_DIGEST_SIZE).digest()
+
+
+def _key(*parts: object) -> bytes:
+    return digest(repr(parts).encode("utf-8", "surrogatepass"))
+
+
+def tool_fingerprint() -> bytes:
+    """The version and every module of uvicorn-lsp (size and mtime): an edited rule is a new tool."""
+    entries = []
+    for folder, _, names in os.walk(_PACKAGE):
+        for name in sorted(names):
+            if name.endswith(".py"):
+                info = os.stat(os.path.join(folder, name))
+                entries.append((os.path.relpath(os.path.join(folder, name), _PACKAGE), info.st_size, info.st_mtime_ns))
+    return _key(__version__, sorted(entries))
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """What the parent needs of the rules to scan and validate, without importing them."""
+
+    codes: tuple[str, ...]
+    triggers: tuple[bytes, ...]
+
+    @classmethod
+    def from_registry(cls) -> RuleSet:
+        from ..rules import ALL_RULES
+
+        triggers = sorted({trigger.encode("utf-8") for rule in ALL_RULES for trigger in rule.triggers})
+        return cls(tuple(rule.code for rule in ALL_RULES), tuple(triggers))
+
+
+def default_folder(project_root: str, setting: str | None, base: Path | None) -> Path:
+    if setting is None:
+        return Path(project_root) / FOLDER_NAME
+    folder = Path(setting)
+    return folder if folder.is_absolute() else (base or Path(project_root)) / folder
+
+
+class Cache:
+    """One run's view of the cache folder; `save()` writes it back."""
+
+    def __init__(self, folder: Path | None):
+        self._folder = folder  # None: --no-cache
+        self._started_ns = time.time_ns()
+        self._tool = tool_fingerprint() if folder is not None else b""
+        # path -> (size, mtime_ns, ctime_ns, inode, content digest, mentions a trigger)
+        self._files: dict[str, tuple] = {}
+        self._results: dict[bytes, tuple] = {}
+        self._rules: tuple | None = None
+        self._environments: dict[str, tuple] = {}  # interpreter -> (signature, sys.path, key)
+        self._states: dict[str, tuple] = {}  # this run's state of each dependency, computed once
+        self._changed = False
+        if folder is not None:
+            self._load(folder / _FILE_NAME)
+
+    @property
+    def enabled(self) -> bool:
+        return self._folder is not None
+
+    def _load(self, path: Path) -> None:
+        try:
+            with open(path, "rb") as file:
+                data = file.read()
+            if not data.startswith(_MAGIC):
+                return
+            stored_digest = data[len(_MAGIC) : len(_MAGIC) + _DIGEST_SIZE]
+            payload = data[len(_MAGIC) + _DIGEST_SIZE :]
+            if digest(payload) != stored_digest:
+                return  # truncated or damaged
+            tool, files, results, rules, environments = marshal.loads(payload)
+            if tool != self._tool:
+                return  # another version: nothing in it can be trusted
+            if not all(isinstance(table, dict) for table in (files, results, environments)):
+                return
+            self._files, self._results, self._rules, self._environments = files, results, rules, environments
+        except (OSError, ValueError, EOFError, TypeError):
+            return
+
+    def save(self) -> None:
+        if self._folder is None or not self._changed:
+            return
+        results = self._results
+        if len(results) > _MAX_RESULTS:
+            newest = sorted(results.items(), key=lambda item: item[1][0], reverse=True)[:_MAX_RESULTS]
+            results = dict(newest)
+        payload = marshal.dumps((self._tool, self._files, results, self._rules, self._environments))
+        try:
+            self._folder.mkdir(parents=True, exist_ok=True)
+            marker = self._folder / ".gitignore"
+            if not marker.exists():
+                marker.write_text("# Created by uvicorn-lsp automatically.\n*\n")
+            descriptor, temporary = tempfile.mkstemp(prefix=".cache-", dir=self._folder)
+            try:
+                with os.fdopen(descriptor, "wb") as file:
+                    file.write(_MAGIC + digest(payload) + payload)
+                os.replace(temporary, self._folder / _FILE_NAME)
+            except BaseException:
+                os.unlink(temporary)
+                raise
+        except OSError:
+            pass  # a read-only project still gets checked, just not faster next time
+
+    # -- the rule set ---------------------------------------------------------
+
+    def rule_set(self) -> RuleSet:
+        """The rule codes and trigger words: remembered for this tool fingerprint, so an
+        unchanged re-run never imports the rules (and parso and jedi behind them)."""
+        if self._rules is not None:
+            try:
+                codes, triggers = self._rules
+                return RuleSet(tuple(codes), tuple(triggers))
+            except (TypeError, ValueError):
+                pass
+        rules = RuleSet.from_registry()
+        if self.enabled:
+            self._rules = (rules.codes, rules.triggers)
+            self._changed = True
+        return rules
+
+    # -- files ----------------------------------------------------------------
+
+    def _trusted(self, path: str, info: os.stat_result) -> tuple | None:
+        entry = self._files.get(path)
+        if entry is None or entry[:4] != (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino):
+            return None
+        return entry
+
+    def known_file(self, path: str, info: os.stat_result) -> tuple[bytes, bool | None] | None:
+        """(content digest, mentions a trigger) of a file whose metadata is unchanged."""
+        entry = self._trusted(path, info)
+        return None if entry is None else (entry[4], entry[5])
+
+    def remember_file(self, path: str, info: os.stat_result, content_digest: bytes, mentions: bool | None) -> None:
+        """`info` must be taken before the content was read (a later change then shows)."""
+        if not self.enabled:
+            return
+        if self._recent(info):
+            return
+        entry = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, content_digest, mentions)
+        if self._files.get(path) != entry:
+            self._files[path] = entry
+            self._changed = True
+
+    def state(self, path: str) -> tuple:
+        """What a result depending on `path` saw of it: its content, that it is a folder, or
+        that it is missing (with the state of its folder, which changes when it appears)."""
+        known = self._states.get(path)
+        if known is not None:
+            return known
+        try:
+            info = os.stat(path)
+        except OSError:
+            try:
+                folder = os.stat(os.path.dirname(path))
+                known = ("missing", folder.st_mtime_ns, folder.st_ino)
+            except OSError:
+                known = ("missing", None, None)
+        else:
+            if stat.S_ISDIR(info.st_mode):
+                known = ("folder",)
+            elif not stat.S_ISREG(info.st_mode):
+                known = ("other", info.st_mode)
+            else:
+                remembered = self.known_file(path, info)
+                if remembered is not None:
+                    known = ("file", remembered[0])
+                else:
+                    try:
+                        with open(path, "rb") as file:
+                            content = digest(file.read())
+                    except OSError:
+                        known = ("unreadable",)
+                    else:
+                        known = ("file", content)
+                        # The prefilter's verdict is not known here (None): a scan reads the file.
+                        self.remember_file(path, info, content, None)
+        self._states[path] = known
+        return known
+
+    def changed_recently(self, paths: Iterable[str]) -> bool:
+        """Whether any of these files changed after this run started (or just before): a result
+        computed from them may mix two versions, so it is not stored."""
+        for path in paths:
+            try:
+                info = os.stat(path)
+            except OSError:
+                continue
+            if self._recent(info):
+                return True
+        return False
+
+    def _recent(self, info: os.stat_result) -> bool:
+        coarse = info.st_mtime_ns % 1_000_000_000 == 0 and info.st_ctime_ns % 1_000_000_000 == 0
+        margin = _RACY_NS_COARSE if coarse else _RACY_NS
+        return max(info.st_mtime_ns, info.st_ctime_ns) >= self._started_ns - margin
+
+    # -- environments -----------------------------------------------------------
+
+    def environment_key(self, interpreter: str, reason: str, ask_sys_path) -> bytes:
+        """The analysed environment: the interpreter (its file and pyvenv.cfg) and the state of
+        every folder on its sys.path (a package installed or removed changes its folder)."""
+        signature = (interpreter, reason, self._signature(interpreter))
+        stored = self._environments.get(interpreter)
+        if stored is not None and stored[0] == signature:
+            sys_path = stored[1]
+        else:
+            sys_path = [str(entry) for entry in ask_sys_path()]
+        folders = tuple((entry, self._folder_state(entry)) for entry in sys_path)
+        if stored is not None and stored[0] == signature and stored[2] != folders:
+            # Something was installed: the interpreter's sys.path may have changed too (.pth files).
+            sys_path = [str(entry) for entry in ask_sys_path()]
+            folders = tuple((entry, self._folder_state(entry)) for entry in sys_path)
+        if self.enabled and (stored is None or stored[:3] != (signature, sys_path, folders)):
+            self._environments[interpreter] = (signature, sys_path, folders)
+            self._changed = True
+        return _key(signature, folders)
+
+    @staticmethod
+    def _signature(interpreter: str) -> tuple:
+        parts = []
+        for path in (interpreter, os.path.join(os.path.dirname(os.path.dirname(interpreter)), "pyvenv.cfg")):
+            try:
+                info = os.stat(path)
+                parts.append((os.path.realpath(path), info.st_size, info.st_mtime_ns))
+            except OSError:
+                parts.append(None)
+        return tuple(parts)
+
+    @staticmethod
+    def _folder_state(folder: str) -> tuple | None:
+        try:
+            info = os.stat(folder)
+        except OSError:
+            return None
+        return (info.st_mtime_ns, info.st_ino)
+
+    # -- results ------------------------------------------------------------------
+
+    @staticmethod
+    def result_key(path: str, content_digest: bytes, context: bytes) -> bytes:
+        return _key(path, content_digest, context)
+
+    @staticmethod
+    def context_key(settings_repr: str, root: str, environment: bytes, configuration: tuple) -> bytes:
+        return _key(settings_repr, root, environment, configuration)
+
+    def result(self, key: bytes) -> tuple[list[Finding], list[Problem]] | None:
+        entry = self._results.get(key)
+        if entry is None:
+            return None
+        try:
+            _, findings, problems, dependencies = entry
+            if any(self.state(path) != tuple(state) for path, state in dependencies):
+                return None
+            decoded = [_finding(item) for item in findings], [_problem(item) for item in problems]
+        except (TypeError, ValueError, KeyError, IndexError):
+            return None
+        self._results[key] = (time.time(), findings, problems, dependencies)
+        self._changed = True
+        return decoded
+
+    def store(self, key: bytes, findings: list[Finding], problems: list[Problem], dependencies: Iterable[str]) -> None:
+        if not self.enabled:
+            return
+        paths = sorted(set(dependencies))
+        if self.changed_recently(paths):
+            return
+        states = tuple((path, self.state(path)) for path in paths)
+        self._results[key] = (
+            time.time(),
+            [_finding_data(finding) for finding in findings],
+            [(problem.message, problem.path, problem.kind.value) for problem in problems],
+            states,
+        )
+        self._changed = True
+
+
+def _range_data(where: Range) -> tuple:
+    return (where.start.line, where.start.character, where.end.line, where.end.character)
+
+
+def _range(data) -> Range:
+    start_line, start_character, end_line, end_character = data
+    return Range(Position(start_line, start_character), Position(end_line, end_character))
+
+
+def _finding_data(finding: Finding) -> tuple:
+    fixes = [
+        (
+            fix.title,
+            [(_range_data(edit.range), edit.new_text) for edit in fix.edits],
+            fix.applicability.value,
+            fix.preferred,
+        )
+        for fix in finding.fixes
+    ]
+    tags = [tag.value for tag in finding.tags]
+    return (finding.code, finding.message, _range_data(finding.range), int(finding.severity), fixes, tags)
+
+
+def _finding(data) -> Finding:
+    code, message, where, severity, fixes, tags = data
+    return Finding(
+        code=code,
+        message=message,
+        range=_range(where),
+        severity=Severity(severity),
+        fixes=[
+            Fix(
+                title,
+                tuple(TextEdit(_range(edit_range), text) for edit_range, text in edits),
+                Applicability(applicability),
+                preferred,
+            )
+            for title, edits, applicability, preferred in fixes
+        ],
+        tags=tuple(Tag(tag) for tag in tags),
+    )
+
+
+def _problem(data) -> Problem:
+    message, path, kind = data
+    return Problem(message, path, ProblemKind(kind))
