@@ -38,3 +38,29 @@ def test_launch_that_fails_at_its_own_import_never_reaches_uvicorn(project):
     assert '"pkg.main:app"' in path.read_text()
     assert project.check("pkg/main.py", codes=("UVI001", "UVI002")) == []
     assert run_server(["-m", "pkg.main"], project.root, port).served
+
+
+@pytest.mark.parametrize("options", ["reload=True", "workers=2"])
+def test_main_module_string_serves_from_the_script(project, options):
+    """uvicorn.run("__main__:app", reload/workers) from `python main.py`: the spawned child resolves
+    __main__ to the re-imported script and serves; UVI002 says nothing."""
+    port = free_port()
+    project.write(
+        "main.py",
+        APP_HEAD.format() + f'\nif __name__ == "__main__":\n    uvicorn.run("__main__:app", port={port}, {options})\n',
+    )
+    assert project.check("main.py", codes=("UVI002",)) == []
+    assert run_server(["main.py"], project.root, port).served
+
+
+def test_main_module_string_bound_under_the_guard_fails_in_the_child(project):
+    port = free_port()
+    code = (
+        "import uvicorn\nfrom fastapi import FastAPI\n\nif __name__ == '__main__':\n    app = FastAPI()\n"
+        f'    uvicorn.run("__main__:app", port={port}, reload=True)\n'
+    )
+    project.write("main.py", code)
+    [finding] = project.check("main.py", codes=("UVI002",))
+    assert 'Attribute "app" not found in module "__main__"' in finding.message
+    outcome = run_server(["main.py"], project.root, port, timeout=8)
+    assert not outcome.served and 'Attribute "app" not found in module "__main__"' in outcome.output

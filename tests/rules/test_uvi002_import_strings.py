@@ -281,3 +281,23 @@ def test_missing_package_the_file_does_not_import_is_still_reported(project):
     header = APP + "from auth_server.settings import SETTINGS\n"
     [finding] = main_file(project, 'uvicorn.run("billing.app:app", reload=True)', "serve.py", header)
     assert "No module named 'billing'" in finding.message
+
+
+@pytest.mark.parametrize("options", ["reload=True", "workers=2"])
+def test_main_module_string_loads_the_running_script(project, options):
+    """uvicorn resolves "__main__:app" in the spawned child to the re-imported script."""
+    assert main_file(project, f'uvicorn.run("__main__:app", {options})') == []
+
+
+def test_main_module_string_with_a_missing_attribute(project):
+    [finding] = main_file(project, 'uvicorn.run("__main__:api", reload=True)')
+    assert 'Attribute "api" not found in module "__main__"' in finding.message
+
+
+def test_main_module_string_for_an_app_bound_under_the_guard(project):
+    """The spawned child re-imports the script without its guarded block (checked with uvicorn 0.54:
+    "Attribute "app" not found in module "__main__""); the script's own process has the name."""
+    call = 'app = FastAPI()\n    uvicorn.run("__main__:app", {})'
+    [finding] = main_file(project, call.format("reload=True"), header="from fastapi import FastAPI\n")
+    assert 'Attribute "app" not found in module "__main__"' in finding.message
+    assert main_file(project, call.format("port=8000"), header="from fastapi import FastAPI\n") == []

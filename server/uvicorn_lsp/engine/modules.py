@@ -21,7 +21,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import layout, syntax
+from . import layout, syntax, uvicorn_facts
 from .source import SourceFile
 
 if TYPE_CHECKING:
@@ -464,7 +464,7 @@ class _AttributeWalk:
         found = self._index.find(name, self._roots, self._ctx.depends_on)
         return found if isinstance(found, FoundModule) else None
 
-    def _parsed(self, found: FoundModule) -> ParsedModule | None:
+    def parsed(self, found: FoundModule) -> ParsedModule | None:
         if found.path == self._ctx.source.path:
             # The file being checked: its tree is already parsed (a full re-parse costs ~60 ms per 1,000 lines).
             return self._ctx.once(("own_module", found), lambda: ParsedModule(found, self._ctx.source))
@@ -480,7 +480,7 @@ class _AttributeWalk:
         merged = Namespace(dict(local.bindings), local.open)
         for dotted in module.star_imports:
             found = self._find(dotted) if dotted and depth < _MAX_FOLLOW_DEPTH else None
-            source = self._parsed(found) if found is not None else None
+            source = self.parsed(found) if found is not None else None
             if source is None:
                 merged.open = True
                 continue
@@ -493,7 +493,7 @@ class _AttributeWalk:
         return merged
 
     def follow(self, found: FoundModule, parts: list[str], depth: int):
-        module = self._parsed(found)
+        module = self.parsed(found)
         if module is None or depth > _MAX_FOLLOW_DEPTH:
             return Outcome.UNKNOWN, 0, (), None
         namespace = self.namespace(module, depth)
@@ -530,7 +530,7 @@ class _AttributeWalk:
             absolute = module.absolute(imported) if imported else None
             source_name, _, attribute = (absolute or "").rpartition(".")
             source = self._find(source_name) if source_name else None
-            parsed = self._parsed(source) if source else None
+            parsed = self.parsed(source) if source else None
             if parsed is None:
                 return Outcome.UNKNOWN, 0, (), None
             bindings = self.namespace(parsed, depth + 1).bindings.get(attribute)
@@ -560,7 +560,7 @@ class _AttributeWalk:
 def module_namespace(ctx: RuleContext, found: FoundModule, search_path: SearchPath) -> Namespace | None:
     """The names `found` binds at its top level, with those of its `from X import *` (None: no source)."""
     walk = _AttributeWalk(ctx, ctx.workspace.modules, search_path.roots)
-    module = walk._parsed(found)
+    module = walk.parsed(found)
     return None if module is None else walk.namespace(module, 0)
 
 
@@ -607,9 +607,26 @@ def _app_strings(ctx: RuleContext, launch: Launch) -> list[AppString]:
             results.append(AppString(text, None, None, ()))
             continue
         module, attributes = parts
-        resolutions = tuple(resolve(ctx, module, attributes, path) for path in launch.search_paths)
+        if module == "__main__" and launch.call is not None:
+            spawns = launch.spawns_processes() and bool(uvicorn_facts.reloads(launch) or uvicorn_facts.runs_workers(launch))
+            resolutions = tuple(_resolve_main(ctx, attributes, path, spawns) for path in launch.search_paths)
+        else:
+            resolutions = tuple(resolve(ctx, module, attributes, path) for path in launch.search_paths)
         results.append(AppString(text, module, attributes, resolutions))
     return results
+
+
+def _resolve_main(ctx: RuleContext, attributes: str, search_path: SearchPath, spawns: bool) -> Resolution:
+    """`"__main__:app"` from the running script: the checked file itself. Spawned reload and worker
+    processes import it again without running its `if __name__ == "__main__":` block (the top-level
+    namespace leaves that block out); the process that runs the script itself may have bound the
+    name anywhere before the call, so only a spawning launch is judged."""
+    own = FoundModule("__main__", ctx.source.path)
+    walk = _AttributeWalk(ctx, ctx.workspace.modules, search_path.roots)
+    outcome, missing_at, near, binding = walk.follow(own, attributes.split("."), 0)
+    if not spawns and outcome is not Outcome.LOADS:
+        outcome = Outcome.UNKNOWN
+    return Resolution(search_path, outcome, own, missing_at, near, binding)
 
 
 def search_paths_of_call(ctx: RuleContext, call: syntax.CallSite) -> list[SearchPath]:
