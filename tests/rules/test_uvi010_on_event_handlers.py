@@ -180,42 +180,102 @@ def test_fix_with_asynccontextmanager_already_imported_and_two_space_indent(proj
 @pytest.mark.parametrize(
     ("code", "reason"),
     [
-        ('from fastapi import FastAPI\napp = FastAPI()\n@app.on_event("startup")\ndef go(x): ...\n', "parameters"),
+        (
+            'from fastapi import FastAPI\napp = FastAPI()\n@app.on_event("startup")\ndef go(x): ...\n',
+            "no fix: handler `go` takes parameters",
+        ),
         (
             'from fastapi import FastAPI\napp = FastAPI()\nEVENT = "startup"\n@app.on_event(EVENT)\ndef go(): ...\n',
-            "event in a variable",
+            "no fix: an event not written as a literal",
         ),
         (
             'from fastapi import FastAPI\napp = FastAPI()\n@app.on_event("startup")\n@other\ndef go(): ...\n',
-            "other decorators",
+            "no fix: handler `go` has other decorators",
+        ),
+        (
+            'from fastapi import FastAPI\napp = FastAPI()\ndef go(): ...\napp.on_event("startup")(go)\n',
+            "no fix: on_event not used as a decorator",
         ),
         (
             'from fastapi import FastAPI\napp = FastAPI(**opts)\n@app.on_event("startup")\ndef go(): ...\n',
-            "** arguments",
+            "no fix: the app's ** arguments may pass lifespan",
         ),
         (
             'from fastapi import FastAPI\napp = FastAPI(on_startup=[a])\n@app.on_event("startup")\ndef go(): ...\n',
-            "on_startup",
+            "no fix: on_startup= also registers handlers",
+        ),
+        (
+            'from fastapi import APIRouter, FastAPI\nr = APIRouter(on_shutdown=[a])\napp = FastAPI()\n@app.on_event("startup")\ndef go(): ...\n',
+            "no fix: on_shutdown= also registers handlers",
         ),
         (
             'from fastapi import FastAPI\napp = FastAPI()\napp.add_event_handler("startup", a)\n@app.on_event("startup")\ndef go(): ...\n',
-            "add_event_handler",
+            "no fix: add_event_handler() also registers handlers",
         ),
-        ('from fastapi import APIRouter\nr = APIRouter()\n@r.on_event("startup")\ndef go(): ...\n', "a router"),
+        (
+            'from fastapi import FastAPI\napp = FastAPI()\napp.router.on_startup.append(a)\n@app.on_event("startup")\ndef go(): ...\n',
+            "no fix: on_startup.append() also registers handlers",
+        ),
+        (
+            'from fastapi import APIRouter\nr = APIRouter()\n@r.on_event("startup")\ndef go(): ...\n',
+            "no fix: a router's handlers belong in its app's lifespan",
+        ),
         (
             'from fastapi import FastAPI\ndef make():\n    app = FastAPI()\n    @app.on_event("startup")\n    def go(): ...\n    return app\n',
-            "not module level",
+            "no fix: the app is not assigned once at module level",
         ),
         (
             'from fastapi import FastAPI\napp = FastAPI()\n@app.on_event("startup")\ndef a(): ...\n@app.on_event("startup")\ndef b(x): ...\n',
-            "one handler cannot move",
+            "no fix: handler `b` takes parameters",
         ),
     ],
 )
-def test_no_fix(project, code, reason):
+def test_no_fix_and_the_message_says_why(project, code, reason):
     found = findings(project, code)
-    assert found, reason
-    assert all(finding.fixes == [] for finding in found), reason
+    assert found
+    for finding in found:
+        assert finding.fixes == [], reason
+        assert finding.message.endswith(reason), finding.message
+        assert len(finding.message) <= 160, finding.message
+
+
+@pytest.mark.parametrize(
+    "reader",
+    [
+        # Only reads the lists, or another object's keyword: registers nothing on the app.
+        "print(len(app.router.on_startup))\n",
+        "worker = Worker(on_startup=[print])\n",
+        "bus.add_event_handler\n",
+    ],
+)
+def test_names_that_register_nothing_keep_the_fix(project, reader):
+    code = f'from fastapi import FastAPI\napp = FastAPI()\n{reader}@app.on_event("startup")\ndef go(): ...\n'
+    [finding] = findings(project, code)
+    assert finding.fixes and "no fix" not in finding.message
+
+
+def test_handlers_named_like_the_tutorials_get_the_fix(project):
+    """FastAPI's tutorial names its handlers on_startup/on_shutdown: a name is no reason to withhold the fix."""
+    code = dedent("""
+        from fastapi import FastAPI
+
+        app = FastAPI()
+
+
+        @app.on_event("startup")
+        async def on_startup():
+            pass
+
+
+        @app.on_event("shutdown")
+        def on_shutdown():
+            pass
+    """)
+    found = findings(project, code)
+    assert len(found) == 2 and all(finding.fixes for finding in found)
+    fixed = apply_fix(project, "main.py", found[0].fixes[0], CODE)
+    assert "async def lifespan(app):\n    await on_startup()\n    yield\n    on_shutdown()\n" in fixed
+    assert "app = FastAPI(lifespan=lifespan)\n" in fixed
 
 
 def test_found_without_fastapi_resolvable(project, without_uvicorn):
@@ -260,3 +320,38 @@ def test_no_fix_when_an_included_router_has_handlers_too(project):
     )
     findings = [f for f in project.check("main.py") if f.code == "UVI010"]
     assert len(findings) == 2 and all(f.fixes == [] for f in findings)
+    app_finding = next(f for f in findings if f.message.startswith("`app.on_event"))
+    assert app_finding.message.endswith("no fix: an included router's handlers would change order")
+
+
+def test_starlette_app_with_a_lifespan_says_why_there_is_no_fix(project):
+    code = 'from starlette.applications import Starlette\napp = Starlette(lifespan=ls)\n@app.on_event("startup")\ndef go(): ...\n'
+    [finding] = findings(project, code)
+    assert finding.fixes == [] and finding.message.endswith("no fix: the app already has lifespan=")
+
+
+@pytest.mark.parametrize(
+    ("constructor", "fixed"),
+    [
+        # One argument per line stays one per line, with or without a trailing comma.
+        ('app = FastAPI(\n    title="x",\n)', 'app = FastAPI(\n    title="x",\n    lifespan=lifespan,\n)'),
+        ('app = FastAPI(\n    title="x"\n)', 'app = FastAPI(\n    title="x",\n    lifespan=lifespan,\n)'),
+        # A comment stays on the line of the argument it is about.
+        (
+            'app = FastAPI(\n    title="x",  # shown in /docs\n)',
+            'app = FastAPI(\n    title="x",  # shown in /docs\n    lifespan=lifespan,\n)',
+        ),
+        # Hanging indentation, closing parenthesis after the last argument.
+        (
+            'app = FastAPI(title="x",\n              debug=True)',
+            'app = FastAPI(title="x",\n              debug=True,\n              lifespan=lifespan)',
+        ),
+        # Several arguments on a line: one more there.
+        ('app = FastAPI(\n    title="x", debug=True)', 'app = FastAPI(\n    title="x", debug=True, lifespan=lifespan)'),
+        ('app = FastAPI(title="x")', 'app = FastAPI(title="x", lifespan=lifespan)'),
+    ],
+)
+def test_fix_keeps_the_constructor_layout(project, constructor, fixed):
+    code = f'from fastapi import FastAPI\n{constructor}\n@app.on_event("startup")\ndef go():\n    pass\n'
+    [finding] = findings(project, code)
+    assert f"\n{fixed}\n" in apply_fix(project, "main.py", finding.fixes[0], CODE)

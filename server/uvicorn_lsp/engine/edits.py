@@ -41,14 +41,24 @@ def add_keyword(source: SourceFile, call_node, keyword: str) -> TextEdit:
     inner = trailer.children[1]
     last = inner.children[-1] if inner.type == "arglist" else inner
     at = node_range(last).end
+    has_comma = last.type == "operator" and last.value == ","
+    newline = syntax.line_break(source.text)
     multi_line = trailer.children[-1].start_pos[0] > last.end_pos[0]
     if multi_line:  # the closing parenthesis on a line of its own: a new line in the same indentation
         line = source.lines[last.start_pos[0] - 1]
         indentation = line[: len(line) - len(line.lstrip())]
-        newline = syntax.line_break(source.text)
-        comma = "" if last.type == "operator" and last.value == "," else ","
-        return TextEdit(Range(at, at), f"{comma}{newline}{indentation}{keyword},")
-    if last.type == "operator" and last.value == ",":
+        comment = source.lines[at.line][at.character :]  # stays with the argument it follows
+        end_of_line = Position(at.line, len(source.lines[at.line]))
+        return TextEdit(Range(at, end_of_line), f"{'' if has_comma else ','}{comment}{newline}{indentation}{keyword},")
+    argument = inner.children[-2] if has_comma and inner.type == "arglist" else last
+    line = source.lines[argument.start_pos[0] - 1]
+    if argument.start_pos[0] > trailer.start_pos[0] and not line[: argument.start_pos[1]].strip():
+        # Hanging indentation, the last argument first on its line: a new line aligned with it.
+        aligned = line[: argument.start_pos[1]]
+        return TextEdit(
+            Range(at, at), f"{'' if has_comma else ','}{newline}{aligned}{keyword}{',' if has_comma else ''}"
+        )
+    if has_comma:
         return TextEdit(Range(at, at), f" {keyword},")
     return TextEdit(Range(at, at), f", {keyword}")
 

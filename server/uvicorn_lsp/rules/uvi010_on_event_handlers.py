@@ -17,8 +17,10 @@ _STARLETTE_OWNERS = {"starlette.applications.Starlette", "starlette.routing.Rout
 # Application classes that take `lifespan=`: the fix applies to these only.
 _APPS = {"fastapi.FastAPI", "fastapi.applications.FastAPI", "starlette.applications.Starlette"}
 _EVENTS = ("startup", "shutdown")
-# Other ways handlers reach the same lists; a lifespan= makes the app skip them all.
-_OTHER_HANDLER_APIS = ("add_event_handler", "on_startup", "on_shutdown")
+# The handler lists other code can fill (constructor keywords, `router.on_startup.append(...)`):
+# a lifespan= makes the app skip them all.
+_HANDLER_LISTS = ("on_startup", "on_shutdown")
+_LIST_METHODS = ("append", "extend", "insert")
 
 
 @dataclass
@@ -41,15 +43,21 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     # Handlers of a router included into the app run at their place in the app's list:
     # moving only the app's handlers into a lifespan would change their order.
     routers_with_handlers = any(kind not in _APPS for _, kind, _ in uses_by_owner.values())
+    other_registration = _other_registration(ctx)
     for binding, kind, uses in uses_by_owner.values():
-        # Only an app built right there by its class can get `lifespan=` added.
-        movable = _constructed_class(ctx, binding) in _APPS and not (
-            routers_with_handlers and "include_router" in ctx.source.used_names
+        withheld = _withheld(ctx, binding, kind, uses, other_registration) or (
+            "an included router's handlers would change order"
+            if routers_with_handlers and "include_router" in ctx.source.used_names
+            else None
         )
-        fix = _lifespan_fix(ctx, binding, uses) if movable else None
+        fix = _lifespan_fix(ctx, binding, uses) if withheld is None else None
+        if withheld is None and fix is None:
+            withheld = "the names lifespan, app_lifespan and lifespan_handlers are all taken"
         has_lifespan = binding is not None and kind in _APPS and _passes_lifespan(binding)
         for use in uses:
             message, severity = _message(use, kind, has_lifespan)
+            if withheld is not None and severity is RULE.severity:  # an error's message says what to do
+                message += f"; no fix: {withheld}"
             yield ctx.finding(RULE, message, node_range(use.node), severity=severity, fixes=[fix] if fix else [])
 
 
@@ -62,9 +70,11 @@ def _event_uses(ctx: RuleContext) -> Iterator[EventUse]:
         if chain.children[1] is not trailer or len(chain.children) < 3 or chain.children[2].children[0].value != "(":
             continue  # only `name.on_event(...)`
         decorator = chain.parent if chain.parent.type == "decorator" and len(chain.children) == 3 else None
-        handler = (
-            decorator.parent.children[-1] if decorator is not None and decorator.parent.type == "decorated" else None
-        )
+        # One decorator sits in `decorated`; among others, in `decorators` inside it.
+        decorated = decorator.parent if decorator is not None else None
+        if decorated is not None and decorated.type == "decorators":
+            decorated = decorated.parent
+        handler = decorated.children[-1] if decorated is not None and decorated.type == "decorated" else None
         yield EventUse(chain, chain.children[0], _event_name(chain.children[2]), handler)
 
 
@@ -134,8 +144,7 @@ def _message(use: EventUse, kind: str, has_lifespan: bool) -> tuple[str, Severit
 
 
 def _lifespan_fix(ctx: RuleContext, constructor, uses: list[EventUse]) -> Fix | None:
-    if not _convertible(ctx, constructor, uses):
-        return None
+    """The fix for an app `_withheld` found nothing against; None when no name is free for the lifespan."""
     unit = syntax.indent_unit(ctx.source.tree)
     decorator_name, import_edit = _asynccontextmanager(ctx)
     name = edits.free_name(ctx.source, "lifespan", "app_lifespan", "lifespan_handlers")
@@ -170,11 +179,76 @@ def _lifespan_fix(ctx: RuleContext, constructor, uses: list[EventUse]) -> Fix | 
     )
 
 
-def _convertible(ctx: RuleContext, constructor, uses: list[EventUse]) -> bool:
-    """Every handler of this app can move: a lifespan= makes the app skip any that stay."""
-    if any(api in ctx.source.used_names for api in _OTHER_HANDLER_APIS):
-        return False  # also catches `on_startup=` passed to the constructor
-    return _takes_new_keyword(constructor.children[-1]) and all(_movable_handler(use) for use in uses)
+def _withheld(ctx: RuleContext, constructor, kind: str, uses: list[EventUse], other_registration) -> str | None:
+    """Why these handlers cannot move into a lifespan (a short clause), or None when they can."""
+    if kind not in _APPS:
+        return "a router's handlers belong in its app's lifespan"
+    if constructor is None:
+        return "the app is not assigned once at module level"
+    if _constructed_class(ctx, constructor) not in _APPS:
+        return "the app is not built here by its class"
+    if _passes_lifespan(constructor):
+        return "the app already has lifespan="
+    if _has_star_arguments(constructor.children[-1]):
+        return "the app's ** arguments may pass lifespan"
+    if other_registration is not None:
+        return f"{other_registration} also registers handlers"  # a lifespan= would make the app skip them
+    for use in uses:
+        reason = _unmovable(use)
+        if reason is not None:
+            return reason
+    return None
+
+
+def _other_registration(ctx: RuleContext) -> str | None:
+    """How the file registers handlers other than by on_event, as a message names it:
+    `on_startup=` to an app or router class, `.add_event_handler(...)`, `.on_startup.append(...)`."""
+    for leaf in ctx.source.used_names.get("add_event_handler", ()):
+        if _is_method_call(leaf):
+            return "add_event_handler()"
+    for name in _HANDLER_LISTS:
+        for leaf in ctx.source.used_names.get(name, ()):
+            parent = leaf.parent
+            if parent.type == "argument" and parent.children[0] is leaf:
+                call = parent.parent.parent if parent.parent.type == "arglist" else parent.parent
+                if (
+                    call.type == "trailer"
+                    and _constructed_class(ctx, call.parent) in _FASTAPI_OWNERS | _STARLETTE_OWNERS
+                ):
+                    return f"{name}="
+            elif _is_attribute(leaf):
+                method = leaf.parent.get_next_sibling()
+                if method is not None and _is_method_call(method.children[-1], _LIST_METHODS):
+                    return f"{name}.{method.children[-1].value}()"
+                if _assigned_to(leaf.parent):
+                    return f"{name} +="
+    return None
+
+
+def _is_attribute(leaf) -> bool:
+    """`<something>.leaf`."""
+    return leaf.parent.type == "trailer" and leaf.parent.children[0].value == "." and leaf.parent.children[1] is leaf
+
+
+def _is_method_call(leaf, names: tuple[str, ...] | None = None) -> bool:
+    """`<something>.leaf(...)`, with leaf's name among `names` when given."""
+    if not _is_attribute(leaf) or (names is not None and leaf.value not in names):
+        return False
+    call = leaf.parent.get_next_sibling()
+    return call is not None and call.type == "trailer" and call.children[0].value == "("
+
+
+def _assigned_to(trailer) -> bool:
+    """`app.router.on_startup += [...]` or `= [...]`: the attribute chain ending in `trailer` is a target."""
+    chain = trailer.parent
+    statement = chain.parent
+    return (
+        chain.children[-1] is trailer
+        and statement.type == "expr_stmt"
+        and statement.children[0] is chain
+        and statement.children[1].type == "operator"
+        and statement.children[1].value in ("=", "+=")
+    )
 
 
 def _arguments(trailer) -> list:
@@ -191,34 +265,33 @@ def _passes_lifespan(constructor) -> bool:
     return any(_keyword_name(argument) == "lifespan" for argument in _arguments(constructor.children[-1]))
 
 
-def _takes_new_keyword(trailer) -> bool:
-    """No `lifespan=` yet, and no `*`/`**` that might hold one."""
-    for argument in _arguments(trailer):
-        if (
-            argument.type == "argument"
-            and argument.children[0].type == "operator"
-            and argument.children[0].value in ("*", "**")
-        ):
-            return False
-        if _keyword_name(argument) == "lifespan":
-            return False
-    return True
+def _has_star_arguments(trailer) -> bool:
+    """`*args` or `**options`, which might hold a lifespan."""
+    return any(
+        argument.type == "argument"
+        and argument.children[0].type == "operator"
+        and argument.children[0].value in ("*", "**")
+        for argument in _arguments(trailer)
+    )
 
 
-def _movable_handler(use: EventUse) -> bool:
-    """A module-level `def` with no parameters, decorated only by on_event with a literal event."""
+def _unmovable(use: EventUse) -> str | None:
+    """Why this handler cannot move into a lifespan: it must be a module-level `def` with no
+    parameters, decorated only by on_event with a literal event."""
     handler = use.handler
-    if use.event is None or handler is None or handler.type not in ("funcdef", "async_funcdef"):
-        return False
-    decorated = handler.parent
-    if (
-        len(decorated.children) != 2
-        or decorated.children[0].type != "decorator"
-        or decorated.parent.type != "file_input"
-    ):
-        return False
+    if use.event is None:
+        return "an event not written as a literal"
+    if handler is None or handler.type not in ("funcdef", "async_funcdef"):
+        return "on_event not used as a decorator"
     function = handler if handler.type == "funcdef" else handler.children[-1]
-    return not function.get_params()
+    decorated = handler.parent
+    if len(decorated.children) != 2 or decorated.children[0].type != "decorator":
+        return f"handler `{function.name.value}` has other decorators"
+    if decorated.parent.type != "file_input":
+        return f"handler `{function.name.value}` is not at module level"
+    if function.get_params():
+        return f"handler `{function.name.value}` takes parameters"
+    return None
 
 
 def _asynccontextmanager(ctx: RuleContext) -> tuple[str, TextEdit | None]:
@@ -308,10 +381,14 @@ RULE = Rule(
 
             No fix when a handler takes parameters, has other decorators, is not at module level or
             names its event through a variable; when the constructor already has `lifespan=` or `**`
-            arguments; when the file uses `add_event_handler`, `on_startup` or `on_shutdown`; when a
-            router of the same file has handlers and is included into the app (FastAPI runs those at
-            their place among the app's handlers, an order a lifespan for the app alone would change);
-            or for routers (their handlers belong in the app's lifespan, usually in another module).
+            arguments; when the file registers handlers another way (`on_startup=`/`on_shutdown=` to
+            an app or router class, `.add_event_handler(...)`, `.on_startup.append(...)`), which an
+            app with a lifespan skips; when a router of the same file has handlers and is included
+            into the app (FastAPI runs those at their place among the app's handlers, an order a
+            lifespan for the app alone would change); or for routers (their handlers belong in the
+            app's lifespan, usually in another module). The message then ends with the reason
+            ("no fix: handler `go` takes parameters"). Handlers named `on_startup` or `on_shutdown`,
+            as in FastAPI's tutorial, are no reason.
         """,
         fix_safety="""
             Unsafe: the handlers run at the same moments and in the same order, but the code moves, and
