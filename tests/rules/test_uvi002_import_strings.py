@@ -301,3 +301,32 @@ def test_main_module_string_for_an_app_bound_under_the_guard(project):
     [finding] = main_file(project, call.format("reload=True"), header="from fastapi import FastAPI\n")
     assert 'Attribute "app" not found in module "__main__"' in finding.message
     assert main_file(project, call.format("port=8000"), header="from fastapi import FastAPI\n") == []
+
+
+# -- suggestions name what the launch needs ---------------------------------------------
+ROUTER_AND_FACTORY = (
+    "from fastapi import APIRouter, FastAPI\n\napi = APIRouter()\n\n\ndef create_app():\n    return FastAPI()\n"
+)
+
+
+def test_did_you_mean_with_factory_names_a_factory_not_a_router(project):
+    [finding] = main_file(project, 'uvicorn.run("main:ap", factory=True)', header=ROUTER_AND_FACTORY)
+    assert '"main:api"' not in finding.message
+    assert all("main:api" not in fix.title for fix in finding.fixes)
+
+
+def test_did_you_mean_never_offers_a_router_for_an_app(project):
+    header = "from fastapi import APIRouter, FastAPI\n\napi = APIRouter()\napplication = FastAPI()\n"
+    [finding] = main_file(project, 'uvicorn.run("main:ap", reload=True)', header=header)
+    assert 'Did you mean "main:application"?' in finding.message or "Did you mean" not in finding.message
+    assert all("main:api" not in fix.title for fix in finding.fixes)
+
+
+def test_did_you_mean_without_factory_skips_a_factory(project):
+    [finding] = main_file(project, 'uvicorn.run("main:create_ap", reload=True)', header=ROUTER_AND_FACTORY)
+    assert "Did you mean" not in finding.message
+
+
+def test_did_you_mean_with_factory_offers_the_factory(project):
+    [finding] = main_file(project, 'uvicorn.run("main:create_ap", factory=True)', header=ROUTER_AND_FACTORY)
+    assert 'Did you mean "main:create_app"?' in finding.message

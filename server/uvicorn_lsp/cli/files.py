@@ -215,14 +215,15 @@ def _ancestor_ignores(folder: str) -> list[GitIgnore]:
 
 
 def project_root(path: str) -> str:
-    """The nearest folder at or above `path` that looks like a project, else the current folder."""
-    folder = path if os.path.isdir(path) else os.path.dirname(path)
+    """The nearest folder at or above `path` that looks like a project, else the folder given
+    (or the file's folder): never the shell's current folder, so verdicts do not depend on it."""
+    start = folder = path if os.path.isdir(path) else os.path.dirname(path)
     while True:
         if any(os.path.exists(os.path.join(folder, marker)) for marker in _ROOT_MARKERS):
             return folder
         parent = os.path.dirname(folder)
         if parent == folder:
-            return os.getcwd()
+            return start
         folder = parent
 
 

@@ -96,8 +96,8 @@ def _app_kind_by_syntax(ctx: RuleContext, node) -> str | None:
     bindings = ctx.evaluator.bindings(node)
     if len(bindings) == 1 and _import_of(bindings[0]) is not None:
         found = _imported_definition(ctx, node)
-        return _binding_kind(*found) if found is not None else None
-    kinds = {_binding_kind(ctx, leaf) for leaf in bindings}
+        return binding_kind(*found) if found is not None else None
+    kinds = {binding_kind(ctx, leaf) for leaf in bindings}
     if not bindings or None in kinds:
         return None
     return kinds.pop() if len(kinds) == 1 else "app object"
@@ -128,7 +128,7 @@ class ModuleView(Protocol):
     source: SourceFile
 
 
-def _binding_kind(ctx: ModuleView, leaf) -> str | None:
+def binding_kind(ctx: ModuleView, leaf) -> str | None:
     parent = leaf.parent
     if parent.type == "funcdef":
         return "function"

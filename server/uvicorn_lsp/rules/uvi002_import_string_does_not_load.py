@@ -68,7 +68,9 @@ def _check_string(ctx: RuleContext, launch: Launch, string: AppString, literal) 
             RULE, message, where, Severity.WARNING, _own_file_fixes(literal, own_file, Applicability.DISPLAY_ONLY)
         )
     guesses = [
-        guess for guess in _guesses(ctx, string, failing[0]) if guess not in {choice.value for choice in own_file}
+        guess
+        for guess in _guesses(ctx, launch, string, failing[0])
+        if guess not in {choice.value for choice in own_file}
     ]
     message = f'"{string.text}" will not load: {why}' + _did_you_mean(guesses)
     fixes = _own_file_fixes(literal, own_file) + _fixes(literal, guesses, preferred=not own_file)
@@ -155,8 +157,31 @@ def _fixes(literal, guesses: list[str], preferred: bool = True) -> list[Fix]:
 
 
 def _loads(ctx: RuleContext, text: str, search_path: modules.SearchPath) -> bool:
+    return _resolution(ctx, text, search_path) is not None
+
+
+def _resolution(ctx: RuleContext, text: str, search_path: modules.SearchPath) -> Resolution | None:
+    """How `text` resolves with one launch, when it loads."""
     parts = modules.split_import_string(text)
-    return parts is not None and modules.resolve(ctx, *parts, search_path).outcome is Outcome.LOADS
+    resolution = modules.resolve(ctx, *parts, search_path) if parts is not None else None
+    return resolution if resolution is not None and resolution.outcome is Outcome.LOADS else None
+
+
+def _serves(binding: modules.Binding | None, factory: bool) -> bool:
+    """Whether the object a suggestion names is what the launch needs: a factory with factory=True,
+    an app without; a router is never suggested (it loads, and every request answers 404)."""
+    if binding is None:
+        return True  # bound several ways or through an import: the kind is not known
+    kind = apps.binding_kind(binding.module, binding.leaf) or ""
+    if "Router" in kind:
+        return False
+    definition = binding.leaf.parent
+    takes_no_arguments = definition.type == "funcdef" and not any(
+        param.default is None and not param.star_count for param in definition.get_params()
+    )
+    if factory:
+        return kind in ("function", "class") and (definition.type != "funcdef" or takes_no_arguments)
+    return not takes_no_arguments
 
 
 def _colon_guesses(ctx: RuleContext, string: AppString) -> list[str]:
@@ -167,7 +192,7 @@ def _colon_guesses(ctx: RuleContext, string: AppString) -> list[str]:
     return [candidate for candidate in candidates if paths and _loads(ctx, candidate, paths[0])][:1]
 
 
-def _guesses(ctx: RuleContext, string: AppString, failing: Resolution) -> list[str]:
+def _guesses(ctx: RuleContext, launch: Launch, string: AppString, failing: Resolution) -> list[str]:
     """Near strings that load with the failing launch: a module or attribute name one typo away,
     or a file path written where a module name belongs (`app/main.py`)."""
     search_path = failing.search_path
@@ -186,7 +211,14 @@ def _guesses(ctx: RuleContext, string: AppString, failing: Resolution) -> list[s
         names = ctx.workspace.modules.names_in(missing.searched)
         for near in difflib.get_close_matches(last, names, n=3):
             candidates.append(f"{parent + '.' if parent else ''}{near}{rest}:{string.attributes}")
-    return [candidate for candidate in dict.fromkeys(candidates) if _loads(ctx, candidate, search_path)]
+    factory = launch.value("factory")
+    wants_factory = factory is not None and factory.truthy() is True
+    resolved = ((candidate, _resolution(ctx, candidate, search_path)) for candidate in dict.fromkeys(candidates))
+    return [
+        candidate
+        for candidate, resolution in resolved
+        if resolution is not None and _serves(resolution.binding, wants_factory)
+    ]
 
 
 RULE = Rule(
