@@ -176,7 +176,7 @@ def describe(binding: modules.Binding) -> Described:
         if product is not None:
             return Described(Kind.FACTORY, f"factory → {product}")
         return Described(Kind.FUNCTION, "function")
-    kind = apps._binding_kind(module, leaf)
+    kind = apps.binding_kind(module, leaf)
     if kind == "class":
         return Described(Kind.CLASS, "class")
     if kind is not None:
