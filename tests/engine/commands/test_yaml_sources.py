@@ -170,3 +170,27 @@ def test_workflow_run_blocks_have_exact_places(project):
 def test_bad_yaml_has_no_launches(project):
     project.write("compose.yaml", "services:\n  web: [unclosed\n    command: uvicorn main:app --reload\n")
     assert launches(project, "compose.yaml") == []
+
+
+def test_services_composed_one_by_one_match_the_whole_file(project):
+    from uvicorn_lsp.engine.commands import yaml_sources
+
+    text = (
+        "services:\n  # the API\n  web:\n    image: x\n    command: uvicorn main:app --reload\n\n"
+        "  api:\n    image: x\n    command: [uvicorn, 'main:app', --workers, '2']\nvolumes: {}\n"
+    )
+    lines = text.split("\n")
+    assert yaml_sources._service_chunks(lines) == [(2, 6), (6, 9)]
+    one_by_one = yaml_sources._services(lines, text)
+    whole = yaml_sources.get(yaml_sources.compose_root(text), "services").value
+
+    def marks(node):
+        if isinstance(node, yaml_sources.ScalarNode):
+            return [
+                (node.value, node.start_mark.line, node.start_mark.column, node.end_mark.line, node.end_mark.column)
+            ]
+        items = node.value if isinstance(node, yaml_sources.SequenceNode) else [v for pair in node.value for v in pair]
+        return [mark for item in items for mark in marks(item)]
+
+    assert [(name, marks(node)) for name, node in one_by_one] == [(key.value, marks(value)) for key, value in whole]
+    assert yaml_sources._service_chunks("services:\n  web: &base\n    image: x\n".split("\n")) is None

@@ -106,7 +106,7 @@ class _Reader:
                 break
             if char == "\n":
                 raise JsonError("line break in a string")
-            place = self.placed.places[self.at]
+            place = self.placed.place(self.at)
             if char == "\\":
                 verbatim = False
                 code = text[self.at + 1 : self.at + 2]
@@ -128,7 +128,7 @@ class _Reader:
             chars.append(char)
             places.append(place)
             self.at += 1
-        end_place = self.placed.places[self.at - 1]
+        end_place = self.placed.place(self.at - 1)
         placed = Placed("".join(chars), tuple(places) + (end_place,), verbatim)
         return JsonString(placed.text, self.placed.range(start, self.at), placed)
 

@@ -118,7 +118,7 @@ def systemd_launches(ctx: CommandContext) -> list[Launch]:
             continue
         text = placed.text
         skip = len(text) - len(text.lstrip("-@:+!"))
-        placed = Placed(text[skip:], placed.places[skip:], placed.verbatim)
+        placed = placed.sliced(skip)
         info = CommandInfo("systemd", production=True, where="ExecStart")
         found.extend(shell_launches(ctx, placed, info, Setting.PRODUCTION, None, environment)[:1])
     return found

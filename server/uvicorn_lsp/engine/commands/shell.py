@@ -21,6 +21,8 @@ _REDIRECTIONS = ("<<<", "<<-", "<<", ">>", "<&", ">&", "<>", ">|", "<", ">")
 # Reserved words and prefixes that start a compound command, not a program name.
 _RESERVED = frozenset({"if", "then", "else", "elif", "do", "while", "until", "{", "}", "!", "time", "fi", "done"})
 _SPECIAL_PARAMETERS = "@*#?$!-0123456789"
+# An unquoted one of these ends a word: blanks, and the first characters of every operator and redirection.
+_WORD_ENDS = frozenset(" \t\n&|;()<>")
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,7 @@ def _word(reader: _Reader) -> Word | None:
     quotes: list[str] = []  # the quote of each part: "" for an unquoted part
     while reader.at < len(text):
         char = text[reader.at]
-        if char in " \t\n" or any(reader.startswith(op) for op in _OPERATORS + ("<", ">")):
+        if char in _WORD_ENDS:
             break
         if char == "\\":
             following = reader.peek(1)
