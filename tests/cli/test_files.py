@@ -51,6 +51,14 @@ def make_tree(root: Path, *relatives: str) -> None:
         (["\\!bang.py"], "!bang.py", False, True),
         (["trailing.py   "], "trailing.py", False, True),
         (["a*b"], "a/b", False, False),  # `*` never crosses a slash
+        (["*.py", "!a/"], "a/b.py", False, True),  # re-including a folder does not re-include its files
+        (["*.py", "!a/"], "a", True, False),
+        (["build/", "!build"], "x/build", True, False),  # the later pattern wins across both kinds
+        (["/site", "site"], "x/site", True, True),
+        (["site", "!/site"], "site", True, False),
+        (["site", "!/site"], "x/site", True, True),
+        (["docs/_build/"], "docs/_build", True, True),
+        (["docs/_build/"], "x/docs/_build", True, False),
     ],
 )
 def test_gitignore_patterns(patterns, path, is_folder, ignored):

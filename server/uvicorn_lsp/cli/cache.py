@@ -105,6 +105,19 @@ class Cache:
         self._changed = False
         if folder is not None:
             self._load(folder / _FILE_NAME)
+            # Made now, not when saving: creating it changes its parent folder, which results
+            # depending on a module missing there would take for a change.
+            self._make_folder()
+
+    def _make_folder(self) -> None:
+        assert self._folder is not None
+        try:
+            self._folder.mkdir(parents=True, exist_ok=True)
+            marker = self._folder / ".gitignore"
+            if not marker.exists():
+                marker.write_text("# Created by uvicorn-lsp automatically.\n*\n")
+        except OSError:
+            pass  # a read-only project: save() fails quietly too
 
     @property
     def enabled(self) -> bool:
@@ -138,10 +151,6 @@ class Cache:
             results = dict(newest)
         payload = marshal.dumps((self._tool, self._files, results, self._rules, self._environments))
         try:
-            self._folder.mkdir(parents=True, exist_ok=True)
-            marker = self._folder / ".gitignore"
-            if not marker.exists():
-                marker.write_text("# Created by uvicorn-lsp automatically.\n*\n")
             descriptor, temporary = tempfile.mkstemp(prefix=".cache-", dir=self._folder)
             try:
                 with os.fdopen(descriptor, "wb") as file:

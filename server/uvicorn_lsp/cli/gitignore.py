@@ -1,31 +1,56 @@
 """`.gitignore` files as git reads them: pathspec's `GitIgnoreSpec` patterns, matched fast.
 
-pathspec parses each line and translates it to a regular expression as git
-means it. Its own matcher tries the patterns one by one in Python, which costs
-2-3x the whole walk on a typical 80-pattern `.gitignore` (bench/bench_tree.py);
-here each file's patterns are joined into one expression whose alternatives are
-the patterns in reverse order, so the first alternative that matches is the
-last matching pattern, the one git obeys: one regex search per path and file.
-The walk prunes ignored folders, so only an entry's own name and kind matter.
+pathspec parses each line and translates it to a regular expression as git means
+it. Its own matcher tries the patterns one by one in Python, which costs 2-3x the
+whole walk on a typical 80-pattern `.gitignore` (bench/bench_tree.py), so here
+the expressions are joined into two: one for the patterns that may match in any
+folder (`*.pyc`, `build/`), tried on the entry's name alone, and one for those
+bound to a path (`/site`, `docs/_build/`), tried on the path relative to the
+`.gitignore`. In each, the alternatives are the patterns in reverse order, so the
+first alternative that matches is the last matching pattern; of the two, the
+later pattern in the file decides, as in git. The walk prunes ignored folders,
+so only an entry's own path and kind matter, never the folders above it.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 
 from pathspec import GitIgnoreSpec
 
 # pathspec's expressions are for prefix matching: a folder pattern matches `dir/` and
-# everything below it, marked by a named group around that `/`. The walk prunes ignored
-# folders, so here the mark must be the path's last character (the entry itself is that
-# folder); otherwise a `!dir/` pattern would wrongly re-include a file a later rule ignores.
+# everything below it, marked by a named group around that `/`. Here the mark must be the
+# path's last character (the entry itself is that folder); otherwise a `!dir/` pattern would
+# wrongly re-include a file that a later pattern ignores.
 _FOLDER_MARK = re.compile(r"\(\?P<\w+>/\)")
 _NAMED_GROUP = re.compile(r"\(\?P<\w+>")  # names cannot repeat in one expression
+# How pathspec starts a pattern that matches in any folder; the rest of such a pattern
+# then matches one name (no `/` but the folder mark and `[^/]`).
+_IN_ANY_FOLDER = "^(?:.+/)?"
+_ENTRY_FOLDER_MARK = "(?:/\\Z)"
 
 
-def _entry_regex(pattern: str) -> str:
-    return _NAMED_GROUP.sub("(?:", _FOLDER_MARK.sub(r"(?:/\\Z)", pattern))
+class _Alternatives:
+    """Patterns joined into one expression; `last_match` gives (position in the file, include)."""
+
+    def __init__(self, patterns: Sequence[tuple[int, bool, str]]):
+        self._by_group: dict[int, tuple[int, bool]] = {}
+        group = 1
+        alternatives = []
+        for index, include, expression in reversed(patterns):
+            self._by_group[group] = (index, include)
+            group += 1 + re.compile(expression).groups
+            alternatives.append(f"({expression})")
+        self._regex = re.compile("|".join(alternatives), re.DOTALL) if alternatives else None
+
+    def last_match(self, text: str) -> tuple[int, bool] | None:
+        if self._regex is None:
+            return None
+        match = self._regex.match(text)
+        # The outermost group closes last: lastindex is the alternative's own group.
+        return None if match is None else self._by_group[match.lastindex]
 
 
 class GitIgnore:
@@ -35,16 +60,21 @@ class GitIgnore:
 
     def __init__(self, folder: str, lines: list[str]):
         self.prefix = os.path.join(folder, "")
+        by_name: list[tuple[int, bool, str]] = []
+        by_path: list[tuple[int, bool, str]] = []
         patterns = [pattern for pattern in GitIgnoreSpec.from_lines(lines).patterns if pattern.include is not None]
-        patterns.reverse()  # the first alternative that matches is the file's last matching pattern
-        alternatives = [_entry_regex(pattern.regex.pattern) for pattern in patterns]
-        # Group number of each alternative -> whether its pattern ignores (False: a `!` pattern).
-        self._include_by_group: dict[int, bool] = {}
-        group = 1
-        for pattern, alternative in zip(patterns, alternatives, strict=True):
-            self._include_by_group[group] = pattern.include
-            group += 1 + re.compile(alternative).groups
-        self._regex = re.compile("|".join(f"({alternative})" for alternative in alternatives) or "(?!)", re.DOTALL)
+        for index, pattern in enumerate(patterns):
+            expression = _NAMED_GROUP.sub(
+                "(?:", _FOLDER_MARK.sub(_ENTRY_FOLDER_MARK.replace("\\", "\\\\"), pattern.regex.pattern)
+            )
+            name_part = expression[len(_IN_ANY_FOLDER) :]
+            one_name = "/" not in name_part.replace(_ENTRY_FOLDER_MARK, "").replace("[^/]", "")
+            if expression.startswith(_IN_ANY_FOLDER) and one_name:
+                by_name.append((index, pattern.include, name_part))
+            else:
+                by_path.append((index, pattern.include, expression))
+        self._by_name = _Alternatives(by_name)
+        self._by_path = _Alternatives(by_path)
 
     @classmethod
     def read(cls, folder: str, name: str = ".gitignore") -> GitIgnore | None:
@@ -57,10 +87,14 @@ class GitIgnore:
     def verdict(self, relative: str, is_folder: bool) -> bool | None:
         """True: ignored; False: re-included by a `!` pattern; None: no pattern matches."""
         # A folder is matched as `name/`, so patterns ending in `/` match folders only.
-        match = self._regex.match(relative + "/" if is_folder else relative)
-        if match is None:
-            return None
-        return self._include_by_group[match.lastindex]  # the outermost group closes last: the alternative
+        mark = "/" if is_folder else ""
+        by_name = self._by_name.last_match(relative.rpartition("/")[2] + mark)
+        by_path = self._by_path.last_match(relative + mark)
+        if by_name is None or by_path is None:
+            decided = by_name or by_path
+        else:
+            decided = max(by_name, by_path)  # the later pattern in the file wins
+        return None if decided is None else decided[1]
 
 
 def is_ignored(ignores: list[GitIgnore], path: str, is_folder: bool) -> bool:

@@ -1,0 +1,173 @@
+"""The persistent cache of `check`: an unchanged file is not analysed again, and any change
+to what its result depends on (its content, a module it names or looked for, the settings,
+the environment) analyses it again. A damaged cache is ignored."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from uvicorn_lsp.cli import cache as cache_module
+from uvicorn_lsp.cli import runner
+
+from .conftest import APP_FIXED, APP_WITH_RELOAD, run_cli, write
+
+CACHE_FILE = Path(cache_module.FOLDER_NAME) / "cache-v1.bin"
+
+
+@pytest.fixture
+def analysed(monkeypatch) -> list[str]:
+    """The names of the main.py files the engine analyses (cache misses), in order."""
+    paths: list[str] = []
+    real = runner.check_one
+
+    def counting(path, *args, **kwargs):
+        if path.endswith("main.py"):  # other files (pyproject.toml, api.py...) may interest some rule too
+            paths.append(Path(path).name)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "check_one", counting)
+    return paths
+
+
+def settle() -> None:
+    """Files written this instant are not trusted by the cache (timestamp resolution): wait that out."""
+    time.sleep(0.25)
+
+
+def test_an_unchanged_file_is_not_analysed_again(cli, tmp_path, analysed):
+    write(tmp_path, "pyproject.toml", "[project]\nname = 'x'\n")
+    write(tmp_path, "main.py", APP_WITH_RELOAD)
+    write(tmp_path, "other.py", "x = 1\n")
+    settle()
+    first = cli("--jobs", "1", ".")
+    assert analysed == ["main.py"] and (tmp_path / CACHE_FILE).is_file()
+    second = cli("--jobs", "1", ".")
+    assert analysed == ["main.py"], "served from the cache"
+    assert (second.code, second.out, second.err) == (first.code, first.out, first.err)
+    assert cli("--jobs", "1", "--format", "json", ".").out.count('"UVI001"') == 1
+    assert "UVI001" in cli("--jobs", "1", "--format", "sarif", ".").out
+
+
+def test_content_change_analyses_again(cli, tmp_path, analysed):
+    write(tmp_path, "main.py", APP_WITH_RELOAD)
+    settle()
+    assert cli("--jobs", "1", ".").code == 1
+    write(tmp_path, "main.py", APP_FIXED)
+    assert cli("--jobs", "1", ".").code == 0
+    assert analysed == ["main.py", "main.py"]
+
+
+def test_a_module_appearing_invalidates_will_not_load(cli, tmp_path, analysed):
+    """The result depends on where `mian` was looked for and not found."""
+    write(tmp_path, "main.py", APP_FIXED.replace('"main:app"', '"mian:app"'))
+    settle()
+    before = cli("--jobs", "1", "--select", "UVI002", ".")
+    assert before.code == 1 and '"mian:app" will not load' in before.out
+    write(tmp_path, "mian.py", "from main import app\n")
+    after = cli("--jobs", "1", "--select", "UVI002", ".")
+    assert (after.code, after.out) == (0, "All checks passed!\n")
+    assert analysed == ["main.py", "main.py"]
+
+
+def test_a_module_changing_invalidates(cli, tmp_path, analysed):
+    write(tmp_path, "main.py", APP_FIXED.replace('"main:app"', '"api:application"'))
+    write(tmp_path, "api.py", "from fastapi import FastAPI\n\napp = FastAPI()\n")
+    settle()
+    assert cli("--jobs", "1", "--select", "UVI002", ".").code == 1
+    assert cli("--jobs", "1", "--select", "UVI002", ".").code == 1
+    write(tmp_path, "api.py", "from fastapi import FastAPI\n\napplication = FastAPI()\n")
+    assert cli("--jobs", "1", "--select", "UVI002", ".").code == 0
+    assert analysed == ["main.py", "main.py"]
+
+
+def test_settings_change_analyses_again(cli, tmp_path, analysed):
+    write(tmp_path, "main.py", APP_WITH_RELOAD)
+    write(tmp_path, "pyproject.toml", "[tool.uvicorn-lsp]\n")
+    settle()
+    assert cli("--jobs", "1", ".").code == 1
+    assert cli("--jobs", "1", "--ignore", "UVI001", ".").code == 0
+    write(tmp_path, "pyproject.toml", '[tool.uvicorn-lsp]\nignore = ["UVI001"]\n')
+    assert cli("--jobs", "1", ".").code == 0
+    assert analysed == ["main.py", "main.py", "main.py"]
+
+
+@pytest.mark.parametrize("damage", [b"", b"garbage", None])
+def test_a_damaged_cache_is_ignored(cli, tmp_path, analysed, damage):
+    write(tmp_path, "main.py", APP_WITH_RELOAD)
+    settle()
+    first = cli("--jobs", "1", ".")
+    stored = (tmp_path / CACHE_FILE).read_bytes()
+    # None: one byte flipped in the middle, which only the checksum can tell.
+    middle = len(stored) // 2
+    damaged = stored[:middle] + bytes([stored[middle] ^ 0xFF]) + stored[middle + 1 :] if damage is None else damage
+    (tmp_path / CACHE_FILE).write_bytes(damaged)
+    again = cli("--jobs", "1", ".")
+    assert (again.code, again.out, again.err) == (first.code, first.out, first.err)
+    assert analysed == ["main.py", "main.py"]
+
+
+def test_an_unwritable_cache_folder_is_not_fatal(cli, tmp_path):
+    write(tmp_path, "main.py", APP_WITH_RELOAD)
+    write(tmp_path, "blocked", "a file where the cache folder would go\n")
+    run = cli("--cache-dir", "blocked/cache", ".")
+    assert run.code == 1 and run.err == ""
+
+
+def test_no_cache_reads_and_writes_nothing(cli, tmp_path, analysed):
+    write(tmp_path, "main.py", APP_WITH_RELOAD)
+    settle()
+    cli("--no-cache", ".")
+    assert not (tmp_path / cache_module.FOLDER_NAME).exists()
+    cli(".")
+    cli("--no-cache", ".")
+    assert analysed == ["main.py", "main.py", "main.py"]
+
+
+def test_cache_dir_flag_and_setting(cli, tmp_path):
+    write(tmp_path, "main.py", APP_WITH_RELOAD)
+    cli("--cache-dir", "elsewhere", ".")
+    assert (tmp_path / "elsewhere" / "cache-v1.bin").is_file()
+    write(tmp_path, "pyproject.toml", '[tool.uvicorn-lsp]\ncache-dir = "build/lint-cache"\n')
+    cli(".")
+    assert (tmp_path / "build" / "lint-cache" / "cache-v1.bin").is_file()
+    assert not (tmp_path / cache_module.FOLDER_NAME).exists()
+    assert (tmp_path / "build" / "lint-cache" / ".gitignore").read_text().endswith("*\n")
+
+
+def test_fix_applies_fixes_the_cache_knows_about(cli, tmp_path, analysed):
+    write(tmp_path, "main.py", APP_WITH_RELOAD)
+    settle()
+    assert cli(".").code == 1
+    fixed = cli("--fix", ".")
+    assert fixed.code == 0 and "1 fixed" in fixed.out
+    assert (tmp_path / "main.py").read_text() == APP_FIXED
+    assert cli(".").code == 0
+    assert analysed == ["main.py", "main.py", "main.py"]
+
+
+def test_results_from_worker_processes_are_cached(tmp_path):
+    """--jobs 2 over enough files for a pool: the parent stores, the next run reads, same output."""
+    for index in range(runner.MIN_FILES_FOR_POOL + 2):
+        write(tmp_path, f"svc{index}/main.py", APP_WITH_RELOAD)
+    settle()
+    first = run_cli(tmp_path, "--jobs", "2", "--format", "json", ".")
+    second = run_cli(tmp_path, "--jobs", "2", "--format", "json", ".")
+    assert first.returncode == second.returncode == 1
+    assert json.loads(first.stdout) == json.loads(second.stdout)
+    assert len(json.loads(second.stdout)) == runner.MIN_FILES_FOR_POOL + 2
+
+
+def test_the_analysed_environment_is_part_of_the_key(tmp_path):
+    """A package installed into the analysed environment changes what loads: analysed again."""
+    site = tmp_path / "site"
+    site.mkdir()
+    cache = cache_module.Cache(tmp_path / "cache")
+    before = cache.environment_key("/usr/bin/python3", "test", lambda: [site])
+    assert cache.environment_key("/usr/bin/python3", "test", lambda: [site]) == before
+    time.sleep(0.01)
+    (site / "newpkg").mkdir()
+    assert cache_module.Cache(tmp_path / "cache").environment_key("/usr/bin/python3", "test", lambda: [site]) != before
