@@ -37,6 +37,10 @@ class CommandSource(SourceFile):
         self._jsonc = jsonc
 
     @cached_property
+    def broken_lines(self) -> frozenset[int]:  # type: ignore[override]
+        return frozenset()  # not Python: each source's own reader finds no launch where its format is broken
+
+    @cached_property
     def noqa_by_line(self) -> dict[int, Noqa]:
         if not self._jsonc:
             return super().noqa_by_line

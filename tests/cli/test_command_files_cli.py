@@ -1,0 +1,67 @@
+"""`uvicorn-lsp check` on command files: the walk finds them by name (hidden .github and .vscode
+folders included), sniffs `*.conf` and extensionless scripts, and `--stdin-filename` picks the source."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from uvicorn_lsp.cli.files import Discovery
+from uvicorn_lsp.engine.config import Settings
+
+from .conftest import run_cli
+
+RELOAD = "uvicorn main:app --reload"
+
+
+def write(root: Path, relative: str, text: str) -> None:
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+def test_walk_finds_and_sniffs_command_files(tmp_path):
+    write(tmp_path, "pyproject.toml", "[project]\nname = 'x'\n")
+    write(tmp_path, "Dockerfile", f"FROM python:3.12\nCMD {RELOAD} --host 0.0.0.0\n")
+    write(tmp_path, "deploy/compose.prod.yaml", f"services:\n  web:\n    image: x\n    command: {RELOAD}\n")
+    write(tmp_path, "Procfile", f"web: {RELOAD} --host 0.0.0.0\n")
+    write(tmp_path, "deploy/api.service", f"[Service]\nExecStart={RELOAD}\n")
+    write(tmp_path, "deploy/programs.conf", f"[program:api]\ncommand={RELOAD}\n")
+    write(tmp_path, "deploy/nginx.conf", f"# {RELOAD}\nserver {{ listen 80; }}\n")
+    write(tmp_path, "bin/serve", f"#!/usr/bin/env bash\nexec {RELOAD}\n")
+    write(tmp_path, ".github/workflows/ci.yml", f"on: push\njobs:\n  a:\n    steps:\n      - run: {RELOAD}\n")
+    write(tmp_path, ".vscode/launch.json", '{"configurations": [{"module": "uvicorn", "args": ["main:app"]}]}')
+    write(tmp_path, ".git/Procfile", f"web: {RELOAD} --host 0.0.0.0\n")
+    write(tmp_path, ".venv/Procfile", f"web: {RELOAD} --host 0.0.0.0\n")
+    result = run_cli(tmp_path, "--format", "json", "--select", "UVI014", ".")
+    found = sorted(
+        (Path(item["filename"]).relative_to(tmp_path).as_posix(), item["code"]) for item in json.loads(result.stdout)
+    )
+    assert found == [
+        ("Dockerfile", "UVI014"),
+        ("Procfile", "UVI014"),
+        ("deploy/api.service", "UVI014"),
+        ("deploy/compose.prod.yaml", "UVI014"),
+        ("deploy/programs.conf", "UVI014"),
+    ], result.stderr
+    assert result.returncode == 1
+    walked = {Path(source.path).relative_to(tmp_path).as_posix() for source in Discovery(Settings()).find([tmp_path])}
+    assert walked == {
+        "Dockerfile",
+        "Procfile",
+        "pyproject.toml",
+        "bin/serve",
+        "deploy/api.service",
+        "deploy/compose.prod.yaml",
+        "deploy/programs.conf",
+        ".github/workflows/ci.yml",
+        ".vscode/launch.json",
+    }
+
+
+def test_stdin_filename_picks_the_source(tmp_path):
+    text = f"FROM python:3.12\nCMD {RELOAD} --host 0.0.0.0\n".encode()
+    as_dockerfile = run_cli(tmp_path, "--stdin-filename", "Dockerfile", "-", stdin=text)
+    assert b"Dockerfile:2:22: UVI014" in as_dockerfile.stdout, as_dockerfile.stdout
+    as_yaml = run_cli(tmp_path, "--stdin-filename", "notes.yaml", "-", stdin=text)
+    assert as_yaml.returncode == 0 and b"UVI" not in as_yaml.stdout
