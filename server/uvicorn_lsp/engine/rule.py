@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from .context import RuleContext
 
 DOCS_URL = "https://github.com/uvicorn-lsp/uvicorn-lsp/blob/main/docs/rules/{code}.md"
+# What a rule page says of notebooks when its RuleDoc does not say otherwise.
+_NOTEBOOKS_PYTHON = "Checked like any Python file: a notebook's code cells, joined in order."
+_NOTEBOOKS_COMMANDS = "Not checked: notebooks hold Python code, not the command lines this rule reads."
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,7 @@ class RuleDoc:
     fix: str  # what the quick fix does (or why there is none)
     fix_safety: str  # when the fix could change behaviour
     notes: str = ""  # options, limits, references
+    notebooks: str = ""  # how `.ipynb` files are treated, when not as every Python file
     language: str = "python"  # of the example and use_instead code blocks ("dockerfile" for a command rule)
 
 
@@ -95,6 +99,8 @@ class Rule:
             f"## Fix\n\n{_clean(d.fix)}",
             f"## Fix safety\n\n{_clean(d.fix_safety)}",
         ]
+        notebooks = d.notebooks or (_NOTEBOOKS_PYTHON if d.language == "python" else _NOTEBOOKS_COMMANDS)
+        sections.append(f"## Notebooks\n\n{_clean(notebooks)}")
         if d.notes:
             sections.append(f"## Notes\n\n{_clean(d.notes)}")
         sections.append(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..engine import apps
 from ..engine.context import RuleContext, RuleIdentity
-from ..engine.launch import Launch
+from ..engine.launch import Launch, Setting
 from ..engine.model import Finding, Severity
 from ..engine.source import node_range
 
@@ -22,8 +22,10 @@ def app_object_finding(
     app_node = launch.app.node
     target = apps.find_app_target(ctx, app_node)
     choices = apps.import_strings(ctx, target)
-    fixes = apps.import_string_fixes(launch, target, choices)
-    example = choices[0].value if choices else "module:app"
+    # uvicorn cannot import a notebook: no import string names an app defined in one.
+    notebook = launch.setting is Setting.NOTEBOOK
+    fixes = [] if notebook else apps.import_string_fixes(launch, target, choices)
+    example = choices[0].value if choices and not notebook else "module:app"
     needs = f'uvicorn can only {_what(definite + conditional)} from an import string such as "{example}"'
     status = ctx.failure_status
     if definite:
@@ -34,7 +36,9 @@ def app_object_finding(
         severity = Severity.WARNING
     if target.caveat:
         message += f". Note: {target.caveat}"
-    if target.problem:
+    if notebook:
+        message += ". A notebook cannot be imported: move the app to a .py module and pass its import string"
+    elif target.problem:
         message += (
             f". No import string can name it: {target.problem}. Define the app at module level"
             " (or a module-level factory that takes no arguments, with factory=True)"

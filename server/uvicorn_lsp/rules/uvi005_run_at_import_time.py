@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ..engine import edits as edit_module
 from ..engine import syntax
 from ..engine.context import RuleContext
-from ..engine.launch import Entry, Launch
+from ..engine.launch import Entry, Launch, Setting
 from ..engine.model import Applicability, Finding, Fix, Position, Range, Severity, TextEdit
 from ..engine.rule import FixAvailability, Rule, RuleDoc
 from ..engine.source import node_range
@@ -21,6 +21,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         # multiprocessing's spawn never re-runs a main module named __main__, and nothing
         # imports `pkg.__main__` by an import string: the call runs once.
         return
+    if any(launch.setting is Setting.NOTEBOOK for launch in ctx.launches):
+        return  # a notebook is never imported: its top-level uvicorn.run() is UVI016's case
     for launch, started_by in _calls_run_at_import(ctx):
         call = launch.call
         definite, conditional = supervision_conditions(launch)
@@ -177,6 +179,11 @@ RULE = Rule(
             Safe: started as a script (`python main.py`, `python -m pkg.main`) the file runs exactly as
             before. Only importing the module stops starting a server, which is the point; a launcher
             that relies on `import main` to start serving has to call `uvicorn.run` itself.
+        """,
+        notebooks="""
+            Off: nothing imports a notebook, and its `__name__` is `"__main__"`, so the guard would change
+            nothing. A top-level `uvicorn.run()` in a notebook fails for another reason, the kernel's running
+            event loop, which UVI016 reports.
         """,
     ),
 )

@@ -125,5 +125,6 @@ RULE = Rule(
             with `python -m pkg.main`, and each import string keeps only one of them working.
         """,
         notes="Passing `workers=1` also keeps the variable out, but then the server cannot be scaled by it.",
+        notebooks="As UVI001: reported without the import-string fix, since uvicorn cannot import a notebook.",
     ),
 )

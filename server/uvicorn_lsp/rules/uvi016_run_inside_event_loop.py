@@ -181,8 +181,8 @@ RULE = Rule(
             Unsafe: the server now shares the loop with the code around it, so that code keeps running
             beside the server, and the coroutine returns only when the server stops.
         """,
-        notes="""
-            Notebooks: this is the notebook failure users meet most. In a `.ipynb` file (checked by the
+        notebooks="""
+            This is the notebook failure users meet most. In a `.ipynb` file (checked by the
             command line, or sent by an editor) every top-level `uvicorn.run()` is reported, guarded by
             `if __name__ == "__main__":` or not, since a notebook's `__name__` is `"__main__"`.
         """,

@@ -104,8 +104,5 @@ RULE = Rule(
             Unsafe: Django's ASGI handler runs the same project but in an event loop, and middleware or views
             that rely on WSGI-only behaviour may act differently.
         """,
-        notes="""
-            Notebooks: checked like any Python file.
-        """,
     ),
 )

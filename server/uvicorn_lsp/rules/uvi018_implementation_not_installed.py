@@ -84,8 +84,10 @@ RULE = Rule(
         fix_safety="No fix is offered.",
         notes="""
             The rule runs again when the environment changes only when the file is checked again.
-            Notebooks: checked like any Python file, against the analysed environment (which should be
-            the notebook kernel's).
+        """,
+        notebooks="""
+            Checked like any Python file, against the analysed environment, which should be the one the
+            notebook's kernel runs in.
         """,
     ),
 )

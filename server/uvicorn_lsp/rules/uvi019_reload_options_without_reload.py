@@ -114,8 +114,5 @@ RULE = Rule(
             Removing the option is safe: uvicorn ignores it already. Turning reload on is unsafe: the
             server then runs under the reloader and restarts on file changes.
         """,
-        notes="""
-            Notebooks: checked like any Python file.
-        """,
     ),
 )

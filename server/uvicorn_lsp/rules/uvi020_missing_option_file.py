@@ -112,7 +112,10 @@ RULE = Rule(
             uvicorn resolves the path against the working directory it is started in, which the
             analysis cannot know: the rule looks next to the file and in the workspace root, and says
             nothing when either has it. A file found there is watched, so creating it clears the warning.
-            Notebooks: checked like any Python file, next to the notebook.
+        """,
+        notebooks="""
+            Checked like any Python file: relative names are looked for next to the notebook (a kernel's
+            working directory is the notebook's folder) and in the workspace root.
         """,
     ),
 )
