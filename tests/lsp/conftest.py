@@ -6,17 +6,47 @@ import asyncio
 import os
 import sys
 import textwrap
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
+from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig, LanguageClient
+from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
 from uvicorn_lsp.engine.source import split_lines
 
 SERVER_COMMAND = [sys.executable, "-m", "uvicorn_lsp", "serve"]
+
+
+@dataclass(frozen=True)
+class Published:
+    """One textDocument/publishDiagnostics the client received, and when (time.monotonic())."""
+
+    at: float
+    uri: str
+    version: int | None
+    diagnostics: list[types.Diagnostic]
+
+
+def _recording_client() -> LanguageClient:
+    """pytest-lsp's client, also keeping every publishDiagnostics in order in `client.published`."""
+    client = LanguageClient(converter_factory=default_converter)
+    client.published = []
+
+    def publish_diagnostics(client: LanguageClient, params: types.PublishDiagnosticsParams) -> None:
+        client.diagnostics[params.uri] = params.diagnostics
+        client.published.append(Published(time.monotonic(), params.uri, params.version, list(params.diagnostics)))
+
+    register_lsp_features(
+        client, {**DEFAULT_CLIENT_FEATURES, types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: publish_diagnostics}
+    )
+    return client
 
 
 def capabilities(
@@ -54,8 +84,13 @@ async def lsp_session(
     initialization_options: Any = None,
     configuration: dict | None = None,
     env: dict[str, str] | None = None,
+    server_command: list[str] | None = None,
 ) -> AsyncIterator[LanguageClient]:
-    config = ClientServerConfig(server_command=SERVER_COMMAND, server_env={**os.environ, **(env or {})})
+    config = ClientServerConfig(
+        server_command=server_command or SERVER_COMMAND,
+        server_env={**os.environ, **(env or {})},
+        client_factory=_recording_client,
+    )
     client = await config.start()
     if configuration is not None:
         client.set_configuration(configuration, section="uvicorn-lsp")
@@ -75,7 +110,8 @@ async def lsp_session(
     try:
         yield client
     finally:
-        await client.shutdown_session()
+        if client._server is not None and client._server.returncode is None:  # a test may have ended it
+            await client.shutdown_session()
         await client.stop()
 
 
@@ -127,11 +163,24 @@ async def wait_for_diagnostics(
         await asyncio.sleep(0.02)
 
 
-async def pull_diagnostics(client: LanguageClient, uri: str) -> list[types.Diagnostic]:
-    report = await client.text_document_diagnostic_async(
-        types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri))
-    )
-    return list(report.items)
+SERVER_CANCELLED = -32802
+
+
+async def pull_diagnostics(client: LanguageClient, uri: str, timeout: float = 30.0) -> list[types.Diagnostic]:
+    """Pull a full report, asking again while the server answers ServerCancelled with retriggerRequest
+    (as editors do: the server answers within a second even while the analysis runs)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        try:
+            report = await client.text_document_diagnostic_async(
+                types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri))
+            )
+            return list(report.items)
+        except JsonRpcException as error:
+            if error.code != SERVER_CANCELLED or error.data != {"retriggerRequest": True}:
+                raise
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"no diagnostics for {uri} within {timeout}s") from error
 
 
 async def code_actions(

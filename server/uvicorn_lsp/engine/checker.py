@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import commands
 from . import source as source_module
 from .config import Settings
-from .context import RuleContext
-from .model import Finding, Problem
+from .context import Cancelled, OverBudget, RuleContext
+from .model import Finding, Position, Problem, ProblemKind, Range, Severity
 from .rule import Rule
 from .source import SourceFile
 from .workspace import Workspace
 
 log = logging.getLogger(__name__)
+
+# The code of the information finding an analysis stopped by its time budget adds at line 1.
+TIMEOUT_CODE = "analysis-timeout"
 
 
 @dataclass
@@ -25,6 +29,7 @@ class CheckResult:
     findings: list[Finding] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     dependencies: set[Path] = field(default_factory=set)  # other files the result was computed from
+    timed_out: bool = False  # the time budget ran out: some rules were skipped
 
 
 def enabled_rules(rules: Sequence[Rule], settings: Settings, path: Path | None) -> list[Rule]:
@@ -32,9 +37,20 @@ def enabled_rules(rules: Sequence[Rule], settings: Settings, path: Path | None) 
 
 
 def check_text(
-    text: str, path: Path | None, workspace: Workspace, rules: Sequence[Rule], use_diff_cache: bool = False
+    text: str,
+    path: Path | None,
+    workspace: Workspace,
+    rules: Sequence[Rule],
+    use_diff_cache: bool = False,
+    should_stop: Callable[[], bool] | None = None,
+    budget_seconds: float | None = None,
 ) -> CheckResult:
-    """Check one file's text with those of `rules` its settings enable (the fronts pass the registry)."""
+    """Check one file's text with those of `rules` its settings enable (the fronts pass the registry).
+
+    `should_stop` is polled between rules (and wherever rules call `check_cancelled`): when it
+    returns True the check raises Cancelled. After `budget_seconds` the check stops the same way
+    but returns what it found, with an information finding at line 1 naming the skipped rules."""
+    deadline = None if budget_seconds is None else time.monotonic() + budget_seconds
     if path is not None:
         path = Path(os.path.abspath(path))
     settings, problems = workspace.settings_for(path)
@@ -61,9 +77,23 @@ def check_text(
     else:
         source = SourceFile(text, path, grammar=workspace.grammar, use_diff_cache=use_diff_cache)
         context = RuleContext(source, workspace, settings)
-    for rule in rules:
+    context.should_stop = should_stop
+    context.deadline = deadline
+    if should_stop is not None or deadline is not None:
+        _ = source.tree  # parse first (it cannot be interrupted): a newer text stops the check right after
+    for index, rule in enumerate(rules):
         try:
-            findings = list(rule.check(context))
+            context.check_cancelled()
+            findings = []
+            for finding in rule.check(context):  # rules yield as they go: a place to stop between findings
+                findings.append(finding)
+                context.check_cancelled()
+        except OverBudget:
+            result.timed_out = True
+            result.findings.append(_timeout_finding(budget_seconds or 0.0, [rule.code for rule in rules[index:]]))
+            break
+        except Cancelled:
+            raise
         except RecursionError:
             result.problems.append(
                 Problem(f"{rule.code} skipped: expression nesting too deep", str(path) if path else None)
@@ -71,7 +101,11 @@ def check_text(
             continue
         except Exception as error:  # one broken rule must not hide the others
             log.exception("rule %s failed on %s", rule.code, path)
-            result.problems.append(Problem(f"internal error in {rule.code}: {error!r}", str(path) if path else None))
+            result.problems.append(
+                Problem(
+                    f"internal error in {rule.code}: {error!r}", str(path) if path else None, ProblemKind.INTERNAL_ERROR
+                )
+            )
             continue
         for finding in findings:
             if source.is_suppressed(finding.code, finding.range):
@@ -83,6 +117,18 @@ def check_text(
     workspace.problems.clear()
     result.findings.sort(key=lambda f: (f.range.start, f.code))
     return result
+
+
+def _timeout_finding(budget_seconds: float, skipped: list[str]) -> Finding:
+    return Finding(
+        code=TIMEOUT_CODE,
+        message=(
+            f"uvicorn-lsp stopped analysing this file after its time budget of {budget_seconds:g} s; "
+            f"not checked: {', '.join(skipped)}"
+        ),
+        range=Range(Position(0, 0), Position(0, 0)),
+        severity=Severity.INFORMATION,
+    )
 
 
 def check_file(path: Path, workspace: Workspace, rules: Sequence[Rule]) -> CheckResult:

@@ -8,6 +8,7 @@ None means "jedi could not tell", never "no".
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -69,9 +70,11 @@ class Definition:
 
 
 class Resolver:
-    def __init__(self, source: SourceFile, workspace: Workspace):
+    def __init__(self, source: SourceFile, workspace: Workspace, check_cancelled: Callable[[], None] | None = None):
         self._source = source
         self._workspace = workspace
+        # Raises the check's Cancelled before each query: a stopped check asks jedi nothing more.
+        self._check_cancelled = check_cancelled
 
     @cached_property
     def script(self) -> jedi.Script | None:
@@ -87,6 +90,8 @@ class Resolver:
             return None
 
     def _ask(self, method: str, leaf, position: tuple[int, int] | None = None, **options):
+        if self._check_cancelled is not None:
+            self._check_cancelled()
         script = self.script
         if script is None:
             return None

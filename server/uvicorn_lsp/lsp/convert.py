@@ -67,7 +67,8 @@ def finding_actions(finding: Finding, lines: Lines, edit_for: EditBuilder) -> li
         )
         for fix in finding.fixes
     ]
-    noqa = noqa_edit(finding, lines)
+    # Only a rule's finding can be silenced (not the note that the time budget ran out).
+    noqa = noqa_edit(finding, lines) if finding.code in RULES_BY_CODE else None
     if noqa is not None:
         actions.append(
             types.CodeAction(

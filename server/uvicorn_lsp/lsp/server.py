@@ -7,13 +7,16 @@ documents.py; findings and fixes come from the engine unchanged.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
+import os
 import re
 import sys
 from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
@@ -21,10 +24,11 @@ from pygls.uris import to_fs_path
 
 from .. import __version__
 from ..engine import config
+from ..engine.model import ProblemKind
 from ..engine.workspace import Workspace
 from ..rules import RULES_BY_CODE
 from . import convert, features, workspace_diagnostics
-from .analysis import Analysis, Analyzer
+from .analysis import Analysis, Analyzer, NotReady
 from .documents import Lines, OpenDocument
 
 log = logging.getLogger("uvicorn_lsp")
@@ -33,6 +37,25 @@ SETTINGS_SECTION = "uvicorn-lsp"
 FIX_ALL_KIND = "source.fixAll.uvicorn-lsp"
 # A module edit re-checks its dependents once typing pauses this long.
 DEPENDENTS_DELAY = 0.3
+# Seconds one analysis may take before it stops and publishes what it found (setting analysisTimeout).
+DEFAULT_ANALYSIS_TIMEOUT = 5.0
+TIMEOUT_SETTING = "analysisTimeout"
+
+
+class ServerCancelled(JsonRpcException):
+    """LSP's ServerCancelled: the server gave up on the request; retriggerRequest asks the client to send it again."""
+
+    CODE = -32802
+
+
+class _WithoutServerCancelledTraces(logging.Filter):
+    """pygls logs every error answer with its traceback; ServerCancelled is an expected answer, not a fault."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], ServerCancelled))
+
+
+logging.getLogger("pygls.protocol.json_rpc").addFilter(_WithoutServerCancelledTraces())
 
 
 class _Protocol(LanguageServerProtocol):
@@ -58,6 +81,14 @@ class _Protocol(LanguageServerProtocol):
     def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams):
         yield from self._forward(types.TEXT_DOCUMENT_DID_CLOSE, params)
 
+    @lsp_method(types.EXIT)
+    def lsp_exit(self, *args):
+        """Ends the process at once: an analysis still running on the worker thread must not keep it alive."""
+        yield from self._forward(types.EXIT, args[0] if args else None)
+        logging.shutdown()
+        sys.stdout.flush()
+        os._exit(0 if self._shutdown else 1)
+
 
 class UvicornLanguageServer(LanguageServer):
     def __init__(self) -> None:
@@ -68,11 +99,14 @@ class UvicornLanguageServer(LanguageServer):
             protocol_cls=_Protocol,
         )
         self.documents: dict[str, OpenDocument] = {}
-        self.analyzer = Analyzer(self.documents, self.workspace_for, self._on_analysis)
+        self.analyzer = Analyzer(
+            self.documents, self.workspace_for, self._on_analysis, self._on_analysis_failure, self.analysis_timeout
+        )
         self.initialization_settings: dict[str, Any] = {}
         self.folder_settings: dict[Path, dict[str, Any]] = {}
         self._workspaces: dict[Path, Workspace] = {}
         self._shown_problems: set[str] = set()
+        self._shown_internal_errors: set[str] = set()  # URIs
         self._needs_refresh: set[str] = set()
         self._dependents_timer: asyncio.TimerHandle | None = None
         self._changed_modules: set[Path] = set()
@@ -142,6 +176,22 @@ class UvicornLanguageServer(LanguageServer):
             self.show_problem_once(problem.message)
         return settings
 
+    def analysis_timeout(self, document: OpenDocument) -> float:
+        """The `analysisTimeout` setting of the document's folder (else the initial one), in seconds."""
+        root = self.workspace_for(document.path).root
+        for values in (self.folder_settings.get(root, {}), self.initialization_settings):
+            value = values.get(TIMEOUT_SETTING)
+            if value is None:
+                continue
+            if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+                return float(value)
+            self.show_problem_once(
+                f"editor settings: {TIMEOUT_SETTING} must be a positive number of seconds, not {value!r}; "
+                f"using {DEFAULT_ANALYSIS_TIMEOUT:g}"
+            )
+            break
+        return DEFAULT_ANALYSIS_TIMEOUT
+
     async def refresh_settings(self) -> None:
         """Pull `uvicorn-lsp` settings per folder, then re-check everything open."""
         if self._client_supports("workspace", "configuration"):
@@ -179,9 +229,32 @@ class UvicornLanguageServer(LanguageServer):
             types.ShowMessageParams(type=types.MessageType.Warning, message=f"uvicorn-lsp: {message}")
         )
 
+    def show_internal_error_once(self, uri: str, message: str) -> None:
+        """An error of ours, shown once per document (the traceback is in the log)."""
+        log.error("%s", message)
+        if uri in self._shown_internal_errors:
+            return
+        self._shown_internal_errors.add(uri)
+        self.window_show_message(
+            types.ShowMessageParams(
+                type=types.MessageType.Error,
+                message=f"uvicorn-lsp: {message}. Some problems may not be shown; please report this "
+                "(the traceback is in the uvicorn-lsp log).",
+            )
+        )
+
+    def _on_analysis_failure(self, document: OpenDocument, error: BaseException) -> None:
+        self.show_internal_error_once(
+            document.uri, f"the analysis of {document.uri} failed ({error!r}); its last diagnostics are kept"
+        )
+
     def _on_analysis(self, document: OpenDocument, analysis: Analysis) -> None:
         for problem in analysis.result.problems:
-            self.show_problem_once(f"{problem.path}: {problem.message}" if problem.path else problem.message)
+            message = f"{problem.path}: {problem.message}" if problem.path else problem.message
+            if problem.kind is ProblemKind.INTERNAL_ERROR:
+                self.show_internal_error_once(document.uri, message)
+            else:
+                self.show_problem_once(message)
         if self.pulls_diagnostics:
             if document.uri in self._needs_refresh:
                 self._needs_refresh.discard(document.uri)
@@ -313,6 +386,7 @@ def did_save(ls: UvicornLanguageServer, params: types.DidSaveTextDocumentParams)
 def did_close(ls: UvicornLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
     document = ls.documents.pop(params.text_document.uri, None)
     ls.analyzer.forget(params.text_document.uri)
+    ls._shown_internal_errors.discard(params.text_document.uri)
     if document is None:
         return
     if document.path is not None:
@@ -364,14 +438,25 @@ async def did_change_workspace_folders(
     types.DiagnosticOptions(identifier="uvicorn-lsp", inter_file_dependencies=True, workspace_diagnostics=False),
 )
 async def pull_diagnostics(ls: UvicornLanguageServer, params: types.DocumentDiagnosticParams):
-    analysis = await ls.analyzer.current(params.text_document.uri)
+    uri = params.text_document.uri
+    try:
+        analysis = await ls.analyzer.current(uri)
+    except NotReady:
+        # The client asks again; a refresh tells it when the analysis is done.
+        ls._needs_refresh.add(uri)
+        raise ServerCancelled(
+            "the analysis of the newest text is not ready yet", data={"retriggerRequest": True}
+        ) from None
+    # A failed analysis keeps the last good diagnostics.
+    analysis = analysis or ls.analyzer.latest(uri)
     if analysis is None:
         return types.RelatedFullDocumentDiagnosticReport(items=[])
     lines = Lines(analysis.text, ls.encoding)
-    return types.RelatedFullDocumentDiagnosticReport(
-        items=[convert.diagnostic(finding, lines) for finding in analysis.result.findings],
-        result_id=str(analysis.version),
-    )
+    items = [convert.diagnostic(finding, lines) for finding in analysis.result.findings]
+    result_id = hashlib.sha1(repr(items).encode("utf-8", "surrogatepass")).hexdigest()
+    if params.previous_result_id == result_id:
+        return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
+    return types.RelatedFullDocumentDiagnosticReport(items=items, result_id=result_id)
 
 
 @server.feature(
@@ -380,9 +465,12 @@ async def pull_diagnostics(ls: UvicornLanguageServer, params: types.DocumentDiag
 )
 async def code_action(ls: UvicornLanguageServer, params: types.CodeActionParams):
     uri = params.text_document.uri
-    analysis = await ls.analyzer.current(uri)
+    try:
+        analysis = await ls.analyzer.current(uri)
+    except NotReady:
+        return []  # never edits computed for an older text
     if analysis is None:
-        return None
+        return []
     lines = Lines(analysis.text, ls.encoding)
     requested = lines.range_from_client(params.range)
     edit_for = convert.EditBuilder(
@@ -401,22 +489,27 @@ async def code_action(ls: UvicornLanguageServer, params: types.CodeActionParams)
     elif params.context.trigger_kind == types.CodeActionTriggerKind.Automatic:
         # Lightbulbs on every cursor move should not offer the file-wide fix.
         actions = [a for a in actions if a.kind != FIX_ALL_KIND]
-    return actions or None
+    return actions
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)
 async def hover(ls: UvicornLanguageServer, params: types.HoverParams):
-    analysis = ls.analyzer.latest(params.text_document.uri)
-    if analysis is None:
+    document = ls.documents.get(params.text_document.uri)
+    if document is None:
         return None
-    lines = Lines(analysis.text, ls.encoding)
+    lines = Lines(document.text, ls.encoding)
     position = lines.from_client(params.position)
     code = _rule_code_at(lines.lines[position.line], position.character)
     if code is not None:
         return types.Hover(
             contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=RULES_BY_CODE[code].hover())
         )
-    for finding in analysis.result.findings:
+    try:
+        analysis = await ls.analyzer.current(document.uri)
+    except NotReady:
+        return None  # the analysis thread is busy: nothing is known of the newest text yet
+    findings = analysis.result.findings if analysis is not None and analysis.text is document.text else []
+    for finding in findings:
         if finding.range.start <= position <= finding.range.end and finding.code in RULES_BY_CODE:
             return types.Hover(
                 contents=types.MarkupContent(
@@ -473,4 +566,7 @@ def serve(log_file: Path | None = None) -> None:
         handler = logging.FileHandler(log_file, encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         logger.addHandler(handler)
+    # The event loop answers requests while the analysis thread computes: let it take the GIL
+    # within a millisecond rather than the default five (only matters while both want it).
+    sys.setswitchinterval(0.001)
     server.start_io()
