@@ -1,13 +1,21 @@
 """`uvicorn-lsp check` on a generated tree of 10,000 Python files, next to the
-floor (`grep -rl uvicorn`) and a Rust linter (`ruff check --select S104`).
+floor (`grep -rl uvicorn`) and a Rust linter (`ruff check --select S104 --no-cache`).
 
     python bench/bench_tree.py [--files 10000] [--share 0.02] [--runs 5] [--keep DIR]
 
 2 % of the files start an app with uvicorn.run (some wrong, some right); the
 rest are ordinary modules of realistic sizes (20 to 800 lines, most near 120).
-Every command runs once to warm the page cache, then `--runs` times; the
-median wall time (and CPU time, steadier on a shared machine) is reported.
-ruff runs with --no-cache because uvicorn-lsp keeps no cache either.
+The tree has a `.gitignore` like GitHub's Python template (~80 patterns), so the
+walk pays for git's ignore rules as it does in a real repository.
+
+uvicorn-lsp is timed twice: a first run (its cache folder removed before each
+run) and an unchanged re-run (the cache filled). Every command runs once to warm
+the page cache, then `--runs` times, the commands taking turns so that load from
+other processes on a shared machine hits them alike; the median wall time (and
+CPU time) is reported. The walk alone (finding the files, honouring .gitignore)
+is also timed in-process.
+
+Goals (issue 11): first run <= 1.5x ruff; unchanged re-run <= 1.0x ruff and <= 3x grep.
 """
 
 from __future__ import annotations
@@ -21,8 +29,91 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+# What a Python project's .gitignore typically holds (GitHub's template, abridged), plus
+# two patterns that hit files of the tree.
+GITIGNORE = """\
+__pycache__/
+*.py[cod]
+*$py.class
+*.so
+.Python
+build/
+develop-eggs/
+dist/
+downloads/
+eggs/
+.eggs/
+lib/
+lib64/
+parts/
+sdist/
+var/
+wheels/
+share/python-wheels/
+*.egg-info/
+.installed.cfg
+*.egg
+MANIFEST
+*.manifest
+*.spec
+pip-log.txt
+pip-delete-this-directory.txt
+htmlcov/
+.tox/
+.nox/
+.coverage
+.coverage.*
+.cache
+nosetests.xml
+coverage.xml
+*.cover
+*.py,cover
+.hypothesis/
+.pytest_cache/
+cover/
+*.mo
+*.pot
+*.log
+local_settings.py
+db.sqlite3
+db.sqlite3-journal
+instance/
+.webassets-cache
+.scrapy
+docs/_build/
+.pybuilder/
+target/
+.ipynb_checkpoints
+profile_default/
+ipython_config.py
+.python-version
+celerybeat-schedule
+celerybeat.pid
+*.sage.py
+.env
+.venv
+env/
+venv/
+ENV/
+env.bak/
+venv.bak/
+.spyderproject
+.spyproject
+.ropeproject
+/site
+.mypy_cache/
+.dmypy.json
+dmypy.json
+.pyre/
+.pytype/
+cython_debug/
+pkg099/module09999.py
+!pkg099/keep_*.py
+"""
 
 IMPORTS = [
     "os",
@@ -116,6 +207,8 @@ def generate(root: Path, files: int, share: float, seed: int = 6) -> int:
     """Write the tree; returns how many files call uvicorn.run."""
     rng = random.Random(seed)
     with_uvicorn = set(rng.sample(range(files), int(files * share)))
+    root.mkdir(parents=True)
+    (root / ".gitignore").write_text(GITIGNORE)
     per_package = 100
     for index in range(files):
         package = root / f"pkg{index // per_package:03d}"
@@ -136,20 +229,43 @@ class Timing:
     cpu: float  # median user + system seconds of the command and its children
 
 
-def measure(command: list[str], runs: int, cwd: Path) -> Timing:
-    """Median of `runs` after one warm-up run (which fills the page cache).
+@dataclass
+class Command:
+    argv: list[str]
+    prepare: Callable[[], None] = lambda: None  # run before each timed run, untimed
 
-    CPU time is reported too: on a shared machine it moves less than wall time."""
-    subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    walls, cpus = [], []
-    for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+
+def measure(commands: dict[str, Command], runs: int, cwd: Path) -> dict[str, Timing]:
+    """Median of `runs` per command after one warm-up run each (which fills the page cache),
+    the commands taking turns. CPU time is reported too: on a shared machine it moves less."""
+    walls: dict[str, list[float]] = {name: [] for name in commands}
+    cpus: dict[str, list[float]] = {name: [] for name in commands}
+    for round_number in range(runs + 1):
+        for name, command in commands.items():
+            command.prepare()
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            subprocess.run(command.argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+            wall = time.perf_counter() - start
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            if round_number:  # the first round only warms up
+                walls[name].append(wall)
+                cpus[name].append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return {name: Timing(statistics.median(walls[name]), statistics.median(cpus[name])) for name in commands}
+
+
+def measure_walk(tree: Path, runs: int) -> float:
+    """Median seconds of finding the tree's files (scandir, excludes, .gitignore), in-process."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "server"))
+    from uvicorn_lsp.cli.files import Discovery
+    from uvicorn_lsp.engine.config import Settings
+
+    times = []
+    for _ in range(runs + 1):
         start = time.perf_counter()
-        subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        walls.append(time.perf_counter() - start)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-    return Timing(statistics.median(walls), statistics.median(cpus))
+        Discovery(Settings()).find([tree])
+        times.append(time.perf_counter() - start)
+    return statistics.median(times[1:])
 
 
 def main() -> int:
@@ -164,33 +280,32 @@ def main() -> int:
     try:
         calls = generate(root / "tree", arguments.files, arguments.share)
         size = sum(path.stat().st_size for path in (root / "tree").rglob("*.py"))
-        print(f"tree: {arguments.files:,} files, {calls} with uvicorn.run, {size / 1e6:.1f} MB")
+        print(f"tree: {arguments.files:,} files, {calls} with uvicorn.run, {size / 1e6:.1f} MB, a .gitignore")
+        cache = root / "cache"
+        ours = [sys.executable, "-m", "uvicorn_lsp", "check", "--quiet", "--cache-dir", str(cache), "tree"]
         commands = {
-            "grep -rl uvicorn": ["grep", "-rl", "uvicorn", "tree"],
-            "uvicorn-lsp check": [sys.executable, "-m", "uvicorn_lsp", "check", "--quiet", "tree"],
-            "ruff check --select S104": [
-                shutil.which("ruff") or "ruff",
-                "check",
-                "--select",
-                "S104",
-                "--no-cache",
-                "--quiet",
-                "tree",
-            ],
+            "grep -rl uvicorn": Command(["grep", "-rl", "uvicorn", "tree"]),
+            "ruff check --select S104": Command(
+                [shutil.which("ruff") or "ruff", "check", "--select", "S104", "--no-cache", "--quiet", "tree"]
+            ),
+            "uvicorn-lsp first run": Command(ours, lambda: shutil.rmtree(cache, ignore_errors=True)),
+            "uvicorn-lsp re-run": Command(ours),
         }
-        times = {name: measure(command, arguments.runs, root) for name, command in commands.items()}
+        times = measure(commands, arguments.runs, root)
+        walk = measure_walk(root / "tree", arguments.runs)
     finally:
         if arguments.keep is None:
             shutil.rmtree(root, ignore_errors=True)
     floor = times["grep -rl uvicorn"]
-    ours = times["uvicorn-lsp check"]
     ruff = times["ruff check --select S104"]
+    first, again = times["uvicorn-lsp first run"], times["uvicorn-lsp re-run"]
     print(f"{'':<26} {'wall':>8}  {'cpu':>8}  wall vs grep")
     for name, timing in times.items():
         print(f"{name:<26} {timing.wall * 1000:6.0f} ms {timing.cpu * 1000:6.0f} ms  {timing.wall / floor.wall:5.1f}x")
-    print(
-        f"uvicorn-lsp / grep = {ours.wall / floor.wall:.2f} (goal <= 3)   uvicorn-lsp / ruff = {ours.wall / ruff.wall:.2f} (goal < 1)"
-    )
+    print(f"walk alone (in-process)    {walk * 1000:6.0f} ms")
+    print(f"first run / ruff = {first.wall / ruff.wall:.2f} (goal <= 1.5)")
+    print(f"re-run / ruff    = {again.wall / ruff.wall:.2f} (goal <= 1.0)")
+    print(f"re-run / grep    = {again.wall / floor.wall:.2f} (goal <= 3)")
     return 0
 
 

@@ -187,12 +187,15 @@ class Cache:
             return None
         return entry
 
-    def known_file(self, path: str, info: os.stat_result) -> tuple[bytes, bool | None] | None:
-        """(content digest, mentions a trigger) of a file whose metadata is unchanged."""
+    def known_file(self, path: str, info: os.stat_result) -> tuple[bytes | None, bool | None] | None:
+        """(content digest, mentions a trigger) of a file whose metadata is unchanged; either may be
+        unknown (None): the digest of a file no rule reads, the verdict of a file only depended on."""
         entry = self._trusted(path, info)
         return None if entry is None else (entry[4], entry[5])
 
-    def remember_file(self, path: str, info: os.stat_result, content_digest: bytes, mentions: bool | None) -> None:
+    def remember_file(
+        self, path: str, info: os.stat_result, content_digest: bytes | None, mentions: bool | None
+    ) -> None:
         """`info` must be taken before the content was read (a later change then shows)."""
         if not self.enabled:
             return
@@ -224,7 +227,7 @@ class Cache:
                 known = ("other", info.st_mode)
             else:
                 remembered = self.known_file(path, info)
-                if remembered is not None:
+                if remembered is not None and remembered[0] is not None:
                     known = ("file", remembered[0])
                 else:
                     try:

@@ -165,10 +165,11 @@ def scan(
             if wanted:
                 yield Job(source_path, data)
             continue
+        if not wanted:  # its content is the key of nothing: remember the verdict, skip the hash
+            cache.remember_file(path, info, None, wanted)
+            continue
         content = digest(data)
         cache.remember_file(path, info, content, wanted)
-        if not wanted:
-            continue
         key = keys.key(source_path, content)
         cached = cache.result(key)
         # A stored result is a plain check's: with --fix or --diff, a file with fixes to apply is checked again.
@@ -200,7 +201,10 @@ def check_one(
     the file at `path` has this text, so an import string naming it loads."""
     from ..engine import checker, source
     from ..rules import ALL_RULES
-    from . import fixing
+    from . import fixing, notebooks
+
+    if notebooks.is_notebook(path):
+        return notebooks.check_notebook(path, root, data, mode, workspaces)
 
     try:
         text = source.decode_source(data)
