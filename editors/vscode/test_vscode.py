@@ -285,6 +285,25 @@ def test_vscode_on_a_clean_machine(code_server, page, sample_project, clean_inte
         expect(toast.get_by_role("button", name="Use the bundled server")).to_be_visible()
         page.screenshot(path=artifacts / "vscode-not-installed.png")
 
+    with timed("run      vscode: clean machine, Python too old"):
+        old_python = _posing_as_python_3_9(clean_interpreter, main.parent.parent)
+        settings.write_text(json.dumps({"uvicorn-lsp.interpreter": str(old_python)}))
+        toast = page.locator(".notification-toast", has_text="needs Python 3.10 or newer")
+        expect(toast).to_contain_text(f"but {old_python} (from setting uvicorn-lsp.interpreter) is Python 3.9.18")
+        page.screenshot(path=artifacts / "vscode-python-too-old.png")
+
+
+def _posing_as_python_3_9(python: Path, folder: Path) -> Path:
+    """An interpreter that reports itself as Python 3.9.18 (a sitecustomize rewrites
+    sys.version_info), to see what a user with an old Python is told."""
+    site = folder / "python-3.9-site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text("import sys\nsys.version_info = (3, 9, 18, 'final', 0)\n")
+    wrapper = folder / "python3.9"
+    wrapper.write_text(f'#!/bin/sh\nPYTHONPATH={site} exec {python} "$@"\n')
+    wrapper.chmod(0o755)
+    return wrapper
+
 
 def _wait_for_log(code_server: CodeServer, text: str, count: int = 1) -> str:
     deadline = time.monotonic() + TIMEOUT_MS / 1000
