@@ -25,8 +25,9 @@ def test_every_rule_documents_every_section():
     for rule in ALL_RULES:
         for section in ("what", "why", "example", "use_instead", "fix", "fix_safety"):
             assert getattr(rule.doc, section).strip(), f"{rule.code} has no {section}"
-        compile(textwrap.dedent(rule.doc.example), f"{rule.code} example", "exec")
-        compile(textwrap.dedent(rule.doc.use_instead), f"{rule.code} use instead", "exec")
+        if rule.doc.language == "python":  # command-line rules show a Dockerfile
+            compile(textwrap.dedent(rule.doc.example), f"{rule.code} example", "exec")
+            compile(textwrap.dedent(rule.doc.use_instead), f"{rule.code} use instead", "exec")
 
 
 def test_rule_command_prints_the_page(capsys):

@@ -9,10 +9,11 @@ import os
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import pytest
 
+from uvicorn_lsp.engine import commands
 from uvicorn_lsp.engine.config import Settings
 from uvicorn_lsp.rules import ALL_RULES
 
@@ -51,7 +52,7 @@ def _file_name(example: str) -> str:
     """Where an example lives: a first line `# pkg/main.py[, ...]` names its file, else main.py."""
     first = textwrap.dedent(example).strip().splitlines()[0]
     named = first.removeprefix("# ").split(",")[0].split()[0] if first.startswith("# ") else ""
-    return named if named.endswith(".py") else "main.py"
+    return named if named.endswith(".py") or commands.source_kind(PurePath(named)) else "main.py"
 
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda rule: rule.code)

@@ -89,12 +89,14 @@ RULE = Rule(
             127.0.0.1 only, which a container's published port cannot reach.
         """,
         example="""
+            # Dockerfile
             FROM python:3.12-slim
             WORKDIR /code
             COPY ./app /code/app
             CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--reload"]
         """,
         use_instead="""
+            # Dockerfile
             FROM python:3.12-slim
             WORKDIR /code
             COPY ./app /code/app

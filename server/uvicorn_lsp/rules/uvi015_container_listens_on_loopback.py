@@ -93,12 +93,14 @@ RULE = Rule(
             reset" or "empty reply from server" while the logs show uvicorn running happily.
         """,
         example="""
+            # Dockerfile
             FROM python:3.12-slim
             WORKDIR /code
             COPY ./app /code/app
             CMD ["uvicorn", "app.main:app", "--port", "80"]
         """,
         use_instead="""
+            # Dockerfile
             FROM python:3.12-slim
             WORKDIR /code
             COPY ./app /code/app
