@@ -18,8 +18,9 @@ EXIT_ERROR = 2
 
 if sys.version_info[:2] < MINIMUM_PYTHON:
     sys.stderr.write(
-        "uvicorn-lsp needs Python %d.%d or newer; %s is Python %d.%d.%d\n"
-        % (MINIMUM_PYTHON + (sys.executable,) + tuple(sys.version_info[:3]))
+        "uvicorn-lsp needs Python {}.{} or newer; {} is Python {}\n".format(
+            MINIMUM_PYTHON[0], MINIMUM_PYTHON[1], sys.executable, ".".join(map(str, sys.version_info[:3]))
+        )
     )
     sys.exit(EXIT_ERROR)
 
