@@ -89,3 +89,21 @@ def test_not_a_server():
     assert command("python", "-m", "http.server") is None
     assert command("fastapi", "deploy") is None
     assert command("hatch", "run", "dev:serve") is None
+
+
+def test_gunicorn_worker_class_is_set_in_every_spelling():
+    from uvicorn_lsp.engine.commands.recognise import CommandEdits, CommandInfo, Form
+
+    for words, expected in (
+        (("gunicorn", "-k", "uvicorn.workers.UvicornWorker", "main:app"), "uvicorn_worker.UvicornWorker"),
+        (("gunicorn", "-kuvicorn.workers.UvicornWorker", "main:app"), "-kuvicorn_worker.UvicornWorker"),
+        (
+            ("gunicorn", "--worker-class=uvicorn.workers.UvicornWorker", "main:app"),
+            "--worker-class=uvicorn_worker.UvicornWorker",
+        ),
+    ):
+        parsed = command(*words)
+        assert parsed.worker_class == "uvicorn.workers.UvicornWorker" and parsed.app.value.candidates == ("main:app",)
+        edits = CommandEdits(parsed, Form(), CommandInfo("test"), BUILTIN, True)
+        [edit] = edits.set_option("worker_class", "uvicorn_worker.UvicornWorker")
+        assert edit.new_text == expected

@@ -571,15 +571,20 @@ class CommandEdits:
         if existing is not None:
             if existing.value.known and existing.value.candidates == (value,):
                 return ()
-            if existing.given_as is not GivenAs.FLAG or existing.handle is None or spec is None:
+            if existing.given_as is not GivenAs.FLAG or existing.handle is None:
                 return None
-            if spec.kind == "flag":
+            if spec is not None and spec.kind == "flag":
                 return self.remove_option(existing) if not value else None
             arguments = self._arguments()
             first, last = existing.handle[0], existing.handle[-1]
-            if first == last:  # `--port=80`
+            if first == last:  # `--port=80`, gunicorn's `-kX`
                 argument = arguments[first]
-                flag = argument.value.partition("=")[0]
+                flag, equals, _ = argument.value.partition("=")
+                if not equals:
+                    if existing.value.source == "" or not argument.value.endswith(str(existing.value.source)):
+                        return None
+                    flag = argument.value[: len(argument.value) - len(str(existing.value.source))]
+                    return (TextEdit(argument.range, self.form.spell(f"{flag}{text_value}", argument)),)
                 return (TextEdit(argument.range, self.form.spell(f"{flag}={text_value}", argument)),)
             return (TextEdit(arguments[last].range, self.form.spell(text_value, arguments[last])),)
         flag = spec.flags[0] if spec is not None else f"--{name.replace('_', '-')}"
