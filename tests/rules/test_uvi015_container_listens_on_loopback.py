@@ -75,6 +75,8 @@ def test_fastapi_dev_and_gunicorn(project):
     )
     [finding] = project.check("Dockerfile", codes=("UVI015",))
     assert "`-b 127.0.0.1:80`" in finding.message
+    fixed = fix_and_recheck(project, "Dockerfile", finding)
+    assert "CMD gunicorn -k uvicorn_worker.UvicornWorker -b 0.0.0.0:80 main:app" in fixed
 
 
 def test_silent_cases(project):

@@ -29,8 +29,13 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if found is None:
             continue
         where, shown = found
-        edits = launch.edits.set_option("host", "0.0.0.0")
-        fixes = [Fix("Listen on every interface: `--host 0.0.0.0`", edits, Applicability.SAFE)] if edits else []
+        bind = launch.option("bind") if launch.server is Server.GUNICORN else None
+        if bind is not None:  # gunicorn has no --host: its --bind takes HOST:PORT
+            port = str(bind.value.candidates[0]).rsplit(":", 1)[1]
+            edits, shown_fix = launch.edits.set_option("bind", f"0.0.0.0:{port}"), f"`{bind.label} 0.0.0.0:{port}`"
+        else:
+            edits, shown_fix = launch.edits.set_option("host", "0.0.0.0"), "`--host 0.0.0.0`"
+        fixes = [Fix(f"Listen on every interface: {shown_fix}", edits, Applicability.SAFE)] if edits else []
         message = (
             f"{shown} inside the container ({info.where}): the container's published port "
             "reaches nothing, since only the container itself can connect to its loopback; listen on 0.0.0.0"
