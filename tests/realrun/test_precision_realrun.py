@@ -64,3 +64,25 @@ def test_main_module_string_bound_under_the_guard_fails_in_the_child(project):
     assert 'Attribute "app" not found in module "__main__"' in finding.message
     outcome = run_server(["main.py"], project.root, port, timeout=8)
     assert not outcome.served and 'Attribute "app" not found in module "__main__"' in outcome.output
+
+
+INDIRECT = {
+    "converted": 'WORKERS = "2"\n\nif __name__ == "__main__":\n    uvicorn.run(app, port={port}, workers=int(WORKERS))\n',
+    "namespace": (
+        "from types import SimpleNamespace\n\ncontainer = SimpleNamespace(app=app)\n\n"
+        'if __name__ == "__main__":\n    uvicorn.run(container.app, port={port}, workers=2)\n'
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(INDIRECT))
+def test_app_objects_the_file_shows_indirectly_exit_3_and_the_fix_serves(project, case):
+    port = free_port()
+    project.write("main.py", APP_HEAD.format() + INDIRECT[case].format(port=port))
+    [finding] = project.check("main.py", codes=("UVI001",))
+    failed = run_server(["main.py"], project.root, port, timeout=10)
+    assert (failed.served, failed.exit_code) == (False, 3), failed.output
+    path = project.root / "main.py"
+    path.write_text(apply_edits(path.read_text(), finding.best_fix.edits))
+    assert project.check("main.py", codes=("UVI001", "UVI002")) == []
+    assert run_server(["main.py"], project.root, port).served

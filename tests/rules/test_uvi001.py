@@ -604,3 +604,34 @@ def test_exit_status_follows_the_installed_uvicorn(project, with_fake_uvicorn):
     project.write("main.py", HEADER + "uvicorn.run(app, reload=True)\n")
     [finding] = uvi001(project, settings=settings)
     assert "exits at startup with status 1" in finding.message
+
+
+# -- values and apps the file shows only indirectly ------------------------------------
+def test_workers_converted_from_a_constant(project):
+    [finding] = check_code(project, 'WORKERS = "10"\nuvicorn.run(app, workers=int(WORKERS))\n')
+    assert finding.severity is Severity.ERROR and "workers=int(WORKERS)" in finding.message
+
+
+def test_shadowed_int_is_not_the_builtin(project):
+    [finding] = check_code(project, "def int(value):\n    return 0\nuvicorn.run(app, workers=int(4))\n")
+    assert finding.severity is Severity.WARNING  # a value known only at run time
+
+
+def test_app_in_a_simple_namespace(project):
+    code = "from types import SimpleNamespace\ncontainer = SimpleNamespace(app=FastAPI())\nuvicorn.run(container.app, workers=2)\n"
+    [finding] = check_code(project, code)
+    assert finding.severity is Severity.ERROR
+    assert '"main:container.app"' in finding.best_fix.title
+
+
+def test_unreadable_factory_named_as_one_is_an_app(project):
+    code = "from unreadable_factories import create_app\nuvicorn.run(create_app(), reload=True)\n"
+    [finding] = check_code(project, code)
+    assert finding.severity is Severity.ERROR
+    assert "create_app" in finding.message and "factory=True" in finding.best_fix.title
+
+
+def test_unreadable_callee_with_another_name_is_information(project):
+    code = "from unreadable_factories import launch_target\nuvicorn.run(launch_target(), reload=True)\n"
+    [finding] = check_code(project, code)
+    assert finding.severity is Severity.INFORMATION and not finding.fixes

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -48,7 +49,15 @@ ASGI_PACKAGES = (
 class AppKind(enum.Enum):
     STRING = "string"
     OBJECT = "object"
+    # A call of something the analysis cannot read: it may return an app or a string.
+    MAYBE_OBJECT = "maybe object"
     UNKNOWN = "unknown"
+
+
+# Names people give app factories: a call of one returns an app even when its module cannot be read.
+_FACTORY_NAME = re.compile(
+    r"^(create|make|build|get|new|init)_(app|application|api|asgi_app)$|^(app|application)_factory$"
+)
 
 
 @dataclass(frozen=True)
@@ -70,7 +79,13 @@ def classify_app(ctx: RuleContext, node) -> AppClass:
         return AppClass(AppKind.OBJECT, f"the {kind} `{shown}`")
     inferred = ctx.resolver.infer(node)
     if not inferred:
-        return AppClass(AppKind.UNKNOWN)
+        # A call of an imported callable the analysis cannot read: its name is all there is to go by.
+        callee = syntax.callee_of(node)
+        if callee is None or not _imported(ctx, callee.root):
+            return AppClass(AppKind.UNKNOWN)
+        if _FACTORY_NAME.match(callee.last.value):
+            return AppClass(AppKind.OBJECT, f"the app `{shown}` returns")
+        return AppClass(AppKind.MAYBE_OBJECT, f"the result of `{shown}`")
     strings = sum(1 for item in inferred if item.is_str)
     if strings:
         return AppClass(AppKind.STRING if strings == len(inferred) else AppKind.UNKNOWN)
@@ -86,7 +101,7 @@ def _app_kind_by_syntax(ctx: RuleContext, node) -> str | None:
     """ "FastAPI instance", "function"...: when every binding the file shows is an app,
     following names imported from another module of the project to their definition."""
     if node.type != "name":
-        kind = _app_call_kind(ctx, node)
+        kind = _app_call_kind(ctx, node) or _namespace_attribute_kind(ctx, node)
         callee = syntax.callee_of(node)
         if kind is None and callee is not None and callee.root is callee.last and _imported(ctx, callee.root):
             found = _imported_definition(ctx, callee.root)
@@ -101,6 +116,19 @@ def _app_kind_by_syntax(ctx: RuleContext, node) -> str | None:
     if not bindings or None in kinds:
         return None
     return kinds.pop() if len(kinds) == 1 else "app object"
+
+
+def _namespace_attribute_kind(ctx: RuleContext, node) -> str | None:
+    """`container.app` where `container = SimpleNamespace(app=FastAPI())`: the keyword's value."""
+    dotted = syntax.dotted_name(node)
+    if dotted is None or dotted.count(".") != 1:
+        return None
+    assigned = ctx.evaluator.assignments(node.children[0])
+    callee = syntax.callee_of(assigned[0]) if assigned and len(assigned) == 1 else None
+    if callee is None or ctx.imports.qualify(callee.dotted) != "types.SimpleNamespace":
+        return None
+    keyword = syntax.call_keywords(assigned[0]).get(dotted.partition(".")[2])
+    return _app_kind_by_syntax(ctx, keyword) if keyword is not None else None
 
 
 def _imported(ctx: RuleContext, name_leaf) -> bool:

@@ -389,6 +389,18 @@ def callee_of(node) -> Callee | None:
     return Callee(".".join(parts), chain[0], last)
 
 
+def call_keywords(node) -> dict[str, object]:
+    """The keyword arguments (name → value node) of the call `node`, e.g. `SimpleNamespace(app=...)`."""
+    trailer = node.children[-1]
+    inner = trailer.children[1] if len(trailer.children) == 3 else None
+    arguments = [] if inner is None else inner.children if inner.type == "arglist" else [inner]
+    return {
+        argument.children[0].value: argument.children[2]
+        for argument in arguments
+        if argument.type == "argument" and len(argument.children) == 3 and argument.children[1].value == "="
+    }
+
+
 def call_has_arguments(node) -> bool:
     return len(node.children[-1].children) > 2
 

@@ -78,7 +78,38 @@ class Evaluator:
             return self._evaluate_name(node, depth, source)
         if node.type == "atom" and node.children[0].value == "(" and len(node.children) == 3:
             return self.evaluate(node.children[1], depth + 1)
+        converted = self._conversion(node, depth, source)
+        if converted is not None:
+            return converted
         return Value(None, source, env_var=environment_variable(node))
+
+    def _conversion(self, node, depth: int, source: str) -> Value | None:
+        """`int(WORKERS)`, `str(PORT)`, `bool(DEBUG)`, `float(...)` of a known value (the builtin, not shadowed)."""
+        if node.type not in ("atom_expr", "power") or len(node.children) != 2 or node.children[0].type != "name":
+            return None
+        convert = _CONVERSIONS.get(node.children[0].value)
+        trailer = node.children[1]
+        if (
+            convert is None
+            or trailer.type != "trailer"
+            or trailer.children[0].value != "("
+            or len(trailer.children) != 3
+        ):
+            return None
+        argument = trailer.children[1]
+        if argument.type in ("arglist", "argument") or self._is_bound(node.children[0].value):
+            return None
+        inner = self.evaluate(argument, depth + 1)
+        if not inner.known:
+            return Value(None, source, env_var=inner.env_var)
+        try:
+            candidates = tuple(convert(candidate) for candidate in inner.candidates or ())
+        except (TypeError, ValueError, OverflowError):
+            return Value(None, source)
+        return Value(candidates, source, is_string=convert is str)
+
+    def _is_bound(self, name: str) -> bool:
+        return any(leaf.is_definition() for leaf in self._used_names.get(name, ()))
 
     def _fstring_candidates(self, node, depth: int) -> tuple[str, ...] | None:
         """Values of an f-string whose fields are plain names of string constants."""
@@ -223,6 +254,7 @@ def _elements(node) -> list | None:
 
 
 _UNKNOWN = object()
+_CONVERSIONS = {"int": int, "str": str, "bool": bool, "float": float}
 _AUGMENTED = {"|=", "+=", "-=", "&=", "^="}
 _MUTATING_METHODS = {"update", "pop", "popitem", "setdefault", "clear", "__setitem__", "__delitem__"}
 

@@ -21,9 +21,16 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if not definite and not conditional:
             continue
         app = apps.classify_app(ctx, launch.app.node)
-        if app.kind is not apps.AppKind.OBJECT:
-            continue
-        yield app_object_finding(ctx, RULE, launch, app, definite, conditional)
+        if app.kind is apps.AppKind.MAYBE_OBJECT:
+            # The callee cannot be read: it may as well return an import string.
+            message = (
+                f"{launch.described} gets {app.description}, which cannot be read here: if it is an app object, "
+                f"uvicorn exits at startup with status {ctx.failure_status} ({' and '.join(definite + conditional)} "
+                "needs an import string)"
+            )
+            yield ctx.finding(RULE, message, launch.app.where_value, severity=Severity.INFORMATION)
+        elif app.kind is apps.AppKind.OBJECT:
+            yield app_object_finding(ctx, RULE, launch, app, definite, conditional)
 
 
 RULE = Rule(
