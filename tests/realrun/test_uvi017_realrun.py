@@ -1,8 +1,11 @@
-"""UVI017 run for real: a Flask app under uvicorn answers 500; wrapped as the message advises, it answers 200."""
+"""UVI017 run for real: a Flask app under uvicorn starts but every request fails; the fix
+(`WsgiToAsgi(app)`, asgiref being installed) serves."""
 
 from __future__ import annotations
 
 import pytest
+
+from tests.conftest import apply_edits
 
 from .conftest import free_port, run_server
 
@@ -11,7 +14,7 @@ pytestmark = pytest.mark.slow
 FLASK_APP = """
 import uvicorn
 from flask import Flask
-{imports}
+
 app = Flask(__name__)
 
 
@@ -19,25 +22,23 @@ app = Flask(__name__)
 def index():
     return "ok"
 
-{wrap}
+
 if __name__ == "__main__":
-    uvicorn.run({served}, port={port})
+    uvicorn.run(app, port={port})
 """
 
 
-def test_flask_answers_500_and_the_asgi_wrapper_serves(project):
+def test_flask_fails_every_request_and_the_wrapped_app_serves(project):
     port = free_port()
-    project.write("main.py", FLASK_APP.format(imports="", wrap="", served="app", port=port))
+    path = project.write("main.py", FLASK_APP.format(port=port))
     [finding] = project.check("main.py", codes=("UVI017",))
-    assert "start_response" in finding.message and "WsgiToAsgi" in finding.message
+    assert "start_response" in finding.message
     # It starts and stays up (no exit status), but the requests run_server makes all fail.
     before = run_server(["main.py"], project.root, port, timeout=6)
     assert not before.served and before.exit_code is None, before.output
     assert "Flask.__call__() missing 1 required positional argument: 'start_response'" in before.output
 
-    wrapped = FLASK_APP.format(
-        imports="from asgiref.wsgi import WsgiToAsgi", wrap="asgi_app = WsgiToAsgi(app)\n", served="asgi_app", port=port
-    )
-    project.write("main.py", wrapped)
+    path.write_text(apply_edits(path.read_text(), finding.fixes[0].edits))
     assert project.check("main.py", codes=("UVI017",)) == []
-    assert run_server(["main.py"], project.root, port).served
+    after = run_server(["main.py"], project.root, port)
+    assert after.served, after.output

@@ -25,8 +25,31 @@ def test_documented_example(project):
     assert finding.severity is Severity.ERROR
     assert "`app` is a Flask app" in finding.message
     assert "Flask.__call__() missing 1 required positional argument: 'start_response'" in finding.message
-    assert "WsgiToAsgi" in finding.message and finding.fixes == []
+    assert "WsgiToAsgi" in finding.message
+    [wrap] = finding.fixes
+    assert wrap.applicability is Applicability.UNSAFE
+    fixed = apply_fix(project, "main.py", wrap, CODE)
+    assert fixed.startswith("from asgiref.wsgi import WsgiToAsgi\nimport uvicorn\n")
+    assert "uvicorn.run(WsgiToAsgi(app))" in fixed
     assert findings(project, textwrap.dedent(RULE.doc.use_instead)) == []
+
+
+def test_no_wrap_without_asgiref_or_for_an_import_string(project, without_uvicorn):
+    [finding] = findings(
+        project, 'import uvicorn\nfrom flask import Flask\napp = Flask("x")\nuvicorn.run("main:app")\n'
+    )
+    assert finding.fixes == []
+    project.write("main.py", textwrap.dedent(RULE.doc.example))
+    [finding] = project.check("main.py", without_uvicorn, codes=(CODE,))
+    assert finding.fixes == []
+
+
+def test_an_imported_wrapper_is_reused_and_a_foreign_name_blocks_the_fix(project):
+    code = 'import uvicorn\nfrom asgiref.wsgi import WsgiToAsgi\nfrom flask import Flask\nflask_app = Flask("x")\nuvicorn.run(flask_app)\n'
+    [finding] = findings(project, code)
+    assert [edit.new_text for edit in finding.fixes[0].edits] == ["WsgiToAsgi(flask_app)"]
+    clash = 'import uvicorn\nfrom flask import Flask\nWsgiToAsgi = None\napp = Flask("x")\nuvicorn.run(app)\n'
+    assert findings(project, clash)[0].fixes == []
 
 
 @pytest.mark.parametrize(
@@ -78,7 +101,7 @@ def test_django_without_asgi_module_gets_advice_only(project):
     project.write("mysite/wsgi.py", DJANGO_WSGI)
     project.write("mysite/asgi.py", "application = None\n")
     [finding] = findings(project, 'import uvicorn\nuvicorn.run("mysite.wsgi:application")\n')
-    assert "get_asgi_application()" in finding.message and finding.fixes == []
+    assert "get_asgi_application()" in finding.message and finding.fixes == []  # a string: no wrapping either
 
 
 @pytest.mark.parametrize(

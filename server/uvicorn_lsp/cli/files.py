@@ -40,7 +40,7 @@ SKIPPED_FOLDERS = frozenset(
     }
 )
 _ROOT_MARKERS = ("pyproject.toml", ".git", "setup.py", "setup.cfg")
-PYTHON_SUFFIXES = (".py", ".pyi")
+PYTHON_SUFFIXES = (".py", ".pyi", ".ipynb")  # notebooks: their code cells (cli/notebooks.py)
 
 
 @dataclass(frozen=True)

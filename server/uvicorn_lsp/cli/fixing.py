@@ -8,6 +8,7 @@ only when nobody changed them since they were read.
 
 from __future__ import annotations
 
+import ast
 import difflib
 import os
 import re
@@ -102,20 +103,22 @@ def fix_text(
     current, result, applied_total = text, first, 0
     seen = {text}
     compiles: bool | None = None  # of the original text; computed once there is something to fix
+    # Notebook cells run in IPython, which accepts `await` at the top level (UVI016's fix writes it).
+    flags = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT if path is not None and path.suffix == ".ipynb" else 0
     for _ in range(MAX_FIX_PASSES):
         fixes = [finding.best_fix for finding in result.findings if applicable(finding.best_fix, unsafe_fixes)]
         if not fixes:
             outcome.text, outcome.findings, outcome.applied = current, result.findings, applied_total
             return outcome
         if compiles is None:
-            compiles = _compiles(text)
+            compiles = _compiles(text, flags)
         fixed, applied = apply_fixes(current, fixes)
-        if compiles and applied > 1 and not _compiles(fixed):
+        if compiles and applied > 1 and not _compiles(fixed, flags):
             # Fixes that do not overlap can still clash (two renames to one
             # keyword): take them one at a time, re-checking in between.
             fixes = fixes[:1]
             fixed, applied = apply_fixes(current, fixes)
-        if compiles and not _compiles(fixed):
+        if compiles and not _compiles(fixed, flags):
             outcome.problems.append(
                 Problem(
                     f"the fix of {_codes_of(result, fixes)} would make the file invalid Python; not applied (please report this)",
@@ -158,12 +161,12 @@ def _codes_of(result: checker.CheckResult, fixes: list[Fix]) -> str:
     return ", ".join(sorted({finding.code for finding in result.findings if finding.best_fix in fixes}))
 
 
-def _compiles(text: str) -> bool:
+def _compiles(text: str, flags: int = 0) -> bool:
     """Full compile, not just ast.parse: that also catches repeated keyword arguments."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # invalid escapes and the like are not ours to report
-            compile(text, "<fixed>", "exec", dont_inherit=True)
+            compile(text, "<fixed>", "exec", flags=flags, dont_inherit=True)
     except (SyntaxError, ValueError):
         return False
     return True

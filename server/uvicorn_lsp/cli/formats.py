@@ -14,6 +14,7 @@ from .. import __version__
 from ..engine.model import Finding, Fix, Position, Range, Severity
 from ..engine.rule import DOCS_URL
 from .fixing import applicable
+from .notebooks import relocate_json, text_location
 
 FORMATS = ("text", "json", "sarif", "github")
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -82,7 +83,9 @@ def _all_findings(reports: list[FileReport]):
 
 def render_json(reports: list[FileReport]) -> str:
     return json.dumps(
-        [finding_to_json(path, finding) for path, finding in _all_findings(reports)], indent=2, ensure_ascii=False
+        [relocate_json(path, finding_to_json(path, finding), finding) for path, finding in _all_findings(reports)],
+        indent=2,
+        ensure_ascii=False,
     )
 
 
@@ -97,7 +100,7 @@ def render_text(reports: list[FileReport], summary: Summary = Summary()) -> str:
         hidden += finding.best_fix is not None and not can_fix and applicable(finding.best_fix, True)
         marker = " [*]" if can_fix else ""
         lines.append(
-            f"{display_path(path)}:{start.line + 1}:{start.character + 1}: {finding.code}{marker} {finding.message}"
+            f"{display_path(path)}:{text_location(path, start)}: {finding.code}{marker} {finding.message}"
         )
     if summary.quiet:
         return "\n".join(lines)

@@ -141,12 +141,15 @@ def _cell(number: int, source: str | list) -> Cell:
     cell_magic = bool(lines) and lines[0].lstrip().startswith("%%")  # the whole cell is another language
     for line in lines:
         stripped = line.lstrip()
-        if cell_magic or stripped.startswith(("%", "!")):
-            at = len(line) - len(stripped)
-            masked = line[:at] + "#" + stripped[1:] if stripped else "#"
+        if stripped.startswith(("%", "!")):  # the magic's sign becomes the comment's
+            masked = line[: len(line) - len(stripped)] + "#" + stripped[1:]
+        elif cell_magic:
+            masked = "#" + line
+        else:
+            masked = line
+        if masked != line:
             cell.magics[masked] = line
-            line = masked
-        cell.lines.append(line)
+        cell.lines.append(masked)
     return cell
 
 

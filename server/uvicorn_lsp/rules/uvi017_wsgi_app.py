@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..engine import edits
 from ..engine.context import RuleContext
+from ..engine.launch import Launch
 from ..engine.model import Applicability, Finding, Fix, Severity
 from ..engine.rule import FixAvailability, Rule, RuleDoc
 from ..engine.wsgi_apps import django_asgi_counterpart, wsgi_app
+
+_WRAPPER = "WsgiToAsgi"
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -33,6 +37,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 fixes.append(Fix(f'Serve "{counterpart}"', replacement, Applicability.UNSAFE))
         else:
             remedy = "wrap it for ASGI with `asgiref.wsgi.WsgiToAsgi(app)` or `a2wsgi.WSGIMiddleware(app)`"
+            wrap = _wrap_fix(ctx, launch) if app.string is None else None  # a string names, it cannot be wrapped
+            if wrap is not None:
+                fixes.append(wrap)
         # ASGI 3 calls app(scope, receive, send); ASGI 2 (what uvicorn guesses for these classes) app(scope).
         asgi3 = interface is not None and interface.value.all(lambda value: value == "asgi3") is True
         error = (
@@ -45,6 +52,20 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             f"every request answers 500 with `TypeError: {error}`; {remedy}"
         )
         yield ctx.finding(RULE, message, launch.app.where_value, fixes=fixes)
+
+
+def _wrap_fix(ctx: RuleContext, launch: Launch) -> Fix | None:
+    """`WsgiToAsgi(app)` in place of an app object, when asgiref is installed in the analysed environment."""
+    app = launch.app
+    if app is None or app.node is None or not app.editable or ctx.workspace.distribution_version("asgiref") is None:
+        return None
+    wrapper = edits.free_name(ctx.source, _WRAPPER)
+    if wrapper is None and ctx.imports.qualify(_WRAPPER) != f"asgiref.wsgi.{_WRAPPER}":
+        return None  # the name means something else in this file
+    changes = [edits.replace(app.node, f"{_WRAPPER}({app.node.get_code().strip()})")]
+    if wrapper is not None:
+        changes.insert(0, edits.insert_import(ctx.source, f"from asgiref.wsgi import {_WRAPPER}"))
+    return Fix(f"Wrap it: {_WRAPPER}({app.node.get_code().strip()})", tuple(changes), Applicability.UNSAFE)
 
 
 RULE = Rule(
@@ -96,13 +117,17 @@ RULE = Rule(
         """,
         fix="""
             For Django's `"mysite.wsgi:application"`, when the project's `mysite/asgi.py` binds the same name
-            to `get_asgi_application()`: serves `"mysite.asgi:application"` instead. Other frameworks get no
-            fix; the message names the ASGI adapters (`asgiref.wsgi.WsgiToAsgi`, `a2wsgi.WSGIMiddleware`),
-            which are extra requirements.
+            to `get_asgi_application()`: serves `"mysite.asgi:application"` instead.
+
+            For an app object of the other frameworks, when `asgiref` is installed in the analysed
+            environment: wraps it, `uvicorn.run(WsgiToAsgi(app))`, importing `WsgiToAsgi` from
+            `asgiref.wsgi`. An import string gets no fix (the wrapper has to be bound in the module it
+            names); the message names the adapters (`asgiref.wsgi.WsgiToAsgi`, `a2wsgi.WSGIMiddleware`).
         """,
         fix_safety="""
-            Unsafe: Django's ASGI handler runs the same project but in an event loop, and middleware or views
-            that rely on WSGI-only behaviour may act differently.
+            Unsafe: Django's ASGI handler runs the same project in an event loop, and `WsgiToAsgi` runs the
+            WSGI app in a thread pool; middleware or views that rely on WSGI-only behaviour may act
+            differently, and `asgiref` must be among the deployed requirements.
         """,
     ),
 )
