@@ -9,7 +9,7 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-from .conftest import SERVER_COMMAND, apply_workspace_edit, lsp_session, open_file, write
+from .conftest import SERVER_COMMAND, apply_workspace_edit, lsp_session, open_file, wait_for_diagnostics, write
 
 
 def vscode(encoding: str = "utf-16") -> types.ClientCapabilities:
@@ -180,6 +180,8 @@ async def test_hover_on_string_per_launch_and_on_keyword(project: Path):
     dev = write(project, "scripts/dev.py", RUN.replace('"app.main:app", reload=True', '"main:app", workers=2'))
     async with lsp_session(project, client_capabilities=vscode()) as client:
         uri = open_file(client, project / "run.py")
+        # Hover first shows the findings under the cursor: ask once the file is analysed.
+        await wait_for_diagnostics(client, uri, lambda found: True, timeout=60)
         text = await hover_text(client, uri, at(3, 23))
         assert text is not None
         assert "- `python run.py`: loads `app/main.py` → `app`, FastAPI instance, line 4" in text
@@ -189,6 +191,7 @@ async def test_hover_on_string_per_launch_and_on_keyword(project: Path):
         assert "`reload`" in keyword and "Enable auto-reload." in keyword and "Default: `False`" in keyword
 
         dev_uri = open_file(client, dev)
+        await wait_for_diagnostics(client, dev_uri, lambda found: True, timeout=60)
         per_launch = await hover_text(client, dev_uri, at(3, 18))
         assert per_launch is not None
         assert (

@@ -13,6 +13,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, cast
 
@@ -30,10 +31,44 @@ _IDENTIFIER_TAIL = "_"
 
 
 def parse(text: str, path: Path | None, workspace: Workspace) -> RuleContext:
-    """A document's text ready for the questions below (parso's diff cache makes re-parsing cheap)."""
+    """A document's text ready for the questions below (parso's diff cache makes re-parsing cheap).
+    jedi may be asked (which uvicorn a bare `run(...)` is): call it on the analysis thread."""
     source = SourceFile(text, path, grammar=workspace.grammar, use_diff_cache=True)
     settings, _ = workspace.settings_for(path)
     return RuleContext(source, workspace, settings)
+
+
+class _NoJedi(Resolver):
+    """A resolver that never asks jedi: every answer is "cannot tell"."""
+
+    @property
+    def script(self) -> None:  # type: ignore[override]
+        return None
+
+    def installed_parameters(self, qualname: str) -> None:
+        return None
+
+
+class _SyntaxContext(RuleContext):
+    @cached_property
+    def resolver(self) -> Resolver:
+        return _NoJedi(self.source, self.workspace)
+
+
+_LAST_SOURCE: dict[Path | None, SourceFile] = {}
+
+
+def parse_syntax_only(text: str, path: Path | None, workspace: Workspace) -> RuleContext:
+    """Like `parse`, but jedi is never asked (calls are recognised by their imports alone) and
+    parso's diff cache, which the analysis thread uses, is left alone: safe beside that thread.
+    The last text parsed per file is kept, so questions between two edits parse nothing."""
+    source = _LAST_SOURCE.get(path)
+    if source is None or source.text != text:
+        source = SourceFile(text, path, grammar=workspace.grammar)
+        _LAST_SOURCE.clear()  # one document at a time is under the cursor
+        _LAST_SOURCE[path] = source
+    settings, _ = workspace.settings_for(path)
+    return _SyntaxContext(source, workspace, settings)
 
 
 # ---------------------------------------------------------------------------

@@ -1,15 +1,18 @@
 """Editor features on import strings: completion, definition, links, hover, renames.
 
-Thin: positions are converted here and every question goes to
-engine/import_strings.py on the analysis thread (jedi lives there), bounded by
-a time budget so a busy worker never freezes the editor.
+Thin: positions are converted here and every question goes to engine/import_strings.py.
+Questions under the cursor are answered from the syntax alone on a thread of their own,
+so an analysis that keeps the analysis thread busy for seconds (jedi, cold caches)
+does not hold them up. Renames ask jedi for references: they run on the analysis
+thread (jedi lives there). Every wait is bounded, so the editor is never frozen.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -60,6 +63,9 @@ _CLIENT_NEEDS = {
 
 T = TypeVar("T")
 
+# One thread for the syntax-only questions under the cursor (never jedi, never parso's diff cache).
+_CURSOR_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="uvicorn-lsp-cursor")
+
 
 def withhold_unsupported(ls: UvicornLanguageServer, capabilities: types.ClientCapabilities) -> None:
     """Drop the features the client did not declare before pygls computes the server's capabilities."""
@@ -79,8 +85,10 @@ async def _ask(
     question: Callable[[RuleContext, Position], T],
     position: types.Position,
     budget: float = CURSOR_BUDGET,
+    with_jedi: bool = False,
 ) -> tuple[T, Lines] | None:
-    """`question(ctx, position)` about the document's current text, on the analysis thread."""
+    """`question(ctx, position)` about the document's current text: from the syntax alone on the
+    cursor thread, or `with_jedi` on the analysis thread."""
     document = ls.documents.get(uri)
     if document is None:
         return None
@@ -90,17 +98,25 @@ async def _ask(
     workspace = ls.workspace_for(path)
 
     def work() -> T:
-        return question(import_strings.parse(text, path, workspace), engine_position)
+        parse = import_strings.parse if with_jedi else import_strings.parse_syntax_only
+        return question(parse(text, path, workspace), engine_position)
 
-    answer = await _on_worker(ls, work, budget, uri)
+    if with_jedi:
+        answer = await _on_worker(ls, work, budget, uri)
+    else:
+        answer = await _within(asyncio.get_running_loop().run_in_executor(_CURSOR_THREAD, work), budget, uri)
     return None if answer is None else (answer, lines)
 
 
 async def _on_worker(ls: UvicornLanguageServer, work: Callable[[], T], budget: float, what: str) -> T | None:
+    return await _within(ls.analyzer.run_on_worker(work), budget, what)
+
+
+async def _within(running: Awaitable[T], budget: float, what: str) -> T | None:
     try:
-        return await asyncio.wait_for(ls.analyzer.run_on_worker(work), budget)
+        return await asyncio.wait_for(running, budget)
     except TimeoutError:
-        log.warning("no answer about %s within %.1f s: the analysis thread is busy", what, budget)
+        log.warning("no answer about %s within %.1f s", what, budget)
         return None
 
 
@@ -252,7 +268,7 @@ async def rename(ls: UvicornLanguageServer, params: types.RenameParams) -> types
     def question(ctx: RuleContext, position: Position) -> import_strings.Edits | None:
         return import_strings.rename(ctx, position, params.new_name, workspace_files(roots))
 
-    answer = await _ask(ls, uri, question, params.position, WORKSPACE_BUDGET)
+    answer = await _ask(ls, uri, question, params.position, WORKSPACE_BUDGET, with_jedi=True)
     if answer is None or answer[0] is None:
         return None
     return _workspace_edit(ls, ls.workspace_for(document.path), answer[0])
