@@ -44,23 +44,12 @@ class JsonLayout:
         return text + "\n" if self.final_newline else text
 
 
-class Notebook:
-    def __init__(self, text: str):
-        try:
-            self._data = json.loads(text)
-        except ValueError as error:
-            raise NotebookError(f"not a notebook (invalid JSON: {error})") from None
-        raw_cells = self._data.get("cells") if isinstance(self._data, dict) else None
-        if not isinstance(raw_cells, list):
-            raise NotebookError('not a notebook (no "cells" list)')
-        self._text = text
-        self.cells = [
-            _cell(number, cell["source"])
-            for number, cell in enumerate(raw_cells, start=1)
-            if isinstance(cell, dict)
-            and cell.get("cell_type") == "code"
-            and isinstance(cell.get("source"), (str, list))
-        ]
+class Cells:
+    """Code cells, numbered, as one Python document; positions both ways."""
+
+    def __init__(self, sources: list[tuple[int, str]]):
+        """`sources`: (cell number, cell text) of the code cells, in order."""
+        self.cells = [_cell(number, text) for number, text in sources]
         taken = {line for cell in self.cells for line in cell.lines}
         self._boundary = _BOUNDARY
         while self._boundary in taken:
@@ -70,6 +59,16 @@ class Notebook:
             cell.first_line = line
             line += len(cell.lines) + 1  # and the boundary after it
         self.document = "".join(line + "\n" for cell in self.cells for line in (*cell.lines, self._boundary))
+
+    def split(self, document: str) -> list[list[str]]:
+        """Each cell's lines in `document` (this document, edited), magics restored."""
+        parts = document.split(self._boundary + "\n")
+        if len(parts) != len(self.cells) + 1 or parts[-1]:
+            raise NotebookError("the fixed notebook's cells cannot be told apart")
+        return [
+            [cell.magics.get(line, line) for line in part.split("\n")[:-1]]
+            for cell, part in zip(self.cells, parts, strict=False)
+        ]
 
     def locate(self, position: Position) -> tuple[Cell, Position] | None:
         """The cell a document position falls in and the position inside it; a boundary
@@ -98,26 +97,46 @@ class Notebook:
         cell = next((cell for cell in self.cells if cell.number == cell_number), None)
         return None if cell is None else Position(cell.first_line + position.line, position.character)
 
+
+class Notebook(Cells):
+    """A notebook file's JSON text: its code cells, and the text with fixed cells written back."""
+
+    def __init__(self, text: str):
+        try:
+            self._data = json.loads(text)
+        except ValueError as error:
+            raise NotebookError(f"not a notebook (invalid JSON: {error})") from None
+        raw_cells = self._data.get("cells") if isinstance(self._data, dict) else None
+        if not isinstance(raw_cells, list):
+            raise NotebookError('not a notebook (no "cells" list)')
+        self._text = text
+        super().__init__(
+            [
+                (number, _text_of(cell["source"]))
+                for number, cell in enumerate(raw_cells, start=1)
+                if isinstance(cell, dict)
+                and cell.get("cell_type") == "code"
+                and isinstance(cell.get("source"), (str, list))
+            ]
+        )
+
     def with_document(self, document: str) -> str:
         """The notebook's JSON text with each code cell replaced by its part of `document`
         (this notebook's document, fixed). Raises NotebookError when the cells cannot be told
         apart any more or the file's JSON layout cannot be kept."""
-        parts = document.split(self._boundary + "\n")
-        if len(parts) != len(self.cells) + 1 or parts[-1]:
-            raise NotebookError("the fixed notebook's cells cannot be told apart")
+        new_lines = self.split(document)
         layout = self.layout()
         data = copy.deepcopy(self._data)
         changed = False
-        by_number = {cell.number: (cell, part) for cell, part in zip(self.cells, parts, strict=False)}
+        by_number = {cell.number: (cell, lines) for cell, lines in zip(self.cells, new_lines, strict=True)}
         for number, raw in enumerate(data["cells"], start=1):
             if number not in by_number:
                 continue
-            cell, part = by_number[number]
-            lines = part.split("\n")[:-1]
-            if lines == cell.lines:
+            cell, lines = by_number[number]
+            if lines == [cell.magics.get(line, line) for line in cell.lines]:
                 continue
             changed = True
-            raw["source"] = _source_like(raw["source"], [cell.magics.get(line, line) for line in lines])
+            raw["source"] = _source_like(raw["source"], lines)
         return layout.dump(data) if changed else self._text
 
     def layout(self) -> JsonLayout:
@@ -132,8 +151,11 @@ class Notebook:
         return layout
 
 
-def _cell(number: int, source: str | list) -> Cell:
-    text = source if isinstance(source, str) else "".join(str(part) for part in source)
+def _text_of(source: str | list) -> str:
+    return source if isinstance(source, str) else "".join(str(part) for part in source)
+
+
+def _cell(number: int, text: str) -> Cell:
     lines = split_lines(text)
     if lines and lines[-1] == "":
         lines.pop()

@@ -1,0 +1,140 @@
+"""Notebooks in a real language server over stdio: LSP 3.17 notebook sync (diagnostics and quick
+fixes per cell), and JupyterLab-LSP's joined `python` document under the notebook's URI."""
+
+from __future__ import annotations
+
+import attrs
+import pytest
+from lsprotocol import types
+
+from tests.lsp.conftest import capabilities, code_actions, lsp_session, pull_diagnostics, wait_for_diagnostics
+
+from .notebook_files import write_notebook
+
+CELLS = {
+    2: "%pip install fastapi uvicorn\nimport uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()",
+    3: "uvicorn.run(app, port=8000)",
+    4: 'async def main():\n    uvicorn.run("main:app", reload_dirs=["src"])\n',
+}
+
+
+def notebook_capabilities(*, pull: bool = False) -> types.ClientCapabilities:
+    return attrs.evolve(
+        capabilities(pull=pull),
+        notebook_document=types.NotebookDocumentClientCapabilities(
+            synchronization=types.NotebookDocumentSyncClientCapabilities()
+        ),
+    )
+
+
+def cell_uri(notebook_uri: str, number: int) -> str:
+    return f"vscode-notebook-cell:{notebook_uri.removeprefix('file://')}#cell{number}"
+
+
+def open_notebook(client, notebook_uri: str) -> None:
+    cells = [types.NotebookCell(kind=types.NotebookCellKind.Markup, document=cell_uri(notebook_uri, 1))]
+    cells += [types.NotebookCell(kind=types.NotebookCellKind.Code, document=cell_uri(notebook_uri, n)) for n in CELLS]
+    client.notebook_document_did_open(
+        types.DidOpenNotebookDocumentParams(
+            notebook_document=types.NotebookDocument(
+                uri=notebook_uri, notebook_type="jupyter-notebook", version=1, cells=cells
+            ),
+            cell_text_documents=[
+                types.TextDocumentItem(uri=cell_uri(notebook_uri, 1), language_id="markdown", version=1, text="# Demo"),
+                *(
+                    types.TextDocumentItem(uri=cell_uri(notebook_uri, n), language_id="python", version=1, text=text)
+                    for n, text in CELLS.items()
+                ),
+            ],
+        )
+    )
+
+
+def codes(diagnostics) -> list[str]:
+    return sorted(str(diagnostic.code) for diagnostic in diagnostics)
+
+
+@pytest.mark.asyncio
+async def test_notebook_sync_diagnostics_and_fixes_per_cell(tmp_path):
+    notebook_uri = write_notebook(tmp_path).as_uri()
+    async with lsp_session(tmp_path, client_capabilities=notebook_capabilities()) as client:
+        open_notebook(client, notebook_uri)
+        fourth = await wait_for_diagnostics(client, cell_uri(notebook_uri, 4), lambda found: len(found) == 3)
+        assert codes(fourth) == ["UVI002", "UVI016", "UVI019"]
+        reload_dirs = next(d for d in fourth if d.code == "UVI019")
+        assert reload_dirs.range.start == types.Position(line=1, character=28)  # inside the cell
+        [top_level] = await wait_for_diagnostics(client, cell_uri(notebook_uri, 3))
+        assert top_level.code == "UVI016" and top_level.range.start == types.Position(line=0, character=0)
+        assert list(client.diagnostics[cell_uri(notebook_uri, 2)]) == []  # and no UVI005 anywhere
+
+        actions = await code_actions(client, cell_uri(notebook_uri, 3), top_level.range)
+        serve = next(action for action in actions if action.title.startswith("Await uvicorn.Server"))
+        [change] = serve.edit.document_changes
+        assert change.text_document.uri == cell_uri(notebook_uri, 3)
+        assert change.edits[0].new_text == "await uvicorn.Server(uvicorn.Config(app, port=8000)).serve()"
+        assert change.edits[0].range.start == types.Position(line=0, character=0)
+
+        # Edit cell 4: the reload option goes, its diagnostic with it.
+        client.notebook_document_did_change(
+            types.DidChangeNotebookDocumentParams(
+                notebook_document=types.VersionedNotebookDocumentIdentifier(uri=notebook_uri, version=2),
+                change=types.NotebookDocumentChangeEvent(
+                    cells=types.NotebookDocumentCellChanges(
+                        text_content=[
+                            types.NotebookDocumentCellContentChanges(
+                                document=types.VersionedTextDocumentIdentifier(
+                                    uri=cell_uri(notebook_uri, 4), version=2
+                                ),
+                                changes=[
+                                    types.TextDocumentContentChangePartial(
+                                        range=types.Range(
+                                            start=types.Position(line=1, character=26),
+                                            end=types.Position(line=1, character=47),
+                                        ),
+                                        text="",
+                                    )
+                                ],
+                            )
+                        ]
+                    )
+                ),
+            )
+        )
+        fourth = await wait_for_diagnostics(client, cell_uri(notebook_uri, 4), lambda found: len(found) == 2)
+        assert codes(fourth) == ["UVI002", "UVI016"]
+
+        client.notebook_document_did_close(
+            types.DidCloseNotebookDocumentParams(
+                notebook_document=types.NotebookDocumentIdentifier(uri=notebook_uri),
+                cell_text_documents=[types.TextDocumentIdentifier(uri=cell_uri(notebook_uri, n)) for n in (1, *CELLS)],
+            )
+        )
+        await wait_for_diagnostics(client, cell_uri(notebook_uri, 3), lambda found: found == [])
+
+
+@pytest.mark.asyncio
+async def test_pull_clients_get_each_cells_diagnostics(tmp_path):
+    notebook_uri = write_notebook(tmp_path).as_uri()
+    async with lsp_session(tmp_path, client_capabilities=notebook_capabilities(pull=True)) as client:
+        open_notebook(client, notebook_uri)
+        for _ in range(100):  # the first pull may come before the analysis
+            third = await pull_diagnostics(client, cell_uri(notebook_uri, 3))
+            if third:
+                break
+        assert codes(third) == ["UVI016"]
+        assert codes(await pull_diagnostics(client, cell_uri(notebook_uri, 4))) == ["UVI002", "UVI016", "UVI019"]
+
+
+@pytest.mark.asyncio
+async def test_a_python_document_under_a_notebook_uri_is_python(tmp_path):
+    """JupyterLab-LSP: the cells joined into one `python` document named like the notebook."""
+    notebook_uri = (tmp_path / "serve.ipynb").as_uri()
+    text = "\n".join(CELLS.values())
+    async with lsp_session(tmp_path) as client:
+        client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(uri=notebook_uri, language_id="python", version=1, text=text)
+            )
+        )
+        found = await wait_for_diagnostics(client, notebook_uri, lambda found: "UVI016" in codes(found))
+        assert codes(found) == ["UVI002", "UVI016", "UVI016", "UVI019"]  # no UVI005: a notebook is never imported
