@@ -27,7 +27,7 @@ from ..engine import config
 from ..engine.model import ProblemKind
 from ..engine.workspace import Workspace
 from ..rules import RULES_BY_CODE
-from . import convert, features, workspace_diagnostics
+from . import convert, features, notebooks, workspace_diagnostics
 from .analysis import Analysis, Analyzer, NotReady
 from .documents import Lines, OpenDocument
 
@@ -97,6 +97,7 @@ class UvicornLanguageServer(LanguageServer):
             __version__,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
             protocol_cls=_Protocol,
+            notebook_document_sync=notebooks.SYNC_OPTIONS,
         )
         self.documents: dict[str, OpenDocument] = {}
         self.analyzer = Analyzer(
@@ -113,6 +114,7 @@ class UvicornLanguageServer(LanguageServer):
         # One shared mapping: every workspace sees every unsaved buffer.
         self.buffers: dict[Path, str] = {}
         self._client_log_handler: logging.Handler | None = None
+        self.notebook_sync = notebooks.NotebookSync(self)
 
     # -- client facts -------------------------------------------------------
     @property
@@ -255,6 +257,9 @@ class UvicornLanguageServer(LanguageServer):
                 self.show_internal_error_once(document.uri, message)
             else:
                 self.show_problem_once(message)
+        if self.notebook_sync.owns(document.uri):  # diagnostics go to the notebook's cells
+            self.notebook_sync.publish(document, analysis)
+            return
         if self.pulls_diagnostics:
             if document.uri in self._needs_refresh:
                 self._needs_refresh.discard(document.uri)
@@ -288,6 +293,7 @@ class UvicornLanguageServer(LanguageServer):
 server = UvicornLanguageServer()
 features.register(server)
 workspace_diagnostics.register(server)
+notebooks.register(server)
 
 
 def _known_settings(values: Any) -> dict[str, Any]:
@@ -439,6 +445,8 @@ async def did_change_workspace_folders(
 )
 async def pull_diagnostics(ls: UvicornLanguageServer, params: types.DocumentDiagnosticParams):
     uri = params.text_document.uri
+    if (cell_report := await ls.notebook_sync.pull(uri)) is not None:
+        return cell_report
     try:
         analysis = await ls.analyzer.current(uri)
     except NotReady:
@@ -465,6 +473,8 @@ async def pull_diagnostics(ls: UvicornLanguageServer, params: types.DocumentDiag
 )
 async def code_action(ls: UvicornLanguageServer, params: types.CodeActionParams):
     uri = params.text_document.uri
+    if (cell_actions := await ls.notebook_sync.code_actions(params, FIX_ALL_KIND)) is not None:
+        return cell_actions
     try:
         analysis = await ls.analyzer.current(uri)
     except NotReady:
