@@ -37,7 +37,7 @@ def context(root: Path, text: str):
 
 
 def labels(root: Path, text: str, line: int, character: int) -> list[str]:
-    return [c.label for c in import_strings.complete(context(root, text), Position(line, character))]
+    return [c.label for c in import_strings.complete(context(root, text), Position(line, character)).candidates]
 
 
 def test_class_attributes_after_a_dot(root: Path):
@@ -51,7 +51,7 @@ def test_class_attributes_after_a_dot(root: Path):
 
 def test_keywords_on_a_line_of_their_own(root: Path):
     text = 'import uvicorn\nuvicorn.run(\n    "app.main:app",\n    rel\n)\n'
-    found = import_strings.complete(context(root, text), Position(3, 7))
+    found = import_strings.complete(context(root, text), Position(3, 7)).candidates
     assert found[0].label == "host"  # the name being typed binds nothing; `app` is given
     assert "app" not in [c.label for c in found]
     assert {c.replace.start.character for c in found} == {4} and {c.replace.end.character for c in found} == {7}

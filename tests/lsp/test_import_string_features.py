@@ -90,6 +90,12 @@ async def test_completion_of_modules_attributes_and_keywords(project: Path):
         assert [item.label for item in project_modules] == ["app", "notes", "run"]
         assert all(item.text_edit.range == MODULE_APP for item in top.items)
         assert top.items[0].label == "app" and top.items[0].kind == types.CompletionItemKind.Module
+        # Installed modules (standard library, site-packages) only once typed: `a` gives `asyncio`, not `json`.
+        installed = [item.label for item in top.items if item.detail == "installed"]
+        assert "asyncio" in installed and all(label.startswith("a") for label in installed)
+        assert top.is_incomplete
+        nothing_typed = await complete(client, uri, at(3, 17), trigger='"')
+        assert [item.label for item in nothing_typed.items] == ["app", "notes", "run"]
 
         submodules = await complete(client, uri, at(3, 21), trigger=".")
         assert [item.label for item in submodules.items] == ["main"]

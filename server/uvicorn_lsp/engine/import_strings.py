@@ -260,23 +260,34 @@ class Candidate:
     documentation: str = ""
 
 
-def complete(ctx: RuleContext, position: Position) -> list[Candidate]:
+@dataclass(frozen=True)
+class Completions:
+    candidates: list[Candidate]
+    # False when names were left out until more is typed: the client should ask again as the user types.
+    complete: bool = True
+
+
+def complete(ctx: RuleContext, position: Position) -> Completions:
     """Completions at `position`: inside a launch's import string, or keyword names of a launch call."""
     hit = string_at(ctx, position)
     if hit is not None:
         launch, offset = hit
         segment = launch.segment(offset)
         if segment.part is Part.MODULE:
-            return _module_candidates(ctx, launch, segment)
-        return _attribute_candidates(ctx, launch, segment)
-    return _keyword_candidates(ctx, position)
+            return _module_candidates(ctx, launch, segment, offset)
+        return Completions(_attribute_candidates(ctx, launch, segment))
+    return Completions(_keyword_candidates(ctx, position))
 
 
-def _module_candidates(ctx: RuleContext, launch: LaunchString, segment: Segment) -> list[Candidate]:
+def _module_candidates(ctx: RuleContext, launch: LaunchString, segment: Segment, offset: int) -> Completions:
+    """Module names; an installed folder (the standard library, site-packages: hundreds of names
+    an app is rarely in) offers only those starting with what is typed, and nothing before that."""
     index = ctx.workspace.modules
     parent = launch.text[: segment.begin - 1] if segment.begin > 0 else ""
+    typed = launch.text[segment.begin : offset]
     replace = launch.range(segment.begin, segment.end)
     installed = set(index.installed_roots)
+    left_out = False
     seen: dict[str, Candidate] = {}
     for search_path in launch.search_paths:
         if parent:
@@ -286,14 +297,17 @@ def _module_candidates(ctx: RuleContext, launch: LaunchString, segment: Segment)
             folders = search_path.roots
         for folder in folders:
             project = folder not in installed and folder.is_relative_to(ctx.workspace.root)
+            left_out = left_out or not project
             for name in index.names_in((folder,)):
                 if name in seen or name in ("__pycache__", "__init__", "__main__"):
+                    continue
+                if not project and not (typed and name.startswith(typed)):
                     continue
                 # Installed folders hold hundreds of names: no stat per name there.
                 detail = ("package" if (folder / name).is_dir() else "module") if project else "installed"
                 rank = f"{0 if project else 1}{1 if name.startswith('_') else 0}{name}"
                 seen[name] = Candidate(name, Kind.MODULE, detail, rank, replace, name)
-    return sorted(seen.values(), key=lambda candidate: candidate.rank)
+    return Completions(sorted(seen.values(), key=lambda candidate: candidate.rank), complete=not left_out)
 
 
 def _attribute_candidates(ctx: RuleContext, launch: LaunchString, segment: Segment) -> list[Candidate]:

@@ -149,9 +149,9 @@ async def completion(ls: UvicornLanguageServer, params: types.CompletionParams) 
     answer = await _ask(ls, params.text_document.uri, import_strings.complete, params.position)
     if answer is None:
         return types.CompletionList(is_incomplete=True, items=[])
-    candidates, lines = answer
+    completions, lines = answer
     return types.CompletionList(
-        is_incomplete=False,
+        is_incomplete=not completions.complete,
         items=[
             types.CompletionItem(
                 label=candidate.label,
@@ -164,7 +164,7 @@ async def completion(ls: UvicornLanguageServer, params: types.CompletionParams) 
                 if candidate.documentation
                 else None,
             )
-            for candidate in candidates
+            for candidate in completions.candidates
         ],
     )
 
