@@ -161,3 +161,26 @@ async def test_pull_with_the_previous_result_id_gets_unchanged(tmp_path):
         )
         assert changed.kind == "full" and changed.result_id != first.result_id
         assert "workers" in changed.items[0].message
+
+
+async def test_a_pull_refused_while_analysing_is_followed_by_a_refresh(tmp_path):
+    path = write(tmp_path, "main.py", long_module(20_000))  # seconds to parse: not ready within the wait
+    async with lsp_session(
+        tmp_path, client_capabilities=capabilities(pull=True), initialization_options={"analysisTimeout": 600}
+    ) as client:
+        await asyncio.sleep(1)  # start-up settings and refreshes settle (new settings restart analyses)
+        before = client.diagnostic_refresh_count
+        uri = open_file(client, path)
+        with pytest.raises(JsonRpcException) as refused:
+            await client.text_document_diagnostic_async(
+                types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri))
+            )
+        assert refused.value.code == SERVER_CANCELLED and refused.value.data == {"retriggerRequest": True}
+        # Asking again and again (as editors do on ServerCancelled) must not restart the analysis.
+        [finding] = [d for d in await pull_diagnostics(client, uri, timeout=120) if d.code == "UVI001"]
+        assert "reload=True" in finding.message
+        assert not any("stopped the analysis" in m.message for m in client.log_messages), client.log_messages
+        deadline = time.monotonic() + 5
+        while client.diagnostic_refresh_count == before:
+            assert time.monotonic() < deadline, "no workspace/diagnostic/refresh after the analysis"
+            await asyncio.sleep(0.05)

@@ -107,7 +107,8 @@ class Analyzer:
             return state.latest
         waiter = asyncio.get_running_loop().create_future()
         state.waiters.append(waiter)
-        self.schedule(uri)
+        if state.running is None or state.running.done():
+            self.schedule(uri)  # a running analysis goes on to the newest text itself: asking must not restart it
         try:
             return await asyncio.wait_for(asyncio.shield(waiter), wait)
         except asyncio.TimeoutError:
