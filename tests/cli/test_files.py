@@ -113,7 +113,8 @@ def test_default_excludes_and_their_replacement(tmp_path):
     make_tree(tmp_path, "a.py", ".venv/lib/b.py", "node_modules/c.py", "build/d.py")
     assert found(tmp_path) == ["a.py", "build/d.py"]
     write(tmp_path, "pyproject.toml", '[tool.uvicorn-lsp]\nexclude = ["build"]\n')
-    assert found(tmp_path) == [".venv/lib/b.py", "a.py", "node_modules/c.py"]
+    # pyproject.toml itself is walked too: its task runners are command launches.
+    assert found(tmp_path) == [".venv/lib/b.py", "a.py", "node_modules/c.py", "pyproject.toml"]
 
 
 def test_extend_exclude_from_config_is_relative_to_the_config(tmp_path):
@@ -126,7 +127,7 @@ def test_extend_exclude_from_config_is_relative_to_the_config(tmp_path):
         "proj/venv/c.py",
         "other/tests/fixtures/d.py",
     )
-    assert found(tmp_path) == ["other/tests/fixtures/d.py", "proj/tests/b.py"]
+    assert found(tmp_path) == ["other/tests/fixtures/d.py", "proj/pyproject.toml", "proj/tests/b.py"]
 
 
 def test_exclude_flags(tmp_path, monkeypatch):
