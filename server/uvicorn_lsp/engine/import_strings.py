@@ -27,7 +27,6 @@ from .workspace import Workspace
 LAUNCH_CALLS = ("uvicorn.run", "uvicorn.Config")
 # Keywords whose string value is a file uvicorn opens (relative to the current folder).
 FILE_KEYWORDS = ("ssl_certfile", "ssl_keyfile", "ssl_ca_certs", "env_file", "log_config")
-_IDENTIFIER_TAIL = "_"
 
 
 def parse(text: str, path: Path | None, workspace: Workspace) -> RuleContext:
@@ -93,7 +92,6 @@ class Segment:
 class LaunchString:
     """A string literal given as the app of a launch call."""
 
-    call: syntax.CallSite
     text: str  # the literal's content
     line: int  # 0-based line of the content
     column: int  # code-point column of the content's first character
@@ -156,7 +154,7 @@ def _launch_string(ctx: RuleContext, call: syntax.CallSite) -> LaunchString | No
         return None
     offset, content = literal
     line, column = value.start_pos
-    return LaunchString(call, content, line - 1, column + offset, tuple(modules.search_paths_of_call(ctx, call)))
+    return LaunchString(content, line - 1, column + offset, tuple(modules.search_paths_of_call(ctx, call)))
 
 
 def string_at(ctx: RuleContext, position: Position) -> tuple[LaunchString, int] | None:
@@ -487,15 +485,19 @@ def _call_arguments(trailer) -> list:
     return [inner]
 
 
+def _in_name(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
 def _keyword_slot(ctx: RuleContext, position: Position) -> tuple[syntax.CallSite, int, int] | None:
     """The launch call whose argument list has a keyword name being typed at `position`,
     and the columns of that name (empty when nothing is typed yet)."""
     line = ctx.source.lines[position.line] if position.line < len(ctx.source.lines) else ""
     begin = min(position.character, len(line))
-    while begin > 0 and (line[begin - 1].isalnum() or line[begin - 1] == _IDENTIFIER_TAIL):
+    while begin > 0 and _in_name(line[begin - 1]):
         begin -= 1
     end = begin
-    while end < len(line) and (line[end].isalnum() or line[end] == _IDENTIFIER_TAIL):
+    while end < len(line) and _in_name(line[end]):
         end += 1
     at = (position.line + 1, begin)
     try:
@@ -615,7 +617,8 @@ class FileLink:
 
 def file_links(ctx: RuleContext) -> list[FileLink]:
     """String values of the launch keywords that name files, where such a file exists."""
-    if ctx.source.path is None or not any(keyword in ctx.source.text for keyword in FILE_KEYWORDS):
+    script = ctx.source.path
+    if script is None or not any(keyword in ctx.source.text for keyword in FILE_KEYWORDS):
         return []
     links = []
     for call in ctx.calls_to(*LAUNCH_CALLS):
@@ -628,7 +631,7 @@ def file_links(ctx: RuleContext) -> list[FileLink]:
             if literal is None or not literal[1]:
                 continue
             offset, content = literal
-            target = _existing_file(ctx, call, content)
+            target = _existing_file(ctx, script, content)
             if target is None:
                 continue
             line, column = value.start_pos
@@ -637,14 +640,14 @@ def file_links(ctx: RuleContext) -> list[FileLink]:
     return links
 
 
-def _existing_file(ctx: RuleContext, call: syntax.CallSite, text: str) -> Path | None:
-    """A relative path is opened from the current folder: the workspace root or a launch's folder."""
+def _existing_file(ctx: RuleContext, script: Path, text: str) -> Path | None:
+    """A relative path is opened from the current folder: the workspace root, a launch's folder
+    or the script's own."""
     path = Path(text).expanduser()
     if path.is_absolute():
         return path if path.is_file() else None
     folders = [ctx.workspace.root, *(search_path.launch.root for search_path in modules.search_paths(ctx))]
-    assert ctx.source.path is not None
-    folders.append(ctx.source.path.parent)
+    folders.append(script.parent)
     for folder in dict.fromkeys(folders):
         if (folder / path).is_file():
             return folder / path
