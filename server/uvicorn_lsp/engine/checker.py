@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 # The code of the information finding an analysis stopped by its time budget adds at line 1.
 TIMEOUT_CODE = "analysis-timeout"
+SYNTAX_ERRORS_NOTE = "syntax errors: only findings in code that parses are reported, and no fix edits next to an error"
 
 
 @dataclass
@@ -108,10 +109,14 @@ def check_text(
             )
             continue
         for finding in findings:
-            if source.is_suppressed(finding.code, finding.range):
+            if source.is_suppressed(finding.code, finding.range) or not source.parses_around(finding.range):
                 continue
+            # A fix next to code parso could not parse is built on its guess at that code.
+            finding.fixes = [fix for fix in finding.fixes if all(source.parses_around(e.range) for e in fix.edits)]
             finding.severity = settings.severity_for(finding.code, finding.severity)
             result.findings.append(finding)
+    if source.broken_lines:
+        result.problems.append(Problem(SYNTAX_ERRORS_NOTE, str(path) if path else None, ProblemKind.SYNTAX_ERRORS))
     result.dependencies = context.dependencies
     result.problems.extend(workspace.problems)
     workspace.problems.clear()

@@ -95,10 +95,12 @@ class Finding:
 
 
 class ProblemKind(str, enum.Enum):
-    """How bad a problem is for a run. A NOTICE leaves the findings complete; the
+    """How bad a problem is for a run. A NOTICE and SYNTAX_ERRORS are warnings; the
     other two mean the run could not do what it was asked (the CLI exits 2)."""
 
     NOTICE = "notice"  # unreadable file, unusable interpreter, a setting ignored...
+    # The file does not parse everywhere: the command line says so; editors show syntax errors already.
+    SYNTAX_ERRORS = "syntax errors"
     CONFIGURATION_ERROR = "configuration error"  # settings that would silently change what is checked
     INTERNAL_ERROR = "internal error"  # a rule raised: a bug of ours, findings may be missing
 
@@ -114,4 +116,4 @@ class Problem:
 
     @property
     def is_error(self) -> bool:
-        return self.kind is not ProblemKind.NOTICE
+        return self.kind in (ProblemKind.CONFIGURATION_ERROR, ProblemKind.INTERNAL_ERROR)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import parso
 from parso.python.tree import Module
+from parso.tree import BaseNode
 
 from .model import Position, Range
 
@@ -118,12 +119,48 @@ class SourceFile:
             result[number] = Noqa(None if codes is None else frozenset(re.split(r"[,\s]+", codes.upper())))
         return result
 
+    @cached_property
+    def broken_lines(self) -> frozenset[int]:
+        """0-based lines whose parse is parso's guess: those of its error nodes and leaves (with the
+        rest of the statement they sit in), and of statements it found indented at module level
+        (the body of a block whose header did not parse, as merge-conflict markers leave it)."""
+        broken: set[int] = set()
+        for statement in self.tree.children:
+            if statement.start_pos[1] > 0 and statement.type != "endmarker":
+                broken.update(_lines_of(statement))
+        nodes = [self.tree]
+        while nodes:
+            for child in nodes.pop().children:
+                if child.type in ("error_node", "error_leaf"):
+                    broken.update(_lines_of(_statement_around(child)))
+                elif isinstance(child, BaseNode):
+                    nodes.append(child)
+        return frozenset(broken)
+
+    def parses_around(self, where: Range) -> bool:
+        """Whether the lines `where` spans parse: none of them is one of `broken_lines`."""
+        return self.broken_lines.isdisjoint(range(where.start.line, where.end.line + 1))
+
     def is_suppressed(self, code: str, where: Range) -> bool:
         for line in range(where.start.line, where.end.line + 1):
             noqa = self.noqa_by_line.get(line)
             if noqa is not None and noqa.silences(code):
                 return True
         return False
+
+
+def _statement_around(node):
+    """The simple statement holding `node`, else `node` itself (an error node can be a statement)."""
+    current = node
+    while current.parent is not None and current.type != "simple_stmt":
+        current = current.parent
+    return current if current.type == "simple_stmt" else node
+
+
+def _lines_of(node) -> range:
+    """The 0-based lines a node spans; a statement's closing line break does not reach the next line."""
+    (first, _), (last, column) = node.start_pos, node.end_pos
+    return range(first - 1, last - 1 if column == 0 and last > first else last)
 
 
 def node_range(node) -> Range:

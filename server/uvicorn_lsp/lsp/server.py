@@ -253,6 +253,8 @@ class UvicornLanguageServer(LanguageServer):
     def _on_analysis(self, document: OpenDocument, analysis: Analysis) -> None:
         for problem in analysis.result.problems:
             message = f"{problem.path}: {problem.message}" if problem.path else problem.message
+            if problem.kind is ProblemKind.SYNTAX_ERRORS:
+                continue  # the editor's Python language server shows syntax errors already
             if problem.kind is ProblemKind.INTERNAL_ERROR:
                 self.show_internal_error_once(document.uri, message)
             else:

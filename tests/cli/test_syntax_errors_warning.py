@@ -1,0 +1,46 @@
+"""`check` on a file with merge-conflict markers: one warning line for it, findings only where the
+code parses, and `--fix` leaves the conflicted code alone (a real subprocess)."""
+
+from __future__ import annotations
+
+from .conftest import run_cli, write
+
+CONFLICTED = """\
+import uvicorn
+from fastapi import FastAPI
+
+app = FastAPI()
+
+if __name__ == "__main__":
+<<<<<<< HEAD
+    uvicorn.run(app, reload=True)
+=======
+    uvicorn.run(app, reload=True, port=8001)
+>>>>>>> feature
+
+uvicorn.run(app, reload=True)
+"""
+
+
+def test_one_warning_line_and_findings_where_the_code_parses(tmp_path):
+    write(tmp_path, "main.py", CONFLICTED)
+    run = run_cli(tmp_path, "--no-cache", "main.py")
+    err = run.stderr.decode()
+    assert run.returncode == 1, err  # findings, not a broken run
+    assert err.count("syntax errors") == 1
+    assert (
+        "warning: main.py: syntax errors: only findings in code that parses are reported, "
+        "and no fix edits next to an error" in err
+    )
+    # The last line parses: UVI001 and UVI005 there; nothing in the conflicted guard (lines 7-11).
+    reported_lines = {line.split(":")[1] for line in run.stdout.decode().splitlines() if line.startswith("main.py:")}
+    assert reported_lines == {"13"}, run.stdout.decode()
+
+
+def test_fix_edits_only_code_that_parses(tmp_path):
+    path = write(tmp_path, "main.py", CONFLICTED)
+    run_cli(tmp_path, "--no-cache", "--fix", "main.py")
+    fixed = path.read_text()
+    conflicted_part = CONFLICTED[: CONFLICTED.index(">>>>>>> feature\n")]
+    assert fixed.startswith(conflicted_part), fixed
+    assert 'uvicorn.run("main:app", reload=True)' in fixed[len(conflicted_part) :]
