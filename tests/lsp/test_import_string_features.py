@@ -371,3 +371,27 @@ async def test_workspace_diagnostics_with_result_ids(tmp_path: Path):
         assert third[uris["bad.py"]].result_id != ids[uris["bad.py"]]
         assert third[opened].kind == "full" and third[opened].version == 7
         assert [diagnostic.code for diagnostic in third[opened].items] == ["UVI001"]
+
+
+async def test_workspace_diagnostics_streamed_with_a_partial_result_token(tmp_path: Path):
+    write(tmp_path, "bad.py", BAD)
+    for number in range(30):  # more files than one batch
+        write(tmp_path, f"module_{number}.py", f"VALUE = {number}\n")
+    async with lsp_session(tmp_path, client_capabilities=client_capabilities("neovim")) as client:
+        streamed: list[dict] = []
+
+        def on_progress(params: types.ProgressParams) -> None:
+            if params.token == "partial-1":
+                streamed.append(params.value)
+
+        # pytest-lsp's own handler knows work-done progress only.
+        client.protocol.fm.features[types.PROGRESS] = on_progress
+        report = await client.workspace_diagnostic_async(
+            types.WorkspaceDiagnosticParams(previous_result_ids=[], partial_result_token="partial-1")
+        )
+        assert list(report.items) == []  # everything came as partial results
+        assert len(streamed) >= 2
+        items = [item for value in streamed for item in value["items"]]
+        assert sorted(item["uri"] for item in items) == sorted(path.as_uri() for path in tmp_path.glob("*.py"))
+        [bad] = [item for item in items if item["uri"].endswith("/bad.py")]
+        assert bad["kind"] == "full" and [diagnostic["code"] for diagnostic in bad["items"]] == ["UVI001"]

@@ -1,5 +1,6 @@
 """`workspace/diagnostic`: the findings of every file of the workspace, open or not.
 
+With a partial result token, the reports are streamed batch by batch as `$/progress`.
 A file's result id is a digest of the diagnostics it would get: a client that
 sends it back as a previous result id gets an Unchanged report when nothing
 changed, so only the files whose problems changed travel again. Files are the
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
+from lsprotocol.converters import get_converter
 
 from ..engine import checker
 from ..engine.workspace import Workspace
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
 # Closed files checked per trip to the analysis thread.
 BATCH = 25
 
+_CONVERTER = get_converter()
 _Report = types.WorkspaceFullDocumentDiagnosticReport | types.WorkspaceUnchangedDocumentDiagnosticReport
 
 
@@ -67,11 +70,17 @@ async def workspace_diagnostic(
             )
 
     files = [(path, ls.workspace_for(path)) for path in paths]
+    token = params.partial_result_token
     for start in range(0, len(files), BATCH):
         for path, text, result in await ls.analyzer.run_on_worker(_check_files, files[start : start + BATCH]):
             uri = path.as_uri()
             document = ls.documents.get(uri)
             report(uri, document.version if document is not None and document.text == text else None, text, result)
+        if token is not None and reports:
+            # Streamed as each batch is done; the response then carries nothing more (the spec's rule).
+            partial = types.WorkspaceDiagnosticReportPartialResult(items=reports)
+            ls.protocol.notify(types.PROGRESS, types.ProgressParams(token=token, value=_CONVERTER.unstructure(partial)))
+            reports = []
     return types.WorkspaceDiagnosticReport(items=reports)
 
 
