@@ -4,12 +4,19 @@ folders included), sniffs `*.conf` and extensionless scripts, and `--stdin-filen
 from __future__ import annotations
 
 import json
+import textwrap
 from pathlib import Path
 
+import pytest
+
+from uvicorn_lsp.cli import fixing
 from uvicorn_lsp.cli.files import Discovery
+from uvicorn_lsp.engine import source
 from uvicorn_lsp.engine.config import Settings
+from uvicorn_lsp.rules import RULES_BY_CODE
 
 from .conftest import run_cli
+from .test_fix import VARIANTS
 
 RELOAD = "uvicorn main:app --reload"
 
@@ -65,3 +72,25 @@ def test_stdin_filename_picks_the_source(tmp_path):
     assert b"Dockerfile:2:22: UVI014" in as_dockerfile.stdout, as_dockerfile.stdout
     as_yaml = run_cli(tmp_path, "--stdin-filename", "notes.yaml", "-", stdin=text)
     assert as_yaml.returncode == 0 and b"UVI" not in as_yaml.stdout
+
+
+@pytest.mark.parametrize("code", ["UVI014", "UVI015"])
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_fix_round_trip_on_a_dockerfile(cli, tmp_path, code, variant):
+    """The documented Dockerfile in every on-disk variant: --diff predicts what --fix writes,
+    only the edit changes, and the finding is gone."""
+    rule = RULES_BY_CODE[code]
+    original = VARIANTS[variant](textwrap.dedent(rule.doc.example).strip("\n") + "\n")
+    path = tmp_path / "Dockerfile"
+    path.write_bytes(original)
+    diff = cli("--diff", "--select", code, "Dockerfile")
+    assert diff.code == 1, diff.err
+    assert path.read_bytes() == original
+    fixed = cli("--fix", "--select", code, "Dockerfile")
+    assert fixed.code == 0, fixed.out + fixed.err
+    after = path.read_bytes()
+    assert after != original
+    assert diff.out == fixing.unified_diff("Dockerfile", source.decode_source(original), source.decode_source(after))
+    assert cli("--select", code, "Dockerfile").code == 0
+    before_lines, after_lines = source.decode_source(original).splitlines(), source.decode_source(after).splitlines()
+    assert [line for line in before_lines if line not in after_lines] == [before_lines[-1]]

@@ -21,7 +21,8 @@ from uvicorn_lsp.rules import ALL_RULES
 
 from .conftest import APP_FIXED, APP_WITH_RELOAD, run_cli, write
 
-FIXABLE_RULES = [rule for rule in ALL_RULES if rule.fix_applicabilities]
+# Rules whose example is Python (command-line rules' Dockerfiles: tests/cli/test_command_files_cli.py).
+FIXABLE_RULES = [rule for rule in ALL_RULES if rule.fix_applicabilities and rule.doc.language == "python"]
 
 
 def example(rule) -> str:
