@@ -67,12 +67,12 @@ def test_script_and_module_launch_of_a_package_file(project):
     [script_only] = main_file(project, 'uvicorn.run("main:app")', "pkg/main.py")
     assert script_only.severity is Severity.WARNING
     assert (
-        'loads with `python pkg/main.py`, fails with `python -m pkg.main`: Could not import module "main"'
+        'loads with `python pkg/main.py`, not with `python -m pkg.main`: Could not import module "main"'
         in script_only.message
     )
     [module_only] = main_file(project, 'uvicorn.run("pkg.main:app")', "pkg/main.py")
     assert (
-        "loads with `python -m pkg.main`, fails with `python pkg/main.py`: No module named 'pkg'" in module_only.message
+        "loads with `python -m pkg.main`, not with `python pkg/main.py`: No module named 'pkg'" in module_only.message
     )
     # The fix is the string for the other launch, as UVI001 computes it.
     assert [fix.title for fix in script_only.fixes] == ['Use "pkg.main:app" (for `python -m pkg.main`)']
@@ -97,7 +97,7 @@ def test_plain_folder_script_naming_a_workspace_package(project):
     project.write("app/web.py", APP)
     [finding] = main_file(project, 'uvicorn.run("app.web:app")', "scripts/run.py", header="")
     assert finding.severity is Severity.WARNING
-    assert "loads with `python -m scripts.run`, fails with `python scripts/run.py`" in finding.message
+    assert "loads with `python -m scripts.run`, not with `python scripts/run.py`" in finding.message
 
 
 def test_src_layout(project):

@@ -227,13 +227,13 @@ def _in_installed_package(path: Path | None) -> bool:
 
 def find_app_target(ctx: RuleContext, node) -> AppTarget:
     if node.type == "lambdef":
-        return AppTarget(problem="a lambda has no name uvicorn could import")
+        return AppTarget(problem="a lambda has no name to import")
     callee = syntax.callee_of(node)
     if callee is not None:
         return _factory_target(ctx, node, callee)
     dotted = syntax.dotted_name(node)
     if dotted is None:
-        return AppTarget(problem="the app is an expression, not a name uvicorn could import")
+        return AppTarget(problem="the app is an expression, not a name")
     root_leaf = node if node.type == "name" else node.children[0]
     rest = dotted.split(".")[1:]
     return _name_target(ctx, root_leaf, rest)
@@ -262,7 +262,7 @@ def _name_target(ctx: RuleContext, root_leaf, rest: list[str]) -> AppTarget:
     return _imported_target(ctx, root_leaf, _import_of(bindings[-1]), rest)
 
 
-_INSIDE_FUNCTION = "is defined inside a function or class, where no import string can reach it"
+_INSIDE_FUNCTION = "is defined inside a function or class"
 
 
 def _not_reachable(leaf, why: str) -> AppTarget:
@@ -286,13 +286,14 @@ def _local_target(ctx: RuleContext, root_leaf, bindings: list, rest: list[str]) 
     binding = bindings[-1]
     if binding.parent.type == "param":
         return _not_reachable(root_leaf, "is a function parameter, not a module-level name")
-    if syntax.enclosing_scope(binding).type != "file_input":
+    if ctx.evaluator.scope_of(binding).type != "file_input":
         return _not_reachable(root_leaf, _INSIDE_FUNCTION)
+    function = syntax.enclosing_scope(binding)
+    if function.type == "funcdef":  # `global app` then `app = FastAPI()` in a function
+        return _not_reachable(root_leaf, f"gets its value in `{function.name.value}()`, which importing does not run")
     # uvicorn imports the module under its own name: the guarded block does not run there.
     if all(syntax.is_under_main_guard(leaf) for leaf in bindings):
-        return _not_reachable(
-            root_leaf, f"is created {_MAIN_GUARD}, which does not run when uvicorn imports the module"
-        )
+        return _not_reachable(root_leaf, f"is created {_MAIN_GUARD}")
     return AppTarget(
         path=ctx.source.path,
         attribute=".".join([root_leaf.value, *rest]),
@@ -314,10 +315,7 @@ def _changed_under_main_guard(ctx: RuleContext, root_leaf) -> str | None:
     from the app uvicorn imports."""
     for leaf in ctx.source.used_names.get(root_leaf.value, ()):
         if leaf is not root_leaf and syntax.is_under_main_guard(leaf) and _changes_object(leaf):
-            return (
-                f"line {leaf.start_pos[0]} uses `{root_leaf.value}` {_MAIN_GUARD}; that block does not run when "
-                f"uvicorn imports the module, so move such changes to module level"
-            )
+            return f"line {leaf.start_pos[0]} changes `{root_leaf.value}` {_MAIN_GUARD}: move that to module level"
     return None
 
 
@@ -351,14 +349,14 @@ def _absolute_module(dotted: str, path: Path | None) -> str | None:
 def _factory_target(ctx: RuleContext, node, callee: syntax.Callee) -> AppTarget:
     callee_text = callee.dotted
     if syntax.call_has_arguments(node):
-        return AppTarget(problem=f"`{callee_text}` is called with arguments, but uvicorn calls a factory with none")
+        return AppTarget(problem=f"`{callee_text}` is called with arguments; a factory gets none")
     kind, required = _callable_shape(ctx, callee)
     if kind == "class":
-        return AppTarget(problem="the app is created inline; assign it to a module-level name first")
+        return AppTarget(problem="the app is created inline")
     if kind not in ("function", None):
         return AppTarget(problem=f"`{callee_text}` is not a function uvicorn could call as a factory")
     if required:
-        return AppTarget(problem=f"`{callee_text}` needs arguments, but uvicorn calls a factory with none")
+        return AppTarget(problem=f"`{callee_text}` needs arguments; a factory gets none")
     target = _name_target(ctx, callee.root, callee_text.split(".")[1:])
     if target.problem:
         return target

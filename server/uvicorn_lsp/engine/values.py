@@ -169,12 +169,27 @@ class Evaluator:
             values.append(unpacked)
         return values
 
+    def scope_of(self, leaf):
+        """The namespace a name leaf lives in: its function's, or the module's where the function
+        declares the name `global`."""
+        scope = syntax.enclosing_scope(leaf)
+        if (
+            scope is not None
+            and scope.type == "funcdef"
+            and any(
+                use.parent.type == "global_stmt" and syntax.enclosing_scope(use) is scope
+                for use in self._used_names.get(leaf.value, ())
+            )
+        ):
+            return leaf.get_root_node()
+        return scope
+
     def bindings(self, name_leaf) -> list:
         """Definitions of this name in the function it is used in, else at module level."""
-        scope = syntax.enclosing_scope(name_leaf)
+        scope = self.scope_of(name_leaf)
         definitions = [leaf for leaf in self._used_names.get(name_leaf.value, ()) if leaf.is_definition()]
         while scope is not None:
-            local = [leaf for leaf in definitions if syntax.enclosing_scope(leaf) is scope]
+            local = [leaf for leaf in definitions if self.scope_of(leaf) is scope]
             if local:
                 return local
             scope = syntax.enclosing_scope(scope) if scope.type != "file_input" else None

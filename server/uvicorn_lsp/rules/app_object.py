@@ -25,30 +25,21 @@ def app_object_finding(
     # uvicorn cannot import a notebook: no import string names an app defined in one.
     notebook = launch.setting is Setting.NOTEBOOK
     fixes = [] if notebook else apps.import_string_fixes(launch, target, choices)
-    example = choices[0].value if choices and not notebook else "module:app"
-    needs = f'uvicorn can only {_what(definite + conditional)} from an import string such as "{example}"'
     status = ctx.failure_status
+    causes = " and ".join(definite) if definite else " or ".join(conditional)
+    subject = f"{launch.described} gets {app.description}"
+    if target.problem:
+        # Nothing importable names it: the rule page says how to define the app instead.
+        fails = f"uvicorn exits with status {status}, and no import string can name it: {target.problem}"
+    else:
+        example = choices[0].value if choices else "module:app"
+        fails = f'uvicorn exits with status {status}; pass an import string such as "{example}"'
     if definite:
-        message = f"{launch.described} gets {app.description} with {' and '.join(definite)}: {needs}, and exits at startup with status {status}"
+        message = f"{subject} with {causes}: {fails}"
         severity = Severity.ERROR
     else:
-        message = f"{launch.described} gets {app.description}; {' or '.join(conditional)}, it exits at startup with status {status}: {needs}"
+        message = f"{subject}; {causes}, {fails}"
         severity = Severity.WARNING
     if target.caveat:
-        message += f". Note: {target.caveat}"
-    if notebook:
-        message += ". A notebook cannot be imported: move the app to a .py module and pass its import string"
-    elif target.problem:
-        message += (
-            f". No import string can name it: {target.problem}. Define the app at module level"
-            " (or a module-level factory that takes no arguments, with factory=True)"
-        )
+        message += f" ({target.caveat})"
     return ctx.finding(rule, message, node_range(app_node), severity=severity, fixes=fixes)
-
-
-def _what(causes: list[str]) -> str:
-    reload = any("reload" in cause for cause in causes)
-    workers = any("workers" in cause or "WORKERS" in cause for cause in causes)
-    if reload and workers:
-        return "reload or start workers"
-    return "start workers" if workers else "reload"

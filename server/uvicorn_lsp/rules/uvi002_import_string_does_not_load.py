@@ -52,17 +52,15 @@ def _check_string(ctx: RuleContext, launch: Launch, string: AppString, literal) 
     failures: dict[tuple[str, int], list[Resolution]] = {}
     for resolution in failing:
         failures.setdefault(_reason(string, resolution), []).append(resolution)
+    # The consequence once, for the first failure's exit status; uvicorn's reasons per launch.
+    consequence = ctx.failure_consequence(launch, next(iter(failures))[1])
     if len(failures) == 1:
-        [(reason, status)] = failures
-        why = f"{reason}; {ctx.failure_consequence(launch, status)}"
+        why = next(iter(failures))[0]
     else:
-        why = "; ".join(
-            f"with {_launches(resolutions)}, {reason}: {ctx.failure_consequence(launch, status)}"
-            for (reason, status), resolutions in failures.items()
-        )
+        why = "; ".join(f"{_launches(resolutions)}: {reason}" for (reason, _), resolutions in failures.items())
     own_file = _own_file_strings(ctx, string)
     if loading:
-        message = f'"{string.text}" loads with {_launches(loading)}, fails with {_launches(failing)}: {why}'
+        message = f'"{string.text}" loads with {_launches(loading)}, not with {_launches(failing)}: {why}'
         # Switching strings only moves the failure to the other launch: shown, never applied by --fix.
         return ctx.finding(
             RULE, message, where, Severity.WARNING, _own_file_fixes(literal, own_file, Applicability.DISPLAY_ONLY)
@@ -72,7 +70,7 @@ def _check_string(ctx: RuleContext, launch: Launch, string: AppString, literal) 
         for guess in _guesses(ctx, launch, string, failing[0])
         if guess not in {choice.value for choice in own_file}
     ]
-    message = f'"{string.text}" will not load: {why}' + _did_you_mean(guesses)
+    message = f'"{string.text}" will not load: {why}; {consequence}' + _did_you_mean(guesses)
     fixes = _own_file_fixes(literal, own_file) + _fixes(literal, guesses, preferred=not own_file)
     return ctx.finding(RULE, message, where, Severity.ERROR, fixes)
 
