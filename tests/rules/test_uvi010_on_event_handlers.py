@@ -217,6 +217,10 @@ def test_fix_with_asynccontextmanager_already_imported_and_two_space_indent(proj
             "no fix: on_startup.append() also registers handlers",
         ),
         (
+            'from fastapi import FastAPI\napp = FastAPI()\napp.router.on_shutdown += [a]\n@app.on_event("startup")\ndef go(): ...\n',
+            "no fix: on_shutdown += also registers handlers",
+        ),
+        (
             'from fastapi import APIRouter\nr = APIRouter()\n@r.on_event("startup")\ndef go(): ...\n',
             "no fix: a router's handlers belong in its app's lifespan",
         ),

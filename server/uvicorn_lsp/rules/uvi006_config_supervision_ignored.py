@@ -14,15 +14,13 @@ from ..engine.rule import Rule, RuleDoc
 _SERVER_METHODS = ("run", "serve")
 # uvicorn's own supervisors, by what they honour: the reloaders restart the server on changes,
 # Multiprocess starts `config.workers` processes (uvicorn.run picks one of them from the config).
+# By the names the package and its modules export (watchgodreload: older uvicorn releases).
 _RELOADERS = (
     "uvicorn.supervisors.ChangeReload",
     "uvicorn.supervisors.BaseReload",
     "uvicorn.supervisors.basereload.BaseReload",
-    "uvicorn.supervisors.StatReload",
     "uvicorn.supervisors.statreload.StatReload",
-    "uvicorn.supervisors.WatchFilesReload",
     "uvicorn.supervisors.watchfilesreload.WatchFilesReload",
-    "uvicorn.supervisors.WatchGodReload",
     "uvicorn.supervisors.watchgodreload.WatchGodReload",
 )
 _MULTIPROCESS = ("uvicorn.supervisors.Multiprocess", "uvicorn.supervisors.multiprocess.Multiprocess")
@@ -92,9 +90,8 @@ def _start_of(ctx: RuleContext, server: syntax.CallSite) -> _Start | None:
     ):
         return None
     target = statement.children[0]
-    scope = syntax.enclosing_scope(target)
-    for leaf in ctx.source.used_names.get(target.value, ()):
-        if leaf is target or syntax.enclosing_scope(leaf) is not scope:
+    for leaf in ctx.evaluator.uses_in_scope(target.value, ctx.evaluator.scope_of(target)):
+        if leaf is target:
             continue
         # `server.run()` and `await server.serve()`; `target=server.run` has no call.
         start = _attribute_call_after(leaf) if leaf.parent.type in ("atom_expr", "power") else None

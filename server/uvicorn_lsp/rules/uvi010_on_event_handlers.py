@@ -220,8 +220,9 @@ def _other_registration(ctx: RuleContext) -> str | None:
                 method = leaf.parent.get_next_sibling()
                 if method is not None and _is_method_call(method.children[-1], _LIST_METHODS):
                     return f"{name}.{method.children[-1].value}()"
-                if _assigned_to(leaf.parent):
-                    return f"{name} +="
+                operator = _assignment_to(leaf.parent)
+                if operator is not None:
+                    return f"{name} {operator}"
     return None
 
 
@@ -238,17 +239,14 @@ def _is_method_call(leaf, names: tuple[str, ...] | None = None) -> bool:
     return call is not None and call.type == "trailer" and call.children[0].value == "("
 
 
-def _assigned_to(trailer) -> bool:
-    """`app.router.on_startup += [...]` or `= [...]`: the attribute chain ending in `trailer` is a target."""
+def _assignment_to(trailer) -> str | None:
+    """`=` or `+=` when the attribute chain ending in `trailer` is their target (`app.router.on_startup += [f]`)."""
     chain = trailer.parent
     statement = chain.parent
-    return (
-        chain.children[-1] is trailer
-        and statement.type == "expr_stmt"
-        and statement.children[0] is chain
-        and statement.children[1].type == "operator"
-        and statement.children[1].value in ("=", "+=")
-    )
+    if chain.children[-1] is not trailer or statement.type != "expr_stmt" or statement.children[0] is not chain:
+        return None
+    operator = statement.children[1]
+    return operator.value if operator.type == "operator" and operator.value in ("=", "+=") else None
 
 
 def _arguments(trailer) -> list:
