@@ -129,3 +129,10 @@ def test_a_module_named_wsgi_is_not_enough(project):
     project.write("mysite/__init__.py")
     project.write("mysite/wsgi.py", "from fastapi import FastAPI\n\napplication = FastAPI()\n")
     assert findings(project, 'import uvicorn\nuvicorn.run("mysite.wsgi:application")\n') == []
+
+
+def test_import_string_on_a_command_line(project):
+    project.write("web.py", "from flask import Flask\n\napp = Flask(__name__)\n")
+    project.write("run.sh", "#!/bin/sh\nuvicorn web:app --port 8000\nuvicorn web:app --interface wsgi\n")
+    [finding] = project.check("run.sh", codes=(CODE,))
+    assert finding.message.startswith('"web:app" is a Flask app') and finding.fixes == []

@@ -72,3 +72,12 @@ def test_no_finding_for_values_that_need_nothing_or_are_unknown(project, environ
 
 def test_no_finding_when_uvicorn_is_not_installed_there(project, without_uvicorn):
     assert findings(project, 'import uvicorn\nuvicorn.run("main:app", loop="uvloop")\n', without_uvicorn) == []
+
+
+def test_command_lines_in_this_environment_but_not_in_containers(project, environment):
+    settings = environment()
+    project.write("run.sh", "#!/bin/sh\nuvicorn main:app --loop uvloop --ws wsproto\n")
+    found = project.check("run.sh", settings, codes=(CODE,))
+    assert [finding.message.split(" needs")[0] for finding in found] == ["--loop uvloop", "--ws wsproto"]
+    project.write("Dockerfile", 'FROM python:3.12\nCMD ["uvicorn", "main:app", "--loop", "uvloop"]\n')
+    assert project.check("Dockerfile", settings, codes=(CODE,)) == []

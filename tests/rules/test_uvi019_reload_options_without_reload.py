@@ -7,6 +7,7 @@ import pytest
 from uvicorn_lsp.engine.model import Applicability, Severity, Tag
 from uvicorn_lsp.rules.uvi019_reload_options_without_reload import RULE
 
+from ..conftest import apply_edits
 from .helpers import apply_fix
 
 CODE = "UVI019"
@@ -86,3 +87,15 @@ def test_dict_entries_get_no_removal(project):
 )
 def test_no_finding(project, code):
     assert findings(project, code) == []
+
+
+def test_command_line_flags(project):
+    project.write("run.sh", "#!/bin/sh\nuvicorn main:app --reload-dir src --reload-delay 2\n")
+    found = project.check("run.sh", codes=(CODE,))
+    assert [finding.message.split(" does nothing")[0] for finding in found] == ["--reload-dir src", "--reload-delay 2"]
+    remove, add_reload = found[0].fixes
+    assert remove.title == "Remove --reload-dir" and add_reload.title == "Turn reload on (--reload)"
+    fixed = apply_edits((project.root / "run.sh").read_text(), add_reload.edits)
+    assert fixed == "#!/bin/sh\nuvicorn main:app --reload --reload-dir src --reload-delay 2\n"
+    (project.root / "run.sh").write_text(fixed)
+    assert project.check("run.sh", codes=(CODE,)) == []

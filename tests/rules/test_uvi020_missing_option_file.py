@@ -96,3 +96,18 @@ def test_info_exclude_counts(project):
     (project.root / ".git" / "info").mkdir(parents=True)
     (project.root / ".git" / "info" / "exclude").write_text("local.env\n")
     assert findings(project, 'import uvicorn\nuvicorn.run("main:app", env_file="local.env")\n') == []
+
+
+def test_command_line_flags_and_containers(project):
+    project.write(
+        "run.sh", "#!/bin/sh\nuvicorn main:app --env-file prod.env --ssl-keyfile k.pem --ssl-certfile c.pem\n"
+    )
+    found = project.check("run.sh", codes=(CODE,))
+    assert [finding.message.split(" names")[0] for finding in found] == [
+        "--env-file prod.env",
+        "--ssl-keyfile k.pem",
+        "--ssl-certfile c.pem",
+    ]
+    assert "exit status 2" in found[0].message and "FileNotFoundError" in found[1].message
+    project.write("Dockerfile", 'FROM python:3.12\nCMD ["uvicorn", "main:app", "--env-file", "prod.env"]\n')
+    assert project.check("Dockerfile", codes=(CODE,)) == []

@@ -76,6 +76,7 @@ RULE = Rule(
     fix_availability=FixAvailability.SOMETIMES,
     fix_applicabilities=(Applicability.UNSAFE,),
     check=check,
+    judges_commands=True,
     doc=RuleDoc(
         what="""
             Finds launches whose app is a WSGI app: a `Flask(...)`, a `Bottle()` (or `bottle.default_app()`),

@@ -45,6 +45,7 @@ RULE = Rule(
     summary='`loop="uvloop"`, `http="httptools"` or `ws="websockets"`/`"wsproto"` without that package installed; uvicorn fails at startup.',
     severity=Severity.ERROR,
     check=check,
+    judges_commands=True,
     doc=RuleDoc(
         what="""
             Finds launches that choose an implementation by name (`loop="uvloop"`, `http="httptools"`,

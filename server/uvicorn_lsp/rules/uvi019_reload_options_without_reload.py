@@ -75,6 +75,7 @@ RULE = Rule(
     fix_applicabilities=(Applicability.SAFE, Applicability.UNSAFE),
     tags=(Tag.UNNECESSARY,),
     check=check,
+    judges_commands=True,
     doc=RuleDoc(
         what="""
             Finds launches that pass `reload_dirs`, `reload_includes`, `reload_excludes` or

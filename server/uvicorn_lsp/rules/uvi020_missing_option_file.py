@@ -67,6 +67,7 @@ RULE = Rule(
     summary="`ssl_certfile`, `ssl_keyfile`, `ssl_ca_certs`, `log_config` or `env_file` names a file the project does not have.",
     severity=Severity.WARNING,
     check=check,
+    judges_commands=True,
     doc=RuleDoc(
         what="""
             Finds launches whose file options name, by a string known from the code, a relative path
