@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import commands
+from . import commands, config
 from . import source as source_module
 from .config import Settings
 from .context import Cancelled, OverBudget, RuleContext
@@ -56,6 +56,9 @@ def check_text(
         path = Path(os.path.abspath(path))
     settings, problems = workspace.settings_for(path)
     result = CheckResult(problems=list(problems))
+    # The engine knows no rule: codes are checked against the rule set the front passed.
+    known_codes = [rule.code for rule in rules]
+    result.problems += config.unknown_rule_codes(settings, known_codes, passed_by_front=workspace.client_settings)
     if len(text) > source_module.MAX_SOURCE_CHARS:
         result.problems.append(
             Problem(f"skipped: larger than {source_module.MAX_SOURCE_CHARS:,} characters", str(path) if path else None)

@@ -12,13 +12,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jedi
 from parso.python import tree as parso_tree
 
 from .source import SourceFile
 from .syntax import canonical
 from .workspace import Workspace
+
+if TYPE_CHECKING:
+    import jedi
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +81,8 @@ class Resolver:
 
     @cached_property
     def script(self) -> jedi.Script | None:
+        import jedi  # here, not at the top: checks that ask jedi nothing never import it (~70 ms)
+
         try:
             return jedi.Script(
                 self._source.text,
@@ -132,6 +137,8 @@ class Resolver:
         cache = self._workspace.signature_cache
         if qualname not in cache:
             module = qualname.rpartition(".")[0]
+            import jedi
+
             try:
                 signatures = jedi.Script(
                     f"import {module}\n{qualname}(",

@@ -174,6 +174,7 @@ class UvicornLanguageServer(LanguageServer):
             **_known_settings(self.folder_settings.get(root, {})),
         }
         settings, problems = config.settings_from_mapping(merged, "editor settings")
+        problems += config.unknown_rule_codes(settings, RULES_BY_CODE, where="editor settings")
         for problem in problems:
             self.show_problem_once(problem.message)
         return settings
