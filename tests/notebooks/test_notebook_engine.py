@@ -102,7 +102,7 @@ def test_uvi001_in_a_notebook_has_no_import_string_fix(tmp_path):
     )
     _, found = findings(tmp_path, text)
     [uvi001] = [finding for finding in found if finding.code == "UVI001"]
-    assert uvi001.fixes == [] and "A notebook cannot be imported" in uvi001.message
+    assert uvi001.fixes == [] and "a notebook cannot be imported: move the app to a .py module" in uvi001.message
     assert "UVI005" not in {finding.code for finding in found}
 
 

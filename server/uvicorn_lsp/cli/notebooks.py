@@ -93,7 +93,7 @@ def _json_position(path: str | None, position: Position) -> dict:
 
 def _locate(path: str | None, position: Position) -> tuple[int, Position] | None:
     """(1-based cell number, position in the cell) for a notebook on disk; None for other files."""
-    if not is_notebook(path):
+    if path is None or not is_notebook(path):
         return None
     notebook = _read(path)
     located = notebook.locate(position) if notebook is not None else None

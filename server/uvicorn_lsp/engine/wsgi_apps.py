@@ -7,9 +7,9 @@ A name alone (`wsgi`, `application`) never decides."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from . import modules, syntax
-from .apps import ModuleView
 from .context import RuleContext
 from .launch import Launch
 from .modules import Binding, Outcome, Resolution
@@ -35,6 +35,13 @@ _CLASSES = {
     "django.core.handlers.wsgi.WSGIHandler": ("Django", "WSGIHandler"),
 }
 _CLASS_OF_FRAMEWORK = {framework: cls for framework, cls in _CLASSES.values()}
+
+
+class _Module(Protocol):
+    """What reading a definition needs of a module: its imports (a RuleContext or a modules.ParsedModule)."""
+
+    @property
+    def imports(self) -> syntax.ImportMap: ...
 
 
 @dataclass(frozen=True)
@@ -76,7 +83,7 @@ def wsgi_app(ctx: RuleContext, launch: Launch) -> WsgiApp | None:
             if framework in _CLASS_OF_FRAMEWORK
             else None
         )
-    node = launch.app.node
+    node: Any = launch.app.node
     if node is None:
         return None
     shown = f"`{node.get_code().strip()}`"
@@ -90,7 +97,7 @@ def wsgi_app(ctx: RuleContext, launch: Launch) -> WsgiApp | None:
     return WsgiApp(framework, shown) if framework in _CLASS_OF_FRAMEWORK else None
 
 
-def _framework_of_binding(module: ModuleView, leaf) -> str | None:
+def _framework_of_binding(module: _Module, leaf) -> str | None:
     """`app = Flask(__name__)`: the framework of the call a plain assignment binds."""
     statement = leaf.get_definition() if leaf.is_definition() else None
     if statement is None or statement.type != "expr_stmt" or leaf.parent is not statement:
@@ -98,7 +105,7 @@ def _framework_of_binding(module: ModuleView, leaf) -> str | None:
     return _framework_of_call(module, statement.children[-1])
 
 
-def _framework_of_call(module: ModuleView, node) -> str | None:
+def _framework_of_call(module: _Module, node) -> str | None:
     callee = syntax.callee_of(node)
     if callee is None:
         return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from lsprotocol import types
 
@@ -139,9 +139,9 @@ class NotebookSync:
         cell_lines = _lines(cell, self._ls.encoding)
         requested = cell_lines.range_from_client(params.range)
         document_lines = Lines(analysis.text, self._ls.encoding)
-        edit_for = _CellEdits(
-            self._ls, state, versioned=self._ls._client_supports("workspace", "workspace_edit", "document_changes")
-        )
+        # convert's helpers only call their builder with engine edits: this one maps them to the cells.
+        versioned = self._ls._client_supports("workspace", "workspace_edit", "document_changes")
+        edit_for = cast(convert.EditBuilder, _CellEdits(self._ls, state, versioned))
         actions: list[types.CodeAction] = []
         for finding in analysis.result.findings:
             located = self._in_cell(state, finding)

@@ -28,7 +28,9 @@ def app_object_finding(
     status = ctx.failure_status
     causes = " and ".join(definite) if definite else " or ".join(conditional)
     subject = f"{launch.described} gets {app.description}"
-    if target.problem:
+    if notebook:
+        fails = f"uvicorn exits with status {status}, and a notebook cannot be imported: move the app to a .py module"
+    elif target.problem:
         # Nothing importable names it: the rule page says how to define the app instead.
         fails = f"uvicorn exits with status {status}, and no import string can name it: {target.problem}"
     else:

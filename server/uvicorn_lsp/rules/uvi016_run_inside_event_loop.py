@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from ..engine import edits, syntax
 from ..engine.context import RuleContext
@@ -56,7 +57,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         yield ctx.finding(RULE, message, launch.range, fixes=[fix] if fix else [])
 
 
-def _running_loop(ctx: RuleContext, node, notebook: bool) -> RunningLoop | None:
+def _running_loop(ctx: RuleContext, node: Any, notebook: bool) -> RunningLoop | None:
     """The loop `node` runs inside: its own coroutine, a coroutine calling the sync functions
     around it (in this file, by plain name), or a notebook cell's top level."""
     scope = syntax.enclosing_scope(node)
@@ -69,7 +70,7 @@ def _running_loop(ctx: RuleContext, node, notebook: bool) -> RunningLoop | None:
             else None
         )
     seen: set[int] = set()
-    pending: list[tuple[object, tuple[str, ...]]] = [(scope, ())]
+    pending: list[tuple[Any, tuple[str, ...]]] = [(scope, ())]
     while pending:
         function, helpers = pending.pop(0)
         if function.type != "funcdef" or id(function) in seen or syntax.enclosing_scope(function).type == "classdef":
@@ -90,7 +91,7 @@ def _running_loop(ctx: RuleContext, node, notebook: bool) -> RunningLoop | None:
     return None
 
 
-def _is_async(function) -> bool:
+def _is_async(function: Any) -> bool:
     return function.parent.type in ("async_funcdef", "async_stmt")
 
 
@@ -98,18 +99,19 @@ def _serve_fix(ctx: RuleContext, launch: Launch) -> Fix | None:
     """`await uvicorn.Server(uvicorn.Config(<the same arguments>)).serve()`, when Config takes them all."""
     call = launch.call
     assert call is not None
+    node: Any = call.node
     module, _, attribute = call.callee_dotted.rpartition(".")
     if attribute != "run" or "." in module or ctx.imports.qualify(module) != "uvicorn":
         return None  # `from uvicorn import run`: no `uvicorn.` name to reach Server and Config by
     if not launch.complete or "app_dir" in launch.options or reloads(launch) is not False:
         return None
-    if runs_workers(launch) is not False or call.node.children[-1] is not call.trailer:
+    if runs_workers(launch) is not False or node.children[-1] is not call.trailer:
         return None
     arguments = call.trailer.get_code(include_prefix=False)[1:-1]
     replacement = f"await {module}.Server({module}.Config({arguments})).serve()"
     return Fix(
         "Await uvicorn.Server(uvicorn.Config(...)).serve() instead",
-        (edits.replace(call.node, replacement),),
+        (edits.replace(node, replacement),),
         Applicability.UNSAFE,
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from ..engine import edits
 from ..engine.context import RuleContext
@@ -57,15 +58,16 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
 def _wrap_fix(ctx: RuleContext, launch: Launch) -> Fix | None:
     """`WsgiToAsgi(app)` in place of an app object, when asgiref is installed in the analysed environment."""
     app = launch.app
-    if app is None or app.node is None or not app.editable or ctx.workspace.distribution_version("asgiref") is None:
+    node: Any = app.node if app is not None else None
+    if app is None or node is None or not app.editable or ctx.workspace.distribution_version("asgiref") is None:
         return None
     wrapper = edits.free_name(ctx.source, _WRAPPER)
     if wrapper is None and ctx.imports.qualify(_WRAPPER) != f"asgiref.wsgi.{_WRAPPER}":
         return None  # the name means something else in this file
-    changes = [edits.replace(app.node, f"{_WRAPPER}({app.node.get_code().strip()})")]
+    changes = [edits.replace(node, f"{_WRAPPER}({node.get_code().strip()})")]
     if wrapper is not None:
         changes.insert(0, edits.insert_import(ctx.source, f"from asgiref.wsgi import {_WRAPPER}"))
-    return Fix(f"Wrap it: {_WRAPPER}({app.node.get_code().strip()})", tuple(changes), Applicability.UNSAFE)
+    return Fix(f"Wrap it: {_WRAPPER}({node.get_code().strip()})", tuple(changes), Applicability.UNSAFE)
 
 
 RULE = Rule(

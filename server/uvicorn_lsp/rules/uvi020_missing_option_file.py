@@ -37,9 +37,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
 def _file_options(launch: Launch) -> Iterator[Option]:
     """The file options uvicorn opens: TLS files only when TLS is on and no factory builds the context."""
     tls_on = any(_given(launch.option(name)) for name in ("ssl_certfile", "ssl_keyfile"))
-    if tls_on and launch.option("ssl_context_factory") is None:
-        yield from (option for name in _TLS_FILES if _given(option := launch.option(name)))
-    yield from (option for name in _OTHER_FILES if _given(option := launch.option(name)))
+    names = (*_TLS_FILES, *_OTHER_FILES) if tls_on and launch.option("ssl_context_factory") is None else _OTHER_FILES
+    for name in names:
+        option = launch.option(name)
+        if option is not None and _given(option):
+            yield option
 
 
 def _given(option: Option | None) -> bool:

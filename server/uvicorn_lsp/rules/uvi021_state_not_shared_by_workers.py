@@ -136,8 +136,9 @@ def _changes_in(function, candidates: dict[str, int]) -> Iterator[tuple[str, str
             target, operator = node.children[0], node.children[1]
             if target.type == "name" and target.value in candidates and target.value in declared_global:
                 yield target.value, "rebinds with `global`"
-            elif operator.type == "operator" and operator.value.endswith("=") and _subscript_of(target) in candidates:
-                yield _subscript_of(target), "changes an item of"
+            elif operator.type == "operator" and operator.value.endswith("=") and (item := _subscript_of(target)):
+                if item in candidates:
+                    yield item, "changes an item of"
         elif node.type in ("atom_expr", "power"):
             first, *trailers = node.children
             if (
@@ -149,8 +150,8 @@ def _changes_in(function, candidates: dict[str, int]) -> Iterator[tuple[str, str
                 and trailers[1].children[0].value == "("
             ):
                 yield first.value, f"calls `.{trailers[0].children[1].value}()` on"
-        elif node.type == "del_stmt" and _subscript_of(node.children[1]) in candidates:
-            yield _subscript_of(node.children[1]), "deletes an item of"
+        elif node.type == "del_stmt" and (item := _subscript_of(node.children[1])) in candidates and item:
+            yield item, "deletes an item of"
 
 
 def _subscript_of(node) -> str | None:
