@@ -202,3 +202,20 @@ def test_wrappers_are_seen_through(project):
         assert launch.option("reload").value.candidates == (True,), command
     project.write("Dockerfile", "FROM python:3.12\nCMD $RUNNER main:app --reload\n")
     assert launches(project, "Dockerfile") == []
+
+
+def test_pythonpath_and_gunicorn_chdir_leave_the_import_unjudged(project):
+    project.write("app/main.py", APP)
+    for body in (
+        "ENV PYTHONPATH=/code/app\nCMD uvicorn main:app\n",
+        "CMD PYTHONPATH=app uvicorn main:app\n",
+        "CMD gunicorn --chdir /code/app -k uvicorn_worker.UvicornWorker main:app\n",
+        "CMD gunicorn -c gunicorn.conf.py -k uvicorn_worker.UvicornWorker main:app\n",
+        "CMD uv run --directory app uvicorn main:app\n",
+    ):
+        project.write("Dockerfile", f"FROM python:3.12\nWORKDIR /code\nCOPY app /code/app\n{body}")
+        [launch] = launches(project, "Dockerfile")
+        assert launch.search_paths == [], body
+    project.write("Dockerfile", "FROM python:3.12\nWORKDIR /code\nCOPY app /code/app\nCMD uvicorn main:app\n")
+    [launch] = launches(project, "Dockerfile")
+    assert roots(launch) == [(project.root,)]

@@ -227,15 +227,26 @@ def launch_of(
     if parsed is None:
         return None
     via_python = parsed.program_index > 0 and arguments[parsed.program_index - 1].value == "-m"
+    # What else puts folders on sys.path or moves the start: the import could succeed from anywhere.
+    elsewhere = "PYTHONPATH" in environment or any(
+        argument.value.split("=")[0] in _GUNICORN_ELSEWHERE or argument.value == "-c" for argument in arguments
+    )
+    for argument in arguments[: parsed.program_index]:  # `PYTHONPATH=src uvicorn`, `uv run --directory x`
+        if argument.assignment_name == "PYTHONPATH" or argument.value.split("=")[0] in _RUNNERS_ELSEWHERE:
+            elsewhere = True
 
     def find() -> list[SearchPath]:
-        if directories is None:
+        if directories is None or elsewhere:
             return []
         return search_paths(ctx, directories, parsed.options.get("app_dir"), via_python)
 
     return build_launch(parsed, form, info, setting, find, ctx.option_table, editable)
 
 
+# gunicorn options that change the working directory or sys.path, or read a configuration that may.
+_GUNICORN_ELSEWHERE = frozenset({"--chdir", "--pythonpath", "--config", "--paste"})
+# Runner and `env` options that start the program in another folder.
+_RUNNERS_ELSEWHERE = frozenset({"--directory", "--project", "-C", "--chdir"})
 _DIRNAME_OF_SCRIPT = re.compile(
     r'^\$\(\s*dirname\s+"?\$(?:0|\{BASH_SOURCE(?:\[0\])?\}|BASH_SOURCE)"?\s*\)(?P<rest>/.*)?$'
 )

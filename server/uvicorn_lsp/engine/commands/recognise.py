@@ -76,6 +76,12 @@ class Argument:
     literal_dollar: bool = False  # holds `$` that no shell will expand (exec form, list `command:`)
     group: int = 0  # arguments of one list or line share a group (ENTRYPOINT + CMD are two)
 
+    @property
+    def assignment_name(self) -> str | None:
+        """`NAME` of a `NAME=value` argument."""
+        assignment = _assignment(self)
+        return None if assignment is None or self.quote else assignment[0]
+
 
 class Form:
     """How a source writes arguments, for the edits: shell words or list elements."""
