@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..engine.commands.base import CommandContext
-from ..engine.commands.recognise import command_info, fastapi_subcommand, launch_edits, program_argument
+from ..engine.commands.recognise import command_info, fastapi_subcommand, first, launch_edits, program_argument
 from ..engine.context import RuleContext
 from ..engine.launch import Launch, Server
 from ..engine.model import Applicability, Finding, Fix, Range, Severity
@@ -31,7 +31,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         where, shown = found
         bind = launch.option("bind") if launch.server is Server.GUNICORN else None
         if bind is not None:  # gunicorn has no --host: its --bind takes HOST:PORT
-            port = str(bind.value.candidates[0]).rsplit(":", 1)[1]
+            port = str(first(bind.value)).rsplit(":", 1)[1]
             edits, shown_fix = launch.edits.set_option("bind", f"0.0.0.0:{port}"), f"`{bind.label} 0.0.0.0:{port}`"
         else:
             edits, shown_fix = launch.edits.set_option("host", "0.0.0.0"), "`--host 0.0.0.0`"
@@ -53,10 +53,10 @@ def _loopback_bind(launch: Launch) -> tuple[Range, str] | None:
         bind = launch.option("bind")
         if bind is None or not bind.value.known:
             return None  # gunicorn's default may come from its config file or GUNICORN_CMD_ARGS
-        address = str(bind.value.candidates[0]).rsplit(":", 1)[0] if ":" in str(bind.value.candidates[0]) else ""
+        address = str(first(bind.value)).rsplit(":", 1)[0] if ":" in str(first(bind.value)) else ""
         return (bind.range, f"`{bind.written}` listens on {address} only") if _is_loopback(address) else None
     if host is not None:
-        if not host.value.known or not _is_loopback(str(host.value.candidates[0])):
+        if not host.value.known or not _is_loopback(str(first(host.value))):
             return None
         return host.range, f"`{host.written}` listens on the loopback interface only"
     if program is None or not launch.complete:

@@ -219,3 +219,19 @@ def test_pythonpath_and_gunicorn_chdir_leave_the_import_unjudged(project):
     project.write("Dockerfile", "FROM python:3.12\nWORKDIR /code\nCOPY app /code/app\nCMD uvicorn main:app\n")
     [launch] = launches(project, "Dockerfile")
     assert roots(launch) == [(project.root,)]
+
+
+def test_app_dir_is_first_on_sys_path_and_python_m_adds_the_workdir(project):
+    project.write("src/shop/main.py", APP)
+    project.write("Dockerfile", "FROM python:3.12\nWORKDIR /srv\nCOPY . .\nCMD uvicorn --app-dir src shop.main:app\n")
+    [launch] = launches(project, "Dockerfile")
+    assert [path.roots[:1] for path in launch.search_paths] == [(project.root / "src",)]
+    assert project.root not in launch.search_paths[0].roots
+    project.write(
+        "Dockerfile", "FROM python:3.12\nWORKDIR /srv\nCOPY . .\nCMD python -m uvicorn --app-dir src shop.main:app\n"
+    )
+    [launch] = launches(project, "Dockerfile")
+    assert launch.search_paths[0].roots[:2] == (project.root / "src", project.root)
+    project.write("Dockerfile", "FROM python:3.12\nWORKDIR /srv\nCOPY . .\nCMD uvicorn --app-dir $DIR shop.main:app\n")
+    [launch] = launches(project, "Dockerfile")
+    assert launch.search_paths == []

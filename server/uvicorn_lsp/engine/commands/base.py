@@ -22,7 +22,7 @@ from ..values import Value
 from ..workspace import Workspace
 from . import shell
 from .options import OptionTable, table_for
-from .recognise import Argument, CommandInfo, Form, build_launch, parse
+from .recognise import Argument, CommandInfo, Form, build_launch, first, parse
 from .text import Placed
 
 Environment = Mapping[str, tuple[Value, Range]]
@@ -172,7 +172,7 @@ def container_directory(layout_: ContainerLayout, path: str, description: str) -
     def roots_for(relative: str) -> tuple[Path, ...] | None:
         return layout_.roots(posixpath.join(path, relative))
 
-    extra = ()
+    extra: tuple[Path, ...] = ()
     if layout_.installs_project is not None:
         extra = (layout_.installs_project, layout_.installs_project / "src")
     return WorkingDirectory(description, roots_for, extra)
@@ -185,9 +185,10 @@ def search_paths(
     directory) first, as uvicorn's CLI inserts it; `python -m` also puts the working directory."""
     relative = "."
     if app_dir is not None:
-        if not app_dir.value.known or not isinstance(app_dir.value.candidates[0], str):
+        given = first(app_dir.value) if app_dir.value.known else None
+        if not isinstance(given, str):
             return []
-        relative = app_dir.value.candidates[0] or "."
+        relative = given or "."
     installed = ctx.workspace.modules.installed_roots
     found = []
     for directory in directories:
@@ -199,8 +200,8 @@ def search_paths(
             if here is None:
                 return []
             roots = roots + here
-        first = roots[0] if roots else ctx.folder
-        launch = layout.Launch("command", directory.description, first)
+        shown_root = roots[0] if roots else ctx.folder
+        launch = layout.Launch("command", directory.description, shown_root)
         found.append(SearchPath(launch, tuple(dict.fromkeys((*roots, *directory.extra_roots, *installed))), True))
     return found
 

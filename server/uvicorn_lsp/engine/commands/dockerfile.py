@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..launch import Launch, Setting
+from ..model import Range
 from ..values import Value
 from . import shell
 from .base import (
@@ -147,7 +148,7 @@ def chain(stage_list: list[Stage], index: int) -> list[Stage] | None:
 
 @dataclass
 class ImageState:
-    environment: dict[str, tuple[Value, object]] = field(default_factory=dict)
+    environment: dict[str, tuple[Value, Range]] = field(default_factory=dict)
     workdir: str = "/"
     workdir_known: bool = True
     layout: ContainerLayout = field(default_factory=ContainerLayout)
@@ -311,7 +312,7 @@ def dockerfile_launches(ctx: CommandContext, context: Path, target: str | None) 
 
 def start_of(ctx: CommandContext, state: ImageState, info: CommandInfo, directory: WorkingDirectory | None):
     """The launch the image's ENTRYPOINT and CMD make together."""
-    environment: Environment = {name: (value, where) for name, (value, where) in state.environment.items()}
+    environment: Environment = dict(state.environment)
     parts = [part for part in (state.entrypoint, state.cmd) if part is not None]
     if not parts:
         return None

@@ -282,10 +282,11 @@ class _ModuleConstants:
         if isinstance(node, ast.Name):
             found = self.value(node.id)
             return () if found is None else self.strings(found)
+        items: list[ast.expr | None]
         if isinstance(node, ast.Dict):
-            items = node.keys
+            items = list(node.keys)
         elif isinstance(node, (ast.List, ast.Tuple)):
-            items = node.elts
+            items = list(node.elts)
         else:
             return ()
         values = tuple(item.value for item in items if isinstance(item, ast.Constant) and isinstance(item.value, str))

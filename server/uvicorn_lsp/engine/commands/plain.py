@@ -8,10 +8,10 @@ import re
 from pathlib import Path
 
 from ..launch import Launch, Setting
-from ..model import Position
+from ..model import Position, Range
 from ..values import Value
 from . import jsonc, shell
-from .base import CommandContext, Environment, WorkingDirectory, host_directory, launch_of, shell_launches
+from .base import CommandContext, WorkingDirectory, host_directory, launch_of, shell_launches
 from .recognise import Argument, CommandInfo, JsonForm
 from .text import Placed, joined, lines_span, span
 
@@ -219,7 +219,7 @@ def launch_json_launches(ctx: CommandContext) -> list[Launch]:
     if not isinstance(configurations, jsonc.JsonArray):
         return []
     workspace_folder = ctx.folder.parent if ctx.folder.name == ".vscode" else ctx.workspace.root
-    found = []
+    found: list[Launch] = []
     for configuration in configurations.elements:
         if not isinstance(configuration, jsonc.JsonObject):
             continue
@@ -235,7 +235,7 @@ def launch_json_launches(ctx: CommandContext) -> list[Launch]:
                 expanded = "${" in element.value
                 arguments.append(Argument(element.value, element.range, expanded, '"', group=1))
         directory = _launch_cwd(configuration.get("cwd"), workspace_folder)
-        environment: Environment = {}
+        environment: dict[str, tuple[Value, Range]] = {}
         env = configuration.get("env")
         if isinstance(env, jsonc.JsonObject):
             for key, value in env.entries:

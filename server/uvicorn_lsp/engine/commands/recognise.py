@@ -128,6 +128,16 @@ class YamlBlockForm(Form):
         return json.dumps(value, ensure_ascii=False)
 
 
+def first(value: Value) -> object:
+    """The first candidate of a value known to have some."""
+    return (value.candidates or (None,))[0]
+
+
+def _handle(option: Option) -> tuple[int, ...] | None:
+    """Where the option's arguments stand: (first, last) indexes, or (index,) for the app."""
+    return option.handle if isinstance(option.handle, tuple) else None
+
+
 def _plain_yaml(value: str, flow: bool) -> bool:
     """Whether YAML reads `value` back as this very string when written without quotes."""
     if not value or value != value.strip() or ": " in value or " #" in value or value.endswith(":"):
@@ -291,9 +301,9 @@ def _parse_uvicorn(
             position += 1
             continue
         if not spec.takes_value:
-            value = flag not in spec.off_flags
+            switched_on = flag not in spec.off_flags
             option = Option(
-                spec.name, Value((value,), flag), argument.range, GivenAs.FLAG, word, handle=(position, position)
+                spec.name, Value((switched_on,), flag), argument.range, GivenAs.FLAG, word, handle=(position, position)
             )
             options[spec.name] = option
             if equals:
@@ -319,9 +329,8 @@ def _parse_uvicorn(
         written = word if equals else f"{word} {value_argument.value}"
         if spec.multiple:
             previous = options.get(spec.name)
-            gathered = (list(previous.value.candidates[0]) if previous and previous.value.known else []) + [
-                value.candidates[0] if value.known else None
-            ]
+            earlier = first(previous.value) if previous is not None and previous.value.known else []
+            gathered = (list(earlier) if isinstance(earlier, list) else []) + [first(value) if value.known else None]
             known = value.known and (previous is None or previous.value.known)
             value = Value((gathered,) if known else None, value.source)
             if previous is not None:
@@ -378,8 +387,9 @@ def _environment_options(
         if spec is None or spec.name in options:
             continue
         refusal = None
-        if value.known and isinstance(value.candidates[0], str):
-            converted, refusal = spec.convert(value.candidates[0])
+        text = first(value) if value.known else None
+        if isinstance(text, str):
+            converted, refusal = spec.convert(text)
             value = Value((converted,), value.source, is_string=isinstance(converted, str))
         option = Option(spec.name, value, where, GivenAs.ENVIRONMENT, f"{variable}={value.source}")
         found[spec.name] = option
@@ -423,7 +433,7 @@ def _parse_gunicorn(arguments: list[Argument], index: int) -> ParsedCommand:
                 if name == "workers" and value.known and value_argument.value.strip().isdigit():
                     value = Value((int(value_argument.value),), value_argument.value)
             where = _joined(argument.range, arguments[last].range)
-            written = word if last == position else f"{word} {value_argument.value}"
+            written = word if value_argument is None or last == position else f"{word} {value_argument.value}"
             options[name] = Option(name, value, where, GivenAs.FLAG, written, handle=(position, last))
         position = last + 1
     app = None
@@ -438,7 +448,7 @@ def _parse_gunicorn(arguments: list[Argument], index: int) -> ParsedCommand:
     worker_class_option = options.get("worker_class")
     worker_class = None
     if worker_class_option is not None and worker_class_option.value.known:
-        worker_class = str(worker_class_option.value.candidates[0])
+        worker_class = str(first(worker_class_option.value))
     return ParsedCommand(Server.GUNICORN, arguments, index, app, options, [], complete, worker_class)
 
 
@@ -543,9 +553,10 @@ class CommandEdits:
         return self.parsed.arguments
 
     def remove_option(self, option: Option) -> tuple[TextEdit, ...] | None:
-        if not self._editable or option.given_as not in (GivenAs.FLAG, GivenAs.POSITIONAL) or option.handle is None:
+        handle = _handle(option)
+        if not self._editable or option.given_as not in (GivenAs.FLAG, GivenAs.POSITIONAL) or handle is None:
             return None
-        first, last = option.handle[0], option.handle[-1]
+        first, last = handle[0], handle[-1]
         arguments = self._arguments()
         group = arguments[first].group
         if first > 0 and arguments[first - 1].group == group:
@@ -555,9 +566,10 @@ class CommandEdits:
         return None
 
     def rename_option(self, option: Option, new_name: str) -> tuple[TextEdit, ...] | None:
-        if not self._editable or option.given_as is not GivenAs.FLAG or option.handle is None:
+        handle = _handle(option)
+        if not self._editable or option.given_as is not GivenAs.FLAG or handle is None:
             return None
-        argument = self._arguments()[option.handle[0]]
+        argument = self._arguments()[handle[0]]
         flag = argument.value.partition("=")[0]
         new_flag = new_name if new_name.startswith("-") else f"--{new_name.replace('_', '-')}"
         if "=" in argument.value:
@@ -577,12 +589,13 @@ class CommandEdits:
         if existing is not None:
             if existing.value.known and existing.value.candidates == (value,):
                 return ()
-            if existing.given_as is not GivenAs.FLAG or existing.handle is None:
+            handle = _handle(existing)
+            if existing.given_as is not GivenAs.FLAG or handle is None:
                 return None
             if spec is not None and spec.kind == "flag":
                 return self.remove_option(existing) if not value else None
             arguments = self._arguments()
-            first, last = existing.handle[0], existing.handle[-1]
+            first, last = handle[0], handle[-1]
             if first == last:  # `--port=80`, gunicorn's `-kX`
                 argument = arguments[first]
                 flag, equals, _ = argument.value.partition("=")
@@ -599,8 +612,9 @@ class CommandEdits:
 
     def _anchor(self) -> Argument:
         """The argument new options follow: the app, else the last one."""
-        if self.parsed.app is not None and self.parsed.app.handle is not None:
-            return self._arguments()[self.parsed.app.handle[0]]
+        handle = _handle(self.parsed.app) if self.parsed.app is not None else None
+        if handle is not None:
+            return self._arguments()[handle[0]]
         return self._arguments()[-1]
 
     def _insert_after(self, anchor: Argument, words: list[str]) -> TextEdit:
@@ -612,9 +626,10 @@ class CommandEdits:
 
     def replace_app(self, import_string: str) -> tuple[TextEdit, ...] | None:
         app = self.parsed.app
-        if not self._editable or app is None or app.given_as is not GivenAs.POSITIONAL or app.handle is None:
+        handle = _handle(app) if app is not None else None
+        if not self._editable or app is None or app.given_as is not GivenAs.POSITIONAL or handle is None:
             return None
-        argument = self._arguments()[app.handle[0]]
+        argument = self._arguments()[handle[0]]
         return (TextEdit(argument.range, self.form.spell(import_string, argument)),)
 
     def replace_argument(self, argument: Argument, text: str) -> tuple[TextEdit, ...] | None:
@@ -625,9 +640,10 @@ class CommandEdits:
 
     def split_argument(self, option: Option) -> tuple[TextEdit, ...] | None:
         """`"--host 0.0.0.0"` as one list element → two elements (click read it as one unknown option)."""
-        if not self._editable or option.handle is None or not self.form.list_form:
+        handle = _handle(option)
+        if not self._editable or handle is None or not self.form.list_form:
             return None
-        argument = self._arguments()[option.handle[0]]
+        argument = self._arguments()[handle[0]]
         parts = argument.value.split()
         if len(parts) < 2:
             return None

@@ -23,7 +23,6 @@ from . import dockerfile
 from .base import (
     CommandContext,
     ContainerLayout,
-    Environment,
     WorkingDirectory,
     container_directory,
     host_directory,
@@ -233,7 +232,7 @@ def _block(raw: Placed, style: str) -> Placed:
     return Placed("".join(chars), tuple(where) + (places[-1],), style == "|")
 
 
-def _arguments(node: Node, lines: list[str], group: int = 0) -> tuple[list[Argument], object] | None:
+def _arguments(node: Node, lines: list[str], group: int = 0) -> tuple[list[Argument], Form] | None:
     """A list `command:`: each element one argument, `$` left to compose's interpolation (unknown)."""
     if not isinstance(node, SequenceNode) or not all(isinstance(item, ScalarNode) for item in node.value):
         return None
@@ -246,8 +245,9 @@ def _arguments(node: Node, lines: list[str], group: int = 0) -> tuple[list[Argum
         arguments.append(Argument(item.value.replace("$$", "$"), Range(start, end), expanded, quote, group=group))
     if not arguments:
         return None
+    form: Form
     if node.flow_style:
-        form: object = YamlFlowForm()
+        form = YamlFlowForm()
     else:
         first = node.value[0].start_mark
         form = YamlBlockForm(" " * max(first.column - 2, 0))
@@ -358,14 +358,14 @@ def _parts_launches(
         )
         return [launch] if launch is not None else []
     arguments: list[Argument] = []
-    form = None
+    form: Form | None = None
     for group, part in enumerate(parts):
         read = _arguments(part, lines, group)
         if read is None:
             return []
         arguments += read[0]
         form = form or read[1]
-    launch = launch_of(ctx, arguments, form, info, setting, directories, environment)
+    launch = launch_of(ctx, arguments, form or Form(), info, setting, directories, environment)
     return [launch] if launch is not None else []
 
 
@@ -408,7 +408,7 @@ def _image_of(ctx: CommandContext, service: MappingNode) -> dockerfile.ImageStat
 
 
 def _bind_mounts(ctx: CommandContext, volumes: Node | None) -> list[tuple[str, Path, bool]]:
-    mounts = []
+    mounts: list[tuple[str, Path, bool]] = []
     if not isinstance(volumes, SequenceNode):
         return mounts
     for item in volumes.value:
@@ -460,7 +460,7 @@ def workflow_launches(ctx: CommandContext) -> list[Launch]:
                 else host_directory(Path(posixpath.normpath(str(repository / folder))), f"the repository's {folder}")
             )
             info = CommandInfo("workflow", where="a workflow step")
-            environment: Environment = {}
+            environment: dict[str, tuple[Value, Range]] = {}
             for scope in (root, job, step):
                 environment.update(_environment(get(scope, "env"), ctx.source.lines))
             placed = placed_scalar(run, ctx.source.lines)
