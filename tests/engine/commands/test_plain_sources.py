@@ -203,3 +203,20 @@ def test_bad_inputs_have_no_launches(project):
     assert launches(project, ".vscode/launch.json") == []
     project.write("Procfile", "web:\n:\n\n")
     assert launches(project, "Procfile") == []
+
+
+def test_jsonc_noqa_covers_its_line_or_the_next():
+    from uvicorn_lsp.engine.commands.base import CommandSource
+    from uvicorn_lsp.engine.model import Range
+
+    source = CommandSource(
+        '{"args": [\n  // noqa: UVI004\n  "--relaod",\n  "--x", // noqa\n  "--y"\n]}', None, jsonc=True
+    )
+
+    def suppressed(code: str, line: int) -> bool:
+        return source.is_suppressed(code, Range.of((line, 2), (line, 6)))
+
+    assert suppressed("UVI004", 2) and not suppressed("UVI002", 2)
+    assert suppressed("UVI002", 3) and not suppressed("UVI004", 4)
+    hashed = CommandSource("CMD uvicorn main:app --reload  # noqa: UVI014\n", None)
+    assert hashed.is_suppressed("UVI014", Range.of((0, 22), (0, 30)))
