@@ -19,6 +19,7 @@ from .context import RuleContext
 from .launch import Launch
 from .model import Applicability, Fix
 from .source import SourceFile
+from .values import Evaluator
 
 # Packages whose callables build ASGI apps: a call to one of them is an app
 # object even when jedi cannot see the package (not installed).
@@ -154,6 +155,7 @@ class ModuleView(Protocol):
 
     imports: syntax.ImportMap
     source: SourceFile
+    evaluator: Evaluator
 
 
 def binding_kind(ctx: ModuleView, leaf) -> str | None:
@@ -199,9 +201,17 @@ def _defines_app(ctx: ModuleView, leaf, depth: int = 0) -> bool:
     if leaf.parent.type == "classdef":
         return True
     return leaf.parent.type == "funcdef" and any(
-        returned.children[1:] and _is_app_call(ctx, returned.children[1], depth + 1)
+        returned.children[1:] and _returns_app(ctx, returned.children[1], depth + 1)
         for returned in leaf.parent.iter_return_stmts()
     )
+
+
+def _returns_app(ctx: ModuleView, node, depth: int) -> bool:
+    """`return FastAPI(...)`, or `return application` where every assignment of it is an app call."""
+    if node.type != "name":
+        return _is_app_call(ctx, node, depth)
+    assigned = ctx.evaluator.assignments(node)
+    return bool(assigned) and all(_is_app_call(ctx, value, depth) for value in assigned or ())
 
 
 # ---------------------------------------------------------------------------
@@ -288,7 +298,7 @@ def _local_target(ctx: RuleContext, root_leaf, bindings: list, rest: list[str]) 
         return _not_reachable(root_leaf, "is a function parameter, not a module-level name")
     if ctx.evaluator.scope_of(binding).type != "file_input":
         return _not_reachable(root_leaf, _INSIDE_FUNCTION)
-    function = syntax.enclosing_scope(binding)
+    function = modules.definition_scope(binding)
     if function.type == "funcdef":  # `global app` then `app = FastAPI()` in a function
         return _not_reachable(root_leaf, f"gets its value in `{function.name.value}()`, which importing does not run")
     # uvicorn imports the module under its own name: the guarded block does not run there.
@@ -313,10 +323,20 @@ def _changes_object(leaf) -> bool:
 def _changed_under_main_guard(ctx: RuleContext, root_leaf) -> str | None:
     """Routes, middleware or state added to the app in the guarded block are missing
     from the app uvicorn imports."""
-    for leaf in ctx.source.used_names.get(root_leaf.value, ()):
-        if leaf is not root_leaf and syntax.is_under_main_guard(leaf) and _changes_object(leaf):
+    changes = ctx.once(("changed under main guard", root_leaf.value), lambda: _guarded_changes(ctx, root_leaf.value))
+    for leaf in changes:
+        if leaf is not root_leaf:
             return f"line {leaf.start_pos[0]} changes `{root_leaf.value}` {_MAIN_GUARD}: move that to module level"
     return None
+
+
+def _guarded_changes(ctx: RuleContext, name: str) -> list:
+    """The leaves of `name` under the `__main__` guard that change the object (found once per name)."""
+    return [
+        leaf
+        for leaf in ctx.source.used_names.get(name, ())
+        if syntax.is_under_main_guard(leaf) and _changes_object(leaf)
+    ]
 
 
 def _imported_target(ctx: RuleContext, root_leaf, import_statement, rest: list[str]) -> AppTarget:

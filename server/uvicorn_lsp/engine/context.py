@@ -98,7 +98,7 @@ class RuleContext:
         found = []
         for call in syntax.calls_named(self.source.used_names, aliases | _RESOLVE_WITH_JEDI):
             qualname = self.imports.qualify(call.callee_dotted)
-            if qualname is None and call.callee_leaf.value in _RESOLVE_WITH_JEDI:
+            if qualname is None and call.callee_leaf.value in _RESOLVE_WITH_JEDI and self._may_be_imported(call):
                 names = self.resolver.full_names(call.callee_leaf)
                 qualname = next((n for n in names or () if n.startswith("uvicorn.")), None)
             if qualname is not None and qualname.startswith("uvicorn."):
@@ -106,6 +106,13 @@ class RuleContext:
                 found.append(call)
         found.sort(key=lambda call: call.trailer.start_pos)
         return found
+
+    def _may_be_imported(self, call: syntax.CallSite) -> bool:
+        """Whether the callee's root name may come from another module (an import, a star import,
+        a builtin): a name this file binds by assignment, `def` or as a parameter holds an object
+        of its own (`server.run()`), never a re-export of uvicorn.run, so jedi is not asked."""
+        bindings = self.evaluator.bindings(call.node.children[0])
+        return not bindings or any(binding.search_ancestor("import_name", "import_from") for binding in bindings)
 
     def calls_to(self, *qualnames: str) -> list[syntax.CallSite]:
         return [call for call in self.uvicorn_calls if call.qualname in qualnames]
@@ -151,7 +158,9 @@ class RuleContext:
                 continue
             for keyword, argument in call.keywords.items():
                 if keyword not in named:
-                    found.setdefault(keyword, syntax.Argument(argument.value, argument.node, name=keyword, from_dict=True))
+                    found.setdefault(
+                        keyword, syntax.Argument(argument.value, argument.node, name=keyword, from_dict=True)
+                    )
         return found
 
     @cached_property

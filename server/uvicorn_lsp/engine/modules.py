@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from . import layout, syntax, uvicorn_facts
 from .source import SourceFile
+from .values import Evaluator
 
 if TYPE_CHECKING:
     from .context import RuleContext
@@ -73,8 +74,22 @@ class Namespace:
     bindings: Mapping[str, list[Binding]] = field(default_factory=dict)
     open: bool = False
 
+    _by_length: dict[int, list[str]] | None = field(default=None, repr=False)
+
     def near(self, name: str) -> tuple[str, ...]:
-        return tuple(difflib.get_close_matches(name, list(self.bindings), n=3))
+        """Bound names one typo away. Only names of about the same length are compared (a typo changes
+        the length by a character or two), grouped once, so a module with thousands of names stays cheap."""
+        if self._by_length is None:
+            self._by_length = {}
+            for bound in self.bindings:
+                self._by_length.setdefault(len(bound), []).append(bound)
+        spread = max(2, len(name) // 4)
+        similar = [
+            other
+            for length in range(len(name) - spread, len(name) + spread + 1)
+            for other in self._by_length.get(length, ())
+        ]
+        return tuple(difflib.get_close_matches(name, similar, n=3))
 
 
 class ParsedModule:
@@ -87,6 +102,10 @@ class ParsedModule:
     @cached_property
     def imports(self) -> syntax.ImportMap:
         return syntax.build_import_map(self.source.tree, self.source.used_names)
+
+    @cached_property
+    def evaluator(self) -> Evaluator:
+        return Evaluator(self.source.used_names)
 
     @cached_property
     def local_namespace(self) -> Namespace:
@@ -159,6 +178,7 @@ class _TopLevelBindings(Mapping):
     def __init__(self, module: ParsedModule):
         self._module = module
         self._known: dict[str, list[Binding]] = {}
+        self._names: list[str] | None = None
 
     def __getitem__(self, name: str) -> list[Binding]:
         if name not in self._known:
@@ -179,7 +199,9 @@ class _TopLevelBindings(Mapping):
         return self._known[name]
 
     def __iter__(self):
-        return (name for name in self._module.source.used_names if name in self)
+        if self._names is None:  # once per module: every name the module binds at top level
+            self._names = [name for name in self._module.source.used_names if name in self]
+        return iter(self._names)
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
@@ -334,7 +356,12 @@ def _usual_launch(ctx: RuleContext, launch: layout.Launch, script: Path) -> bool
 
 
 def search_paths(ctx: RuleContext, app_dir: str | None = None) -> list[SearchPath]:
-    """sys.path per launch of the checked file, with `app_dir=` inserted first as uvicorn.run does."""
+    """sys.path per launch of the checked file, with `app_dir=` inserted first as uvicorn.run does
+    (computed once per check and app_dir)."""
+    return ctx.once(("search_paths", app_dir), lambda: _search_paths(ctx, app_dir))
+
+
+def _search_paths(ctx: RuleContext, app_dir: str | None) -> list[SearchPath]:
     script = ctx.source.path
     if script is None:
         return []
@@ -608,7 +635,9 @@ def _app_strings(ctx: RuleContext, launch: Launch) -> list[AppString]:
             continue
         module, attributes = parts
         if module == "__main__" and launch.call is not None:
-            spawns = launch.spawns_processes() and bool(uvicorn_facts.reloads(launch) or uvicorn_facts.runs_workers(launch))
+            spawns = launch.spawns_processes() and bool(
+                uvicorn_facts.reloads(launch) or uvicorn_facts.runs_workers(launch)
+            )
             resolutions = tuple(_resolve_main(ctx, attributes, path, spawns) for path in launch.search_paths)
         else:
             resolutions = tuple(resolve(ctx, module, attributes, path) for path in launch.search_paths)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import syntax
 
@@ -54,11 +54,22 @@ class Value:
         return f"when {subject} {condition}"
 
 
+@dataclass
+class _NameIndex:
+    """One name's leaves by namespace (keys: id() of the function, class or module node)."""
+
+    by_scope: dict[int, list] = field(default_factory=dict)
+    definitions: dict[int, list] = field(default_factory=dict)
+    global_in: set[int] = field(default_factory=set)  # functions declaring the name `global`
+
+
 class Evaluator:
     """Evaluates parso expression nodes of one module."""
 
     def __init__(self, used_names: dict):
         self._used_names = used_names
+        self._indexes: dict[str, _NameIndex] = {}
+        self._mutations: dict[str, bool] = {}
 
     def evaluate(self, node, depth: int = 0) -> Value:
         source = _shorten(node.get_code().strip())
@@ -172,24 +183,23 @@ class Evaluator:
     def scope_of(self, leaf):
         """The namespace a name leaf lives in: its function's, or the module's where the function
         declares the name `global`."""
-        scope = syntax.enclosing_scope(leaf)
-        if (
-            scope is not None
-            and scope.type == "funcdef"
-            and any(
-                use.parent.type == "global_stmt" and syntax.enclosing_scope(use) is scope
-                for use in self._used_names.get(leaf.value, ())
-            )
-        ):
+        definition = leaf.parent
+        owner = definition if definition.type in ("funcdef", "classdef") and definition.name is leaf else leaf
+        scope = syntax.enclosing_scope(owner)  # a def's own name lives where the def stands
+        if scope is not None and scope.type == "funcdef" and id(scope) in self._index(leaf.value).global_in:
             return leaf.get_root_node()
         return scope
 
+    def uses_in_scope(self, name: str, scope) -> list:
+        """Every leaf of `name` (read or bound) whose namespace is `scope`."""
+        return self._index(name).by_scope.get(id(scope), [])
+
     def bindings(self, name_leaf) -> list:
         """Definitions of this name in the function it is used in, else at module level."""
+        index = self._index(name_leaf.value)
         scope = self.scope_of(name_leaf)
-        definitions = [leaf for leaf in self._used_names.get(name_leaf.value, ()) if leaf.is_definition()]
         while scope is not None:
-            local = [leaf for leaf in definitions if self.scope_of(leaf) is scope]
+            local = index.definitions.get(id(scope))
             if local:
                 return local
             scope = syntax.enclosing_scope(scope) if scope.type != "file_input" else None
@@ -197,6 +207,21 @@ class Evaluator:
             while scope is not None and scope.type == "classdef":
                 scope = syntax.enclosing_scope(scope)
         return []
+
+    def _index(self, name: str) -> _NameIndex:
+        """Where `name` is used and bound, by namespace: built once per name and check, so every
+        lookup costs what the scopes on its way cost, not a scan of the module."""
+        index = self._indexes.get(name)
+        if index is None:
+            index = self._indexes[name] = _NameIndex()
+            leaves = self._used_names.get(name, ())
+            index.global_in = {id(syntax.enclosing_scope(leaf)) for leaf in leaves if leaf.parent.type == "global_stmt"}
+            for leaf in leaves:
+                scope = self.scope_of(leaf)
+                index.by_scope.setdefault(id(scope), []).append(leaf)
+                if leaf.is_definition():
+                    index.definitions.setdefault(id(scope), []).append(leaf)
+        return index
 
     def _evaluate_name(self, node, depth: int, source: str) -> Value:
         assigned = self.assignments(node)
@@ -224,6 +249,11 @@ class Evaluator:
 
     def _mutated(self, name: str) -> bool:
         """`name[k] = v`, `del name[k]`, `name |= ...`, `name.update(...)`...: the literal is not the whole story."""
+        if name not in self._mutations:
+            self._mutations[name] = self._find_mutation(name)
+        return self._mutations[name]
+
+    def _find_mutation(self, name: str) -> bool:
         for leaf in self._used_names.get(name, ()):
             parent = leaf.parent
             if parent.type == "expr_stmt" and len(parent.children) == 3 and parent.children[1].value in _AUGMENTED:
