@@ -520,7 +520,8 @@ async def hover(ls: UvicornLanguageServer, params: types.HoverParams):
     try:
         analysis = await ls.analyzer.current(document.uri)
     except NotReady:
-        return None  # the analysis thread is busy: nothing is known of the newest text yet
+        # The analysis thread is busy: no findings are known of the newest text, import strings need none.
+        return await features.hover(ls, params)
     findings = analysis.result.findings if analysis is not None and analysis.text is document.text else []
     for finding in findings:
         if finding.range.start <= position <= finding.range.end and finding.code in RULES_BY_CODE:
