@@ -120,8 +120,8 @@ def test_github_lines_are_exact(tmp_path):
     lines = completed.stdout.decode("utf-8").splitlines()
     assert lines[0] == (
         "::error file=main.py,line=7,col=17,endLine=7,endColumn=20,title=UVI001::"
-        "uvicorn.run() gets the FastAPI instance `app` with reload=True: uvicorn can only reload from an import "
-        'string such as "main:app", and exits at startup with status 3'
+        "uvicorn.run() gets the FastAPI instance `app` with reload=True: uvicorn exits with status 3; "
+        'pass an import string such as "main:app"'
     )
     assert lines[1].startswith("::warning file=pkg/env.py,line=8,col=17,endLine=8,endColumn=20,title=UVI001::")
     assert len(lines) == 2
@@ -167,8 +167,8 @@ def test_text_marks_fixable_findings_and_sums_up(tmp_path):
     write(tmp_path, "main.py", APP_WITH_RELOAD)
     completed = run_cli(tmp_path, "main.py")
     assert completed.stdout.decode().splitlines() == [
-        "main.py:7:17: UVI001 [*] uvicorn.run() gets the FastAPI instance `app` with reload=True: uvicorn can only "
-        'reload from an import string such as "main:app", and exits at startup with status 3',
+        "main.py:7:17: UVI001 [*] uvicorn.run() gets the FastAPI instance `app` with reload=True: uvicorn exits "
+        'with status 3; pass an import string such as "main:app"',
         "Found 1 problem (1 error).",
         "[*] 1 fixable with the `--fix` option.",
     ]
