@@ -22,7 +22,7 @@ from pathlib import Path
 
 import bench_tree
 from bench_lsp import SERVER, edit_latencies, open_document, start, stop
-from uvicorn_lsp.engine import checker
+from uvicorn_lsp.engine import checker, commands
 from uvicorn_lsp.engine.workspace import Workspace
 from uvicorn_lsp.rules import ALL_RULES
 
@@ -93,6 +93,21 @@ def engine_only(root: Path, name: str, text: str, runs: int = 50) -> float:
     return statistics.median(times)
 
 
+def launches_only(root: Path, name: str, text: str, runs: int = 50) -> float:
+    """CPU ms to read the file's launches (the source's own cost, no rule)."""
+    workspace = Workspace(root)
+    path = root / name
+    settings, _ = workspace.settings_for(path)
+    kind = commands.source_kind(path)
+    assert kind is not None
+    times = []
+    for _ in range(runs):
+        started = time.process_time()
+        assert commands.context_for(kind, text, path, workspace, settings).launches
+        times.append((time.process_time() - started) * 1000)
+    return statistics.median(times)
+
+
 _COMMAND_FILES = {
     "Dockerfile": "FROM python:3.12-slim\nWORKDIR /code\nCOPY . .\nRUN pip install -r requirements.txt\nCMD {cmd}\n",
     "compose.yaml": "services:\n  web:\n    build: .\n    command: {cmd}\n    ports: ['80:80']\n",
@@ -157,6 +172,7 @@ def main() -> None:
             print(
                 f"{name:18} {text.count(chr(10))} lines  didChange→diagnostics p50 {statistics.median(latencies):6.2f} ms"
                 f"  p90 {percentile(latencies, 0.9):6.2f} ms   engine check_text CPU p50 {engine_only(root, name, text):6.2f} ms"
+                f"  launches alone CPU p50 {launches_only(root, name, text):6.2f} ms"
             )
     sys.stdout.flush()
 
