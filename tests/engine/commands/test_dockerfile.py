@@ -235,3 +235,9 @@ def test_app_dir_is_first_on_sys_path_and_python_m_adds_the_workdir(project):
     project.write("Dockerfile", "FROM python:3.12\nWORKDIR /srv\nCOPY . .\nCMD uvicorn --app-dir $DIR shop.main:app\n")
     [launch] = launches(project, "Dockerfile")
     assert launch.search_paths == []
+
+
+def test_copies_of_files_the_project_does_not_have_leave_the_layout_unknown(project):
+    project.write("Dockerfile", "FROM python:3.12\nWORKDIR /code\nCOPY build/app /code/app\nCMD uvicorn app.main:app\n")
+    [launch] = launches(project, "Dockerfile")
+    assert launch.search_paths == []

@@ -67,6 +67,7 @@ def test_procfile_web_is_production_and_positions_exact(project):
 
 
 def test_makefile_recipes_with_prefixes_continuations_and_cd(project):
+    (project.root / "backend").mkdir()
     project.write(
         "Makefile",
         "PORT := 8000\n"
@@ -220,3 +221,9 @@ def test_jsonc_noqa_covers_its_line_or_the_next():
     assert suppressed("UVI002", 3) and not suppressed("UVI004", 4)
     hashed = CommandSource("CMD uvicorn main:app --reload  # noqa: UVI014\n", None)
     assert hashed.is_suppressed("UVI014", Range.of((0, 22), (0, 30)))
+
+
+def test_cd_into_a_missing_folder_is_not_judged(project):
+    project.write("Makefile", "serve:\n\tcd generated && uvicorn app.main:app\n")
+    [launch] = launches(project, "Makefile")
+    assert launch.search_paths == []

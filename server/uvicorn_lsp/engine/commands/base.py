@@ -111,8 +111,8 @@ class WorkingDirectory:
     def moved(self, relative: str) -> WorkingDirectory | None:
         """After `cd relative`."""
         roots = self.roots_for(relative)
-        if roots is None or len(roots) != 1:
-            return None
+        if roots is None or len(roots) != 1 or not roots[0].is_dir():
+            return None  # a folder the project does not have (yet): where the command runs is not known
         return host_directory(roots[0], f"{self.description}/{relative}")
 
 

@@ -272,6 +272,9 @@ def _copy(instruction: Instruction, state: ImageState, context: Path) -> None:
             host = Path(posixpath.normpath(str(host)))
             if not str(host).startswith(str(context)):
                 continue  # outside the build context: the build fails
+            if not host.exists():  # made before the build (a CI step, a generator): its content is not known
+                state.layout.unknown.append(destination)
+                continue
             if host.is_dir():
                 state.layout.copies.append((destination, host, True))
             else:

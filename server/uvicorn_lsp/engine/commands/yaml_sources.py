@@ -422,7 +422,7 @@ def _bind_mounts(ctx: CommandContext, volumes: Node | None) -> list[tuple[str, P
         if not source or not target or "$" in source + target or not source.startswith((".", "/", "~")):
             continue  # a named volume: its content is not the project's
         host = (ctx.folder / source).resolve() if not source.startswith("~") else None
-        if host is not None:
+        if host is not None and host.exists():
             mounts.append((posixpath.normpath(target), host, host.is_dir()))
     return mounts
 
