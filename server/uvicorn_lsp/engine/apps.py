@@ -18,6 +18,7 @@ from . import edits, layout, modules, syntax
 from .context import RuleContext
 from .launch import Launch
 from .model import Applicability, Fix
+from .parso_types import Node
 from .source import SourceFile
 from .values import Evaluator
 
@@ -125,7 +126,9 @@ def _namespace_attribute_kind(ctx: RuleContext, node) -> str | None:
     if dotted is None or dotted.count(".") != 1:
         return None
     assigned = ctx.evaluator.assignments(node.children[0])
-    callee = syntax.callee_of(assigned[0]) if assigned and len(assigned) == 1 else None
+    if not assigned or len(assigned) != 1:
+        return None
+    callee = syntax.callee_of(assigned[0])
     if callee is None or ctx.imports.qualify(callee.dotted) != "types.SimpleNamespace":
         return None
     keyword = syntax.call_keywords(assigned[0]).get(dotted.partition(".")[2])
@@ -137,7 +140,7 @@ def _imported(ctx: RuleContext, name_leaf) -> bool:
     return len(bindings) == 1 and _import_of(bindings[0]) is not None
 
 
-def _imported_definition(ctx: RuleContext, name_leaf) -> tuple[modules.ParsedModule, object] | None:
+def _imported_definition(ctx: RuleContext, name_leaf: Node) -> tuple[modules.ParsedModule, Node] | None:
     """The module of the project that defines an imported name, and the name's leaf there.
     jedi finds it even when the framework is not installed and it cannot infer types."""
     definitions = ctx.resolver.definitions(name_leaf)
@@ -146,16 +149,23 @@ def _imported_definition(ctx: RuleContext, name_leaf) -> tuple[modules.ParsedMod
     definition = definitions[0]
     ctx.depends_on(definition.path)
     module = ctx.workspace.modules.parsed(modules.FoundModule(definition.module_name, definition.path))
-    leaf = module.source.tree.get_name_of_position((definition.line, definition.column)) if module else None
+    if module is None:
+        return None
+    leaf = module.source.tree.get_name_of_position((definition.line, definition.column))
     return (module, leaf) if leaf is not None and leaf.is_definition() else None
 
 
 class ModuleView(Protocol):
     """What the syntax helpers below read of a module: a RuleContext or a modules.ParsedModule."""
 
-    imports: syntax.ImportMap
-    source: SourceFile
-    evaluator: Evaluator
+    @property
+    def imports(self) -> syntax.ImportMap: ...
+
+    @property
+    def source(self) -> SourceFile: ...
+
+    @property
+    def evaluator(self) -> Evaluator: ...
 
 
 def binding_kind(ctx: ModuleView, leaf) -> str | None:
@@ -174,6 +184,8 @@ def _app_call_kind(ctx: ModuleView, node, callee_binding=None) -> str | None:
     if not (_is_app_call(ctx, node) if callee_binding is None else _defines_app(ctx, callee_binding)):
         return None
     callee = syntax.callee_of(node)
+    if callee is None:
+        return None
     name = callee.last.value
     return f"{name} instance" if name[:1].isupper() else "app object"
 
@@ -360,7 +372,9 @@ def _absolute_module(dotted: str, path: Path | None) -> str | None:
     """Resolve `..core.app` against the package of `path`."""
     if not dotted.startswith("."):
         return dotted
-    module = layout.full_module_name(path) if path is not None else None
+    if path is None:
+        return None
+    module = layout.full_module_name(path)
     if module is None:
         return None
     return modules.absolute_name(dotted, module if path.name == "__init__.py" else module.rpartition(".")[0])

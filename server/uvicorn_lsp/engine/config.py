@@ -234,6 +234,7 @@ def _read_toml(path: Path) -> tuple[dict | None, Problem | None]:
     cached = _cache.get(path)
     if cached is not None and cached[0] == mtime:
         return cached[1]
+    result: tuple[dict | None, Problem | None]
     try:
         result = (tomllib.loads(path.read_bytes().decode("utf-8")), None)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:

@@ -15,6 +15,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Protocol
 
 from .model import Range, TextEdit
+from .parso_types import Node
 from .values import Value
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ class Option:
     given_as: GivenAs
     written: str  # as a message quotes it: "workers=4", "--workers 4"
     value_range: Range | None = None  # the value alone (`4` of `--workers 4`); defaults to `range`
-    node: object = None  # Python: the parso node of the value, for rules that need more than the value
+    node: Node = None  # Python: the parso node of the value, for rules that need more than the value
     handle: object = None  # the source's own record of where the option stands, for its edits
 
     @property

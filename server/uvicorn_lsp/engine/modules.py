@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import layout, syntax, uvicorn_facts
+from .parso_types import Node
 from .source import SourceFile
 from .values import Evaluator
 
@@ -64,7 +65,7 @@ class Binding:
     """One statement that binds a name: the name leaf in its module's tree."""
 
     module: ParsedModule
-    leaf: object
+    leaf: Node
 
 
 @dataclass
@@ -115,12 +116,12 @@ class ParsedModule:
         )
 
     def class_namespace(self, classdef) -> Namespace:
-        names = Namespace()
+        bindings: dict[str, list[Binding]] = {}
         for name, leaves in self.source.used_names.items():
             for leaf in leaves:
                 if leaf.is_definition() and definition_scope(leaf) is classdef:
-                    names.bindings.setdefault(name, []).append(Binding(self, leaf))
-        return names
+                    bindings.setdefault(name, []).append(Binding(self, leaf))
+        return Namespace(bindings)
 
     @cached_property
     def public_names(self):
@@ -390,7 +391,7 @@ def own_imports(ctx: RuleContext) -> list[str]:
     (whose failure the file handles): each must load before the file's own code runs."""
 
     def collect() -> list[str]:
-        names = []
+        names: list[str] = []
         for statement in ctx.source.tree.children:
             for small in statement.children if statement.type == "simple_stmt" else ():
                 if small.type == "import_name":
@@ -504,7 +505,8 @@ class _AttributeWalk:
         local = module.local_namespace
         if not module.star_imports:
             return local
-        merged = Namespace(dict(local.bindings), local.open)
+        merged_bindings = dict(local.bindings)
+        merged = Namespace(merged_bindings, local.open)
         for dotted in module.star_imports:
             found = self._find(dotted) if dotted and depth < _MAX_FOLLOW_DEPTH else None
             source = self.parsed(found) if found is not None else None
@@ -516,7 +518,7 @@ class _AttributeWalk:
             merged.open = merged.open or exported.open or public is _UNKNOWN_NAMES
             for name, bindings in exported.bindings.items():
                 if name in public if isinstance(public, frozenset) else not name.startswith("_"):
-                    merged.bindings.setdefault(name, bindings)
+                    merged_bindings.setdefault(name, bindings)
         return merged
 
     def follow(self, found: FoundModule, parts: list[str], depth: int):
@@ -565,7 +567,7 @@ class _AttributeWalk:
                 outcome, missing_at, near, found = self._after(bindings, rest, depth + 1)
                 return outcome, missing_at - 1, near, found
             # `from pkg import sub` imports the submodule when pkg does not bind `sub`.
-            submodule = self._find(absolute)
+            submodule = self._find(absolute) if absolute else None
             return self.follow(submodule, rest, depth + 1) if submodule else (Outcome.UNKNOWN, 0, (), None)
         if definition.type == "classdef":
             return self._follow_class(module, definition, rest)
@@ -666,6 +668,11 @@ def search_paths_of_call(ctx: RuleContext, call: syntax.CallSite) -> list[Search
     if argument is None:
         return search_paths(ctx)
     value = ctx.value_of(argument)
-    if not value.known or len(value.candidates) != 1 or not isinstance(value.candidates[0], (str, type(None))):
+    if (
+        value is None
+        or value.candidates is None
+        or len(value.candidates) != 1
+        or not isinstance(value.candidates[0], (str, type(None)))
+    ):
         return []
     return search_paths(ctx, value.candidates[0])

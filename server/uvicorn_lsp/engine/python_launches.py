@@ -98,7 +98,11 @@ class PythonEdits:
         return (edits.remove_argument(option.handle),)
 
     def rename_option(self, option: Option, new_name: str) -> tuple[TextEdit, ...] | None:
-        if option.given_as is not GivenAs.KEYWORD or new_name in self._call.keywords:
+        if (
+            option.given_as is not GivenAs.KEYWORD
+            or not isinstance(option.handle, syntax.Argument)
+            or new_name in self._call.keywords
+        ):
             return None
         return (edits.rename_keyword(option.handle, new_name),)
 

@@ -46,7 +46,8 @@ def _name_at(module, position):
 
 
 original_name_of_position = parso_tree.Module.get_name_of_position
-parso_tree.Module.get_name_of_position = _name_at
+# A deliberate patch of parso's method (see `_name_at`), which mypy otherwise refuses.
+parso_tree.Module.get_name_of_position = _name_at  # type: ignore[method-assign]
 
 
 @dataclass(frozen=True)
@@ -128,28 +129,6 @@ class Resolver:
         if not names:
             return None
         return [self._definition(name) for name in names]
-
-    def installed_parameters(self, qualname: str) -> tuple[str, ...] | None:
-        """Parameter names of `qualname` ("uvicorn.run") in the analysed environment.
-
-        Asked once per workspace: the installed signature does not change while
-        the user types, and reading it is one of jedi's slowest queries."""
-        cache = self._workspace.signature_cache
-        if qualname not in cache:
-            module = qualname.rpartition(".")[0]
-            import jedi
-
-            try:
-                signatures = jedi.Script(
-                    f"import {module}\n{qualname}(",
-                    project=self._workspace.jedi_project,
-                    environment=self._workspace.environment,
-                ).get_signatures(2, len(qualname) + 1)
-                cache[qualname] = tuple(param.name for param in signatures[0].params) if signatures else None
-            except Exception as error:
-                log.debug("no signature for %s: %s", qualname, error)
-                cache[qualname] = None
-        return cache[qualname]
 
     def _definition(self, name) -> Definition:
         try:

@@ -93,7 +93,8 @@ class SourceFile:
         grammar = self._grammar or parso.load_grammar()
         return grammar.parse(
             self.text,
-            path=str(self.path) if self._use_diff_cache else None,
+            # parso's stub types `path` without None, though None (no path) is its default.
+            path=str(self.path) if self._use_diff_cache else None,  # type: ignore[arg-type]
             diff_cache=self._use_diff_cache,
             cache=False,
             error_recovery=True,
@@ -128,7 +129,7 @@ class SourceFile:
         for statement in self.tree.children:
             if statement.start_pos[1] > 0 and statement.type != "endmarker":
                 broken.update(_lines_of(statement))
-        nodes = [self.tree]
+        nodes: list[BaseNode] = [self.tree]
         while nodes:
             for child in nodes.pop().children:
                 if child.type in ("error_node", "error_leaf"):

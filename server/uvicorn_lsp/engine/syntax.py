@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from parso.python import tree
 
 from .model import Range
+from .parso_types import Node
 from .source import node_range
 
 # Full names jedi or the imports may give, mapped to the public name rules use.
@@ -171,8 +172,8 @@ def dotted_name(node) -> str | None:
 
 @dataclass
 class Argument:
-    value: object  # parso node of the value
-    node: object  # the whole argument node, for edits that remove it
+    value: Node  # parso node of the value
+    node: Node  # the whole argument node, for edits that remove it
     name: str | None = None  # keyword name, None for a positional argument
     from_dict: bool = False  # came from `**{"key": value}`
 
@@ -187,12 +188,12 @@ class CallSite:
     """One call `callee(args)` found in the tree."""
 
     callee_dotted: str  # as written, e.g. "uv.run"
-    callee_leaf: object  # last name of the callee, where jedi is asked
-    node: object  # the atom_expr/power holding the call
-    trailer: object  # the `( ... )` trailer of this call
+    callee_leaf: Node  # last name of the callee, where jedi is asked
+    node: Node  # the atom_expr/power holding the call
+    trailer: Node  # the `( ... )` trailer of this call
     positional: list[Argument] = field(default_factory=list)
     keywords: dict[str, Argument] = field(default_factory=dict)
-    star_args: list[object] = field(default_factory=list)  # `*x` / `**x` not expanded
+    star_args: list[Node] = field(default_factory=list)  # `*x` / `**x` not expanded
     qualname: str | None = None  # set once resolved, e.g. "uvicorn.run"
 
     def argument(self, keyword: str, position: int | None = None) -> Argument | None:
@@ -300,7 +301,7 @@ def literal_dict_node(node):
     return None
 
 
-def dict_items(node) -> Iterator[tuple[str, object]]:
+def dict_items(node: Node) -> Iterator[tuple[str, Node]]:
     """String keys and value nodes of `{...}` or `dict(k=v)`; stops at anything else."""
     if node.type == "atom":
         maker = node.children[1] if len(node.children) == 3 else None
@@ -369,8 +370,8 @@ def is_under_main_guard(node) -> bool:
 @dataclass(frozen=True)
 class Callee:
     dotted: str  # "a.b.c"
-    root: object  # leaf `a`
-    last: object  # leaf `c`
+    root: Node  # leaf `a`
+    last: Node  # leaf `c`
 
 
 def callee_of(node) -> Callee | None:
@@ -389,7 +390,7 @@ def callee_of(node) -> Callee | None:
     return Callee(".".join(parts), chain[0], last)
 
 
-def call_keywords(node) -> dict[str, object]:
+def call_keywords(node: Node) -> dict[str, Node]:
     """The keyword arguments (name → value node) of the call `node`, e.g. `SimpleNamespace(app=...)`."""
     trailer = node.children[-1]
     inner = trailer.children[1] if len(trailer.children) == 3 else None

@@ -145,7 +145,11 @@ class Evaluator:
                     choices.append((ast.literal_eval(prefix + quote + text + quote),))
                     continue
                 field = self.evaluate(piece.children[1], depth + 1) if len(piece.children) == 3 else None
-                if field is None or not field.known or not all(isinstance(value, str) for value in field.candidates):
+                if (
+                    field is None
+                    or field.candidates is None
+                    or not all(isinstance(candidate, str) for candidate in field.candidates)
+                ):
                     return None
                 choices.append(field.candidates)
         count = 1
@@ -231,7 +235,7 @@ class Evaluator:
         is_string = True
         for value_node in assigned:
             value = self.evaluate(value_node, depth + 1)
-            if not value.known:
+            if value.candidates is None:
                 return Value(None, source, env_var=value.env_var, is_string=is_string and value.is_string)
             candidates.extend(value.candidates)
             is_string = is_string and value.is_string

@@ -1,0 +1,11 @@
+"""The one type the package gives parso syntax-tree nodes.
+
+parso's classes are annotated, but the code reads a node by its grammar `type` string (`node.type == "name"`,
+then `.value`; `"atom_expr"`, then `.children`), which mypy cannot narrow to a class: the common base
+`NodeOrLeaf` has neither `.value` nor `.children`, and `BaseNode.children` is typed as that base. So a parso
+node is typed `Node`, an alias of `Any`; every place that holds one says so through this name.
+"""
+
+from typing import Any
+
+Node = Any
