@@ -82,13 +82,15 @@ def _launches(resolutions: list[Resolution]) -> str:
 def _reason(string: AppString, resolution: Resolution) -> tuple[str, int]:
     """uvicorn's own error for this failure, and the exit status it ends with (uvicorn-facts.md)."""
     if resolution.outcome is Outcome.NO_ATTRIBUTE:
+        assert string.attributes is not None  # only a string uvicorn accepts has resolutions
         parts = string.attributes.split(".")
         reason = f'Attribute "{string.attributes}" not found in module "{string.module}"'
         if resolution.missing_at:
             owner = ".".join(parts[: resolution.missing_at])
             reason += f" (`{owner}` has no attribute `{parts[resolution.missing_at]}`)"
         return reason, 3
-    missing: MissingModule = resolution.module
+    missing = resolution.module
+    assert isinstance(missing, MissingModule)  # a failure other than a missing attribute is a missing module
     if missing.missing.startswith("."):
         return "a relative module name cannot be imported: uvicorn imports it without a package", 1
     if missing.missing == missing.name:
@@ -108,7 +110,7 @@ def _own_file_strings(ctx: RuleContext, string: AppString) -> list[apps.ImportSt
     the import strings that load it per launch (the UVI001 fix computation)."""
     path = ctx.source.path
     stem = path.parent.name if path is not None and path.name == "__init__.py" else path.stem if path else None
-    if stem is None or string.module.rpartition(".")[2] != stem:
+    if stem is None or string.module is None or string.attributes is None or string.module.rpartition(".")[2] != stem:
         return []
     defined = (
         string.attributes.split(".")[0]
@@ -193,6 +195,8 @@ def _colon_guesses(ctx: RuleContext, string: AppString) -> list[str]:
 def _guesses(ctx: RuleContext, launch: Launch, string: AppString, failing: Resolution) -> list[str]:
     """Near strings that load with the failing launch: a module or attribute name one typo away,
     or a file path written where a module name belongs (`app/main.py`)."""
+    if string.module is None or string.attributes is None:
+        return []
     search_path = failing.search_path
     candidates: list[str] = []
     if failing.outcome is Outcome.NO_ATTRIBUTE:
@@ -200,7 +204,8 @@ def _guesses(ctx: RuleContext, launch: Launch, string: AppString, failing: Resol
         for near in failing.near:
             candidates.append(f"{string.module}:{'.'.join([*parts[: failing.missing_at], near])}")
     else:
-        missing: MissingModule = failing.module
+        missing = failing.module
+        assert isinstance(missing, MissingModule)  # a failure other than a missing attribute is a missing module
         path_like = string.module.replace("/", ".").replace("\\", ".").removesuffix(".py").strip(".")
         if path_like != string.module:
             candidates.append(f"{path_like}:{string.attributes}")

@@ -9,6 +9,7 @@ from ..engine import syntax
 from ..engine.context import RuleContext
 from ..engine.launch import Entry, Launch, Setting
 from ..engine.model import Applicability, Finding, Fix, Position, Range, Severity, TextEdit
+from ..engine.parso_types import Node
 from ..engine.rule import FixAvailability, Rule, RuleDoc
 from ..engine.source import node_range
 from ..engine.uvicorn_facts import reloads, supervision_conditions
@@ -23,8 +24,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         return
     if any(launch.setting is Setting.NOTEBOOK for launch in ctx.launches):
         return  # a notebook is never imported: its top-level uvicorn.run() is UVI016's case
-    for launch, started_by in _calls_run_at_import(ctx):
-        call = launch.call
+    for launch, call, started_by in _calls_run_at_import(ctx):
         definite, conditional = supervision_conditions(launch)
         if reloads(launch) is not False:
             consequence = (
@@ -57,15 +57,15 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
-def _calls_run_at_import(ctx: RuleContext) -> Iterator[tuple[Launch, object]]:
-    """(uvicorn.run launch, the call that runs at import): the call itself, or a module-level
+def _calls_run_at_import(ctx: RuleContext) -> Iterator[tuple[Launch, syntax.CallSite, Node]]:
+    """(uvicorn.run launch, its call, the call that runs at import): the call itself, or a module-level
     call of a module-level function that contains it (`def main(): uvicorn.run(...)` + `main()`)."""
     for launch in ctx.launches:
         call = launch.call
         if launch.entry is not Entry.RUN or call is None:
             continue
         if _runs_at_import(call.node):
-            yield launch, call.node
+            yield launch, call, call.node
             continue
         function = call.node.search_ancestor("funcdef")
         if function is None or syntax.enclosing_scope(function).type != "file_input":
@@ -80,7 +80,7 @@ def _calls_run_at_import(ctx: RuleContext) -> Iterator[tuple[Launch, object]]:
                 and outer.children[1].children[0].value == "("
             )
             if is_call and _runs_at_import(outer):
-                yield launch, outer
+                yield launch, call, outer
 
 
 def _runs_at_import(node) -> bool:

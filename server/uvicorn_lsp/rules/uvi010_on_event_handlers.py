@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from ..engine import edits, syntax
 from ..engine.context import RuleContext
 from ..engine.model import Applicability, Finding, Fix, Severity, Tag, TextEdit
+from ..engine.parso_types import Node
 from ..engine.rule import FixAvailability, Rule, RuleDoc
 from ..engine.source import node_range
 
@@ -25,14 +26,14 @@ _LIST_METHODS = ("append", "extend", "insert")
 
 @dataclass
 class EventUse:
-    node: object  # the `app.on_event(...)` atom_expr
-    owner: object  # name leaf of `app`
+    node: Node  # the `app.on_event(...)` atom_expr
+    owner: Node  # name leaf of `app`
     event: str | None  # "startup"/"shutdown" when a literal
-    handler: object | None  # the decorated funcdef, when used as a decorator
+    handler: Node | None  # the decorated funcdef, when used as a decorator
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    uses_by_owner: dict[int, tuple[object, str, list[EventUse]]] = {}
+    uses_by_owner: dict[int, tuple[Node, str, list[EventUse]]] = {}
     for use in _event_uses(ctx):
         binding = _binding(ctx, use.owner)
         kind = _constructor_kind(ctx, use.owner, binding)
@@ -156,8 +157,10 @@ def _lifespan_fix(ctx: RuleContext, constructor, uses: list[EventUse]) -> Fix | 
             body.append("yield")
         for use in uses:
             if use.event == event:
-                function = use.handler if use.handler.type == "funcdef" else use.handler.children[-1]
-                awaited = "await " if use.handler.type == "async_funcdef" else ""
+                handler = use.handler
+                assert handler is not None  # `_unmovable` withholds the fix for a use without a decorated handler
+                function = handler if handler.type == "funcdef" else handler.children[-1]
+                awaited = "await " if handler.type == "async_funcdef" else ""
                 body.append(f"{awaited}{function.name.value}()")
     before = syntax.enclosing_statement(constructor).start_pos[0] - 1
     changes = [

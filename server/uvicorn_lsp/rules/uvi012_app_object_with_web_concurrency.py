@@ -56,9 +56,11 @@ def _env_file_workers(ctx: RuleContext, launch: Launch) -> str | None:
     """`workers=4 from WEB_CONCURRENCY in '.env'` when the env_file sets it above 1."""
     env_file = launch.option("env_file")
     named = referenced_file(ctx, env_file) if env_file is not None else None
-    if named is None or named[1] is None:
+    if named is None:
         return None
     name, path = named
+    if path is None:
+        return None
     text = read_text_start(path)
     values = _WEB_CONCURRENCY_LINE.findall(text or "")
     if not values or int(values[-1]) <= 1:

@@ -43,7 +43,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 f"arguments and fails with {_FACTORY_ERROR}; {ctx.failure_consequence(launch, 3)}"
             )
             removal = launch.edits.remove_option(factory_option) if factory_option is not None else None
-            fixes = [Fix(f"Remove {factory_option.written}", removal, Applicability.SAFE, preferred=True)] if removal else []
+            fixes = (
+                [Fix(f"Remove {factory_option.written}", removal, Applicability.SAFE, preferred=True)]
+                if factory_option is not None and removal
+                else []
+            )
             yield ctx.finding(RULE, message, where, Severity.ERROR, fixes)
         elif factory and shape.kind == "function" and shape.required:
             count = f"{shape.required} argument{'s' if shape.required > 1 else ''}"
@@ -107,12 +111,15 @@ def _binding_at(ctx: RuleContext, definition) -> Binding | None:
     """The name leaf jedi's definition points at, in its module's current text."""
     if definition.path is None:
         return None
+    module: modules.ParsedModule | None
     if definition.path == ctx.source.path:
         module = _own_module(ctx)
     else:
         ctx.depends_on(definition.path)
         module = ctx.workspace.modules.parsed(modules.FoundModule(definition.module_name, definition.path))
-    leaf = module.source.tree.get_name_of_position((definition.line, definition.column)) if module else None
+    if module is None:
+        return None
+    leaf = module.source.tree.get_name_of_position((definition.line, definition.column))
     return Binding(module, leaf) if leaf is not None else None
 
 
