@@ -111,6 +111,7 @@ async def test_a_version_typed_after_a_huge_paste_does_not_wait_for_it(tmp_path)
 async def test_an_analysis_over_its_budget_publishes_what_it_found_and_says_so(tmp_path):
     path = write(tmp_path, "main.py", hostile_module(20_000))
     async with lsp_session(tmp_path, initialization_options={"analysisTimeout": 0.5}) as client:
+        await asyncio.sleep(1)  # start-up settings settle: they would restart the analysis after its parse
         uri = open_file(client, path)
         found = await wait_for_diagnostics(client, uri, timeout=120)
         [note] = [d for d in found if d.code == "analysis-timeout"]
