@@ -44,3 +44,11 @@ def test_readme_lists_every_rule():
     readme = (DOCS.parents[1] / "README.md").read_text(encoding="utf-8")
     missing = [rule.code for rule in ALL_RULES if f"[{rule.code}](docs/rules/{rule.code}.md)" not in readme]
     assert not missing, f"README's rule table lacks {missing}"
+
+
+def test_readme_table_states_each_rules_severity_and_fix_truthfully():
+    readme = (DOCS.parents[1] / "README.md").read_text(encoding="utf-8")
+    for rule in ALL_RULES:
+        severity = rule.severity.label + ("" if rule.on_by_default else ", off by default")
+        row = f"| [{rule.code}](docs/rules/{rule.code}.md) | {rule.summary} | {severity} | {rule.fix_label} |"
+        assert row in readme, f"README's row for {rule.code} is stale; expected:\n{row}"

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from ..engine import apps, edits, modules
 from ..engine.context import RuleContext
 from ..engine.launch import Launch
-from ..engine.model import Applicability, Finding, Fix, Severity
+from ..engine.model import Applicability, Finding, Fix, Severity, TextEdit
 from ..engine.modules import AppString, MissingModule, Outcome, Resolution
 from ..engine.rule import FixAvailability, Rule, RuleDoc
 
@@ -19,14 +19,25 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     for launch in ctx.launches:
         strings = modules.app_strings(ctx, launch)
         for string in strings:
-            # A fix can only edit the one literal the string comes from.
-            finding = _check_string(ctx, launch, string, _string_literal(ctx, launch) if len(strings) == 1 else None)
+            # A fix can only edit the one literal (or command-line word) the string comes from.
+            finding = _check_string(ctx, launch, string, _replacer(ctx, launch) if len(strings) == 1 else None)
             if finding is not None:
                 yield finding
 
 
+Replacer = Callable[[str], "tuple[TextEdit, ...] | None"]
+
+
+def _replacer(ctx: RuleContext, launch: Launch) -> Replacer | None:
+    """How to write another import string in place of the app's: in Python, into the string literal
+    that holds it (itself or the one constant it names); on a command line, the app's word."""
+    if launch.call is None:
+        return launch.edits.replace_app
+    literal = _string_literal(ctx, launch)
+    return None if literal is None else lambda text: (edits.replace_string_literal(literal, text),)
+
+
 def _string_literal(ctx: RuleContext, launch: Launch):
-    """The plain string literal that holds the app's value: itself or the one constant it names."""
     node = launch.app.node if launch.app is not None else None
     if node is not None and node.type == "name":
         assigned = ctx.evaluator.assignments(node)
@@ -34,15 +45,15 @@ def _string_literal(ctx: RuleContext, launch: Launch):
     return node if node is not None and node.type == "string" else None
 
 
-def _check_string(ctx: RuleContext, launch: Launch, string: AppString, literal) -> Finding | None:
+def _check_string(ctx: RuleContext, launch: Launch, string: AppString, replace: Replacer | None) -> Finding | None:
     assert launch.app is not None
     where = launch.app.where_value
     if string.module is None:
-        guesses = _colon_guesses(ctx, string)
+        guesses = _colon_guesses(ctx, launch, string)
         message = f'Import string "{string.text}" {_FORMAT}; {ctx.failure_consequence(launch, 3)}' + _did_you_mean(
             guesses
         )
-        return ctx.finding(RULE, message, where, Severity.ERROR, _fixes(literal, guesses))
+        return ctx.finding(RULE, message, where, Severity.ERROR, _fixes(replace, guesses))
     usual = [resolution for resolution in string.resolutions if resolution.search_path.usual]
     failing = [resolution for resolution in usual if not resolution.may_load]
     if not failing or modules.missing_project_package(ctx, string.module, launch.search_paths):
@@ -58,12 +69,12 @@ def _check_string(ctx: RuleContext, launch: Launch, string: AppString, literal) 
         why = next(iter(failures))[0]
     else:
         why = "; ".join(f"{_launches(resolutions)}: {reason}" for (reason, _), resolutions in failures.items())
-    own_file = _own_file_strings(ctx, string)
+    own_file = _own_file_strings(ctx, string) if launch.call is not None else []
     if loading:
         message = f'"{string.text}" loads with {_launches(loading)}, not with {_launches(failing)}: {why}'
         # Switching strings only moves the failure to the other launch: shown, never applied by --fix.
         return ctx.finding(
-            RULE, message, where, Severity.WARNING, _own_file_fixes(literal, own_file, Applicability.DISPLAY_ONLY)
+            RULE, message, where, Severity.WARNING, _own_file_fixes(replace, own_file, Applicability.DISPLAY_ONLY)
         )
     guesses = [
         guess
@@ -71,7 +82,7 @@ def _check_string(ctx: RuleContext, launch: Launch, string: AppString, literal) 
         if guess not in {choice.value for choice in own_file}
     ]
     message = f'"{string.text}" will not load: {why}; {consequence}' + _did_you_mean(guesses)
-    fixes = _own_file_fixes(literal, own_file) + _fixes(literal, guesses, preferred=not own_file)
+    fixes = _own_file_fixes(replace, own_file) + _fixes(replace, guesses, preferred=not own_file)
     return ctx.finding(RULE, message, where, Severity.ERROR, fixes)
 
 
@@ -123,37 +134,28 @@ def _own_file_strings(ctx: RuleContext, string: AppString) -> list[apps.ImportSt
 
 
 def _own_file_fixes(
-    literal, choices: list[apps.ImportString], applicability: Applicability = Applicability.SAFE
+    replace: Replacer | None, choices: list[apps.ImportString], applicability: Applicability = Applicability.SAFE
 ) -> list[Fix]:
-    if literal is None:
-        return []
-    return [
-        Fix(
-            f'Use "{choice.value}"' + (f" (for `{choice.launch}`)" if choice.launch else ""),
-            (edits.replace_string_literal(literal, choice.value),),
-            applicability,
-            preferred=choice.preferred,
-        )
-        for choice in choices
-    ]
+    fixes = []
+    for choice in choices:
+        edited = replace(choice.value) if replace is not None else None
+        if edited:
+            title = f'Use "{choice.value}"' + (f" (for `{choice.launch}`)" if choice.launch else "")
+            fixes.append(Fix(title, edited, applicability, preferred=choice.preferred))
+    return fixes
 
 
 def _did_you_mean(guesses: list[str]) -> str:
     return f'. Did you mean "{guesses[0]}"?' if guesses else ""
 
 
-def _fixes(literal, guesses: list[str], preferred: bool = True) -> list[Fix]:
-    if literal is None:
-        return []
-    return [
-        Fix(
-            f'Change to "{guess}"',
-            (edits.replace_string_literal(literal, guess),),
-            Applicability.UNSAFE,
-            preferred=preferred and index == 0,
-        )
-        for index, guess in enumerate(guesses)
-    ]
+def _fixes(replace: Replacer | None, guesses: list[str], preferred: bool = True) -> list[Fix]:
+    fixes = []
+    for guess in guesses:
+        edited = replace(guess) if replace is not None else None
+        if edited:
+            fixes.append(Fix(f'Change to "{guess}"', edited, Applicability.UNSAFE, preferred=preferred and not fixes))
+    return fixes
 
 
 def _loads(ctx: RuleContext, text: str, search_path: modules.SearchPath) -> bool:
@@ -184,9 +186,9 @@ def _serves(binding: modules.Binding | None, factory: bool) -> bool:
     return not takes_no_arguments
 
 
-def _colon_guesses(ctx: RuleContext, string: AppString) -> list[str]:
+def _colon_guesses(ctx: RuleContext, launch: Launch, string: AppString) -> list[str]:
     """`main.app` → `main:app`: a dot that should have been the colon."""
-    paths = [path for path in modules.search_paths(ctx) if path.usual]
+    paths = [path for path in launch.search_paths if path.usual]
     text = string.text.strip(":")
     candidates = [f"{text[:dot]}:{text[dot + 1 :]}" for dot in reversed(range(len(text))) if text[dot] == "."]
     return [candidate for candidate in candidates if paths and _loads(ctx, candidate, paths[0])][:1]
@@ -227,7 +229,7 @@ def _guesses(ctx: RuleContext, launch: Launch, string: AppString, failing: Resol
 RULE = Rule(
     code="UVI002",
     name="import-string-does-not-load",
-    summary="The import string given to `uvicorn.run` or `uvicorn.Config` names a module or attribute that does not exist.",
+    summary="The import string given to uvicorn (`uvicorn.run`, `uvicorn.Config`, a command line) names a module or attribute that does not load.",
     severity=Severity.ERROR,
     fix_availability=FixAvailability.SOMETIMES,
     fix_applicabilities=(
@@ -236,6 +238,7 @@ RULE = Rule(
         Applicability.DISPLAY_ONLY,
     ),
     check=check,
+    judges_commands=True,
     doc=RuleDoc(
         what="""
             Checks every import string uvicorn will load: the app given to `uvicorn.run()` or
@@ -298,6 +301,10 @@ RULE = Rule(
             attribute you meant.
         """,
         notes="""
+            Command lines are checked too: `uvicorn app.main:app` in a Dockerfile is resolved in the image's
+            layout (its `WORKDIR` and `COPY` lines), in compose, Procfiles, Makefiles, scripts, workflows and
+            launch.json from the folder the command runs in.
+
             Stays silent when it cannot know: a value only known at run time, an `app_dir` that is
             not a constant, a file that edits `sys.path`, a module with a `__getattr__`, star imports
             that cannot be followed, or an attribute that is a submodule of a package. Modules of

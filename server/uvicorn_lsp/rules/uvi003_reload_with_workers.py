@@ -4,25 +4,31 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..engine.commands.recognise import command_info
 from ..engine.context import RuleContext
-from ..engine.launch import Launch, Option
+from ..engine.launch import Launch, Option, Server, Setting
 from ..engine.model import Applicability, Finding, Fix, Severity
 from ..engine.rule import FixAvailability, Rule, RuleDoc
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     for launch in ctx.launches:
-        if not launch.spawns_processes():
-            continue  # a Config run by Server ignores both: UVI006's case
+        if not launch.spawns_processes() or launch.server is Server.GUNICORN:
+            continue  # a Config run by Server ignores both (UVI006); gunicorn keeps its workers when reloading
         reload, workers = launch.option("reload"), launch.option("workers")
         if reload is None or workers is None:
             continue
         # Only a sure conflict: `reload=DEBUG, workers=4` is the usual dev/prod switch.
         if not (reload.value.truthy() and workers.value.int_above(1)):
             continue
+        # In a production start reload is the mistake (UVI014): dropping it is the fix to take there.
+        info = command_info(launch)
+        production = launch.setting is Setting.PRODUCTION or (info is not None and info.production)
         fixes = [
-            _removal(launch, workers, "Remove `{}` (uvicorn already runs one process)", Applicability.SAFE),
-            _removal(launch, reload, "Remove `{}` (run the workers, stop reloading)", Applicability.UNSAFE),
+            _removal(
+                launch, workers, "Remove `{}` (uvicorn already runs one process)", Applicability.SAFE, not production
+            ),
+            _removal(launch, reload, "Remove `{}` (run the workers, stop reloading)", Applicability.UNSAFE, production),
         ]
         yield ctx.finding(
             RULE,
@@ -33,17 +39,17 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
-def _removal(launch: Launch, option: Option, title: str, applicability: Applicability) -> Fix | None:
+def _removal(launch: Launch, option: Option, title: str, applicability: Applicability, preferred: bool) -> Fix | None:
     edits = launch.edits.remove_option(option)
     if not edits:  # inside `**{...}` or the environment: left to the author
         return None
-    return Fix(title.format(option.label), edits, applicability, preferred=applicability is Applicability.SAFE)
+    return Fix(title.format(option.label), edits, applicability, preferred=preferred)
 
 
 RULE = Rule(
     code="UVI003",
     name="reload-with-workers",
-    summary="`uvicorn.run` gets both `reload` and `workers` > 1; uvicorn ignores the workers and runs one process.",
+    summary="`reload` (`--reload`) together with `workers` > 1; uvicorn ignores the workers and runs one process.",
     severity=Severity.WARNING,
     fix_availability=FixAvailability.SOMETIMES,
     fix_applicabilities=(
@@ -51,6 +57,7 @@ RULE = Rule(
         Applicability.UNSAFE,
     ),
     check=check,
+    judges_commands=True,
     doc=RuleDoc(
         what="""
             Finds `uvicorn.run(...)` calls where `reload` is true and `workers` is a number above 1,
@@ -89,6 +96,9 @@ RULE = Rule(
             which changes how it runs.
         """,
         notes="""
+            On a command line: `uvicorn main:app --reload --workers 4` (or `WEB_CONCURRENCY`). In a production
+            start (a Dockerfile's final `CMD`) the preferred fix drops `--reload` instead (see UVI014).
+
             Only `uvicorn.run` is checked: a `uvicorn.Config` handed to `uvicorn.Server` ignores both
             options, which UVI006 reports.
         """,

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from ..engine import apps
 from ..engine.context import RuleContext
-from ..engine.launch import Entry, Launch, Option
+from ..engine.launch import Entry, Launch, Option, Rejection
 from ..engine.model import Applicability, Finding, Fix, Range, Severity
 from ..engine.rule import FixAvailability, Rule, RuleDoc
 from ..engine.source import node_range
@@ -16,6 +16,8 @@ from ..engine.uvicorn_facts import ANY_KEYWORD, PARAMETERS, TABLE_VERSION, insta
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     for launch in ctx.launches:
+        for rejection in launch.rejections:
+            yield _rejected(ctx, launch, rejection)
         if launch.entry not in PARAMETERS:
             continue
         parameters = _parameters(ctx, launch.entry)
@@ -27,6 +29,26 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         call = launch.call
         if call is not None and launch.entry is Entry.RUN and len(call.positional) > 1 and not call.star_args:
             yield _extra_positional(ctx, call)
+
+
+def _rejected(ctx: RuleContext, launch: Launch, rejection: Rejection) -> Finding:
+    """What uvicorn's command line (click) stops at, with exit status 2, before anything starts."""
+    option = rejection.option
+    message = f"{launch.described} stops before starting (exit status 2): {rejection.message}"
+    fixes: list[Fix] = []
+    split = getattr(launch.edits, "split_argument", None)  # command-line sources only
+    if option.name.startswith("-") and " " in option.name.strip() and split is not None:
+        # `"--host 0.0.0.0"` as one exec-form element: click reads one unknown option.
+        edits = split(option)
+        if edits:
+            message += "; the flag and its value must be separate elements"
+            fixes.append(Fix("Split into the flag and its value", edits, Applicability.SAFE, preferred=True))
+    elif rejection.near:
+        message += f"; did you mean `{rejection.near[0]}`?"
+        edits = launch.edits.rename_option(option, rejection.near[0])
+        if edits:
+            fixes.append(Fix(f"Change to `{rejection.near[0]}`", edits, Applicability.UNSAFE, preferred=True))
+    return ctx.finding(RULE, message, option.range, fixes=fixes)
 
 
 def _parameters(ctx: RuleContext, entry: Entry) -> frozenset[str] | None:
@@ -105,11 +127,12 @@ def _extra_positional(ctx: RuleContext, call) -> Finding:
 RULE = Rule(
     code="UVI004",
     name="unknown-parameter",
-    summary="A keyword `uvicorn.run`/`uvicorn.Config` does not take, or extra positional arguments; TypeError at startup.",
+    summary="A keyword or option uvicorn does not take, or a value it rejects: TypeError at startup, or exit status 2 from the `uvicorn` command.",
     severity=Severity.ERROR,
     fix_availability=FixAvailability.SOMETIMES,
-    fix_applicabilities=(Applicability.UNSAFE,),
+    fix_applicabilities=(Applicability.SAFE, Applicability.UNSAFE),
     check=check,
+    judges_commands=True,
     doc=RuleDoc(
         what="""
             Checks every keyword passed to `uvicorn.run(...)` and `uvicorn.Config(...)`, also the keys
@@ -153,6 +176,11 @@ RULE = Rule(
             now runs with the option as renamed or without it.
         """,
         notes="""
+            On a command line (`uvicorn main:app --relaod`, a Dockerfile `CMD`, a compose `command:`), uvicorn's
+            click options are checked the same way: an unknown option or a refused value (`--workers many`,
+            `--loop foo`) stops the command with exit status 2. A flag and its value written as one exec-form
+            element (`"--host 0.0.0.0"`) is one unknown option; the fix splits it.
+
             A uvicorn older than 0.18 declares `run(app, **kwargs)`: no keyword is checked then.
         """,
     ),

@@ -37,6 +37,7 @@ RULE = Rule(
     summary='`forwarded_allow_ips="*"` with proxy headers on lets every client set its own address and scheme.',
     severity=Severity.WARNING,
     check=check,
+    judges_commands=True,
     doc=RuleDoc(
         what="""
             Finds `uvicorn.run(...)` and `uvicorn.Config(...)` calls with `forwarded_allow_ips` set to

@@ -76,6 +76,7 @@ RULE = Rule(
     summary="`ssl_keyfile` without `ssl_certfile`, or a certificate file without its private key; uvicorn fails at startup.",
     severity=Severity.ERROR,
     check=check,
+    judges_commands=True,
     doc=RuleDoc(
         what="""
             Finds `uvicorn.run(...)` and `uvicorn.Config(...)` calls that turn on TLS with only half of

@@ -20,12 +20,32 @@ _DEPRECATED = "deprecated since uvicorn 0.30; the worker classes live on in the 
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
+    yield from _worker_class_options(ctx)
+    if not ctx.is_python:
+        return
     attribute_uses = list(_attribute_uses(ctx))
     for use in attribute_uses:
         yield _import_finding(ctx, use)
     yield from _imports(ctx, fixable_imports=not attribute_uses)
     if "uvicorn.workers." in ctx.source.text:
         yield from _class_paths_in_strings(ctx)
+
+
+def _worker_class_options(ctx: RuleContext) -> Iterator[Finding]:
+    """`gunicorn -k uvicorn.workers.UvicornWorker` and the like, in launches of any source."""
+    for launch in ctx.launches:
+        option = launch.option("worker_class")
+        names = option.value.candidates if option is not None and option.value.known else ()
+        match = _CLASS_PATH.fullmatch(names[0]) if len(names or ()) == 1 and isinstance(names[0], str) else None
+        if option is None or match is None:
+            continue
+        replacement = f"{_REPLACEMENT}.{match.group('name')}"
+        edits = launch.edits.set_option("worker_class", replacement)
+        fixes = (
+            [Fix(f"Use `{replacement}` (package uvicorn-worker)", edits, Applicability.UNSAFE, True)] if edits else []
+        )
+        message = f"`{match.group(0)}` is {_DEPRECATED}: use `{replacement}`"
+        yield ctx.finding(RULE, message, option.where_value, fixes=fixes)
 
 
 def _attribute_uses(ctx: RuleContext) -> Iterator[Range]:
@@ -120,6 +140,7 @@ RULE = Rule(
     fix_availability=FixAvailability.SOMETIMES,
     fix_applicabilities=(Applicability.UNSAFE,),
     check=check,
+    judges_commands=True,
     tags=(Tag.DEPRECATED,),
     doc=RuleDoc(
         what="""
@@ -159,6 +180,10 @@ RULE = Rule(
         fix_safety="""
             Unsafe: the new name works only once the `uvicorn-worker` package is installed; add it to
             the project's dependencies with the fix.
+        """,
+        notes="""
+            On a command line: `gunicorn main:app -k uvicorn.workers.UvicornWorker` (or `--worker-class`), in a
+            Procfile, Dockerfile, compose file or script; the fix writes `uvicorn_worker.UvicornWorker`.
         """,
     ),
 )

@@ -33,6 +33,7 @@ RULE = Rule(
     severity=Severity.INFORMATION,
     on_by_default=False,
     check=check,
+    judges_commands=True,
     doc=RuleDoc(
         what="""
             Finds `uvicorn.run(...)` and `uvicorn.Config(...)` calls whose `host` is `"0.0.0.0"` (every

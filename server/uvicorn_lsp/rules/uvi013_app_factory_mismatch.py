@@ -160,6 +160,7 @@ RULE = Rule(
     fix_availability=FixAvailability.SOMETIMES,
     fix_applicabilities=(Applicability.SAFE,),
     check=check,
+    judges_commands=True,
     doc=RuleDoc(
         what="""
             Looks at what the app given to `uvicorn.run()` or `uvicorn.Config()` is (an object, or

@@ -9,12 +9,12 @@ are that file's commands.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
-from ..launch import Launch
-from . import dockerfile, plain, pyproject_tasks, yaml_sources
-from .base import CommandContext, CommandSource
+if TYPE_CHECKING:
+    from .base import CommandContext
 
 # Bytes enough to tell a supervisord file or a script by its start.
 SNIFF_BYTES = 512
@@ -75,23 +75,29 @@ def _shell_shebang(line: str) -> bool:
     return program in ("sh", "bash", "dash", "ash", "zsh", "ksh")
 
 
-_SOURCES: dict[str, Callable[[CommandContext], list[Launch]]] = {
-    "dockerfile": dockerfile.launches,
-    "compose": yaml_sources.compose_launches,
-    "workflow": yaml_sources.workflow_launches,
-    "procfile": plain.procfile_launches,
-    "makefile": plain.makefile_launches,
-    "shell": plain.script_launches,
-    "launch.json": plain.launch_json_launches,
-    "systemd": plain.systemd_launches,
-    "supervisord": plain.supervisord_launches,
-    "pyproject": pyproject_tasks.pyproject_launches,
+# Each source's module and function; imported when a file of that kind is first checked, so a run
+# over Python files alone never loads the Dockerfile, YAML (ruamel) or JSONC readers.
+_SOURCES: dict[str, tuple[str, str]] = {
+    "dockerfile": ("dockerfile", "launches"),
+    "compose": ("yaml_sources", "compose_launches"),
+    "workflow": ("yaml_sources", "workflow_launches"),
+    "procfile": ("plain", "procfile_launches"),
+    "makefile": ("plain", "makefile_launches"),
+    "shell": ("plain", "script_launches"),
+    "launch.json": ("plain", "launch_json_launches"),
+    "systemd": ("plain", "systemd_launches"),
+    "supervisord": ("plain", "supervisord_launches"),
+    "pyproject": ("pyproject_tasks", "pyproject_launches"),
 }
 
 
 def context_for(kind: str, text: str, path, workspace, settings) -> CommandContext:
+    from .base import CommandContext, CommandSource
+
+    module_name, function = _SOURCES[kind]
+    find_launches = getattr(importlib.import_module(f"{__name__}.{module_name}"), function)
     source = CommandSource(text, path, jsonc=kind == "launch.json")
-    return CommandContext(source, workspace, settings, _SOURCES[kind])
+    return CommandContext(source, workspace, settings, find_launches)
 
 
-__all__ = ["NOT_PYTHON_SUFFIXES", "SNIFF_BYTES", "CommandContext", "context_for", "source_kind"]
+__all__ = ["NOT_PYTHON_SUFFIXES", "SNIFF_BYTES", "context_for", "source_kind"]

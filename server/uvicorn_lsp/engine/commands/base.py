@@ -63,6 +63,8 @@ class CommandContext(RuleContext):
     """What a rule sees of a non-Python file: its command launches, and the same services as
     for Python (settings, workspace, findings, dependencies). Python-only views are empty."""
 
+    is_python = False
+
     def __init__(
         self,
         source: SourceFile,
