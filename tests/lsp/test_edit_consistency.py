@@ -53,7 +53,7 @@ async def test_random_edits_match_a_fresh_open(tmp_path):
                     content_changes=[types.TextDocumentContentChangePartial(range=where, text=new_text)],
                 )
             )
-            if version % 10 == 0:
+            if version % 3 == 0:  # often: an unclosed bracket soon hides every finding below it
                 edited = await pull_diagnostics(client, uri)
                 fresh_uri = open_file(client, tmp_path / f"copy{version}.py", text)
                 fresh = await pull_diagnostics(client, fresh_uri)
