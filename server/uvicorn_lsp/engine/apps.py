@@ -76,7 +76,7 @@ def classify_app(ctx: RuleContext, node) -> AppClass:
     if node.type == "lambdef":
         return AppClass(AppKind.OBJECT, "a lambda")
     # What the file itself shows is enough most of the time, and costs no jedi query.
-    kind = _app_kind_by_syntax(ctx, node)
+    kind = app_kind_by_syntax(ctx, node)
     if kind is not None:
         return AppClass(AppKind.OBJECT, f"the {kind} `{shown}`")
     inferred = ctx.resolver.infer(node)
@@ -99,7 +99,7 @@ def classify_app(ctx: RuleContext, node) -> AppClass:
     return AppClass(AppKind.UNKNOWN)
 
 
-def _app_kind_by_syntax(ctx: RuleContext, node) -> str | None:
+def app_kind_by_syntax(ctx: RuleContext, node) -> str | None:
     """ "FastAPI instance", "function"...: when every binding the file shows is an app,
     following names imported from another module of the project to their definition."""
     if node.type != "name":
@@ -132,7 +132,7 @@ def _namespace_attribute_kind(ctx: RuleContext, node) -> str | None:
     if callee is None or ctx.imports.qualify(callee.dotted) != "types.SimpleNamespace":
         return None
     keyword = syntax.call_keywords(assigned[0]).get(dotted.partition(".")[2])
-    return _app_kind_by_syntax(ctx, keyword) if keyword is not None else None
+    return app_kind_by_syntax(ctx, keyword) if keyword is not None else None
 
 
 def _imported(ctx: RuleContext, name_leaf) -> bool:

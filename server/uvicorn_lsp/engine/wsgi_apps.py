@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from . import modules, syntax
+from . import apps, modules, syntax
 from .context import RuleContext
 from .launch import Launch
 from .modules import Binding, Outcome, Resolution
@@ -76,7 +76,8 @@ def wsgi_app(ctx: RuleContext, launch: Launch) -> WsgiApp | None:
         if resolution is None or resolution.binding is None:
             return None
         framework = _framework_of_binding(resolution.binding.module, resolution.binding.leaf)
-        if framework is None:
+        # jedi only where the syntax does not already show what the name is (an ASGI app, a def).
+        if framework is None and apps.binding_kind(resolution.binding.module, resolution.binding.leaf) is None:
             framework = _framework_inferred(_resolver_of(ctx, resolution.binding), resolution.binding.leaf)
         return (
             WsgiApp(framework, f'"{strings[0].text}"', strings[0], resolution)
@@ -92,7 +93,7 @@ def wsgi_app(ctx: RuleContext, launch: Launch) -> WsgiApp | None:
         bindings = ctx.evaluator.bindings(node)
         if len(bindings) == 1 and bindings[0].search_ancestor("import_name", "import_from") is None:
             framework = _framework_of_binding(ctx, bindings[0])
-    if framework is None:
+    if framework is None and apps.app_kind_by_syntax(ctx, node) is None:
         framework = _framework_inferred(ctx.resolver, node)
     return WsgiApp(framework, shown) if framework in _CLASS_OF_FRAMEWORK else None
 
