@@ -42,7 +42,7 @@ def add_keyword(source: SourceFile, call_node, keyword: str) -> TextEdit:
     last = inner.children[-1] if inner.type == "arglist" else inner
     at = node_range(last).end
     has_comma = last.type == "operator" and last.value == ","
-    newline = syntax.line_break(source.text)
+    newline = source.line_break
     multi_line = trailer.children[-1].start_pos[0] > last.end_pos[0]
     if multi_line:  # the closing parenthesis on a line of its own: a new line in the same indentation
         line = source.lines[last.start_pos[0] - 1]
@@ -94,7 +94,7 @@ def free_name(source: SourceFile, *names: str) -> str | None:
 def insert_import(source: SourceFile, statement: str) -> TextEdit:
     """Add an import line before the file's first import that is not `from __future__`."""
     at = Position(_first_import_line(source.tree), 0)
-    return TextEdit(Range(at, at), statement + syntax.line_break(source.text))
+    return TextEdit(Range(at, at), statement + source.line_break)
 
 
 def _first_import_line(module) -> int:
@@ -109,7 +109,7 @@ def _first_import_line(module) -> int:
 
 def insert_top_level_block(source: SourceFile, before_line: int, lines: Iterable[str]) -> TextEdit:
     """A new top-level definition before the 0-based line, with the two blank lines PEP 8 asks around it."""
-    newline = syntax.line_break(source.text)
+    newline = source.line_break
     blank = 0
     while before_line - blank - 1 >= 0 and not source.lines[before_line - blank - 1].strip():
         blank += 1

@@ -116,12 +116,19 @@ class ParsedModule:
         )
 
     def class_namespace(self, classdef) -> Namespace:
-        bindings: dict[str, list[Binding]] = {}
+        return Namespace(self._class_bindings.get(id(classdef), {}))
+
+    @cached_property
+    def _class_bindings(self) -> dict[int, dict[str, list[Binding]]]:
+        """Every class body's names, by class (one pass over the module's names, not one per class)."""
+        by_class: dict[int, dict[str, list[Binding]]] = {}
         for name, leaves in self.source.used_names.items():
             for leaf in leaves:
-                if leaf.is_definition() and definition_scope(leaf) is classdef:
-                    bindings.setdefault(name, []).append(Binding(self, leaf))
-        return Namespace(bindings)
+                if leaf.is_definition():
+                    scope = definition_scope(leaf)
+                    if scope.type == "classdef":
+                        by_class.setdefault(id(scope), {}).setdefault(name, []).append(Binding(self, leaf))
+        return by_class
 
     @cached_property
     def public_names(self):
@@ -662,7 +669,7 @@ def _resolve_main(ctx: RuleContext, attributes: str, search_path: SearchPath, sp
 
 def search_paths_of_call(ctx: RuleContext, call: syntax.CallSite) -> list[SearchPath]:
     # A file that edits sys.path itself can import from anywhere: say nothing.
-    if "sys.path" in ctx.source.text:
+    if ctx.source.mentions("sys.path"):
         return []
     argument = ctx.argument(call, "app_dir")
     if argument is None:

@@ -83,10 +83,22 @@ class SourceFile:
         # The diff cache makes re-parsing an edited buffer cheap and lets jedi,
         # which asks parso for the same path, reuse this very tree.
         self._use_diff_cache = use_diff_cache and path is not None
+        self._mentions: dict[str, bool] = {}
 
     @cached_property
     def lines(self) -> list[str]:
         return split_lines(self.text)
+
+    @cached_property
+    def line_break(self) -> str:
+        """The line break new lines of generated code should use in this text."""
+        return "\r\n" if "\r\n" in self.text else "\n"
+
+    def mentions(self, word: str) -> bool:
+        """Whether the text contains `word`, searched once per word and file."""
+        if word not in self._mentions:
+            self._mentions[word] = word in self.text
+        return self._mentions[word]
 
     @cached_property
     def tree(self) -> Module:

@@ -406,11 +406,6 @@ def call_has_arguments(node) -> bool:
     return len(node.children[-1].children) > 2
 
 
-def line_break(text: str) -> str:
-    """The line break new lines of generated code should use in this text."""
-    return "\r\n" if "\r\n" in text else "\n"
-
-
 def indent_unit(module: tree.Module) -> str:
     """The indentation of one block level in this file; four spaces when it has no blocks."""
     for statement in module.children:

@@ -106,7 +106,7 @@ def _guard_fix(ctx: RuleContext, call_node) -> Fix | None:
             return None  # `a; uvicorn.run(app)` or `if x: uvicorn.run(app)`: no block of its own
         newline = line.children[1].value
     else:  # the file's last line, without a line break: parso leaves out the simple_stmt
-        newline = syntax.line_break(ctx.source.text)
+        newline = ctx.source.line_break
     first_line, column = statement.start_pos[0] - 1, statement.start_pos[1]
     indentation = ctx.source.lines[first_line][:column]
     unit = syntax.indent_unit(ctx.source.tree)
