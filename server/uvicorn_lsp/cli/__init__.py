@@ -290,7 +290,7 @@ def _check_paths(
     cache.save()
     for problem in discovery.problems + scan_problems:
         reporter.problem(problem)
-    originals = {job.source.path: job.data for job, _ in checked}
+    originals: dict[str | None, bytes] = {job.source.path: job.data for job, _ in checked}
     results = sorted([result for _, result in checked] + from_cache, key=lambda result: result.path or "")
     for result in results:
         reporter.result(result)
@@ -300,7 +300,8 @@ def _check_paths(
     reports = []
     for result in results:
         if result.fixed_text is not None:
-            if not _write_fixes(result, originals[result.path], reporter):
+            assert result.path is not None  # a file found on disk; only stdin's (checked apart) may have none
+            if not _write_fixes(result.path, originals[result.path], result.fixed_text, reporter):
                 continue  # its findings describe text that never reached the disk
             fixed += result.applied
         if result.findings:
@@ -308,10 +309,10 @@ def _check_paths(
     return _report(arguments, reports, fixed, reporter, sys.stdout)
 
 
-def _write_fixes(result: runner.FileResult, original: bytes, reporter: _Reporter) -> bool:
-    shown = display_path(result.path)
+def _write_fixes(path: str, original: bytes, fixed_text: str, reporter: _Reporter) -> bool:
+    shown = display_path(path)
     try:
-        fixing.write_atomically(result.path, original, fixing.encode_like(original, result.fixed_text))
+        fixing.write_atomically(path, original, fixing.encode_like(original, fixed_text))
     except fixing.ChangedOnDisk:
         reporter.error(f"{shown}: changed on disk while being checked; not fixed (run again)")
         return False
@@ -327,12 +328,12 @@ def _write_fixes(result: runner.FileResult, original: bytes, reporter: _Reporter
 def _finish_diff(
     arguments, results: list[runner.FileResult], originals: dict[str | None, bytes], reporter: _Reporter
 ) -> int:
-    changed = [result for result in results if result.fixed_text is not None]
-    for result in changed:
+    changed = [(result, result.fixed_text) for result in results if result.fixed_text is not None]
+    for result, fixed_text in changed:
         before = source.decode_source(originals[result.path])
-        sys.stdout.write(fixing.unified_diff(display_path(result.path), before, result.fixed_text))
+        sys.stdout.write(fixing.unified_diff(display_path(result.path), before, fixed_text))
     if not arguments.quiet:
-        count = sum(result.applied for result in changed)
+        count = sum(result.applied for result, _ in changed)
         print(
             f"Would fix {count} problem{'' if count == 1 else 's'} in {len(changed)} file{'' if len(changed) == 1 else 's'}."
             if changed

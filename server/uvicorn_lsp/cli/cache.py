@@ -282,7 +282,7 @@ class Cache:
 
     @staticmethod
     def _signature(interpreter: str) -> tuple:
-        parts = []
+        parts: list[tuple[str, int, int] | None] = []
         for path in (interpreter, os.path.join(os.path.dirname(os.path.dirname(interpreter)), "pyvenv.cfg")):
             try:
                 info = os.stat(path)

@@ -16,7 +16,7 @@ import tempfile
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 from ..engine import source
 from ..engine.model import Applicability, Finding, Fix, Position, Problem
@@ -32,7 +32,7 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _AFTER_LINE_BREAK = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")
 
 
-def applicable(fix: Fix | None, unsafe_fixes: bool) -> bool:
+def applicable(fix: Fix | None, unsafe_fixes: bool) -> TypeGuard[Fix]:
     if fix is None:
         return False
     return fix.applicability is Applicability.SAFE or (unsafe_fixes and fix.applicability is Applicability.UNSAFE)

@@ -50,7 +50,7 @@ class _Alternatives:
             return None
         match = self._regex.match(text)
         # The outermost group closes last: lastindex is the alternative's own group.
-        return None if match is None else self._by_group[match.lastindex]
+        return None if match is None or match.lastindex is None else self._by_group[match.lastindex]
 
 
 class GitIgnore:
@@ -62,17 +62,20 @@ class GitIgnore:
         self.prefix = os.path.join(folder, "")
         by_name: list[tuple[int, bool, str]] = []
         by_path: list[tuple[int, bool, str]] = []
-        patterns = [pattern for pattern in GitIgnoreSpec.from_lines(lines).patterns if pattern.include is not None]
-        for index, pattern in enumerate(patterns):
+        # Only the order of `index` matters (the later pattern wins), so skipped lines leave gaps.
+        for index, pattern in enumerate(GitIgnoreSpec.from_lines(lines).patterns):
+            include, regex = pattern.include, pattern.regex
+            if include is None or regex is None:
+                continue  # a blank line or a comment
             expression = _NAMED_GROUP.sub(
-                "(?:", _FOLDER_MARK.sub(_ENTRY_FOLDER_MARK.replace("\\", "\\\\"), pattern.regex.pattern)
+                "(?:", _FOLDER_MARK.sub(_ENTRY_FOLDER_MARK.replace("\\", "\\\\"), regex.pattern)
             )
             name_part = expression[len(_IN_ANY_FOLDER) :]
             one_name = "/" not in name_part.replace(_ENTRY_FOLDER_MARK, "").replace("[^/]", "")
             if expression.startswith(_IN_ANY_FOLDER) and one_name:
-                by_name.append((index, pattern.include, name_part))
+                by_name.append((index, include, name_part))
             else:
-                by_path.append((index, pattern.include, expression))
+                by_path.append((index, include, expression))
         self._by_name = _Alternatives(by_name)
         self._by_path = _Alternatives(by_path)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TypeGuard
 
 from ..engine.model import Finding, Position, Problem, ProblemKind
 from ..engine.notebooks import SUFFIX, Notebook, NotebookError
@@ -16,7 +17,7 @@ from .runner import FileResult, Mode
 _READ: dict[str, tuple[tuple[int, int], Notebook | None]] = {}
 
 
-def is_notebook(path: str | None) -> bool:
+def is_notebook(path: str | None) -> TypeGuard[str]:
     return path is not None and path.endswith(SUFFIX)
 
 

@@ -269,7 +269,9 @@ def _start_worker(client_settings: Settings) -> None:
 
 
 def _check_chunk(chunk: list[Job], mode: Mode) -> list[FileResult]:
-    return [check_one(job.source.path, job.source.root, job.data, mode, _worker_workspaces) for job in chunk]
+    workspaces = _worker_workspaces
+    assert workspaces is not None  # set by `_start_worker`, the pool's initializer, before any chunk
+    return [check_one(job.source.path, job.source.root, job.data, mode, workspaces) for job in chunk]
 
 
 def default_jobs() -> int:

@@ -199,7 +199,7 @@ class UvicornLanguageServer(LanguageServer):
         """Pull `uvicorn-lsp` settings per folder, then re-check everything open."""
         if self._client_supports("workspace", "configuration"):
             roots = self.folder_roots()
-            scopes = [Path(root).as_uri() for root in roots] or [None]
+            scopes: list[str | None] = [Path(root).as_uri() for root in roots] or [None]
             try:
                 results = await self.workspace_configuration_async(
                     types.ConfigurationParams(
