@@ -150,7 +150,7 @@ def _did_you_mean(guesses: list[str]) -> str:
 
 
 def _fixes(replace: Replacer | None, guesses: list[str], preferred: bool = True) -> list[Fix]:
-    fixes = []
+    fixes: list[Fix] = []
     for guess in guesses:
         edited = replace(guess) if replace is not None else None
         if edited:
