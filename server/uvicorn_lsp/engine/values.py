@@ -12,6 +12,7 @@ import itertools
 from dataclasses import dataclass, field
 
 from . import syntax
+from .parso_types import Node
 
 _MAX_DEPTH = 8
 # An f-string whose fields each take several values has their product of
@@ -241,7 +242,7 @@ class Evaluator:
             is_string = is_string and value.is_string
         return Value(tuple(candidates), source, is_string=is_string)
 
-    def dict_keywords(self, node) -> list[tuple[str, object]] | None:
+    def dict_keywords(self, node: Node) -> list[tuple[str, Node]] | None:
         """Keys and value nodes of a `**name` whose every binding is a dict literal."""
         if node.type != "name":
             return None

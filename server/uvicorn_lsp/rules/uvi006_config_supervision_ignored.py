@@ -9,6 +9,7 @@ from ..engine import apps, syntax
 from ..engine.context import RuleContext
 from ..engine.launch import Entry, Launch
 from ..engine.model import Finding, Severity
+from ..engine.parso_types import Node
 from ..engine.rule import Rule, RuleDoc
 
 _SERVER_METHODS = ("run", "serve")
@@ -31,7 +32,7 @@ class _Start:
     """Where a Server built on the config is started: `run` or `serve`, and the call's name leaf."""
 
     method: str
-    leaf: object
+    leaf: Node
 
     @property
     def in_coroutine(self) -> bool:
