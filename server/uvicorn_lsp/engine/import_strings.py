@@ -15,7 +15,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, cast
 
 from . import apps, layout, modules, syntax
 from .context import RuleContext
@@ -148,7 +147,7 @@ def _launch_string(ctx: RuleContext, call: syntax.CallSite) -> LaunchString | No
     argument = ctx.argument(call, "app", 0)
     if argument is None or argument.from_dict:
         return None
-    value: Any = argument.value  # a parso node
+    value = argument.value
     literal = _literal_content(value) if value.type == "string" else None
     if literal is None:
         return None
@@ -203,7 +202,7 @@ class Described:
 
 def describe(binding: modules.Binding) -> Described:
     """What one binding binds, in the words of apps.py's kind detection."""
-    module, leaf = cast("apps.ModuleView", binding.module), cast(Any, binding.leaf)
+    module, leaf = binding.module, binding.leaf
     if leaf.parent.type == "funcdef" and leaf.parent.name is leaf:
         product = _factory_product(module, leaf)
         if product is not None:
@@ -327,7 +326,7 @@ def _attribute_candidates(ctx: RuleContext, launch: LaunchString, segment: Segme
             binding = _followed(ctx, module_name, f"{prefix}.{name}" if prefix else name, search_path, bindings[0])
             described = describe(binding)
             rank = f"{_KIND_ORDER[described.kind]}{1 if name.startswith('_') else 0}{name}"
-            line = cast(Any, binding.leaf).start_pos[0]
+            line = binding.leaf.start_pos[0]
             seen[name] = Candidate(
                 name,
                 described.kind,
@@ -349,7 +348,7 @@ def _namespace_of(
     resolution = modules.resolve(ctx, found.name, prefix, search_path)
     if resolution.binding is None:
         return None
-    module, leaf = resolution.binding.module, cast(Any, resolution.binding.leaf)
+    module, leaf = resolution.binding.module, resolution.binding.leaf
     if leaf.parent.type == "classdef" and leaf.parent.name is leaf:
         return module.class_namespace(leaf.parent)
     definition = leaf.get_definition()
@@ -366,7 +365,7 @@ def _followed(
     ctx: RuleContext, module_name: str, attributes: str, search_path: modules.SearchPath, binding: modules.Binding
 ) -> modules.Binding:
     """An imported name's binding where it is defined (what the kind depends on); else `binding`."""
-    definition = cast(Any, binding.leaf).get_definition()
+    definition = binding.leaf.get_definition()
     if definition is None or definition.type not in ("import_name", "import_from"):
         return binding
     resolution = modules.resolve(ctx, module_name, attributes, search_path)
@@ -532,9 +531,7 @@ def _keyword_candidates(ctx: RuleContext, position: Position) -> list[Candidate]
     typed = ctx.source.lines[position.line][begin:end]
     replace = Range(Position(position.line, begin), Position(position.line, end))
     # Positional arguments before the cursor bind the first parameters; the name being typed does not.
-    positional = sum(
-        1 for argument in call.positional if cast(Any, argument.node).end_pos <= (position.line + 1, begin)
-    )
+    positional = sum(1 for argument in call.positional if argument.node.end_pos <= (position.line + 1, begin))
     candidates = []
     for number, option in enumerate(options.values()):
         bound = option.name in call.keywords or number < positional
@@ -624,7 +621,7 @@ def file_links(ctx: RuleContext) -> list[FileLink]:
     for call in ctx.calls_to(*LAUNCH_CALLS):
         for keyword in FILE_KEYWORDS:
             argument = call.keywords.get(keyword)
-            value: Any = argument.value if argument is not None else None
+            value = argument.value if argument is not None else None
             if value is None or value.type != "string":
                 continue
             literal = _literal_content(value)
@@ -696,7 +693,7 @@ def _outcome(
         if resolution.binding is None:
             return f"loads `{where}` → `{attributes}`"
         described = describe(resolution.binding)
-        line = cast(Any, resolution.binding.leaf).start_pos[0]
+        line = resolution.binding.leaf.start_pos[0]
         place = _display(ctx, _binding_path(ctx, resolution.binding))
         defined = f" (defined in `{place}`)" if place != where else ""
         return f"loads `{where}` → `{attributes}`, {described.detail}, line {line}{defined}"
@@ -797,7 +794,7 @@ def rename(ctx: RuleContext, position: Position, new_name: str, files: Iterable[
 
 
 def _identity(ctx: RuleContext, binding: modules.Binding) -> tuple[Path, tuple[int, int]]:
-    return _binding_path(ctx, binding), cast(Any, binding.leaf).start_pos
+    return _binding_path(ctx, binding), binding.leaf.start_pos
 
 
 def _add_references(

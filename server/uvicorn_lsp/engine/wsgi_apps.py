@@ -7,7 +7,7 @@ A name alone (`wsgi`, `application`) never decides."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 from . import apps, modules, syntax
 from .context import RuleContext
@@ -84,7 +84,7 @@ def wsgi_app(ctx: RuleContext, launch: Launch) -> WsgiApp | None:
             if framework in _CLASS_OF_FRAMEWORK
             else None
         )
-    node: Any = launch.app.node
+    node = launch.app.node
     if node is None:
         return None
     shown = f"`{node.get_code().strip()}`"

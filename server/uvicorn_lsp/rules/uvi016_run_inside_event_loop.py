@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from ..engine import edits, syntax
 from ..engine.context import RuleContext
 from ..engine.launch import Entry, Launch, Setting
 from ..engine.model import Applicability, Finding, Fix, Severity
+from ..engine.parso_types import Node
 from ..engine.rule import FixAvailability, Rule, RuleDoc
 from ..engine.uvicorn_facts import reloads, runs_workers
 
@@ -57,7 +57,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         yield ctx.finding(RULE, message, launch.range, fixes=[fix] if fix else [])
 
 
-def _running_loop(ctx: RuleContext, node: Any, notebook: bool) -> RunningLoop | None:
+def _running_loop(ctx: RuleContext, node: Node, notebook: bool) -> RunningLoop | None:
     """The loop `node` runs inside: its own coroutine, a coroutine calling the sync functions
     around it (in this file, by plain name), or a notebook cell's top level."""
     scope = syntax.enclosing_scope(node)
@@ -70,7 +70,7 @@ def _running_loop(ctx: RuleContext, node: Any, notebook: bool) -> RunningLoop | 
             else None
         )
     seen: set[int] = set()
-    pending: list[tuple[Any, tuple[str, ...]]] = [(scope, ())]
+    pending: list[tuple[Node, tuple[str, ...]]] = [(scope, ())]
     while pending:
         function, helpers = pending.pop(0)
         if function.type != "funcdef" or id(function) in seen or syntax.enclosing_scope(function).type == "classdef":
@@ -91,7 +91,7 @@ def _running_loop(ctx: RuleContext, node: Any, notebook: bool) -> RunningLoop | 
     return None
 
 
-def _is_async(function: Any) -> bool:
+def _is_async(function: Node) -> bool:
     return function.parent.type in ("async_funcdef", "async_stmt")
 
 
@@ -99,7 +99,7 @@ def _serve_fix(ctx: RuleContext, launch: Launch) -> Fix | None:
     """`await uvicorn.Server(uvicorn.Config(<the same arguments>)).serve()`, when Config takes them all."""
     call = launch.call
     assert call is not None
-    node: Any = call.node
+    node = call.node
     module, _, attribute = call.callee_dotted.rpartition(".")
     if attribute != "run" or "." in module or ctx.imports.qualify(module) != "uvicorn":
         return None  # `from uvicorn import run`: no `uvicorn.` name to reach Server and Config by

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from ..engine import edits
 from ..engine.context import RuleContext
@@ -58,7 +57,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
 def _wrap_fix(ctx: RuleContext, launch: Launch) -> Fix | None:
     """`WsgiToAsgi(app)` in place of an app object, when asgiref is installed in the analysed environment."""
     app = launch.app
-    node: Any = app.node if app is not None else None
+    node = app.node if app is not None else None
     if app is None or node is None or not app.editable or ctx.workspace.distribution_version("asgiref") is None:
         return None
     wrapper = edits.free_name(ctx.source, _WRAPPER)
