@@ -131,7 +131,7 @@ class ParsedModule:
         return by_class
 
     @cached_property
-    def public_names(self):
+    def public_names(self) -> frozenset[str] | object | None:
         """What `from module import *` takes: the `__all__` list when the module sets one
         (a frozenset), None without one (names not starting with `_`), or
         `_UNKNOWN_NAMES` when `__all__` is built in a way the syntax cannot follow."""
