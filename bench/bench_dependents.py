@@ -73,7 +73,9 @@ def main() -> None:
             started = time.perf_counter()
             affected = [path for path, result in results.items() if shared in result.dependencies]
             for path in affected:
-                results[path] = checker.check_text(open_documents[path], path, workspace, ALL_RULES, use_diff_cache=True)
+                results[path] = checker.check_text(
+                    open_documents[path], path, workspace, ALL_RULES, use_diff_cache=True
+                )
             timings.append(time.perf_counter() - started)
             assert sorted(affected) == sorted(dependents), "dependents picked wrong"
             broken = all(any(f.code == "UVI002" for f in results[path].findings) for path in dependents)

@@ -105,6 +105,14 @@ def test_file_without_trigger_is_not_parsed(tmp_path, monkeypatch):
 
     monkeypatch.setattr(source.SourceFile, "tree", property(fail))
     assert (
-        checker.check_text("import asyncio\nasyncio.run(main())\n", tmp_path / "x.py", Workspace(tmp_path), ALL_RULES).findings
+        checker.check_text(
+            "import asyncio\nasyncio.run(main())\n", tmp_path / "x.py", Workspace(tmp_path), ALL_RULES
+        ).findings
         == []
     )
+
+
+def test_keyword_whose_name_is_an_expression_is_no_internal_error(tmp_path):
+    """Found by the CLI fuzz: `relo/d_dirs=[...]` parses as an argument whose "name" is a term."""
+    text = '\n  limportuvicorn\n\n \x00 if __name__ == "__main__,:\n   uvicorn.run("main:app", reload=True, relo/d_dirs=["src"])'
+    _no_internal_errors(checker.check_text(text, tmp_path / "main.py", Workspace(tmp_path), ALL_RULES))

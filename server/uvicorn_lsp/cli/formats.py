@@ -99,9 +99,7 @@ def render_text(reports: list[FileReport], summary: Summary = Summary()) -> str:
         fixable += can_fix
         hidden += finding.best_fix is not None and not can_fix and applicable(finding.best_fix, True)
         marker = " [*]" if can_fix else ""
-        lines.append(
-            f"{display_path(path)}:{text_location(path, start)}: {finding.code}{marker} {finding.message}"
-        )
+        lines.append(f"{display_path(path)}:{text_location(path, start)}: {finding.code}{marker} {finding.message}")
     if summary.quiet:
         return "\n".join(lines)
     total = sum(counts.values())

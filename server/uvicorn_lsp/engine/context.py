@@ -45,6 +45,7 @@ class RuleIdentity(Protocol):
 class RuleContext:
     # False for the contexts of Dockerfiles, compose files...: rules that walk Python syntax skip them.
     is_python = True
+
     def __init__(self, source: SourceFile, workspace: Workspace, settings: Settings):
         self.source = source
         self.workspace = workspace

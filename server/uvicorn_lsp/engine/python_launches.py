@@ -21,7 +21,11 @@ _ENTRIES = {"uvicorn.run": Entry.RUN, "uvicorn.Config": Entry.CONFIG}
 
 
 def python_launches(ctx: RuleContext) -> list[Launch]:
-    return [_launch(ctx, call) for call in ctx.calls_to(*_ENTRIES)]
+    launches = []
+    for call in ctx.calls_to(*_ENTRIES):
+        ctx.check_cancelled()  # a newer text or the time budget stops a long file between calls
+        launches.append(_launch(ctx, call))
+    return launches
 
 
 def _launch(ctx: RuleContext, call: syntax.CallSite) -> Launch:
@@ -53,7 +57,9 @@ def _launch(ctx: RuleContext, call: syntax.CallSite) -> Launch:
         complete=complete,
         range=node_range(call.node),
         edits=PythonEdits(ctx, call),
-        setting=Setting.NOTEBOOK if ctx.source.path is not None and ctx.source.path.suffix == ".ipynb" else Setting.UNKNOWN,
+        setting=Setting.NOTEBOOK
+        if ctx.source.path is not None and ctx.source.path.suffix == ".ipynb"
+        else Setting.UNKNOWN,
         call=call,
         find_search_paths=lambda: modules.search_paths_of_call(ctx, call),
     )
@@ -72,7 +78,9 @@ def _unpacked_keywords(ctx: RuleContext, star) -> list[tuple[str, syntax.Argumen
     name = star.children[1]
     keys = ctx.evaluator.dict_keywords(name)
     if keys is not None:
-        return [(key, syntax.Argument(value, star, name=key, from_dict=True), GivenAs.DICT_ENTRY) for key, value in keys]
+        return [
+            (key, syntax.Argument(value, star, name=key, from_dict=True), GivenAs.DICT_ENTRY) for key, value in keys
+        ]
     forwarded = ctx.forwarded_keywords(name)
     if forwarded is not None:
         return [(key, argument, GivenAs.FORWARDED) for key, argument in forwarded.items()]
@@ -108,8 +116,10 @@ class PythonEdits:
 
     def set_option(self, name: str, value: object) -> tuple[TextEdit, ...] | None:
         existing = self._call.keywords.get(name)
-        if existing is not None and not existing.from_dict and self._ctx.evaluator.evaluate(existing.value).all(
-            lambda current: current == value
+        if (
+            existing is not None
+            and not existing.from_dict
+            and self._ctx.evaluator.evaluate(existing.value).all(lambda current: current == value)
         ):
             return ()  # already so
         edit = edits.set_keyword(self._ctx.source, self._call, name, repr(value))

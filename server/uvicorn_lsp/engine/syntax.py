@@ -275,6 +275,8 @@ def _call_site(dotted: str, callee_leaf, chain, trailer) -> CallSite:
                 and argument.children[1].type == "operator"
                 and argument.children[1].value == "="
             ):
+                if first.type != "name":  # `relo/d_dirs=...` mid-typing: no keyword anyone can name
+                    continue
                 site.keywords[first.value] = Argument(argument.children[2], argument, name=first.value)
             else:  # a generator expression argument
                 site.positional.append(Argument(argument, argument))

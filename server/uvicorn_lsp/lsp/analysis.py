@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 # How long a request waits for the analysis of the newest text before answering without it
 # (requests must be answered within a second; the event loop shares the GIL with the analysis).
-REQUEST_WAIT = 0.5
+REQUEST_WAIT = 0.3
 
 
 class NotReady(Exception):

@@ -33,8 +33,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TRIGGER_CHARACTERS = ['"', "'", ".", ":", "-"]
-# How long a cursor question may wait for the analysis thread (behind an analysis or a slow jedi query).
-CURSOR_BUDGET = 1.0
+# How long a cursor question may wait for its answer (a huge text's parse, a slow jedi query).
+CURSOR_BUDGET = 0.6
 # Renames read every file of the workspace and ask jedi for references.
 WORKSPACE_BUDGET = 30.0
 _QUOTES = "\"'"
@@ -215,12 +215,15 @@ async def document_link(ls: UvicornLanguageServer, params: types.DocumentLinkPar
     ]
 
 
-async def hover(ls: UvicornLanguageServer, params: types.HoverParams) -> types.Hover | None:
-    """Called by the server's hover handler when no finding or rule code is under the cursor."""
+async def hover(
+    ls: UvicornLanguageServer, params: types.HoverParams, budget: float = CURSOR_BUDGET
+) -> types.Hover | None:
+    """Called by the server's hover handler when no finding or rule code is under the cursor;
+    `budget` is what is left of its second."""
     document = ls.documents.get(params.text_document.uri)
     if document is None or "uvicorn" not in document.text:
         return None
-    answer = await _ask(ls, params.text_document.uri, import_strings.hover, params.position)
+    answer = await _ask(ls, params.text_document.uri, import_strings.hover, params.position, budget)
     if answer is None:
         return None
     found, lines = answer

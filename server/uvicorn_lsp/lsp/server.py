@@ -12,6 +12,7 @@ import logging
 import os
 import re
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -517,11 +518,13 @@ async def hover(ls: UvicornLanguageServer, params: types.HoverParams):
         return types.Hover(
             contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=RULES_BY_CODE[code].hover())
         )
+    asked = time.monotonic()
     try:
         analysis = await ls.analyzer.current(document.uri)
     except NotReady:
-        # The analysis thread is busy: no findings are known of the newest text, import strings need none.
-        return await features.hover(ls, params)
+        # The analysis thread is busy: no findings are known of the newest text, import strings need none;
+        # what is left of the second goes to them.
+        return await features.hover(ls, params, budget=max(0.1, 0.6 - (time.monotonic() - asked)))
     findings = analysis.result.findings if analysis is not None and analysis.text is document.text else []
     for finding in findings:
         if finding.range.start <= position <= finding.range.end and finding.code in RULES_BY_CODE:
