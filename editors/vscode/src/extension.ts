@@ -123,6 +123,8 @@ async function start(): Promise<void> {
     documentSelector: [
       { scheme: "file", language: "python" },
       { scheme: "untitled", language: "python" },
+      // Jupyter notebooks' Python cells, synchronised as notebooks (LSP 3.17 notebook sync).
+      { notebook: "jupyter-notebook", language: "python" },
       // Command lines outside Python (Dockerfile, compose, Procfile...): by name, whatever their language.
       {
         scheme: "file",
