@@ -61,7 +61,7 @@ def test_no_fix_where_server_serve_cannot_do_the_same(project, options):
     code = f'import uvicorn\nasync def main(options):\n    uvicorn.run("main:app", {options})\n'
     [finding] = findings(project, code)
     assert finding.fixes == []
-    assert "reload, workers and app_dir exist only in uvicorn.run" in finding.message
+    assert "without reload, workers and app_dir" in finding.message
 
 
 def test_no_fix_without_the_uvicorn_module_name(project):

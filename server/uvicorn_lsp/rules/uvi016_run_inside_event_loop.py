@@ -13,7 +13,7 @@ from ..engine.parso_types import Node
 from ..engine.rule import FixAvailability, Rule, RuleDoc
 from ..engine.uvicorn_facts import reloads, runs_workers
 
-_FAILURE = "`RuntimeError: Cannot run the event loop while another loop is running`"
+_FAILURE = "RuntimeError: Cannot run the event loop while another loop is running"
 # Loops that are not asyncio's: uvicorn.run's asyncio.run works inside them (it blocks them).
 _OTHER_LOOPS = ("trio", "curio")
 
@@ -38,22 +38,19 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if loop is None:
             continue
         fix = _serve_fix(ctx, launch) if loop.await_allowed else None
+        # Short: what fails and what to do; the rule page explains the loops and the supervisors.
         if loop.helpers:
             chain = " → ".join(f"`{name}()`" for name in loop.helpers)
             subject = f"uvicorn.run() is reached from {loop.where} through {chain}"
             advice = (
-                f"make `{loop.helpers[-1]}` a coroutine that awaits uvicorn.Server(uvicorn.Config(...)).serve(), "
-                "or call it outside the event loop"
+                f"make `{loop.helpers[-1]}` a coroutine that awaits Server(...).serve(), or call it outside the loop"
             )
         else:
             subject = f"uvicorn.run() in {loop.where}"
             advice = "await uvicorn.Server(uvicorn.Config(...)).serve() instead"
             if fix is None:
-                advice += " (reload, workers and app_dir exist only in uvicorn.run: drop them there)"
-        message = (
-            f"{subject}: the event loop is already running and uvicorn.run() starts its own, so it fails with "
-            f"{_FAILURE} and nothing is served; {advice}"
-        )
+                advice += ", without reload, workers and app_dir"
+        message = f"{subject} fails: an event loop already runs there ({_FAILURE}); {advice}"
         yield ctx.finding(RULE, message, launch.range, fixes=[fix] if fix else [])
 
 
