@@ -42,7 +42,8 @@ VARIANTS = {
 
 def fix_flags(rule) -> list[str]:
     flags = ["--select", rule.code]
-    return flags + ["--unsafe-fixes"] if Applicability.SAFE not in rule.fix_applicabilities else flags
+    # The example's preferred fix may be an unsafe one wherever the rule has any.
+    return flags + ["--unsafe-fixes"] if Applicability.UNSAFE in rule.fix_applicabilities else flags
 
 
 def test_every_fixable_rule_is_covered():
