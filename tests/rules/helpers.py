@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from uvicorn_lsp.engine.config import Settings
-from uvicorn_lsp.engine.model import Fix
+from uvicorn_lsp.engine.model import Finding, Fix
 
 from ..conftest import Project, apply_edits
 
@@ -18,3 +20,14 @@ def apply_fix(project: Project, relative: str, fix: Fix, code: str, settings: Se
     remaining = project.check(relative, settings, codes=(code,))
     assert not remaining, f"{code} still reported after the fix:\n{fixed}\n{remaining}"
     return fixed
+
+
+def rule_findings(code: str, default_settings: Settings | None = None) -> Callable[..., list[Finding]]:
+    """A rule test file's `findings(project, text, settings=None, name="main.py")`: write `text` as
+    `name` in the project and return the findings of rule `code` there."""
+
+    def findings(project: Project, text: str, settings: Settings | None = None, name: str = "main.py") -> list[Finding]:
+        project.write(name, text)
+        return project.check(name, settings or default_settings, codes=(code,))
+
+    return findings

@@ -5,14 +5,12 @@ import pytest
 from uvicorn_lsp.engine.config import Settings
 from uvicorn_lsp.engine.model import Applicability, Severity
 
-from .helpers import apply_fix
+from .helpers import apply_fix, rule_findings
 
 CODE = "UVI003"
 
 
-def findings(project, code: str):
-    project.write("main.py", code)
-    return project.check("main.py", codes=(CODE,))
+findings = rule_findings(CODE)
 
 
 @pytest.mark.parametrize(

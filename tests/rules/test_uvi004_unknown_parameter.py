@@ -9,14 +9,12 @@ import uvicorn
 from uvicorn_lsp.engine.model import Severity
 from uvicorn_lsp.engine.uvicorn_facts import CONFIG_PARAMETERS, RUN_PARAMETERS
 
-from .helpers import apply_fix
+from .helpers import apply_fix, rule_findings
 
 CODE = "UVI004"
 
 
-def findings(project, code: str, settings=None):
-    project.write("main.py", code)
-    return project.check("main.py", settings, codes=(CODE,))
+findings = rule_findings(CODE)
 
 
 def test_built_in_tables_match_the_installed_uvicorn():
@@ -117,7 +115,7 @@ def test_extra_positional_arguments(project):
 
 def test_without_uvicorn_installed_the_built_in_table_is_used(project, without_uvicorn):
     code = 'import uvicorn\nuvicorn.run("main:app", relaod=True, http2=True)\nuvicorn.Config("m:a", app_dir=".")\n'
-    found = findings(project, code, without_uvicorn)
+    found = findings(project, code, settings=without_uvicorn)
     assert [f.message.split(":")[0] for f in found] == [
         "uvicorn.run() has no parameter `relaod`",
         "uvicorn.Config() has no parameter `app_dir`",
@@ -149,9 +147,9 @@ def test_uvicorn_0_12_layout_forwarding_kwargs_to_config_accepts_everything(proj
         "        pass\n"
     )
     code = 'import uvicorn\nuvicorn.run("main:app", host="0.0.0.0", port=8000, reload=True, workers=2)\n'
-    assert findings(project, code, settings) == []
+    assert findings(project, code, settings=settings) == []
     config = 'import uvicorn\nuvicorn.Config("main:app", hots="0.0.0.0")\n'
-    assert [f.message.split(":")[0] for f in findings(project, config, settings)] == [
+    assert [f.message.split(":")[0] for f in findings(project, config, settings=settings)] == [
         "uvicorn.Config() has no parameter `hots`"
     ]
 

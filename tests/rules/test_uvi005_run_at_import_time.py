@@ -4,15 +4,13 @@ import pytest
 
 from uvicorn_lsp.engine.model import Applicability, Severity
 
-from .helpers import apply_fix
+from .helpers import apply_fix, rule_findings
 
 CODE = "UVI005"
 GUARD = 'if __name__ == "__main__":'
 
 
-def findings(project, code: str, settings=None):
-    project.write("main.py", code)
-    return project.check("main.py", settings, codes=(CODE,))
+findings = rule_findings(CODE)
 
 
 @pytest.mark.parametrize(

@@ -4,12 +4,12 @@ import pytest
 
 from uvicorn_lsp.engine.model import Severity
 
+from .helpers import rule_findings
+
 CODE = "UVI006"
 
 
-def findings(project, code: str, settings=None):
-    project.write("main.py", code)
-    return project.check("main.py", settings, codes=(CODE,))
+findings = rule_findings(CODE)
 
 
 @pytest.mark.parametrize(
@@ -84,7 +84,7 @@ def test_no_finding(project, code):
 
 def test_found_without_uvicorn_installed(project, without_uvicorn):
     code = 'from uvicorn import Config, Server\nconfig = Config("main:app", reload=True)\nServer(config).run()\n'
-    [finding] = findings(project, code, without_uvicorn)
+    [finding] = findings(project, code, settings=without_uvicorn)
     assert finding.message.startswith("reload=True is ignored")
 
 

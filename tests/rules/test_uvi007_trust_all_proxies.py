@@ -4,12 +4,12 @@ import pytest
 
 from uvicorn_lsp.engine.model import Severity
 
+from .helpers import rule_findings
+
 CODE = "UVI007"
 
 
-def findings(project, code: str):
-    project.write("main.py", code)
-    return project.check("main.py", codes=(CODE,))
+findings = rule_findings(CODE)
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,8 @@ import pytest
 
 from uvicorn_lsp.engine.model import Severity
 
+from .helpers import rule_findings
+
 CODE = "UVI008"
 
 CERTIFICATE = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
@@ -11,9 +13,7 @@ KEY = "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n"
 RSA_KEY = "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n"
 
 
-def findings(project, code: str):
-    project.write("main.py", code)
-    return project.check("main.py", codes=(CODE,))
+findings = rule_findings(CODE)
 
 
 @pytest.mark.parametrize(

@@ -4,14 +4,12 @@ import pytest
 
 from uvicorn_lsp.engine.model import Applicability, Severity, Tag
 
-from .helpers import apply_fix
+from .helpers import apply_fix, rule_findings
 
 CODE = "UVI009"
 
 
-def findings(project, code: str, name: str = "main.py"):
-    project.write(name, code)
-    return project.check(name, codes=(CODE,))
+findings = rule_findings(CODE)
 
 
 @pytest.mark.parametrize(
@@ -36,7 +34,7 @@ def test_imports_are_reported(project, code, flagged):
 
 def test_gunicorn_config_file(project):
     code = 'bind = "0.0.0.0:8000"\nworkers = 4\nworker_class = "uvicorn.workers.UvicornWorker"\n'
-    [finding] = findings(project, code, "gunicorn.conf.py")
+    [finding] = findings(project, code, name="gunicorn.conf.py")
     assert finding.range.start.line == 2 and finding.tags == (Tag.DEPRECATED,)
     [fix] = finding.fixes
     assert fix.applicability is Applicability.UNSAFE

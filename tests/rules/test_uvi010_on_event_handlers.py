@@ -6,14 +6,12 @@ import pytest
 
 from uvicorn_lsp.engine.model import Applicability, Severity, Tag
 
-from .helpers import apply_fix
+from .helpers import apply_fix, rule_findings
 
 CODE = "UVI010"
 
 
-def findings(project, code: str, settings=None):
-    project.write("main.py", code)
-    return project.check("main.py", settings, codes=(CODE,))
+findings = rule_findings(CODE)
 
 
 def dedent(text: str) -> str:
@@ -284,7 +282,7 @@ def test_handlers_named_like_the_tutorials_get_the_fix(project):
 
 def test_found_without_fastapi_resolvable(project, without_uvicorn):
     code = 'from fastapi import FastAPI\napp = FastAPI()\n@app.on_event("startup")\ndef go(): ...\n'
-    [finding] = findings(project, code, without_uvicorn)
+    [finding] = findings(project, code, settings=without_uvicorn)
     apply_fix(project, "main.py", finding.fixes[0], CODE, without_uvicorn)
 
 

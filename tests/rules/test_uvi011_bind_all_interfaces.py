@@ -5,13 +5,13 @@ import pytest
 from uvicorn_lsp.engine.config import Settings
 from uvicorn_lsp.engine.model import Severity
 
+from .helpers import rule_findings
+
 CODE = "UVI011"
 SELECTED = Settings(extend_select=(CODE,))
 
 
-def findings(project, code: str, settings=SELECTED):
-    project.write("main.py", code)
-    return project.check("main.py", settings, codes=(CODE,))
+findings = rule_findings(CODE, SELECTED)
 
 
 @pytest.mark.parametrize(
@@ -30,7 +30,7 @@ def test_all_interfaces_are_reported_when_selected(project, code):
 
 
 def test_off_by_default(project):
-    assert findings(project, 'import uvicorn\nuvicorn.run("main:app", host="0.0.0.0")\n', settings=None) == []
+    assert findings(project, 'import uvicorn\nuvicorn.run("main:app", host="0.0.0.0")\n', settings=Settings()) == []
 
 
 def test_a_prefix_does_not_select_it(project):

@@ -5,16 +5,14 @@ import pytest
 from uvicorn_lsp.engine.config import Settings
 from uvicorn_lsp.engine.model import Applicability, Severity
 
-from .helpers import apply_fix
+from .helpers import apply_fix, rule_findings
 
 CODE = "UVI012"
 SELECTED = Settings(extend_select=(CODE,))
 APP = "import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\n"
 
 
-def findings(project, code: str, settings=SELECTED):
-    project.write("main.py", code)
-    return project.check("main.py", settings, codes=(CODE,))
+findings = rule_findings(CODE, SELECTED)
 
 
 @pytest.mark.parametrize(
@@ -40,7 +38,7 @@ def test_aliases(project):
 
 
 def test_off_by_default(project):
-    assert findings(project, APP + "uvicorn.run(app)\n", settings=None) == []
+    assert findings(project, APP + "uvicorn.run(app)\n", settings=Settings()) == []
 
 
 def test_severity_can_be_configured(project):

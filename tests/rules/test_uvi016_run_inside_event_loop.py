@@ -7,14 +7,12 @@ import pytest
 from uvicorn_lsp.engine.model import Applicability, Severity
 from uvicorn_lsp.rules.uvi016_run_inside_event_loop import RULE
 
-from .helpers import apply_fix
+from .helpers import apply_fix, rule_findings
 
 CODE = "UVI016"
 
 
-def findings(project, code: str, name: str = "main.py"):
-    project.write(name, code)
-    return project.check(name, codes=(CODE,))
+findings = rule_findings(CODE)
 
 
 def test_documented_example_is_reported_and_fixed(project):

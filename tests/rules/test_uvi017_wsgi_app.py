@@ -7,7 +7,7 @@ import pytest
 from uvicorn_lsp.engine.model import Applicability, Severity
 from uvicorn_lsp.rules.uvi017_wsgi_app import RULE
 
-from .helpers import apply_fix
+from .helpers import apply_fix, rule_findings
 
 CODE = "UVI017"
 
@@ -15,9 +15,7 @@ DJANGO_WSGI = "from django.core.wsgi import get_wsgi_application\n\napplication 
 DJANGO_ASGI = "from django.core.asgi import get_asgi_application\n\napplication = get_asgi_application()\n"
 
 
-def findings(project, code: str, name: str = "main.py"):
-    project.write(name, code)
-    return project.check(name, codes=(CODE,))
+findings = rule_findings(CODE)
 
 
 def test_documented_example(project):

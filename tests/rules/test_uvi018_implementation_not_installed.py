@@ -8,6 +8,8 @@ import pytest
 from uvicorn_lsp.engine.model import Severity
 from uvicorn_lsp.rules.uvi018_implementation_not_installed import RULE
 
+from .helpers import rule_findings
+
 CODE = "UVI018"
 
 
@@ -25,13 +27,11 @@ def environment(with_fake_uvicorn):
     return make
 
 
-def findings(project, code: str, settings):
-    project.write("main.py", code)
-    return project.check("main.py", settings, codes=(CODE,))
+findings = rule_findings(CODE)
 
 
 def test_documented_example(project, environment):
-    found = findings(project, textwrap.dedent(RULE.doc.example), environment())
+    found = findings(project, textwrap.dedent(RULE.doc.example), settings=environment())
     assert [finding.severity for finding in found] == [Severity.ERROR, Severity.ERROR]
     assert "No module named 'uvloop'" in found[0].message and "uvicorn[standard]" in found[0].message
     assert "No module named 'httptools'" in found[1].message
@@ -49,9 +49,9 @@ def test_documented_example(project, environment):
 )
 def test_each_implementation(project, environment, option, module, requirement):
     code = f'import uvicorn\nuvicorn.run("main:app", {option})\n'
-    [finding] = findings(project, code, environment())
+    [finding] = findings(project, code, settings=environment())
     assert f"No module named '{module}'" in finding.message and requirement in finding.message
-    assert findings(project, code, environment(module)) == []
+    assert findings(project, code, settings=environment(module)) == []
 
 
 def test_reload_keeps_the_parent_running(project, environment):
@@ -67,7 +67,7 @@ def test_reload_keeps_the_parent_running(project, environment):
 )
 def test_no_finding_for_values_that_need_nothing_or_are_unknown(project, environment, options):
     code = f'import os, uvicorn\nLOOP = os.environ["LOOP"]\nFAST = os.environ.get("FAST")\nuvicorn.run("main:app", {options})\n'
-    assert findings(project, code, environment()) == []
+    assert findings(project, code, settings=environment()) == []
 
 
 def test_no_finding_when_uvicorn_is_not_installed_there(project, without_uvicorn):

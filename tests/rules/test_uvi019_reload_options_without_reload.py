@@ -8,14 +8,12 @@ from uvicorn_lsp.engine.model import Applicability, Severity, Tag
 from uvicorn_lsp.rules.uvi019_reload_options_without_reload import RULE
 
 from ..conftest import apply_edits
-from .helpers import apply_fix
+from .helpers import apply_fix, rule_findings
 
 CODE = "UVI019"
 
 
-def findings(project, code: str):
-    project.write("main.py", code)
-    return project.check("main.py", codes=(CODE,))
+findings = rule_findings(CODE)
 
 
 def test_documented_example_gets_two_fixes_neither_preferred(project):

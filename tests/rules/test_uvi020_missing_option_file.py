@@ -7,12 +7,12 @@ import pytest
 from uvicorn_lsp.engine.model import Severity
 from uvicorn_lsp.rules.uvi020_missing_option_file import RULE
 
+from .helpers import rule_findings
+
 CODE = "UVI020"
 
 
-def findings(project, code: str, name: str = "main.py"):
-    project.write(name, code)
-    return project.check(name, codes=(CODE,))
+findings = rule_findings(CODE)
 
 
 def test_documented_example_and_its_correction(project):
@@ -50,7 +50,7 @@ def test_found_next_to_the_file_or_in_the_workspace_root(project):
     project.write("pkg/logging.json", "{}")
     project.write("prod.env", "")
     code = 'import uvicorn\nuvicorn.run("pkg.main:app", log_config="logging.json", env_file="prod.env")\n'
-    assert findings(project, code, "pkg/main.py") == []
+    assert findings(project, code, name="pkg/main.py") == []
 
 
 @pytest.mark.parametrize(

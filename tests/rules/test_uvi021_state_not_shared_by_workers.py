@@ -8,6 +8,8 @@ from uvicorn_lsp.engine.config import Settings
 from uvicorn_lsp.engine.model import Severity
 from uvicorn_lsp.rules.uvi021_state_not_shared_by_workers import RULE
 
+from .helpers import rule_findings
+
 CODE = "UVI021"
 ON = Settings(extend_select=[CODE])
 
@@ -15,9 +17,7 @@ HEAD = "import uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\n"
 RUN = '\nif __name__ == "__main__":\n    uvicorn.run("main:app", workers=4)\n'
 
 
-def findings(project, code: str, settings: Settings = ON):
-    project.write("main.py", code)
-    return project.check("main.py", settings, codes=(CODE,))
+findings = rule_findings(CODE, ON)
 
 
 def test_documented_example(project):
