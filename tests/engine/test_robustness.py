@@ -116,3 +116,13 @@ def test_keyword_whose_name_is_an_expression_is_no_internal_error(tmp_path):
     """Found by the CLI fuzz: `relo/d_dirs=[...]` parses as an argument whose "name" is a term."""
     text = '\n  limportuvicorn\n\n \x00 if __name__ == "__main__,:\n   uvicorn.run("main:app", reload=True, relo/d_dirs=["src"])'
     _no_internal_errors(checker.check_text(text, tmp_path / "main.py", Workspace(tmp_path), ALL_RULES))
+
+
+def test_on_event_app_on_a_line_parso_recovers_is_no_internal_error(tmp_path):
+    """Found by the CLI fuzz: U+2028, NEL and form feeds leave the app's statement without a line of its own."""
+    text = (
+        "\x0c            from fastapi import FastAPI\u2028\x85            app = FastAPI()\u2028\u2028\r\n"
+        '            @app.on_event("startup")\n            async def connect():\x0c                ...\u2028\x0b\u2028'
+        '            @app.on_event("shutdown")\n            def disconnect():\n                ...\x0b        \x0b'
+    )
+    _no_internal_errors(checker.check_text(text, tmp_path / "main.py", Workspace(tmp_path), ALL_RULES))

@@ -162,7 +162,10 @@ def _lifespan_fix(ctx: RuleContext, constructor, uses: list[EventUse]) -> Fix | 
                 function = handler if handler.type == "funcdef" else handler.children[-1]
                 awaited = "await " if handler.type == "async_funcdef" else ""
                 body.append(f"{awaited}{function.name.value}()")
-    before = syntax.enclosing_statement(constructor).start_pos[0] - 1
+    statement = syntax.enclosing_statement(constructor)
+    if statement is None:  # no line of its own (parso's recovery at an odd line break): no place to insert
+        return None
+    before = statement.start_pos[0] - 1
     changes = [
         edits.insert_top_level_block(
             ctx.source, before, [f"@{decorator_name}", f"async def {name}(app):", *(unit + line for line in body)]
