@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -51,7 +52,8 @@ def snippets() -> list[str]:
     """Real code: every rule's documented example and its fixed form, the shipped examples, KNOWN_BAD."""
     found = [KNOWN_BAD]
     for rule in ALL_RULES:
-        found += [rule.doc.example, rule.doc.use_instead]
+        if rule.doc.language == "python":  # the command-line rules' examples are Dockerfiles
+            found += [textwrap.dedent(rule.doc.example), textwrap.dedent(rule.doc.use_instead)]
     found += [path.read_text(encoding="utf-8") for path in sorted(EXAMPLES.rglob("*.py"))]
     return [text for text in found if text.strip()]
 
