@@ -63,12 +63,20 @@ def _check_string(ctx: RuleContext, launch: Launch, string: AppString, replace: 
     failures: dict[tuple[str, int], list[Resolution]] = {}
     for resolution in failing:
         failures.setdefault(_reason(string, resolution), []).append(resolution)
-    # The consequence once, for the first failure's exit status; uvicorn's reasons per launch.
-    consequence = ctx.failure_consequence(launch, next(iter(failures))[1])
+    # The consequence once; where launches fail with different exit statuses, each reason carries its own.
+    consequences = {ctx.failure_consequence(launch, status) for _, status in failures}
     if len(failures) == 1:
         why = next(iter(failures))[0]
-    else:
+        consequence = consequences.pop()
+    elif len(consequences) == 1:
         why = "; ".join(f"{_launches(resolutions)}: {reason}" for (reason, _), resolutions in failures.items())
+        consequence = consequences.pop()
+    else:
+        why = "; ".join(
+            f"{_launches(resolutions)}: {reason} (exit status {ctx.failure_status if status == 3 else status})"
+            for (reason, status), resolutions in failures.items()
+        )
+        consequence = "uvicorn stops at startup"
     own_file = _own_file_strings(ctx, string) if launch.call is not None else []
     if loading:
         message = f'"{string.text}" loads with {_launches(loading)}, not with {_launches(failing)}: {why}'
