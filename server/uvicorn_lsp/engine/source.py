@@ -145,7 +145,7 @@ class SourceFile:
         while nodes:
             for child in nodes.pop().children:
                 if child.type in ("error_node", "error_leaf"):
-                    broken.update(_lines_of(_statement_around(child)))
+                    broken.update(_lines_of(enclosing_statement(child) or child))  # an error node can be a statement
                 elif isinstance(child, BaseNode):
                     nodes.append(child)
         return frozenset(broken)
@@ -162,12 +162,12 @@ class SourceFile:
         return False
 
 
-def _statement_around(node):
-    """The simple statement holding `node`, else `node` itself (an error node can be a statement)."""
+def enclosing_statement(node):
+    """The simple statement that holds `node` (its whole line or lines), None outside one."""
     current = node
     while current.parent is not None and current.type != "simple_stmt":
         current = current.parent
-    return current if current.type == "simple_stmt" else node
+    return current if current.type == "simple_stmt" else None
 
 
 def _lines_of(node) -> range:

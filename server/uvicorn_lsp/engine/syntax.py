@@ -344,14 +344,6 @@ def enclosing_scope(node):
     return parent
 
 
-def enclosing_statement(node):
-    """The simple statement that holds `node` (its whole line or lines)."""
-    current = node
-    while current.parent is not None and current.type != "simple_stmt":
-        current = current.parent
-    return current if current.type == "simple_stmt" else None
-
-
 def is_under_main_guard(node) -> bool:
     """True when an enclosing `if` tests `__name__ == "__main__"`."""
     parent = node.parent

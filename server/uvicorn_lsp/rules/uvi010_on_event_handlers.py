@@ -10,7 +10,7 @@ from ..engine.context import RuleContext
 from ..engine.model import Applicability, Finding, Fix, Severity, Tag, TextEdit
 from ..engine.parso_types import Node
 from ..engine.rule import FixAvailability, Rule, RuleDoc
-from ..engine.source import node_range
+from ..engine.source import enclosing_statement, node_range
 
 # Classes with `on_event`, by the names imports or jedi give them.
 _FASTAPI_OWNERS = {"fastapi.FastAPI", "fastapi.applications.FastAPI", "fastapi.APIRouter", "fastapi.routing.APIRouter"}
@@ -162,7 +162,7 @@ def _lifespan_fix(ctx: RuleContext, constructor, uses: list[EventUse]) -> Fix | 
                 function = handler if handler.type == "funcdef" else handler.children[-1]
                 awaited = "await " if handler.type == "async_funcdef" else ""
                 body.append(f"{awaited}{function.name.value}()")
-    statement = syntax.enclosing_statement(constructor)
+    statement = enclosing_statement(constructor)
     if statement is None:  # no line of its own (parso's recovery at an odd line break): no place to insert
         return None
     before = statement.start_pos[0] - 1
