@@ -133,7 +133,7 @@ def _own_file_strings(ctx: RuleContext, string: AppString) -> list[apps.ImportSt
         return []
     defined = (
         string.attributes.split(".")[0]
-        in modules.ParsedModule(modules.FoundModule(stem, path), ctx.source).local_namespace.bindings
+        in modules.own_module(ctx, modules.FoundModule(stem, path)).local_namespace.bindings
     )
     if not defined:
         return []

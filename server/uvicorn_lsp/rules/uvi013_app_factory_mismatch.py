@@ -102,8 +102,8 @@ def _shape_of_string(ctx: RuleContext, strings: list[modules.AppString], factory
 
 
 def _own_module(ctx: RuleContext) -> modules.ParsedModule:
-    return modules.ParsedModule(
-        modules.FoundModule(ctx.source.path.stem if ctx.source.path else "", ctx.source.path), ctx.source
+    return modules.own_module(
+        ctx, modules.FoundModule(ctx.source.path.stem if ctx.source.path else "", ctx.source.path)
     )
 
 
