@@ -67,6 +67,7 @@ class ImportMap:
 
     names: dict[str, str] = field(default_factory=dict)
     ambiguous: set[str] = field(default_factory=set)
+    star_imports: list[str] = field(default_factory=list)  # `from X import *`: X as written (".x" kept)
 
     def qualify(self, dotted: str) -> str | None:
         root, _, rest = dotted.partition(".")
@@ -85,6 +86,8 @@ def build_import_map(module: tree.Module, used_names: dict) -> ImportMap:
         elif statement.type == "import_from":
             prefix = "." * statement.level
             source = ".".join(n.value for n in statement.get_from_names()) if _has_from_names(statement) else ""
+            if statement.is_star_import():
+                result.star_imports.append(prefix + source)
             for original, alias in statement._as_name_tuples():
                 if original.value == "*":
                     continue
