@@ -134,7 +134,6 @@ class Launch:
     range: Range  # the whole call or command
     edits: LaunchEdits
     setting: Setting = Setting.UNKNOWN
-    worker_class: str | None = None
     call: CallSite | None = None  # Python launches: the call, for rules about the Python code itself
     # The sys.path of each way the launch may be started; computed when a rule first asks.
     find_search_paths: Callable[[], list[SearchPath]] = field(default=list, repr=False)
@@ -142,6 +141,13 @@ class Launch:
 
     def option(self, name: str) -> Option | None:
         return self.options.get(name)
+
+    @property
+    def worker_class(self) -> str | None:
+        """gunicorn's `-k`/`--worker-class`, when the launch names one the analysis knows."""
+        option = self.options.get("worker_class")
+        candidates = option.value.candidates if option is not None else None
+        return str(candidates[0]) if candidates is not None and len(candidates) == 1 else None
 
     def value(self, name: str) -> Value | None:
         option = self.options.get(name)

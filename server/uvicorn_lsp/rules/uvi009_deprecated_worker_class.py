@@ -34,9 +34,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
 def _worker_class_options(ctx: RuleContext) -> Iterator[Finding]:
     """`gunicorn -k uvicorn.workers.UvicornWorker` and the like, in launches of any source."""
     for launch in ctx.launches:
-        option = launch.option("worker_class")
-        names = option.value.candidates if option is not None and option.value.candidates is not None else ()
-        match = _CLASS_PATH.fullmatch(names[0]) if len(names or ()) == 1 and isinstance(names[0], str) else None
+        option, worker_class = launch.option("worker_class"), launch.worker_class
+        match = _CLASS_PATH.fullmatch(worker_class) if worker_class is not None else None
         if option is None or match is None:
             continue
         replacement = f"{_REPLACEMENT}.{match.group('name')}"

@@ -174,8 +174,13 @@ class ParsedCommand:
     options: dict[str, Option]
     rejections: list[Rejection]
     complete: bool
-    worker_class: str | None = None
     environment: dict[str, Option] = field(default_factory=dict)
+
+    @property
+    def worker_class(self) -> str | None:
+        """gunicorn's worker class when known (the option itself is in `options`)."""
+        option = self.options.get("worker_class")
+        return str(first(option.value)) if option is not None and option.value.known else None
 
 
 def parse(
@@ -362,7 +367,7 @@ def _parse_uvicorn(
     if app is None and "UVICORN_APP" in environment:
         value, where = environment["UVICORN_APP"]
         app = Option("app", value, where, GivenAs.ENVIRONMENT, f"UVICORN_APP={value.source}")
-    return ParsedCommand(Server.UVICORN, arguments, index, app, options, rejections, True, None, environment_options)
+    return ParsedCommand(Server.UVICORN, arguments, index, app, options, rejections, True, environment_options)
 
 
 def _literal_note(argument: Argument) -> str:
@@ -445,11 +450,7 @@ def _parse_gunicorn(arguments: list[Argument], index: int) -> ParsedCommand:
         app = Option("app", value, app_argument.range, GivenAs.POSITIONAL, app_argument.value, handle=(app_position,))
     elif not specs:
         complete = False
-    worker_class_option = options.get("worker_class")
-    worker_class = None
-    if worker_class_option is not None and worker_class_option.value.known:
-        worker_class = str(first(worker_class_option.value))
-    return ParsedCommand(Server.GUNICORN, arguments, index, app, options, [], complete, worker_class)
+    return ParsedCommand(Server.GUNICORN, arguments, index, app, options, [], complete)
 
 
 def _parse_fastapi(arguments: list[Argument], index: int) -> ParsedCommand | None:
@@ -511,7 +512,6 @@ def build_launch(
         range=_joined(first, last),
         edits=edits,
         setting=setting,
-        worker_class=parsed.worker_class,
         find_search_paths=find_search_paths,
         rejections=tuple(parsed.rejections),
     )
