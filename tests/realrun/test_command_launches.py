@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from uvicorn_lsp.engine import commands, modules
+from uvicorn_lsp.engine import commands, import_resolution
 from uvicorn_lsp.engine.workspace import Workspace
 
 from ..conftest import apply_edits
@@ -75,14 +75,14 @@ def project_with(project, cmd: str) -> None:
     )
 
 
-def verdict(project, import_string: str) -> modules.Outcome:
+def verdict(project, import_string: str) -> import_resolution.Outcome:
     """What the engine says the launch does with this import string (all its search paths agree)."""
     path = project.root / "Dockerfile"
     workspace = Workspace(project.root)
     ctx = commands.context_for("dockerfile", path.read_text(), path, workspace, workspace.settings_for(path)[0])
     [launch] = ctx.launches
     outcomes = {
-        modules.resolve(ctx, *modules.split_import_string(import_string), search_path).outcome
+        import_resolution.resolve(ctx, *import_resolution.split_import_string(import_string), search_path).outcome
         for search_path in launch.search_paths
     }
     [outcome] = outcomes
@@ -91,7 +91,7 @@ def verdict(project, import_string: str) -> modules.Outcome:
 
 def test_module_outside_the_workdir_does_not_load_then_the_fix_serves(project, tmp_path):
     project_with(project, '["uvicorn", "main:app"]')
-    assert verdict(project, "main:app") is modules.Outcome.NO_MODULE
+    assert verdict(project, "main:app") is import_resolution.Outcome.NO_MODULE
     before = run_in_image(project.root, tmp_path, "before")
     assert not before.served and before.exit_code == 3, before.output
     assert 'Could not import module "main"' in before.output
@@ -99,7 +99,7 @@ def test_module_outside_the_workdir_does_not_load_then_the_fix_serves(project, t
     [launch] = launches(project, "Dockerfile")
     dockerfile = project.root / "Dockerfile"
     dockerfile.write_text(apply_edits(dockerfile.read_text(), launch.edits.replace_app("app.main:app")))
-    assert verdict(project, "app.main:app") is modules.Outcome.LOADS
+    assert verdict(project, "app.main:app") is import_resolution.Outcome.LOADS
     after = run_in_image(project.root, tmp_path, "after")
     assert after.served, after.output
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import apply_edits
-from uvicorn_lsp.engine import modules
+from uvicorn_lsp.engine import import_resolution
 from uvicorn_lsp.engine.config import Settings
 from uvicorn_lsp.engine.context import RuleContext
 from uvicorn_lsp.engine.model import Severity
@@ -46,7 +46,7 @@ def verdicts(project) -> dict[str, bool]:
     path = project.root / "pkg/main.py"
     ctx = RuleContext(SourceFile(path.read_text(), path), Workspace(project.root), Settings())
     [started] = ctx.launches
-    [string] = modules.app_strings(ctx, started)
+    [string] = import_resolution.app_strings(ctx, started)
     if string.module is None:  # a format error fails with every launch
         return {SCRIPT: False, MODULE: False}
     return {resolution.search_path.launch.command: resolution.may_load for resolution in string.resolutions}

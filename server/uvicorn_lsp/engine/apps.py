@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from . import edits, layout, modules, syntax
+from . import edits, import_resolution, layout, module_index, syntax
 from .context import RuleContext
 from .launch import Launch
 from .model import Applicability, Fix
@@ -140,7 +140,7 @@ def _imported(ctx: RuleContext, name_leaf) -> bool:
     return len(bindings) == 1 and _import_of(bindings[0]) is not None
 
 
-def _imported_definition(ctx: RuleContext, name_leaf: Node) -> tuple[modules.ParsedModule, Node] | None:
+def _imported_definition(ctx: RuleContext, name_leaf: Node) -> tuple[module_index.ParsedModule, Node] | None:
     """The module of the project that defines an imported name, and the name's leaf there.
     jedi finds it even when the framework is not installed and it cannot infer types."""
     definitions = ctx.resolver.definitions(name_leaf)
@@ -148,7 +148,7 @@ def _imported_definition(ctx: RuleContext, name_leaf: Node) -> tuple[modules.Par
         return None
     definition = definitions[0]
     ctx.depends_on(definition.path)
-    module = ctx.workspace.modules.parsed(modules.FoundModule(definition.module_name, definition.path))
+    module = ctx.workspace.modules.parsed(module_index.FoundModule(definition.module_name, definition.path))
     if module is None:
         return None
     leaf = module.source.tree.get_name_of_position((definition.line, definition.column))
@@ -156,7 +156,7 @@ def _imported_definition(ctx: RuleContext, name_leaf: Node) -> tuple[modules.Par
 
 
 class ModuleView(Protocol):
-    """What the syntax helpers below read of a module: a RuleContext or a modules.ParsedModule."""
+    """What the syntax helpers below read of a module: a RuleContext or a module_index.ParsedModule."""
 
     @property
     def imports(self) -> syntax.ImportMap: ...
@@ -310,7 +310,7 @@ def _local_target(ctx: RuleContext, root_leaf, bindings: list, rest: list[str]) 
         return _not_reachable(root_leaf, "is a function parameter, not a module-level name")
     if ctx.evaluator.scope_of(binding).type != "file_input":
         return _not_reachable(root_leaf, _INSIDE_FUNCTION)
-    function = modules.definition_scope(binding)
+    function = module_index.definition_scope(binding)
     if function.type == "funcdef":  # `global app` then `app = FastAPI()` in a function
         return _not_reachable(root_leaf, f"gets its value in `{function.name.value}()`, which importing does not run")
     # uvicorn imports the module under its own name: the guarded block does not run there.
@@ -377,7 +377,7 @@ def _absolute_module(dotted: str, path: Path | None) -> str | None:
     module = layout.full_module_name(path)
     if module is None:
         return None
-    return modules.absolute_name(dotted, module if path.name == "__init__.py" else module.rpartition(".")[0])
+    return module_index.absolute_name(dotted, module if path.name == "__init__.py" else module.rpartition(".")[0])
 
 
 def _factory_target(ctx: RuleContext, node, callee: syntax.Callee) -> AppTarget:
@@ -433,7 +433,7 @@ def import_strings(ctx: RuleContext, target: AppTarget) -> list[ImportString]:
     # A `-m` launch through namespace folders is offered only when the file's imports show it.
     searches = [
         search
-        for search in modules.search_paths(ctx)
+        for search in import_resolution.search_paths(ctx)
         if search.usual or not layout.is_namespace_launch(search.launch, script)
     ]
     # One preferred launch: the first `-m` one when the file shows it runs that way, else the script.
@@ -448,7 +448,7 @@ def import_strings(ctx: RuleContext, target: AppTarget) -> list[ImportString]:
     )
     results: list[ImportString] = []
     for search in searches:
-        name = modules.import_name(ctx, target.path, search)
+        name = import_resolution.import_name(ctx, target.path, search)
         if name is None:
             continue
         launch = search.launch.command if len(searches) > 1 else None

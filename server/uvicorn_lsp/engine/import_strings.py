@@ -1,7 +1,7 @@
 """Import strings under the cursor: completion, definition, hover and renames.
 
 An import string of a launch (`uvicorn.run("pkg.main:app")`, `uvicorn.Config(...)`)
-is resolved exactly as the rules resolve it (modules.py, per launch of the file);
+is resolved exactly as the rules resolve it (import_resolution.py, per launch of the file);
 this module only finds the string and the dotted segment at a position, lists
 what could stand there, and turns resolutions into places and edits. It also
 knows uvicorn's own keywords (signature and `--help` text of the analysed
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from . import apps, layout, modules, syntax
+from . import apps, import_resolution, layout, module_index, syntax
 from .context import RuleContext
 from .model import Position, Range, TextEdit
 from .resolver import Resolver
@@ -94,7 +94,7 @@ class LaunchString:
     text: str  # the literal's content
     line: int  # 0-based line of the content
     column: int  # code-point column of the content's first character
-    search_paths: tuple[modules.SearchPath, ...]
+    search_paths: tuple[import_resolution.SearchPath, ...]
 
     def range(self, begin: int, end: int) -> Range:
         return Range(Position(self.line, self.column + begin), Position(self.line, self.column + end))
@@ -153,7 +153,7 @@ def _launch_string(ctx: RuleContext, call: syntax.CallSite) -> LaunchString | No
         return None
     offset, content = literal
     line, column = value.start_pos
-    return LaunchString(content, line - 1, column + offset, tuple(modules.search_paths_of_call(ctx, call)))
+    return LaunchString(content, line - 1, column + offset, tuple(import_resolution.search_paths_of_call(ctx, call)))
 
 
 def string_at(ctx: RuleContext, position: Position) -> tuple[LaunchString, int] | None:
@@ -200,7 +200,7 @@ class Described:
     detail: str  # "FastAPI instance", "factory → Starlette", "function"
 
 
-def describe(binding: modules.Binding) -> Described:
+def describe(binding: module_index.Binding) -> Described:
     """What one binding binds, in the words of apps.py's kind detection."""
     module, leaf = binding.module, binding.leaf
     if leaf.parent.type == "funcdef" and leaf.parent.name is leaf:
@@ -289,7 +289,7 @@ def _module_candidates(ctx: RuleContext, launch: LaunchString, segment: Segment,
     for search_path in launch.search_paths:
         if parent:
             found = index.find(parent, search_path.roots, ctx.depends_on)
-            folders: tuple[Path, ...] = found.folders if isinstance(found, modules.FoundModule) else ()
+            folders: tuple[Path, ...] = found.folders if isinstance(found, module_index.FoundModule) else ()
         else:
             folders = search_path.roots
         for folder in folders:
@@ -315,7 +315,7 @@ def _attribute_candidates(ctx: RuleContext, launch: LaunchString, segment: Segme
     seen: dict[str, Candidate] = {}
     for search_path in launch.search_paths:
         found = index.find(module_name, search_path.roots, ctx.depends_on)
-        if not isinstance(found, modules.FoundModule):
+        if not isinstance(found, module_index.FoundModule):
             continue
         namespace = _namespace_of(ctx, found, prefix, search_path)
         if namespace is None:
@@ -340,12 +340,12 @@ def _attribute_candidates(ctx: RuleContext, launch: LaunchString, segment: Segme
 
 
 def _namespace_of(
-    ctx: RuleContext, found: modules.FoundModule, prefix: str, search_path: modules.SearchPath
-) -> modules.Namespace | None:
+    ctx: RuleContext, found: module_index.FoundModule, prefix: str, search_path: import_resolution.SearchPath
+) -> module_index.Namespace | None:
     """The names after `module:prefix.`: the module's own, a plain class's, or an imported module's."""
     if not prefix:
-        return modules.module_namespace(ctx, found, search_path)
-    resolution = modules.resolve(ctx, found.name, prefix, search_path)
+        return import_resolution.module_namespace(ctx, found, search_path)
+    resolution = import_resolution.resolve(ctx, found.name, prefix, search_path)
     if resolution.binding is None:
         return None
     module, leaf = resolution.binding.module, resolution.binding.leaf
@@ -356,19 +356,23 @@ def _namespace_of(
         dotted = module.imports.names.get(leaf.value)
         absolute = module.absolute(dotted) if dotted else None
         target = ctx.workspace.modules.find(absolute, search_path.roots, ctx.depends_on) if absolute else None
-        if isinstance(target, modules.FoundModule):
-            return modules.module_namespace(ctx, target, search_path)
+        if isinstance(target, module_index.FoundModule):
+            return import_resolution.module_namespace(ctx, target, search_path)
     return None
 
 
 def _followed(
-    ctx: RuleContext, module_name: str, attributes: str, search_path: modules.SearchPath, binding: modules.Binding
-) -> modules.Binding:
+    ctx: RuleContext,
+    module_name: str,
+    attributes: str,
+    search_path: import_resolution.SearchPath,
+    binding: module_index.Binding,
+) -> module_index.Binding:
     """An imported name's binding where it is defined (what the kind depends on); else `binding`."""
     definition = binding.leaf.get_definition()
     if definition is None or definition.type not in ("import_name", "import_from"):
         return binding
-    resolution = modules.resolve(ctx, module_name, attributes, search_path)
+    resolution = import_resolution.resolve(ctx, module_name, attributes, search_path)
     return resolution.binding or binding
 
 
@@ -417,13 +421,13 @@ def _launch_options(ctx: RuleContext, qualname: str) -> dict[str, Option] | None
     return options
 
 
-def _installed_module(ctx: RuleContext, name: str) -> modules.ParsedModule | None:
+def _installed_module(ctx: RuleContext, name: str) -> module_index.ParsedModule | None:
     index = ctx.workspace.modules
     found = index.find(name, index.installed_roots, lambda path: None)
-    return index.parsed(found) if isinstance(found, modules.FoundModule) else None
+    return index.parsed(found) if isinstance(found, module_index.FoundModule) else None
 
 
-def _function(module: modules.ParsedModule, qualname: str):
+def _function(module: module_index.ParsedModule, qualname: str):
     """`def run` of uvicorn.main, or `Config.__init__` of uvicorn.config."""
     tree = module.source.tree
     if qualname == "uvicorn.run":
@@ -434,7 +438,7 @@ def _function(module: modules.ParsedModule, qualname: str):
     return next((f for f in config.iter_funcdefs() if f.name.value == "__init__"), None)
 
 
-def _cli_help(main: modules.ParsedModule) -> dict[str, tuple[str, str]]:
+def _cli_help(main: module_index.ParsedModule) -> dict[str, tuple[str, str]]:
     """Parameter name → (flag, help) from the `@click.option(...)` decorators of `main`."""
     command = next((f for f in main.source.tree.iter_funcdefs() if f.name.value == "main"), None)
     if command is None or command.parent.type != "decorated":
@@ -578,7 +582,7 @@ def definitions(ctx: RuleContext, position: Position) -> list[Place]:
     for search_path in launch.search_paths:
         if segment.part is Part.MODULE:
             found = index.find(launch.text[: segment.end], search_path.roots, ctx.depends_on)
-            if isinstance(found, modules.FoundModule) and found.path is not None:
+            if isinstance(found, module_index.FoundModule) and found.path is not None:
                 places.setdefault((found.path, _FILE_START), Place(found.path, _FILE_START))
             continue
         binding = _binding_of(ctx, launch, segment, search_path)
@@ -589,15 +593,15 @@ def definitions(ctx: RuleContext, position: Position) -> list[Place]:
 
 
 def _binding_of(
-    ctx: RuleContext, launch: LaunchString, segment: Segment, search_path: modules.SearchPath
-) -> modules.Binding | None:
+    ctx: RuleContext, launch: LaunchString, segment: Segment, search_path: import_resolution.SearchPath
+) -> module_index.Binding | None:
     attributes = launch.text[launch.colon + 1 : segment.end]
     if not attributes or launch.colon <= 0:
         return None
-    return modules.resolve(ctx, launch.module, attributes, search_path).binding
+    return import_resolution.resolve(ctx, launch.module, attributes, search_path).binding
 
 
-def _binding_path(ctx: RuleContext, binding: modules.Binding) -> Path:
+def _binding_path(ctx: RuleContext, binding: module_index.Binding) -> Path:
     return binding.module.found.path or ctx.source.path or Path()
 
 
@@ -643,7 +647,7 @@ def _existing_file(ctx: RuleContext, script: Path, text: str) -> Path | None:
     path = Path(text).expanduser()
     if path.is_absolute():
         return path if path.is_file() else None
-    folders = [ctx.workspace.root, *(search_path.launch.root for search_path in modules.search_paths(ctx))]
+    folders = [ctx.workspace.root, *(search_path.launch.root for search_path in import_resolution.search_paths(ctx))]
     folders.append(script.parent)
     for folder in dict.fromkeys(folders):
         if (folder / path).is_file():
@@ -666,13 +670,13 @@ def hover(ctx: RuleContext, position: Position) -> tuple[Range, str] | None:
 
 def _string_hover(ctx: RuleContext, launch: LaunchString) -> str:
     lines = [f"**uvicorn import string** `{launch.text}`", ""]
-    parts = modules.split_import_string(launch.text)
+    parts = import_resolution.split_import_string(launch.text)
     if parts is None:
         return "\n".join([*lines, 'uvicorn needs the form `"module:attribute"`.'])
     if not launch.search_paths:
         return "\n".join([*lines, "Where it loads from cannot be known: the file edits `sys.path` or `app_dir`."])
     module_name, attributes = parts
-    resolutions = [modules.resolve(ctx, module_name, attributes, path) for path in launch.search_paths]
+    resolutions = [import_resolution.resolve(ctx, module_name, attributes, path) for path in launch.search_paths]
     target = next((r.binding for r in resolutions if r.binding is not None), None)
     for resolution in resolutions:
         command = resolution.search_path.launch.command
@@ -682,14 +686,14 @@ def _string_hover(ctx: RuleContext, launch: LaunchString) -> str:
 
 def _outcome(
     ctx: RuleContext,
-    resolution: modules.Resolution,
+    resolution: import_resolution.Resolution,
     module_name: str,
     attributes: str,
-    target: modules.Binding | None,
+    target: module_index.Binding | None,
 ) -> str:
     found = resolution.module
-    if resolution.outcome is modules.Outcome.LOADS:
-        where = _display(ctx, found.path) if isinstance(found, modules.FoundModule) and found.path else module_name
+    if resolution.outcome is import_resolution.Outcome.LOADS:
+        where = _display(ctx, found.path) if isinstance(found, module_index.FoundModule) and found.path else module_name
         if resolution.binding is None:
             return f"loads `{where}` → `{attributes}`"
         described = describe(resolution.binding)
@@ -697,15 +701,15 @@ def _outcome(
         place = _display(ctx, _binding_path(ctx, resolution.binding))
         defined = f" (defined in `{place}`)" if place != where else ""
         return f"loads `{where}` → `{attributes}`, {described.detail}, line {line}{defined}"
-    if resolution.outcome is modules.Outcome.UNKNOWN:
+    if resolution.outcome is import_resolution.Outcome.UNKNOWN:
         return "may load; something dynamic decides"
     reason = (
         f"no module `{found.missing}`"
-        if isinstance(found, modules.MissingModule)
+        if isinstance(found, module_index.MissingModule)
         else f"`{module_name}` has no attribute `{attributes.split('.')[resolution.missing_at]}`"
     )
     if target is not None and target.module.found.path is not None:
-        name = modules.import_name(ctx, target.module.found.path, resolution.search_path)
+        name = import_resolution.import_name(ctx, target.module.found.path, resolution.search_path)
         if name is not None:
             return f"does not load ({reason}); here it would be `{name}:{attributes}`"
     return f"does not load ({reason})"
@@ -793,7 +797,7 @@ def rename(ctx: RuleContext, position: Position, new_name: str, files: Iterable[
     return edits
 
 
-def _identity(ctx: RuleContext, binding: modules.Binding) -> tuple[Path, tuple[int, int]]:
+def _identity(ctx: RuleContext, binding: module_index.Binding) -> tuple[Path, tuple[int, int]]:
     return _binding_path(ctx, binding), binding.leaf.start_pos
 
 
@@ -883,7 +887,7 @@ def _renamed_module(ctx: RuleContext, launch: LaunchString, moves: list[tuple[Pa
     index = ctx.workspace.modules
     for search_path in launch.search_paths:
         found = index.find(launch.module, search_path.roots, ctx.depends_on)
-        if not isinstance(found, modules.FoundModule):
+        if not isinstance(found, module_index.FoundModule):
             continue
         place = found.path if found.path is not None else (found.folders[0] if found.folders else None)
         if place is None:

@@ -19,7 +19,7 @@ from .parso_types import Node
 from .values import Value
 
 if TYPE_CHECKING:
-    from .modules import SearchPath
+    from .import_resolution import SearchPath
     from .syntax import CallSite
 
 

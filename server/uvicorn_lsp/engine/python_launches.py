@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import edits, modules, syntax
+from . import edits, import_resolution, syntax
 from .launch import Entry, GivenAs, Launch, Option, Server, Setting
 from .model import TextEdit
 from .source import node_range
@@ -61,7 +61,7 @@ def _launch(ctx: RuleContext, call: syntax.CallSite) -> Launch:
         if ctx.source.path is not None and ctx.source.path.suffix == ".ipynb"
         else Setting.UNKNOWN,
         call=call,
-        find_search_paths=lambda: modules.search_paths_of_call(ctx, call),
+        find_search_paths=lambda: import_resolution.search_paths_of_call(ctx, call),
     )
 
 

@@ -19,7 +19,7 @@ from .source import UndecodableSource, read_source
 if TYPE_CHECKING:
     import jedi
 
-    from .modules import ModuleIndex
+    from .module_index import ModuleIndex
 
 
 def interpreter_in(folder: Path) -> Path | None:
@@ -121,7 +121,7 @@ class Workspace:
     @cached_property
     def modules(self) -> ModuleIndex:
         """Which file a dotted module name maps to, for import strings."""
-        from .modules import ModuleIndex  # modules.py builds on this module
+        from .module_index import ModuleIndex  # module_index.py builds on this module
 
         return ModuleIndex(self)
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from . import apps, modules, syntax
+from . import apps, import_resolution, syntax
 from .context import RuleContext
+from .import_resolution import Outcome, Resolution
 from .launch import Launch
-from .modules import Binding, Outcome, Resolution
+from .module_index import Binding
 from .resolver import Resolver
 
 # Callables that return a WSGI app, by the dotted name the import map gives them.
@@ -38,7 +39,7 @@ _CLASS_OF_FRAMEWORK = {framework: cls for framework, cls in _CLASSES.values()}
 
 
 class _Module(Protocol):
-    """What reading a definition needs of a module: its imports (a RuleContext or a modules.ParsedModule)."""
+    """What reading a definition needs of a module: its imports (a RuleContext or a module_index.ParsedModule)."""
 
     @property
     def imports(self) -> syntax.ImportMap: ...
@@ -48,7 +49,7 @@ class _Module(Protocol):
 class WsgiApp:
     framework: str  # "Flask", "Django"...
     shown: str  # how a message names it: "`app`", '"mysite.wsgi:application"'
-    string: modules.AppString | None = None  # for an import string: the string
+    string: import_resolution.AppString | None = None  # for an import string: the string
     resolution: Resolution | None = None  # and how it loads
 
     @property
@@ -61,7 +62,7 @@ def wsgi_app(ctx: RuleContext, launch: Launch) -> WsgiApp | None:
     """The WSGI app the launch serves, when its definition shows one."""
     if launch.app is None:
         return None
-    strings = modules.app_strings(ctx, launch)
+    strings = import_resolution.app_strings(ctx, launch)
     if strings:
         if len(strings) != 1:
             return None
@@ -139,7 +140,7 @@ def django_asgi_counterpart(ctx: RuleContext, app: WsgiApp) -> str | None:
     if module is None or attributes is None or module.rpartition(".")[2] != "wsgi":
         return None
     counterpart = module[: -len("wsgi")] + "asgi"
-    resolution = modules.resolve(ctx, counterpart, attributes, app.resolution.search_path)
+    resolution = import_resolution.resolve(ctx, counterpart, attributes, app.resolution.search_path)
     binding = resolution.binding
     if resolution.outcome is not Outcome.LOADS or binding is None:
         return None

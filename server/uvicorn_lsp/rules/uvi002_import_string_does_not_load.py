@@ -5,11 +5,12 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterator
 
-from ..engine import apps, edits, modules
+from ..engine import apps, edits, import_resolution, module_index
 from ..engine.context import RuleContext
+from ..engine.import_resolution import AppString, Outcome, Resolution
 from ..engine.launch import Launch
 from ..engine.model import Applicability, Finding, Fix, Severity, TextEdit
-from ..engine.modules import AppString, MissingModule, Outcome, Resolution
+from ..engine.module_index import MissingModule
 from ..engine.rule import FixAvailability, Rule, RuleDoc
 
 _FORMAT = 'must be in format "<module>:<attribute>"'
@@ -17,7 +18,7 @@ _FORMAT = 'must be in format "<module>:<attribute>"'
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     for launch in ctx.launches:
-        strings = modules.app_strings(ctx, launch)
+        strings = import_resolution.app_strings(ctx, launch)
         for string in strings:
             # A fix can only edit the one literal (or command-line word) the string comes from.
             finding = _check_string(ctx, launch, string, _replacer(ctx, launch) if len(strings) == 1 else None)
@@ -56,7 +57,7 @@ def _check_string(ctx: RuleContext, launch: Launch, string: AppString, replace: 
         return ctx.finding(RULE, message, where, Severity.ERROR, _fixes(replace, guesses))
     usual = [resolution for resolution in string.resolutions if resolution.search_path.usual]
     failing = [resolution for resolution in usual if not resolution.may_load]
-    if not failing or modules.missing_project_package(ctx, string.module, launch.search_paths):
+    if not failing or import_resolution.missing_project_package(ctx, string.module, launch.search_paths):
         return None
     loading = [resolution for resolution in string.resolutions if resolution.may_load]
     # Launches can fail differently: `pkg.mian` is a missing module with `-m` and a missing package as a script.
@@ -133,7 +134,7 @@ def _own_file_strings(ctx: RuleContext, string: AppString) -> list[apps.ImportSt
         return []
     defined = (
         string.attributes.split(".")[0]
-        in modules.own_module(ctx, modules.FoundModule(stem, path)).local_namespace.bindings
+        in import_resolution.own_module(ctx, module_index.FoundModule(stem, path)).local_namespace.bindings
     )
     if not defined:
         return []
@@ -166,18 +167,18 @@ def _fixes(replace: Replacer | None, guesses: list[str], preferred: bool = True)
     return fixes
 
 
-def _loads(ctx: RuleContext, text: str, search_path: modules.SearchPath) -> bool:
+def _loads(ctx: RuleContext, text: str, search_path: import_resolution.SearchPath) -> bool:
     return _resolution(ctx, text, search_path) is not None
 
 
-def _resolution(ctx: RuleContext, text: str, search_path: modules.SearchPath) -> Resolution | None:
+def _resolution(ctx: RuleContext, text: str, search_path: import_resolution.SearchPath) -> Resolution | None:
     """How `text` resolves with one launch, when it loads."""
-    parts = modules.split_import_string(text)
-    resolution = modules.resolve(ctx, *parts, search_path) if parts is not None else None
+    parts = import_resolution.split_import_string(text)
+    resolution = import_resolution.resolve(ctx, *parts, search_path) if parts is not None else None
     return resolution if resolution is not None and resolution.outcome is Outcome.LOADS else None
 
 
-def _serves(binding: modules.Binding | None, factory: bool) -> bool:
+def _serves(binding: module_index.Binding | None, factory: bool) -> bool:
     """Whether the object a suggestion names is what the launch needs: a factory with factory=True,
     an app without; a router is never suggested (it loads, and every request answers 404)."""
     if binding is None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..engine import modules, syntax
+from ..engine import import_resolution, module_index, syntax
 from ..engine.context import RuleContext
+from ..engine.import_resolution import Outcome
 from ..engine.launch import Launch
 from ..engine.model import Applicability, Finding, Fix, Severity
-from ..engine.modules import Binding, Outcome
+from ..engine.module_index import Binding
 from ..engine.resolver import Resolver
 from ..engine.rule import FixAvailability, Rule, RuleDoc
 
@@ -75,7 +76,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
 
 
 def _shape_of_app(ctx: RuleContext, launch: Launch, factory: bool) -> Shape | None:
-    strings = modules.app_strings(ctx, launch)
+    strings = import_resolution.app_strings(ctx, launch)
     if strings:
         return _shape_of_string(ctx, strings, factory) if len(strings) == 1 else None
     node = launch.app.node if launch.app is not None else None
@@ -93,7 +94,7 @@ def _shape_of_app(ctx: RuleContext, launch: Launch, factory: bool) -> Shape | No
     return _shape(ctx, binding, factory) if binding is not None else None
 
 
-def _shape_of_string(ctx: RuleContext, strings: list[modules.AppString], factory: bool) -> Shape | None:
+def _shape_of_string(ctx: RuleContext, strings: list[import_resolution.AppString], factory: bool) -> Shape | None:
     """The object a loading import string names, from the first usual launch that loads it."""
     for resolution in strings[0].resolutions:
         if resolution.search_path.usual and resolution.outcome is Outcome.LOADS and resolution.binding is not None:
@@ -101,9 +102,9 @@ def _shape_of_string(ctx: RuleContext, strings: list[modules.AppString], factory
     return None
 
 
-def _own_module(ctx: RuleContext) -> modules.ParsedModule:
-    return modules.own_module(
-        ctx, modules.FoundModule(ctx.source.path.stem if ctx.source.path else "", ctx.source.path)
+def _own_module(ctx: RuleContext) -> module_index.ParsedModule:
+    return import_resolution.own_module(
+        ctx, module_index.FoundModule(ctx.source.path.stem if ctx.source.path else "", ctx.source.path)
     )
 
 
@@ -111,12 +112,12 @@ def _binding_at(ctx: RuleContext, definition) -> Binding | None:
     """The name leaf jedi's definition points at, in its module's current text."""
     if definition.path is None:
         return None
-    module: modules.ParsedModule | None
+    module: module_index.ParsedModule | None
     if definition.path == ctx.source.path:
         module = _own_module(ctx)
     else:
         ctx.depends_on(definition.path)
-        module = ctx.workspace.modules.parsed(modules.FoundModule(definition.module_name, definition.path))
+        module = ctx.workspace.modules.parsed(module_index.FoundModule(definition.module_name, definition.path))
     if module is None:
         return None
     leaf = module.source.tree.get_name_of_position((definition.line, definition.column))
@@ -129,7 +130,7 @@ def _shape(ctx: RuleContext, binding: Binding, factory: bool) -> Shape | None:
     function = leaf.parent
     if function.type == "funcdef" and function.name is leaf:
         # A decorator may change the signature.
-        if function.parent.type == "decorated" or modules.definition_scope(leaf).type != "file_input":
+        if function.parent.type == "decorated" or module_index.definition_scope(leaf).type != "file_input":
             return None
         required = sum(1 for param in function.get_params() if param.default is None and param.star_count == 0)
         if function.parent.type in ("async_stmt", "async_funcdef"):

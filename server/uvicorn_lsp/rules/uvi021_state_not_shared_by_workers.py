@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..engine import modules, syntax
+from ..engine import import_resolution, syntax
 from ..engine.context import RuleContext
+from ..engine.import_resolution import Outcome
 from ..engine.launch import Launch
 from ..engine.model import Finding, Severity
-from ..engine.modules import Outcome, ParsedModule
+from ..engine.module_index import ParsedModule
 from ..engine.rule import Rule, RuleDoc
 from ..engine.uvicorn_facts import runs_workers
 
@@ -52,7 +53,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
 
 def _app_module(ctx: RuleContext, launch: Launch) -> ParsedModule | None:
     """The module the launch's import string loads its app from (the first usual launch that loads it)."""
-    strings = modules.app_strings(ctx, launch)
+    strings = import_resolution.app_strings(ctx, launch)
     if len(strings) != 1:
         return None
     for resolution in strings[0].resolutions:

@@ -14,9 +14,9 @@ from pathlib import Path
 from .. import layout
 from ..config import Settings
 from ..context import RuleContext
+from ..import_resolution import SearchPath
 from ..launch import Launch, Option, Setting
 from ..model import Range
-from ..modules import SearchPath
 from ..source import Noqa, SourceFile
 from ..values import Value
 from ..workspace import Workspace

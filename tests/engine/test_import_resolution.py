@@ -1,4 +1,5 @@
-"""The module index: dotted names to files per sys.path, search paths per launch, attribute chains."""
+"""Import-string resolution: search paths per launch of the checked file, and attribute chains
+followed through modules, imports and plain classes."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from uvicorn_lsp.engine import modules
+from uvicorn_lsp.engine import import_resolution
 from uvicorn_lsp.engine.config import Settings
 from uvicorn_lsp.engine.context import RuleContext
-from uvicorn_lsp.engine.modules import FoundModule, MissingModule, Outcome
+from uvicorn_lsp.engine.import_resolution import Outcome
 from uvicorn_lsp.engine.source import SourceFile
 from uvicorn_lsp.engine.workspace import Workspace
 
@@ -22,71 +23,6 @@ def context(project, relative: str, workspace: Workspace | None = None) -> RuleC
     return RuleContext(SourceFile(path.read_text(), path), workspace, Settings())
 
 
-def find(project, name: str, *roots: str, workspace: Workspace | None = None):
-    index = (workspace or Workspace(project.root)).modules
-    looked_at: list[Path] = []
-    return index.find(name, [project.root / root for root in roots], looked_at.append), looked_at
-
-
-# -- find: importlib's search order, statically ---------------------------------
-def test_module_package_and_submodule(project):
-    project.write("main.py")
-    project.write("pkg/__init__.py")
-    project.write("pkg/sub/__init__.py")
-    project.write("pkg/sub/api.py")
-    assert find(project, "main", ".")[0] == FoundModule("main", project.root / "main.py")
-    package, _ = find(project, "pkg", ".")
-    assert package.path == project.root / "pkg/__init__.py" and package.is_package
-    assert find(project, "pkg.sub.api", ".")[0].path == project.root / "pkg/sub/api.py"
-
-
-def test_package_wins_over_module_and_earlier_roots_win(project):
-    project.write("a/thing.py")
-    project.write("a/thing/__init__.py")
-    project.write("b/thing.py")
-    assert find(project, "thing", "a", "b")[0].path == project.root / "a/thing/__init__.py"
-    assert find(project, "thing", "b", "a")[0].path == project.root / "b/thing.py"
-
-
-def test_namespace_package_spans_every_root(project):
-    project.write("one/ns/first.py")
-    project.write("two/ns/second.py")
-    found, _ = find(project, "ns", "one", "two")
-    assert found.path is None and found.folders == (project.root / "one/ns", project.root / "two/ns")
-    assert find(project, "ns.second", "one", "two")[0].path == project.root / "two/ns/second.py"
-
-
-def test_missing_parts_are_named(project):
-    project.write("main.py")
-    project.write("pkg/__init__.py")
-    assert find(project, "pkg.nope", ".")[0] == MissingModule("pkg.nope", "pkg.nope", searched=(project.root / "pkg",))
-    assert find(project, "nope.main", ".")[0].missing == "nope"
-    not_a_package, _ = find(project, "main.py", ".")
-    assert (not_a_package.missing, not_a_package.not_a_package) == ("main.py", "main")
-    assert isinstance(find(project, "app/main", ".")[0], MissingModule)
-
-
-def test_builtin_and_compiled_modules_are_found(project):
-    project.write("fast.cpython-311-x86_64-linux-gnu.so", "")
-    assert isinstance(find(project, "sys", ".")[0], FoundModule)
-    assert find(project, "fast", ".")[0] == FoundModule("fast", None)
-
-
-def test_an_unsaved_buffer_counts_as_a_file(project):
-    workspace = Workspace(project.root)
-    workspace.open_buffers[project.root / "draft.py"] = "app = 1\n"
-    assert find(project, "draft", ".", workspace=workspace)[0].path == project.root / "draft.py"
-
-
-def test_every_candidate_looked_at_is_reported(project):
-    _, looked_at = find(project, "later", ".")
-    # Creating either file makes the name importable, so both are dependencies.
-    assert {project.root / "later.py", project.root / "later/__init__.py"} <= set(looked_at)
-    # So does the first file of a new namespace package.
-    _, looked_at = find(project, "later.web", ".")
-    assert {project.root / "later/web.py", project.root / "later/web/__init__.py"} <= set(looked_at)
-
-
 # -- search paths per launch ---------------------------------------------------------
 def launches(paths):
     return [(path.launch.command, path.roots[0], path.usual) for path in paths]
@@ -94,13 +30,15 @@ def launches(paths):
 
 def test_script_outside_a_package_has_one_launch(project):
     project.write("main.py", "import uvicorn\n")
-    assert launches(modules.search_paths(context(project, "main.py"))) == [("python main.py", project.root, True)]
+    assert launches(import_resolution.search_paths(context(project, "main.py"))) == [
+        ("python main.py", project.root, True)
+    ]
 
 
 def test_file_in_a_package_has_module_and_script_launches(project):
     project.write("pkg/__init__.py")
     project.write("pkg/main.py", "import uvicorn\n")
-    assert launches(modules.search_paths(context(project, "pkg/main.py"))) == [
+    assert launches(import_resolution.search_paths(context(project, "pkg/main.py"))) == [
         ("python -m pkg.main", project.root, True),
         ("python pkg/main.py", project.root / "pkg", True),
     ]
@@ -109,12 +47,12 @@ def test_file_in_a_package_has_module_and_script_launches(project):
 def test_relative_imports_rule_out_the_script_launch(project):
     project.write("pkg/__init__.py")
     project.write("pkg/main.py", "from . import helpers\n")
-    assert [path.usual for path in modules.search_paths(context(project, "pkg/main.py"))] == [True, False]
+    assert [path.usual for path in import_resolution.search_paths(context(project, "pkg/main.py"))] == [True, False]
 
 
 def test_plain_folder_script_may_run_with_m_from_the_workspace_root(project):
     project.write("scripts/run.py")
-    assert launches(modules.search_paths(context(project, "scripts/run.py"))) == [
+    assert launches(import_resolution.search_paths(context(project, "scripts/run.py"))) == [
         ("python -m scripts.run", project.root, False),
         ("python scripts/run.py", project.root / "scripts", True),
     ]
@@ -123,7 +61,7 @@ def test_plain_folder_script_may_run_with_m_from_the_workspace_root(project):
 def test_src_app_dir_and_installed_roots(project):
     project.write("src/pkg/__init__.py")
     project.write("run.py")
-    [path] = modules.search_paths(context(project, "run.py"), app_dir="backend")
+    [path] = import_resolution.search_paths(context(project, "run.py"), app_dir="backend")
     assert path.roots[:3] == (project.root / "backend", project.root, project.root / "src")
     assert any(root.name == "site-packages" for root in path.roots[3:])
 
@@ -132,23 +70,23 @@ def test_package_markers_are_dependencies(project):
     project.write("pkg/__init__.py")
     project.write("pkg/main.py")
     ctx = context(project, "pkg/main.py")
-    modules.search_paths(ctx)
+    import_resolution.search_paths(ctx)
     assert {project.root / "pkg/__init__.py", project.root / "__init__.py"} <= ctx.dependencies
 
 
 # -- attribute chains ------------------------------------------------------------------
 def resolve(project, text: str, relative="main.py", workspace=None):
     ctx = context(project, relative, workspace)
-    [path, *_] = modules.search_paths(ctx)
-    module, attributes = modules.split_import_string(text)
-    return modules.resolve(ctx, module, attributes, path), ctx
+    [path, *_] = import_resolution.search_paths(ctx)
+    module, attributes = import_resolution.split_import_string(text)
+    return import_resolution.resolve(ctx, module, attributes, path), ctx
 
 
 def test_split_follows_uvicorn():
-    assert modules.split_import_string("pkg.main:app.inner") == ("pkg.main", "app.inner")
-    assert modules.split_import_string("a:b:c") == ("a", "b:c")
+    assert import_resolution.split_import_string("pkg.main:app.inner") == ("pkg.main", "app.inner")
+    assert import_resolution.split_import_string("a:b:c") == ("a", "b:c")
     for bad in ("main", ":app", "main:", ""):
-        assert modules.split_import_string(bad) is None
+        assert import_resolution.split_import_string(bad) is None
 
 
 @pytest.mark.parametrize(
@@ -251,19 +189,8 @@ def test_the_checked_file_is_read_from_its_own_source(project):
     # The document being checked is the newest text there is, whatever disk says.
     project.write("main.py", "renamed = object()\n")
     ctx = RuleContext(SourceFile("app = object()\n", project.root / "main.py"), Workspace(project.root), Settings())
-    [path] = modules.search_paths(ctx)
-    assert modules.resolve(ctx, "main", "app", path).outcome is Outcome.LOADS
-
-
-def test_the_parsed_module_is_reused_while_its_text_stays(project):
-    project.write("main.py", "app = 1\n")
-    workspace = Workspace(project.root)
-    index = workspace.modules
-    found = FoundModule("main", project.root / "main.py")
-    first = index.parsed(found)
-    assert index.parsed(found) is first
-    workspace.open_buffers[found.path] = "app = 2\n"
-    assert index.parsed(found) is not first
+    [path] = import_resolution.search_paths(ctx)
+    assert import_resolution.resolve(ctx, "main", "app", path).outcome is Outcome.LOADS
 
 
 # -- installed modules ---------------------------------------------------------------
@@ -303,18 +230,3 @@ def test_a_package_installed_in_a_foreign_environment(project, venv):
     assert resolve(project, "installed_later:app", workspace=workspace)[0].outcome is Outcome.LOADS
     # Our own environment does not have it.
     assert resolve(project, "tinyapp_for_tests.web:app")[0].outcome is Outcome.NO_MODULE
-
-
-@pytest.mark.parametrize(
-    "dotted, package, expected",
-    [
-        ("os.path", "app", "os.path"),
-        (".core", "app", "app.core"),
-        ("..core", "app.api", "app.core"),
-        (".", "app.api", "app.api"),
-        ("..core", "app", None),  # beyond the top-level package
-        (".core", "", None),  # a top-level module has no package
-    ],
-)
-def test_relative_names_are_made_absolute(dotted, package, expected):
-    assert modules.absolute_name(dotted, package) == expected

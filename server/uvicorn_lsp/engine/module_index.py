@@ -1,0 +1,326 @@
+"""The module index, one per workspace: which file a dotted module name maps to on a given
+`sys.path` (as importlib searches, from the files on disk and the editor's unsaved buffers,
+which win), and what a module binds at its top level. Nothing of the user's is imported or run.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import layout, syntax
+from .parso_types import Node
+from .source import SourceFile
+from .values import Evaluator
+
+if TYPE_CHECKING:
+    from .workspace import Workspace
+
+# Suffixes of modules that have no Python source to read (compiled or bytecode).
+_COMPILED_SUFFIXES = (".so", ".pyd", ".pyc")
+# Text that lets a module gain attributes its syntax does not show.
+_DYNAMIC_MODULE_MARKERS = ("__getattr__", "globals()", "setattr(", "sys.modules", "exec(", "vars()", "__dict__")
+
+Record = Callable[[Path], None]
+# ParsedModule.public_names when `__all__` is built in a way the syntax cannot follow.
+UNKNOWN_NAMES = object()
+
+
+@dataclass(frozen=True)
+class FoundModule:
+    name: str  # "pkg.main"
+    path: Path | None  # its .py or __init__.py; None when compiled, built in or a namespace package
+    folders: tuple[Path, ...] = ()  # where its submodules are looked for (a package's __path__)
+
+    @property
+    def is_package(self) -> bool:
+        return bool(self.folders)
+
+
+@dataclass(frozen=True)
+class MissingModule:
+    name: str  # the dotted name asked for
+    missing: str  # the first prefix of it that does not exist: "pkg" for "pkg.main"
+    not_a_package: str | None = None  # "main" for "main.py": a module, so it has no submodules
+    searched: tuple[Path, ...] = ()  # the folders the missing part was looked for in
+
+
+@dataclass(frozen=True)
+class Binding:
+    """One statement that binds a name: the name leaf in its module's tree."""
+
+    module: ParsedModule
+    leaf: Node
+
+
+@dataclass
+class Namespace:
+    """Names bound in a module or class body, and whether others may appear at run time."""
+
+    bindings: Mapping[str, list[Binding]] = field(default_factory=dict)
+    open: bool = False
+
+    _by_length: dict[int, list[str]] | None = field(default=None, repr=False)
+
+    def near(self, name: str) -> tuple[str, ...]:
+        """Bound names one typo away. Only names of about the same length are compared (a typo changes
+        the length by a character or two), grouped once, so a module with thousands of names stays cheap."""
+        if self._by_length is None:
+            self._by_length = {}
+            for bound in self.bindings:
+                self._by_length.setdefault(len(bound), []).append(bound)
+        spread = max(2, len(name) // 4)
+        similar = [
+            other
+            for length in range(len(name) - spread, len(name) + spread + 1)
+            for other in self._by_length.get(length, ())
+        ]
+        return tuple(difflib.get_close_matches(name, similar, n=3))
+
+
+class ParsedModule:
+    """A module's current text (buffer or disk), its tree and top-level names."""
+
+    def __init__(self, found: FoundModule, source: SourceFile):
+        self.found = found
+        self.source = source
+
+    @cached_property
+    def imports(self) -> syntax.ImportMap:
+        return syntax.build_import_map(self.source.tree, self.source.used_names)
+
+    @cached_property
+    def evaluator(self) -> Evaluator:
+        return Evaluator(self.source.used_names)
+
+    @cached_property
+    def local_namespace(self) -> Namespace:
+        """Top-level names the module's own statements bind (star imports not followed)."""
+        return Namespace(
+            _TopLevelBindings(self), open=any(self.source.mentions(marker) for marker in _DYNAMIC_MODULE_MARKERS)
+        )
+
+    def class_namespace(self, classdef) -> Namespace:
+        return Namespace(self._class_bindings.get(id(classdef), {}))
+
+    @cached_property
+    def _class_bindings(self) -> dict[int, dict[str, list[Binding]]]:
+        """Every class body's names, by class (one pass over the module's names, not one per class)."""
+        by_class: dict[int, dict[str, list[Binding]]] = {}
+        for name, leaves in self.source.used_names.items():
+            for leaf in leaves:
+                if leaf.is_definition():
+                    scope = definition_scope(leaf)
+                    if scope.type == "classdef":
+                        by_class.setdefault(id(scope), {}).setdefault(name, []).append(Binding(self, leaf))
+        return by_class
+
+    @cached_property
+    def public_names(self) -> frozenset[str] | object | None:
+        """What `from module import *` takes: the `__all__` list when the module sets one
+        (a frozenset), None without one (names not starting with `_`), or
+        `UNKNOWN_NAMES` when `__all__` is built in a way the syntax cannot follow."""
+        bindings = self.local_namespace.bindings.get("__all__")
+        if not bindings:
+            return None
+        names: set[str] = set()
+        for binding in bindings:
+            statement = binding.leaf.parent
+            if statement.type != "expr_stmt" or len(statement.children) != 3 or statement.children[1].value != "=":
+                return UNKNOWN_NAMES
+            value = syntax.literal_value(statement.children[2])
+            if not isinstance(value, (list, tuple)) or not all(isinstance(item, str) for item in value):
+                return UNKNOWN_NAMES
+            names.update(value)
+        return frozenset(names)
+
+    @cached_property
+    def star_imports(self) -> list[str]:
+        """Modules named by `from X import *`, relative ones made absolute ("" when that fails)."""
+        return [self.absolute(dotted) or "" for dotted in self.imports.star_imports]
+
+    def absolute(self, dotted: str) -> str | None:
+        """`dotted` resolved against this module's package when it is relative."""
+        package = self.found.name if self.found.is_package else self.found.name.rpartition(".")[0]
+        return absolute_name(dotted, package)
+
+
+def absolute_name(dotted: str, package: str) -> str | None:
+    """A module name as an import inside `package` ("" for a top-level module) means it:
+    `..core` in `app.api` is `app.core`; None past the top-level package."""
+    level = len(dotted) - len(dotted.lstrip("."))
+    if not level:
+        return dotted
+    parts = package.split(".") if package else []
+    if level > len(parts):
+        return None
+    base = parts[: len(parts) - (level - 1)]
+    remainder = dotted[level:]
+    return ".".join([*base, remainder] if remainder else base)
+
+
+class _TopLevelBindings(Mapping):
+    """A module's top-level bindings, worked out per name when asked: a lookup
+    reads that name's leaves only, not every name of the module."""
+
+    def __init__(self, module: ParsedModule):
+        self._module = module
+        self._known: dict[str, list[Binding]] = {}
+        self._names: list[str] | None = None
+
+    def __getitem__(self, name: str) -> list[Binding]:
+        if name not in self._known:
+            self._known[name] = [
+                Binding(self._module, leaf)
+                for leaf in self._module.source.used_names.get(name, ())
+                # `global name` in a function binds a module-level name too; a name bound only
+                # under `if __name__ == "__main__":` does not exist when the module is imported.
+                if leaf.parent.type == "global_stmt"
+                or (
+                    leaf.is_definition()
+                    and definition_scope(leaf).type == "file_input"
+                    and not syntax.is_under_main_guard(leaf)
+                )
+            ]
+        if not self._known[name]:
+            raise KeyError(name)
+        return self._known[name]
+
+    def __iter__(self):
+        if self._names is None:  # once per module: every name the module binds at top level
+            self._names = [name for name in self._module.source.used_names if name in self]
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def definition_scope(leaf):
+    """The function, class or module a definition's name is bound in."""
+    if leaf.parent.type in ("funcdef", "classdef") and leaf.parent.name is leaf:
+        return syntax.enclosing_scope(leaf.parent)
+    return syntax.enclosing_scope(leaf)
+
+
+class ModuleIndex:
+    """One per workspace. Workspace folders are read fresh on every lookup (they
+    change while the user types); installed folders are listed once per change
+    of their modification time."""
+
+    def __init__(self, workspace: Workspace):
+        self._workspace = workspace
+        self._listings: dict[Path, tuple[int, frozenset[str]]] = {}
+        self._parsed: dict[Path, ParsedModule] = {}
+
+    @cached_property
+    def installed_roots(self) -> tuple[Path, ...]:
+        """The analysed interpreter's own `sys.path`: standard library, site-packages, .pth entries."""
+        return self._workspace.interpreter_sys_path
+
+    # -- files -------------------------------------------------------------
+
+    def is_file(self, path: Path) -> bool:
+        return path in self._workspace.open_buffers or path.is_file()
+
+    def listing(self, folder: Path) -> frozenset[str]:
+        """Entry names of a folder; cached for installed folders until they change."""
+        try:
+            mtime = folder.stat().st_mtime_ns
+        except OSError:
+            return frozenset()
+        cached = self._listings.get(folder)
+        if cached is not None and cached[0] == mtime:
+            return cached[1]
+        try:
+            names = frozenset(os.listdir(folder))
+        except OSError:
+            names = frozenset()
+        if not folder.is_relative_to(self._workspace.root):
+            self._listings[folder] = (mtime, names)
+        return names
+
+    def _has_compiled(self, folder: Path, stem: str) -> bool:
+        return any(
+            entry.startswith(stem + ".") and entry.endswith(_COMPILED_SUFFIXES) and entry.count(".") <= 2
+            for entry in self.listing(folder)
+        )
+
+    # -- name -> module ----------------------------------------------------
+
+    def find(self, name: str, roots: Iterable[Path], record: Record) -> FoundModule | MissingModule:
+        """Where `import name` lands with `roots` as sys.path, as importlib searches."""
+        parts = name.split(".")
+        folders = tuple(roots)
+        found: FoundModule | None = None
+        for index, part in enumerate(parts):
+            dotted = ".".join(parts[: index + 1])
+            if found is not None and not found.is_package:
+                return MissingModule(name, dotted, not_a_package=found.name, searched=())
+            hit = self._find_part(dotted, part, folders, record, top_level=index == 0)
+            if hit is None:
+                # Where the rest would be, should this part appear as a (namespace) folder.
+                for folder in folders:
+                    record(folder.joinpath(*parts[index:]).with_suffix(".py"))
+                    record(folder.joinpath(*parts[index:], "__init__.py"))
+                return MissingModule(name, dotted, searched=folders)
+            found, folders = hit, hit.folders
+        assert found is not None
+        return found
+
+    def _find_part(
+        self, dotted: str, part: str, folders: tuple[Path, ...], record: Record, top_level: bool
+    ) -> FoundModule | None:
+        if not layout.importable_part(part):
+            return None
+        if top_level and part in sys.builtin_module_names:  # built-ins are found before sys.path
+            return FoundModule(dotted, None)
+        portions = []
+        for folder in folders:
+            package, module = folder / part / "__init__.py", folder / f"{part}.py"
+            record(package)
+            record(module)
+            # importlib's order within one folder: package, module, namespace portion.
+            if self.is_file(package):
+                return FoundModule(dotted, package, (folder / part,))
+            is_folder = (folder / part).is_dir()
+            if is_folder and self._has_compiled(folder / part, "__init__"):
+                return FoundModule(dotted, None, (folder / part,))
+            if self.is_file(module):
+                return FoundModule(dotted, module)
+            if self._has_compiled(folder, part):
+                return FoundModule(dotted, None)
+            if is_folder:
+                portions.append(folder / part)
+        return FoundModule(dotted, None, tuple(portions)) if portions else None
+
+    def names_in(self, folders: Iterable[Path]) -> list[str]:
+        """Module and package names that exist in these folders (for "did you mean")."""
+        names = set()
+        for folder in folders:
+            for entry in self.listing(folder):
+                stem = entry.split(".")[0]
+                if stem.isidentifier() and (entry.endswith((".py", *_COMPILED_SUFFIXES)) or "." not in entry):
+                    names.add(stem)
+        return sorted(names)
+
+    # -- module -> text ----------------------------------------------------
+
+    def parsed(self, found: FoundModule) -> ParsedModule | None:
+        """The module's parsed text, reused while the text stays the same."""
+        if found.path is None:
+            return None
+        text = self._workspace.read_module(found.path)
+        if text is None:
+            return None
+        cached = self._parsed.get(found.path)
+        if cached is not None and cached.source.text == text and cached.found == found:
+            return cached
+        parsed = ParsedModule(found, SourceFile(text, found.path, grammar=self._workspace.grammar))
+        self._parsed[found.path] = parsed
+        return parsed

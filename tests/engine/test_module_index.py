@@ -1,0 +1,101 @@
+"""The module index: dotted names to files per sys.path, as importlib searches, and parsed modules kept per text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from uvicorn_lsp.engine.module_index import FoundModule, MissingModule, absolute_name
+from uvicorn_lsp.engine.workspace import Workspace
+
+
+def find(project, name: str, *roots: str, workspace: Workspace | None = None):
+    index = (workspace or Workspace(project.root)).modules
+    looked_at: list[Path] = []
+    return index.find(name, [project.root / root for root in roots], looked_at.append), looked_at
+
+
+# -- find: importlib's search order, statically ---------------------------------
+def test_module_package_and_submodule(project):
+    project.write("main.py")
+    project.write("pkg/__init__.py")
+    project.write("pkg/sub/__init__.py")
+    project.write("pkg/sub/api.py")
+    assert find(project, "main", ".")[0] == FoundModule("main", project.root / "main.py")
+    package, _ = find(project, "pkg", ".")
+    assert package.path == project.root / "pkg/__init__.py" and package.is_package
+    assert find(project, "pkg.sub.api", ".")[0].path == project.root / "pkg/sub/api.py"
+
+
+def test_package_wins_over_module_and_earlier_roots_win(project):
+    project.write("a/thing.py")
+    project.write("a/thing/__init__.py")
+    project.write("b/thing.py")
+    assert find(project, "thing", "a", "b")[0].path == project.root / "a/thing/__init__.py"
+    assert find(project, "thing", "b", "a")[0].path == project.root / "b/thing.py"
+
+
+def test_namespace_package_spans_every_root(project):
+    project.write("one/ns/first.py")
+    project.write("two/ns/second.py")
+    found, _ = find(project, "ns", "one", "two")
+    assert found.path is None and found.folders == (project.root / "one/ns", project.root / "two/ns")
+    assert find(project, "ns.second", "one", "two")[0].path == project.root / "two/ns/second.py"
+
+
+def test_missing_parts_are_named(project):
+    project.write("main.py")
+    project.write("pkg/__init__.py")
+    assert find(project, "pkg.nope", ".")[0] == MissingModule("pkg.nope", "pkg.nope", searched=(project.root / "pkg",))
+    assert find(project, "nope.main", ".")[0].missing == "nope"
+    not_a_package, _ = find(project, "main.py", ".")
+    assert (not_a_package.missing, not_a_package.not_a_package) == ("main.py", "main")
+    assert isinstance(find(project, "app/main", ".")[0], MissingModule)
+
+
+def test_builtin_and_compiled_modules_are_found(project):
+    project.write("fast.cpython-311-x86_64-linux-gnu.so", "")
+    assert isinstance(find(project, "sys", ".")[0], FoundModule)
+    assert find(project, "fast", ".")[0] == FoundModule("fast", None)
+
+
+def test_an_unsaved_buffer_counts_as_a_file(project):
+    workspace = Workspace(project.root)
+    workspace.open_buffers[project.root / "draft.py"] = "app = 1\n"
+    assert find(project, "draft", ".", workspace=workspace)[0].path == project.root / "draft.py"
+
+
+def test_every_candidate_looked_at_is_reported(project):
+    _, looked_at = find(project, "later", ".")
+    # Creating either file makes the name importable, so both are dependencies.
+    assert {project.root / "later.py", project.root / "later/__init__.py"} <= set(looked_at)
+    # So does the first file of a new namespace package.
+    _, looked_at = find(project, "later.web", ".")
+    assert {project.root / "later/web.py", project.root / "later/web/__init__.py"} <= set(looked_at)
+
+
+def test_the_parsed_module_is_reused_while_its_text_stays(project):
+    project.write("main.py", "app = 1\n")
+    workspace = Workspace(project.root)
+    index = workspace.modules
+    found = FoundModule("main", project.root / "main.py")
+    first = index.parsed(found)
+    assert index.parsed(found) is first
+    workspace.open_buffers[found.path] = "app = 2\n"
+    assert index.parsed(found) is not first
+
+
+@pytest.mark.parametrize(
+    "dotted, package, expected",
+    [
+        ("os.path", "app", "os.path"),
+        (".core", "app", "app.core"),
+        ("..core", "app.api", "app.core"),
+        (".", "app.api", "app.api"),
+        ("..core", "app", None),  # beyond the top-level package
+        (".core", "", None),  # a top-level module has no package
+    ],
+)
+def test_relative_names_are_made_absolute(dotted, package, expected):
+    assert absolute_name(dotted, package) == expected
