@@ -104,7 +104,7 @@ class Discovery:
         self._force_exclude = force_exclude
         self._known_codes = known_codes
         self._cwd = os.getcwd()
-        self._rules_by_config: dict[Path | None, ExcludeRules] = {}
+        self._rules_by_config: dict[Path | None, Selection] = {}
         self.problems: list[Problem] = []
 
     def find(self, paths: list[Path]) -> list[SourcePath]:
@@ -117,20 +117,20 @@ class Discovery:
                 )
                 for source in walk:
                     found.setdefault(source.path, source)
-            elif not (self._rules_for(absolute).excludes_any_part(absolute) and self._force_exclude):
+            elif not (self._rules_for(absolute).exclude.excludes_any_part(absolute) and self._force_exclude):
                 found.setdefault(absolute, SourcePath(absolute, project_root(absolute)))
         return [found[path] for path in sorted(found)]
 
-    def _rules_for(self, path: str) -> ExcludeRules:
-        """The excludes of the configuration that applies at `path`; that configuration's problems
-        (rule codes that name no rule included) are reported once, even when no file is checked."""
+    def _rules_for(self, path: str) -> Selection:
+        """The excludes and includes of the configuration that applies at `path`; that configuration's
+        problems (rule codes that name no rule included) are reported once, even when no file is checked."""
         settings, problems = config.load_settings(Path(path))
         self.problems.extend(problems)
         if self._known_codes:
             self.problems.extend(config.unknown_rule_codes(settings, self._known_codes))
         return self._rules(settings)
 
-    def _rules(self, settings: Settings) -> ExcludeRules:
+    def _rules(self, settings: Settings) -> Selection:
         if settings.base not in self._rules_by_config:
             cli = self._cli_settings
             config_base = str(settings.base) if settings.base else self._cwd
@@ -142,10 +142,12 @@ class Discovery:
                 chosen = [(name, "") for name in SKIPPED_FOLDERS]
             chosen += [(pattern, config_base) for pattern in settings.extend_exclude]
             chosen += [(pattern, self._cwd) for pattern in cli.extend_exclude]
-            self._rules_by_config[settings.base] = ExcludeRules(chosen, config_base)
+            self._rules_by_config[settings.base] = Selection(
+                ExcludeRules(chosen, config_base), settings.overridden_by(cli), config_base
+            )
         return self._rules_by_config[settings.base]
 
-    def _walk(self, folder: str, ignores: list[GitIgnore], rules: ExcludeRules, root: str) -> Iterator[SourcePath]:
+    def _walk(self, folder: str, ignores: list[GitIgnore], rules: Selection, root: str) -> Iterator[SourcePath]:
         try:
             with os.scandir(folder) as listing:
                 entries = sorted(listing, key=lambda entry: entry.name)
@@ -166,12 +168,33 @@ class Discovery:
                 is_folder = entry.is_dir(follow_symlinks=False)
             except OSError:
                 continue
-            if rules.excludes(entry.path, entry.name) or (ignores and is_ignored(ignores, entry.path, is_folder)):
+            if rules.exclude.excludes(entry.path, entry.name) or (
+                ignores and is_ignored(ignores, entry.path, is_folder)
+            ):
                 continue
             if is_folder:
                 yield from self._walk(entry.path, ignores, rules, root)
-            elif entry.name.endswith(PYTHON_SUFFIXES) or is_command_file(entry.path, entry.name):
+            elif rules.includes(entry.path, entry.name):
                 yield SourcePath(entry.path, root)
+
+
+class Selection:
+    """Which files of a folder are checked: not excluded, and named by the built-in set (Python files,
+    notebooks, command files) or, when `include` is set, by its globs instead; `extend-include` adds
+    globs to either (ruff's meaning)."""
+
+    def __init__(self, exclude: ExcludeRules, settings: Settings, base: str):
+        self.exclude = exclude
+        self._include = config.FilePatterns(settings.include, base) if settings.include is not None else None
+        self._extend = config.FilePatterns(settings.extend_include, base) if settings.extend_include else None
+
+    def includes(self, path: str, name: str) -> bool:
+        if self._include is None:
+            if name.endswith(PYTHON_SUFFIXES) or is_command_file(path, name):
+                return True
+        elif self._include.matches(path):
+            return True
+        return self._extend is not None and self._extend.matches(path)
 
 
 def is_command_file(path: str, name: str) -> bool:

@@ -70,6 +70,8 @@ def check_text(
     if not rules:
         return result
     kind = None if path is None or path.suffix in (".py", ".pyi") else commands.source_kind(path, text)
+    if kind is None and path is not None and settings.names_file(path, workspace.root):
+        kind = commands.implied_kind(path, text)  # `include`/`extend-include` selects it: None keeps it Python
     if kind is None and path is not None and path.suffix.lower() in commands.NOT_PYTHON_SUFFIXES:
         return result  # a YAML, JSON, TOML... file that starts nothing: not Python either
     if kind is not None:  # a Dockerfile, compose file, Procfile...: only rules that judge command launches

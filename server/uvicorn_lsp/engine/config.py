@@ -7,7 +7,10 @@ A broken file never stops analysis: it yields one clear problem and defaults.
 from __future__ import annotations
 
 import fnmatch
+import functools
+import glob
 import os
+import re
 import sys
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
@@ -33,6 +36,8 @@ _KEYS = {
     "python": "python",
     "exclude": "exclude",
     "extend-exclude": "extend_exclude",
+    "include": "include",
+    "extend-include": "extend_include",
     "cache-dir": "cache_dir",
 }
 
@@ -52,6 +57,8 @@ class Settings:
     python: str | None = None
     exclude: tuple[str, ...] = ()
     extend_exclude: tuple[str, ...] = ()
+    include: tuple[str, ...] | None = None  # None: the built-in set (Python files, notebooks, command files by name)
+    extend_include: tuple[str, ...] = ()
     cache_dir: str | None = None  # the command line's result cache (default: .uvicorn-lsp_cache in the project)
     base: Path | None = None  # folder the config was read from; per-file patterns are relative to it
 
@@ -59,7 +66,17 @@ class Settings:
         """`other`'s explicitly set fields win (editor or CLI over pyproject)."""
         changes: dict[str, Any] = {}
         default = Settings()
-        for name in ("select", "extend_select", "ignore", "python", "exclude", "extend_exclude", "cache_dir"):
+        for name in (
+            "select",
+            "extend_select",
+            "ignore",
+            "python",
+            "exclude",
+            "extend_exclude",
+            "include",
+            "extend_include",
+            "cache_dir",
+        ):
             value = getattr(other, name)
             if value != getattr(default, name):
                 changes[name] = value
@@ -82,6 +99,14 @@ class Settings:
             return False
         return path is None or not self._ignored_for_file(code, path)
 
+    def names_file(self, path: Path, fallback_base: Path) -> bool:
+        """Whether `include` or `extend-include` names this file (relative patterns from the config's
+        folder, else `fallback_base`)."""
+        patterns = (*(self.include or ()), *self.extend_include)
+        if not patterns:
+            return False
+        return FilePatterns.compiled(patterns, str(self.base or fallback_base)).matches(str(path))
+
     def severity_for(self, code: str, default: Severity) -> Severity:
         return self.severity.get(code, default)
 
@@ -99,6 +124,30 @@ class Settings:
                 if _best_match(code, codes) is not None:
                     return True
         return False
+
+
+class FilePatterns:
+    """`include` globs as ruff reads them: a pattern without `/` matches a file's name in any
+    folder; one with `/` matches the path relative to `base` (the config's folder). As in ruff
+    (globset's default), `*` also crosses `/`."""
+
+    def __init__(self, patterns: tuple[str, ...], base: str):
+        names = [pattern for pattern in patterns if "/" not in pattern]
+        # Relative to `base` (an absolute pattern stays as it is), matched against the absolute path.
+        paths = [os.path.join(glob.escape(base), pattern) for pattern in patterns if "/" in pattern]
+        self._name = re.compile("|".join(fnmatch.translate(pattern) for pattern in names)) if names else None
+        self._path = re.compile("|".join(fnmatch.translate(pattern) for pattern in paths)) if paths else None
+
+    @staticmethod
+    @functools.lru_cache(maxsize=64)
+    def compiled(patterns: tuple[str, ...], base: str) -> FilePatterns:
+        return FilePatterns(patterns, base)
+
+    def matches(self, path: str) -> bool:
+        """`path` absolute."""
+        if self._name is not None and self._name.match(os.path.basename(path)):
+            return True
+        return self._path is not None and self._path.match(path) is not None
 
 
 def _specificity(selector: str) -> int:
@@ -140,9 +189,9 @@ def _codes(value: Any) -> tuple[str, ...]:
 def _convert(key: str, value: Any) -> Any:
     if key in ("select", "extend_select", "ignore"):
         return _codes(value)
-    if key in ("exclude", "extend_exclude"):
-        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            raise TypeError("expected a list of glob patterns")
+    if key in ("exclude", "extend_exclude", "include", "extend_include"):
+        if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
+            raise TypeError('expected a list of glob patterns such as ["*.py", "deploy/start-*.txt"]')
         return tuple(value)
     if key == "python":
         if value in (None, ""):

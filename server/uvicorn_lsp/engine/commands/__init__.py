@@ -65,6 +65,37 @@ def source_kind(path: PurePath | None, head: bytes | str | None = None) -> str |
     return None
 
 
+def implied_kind(path: PurePath, head: str) -> str | None:
+    """The source of a file that `include`/`extend-include` selects: its built-in one, else the one
+    its name comes closest to, else a shell script (the plain command source); None for Python."""
+    kind = source_kind(path, head)
+    if kind is not None:
+        return kind
+    lower = path.name.lower()
+    suffix = PurePath(lower).suffix
+    first_line = head[:SNIFF_BYTES].split("\n", 1)[0]
+    if suffix in (".py", ".pyi", ".pyw") or (first_line.startswith("#!") and "python" in first_line):
+        return None
+    if "dockerfile" in lower or "containerfile" in lower:
+        return "dockerfile"
+    if suffix in (".yml", ".yaml"):
+        return "compose"  # `docker compose -f` takes a file of any name
+    if lower.startswith("procfile"):
+        return "procfile"
+    if "makefile" in lower:
+        return "makefile"
+    return _KIND_BY_SUFFIX.get(suffix, "shell")
+
+
+_KIND_BY_SUFFIX = {
+    ".json": "launch.json",
+    ".jsonc": "launch.json",
+    ".toml": "pyproject",
+    ".conf": "supervisord",
+    ".ini": "supervisord",
+}
+
+
 def _shell_shebang(line: str) -> bool:
     words = line[2:].split()
     if not words:
@@ -100,4 +131,4 @@ def context_for(kind: str, text: str, path, workspace, settings) -> CommandConte
     return CommandContext(source, workspace, settings, find_launches)
 
 
-__all__ = ["NOT_PYTHON_SUFFIXES", "SNIFF_BYTES", "context_for", "source_kind"]
+__all__ = ["NOT_PYTHON_SUFFIXES", "SNIFF_BYTES", "context_for", "implied_kind", "source_kind"]
