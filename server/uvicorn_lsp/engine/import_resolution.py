@@ -8,21 +8,46 @@ re-checks a document when a module it names appears, changes or goes away.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol, TypeVar
 
 from . import layout, syntax, uvicorn_facts
+from .launch import Launch, SearchPath
 from .module_index import UNKNOWN_NAMES, Binding, FoundModule, MissingModule, ModuleIndex, Namespace, ParsedModule
-
-if TYPE_CHECKING:
-    from .context import RuleContext
-    from .launch import Launch
+from .source import SourceFile
+from .workspace import Workspace
 
 _MAX_FOLLOW_DEPTH = 8
+_T = TypeVar("_T")
 
 
-def own_module(ctx: RuleContext, found: FoundModule) -> ParsedModule:
+class CheckedFile(Protocol):
+    """What resolving import strings reads of the file being checked (engine.context.RuleContext)."""
+
+    @property
+    def source(self) -> SourceFile: ...
+
+    @property
+    def workspace(self) -> Workspace: ...
+
+    @property
+    def imports(self) -> syntax.ImportMap: ...
+
+    @property
+    def uses_relative_imports(self) -> bool: ...
+
+    def depends_on(self, path: Path | None) -> None:
+        """Record a file the result was computed from (the LSP layer re-checks when it changes)."""
+        ...
+
+    def once(self, key: Hashable, compute: Callable[[], _T]) -> _T:
+        """`compute()`, computed once per check and key."""
+        ...
+
+
+def own_module(ctx: CheckedFile, found: FoundModule) -> ParsedModule:
     """The checked file as a module named `found`: its tree is already parsed (a full re-parse costs
     ~60 ms per 1,000 lines), and its namespaces are built once per check."""
 
@@ -38,18 +63,7 @@ def own_module(ctx: RuleContext, found: FoundModule) -> ParsedModule:
 # Search paths: what sys.path holds for each launch of the file
 
 
-@dataclass(frozen=True)
-class SearchPath:
-    launch: layout.Launch
-    roots: tuple[Path, ...]  # sys.path in order
-    # False for a launch that is possible but not how the file is meant to run
-    # (`python -m scripts.run` for a script in a plain folder, a script launch
-    # of a file with relative imports): it can rescue a string, but a string
-    # that fails with it alone is not reported.
-    usual: bool = True
-
-
-def _usual_launch(ctx: RuleContext, launch: layout.Launch, script: Path) -> bool:
+def _usual_launch(ctx: CheckedFile, launch: layout.Launch, script: Path) -> bool:
     if launch.kind == "script":
         return not ctx.uses_relative_imports
     if layout.is_namespace_launch(launch, script):
@@ -57,13 +71,13 @@ def _usual_launch(ctx: RuleContext, launch: layout.Launch, script: Path) -> bool
     return True
 
 
-def search_paths(ctx: RuleContext, app_dir: str | None = None) -> list[SearchPath]:
+def search_paths(ctx: CheckedFile, app_dir: str | None = None) -> list[SearchPath]:
     """sys.path per launch of the checked file, with `app_dir=` inserted first as uvicorn.run does
     (computed once per check and app_dir)."""
     return ctx.once(("search_paths", app_dir), lambda: _search_paths(ctx, app_dir))
 
 
-def _search_paths(ctx: RuleContext, app_dir: str | None) -> list[SearchPath]:
+def _search_paths(ctx: CheckedFile, app_dir: str | None) -> list[SearchPath]:
     script = ctx.source.path
     if script is None:
         return []
@@ -87,7 +101,7 @@ def _search_paths(ctx: RuleContext, app_dir: str | None) -> list[SearchPath]:
     return _runnable(ctx, paths)
 
 
-def own_imports(ctx: RuleContext) -> list[str]:
+def own_imports(ctx: CheckedFile) -> list[str]:
     """The absolute modules the checked file imports at its top level, outside `try` blocks
     (whose failure the file handles): each must load before the file's own code runs."""
 
@@ -104,7 +118,7 @@ def own_imports(ctx: RuleContext) -> list[str]:
     return ctx.once(("own_imports",), collect)
 
 
-def _runnable(ctx: RuleContext, paths: list[SearchPath]) -> list[SearchPath]:
+def _runnable(ctx: CheckedFile, paths: list[SearchPath]) -> list[SearchPath]:
     """Drop the launches under which the file's own imports of the project fail: such a launch
     never reaches the uvicorn call (`python pkg/main.py` of a file doing `from pkg.helpers import x`).
     An import that fails under every launch (a package not installed, a project not all in the
@@ -120,7 +134,7 @@ def _runnable(ctx: RuleContext, paths: list[SearchPath]) -> list[SearchPath]:
     return [path for position, path in enumerate(paths) if position not in failing]
 
 
-def missing_project_package(ctx: RuleContext, module: str, paths: list[SearchPath]) -> bool:
+def missing_project_package(ctx: CheckedFile, module: str, paths: list[SearchPath]) -> bool:
     """The file's own imports from `module`'s top-level package load under none of `paths`:
     the package is not in the workspace (a file checked without its project), so whether
     `module` loads cannot be told."""
@@ -166,7 +180,7 @@ class Resolution:
         return self.outcome in (Outcome.LOADS, Outcome.UNKNOWN)
 
 
-def resolve(ctx: RuleContext, module_name: str, attributes: str, search_path: SearchPath) -> Resolution:
+def resolve(ctx: CheckedFile, module_name: str, attributes: str, search_path: SearchPath) -> Resolution:
     """What `import_from_string("module_name:attributes")` does under one launch."""
     if module_name.startswith("."):  # import_module without a package raises TypeError
         return Resolution(search_path, Outcome.NO_MODULE, MissingModule(module_name, module_name))
@@ -184,7 +198,7 @@ class _AttributeWalk:
 
     Each step answers (outcome, index of the missing part, near names, binding)."""
 
-    def __init__(self, ctx: RuleContext, index: ModuleIndex, roots: tuple[Path, ...]):
+    def __init__(self, ctx: CheckedFile, index: ModuleIndex, roots: tuple[Path, ...]):
         self._ctx = ctx
         self._index = index
         self._roots = roots
@@ -287,14 +301,14 @@ class _AttributeWalk:
         return Outcome.UNKNOWN, 0, (), None
 
 
-def module_namespace(ctx: RuleContext, found: FoundModule, search_path: SearchPath) -> Namespace | None:
+def module_namespace(ctx: CheckedFile, found: FoundModule, search_path: SearchPath) -> Namespace | None:
     """The names `found` binds at its top level, with those of its `from X import *` (None: no source)."""
     walk = _AttributeWalk(ctx, ctx.workspace.modules, search_path.roots)
     module = walk.parsed(found)
     return None if module is None else walk.namespace(module, 0)
 
 
-def import_name(ctx: RuleContext, path: Path, search_path: SearchPath) -> str | None:
+def import_name(ctx: CheckedFile, path: Path, search_path: SearchPath) -> str | None:
     """The dotted name that imports the file `path` with this sys.path, if any does.
 
     The inverse of `find`, checked by it: a name shadowed by an earlier folder
@@ -320,13 +334,13 @@ class AppString:
     resolutions: tuple[Resolution, ...]  # empty when where it loads from cannot be known
 
 
-def app_strings(ctx: RuleContext, launch: Launch) -> list[AppString]:
+def app_strings(ctx: CheckedFile, launch: Launch) -> list[AppString]:
     """The import strings a launch's app can be (literals, constants, f-strings of constants),
     each resolved with every search path of the launch; computed once per launch and check."""
     return ctx.once(("app_strings", id(launch)), lambda: _app_strings(ctx, launch))
 
 
-def _app_strings(ctx: RuleContext, launch: Launch) -> list[AppString]:
+def _app_strings(ctx: CheckedFile, launch: Launch) -> list[AppString]:
     value = launch.app.value if launch.app is not None else None
     if value is None or not value.known or not value.is_string:
         return []
@@ -348,7 +362,7 @@ def _app_strings(ctx: RuleContext, launch: Launch) -> list[AppString]:
     return results
 
 
-def _resolve_main(ctx: RuleContext, attributes: str, search_path: SearchPath, spawns: bool) -> Resolution:
+def _resolve_main(ctx: CheckedFile, attributes: str, search_path: SearchPath, spawns: bool) -> Resolution:
     """`"__main__:app"` from the running script: the checked file itself. Spawned reload and worker
     processes import it again without running its `if __name__ == "__main__":` block (the top-level
     namespace leaves that block out); the process that runs the script itself may have bound the
@@ -359,21 +373,3 @@ def _resolve_main(ctx: RuleContext, attributes: str, search_path: SearchPath, sp
     if not spawns and outcome is not Outcome.LOADS:
         outcome = Outcome.UNKNOWN
     return Resolution(search_path, outcome, own, missing_at, near, binding)
-
-
-def search_paths_of_call(ctx: RuleContext, call: syntax.CallSite) -> list[SearchPath]:
-    # A file that edits sys.path itself can import from anywhere: say nothing.
-    if ctx.source.mentions("sys.path"):
-        return []
-    argument = ctx.argument(call, "app_dir")
-    if argument is None:
-        return search_paths(ctx)
-    value = ctx.value_of(argument)
-    if (
-        value is None
-        or value.candidates is None
-        or len(value.candidates) != 1
-        or not isinstance(value.candidates[0], (str, type(None)))
-    ):
-        return []
-    return search_paths(ctx, value.candidates[0])

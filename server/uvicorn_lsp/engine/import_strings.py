@@ -18,7 +18,9 @@ from pathlib import Path
 
 from . import apps, import_resolution, layout, module_index, syntax
 from .context import RuleContext
+from .launch import SearchPath
 from .model import Position, Range, TextEdit
+from .python_launches import search_paths_of_call
 from .resolver import Resolver
 from .source import SourceFile, node_range
 from .workspace import Workspace
@@ -94,7 +96,7 @@ class LaunchString:
     text: str  # the literal's content
     line: int  # 0-based line of the content
     column: int  # code-point column of the content's first character
-    search_paths: tuple[import_resolution.SearchPath, ...]
+    search_paths: tuple[SearchPath, ...]
 
     def range(self, begin: int, end: int) -> Range:
         return Range(Position(self.line, self.column + begin), Position(self.line, self.column + end))
@@ -153,7 +155,7 @@ def _launch_string(ctx: RuleContext, call: syntax.CallSite) -> LaunchString | No
         return None
     offset, content = literal
     line, column = value.start_pos
-    return LaunchString(content, line - 1, column + offset, tuple(import_resolution.search_paths_of_call(ctx, call)))
+    return LaunchString(content, line - 1, column + offset, tuple(search_paths_of_call(ctx, call)))
 
 
 def string_at(ctx: RuleContext, position: Position) -> tuple[LaunchString, int] | None:
@@ -340,7 +342,7 @@ def _attribute_candidates(ctx: RuleContext, launch: LaunchString, segment: Segme
 
 
 def _namespace_of(
-    ctx: RuleContext, found: module_index.FoundModule, prefix: str, search_path: import_resolution.SearchPath
+    ctx: RuleContext, found: module_index.FoundModule, prefix: str, search_path: SearchPath
 ) -> module_index.Namespace | None:
     """The names after `module:prefix.`: the module's own, a plain class's, or an imported module's."""
     if not prefix:
@@ -365,7 +367,7 @@ def _followed(
     ctx: RuleContext,
     module_name: str,
     attributes: str,
-    search_path: import_resolution.SearchPath,
+    search_path: SearchPath,
     binding: module_index.Binding,
 ) -> module_index.Binding:
     """An imported name's binding where it is defined (what the kind depends on); else `binding`."""
@@ -593,7 +595,7 @@ def definitions(ctx: RuleContext, position: Position) -> list[Place]:
 
 
 def _binding_of(
-    ctx: RuleContext, launch: LaunchString, segment: Segment, search_path: import_resolution.SearchPath
+    ctx: RuleContext, launch: LaunchString, segment: Segment, search_path: SearchPath
 ) -> module_index.Binding | None:
     attributes = launch.text[launch.colon + 1 : segment.end]
     if not attributes or launch.colon <= 0:

@@ -12,14 +12,15 @@ import enum
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from . import layout
 from .model import Range, TextEdit
 from .parso_types import Node
 from .values import Value
 
 if TYPE_CHECKING:
-    from .import_resolution import SearchPath
     from .syntax import CallSite
 
 
@@ -99,6 +100,19 @@ class Rejection:
     option: Option
     message: str  # click's words: "No such option '--relaod'", "Invalid value for '--port': ..."
     near: tuple[str, ...] = ()  # the flags click would suggest ("Did you mean")
+
+
+@dataclass(frozen=True)
+class SearchPath:
+    """What sys.path holds for one way of starting the program (`python main.py`, `python -m pkg.main`)."""
+
+    launch: layout.Launch
+    roots: tuple[Path, ...]  # sys.path in order
+    # False for a launch that is possible but not how the file is meant to run
+    # (`python -m scripts.run` for a script in a plain folder, a script launch
+    # of a file with relative imports): it can rescue a string, but a string
+    # that fails with it alone is not reported.
+    usual: bool = True
 
 
 class LaunchEdits(Protocol):

@@ -12,15 +12,14 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
+
+import parso
 
 from . import layout, syntax
 from .parso_types import Node
 from .source import SourceFile
 from .values import Evaluator
-
-if TYPE_CHECKING:
-    from .workspace import Workspace
 
 # Suffixes of modules that have no Python source to read (compiled or bytecode).
 _COMPILED_SUFFIXES = (".so", ".pyd", ".pyc")
@@ -208,12 +207,30 @@ def definition_scope(leaf):
     return syntax.enclosing_scope(leaf)
 
 
+class ModuleFiles(Protocol):
+    """What the index reads of its workspace (engine.workspace.Workspace, which owns the index)."""
+
+    @property
+    def root(self) -> Path: ...
+
+    @property
+    def open_buffers(self) -> Mapping[Path, str]: ...
+
+    @property
+    def interpreter_sys_path(self) -> tuple[Path, ...]: ...
+
+    @property
+    def grammar(self) -> parso.Grammar: ...
+
+    def read_module(self, path: Path) -> str | None: ...
+
+
 class ModuleIndex:
     """One per workspace. Workspace folders are read fresh on every lookup (they
     change while the user types); installed folders are listed once per change
     of their modification time."""
 
-    def __init__(self, workspace: Workspace):
+    def __init__(self, workspace: ModuleFiles):
         self._workspace = workspace
         self._listings: dict[Path, tuple[int, frozenset[str]]] = {}
         self._parsed: dict[Path, ParsedModule] = {}

@@ -6,21 +6,41 @@ unpacked with `**` (literals and dict constants), and keywords forwarded through
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from . import edits, import_resolution, syntax
-from .launch import Entry, GivenAs, Launch, Option, Server, Setting
+from . import edits, syntax
+from .import_resolution import CheckedFile, search_paths
+from .launch import Entry, GivenAs, Launch, Option, SearchPath, Server, Setting
 from .model import TextEdit
+from .parso_types import Node
 from .source import node_range
 from .uvicorn_facts import PARAMETERS
+from .values import Evaluator, Value
 
-if TYPE_CHECKING:
-    from .context import RuleContext
+
+class PythonFile(CheckedFile, Protocol):
+    """What turning a file's uvicorn calls into launches reads of it (engine.context.RuleContext)."""
+
+    @property
+    def evaluator(self) -> Evaluator: ...
+
+    def calls_to(self, *qualnames: str) -> list[syntax.CallSite]: ...
+
+    def argument(self, call: syntax.CallSite, keyword: str, position: int | None = None) -> syntax.Argument | None:
+        """The argument bound to a parameter, `**dict` entries and forwarded keywords included."""
+        ...
+
+    def forwarded_keywords(self, name: Node) -> dict[str, syntax.Argument] | None: ...
+
+    def value_of(self, argument: syntax.Argument | None) -> Value | None: ...
+
+    def check_cancelled(self) -> None: ...
+
 
 _ENTRIES = {"uvicorn.run": Entry.RUN, "uvicorn.Config": Entry.CONFIG}
 
 
-def python_launches(ctx: RuleContext) -> list[Launch]:
+def python_launches(ctx: PythonFile) -> list[Launch]:
     launches = []
     for call in ctx.calls_to(*_ENTRIES):
         ctx.check_cancelled()  # a newer text or the time budget stops a long file between calls
@@ -28,7 +48,7 @@ def python_launches(ctx: RuleContext) -> list[Launch]:
     return launches
 
 
-def _launch(ctx: RuleContext, call: syntax.CallSite) -> Launch:
+def _launch(ctx: PythonFile, call: syntax.CallSite) -> Launch:
     entry = _ENTRIES[call.qualname or ""]
     options: dict[str, Option] = {}
     complete = True
@@ -61,11 +81,30 @@ def _launch(ctx: RuleContext, call: syntax.CallSite) -> Launch:
         if ctx.source.path is not None and ctx.source.path.suffix == ".ipynb"
         else Setting.UNKNOWN,
         call=call,
-        find_search_paths=lambda: import_resolution.search_paths_of_call(ctx, call),
+        find_search_paths=lambda: search_paths_of_call(ctx, call),
     )
 
 
-def _option(ctx: RuleContext, name: str, argument: syntax.Argument, given_as: GivenAs) -> Option:
+def search_paths_of_call(ctx: PythonFile, call: syntax.CallSite) -> list[SearchPath]:
+    """sys.path per launch of the file, with the call's `app_dir=` first (none when it cannot be known)."""
+    # A file that edits sys.path itself can import from anywhere: say nothing.
+    if ctx.source.mentions("sys.path"):
+        return []
+    argument = ctx.argument(call, "app_dir")
+    if argument is None:
+        return search_paths(ctx)
+    value = ctx.value_of(argument)
+    if (
+        value is None
+        or value.candidates is None
+        or len(value.candidates) != 1
+        or not isinstance(value.candidates[0], (str, type(None)))
+    ):
+        return []
+    return search_paths(ctx, value.candidates[0])
+
+
+def _option(ctx: PythonFile, name: str, argument: syntax.Argument, given_as: GivenAs) -> Option:
     value = ctx.evaluator.evaluate(argument.value)
     written = f"{name}={value.source}" if given_as is not GivenAs.POSITIONAL else value.source
     return Option(
@@ -73,7 +112,7 @@ def _option(ctx: RuleContext, name: str, argument: syntax.Argument, given_as: Gi
     )
 
 
-def _unpacked_keywords(ctx: RuleContext, star) -> list[tuple[str, syntax.Argument, GivenAs]] | None:
+def _unpacked_keywords(ctx: PythonFile, star) -> list[tuple[str, syntax.Argument, GivenAs]] | None:
     """The keywords `**name` passes: a dict constant's keys, or a helper's forwarded keywords."""
     name = star.children[1]
     keys = ctx.evaluator.dict_keywords(name)
@@ -90,7 +129,7 @@ def _unpacked_keywords(ctx: RuleContext, star) -> list[tuple[str, syntax.Argumen
 class PythonEdits:
     """Keyword edits on one uvicorn call."""
 
-    def __init__(self, ctx: RuleContext, call: syntax.CallSite):
+    def __init__(self, ctx: PythonFile, call: syntax.CallSite):
         self._ctx = ctx
         self._call = call
 

@@ -14,12 +14,11 @@ import parso
 
 from . import config
 from .model import Problem
+from .module_index import ModuleIndex
 from .source import UndecodableSource, read_source
 
 if TYPE_CHECKING:
     import jedi
-
-    from .module_index import ModuleIndex
 
 
 def interpreter_in(folder: Path) -> Path | None:
@@ -121,8 +120,6 @@ class Workspace:
     @cached_property
     def modules(self) -> ModuleIndex:
         """Which file a dotted module name maps to, for import strings."""
-        from .module_index import ModuleIndex  # module_index.py builds on this module
-
         return ModuleIndex(self)
 
     @cached_property

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from ..engine import apps, edits, import_resolution, module_index
 from ..engine.context import RuleContext
 from ..engine.import_resolution import AppString, Outcome, Resolution
-from ..engine.launch import Launch
+from ..engine.launch import Launch, SearchPath
 from ..engine.model import Applicability, Finding, Fix, Severity, TextEdit
 from ..engine.module_index import MissingModule
 from ..engine.rule import FixAvailability, Rule, RuleDoc
@@ -167,11 +167,11 @@ def _fixes(replace: Replacer | None, guesses: list[str], preferred: bool = True)
     return fixes
 
 
-def _loads(ctx: RuleContext, text: str, search_path: import_resolution.SearchPath) -> bool:
+def _loads(ctx: RuleContext, text: str, search_path: SearchPath) -> bool:
     return _resolution(ctx, text, search_path) is not None
 
 
-def _resolution(ctx: RuleContext, text: str, search_path: import_resolution.SearchPath) -> Resolution | None:
+def _resolution(ctx: RuleContext, text: str, search_path: SearchPath) -> Resolution | None:
     """How `text` resolves with one launch, when it loads."""
     parts = import_resolution.split_import_string(text)
     resolution = import_resolution.resolve(ctx, *parts, search_path) if parts is not None else None

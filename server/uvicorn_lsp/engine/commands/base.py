@@ -14,8 +14,7 @@ from pathlib import Path
 from .. import layout
 from ..config import Settings
 from ..context import RuleContext
-from ..import_resolution import SearchPath
-from ..launch import Launch, Option, Setting
+from ..launch import Launch, Option, SearchPath, Setting
 from ..model import Range
 from ..source import Noqa, SourceFile
 from ..values import Value

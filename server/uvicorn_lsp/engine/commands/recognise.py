@@ -13,8 +13,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from ..import_resolution import SearchPath
-from ..launch import Entry, GivenAs, Launch, Option, Rejection, Server, Setting
+from ..launch import Entry, GivenAs, Launch, Option, Rejection, SearchPath, Server, Setting
 from ..model import Range, TextEdit
 from ..values import Value
 from .options import OptionSpec, OptionTable
