@@ -288,7 +288,9 @@ def _parse_uvicorn(
     while position < len(arguments):
         argument = arguments[position]
         word = argument.value
-        if only_positionals or argument.expanded or not word.startswith("-") or word == "-":
+        # `--port=$PORT`: the flag is literal, only its value expands.
+        literal_flag = word.startswith("--") and not any(mark in word.partition("=")[0] for mark in "$`")
+        if only_positionals or (argument.expanded and not literal_flag) or not word.startswith("-") or word == "-":
             positionals.append((position, argument))
             position += 1
             continue
@@ -352,7 +354,9 @@ def _parse_uvicorn(
         app_position, app_argument = positionals[0]
         value, _ = _value_of(app_argument)
         app = Option("app", value, app_argument.range, GivenAs.POSITIONAL, app_argument.value, handle=(app_position,))
-        for extra_position, extra in positionals[1:]:
+        # An expansion can become any number of words, options among them: extra words are not judged then.
+        expansions = any(positional.expanded for _, positional in positionals)
+        for extra_position, extra in positionals[1:] if not expansions else ():
             option = Option(
                 extra.value,
                 Value(None, extra.value),
