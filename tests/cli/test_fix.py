@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from uvicorn_lsp.cli import fixing, main, runner
+from uvicorn_lsp.cli.file_check import Mode
 from uvicorn_lsp.engine import checker, source
 from uvicorn_lsp.engine.model import Applicability, Fix, Range, TextEdit
 from uvicorn_lsp.rules import ALL_RULES
@@ -297,9 +298,7 @@ def test_mode_fix_reports_the_fixed_text_only_when_it_changed(project):
     from uvicorn_lsp.engine.config import Settings
 
     path = project.write("main.py", APP_FIXED)
-    result = runner.check_one(
-        str(path), str(project.root), path.read_bytes(), runner.Mode(fix=True), Workspaces(Settings())
-    )
+    result = runner.check_one(str(path), str(project.root), path.read_bytes(), Mode(fix=True), Workspaces(Settings()))
     assert result.fixed_text is None and result.applied == 0
 
 

@@ -14,6 +14,7 @@ from ..engine.model import Problem, ProblemKind
 from . import cache as cache_module
 from . import files, fixing, formats, runner
 from .cache import Cache, RuleSet
+from .file_check import FileResult, Mode
 from .formats import display_path
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -215,7 +216,7 @@ class _Reporter:
             self._seen.add(message)
             print(f"error: {message}", file=sys.stderr)
 
-    def result(self, result: runner.FileResult) -> None:
+    def result(self, result: FileResult) -> None:
         for problem in result.problems:
             self.problem(problem, result.path)
         if result.timed_out:
@@ -253,7 +254,7 @@ def run_check(arguments) -> int:
     settings = _flag_settings(arguments, rules.codes)
     if settings is None:
         return EXIT_ERROR
-    mode = runner.Mode(
+    mode = Mode(
         fix=arguments.fix or arguments.diff,
         unsafe_fixes=arguments.unsafe_fixes,
         timeout=arguments.timeout_per_file,
@@ -268,9 +269,7 @@ def run_check(arguments) -> int:
         reporter.close()
 
 
-def _check_paths(
-    arguments, settings: Settings, mode: runner.Mode, reporter: _Reporter, cache: Cache, rules: RuleSet
-) -> int:
+def _check_paths(arguments, settings: Settings, mode: Mode, reporter: _Reporter, cache: Cache, rules: RuleSet) -> int:
     paths = arguments.paths or [Path(".")]
     for path in paths:
         if not path.exists():
@@ -278,7 +277,7 @@ def _check_paths(
     discovery = files.Discovery(settings, force_exclude=arguments.force_exclude, known_codes=rules.codes)
     sources = discovery.find([path for path in paths if path.exists()])
     scan_problems: list[Problem] = []
-    from_cache: list[runner.FileResult] = []
+    from_cache: list[FileResult] = []
     keys = runner.CacheKeys(cache, settings, files.Workspaces(settings))
     progress = runner.Progress()
     try:
@@ -325,9 +324,7 @@ def _write_fixes(path: str, original: bytes, fixed_text: str, reporter: _Reporte
     return True
 
 
-def _finish_diff(
-    arguments, results: list[runner.FileResult], originals: dict[str | None, bytes], reporter: _Reporter
-) -> int:
+def _finish_diff(arguments, results: list[FileResult], originals: dict[str | None, bytes], reporter: _Reporter) -> int:
     changed = [(result, result.fixed_text) for result in results if result.fixed_text is not None]
     for result, fixed_text in changed:
         before = source.decode_source(originals[result.path])
@@ -345,7 +342,7 @@ def _finish_diff(
     return EXIT_FINDINGS if changed and not arguments.exit_zero else EXIT_CLEAN
 
 
-def _check_stdin(arguments, settings: Settings, mode: runner.Mode, reporter: _Reporter) -> int:
+def _check_stdin(arguments, settings: Settings, mode: Mode, reporter: _Reporter) -> int:
     """`check -`: one file from stdin. With --fix the fixed source goes to stdout
     and the report to stderr, so editors and formatters can pipe through it."""
     data = sys.stdin.buffer.read()

@@ -10,8 +10,8 @@ from typing import TypeGuard
 
 from ..engine.model import Finding, Position, Problem, ProblemKind
 from ..engine.notebooks import SUFFIX, Notebook, NotebookError
+from .file_check import FileResult, Mode
 from .files import Workspaces
-from .runner import FileResult, Mode
 
 # Notebooks read for output, by path: (modification time, size) → the parsed notebook.
 _READ: dict[str, tuple[tuple[int, int], Notebook | None]] = {}

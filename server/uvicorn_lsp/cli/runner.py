@@ -20,7 +20,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
@@ -28,6 +28,7 @@ from ..engine import config
 from ..engine.config import Settings
 from ..engine.model import Finding, Problem, ProblemKind
 from .cache import Cache, digest
+from .file_check import FileResult, Mode
 from .files import SourcePath, Workspaces
 
 # Each process warms up its own jedi (0.15-0.3 s: its helper subprocess, the
@@ -46,30 +47,6 @@ class Job:
     source: SourcePath
     data: bytes
     cache_key: bytes | None = None  # where its result goes in the cache
-
-
-@dataclass(frozen=True)
-class Mode:
-    fix: bool = False  # also for --diff: compute the fixed text
-    unsafe_fixes: bool = False
-    timeout: float | None = None  # seconds per file (--timeout-per-file)
-    known_codes: tuple[str, ...] = ()  # to warn about noqa comments naming codes of no rule
-
-
-@dataclass
-class FileResult:
-    path: str | None
-    findings: list[Finding] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    fixed_text: str | None = None  # set when fixes changed the text
-    applied: int = 0
-    dependencies: tuple[str, ...] = ()  # other files the result was computed from
-    timed_out: bool = False  # --timeout-per-file stopped it: some rules did not run
-
-    @property
-    def complete(self) -> bool:
-        """A result worth keeping: every rule ran to its end and nothing failed."""
-        return not self.timed_out and not any(problem.is_error for problem in self.problems)
 
 
 def mentions_trigger(data: bytes, triggers: tuple[bytes, ...]) -> bool:
