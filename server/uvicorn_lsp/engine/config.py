@@ -315,6 +315,34 @@ def load_settings(file_path: Path, stop: Path | None = None) -> tuple[Settings, 
     return settings, problems
 
 
+def installed_project_package(start: Path, stop: Path | None = None) -> tuple[str, Path, Path] | None:
+    """The nearest pyproject.toml's own top-level package when a build backend installs the project
+    (a [build-system] table, and not Poetry's `package-mode = false`): the package is the project's
+    name with `-` and `.` as `_`, beside the pyproject or in its src/. Answers (package name, the
+    folder holding it, the pyproject)."""
+    pyproject = find_pyproject(start, stop)
+    if pyproject is None:
+        return None
+    data, _ = _read_toml(pyproject)
+    if not isinstance(data, dict) or not isinstance(data.get("build-system"), dict):
+        return None
+    tool = data.get("tool")
+    poetry = tool.get("poetry") if isinstance(tool, dict) else None
+    poetry = poetry if isinstance(poetry, dict) else {}
+    if poetry.get("package-mode") is False:
+        return None
+    project = data.get("project")
+    name = project.get("name") if isinstance(project, dict) else None
+    name = name if isinstance(name, str) else poetry.get("name")
+    if not isinstance(name, str):
+        return None
+    package = name.lower().replace("-", "_").replace(".", "_")
+    for folder in (pyproject.parent, pyproject.parent / "src"):
+        if (folder / package / "__init__.py").is_file() or (folder / f"{package}.py").is_file():
+            return package, folder, pyproject
+    return None
+
+
 def project_scripts(start: Path) -> dict[str, str]:
     """`[project.scripts]` of the nearest pyproject.toml: console-script entry points."""
     pyproject = find_pyproject(start)

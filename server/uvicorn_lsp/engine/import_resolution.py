@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from . import layout, syntax, uvicorn_facts
+from . import config, layout, syntax, uvicorn_facts
 from .launch import Launch, SearchPath
 from .module_index import UNKNOWN_NAMES, Binding, FoundModule, MissingModule, ModuleIndex, Namespace, ParsedModule
 from .source import SourceFile
@@ -101,6 +101,26 @@ def _search_paths(ctx: CheckedFile, app_dir: str | None) -> list[SearchPath]:
     return _runnable(ctx, paths)
 
 
+def with_installed_project(ctx: CheckedFile, name: str, roots: tuple[Path, ...]) -> tuple[Path, ...]:
+    """`roots` plus the folder of the project's own package when `name` is in it and the project is
+    installable: installed (`pip install -e .`, `uv sync`, its console scripts), as such a project
+    is to be run, that package imports under every launch (checked with a setuptools editable install)."""
+
+    def find() -> tuple[str, Path] | None:
+        script = ctx.source.path
+        found = config.installed_project_package(script.parent, ctx.workspace.root) if script else None
+        if found is None:
+            return None
+        package, folder, pyproject = found
+        ctx.depends_on(pyproject)
+        return package, folder
+
+    project = ctx.once(("installed_project",), find)
+    if project is None or name.split(".")[0] != project[0] or project[1] in roots:
+        return roots
+    return (*roots, project[1])
+
+
 def own_imports(ctx: CheckedFile) -> list[str]:
     """The absolute modules the checked file imports at its top level, outside `try` blocks
     (whose failure the file handles): each must load before the file's own code runs."""
@@ -128,7 +148,10 @@ def _runnable(ctx: CheckedFile, paths: list[SearchPath]) -> list[SearchPath]:
     index = ctx.workspace.modules
     failing: set[int] = set()
     for name in own_imports(ctx):
-        found = [isinstance(index.find(name, path.roots, ctx.depends_on), FoundModule) for path in paths]
+        found = [
+            isinstance(index.find(name, with_installed_project(ctx, name, path.roots), ctx.depends_on), FoundModule)
+            for path in paths
+        ]
         if any(found):
             failing.update(position for position, loads in enumerate(found) if not loads)
     return [path for position, path in enumerate(paths) if position not in failing]
@@ -185,10 +208,11 @@ def resolve(ctx: CheckedFile, module_name: str, attributes: str, search_path: Se
     if module_name.startswith("."):  # import_module without a package raises TypeError
         return Resolution(search_path, Outcome.NO_MODULE, MissingModule(module_name, module_name))
     index = ctx.workspace.modules
-    found = index.find(module_name, search_path.roots, ctx.depends_on)
+    roots = with_installed_project(ctx, module_name, search_path.roots)
+    found = index.find(module_name, roots, ctx.depends_on)
     if isinstance(found, MissingModule):
         return Resolution(search_path, Outcome.NO_MODULE, found)
-    walk = _AttributeWalk(ctx, index, search_path.roots)
+    walk = _AttributeWalk(ctx, index, roots)
     outcome, missing_at, near, binding = walk.follow(found, attributes.split("."), 0)
     return Resolution(search_path, outcome, found, missing_at, near, binding)
 

@@ -3,11 +3,12 @@ programs, and VS Code's launch.json (JSONC)."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from pathlib import Path
 
-from ..launch import Launch, Setting
+from ..launch import Launch, SearchPath, Setting
 from ..model import Position, Range
 from ..values import Value
 from . import jsonc, shell
@@ -93,6 +94,10 @@ def script_launches(ctx: CommandContext) -> list[Launch]:
 
 
 def _merged(finders):
+    """The starts are guesses at one folder the script is started from: a string loads if it loads from
+    any of them (fastapi_rbac's entrypoint in scripts/docker/ runs from the project folder), so their
+    search paths become one, the start folders first."""
+
     def find():
         merged = []
         for finder in finders:
@@ -100,7 +105,13 @@ def _merged(finders):
             if not paths:
                 return []
             merged.extend(path for path in paths if path.roots not in {known.roots for known in merged})
-        return merged
+        if len(merged) < 2:
+            return merged
+        command = " or ".join(dict.fromkeys(path.launch.command for path in merged))
+        starts = [path.roots[0] for path in merged if path.roots]
+        roots = tuple(dict.fromkeys([*starts, *(root for path in merged for root in path.roots)]))
+        launch = dataclasses.replace(merged[0].launch, command=command)
+        return [SearchPath(launch, roots, all(path.usual for path in merged))]
 
     return find
 

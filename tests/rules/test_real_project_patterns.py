@@ -1,0 +1,188 @@
+"""Patterns from real public projects that got wrong reports (issue 10's precision study, bench/real_projects.py).
+
+Each test names the project it comes from; the slow tests launch the same layout with real uvicorn to show
+that what the report called broken serves HTTP."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import venv
+
+import pytest
+
+from ..realrun.conftest import free_port, run_server
+from .helpers import rule_findings
+
+APP = "from fastapi import FastAPI\n\napp = FastAPI()\n"
+uvi002 = rule_findings("UVI002")
+uvi004 = rule_findings("UVI004")
+
+
+# -- a shell word that expands at run time ---------------------------------------------------------
+# fastapi_rbac (backend/scripts/docker/entrypoint-dev.sh): `--reload-exclude="$EXCLUDE_STR"` was
+# "Got unexpected extra argument"; `--port=$PORT` (Heroku's Procfile idiom) got the same error.
+EXPANDED_WORDS = [
+    'uvicorn main:app --reload --reload-exclude="$EXCLUDE" --host "${HOST:-0.0.0.0}"',
+    "uvicorn main:app --host=0.0.0.0 --port=$PORT",
+    "uvicorn main:app $UVICORN_OPTIONS",
+    "uvicorn $UVICORN_OPTIONS main:app",
+]
+
+
+@pytest.mark.parametrize("command", EXPANDED_WORDS)
+@pytest.mark.parametrize("name", ["run.sh", "Procfile"])
+def test_option_from_a_variable_is_not_an_extra_argument(project, command, name):
+    project.write("main.py", APP)
+    text = f"web: {command}\n" if name == "Procfile" else f"#!/bin/sh\n{command}\n"
+    assert uvi004(project, text, name=name) == []
+
+
+def test_a_literal_extra_argument_is_still_reported(project):
+    project.write("main.py", APP)
+    [finding] = uvi004(project, "#!/bin/sh\nuvicorn main:app 8000\n", name="run.sh")
+    assert "unexpected extra argument (8000)" in finding.message
+
+
+# -- the examples of an installable library ------------------------------------------------------------
+# fastapi-pagination (examples/pagination_asyncpg.py): the example imports the library
+# (`from fastapi_pagination import ...`, a package beside pyproject.toml) and runs
+# `uvicorn.run("pagination_asyncpg:app")`. Installed, the library imports from anywhere, so
+# `python examples/pagination_asyncpg.py` is a launch and the string loads with it; the report
+# said "will not load" with a safe fix to "examples.pagination_asyncpg:app", which breaks it.
+LIBRARY_PYPROJECT = """\
+[project]
+name = "mylib"
+version = "0.1"
+
+[build-system]
+requires = ["setuptools"]
+build-backend = "setuptools.build_meta"
+
+[tool.setuptools]
+packages = ["mylib"]
+"""
+LIBRARY_EXAMPLE = """\
+import uvicorn
+from fastapi import FastAPI
+
+from mylib import PAGE
+
+app = FastAPI()
+
+if __name__ == "__main__":
+    uvicorn.run("ex:app", host="127.0.0.1", port={port}, reload=True)
+"""
+
+
+def _library(project, port: int = 8000) -> None:
+    project.write("pyproject.toml", LIBRARY_PYPROJECT)
+    project.write("mylib/__init__.py", "PAGE = 1\n")
+    project.write("examples/__init__.py")
+    project.write("examples/ex.py", LIBRARY_EXAMPLE.format(port=port))
+
+
+def test_example_of_an_installable_library_is_not_an_error(project):
+    _library(project)
+    findings = project.check("examples/ex.py", codes=("UVI002",))
+    assert [finding.severity.name for finding in findings] in ([], ["WARNING"])
+    # "loads with `python examples/ex.py`, not with `python -m examples.ex`" may stay: --fix changes nothing.
+    assert all(fix.applicability.name == "DISPLAY_ONLY" for finding in findings for fix in finding.fixes)
+
+
+def test_without_packaging_the_script_launch_still_fails_at_its_import(project):
+    """The same layout without a [build-system]: nothing installs `mylib`, so `python examples/ex.py`
+    dies at its own import and the -m launch alone is judged (issue 10, cause 2)."""
+    _library(project)
+    project.write("pyproject.toml", '[project]\nname = "mylib"\nversion = "0.1"\n')
+    [finding] = project.check("examples/ex.py", codes=("UVI002",))
+    assert finding.severity.name == "ERROR"
+
+
+# ryanwclark1/fastapi-template (example_service/main.py): the project's console script runs
+# `example_service.main:run_fastapi_server`, which calls `uvicorn.run("example_service.app.main:app")`.
+# The package is the installed project itself, so the string loads from every launch; the report
+# warned that it fails with `python example_service/main.py`.
+SERVICE_PYPROJECT = """\
+[project]
+name = "example-service"
+version = "0.1"
+
+[project.scripts]
+example-service-server = "example_service.main:run"
+
+[build-system]
+requires = ["hatchling"]
+build-backend = "hatchling.build"
+"""
+SERVICE_MAIN = """\
+import uvicorn
+
+
+def run():
+    uvicorn.run("example_service.app.main:app", reload=True)
+
+
+if __name__ == "__main__":
+    run()
+"""
+
+
+def test_string_naming_the_installed_project_package_loads_from_every_launch(project):
+    project.write("pyproject.toml", SERVICE_PYPROJECT)
+    project.write("example_service/__init__.py")
+    project.write("example_service/app/__init__.py")
+    project.write("example_service/app/main.py", APP)
+    assert uvi002(project, SERVICE_MAIN, name="example_service/main.py") == []
+
+
+# -- a shell script started from where its commands show --------------------------------------------------
+# fastapi_rbac (backend/scripts/docker/entrypoint-*.sh, started by the Dockerfile from /app, the
+# backend folder): "app.main:app loads with `the workspace folder`, not with `the script's folder`".
+# A script without `cd` runs wherever it is started; one start that loads is enough.
+def test_script_in_a_subfolder_started_from_the_project_folder(project):
+    project.write("app/__init__.py")
+    project.write("app/main.py", APP)
+    text = "#!/bin/sh\npython ./app/pre_start.py\nexec uvicorn app.main:app --host 0.0.0.0\n"
+    assert uvi002(project, text, name="scripts/docker/entrypoint.sh") == []
+
+
+def test_script_string_failing_from_every_start_is_still_an_error(project):
+    project.write("app/__init__.py")
+    project.write("app/main.py", APP)
+    [finding] = uvi002(project, "#!/bin/sh\nexec uvicorn app.mian:app\n", name="scripts/docker/entrypoint.sh")
+    assert finding.severity.name == "ERROR"
+
+
+# -- real runs: what was reported as broken serves ---------------------------------------------------------
+@pytest.mark.slow
+@pytest.mark.parametrize("command", EXPANDED_WORDS)
+def test_real_run_option_from_a_variable(project, command):
+    port = free_port()
+    project.write("main.py", APP + '\n\n@app.get("/")\ndef index():\n    return {"ok": True}\n')
+    words = command.replace("uvicorn", f'"{sys.executable}" -m uvicorn', 1)
+    if "--port" not in command and "UVICORN_OPTIONS" not in command:
+        words += ' --port "$PORT"'
+    variables = f"PORT={port} HOST=127.0.0.1 EXCLUDE='*.log' UVICORN_OPTIONS='--host 127.0.0.1 --port {port}'\n"
+    project.write("run.sh", variables + words + "\n")
+    outcome = run_server(
+        ["-c", "import subprocess, sys; sys.exit(subprocess.call(['sh', 'run.sh']))"], project.root, port
+    )
+    assert outcome.served, outcome.output
+
+
+@pytest.mark.slow
+def test_real_run_example_of_an_installed_library(project, tmp_path):
+    """`pip install -e .` of the library, then `python examples/ex.py` from the project root."""
+    port = free_port()
+    _library(project, port)
+    (project.root / "examples" / "ex.py").write_text(
+        LIBRARY_EXAMPLE.format(port=port) + '\n\n@app.get("/")\ndef index():\n    return {"ok": True}\n'
+    )
+    environment = tmp_path / "venv"
+    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(environment)
+    python = str(environment / "bin" / "python")
+    # The venv sees this interpreter's packages (pip, setuptools, fastapi, uvicorn); only `mylib` is new.
+    subprocess.run([python, "-m", "pip", "install", "-q", "--no-deps", "-e", str(project.root)], check=True)
+    outcome = run_server(["-c", f"import os; os.execv({python!r}, [{python!r}, 'examples/ex.py'])"], project.root, port)
+    assert outcome.served, outcome.output
