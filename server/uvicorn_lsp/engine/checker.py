@@ -45,12 +45,15 @@ def check_text(
     use_diff_cache: bool = False,
     should_stop: Callable[[], bool] | None = None,
     budget_seconds: float | None = None,
+    note_syntax_errors: bool = True,
 ) -> CheckResult:
     """Check one file's text with those of `rules` its settings enable (the fronts pass the registry).
 
     `should_stop` is polled between rules (and wherever rules call `check_cancelled`): when it
     returns True the check raises Cancelled. After `budget_seconds` the check stops the same way
-    but returns what it found, with an information finding at line 1 naming the skipped rules."""
+    but returns what it found, with an information finding at line 1 naming the skipped rules.
+    `note_syntax_errors=False` leaves out the problem saying the file has syntax errors (finding
+    that out reads the whole tree; the editor shows syntax errors already)."""
     deadline = None if budget_seconds is None else time.monotonic() + budget_seconds
     if path is not None:
         path = Path(os.path.abspath(path))
@@ -120,7 +123,7 @@ def check_text(
             finding.fixes = [fix for fix in finding.fixes if all(source.parses_around(e.range) for e in fix.edits)]
             finding.severity = settings.severity_for(finding.code, finding.severity)
             result.findings.append(finding)
-    if source.broken_lines:
+    if note_syntax_errors and source.broken_lines:
         result.problems.append(Problem(SYNTAX_ERRORS_NOTE, str(path) if path else None, ProblemKind.SYNTAX_ERRORS))
     result.dependencies = context.dependencies
     result.problems.extend(workspace.problems)

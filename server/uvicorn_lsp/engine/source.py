@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import bisect
 import gc
 import io
+import itertools
 import re
 import tokenize
+from collections.abc import Callable, Iterator, Mapping, Set
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -27,6 +30,7 @@ _NOQA = re.compile(
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LINES_AND_BREAKS = re.compile(r"(\r\n|\r|\n)")
 
 
 def split_lines(text: str) -> list[str]:
@@ -122,8 +126,23 @@ class SourceFile:
                 gc.enable()
 
     @cached_property
-    def used_names(self) -> dict:
-        return self.tree.get_used_names()
+    def used_names(self) -> NameLeaves:
+        """Name leaves by name, as parso's `get_used_names()` has them (found per name when asked)."""
+        return NameLeaves(self)
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        """The offset in the text where each line starts."""
+        ends = list(itertools.accumulate(map(len, _LINES_AND_BREAKS.split(self.text))))
+        return [0, *ends[1::2]]  # the split alternates lines and their breaks
+
+    def position_of(self, offset: int) -> tuple[int, int]:
+        """parso's (1-based line, column) of an offset into the text."""
+        line = bisect.bisect_right(self._line_starts, offset) - 1
+        column = offset - self._line_starts[line]
+        if line == 0 and self.text.startswith("\ufeff"):
+            column -= 1  # parso does not count a byte-order mark
+        return line + 1, column
 
     @cached_property
     def noqa_by_line(self) -> dict[int, Noqa]:
@@ -142,22 +161,14 @@ class SourceFile:
         return result
 
     @cached_property
-    def broken_lines(self) -> frozenset[int]:
+    def broken_lines(self) -> Set[int]:
         """0-based lines whose parse is parso's guess: those of its error nodes and leaves (with the
         rest of the statement they sit in), and of statements it found indented at module level
-        (the body of a block whose header did not parse, as merge-conflict markers leave it)."""
-        broken: set[int] = set()
-        for statement in self.tree.children:
-            if statement.start_pos[1] > 0 and statement.type != "endmarker":
-                broken.update(_lines_of(statement))
-        nodes: list[BaseNode] = [self.tree]
-        while nodes:
-            for child in nodes.pop().children:
-                if child.type in ("error_node", "error_leaf"):
-                    broken.update(_lines_of(enclosing_statement(child) or child))  # an error node can be a statement
-                elif isinstance(child, BaseNode):
-                    nodes.append(child)
-        return frozenset(broken)
+        (the body of a block whose header did not parse, as merge-conflict markers leave it).
+
+        Asking whether a line is broken reads only the module-level statement around it; the
+        whole set (its size, iterating it, whether it is empty) walks the whole tree."""
+        return BrokenLines(self.tree)
 
     def parses_around(self, where: Range) -> bool:
         """Whether the lines `where` spans parse: none of them is one of `broken_lines`."""
@@ -169,6 +180,166 @@ class SourceFile:
             if noqa is not None and noqa.silences(code):
                 return True
         return False
+
+
+class NameLeaves(Mapping[str, list]):
+    """A tree's name leaves by name, equal to parso's `get_used_names()`, found for each name asked where the
+    name occurs in the text (a substring search, then the leaf at that place): a check asks about a few names,
+    and walking every node of a large module cost more than its (incremental) parse. Iterating walks the tree.
+    A module asked about very many names (or very frequent ones) is walked once instead, so the cost stays
+    linear: past a budget of searched characters plus looked-up places, the walk answers every name."""
+
+    def __init__(self, source: SourceFile):
+        self._source = source
+        self._found: dict[str, list] = {}
+        self._walked: Mapping[str, list] | None = None
+        # The walk costs about 300 character comparisons' worth per character of text, a place ~2,000.
+        self._budget = max(64 * len(source.text), 500_000)
+
+    def __getitem__(self, name: str) -> list:
+        leaves = self._leaves(name)
+        if not leaves:
+            raise KeyError(name)
+        return leaves
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and bool(self._leaves(name))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._walk())
+
+    def __len__(self) -> int:
+        return len(self._walk())
+
+    def _walk(self) -> Mapping[str, list]:
+        if self._walked is None:
+            self._walked = self._source.tree.get_used_names()
+        return self._walked
+
+    def keyword_leaves(self, keyword: str) -> list:
+        """The leaves of the keyword `keyword` (`import`...), in the order of the text."""
+        return [leaf for leaf in self._leaves_spelled(keyword) if leaf.type == "keyword"]
+
+    def _leaves(self, name: str) -> list:
+        if self._walked is not None:
+            return self._walked.get(name, [])
+        found = self._found.get(name)
+        if found is None:
+            self._budget -= len(self._source.text)
+            try:
+                found = [leaf for leaf in self._leaves_spelled(name, self._charge) if leaf.type == "name"]
+            except _OverBudget:
+                return self._walk().get(name, [])
+            self._found[name] = found
+        return found
+
+    def _charge(self) -> None:
+        self._budget -= 2_000
+        if self._budget < 0:
+            raise _OverBudget
+
+    def _leaves_spelled(self, word: str, charge: Callable[[], None] = lambda: None) -> Iterator:
+        """The leaves whose text is `word`, found at the places of the text that spell it."""
+        text = self._source.text
+        # A name or keyword runs on over every ASCII letter, digit and underscore after it.
+        for match in re.finditer(re.escape(word) + "(?![A-Za-z0-9_])", text) if word else ():
+            charge()
+            if _inside_word(text, match.start()):
+                continue
+            leaf = _leaf_starting_at(self._source.tree, self._source.position_of(match.start()))
+            if leaf is not None and leaf.value == word:
+                yield leaf
+
+
+class _OverBudget(Exception):
+    pass
+
+
+_WORD_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789")
+_LETTERS = _WORD_CHARACTERS - frozenset("0123456789")
+
+
+def _inside_word(text: str, offset: int) -> bool:
+    """Whether no token can start at `offset` because ASCII letters run into it from the left: they are the
+    end of a longer name (or keyword). Letters after a digit or a dot may end a number (`0xa`, `1.j`), and
+    other characters may end anything: those places are looked up."""
+    start = offset
+    while start > 0 and text[start - 1] in _WORD_CHARACTERS:
+        start -= 1
+        if text[start] not in _LETTERS:
+            return False
+    return start < offset and (start == 0 or text[start - 1] != ".")
+
+
+def _leaf_starting_at(node, position: tuple[int, int]):
+    """The leaf of `node` that starts at `position`, None when none does. Each level keeps the last child that
+    starts at or before it (the children are in order and a leaf of length zero cannot follow a name there)."""
+    while True:
+        children = getattr(node, "children", None)
+        if children is None:
+            return node if node.start_pos == position else None
+        index = bisect.bisect_right(children, position, key=_start_of) - 1
+        if index < 0:
+            return None
+        node = children[index]
+
+
+def _start_of(node) -> tuple[int, int]:
+    return node.start_pos
+
+
+class BrokenLines(Set[int]):
+    """A tree's `SourceFile.broken_lines`, worked out per module-level statement as lines are asked about:
+    every error node lies in one module-level statement, whose lines hold the statement around it."""
+
+    def __init__(self, module: Module):
+        self._module = module
+        self._by_statement: dict[int, frozenset[int]] = {}  # id() of a module-level statement -> its broken lines
+
+    def __contains__(self, line: object) -> bool:
+        if not isinstance(line, int):
+            return False
+        statements = self._module.children
+        # The statements are in order and do not overlap: those reaching `line` end the run before the first that
+        # starts after it (two can share a line when error recovery splits one).
+        index = bisect.bisect_right(statements, line + 1, key=lambda statement: statement.start_pos[0])
+        while index > 0 and statements[index - 1].end_pos[0] >= line + 1:
+            index -= 1
+            if line in self._of(statements[index]):
+                return True
+        return False
+
+    @cached_property
+    def _all(self) -> frozenset[int]:
+        return frozenset().union(*(self._of(statement) for statement in self._module.children))
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._all)
+
+    def __len__(self) -> int:
+        return len(self._all)
+
+    def _of(self, statement) -> frozenset[int]:
+        """The broken lines of one module-level statement (each within its own lines)."""
+        found = self._by_statement.get(id(statement))
+        if found is not None:
+            return found
+        broken: set[int] = set()
+        if statement.start_pos[1] > 0 and statement.type != "endmarker":
+            broken.update(_lines_of(statement))
+        if statement.type in ("error_node", "error_leaf"):
+            broken.update(_lines_of(statement))
+        elif isinstance(statement, BaseNode):
+            nodes: list[BaseNode] = [statement]
+            while nodes:
+                for child in nodes.pop().children:
+                    if child.type in ("error_node", "error_leaf"):
+                        # An error node can be a statement of its own.
+                        broken.update(_lines_of(enclosing_statement(child) or child))
+                    elif isinstance(child, BaseNode):
+                        nodes.append(child)
+        self._by_statement[id(statement)] = found = frozenset(broken)
+        return found
 
 
 def enclosing_statement(node):

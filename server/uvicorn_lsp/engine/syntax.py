@@ -7,14 +7,14 @@ environment) and the cheap first pass that decides where jedi is asked at all.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Set
 from dataclasses import dataclass, field
 
 from parso.python import tree
 
 from .model import Range
 from .parso_types import Node
-from .source import node_range
+from .source import NameLeaves, node_range
 
 # Full names jedi or the imports may give, mapped to the public name rules use.
 CANONICAL_NAMES = {
@@ -49,15 +49,6 @@ def canonical(full_name: str) -> str:
     return CANONICAL_NAMES.get(full_name, full_name)
 
 
-def iter_statements(node) -> Iterator:
-    """Every small statement, at any depth of blocks, without entering expressions."""
-    for child in getattr(node, "children", ()):
-        if child.type in _COMPOUND:
-            yield from iter_statements(child)
-        elif child.type not in ("newline", "endmarker", "operator", "keyword", "name"):
-            yield child
-
-
 @dataclass
 class ImportMap:
     """Local name → dotted name it was bound to by an import or a plain alias.
@@ -66,20 +57,40 @@ class ImportMap:
     names that are also bound some other way, so the syntax cannot decide."""
 
     names: dict[str, str] = field(default_factory=dict)
-    ambiguous: set[str] = field(default_factory=set)
+    ambiguous: Set[str] = field(default_factory=frozenset)
     star_imports: list[str] = field(default_factory=list)  # `from X import *`: X as written (".x" kept)
 
     def qualify(self, dotted: str) -> str | None:
         root, _, rest = dotted.partition(".")
-        if root in self.ambiguous or root not in self.names:
+        if root not in self.names or root in self.ambiguous:
             return None
         base = self.names[root]
         return canonical(f"{base}.{rest}" if rest else base)
 
 
-def build_import_map(module: tree.Module, used_names: dict) -> ImportMap:
+def build_import_map(module: tree.Module, used_names: NameLeaves) -> ImportMap:
+    """Every import statement, at any depth of blocks, and the aliases of what they bind
+    (`serve = uvicorn.run`), applied in the order they appear. They are found from the places of
+    the `import` keyword and of the names they bind, not by walking every statement."""
     result = ImportMap()
-    for statement in iter_statements(module):
+    statements = {
+        id(keyword.parent): keyword.parent
+        for keyword in used_names.keyword_leaves("import")
+        if keyword.parent.type in ("import_name", "import_from") and _is_statement(keyword.parent)
+    }
+    pending = [alias for statement in statements.values() for alias in _bound_names(statement)]
+    looked_up: set[str] = set()
+    while pending:  # names an import binds, then the names of their aliases
+        name = pending.pop()
+        if name in looked_up:
+            continue
+        looked_up.add(name)
+        for leaf in used_names.get(name, ()):
+            statement = _alias_statement(leaf)
+            if statement is not None and id(statement) not in statements and _is_statement(statement):
+                statements[id(statement)] = statement
+                pending.append(statement.children[0].value)
+    for statement in sorted(statements.values(), key=lambda statement: statement.start_pos):
         if statement.type == "import_name":
             for alias, path in _import_name_bindings(statement):
                 result.names[alias] = path
@@ -94,14 +105,68 @@ def build_import_map(module: tree.Module, used_names: dict) -> ImportMap:
                 base = prefix + source
                 joiner = "" if base.endswith(".") or not base else "."
                 result.names[(alias or original).value] = f"{base}{joiner}{original.value}"
-        elif statement.type == "expr_stmt":
+        else:
             _record_alias(statement, result)
-    for alias in list(result.names):
-        for leaf in used_names.get(alias, ()):
-            if leaf.is_definition() and not _is_binding_we_know(leaf):
-                result.ambiguous.add(alias)
-                break
+    result.ambiguous = _AmbiguousNames(result.names, used_names)
     return result
+
+
+def _is_statement(node) -> bool:
+    """Whether `node` is a statement of the module's blocks, at any depth, not one inside an expression."""
+    return all(parent.type in _COMPOUND for parent in _ancestors(node))
+
+
+def _ancestors(node) -> Iterator:
+    parent = node.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
+
+
+def _bound_names(statement) -> list[str]:
+    if statement.type == "import_name":
+        return [alias for alias, _ in _import_name_bindings(statement)]
+    return [(alias or original).value for original, alias in statement._as_name_tuples() if original.value != "*"]
+
+
+def _alias_statement(leaf):
+    """The `name = leaf...` statement whose value's dotted name starts with `leaf`, else None."""
+    value = leaf
+    if leaf.parent.type in ("atom_expr", "power") and leaf.parent.children[0] is leaf:
+        value = leaf.parent
+    statement = value.parent
+    if (
+        statement.type == "expr_stmt"
+        and len(statement.children) == 3
+        and statement.children[2] is value
+        and statement.children[0].type == "name"
+    ):
+        return statement
+    return None
+
+
+class _AmbiguousNames(Set[str]):
+    """The imported names that are also bound some other way, worked out per name when asked."""
+
+    def __init__(self, names: Mapping[str, str], used_names: Mapping[str, list]):
+        self._names = names
+        self._used_names = used_names
+        self._known: dict[str, bool] = {}
+
+    def __contains__(self, name: object) -> bool:
+        if not isinstance(name, str) or name not in self._names:
+            return False
+        if name not in self._known:
+            self._known[name] = any(
+                leaf.is_definition() and not _is_binding_we_know(leaf) for leaf in self._used_names.get(name, ())
+            )
+        return self._known[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([name for name in self._names if name in self])
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def _has_from_names(statement) -> bool:

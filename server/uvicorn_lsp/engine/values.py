@@ -109,9 +109,15 @@ class Evaluator:
         ):
             return None
         argument = trailer.children[1]
-        if argument.type in ("arglist", "argument") or self._is_bound(node.children[0].value):
+        if argument.type in ("arglist", "argument"):
             return None
         inner = self.evaluate(argument, depth + 1)
+        if not inner.known and inner.env_var == environment_variable(node):
+            # What a shadowed `int` gives too (the expression's own variable): no need to look for its bindings,
+            # which reads every use of a name as common as `int`.
+            return Value(None, source, env_var=inner.env_var)
+        if self._is_bound(node.children[0].value):
+            return None
         if not inner.known:
             return Value(None, source, env_var=inner.env_var)
         try:

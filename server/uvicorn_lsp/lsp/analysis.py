@@ -148,6 +148,7 @@ class Analyzer:
                     True,
                     stop.is_set,
                     self._budget_for(document),
+                    False,  # the server does not show the syntax-errors note (the editor shows syntax errors)
                 )
             except Cancelled:  # a newer text (or a closed document): loop to the newest
                 elapsed = time.monotonic() - started
