@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
+from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from ..cli.files import PYTHON_SUFFIXES, Discovery
@@ -28,7 +29,7 @@ from ..engine.workspace import Workspace
 from .documents import Lines
 
 if TYPE_CHECKING:
-    from .server import UvicornLanguageServer
+    from .session import Session
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ T = TypeVar("T")
 _CURSOR_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="uvicorn-lsp-cursor")
 
 
-def withhold_unsupported(ls: UvicornLanguageServer, capabilities: types.ClientCapabilities) -> None:
+def withhold_unsupported(ls: Session, capabilities: types.ClientCapabilities) -> None:
     """Drop the features the client did not declare before pygls computes the server's capabilities."""
     manager = ls.protocol.fm
     for method, path in _CLIENT_NEEDS.items():
@@ -80,7 +81,7 @@ def withhold_unsupported(ls: UvicornLanguageServer, capabilities: types.ClientCa
 
 
 async def _ask(
-    ls: UvicornLanguageServer,
+    ls: Session,
     uri: str,
     question: Callable[[RuleContext, Position], T],
     position: types.Position,
@@ -108,7 +109,7 @@ async def _ask(
     return None if answer is None else (answer, lines)
 
 
-async def _on_worker(ls: UvicornLanguageServer, work: Callable[[], T], budget: float, what: str) -> T | None:
+async def _on_worker(ls: Session, work: Callable[[], T], budget: float, what: str) -> T | None:
     return await _within(ls.analyzer.run_on_worker(work), budget, what)
 
 
@@ -135,7 +136,7 @@ def _in_quotes(line: str, column: int) -> bool:
     return open_quote is not None
 
 
-async def completion(ls: UvicornLanguageServer, params: types.CompletionParams) -> types.CompletionList:
+async def completion(ls: Session, params: types.CompletionParams) -> types.CompletionList:
     document = ls.documents.get(params.text_document.uri)
     # Most requests are outside any launch: answer those without leaving the event loop.
     if document is None or "uvicorn" not in document.text:
@@ -169,7 +170,7 @@ async def completion(ls: UvicornLanguageServer, params: types.CompletionParams) 
     )
 
 
-def _location(ls: UvicornLanguageServer, workspace: Workspace, path: Path, where: Range) -> types.Location:
+def _location(ls: Session, workspace: Workspace, path: Path, where: Range) -> types.Location:
     text = workspace.read_module(path) if path.suffix in (".py", ".pyi") else None
     client_range = (
         Lines(text, ls.encoding).range_to_client(where)
@@ -182,7 +183,7 @@ def _location(ls: UvicornLanguageServer, workspace: Workspace, path: Path, where
     return types.Location(uri=path.as_uri(), range=client_range)
 
 
-async def definition(ls: UvicornLanguageServer, params: types.DefinitionParams) -> list[types.Location] | None:
+async def definition(ls: Session, params: types.DefinitionParams) -> list[types.Location] | None:
     uri = params.text_document.uri
     document = ls.documents.get(uri)
     if document is None or "uvicorn" not in document.text:
@@ -194,11 +195,11 @@ async def definition(ls: UvicornLanguageServer, params: types.DefinitionParams) 
     return [_location(ls, workspace, place.path, place.range) for place in answer[0]]
 
 
-async def declaration(ls: UvicornLanguageServer, params: types.DeclarationParams) -> list[types.Location] | None:
+async def declaration(ls: Session, params: types.DeclarationParams) -> list[types.Location] | None:
     return await definition(ls, types.DefinitionParams(text_document=params.text_document, position=params.position))
 
 
-async def document_link(ls: UvicornLanguageServer, params: types.DocumentLinkParams) -> list[types.DocumentLink]:
+async def document_link(ls: Session, params: types.DocumentLinkParams) -> list[types.DocumentLink]:
     uri = params.text_document.uri
     document = ls.documents.get(uri)
     if document is None or "uvicorn" not in document.text:
@@ -215,9 +216,7 @@ async def document_link(ls: UvicornLanguageServer, params: types.DocumentLinkPar
     ]
 
 
-async def hover(
-    ls: UvicornLanguageServer, params: types.HoverParams, budget: float = CURSOR_BUDGET
-) -> types.Hover | None:
+async def hover(ls: Session, params: types.HoverParams, budget: float = CURSOR_BUDGET) -> types.Hover | None:
     """Called by the server's hover handler when no finding or rule code is under the cursor;
     `budget` is what is left of its second."""
     document = ls.documents.get(params.text_document.uri)
@@ -236,9 +235,7 @@ async def hover(
     )
 
 
-async def prepare_rename(
-    ls: UvicornLanguageServer, params: types.PrepareRenameParams
-) -> types.PrepareRenamePlaceholder | None:
+async def prepare_rename(ls: Session, params: types.PrepareRenameParams) -> types.PrepareRenamePlaceholder | None:
     """Only inside import strings: elsewhere the user's Python language server renames."""
     document = ls.documents.get(params.text_document.uri)
     if document is None or "uvicorn" not in document.text:
@@ -259,7 +256,7 @@ def workspace_files(roots: list[Path]) -> list[Path]:
     return [Path(source.path) for source in found if source.path.endswith(PYTHON_SUFFIXES)]
 
 
-async def rename(ls: UvicornLanguageServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
+async def rename(ls: Session, params: types.RenameParams) -> types.WorkspaceEdit | None:
     uri = params.text_document.uri
     document = ls.documents.get(uri)
     if document is None or "uvicorn" not in document.text:
@@ -277,7 +274,7 @@ async def rename(ls: UvicornLanguageServer, params: types.RenameParams) -> types
     return _workspace_edit(ls, ls.workspace_for(document.path), answer[0])
 
 
-async def will_rename_files(ls: UvicornLanguageServer, params: types.RenameFilesParams) -> types.WorkspaceEdit | None:
+async def will_rename_files(ls: Session, params: types.RenameFilesParams) -> types.WorkspaceEdit | None:
     moves = []
     for renamed in params.files:
         old, new = to_fs_path(renamed.old_uri), to_fs_path(renamed.new_uri)
@@ -295,9 +292,7 @@ async def will_rename_files(ls: UvicornLanguageServer, params: types.RenameFiles
     return _workspace_edit(ls, workspace, edits) if edits else None
 
 
-def _workspace_edit(
-    ls: UvicornLanguageServer, workspace: Workspace, edits: import_strings.Edits
-) -> types.WorkspaceEdit:
+def _workspace_edit(ls: Session, workspace: Workspace, edits: import_strings.Edits) -> types.WorkspaceEdit:
     by_uri: dict[str, list[types.TextEdit]] = {}
     for path, file_edits in sorted(edits.items()):
         text = workspace.read_module(path)
@@ -308,7 +303,7 @@ def _workspace_edit(
             types.TextEdit(range=lines.range_to_client(edit.range), new_text=edit.new_text)
             for edit in sorted(file_edits, key=lambda edit: edit.range.start)
         ]
-    if ls._client_supports("workspace", "workspace_edit", "document_changes"):
+    if ls.client_supports("workspace", "workspace_edit", "document_changes"):
         return types.WorkspaceEdit(
             document_changes=[
                 types.TextDocumentEdit(
@@ -323,7 +318,7 @@ def _workspace_edit(
     return types.WorkspaceEdit(changes=by_uri)
 
 
-def register(server: UvicornLanguageServer) -> None:
+def register(server: LanguageServer) -> None:
     server.feature(
         types.TEXT_DOCUMENT_COMPLETION,
         types.CompletionOptions(trigger_characters=TRIGGER_CHARACTERS, resolve_provider=False),

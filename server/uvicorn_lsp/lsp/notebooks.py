@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from lsprotocol import types
+from pygls.lsp.server import LanguageServer
 
 from ..engine.model import Finding, TextEdit
 from ..engine.notebooks import Cell, Cells
@@ -22,7 +23,7 @@ from .analysis import Analysis, NotReady
 from .documents import Lines, OpenDocument
 
 if TYPE_CHECKING:
-    from .server import UvicornLanguageServer
+    from .session import Session
 
 # Any notebook type, Python cells: VS Code's Jupyter notebooks and others alike.
 SYNC_OPTIONS = types.NotebookDocumentSyncOptions(
@@ -41,7 +42,7 @@ class _Open:
 
 
 class NotebookSync:
-    def __init__(self, ls: UvicornLanguageServer):
+    def __init__(self, ls: Session):
         self._ls = ls
         self._open: dict[str, _Open] = {}  # notebook URI
         self._notebook_of_cell: dict[str, str] = {}
@@ -95,7 +96,7 @@ class NotebookSync:
         if state is None or state.cells.document != analysis.text:
             return  # an older text's analysis: the newest one follows
         if self._ls.pulls_diagnostics:
-            self._ls._request_refresh()
+            self._ls.request_refresh()
             return
         by_cell = self._cell_diagnostics(state, analysis)
         for number, uri in state.cell_uris.items():
@@ -140,7 +141,7 @@ class NotebookSync:
         requested = cell_lines.range_from_client(params.range)
         document_lines = Lines(analysis.text, self._ls.encoding)
         # convert's helpers only call their builder with engine edits: this one maps them to the cells.
-        versioned = self._ls._client_supports("workspace", "workspace_edit", "document_changes")
+        versioned = self._ls.client_supports("workspace", "workspace_edit", "document_changes")
         edit_for = cast(convert.EditBuilder, _CellEdits(self._ls, state, versioned))
         actions: list[types.CodeAction] = []
         for finding in analysis.result.findings:
@@ -188,7 +189,7 @@ class NotebookSync:
 class _CellEdits:
     """convert's edit builder for a notebook: document edits → each cell's own text edits."""
 
-    ls: UvicornLanguageServer
+    ls: Session
     state: _Open
     versioned: bool
 
@@ -223,21 +224,21 @@ def _lines(cell: Cell, encoding: str) -> Lines:
     return Lines("\n".join(cell.lines), encoding)
 
 
-def register(server: UvicornLanguageServer) -> None:
-    """The notebook notifications; the server holds the NotebookSync (`server.notebook_sync`)."""
+def register(server: LanguageServer, notebooks: NotebookSync) -> None:
+    """The notebook notifications, kept by `notebooks` (the server's NotebookSync)."""
 
     @server.feature(types.NOTEBOOK_DOCUMENT_DID_OPEN)
-    def did_open(ls: UvicornLanguageServer, params: types.DidOpenNotebookDocumentParams) -> None:
-        ls.notebook_sync.sync(params.notebook_document.uri)
+    def did_open(params: types.DidOpenNotebookDocumentParams) -> None:
+        notebooks.sync(params.notebook_document.uri)
 
     @server.feature(types.NOTEBOOK_DOCUMENT_DID_CHANGE)
-    def did_change(ls: UvicornLanguageServer, params: types.DidChangeNotebookDocumentParams) -> None:
-        ls.notebook_sync.sync(params.notebook_document.uri)
+    def did_change(params: types.DidChangeNotebookDocumentParams) -> None:
+        notebooks.sync(params.notebook_document.uri)
 
     @server.feature(types.NOTEBOOK_DOCUMENT_DID_SAVE)
-    def did_save(ls: UvicornLanguageServer, params: types.DidSaveNotebookDocumentParams) -> None:
-        ls.notebook_sync.sync(params.notebook_document.uri)
+    def did_save(params: types.DidSaveNotebookDocumentParams) -> None:
+        notebooks.sync(params.notebook_document.uri)
 
     @server.feature(types.NOTEBOOK_DOCUMENT_DID_CLOSE)
-    def did_close(ls: UvicornLanguageServer, params: types.DidCloseNotebookDocumentParams) -> None:
-        ls.notebook_sync.close(params.notebook_document.uri, [cell.uri for cell in params.cell_text_documents])
+    def did_close(params: types.DidCloseNotebookDocumentParams) -> None:
+        notebooks.close(params.notebook_document.uri, [cell.uri for cell in params.cell_text_documents])

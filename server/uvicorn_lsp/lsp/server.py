@@ -127,7 +127,7 @@ class UvicornLanguageServer(LanguageServer):
         document = self.client_capabilities.text_document
         return document is not None and document.diagnostic is not None
 
-    def _client_supports(self, *path: str) -> bool:
+    def client_supports(self, *path: str) -> bool:
         node: Any = self.client_capabilities
         for name in path:
             node = getattr(node, name, None)
@@ -198,7 +198,7 @@ class UvicornLanguageServer(LanguageServer):
 
     async def refresh_settings(self) -> None:
         """Pull `uvicorn-lsp` settings per folder, then re-check everything open."""
-        if self._client_supports("workspace", "configuration"):
+        if self.client_supports("workspace", "configuration"):
             roots = self.folder_roots()
             scopes: list[str | None] = [Path(root).as_uri() for root in roots] or [None]
             try:
@@ -267,7 +267,7 @@ class UvicornLanguageServer(LanguageServer):
         if self.pulls_diagnostics:
             if document.uri in self._needs_refresh:
                 self._needs_refresh.discard(document.uri)
-                self._request_refresh()
+                self.request_refresh()
             return
         lines = Lines(analysis.text, self.encoding)
         self.text_document_publish_diagnostics(
@@ -278,8 +278,8 @@ class UvicornLanguageServer(LanguageServer):
             )
         )
 
-    def _request_refresh(self) -> None:
-        if self._client_supports("workspace", "diagnostics", "refresh_support"):
+    def request_refresh(self) -> None:
+        if self.client_supports("workspace", "diagnostics", "refresh_support"):
             self.workspace_diagnostic_refresh(None)
 
     def schedule_dependents(self, changed: set[Path], delay: float = DEPENDENTS_DELAY) -> None:
@@ -297,7 +297,7 @@ class UvicornLanguageServer(LanguageServer):
 server = UvicornLanguageServer()
 features.register(server)
 workspace_diagnostics.register(server)
-notebooks.register(server)
+notebooks.register(server, server.notebook_sync)
 
 
 def _known_settings(values: Any) -> dict[str, Any]:
@@ -325,7 +325,7 @@ def initialize(ls: UvicornLanguageServer, params: types.InitializeParams) -> Non
 @server.feature(types.INITIALIZED)
 async def initialized(ls: UvicornLanguageServer, params: types.InitializedParams) -> None:
     ls.log_to_client()
-    if ls._client_supports("workspace", "did_change_watched_files", "dynamic_registration"):
+    if ls.client_supports("workspace", "did_change_watched_files", "dynamic_registration"):
         try:
             await ls.client_register_capability_async(
                 types.RegistrationParams(
@@ -428,7 +428,7 @@ def did_change_watched_files(ls: UvicornLanguageServer, params: types.DidChangeW
 
 @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
 async def did_change_configuration(ls: UvicornLanguageServer, params: types.DidChangeConfigurationParams) -> None:
-    if not ls._client_supports("workspace", "configuration"):
+    if not ls.client_supports("workspace", "configuration"):
         settings = params.settings
         section = settings.get(SETTINGS_SECTION, settings) if isinstance(settings, dict) else {}
         ls.initialization_settings = section if isinstance(section, dict) else {}
@@ -488,7 +488,7 @@ async def code_action(ls: UvicornLanguageServer, params: types.CodeActionParams)
     lines = Lines(analysis.text, ls.encoding)
     requested = lines.range_from_client(params.range)
     edit_for = convert.EditBuilder(
-        uri, analysis.version, lines, ls._client_supports("workspace", "workspace_edit", "document_changes")
+        uri, analysis.version, lines, ls.client_supports("workspace", "workspace_edit", "document_changes")
     )
     actions: list[types.CodeAction] = []
     for finding in analysis.result.findings:

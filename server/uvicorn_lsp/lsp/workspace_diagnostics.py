@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 from lsprotocol.converters import get_converter
+from pygls.lsp.server import LanguageServer
 
 from ..engine import checker
 from ..engine.workspace import Workspace
@@ -26,7 +27,7 @@ from .documents import Lines
 from .features import workspace_files
 
 if TYPE_CHECKING:
-    from .server import UvicornLanguageServer
+    from .session import Session
 
 # Closed files checked per trip to the analysis thread.
 BATCH = 25
@@ -49,9 +50,7 @@ def _check_files(batch: list[tuple[Path, Workspace]]) -> list[tuple[Path, str, c
     return checked
 
 
-async def workspace_diagnostic(
-    ls: UvicornLanguageServer, params: types.WorkspaceDiagnosticParams
-) -> types.WorkspaceDiagnosticReport:
+async def workspace_diagnostic(ls: Session, params: types.WorkspaceDiagnosticParams) -> types.WorkspaceDiagnosticReport:
     previous = {item.uri: item.value for item in params.previous_result_ids}
     paths = await ls.analyzer.run_on_worker(workspace_files, ls.folder_roots())
     reports: list[_Report] = []
@@ -84,5 +83,5 @@ async def workspace_diagnostic(
     return types.WorkspaceDiagnosticReport(items=reports)
 
 
-def register(server: UvicornLanguageServer) -> None:
+def register(server: LanguageServer) -> None:
     server.feature(types.WORKSPACE_DIAGNOSTIC)(workspace_diagnostic)

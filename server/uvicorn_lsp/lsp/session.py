@@ -1,0 +1,54 @@
+"""What the feature modules (features.py, notebooks.py, workspace_diagnostics.py) use of the running
+language server: its open documents and analysis, the client's encoding and capabilities, the
+workspace of a path. server.UvicornLanguageServer provides it; the feature modules see only this,
+so they sit below the server instead of importing it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from lsprotocol import types
+from pygls.protocol import JsonRPCProtocol
+from pygls.workspace import Workspace as ClientWorkspace
+
+from ..engine.workspace import Workspace
+from .analysis import Analyzer
+from .documents import OpenDocument
+
+
+class Session(Protocol):
+    documents: dict[str, OpenDocument]  # by URI
+    analyzer: Analyzer
+
+    @property
+    def encoding(self) -> str:
+        """The position encoding agreed with the client."""
+        ...
+
+    @property
+    def pulls_diagnostics(self) -> bool: ...
+
+    @property
+    def protocol(self) -> JsonRPCProtocol:
+        """pygls' side of the connection: its feature manager and notifications."""
+        ...
+
+    @property
+    def workspace(self) -> ClientWorkspace:
+        """pygls' copy of the client's notebooks and their cells."""
+        ...
+
+    def client_supports(self, *path: str) -> bool:
+        """Whether the client declared the capability at `path` ("workspace", "configuration")."""
+        ...
+
+    def folder_roots(self) -> list[Path]: ...
+
+    def workspace_for(self, path: Path | None) -> Workspace: ...
+
+    def request_refresh(self) -> None:
+        """Ask a client that pulls diagnostics to pull them again."""
+        ...
+
+    def text_document_publish_diagnostics(self, params: types.PublishDiagnosticsParams) -> None: ...
