@@ -6,9 +6,6 @@ from pathlib import Path
 
 import pytest
 
-# The code-server, chromium and packaging fixtures of the extension's own test (same folder).
-from test_vscode import code_server, page, tools  # noqa: F401
-
 pytestmark = pytest.mark.slow
 
 RUN = """\
@@ -25,7 +22,7 @@ app = FastAPI()
 """
 
 
-def test_vscode_completes_and_jumps_from_an_import_string(code_server, page, sample_project, timed, artifacts):  # noqa: F811
+def test_vscode_completes_and_jumps_from_an_import_string(code_server, page, sample_project, timed, artifacts):
     from playwright.sync_api import expect
 
     launcher = sample_project(RUN)  # project/main.py

@@ -126,10 +126,12 @@ async function start(): Promise<void> {
       // Jupyter notebooks' Python cells, synchronised as notebooks (LSP 3.17 notebook sync).
       { notebook: "jupyter-notebook", language: "python" },
       // Command lines outside Python (Dockerfile, compose, Procfile...): by name, whatever their language.
+      // One level of braces only: VS Code's glob ends the group at the first `}`, so a nested
+      // `{yml,yaml}` made the pattern match nothing (not even a Dockerfile).
       {
         scheme: "file",
         pattern:
-          "**/{Dockerfile,Dockerfile.*,*.Dockerfile,Containerfile,compose*.{yml,yaml},docker-compose*.{yml,yaml},Procfile,Procfile.*,Makefile,GNUmakefile,*.mk,*.sh,*.bash,*.service,*.conf,pyproject.toml}",
+          "**/{Dockerfile,Dockerfile.*,*.Dockerfile,Containerfile,compose*.yml,compose*.yaml,docker-compose*.yml,docker-compose*.yaml,Procfile,Procfile.*,Makefile,GNUmakefile,*.mk,*.sh,*.bash,*.service,*.conf,pyproject.toml}",
       },
       { scheme: "file", pattern: "**/.github/workflows/*.{yml,yaml}" },
       { scheme: "file", pattern: "**/.vscode/launch.json" },
