@@ -88,7 +88,7 @@ def check_text(
         context = RuleContext(source, workspace, settings)
     context.should_stop = should_stop
     context.deadline = deadline
-    if should_stop is not None or deadline is not None:
+    if context.is_python and (should_stop is not None or deadline is not None):
         _ = source.tree  # parse first (it cannot be interrupted): a newer text stops the check right after
     for index, rule in enumerate(rules):
         try:

@@ -14,6 +14,7 @@ import json
 import posixpath
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from ..launch import Launch, Setting
@@ -48,11 +49,22 @@ _INSTALLS_PROJECT = re.compile(
 )
 
 
-@dataclass
 class Instruction:
-    keyword: str  # upper case
-    text: Placed  # the arguments, continuations joined
-    line: int
+    """One instruction: its keyword, and its arguments as pieces of lines (continuations joined)."""
+
+    def __init__(self, keyword: str, pieces: list[tuple[int, int, str]], line: int):
+        self.keyword = keyword  # upper case
+        self.line = line
+        self._pieces = pieces  # (line, column, text) of each line's part
+        # The arguments' text, which is all most instructions need: their places are built when asked.
+        self.raw = pieces[0][2] if len(pieces) == 1 else "".join(text for _, _, text in pieces)
+
+    @cached_property
+    def text(self) -> Placed:
+        """The arguments with their places in the file."""
+        if len(self._pieces) == 1:
+            return span(*self._pieces[0])
+        return joined([span(*piece) for piece in self._pieces])
 
 
 @dataclass
@@ -84,14 +96,14 @@ def instructions(lines: list[str]) -> list[Instruction]:
         indent = len(line) - len(stripped)
         keyword = stripped.split(None, 1)[0]
         start = indent + len(keyword)
-        pieces: list[Placed] = []
+        pieces: list[tuple[int, int, str]] = []
         first_line = number
         current, column = number, start
         while True:
             text = lines[current][column:]
             body = text.rstrip()
             if body.endswith(escape) and current + 1 < len(lines):
-                pieces.append(span(current, column, body[:-1]))
+                pieces.append((current, column, body[:-1]))
                 current += 1
                 column = 0
                 while current < len(lines) and (not lines[current].strip() or lines[current].lstrip().startswith("#")):
@@ -99,15 +111,16 @@ def instructions(lines: list[str]) -> list[Instruction]:
                 if current >= len(lines):
                     break
                 continue
-            pieces.append(span(current, column, text))
+            pieces.append((current, column, text))
             break
-        placed = joined(pieces)
+        instruction = Instruction(keyword.upper(), pieces, first_line)
         number = current + 1
-        for delimiter in re.findall(r"<<-?\s*[\"']?(\w+)[\"']?", placed.text) if "<<" in placed.text else ():
-            while number < len(lines) and lines[number].strip() != delimiter:
+        if "<<" in instruction.raw:
+            for delimiter in re.findall(r"<<-?\s*[\"']?(\w+)[\"']?", instruction.raw):
+                while number < len(lines) and lines[number].strip() != delimiter:
+                    number += 1
                 number += 1
-            number += 1
-        found.append(Instruction(keyword.upper(), placed, first_line))
+        found.append(instruction)
     return found
 
 
@@ -118,9 +131,7 @@ def stages(lines: list[str]) -> tuple[list[Stage], list[Instruction]]:
     for instruction in instructions(lines):
         if instruction.keyword == "FROM":
             words = (
-                [word.value for word in shell.commands(instruction.text)[0].words]
-                if instruction.text.text.strip()
-                else []
+                [word.value for word in shell.commands(instruction.text)[0].words] if instruction.raw.strip() else []
             )
             words = [word for word in words if not word.startswith("--")]
             base = words[0] if words else ""
@@ -169,7 +180,7 @@ def image_state(stage_chain: list[Stage], preamble: list[Instruction], context: 
             if keyword in ("ENV", "ARG"):
                 _assign(instruction, state.environment, state.environment)
             elif keyword == "WORKDIR":
-                value = _expand(instruction.text.text.strip(), state.environment)
+                value = _expand(instruction.raw.strip(), state.environment)
                 if value is None:
                     state.workdir_known = False
                 else:
@@ -177,7 +188,7 @@ def image_state(stage_chain: list[Stage], preamble: list[Instruction], context: 
             elif keyword in ("COPY", "ADD"):
                 _copy(instruction, state, context)
             elif keyword == "RUN":
-                text = instruction.text.text
+                text = instruction.raw
                 if _INSTALLS_PROJECT.search(text):
                     state.layout.installs_project = context
                 if _WRITING_COMMANDS.search(text):
@@ -199,7 +210,7 @@ def _assign(instruction: Instruction, into: dict, lookup: dict) -> None:
     words = commands[0].words
     if instruction.keyword == "ENV" and len(words) >= 2 and words[0].assignment is None:
         # The legacy form `ENV NAME value with spaces`.
-        rest = instruction.text.text.strip()[len(words[0].value) :].strip()
+        rest = instruction.raw.strip()[len(words[0].value) :].strip()
         into[words[0].value] = (Value((rest,), rest, is_string=True), words[0].range)
         return
     for word in words:
@@ -234,7 +245,7 @@ def _expand(text: str, environment: dict) -> str | None:
 
 
 def _copy(instruction: Instruction, state: ImageState, context: Path) -> None:
-    text = instruction.text.text.strip()
+    text = instruction.raw.strip()
     words: list[str]
     if text.startswith("["):
         try:

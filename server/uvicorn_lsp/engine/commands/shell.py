@@ -11,6 +11,7 @@ knows its value.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..model import Range
@@ -23,6 +24,8 @@ _RESERVED = frozenset({"if", "then", "else", "elif", "do", "while", "until", "{"
 _SPECIAL_PARAMETERS = "@*#?$!-0123456789"
 # An unquoted one of these ends a word: blanks, and the first characters of every operator and redirection.
 _WORD_ENDS = frozenset(" \t\n&|;()<>")
+# A stretch of unquoted characters that neither end a word nor start a quote, escape or expansion.
+_PLAIN = re.compile(r"[^ \t\n&|;()<>\\'\"$`]+")
 
 
 @dataclass(frozen=True)
@@ -64,8 +67,24 @@ class _Reader:
         return self.text.startswith(prefix, self.at)
 
 
+# Tokenized texts by their identity: an edit re-reads only the commands it touched (a compose file's
+# other services, a Dockerfile's other instructions keep their words).
+_COMMANDS: dict[tuple, list[Command]] = {}
+_MAX_CACHED_COMMANDS = 4096
+
+
 def commands(placed: Placed) -> list[Command]:
     """Every simple command of a shell text, in order."""
+    key = placed.identity
+    found = _COMMANDS.get(key)
+    if found is None:
+        if len(_COMMANDS) >= _MAX_CACHED_COMMANDS:
+            _COMMANDS.clear()
+        found = _COMMANDS[key] = _read_commands(placed)
+    return list(found)
+
+
+def _read_commands(placed: Placed) -> list[Command]:
     reader = _Reader(placed)
     found: list[Command] = []
     words: list[Word] = []
@@ -96,12 +115,12 @@ def commands(placed: Placed) -> list[Command]:
             while reader.at < len(reader.text) and reader.peek() != "\n":
                 reader.at += 1
             continue
-        operator = next((op for op in _OPERATORS if reader.startswith(op)), None)
+        operator = next((op for op in _OPERATORS if reader.startswith(op)), None) if char in _WORD_ENDS else None
         if operator is not None:
             close()
             reader.at += len(operator)
             continue
-        redirection = next((op for op in _REDIRECTIONS if reader.startswith(op)), None)
+        redirection = next((op for op in _REDIRECTIONS if reader.startswith(op)), None) if char in "<>" else None
         if redirection is not None:
             reader.at += len(redirection)
             if redirection in ("<<", "<<-"):
@@ -185,9 +204,12 @@ def _word(reader: _Reader) -> Word | None:
                 quotes.append("")
                 expanded = True
                 continue
-        value.append(char)
+        # Up to the next character with a meaning (a `$` that starts no expansion stands for itself).
+        run = _PLAIN.match(text, reader.at)
+        plain = run.group() if run is not None else char
+        value.append(plain)
         quotes.append("")
-        reader.at += 1
+        reader.at += len(plain)
     reader.at = min(reader.at, len(text))
     if reader.at == start:
         return None

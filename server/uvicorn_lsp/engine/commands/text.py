@@ -41,6 +41,11 @@ class Placed:
         self._offsets = [run[0] for run in runs]
         self.end = end if end is not None else self.place(len(text))
 
+    @property
+    def identity(self) -> tuple:
+        """Equal for two texts with the same characters at the same places (a key for caches)."""
+        return self.text, self._runs, self.end, self.verbatim
+
     def place(self, index: int) -> Position:
         if index >= len(self.text) and self.__dict__.get("end") is not None:
             return self.end

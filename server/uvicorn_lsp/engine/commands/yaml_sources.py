@@ -51,7 +51,7 @@ _SERVICE_NODES: dict[str, Node | None] = {}
 _SHIFTED: dict[tuple[str, int], Node] = {}
 _MAX_CACHED_SERVICES = 4096
 # What makes one service's text depend on another's: anchors, aliases, merge keys, tags, tabs.
-_CROSS_REFERENCES = re.compile(r"(^|[\s\[{,])[&*!]|<<\s*:|\t")
+_CROSS_REFERENCES = re.compile(r"(^|[\s\[{,])[&*!]|<<\s*:|\t", re.MULTILINE)
 
 
 def _services(lines: list[str], text: str) -> list[tuple[str, Node]]:
@@ -90,7 +90,7 @@ def _service_chunks(lines: list[str]) -> list[tuple[int, int]] | None:
         len(lines),
     )
     body = lines[start + 1 : end]
-    if any(_CROSS_REFERENCES.search(line) for line in body) or any(line.startswith("---") for line in lines):
+    if _CROSS_REFERENCES.search("\n".join(body)) or any(line.startswith("---") for line in lines):
         return None
     keys = [start + 1 + i for i, line in enumerate(body) if line.strip() and not line.lstrip().startswith("#")]
     if not keys:
