@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from . import apps, import_resolution, layout, module_index, syntax
+from . import app_kinds, import_resolution, layout, module_index, syntax
 from .context import RuleContext
 from .launch import SearchPath
 from .model import Position, Range, TextEdit
@@ -203,14 +203,14 @@ class Described:
 
 
 def describe(binding: module_index.Binding) -> Described:
-    """What one binding binds, in the words of apps.py's kind detection."""
+    """What one binding binds, in the words of app_kinds.py's kind detection."""
     module, leaf = binding.module, binding.leaf
     if leaf.parent.type == "funcdef" and leaf.parent.name is leaf:
         product = _factory_product(module, leaf)
         if product is not None:
             return Described(Kind.FACTORY, f"factory → {product}")
         return Described(Kind.FUNCTION, "function")
-    kind = apps.binding_kind(module, leaf)
+    kind = app_kinds.binding_kind(module, leaf)
     if kind == "class":
         return Described(Kind.CLASS, "class")
     if kind is not None:
@@ -220,13 +220,13 @@ def describe(binding: module_index.Binding) -> Described:
     return Described(Kind.VARIABLE, "variable")
 
 
-def _factory_product(module: apps.ModuleView, leaf) -> str | None:
+def _factory_product(module: app_kinds.ModuleView, leaf) -> str | None:
     """The app class a zero-argument-callable function returns an instance of, if it builds an app."""
-    if not apps._defines_app(module, leaf):
+    if not app_kinds.defines_app(module, leaf):
         return None
     for returned in leaf.parent.iter_return_stmts():
         if len(returned.children) > 1:
-            kind = apps._app_call_kind(module, returned.children[1])
+            kind = app_kinds.app_call_kind(module, returned.children[1])
             if kind is not None:
                 return kind.removesuffix(" instance")
     return "app object"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from . import apps, import_resolution, syntax
+from . import app_kinds, import_resolution, syntax
 from .context import RuleContext
 from .import_resolution import Outcome, Resolution
 from .launch import Launch
@@ -78,7 +78,7 @@ def wsgi_app(ctx: RuleContext, launch: Launch) -> WsgiApp | None:
             return None
         framework = _framework_of_binding(resolution.binding.module, resolution.binding.leaf)
         # jedi only where the syntax does not already show what the name is (an ASGI app, a def).
-        if framework is None and apps.binding_kind(resolution.binding.module, resolution.binding.leaf) is None:
+        if framework is None and app_kinds.binding_kind(resolution.binding.module, resolution.binding.leaf) is None:
             framework = _framework_inferred(_resolver_of(ctx, resolution.binding), resolution.binding.leaf)
         return (
             WsgiApp(framework, f'"{strings[0].text}"', strings[0], resolution)
@@ -94,7 +94,7 @@ def wsgi_app(ctx: RuleContext, launch: Launch) -> WsgiApp | None:
         bindings = ctx.evaluator.bindings(node)
         if len(bindings) == 1 and bindings[0].search_ancestor("import_name", "import_from") is None:
             framework = _framework_of_binding(ctx, bindings[0])
-    if framework is None and apps.app_kind_by_syntax(ctx, node) is None:
+    if framework is None and app_kinds.app_kind_by_syntax(ctx, node) is None:
         framework = _framework_inferred(ctx.resolver, node)
     return WsgiApp(framework, shown) if framework in _CLASS_OF_FRAMEWORK else None
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..engine import apps
+from ..engine import app_kinds, app_location
 from ..engine.context import RuleContext, RuleIdentity
 from ..engine.launch import Launch, Setting
 from ..engine.model import Finding, Severity
@@ -13,18 +13,18 @@ def app_object_finding(
     ctx: RuleContext,
     rule: RuleIdentity,
     launch: Launch,
-    app: apps.AppClass,
+    app: app_kinds.AppClass,
     definite: list[str],
     conditional: list[str],
 ) -> Finding:
     """The finding and its import-string fixes, for the app object of a Python launch."""
     assert launch.app is not None
     app_node = launch.app.node
-    target = apps.find_app_target(ctx, app_node)
-    choices = apps.import_strings(ctx, target)
+    target = app_location.find_app_target(ctx, app_node)
+    choices = app_location.import_strings(ctx, target)
     # uvicorn cannot import a notebook: no import string names an app defined in one.
     notebook = launch.setting is Setting.NOTEBOOK
-    fixes = [] if notebook else apps.import_string_fixes(launch, target, choices)
+    fixes = [] if notebook else app_location.import_string_fixes(launch, target, choices)
     status = ctx.failure_status
     causes = " and ".join(definite) if definite else " or ".join(conditional)
     subject = f"{launch.described} gets {app.description}"

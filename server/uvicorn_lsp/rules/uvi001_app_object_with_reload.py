@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..engine import apps
+from ..engine import app_kinds
 from ..engine.context import RuleContext
 from ..engine.launch import Entry
 from ..engine.model import Applicability, Finding, Severity
@@ -20,8 +20,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         definite, conditional = supervision_conditions(launch)
         if not definite and not conditional:
             continue
-        app = apps.classify_app(ctx, launch.app.node)
-        if app.kind is apps.AppKind.MAYBE_OBJECT:
+        app = app_kinds.classify_app(ctx, launch.app.node)
+        if app.kind is app_kinds.AppKind.MAYBE_OBJECT:
             # The callee cannot be read: it may as well return an import string.
             message = (
                 f"{launch.described} gets {app.description}, which cannot be read here: if it is an app object, "
@@ -29,7 +29,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 "needs an import string)"
             )
             yield ctx.finding(RULE, message, launch.app.where_value, severity=Severity.INFORMATION)
-        elif app.kind is apps.AppKind.OBJECT:
+        elif app.kind is app_kinds.AppKind.OBJECT:
             yield app_object_finding(ctx, RULE, launch, app, definite, conditional)
 
 

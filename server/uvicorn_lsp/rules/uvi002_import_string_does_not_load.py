@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterator
 
-from ..engine import apps, edits, import_resolution, module_index
+from ..engine import app_kinds, app_location, edits, import_resolution, module_index
 from ..engine.context import RuleContext
 from ..engine.import_resolution import AppString, Outcome, Resolution
 from ..engine.launch import Launch, SearchPath
@@ -125,7 +125,7 @@ def _reason(string: AppString, resolution: Resolution) -> tuple[str, int]:
 # -- fixes ---------------------------------------------------------------
 
 
-def _own_file_strings(ctx: RuleContext, string: AppString) -> list[apps.ImportString]:
+def _own_file_strings(ctx: RuleContext, string: AppString) -> list[app_location.ImportString]:
     """When the string names this very file (by its file name) and an attribute it defines,
     the import strings that load it per launch (the UVI001 fix computation)."""
     path = ctx.source.path
@@ -138,12 +138,14 @@ def _own_file_strings(ctx: RuleContext, string: AppString) -> list[apps.ImportSt
     )
     if not defined:
         return []
-    choices = apps.import_strings(ctx, apps.AppTarget(path=path, attribute=string.attributes))
+    choices = app_location.import_strings(ctx, app_location.AppTarget(path=path, attribute=string.attributes))
     return [choice for choice in choices if choice.value != string.text]
 
 
 def _own_file_fixes(
-    replace: Replacer | None, choices: list[apps.ImportString], applicability: Applicability = Applicability.SAFE
+    replace: Replacer | None,
+    choices: list[app_location.ImportString],
+    applicability: Applicability = Applicability.SAFE,
 ) -> list[Fix]:
     fixes = []
     for choice in choices:
@@ -183,7 +185,7 @@ def _serves(binding: module_index.Binding | None, factory: bool) -> bool:
     an app without; a router is never suggested (it loads, and every request answers 404)."""
     if binding is None:
         return True  # bound several ways or through an import: the kind is not known
-    kind = apps.binding_kind(binding.module, binding.leaf) or ""
+    kind = app_kinds.binding_kind(binding.module, binding.leaf) or ""
     if "Router" in kind:
         return False
     definition = binding.leaf.parent

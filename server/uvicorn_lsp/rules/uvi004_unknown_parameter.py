@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
-from ..engine import apps
+from ..engine import app_kinds
 from ..engine.context import RuleContext
 from ..engine.launch import Entry, Launch, Option, Rejection
 from ..engine.model import Applicability, Finding, Fix, Range, Severity
@@ -63,7 +63,7 @@ def _parameters(ctx: RuleContext, entry: Entry) -> frozenset[str] | None:
 def _unknown_keyword(ctx: RuleContext, launch: Launch, option: Option, parameters: frozenset[str]) -> Finding:
     shown = launch.described
     if option.name == "debug":
-        object_app = launch.app is not None and _app_kind(ctx, launch) is apps.AppKind.OBJECT
+        object_app = launch.app is not None and _app_kind(ctx, launch) is app_kinds.AppKind.OBJECT
         advice = (
             "remove it (reload=True would need the app as an import string)"
             if object_app
@@ -87,8 +87,8 @@ def _unknown_keyword(ctx: RuleContext, launch: Launch, option: Option, parameter
     return ctx.finding(RULE, message, option.range, fixes=fixes)
 
 
-def _app_kind(ctx: RuleContext, launch: Launch) -> apps.AppKind:
-    return apps.classify_app(ctx, launch.app.node).kind if launch.app is not None else apps.AppKind.UNKNOWN
+def _app_kind(ctx: RuleContext, launch: Launch) -> app_kinds.AppKind:
+    return app_kinds.classify_app(ctx, launch.app.node).kind if launch.app is not None else app_kinds.AppKind.UNKNOWN
 
 
 def _debug_fixes(ctx: RuleContext, launch: Launch, option: Option) -> list[Fix]:
@@ -99,9 +99,9 @@ def _debug_fixes(ctx: RuleContext, launch: Launch, option: Option) -> list[Fix]:
     app_kind = _app_kind(ctx, launch)
     # uvicorn 0.18 ignored debug's reload for an app object (it cannot reload one):
     # there removal keeps the old behaviour, and reload=True would exit at startup.
-    if option.value.truthy() is not False and app_kind is not apps.AppKind.OBJECT:
+    if option.value.truthy() is not False and app_kind is not app_kinds.AppKind.OBJECT:
         fixes += _rename(
-            launch, option, "reload", "Replace `debug` with `reload`", preferred=app_kind is apps.AppKind.STRING
+            launch, option, "reload", "Replace `debug` with `reload`", preferred=app_kind is app_kinds.AppKind.STRING
         )
     if not any(fix.preferred for fix in fixes):
         fixes[0] = Fix(fixes[0].title, fixes[0].edits, fixes[0].applicability, preferred=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..engine import apps, syntax
+from ..engine import app_location, syntax
 from ..engine.context import RuleContext
 from ..engine.launch import Entry, Launch
 from ..engine.model import Finding, Severity
@@ -137,7 +137,7 @@ def _ignored_options(ctx: RuleContext, config: Launch, start: _Start, supervised
             settings.append((name, option, value.source))
     if not settings:
         return
-    app_text = apps.as_import_string(ctx, config.app.node) if config.app else '"module:app"'
+    app_text = app_location.as_import_string(ctx, config.app.node) if config.app else '"module:app"'
     for name, argument, source in settings:
         never = "reloads" if name == "reload" else "starts workers"
         if start.in_coroutine:

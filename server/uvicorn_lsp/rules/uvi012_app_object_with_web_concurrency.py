@@ -6,7 +6,7 @@ import dataclasses
 import re
 from collections.abc import Iterator
 
-from ..engine import apps
+from ..engine import app_kinds
 from ..engine.context import RuleContext
 from ..engine.launch import Entry, Launch
 from ..engine.model import Applicability, Finding, Severity
@@ -28,8 +28,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             continue  # reload or workers of its own: UVI001's case
         if not _reads_web_concurrency(launch):
             continue
-        app = apps.classify_app(ctx, launch.app.node)
-        if app.kind is not apps.AppKind.OBJECT:
+        app = app_kinds.classify_app(ctx, launch.app.node)
+        if app.kind is not app_kinds.AppKind.OBJECT:
             continue
         from_env_file = _env_file_workers(ctx, launch)
         if from_env_file is not None:

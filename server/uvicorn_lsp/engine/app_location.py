@@ -1,233 +1,18 @@
-"""What the app argument of a uvicorn call is, and the import string that names it.
-
-`classify_app` decides whether the value is a str (uvicorn's only test,
-main.py:614-620) or shown to be something else. `import_string_fixes` writes
-the `"module:attribute"` uvicorn can import in a fresh process, per launch.
+"""Where an app object lives, and the import string that names it: the `"module:attribute"`
+uvicorn can import in a fresh process, per launch of the file, and the fixes that pass it.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import enum
-import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 from . import edits, import_resolution, layout, module_index, syntax
+from .app_kinds import AppKind, classify_app, import_statement_of, in_installed_package
 from .context import RuleContext
 from .launch import Launch
 from .model import Applicability, Fix
-from .parso_types import Node
-from .source import SourceFile
-from .values import Evaluator
-
-# Packages whose callables build ASGI apps: a call to one of them is an app
-# object even when jedi cannot see the package (not installed).
-ASGI_PACKAGES = (
-    "fastapi",
-    "starlette",
-    "quart",
-    "litestar",
-    "starlite",
-    "sanic",
-    "falcon",
-    "blacksheep",
-    "django",
-    "channels",
-    "connexion",
-    "socketio",
-    "asgiref",
-    "a2wsgi",
-    "responder",
-    "esmerald",
-    "robyn",
-    "emmett",
-    "baize",
-    "xpresso",
-)
-
-
-class AppKind(enum.Enum):
-    STRING = "string"
-    OBJECT = "object"
-    # A call of something the analysis cannot read: it may return an app or a string.
-    MAYBE_OBJECT = "maybe object"
-    UNKNOWN = "unknown"
-
-
-# Names people give app factories: a call of one returns an app even when its module cannot be read.
-_FACTORY_NAME = re.compile(
-    r"^(create|make|build|get|new|init)_(app|application|api|asgi_app)$|^(app|application)_factory$"
-)
-
-
-@dataclass(frozen=True)
-class AppClass:
-    kind: AppKind
-    description: str = ""  # "the FastAPI instance `app`"
-
-
-def classify_app(ctx: RuleContext, node) -> AppClass:
-    shown = node.get_code().strip()
-    value = ctx.evaluator.evaluate(node)
-    if value.is_string:
-        return AppClass(AppKind.STRING)
-    if node.type == "lambdef":
-        return AppClass(AppKind.OBJECT, "a lambda")
-    # What the file itself shows is enough most of the time, and costs no jedi query.
-    kind = app_kind_by_syntax(ctx, node)
-    if kind is not None:
-        return AppClass(AppKind.OBJECT, f"the {kind} `{shown}`")
-    inferred = ctx.resolver.infer(node)
-    if not inferred:
-        # A call of an imported callable the analysis cannot read: its name is all there is to go by.
-        callee = syntax.callee_of(node)
-        if callee is None or not _imported(ctx, callee.root):
-            return AppClass(AppKind.UNKNOWN)
-        if _FACTORY_NAME.match(callee.last.value):
-            return AppClass(AppKind.OBJECT, f"the app `{shown}` returns")
-        return AppClass(AppKind.MAYBE_OBJECT, f"the result of `{shown}`")
-    strings = sum(1 for item in inferred if item.is_str)
-    if strings:
-        return AppClass(AppKind.STRING if strings == len(inferred) else AppKind.UNKNOWN)
-    first = inferred[0]
-    if first.type == "instance":
-        return AppClass(AppKind.OBJECT, f"the {first.name} instance `{shown}`")
-    if first.type in ("function", "class", "module"):
-        return AppClass(AppKind.OBJECT, f"the {first.type} `{shown}`")
-    return AppClass(AppKind.UNKNOWN)
-
-
-def app_kind_by_syntax(ctx: RuleContext, node) -> str | None:
-    """ "FastAPI instance", "function"...: when every binding the file shows is an app,
-    following names imported from another module of the project to their definition."""
-    if node.type != "name":
-        kind = _app_call_kind(ctx, node) or _namespace_attribute_kind(ctx, node)
-        callee = syntax.callee_of(node)
-        if kind is None and callee is not None and callee.root is callee.last and _imported(ctx, callee.root):
-            found = _imported_definition(ctx, callee.root)
-            if found is not None and found[1].parent.type in ("funcdef", "classdef"):
-                kind = _app_call_kind(found[0], node, callee_binding=found[1])
-        return kind
-    bindings = ctx.evaluator.bindings(node)
-    if len(bindings) == 1 and _import_of(bindings[0]) is not None:
-        found = _imported_definition(ctx, node)
-        return binding_kind(*found) if found is not None else None
-    kinds = {binding_kind(ctx, leaf) for leaf in bindings}
-    if not bindings or None in kinds:
-        return None
-    return kinds.pop() if len(kinds) == 1 else "app object"
-
-
-def _namespace_attribute_kind(ctx: RuleContext, node) -> str | None:
-    """`container.app` where `container = SimpleNamespace(app=FastAPI())`: the keyword's value."""
-    dotted = syntax.dotted_name(node)
-    if dotted is None or dotted.count(".") != 1:
-        return None
-    assigned = ctx.evaluator.assignments(node.children[0])
-    if not assigned or len(assigned) != 1:
-        return None
-    callee = syntax.callee_of(assigned[0])
-    if callee is None or ctx.imports.qualify(callee.dotted) != "types.SimpleNamespace":
-        return None
-    keyword = syntax.call_keywords(assigned[0]).get(dotted.partition(".")[2])
-    return app_kind_by_syntax(ctx, keyword) if keyword is not None else None
-
-
-def _imported(ctx: RuleContext, name_leaf) -> bool:
-    bindings = ctx.evaluator.bindings(name_leaf)
-    return len(bindings) == 1 and _import_of(bindings[0]) is not None
-
-
-def _imported_definition(ctx: RuleContext, name_leaf: Node) -> tuple[module_index.ParsedModule, Node] | None:
-    """The module of the project that defines an imported name, and the name's leaf there.
-    jedi finds it even when the framework is not installed and it cannot infer types."""
-    definitions = ctx.resolver.definitions(name_leaf)
-    if not definitions or definitions[0].path in (None, ctx.source.path) or _in_installed_package(definitions[0].path):
-        return None
-    definition = definitions[0]
-    ctx.depends_on(definition.path)
-    module = ctx.workspace.modules.parsed(module_index.FoundModule(definition.module_name, definition.path))
-    if module is None:
-        return None
-    leaf = module.source.tree.get_name_of_position((definition.line, definition.column))
-    return (module, leaf) if leaf is not None and leaf.is_definition() else None
-
-
-class ModuleView(Protocol):
-    """What the syntax helpers below read of a module: a RuleContext or a module_index.ParsedModule."""
-
-    @property
-    def imports(self) -> syntax.ImportMap: ...
-
-    @property
-    def source(self) -> SourceFile: ...
-
-    @property
-    def evaluator(self) -> Evaluator: ...
-
-
-def binding_kind(ctx: ModuleView, leaf) -> str | None:
-    parent = leaf.parent
-    if parent.type == "funcdef":
-        return "function"
-    if parent.type == "classdef":
-        return "class"
-    if parent.type == "expr_stmt" and parent.children[0] is leaf and len(parent.children) == 3:
-        return _app_call_kind(ctx, parent.children[2])
-    return None
-
-
-def _app_call_kind(ctx: ModuleView, node, callee_binding=None) -> str | None:
-    """`callee_binding`: where the callee is defined, when that is another module (`ctx`)."""
-    if not (_is_app_call(ctx, node) if callee_binding is None else _defines_app(ctx, callee_binding)):
-        return None
-    callee = syntax.callee_of(node)
-    if callee is None:
-        return None
-    name = callee.last.value
-    return f"{name} instance" if name[:1].isupper() else "app object"
-
-
-def _is_app_call(ctx: ModuleView, node, depth: int = 0) -> bool:
-    """A call of an ASGI framework's class, of a class of this file, or of a
-    function of this file that returns such a call."""
-    callee = syntax.callee_of(node)
-    if callee is None or depth > 3:
-        return False
-    qualified = ctx.imports.qualify(callee.dotted)
-    if qualified is not None:
-        return qualified.split(".")[0] in ASGI_PACKAGES
-    if callee.dotted != callee.root.value:
-        return False
-    return any(
-        _defines_app(ctx, leaf, depth)
-        for leaf in ctx.source.used_names.get(callee.root.value, ())
-        if leaf.is_definition()
-    )
-
-
-def _defines_app(ctx: ModuleView, leaf, depth: int = 0) -> bool:
-    """A class, or a function whose returns are app calls: calling it gives an app object."""
-    if leaf.parent.type == "classdef":
-        return True
-    return leaf.parent.type == "funcdef" and any(
-        returned.children[1:] and _returns_app(ctx, returned.children[1], depth + 1)
-        for returned in leaf.parent.iter_return_stmts()
-    )
-
-
-def _returns_app(ctx: ModuleView, node, depth: int) -> bool:
-    """`return FastAPI(...)`, or `return application` where every assignment of it is an app call."""
-    if node.type != "name":
-        return _is_app_call(ctx, node, depth)
-    assigned = ctx.evaluator.assignments(node)
-    return bool(assigned) and all(_is_app_call(ctx, value, depth) for value in assigned or ())
-
-
-# ---------------------------------------------------------------------------
-# Where the app lives, and its import string
 
 
 @dataclass(frozen=True)
@@ -241,10 +26,6 @@ class AppTarget:
     problem: str | None = None  # why no import string can name the app
     # Why the imported app may differ from the object passed now (the fix is then unsafe).
     caveat: str | None = None
-
-
-def _in_installed_package(path: Path | None) -> bool:
-    return path is not None and any(part in ("site-packages", "dist-packages") for part in path.parts)
 
 
 def find_app_target(ctx: RuleContext, node) -> AppTarget:
@@ -263,7 +44,7 @@ def find_app_target(ctx: RuleContext, node) -> AppTarget:
 
 def _name_target(ctx: RuleContext, root_leaf, rest: list[str]) -> AppTarget:
     bindings = ctx.evaluator.bindings(root_leaf)
-    if bindings and not any(_import_of(binding) for binding in bindings):
+    if bindings and not any(import_statement_of(binding) for binding in bindings):
         # Bound by this file's own assignments or definitions: no jedi query needed.
         return _local_target(ctx, root_leaf, bindings, rest)
     definitions = ctx.resolver.definitions(root_leaf)
@@ -281,7 +62,7 @@ def _name_target(ctx: RuleContext, root_leaf, rest: list[str]) -> AppTarget:
         return _target(definition.path, definition.module_name, ".".join([definition.name, *rest]))
     if not bindings:
         return _not_reachable(root_leaf, "is not defined in this file")
-    return _imported_target(ctx, root_leaf, _import_of(bindings[-1]), rest)
+    return _imported_target(ctx, root_leaf, import_statement_of(bindings[-1]), rest)
 
 
 _INSIDE_FUNCTION = "is defined inside a function or class"
@@ -291,12 +72,8 @@ def _not_reachable(leaf, why: str) -> AppTarget:
     return AppTarget(problem=f"`{leaf.value}` {why}")
 
 
-def _import_of(binding):
-    return binding.search_ancestor("import_name", "import_from")
-
-
 def _target(path: Path | None, module_name: str, attribute: str, factory: bool = False) -> AppTarget:
-    if _in_installed_package(path) or path is None:
+    if in_installed_package(path) or path is None:
         return AppTarget(module_name=module_name, attribute=attribute, factory=factory)
     return AppTarget(path=path, attribute=attribute, factory=factory)
 
@@ -401,7 +178,7 @@ def _callable_shape(ctx: RuleContext, callee: syntax.Callee) -> tuple[str | None
     """("function", required parameters), ("class", None)...; (None, None) when unknown."""
     if callee.root is callee.last:
         bindings = ctx.evaluator.bindings(callee.root)
-        if bindings and not any(_import_of(binding) for binding in bindings):
+        if bindings and not any(import_statement_of(binding) for binding in bindings):
             definition = bindings[-1].parent
             if definition.type == "funcdef":
                 return "function", sum(
