@@ -15,6 +15,7 @@ from ..realrun.conftest import free_port, run_server
 from .helpers import rule_findings
 
 APP = "from fastapi import FastAPI\n\napp = FastAPI()\n"
+INDEX = '\n\n@app.get("/")\ndef index():\n    return {"ok": True}\n'
 uvi002 = rule_findings("UVI002")
 uvi004 = rule_findings("UVI004")
 
@@ -154,12 +155,33 @@ def test_script_string_failing_from_every_start_is_still_an_error(project):
     assert finding.severity.name == "ERROR"
 
 
+# Base_fastapi_app (docker/app.sh, started by compose in the image's WORKDIR, example-base-app/):
+# "main:main_app" was "will not load" although the folder the script runs in holds main.py.
+def test_script_run_in_another_folder_of_the_project(project):
+    project.write("example-base-app/main.py", APP.replace("app = ", "main_app = "))
+    text = "#!/bin/bash\nalembic upgrade head\nuvicorn main:main_app --host 0.0.0.0 --port 8000\n"
+    assert uvi002(project, text, name="docker/app.sh") == []
+
+
+def test_script_module_in_no_folder_of_the_project_is_an_error(project):
+    project.write("example-base-app/main.py", APP)
+    [finding] = uvi002(project, "#!/bin/bash\nuvicorn server:app\n", name="docker/app.sh")
+    assert finding.severity.name == "ERROR"
+
+
+def test_script_that_cds_into_a_folder_without_the_module_is_an_error(project):
+    project.write("example-base-app/main.py", APP)
+    project.write("backend/__init__.py")
+    [finding] = uvi002(project, "#!/bin/bash\ncd backend\nuvicorn main:app\n", name="app.sh")
+    assert finding.severity.name == "ERROR"
+
+
 # -- real runs: what was reported as broken serves ---------------------------------------------------------
 @pytest.mark.slow
 @pytest.mark.parametrize("command", EXPANDED_WORDS)
 def test_real_run_option_from_a_variable(project, command):
     port = free_port()
-    project.write("main.py", APP + '\n\n@app.get("/")\ndef index():\n    return {"ok": True}\n')
+    project.write("main.py", APP + INDEX)
     words = command.replace("uvicorn", f'"{sys.executable}" -m uvicorn', 1)
     if "--port" not in command and "UVICORN_OPTIONS" not in command:
         words += ' --port "$PORT"'
@@ -176,13 +198,22 @@ def test_real_run_example_of_an_installed_library(project, tmp_path):
     """`pip install -e .` of the library, then `python examples/ex.py` from the project root."""
     port = free_port()
     _library(project, port)
-    (project.root / "examples" / "ex.py").write_text(
-        LIBRARY_EXAMPLE.format(port=port) + '\n\n@app.get("/")\ndef index():\n    return {"ok": True}\n'
-    )
+    (project.root / "examples" / "ex.py").write_text(LIBRARY_EXAMPLE.format(port=port) + INDEX)
     environment = tmp_path / "venv"
     venv.EnvBuilder(system_site_packages=True, with_pip=False).create(environment)
     python = str(environment / "bin" / "python")
     # The venv sees this interpreter's packages (pip, setuptools, fastapi, uvicorn); only `mylib` is new.
     subprocess.run([python, "-m", "pip", "install", "-q", "--no-deps", "-e", str(project.root)], check=True)
     outcome = run_server(["-c", f"import os; os.execv({python!r}, [{python!r}, 'examples/ex.py'])"], project.root, port)
+    assert outcome.served, outcome.output
+
+
+@pytest.mark.slow
+def test_real_run_script_started_in_the_app_folder(project):
+    """Base_fastapi_app: compose runs docker/app.sh in the image's WORKDIR, the folder holding main.py."""
+    port = free_port()
+    project.write("example-base-app/main.py", APP.replace("app = ", "main_app = ") + INDEX.replace("@app", "@main_app"))
+    project.write("docker/app.sh", f'"{sys.executable}" -m uvicorn main:main_app --host 127.0.0.1 --port {port}\n')
+    starter = "import subprocess, sys; sys.exit(subprocess.call(['sh', '../docker/app.sh']))"
+    outcome = run_server(["-c", starter], project.root / "example-base-app", port)
     assert outcome.served, outcome.output

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..launch import Launch, SearchPath, Setting
 from ..model import Position, Range
+from ..module_index import FoundModule
 from ..values import Value
 from . import jsonc, shell
 from .base import CommandContext, WorkingDirectory, host_directory, launch_of, shell_launches
@@ -88,15 +89,17 @@ def script_launches(ctx: CommandContext) -> list[Launch]:
     for launches in zip(*by_start, strict=False):
         first = launches[0]
         paths = [launch.find_search_paths for launch in launches]
-        first.find_search_paths = _merged(paths)
+        first.find_search_paths = _merged(ctx, first, paths, {ctx.folder, ctx.workspace.root})
         found.append(first)
     return found
 
 
-def _merged(finders):
+def _merged(ctx: CommandContext, launch: Launch, finders, start_folders: set[Path]):
     """The starts are guesses at one folder the script is started from: a string loads if it loads from
     any of them (fastapi_rbac's entrypoint in scripts/docker/ runs from the project folder), so their
-    search paths become one, the start folders first."""
+    search paths become one, the start folders first. A module found from no guess but in another
+    folder of the project (Base_fastapi_app's docker/app.sh runs in the image's WORKDIR, the app's
+    folder) says where the script is started: not judged, unless a `cd` fixed the folder."""
 
     def find():
         merged = []
@@ -105,15 +108,59 @@ def _merged(finders):
             if not paths:
                 return []
             merged.extend(path for path in paths if path.roots not in {known.roots for known in merged})
+        guessed = all(path.roots[0] in start_folders for path in merged if path.roots)
+        if guessed and _module_elsewhere(ctx, launch, merged):
+            return []
         if len(merged) < 2:
             return merged
         command = " or ".join(dict.fromkeys(path.launch.command for path in merged))
         starts = [path.roots[0] for path in merged if path.roots]
         roots = tuple(dict.fromkeys([*starts, *(root for path in merged for root in path.roots)]))
-        launch = dataclasses.replace(merged[0].launch, command=command)
-        return [SearchPath(launch, roots, all(path.usual for path in merged))]
+        started = dataclasses.replace(merged[0].launch, command=command)
+        return [SearchPath(started, roots, all(path.usual for path in merged))]
 
     return find
+
+
+def _module_elsewhere(ctx: CommandContext, launch: Launch, paths: list[SearchPath]) -> bool:
+    """The launch's import string names a module that no guessed start finds but a folder of the
+    project (two levels down at most) holds."""
+    text = launch.app.value.candidates[0] if launch.app is not None and launch.app.value.known else None
+    module = text.partition(":")[0] if isinstance(text, str) and ":" in text else ""
+    if not module or module.startswith("."):
+        return False
+    index = ctx.workspace.modules
+
+    def finds(roots: tuple[Path, ...]) -> bool:
+        return isinstance(index.find(module, roots, ctx.depends_on), FoundModule)
+
+    if any(finds(path.roots) for path in paths):
+        return False
+    return any(finds((folder,)) for folder in _project_folders(ctx.workspace.root))
+
+
+_NOT_PROJECT_FOLDERS = frozenset({"venv", "node_modules", "__pycache__", "site-packages"})
+
+
+def _project_folders(root: Path, depth: int = 2) -> list[Path]:
+    """The workspace's folders `depth` levels down at most, hidden and environment folders left out."""
+    folders: list[Path] = []
+    level = [root]
+    for _ in range(depth):
+        below = []
+        for folder in level:
+            try:
+                entries = list(os.scandir(folder))
+            except OSError:
+                continue
+            below.extend(
+                Path(entry.path)
+                for entry in entries
+                if entry.is_dir() and not entry.name.startswith(".") and entry.name not in _NOT_PROJECT_FOLDERS
+            )
+        folders.extend(below)
+        level = below
+    return folders
 
 
 def systemd_launches(ctx: CommandContext) -> list[Launch]:
