@@ -61,10 +61,11 @@ def apply_edits(text: str, edits: tuple[TextEdit, ...] | list[TextEdit]) -> str:
 
 
 @pytest.fixture(autouse=True)
-def fixes_match_their_rule_declaration(monkeypatch):
+def findings_keep_their_rule_promises(monkeypatch):
     """Every finding any test produces in-process: its fixes' applicabilities are among those
-    its rule declares, and a rule that never fixes offers none (ruff's FixAvailability)."""
-    from uvicorn_lsp.engine.rule import FixAvailability
+    its rule declares, a rule that never fixes offers none (ruff's FixAvailability), and its
+    message fits in MESSAGE_LIMIT characters (the rule page holds the longer explanation)."""
+    from uvicorn_lsp.engine.rule import MESSAGE_LIMIT, FixAvailability
     from uvicorn_lsp.rules import RULES_BY_CODE
 
     real_check_text = checker.check_text
@@ -79,8 +80,10 @@ def fixes_match_their_rule_declaration(monkeypatch):
                     wrong.append(f"{finding.code} emitted a {fix.applicability.value} fix: {fix.title}")
             if rule.fix_availability is FixAvailability.ALWAYS and not finding.fixes:
                 wrong.append(f"{finding.code} always has a fix, but gave none: {finding.message}")
+            if len(finding.message) > MESSAGE_LIMIT:
+                wrong.append(f"{finding.code} message of {len(finding.message)} characters: {finding.message}")
         return result
 
     monkeypatch.setattr(checker, "check_text", check_text)
     yield
-    assert not wrong, "fixes the rule does not declare:\n" + "\n".join(wrong)
+    assert not wrong, "findings that break their rule's promises:\n" + "\n".join(wrong)

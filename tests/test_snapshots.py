@@ -62,10 +62,32 @@ def test_documented_example(rule, tmp_path):
     project.write(example, rule.doc.example)
     rendered = _render(project, example, rule.code)
     assert rendered.strip(), f"{rule.code}'s documented example triggers nothing"
+    # The command-line example is checked in the example's project (its module is what the command
+    # starts), as a real Dockerfile, Procfile or script of that project is.
+    commands = _command_form(project, rule.code, rule.doc.command_example) if rule.doc.command_example else ""
+    assert commands.strip() or not rule.doc.command_example, f"{rule.code}'s command-line example triggers nothing"
     fixed = _file_name(rule.doc.use_instead)
     project.write(fixed, rule.doc.use_instead)
     after = _render(project, fixed, rule.code)
-    _matches_snapshot(f"{rule.code}.txt", f"# example\n{rendered}# use instead\n{after}")
+    commands_after = _command_form(project, rule.code, rule.doc.command_use_instead)
+    assert not commands_after.strip(), f"{rule.code}'s command-line fix still triggers it:\n{commands_after}"
+    shown = f"# example\n{rendered}# use instead\n{after}"
+    if rule.doc.command_example:
+        shown += f"# command-line example\n{commands}# command-line use instead\n{commands_after}"
+    _matches_snapshot(f"{rule.code}.txt", shown)
+
+
+def _command_form(project: Project, code: str, command_file: str) -> str:
+    """The findings of `code` in a command-line file written into the project, as `_render` shows them."""
+    if not command_file:
+        return ""
+    name = _file_name(command_file)
+    assert name != "main.py", f"{code}: a command-line example's first line names its file (`# Dockerfile`)"
+    project.write(name, command_file)
+    try:
+        return _render(project, name, code)
+    finally:
+        (project.root / name).unlink()
 
 
 def test_example_project_json():

@@ -26,14 +26,14 @@ def _fixed(project, relative: str, finding) -> str:
 def test_import_string_in_a_dockerfile_gets_did_you_mean(project):
     _project(project, '["uvicorn", "app.mian:app", "--host", "0.0.0.0"]')
     [finding] = project.check("Dockerfile", codes=("UVI002",))
-    assert 'Could not import module "app.mian"' in finding.message
+    assert '"app.mian:app" will not load: module not found' in finding.message
     assert 'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0"]' in _fixed(project, "Dockerfile", finding)
 
 
 def test_unknown_flag_is_exit_status_2_with_did_you_mean(project):
     _project(project, "uvicorn app.main:app --host 0.0.0.0 --relaod")
     [finding] = project.check("Dockerfile", codes=("UVI004",))
-    assert "exit status 2" in finding.message and "No such option '--relaod'" in finding.message
+    assert "exits with status 2" in finding.message and "No such option '--relaod'" in finding.message
     assert "CMD uvicorn app.main:app --host 0.0.0.0 --reload" in _fixed(project, "Dockerfile", finding)
 
 

@@ -307,7 +307,7 @@ def test_no_fix_when_nothing_importable(project, body, reason):
     [finding] = check_code(project, body)
     assert finding.fixes == []
     assert reason in finding.message
-    assert "no import string can name it" in finding.message
+    assert "no import string can name the app" in finding.message
 
 
 def test_package_script_offers_both_launches(project):

@@ -163,4 +163,4 @@ def test_debug_with_an_app_object_is_not_told_to_reload(project):
     found = findings(
         project, "import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\nuvicorn.run(app, debug=True)\n"
     )
-    assert "remove it (reload=True would need the app as an import string)" in found[0].message
+    assert "remove it (reload=True needs an import string)" in found[0].message

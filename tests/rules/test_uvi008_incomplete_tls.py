@@ -42,7 +42,7 @@ def test_certificate_file_without_a_key_is_an_error(project, content):
     project.write("cert.pem", content)
     [finding] = findings(project, 'import uvicorn\nuvicorn.run("main:app", ssl_certfile="cert.pem")\n')
     assert finding.severity is Severity.ERROR
-    assert "holds no private key" in finding.message and "PEM lib" in finding.message
+    assert "holds no private key" in finding.message and "ssl.SSLError" in finding.message
 
 
 @pytest.mark.parametrize("content", [CERTIFICATE + KEY, RSA_KEY + CERTIFICATE])

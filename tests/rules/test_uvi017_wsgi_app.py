@@ -22,7 +22,7 @@ def test_documented_example(project):
     [finding] = findings(project, textwrap.dedent(RULE.doc.example))
     assert finding.severity is Severity.ERROR
     assert "`app` is a Flask app" in finding.message
-    assert "Flask.__call__() missing 1 required positional argument: 'start_response'" in finding.message
+    assert "every request answers 500 (TypeError: missing 'start_response')" in finding.message
     assert "WsgiToAsgi" in finding.message
     [wrap] = finding.fixes
     assert wrap.applicability is Applicability.UNSAFE

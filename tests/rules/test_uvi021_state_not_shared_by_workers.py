@@ -23,8 +23,8 @@ findings = rule_findings(CODE, ON)
 def test_documented_example(project):
     [finding] = findings(project, textwrap.dedent(RULE.doc.example))
     assert finding.severity is Severity.INFORMATION
-    assert finding.message.startswith("`visits` (this file, line 5) is module state that the route handler `visit`")
-    assert "with workers=4 every worker process has its own copy" in finding.message
+    assert finding.message.startswith("route handler `visit` ")
+    assert "`visits` (this file, line 5): with workers=4 each worker has its own copy" in finding.message
 
 
 def test_off_by_default(project):
@@ -34,7 +34,7 @@ def test_off_by_default(project):
 @pytest.mark.parametrize(
     ("state", "handler", "how"),
     [
-        ("hits = 0", "    global hits\n    hits += 1\n", "rebinds with `global`"),
+        ("hits = 0", "    global hits\n    hits += 1\n", "rebinds the global"),
         ("seen = []", "    seen.append(1)\n", "calls `.append()` on"),
         ("cache = dict()", "    cache.update(a=1)\n", "calls `.update()` on"),
         ("names = set()", "    names.add('x')\n", "calls `.add()` on"),

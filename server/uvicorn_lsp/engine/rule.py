@@ -20,6 +20,10 @@ if TYPE_CHECKING:
     from .context import RuleContext
 
 DOCS_URL = "https://github.com/uvicorn-lsp/uvicorn-lsp/blob/main/docs/rules/{code}.md"
+# The longest finding message: what fails and its consequence, once; the rule page explains the rest.
+MESSAGE_LIMIT = 160
+# The widths `fit_message` tries for the names a message quotes, widest first.
+_NAME_WIDTHS = (48, 40, 32, 24, 16)
 # What a rule page says of notebooks when its RuleDoc does not say otherwise.
 _NOTEBOOKS_PYTHON = "Checked like any Python file: a notebook's code cells, joined in order."
 _NOTEBOOKS_COMMANDS = "Not checked: notebooks hold Python code, not the command lines this rule reads."
@@ -36,6 +40,14 @@ class RuleDoc:
     notes: str = ""  # options, limits, references
     notebooks: str = ""  # how `.ipynb` files are treated, when not as every Python file
     language: str = "python"  # of the example and use_instead code blocks ("dockerfile" for a command rule)
+    # A rule that judges command lines and has a Python example shows the command-line form next to it:
+    # a file that triggers the rule (its first line names it: `# Dockerfile`, `# Procfile`, `# run.sh`)
+    # and the same file right. tests/test_snapshots.py checks both in the example's project.
+    command_example: str = ""
+    command_use_instead: str = ""
+    command_language: str = "dockerfile"  # of the command-line code blocks ("sh", "text" for a Procfile)
+    # A rule that reads Python code only says so, in one line: why command lines are not its business.
+    python_only: str = ""
 
 
 class FixAvailability(enum.Enum):
@@ -72,6 +84,15 @@ class Rule:
     def __post_init__(self) -> None:
         if (self.fix_availability is FixAvailability.NONE) != (not self.fix_applicabilities):
             raise ValueError(f"{self.code}: fix availability and fix applicabilities disagree")
+        doc = self.doc
+        shows_commands = bool(doc.command_example and doc.command_use_instead)
+        if self.judges_commands and doc.language == "python" and not shows_commands:
+            raise ValueError(f"{self.code}: judges command lines, so its page needs their example and fix")
+        python_only = doc.python_only.strip()
+        if not self.judges_commands and (doc.command_example or not python_only or "\n" in python_only):
+            raise ValueError(
+                f"{self.code}: reads Python only, so its page says why in python_only, with no command example"
+            )
 
     @property
     def fix_label(self) -> str:
@@ -94,8 +115,8 @@ class Rule:
             f"- Fix: {self.fix_label}",
             f"## What it does\n\n{_clean(d.what)}",
             f"## Why is this bad?\n\n{_clean(d.why)}",
-            f"## Example\n\n```{d.language}\n{_clean(d.example)}\n```",
-            f"## Use instead\n\n```{d.language}\n{_clean(d.use_instead)}\n```",
+            f"## Example\n\n```{d.language}\n{_clean(d.example)}\n```{self._command_form(d.command_example, python_only=True)}",
+            f"## Use instead\n\n```{d.language}\n{_clean(d.use_instead)}\n```{self._command_form(d.command_use_instead, python_only=False)}",
             f"## Fix\n\n{_clean(d.fix)}",
             f"## Fix safety\n\n{_clean(d.fix_safety)}",
         ]
@@ -110,9 +131,49 @@ class Rule:
         )
         return "\n\n".join(sections) + "\n"
 
+    def _command_form(self, code: str, python_only: bool) -> str:
+        """What follows the Python form of an example: the command-line form, or (once) why there is none."""
+        if code:
+            return f"\n\nOn a command line:\n\n```{self.doc.command_language}\n{_clean(code)}\n```"
+        if python_only and self.doc.python_only:
+            return f"\n\nPython only: {_clean(self.doc.python_only)}"
+        return ""
+
     def hover(self) -> str:
         return f"**{self.code}** ({self.name}): {self.summary}\n\n{_clean(self.doc.why)}\n\n[Documentation]({self.url})"
 
 
 def _clean(text: str) -> str:
     return textwrap.dedent(text).strip("\n")
+
+
+def elide(text: str, width: int) -> str:
+    """`text` within `width` characters: its start and its longer end around "…", so a dotted
+    module name keeps its first package and its last parts (`company…services.api.main:app`)."""
+    if len(text) <= width:
+        return text
+    tail = (width - 1) * 2 // 3
+    return f"{text[: width - 1 - tail]}…{text[len(text) - tail :]}"
+
+
+@dataclass(frozen=True)
+class Quoted:
+    """A name or phrase a message quotes from the user's code, which `fit_message` may elide."""
+
+    text: str
+    scale: int = 1  # a phrase (a command's own error) gets this many names' width
+
+
+def fit_message(template: str, **fields: str | Quoted) -> str:
+    """`template.format(**fields)`, each Quoted field elided to the widest width that keeps the
+    message within MESSAGE_LIMIT: short names are never cut, an 80-character module name is."""
+    for width in _NAME_WIDTHS:
+        message = template.format(
+            **{
+                key: elide(value.text, width * value.scale) if isinstance(value, Quoted) else value
+                for key, value in fields.items()
+            }
+        )
+        if len(message) <= MESSAGE_LIMIT:
+            return message
+    return message

@@ -6,6 +6,7 @@ from ..engine import app_kinds, app_location
 from ..engine.context import RuleContext, RuleIdentity
 from ..engine.launch import Launch, Setting
 from ..engine.model import Finding, Severity
+from ..engine.rule import Quoted, fit_message
 from ..engine.source import node_range
 
 
@@ -26,22 +27,47 @@ def app_object_finding(
     notebook = launch.setting is Setting.NOTEBOOK
     fixes = [] if notebook else app_location.import_string_fixes(launch, target, choices)
     status = ctx.failure_status
-    causes = " and ".join(definite) if definite else " or ".join(conditional)
-    subject = f"{launch.described} gets {app.description}"
+    severity = Severity.ERROR if definite else Severity.WARNING
+    # "with reload=True" when the call surely spawns processes, "when RELOAD is true" when it may.
+    when = f"with {' and '.join(definite)}" if definite else " or ".join(conditional)
+    example = choices[0].value if choices else "module:app"
+
+    described = launch.described
     if notebook:
-        fails = f"uvicorn exits with status {status}, and a notebook cannot be imported: move the app to a .py module"
+        message = fit_message(
+            "{described} gets {app} {when}: uvicorn exits with status {status}; "
+            "a notebook cannot be imported: move the app to a .py module",
+            described=described,
+            app=Quoted(app.description),
+            when=when,
+            status=str(status),
+        )
     elif target.problem:
         # Nothing importable names it: the rule page says how to define the app instead.
-        fails = f"uvicorn exits with status {status}, and no import string can name it: {target.problem}"
+        message = fit_message(
+            "{described} {when} exits with status {status}: no import string can name the app ({problem})",
+            described=described,
+            when=when,
+            status=str(status),
+            problem=target.problem,
+        )
+    elif target.caveat:
+        # The import string loads an app without the guarded block's changes: the caveat says which.
+        message = fit_message(
+            '{described} {when} exits with status {status}; use "{example}", and {caveat}',
+            described=described,
+            when=when,
+            status=str(status),
+            example=Quoted(example),
+            caveat=target.caveat,
+        )
     else:
-        example = choices[0].value if choices else "module:app"
-        fails = f'uvicorn exits with status {status}; pass an import string such as "{example}"'
-    if definite:
-        message = f"{subject} with {causes}: {fails}"
-        severity = Severity.ERROR
-    else:
-        message = f"{subject}; {causes}, {fails}"
-        severity = Severity.WARNING
-    if target.caveat:
-        message += f" ({target.caveat})"
+        message = fit_message(
+            '{described} gets {app} {when}: uvicorn exits with status {status}; use an import string such as "{example}"',
+            described=described,
+            app=Quoted(app.description),
+            when=when,
+            status=str(status),
+            example=Quoted(example),
+        )
     return ctx.finding(rule, message, node_range(app_node), severity=severity, fixes=fixes)

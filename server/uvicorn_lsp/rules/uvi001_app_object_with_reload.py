@@ -8,7 +8,7 @@ from ..engine import app_kinds
 from ..engine.context import RuleContext
 from ..engine.launch import Entry
 from ..engine.model import Applicability, Finding, Severity
-from ..engine.rule import FixAvailability, Rule, RuleDoc
+from ..engine.rule import FixAvailability, Quoted, Rule, RuleDoc, fit_message
 from ..engine.uvicorn_facts import supervision_conditions
 from .app_object import app_object_finding
 
@@ -23,10 +23,13 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         app = app_kinds.classify_app(ctx, launch.app.node)
         if app.kind is app_kinds.AppKind.MAYBE_OBJECT:
             # The callee cannot be read: it may as well return an import string.
-            message = (
-                f"{launch.described} gets {app.description}, which cannot be read here: if it is an app object, "
-                f"uvicorn exits at startup with status {ctx.failure_status} ({' and '.join(definite + conditional)} "
-                "needs an import string)"
+            message = fit_message(
+                "{described} gets {app}, unreadable here: if it is an app object, uvicorn exits with status "
+                "{status} ({causes} needs an import string)",
+                described=launch.described,
+                app=Quoted(app.description),
+                status=str(ctx.failure_status),
+                causes=" and ".join(definite + conditional),
             )
             yield ctx.finding(RULE, message, launch.app.where_value, severity=Severity.INFORMATION)
         elif app.kind is app_kinds.AppKind.OBJECT:
@@ -108,5 +111,6 @@ RULE = Rule(
             Reported as in a Python file, without the import-string fix: uvicorn cannot import a notebook, so
             no import string names its app. The message says to move the app to a `.py` module.
         """,
+        python_only="the `uvicorn` command always gets the app as an import string.",
     ),
 )

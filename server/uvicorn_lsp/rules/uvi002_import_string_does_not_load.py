@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from ..engine import app_kinds, app_location, edits, import_resolution, module_index
 from ..engine.context import RuleContext
@@ -11,9 +12,13 @@ from ..engine.import_resolution import AppString, Outcome, Resolution
 from ..engine.launch import Launch, SearchPath
 from ..engine.model import Applicability, Finding, Fix, Severity, TextEdit
 from ..engine.module_index import MissingModule
-from ..engine.rule import FixAvailability, Rule, RuleDoc
+from ..engine.rule import FixAvailability, Quoted, Rule, RuleDoc, elide, fit_message
 
-_FORMAT = 'must be in format "<module>:<attribute>"'
+_FORMAT = '"<module>:<attribute>"'
+_DID_YOU_MEAN = '. Did you mean "{guess}"?'
+# Names inside a reason (a launch's command, a missing package) are cut to this width; the whole
+# reason is a Quoted phrase that `fit_message` may cut further.
+_NAME_WIDTH = 40
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -51,8 +56,13 @@ def _check_string(ctx: RuleContext, launch: Launch, string: AppString, replace: 
     where = launch.app.where_value
     if string.module is None:
         guesses = _colon_guesses(ctx, launch, string)
-        message = f'Import string "{string.text}" {_FORMAT}; {ctx.failure_consequence(launch, 3)}' + _did_you_mean(
-            guesses
+        consequence = ctx.failure_consequence(launch, 3)
+        message = fit_message(
+            '"{text}" is not {format}; {consequence}' + _DID_YOU_MEAN * bool(guesses),
+            text=Quoted(string.text),
+            format=_FORMAT,
+            consequence=consequence,
+            guess=Quoted(guesses[0] if guesses else ""),
         )
         return ctx.finding(RULE, message, where, Severity.ERROR, _fixes(replace, guesses))
     usual = [resolution for resolution in string.resolutions if resolution.search_path.usual]
@@ -61,26 +71,29 @@ def _check_string(ctx: RuleContext, launch: Launch, string: AppString, replace: 
         return None
     loading = [resolution for resolution in string.resolutions if resolution.may_load]
     # Launches can fail differently: `pkg.mian` is a missing module with `-m` and a missing package as a script.
-    failures: dict[tuple[str, int], list[Resolution]] = {}
+    failures: dict[_Reason, list[Resolution]] = {}
     for resolution in failing:
         failures.setdefault(_reason(string, resolution), []).append(resolution)
     # The consequence once; where launches fail with different exit statuses, each reason carries its own.
-    consequences = {ctx.failure_consequence(launch, status) for _, status in failures}
+    consequences = {ctx.failure_consequence(launch, reason.status) for reason in failures}
     if len(failures) == 1:
-        why = next(iter(failures))[0]
-        consequence = consequences.pop()
-    elif len(consequences) == 1:
-        why = "; ".join(f"{_launches(resolutions)}: {reason}" for (reason, _), resolutions in failures.items())
+        [reason] = failures
+        why, names = reason.template, dict(reason.names)
         consequence = consequences.pop()
     else:
-        why = "; ".join(
-            f"{_launches(resolutions)}: {reason} (exit status {ctx.failure_status if status == 3 else status})"
-            for (reason, status), resolutions in failures.items()
-        )
-        consequence = "uvicorn stops at startup"
+        one_consequence = len(consequences) == 1
+        why, names = "{why}", {"why": _per_launch(ctx, failures, with_status=not one_consequence)}
+        consequence = consequences.pop() if one_consequence else "uvicorn stops at startup"
+    quoted = {name: Quoted(value, scale=3 if name == "why" else 1) for name, value in names.items()}
     own_file = _own_file_strings(ctx, string) if launch.call is not None else []
     if loading:
-        message = f'"{string.text}" loads with {_launches(loading)}, not with {_launches(failing)}: {why}'
+        message = fit_message(
+            '"{text}" loads with {loading}, not with {failing}: ' + why,
+            text=Quoted(string.text),
+            loading=_launches(loading),
+            failing=_launches(failing),
+            **quoted,
+        )
         # Switching strings only moves the failure to the other launch: shown, never applied by --fix.
         return ctx.finding(
             RULE, message, where, Severity.WARNING, _own_file_fixes(replace, own_file, Applicability.DISPLAY_ONLY)
@@ -90,36 +103,83 @@ def _check_string(ctx: RuleContext, launch: Launch, string: AppString, replace: 
         for guess in _guesses(ctx, launch, string, failing[0])
         if guess not in {choice.value for choice in own_file}
     ]
-    message = f'"{string.text}" will not load: {why}; {consequence}' + _did_you_mean(guesses)
+    # uvicorn's own `Attribute "app" not found in module "main"` names the whole string already.
+    names_the_string = len(failures) == 1 and failing[0].outcome is Outcome.NO_ATTRIBUTE
+    message = fit_message(
+        ("" if names_the_string else '"{text}" will not load: ')
+        + why
+        + "; {consequence}"
+        + _DID_YOU_MEAN * bool(guesses),
+        text=Quoted(string.text),
+        consequence=consequence,
+        guess=Quoted(guesses[0] if guesses else ""),
+        **quoted,
+    )
     fixes = _own_file_fixes(replace, own_file) + _fixes(replace, guesses, preferred=not own_file)
     return ctx.finding(RULE, message, where, Severity.ERROR, fixes)
 
 
 def _launches(resolutions: list[Resolution]) -> str:
-    return " or ".join(f"`{resolution.search_path.launch.command}`" for resolution in resolutions)
+    return " or ".join(f"`{elide(resolution.search_path.launch.command, _NAME_WIDTH)}`" for resolution in resolutions)
 
 
-def _reason(string: AppString, resolution: Resolution) -> tuple[str, int]:
-    """uvicorn's own error for this failure, and the exit status it ends with (uvicorn-facts.md)."""
+@dataclass(frozen=True)
+class _Reason:
+    """Why a string fails with a launch: uvicorn's own error, as a template whose fields are the
+    names it quotes (`fit_message` may elide them), and the exit status it ends with."""
+
+    template: str
+    names: tuple[tuple[str, str], ...]
+    status: int
+
+    @classmethod
+    def of(cls, template: str, status: int, **names: str) -> _Reason:
+        return cls(template, tuple(names.items()), status)
+
+    @property
+    def text(self) -> str:
+        return self.template.format(**{name: elide(value, _NAME_WIDTH) for name, value in self.names})
+
+
+def _per_launch(ctx: RuleContext, failures: dict[_Reason, list[Resolution]], with_status: bool) -> str:
+    """`python -m pkg`: its reason; `python pkg/main.py`: its reason (with each exit status when they differ)."""
+    return "; ".join(
+        f"{_launches(resolutions)}: {reason.text}"
+        + (f" (exit status {ctx.failure_status if reason.status == 3 else reason.status})" if with_status else "")
+        for reason, resolutions in failures.items()
+    )
+
+
+def _reason(string: AppString, resolution: Resolution) -> _Reason:
+    """uvicorn's own error for this failure (in short, "module not found", when the string names the
+    module whole), and the exit status it ends with (uvicorn-facts.md)."""
     if resolution.outcome is Outcome.NO_ATTRIBUTE:
-        assert string.attributes is not None  # only a string uvicorn accepts has resolutions
+        # only a string uvicorn accepts has resolutions
+        assert string.module is not None and string.attributes is not None
         parts = string.attributes.split(".")
-        reason = f'Attribute "{string.attributes}" not found in module "{string.module}"'
-        if resolution.missing_at:
-            owner = ".".join(parts[: resolution.missing_at])
-            reason += f" (`{owner}` has no attribute `{parts[resolution.missing_at]}`)"
-        return reason, 3
+        template = 'Attribute "{attributes}" not found in module "{module}"'
+        if not resolution.missing_at:
+            return _Reason.of(template, 3, attributes=string.attributes, module=string.module)
+        return _Reason.of(
+            template + " (no `{absent}` in `{owner}`)",
+            3,
+            attributes=string.attributes,
+            module=string.module,
+            absent=parts[resolution.missing_at],
+            owner=".".join(parts[: resolution.missing_at]),
+        )
     missing = resolution.module
     assert isinstance(missing, MissingModule)  # a failure other than a missing attribute is a missing module
     if missing.missing.startswith("."):
-        return "a relative module name cannot be imported: uvicorn imports it without a package", 1
+        return _Reason.of("a relative module cannot be imported (uvicorn imports it without a package)", 1)
     if missing.missing == missing.name:
-        reason = f'Could not import module "{missing.name}"'
         if missing.not_a_package:
-            reason += f" (`{missing.not_a_package}` is a module, not a package)"
-        return reason, 3
+            return _Reason.of(
+                "module not found (`{module}` is a module, not a package)", 3, module=missing.not_a_package
+            )
+        return _Reason.of("module not found", 3)
     # importlib reports the missing parent package, and uvicorn passes that error on as a traceback.
-    return f"No module named '{missing.missing}'", 1
+    return _Reason.of("No module named '{package}'", 1, package=missing.missing)
 
 
 # -- fixes ---------------------------------------------------------------
@@ -154,10 +214,6 @@ def _own_file_fixes(
             title = f'Use "{choice.value}"' + (f" (for `{choice.launch}`)" if choice.launch else "")
             fixes.append(Fix(title, edited, applicability, preferred=choice.preferred))
     return fixes
-
-
-def _did_you_mean(guesses: list[str]) -> str:
-    return f'. Did you mean "{guesses[0]}"?' if guesses else ""
 
 
 def _fixes(replace: Replacer | None, guesses: list[str], preferred: bool = True) -> list[Fix]:
@@ -323,6 +379,20 @@ RULE = Rule(
             setting, a `.venv` in the workspace, or `VIRTUAL_ENV`).
 
             Whether a factory is called the right way is UVI013's part.
+        """,
+        command_example="""
+            # Dockerfile
+            FROM python:3.12-slim
+            WORKDIR /code
+            COPY ./pkg /code/pkg
+            CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0"]
+        """,
+        command_use_instead="""
+            # Dockerfile
+            FROM python:3.12-slim
+            WORKDIR /code
+            COPY ./pkg /code/pkg
+            CMD ["uvicorn", "pkg.main:app", "--host", "0.0.0.0"]
         """,
     ),
 )

@@ -102,5 +102,14 @@ RULE = Rule(
             Only `uvicorn.run` is checked: a `uvicorn.Config` handed to `uvicorn.Server` ignores both
             options, which UVI006 reports.
         """,
+        command_example="""
+            # run.sh
+            uvicorn main:app --reload --workers 4
+        """,
+        command_use_instead="""
+            # run.sh
+            uvicorn main:app --reload  # development; `--workers 4` without --reload in production
+        """,
+        command_language="sh",
     ),
 )

@@ -9,7 +9,7 @@ from ..engine import app_kinds
 from ..engine.context import RuleContext
 from ..engine.launch import Entry, Launch, Option, Rejection
 from ..engine.model import Applicability, Finding, Fix, Range, Severity
-from ..engine.rule import FixAvailability, Rule, RuleDoc
+from ..engine.rule import FixAvailability, Quoted, Rule, RuleDoc, elide, fit_message
 from ..engine.source import node_range
 from ..engine.uvicorn_facts import ANY_KEYWORD, PARAMETERS, TABLE_VERSION, installed_parameters
 
@@ -34,20 +34,27 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
 def _rejected(ctx: RuleContext, launch: Launch, rejection: Rejection) -> Finding:
     """What uvicorn's command line (click) stops at, with exit status 2, before anything starts."""
     option = rejection.option
-    message = f"{launch.described} stops before starting (exit status 2): {rejection.message}"
+    advice = ""
     fixes: list[Fix] = []
     split = getattr(launch.edits, "split_argument", None)  # command-line sources only
     if option.name.startswith("-") and " " in option.name.strip() and split is not None:
         # `"--host 0.0.0.0"` as one exec-form element: click reads one unknown option.
         edits = split(option)
         if edits:
-            message += "; the flag and its value must be separate elements"
+            advice = "; put the flag and its value in separate elements"
             fixes.append(Fix("Split into the flag and its value", edits, Applicability.SAFE, preferred=True))
     elif rejection.near:
-        message += f"; did you mean `{rejection.near[0]}`?"
+        advice = f"; did you mean `{rejection.near[0]}`?"
         edits = launch.edits.rename_option(option, rejection.near[0])
         if edits:
             fixes.append(Fix(f"Change to `{rejection.near[0]}`", edits, Applicability.UNSAFE, preferred=True))
+    # click's message quotes the rejected word, which a command line may make long.
+    message = fit_message(
+        "{described} exits with status 2 before starting: {rejection}{advice}",
+        described=launch.described,
+        rejection=Quoted(rejection.message, scale=2),
+        advice=advice,
+    )
     return ctx.finding(RULE, message, option.range, fixes=fixes)
 
 
@@ -64,17 +71,10 @@ def _unknown_keyword(ctx: RuleContext, launch: Launch, option: Option, parameter
     shown = launch.described
     if option.name == "debug":
         object_app = launch.app is not None and _app_kind(ctx, launch) is app_kinds.AppKind.OBJECT
-        advice = (
-            "remove it (reload=True would need the app as an import string)"
-            if object_app
-            else "use reload=True, or remove it"
-        )
-        message = (
-            f"{shown} has no `debug` parameter since uvicorn 0.19 (TypeError at startup); "
-            f"it used to turn on reload for an import string: {advice}"
-        )
+        advice = "remove it (reload=True needs an import string)" if object_app else "use reload=True, or remove it"
+        message = f"{shown} has no `debug` parameter since uvicorn 0.19: TypeError at startup; {advice}"
         return ctx.finding(RULE, message, option.range, fixes=_debug_fixes(ctx, launch, option))
-    message = f"{shown} has no parameter `{option.name}`: it raises TypeError at startup"
+    message = f"{shown} has no parameter `{elide(option.name, 40)}`: TypeError at startup"
     other = Entry.CONFIG if launch.entry is Entry.RUN else Entry.RUN
     if option.name in PARAMETERS[other]:
         message += f" (only {other.value}() takes it)"
@@ -118,8 +118,8 @@ def _extra_positional(ctx: RuleContext, call) -> Finding:
     extra = call.positional[1:]
     where = Range(node_range(extra[0].node).start, node_range(extra[-1].node).end)
     message = (
-        f"uvicorn.run() takes only the app positionally; {len(extra)} more positional "
-        f"argument{'s' if len(extra) > 1 else ''} raise TypeError at startup: pass them by keyword (port=8000)"
+        f"uvicorn.run() takes only the app positionally: {len(extra)} more positional "
+        f"argument{'s' if len(extra) > 1 else ''} raise TypeError at startup; pass them by keyword (port=8000)"
     )
     return ctx.finding(RULE, message, where)
 
@@ -182,6 +182,18 @@ RULE = Rule(
             element (`"--host 0.0.0.0"`) is one unknown option; the fix splits it.
 
             A uvicorn older than 0.18 declares `run(app, **kwargs)`: no keyword is checked then.
+        """,
+        command_example="""
+            # Dockerfile
+            FROM python:3.12-slim
+            COPY main.py .
+            CMD ["uvicorn", "main:app", "--host", "0.0.0.0", "--proxy-header"]
+        """,
+        command_use_instead="""
+            # Dockerfile
+            FROM python:3.12-slim
+            COPY main.py .
+            CMD ["uvicorn", "main:app", "--host", "0.0.0.0", "--proxy-headers"]
         """,
     ),
 )

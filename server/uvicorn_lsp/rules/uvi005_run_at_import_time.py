@@ -10,7 +10,7 @@ from ..engine.context import RuleContext
 from ..engine.launch import Entry, Launch, Setting
 from ..engine.model import Applicability, Finding, Fix, Position, Range, Severity, TextEdit
 from ..engine.parso_types import Node
-from ..engine.rule import FixAvailability, Rule, RuleDoc
+from ..engine.rule import FixAvailability, Quoted, Rule, RuleDoc, fit_message
 from ..engine.source import node_range
 from ..engine.uvicorn_facts import reloads, supervision_conditions
 
@@ -26,27 +26,21 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         return  # a notebook is never imported: its top-level uvicorn.run() is UVI016's case
     for launch, call, started_by in _calls_run_at_import(ctx):
         definite, conditional = supervision_conditions(launch)
+        # The consequence names the cause (the reloader, the workers); a cause known only at run time is
+        # named too. The rule page tells the whole story.
         if reloads(launch) is not False:
-            consequence = (
-                "the reloader's child process imports this file again, calls uvicorn.run() before it has "
-                "started and crashes, while the parent keeps running with no server"
-            )
+            consequence = "the reloader's child re-imports it and crashes, so nothing is served"
         elif definite or conditional:  # workers, reload being ruled out
-            consequence = "each worker process imports this file again and crashes, and is started again without end"
+            consequence = "each worker re-imports it, crashes and restarts without end"
         else:
-            consequence = (
-                "importing this module (uvicorn loading an import string that points here, a test, "
-                "another module) starts a second server"
-            )
-        when = (
-            f" with {' and '.join(definite)}" if definite else f" ({' or '.join(conditional)})" if conditional else ""
+            consequence = "any import of it (a test, an import string) starts a second server"
+        message = fit_message(
+            ("uvicorn.run() runs" if started_by is call.node else "{started} runs uvicorn.run()")
+            + " at import{when}: {consequence}; add a `__main__` guard",
+            started=Quoted(started_by.get_code().strip()),
+            when=Quoted(f" ({' or '.join(conditional)})" if conditional and not definite else "", scale=2),
+            consequence=consequence,
         )
-        subject = (
-            "uvicorn.run()"
-            if started_by is call.node
-            else f"{started_by.get_code().strip()}, which calls uvicorn.run(),"
-        )
-        message = f"{subject} runs whenever this module is imported{when}: {consequence}; call it under `{_GUARD}`"
         fix = _guard_fix(ctx, started_by)
         yield ctx.finding(
             RULE,
@@ -185,5 +179,6 @@ RULE = Rule(
             nothing. A top-level `uvicorn.run()` in a notebook fails for another reason, the kernel's running
             event loop, which UVI016 reports.
         """,
+        python_only="it is about Python code that runs when its module is imported.",
     ),
 )

@@ -10,7 +10,7 @@ from ..engine.context import RuleContext
 from ..engine.launch import Entry, Launch
 from ..engine.model import Finding, Severity
 from ..engine.parso_types import Node
-from ..engine.rule import Rule, RuleDoc
+from ..engine.rule import Quoted, Rule, RuleDoc, fit_message
 
 _SERVER_METHODS = ("run", "serve")
 # uvicorn's own supervisors, by what they honour: the reloaders restart the server on changes,
@@ -142,15 +142,24 @@ def _ignored_options(ctx: RuleContext, config: Launch, start: _Start, supervised
         never = "reloads" if name == "reload" else "starts workers"
         if start.in_coroutine:
             # uvicorn.run starts its own event loop: inside this one it fails, and it would block the others.
-            message = (
-                f"{name}={source} is ignored: server.{start.method}() in this event loop never {never}; "
-                "drop it, or supervise outside the event loop (the uvicorn command)"
+            message = fit_message(
+                "{name}={source} is ignored: server.{method}() in this event loop never {never}; "
+                "drop it, or supervise outside the event loop (the uvicorn command)",
+                name=name,
+                source=Quoted(source),
+                method=start.method,
+                never=never,
             )
         else:
             # One option per suggestion: reload and workers do not combine (UVI003).
-            message = (
-                f"{name}={source} is ignored: Server.{start.method}() never {never}, only uvicorn.run() does; "
-                f"use uvicorn.run({app_text}, {name}={source}) with the config's other options"
+            message = fit_message(
+                "{name}={source} is ignored: Server.{method}() never {never}, only uvicorn.run() does; "
+                "use uvicorn.run({app}, {name}={source}) with the config's other options",
+                name=name,
+                source=Quoted(source),
+                method=start.method,
+                never=never,
+                app=Quoted(app_text),
             )
         yield ctx.finding(RULE, message, argument.range)
 
@@ -210,5 +219,6 @@ RULE = Rule(
             does reload and start workers: a reloader makes `reload` count, `Multiprocess` makes
             `workers` count, and what they honour is not reported.
         """,
+        python_only="`uvicorn.Config` and `uvicorn.Server` exist only in Python code; the `uvicorn` command supervises.",
     ),
 )

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ..engine.context import RuleContext
 from ..engine.model import Finding, Severity
-from ..engine.rule import Rule, RuleDoc
+from ..engine.rule import Quoted, Rule, RuleDoc, fit_message
 from ..engine.uvicorn_facts import TRUST_ALL_PROXIES, binds_all_interfaces
 
 
@@ -20,14 +20,20 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             continue
         if launch.option("uds") is not None or launch.option("fd") is not None:
             continue  # a socket peer has no address to list: "*" is the only way to use the headers
-        message = (
-            f"{allowed.written} trusts X-Forwarded-For and X-Forwarded-Proto from every client: "
-            "anyone can claim any client address and https"
-        )
         host = launch.option("host")
-        if host is not None and binds_all_interfaces(host.value):
-            message += f", and with {host.written} clients reach the server directly, not only through the proxy"
-        message += '; list your proxy\'s addresses or networks instead ("10.0.0.0/8")'
+        if host is not None and binds_all_interfaces(host.value):  # clients need not even go through the proxy
+            message = fit_message(
+                "{trusted} with {host}: clients can skip the proxy and set their own address and scheme "
+                "(X-Forwarded-*); list your proxy's addresses",
+                trusted=Quoted(allowed.written),
+                host=Quoted(host.written),
+            )
+        else:
+            message = fit_message(
+                "{trusted} lets every client set its own address and scheme with X-Forwarded-* headers; "
+                "list your proxy's addresses instead",
+                trusted=Quoted(allowed.written),
+            )
         yield ctx.finding(RULE, message, allowed.range)
 
 
@@ -71,5 +77,17 @@ RULE = Rule(
         """,
         fix="None: only you know the addresses or networks of your proxy. uvicorn accepts a comma-separated string or a list, with CIDR networks.",
         fix_safety="No fix is offered.",
+        command_example="""
+            # Dockerfile
+            FROM python:3.12-slim
+            COPY main.py .
+            CMD ["uvicorn", "main:app", "--host", "0.0.0.0", "--forwarded-allow-ips", "*"]
+        """,
+        command_use_instead="""
+            # Dockerfile
+            FROM python:3.12-slim
+            COPY main.py .
+            CMD ["uvicorn", "main:app", "--host", "0.0.0.0", "--forwarded-allow-ips", "10.0.0.0/8"]
+        """,
     ),
 )

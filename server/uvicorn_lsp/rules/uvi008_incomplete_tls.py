@@ -8,7 +8,7 @@ from ..engine.context import RuleContext
 from ..engine.launch import Option
 from ..engine.model import Finding, Severity
 from ..engine.option_files import read_text_start, referenced_file
-from ..engine.rule import Rule, RuleDoc
+from ..engine.rule import Quoted, Rule, RuleDoc, fit_message
 
 # A PEM holding a key has "-----BEGIN PRIVATE KEY-----", "... RSA PRIVATE KEY-----",
 # "... ENCRYPTED PRIVATE KEY-----" and the like.
@@ -48,25 +48,31 @@ def _key_without_certificate(ctx: RuleContext, keyfile: Option, certfile: str) -
 def _certificate_without_key(ctx: RuleContext, certfile: Option, keyfile: str) -> Iterator[Finding]:
     if certfile.value.truthy() is False:
         return
-    failure = "uvicorn fails at startup with `ssl.SSLError: [SSL] PEM lib`"
+    failure = "uvicorn fails at startup with ssl.SSLError"
     named = referenced_file(ctx, certfile)
     if named is None:
-        message = (
-            f"{certfile.label} without {keyfile} works only when that file also holds the private key, "
-            f"else {failure}: pass {keyfile}"
-        )
+        message = f"{certfile.label} without {keyfile}: unless that file also holds the private key, {failure}"
         yield ctx.finding(RULE, message, certfile.range, severity=Severity.WARNING)
         return
     name, path = named
     text = read_text_start(path) if path is not None else None
     if text is None:
-        message = (
-            f"{certfile.label} without {keyfile}: {name!r} cannot be read here to check that it also "
-            f"holds the private key; if it does not, {failure}: pass {keyfile}"
+        message = fit_message(
+            "{certfile} without {keyfile}, and '{name}' cannot be read here: unless it holds the private key, {failure}",
+            certfile=certfile.label,
+            keyfile=keyfile,
+            name=Quoted(name),
+            failure=failure,
         )
         yield ctx.finding(RULE, message, certfile.range, severity=Severity.WARNING)
     elif _PRIVATE_KEY_MARKER not in text:
-        message = f"{certfile.label} {name!r} holds no private key and no {keyfile} is passed: {failure}"
+        message = fit_message(
+            "{certfile} '{name}' holds no private key and no {keyfile} is passed: {failure}",
+            certfile=certfile.label,
+            keyfile=keyfile,
+            name=Quoted(name),
+            failure=failure,
+        )
         yield ctx.finding(RULE, message, certfile.range)
 
 
@@ -112,5 +118,17 @@ RULE = Rule(
         """,
         fix="None: the missing file's name is not known.",
         fix_safety="No fix is offered.",
+        command_example="""
+            # Dockerfile
+            FROM python:3.12-slim
+            COPY main.py key.pem cert.pem ./
+            CMD ["uvicorn", "main:app", "--host", "0.0.0.0", "--ssl-keyfile", "key.pem"]
+        """,
+        command_use_instead="""
+            # Dockerfile
+            FROM python:3.12-slim
+            COPY main.py key.pem cert.pem ./
+            CMD ["uvicorn", "main:app", "--host", "0.0.0.0", "--ssl-keyfile", "key.pem", "--ssl-certfile", "cert.pem"]
+        """,
     ),
 )

@@ -16,7 +16,7 @@ _CLASS_PATH = re.compile(r"uvicorn\.workers\.(?P<name>UvicornWorker|UvicornH11Wo
 # `-k uvicorn.workers.UvicornWorker`, `--worker-class=...` in a command line written as a string.
 _WORKER_OPTION_BEFORE = re.compile(r"(?:^|[\s'\"])(?:-k|--worker-class)(?:\s+|=)['\"]?$")
 _REPLACEMENT = "uvicorn_worker"
-_DEPRECATED = "deprecated since uvicorn 0.30; the worker classes live on in the `uvicorn-worker` package"
+_DEPRECATED = "deprecated since uvicorn 0.30 (moved to the `uvicorn-worker` package)"
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -184,5 +184,14 @@ RULE = Rule(
             On a command line: `gunicorn main:app -k uvicorn.workers.UvicornWorker` (or `--worker-class`), in a
             Procfile, Dockerfile, compose file or script; the fix writes `uvicorn_worker.UvicornWorker`.
         """,
+        command_example="""
+            # Procfile
+            web: gunicorn main:app -k uvicorn.workers.UvicornWorker
+        """,
+        command_use_instead="""
+            # Procfile (pip install uvicorn-worker)
+            web: gunicorn main:app -k uvicorn_worker.UvicornWorker
+        """,
+        command_language="text",
     ),
 )

@@ -9,7 +9,7 @@ from ..engine import edits, syntax
 from ..engine.context import RuleContext
 from ..engine.model import Applicability, Finding, Fix, Severity, Tag, TextEdit
 from ..engine.parso_types import Node
-from ..engine.rule import FixAvailability, Rule, RuleDoc
+from ..engine.rule import FixAvailability, Quoted, Rule, RuleDoc, fit_message
 from ..engine.source import enclosing_statement, node_range
 
 # Classes with `on_event`, by the names imports or jedi give them.
@@ -53,12 +53,15 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         )
         fix = _lifespan_fix(ctx, binding, uses) if withheld is None else None
         if withheld is None and fix is None:
-            withheld = "the names lifespan, app_lifespan and lifespan_handlers are all taken"
+            withheld = "the names lifespan, app_lifespan, lifespan_handlers are taken"
         has_lifespan = binding is not None and kind in _APPS and _passes_lifespan(binding)
         for use in uses:
-            message, severity = _message(use, kind, has_lifespan)
-            if withheld is not None and severity is RULE.severity:  # an error's message says what to do
-                message += f"; no fix: {withheld}"
+            severity = _severity(use, kind, has_lifespan)
+            # An error's message says what to do; a warning's says why its fix is withheld.
+            suffix = f"; no fix: {withheld}" if withheld is not None and severity is RULE.severity else ""
+            message = fit_message(
+                _message(use, kind, has_lifespan) + "{suffix}", shown=Quoted(use.node.get_code().strip()), suffix=suffix
+            )
             yield ctx.finding(RULE, message, node_range(use.node), severity=severity, fixes=[fix] if fix else [])
 
 
@@ -116,28 +119,28 @@ def _constructed_class(ctx: RuleContext, binding) -> str | None:
     return ctx.imports.qualify(callee.dotted) if callee is not None else None
 
 
-def _message(use: EventUse, kind: str, has_lifespan: bool) -> tuple[str, Severity]:
-    shown = use.node.get_code().strip()
+def _unknown_event(use: EventUse) -> bool:
+    """`on_event("startpu")`: an event written as a literal that FastAPI does not know."""
+    arguments = use.node.children[-1].children
+    written = syntax.literal_value(arguments[1]) if len(arguments) == 3 else None
+    return isinstance(written, str) and written not in _EVENTS
+
+
+def _severity(use: EventUse, kind: str, has_lifespan: bool) -> Severity:
+    if kind not in _STARLETTE_OWNERS and (_unknown_event(use) or (has_lifespan and kind in _APPS)):
+        return Severity.ERROR
+    return RULE.severity
+
+
+def _message(use: EventUse, kind: str, has_lifespan: bool) -> str:
+    """The message's template: `{shown}` stands for the on_event call."""
     if kind in _STARLETTE_OWNERS:
-        return (
-            f"`{shown}`: Starlette deprecated on_event and removed it in 1.0 (AttributeError at import); use a lifespan context manager (lifespan=)",
-            RULE.severity,
-        )
-    written = (
-        syntax.literal_value(use.node.children[-1].children[1]) if len(use.node.children[-1].children) == 3 else None
-    )
-    if isinstance(written, str) and written not in _EVENTS:
-        return (
-            f'`{shown}`: FastAPI knows only the events "startup" and "shutdown" and fails at import (AssertionError)',
-            Severity.ERROR,
-        )
+        return "`{shown}`: Starlette removed on_event in 1.0 (AttributeError at import); use a lifespan context manager"
+    if _unknown_event(use):
+        return '`{shown}`: FastAPI knows only the events "startup" and "shutdown" and fails at import (AssertionError)'
     if has_lifespan and kind in _APPS:
-        return (
-            f"`{shown}` never runs: the app has lifespan=, and FastAPI then skips on_event handlers; "
-            "move this code into the lifespan",
-            Severity.ERROR,
-        )
-    return f"`{shown}` is deprecated since FastAPI 0.104; use a lifespan context manager (lifespan=)", RULE.severity
+        return "`{shown}` never runs: with lifespan= FastAPI skips on_event handlers; move this code into the lifespan"
+    return "`{shown}` is deprecated since FastAPI 0.104; use a lifespan= context manager"
 
 
 # ---------------------------------------------------------------------------
@@ -400,5 +403,6 @@ RULE = Rule(
             `add_event_handler` (another module, a plugin) would no longer have them run once the app
             has a lifespan.
         """,
+        python_only="`on_event` handlers are Python code.",
     ),
 )

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ..engine.context import RuleContext
 from ..engine.launch import Setting
 from ..engine.model import Finding, Severity
-from ..engine.rule import Rule, RuleDoc
+from ..engine.rule import Quoted, Rule, RuleDoc, fit_message
 from ..engine.uvicorn_facts import binds_all_interfaces
 
 # In a container or on a platform that routes to the process, every interface is the only way in.
@@ -19,9 +19,10 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         host = launch.option("host")
         if host is None or not binds_all_interfaces(host.value) or launch.setting in _ROUTED_SETTINGS:
             continue
-        message = (
-            f"{host.written} accepts connections on every network interface, not only from this machine; "
-            "bind to 127.0.0.1 unless the server must be reachable from other hosts"
+        message = fit_message(
+            "{host} accepts connections from other machines on every network interface; "
+            "bind to 127.0.0.1 unless they must reach it",
+            host=Quoted(host.written),
         )
         yield ctx.finding(RULE, message, host.range)
 
@@ -65,5 +66,14 @@ RULE = Rule(
         """,
         fix="None: which interfaces the server should listen on is a deployment decision.",
         fix_safety="No fix is offered.",
+        command_example="""
+            # run.sh
+            uvicorn main:app --host 0.0.0.0
+        """,
+        command_use_instead="""
+            # run.sh
+            uvicorn main:app --host "${HOST:-127.0.0.1}"
+        """,
+        command_language="sh",
     ),
 )

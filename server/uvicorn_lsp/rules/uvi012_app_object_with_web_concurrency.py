@@ -11,7 +11,7 @@ from ..engine.context import RuleContext
 from ..engine.launch import Entry, Launch
 from ..engine.model import Applicability, Finding, Severity
 from ..engine.option_files import read_text_start, referenced_file
-from ..engine.rule import FixAvailability, Rule, RuleDoc
+from ..engine.rule import FixAvailability, Rule, RuleDoc, elide
 from ..engine.uvicorn_facts import supervision_conditions
 from .app_object import app_object_finding
 
@@ -35,9 +35,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if from_env_file is not None:
             definite = [from_env_file]
         else:
-            conditional = [
-                "when the WEB_CONCURRENCY environment variable sets workers above 1 (some hosting platforms set it)"
-            ]
+            # Some hosting platforms set it: the rule page says which.
+            conditional = ["when WEB_CONCURRENCY is above 1"]
         finding = app_object_finding(ctx, RULE, launch, app, definite, conditional)
         finding.severity = RULE.severity  # an opt-in hint, even when the env file makes it certain
         if len(finding.fixes) > 1:
@@ -53,7 +52,7 @@ def _reads_web_concurrency(launch: Launch) -> bool:
 
 
 def _env_file_workers(ctx: RuleContext, launch: Launch) -> str | None:
-    """`workers=4 from WEB_CONCURRENCY in '.env'` when the env_file sets it above 1."""
+    """`WEB_CONCURRENCY=4 in '.env'` when the env_file sets it above 1."""
     env_file = launch.option("env_file")
     named = referenced_file(ctx, env_file) if env_file is not None else None
     if named is None:
@@ -65,7 +64,7 @@ def _env_file_workers(ctx: RuleContext, launch: Launch) -> str | None:
     values = _WEB_CONCURRENCY_LINE.findall(text or "")
     if not values or int(values[-1]) <= 1:
         return None
-    return f"workers={values[-1]} from WEB_CONCURRENCY in env_file {name!r}"
+    return f"WEB_CONCURRENCY={values[-1]} in {elide(name, 32)!r}"
 
 
 RULE = Rule(
@@ -128,5 +127,6 @@ RULE = Rule(
         """,
         notes="Passing `workers=1` also keeps the variable out, but then the server cannot be scaled by it.",
         notebooks="As UVI001: reported without the import-string fix, since uvicorn cannot import a notebook.",
+        python_only="the `uvicorn` command always gets the app as an import string.",
     ),
 )

@@ -12,10 +12,7 @@ from ..engine.launch import Launch
 from ..engine.model import Applicability, Finding, Fix, Severity
 from ..engine.module_index import Binding
 from ..engine.resolver import Resolver
-from ..engine.rule import FixAvailability, Rule, RuleDoc
-
-_FACTORY_ERROR = '"Error loading ASGI app factory"'
-_FACTORY_GUESS = '"ASGI app factory detected. Using it, but please consider setting the --factory flag explicitly."'
+from ..engine.rule import FixAvailability, Quoted, Rule, RuleDoc, fit_message
 
 
 @dataclass(frozen=True)
@@ -38,10 +35,14 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if shape is None:
             continue
         where = app.where_value
+        # uvicorn's own log lines ("Error loading ASGI app factory", "ASGI app factory detected") are on the rule page.
+        consequence = ctx.failure_consequence(launch, 3)
         if factory and shape.kind == "instance":
-            message = (
-                f"factory=True, but the app is {shape.description}, not a factory: uvicorn calls it with no "
-                f"arguments and fails with {_FACTORY_ERROR}; {ctx.failure_consequence(launch, 3)}"
+            message = fit_message(
+                "{factory}, but {app} is not a factory: uvicorn cannot call it; {consequence}",
+                factory=launch.edits.spell("factory", True),
+                app=Quoted(shape.description),
+                consequence=consequence,
             )
             removal = launch.edits.remove_option(factory_option) if factory_option is not None else None
             fixes = (
@@ -52,25 +53,29 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.finding(RULE, message, where, Severity.ERROR, fixes)
         elif factory and shape.kind == "function" and shape.required:
             count = f"{shape.required} argument{'s' if shape.required > 1 else ''}"
-            message = (
-                f"factory=True, but {shape.description} needs {count}: uvicorn calls a factory with none "
-                f"and fails with {_FACTORY_ERROR}; {ctx.failure_consequence(launch, 3)}"
+            message = fit_message(
+                "{factory}, but {app} needs {count}: uvicorn calls a factory with none; {consequence}",
+                factory=launch.edits.spell("factory", True),
+                app=Quoted(shape.description),
+                count=count,
+                consequence=consequence,
             )
             yield ctx.finding(RULE, message, where, Severity.ERROR)
         elif shape.kind == "async factory":
-            message = (
-                f"{shape.description} is async and takes no arguments: uvicorn calls the app it loads with no "
-                "arguments and never awaits the result, so it serves a coroutine instead of an app and every "
-                "request fails; make the factory a plain def"
+            message = fit_message(
+                "{app} is async: uvicorn never awaits the factory's result and serves a coroutine, "
+                "so every request fails; make it a plain def",
+                app=Quoted(shape.description),
             )
             yield ctx.finding(RULE, message, where, Severity.ERROR)
         elif not factory and shape.kind == "function" and not shape.required:
-            message = (
-                f"{shape.description} is an app factory but factory=True is not set: uvicorn guesses, "
-                f"calls it and logs {_FACTORY_GUESS}"
-            )
             addition = launch.edits.set_option("factory", True)
             spelled = launch.edits.spell("factory", True)
+            message = fit_message(
+                "{app} is an app factory but {factory} is not set: uvicorn guesses, calls it and warns at every start",
+                app=Quoted(shape.description),
+                factory=spelled,
+            )
             fixes = [Fix(f"Add {spelled}", addition, Applicability.SAFE, preferred=True)] if addition else []
             yield ctx.finding(RULE, message, where, Severity.INFORMATION, fixes)
 
@@ -200,6 +205,14 @@ RULE = Rule(
                 uvicorn.run("main:create_app")  # information
         """,
         use_instead="""
+            import uvicorn
+            from fastapi import FastAPI
+
+            app = FastAPI()
+
+            def create_app() -> FastAPI:
+                return FastAPI()
+
             if __name__ == "__main__":
                 uvicorn.run("main:app")
                 uvicorn.run("main:create_app", factory=True)
@@ -218,5 +231,16 @@ RULE = Rule(
             Import strings are resolved as UVI002 resolves them; a string that does not load is
             UVI002's finding, not this rule's.
         """,
+        command_example="""
+            # run.sh
+            uvicorn main:app --factory  # error
+            uvicorn main:create_app  # information
+        """,
+        command_use_instead="""
+            # run.sh
+            uvicorn main:app
+            uvicorn main:create_app --factory
+        """,
+        command_language="sh",
     ),
 )

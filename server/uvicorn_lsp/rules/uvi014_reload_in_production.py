@@ -9,7 +9,7 @@ from ..engine.commands.recognise import command_info, fastapi_subcommand, launch
 from ..engine.context import RuleContext
 from ..engine.launch import Launch
 from ..engine.model import Applicability, Finding, Fix, Severity
-from ..engine.rule import FixAvailability, Rule, RuleDoc
+from ..engine.rule import FixAvailability, Quoted, Rule, RuleDoc, fit_message
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -29,9 +29,12 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         edits = launch.edits.remove_option(reload)
         fixes = [Fix(f"Remove `{reload.written}`", edits, Applicability.SAFE, preferred=True)] if edits else []
         server = launch.server.value
-        message = (
-            f"`{reload.written}` in {info.where}, a production start: {server} watches the files and restarts "
-            "the server on every change, and the watcher costs memory and CPU; reload belongs to development"
+        message = fit_message(
+            "`{reload}` in {where}, a production start: {server} restarts on every file change, "
+            "and its watcher costs memory and CPU",
+            reload=Quoted(reload.written),
+            where=Quoted(info.where),
+            server=server,
         )
         yield ctx.finding(RULE, message, reload.range, fixes=fixes)
 
@@ -51,9 +54,10 @@ def _fastapi_dev(ctx: RuleContext, launch: Launch, subcommand, where: str) -> Fi
                 preferred=True,
             )
         )
-    message = (
-        f"`fastapi dev` in {where}, a production start: it reloads on every file change and listens on "
-        "127.0.0.1 only; use `fastapi run` in production"
+    message = fit_message(
+        "`fastapi dev` in {where}, a production start: it reloads on every file change "
+        "and listens on 127.0.0.1 only; use `fastapi run`",
+        where=Quoted(where),
     )
     return ctx.finding(RULE, message, subcommand.range, fixes=fixes)
 

@@ -9,7 +9,7 @@ from ..engine.commands.recognise import command_info, fastapi_subcommand, first,
 from ..engine.context import RuleContext
 from ..engine.launch import Launch, Server
 from ..engine.model import Applicability, Finding, Fix, Range, Severity
-from ..engine.rule import FixAvailability, Rule, RuleDoc
+from ..engine.rule import FixAvailability, Quoted, Rule, RuleDoc, elide, fit_message
 
 _LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]", "ip6-localhost")
 
@@ -36,9 +36,10 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         else:
             edits, shown_fix = launch.edits.set_option("host", "0.0.0.0"), "`--host 0.0.0.0`"
         fixes = [Fix(f"Listen on every interface: {shown_fix}", edits, Applicability.SAFE)] if edits else []
-        message = (
-            f"{shown} inside the container ({info.where}): the container's published port "
-            "reaches nothing, since only the container itself can connect to its loopback; listen on 0.0.0.0"
+        message = fit_message(
+            "{shown} in the container ({where}): its published port reaches nothing; listen on 0.0.0.0",
+            shown=shown,
+            where=Quoted(info.where),
         )
         yield ctx.finding(RULE, message, where, fixes=fixes)
 
@@ -54,11 +55,11 @@ def _loopback_bind(launch: Launch) -> tuple[Range, str] | None:
         if bind is None or not bind.value.known:
             return None  # gunicorn's default may come from its config file or GUNICORN_CMD_ARGS
         address = str(first(bind.value)).rsplit(":", 1)[0] if ":" in str(first(bind.value)) else ""
-        return (bind.range, f"`{bind.written}` listens on {address} only") if _is_loopback(address) else None
+        return (bind.range, f"`{elide(bind.written, 40)}` listens on {address} only") if _is_loopback(address) else None
     if host is not None:
         if not host.value.known or not _is_loopback(str(first(host.value))):
             return None
-        return host.range, f"`{host.written}` listens on the loopback interface only"
+        return host.range, f"`{elide(host.written, 40)}` listens on the loopback interface only"
     if program is None or not launch.complete:
         return None
     if launch.server is Server.FASTAPI:
@@ -69,7 +70,7 @@ def _loopback_bind(launch: Launch) -> tuple[Range, str] | None:
     edits = launch_edits(launch)
     if edits is None:
         return None
-    return program.range, "uvicorn listens on 127.0.0.1 (its default host, no `--host` given)"
+    return program.range, "uvicorn listens on 127.0.0.1 (its default host)"
 
 
 RULE = Rule(

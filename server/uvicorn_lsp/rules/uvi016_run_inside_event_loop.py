@@ -10,10 +10,11 @@ from ..engine.context import RuleContext
 from ..engine.launch import Entry, Launch, Setting
 from ..engine.model import Applicability, Finding, Fix, Severity
 from ..engine.parso_types import Node
-from ..engine.rule import FixAvailability, Rule, RuleDoc
+from ..engine.rule import FixAvailability, Quoted, Rule, RuleDoc, fit_message
 from ..engine.uvicorn_facts import reloads, runs_workers
 
-_FAILURE = "RuntimeError: Cannot run the event loop while another loop is running"
+# ipykernel runs cells inside its event loop.
+_NOTEBOOK_CELL = "a notebook cell"
 # Loops that are not asyncio's: uvicorn.run's asyncio.run works inside them (it blocks them).
 _OTHER_LOOPS = ("trio", "curio")
 
@@ -38,19 +39,22 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if loop is None:
             continue
         fix = _serve_fix(ctx, launch) if loop.await_allowed else None
-        # Short: what fails and what to do; the rule page explains the loops and the supervisors.
+        # Short: what fails and what to do; the rule page explains the loops, the error and the supervisors.
         if loop.helpers:
-            chain = " → ".join(f"`{name}()`" for name in loop.helpers)
-            subject = f"uvicorn.run() is reached from {loop.where} through {chain}"
-            advice = (
-                f"make `{loop.helpers[-1]}` a coroutine that awaits Server(...).serve(), or call it outside the loop"
+            message = fit_message(
+                "uvicorn.run() fails in {where} (via {chain}): an event loop already runs there; "
+                "make `{helper}` await Server(...).serve()",
+                where=Quoted(loop.where),
+                chain=Quoted(" → ".join(f"`{name}()`" for name in loop.helpers)),
+                helper=Quoted(loop.helpers[-1]),
             )
         else:
-            subject = f"uvicorn.run() in {loop.where}"
-            advice = "await uvicorn.Server(uvicorn.Config(...)).serve() instead"
-            if fix is None:
-                advice += ", without reload, workers and app_dir"
-        message = f"{subject} fails: an event loop already runs there ({_FAILURE}); {advice}"
+            message = fit_message(
+                "uvicorn.run() in {where} fails: an event loop already runs there; "
+                "await Server(Config(...)).serve() instead{limits}",
+                where=Quoted(loop.where),
+                limits="" if fix else ", without reload, workers or app_dir",
+            )
         yield ctx.finding(RULE, message, launch.range, fixes=[fix] if fix else [])
 
 
@@ -61,11 +65,7 @@ def _running_loop(ctx: RuleContext, node: Node, notebook: bool) -> RunningLoop |
     if scope.type == "funcdef" and _is_async(scope):
         return RunningLoop(f"the coroutine `{scope.name.value}`", await_allowed=True)
     if scope.type == "file_input":
-        return (
-            RunningLoop("a notebook cell (ipykernel runs cells inside its event loop)", await_allowed=True)
-            if notebook
-            else None
-        )
+        return RunningLoop(_NOTEBOOK_CELL, await_allowed=True) if notebook else None
     seen: set[int] = set()
     pending: list[tuple[Node, tuple[str, ...]]] = [(scope, ())]
     while pending:
@@ -83,7 +83,7 @@ def _running_loop(ctx: RuleContext, node: Node, notebook: bool) -> RunningLoop |
             if caller.type == "funcdef" and _is_async(caller):
                 return RunningLoop(f"the coroutine `{caller.name.value}`", helpers)
             if caller.type == "file_input" and notebook:
-                return RunningLoop("a notebook cell (ipykernel runs cells inside its event loop)", helpers)
+                return RunningLoop(_NOTEBOOK_CELL, helpers)
             pending.append((caller, helpers))
     return None
 
@@ -185,5 +185,6 @@ RULE = Rule(
             command line, or sent by an editor) every top-level `uvicorn.run()` is reported, guarded by
             `if __name__ == "__main__":` or not, since a notebook's `__name__` is `"__main__"`.
         """,
+        python_only="a command line starts a process of its own, outside any event loop.",
     ),
 )

@@ -8,7 +8,7 @@ from ..engine import edits
 from ..engine.context import RuleContext
 from ..engine.launch import Launch
 from ..engine.model import Applicability, Finding, Fix, Severity
-from ..engine.rule import FixAvailability, Rule, RuleDoc
+from ..engine.rule import FixAvailability, Quoted, Rule, RuleDoc, elide, fit_message
 from ..engine.wsgi_apps import django_asgi_counterpart, wsgi_app
 
 _WRAPPER = "WsgiToAsgi"
@@ -28,28 +28,27 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if app.framework == "Django":
             counterpart = django_asgi_counterpart(ctx, app)
             remedy = (
-                f'serve Django\'s ASGI application instead ("{counterpart}")'
+                f'serve its ASGI app "{elide(counterpart, 40)}"'
                 if counterpart
-                else "serve Django's ASGI application instead (`application = get_asgi_application()` in the project's asgi.py)"
+                else "serve its ASGI app (get_asgi_application())"
             )
             replacement = launch.edits.replace_app(counterpart) if counterpart else None
             if replacement:
                 fixes.append(Fix(f'Serve "{counterpart}"', replacement, Applicability.UNSAFE))
         else:
-            remedy = "wrap it for ASGI with `asgiref.wsgi.WsgiToAsgi(app)` or `a2wsgi.WSGIMiddleware(app)`"
+            remedy = "wrap it in asgiref's WsgiToAsgi"  # the rule page names a2wsgi too
             wrap = _wrap_fix(ctx, launch) if app.string is None else None  # a string names, it cannot be wrapped
             if wrap is not None:
                 fixes.append(wrap)
         # ASGI 3 calls app(scope, receive, send); ASGI 2 (what uvicorn guesses for these classes) app(scope).
         asgi3 = interface is not None and interface.value.all(lambda value: value == "asgi3") is True
-        error = (
-            f"{app.class_name}.__call__() takes 3 positional arguments but 4 were given"
-            if asgi3
-            else f"{app.class_name}.__call__() missing 1 required positional argument: 'start_response'"
-        )
-        message = (
-            f"{app.shown} is a {app.framework} app, which speaks WSGI, and uvicorn serves ASGI: it starts, but "
-            f"every request answers 500 with `TypeError: {error}`; {remedy}"
+        error = "takes 3 positional arguments but 4 were given" if asgi3 else "missing 'start_response'"
+        message = fit_message(
+            "{app} is a {framework} app (WSGI): every request answers 500 (TypeError: {error}); {remedy}",
+            app=Quoted(app.shown),
+            framework=app.framework,
+            error=error,
+            remedy=remedy,
         )
         yield ctx.finding(RULE, message, launch.app.where_value, fixes=fixes)
 
@@ -131,5 +130,14 @@ RULE = Rule(
             WSGI app in a thread pool; middleware or views that rely on WSGI-only behaviour may act
             differently, and `asgiref` must be among the deployed requirements.
         """,
+        command_example="""
+            # run.sh
+            uvicorn main:app
+        """,
+        command_use_instead="""
+            # run.sh
+            uvicorn main:asgi_app
+        """,
+        command_language="sh",
     ),
 )

@@ -12,10 +12,10 @@ from ..engine.rule import Rule, RuleDoc
 # (option, value) → (the module uvicorn imports for it, what to add to the requirements).
 # uvicorn[standard] brings uvloop (not on Windows or PyPy), httptools and websockets; never wsproto.
 _IMPLEMENTATIONS = {
-    ("loop", "uvloop"): ("uvloop", "`uvicorn[standard]` (or `uvloop`)"),
-    ("http", "httptools"): ("httptools", "`uvicorn[standard]` (or `httptools`)"),
-    ("ws", "websockets"): ("websockets", "`uvicorn[standard]` (or `websockets`)"),
-    ("ws", "websockets-sansio"): ("websockets", "`uvicorn[standard]` (or `websockets`)"),
+    ("loop", "uvloop"): ("uvloop", "`uvicorn[standard]`"),
+    ("http", "httptools"): ("httptools", "`uvicorn[standard]`"),
+    ("ws", "websockets"): ("websockets", "`uvicorn[standard]`"),
+    ("ws", "websockets-sansio"): ("websockets", "`uvicorn[standard]`"),
     ("ws", "wsproto"): ("wsproto", "`wsproto`"),
 }
 
@@ -31,10 +31,10 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             # Without uvicorn the analysed environment is not the one that runs the server.
             if ctx.uvicorn_version is None or ctx.workspace.distribution_version(module) is not None:
                 continue
+            # The analysed environment lacks it (the rule page says which one that is, and other ways to add it).
             message = (
-                f"{option.written} needs the {module} package, which is not installed in the analysed "
-                f"environment: uvicorn cannot import it (`ModuleNotFoundError: No module named '{module}'`): "
-                f"{ctx.failure_consequence(launch, 1)}. Add {requirement} to the requirements"
+                f"{option.written}: No module named '{module}', so {ctx.failure_consequence(launch, 1)}; "
+                f"add {requirement}"
             )
             yield ctx.finding(RULE, message, option.range)
 
@@ -79,8 +79,9 @@ RULE = Rule(
         """,
         fix="""
             None: the missing piece is a requirement, not code. The message names what to add:
-            `uvicorn[standard]` (which brings uvloop, httptools and websockets) or the package itself;
-            `wsproto` is not part of `uvicorn[standard]`. Or choose `"auto"`.
+            `uvicorn[standard]` (which brings uvloop, httptools and websockets); the package alone
+            (`uvloop`, `httptools`, `websockets`) does as well. `wsproto` is not part of
+            `uvicorn[standard]`: the message names it alone. Or choose `"auto"`.
         """,
         fix_safety="No fix is offered.",
         notes="""
@@ -90,5 +91,14 @@ RULE = Rule(
             Checked like any Python file, against the analysed environment, which should be the one the
             notebook's kernel runs in.
         """,
+        command_example="""
+            # run.sh
+            uvicorn main:app --loop uvloop --http httptools
+        """,
+        command_use_instead="""
+            # run.sh
+            uvicorn main:app --loop auto --http auto
+        """,
+        command_language="sh",
     ),
 )

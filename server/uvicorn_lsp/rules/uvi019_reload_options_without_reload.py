@@ -7,13 +7,12 @@ from collections.abc import Iterator
 from ..engine.context import RuleContext
 from ..engine.launch import Launch, Option
 from ..engine.model import Applicability, Finding, Fix, Severity, Tag
-from ..engine.rule import FixAvailability, Rule, RuleDoc
+from ..engine.rule import FixAvailability, Quoted, Rule, RuleDoc, fit_message
 from ..engine.uvicorn_facts import runs_workers
 
 # uvicorn warns about these three (config.py, "not all conditions are met"); reload_delay it ignores silently.
 _WARNED = ("reload_dirs", "reload_includes", "reload_excludes")
 _RELOAD_OPTIONS = (*_WARNED, "reload_delay")
-_WARNING = '"Current configuration will not reload as not all conditions are met"'
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -29,11 +28,15 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         else:
             advice = f"remove it ({launch.described} run by uvicorn.Server never reloads)"
         for option in given:
-            if option.name in _WARNED:
-                effect = f"uvicorn logs {_WARNING} and ignores it"
-            else:
-                effect = "uvicorn ignores it without a word"
-            message = f"{option.written} does nothing without {reload}: {effect}; {advice}"
+            # uvicorn's warning ("... not all conditions are met") is quoted on the rule page.
+            effect = "uvicorn ignores it with a warning" if option.name in _WARNED else "uvicorn ignores it silently"
+            message = fit_message(
+                "{option} does nothing without {reload}: {effect}; {advice}",
+                option=Quoted(option.written),
+                reload=reload,
+                effect=effect,
+                advice=advice,
+            )
             yield ctx.finding(RULE, message, option.range, fixes=_fixes(launch, option, reload))
 
 
@@ -115,5 +118,14 @@ RULE = Rule(
             Removing the option is safe: uvicorn ignores it already. Turning reload on is unsafe: the
             server then runs under the reloader and restarts on file changes.
         """,
+        command_example="""
+            # run.sh
+            uvicorn main:app --reload-dir src
+        """,
+        command_use_instead="""
+            # run.sh
+            uvicorn main:app --reload --reload-dir src
+        """,
+        command_language="sh",
     ),
 )

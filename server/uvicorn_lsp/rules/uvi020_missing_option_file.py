@@ -10,7 +10,7 @@ from ..engine.git_ignored import git_ignores
 from ..engine.launch import GivenAs, Launch, Option, Setting
 from ..engine.model import Finding, Severity
 from ..engine.option_files import referenced_file
-from ..engine.rule import Rule, RuleDoc
+from ..engine.rule import Quoted, Rule, RuleDoc, fit_message
 
 _TLS_FILES = ("ssl_certfile", "ssl_keyfile", "ssl_ca_certs")
 _OTHER_FILES = ("log_config", "env_file")
@@ -27,9 +27,13 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             name = named[0]
             if Path(name).expanduser().is_absolute() or _ignored(ctx, name):
                 continue
-            message = (
-                f"{option.written} names no file: {name!r} is neither next to this file nor in the workspace "
-                f"root; {_consequence(ctx, launch, option)}"
+            # Where the file was looked for (next to this file, the workspace root) is on the rule page.
+            consequence = _consequence(ctx, launch, option)
+            message = fit_message(
+                "{option}" + ("" if name in option.written else " ('{name}')") + ": no such file; {consequence}",
+                option=Quoted(option.written),
+                name=Quoted(name),
+                consequence=consequence,
             )
             yield ctx.finding(RULE, message, option.range)
 
@@ -57,10 +61,10 @@ def _ignored(ctx: RuleContext, name: str) -> bool:
 
 def _consequence(ctx: RuleContext, launch: Launch, option: Option) -> str:
     if option.given_as in (GivenAs.FLAG, GivenAs.ENVIRONMENT) and option.name in _OTHER_FILES:
-        return f"uvicorn refuses it before starting (`Invalid value for '{option.label}': Path ... does not exist`, exit status 2)"
+        return f"{launch.described} exits with status 2 before starting"  # click checks that the path exists
     if option.name == "env_file":
-        return 'uvicorn logs "Loading environment from ..." and serves without its variables (python-dotenv skips a missing file)'
-    return f"uvicorn cannot open it (`FileNotFoundError`): {ctx.failure_consequence(launch, 1)}"
+        return "uvicorn serves without its variables"  # python-dotenv skips a missing file
+    return f"uvicorn cannot open it (FileNotFoundError), so {ctx.failure_consequence(launch, 1)}"
 
 
 RULE = Rule(
@@ -120,5 +124,14 @@ RULE = Rule(
             Checked like any Python file: relative names are looked for next to the notebook (a kernel's
             working directory is the notebook's folder) and in the workspace root.
         """,
+        command_example="""
+            # run.sh
+            uvicorn main:app --log-config logging.yaml
+        """,
+        command_use_instead="""
+            # run.sh (the file next to this script, whatever the working directory)
+            uvicorn main:app --log-config "$(dirname "$0")/logging.yaml"
+        """,
+        command_language="sh",
     ),
 )

@@ -11,7 +11,7 @@ from ..engine.import_resolution import Outcome
 from ..engine.launch import Launch
 from ..engine.model import Finding, Severity
 from ..engine.module_index import ParsedModule
-from ..engine.rule import Rule, RuleDoc
+from ..engine.rule import Quoted, Rule, RuleDoc, fit_message
 from ..engine.uvicorn_facts import runs_workers
 
 # Calls that build a mutable container; plain literals (`[]`, `{}`, `0`) are read from the syntax.
@@ -29,7 +29,7 @@ class SharedState:
     name: str
     line: int  # 1-based, where the module binds it
     handler: str  # the route handler that changes it
-    how: str  # "appends to it", "rebinds it with `global`"
+    how: str  # what the handler does, before the name: "calls `.append()` on", "rebinds the global"
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -42,11 +42,16 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             continue
         where = "this file" if module.source is ctx.source else str(module.found.name)
         for state in _changed_state(module):
-            message = (
-                f"`{state.name}` ({where}, line {state.line}) is module state that the route handler "
-                f"`{state.handler}` {state.how}: with {workers.written} every worker process has its own copy, "
-                "so requests served by different workers see different values; keep it in a database, a cache "
-                "server or another process all workers reach"
+            # Where to keep such state instead (a database, a cache server) is on the rule page.
+            message = fit_message(
+                "route handler `{handler}` {how} `{name}` ({where}, line {line}): "
+                "with {workers} each worker has its own copy, so requests see different values",
+                handler=Quoted(state.handler),
+                how=state.how,
+                name=Quoted(state.name),
+                where=Quoted(where),
+                line=str(state.line),
+                workers=Quoted(workers.written),
             )
             yield ctx.finding(RULE, message, workers.range)
 
@@ -136,7 +141,7 @@ def _changes_in(function, candidates: dict[str, int]) -> Iterator[tuple[str, str
         if node.type == "expr_stmt":
             target, operator = node.children[0], node.children[1]
             if target.type == "name" and target.value in candidates and target.value in declared_global:
-                yield target.value, "rebinds with `global`"
+                yield target.value, "rebinds the global"
             elif operator.type == "operator" and operator.value.endswith("=") and (item := _subscript_of(target)):
                 if item in candidates:
                     yield item, "changes an item of"
@@ -237,5 +242,6 @@ RULE = Rule(
             `app.state` or in another module is not followed. `reload` runs one process, so it is never
             reported with reload alone.
         """,
+        python_only="command lines with `--workers` are not checked for shared state yet.",
     ),
 )
