@@ -8,7 +8,7 @@ import io
 import itertools
 import re
 import tokenize
-from collections.abc import Callable, Iterator, Mapping, Set
+from collections.abc import Callable, Iterable, Iterator, Mapping, Set
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -35,6 +35,8 @@ _LINES_AND_BREAKS = re.compile(r"(\r\n|\r|\n)")
 
 def split_lines(text: str) -> list[str]:
     """Lines as Python and LSP count them (str.splitlines also splits on \\f, \\v, U+2028...)."""
+    if "\r" not in text:
+        return text.split("\n")  # the same lines, several times faster than the pattern
     return _LINE_BREAK.split(text)
 
 
@@ -136,13 +138,21 @@ class SourceFile:
         ends = list(itertools.accumulate(map(len, _LINES_AND_BREAKS.split(self.text))))
         return [0, *ends[1::2]]  # the split alternates lines and their breaks
 
-    def position_of(self, offset: int) -> tuple[int, int]:
-        """parso's (1-based line, column) of an offset into the text."""
-        line = bisect.bisect_right(self._line_starts, offset) - 1
-        column = offset - self._line_starts[line]
-        if line == 0 and self.text.startswith("\ufeff"):
-            column -= 1  # parso does not count a byte-order mark
-        return line + 1, column
+    def positions_of(self, offsets: Iterable[int]) -> Iterator[tuple[int, int]]:
+        """parso's (1-based line, column) of each of these offsets into the text, given in ascending order."""
+        text = self.text
+        skip_mark = text.startswith("\ufeff")  # parso does not count a byte-order mark
+        if "\r" in text:
+            for offset in offsets:
+                line = bisect.bisect_right(self._line_starts, offset) - 1
+                yield line + 1, offset - self._line_starts[line] - (skip_mark and line == 0)
+            return
+        # Only \n breaks lines: counting them as the offsets advance reads the text once, with no table of lines.
+        line = counted_to = 0
+        for offset in offsets:
+            line += text.count("\n", counted_to, offset)
+            counted_to = offset
+            yield line + 1, offset - text.rfind("\n", 0, offset) - 1 - (skip_mark and line == 0)
 
     @cached_property
     def noqa_by_line(self) -> dict[int, Noqa]:
@@ -242,11 +252,15 @@ class NameLeaves(Mapping[str, list]):
         """The leaves whose text is `word`, found at the places of the text that spell it."""
         text = self._source.text
         # A name or keyword runs on over every ASCII letter, digit and underscore after it.
-        for match in re.finditer(re.escape(word) + "(?![A-Za-z0-9_])", text) if word else ():
-            charge()
-            if _inside_word(text, match.start()):
-                continue
-            leaf = _leaf_starting_at(self._source.tree, self._source.position_of(match.start()))
+
+        def places() -> Iterator[int]:
+            for match in re.finditer(re.escape(word) + "(?![A-Za-z0-9_])", text) if word else ():
+                charge()
+                if not _inside_word(text, match.start()):
+                    yield match.start()
+
+        for position in self._source.positions_of(places()):
+            leaf = _leaf_starting_at(self._source.tree, position)
             if leaf is not None and leaf.value == word:
                 yield leaf
 
