@@ -2,13 +2,15 @@
 
     python bench/bench_import_strings.py [--repeat 40] [--modules 500]
 
-Generates packages of modules (each with an app, a factory and a few functions) and a
-`run.py` launching one of them, starts `uvicorn-lsp serve`, waits for the first
-diagnostics, asks each question once to warm up, then `--repeat` times:
+Generates packages of modules (each with an app, a factory and a few functions), a
+`run.py` launching one of them and a Dockerfile starting another, starts `uvicorn-lsp serve`,
+waits for the first diagnostics, asks each question once to warm up, then `--repeat` times:
 - completion of a top-level module name, of a submodule, of an attribute
 - completion outside any import string (a trigger character in Python code) and in a file
   that never mentions uvicorn
 - definition and hover on the import string
+- in the Dockerfile's CMD: completion of an attribute, of a flag and of a flag's value,
+  definition and hover on the import string, hover on a flag, completion outside the CMD
 and prints p50 / p90 in milliseconds. Goal (issue 14): completion, definition and hover
 p50 <= 50 ms once warm; outside an import string well under 2 ms.
 """
@@ -55,6 +57,11 @@ if __name__ == "__main__":
     uvicorn.run("pkg3.mod17:app", reload=True)
 """
 PLAIN = "import os\n\nprint(os.path.join('a', 'b'))\n"
+DOCKERFILE = """FROM python:3.12-slim
+WORKDIR /code
+COPY . /code
+CMD ["uvicorn", "pkg4.mod9:app", "--host", "0.0.0.0", "--lo", "--log-level", "info"]
+"""
 
 
 def generate(root: Path, modules: int) -> None:
@@ -67,6 +74,7 @@ def generate(root: Path, modules: int) -> None:
             (folder / f"mod{number}.py").write_text(MODULE.format(n=number, m=number % 3))
     (root / "run.py").write_text(RUN)
     (root / "plain.py").write_text(PLAIN)
+    (root / "Dockerfile").write_text(DOCKERFILE)
 
 
 class Client(LanguageClient):
@@ -119,18 +127,19 @@ async def measure(root: Path, repeat: int) -> dict[str, list[float]]:
     )
     client.initialized(types.InitializedParams())
     documents = {}
-    for name in ("run.py", "plain.py"):
+    for name, language in (("run.py", "python"), ("plain.py", "python"), ("Dockerfile", "dockerfile")):
         path = root / name
         documents[name] = types.TextDocumentIdentifier(uri=path.as_uri())
         client.text_document_did_open(
             types.DidOpenTextDocumentParams(
                 text_document=types.TextDocumentItem(
-                    uri=path.as_uri(), language_id="python", version=1, text=path.read_text()
+                    uri=path.as_uri(), language_id=language, version=1, text=path.read_text()
                 )
             )
         )
     await asyncio.wait_for(client.diagnosed.wait(), 60)
-    run, plain = documents["run.py"], documents["plain.py"]
+    run, plain, dockerfile = documents["run.py"], documents["plain.py"], documents["Dockerfile"]
+    cmd = DOCKERFILE.splitlines()[3]
 
     def completion(document: types.TextDocumentIdentifier, where: types.Position, trigger: str | None = None):
         context = types.CompletionContext(
@@ -174,6 +183,41 @@ async def measure(root: Path, repeat: int) -> dict[str, list[float]]:
             repeat,
             lambda: client.text_document_hover_async(types.HoverParams(text_document=run, position=position(3, 29))),
             lambda r: r is not None and "FastAPI instance" in r.contents.value,
+        ),
+        "Dockerfile completion: attribute": await timed(
+            repeat,
+            completion(dockerfile, position(3, cmd.index(":app") + 1), ":"),
+            lambda r: labels(r)[:2] == ["app", "create_app"],
+        ),
+        "Dockerfile completion: flag": await timed(
+            repeat, completion(dockerfile, position(3, cmd.index("--lo") + 4), "-"), lambda r: "--loop" in labels(r)
+        ),
+        "Dockerfile completion: flag value": await timed(
+            repeat, completion(dockerfile, position(3, cmd.index("info") + 2)), lambda r: "debug" in labels(r)
+        ),
+        "Dockerfile completion: outside CMD": await timed(
+            repeat, completion(dockerfile, position(1, 3)), lambda r: labels(r) == []
+        ),
+        "Dockerfile definition": await timed(
+            repeat,
+            lambda: client.text_document_definition_async(
+                types.DefinitionParams(text_document=dockerfile, position=position(3, cmd.index(":app") + 2))
+            ),
+            lambda r: bool(r) and r[0].uri.endswith("pkg4/mod9.py"),
+        ),
+        "Dockerfile hover: import string": await timed(
+            repeat,
+            lambda: client.text_document_hover_async(
+                types.HoverParams(text_document=dockerfile, position=position(3, cmd.index(":app") + 2))
+            ),
+            lambda r: r is not None and "FastAPI instance" in r.contents.value,
+        ),
+        "Dockerfile hover: flag": await timed(
+            repeat,
+            lambda: client.text_document_hover_async(
+                types.HoverParams(text_document=dockerfile, position=position(3, cmd.index("--host") + 3))
+            ),
+            lambda r: r is not None and "`--host`" in r.contents.value,
         ),
     }
     await client.shutdown_async(None)

@@ -4,35 +4,96 @@ An import string of a launch (`uvicorn.run("pkg.main:app")`, `uvicorn.Config(...
 is resolved exactly as the rules resolve it (import_resolution.py, per launch of the file);
 this module only finds the string and the dotted segment at a position, lists
 what could stand there, and turns resolutions into places and edits. It also
-knows uvicorn's own keywords (signature and `--help` text of the analysed
-uvicorn, read from its source) and the keywords that name files.
+knows uvicorn's own keywords and flags (signature and `--help` text of the analysed
+uvicorn, read from its source) and the keywords and flags that name files.
+
+Launches come from `ctx.launches`, whatever their source: a Python call or a command
+line of a Dockerfile, compose file, Procfile... (engine/commands/). A command line's
+argument maps each character of its value back to the file (quotes, escapes and `\\`
+continuations skipped), so positions are exact in every source.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator
+import posixpath
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from . import app_kinds, import_resolution, layout, module_index, syntax
+from . import app_kinds, commands, import_resolution, layout, module_index, syntax
+from .commands.recognise import Argument, CommandEdits, known_flags, launch_edits
+from .commands.text import Placed, span
 from .context import RuleContext
-from .launch import SearchPath
+from .launch import GivenAs, Launch, SearchPath, Server
 from .model import Position, Range, TextEdit
-from .python_launches import search_paths_of_call
 from .resolver import Resolver
-from .source import SourceFile, node_range
+from .source import SourceFile, node_range, split_lines
 from .workspace import Workspace
 
-LAUNCH_CALLS = ("uvicorn.run", "uvicorn.Config")
-# Keywords whose string value is a file uvicorn opens (relative to the current folder).
+# Keywords (and, as uvicorn's parameters, flags) whose string value is a file uvicorn opens
+# (relative to the current folder).
 FILE_KEYWORDS = ("ssl_certfile", "ssl_keyfile", "ssl_ca_certs", "env_file", "log_config")
+# A file that names none of these starts no server.
+_SERVER_WORDS = ("uvicorn", "gunicorn", "fastapi")
+
+
+def may_launch(text: str, path: Path | None) -> bool:
+    """Cheap test before any parsing: can the text hold a launch? (Python: only uvicorn's own calls.)"""
+    if is_command_file(path):
+        return any(word in text for word in _SERVER_WORDS)
+    return "uvicorn" in text
+
+
+def may_launch_at(text: str, path: Path | None, line: int) -> bool:
+    """Cheap test before a question under the cursor: can the cursor's line be part of a launch?
+    In a command file, its block (the lines joined to it by a `\\` continuation or by indentation)
+    must name a server, or be a Dockerfile's CMD/ENTRYPOINT (which may give the arguments alone)."""
+    if not may_launch(text, path):
+        return False
+    if not is_command_file(path) or (path is not None and path.name == "pyproject.toml"):
+        return True  # a task's multi-line string has no indentation to go by
+    lines = split_lines(text)
+    if line >= len(lines):
+        return False
+    first = line
+    while first > 0 and _joined_to_previous(lines, first):
+        first -= 1
+    last = line
+    while last + 1 < len(lines) and _joined_to_previous(lines, last + 1):
+        last += 1
+    if lines[first].lstrip().upper().startswith(("CMD", "ENTRYPOINT")):
+        return True
+    return any(word in block_line for block_line in lines[first : last + 1] for word in _SERVER_WORDS)
+
+
+def _joined_to_previous(lines: list[str], number: int) -> bool:
+    line = lines[number]
+    return lines[number - 1].rstrip().endswith(("\\", "`")) or not line.strip() or line[:1] in " \t"
+
+
+def is_command_file(path: Path | None) -> bool:
+    """Whether the file is read as a command source (Dockerfile, compose file, ...) by its name alone."""
+    return path is not None and path.suffix not in (".py", ".pyi") and commands.source_kind(path) is not None
+
+
+def _command_context(text: str, path: Path | None, workspace: Workspace) -> RuleContext | None:
+    if path is None or path.suffix in (".py", ".pyi", ".ipynb"):
+        return None
+    kind = commands.source_kind(path, text)
+    if kind is None:
+        return None
+    settings, _ = workspace.settings_for(path)
+    return commands.context_for(kind, text, path, workspace, settings)
 
 
 def parse(text: str, path: Path | None, workspace: Workspace) -> RuleContext:
     """A document's text ready for the questions below (parso's diff cache makes re-parsing cheap).
     jedi may be asked (which uvicorn a bare `run(...)` is): call it on the analysis thread."""
+    command = _command_context(text, path, workspace)
+    if command is not None:
+        return command
     source = SourceFile(text, path, grammar=workspace.grammar, use_diff_cache=True)
     settings, _ = workspace.settings_for(path)
     return RuleContext(source, workspace, settings)
@@ -61,7 +122,11 @@ _LAST_SOURCE: dict[Path | None, SourceFile] = {}
 def parse_syntax_only(text: str, path: Path | None, workspace: Workspace) -> RuleContext:
     """Like `parse`, but jedi is never asked (calls are recognised by their imports alone) and
     parso's diff cache, which the analysis thread uses, is left alone: safe beside that thread.
-    The last text parsed per file is kept, so questions between two edits parse nothing."""
+    The last text parsed per file is kept, so questions between two edits parse nothing.
+    A command source's context never asks jedi."""
+    command = _command_context(text, path, workspace)
+    if command is not None:
+        return command
     source = _LAST_SOURCE.get(path)
     if source is None or source.text != text:
         source = SourceFile(text, path, grammar=workspace.grammar)
@@ -89,17 +154,49 @@ class Segment:
     end: int
 
 
+def value_offset(placed: Placed, position: Position) -> int | None:
+    """How many of the value's characters stand before `position`; None when it is outside the value."""
+    if not placed.text:
+        return 0 if position == placed.end else None
+    if not placed.place(0) <= position <= placed.end:
+        return None
+    return sum(1 for index in range(len(placed.text)) if placed.place(index) < position)
+
+
+def value_range(placed: Placed, lines: Sequence[str], begin: int, end: int) -> Range:
+    """The file range of the value's characters begin..end: an escape written for the last one
+    (`\\u00e9` in JSON) is included, a closing quote after it is not."""
+    first = placed.place(begin)
+    if end <= begin:
+        return Range(first, first)
+    if end >= len(placed.text):
+        return Range(first, placed.end)
+    last = placed.place(end - 1)
+    line = lines[last.line] if last.line < len(lines) else ""
+    if line[last.character : last.character + 1] == "\\":  # an escape: up to the next character
+        return Range(first, placed.place(end))
+    return Range(first, Position(last.line, last.character + 1))
+
+
 @dataclass(frozen=True)
 class LaunchString:
-    """A string literal given as the app of a launch call."""
+    """The import string a launch gets as its app: a Python string literal, a command's argument."""
 
-    text: str  # the literal's content
-    line: int  # 0-based line of the content
-    column: int  # code-point column of the content's first character
-    search_paths: tuple[SearchPath, ...]
+    text: str  # the value (a gunicorn spec's call `()` left out)
+    placed: Placed  # where each of its characters is written
+    launch: Launch
+    lines: Sequence[str]  # the file's lines
+
+    @property
+    def search_paths(self) -> list[SearchPath]:
+        """Computed when a question needs them (the launch keeps them), not for every string of the file."""
+        return self.launch.search_paths
 
     def range(self, begin: int, end: int) -> Range:
-        return Range(Position(self.line, self.column + begin), Position(self.line, self.column + end))
+        return value_range(self.placed, self.lines, begin, end)
+
+    def offset(self, position: Position) -> int | None:
+        return value_offset(self.placed, position)
 
     @property
     def colon(self) -> int:
@@ -137,34 +234,57 @@ def _literal_content(leaf) -> tuple[int, str] | None:
     return prefix + len(quote), content
 
 
+def _string_literal(node) -> Placed | None:
+    """A Python string literal's content with its places."""
+    literal = _literal_content(node) if node is not None and node.type == "string" else None
+    if literal is None:
+        return None
+    offset, content = literal
+    line, column = node.start_pos
+    return span(line - 1, column + offset, content)
+
+
 def launch_strings(ctx: RuleContext) -> Iterator[LaunchString]:
-    """Every string literal passed as the app of `uvicorn.run` / `uvicorn.Config` in the file."""
-    for call in ctx.calls_to(*LAUNCH_CALLS):
-        found = _launch_string(ctx, call)
+    """Every import string given as the app of a launch of the file, whatever its source."""
+    for launch in ctx.launches:
+        found = _launch_string(ctx, launch)
         if found is not None:
             yield found
 
 
-def _launch_string(ctx: RuleContext, call: syntax.CallSite) -> LaunchString | None:
-    argument = ctx.argument(call, "app", 0)
-    if argument is None or argument.from_dict:
+def _launch_string(ctx: RuleContext, launch: Launch) -> LaunchString | None:
+    app = launch.app
+    if app is None:
         return None
-    value = argument.value
-    literal = _literal_content(value) if value.type == "string" else None
-    if literal is None:
+    if launch.call is not None:  # Python: a literal written as the call's argument
+        placed = _string_literal(app.node) if app.given_as in (GivenAs.POSITIONAL, GivenAs.KEYWORD) else None
+    else:
+        edits = launch_edits(launch)
+        handle = app.handle if isinstance(app.handle, tuple) and app.given_as is GivenAs.POSITIONAL else None
+        placed = _argument_places(edits.parsed.arguments[handle[0]]) if edits is not None and handle else None
+        if placed is not None and launch.server is Server.GUNICORN and "(" in placed.text:
+            placed = placed.sliced(0, placed.text.index("("))  # `module:factory(args)`: the factory's name
+    if placed is None:
         return None
-    offset, content = literal
-    line, column = value.start_pos
-    return LaunchString(content, line - 1, column + offset, tuple(search_paths_of_call(ctx, call)))
+    return LaunchString(placed.text, placed, launch, ctx.source.lines)
+
+
+def _argument_places(argument: Argument) -> Placed | None:
+    """A command argument's value with its places, when the value is what the file says."""
+    if argument.expanded or argument.value_places is None:
+        return None
+    placed = argument.value_places()
+    return placed if placed is not None and placed.text == argument.value else None
 
 
 def string_at(ctx: RuleContext, position: Position) -> tuple[LaunchString, int] | None:
     """The launch string whose content holds `position`, and the cursor's offset into it."""
-    if not _inside_string_leaf(ctx, position):
+    if ctx.is_python and not _inside_string_leaf(ctx, position):
         return None
     for found in launch_strings(ctx):
-        if found.line == position.line and found.column <= position.character <= found.column + len(found.text):
-            return found, position.character - found.column
+        offset = found.offset(position)
+        if offset is not None:
+            return found, offset
     return None
 
 
@@ -194,6 +314,8 @@ class Kind(enum.Enum):
     MODULE = "module"
     KEYWORD = "keyword"  # a parameter of uvicorn.run / uvicorn.Config
     IMPORTED = "imported"  # a name imported from a module that cannot be followed
+    FLAG = "flag"  # a command-line option: `--reload`
+    VALUE = "value"  # a value a flag takes: `asyncio` of `--loop`
 
 
 @dataclass(frozen=True)
@@ -241,6 +363,8 @@ _KIND_ORDER = {
     Kind.MODULE: 3,
     Kind.KEYWORD: 0,
     Kind.IMPORTED: 4,
+    Kind.FLAG: 0,
+    Kind.VALUE: 0,
 }
 
 
@@ -267,7 +391,8 @@ class Completions:
 
 
 def complete(ctx: RuleContext, position: Position) -> Completions:
-    """Completions at `position`: inside a launch's import string, or keyword names of a launch call."""
+    """Completions at `position`: inside a launch's import string, keyword names of a launch call,
+    or a command line's flags and the values of a flag."""
     hit = string_at(ctx, position)
     if hit is not None:
         launch, offset = hit
@@ -275,6 +400,8 @@ def complete(ctx: RuleContext, position: Position) -> Completions:
         if segment.part is Part.MODULE:
             return _module_candidates(ctx, launch, segment, offset)
         return Completions(_attribute_candidates(ctx, launch, segment))
+    if not ctx.is_python:
+        return Completions(_command_candidates(ctx, position))
     return Completions(_keyword_candidates(ctx, position))
 
 
@@ -303,7 +430,14 @@ def _module_candidates(ctx: RuleContext, launch: LaunchString, segment: Segment,
                 if not project and not (typed and name.startswith(typed)):
                     continue
                 # Installed folders hold hundreds of names: no stat per name there.
-                detail = ("package" if (folder / name).is_dir() else "module") if project else "installed"
+                detail = "installed"
+                if project:
+                    if (folder / name).is_dir():
+                        detail = "package"
+                    elif (folder / name).exists():
+                        continue  # a file without a suffix (Dockerfile, Makefile): not a module
+                    else:
+                        detail = "module"
                 rank = f"{0 if project else 1}{1 if name.startswith('_') else 0}{name}"
                 seen[name] = Candidate(name, Kind.MODULE, detail, rank, replace, name)
     return Completions(sorted(seen.values(), key=lambda candidate: candidate.rank), complete=not left_out)
@@ -410,15 +544,15 @@ def _launch_options(ctx: RuleContext, qualname: str) -> dict[str, Option] | None
     function = _function(definer, qualname)
     if function is None:
         return None
-    helps = _cli_help(main)
+    helps = cli_options(ctx)
     options = {}
     for param in function.get_params():
         name = param.name.value
         if param.star_count or name == "self":
             continue
         default = param.default.get_code().strip() if param.default is not None else None
-        flag, text = helps.get(name, (None, ""))
-        options[name] = Option(name, default, text, flag)
+        cli = helps.get(name)
+        options[name] = Option(name, default, cli.help if cli else "", cli.flag if cli else None)
     _OPTIONS_CACHE[key] = options
     return options
 
@@ -440,8 +574,32 @@ def _function(module: module_index.ParsedModule, qualname: str):
     return next((f for f in config.iter_funcdefs() if f.name.value == "__init__"), None)
 
 
-def _cli_help(main: module_index.ParsedModule) -> dict[str, tuple[str, str]]:
-    """Parameter name → (flag, help) from the `@click.option(...)` decorators of `main`."""
+@dataclass(frozen=True)
+class CliOption:
+    """One `@click.option` of uvicorn's `main` command, as its source writes it."""
+
+    flag: str  # the longest flag: "--reload"
+    help: str
+    default: str | None  # the source text of `default=`, None when not given
+
+
+_CLI_CACHE: dict[Path, tuple[module_index.ParsedModule, dict[str, CliOption]]] = {}
+
+
+def cli_options(ctx: RuleContext) -> dict[str, CliOption]:
+    """Parameter name → the CLI option of the analysed uvicorn (empty when it cannot be read)."""
+    main = _installed_module(ctx, "uvicorn.main")
+    if main is None or main.found.path is None:
+        return {}
+    cached = _CLI_CACHE.get(main.found.path)
+    if cached is None or cached[0] is not main:
+        cached = (main, _cli_help(main))
+        _CLI_CACHE[main.found.path] = cached
+    return cached[1]
+
+
+def _cli_help(main: module_index.ParsedModule) -> dict[str, CliOption]:
+    """Parameter name → its option from the `@click.option(...)` decorators of `main`."""
     command = next((f for f in main.source.tree.iter_funcdefs() if f.name.value == "main"), None)
     if command is None or command.parent.type != "decorated":
         return {}
@@ -455,21 +613,20 @@ def _cli_help(main: module_index.ParsedModule) -> dict[str, tuple[str, str]]:
             continue
         arguments = _call_arguments(expression.children[-1])
         names = [syntax.literal_value(a) for a in arguments if a.type == "string"]
-        help_text = next(
-            (
-                _string_value(a.children[2])
-                for a in arguments
-                if a.type == "argument" and a.children[0].type == "name" and a.children[0].value == "help"
-            ),
-            "",
-        )
+        keywords = {
+            a.children[0].value: a.children[2]
+            for a in arguments
+            if a.type == "argument" and a.children[0].type == "name" and len(a.children) == 3
+        }
+        help_text = _string_value(keywords["help"]) if "help" in keywords else ""
+        default = keywords["default"].get_code().strip() if "default" in keywords else None
         flags = [name for name in names if isinstance(name, str) and name.startswith("-")]
         declared = [name for name in names if isinstance(name, str) and not name.startswith("-")]
         if not flags:
             continue
         longest = max(flags, key=len)
         parameter = declared[0] if declared else longest.lstrip("-").replace("-", "_")
-        found[parameter] = (longest, " ".join(str(help_text).split()))
+        found[parameter] = CliOption(longest, " ".join(str(help_text).split()), default)
     return found
 
 
@@ -520,10 +677,13 @@ def _keyword_slot(ctx: RuleContext, position: Position) -> tuple[syntax.CallSite
     if before is None or before.type != "operator" or before.value not in "(,":
         return None
     trailer = before.parent if before.value == "(" else before.parent.parent
-    for call in ctx.calls_to(*LAUNCH_CALLS):
-        if call.trailer is trailer:
-            return call, begin, end
-    return None
+    call = _launch_call(ctx, trailer)
+    return None if call is None else (call, begin, end)
+
+
+def _launch_call(ctx: RuleContext, trailer) -> syntax.CallSite | None:
+    """The Python launch whose call has this argument list."""
+    return next((launch.call for launch in ctx.launches if launch.call and launch.call.trailer is trailer), None)
 
 
 def _keyword_candidates(ctx: RuleContext, position: Position) -> list[Candidate]:
@@ -556,6 +716,127 @@ def _keyword_candidates(ctx: RuleContext, position: Position) -> list[Candidate]
             )
         )
     return candidates
+
+
+# -- flags and values of a command line --------------------------------------
+
+
+@dataclass(frozen=True)
+class _CommandSlot:
+    """What the cursor is in on a command line: a flag being typed, or a flag's value."""
+
+    launch: Launch
+    edits: CommandEdits
+    index: int  # the argument under the cursor (len(arguments) when in the blanks after the last)
+    flag: str  # the flag typed so far, or the flag whose value is typed
+    replace: Range
+    is_value: bool
+
+
+def _command_slot(ctx: RuleContext, position: Position) -> _CommandSlot | None:
+    for launch in ctx.launches:
+        edits = launch_edits(launch)
+        if edits is None:
+            continue
+        arguments = edits.parsed.arguments
+        for index in range(edits.parsed.program_index + 1, len(arguments)):
+            placed = _argument_places(arguments[index])
+            offset = value_offset(placed, position) if placed is not None else None
+            if placed is None or offset is None:
+                continue
+            value = placed.text
+            equals = value.find("=")
+            if value.startswith("-") and (equals < 0 or offset <= equals):
+                end = len(value) if equals < 0 else equals
+                return _CommandSlot(launch, edits, index, value[:offset], _range(ctx, placed, 0, end), False)
+            if value.startswith("--"):  # `--loop=asy`
+                return _CommandSlot(launch, edits, index, value[:equals], _range(ctx, placed, equals + 1), True)
+            previous = arguments[index - 1].value
+            if previous.startswith("--") and "=" not in previous:
+                return _CommandSlot(launch, edits, index, previous, _range(ctx, placed, 0), True)
+            return None
+        last = arguments[-1]
+        if len(arguments) - 1 > edits.parsed.program_index and _blanks_between(ctx, last.range.end, position):
+            if last.value.startswith("--") and "=" not in last.value:  # `--loop ` and nothing typed yet
+                return _CommandSlot(launch, edits, len(arguments), last.value, Range(position, position), True)
+    return None
+
+
+def _range(ctx: RuleContext, placed: Placed, begin: int, end: int | None = None) -> Range:
+    return value_range(placed, ctx.source.lines, begin, len(placed.text) if end is None else end)
+
+
+def _blanks_between(ctx: RuleContext, start: Position, end: Position) -> bool:
+    """Whether only spaces and tabs stand from `start` to `end` on one line."""
+    if start.line != end.line or end.character <= start.character or start.line >= len(ctx.source.lines):
+        return False
+    return not ctx.source.lines[start.line][start.character : end.character].strip(" \t")
+
+
+def _command_candidates(ctx: RuleContext, position: Position) -> list[Candidate]:
+    slot = _command_slot(ctx, position)
+    if slot is None:
+        return []
+    if slot.is_value:
+        return _value_candidates(ctx, slot)
+    return _flag_candidates(ctx, slot)
+
+
+def _flag_candidates(ctx: RuleContext, slot: _CommandSlot) -> list[Candidate]:
+    launch = slot.launch
+    if launch.server is not Server.UVICORN:
+        # What the engine knows of gunicorn's and fastapi's flags: their names.
+        return [
+            Candidate(flag, Kind.FLAG, f"{launch.server.value} option", f"{number:03d}", slot.replace, flag)
+            for number, flag in enumerate(known_flags(launch.server))
+        ]
+    helps = cli_options(ctx)
+    # Options given by another argument are not offered again (a repeatable one is).
+    given = {
+        option.name
+        for option in launch.options.values()
+        if isinstance(option.handle, tuple) and slot.index not in range(option.handle[0], option.handle[-1] + 1)
+    }
+    candidates = []
+    help_order = {name: number for number, name in enumerate(helps)}  # `uvicorn --help`'s order
+    for number, spec in enumerate(slot.edits.table.options):
+        if spec.name in given and not spec.multiple:
+            continue
+        cli = helps.get(spec.name)
+        for variant, flag in enumerate(flag for flag in (*spec.flags, *spec.off_flags) if flag.startswith("--")):
+            rank = f"{help_order.get(spec.name, 100 + number):03d}{variant}"
+            candidates.append(
+                Candidate(flag, Kind.FLAG, _takes(spec), rank, slot.replace, flag, _flag_documentation(cli))
+            )
+    return sorted(candidates, key=lambda candidate: candidate.rank)
+
+
+def _takes(spec) -> str:
+    """What a flag takes, as the item's detail: "switch", "int", "auto|on|off"."""
+    if not spec.takes_value:
+        return "switch"
+    values = spec.choices or spec.suggested
+    return "|".join(values) if values else spec.kind
+
+
+def _flag_documentation(cli: CliOption | None) -> str:
+    if cli is None:
+        return ""
+    default = f"Default: `{cli.default}`" if cli.default is not None else ""
+    return "\n\n".join(part for part in (cli.help, default) if part)
+
+
+def _value_candidates(ctx: RuleContext, slot: _CommandSlot) -> list[Candidate]:
+    if slot.launch.server is not Server.UVICORN:
+        return []
+    spec = slot.edits.table.by_flag(slot.flag)
+    if spec is None or not spec.takes_value:
+        return []
+    documentation = _flag_documentation(cli_options(ctx).get(spec.name))
+    return [
+        Candidate(value, Kind.VALUE, f"{slot.flag} value", f"{number:03d}", slot.replace, value, documentation)
+        for number, value in enumerate(spec.choices or spec.suggested)
+    ]
 
 
 # ---------------------------------------------------------------------------
@@ -619,28 +900,54 @@ class FileLink:
 
 
 def file_links(ctx: RuleContext) -> list[FileLink]:
-    """String values of the launch keywords that name files, where such a file exists."""
+    """String values of the launch keywords (and flags) that name files, where such a file exists."""
     script = ctx.source.path
-    if script is None or not any(keyword in ctx.source.text for keyword in FILE_KEYWORDS):
+    text = ctx.source.text
+    if script is None or not any(k in text or k.replace("_", "-") in text for k in FILE_KEYWORDS):
         return []
     links = []
-    for call in ctx.calls_to(*LAUNCH_CALLS):
+    for launch in ctx.launches:
+        edits = launch_edits(launch)
         for keyword in FILE_KEYWORDS:
-            argument = call.keywords.get(keyword)
-            value = argument.value if argument is not None else None
-            if value is None or value.type != "string":
+            option = launch.options.get(keyword)
+            if option is None:
                 continue
-            literal = _literal_content(value)
-            if literal is None or not literal[1]:
-                continue
-            offset, content = literal
-            target = _existing_file(ctx, script, content)
-            if target is None:
-                continue
-            line, column = value.start_pos
-            start = Position(line - 1, column + offset)
-            links.append(FileLink(Range(start, Position(line - 1, start.character + len(content))), target, keyword))
-    return links
+            if edits is not None:
+                link = _command_file_link(ctx, edits, option)
+            elif option.given_as is GivenAs.KEYWORD:
+                link = _python_file_link(ctx, script, option.node, keyword)
+            else:
+                link = None
+            if link is not None:
+                links.append(link)
+    return sorted(links, key=lambda link: link.range.start)
+
+
+def _python_file_link(ctx: RuleContext, script: Path, node, keyword: str) -> FileLink | None:
+    placed = _string_literal(node)
+    if placed is None or not placed.text:
+        return None
+    target = _existing_file(ctx, script, placed.text)
+    return None if target is None else FileLink(_range(ctx, placed, 0), target, keyword)
+
+
+def _command_file_link(ctx: RuleContext, edits: CommandEdits, option) -> FileLink | None:
+    """`--env-file .env` or `--env-file=.env`, the file looked for where the command starts."""
+    handle = option.handle if option.given_as is GivenAs.FLAG and isinstance(option.handle, tuple) else None
+    if handle is None:
+        return None
+    placed = _argument_places(edits.parsed.arguments[handle[-1]])
+    if placed is not None and handle[0] == handle[-1]:
+        equals = placed.text.find("=")
+        placed = placed.sliced(equals + 1) if equals >= 0 else None
+    if placed is None or not placed.text:
+        return None
+    folder, name = posixpath.split(posixpath.normpath(placed.text))
+    for directory in edits.directories:
+        for root in directory.roots_for(folder or ".") or ():
+            if (root / name).is_file():
+                return FileLink(_range(ctx, placed, 0), root / name, option.label)
+    return None
 
 
 def _existing_file(ctx: RuleContext, script: Path, text: str) -> Path | None:
@@ -662,12 +969,33 @@ def _existing_file(ctx: RuleContext, script: Path, text: str) -> Path | None:
 
 
 def hover(ctx: RuleContext, position: Position) -> tuple[Range, str] | None:
-    """Markdown for the import string or the uvicorn keyword under the cursor."""
+    """Markdown for the import string, the uvicorn keyword or the flag under the cursor."""
     hit = string_at(ctx, position)
     if hit is not None:
         launch, _ = hit
         return launch.range(0, len(launch.text)), _string_hover(ctx, launch)
+    if not ctx.is_python:
+        return _flag_hover(ctx, position)
     return _keyword_hover(ctx, position)
+
+
+def _flag_hover(ctx: RuleContext, position: Position) -> tuple[Range, str] | None:
+    slot = _command_slot(ctx, position)
+    if slot is None or slot.is_value or slot.launch.server is not Server.UVICORN:
+        return None
+    argument = slot.edits.parsed.arguments[slot.index]
+    flag = argument.value.partition("=")[0]
+    spec = slot.edits.table.by_flag(flag)
+    if spec is None:
+        return None
+    cli = cli_options(ctx).get(spec.name)
+    text = [f"**uvicorn** option `{flag}` (parameter `{spec.name}`)", ""]
+    if cli is not None and cli.help:
+        text += [cli.help, ""]
+    text.append(f"Takes: {_takes(spec)}" if spec.takes_value else "A switch: takes no value.")
+    if cli is not None and cli.default is not None:
+        text += ["", f"Default: `{cli.default}`"]
+    return slot.replace, "\n".join(text)
 
 
 def _string_hover(ctx: RuleContext, launch: LaunchString) -> str:
@@ -736,7 +1064,7 @@ def _keyword_hover(ctx: RuleContext, position: Position) -> tuple[Range, str] | 
     if leaf is None or leaf.type != "name" or leaf.parent.type != "argument" or leaf.parent.children[0] is not leaf:
         return None
     trailer = leaf.parent.parent if leaf.parent.parent.type == "trailer" else leaf.parent.parent.parent
-    call = next((c for c in ctx.calls_to(*LAUNCH_CALLS) if c.trailer is trailer), None)
+    call = _launch_call(ctx, trailer)
     if call is None:
         return None
     option = (launch_options(ctx, call.qualname or "") or {}).get(leaf.value)
@@ -864,7 +1192,7 @@ def _context_of(ctx: RuleContext, path: Path) -> RuleContext | None:
     if path == ctx.source.path:
         return ctx
     text = ctx.workspace.read_module(path)
-    if text is None or "uvicorn" not in text:
+    if text is None or not may_launch(text, path):
         return None
     return parse(text, path, ctx.workspace)
 
@@ -874,7 +1202,7 @@ def moved_module_edits(workspace: Workspace, moves: list[tuple[Path, Path]], fil
     edits: Edits = {}
     for path in files:
         text = workspace.read_module(path)
-        if text is None or "uvicorn" not in text:
+        if text is None or not may_launch(text, path):
             continue
         ctx = parse(text, path, workspace)
         for launch in launch_strings(ctx):

@@ -14,19 +14,19 @@ import logging
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
-from ..cli.files import PYTHON_SUFFIXES, Discovery
+from ..cli.files import Discovery
 from ..engine import config, import_strings
 from ..engine.context import RuleContext
 from ..engine.model import Position, Range
 from ..engine.workspace import Workspace
-from .documents import Lines
+from .documents import Lines, OpenDocument
 
 if TYPE_CHECKING:
     from .session import Session
@@ -49,6 +49,8 @@ _KINDS = {
     import_strings.Kind.MODULE: types.CompletionItemKind.Module,
     import_strings.Kind.KEYWORD: types.CompletionItemKind.Property,
     import_strings.Kind.IMPORTED: types.CompletionItemKind.Reference,
+    import_strings.Kind.FLAG: types.CompletionItemKind.Property,
+    import_strings.Kind.VALUE: types.CompletionItemKind.EnumMember,
 }
 
 # Each feature and the client capability without which the client cannot use it.
@@ -136,13 +138,18 @@ def _in_quotes(line: str, column: int) -> bool:
     return open_quote is not None
 
 
+def _may_launch_at(document: OpenDocument | None, position: types.Position) -> TypeGuard[OpenDocument]:
+    """Most cursor questions are outside any launch: those are answered without leaving the event loop."""
+    return document is not None and import_strings.may_launch_at(document.text, document.path, position.line)
+
+
 async def completion(ls: Session, params: types.CompletionParams) -> types.CompletionList:
     document = ls.documents.get(params.text_document.uri)
-    # Most requests are outside any launch: answer those without leaving the event loop.
-    if document is None or "uvicorn" not in document.text:
+    if not _may_launch_at(document, params.position):
         return _empty()
     trigger = params.context.trigger_character if params.context else None
-    if trigger is not None:
+    # In Python an import string is a literal: a trigger character outside quotes asks for nothing.
+    if trigger is not None and not import_strings.is_command_file(document.path):
         lines = Lines(document.text, ls.encoding)
         position = lines.from_client(params.position)
         if not _in_quotes(lines.lines[position.line], position.character):
@@ -186,7 +193,7 @@ def _location(ls: Session, workspace: Workspace, path: Path, where: Range) -> ty
 async def definition(ls: Session, params: types.DefinitionParams) -> list[types.Location] | None:
     uri = params.text_document.uri
     document = ls.documents.get(uri)
-    if document is None or "uvicorn" not in document.text:
+    if not _may_launch_at(document, params.position):
         return None
     answer = await _ask(ls, uri, import_strings.definitions, params.position)
     if not answer or not answer[0]:
@@ -202,7 +209,7 @@ async def declaration(ls: Session, params: types.DeclarationParams) -> list[type
 async def document_link(ls: Session, params: types.DocumentLinkParams) -> list[types.DocumentLink]:
     uri = params.text_document.uri
     document = ls.documents.get(uri)
-    if document is None or "uvicorn" not in document.text:
+    if document is None or not import_strings.may_launch(document.text, document.path):
         return []
     answer = await _ask(ls, uri, lambda ctx, _: import_strings.file_links(ctx), types.Position(line=0, character=0))
     if answer is None:
@@ -220,7 +227,7 @@ async def hover(ls: Session, params: types.HoverParams, budget: float = CURSOR_B
     """Called by the server's hover handler when no finding or rule code is under the cursor;
     `budget` is what is left of its second."""
     document = ls.documents.get(params.text_document.uri)
-    if document is None or "uvicorn" not in document.text:
+    if not _may_launch_at(document, params.position):
         return None
     answer = await _ask(ls, params.text_document.uri, import_strings.hover, params.position, budget)
     if answer is None:
@@ -238,7 +245,7 @@ async def hover(ls: Session, params: types.HoverParams, budget: float = CURSOR_B
 async def prepare_rename(ls: Session, params: types.PrepareRenameParams) -> types.PrepareRenamePlaceholder | None:
     """Only inside import strings: elsewhere the user's Python language server renames."""
     document = ls.documents.get(params.text_document.uri)
-    if document is None or "uvicorn" not in document.text:
+    if not _may_launch_at(document, params.position):
         return None
     answer = await _ask(ls, params.text_document.uri, import_strings.rename_range, params.position)
     if answer is None:
@@ -251,15 +258,15 @@ async def prepare_rename(ls: Session, params: types.PrepareRenameParams) -> type
 
 
 def workspace_files(roots: list[Path]) -> list[Path]:
-    """The Python files `uvicorn-lsp check` would read in these folders (same excludes)."""
-    found = Discovery(config.Settings()).find(roots)
-    return [Path(source.path) for source in found if source.path.endswith(PYTHON_SUFFIXES)]
+    """The files `uvicorn-lsp check` would read in these folders (same excludes): Python files and
+    command sources (Dockerfiles, compose files, ...)."""
+    return [Path(source.path) for source in Discovery(config.Settings()).find(roots)]
 
 
 async def rename(ls: Session, params: types.RenameParams) -> types.WorkspaceEdit | None:
     uri = params.text_document.uri
     document = ls.documents.get(uri)
-    if document is None or "uvicorn" not in document.text:
+    if document is None or not import_strings.may_launch(document.text, document.path):
         return None
     if not params.new_name.isidentifier():
         raise JsonRpcInvalidParams(f"`{params.new_name}` is not a Python identifier")

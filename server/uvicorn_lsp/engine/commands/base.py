@@ -212,7 +212,10 @@ def search_paths(
 
 
 def word_arguments(words: tuple[shell.Word, ...] | list[shell.Word], group: int = 0) -> list[Argument]:
-    return [Argument(word.value, word.range, word.expanded, word.quote, group=group) for word in words]
+    return [
+        Argument(word.value, word.range, word.expanded, word.quote, group=group, value_places=word.value_placed)
+        for word in words
+    ]
 
 
 def launch_of(
@@ -242,7 +245,7 @@ def launch_of(
             return []
         return search_paths(ctx, directories, parsed.options.get("app_dir"), via_python)
 
-    return build_launch(parsed, form, info, setting, find, ctx.option_table, editable)
+    return build_launch(parsed, form, info, setting, find, ctx.option_table, editable, directories or ())
 
 
 # gunicorn options that change the working directory or sys.path, or read a configuration that may.

@@ -31,7 +31,7 @@ from .base import (
     shell_launches,
 )
 from .jsonc import JsonArray, parse_json_array
-from .recognise import Argument, CommandInfo, JsonForm
+from .recognise import Argument, CommandInfo, JsonForm, known_places
 from .text import Placed, joined, span
 
 _SHELLS = ("sh", "bash", "dash", "ash", "zsh")
@@ -359,6 +359,14 @@ def _exec_arguments(instruction: Instruction, group: int) -> list[Argument] | No
     if array is None:
         return None
     return [
-        Argument(element.value, element.range, False, '"', literal_dollar="$" in element.value, group=group)
+        Argument(
+            element.value,
+            element.range,
+            False,
+            '"',
+            literal_dollar="$" in element.value,
+            group=group,
+            value_places=known_places(element.placed),
+        )
         for element in array.elements
     ]

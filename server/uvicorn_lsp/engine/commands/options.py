@@ -29,6 +29,8 @@ class OptionSpec:
     kind: str = "str"  # "flag", "int", "float", "bool", "str", "choice"
     choices: tuple[str, ...] = ()
     multiple: bool = False
+    # Values the help names (`--loop [auto|asyncio|uvloop]`, a Literal type) that click does not enforce.
+    suggested: tuple[str, ...] = ()
 
     @property
     def takes_value(self) -> bool:
@@ -107,10 +109,10 @@ BUILTIN = OptionTable(
         _spec("reload_excludes", "--reload-exclude", multiple=True),
         _spec("reload_delay", "--reload-delay", "float"),
         _spec("workers", "--workers", "int"),
-        _spec("loop", "--loop"),
-        _spec("http", "--http"),
+        _spec("loop", "--loop", suggested=("none", "auto", "asyncio", "uvloop", "zuvloop")),
+        _spec("http", "--http", suggested=("auto", "h11", "httptools", "zttp")),
         _spec("http2", "--http2", "flag"),
-        _spec("ws", "--ws"),
+        _spec("ws", "--ws", suggested=("auto", "none", "websockets", "websockets-sansio", "wsproto")),
         _spec("ws_max_size", "--ws-max-size", "int"),
         _spec("ws_max_queue", "--ws-max-queue", "int"),
         _spec("ws_ping_interval", "--ws-ping-interval", "float"),
@@ -217,7 +219,8 @@ def _read_option(call: ast.Call, constants: _ModuleConstants) -> OptionSpec | No
     if _is_true(keywords.get("is_flag")) or off_flags:
         return OptionSpec(name, tuple(flags), tuple(off_flags), kind="flag", multiple=multiple)
     kind, choices = _read_type(keywords.get("type"), constants)
-    return OptionSpec(name, tuple(flags), (), kind=kind, choices=choices, multiple=multiple)
+    suggested = _metavar_values(keywords.get("metavar"), constants) if kind == "str" else ()
+    return OptionSpec(name, tuple(flags), (), kind=kind, choices=choices, multiple=multiple, suggested=suggested)
 
 
 def _is_true(node: ast.expr | None) -> bool:
@@ -239,6 +242,19 @@ def _read_type(node: ast.expr | None, constants: _ModuleConstants) -> tuple[str,
         if node.func.attr == "FloatRange":
             return "float", ()
     return "str", ()
+
+
+def _metavar_values(node: ast.expr | None, constants: _ModuleConstants) -> tuple[str, ...]:
+    """The values of `metavar=_metavar_from_type(SomeType)` where SomeType is a `Literal[...]`."""
+    if not (isinstance(node, ast.Call) and len(node.args) == 1 and isinstance(node.args[0], ast.Name)):
+        return ()
+    literal = constants.value(node.args[0].id)
+    if not isinstance(literal, ast.Subscript):
+        return ()
+    base = literal.value
+    if (base.id if isinstance(base, ast.Name) else base.attr if isinstance(base, ast.Attribute) else "") != "Literal":
+        return ()
+    return constants.strings(literal.slice)
 
 
 class _ModuleConstants:

@@ -14,7 +14,7 @@ from ..module_index import FoundModule
 from ..values import Value
 from . import jsonc, shell
 from .base import CommandContext, WorkingDirectory, host_directory, launch_of, shell_launches
-from .recognise import Argument, CommandInfo, JsonForm
+from .recognise import Argument, CommandInfo, JsonForm, known_places
 from .text import Placed, joined, lines_span, span
 
 
@@ -285,13 +285,17 @@ def launch_json_launches(ctx: CommandContext) -> list[Launch]:
         args = configuration.get("args")
         if not isinstance(module, jsonc.JsonString) or module.value not in ("uvicorn", "gunicorn", "fastapi"):
             continue
-        arguments = [Argument(module.value, module.range, quote='"', group=0)]
+        arguments = [Argument(module.value, module.range, quote='"', group=0, value_places=known_places(module.placed))]
         if isinstance(args, jsonc.JsonArray):
             for element in args.elements:
                 if not isinstance(element, jsonc.JsonString):
                     return found
                 expanded = "${" in element.value
-                arguments.append(Argument(element.value, element.range, expanded, '"', group=1))
+                arguments.append(
+                    Argument(
+                        element.value, element.range, expanded, '"', group=1, value_places=known_places(element.placed)
+                    )
+                )
         directory = _launch_cwd(configuration.get("cwd"), workspace_folder)
         environment: dict[str, tuple[Value, Range]] = {}
         env = configuration.get("env")

@@ -10,13 +10,18 @@ and whatever click would stop at (exit status 2) is recorded on the launch as a 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..launch import Entry, GivenAs, Launch, Option, Rejection, SearchPath, Server, Setting
 from ..model import Range, TextEdit
 from ..values import Value
 from .options import OptionSpec, OptionTable
+
+if TYPE_CHECKING:
+    from .base import WorkingDirectory
+    from .text import Placed
 
 # uvicorn reads these itself besides `UVICORN_<OPTION>` (config.py): the parameter each sets.
 _OWN_VARIABLES = {"WEB_CONCURRENCY": "workers", "FORWARDED_ALLOW_IPS": "forwarded_allow_ips"}
@@ -62,6 +67,17 @@ _FASTAPI_SWITCHES = {
     "--proxy-headers": ("proxy_headers", True),
     "--no-proxy-headers": ("proxy_headers", False),
 }
+# gunicorn's switches that parse() knows besides its value options.
+_GUNICORN_SWITCHES = ("--reload", "--daemon", "--preload", "--check-config", "--print-config", "--no-sendfile")
+
+
+def known_flags(server: Server) -> tuple[str, ...]:
+    """The long flags parse() knows of gunicorn and `fastapi run|dev` (uvicorn's are its option table's)."""
+    if server is Server.GUNICORN:
+        return tuple(sorted(flag for flag in (*_GUNICORN_VALUE_OPTIONS, *_GUNICORN_SWITCHES) if flag.startswith("--")))
+    if server is Server.FASTAPI:
+        return tuple(sorted((*_FASTAPI_VALUE_OPTIONS, *_FASTAPI_SWITCHES)))
+    return ()
 
 
 @dataclass(frozen=True)
@@ -74,12 +90,19 @@ class Argument:
     quote: str = ""  # how the source quoted it ('"' for a JSON or YAML element)
     literal_dollar: bool = False  # holds `$` that no shell will expand (exec form, list `command:`)
     group: int = 0  # arguments of one list or line share a group (ENTRYPOINT + CMD are two)
+    # The value's characters with their file places, computed when the editor asks (None: not known).
+    value_places: Callable[[], Placed | None] | None = field(default=None, compare=False, repr=False)
 
     @property
     def assignment_name(self) -> str | None:
         """`NAME` of a `NAME=value` argument."""
         assignment = _assignment(self)
         return None if assignment is None or self.quote else assignment[0]
+
+
+def known_places(placed: Placed) -> Callable[[], Placed]:
+    """`Argument.value_places` of a value whose places the source has already read (a JSON string)."""
+    return lambda: placed
 
 
 class Form:
@@ -502,8 +525,9 @@ def build_launch(
     find_search_paths: Callable[[], list[SearchPath]],
     table: OptionTable,
     editable: bool = True,
+    directories: Sequence[WorkingDirectory] = (),
 ) -> Launch:
-    edits = CommandEdits(parsed, form, info, table, editable)
+    edits = CommandEdits(parsed, form, info, table, editable, directories)
     first = parsed.arguments[0].range
     last = parsed.arguments[-1].range
     return Launch(
@@ -533,15 +557,24 @@ def command_info(launch: Launch) -> CommandInfo | None:
 class CommandEdits:
     """Edits on a command's arguments, keeping the source's form (shell words or list elements) and quoting."""
 
-    def __init__(self, parsed: ParsedCommand, form: Form, info: CommandInfo, table: OptionTable, editable: bool):
+    def __init__(
+        self,
+        parsed: ParsedCommand,
+        form: Form,
+        info: CommandInfo,
+        table: OptionTable,
+        editable: bool,
+        directories: Sequence[WorkingDirectory] = (),
+    ):
         self.parsed = parsed
         self.form = form
         self.info = info
-        self._table = table
+        self.table = table  # the analysed uvicorn's options
         self._editable = editable
+        self.directories = directories  # where the command may start (none when not known)
 
     def spell(self, name: str, value: object) -> str:
-        spec = self._table.by_name(name)
+        spec = self.table.by_name(name)
         if spec is None:
             return f"--{name.replace('_', '-')} {value}"
         if spec.kind == "flag":
@@ -549,7 +582,7 @@ class CommandEdits:
         return f"{spec.flags[0]} {value}"
 
     def label(self, name: str) -> str:
-        spec = self._table.by_name(name)
+        spec = self.table.by_name(name)
         return spec.flags[0] if spec is not None else f"--{name.replace('_', '-')}"
 
     def _arguments(self) -> list[Argument]:
@@ -587,7 +620,7 @@ class CommandEdits:
         if not self._editable:
             return None
         existing = self.parsed.options.get(name)
-        spec = self._table.by_name(name)
+        spec = self.table.by_name(name)
         text_value = "true" if value is True else "false" if value is False else str(value)
         if existing is not None:
             if existing.value.known and existing.value.candidates == (value,):

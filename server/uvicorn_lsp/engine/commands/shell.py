@@ -12,9 +12,9 @@ knows its value.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from ..model import Range
+from ..model import Position, Range
 from .text import Placed
 
 _OPERATORS = ("&&", "||", ";;", "|&", ";", "|", "&", "(", ")")
@@ -36,6 +36,26 @@ class Word:
     range: Range
     expanded: bool = False  # holds an expansion: the value is only known to the running shell
     quote: str = ""  # "'" or '"' when the whole word is one quoted string
+    # Where the value's characters are written: (value offset, raw index) where each contiguous
+    # stretch starts (quotes, escapes and continuations break them), and the raw text's places.
+    runs: tuple[tuple[int, int], ...] = field(default=(), compare=False, repr=False)
+    placed: Placed | None = field(default=None, compare=False, repr=False)
+
+    def value_placed(self) -> Placed | None:
+        """The value with the file place of each character (the editor's questions under the cursor)."""
+        if self.placed is None or not self.runs:
+            return None
+        places: list[Position] = []
+        for number, (offset, raw) in enumerate(self.runs):
+            following = self.runs[number + 1][0] if number + 1 < len(self.runs) else len(self.value)
+            places.extend(self.placed.place(raw + index) for index in range(following - offset))
+        # The end is right after the last character (a closing quote is not the value's).
+        end = (
+            Position(places[-1].line, places[-1].character + 1)
+            if places
+            else self.placed.place(self.start + (1 if self.quote else 0))
+        )
+        return Placed(self.value, (*places, end), verbatim=False)
 
     @property
     def assignment(self) -> tuple[str, str] | None:
@@ -174,28 +194,35 @@ def _word(reader: _Reader) -> Word | None:
     value: list[str] = []
     expanded = False
     quotes: list[str] = []  # the quote of each part: "" for an unquoted part
+    runs = [(0, start)]  # only where a quote, an escape or a continuation skips raw characters
     while reader.at < len(text):
         char = text[reader.at]
         if char in _WORD_ENDS:
             break
         if char == "\\":
             following = reader.peek(1)
-            reader.at += 2
             if following != "\n":  # a continuation joins the lines
+                runs.append((_length(value), reader.at + 1))
                 value.append(following)
                 quotes.append("")
+            reader.at += 2
+            runs.append((_length(value), reader.at))
             continue
         if char == "'":
             end = text.find("'", reader.at + 1)
             end = len(text) if end < 0 else end
+            runs.append((_length(value), reader.at + 1))
             value.append(text[reader.at + 1 : end])
             quotes.append("'")
             reader.at = end + 1
+            runs.append((_length(value), reader.at))
             continue
         if char == '"':
             reader.at += 1
-            expanded |= _double_quoted(reader, value)
+            runs.append((_length(value), reader.at))
+            expanded |= _double_quoted(reader, value, runs)
             quotes.append('"')
+            runs.append((_length(value), reader.at))
             continue
         if char == "$" or char == "`":
             consumed = _expansion(reader)
@@ -214,10 +241,25 @@ def _word(reader: _Reader) -> Word | None:
     if reader.at == start:
         return None
     quote = quotes[0] if len(quotes) == 1 else ""
-    return Word("".join(value), start, reader.at, reader.placed.range(start, reader.at), expanded, quote)
+    joined = "".join(value)
+    return Word(
+        joined, start, reader.at, reader.placed.range(start, reader.at), expanded, quote, _runs(runs), reader.placed
+    )
 
 
-def _double_quoted(reader: _Reader, value: list[str]) -> bool:
+def _length(pieces: list[str]) -> int:
+    return sum(map(len, pieces))
+
+
+def _runs(runs: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """The recorded runs, a run that a later one at the same value offset replaces left out."""
+    kept: dict[int, int] = {}
+    for offset, raw in runs:
+        kept[offset] = raw
+    return tuple(kept.items())
+
+
+def _double_quoted(reader: _Reader, value: list[str], runs: list[tuple[int, int]]) -> bool:
     """Reads up to the closing quote (consumed); True if an expansion was met."""
     text = reader.text
     expanded = False
@@ -228,8 +270,10 @@ def _double_quoted(reader: _Reader, value: list[str]) -> bool:
             return expanded
         if char == "\\" and reader.peek(1) in '$`"\\\n':
             if reader.peek(1) != "\n":
+                runs.append((_length(value), reader.at + 1))
                 value.append(reader.peek(1))
             reader.at += 2
+            runs.append((_length(value), reader.at))
             continue
         if char in "$`":
             consumed = _expansion(reader)

@@ -242,7 +242,12 @@ def _arguments(node: Node, lines: list[str], group: int = 0) -> tuple[list[Argum
         start = Position(item.start_mark.line, item.start_mark.column)
         end = Position(item.end_mark.line, item.end_mark.column)
         expanded = "$" in item.value.replace("$$", "")
-        arguments.append(Argument(item.value.replace("$$", "$"), Range(start, end), expanded, quote, group=group))
+        places = None if "$$" in item.value else lambda item=item: placed_scalar(item, lines)
+        arguments.append(
+            Argument(
+                item.value.replace("$$", "$"), Range(start, end), expanded, quote, group=group, value_places=places
+            )
+        )
     if not arguments:
         return None
     form: Form
