@@ -10,12 +10,14 @@ import shutil
 import signal
 import subprocess
 import sys
+import tarfile
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+from docker.utils import build as docker_build
 
 from uvicorn_lsp.engine import commands, import_resolution
 from uvicorn_lsp.engine.workspace import Workspace
@@ -29,11 +31,27 @@ pytestmark = pytest.mark.slow
 APP = 'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/")\ndef index():\n    return {"ok": True}\n'
 
 
+def sent_context(context: Path, target: Path) -> Path:
+    """The build context as `docker build` sends it to the daemon, unpacked under `target`: docker-py's
+    own tarball of the folder less what its `.dockerignore` leaves out (independent of the engine's reader)."""
+    ignore = context / ".dockerignore"
+    patterns = None
+    if ignore.exists():
+        lines = [line.strip() for line in ignore.read_text().splitlines()]
+        patterns = [line for line in lines if line and not line.startswith("#")]  # as docker-py reads it
+    with docker_build.tar(str(context), exclude=patterns, dockerfile=("Dockerfile", None)) as archive:
+        with tarfile.open(fileobj=archive) as files:
+            files.extractall(target, filter="data")
+    return target
+
+
 def rebuild_image(context: Path, target: Path) -> tuple[Path, list[str]]:
     """The files the Dockerfile's WORKDIR/COPY lines put in the image, under `target`, and its exec-form CMD.
 
     Written from Docker's rules (a copied folder's contents go into the destination; a
-    destination ending in / is a folder), independently of the engine's layout code."""
+    destination ending in / is a folder; COPY sees the context less its .dockerignore),
+    independently of the engine's layout code."""
+    context = sent_context(context, target.with_name(target.name + "-context"))
     workdir = "/"
     command: list[str] = []
     for line in (context / "Dockerfile").read_text().splitlines():

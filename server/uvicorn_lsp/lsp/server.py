@@ -337,6 +337,9 @@ async def initialized(ls: UvicornLanguageServer, params: types.InitializedParams
                                 watchers=[
                                     types.FileSystemWatcher(glob_pattern="**/*.py"),
                                     types.FileSystemWatcher(glob_pattern="**/pyproject.toml"),
+                                    # what a Dockerfile's COPY sees of its build context
+                                    types.FileSystemWatcher(glob_pattern="**/*.dockerignore"),
+                                    types.FileSystemWatcher(glob_pattern="**/.dockerignore"),
                                 ]
                             ),
                         )

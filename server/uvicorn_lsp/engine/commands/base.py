@@ -3,6 +3,7 @@ directories (on the host or in a container), and turning shell text into launche
 
 from __future__ import annotations
 
+import difflib
 import os
 import posixpath
 import re
@@ -16,10 +17,12 @@ from ..config import Settings
 from ..context import RuleContext
 from ..launch import Launch, Option, SearchPath, Setting
 from ..model import Range
+from ..module_index import MissingModule, ModuleIndex
 from ..source import Noqa, SourceFile
 from ..values import Value
 from ..workspace import Workspace
 from . import shell
+from .dockerignore import BuildContext
 from .options import OptionTable, table_for
 from .recognise import Argument, CommandInfo, Form, build_launch, first, parse
 from .text import Placed
@@ -108,6 +111,8 @@ class WorkingDirectory:
     description: str  # "the Makefile's folder", "/code in the image"
     roots_for: Callable[[str], tuple[Path, ...] | None]
     extra_roots: tuple[Path, ...] = ()  # the project installed into the environment (`pip install .`)
+    # The image's build context when its `.dockerignore` holds back some of the host files shown.
+    build_context: BuildContext | None = None
 
     def moved(self, relative: str) -> WorkingDirectory | None:
         """After `cd relative`."""
@@ -129,6 +134,7 @@ class ContainerLayout:
     copies: list[tuple[str, Path, bool]] = field(default_factory=list)  # (container path, host path, is folder)
     unknown: list[str] = field(default_factory=list)
     installs_project: Path | None = None  # `pip install .` of this host folder
+    build_context: BuildContext | None = None  # what the host paths under it hide (.dockerignore)
 
     def roots(self, folder: str) -> tuple[Path, ...] | None:
         """Host folders that, put on sys.path, show the modules the container folder holds."""
@@ -176,14 +182,19 @@ def container_directory(layout_: ContainerLayout, path: str, description: str) -
     extra: tuple[Path, ...] = ()
     if layout_.installs_project is not None:
         extra = (layout_.installs_project, layout_.installs_project / "src")
-    return WorkingDirectory(description, roots_for, extra)
+    return WorkingDirectory(description, roots_for, extra, layout_.build_context)
 
 
 def search_paths(
-    ctx: CommandContext, directories: list[WorkingDirectory], app_dir: Option | None, via_python: bool
+    ctx: CommandContext,
+    directories: list[WorkingDirectory],
+    app_dir: Option | None,
+    via_python: bool,
+    module: str | None = None,
 ) -> list[SearchPath]:
     """sys.path of the command per working directory: `--app-dir` (default: the working
-    directory) first, as uvicorn's CLI inserts it; `python -m` also puts the working directory."""
+    directory) first, as uvicorn's CLI inserts it; `python -m` also puts the working directory.
+    In an image whose `.dockerignore` hides files, sys.path is as the image shows it to `module`."""
     relative = "."
     if app_dir is not None:
         given = first(app_dir.value) if app_dir.value.known else None
@@ -203,8 +214,81 @@ def search_paths(
             roots = roots + here
         shown_root = roots[0] if roots else ctx.folder
         launch = layout.Launch("command", directory.description, shown_root)
-        found.append(SearchPath(launch, tuple(dict.fromkeys((*roots, *directory.extra_roots, *installed))), True))
+        path = tuple(dict.fromkeys((*roots, *directory.extra_roots, *installed)))
+        if directory.build_context is not None:
+            if module is None:
+                return []
+            shown = _as_the_image_shows(ctx, path, directory.build_context, module)
+            if shown is None:
+                return []  # the ignored files change this import in a way not followed: say nothing
+            path = shown
+        found.append(SearchPath(launch, path, True))
     return found
+
+
+def _as_the_image_shows(
+    ctx: CommandContext, roots: tuple[Path, ...], context: BuildContext, module: str
+) -> tuple[Path, ...] | None:
+    """`roots` (host folders) as the image shows them to `import module`, where the build context's
+    `.dockerignore` left files out: unchanged when no file the import meets is left out; without
+    a root whose candidates for the top-level name are all left out (`main.py` ignored: `main`
+    is not found there); None when left-out files change the import otherwise."""
+    met: list[Path] = []
+
+    def record(path: Path) -> None:
+        met.append(path)
+        ctx.depends_on(path)
+
+    index = ctx.workspace.modules
+    found = index.find(module, roots, record)
+    hidden = [path for path in met if _hidden(index, context, path)]
+    if not hidden:
+        if isinstance(found, MissingModule) and _hides_a_near_name(index, context, found.searched, found.missing):
+            return None  # a "did you mean" could name a module the image does not have
+        return roots
+    top = module.split(".")[0]
+    left_out = {path.parent for path in hidden if path.name == f"{top}.py" and path.parent in roots}
+    left_out |= {
+        path.parent.parent
+        for path in hidden
+        if path.name == "__init__.py" and path.parent.name == top and path.parent.parent in roots
+    }
+    if not all(
+        any(path.is_relative_to(root / top) or path == root / f"{top}.py" for root in left_out) for path in hidden
+    ):
+        return None  # a file deeper in the import is left out while its package is there
+    for root in left_out:
+        module_file, package = root / f"{top}.py", root / top
+        if index.is_file(module_file) and not context.hides(module_file):
+            return None
+        if package.is_dir() and not context.hides_all(package):
+            return None  # the package (or part of it) is still there
+        if any(entry.startswith(f"{top}.") and entry.endswith(_COMPILED) for entry in index.listing(root)):
+            return None
+    return tuple(root for root in roots if root not in left_out)
+
+
+_COMPILED = (".so", ".pyd")
+
+
+def _hidden(index: ModuleIndex, context: BuildContext, path: Path) -> bool:
+    """A path the finder met that the image does not have: a left-out file, or the `__init__.py`
+    place of a left-out package or namespace folder."""
+    if index.is_file(path):
+        return context.hides(path)
+    return path.name == "__init__.py" and path.parent.is_dir() and context.hides_all(path.parent)
+
+
+def _hides_a_near_name(index: ModuleIndex, context: BuildContext, folders: tuple[Path, ...], missing: str) -> bool:
+    name = missing.split(".")[-1]
+    hidden = [
+        entry.split(".")[0]
+        for folder in folders
+        if folder.is_relative_to(context.folder)
+        for entry in index.listing(folder)
+        if context.hides(folder / entry)
+    ]
+    return bool(difflib.get_close_matches(name, hidden, n=1, cutoff=0.6))
 
 
 # ---------------------------------------------------------------------------
@@ -240,10 +324,13 @@ def launch_of(
         if argument.assignment_name == "PYTHONPATH" or argument.value.split("=")[0] in _RUNNERS_ELSEWHERE:
             elsewhere = True
 
+    app = first(parsed.app.value) if parsed.app is not None and parsed.app.value.known else None
+    module = app.partition(":")[0] if isinstance(app, str) and ":" in app else None
+
     def find() -> list[SearchPath]:
         if directories is None or elsewhere:
             return []
-        return search_paths(ctx, directories, parsed.options.get("app_dir"), via_python)
+        return search_paths(ctx, directories, parsed.options.get("app_dir"), via_python, module)
 
     return build_launch(parsed, form, info, setting, find, ctx.option_table, editable, directories or ())
 

@@ -4,7 +4,7 @@ Instructions are read as BuildKit reads them: `\\` continuations (or the `# esca
 directive's character), comment lines inside continuations dropped, here-documents
 skipped. The working directory is the stage's last WORKDIR; what lies there comes from the
 COPY/ADD lines of the stage (and of the stages it is built FROM), mapped back to the
-build context. A COPY from another image, an ADD of a URL or archive, or a base image that
+build context, less what its `.dockerignore` leaves out. A COPY from another image, an ADD of a URL or archive, or a base image that
 may ship code makes the layout unknown, and then no import string is judged.
 """
 
@@ -30,6 +30,7 @@ from .base import (
     launch_of,
     shell_launches,
 )
+from .dockerignore import BuildContext, DockerIgnore, UnsupportedIgnoreFile
 from .jsonc import JsonArray, parse_json_array
 from .recognise import Argument, CommandInfo, JsonForm, known_places
 from .text import Placed, joined, span
@@ -168,8 +169,34 @@ class ImageState:
     exposes: bool = False
 
 
-def image_state(stage_chain: list[Stage], preamble: list[Instruction], context: Path) -> ImageState:
+def read_build_context(ctx: CommandContext, folder: Path, dockerfile: Path | None) -> BuildContext | None:
+    """The build context at `folder` with its ignore file: the Dockerfile's own `<name>.dockerignore`
+    beside it, else the context's `.dockerignore` (BuildKit's order). None when that file cannot be
+    read or uses syntax not followed: what COPY takes from the context is then unknown."""
+    candidates = [folder / ".dockerignore"]
+    if dockerfile is not None:
+        candidates.insert(0, dockerfile.with_name(dockerfile.name + ".dockerignore"))
+    for candidate in candidates:
+        ctx.depends_on(candidate)  # created, edited or deleted: the verdicts change
+        if not ctx.workspace.modules.is_file(candidate):
+            continue
+        text = ctx.workspace.read_module(candidate)
+        if text is None:
+            return None
+        try:
+            return BuildContext(folder, DockerIgnore.parse(text))
+        except UnsupportedIgnoreFile:
+            return None
+    return BuildContext(folder, DockerIgnore([]))
+
+
+def image_state(
+    stage_chain: list[Stage], preamble: list[Instruction], context: Path, build_context: BuildContext | None
+) -> ImageState:
+    """`build_context`: what COPY and ADD see of `context` (None: not known)."""
     state = ImageState()
+    if build_context is not None and not build_context.hides_nothing:
+        state.layout.build_context = build_context
     arguments: dict[str, tuple[Value, object]] = {}
     for instruction in preamble:
         if instruction.keyword == "ARG":
@@ -186,7 +213,7 @@ def image_state(stage_chain: list[Stage], preamble: list[Instruction], context: 
                 else:
                     state.workdir = posixpath.normpath(posixpath.join(state.workdir, value))
             elif keyword in ("COPY", "ADD"):
-                _copy(instruction, state, context)
+                _copy(instruction, state, context, build_context)
             elif keyword == "RUN":
                 text = instruction.raw
                 if _INSTALLS_PROJECT.search(text):
@@ -244,7 +271,7 @@ def _expand(text: str, environment: dict) -> str | None:
     return None if failed or "$" in result else result
 
 
-def _copy(instruction: Instruction, state: ImageState, context: Path) -> None:
+def _copy(instruction: Instruction, state: ImageState, context: Path, build_context: BuildContext | None) -> None:
     text = instruction.raw.strip()
     words: list[str]
     if text.startswith("["):
@@ -274,16 +301,19 @@ def _copy(instruction: Instruction, state: ImageState, context: Path) -> None:
         if "://" in source or (instruction.keyword == "ADD" and re.search(r"\.(tar|tgz|gz|bz2|xz|zip)$", source)):
             state.layout.unknown.append(destination)
             continue
-        if "$" in source:
+        if "$" in source or build_context is None:
             state.layout.unknown.append(destination)
             continue
         matches = sorted(context.glob(source.lstrip("/"))) if any(c in source for c in "*?[") else []
+        matches = [match for match in matches if not _left_out(build_context, match)]
         hosts = matches or [context / source.lstrip("/")]
         for host in hosts:
             host = Path(posixpath.normpath(str(host)))
             if not str(host).startswith(str(context)):
                 continue  # outside the build context: the build fails
-            if not host.exists():  # made before the build (a CI step, a generator): its content is not known
+            if not host.exists() or _left_out(build_context, host):
+                # Made before the build (a CI step, a generator): its content is not known. Left out
+                # by the .dockerignore: the build stops ("not found"), nothing starts.
                 state.layout.unknown.append(destination)
                 continue
             if host.is_dir():
@@ -291,6 +321,11 @@ def _copy(instruction: Instruction, state: ImageState, context: Path) -> None:
             else:
                 place = posixpath.join(destination, host.name) if (into_folder or matches) else destination
                 state.layout.copies.append((place, host, False))
+
+
+def _left_out(build_context: BuildContext, host: Path) -> bool:
+    """Whether COPY cannot take `host`: a left-out file, or a folder left out with all it holds."""
+    return build_context.hides_all(host) if host.is_dir() else build_context.hides(host)
 
 
 def launches(ctx: CommandContext) -> list[Launch]:
@@ -301,13 +336,14 @@ def dockerfile_launches(ctx: CommandContext, context: Path, target: str | None) 
     stage_list, preamble = stages(ctx.source.lines)
     path = ctx.source.path
     file_name = path.name.lower() if path is not None else "dockerfile"
+    build_context = read_build_context(ctx, context, path)
     found: list[Launch] = []
     for index, stage in enumerate(stage_list):
         own = [i for i in stage.instructions if i.keyword in ("CMD", "ENTRYPOINT")]
         if not own:
             continue
         stage_chain = chain(stage_list, index)
-        state = image_state(stage_chain or [stage], preamble, context)
+        state = image_state(stage_chain or [stage], preamble, context, build_context)
         final = index == len(stage_list) - 1
         production = (
             final

@@ -310,12 +310,15 @@ def _service_launches(ctx: CommandContext, name: str, service: MappingNode, prod
     ports = get(service, "ports")
     publishes = isinstance(ports, SequenceNode) and bool(ports.value)
     host_network = scalar_text(get(service, "network_mode")) == "host"
+    mounts = _bind_mounts(ctx, get(service, "volumes"))
     layout = ContainerLayout(
         list(image.layout.copies) if image else [],
         list(image.layout.unknown) if image else [],
         image.layout.installs_project if image else None,
+        # A bind mount shows the host folder whole, .dockerignore or not.
+        image.layout.build_context if image and not mounts else None,
     )
-    layout.copies.extend(_bind_mounts(ctx, get(service, "volumes")))
+    layout.copies.extend(mounts)
     working_dir = scalar_text(get(service, "working_dir"))
     workdir = posixpath.normpath(working_dir) if working_dir and "$" not in working_dir else None
     if workdir is None and working_dir is None and image is not None and image.workdir_known:
@@ -409,7 +412,7 @@ def _image_of(ctx: CommandContext, service: MappingNode) -> dockerfile.ImageStat
     chain = dockerfile.chain(stage_list, index)
     if chain is None:
         return None
-    return dockerfile.image_state(chain, preamble, context)
+    return dockerfile.image_state(chain, preamble, context, dockerfile.read_build_context(ctx, context, path))
 
 
 def _bind_mounts(ctx: CommandContext, volumes: Node | None) -> list[tuple[str, Path, bool]]:
