@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-from pathlib import Path
-
 import pytest
 
 pytestmark = pytest.mark.slow
 
-HERE = Path(__file__).resolve().parent
 # Non-ASCII text before the string on the same line: the completion edit lands right only in utf-8 columns.
 CALL_LINE = 'x = "héllo→"; uvicorn.run("app.main:a", reload=True)'
 RUN = f"""\
@@ -27,27 +22,14 @@ app = FastAPI()
 """
 
 
-def test_neovim_completes_and_jumps_from_an_import_string(install, timed, sample_project, editor_env):
-    nvim = install("install-neovim.sh")[-1]
+def test_neovim_completes_and_jumps_from_an_import_string(neovim, sample_project):
     run = sample_project(RUN)
     (run.parent / "app").mkdir()
     (run.parent / "app" / "__init__.py").write_text("")
     (run.parent / "app" / "main.py").write_text(MAIN)
     line = "    " + CALL_LINE
     column = len(line[: line.index(":a") + 1].encode())  # right after the colon, in bytes
-    with timed("run      neovim (import strings)"):
-        process = subprocess.run(
-            [nvim, "--headless", "--clean", "-l", str(HERE / "test_import_strings_neovim.lua"), str(HERE), str(run)]
-            + ["3", str(column)],
-            capture_output=True,
-            text=True,
-            env=editor_env,
-            cwd=run.parent,
-            timeout=300,
-        )
-    assert process.returncode == 0, process.stderr
-    result = json.loads(process.stdout.strip().splitlines()[-1])
-    assert "error" not in result, f"{result['error']}\nsteps done: {result['steps']}\nstderr: {process.stderr}"
+    result = neovim("test_import_strings_neovim.lua", run, "3", str(column), label="neovim (import strings)")
 
     assert result["offset_encoding"] == "utf-8"
     assert result["trigger_characters"] == ['"', "'", ".", ":", "-"]

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-from pathlib import Path
-
 import pytest
 
 pytestmark = pytest.mark.slow
 
-HERE = Path(__file__).resolve().parent
 # Non-ASCII text before the call on the same line: columns are only right if both sides use utf-8.
 CALL_LINE = 'x = "héllo→"; uvicorn.run(app, reload=True)'
 SAMPLE = f"""\
@@ -24,17 +19,9 @@ if __name__ == "__main__":
 """
 
 
-def test_neovim_diagnoses_and_fixes(install, timed, sample_project, editor_env):
-    nvim = install("install-neovim.sh")[-1]
+def test_neovim_diagnoses_and_fixes(neovim, sample_project):
     main = sample_project(SAMPLE)
-    with timed("run      neovim"):
-        process = subprocess.run(
-            [nvim, "--headless", "--clean", "-l", str(HERE / "test_neovim.lua"), str(HERE), str(main)],
-            capture_output=True, text=True, env=editor_env, cwd=main.parent, timeout=300,
-        )
-    assert process.returncode == 0, process.stderr
-    result = json.loads(process.stdout.strip().splitlines()[-1])
-    assert "error" not in result, f"{result['error']}\nsteps done: {result['steps']}\nstderr: {process.stderr}"
+    result = neovim("test_neovim.lua", main, label="neovim")
 
     assert result["cmd"] == ["uvicorn-lsp", "serve"]
     assert result["root_dir"] == str(main.parent)
