@@ -176,6 +176,21 @@ def test_script_that_cds_into_a_folder_without_the_module_is_an_error(project):
     assert finding.severity.name == "ERROR"
 
 
+# faraja-yangu-tv-backend (.entry/start_core_backend.sh): `gunicorn farajayangu_be.asgi -k uvicorn.workers.UvicornWorker`
+# was "must be in format <module>:<attribute>"; gunicorn takes the attribute `application` then, and calls
+# `module:create_app()` itself.
+@pytest.mark.parametrize("target", ["main", '"main:create_app()"', "main:application"])
+def test_gunicorn_app_without_colon_or_with_a_factory_call(project, target):
+    project.write("main.py", APP.replace("app = ", "application = ") + "\n\ndef create_app():\n    return FastAPI()\n")
+    assert uvi002(project, f"web: gunicorn {target} -k uvicorn_worker.UvicornWorker\n", name="Procfile") == []
+
+
+def test_gunicorn_missing_module_is_still_an_error(project):
+    project.write("main.py", APP.replace("app = ", "application = "))
+    [finding] = uvi002(project, "web: gunicorn mian -k uvicorn_worker.UvicornWorker\n", name="Procfile")
+    assert "module not found" in finding.message
+
+
 # -- real runs: what was reported as broken serves ---------------------------------------------------------
 @pytest.mark.slow
 @pytest.mark.parametrize("command", EXPANDED_WORDS)
@@ -216,4 +231,15 @@ def test_real_run_script_started_in_the_app_folder(project):
     project.write("docker/app.sh", f'"{sys.executable}" -m uvicorn main:main_app --host 127.0.0.1 --port {port}\n')
     starter = "import subprocess, sys; sys.exit(subprocess.call(['sh', '../docker/app.sh']))"
     outcome = run_server(["-c", starter], project.root / "example-base-app", port)
+    assert outcome.served, outcome.output
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("target", ["main", "main:create_app()"])
+def test_real_run_gunicorn_default_attribute_and_factory_call(project, target):
+    port = free_port()
+    factory = "\n\ndef create_app():\n    return application\n"
+    project.write("main.py", (APP + INDEX).replace("app", "application") + factory)
+    arguments = ["-m", "gunicorn", target, "-k", "uvicorn.workers.UvicornWorker", "-b", f"127.0.0.1:{port}"]
+    outcome = run_server(arguments, project.root, port)
     assert outcome.served, outcome.output

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from . import config, layout, syntax, uvicorn_facts
-from .launch import Launch, SearchPath
+from .launch import Launch, SearchPath, Server
 from .module_index import UNKNOWN_NAMES, Binding, FoundModule, MissingModule, ModuleIndex, Namespace, ParsedModule
 from .source import SourceFile
 from .workspace import Workspace
@@ -370,7 +370,12 @@ def _app_strings(ctx: CheckedFile, launch: Launch) -> list[AppString]:
         return []
     results = []
     for text in dict.fromkeys(candidate for candidate in value.candidates or () if isinstance(candidate, str)):
-        parts = split_import_string(text)
+        gunicorn = launch.server is Server.GUNICORN
+        parts = _gunicorn_split(text) if gunicorn else split_import_string(text)
+        if gunicorn and parts is not None and parts[1].endswith(")"):
+            # `module:create_app()`: gunicorn calls the factory, and what it returns is not followed.
+            results.append(AppString(text, parts[0], parts[1], ()))
+            continue
         if parts is None:
             results.append(AppString(text, None, None, ()))
             continue
@@ -384,6 +389,14 @@ def _app_strings(ctx: CheckedFile, launch: Launch) -> list[AppString]:
             resolutions = tuple(resolve(ctx, module, attributes, path) for path in launch.search_paths)
         results.append(AppString(text, module, attributes, resolutions))
     return results
+
+
+def _gunicorn_split(text: str) -> tuple[str, str] | None:
+    """gunicorn's own split (gunicorn.util.import_app): without a colon the attribute is `application`."""
+    module, colon, attributes = text.partition(":")
+    if not module or (colon and not attributes):
+        return None
+    return module, attributes if colon else "application"
 
 
 def _resolve_main(ctx: CheckedFile, attributes: str, search_path: SearchPath, spawns: bool) -> Resolution:
