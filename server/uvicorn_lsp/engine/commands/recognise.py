@@ -312,7 +312,8 @@ def _parse_uvicorn(
         argument = arguments[position]
         word = argument.value
         # `--port=$PORT`: the flag is literal, only its value expands.
-        literal_flag = word.startswith("--") and not any(mark in word.partition("=")[0] for mark in "$`")
+        name = word.partition("=")[0]
+        literal_flag = word.startswith("--") and "$" not in name and "`" not in name
         if only_positionals or (argument.expanded and not literal_flag) or not word.startswith("-") or word == "-":
             positionals.append((position, argument))
             position += 1

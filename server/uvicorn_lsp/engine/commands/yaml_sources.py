@@ -92,11 +92,17 @@ def _service_chunks(lines: list[str]) -> list[tuple[int, int]] | None:
     body = lines[start + 1 : end]
     if _CROSS_REFERENCES.search("\n".join(body)) or any(line.startswith("---") for line in lines):
         return None
-    keys = [start + 1 + i for i, line in enumerate(body) if line.strip() and not line.lstrip().startswith("#")]
-    if not keys:
+    first_key = next((line for line in body if line.strip() and not line.lstrip().startswith("#")), None)
+    if first_key is None:
         return []
-    indent = len(lines[keys[0]]) - len(lines[keys[0]].lstrip(" "))
-    starts = [n for n in keys if len(lines[n]) - len(lines[n].lstrip(" ")) == indent]
+    indent = len(first_key) - len(first_key.lstrip(" "))
+    prefix = " " * indent
+    # Lines at the first key's indentation that hold a key (not blank, not a comment).
+    starts = [
+        start + 1 + number
+        for number, line in enumerate(body)
+        if line.startswith(prefix) and line[indent : indent + 1] not in ("", " ", "#")
+    ]
     if any(not re.match(r"^\s*[\w.-]+\s*:\s*(#.*)?$", lines[n]) for n in starts):
         return None  # a flow mapping, a quoted or complex key: compose the whole file
     return [(first, starts[i + 1] if i + 1 < len(starts) else end) for i, first in enumerate(starts)]
@@ -121,6 +127,15 @@ def _shifted(node: Node, lines: int) -> Node:
         pairs = [(_shifted(key, lines), _shifted(value, lines)) for key, value in node.value]
         return MappingNode(node.tag, pairs, start, end, flow_style=node.flow_style)
     return node
+
+
+def _fields(mapping: MappingNode) -> dict[str, Node]:
+    """A mapping's values by key (the first of a repeated key, as `get` finds it)."""
+    found: dict[str, Node] = {}
+    for key_node, value_node in mapping.value:
+        if isinstance(key_node, ScalarNode):
+            found.setdefault(key_node.value, value_node)
+    return found
 
 
 def get(node: Node | None, key: str) -> Node | None:
@@ -302,15 +317,16 @@ def compose_launches(ctx: CommandContext) -> list[Launch]:
 
 def _service_launches(ctx: CommandContext, name: str, service: MappingNode, production: bool) -> list[Launch]:
     lines = ctx.source.lines
+    fields = _fields(service)
     image = ctx.once(("compose image", _build_key(service)), lambda: _image_of(ctx, service))
     environment: dict = {}
     if image is not None:
         environment.update(image.environment)
-    environment.update(_environment(get(service, "environment"), lines))
-    ports = get(service, "ports")
+    environment.update(_environment(fields.get("environment"), lines))
+    ports = fields.get("ports")
     publishes = isinstance(ports, SequenceNode) and bool(ports.value)
-    host_network = scalar_text(get(service, "network_mode")) == "host"
-    mounts = _bind_mounts(ctx, get(service, "volumes"))
+    host_network = scalar_text(fields.get("network_mode")) == "host"
+    mounts = _bind_mounts(ctx, fields.get("volumes"))
     layout = ContainerLayout(
         list(image.layout.copies) if image else [],
         list(image.layout.unknown) if image else [],
@@ -319,17 +335,17 @@ def _service_launches(ctx: CommandContext, name: str, service: MappingNode, prod
         image.layout.build_context if image and not mounts else None,
     )
     layout.copies.extend(mounts)
-    working_dir = scalar_text(get(service, "working_dir"))
+    working_dir = scalar_text(fields.get("working_dir"))
     workdir = posixpath.normpath(working_dir) if working_dir and "$" not in working_dir else None
     if workdir is None and working_dir is None and image is not None and image.workdir_known:
         workdir = image.workdir
     directory = container_directory(layout, workdir, f"{workdir} in service {name}") if workdir else None
-    if get(service, "env_file") is not None:
+    if fields.get("env_file") is not None:
         environment = {key: value for key, value in environment.items() if not key.startswith("UVICORN_")}
     info = CommandInfo(
         "compose", production=production, container=publishes and not host_network, where=f"service {name}"
     )
-    entrypoint, command = get(service, "entrypoint"), get(service, "command")
+    entrypoint, command = fields.get("entrypoint"), fields.get("command")
     if entrypoint is not None:
         parts = [entrypoint] + ([command] if command is not None else [])
     elif command is not None:
@@ -339,7 +355,7 @@ def _service_launches(ctx: CommandContext, name: str, service: MappingNode, prod
     else:
         return []
     launches = _parts_launches(ctx, parts, info, directory, environment)
-    if get(service, "env_file") is not None:
+    if fields.get("env_file") is not None:
         for launch in launches:
             launch.complete = False  # the env file may set any UVICORN_* option
     return launches
