@@ -12,12 +12,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Set
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-
-import parso
-from parso.python.tree import Module
-from parso.tree import BaseNode
+from typing import TYPE_CHECKING
 
 from .model import Position, Range
+
+if TYPE_CHECKING:  # parso is imported when a text is first parsed: reading and decoding files needs none of it
+    import parso
+    from parso.python.tree import Module
+    from parso.tree import BaseNode
 
 # Larger files are skipped with a message: nobody writes a uvicorn entry point
 # that big, and parsing it on every keystroke would stall the editor.
@@ -109,6 +111,8 @@ class SourceFile:
 
     @cached_property
     def tree(self) -> Module:
+        import parso
+
         grammar = self._grammar or parso.load_grammar()
         # The parse allocates a node per token and frees none: the cycle collector's full passes over
         # that growing heap would only add a superlinear cost (about 15 % on a 40,000-line file).
@@ -343,14 +347,14 @@ class BrokenLines(Set[int]):
             broken.update(_lines_of(statement))
         if statement.type in ("error_node", "error_leaf"):
             broken.update(_lines_of(statement))
-        elif isinstance(statement, BaseNode):
+        elif hasattr(statement, "children"):  # a node, not a leaf
             nodes: list[BaseNode] = [statement]
             while nodes:
                 for child in nodes.pop().children:
                     if child.type in ("error_node", "error_leaf"):
                         # An error node can be a statement of its own.
                         broken.update(_lines_of(enclosing_statement(child) or child))
-                    elif isinstance(child, BaseNode):
+                    elif hasattr(child, "children"):
                         nodes.append(child)
         self._by_statement[id(statement)] = found = frozenset(broken)
         return found
