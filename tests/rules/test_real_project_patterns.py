@@ -18,6 +18,7 @@ APP = "from fastapi import FastAPI\n\napp = FastAPI()\n"
 INDEX = '\n\n@app.get("/")\ndef index():\n    return {"ok": True}\n'
 uvi002 = rule_findings("UVI002")
 uvi004 = rule_findings("UVI004")
+uvi018 = rule_findings("UVI018")
 
 
 # -- a shell word that expands at run time ---------------------------------------------------------
@@ -189,6 +190,39 @@ def test_gunicorn_missing_module_is_still_an_error(project):
     project.write("main.py", APP.replace("app = ", "application = "))
     [finding] = uvi002(project, "web: gunicorn mian -k uvicorn_worker.UvicornWorker\n", name="Procfile")
     assert "module not found" in finding.message
+
+
+# FrontDrago (src/cmd-local.sh: `uvicorn app.main:app ... --loop=uvloop`, src/requirements.txt lists
+# uvloop==0.19.0): "No module named 'uvloop'" because the analysed environment (a CI runner here) is not
+# the project's. A package the project declares is installed where it runs.
+@pytest.fixture
+def environment_with_uvicorn_only(with_fake_uvicorn):
+    return with_fake_uvicorn("0.54.0", "def run(app, **options): ...\n")
+
+
+@pytest.mark.parametrize(
+    ("requirements", "declared"),
+    [
+        ("requirements.txt", "fastapi==0.110.0\nuvicorn==0.27.0\nuvloop==0.19.0\n"),
+        ("requirements.txt", "uvicorn[standard]>=0.30\n"),
+        ("pyproject.toml", '[project]\nname = "x"\ndependencies = ["uvicorn[standard]>=0.30"]\n'),
+        ("pyproject.toml", '[tool.poetry.dependencies]\nuvicorn = {extras = ["standard"], version = "^0.30"}\n'),
+    ],
+)
+def test_implementation_the_project_declares(project, environment_with_uvicorn_only, requirements, declared):
+    project.write("src/app/main.py", APP)
+    project.write(f"src/{requirements}", declared)
+    script = "#!/bin/bash\nuvicorn app.main:app --app-dir=./ --reload --loop=uvloop\n"
+    assert uvi018(project, script, environment_with_uvicorn_only, name="src/cmd-local.sh") == []
+
+
+@pytest.mark.parametrize("declared", ["uvicorn==0.30\n# uvloop later\n", "uvloop-extras==1.0\n"])
+def test_implementation_the_project_does_not_declare(project, environment_with_uvicorn_only, declared):
+    project.write("src/app/main.py", APP)
+    project.write("src/requirements.txt", declared)
+    script = "#!/bin/bash\nuvicorn app.main:app --app-dir=./ --reload --loop=uvloop\n"
+    [finding] = uvi018(project, script, environment_with_uvicorn_only, name="src/cmd-local.sh")
+    assert "No module named 'uvloop'" in finding.message
 
 
 # -- real runs: what was reported as broken serves ---------------------------------------------------------

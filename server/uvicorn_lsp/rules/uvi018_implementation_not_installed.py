@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..engine import project
 from ..engine.context import RuleContext
 from ..engine.launch import Setting
 from ..engine.model import Finding, Severity
@@ -31,6 +32,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             # Without uvicorn the analysed environment is not the one that runs the server.
             if ctx.uvicorn_version is None or ctx.workspace.distribution_version(module) is not None:
                 continue
+            # Declared by the project (FrontDrago's requirements.txt lists uvloop): installed where it runs.
+            folder = ctx.source.path.parent if ctx.source.path is not None else ctx.workspace.root
+            declared = (module, requirement.strip("`"))
+            if project.declares(ctx.workspace.root, folder, declared, ctx.depends_on):
+                continue
             # The analysed environment lacks it (the rule page says which one that is, and other ways to add it).
             message = (
                 f"{option.written}: No module named '{module}', so {ctx.failure_consequence(launch, 1)}; "
@@ -54,8 +60,10 @@ RULE = Rule(
             (see the README's "analysed environment").
 
             Silent when uvicorn itself is not installed there (the environment that runs the server is
-            then another one), for launches in containers (their image has its own environment), and
-            for values known only at run time. `"auto"` never fails: it falls back to what is installed.
+            then another one), when the project's requirement files (requirements*.txt, pyproject.toml,
+            Pipfile, setup files) declare the package (installed wherever the project is deployed), for
+            launches in containers (their image has its own environment), and for values known only at
+            run time. `"auto"` never fails: it falls back to what is installed.
             Values uvicorn does not accept at all are UVI004's.
         """,
         why="""

@@ -8,6 +8,7 @@ import os
 import re
 from pathlib import Path
 
+from .. import project
 from ..launch import Launch, SearchPath, Setting
 from ..model import Position, Range
 from ..module_index import FoundModule
@@ -136,31 +137,7 @@ def _module_elsewhere(ctx: CommandContext, launch: Launch, paths: list[SearchPat
 
     if any(finds(path.roots) for path in paths):
         return False
-    return any(finds((folder,)) for folder in _project_folders(ctx.workspace.root))
-
-
-_NOT_PROJECT_FOLDERS = frozenset({"venv", "node_modules", "__pycache__", "site-packages"})
-
-
-def _project_folders(root: Path, depth: int = 2) -> list[Path]:
-    """The workspace's folders `depth` levels down at most, hidden and environment folders left out."""
-    folders: list[Path] = []
-    level = [root]
-    for _ in range(depth):
-        below = []
-        for folder in level:
-            try:
-                entries = list(os.scandir(folder))
-            except OSError:
-                continue
-            below.extend(
-                Path(entry.path)
-                for entry in entries
-                if entry.is_dir() and not entry.name.startswith(".") and entry.name not in _NOT_PROJECT_FOLDERS
-            )
-        folders.extend(below)
-        level = below
-    return folders
+    return any(finds((folder,)) for folder in project.project_folders(ctx.workspace.root))
 
 
 def systemd_launches(ctx: CommandContext) -> list[Launch]:
