@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from ..launch import Entry, GivenAs, Launch, Option, Rejection, SearchPath, Server, Setting
 from ..model import Range, TextEdit
@@ -20,7 +21,6 @@ from ..values import Value
 from .options import OptionSpec, OptionTable
 
 if TYPE_CHECKING:
-    from .base import WorkingDirectory
     from .text import Placed
 
 # uvicorn reads these itself besides `UVICORN_<OPTION>` (config.py): the parameter each sets.
@@ -98,6 +98,14 @@ class Argument:
         """`NAME` of a `NAME=value` argument."""
         assignment = _assignment(self)
         return None if assignment is None or self.quote else assignment[0]
+
+
+class StartFolder(Protocol):
+    """Where a command may start (base.WorkingDirectory): the host folders showing what a path
+    relative to it holds (None when not known)."""
+
+    @property
+    def roots_for(self) -> Callable[[str], tuple[Path, ...] | None]: ...
 
 
 def known_places(placed: Placed) -> Callable[[], Placed]:
@@ -526,7 +534,7 @@ def build_launch(
     find_search_paths: Callable[[], list[SearchPath]],
     table: OptionTable,
     editable: bool = True,
-    directories: Sequence[WorkingDirectory] = (),
+    directories: Sequence[StartFolder] = (),
 ) -> Launch:
     edits = CommandEdits(parsed, form, info, table, editable, directories)
     first = parsed.arguments[0].range
@@ -565,7 +573,7 @@ class CommandEdits:
         info: CommandInfo,
         table: OptionTable,
         editable: bool,
-        directories: Sequence[WorkingDirectory] = (),
+        directories: Sequence[StartFolder] = (),
     ):
         self.parsed = parsed
         self.form = form
