@@ -225,6 +225,25 @@ def test_implementation_the_project_does_not_declare(project, environment_with_u
     assert "No module named 'uvloop'" in finding.message
 
 
+# hotopia (server/src/run.py): `from server.src.core.settings import CONFIG` then `uvicorn.run("app:app")`.
+# `python -m server.src.run` fails to load "app" (checked), `python server/src/run.py` fails at its own
+# import; with the project folder on PYTHONPATH (PyCharm's default for a content root) the script serves
+# (checked). The string loads exactly under the launch its own import rules out: a sign of PYTHONPATH.
+@pytest.mark.xfail(
+    strict=True,
+    reason="needs a decision: _runnable drops the script launch, so only the -m launch is judged; keeping the "
+    "dropped launch as a PYTHONPATH-dependent alternative silences this but changes UVI001's fix candidates too",
+)
+def test_string_loading_only_where_the_own_import_needs_pythonpath(project):
+    project.write("server/src/core/settings.py", 'CONFIG = {"RELOAD": "1"}\n')
+    project.write("server/src/app.py", APP)
+    text = (
+        "import uvicorn\n\nfrom server.src.core.settings import CONFIG\n\nif __name__ == '__main__':\n"
+        '    uvicorn.run("app:app", reload=bool(CONFIG["RELOAD"]))\n'
+    )
+    assert [finding.severity.name for finding in uvi002(project, text, name="server/src/run.py")] != ["ERROR"]
+
+
 # -- real runs: what was reported as broken serves ---------------------------------------------------------
 @pytest.mark.slow
 @pytest.mark.parametrize("command", EXPANDED_WORDS)
