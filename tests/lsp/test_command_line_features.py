@@ -339,3 +339,15 @@ async def test_workspace_pull_is_cancellable(tmp_path: Path):
             if answered.items or not answered.is_incomplete:
                 break
         assert labels(answered)[:2] == ["app", "create_app"]
+
+
+async def test_workspace_pull_reports_command_files(tmp_path: Path):
+    """The workspace pull reads the files `check` reads: a Dockerfile that is not open gets its findings."""
+    write(tmp_path, "app/__init__.py", "")
+    write(tmp_path, "app/main.py", MAIN)
+    write(tmp_path, "Dockerfile", DOCKERFILE.replace('"--ho"', '"--reload"'))
+    async with lsp_session(tmp_path, client_capabilities=client_capabilities("neovim")) as client:
+        report = await client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=[]))
+        items = {item.uri: item for item in report.items}
+        assert set(items) == {(tmp_path / name).as_uri() for name in ("app/__init__.py", "app/main.py", "Dockerfile")}
+        assert "UVI014" in [diagnostic.code for diagnostic in items[(tmp_path / "Dockerfile").as_uri()].items]
