@@ -22,7 +22,7 @@ def project_folders(root: Path, depth: int = 2) -> list[Path]:
     folders: list[Path] = []
     level = [root]
     for _ in range(depth):
-        below = []
+        below: list[Path] = []
         for folder in level:
             try:
                 entries = list(os.scandir(folder))

@@ -126,7 +126,8 @@ def _merged(ctx: CommandContext, launch: Launch, finders, start_folders: set[Pat
 def _module_elsewhere(ctx: CommandContext, launch: Launch, paths: list[SearchPath]) -> bool:
     """The launch's import string names a module that no guessed start finds but a folder of the
     project (two levels down at most) holds."""
-    text = launch.app.value.candidates[0] if launch.app is not None and launch.app.value.known else None
+    candidates = launch.app.value.candidates if launch.app is not None else None
+    text = candidates[0] if candidates else None
     module = text.partition(":")[0] if isinstance(text, str) and ":" in text else ""
     if not module or module.startswith("."):
         return False
