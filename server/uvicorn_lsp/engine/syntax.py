@@ -276,7 +276,7 @@ class CallSite:
         return [*self.positional, *self.keywords.values()]
 
 
-def calls_named(used_names: dict, names: set[str]) -> Iterator[CallSite]:
+def calls_named(used_names: Mapping[str, list], names: set[str]) -> Iterator[CallSite]:
     """Calls whose callee chain starts or ends with one of `names`."""
     seen: set[int] = set()
     for name in names:

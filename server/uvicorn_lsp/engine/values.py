@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from . import syntax
@@ -67,7 +68,7 @@ class _NameIndex:
 class Evaluator:
     """Evaluates parso expression nodes of one module."""
 
-    def __init__(self, used_names: dict):
+    def __init__(self, used_names: Mapping[str, list]):
         self._used_names = used_names
         self._indexes: dict[str, _NameIndex] = {}
         self._mutations: dict[str, bool] = {}
