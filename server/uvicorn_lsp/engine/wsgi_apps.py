@@ -30,12 +30,12 @@ _CONSTRUCTORS = {
 }
 # The classes of those apps, by the full name jedi infers for an instance.
 _CLASSES = {
-    "flask.app.Flask": ("Flask", "Flask"),
-    "bottle.Bottle": ("Bottle", "Bottle"),
-    "falcon.app.App": ("Falcon", "App"),
-    "django.core.handlers.wsgi.WSGIHandler": ("Django", "WSGIHandler"),
+    "flask.app.Flask": "Flask",
+    "bottle.Bottle": "Bottle",
+    "falcon.app.App": "Falcon",
+    "django.core.handlers.wsgi.WSGIHandler": "Django",
 }
-_CLASS_OF_FRAMEWORK = {framework: cls for framework, cls in _CLASSES.values()}
+_WSGI_FRAMEWORKS = frozenset(_CLASSES.values())
 
 
 class _Module(Protocol):
@@ -51,11 +51,6 @@ class WsgiApp:
     shown: str  # how a message names it: "`app`", '"mysite.wsgi:application"'
     string: import_resolution.AppString | None = None  # for an import string: the string
     resolution: Resolution | None = None  # and how it loads
-
-    @property
-    def class_name(self) -> str:
-        """The class whose `__call__` wants `start_response`: "Flask", "WSGIHandler"."""
-        return _CLASS_OF_FRAMEWORK[self.framework]
 
 
 def wsgi_app(ctx: RuleContext, launch: Launch) -> WsgiApp | None:
@@ -82,7 +77,7 @@ def wsgi_app(ctx: RuleContext, launch: Launch) -> WsgiApp | None:
             framework = _framework_inferred(_resolver_of(ctx, resolution.binding), resolution.binding.leaf)
         return (
             WsgiApp(framework, f'"{strings[0].text}"', strings[0], resolution)
-            if framework in _CLASS_OF_FRAMEWORK
+            if framework in _WSGI_FRAMEWORKS
             else None
         )
     node = launch.app.node
@@ -96,7 +91,7 @@ def wsgi_app(ctx: RuleContext, launch: Launch) -> WsgiApp | None:
             framework = _framework_of_binding(ctx, bindings[0])
     if framework is None and app_kinds.app_kind_by_syntax(ctx, node) is None:
         framework = _framework_inferred(ctx.resolver, node)
-    return WsgiApp(framework, shown) if framework in _CLASS_OF_FRAMEWORK else None
+    return WsgiApp(framework, shown) if framework in _WSGI_FRAMEWORKS else None
 
 
 def _framework_of_binding(module: _Module, leaf) -> str | None:
@@ -119,9 +114,7 @@ def _framework_inferred(resolver: Resolver, node) -> str | None:
     inferred = resolver.infer(node)
     if not inferred:
         return None
-    frameworks = {
-        _CLASSES.get(item.full_name or "", (None,))[0] if item.type == "instance" else None for item in inferred
-    }
+    frameworks = {_CLASSES.get(item.full_name or "") if item.type == "instance" else None for item in inferred}
     return frameworks.pop() if len(frameworks) == 1 else None
 
 
