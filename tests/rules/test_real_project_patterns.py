@@ -244,6 +244,16 @@ def test_string_loading_only_where_the_own_import_needs_pythonpath(project):
     assert [finding.severity.name for finding in uvi002(project, text, name="server/src/run.py")] != ["ERROR"]
 
 
+# inkflow (run_dev.py: `uvicorn.run("main:app", reload=True)` beside main.py, and an `__init__.py` in the
+# repository's root): "loads with `python run_dev.py`, not with `python -m inkflow.run_dev`", a launch
+# from the folder above the project.
+def test_module_launch_from_above_the_workspace_is_not_judged_alone(project):
+    project.write("__init__.py")
+    project.write("main.py", APP)
+    text = 'import uvicorn\n\nif __name__ == "__main__":\n    uvicorn.run("main:app", reload=True)\n'
+    assert uvi002(project, text, name="run_dev.py") == []
+
+
 # -- real runs: what was reported as broken serves ---------------------------------------------------------
 @pytest.mark.slow
 @pytest.mark.parametrize("command", EXPANDED_WORDS)

@@ -66,6 +66,10 @@ def own_module(ctx: CheckedFile, found: FoundModule) -> ParsedModule:
 def _usual_launch(ctx: CheckedFile, launch: layout.Launch, script: Path) -> bool:
     if launch.kind == "script":
         return not ctx.uses_relative_imports
+    if not launch.root.is_relative_to(ctx.workspace.root):
+        # `python -m` from above the project (its root has an `__init__.py`, often by accident, as in inkflow):
+        # possible, but not how the project is run.
+        return False
     if layout.is_namespace_launch(launch, script):
         return layout.prefers_module_launch(script, ctx.imports.names.values(), launch)
     return True
