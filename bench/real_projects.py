@@ -9,30 +9,62 @@ PYTHONPATH; the run starts in a temporary directory so the shell's folder cannot
 severity and code before and after; `--save DIR` keeps every JSON answer (`<project>.<label>.json`) for judging the
 reports by hand. A version that exits 2 or prints no JSON is shown as `FAILED (...)`, never as zero findings.
 
-The projects of issue 10's study (round 3), each at the commit used; bring them with the `fetch` tool or
-`git clone` + `git checkout <commit>`, then `git archive HEAD | tar -x -C PROJECTS_DIR/<name>`:
+The projects of issue 10's study (round 3: 48 projects), each at the commit used; bring them with the `fetch`
+tool or `git clone` + `git checkout <commit>`, then copy the tree into PROJECTS_DIR/<repository name> (a snapshot
+may lack large blobs: copy what `git ls-tree -r HEAD` lists through `git cat-file --batch`, skipping the missing,
+since `git archive` stops at the first one and leaves half a tree):
 
-    Maksim-Junior/WebSocket-Chat-                   81aa434e8b9df3194bbbae22812b9a3fb3984cc7
-    SebastianMV/FastAPI-Enterprise-Boilerplate      8b8a7373eac8b8c06e24e75f9b098641f156869c
-    Steven-Mendez/starter-template-fastapi          366b35377e2f3e4874377183acdf1140cb3eba75
-    darkweid/fastapi-template                       643c60fa0d7e92508421eab332903b9ed0813bb3
-    emurze/fastapi-sqlalchemy-ddd-template          1ec96022be69d4de6e3ee85467d08c9bad5502d5
-    fastapi/full-stack-fastapi-template             68adb40d37425f6f8668ec7e5a054500d045e43e
-    fastapi-practices/fastapi_best_architecture     2e86d79150c0abf0191dc8c189734214c4934a17
-    hngprojects/hng_boilerplate_python_fastapi_web  5a01cac16e263f598896c0c57bd054007ad18b6b
-    insistence/RuoYi-Vue3-FastAPI                   b05614569fc6d77215f2629a33591335f4731ddc
-    logingrupa/whisperX-FastAPI                     91cb7c6753384aca2fa9f8f141198ad239e75235
-    mahenzon/FastAPI-base-app                       b73780859205e6f0453a5837d5eec630e7731319
-    mg-login-examples/login-backend-fastapi         0a21252c78bc5307daee929a8c22ae1e2f03acba
-    mnaimfaizy/fastapi_rbac                         990b9d1f12c04ac0e45947e6283564de9e8e68a9
-    renalreg/ukrdc-fastapi                          5517a87eef0f8608c322533351a4389679d364c8
-    ryanwclark1/fastapi-template                    4874ef79d4d8ea3105685383c17f670969634809
-    stac-utils/stac-fastapi                         68cf814247e8290c4e3618372b227e409a88f341
-    uriyyo/fastapi-pagination                       112bb00cafaa6448ff49b2a65363f18383913f6e
-    walkerchiu/fastapi-starter                      9631b48847afa2398496a3f1d1911d2fae74b6b5
+    AaltoRSE/LLMGateway                                  53f11b6423b0742f722f9e4e9c67f5f6047a39b5
+    Alkalit/ad_task                                      6a94ea5da91969f967c864a8167dd0b000316e30
+    amang2/fastapi-best-practices                        a1b2ac3fbaffe97a5e9c9b041fd6c6a5edfd1e2f
+    brstato/inkflow                                      6ec7642582bde515865082a20172a89a380b6c6e
+    chenjr0719/concurrency_test                          f44b94d4893f8ed6aa1cac0d1e7fc619257bc6d4
+    DaniilSever/FrontDrago                               751e03e2f277642ba60e2c253329428e555defd9
+    Danoonka/meduzzen-backend-internship                 ac80a99967ad0deefc7b2c98186d08946af561a5
+    darkweid/fastapi-template                            643c60fa0d7e92508421eab332903b9ed0813bb3  (folder darkweid-fastapi-template)
+    emp7yhead/trivia-fastapi-app-api                     f56e4fe7248aee6f3758e342766bc55258784162
+    emurze/fastapi-sqlalchemy-ddd-template               1ec96022be69d4de6e3ee85467d08c9bad5502d5
+    ethando9999/RAG-Chatbot-Excel                        aebb9ab06f580699270d70029b484394d9646fab
+    fastapi-practices/fastapi_best_architecture          2e86d79150c0abf0191dc8c189734214c4934a17
+    fastapi/full-stack-fastapi-template                  68adb40d37425f6f8668ec7e5a054500d045e43e
+    gomri15/order-management                             c80148912dc2b9432766b1750ad89c0a7cefedd7
+    gunSlaveUnit/hotopia                                 b3c8826f7672c2ac95b222451c4777bd271d9d89
+    hngprojects/hng_boilerplate_python_fastapi_web       5a01cac16e263f598896c0c57bd054007ad18b6b
+    hoamxTrav/hoamx-watcher-agent                        e2e1099aa1a34334cd760e84fa0bff67343997e6
+    insistence/RuoYi-Vue3-FastAPI                        b05614569fc6d77215f2629a33591335f4731ddc
+    jod35/fastapi-deploy-demo                            b6f22dddb4af850d5f38d819277e41e04c7bf63f
+    juanrpo19/api_dynamo                                 3fbe30d2f81d00b3e1382033e9de8073daa225f2
+    logingrupa/whisperX-FastAPI                          91cb7c6753384aca2fa9f8f141198ad239e75235
+    LuckySting/ARBserver                                 429e2b3aa55be7f6b3ebc10f95fa7bc329270717
+    mahenzon/FastAPI-base-app                            b73780859205e6f0453a5837d5eec630e7731319
+    Maksim-Junior/WebSocket-Chat-                        81aa434e8b9df3194bbbae22812b9a3fb3984cc7
+    mg-login-examples/login-backend-fastapi              0a21252c78bc5307daee929a8c22ae1e2f03acba
+    mnaimfaizy/fastapi_rbac                              990b9d1f12c04ac0e45947e6283564de9e8e68a9
+    MOSTDORGEOTREST/dashboard                            7fa1e820f3528daaee1cacdcadaa08e6e103c323
+    nexent-dev/faraja-yangu-tv-backend                   4332967e64778bc7f3ce954328642cf7d6885411
+    nika-doroshkevich/Base_fastapi_app                   3261fdfdd8ff2db4f334656a3b7d37ab6fff90c5
+    nyashkin/open-shop                                   8f4de73e0aae5ca568a06b8a59af376866113685
+    rajeshbond/testing-13.4.2024                         a01b7ac7c1e63600750c24a45c52d2098f6c8f62
+    renalreg/ukrdc-fastapi                               5517a87eef0f8608c322533351a4389679d364c8
+    runningwyh/BookManagementProject                     5b284dea3768df7286ca933fd064728cd1f0028a
+    ryanwclark1/fastapi-template                         4874ef79d4d8ea3105685383c17f670969634809  (folder ryanwclark1-fastapi-template)
+    SebastianMV/FastAPI-Enterprise-Boilerplate           8b8a7373eac8b8c06e24e75f9b098641f156869c
+    Shokhzod-25/Test-Repository                          28d99d325a24a15a83fa7cca51f4ac47b8f1d24b
+    stac-utils/stac-fastapi                              68cf814247e8290c4e3618372b227e409a88f341
+    Steven-Mendez/starter-template-fastapi               366b35377e2f3e4874377183acdf1140cb3eba75
+    supervisely-ecosystem/dev-names-generator-tutorial   8d0c542229b63e7a60949e5b5b11f5883b90e286
+    talasbekov/test-project-fastapi                      56ef25edc93b21e531213c0704cb12f055c27787
+    talkdai/dialog                                       f8f4035252836760ac141090764463234047425c
+    TEA-21/MRZ_Read                                      5bcc75fb02a48aa17f8d813360a78a3da525ed93
+    ThirVondukr/tarkov-backend                           96fb9a133b1e874de62e876c23922d078817d943
+    uriyyo/fastapi-pagination                            112bb00cafaa6448ff49b2a65363f18383913f6e
+    vasilistotskas/grooveshop-django-api                 ddb4ecd3abb24f5d80fa299940223515bdbba45e
+    walkerchiu/fastapi-starter                           9631b48847afa2398496a3f1d1911d2fae74b6b5
+    woopzz/pkb-users                                     f25fa305b4c8c7570716603917dd0e4eebb9dec2
+    xkurozaru/plant-diagnosis-backend                    765edeb15b9b09433e2658bc989e81c36aa1d779
 
-The folder names used were the repository names (`fastapi-template` for darkweid's). The default versions are the
-end of the previous round (/work/before_round/server, a worktree of that commit) and this checkout's server/.
+The default versions are the end of the previous round (/work/before_round/server, a worktree of that commit)
+and this checkout's server/.
 """
 
 from __future__ import annotations
