@@ -1,0 +1,64 @@
+"""The result cache and `.dockerignore`: a Dockerfile's result depends on its build context's ignore
+file, so creating, editing or deleting it analyses the Dockerfile again; otherwise it is reused."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from uvicorn_lsp.cli import runner
+
+from .conftest import write
+
+APP = "from fastapi import FastAPI\n\napp = FastAPI()\n"
+DOCKERFILE = 'FROM python:3.12-slim\nWORKDIR /app\nCOPY . /app\nCMD ["uvicorn", "main:app", "--host", "0.0.0.0"]\n'
+
+
+@pytest.fixture
+def analysed(monkeypatch) -> list[str]:
+    """The Dockerfiles the engine analyses (cache misses), in order."""
+    paths: list[str] = []
+    real = runner.check_one
+
+    def counting(path, *args, **kwargs):
+        if path.endswith("Dockerfile"):
+            paths.append(Path(path).name)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "check_one", counting)
+    return paths
+
+
+def settle() -> None:
+    """Files written this instant are not trusted by the cache (timestamp resolution): wait that out."""
+    time.sleep(0.25)
+
+
+def test_the_ignore_file_invalidates_the_dockerfile_result(cli, tmp_path, analysed):
+    write(tmp_path, "pyproject.toml", "[project]\nname = 'x'\n")
+    write(tmp_path, "main.py", APP)
+    write(tmp_path, "Dockerfile", DOCKERFILE)
+    settle()
+    assert cli("--jobs", "1", "--select", "UVI002", ".").code == 0
+    assert cli("--jobs", "1", "--select", "UVI002", ".").code == 0
+    assert analysed == ["Dockerfile"], "the second run is served from the cache"
+
+    write(tmp_path, ".dockerignore", "main.py\n")  # created
+    settle()
+    created = cli("--jobs", "1", "--select", "UVI002", ".")
+    assert created.code == 1 and '"main:app" will not load' in created.out
+    assert cli("--jobs", "1", "--select", "UVI002", ".").code == 1
+    assert analysed == ["Dockerfile", "Dockerfile"]
+
+    write(tmp_path, ".dockerignore", "tests\n")  # edited
+    settle()
+    assert cli("--jobs", "1", "--select", "UVI002", ".").code == 0
+    write(tmp_path, ".dockerignore", "*.py\n")
+    settle()
+    assert cli("--jobs", "1", "--select", "UVI002", ".").code == 1
+    (tmp_path / ".dockerignore").unlink()  # deleted
+    settle()
+    assert cli("--jobs", "1", "--select", "UVI002", ".").code == 0
+    assert analysed == ["Dockerfile"] * 5
