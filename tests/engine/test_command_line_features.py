@@ -81,6 +81,11 @@ ATTRIBUTE_CASES = [
     ),
     ("pyproject.toml", '[tool.poe.tasks]\nserve = "uvicorn app.main:a‸pp --reload"\n', "app"),
     ("Procfile", "web: gunicorn -k uvicorn_worker.UvicornWorker 'app.main:create_a‸pp()'\n", "create_app"),
+    (
+        "serve",
+        '#!/usr/bin/env bash\ncd "$(dirname "$0")"\nexec gunicorn app.main:a‸pp -k uvicorn_worker.UvicornWorker\n',
+        "app",
+    ),
 ]
 
 
@@ -175,6 +180,7 @@ def test_nothing_outside_a_launch(root: Path):
 def test_may_launch_is_a_cheap_filter():
     assert import_strings.may_launch("web: gunicorn app:app", Path("Procfile"))
     assert not import_strings.may_launch("web: gunicorn app:app", Path("run.py"))  # Python: uvicorn's calls only
+    assert import_strings.may_launch("#!/bin/sh\nexec gunicorn app:app\n", Path("serve"))  # a script by its shebang
     assert not import_strings.may_launch("FROM python\nCMD python -m http.server", Path("Dockerfile"))
     # Per line: its block (continuation, indentation) names a server, or is a CMD after an ENTRYPOINT.
     dockerfile = 'FROM python\nWORKDIR /srv\nENTRYPOINT ["uvicorn"]\nCMD \\\n  ["app:app"]\nEXPOSE 80\n'
@@ -200,3 +206,11 @@ def test_shell_word_value_places():
     assert [joined_word.place(i) for i in range(3)] == [Position(0, 30), Position(1, 2), Position(1, 3)]
     empty = shell.commands(span(0, 0, 'a ""'))[0].words[1].value_placed()
     assert empty is not None and empty.text == "" and empty.end == Position(0, 3)  # between the quotes
+
+
+def test_file_that_include_settings_select(root: Path):
+    """A file that `extend-include` alone selects is read as the check reads it (here: a shell script)."""
+    (root / "pyproject.toml").write_text('[tool.uvicorn-lsp]\nextend-include = ["deploy/start-server"]\n')
+    ctx, position, text = context_at(root, "deploy/start-server", "cd ..\nuvicorn app.main:a‸pp --reload\n")
+    found = import_strings.complete(ctx, position).candidates
+    assert [c.label for c in found][:2] == ["app", "create_app"] and written(text, found[0].replace) == "app"

@@ -41,7 +41,7 @@ _SERVER_WORDS = ("uvicorn", "gunicorn", "fastapi")
 
 def may_launch(text: str, path: Path | None) -> bool:
     """Cheap test before any parsing: can the text hold a launch? (Python: only uvicorn's own calls.)"""
-    if is_command_file(path):
+    if is_command_file(path, text):
         return any(word in text for word in _SERVER_WORDS)
     return "uvicorn" in text
 
@@ -52,7 +52,7 @@ def may_launch_at(text: str, path: Path | None, line: int) -> bool:
     must name a server, or be a Dockerfile's CMD/ENTRYPOINT (which may give the arguments alone)."""
     if not may_launch(text, path):
         return False
-    if not is_command_file(path) or (path is not None and path.name == "pyproject.toml"):
+    if not is_command_file(path, text) or (path is not None and path.name == "pyproject.toml"):
         return True  # a task's multi-line string has no indentation to go by
     lines = split_lines(text)
     if line >= len(lines):
@@ -73,19 +73,23 @@ def _joined_to_previous(lines: list[str], number: int) -> bool:
     return lines[number - 1].rstrip().endswith(("\\", "`")) or not line.strip() or line[:1] in " \t"
 
 
-def is_command_file(path: Path | None) -> bool:
-    """Whether the file is read as a command source (Dockerfile, compose file, ...) by its name alone."""
-    return path is not None and path.suffix not in (".py", ".pyi") and commands.source_kind(path) is not None
+def is_command_file(path: Path | None, text: str) -> bool:
+    """Whether the file is a command source (Dockerfile, compose file, ...) by its name or its first
+    bytes (a file that only `include` settings select is not looked up here: that needs its settings)."""
+    if path is None or path.suffix in (".py", ".pyi", ".ipynb"):
+        return False
+    return commands.source_kind(path, text[: commands.SNIFF_BYTES]) is not None
 
 
 def _command_context(text: str, path: Path | None, workspace: Workspace) -> RuleContext | None:
+    """The context of a command source, picked as the check picks it (name, first bytes, `include`)."""
     if path is None or path.suffix in (".py", ".pyi", ".ipynb"):
         return None
-    kind = commands.source_kind(path, text)
-    if kind is None:
-        return None
     settings, _ = workspace.settings_for(path)
-    return commands.context_for(kind, text, path, workspace, settings)
+    kind = commands.source_kind(path, text[: commands.SNIFF_BYTES])
+    if kind is None and settings.names_file(path, workspace.root):
+        kind = commands.implied_kind(path, text)
+    return None if kind is None else commands.context_for(kind, text, path, workspace, settings)
 
 
 def parse(text: str, path: Path | None, workspace: Workspace) -> RuleContext:

@@ -149,7 +149,7 @@ async def completion(ls: Session, params: types.CompletionParams) -> types.Compl
         return _empty()
     trigger = params.context.trigger_character if params.context else None
     # In Python an import string is a literal: a trigger character outside quotes asks for nothing.
-    if trigger is not None and not import_strings.is_command_file(document.path):
+    if trigger is not None and not import_strings.is_command_file(document.path, document.text):
         lines = Lines(document.text, ls.encoding)
         position = lines.from_client(params.position)
         if not _in_quotes(lines.lines[position.line], position.character):
