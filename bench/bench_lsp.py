@@ -252,6 +252,8 @@ async def main() -> None:
         ("20,000-line edit p90 (ms)", percentile(ours.big, 0.9), percentile(floor.big, 0.9), None),
         ("server resident memory (MB)", ours.resident_mb, floor.resident_mb, None),
     ]
+    # The machine is shared: the load says how far the figures are from an idle machine's.
+    print(f"load average (1, 5, 15 min) at the end: {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
     print(f"{'':34}{'uvicorn-lsp':>12}{'pygls floor':>13}{'goal':>7}")
     for name, value, floor_value, goal in rows:
         print(f"{name:34}{value:12.1f}{floor_value:13.1f}{'' if goal is None else f'<= {goal}':>7}")

@@ -21,6 +21,7 @@ Goals (issue 11): first run <= 1.5x ruff; unchanged re-run <= 1.0x ruff and <= 3
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import shutil
@@ -299,6 +300,8 @@ def main() -> int:
     floor = times["grep -rl uvicorn"]
     ruff = times["ruff check --select S104"]
     first, again = times["uvicorn-lsp first run"], times["uvicorn-lsp re-run"]
+    # The machine is shared: the load says how far the figures are from an idle machine's.
+    print(f"load average (1, 5, 15 min) at the end: {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
     print(f"{'':<26} {'wall':>8}  {'cpu':>8}  wall vs grep")
     for name, timing in times.items():
         print(f"{name:<26} {timing.wall * 1000:6.0f} ms {timing.cpu * 1000:6.0f} ms  {timing.wall / floor.wall:5.1f}x")
