@@ -207,11 +207,12 @@ def import_strings(ctx: RuleContext, target: AppTarget) -> list[ImportString]:
     script = ctx.source.path
     if script is None or target.path is None:
         return []
-    # A `-m` launch through namespace folders is offered only when the file's imports show it.
+    # A `-m` launch through namespace folders is offered only when the file's imports show it;
+    # one that needs PYTHONPATH set never (the string would fail where the project is run plainly).
     searches = [
         search
         for search in import_resolution.search_paths(ctx)
-        if search.usual or not layout.is_namespace_launch(search.launch, script)
+        if (search.usual or not layout.is_namespace_launch(search.launch, script)) and search.launch.pythonpath is None
     ]
     # One preferred launch: the first `-m` one when the file shows it runs that way, else the script.
     module_launches = [search.launch for search in searches if search.launch.kind == "module" and search.usual]

@@ -145,20 +145,34 @@ def own_imports(ctx: CheckedFile) -> list[str]:
 def _runnable(ctx: CheckedFile, paths: list[SearchPath]) -> list[SearchPath]:
     """Drop the launches under which the file's own imports of the project fail: such a launch
     never reaches the uvicorn call (`python pkg/main.py` of a file doing `from pkg.helpers import x`).
+    A script launch that the workspace folder on PYTHONPATH rescues (an IDE's content root) stays as
+    a launch that is possible but not usual: it can rescue a string, never fail one.
     An import that fails under every launch (a package not installed, a project not all in the
     workspace) says nothing about the launch."""
     if len(paths) < 2:
         return paths
     index = ctx.workspace.modules
+
+    def loads(name: str, roots: tuple[Path, ...]) -> bool:
+        return isinstance(index.find(name, with_installed_project(ctx, name, roots), ctx.depends_on), FoundModule)
+
     failing: set[int] = set()
+    project_names = []  # the imports of the project's own modules: they load under some launch
     for name in own_imports(ctx):
-        found = [
-            isinstance(index.find(name, with_installed_project(ctx, name, path.roots), ctx.depends_on), FoundModule)
-            for path in paths
-        ]
+        found = [loads(name, path.roots) for path in paths]
         if any(found):
-            failing.update(position for position, loads in enumerate(found) if not loads)
-    return [path for position, path in enumerate(paths) if position not in failing]
+            project_names.append(name)
+            failing.update(position for position, loaded in enumerate(found) if not loaded)
+    root = ctx.workspace.root
+    kept = []
+    for position, path in enumerate(paths):
+        if position not in failing:
+            kept.append(path)
+            continue
+        rescued = (*path.roots, root)
+        if path.launch.kind == "script" and all(loads(name, rescued) for name in project_names):
+            kept.append(SearchPath(path.launch.with_pythonpath(root, "."), rescued, usual=False))
+    return kept
 
 
 def missing_project_package(ctx: CheckedFile, module: str, paths: list[SearchPath]) -> bool:

@@ -68,6 +68,12 @@ class Launch:
     kind: str  # "script" or "module"
     command: str  # e.g. "python pkg/main.py"
     root: Path  # the folder it puts first on sys.path
+    # A folder the launch needs on PYTHONPATH (an IDE's content root): only such a launch runs a script
+    # whose own imports name the project's package from inside it.
+    pythonpath: Path | None = None
+
+    def with_pythonpath(self, folder: Path, shown: str) -> Launch:
+        return Launch(self.kind, f"PYTHONPATH={shown} {self.command}", self.root, folder)
 
 
 def launches(script: Path, workspace_root: Path | None) -> list[Launch]:

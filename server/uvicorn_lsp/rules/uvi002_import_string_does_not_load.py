@@ -378,6 +378,10 @@ RULE = Rule(
             installed packages are looked up in the analysed environment's `sys.path` (the `python`
             setting, a `.venv` in the workspace, or `VIRTUAL_ENV`).
 
+            A launch under which the file's own imports of the project fail never reaches the uvicorn call,
+            so it is not judged; when the project folder on `PYTHONPATH` (an IDE's content root) lets that
+            script run, it can still load the string, and a failure elsewhere is a warning naming both.
+
             Whether a factory is called the right way is UVI013's part.
         """,
         command_example="""
