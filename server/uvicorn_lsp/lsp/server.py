@@ -29,7 +29,7 @@ from ..engine.model import ProblemKind
 from ..engine.workspace import Workspace
 from ..rules import RULES_BY_CODE
 from . import convert, features, notebooks, workspace_diagnostics
-from .analysis import Analysis, Analyzer, NotReady
+from .analysis import REQUEST_WAIT, Analysis, Analyzer, NotReady
 from .documents import Lines, OpenDocument
 
 log = logging.getLogger("uvicorn_lsp")
@@ -41,6 +41,9 @@ DEPENDENTS_DELAY = 0.3
 # Seconds one analysis may take before it stops and publishes what it found (setting analysisTimeout).
 DEFAULT_ANALYSIS_TIMEOUT = 5.0
 TIMEOUT_SETTING = "analysisTimeout"
+# How long a code action the user asked for (Ctrl+.) waits for the newest text's analysis: requests
+# answer within a second, and the client does not ask again.
+INVOKED_ACTION_WAIT = 0.7
 
 
 class ServerCancelled(JsonRpcException):
@@ -482,8 +485,10 @@ async def code_action(ls: UvicornLanguageServer, params: types.CodeActionParams)
     uri = params.text_document.uri
     if (cell_actions := await ls.notebook_sync.code_actions(params, FIX_ALL_KIND)) is not None:
         return cell_actions
+    # The lightbulb's automatic asks on every cursor move stay short.
+    invoked = params.context.trigger_kind == types.CodeActionTriggerKind.Invoked
     try:
-        analysis = await ls.analyzer.current(uri)
+        analysis = await ls.analyzer.current(uri, INVOKED_ACTION_WAIT if invoked else REQUEST_WAIT)
     except NotReady:
         return []  # never edits computed for an older text
     if analysis is None:
