@@ -5,12 +5,13 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from uvicorn_lsp.cli import main
+from uvicorn_lsp.cli import main, runner
 
 # A file with one UVI001 error and a safe fix, as people write it.
 APP_WITH_RELOAD = """\
@@ -63,3 +64,22 @@ def write(root: Path, relative: str, text: str, newline: str = "\n", encoding: s
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(textwrap.dedent(text).replace("\n", newline).encode(encoding))
     return path
+
+
+def record_analysed(monkeypatch, name_ending: str) -> list[str]:
+    """The names of the files ending in `name_ending` that the engine analyses (cache misses), in order."""
+    paths: list[str] = []
+    real = runner.check_one
+
+    def counting(path, *args, **kwargs):
+        if path.endswith(name_ending):
+            paths.append(Path(path).name)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "check_one", counting)
+    return paths
+
+
+def settle() -> None:
+    """Files written this instant are not trusted by the cache (timestamp resolution): wait that out."""
+    time.sleep(0.25)

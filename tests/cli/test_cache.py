@@ -13,29 +13,15 @@ import pytest
 from uvicorn_lsp.cli import cache as cache_module
 from uvicorn_lsp.cli import runner
 
-from .conftest import APP_FIXED, APP_WITH_RELOAD, run_cli, write
+from .conftest import APP_FIXED, APP_WITH_RELOAD, record_analysed, run_cli, settle, write
 
 CACHE_FILE = Path(cache_module.FOLDER_NAME) / "cache-v1.bin"
 
 
 @pytest.fixture
 def analysed(monkeypatch) -> list[str]:
-    """The names of the main.py files the engine analyses (cache misses), in order."""
-    paths: list[str] = []
-    real = runner.check_one
-
-    def counting(path, *args, **kwargs):
-        if path.endswith("main.py"):  # other files (pyproject.toml, api.py...) may interest some rule too
-            paths.append(Path(path).name)
-        return real(path, *args, **kwargs)
-
-    monkeypatch.setattr(runner, "check_one", counting)
-    return paths
-
-
-def settle() -> None:
-    """Files written this instant are not trusted by the cache (timestamp resolution): wait that out."""
-    time.sleep(0.25)
+    """The main.py files the engine analyses (cache misses), in order; other files (pyproject.toml, api.py...) may interest some rule too."""
+    return record_analysed(monkeypatch, "main.py")
 
 
 def test_an_unchanged_file_is_not_analysed_again(cli, tmp_path, analysed):

@@ -3,14 +3,9 @@ file, so creating, editing or deleting it analyses the Dockerfile again; otherwi
 
 from __future__ import annotations
 
-import time
-from pathlib import Path
-
 import pytest
 
-from uvicorn_lsp.cli import runner
-
-from .conftest import write
+from .conftest import record_analysed, settle, write
 
 APP = "from fastapi import FastAPI\n\napp = FastAPI()\n"
 DOCKERFILE = 'FROM python:3.12-slim\nWORKDIR /app\nCOPY . /app\nCMD ["uvicorn", "main:app", "--host", "0.0.0.0"]\n'
@@ -19,21 +14,7 @@ DOCKERFILE = 'FROM python:3.12-slim\nWORKDIR /app\nCOPY . /app\nCMD ["uvicorn", 
 @pytest.fixture
 def analysed(monkeypatch) -> list[str]:
     """The Dockerfiles the engine analyses (cache misses), in order."""
-    paths: list[str] = []
-    real = runner.check_one
-
-    def counting(path, *args, **kwargs):
-        if path.endswith("Dockerfile"):
-            paths.append(Path(path).name)
-        return real(path, *args, **kwargs)
-
-    monkeypatch.setattr(runner, "check_one", counting)
-    return paths
-
-
-def settle() -> None:
-    """Files written this instant are not trusted by the cache (timestamp resolution): wait that out."""
-    time.sleep(0.25)
+    return record_analysed(monkeypatch, "Dockerfile")
 
 
 def test_the_ignore_file_invalidates_the_dockerfile_result(cli, tmp_path, analysed):
