@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from ruamel.yaml import YAML
 
 from uvicorn_lsp.engine.launch import GivenAs, Setting
@@ -180,17 +181,64 @@ def test_services_composed_one_by_one_match_the_whole_file(project):
         "  api:\n    image: x\n    command: [uvicorn, 'main:app', --workers, '2']\nvolumes: {}\n"
     )
     lines = text.split("\n")
-    assert yaml_sources._service_chunks(lines) == [(2, 6), (6, 9)]
-    one_by_one = yaml_sources._services(lines, text)
+    assert yaml_sources._service_chunks(lines) == (0, [(2, 6), (6, 9)])
+    assert _marks_one_by_one(text) == _marks_of_the_whole_file(text)
+    assert yaml_sources._service_chunks("services:\n  web: !reset\n    image: x\n".split("\n")) is None
+
+
+def _marks(node):
+    from uvicorn_lsp.engine.commands import yaml_sources
+
+    start = (node.start_mark.line, node.start_mark.column)
+    if isinstance(node, yaml_sources.ScalarNode):
+        return [(node.value, *start, node.end_mark.line, node.end_mark.column)]
+    items = node.value if isinstance(node, yaml_sources.SequenceNode) else [v for pair in node.value for v in pair]
+    # A collection's end differs (the whole file ends it at the next key): only scalars' ends are read.
+    return [start] + [mark for item in items for mark in _marks(item)]
+
+
+def _marks_one_by_one(text):
+    from uvicorn_lsp.engine.commands import yaml_sources
+
+    return [(name, _marks(node)) for name, node in yaml_sources._services(text.split("\n"), text)]
+
+
+def _marks_of_the_whole_file(text):
+    from uvicorn_lsp.engine.commands import yaml_sources
+
     whole = yaml_sources.get(yaml_sources.compose_root(text), "services").value
+    return [(key.value, _marks(value)) for key, value in whole]
 
-    def marks(node):
-        if isinstance(node, yaml_sources.ScalarNode):
-            return [
-                (node.value, node.start_mark.line, node.start_mark.column, node.end_mark.line, node.end_mark.column)
-            ]
-        items = node.value if isinstance(node, yaml_sources.SequenceNode) else [v for pair in node.value for v in pair]
-        return [mark for item in items for mark in marks(item)]
 
-    assert [(name, marks(node)) for name, node in one_by_one] == [(key.value, marks(value)) for key, value in whole]
-    assert yaml_sources._service_chunks("services:\n  web: &base\n    image: x\n".split("\n")) is None
+@pytest.mark.filterwarnings("ignore::ruamel.yaml.error.ReusedAnchorWarning")  # the whole file redefines `env`
+def test_anchors_and_aliases_across_services_match_the_whole_file():
+    from uvicorn_lsp.engine.commands import yaml_sources
+
+    text = (
+        "x-logging: &logging\n  driver: json-file\nx-env: &env\n  LOG_LEVEL: info\n\n"
+        "services:\n"
+        "  api: &api\n    build: .\n    command: uvicorn main:app --reload\n    environment: *env\n"
+        "    logging: *logging\n"
+        "  worker:\n    <<: *api\n    command: [uvicorn, 'main:app', --workers, '2']\n"
+        "    environment: &env\n      WEB_CONCURRENCY: '4'\n    logging: {<<: *logging, options: {max-size: 1m}}\n"
+        "  beat:\n    <<: *api\n    environment: *env\n"
+    )
+    lines = text.split("\n")
+    assert yaml_sources._service_chunks(lines) == (5, [(6, 11), (11, 17), (17, 21)])
+    one_by_one = _marks_one_by_one(text)
+    assert one_by_one == _marks_of_the_whole_file(text)
+    services = dict(yaml_sources._services(lines, text))
+    # `beat` sees the second `&env` (worker's), `worker` merges api's node itself.
+    assert yaml_sources.get(services["beat"], "environment").start_mark.line == 14
+    assert yaml_sources.get(services["worker"], "<<") is services["api"]
+    # A line added above worker: the blocks below are reused, moved one line down.
+    moved = text.replace("  worker:\n", "\n  worker:\n")
+    assert _marks_one_by_one(moved) == _marks_of_the_whole_file(moved)
+    assert _marks_one_by_one(moved) != one_by_one
+
+
+def test_an_alias_to_no_anchor_leaves_that_service_out():
+    from uvicorn_lsp.engine.commands import yaml_sources
+
+    text = "services:\n  api:\n    environment: *nowhere\n  web:\n    command: uvicorn main:app\n"
+    assert [name for name, _ in yaml_sources._services(text.split("\n"), text)] == ["web"]

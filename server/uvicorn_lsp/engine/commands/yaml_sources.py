@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import posixpath
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from ruamel.yaml import YAML
+from ruamel.yaml.composer import Composer
+from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..launch import Launch, Setting
@@ -46,42 +49,158 @@ def compose_root(text: str) -> Node | None:
         return None
 
 
-# Composed service blocks by their text: on each keystroke only the edited service is composed again.
-_SERVICE_NODES: dict[str, Node | None] = {}
-_SHIFTED: dict[tuple[str, int], Node] = {}
-_MAX_CACHED_SERVICES = 4096
-# What makes one service's text depend on another's: anchors, aliases, merge keys, tags, tabs.
-_CROSS_REFERENCES = re.compile(r"(^|[\s\[{,])[&*!]|<<\s*:|\t", re.MULTILINE)
+class _Alias(Node):
+    """An alias whose anchor is outside the block being composed: the node it names is filled in
+    once the blocks before it are read."""
+
+    id = "alias"
+
+    def __init__(self, anchor: str, start_mark: object, end_mark: object):
+        super().__init__(None, anchor, start_mark, end_mark)
+
+
+class _BlockComposer(Composer):
+    """ruamel's composer, but an alias to an anchor of another block is kept as an `_Alias`."""
+
+    def compose_node(self, parent: Node | None, index: object) -> Node:
+        if self.parser.check_event(AliasEvent):
+            event = self.parser.peek_event()
+            if event.anchor not in self.anchors:
+                self.parser.get_event()
+                return _Alias(event.anchor, event.start_mark, event.end_mark)
+        return super().compose_node(parent, index)
+
+
+@dataclass(frozen=True)
+class _Block:
+    """A block of the file composed on its own, its marks at the file's lines."""
+
+    root: Node
+    anchors: dict[str, Node]  # the anchors it defines, by name
+    has_aliases: bool  # to anchors defined before it
+
+
+# Composed blocks by their text, and moved to their first line: on each keystroke only the
+# edited service is composed again.
+_COMPOSED: dict[str, tuple[Node, dict[str, Node], bool] | None] = {}
+_SHIFTED: dict[tuple[str, int], _Block | None] = {}
+_MAX_CACHED_BLOCKS = 4096
+# What makes one block's text read differently on its own: tags (and `%TAG`), tabs.
+_CROSS_REFERENCES = re.compile(r"(^|[\s\[{,])!|\t", re.MULTILINE)
+# A service's first line: its name, and maybe an anchor on its mapping (`api: &api`).
+_SERVICE_KEY = re.compile(r"^\s*[\w.-]+\s*:(\s+&[^\s\[\]{},]+)?\s*(#.*)?$")
+
+
+def _composed_block(chunk: str, first: int) -> _Block | None:
+    """`chunk` (lines from `first` on) composed alone; None when it is not YAML ruamel can read."""
+    if (chunk, first) in _SHIFTED:
+        return _SHIFTED[(chunk, first)]
+    if len(_SHIFTED) > _MAX_CACHED_BLOCKS:
+        _COMPOSED.clear()
+        _SHIFTED.clear()
+    if chunk not in _COMPOSED:
+        yaml = YAML(typ="safe", pure=True)
+        yaml.Composer = _BlockComposer
+        try:
+            root = yaml.compose(chunk)
+            anchors = dict(yaml.composer.anchors)
+        except Exception:  # ruamel raises many error classes for bad input; a bad block has no launches
+            _COMPOSED[chunk] = None
+        else:
+            _COMPOSED[chunk] = (root, anchors, _holds_alias(root, set())) if root is not None else None
+    composed = _COMPOSED[chunk]
+    block = None
+    if composed is not None:
+        root, anchors, has_aliases = composed
+        copies: dict[int, Node] = {}
+        shifted = _shifted(root, first, copies)
+        block = _Block(shifted, {name: copies[id(node)] for name, node in anchors.items()}, has_aliases)
+    _SHIFTED[(chunk, first)] = block
+    return block
+
+
+def _holds_alias(node: Node, seen: set[int]) -> bool:
+    if id(node) in seen:
+        return False
+    seen.add(id(node))
+    if isinstance(node, _Alias):
+        return True
+    if isinstance(node, SequenceNode):
+        return any(_holds_alias(item, seen) for item in node.value)
+    if isinstance(node, MappingNode):
+        return any(_holds_alias(key, seen) or _holds_alias(value, seen) for key, value in node.value)
+    return False
 
 
 def _services(lines: list[str], text: str) -> list[tuple[str, Node]]:
-    """The `services:` entries, each composed from its own lines when the file is plain block YAML."""
-    chunks = _service_chunks(lines)
-    if chunks is None:
-        services = get(compose_root(text), "services")
-        if not isinstance(services, MappingNode):
-            return []
-        return [(str(key.value), value) for key, value in services.value]
+    """The `services:` entries, each composed from its own lines when the file is plain block YAML.
+    Anchors resolve in the file's order: an alias names the last node of that anchor before it."""
+    found_chunks = _service_chunks(lines)
+    if found_chunks is None:
+        return _services_of_the_whole_file(text)
+    start, chunks = found_chunks
+    anchors: dict[str, Node] = {}
+    preamble = "\n".join(lines[:start])
+    if "&" in preamble:
+        block = _composed_block(preamble, 0)
+        if block is None or block.has_aliases:
+            return _services_of_the_whole_file(text)
+        anchors.update(block.anchors)
     found = []
     for first, last in chunks:
-        chunk = "\n".join(lines[first:last])
-        if chunk not in _SERVICE_NODES:
-            if len(_SERVICE_NODES) > _MAX_CACHED_SERVICES:
-                _SERVICE_NODES.clear()
-                _SHIFTED.clear()
-            _SERVICE_NODES[chunk] = compose_root(chunk)
-        node = _SERVICE_NODES[chunk]
-        if not isinstance(node, MappingNode) or len(node.value) != 1:
+        block = _composed_block("\n".join(lines[first:last]), first)
+        if block is None:
             continue
-        [(key, value)] = node.value
-        if (chunk, first) not in _SHIFTED:
-            _SHIFTED[(chunk, first)] = _shifted(value, first)
-        found.append((str(key.value), _SHIFTED[(chunk, first)]))
+        root = block.root
+        if block.has_aliases:
+            copies: dict[int, Node | None] = {}
+            resolved = _resolved(root, anchors, copies)
+            if resolved is None:
+                continue  # an alias to no anchor: as a bad block, no launches
+            root = resolved
+            anchors.update({name: copies.get(id(node)) or node for name, node in block.anchors.items()})
+        else:
+            anchors.update(block.anchors)
+        if not isinstance(root, MappingNode) or len(root.value) != 1:
+            continue
+        [(key, value)] = root.value
+        found.append((str(key.value), value))
     return found
 
 
-def _service_chunks(lines: list[str]) -> list[tuple[int, int]] | None:
-    """Line spans of each service of a block-style `services:` mapping; None for anything else."""
+def _services_of_the_whole_file(text: str) -> list[tuple[str, Node]]:
+    services = get(compose_root(text), "services")
+    if not isinstance(services, MappingNode):
+        return []
+    return [(str(key.value), value) for key, value in services.value]
+
+
+def _resolved(node: Node, anchors: dict[str, Node], copies: dict[int, Node | None]) -> Node | None:
+    """`node` with each `_Alias` replaced by the node its anchor names (None: an anchor not defined)."""
+    if id(node) in copies:
+        return copies[id(node)]
+    result: Node | None = node
+    if isinstance(node, _Alias):
+        result = anchors.get(node.value)
+    elif isinstance(node, SequenceNode):
+        items = [_resolved(item, anchors, copies) for item in node.value]
+        if any(item is None for item in items):
+            result = None
+        elif any(new is not old for new, old in zip(items, node.value, strict=True)):
+            result = SequenceNode(node.tag, items, node.start_mark, node.end_mark, flow_style=node.flow_style)
+    elif isinstance(node, MappingNode):
+        pairs = [(_resolved(key, anchors, copies), _resolved(value, anchors, copies)) for key, value in node.value]
+        if any(key is None or value is None for key, value in pairs):
+            result = None
+        elif any(new != (key, value) for new, (key, value) in zip(pairs, node.value, strict=True)):
+            result = MappingNode(node.tag, pairs, node.start_mark, node.end_mark, flow_style=node.flow_style)
+    copies[id(node)] = result
+    return result
+
+
+def _service_chunks(lines: list[str]) -> tuple[int, list[tuple[int, int]]] | None:
+    """The line of `services:` and the line spans of each service of its block-style mapping;
+    None for anything else."""
     start = next((number for number, line in enumerate(lines) if re.match(r"^services:\s*(#.*)?$", line)), None)
     if start is None:
         return None
@@ -90,11 +209,11 @@ def _service_chunks(lines: list[str]) -> list[tuple[int, int]] | None:
         len(lines),
     )
     body = lines[start + 1 : end]
-    if _CROSS_REFERENCES.search("\n".join(body)) or any(line.startswith("---") for line in lines):
+    if _CROSS_REFERENCES.search("\n".join(lines[:end])) or any(line.startswith("---") for line in lines):
         return None
     first_key = next((line for line in body if line.strip() and not line.lstrip().startswith("#")), None)
     if first_key is None:
-        return []
+        return start, []
     indent = len(first_key) - len(first_key.lstrip(" "))
     prefix = " " * indent
     # Lines at the first key's indentation that hold a key (not blank, not a comment).
@@ -103,9 +222,9 @@ def _service_chunks(lines: list[str]) -> list[tuple[int, int]] | None:
         for number, line in enumerate(body)
         if line.startswith(prefix) and line[indent : indent + 1] not in ("", " ", "#")
     ]
-    if any(not re.match(r"^\s*[\w.-]+\s*:\s*(#.*)?$", lines[n]) for n in starts):
+    if any(not _SERVICE_KEY.match(lines[n]) for n in starts):
         return None  # a flow mapping, a quoted or complex key: compose the whole file
-    return [(first, starts[i + 1] if i + 1 < len(starts) else end) for i, first in enumerate(starts)]
+    return start, [(first, starts[i + 1] if i + 1 < len(starts) else end) for i, first in enumerate(starts)]
 
 
 class _Mark:
@@ -114,19 +233,26 @@ class _Mark:
         self.column = column
 
 
-def _shifted(node: Node, lines: int) -> Node:
-    """A copy of `node` whose marks are `lines` further down (a service composed on its own)."""
+def _shifted(node: Node, lines: int, copies: dict[int, Node]) -> Node:
+    """A copy of `node` whose marks are `lines` further down (a block composed on its own);
+    `copies` maps each node to its copy (a node an alias repeats is copied once)."""
+    if id(node) in copies:
+        return copies[id(node)]
     start = _Mark(node.start_mark.line + lines, node.start_mark.column)
     end = _Mark(node.end_mark.line + lines, node.end_mark.column)
+    copy: Node
     if isinstance(node, ScalarNode):
-        return ScalarNode(node.tag, node.value, start, end, style=node.style)
-    if isinstance(node, SequenceNode):
-        items = [_shifted(item, lines) for item in node.value]
-        return SequenceNode(node.tag, items, start, end, flow_style=node.flow_style)
-    if isinstance(node, MappingNode):
-        pairs = [(_shifted(key, lines), _shifted(value, lines)) for key, value in node.value]
-        return MappingNode(node.tag, pairs, start, end, flow_style=node.flow_style)
-    return node
+        copy = ScalarNode(node.tag, node.value, start, end, style=node.style)
+    elif isinstance(node, SequenceNode):
+        copy = SequenceNode(node.tag, [], start, end, flow_style=node.flow_style)
+        copy.value = [_shifted(item, lines, copies) for item in node.value]
+    elif isinstance(node, MappingNode):
+        copy = MappingNode(node.tag, [], start, end, flow_style=node.flow_style)
+        copy.value = [(_shifted(key, lines, copies), _shifted(value, lines, copies)) for key, value in node.value]
+    else:
+        copy = _Alias(node.value, start, end)
+    copies[id(node)] = copy
+    return copy
 
 
 def _fields(mapping: MappingNode) -> dict[str, Node]:
