@@ -14,6 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import statement_reparse
 from .model import Position, Range
 
 if TYPE_CHECKING:  # parso is imported when a text is first parsed: reading and decoding files needs none of it
@@ -119,6 +120,8 @@ class SourceFile:
         collecting = gc.isenabled()
         gc.disable()
         try:
+            if self._use_diff_cache:
+                return statement_reparse.parse(grammar, self.text, str(self.path))
             return grammar.parse(
                 self.text,
                 # parso's stub types `path` without None, though None (no path) is its default.
