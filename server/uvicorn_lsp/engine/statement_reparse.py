@@ -76,7 +76,11 @@ def _reparse_statement(
         return None
     replacement = grammar.parse(region_text, error_recovery=True, cache=False, diff_cache=False)
     *statements, endmarker = replacement.children
-    if not statements or endmarker.prefix or statements[-1].end_pos[1] != 0 or _has_error(replacement):
+    if not statements or statements[-1].end_pos[1] != 0 or _has_error(replacement):
+        return None
+    # Comment and blank lines at the region's end (a body's last line commented out) start the
+    # next statement's prefix in a full parse; a backslash there would join the lines instead.
+    if any(line.strip() and not line.lstrip().startswith("#") for line in endmarker.prefix.splitlines()):
         return None
     for leaf in _leaves(replacement):
         leaf.line += region_start - 1
@@ -85,6 +89,8 @@ def _reparse_statement(
     if line_delta:
         for leaf in _leaves_from(children[index + 1 :]):
             leaf.line += line_delta
+    following = children[index + 1].get_first_leaf()
+    following.prefix = endmarker.prefix + following.prefix
     children[index : index + 1] = statements
     module._used_names = None  # parso's cache of the names, as its diff parser resets it
     return module
