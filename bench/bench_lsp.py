@@ -185,6 +185,13 @@ async def edit_latencies(client: Client, uri: str, line: int, edits: int, first_
     return latencies
 
 
+def edited_line(text: str) -> int:
+    """The first line from the middle on that is long enough for the edits at column 4: on a shorter
+    one the client's column is clamped and the deletions delete nothing."""
+    lines = text.splitlines()
+    return next(number for number in range(len(lines) // 2, len(lines)) if len(lines[number]) > 5)
+
+
 def resident_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -211,13 +218,13 @@ async def measure(command: list[str], root: Path, settings: dict, edits: int, bi
     client = await start(command, root, settings)
     small_uri = open_document(client, small_py, small_py.read_text())
     first = await client.wait_version(small_uri, 1)
-    small_line = len(small_py.read_text().splitlines()) // 2
+    small_line = edited_line(small_py.read_text())
     await edit_latencies(client, small_uri, small_line, 10, first_version=2)  # warm-up
     small = await edit_latencies(client, small_uri, small_line, edits, first_version=12)
 
     big_uri = open_document(client, big_py, big_py.read_text())
     await client.wait_version(big_uri, 1)
-    big_line = len(big_py.read_text().splitlines()) // 2
+    big_line = edited_line(big_py.read_text())
     await edit_latencies(client, big_uri, big_line, 2, first_version=2)  # warm-up
     big = await edit_latencies(client, big_uri, big_line, big_edits, first_version=4)
     memory = resident_mb(client._server.pid)

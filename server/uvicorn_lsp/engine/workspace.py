@@ -6,19 +6,21 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import parso
-
 from . import config
 from .model import Problem
-from .module_index import ModuleIndex
 from .source import UndecodableSource, read_source
 
 if TYPE_CHECKING:
+    # Imported where first needed: a CLI re-run whose files are all cached needs neither.
     import jedi
+    import parso
+
+    from .module_index import ModuleIndex
 
 
 def interpreter_in(folder: Path) -> Path | None:
@@ -30,9 +32,13 @@ def interpreter_in(folder: Path) -> Path | None:
 
 
 class Workspace:
-    def __init__(self, root: Path, client_settings: config.Settings | None = None):
+    def __init__(self, root: Path, client_settings: config.Settings | None = None, static_files: bool = False):
         self.root = root
         self.client_settings = client_settings or config.Settings()
+        # The files on disk do not change while this workspace is used (one CLI run): folder
+        # listings and installed versions are read once, not once per check.
+        self.static_files = static_files
+        self._versions: dict[str, str | None] = {}
         self.problems: list[Problem] = []
         # Unsaved editor buffers by path: they win over the files on disk.
         self.open_buffers: dict[Path, str] = {}
@@ -109,6 +115,12 @@ class Workspace:
     def distribution_version(self, name: str) -> str | None:
         """The version of an installed distribution in the analysed environment, read
         from its metadata folder's name (`uvicorn-0.54.0.dist-info`); None if absent."""
+        if self.static_files and name in self._versions:
+            return self._versions[name]
+        self._versions[name] = version = self._read_distribution_version(name)
+        return version
+
+    def _read_distribution_version(self, name: str) -> str | None:
         prefix = name.replace("-", "_").lower() + "-"
         for root in self.interpreter_sys_path:
             for entry in self.modules.listing(root):
@@ -120,6 +132,8 @@ class Workspace:
     @cached_property
     def modules(self) -> ModuleIndex:
         """Which file a dotted module name maps to, for import strings."""
+        from .module_index import ModuleIndex
+
         return ModuleIndex(self)
 
     @cached_property
@@ -130,6 +144,8 @@ class Workspace:
 
     @cached_property
     def grammar(self) -> parso.Grammar:
+        import parso
+
         interpreter, _ = self.choose_interpreter()
         if interpreter is None or _same_interpreter(interpreter):
             return parso.load_grammar()  # our own Python's: no jedi environment needed
@@ -140,11 +156,18 @@ class Workspace:
 
 
 _SYS_PATHS: dict[str, tuple[Path, ...]] = {}
+# The language server asks from a start-up thread and the analysis thread: one subprocess per interpreter.
+_SYS_PATHS_LOCK = threading.Lock()
 
 
 def _sys_path_of(interpreter: str) -> tuple[Path, ...]:
     """Asked of the interpreter itself, once per process: a bare `python -c` costs
     ~20 ms, where jedi's helper process for the same question costs ~150 ms."""
+    with _SYS_PATHS_LOCK:
+        return _sys_path_asked(interpreter)
+
+
+def _sys_path_asked(interpreter: str) -> tuple[Path, ...]:
     if interpreter not in _SYS_PATHS:
         try:
             completed = subprocess.run(

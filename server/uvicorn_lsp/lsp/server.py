@@ -12,6 +12,7 @@ import logging
 import os
 import re
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -199,8 +200,10 @@ class UvicornLanguageServer(LanguageServer):
             break
         return DEFAULT_ANALYSIS_TIMEOUT
 
-    async def refresh_settings(self) -> None:
-        """Pull `uvicorn-lsp` settings per folder, then re-check everything open."""
+    async def refresh_settings(self, reanalyse_unchanged: bool = True) -> None:
+        """Pull `uvicorn-lsp` settings per folder, then re-check everything open (with
+        `reanalyse_unchanged=False`, only when the folders' settings changed)."""
+        folder_settings_before = _set_values(self.folder_settings)
         if self.client_supports("workspace", "configuration"):
             roots = self.folder_roots()
             scopes: list[str | None] = [Path(root).as_uri() for root in roots] or [None]
@@ -218,7 +221,8 @@ class UvicornLanguageServer(LanguageServer):
                     root: value if isinstance(value, dict) else {}
                     for root, value in zip(roots or [Path.cwd()], results, strict=False)
                 }
-        self.reanalyse_all()
+        if reanalyse_unchanged or _set_values(self.folder_settings) != folder_settings_before:
+            self.reanalyse_all()
 
     def reanalyse_all(self) -> None:
         self._workspaces.clear()
@@ -303,6 +307,11 @@ workspace_diagnostics.register(server)
 notebooks.register(server, server.notebook_sync)
 
 
+def _set_values(folder_settings: dict[Path, dict[str, Any]]) -> dict[Path, dict[str, Any]]:
+    """The folders that set something: an empty mapping sets as much as none."""
+    return {root: values for root, values in folder_settings.items() if values}
+
+
 def _known_settings(values: Any) -> dict[str, Any]:
     """Settings the engine knows, without empty values (editors send every key, often as [])."""
     if not isinstance(values, dict):
@@ -323,6 +332,15 @@ def initialize(ls: UvicornLanguageServer, params: types.InitializeParams) -> Non
         )
         ls.initialization_settings = nested if nested is not None else options
     features.withhold_unsupported(ls, params.capabilities)
+    # Asking the analysed interpreter for its sys.path takes a subprocess (~0.1 s): started now, it runs
+    # while the first document is parsed instead of after it (the settings pulled later may name another).
+    for root in ls.folder_roots():
+        workspace = ls.workspace_for(root / "__init__.py")
+        threading.Thread(target=_ask_sys_path, args=(workspace,), name="uvicorn-lsp-sys-path", daemon=True).start()
+
+
+def _ask_sys_path(workspace: Workspace) -> None:
+    _ = workspace.interpreter_sys_path  # cached per interpreter for the checks to come
 
 
 @server.feature(types.INITIALIZED)
@@ -351,7 +369,8 @@ async def initialized(ls: UvicornLanguageServer, params: types.InitializedParams
             )
         except Exception as error:
             log.warning("could not register file watchers: %s", error)
-    await ls.refresh_settings()
+    # Documents opened meanwhile were analysed with the settings known at `initialize`: again only if they differ.
+    await ls.refresh_settings(reanalyse_unchanged=False)
     for root in ls.folder_roots():
         interpreter, reason = ls.workspace_for(root / "__init__.py").choose_interpreter()
         log.info(

@@ -11,12 +11,12 @@ cancelled between two batches.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
-from lsprotocol.converters import get_converter
 from pygls.lsp.server import LanguageServer
 
 from ..engine import checker
@@ -27,12 +27,22 @@ from .documents import Lines
 from .features import workspace_files
 
 if TYPE_CHECKING:
+    from cattrs import Converter
+
     from .session import Session
 
 # Closed files checked per trip to the analysis thread.
 BATCH = 25
 
-_CONVERTER = get_converter()
+
+@functools.cache
+def _converter() -> Converter:
+    """Built when a partial result is first streamed: building it costs tens of ms at every start."""
+    from lsprotocol.converters import get_converter
+
+    return get_converter()
+
+
 _Report = types.WorkspaceFullDocumentDiagnosticReport | types.WorkspaceUnchangedDocumentDiagnosticReport
 
 
@@ -78,7 +88,9 @@ async def workspace_diagnostic(ls: Session, params: types.WorkspaceDiagnosticPar
         if token is not None and reports:
             # Streamed as each batch is done; the response then carries nothing more (the spec's rule).
             partial = types.WorkspaceDiagnosticReportPartialResult(items=reports)
-            ls.protocol.notify(types.PROGRESS, types.ProgressParams(token=token, value=_CONVERTER.unstructure(partial)))
+            ls.protocol.notify(
+                types.PROGRESS, types.ProgressParams(token=token, value=_converter().unstructure(partial))
+            )
             reports = []
     return types.WorkspaceDiagnosticReport(items=reports)
 
