@@ -96,15 +96,16 @@ def test_no_progress_bar_off_a_terminal():
 
 
 POOL_PROBE = """
+import concurrent.futures
 import sys
-from uvicorn_lsp.cli import main, runner
+from uvicorn_lsp.cli import main
 
 started = []
-real_pool = runner.ProcessPoolExecutor
+real_pool = concurrent.futures.ProcessPoolExecutor
 def counting_pool(*args, **kwargs):
     started.append(args[0])
     return real_pool(*args, **kwargs)
-runner.ProcessPoolExecutor = counting_pool
+concurrent.futures.ProcessPoolExecutor = counting_pool  # the runner imports it when it starts a pool
 main(["check", "--quiet", *sys.argv[1:]])
 print("pools:", started, file=sys.stderr)
 """

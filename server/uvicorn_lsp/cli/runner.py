@@ -12,14 +12,11 @@ a file needs them, so an unchanged re-run stays close to the cost of the walk.
 from __future__ import annotations
 
 import itertools
-import multiprocessing
 import os
 import signal
 import sys
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -259,6 +256,8 @@ def default_jobs() -> int:
 
 
 def _pool_context():
+    import multiprocessing
+
     # fork shares the already imported engine with the workers at no cost. Safe
     # because the parent has run no jedi (whose helper subprocess a child would
     # share) and no threads; only on Linux (macOS frameworks break after fork).
@@ -282,6 +281,10 @@ def check_all(
             pairs.append((job, check_one(job.source.path, job.source.root, job.data, mode, workspaces)))
             progress.advance(1)
         return pairs
+    # Imported only here: most runs (and every unchanged re-run) need no pool.
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
     # Forked workers inherit what the parent loaded: building the parser's
     # grammar (~40 ms) and importing the rules happen once here instead of once in every worker.
     from ..engine import source

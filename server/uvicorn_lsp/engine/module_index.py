@@ -207,6 +207,41 @@ def definition_scope(leaf):
     return syntax.enclosing_scope(leaf)
 
 
+@dataclass(frozen=True)
+class _Listing:
+    """A folder's entries, read with one os.scandir (entry types come with the listing)."""
+
+    names: frozenset[str]
+    files: frozenset[str]  # regular files, symlinks followed (Path.is_file's meaning)
+    folders: frozenset[str]
+    compiled_stems: frozenset[str]  # "mod" for mod.cpython-311-x86_64-linux-gnu.so, mod.pyd, mod.pyc
+
+    @classmethod
+    def read(cls, folder: Path) -> _Listing:
+        names, files, folders = [], [], []
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    names.append(entry.name)
+                    try:
+                        if entry.is_file():
+                            files.append(entry.name)
+                        elif entry.is_dir():
+                            folders.append(entry.name)
+                    except OSError:
+                        pass  # a dangling or unreadable entry: neither
+        except OSError:
+            return _NO_LISTING
+        # As importlib finds an extension module: the stem, one tag at most, the suffix.
+        compiled = [
+            name.partition(".")[0] for name in names if name.endswith(_COMPILED_SUFFIXES) and name.count(".") <= 2
+        ]
+        return cls(frozenset(names), frozenset(files), frozenset(folders), frozenset(compiled))
+
+
+_NO_LISTING = _Listing(frozenset(), frozenset(), frozenset(), frozenset())
+
+
 class ModuleFiles(Protocol):
     """What the index reads of its workspace (engine.workspace.Workspace, which owns the index)."""
 
@@ -222,17 +257,23 @@ class ModuleFiles(Protocol):
     @property
     def grammar(self) -> parso.Grammar: ...
 
+    @property
+    def static_files(self) -> bool: ...
+
     def read_module(self, path: Path) -> str | None: ...
 
 
 class ModuleIndex:
     """One per workspace. Workspace folders are read fresh on every lookup (they
     change while the user types); installed folders are listed once per change
-    of their modification time."""
+    of their modification time. When the workspace's files are static (one CLI
+    run), every folder is listed once and lookups are answered from the listings,
+    without a stat per folder and name."""
 
     def __init__(self, workspace: ModuleFiles):
         self._workspace = workspace
-        self._listings: dict[Path, tuple[int, frozenset[str]]] = {}
+        self._static = workspace.static_files
+        self._listings: dict[Path, tuple[int | None, _Listing]] = {}
         self._parsed: dict[Path, ParsedModule] = {}
 
     @cached_property
@@ -243,30 +284,38 @@ class ModuleIndex:
     # -- files -------------------------------------------------------------
 
     def is_file(self, path: Path) -> bool:
-        return path in self._workspace.open_buffers or path.is_file()
+        if path in self._workspace.open_buffers:
+            return True
+        return path.name in self._listing(path.parent).files if self._static else path.is_file()
+
+    def _is_folder(self, path: Path) -> bool:
+        return path.name in self._listing(path.parent).folders if self._static else path.is_dir()
 
     def listing(self, folder: Path) -> frozenset[str]:
         """Entry names of a folder; cached for installed folders until they change."""
+        return self._listing(folder).names
+
+    def _listing(self, folder: Path) -> _Listing:
+        if self._static:
+            cached = self._listings.get(folder)
+            if cached is None:
+                cached = self._listings[folder] = (None, _Listing.read(folder))
+            return cached[1]
         try:
             mtime = folder.stat().st_mtime_ns
         except OSError:
-            return frozenset()
+            return _NO_LISTING
         cached = self._listings.get(folder)
         if cached is not None and cached[0] == mtime:
             return cached[1]
-        try:
-            names = frozenset(os.listdir(folder))
-        except OSError:
-            names = frozenset()
+        listing = _Listing.read(folder)
         if not folder.is_relative_to(self._workspace.root):
-            self._listings[folder] = (mtime, names)
-        return names
+            self._listings[folder] = (mtime, listing)
+        return listing
 
     def _has_compiled(self, folder: Path, stem: str) -> bool:
-        return any(
-            entry.startswith(stem + ".") and entry.endswith(_COMPILED_SUFFIXES) and entry.count(".") <= 2
-            for entry in self.listing(folder)
-        )
+        """A compiled module `stem` in `folder` (`stem` is one name part: it has no dot)."""
+        return stem in self._listing(folder).compiled_stems
 
     # -- name -> module ----------------------------------------------------
 
@@ -305,7 +354,7 @@ class ModuleIndex:
             # importlib's order within one folder: package, module, namespace portion.
             if self.is_file(package):
                 return FoundModule(dotted, package, (folder / part,))
-            is_folder = (folder / part).is_dir()
+            is_folder = self._is_folder(folder / part)
             if is_folder and self._has_compiled(folder / part, "__init__"):
                 return FoundModule(dotted, None, (folder / part,))
             if self.is_file(module):
