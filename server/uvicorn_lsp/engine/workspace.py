@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -155,11 +156,18 @@ class Workspace:
 
 
 _SYS_PATHS: dict[str, tuple[Path, ...]] = {}
+# The language server asks from a start-up thread and the analysis thread: one subprocess per interpreter.
+_SYS_PATHS_LOCK = threading.Lock()
 
 
 def _sys_path_of(interpreter: str) -> tuple[Path, ...]:
     """Asked of the interpreter itself, once per process: a bare `python -c` costs
     ~20 ms, where jedi's helper process for the same question costs ~150 ms."""
+    with _SYS_PATHS_LOCK:
+        return _sys_path_asked(interpreter)
+
+
+def _sys_path_asked(interpreter: str) -> tuple[Path, ...]:
     if interpreter not in _SYS_PATHS:
         try:
             completed = subprocess.run(
