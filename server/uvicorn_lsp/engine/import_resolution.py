@@ -7,6 +7,7 @@ re-checks a document when a module it names appears, changes or goes away.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -404,9 +405,17 @@ def _app_strings(ctx: CheckedFile, launch: Launch) -> list[AppString]:
             )
             resolutions = tuple(_resolve_main(ctx, attributes, path, spawns) for path in launch.search_paths)
         else:
-            resolutions = tuple(resolve(ctx, module, attributes, path) for path in launch.search_paths)
+            resolutions = tuple(_resolve_once(ctx, module, attributes, path) for path in launch.search_paths)
         results.append(AppString(text, module, attributes, resolutions))
     return results
+
+
+def _resolve_once(ctx: CheckedFile, module_name: str, attributes: str, search_path: SearchPath) -> Resolution:
+    """`resolve`, shared by the launches of one check that load the same string over the same sys.path
+    (a compose file's services built from one image)."""
+    key = ("resolution", module_name, attributes, search_path.roots)
+    shared = ctx.once(key, lambda: resolve(ctx, module_name, attributes, search_path))
+    return shared if shared.search_path is search_path else dataclasses.replace(shared, search_path=search_path)
 
 
 def _gunicorn_split(text: str) -> tuple[str, str] | None:

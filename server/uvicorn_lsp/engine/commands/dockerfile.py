@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..launch import Launch, Setting
 from ..model import Range
+from ..source import split_lines
 from ..values import Value
 from . import shell
 from .base import (
@@ -143,6 +144,21 @@ def stages(lines: list[str]) -> tuple[list[Stage], list[Instruction]]:
         else:
             preamble.append(instruction)
     return found, preamble
+
+
+# Dockerfiles read, by their text: a compose file that builds from one reads it once, not on each keystroke.
+_STAGES_BY_TEXT: dict[str, tuple[list[Stage], list[Instruction]]] = {}
+_MAX_CACHED_DOCKERFILES = 64
+
+
+def stages_of(text: str) -> tuple[list[Stage], list[Instruction]]:
+    """`stages` of a Dockerfile's text (the result is shared: read it, never change it)."""
+    found = _STAGES_BY_TEXT.get(text)
+    if found is None:
+        if len(_STAGES_BY_TEXT) >= _MAX_CACHED_DOCKERFILES:
+            _STAGES_BY_TEXT.clear()
+        found = _STAGES_BY_TEXT[text] = stages(split_lines(text))
+    return found
 
 
 def chain(stage_list: list[Stage], index: int) -> list[Stage] | None:
@@ -333,7 +349,7 @@ def launches(ctx: CommandContext) -> list[Launch]:
 
 
 def dockerfile_launches(ctx: CommandContext, context: Path, target: str | None) -> list[Launch]:
-    stage_list, preamble = stages(ctx.source.lines)
+    stage_list, preamble = stages_of(ctx.source.text)
     path = ctx.source.path
     file_name = path.name.lower() if path is not None else "dockerfile"
     build_context = read_build_context(ctx, context, path)

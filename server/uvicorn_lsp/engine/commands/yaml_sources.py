@@ -20,7 +20,6 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..launch import Launch, Setting
 from ..model import Position, Range
-from ..source import split_lines
 from ..values import Value
 from . import dockerfile
 from .base import (
@@ -543,7 +542,7 @@ def _image_of(ctx: CommandContext, service: MappingNode) -> dockerfile.ImageStat
     text = ctx.workspace.read_module(path)
     if text is None:
         return None
-    stage_list, preamble = dockerfile.stages(split_lines(text))
+    stage_list, preamble = dockerfile.stages_of(text)
     if not stage_list:
         return None
     index = len(stage_list) - 1
