@@ -6,6 +6,7 @@ which win), and what a module binds at its top level. Nothing of the user's is i
 from __future__ import annotations
 
 import difflib
+import enum
 import os
 import sys
 from collections.abc import Callable, Iterable, Mapping
@@ -207,6 +208,16 @@ def definition_scope(leaf):
     return syntax.enclosing_scope(leaf)
 
 
+class _Kind(enum.Enum):
+    """What a folder holds under one name, as importlib looks for it."""
+
+    PACKAGE = "package"
+    COMPILED_PACKAGE = "compiled package"
+    MODULE = "module"
+    COMPILED_MODULE = "compiled module"
+    PORTION = "namespace portion"
+
+
 @dataclass(frozen=True)
 class _Listing:
     """A folder's entries, read with one os.scandir (entry types come with the listing)."""
@@ -274,6 +285,10 @@ class ModuleIndex:
         self._workspace = workspace
         self._static = workspace.static_files
         self._listings: dict[Path, tuple[int | None, _Listing]] = {}
+        # With static files: what one folder holds for a name, and where a missing name's rest would be
+        # (the paths a result depends on are built once, not for every lookup of every check).
+        self._in_folder_known: dict[tuple[Path, str], tuple[Path, Path, _Kind | None]] = {}
+        self._missing_known: dict[tuple[Path, tuple[str, ...]], tuple[Path, Path]] = {}
         self._parsed: dict[Path, ParsedModule] = {}
 
     @cached_property
@@ -331,9 +346,10 @@ class ModuleIndex:
             hit = self._find_part(dotted, part, folders, record, top_level=index == 0)
             if hit is None:
                 # Where the rest would be, should this part appear as a (namespace) folder.
+                rest = tuple(parts[index:])
                 for folder in folders:
-                    record(folder.joinpath(*parts[index:]).with_suffix(".py"))
-                    record(folder.joinpath(*parts[index:], "__init__.py"))
+                    for path in self._would_be(folder, rest):
+                        record(path)
                 return MissingModule(name, dotted, searched=folders)
             found, folders = hit, hit.folders
         assert found is not None
@@ -348,22 +364,53 @@ class ModuleIndex:
             return FoundModule(dotted, None)
         portions = []
         for folder in folders:
-            package, module = folder / part / "__init__.py", folder / f"{part}.py"
+            package, module, kind = self._in_folder(folder, part)
             record(package)
             record(module)
-            # importlib's order within one folder: package, module, namespace portion.
-            if self.is_file(package):
-                return FoundModule(dotted, package, (folder / part,))
-            is_folder = self._is_folder(folder / part)
-            if is_folder and self._has_compiled(folder / part, "__init__"):
-                return FoundModule(dotted, None, (folder / part,))
-            if self.is_file(module):
+            if kind is _Kind.PACKAGE:
+                return FoundModule(dotted, package, (package.parent,))
+            if kind is _Kind.COMPILED_PACKAGE:
+                return FoundModule(dotted, None, (package.parent,))
+            if kind is _Kind.MODULE:
                 return FoundModule(dotted, module)
-            if self._has_compiled(folder, part):
+            if kind is _Kind.COMPILED_MODULE:
                 return FoundModule(dotted, None)
-            if is_folder:
-                portions.append(folder / part)
+            if kind is _Kind.PORTION:
+                portions.append(package.parent)
         return FoundModule(dotted, None, tuple(portions)) if portions else None
+
+    def _in_folder(self, folder: Path, part: str) -> tuple[Path, Path, _Kind | None]:
+        """`part`'s package and module paths in `folder` (what a lookup depends on) and what is there."""
+        known = self._in_folder_known.get((folder, part))
+        if known is not None:
+            return known
+        package, module = folder / part / "__init__.py", folder / f"{part}.py"
+        # importlib's order within one folder: package, module, namespace portion.
+        kind = None
+        if self.is_file(package):
+            kind = _Kind.PACKAGE
+        else:
+            is_folder = self._is_folder(package.parent)
+            if is_folder and self._has_compiled(package.parent, "__init__"):
+                kind = _Kind.COMPILED_PACKAGE
+            elif self.is_file(module):
+                kind = _Kind.MODULE
+            elif self._has_compiled(folder, part):
+                kind = _Kind.COMPILED_MODULE
+            elif is_folder:
+                kind = _Kind.PORTION
+        if self._static:
+            self._in_folder_known[(folder, part)] = (package, module, kind)
+        return package, module, kind
+
+    def _would_be(self, folder: Path, rest: tuple[str, ...]) -> tuple[Path, Path]:
+        """Where the module `rest` would be in `folder`: its .py and its package's __init__.py."""
+        known = self._missing_known.get((folder, rest))
+        if known is None:
+            known = (folder.joinpath(*rest).with_suffix(".py"), folder.joinpath(*rest, "__init__.py"))
+            if self._static:
+                self._missing_known[(folder, rest)] = known
+        return known
 
     def names_in(self, folders: Iterable[Path]) -> list[str]:
         """Module and package names that exist in these folders (for "did you mean")."""
