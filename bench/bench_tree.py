@@ -15,6 +15,11 @@ other processes on a shared machine hits them alike; the median wall time (and
 CPU time) is reported. The walk alone (finding the files, honouring .gitignore)
 is also timed in-process.
 
+uvicorn-lsp runs with its bytecode cached, as installed (pip compiles it at install):
+PYTHONDONTWRITEBYTECODE is dropped for it and the bytecode goes to a folder of the
+bench (PYTHONPYCACHEPREFIX), written by the warm-up run. `--no-bytecode` keeps the
+environment as it is (then every run compiles the package's modules again).
+
 Goals (issue 11): first run <= 1.5x ruff; unchanged re-run <= 1.0x ruff and <= 3x grep.
 """
 
@@ -236,7 +241,7 @@ class Command:
     prepare: Callable[[], None] = lambda: None  # run before each timed run, untimed
 
 
-def measure(commands: dict[str, Command], runs: int, cwd: Path) -> dict[str, Timing]:
+def measure(commands: dict[str, Command], runs: int, cwd: Path, env: dict[str, str]) -> dict[str, Timing]:
     """Median of `runs` per command after one warm-up run each (which fills the page cache),
     the commands taking turns. CPU time is reported too: on a shared machine it moves less."""
     walls: dict[str, list[float]] = {name: [] for name in commands}
@@ -246,7 +251,9 @@ def measure(commands: dict[str, Command], runs: int, cwd: Path) -> dict[str, Tim
             command.prepare()
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
-            subprocess.run(command.argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+            subprocess.run(
+                command.argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+            )
             wall = time.perf_counter() - start
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             if round_number:  # the first round only warms up
@@ -275,6 +282,9 @@ def main() -> int:
     parser.add_argument("--share", type=float, default=0.02, help="share of files that call uvicorn.run")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", type=Path, help="generate into this (new) folder and keep it")
+    parser.add_argument(
+        "--no-bytecode", action="store_true", help="leave PYTHONDONTWRITEBYTECODE as set (compile on every run)"
+    )
     arguments = parser.parse_args()
 
     root = arguments.keep or Path(tempfile.mkdtemp(prefix="uvicorn-lsp-bench-"))
@@ -292,7 +302,11 @@ def main() -> int:
             "uvicorn-lsp first run": Command(ours, lambda: shutil.rmtree(cache, ignore_errors=True)),
             "uvicorn-lsp re-run": Command(ours),
         }
-        times = measure(commands, arguments.runs, root)
+        env = dict(os.environ)
+        if not arguments.no_bytecode:
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+            env["PYTHONPYCACHEPREFIX"] = str(root / "bytecode")
+        times = measure(commands, arguments.runs, root, env)
         walk = measure_walk(root / "tree", arguments.runs)
     finally:
         if arguments.keep is None:
@@ -301,6 +315,7 @@ def main() -> int:
     ruff = times["ruff check --select S104"]
     first, again = times["uvicorn-lsp first run"], times["uvicorn-lsp re-run"]
     # The machine is shared: the load says how far the figures are from an idle machine's.
+    print("uvicorn-lsp's bytecode:", "as the environment says" if arguments.no_bytecode else "cached, as installed")
     print(f"load average (1, 5, 15 min) at the end: {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
     print(f"{'':<26} {'wall':>8}  {'cpu':>8}  wall vs grep")
     for name, timing in times.items():

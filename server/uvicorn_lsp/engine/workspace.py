@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 import sys
 import threading
 from functools import cached_property
@@ -169,6 +167,9 @@ def _sys_path_of(interpreter: str) -> tuple[Path, ...]:
 
 def _sys_path_asked(interpreter: str) -> tuple[Path, ...]:
     if interpreter not in _SYS_PATHS:
+        import json  # here: a CLI re-run with every result cached never asks
+        import subprocess
+
         try:
             completed = subprocess.run(
                 [interpreter, "-c", "import json, sys; print(json.dumps([p for p in sys.path if p]))"],
