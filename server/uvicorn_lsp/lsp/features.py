@@ -21,7 +21,6 @@ from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
-from ..cli.files import Discovery
 from ..engine import config, import_strings
 from ..engine.context import RuleContext
 from ..engine.model import Position, Range
@@ -260,6 +259,8 @@ async def prepare_rename(ls: Session, params: types.PrepareRenameParams) -> type
 def workspace_files(roots: list[Path]) -> list[Path]:
     """The files `uvicorn-lsp check` would read in these folders (same excludes): Python files and
     command sources (Dockerfiles, compose files, ...)."""
+    from ..cli.files import Discovery  # the command line's whole package: imported by the few requests that list files
+
     return [Path(source.path) for source in Discovery(config.Settings()).find(roots)]
 
 
