@@ -5,6 +5,8 @@ the environment) analyses it again. A damaged cache is ignored."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -157,3 +159,42 @@ def test_the_analysed_environment_is_part_of_the_key(tmp_path):
     time.sleep(0.01)
     (site / "newpkg").mkdir()
     assert cache_module.Cache(tmp_path / "cache").environment_key("/usr/bin/python3", "test", lambda: [site]) != before
+
+
+IMPORTS_PROBE = """
+import sys
+from uvicorn_lsp.cli import main
+code = main(["check", *sys.argv[1:]])
+heavy = ("parso", "jedi", "pathspec", "multiprocessing", "uvicorn_lsp.rules", "uvicorn_lsp.engine.module_index")
+print("imported:", [name for name in heavy if name in sys.modules], file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def test_an_unchanged_rerun_imports_neither_engine_nor_pathspec_and_a_changed_gitignore_counts(tmp_path):
+    """The rules, parso and pathspec (whose .gitignore translations the cache keeps, by text) are
+    imported only when something changed; a .gitignore edited since is translated again."""
+    write(tmp_path, ".gitignore", "build/\n")
+    write(tmp_path, "main.py", APP_WITH_RELOAD)
+    write(tmp_path, "build/lib/main.py", APP_WITH_RELOAD)
+    settle()
+
+    def probe() -> tuple[int, str, str]:
+        completed = subprocess.run(
+            [sys.executable, "-c", IMPORTS_PROBE, "--jobs", "1", "."],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        return completed.returncode, completed.stdout, completed.stderr.strip().splitlines()[-1]
+
+    code, out, imported = probe()
+    assert code == 1 and out.count("UVI001") == 1 and "main.py" in out and "build" not in out
+    assert "pathspec" in imported and "parso" in imported
+    assert probe() == (code, out, "imported: []")
+    write(tmp_path, ".gitignore", "build/\nmain.py\n")
+    settle()
+    code, out, imported = probe()
+    assert (code, out.strip()) == (0, "All checks passed!") and "pathspec" in imported

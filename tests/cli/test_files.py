@@ -63,14 +63,14 @@ def make_tree(root: Path, *relatives: str) -> None:
 )
 def test_gitignore_patterns(patterns, path, is_folder, ignored):
     root = os.path.abspath("/repo")
-    ignore = GitIgnore(root, patterns)
+    ignore = GitIgnore.from_lines(root, patterns)
     assert is_ignored([ignore], os.path.join(root, path), is_folder) is ignored
 
 
 def test_deeper_gitignore_wins():
     root = os.path.abspath("/repo")
-    outer = GitIgnore(root, ["*.py"])
-    inner = GitIgnore(os.path.join(root, "keep"), ["!*.py"])
+    outer = GitIgnore.from_lines(root, ["*.py"])
+    inner = GitIgnore.from_lines(os.path.join(root, "keep"), ["!*.py"])
     assert not is_ignored([outer, inner], os.path.join(root, "keep", "a.py"), False)
     assert is_ignored([outer, inner], os.path.join(root, "other", "a.py"), False)
 

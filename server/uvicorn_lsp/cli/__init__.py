@@ -274,7 +274,9 @@ def _check_paths(arguments, settings: Settings, mode: Mode, reporter: _Reporter,
     for path in paths:
         if not path.exists():
             reporter.error(f"{path}: no such file or folder")
-    discovery = files.Discovery(settings, force_exclude=arguments.force_exclude, known_codes=rules.codes)
+    discovery = files.Discovery(
+        settings, force_exclude=arguments.force_exclude, known_codes=rules.codes, gitignores=cache.gitignores
+    )
     sources = discovery.find([path for path in paths if path.exists()])
     scan_problems: list[Problem] = []
     from_cache: list[FileResult] = []

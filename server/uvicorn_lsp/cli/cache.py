@@ -21,6 +21,7 @@ or inconsistent in it is ignored: the cache can make a run faster, never wrong o
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import marshal
 import os
 import stat
@@ -32,6 +33,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..engine.model import Applicability, Finding, Fix, Position, Problem, ProblemKind, Range, Severity, Tag, TextEdit
+from .gitignore import Translations, valid_translations
 
 FOLDER_NAME = ".uvicorn-lsp_cache"
 _FILE_NAME = "cache-v1.bin"
@@ -60,8 +62,15 @@ def _key(*parts: object) -> bytes:
 
 
 def tool_fingerprint() -> bytes:
-    """The version and every module of uvicorn-lsp (size and mtime): an edited rule is a new tool."""
-    entries = []
+    """The version and every module of uvicorn-lsp (size and mtime): an edited rule is a new tool.
+    pathspec's too, found without importing it: the cache keeps its translations of .gitignore files."""
+    pathspec = importlib.util.find_spec("pathspec")
+    origin = pathspec.origin if pathspec is not None else None
+    try:
+        library = os.stat(origin) if origin else None
+    except OSError:
+        library = None
+    entries: list[tuple] = [("pathspec", origin, library and (library.st_size, library.st_mtime_ns))]
     for folder, _, names in os.walk(_PACKAGE):
         for name in sorted(names):
             if name.endswith(".py"):
@@ -104,6 +113,7 @@ class Cache:
         self._results: dict[bytes, tuple] = {}
         self._rules: tuple | None = None
         self._environments: dict[str, tuple] = {}  # interpreter -> (signature, sys.path, key)
+        self.gitignores = Translations()
         self._states: dict[str, tuple] = {}  # this run's state of each dependency, computed once
         self._changed = False
         if folder is not None:
@@ -136,23 +146,28 @@ class Cache:
             payload = data[len(_MAGIC) + _DIGEST_SIZE :]
             if digest(payload) != stored_digest:
                 return  # truncated or damaged
-            tool, files, results, rules, environments = marshal.loads(payload)
+            tool, files, results, rules, environments, gitignores = marshal.loads(payload)
             if tool != self._tool:
                 return  # another version: nothing in it can be trusted
             if not all(isinstance(table, dict) for table in (files, results, environments)):
                 return
+            if not valid_translations(gitignores):
+                return
             self._files, self._results, self._rules, self._environments = files, results, rules, environments
+            self.gitignores = Translations(gitignores)
         except (OSError, ValueError, EOFError, TypeError):
             return
 
     def save(self) -> None:
-        if self._folder is None or not self._changed:
+        if self._folder is None or not (self._changed or self.gitignores.added):
             return
         results = self._results
         if len(results) > _MAX_RESULTS:
             newest = sorted(results.items(), key=lambda item: item[1][0], reverse=True)[:_MAX_RESULTS]
             results = dict(newest)
-        payload = marshal.dumps((self._tool, self._files, results, self._rules, self._environments))
+        payload = marshal.dumps(
+            (self._tool, self._files, results, self._rules, self._environments, self.gitignores.known)
+        )
         try:
             descriptor, temporary = tempfile.mkstemp(prefix=".cache-", dir=self._folder)
             try:

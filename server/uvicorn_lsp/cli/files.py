@@ -18,7 +18,7 @@ from ..engine import commands, config
 from ..engine.config import Settings
 from ..engine.model import Problem
 from ..engine.workspace import Workspace
-from .gitignore import GitIgnore, is_ignored
+from .gitignore import GitIgnore, Translations, is_ignored
 
 # The default of `exclude`: setting `exclude` replaces it, `extend-exclude` adds to it (as in ruff).
 SKIPPED_FOLDERS = frozenset(
@@ -98,8 +98,15 @@ def _is_glob(pattern: str) -> bool:
 class Discovery:
     """Finds the Python files under the paths given, honouring `.gitignore` and excludes."""
 
-    def __init__(self, cli_settings: Settings, force_exclude: bool = False, known_codes: tuple[str, ...] = ()):
+    def __init__(
+        self,
+        cli_settings: Settings,
+        force_exclude: bool = False,
+        known_codes: tuple[str, ...] = (),
+        gitignores: Translations | None = None,
+    ):
         self._cli_settings = cli_settings
+        self._gitignores = gitignores if gitignores is not None else Translations()
         self._force_exclude = force_exclude
         self._known_codes = known_codes
         self._cwd = os.getcwd()
@@ -112,7 +119,10 @@ class Discovery:
             absolute = os.path.abspath(path)
             if os.path.isdir(absolute):
                 walk = self._walk(
-                    absolute, _ancestor_ignores(absolute), self._rules_for(absolute), project_root(absolute)
+                    absolute,
+                    _ancestor_ignores(absolute, self._gitignores),
+                    self._rules_for(absolute),
+                    project_root(absolute),
                 )
                 for source in walk:
                     found.setdefault(source.path, source)
@@ -159,7 +169,7 @@ class Discovery:
         if "pyproject.toml" in names:
             rules = self._rules_for(folder)
         if ".gitignore" in names:
-            ignore = GitIgnore.read(folder)
+            ignore = GitIgnore.read(folder, self._gitignores)
             if ignore is not None:
                 ignores = [*ignores, ignore]
         for entry in entries:
@@ -210,7 +220,7 @@ def is_command_file(path: str, name: str) -> bool:
     return commands.source_kind(PurePath(path), head) is not None
 
 
-def _ancestor_ignores(folder: str) -> list[GitIgnore]:
+def _ancestor_ignores(folder: str, translations: Translations) -> list[GitIgnore]:
     """`.gitignore` files above a walked folder, from its repository's root down,
     and the repository's `.git/info/exclude`. Outside a repository: none."""
     chain = []
@@ -226,11 +236,11 @@ def _ancestor_ignores(folder: str) -> list[GitIgnore]:
     ignores = []
     try:
         with open(os.path.join(repository, ".git", "info", "exclude"), encoding="utf-8", errors="replace") as file:
-            ignores.append(GitIgnore(repository, file.read().splitlines()))
+            ignores.append(GitIgnore(repository, translations.of(file.read())))
     except OSError:
         pass
     for ancestor in reversed(chain):
-        ignore = GitIgnore.read(ancestor)
+        ignore = GitIgnore.read(ancestor, translations)
         if ignore is not None:
             ignores.append(ignore)
     return ignores

@@ -23,8 +23,6 @@ import os
 import re
 from collections.abc import Sequence
 
-from pathspec import GitIgnoreSpec
-
 # pathspec's expressions are for prefix matching: a folder pattern matches `dir/` and
 # everything below it, marked by a named group around that `/`. Here the mark must be the
 # path's last character (the entry itself is that folder); otherwise a `!dir/` pattern would
@@ -93,23 +91,67 @@ class _PlainNames:
         return best
 
 
+Translation = list[tuple[int, bool, str]]  # per pattern: (position in the file, include, expression)
+
+
+def translate(lines: list[str]) -> Translation:
+    """The expression of each pattern, as pathspec translates it (blank lines and comments left out)."""
+    from pathspec import GitIgnoreSpec  # here: a run that finds every translation in its cache never imports it
+
+    translation = []
+    # Only the order of the positions matters (the later pattern wins), so skipped lines leave gaps.
+    for index, pattern in enumerate(GitIgnoreSpec.from_lines(lines).patterns):
+        include, regex = pattern.include, pattern.regex
+        if include is not None and regex is not None:
+            translation.append((index, include, regex.pattern))
+    return translation
+
+
+def valid_translations(known: object) -> bool:
+    """Whether `known` (read from a cache file) is text -> Translation, as Translations keeps them."""
+    return isinstance(known, dict) and all(
+        isinstance(text, str)
+        and isinstance(translation, list)
+        and all(
+            isinstance(item, tuple)
+            and len(item) == 3
+            and isinstance(item[0], int)
+            and isinstance(item[1], bool)
+            and isinstance(item[2], str)
+            for item in translation
+        )
+        for text, translation in known.items()
+    )
+
+
+class Translations:
+    """Translations by `.gitignore` text, for the CLI cache to keep between runs."""
+
+    def __init__(self, known: dict[str, Translation] | None = None):
+        self.known: dict[str, Translation] = known if known is not None else {}
+        self.added = False
+
+    def of(self, text: str) -> Translation:
+        translation = self.known.get(text)
+        if translation is None:
+            translation = self.known[text] = translate(text.splitlines())
+            self.added = True
+        return translation
+
+
 class GitIgnore:
     """The patterns of one `.gitignore`, matched against paths relative to its folder.
 
     Paths are absolute strings as os.scandir builds them; pathlib is too slow here."""
 
-    def __init__(self, folder: str, lines: list[str]):
+    def __init__(self, folder: str, translation: Translation):
         self.prefix = os.path.join(folder, "")
         self._plain = _PlainNames()
         by_name: list[tuple[int, bool, str]] = []
         by_path: list[tuple[int, bool, str]] = []
-        # Only the order of `index` matters (the later pattern wins), so skipped lines leave gaps.
-        for index, pattern in enumerate(GitIgnoreSpec.from_lines(lines).patterns):
-            include, regex = pattern.include, pattern.regex
-            if include is None or regex is None:
-                continue  # a blank line or a comment
+        for index, include, pathspec_expression in translation:
             expression = _NAMED_GROUP.sub(
-                "(?:", _FOLDER_MARK.sub(_ENTRY_FOLDER_MARK.replace("\\", "\\\\"), regex.pattern)
+                "(?:", _FOLDER_MARK.sub(_ENTRY_FOLDER_MARK.replace("\\", "\\\\"), pathspec_expression)
             )
             name_part = expression[len(_IN_ANY_FOLDER) :]
             one_name = "/" not in name_part.replace(_ENTRY_FOLDER_MARK, "").replace("[^/]", "")
@@ -125,10 +167,14 @@ class GitIgnore:
         self._by_path = _Alternatives(by_path)
 
     @classmethod
-    def read(cls, folder: str, name: str = ".gitignore") -> GitIgnore | None:
+    def from_lines(cls, folder: str, lines: list[str]) -> GitIgnore:
+        return cls(folder, translate(lines))
+
+    @classmethod
+    def read(cls, folder: str, translations: Translations, name: str = ".gitignore") -> GitIgnore | None:
         try:
             with open(os.path.join(folder, name), encoding="utf-8", errors="replace") as file:
-                return cls(folder, file.read().splitlines())
+                return cls(folder, translations.of(file.read()))
         except OSError:
             return None
 
