@@ -84,8 +84,11 @@ class _Block:
 _COMPOSED: dict[str, tuple[Node, dict[str, Node], bool] | None] = {}
 _SHIFTED: dict[tuple[str, int], _Block | None] = {}
 _MAX_CACHED_BLOCKS = 4096
-# What makes one block's text read differently on its own: tags (and `%TAG`), tabs.
-_CROSS_REFERENCES = re.compile(r"(^|[\s\[{,])!|\t", re.MULTILINE)
+# What makes a block read differently on its own (besides tabs): tags (and `%TAG`).
+_TAGS = re.compile(r"(^|[\s\[{,])!", re.MULTILINE)
+_SERVICES_LINE = re.compile(r"^services:\s*(#.*)?$")
+# A field of a service: a plain key (its value may follow on the line).
+_FIELD_KEY = re.compile(r"^[\w.-]+\s*:(\s|$)")
 # A service's first line: its name, and maybe an anchor on its mapping (`api: &api`).
 _SERVICE_KEY = re.compile(r"^\s*[\w.-]+\s*:(\s+&[^\s\[\]{},]+)?\s*(#.*)?$")
 
@@ -147,24 +150,115 @@ def _services(lines: list[str], text: str) -> list[tuple[str, Node]]:
         anchors.update(block.anchors)
     found = []
     for first, last in chunks:
-        block = _composed_block("\n".join(lines[first:last]), first)
-        if block is None:
-            continue
-        root = block.root
-        if block.has_aliases:
-            copies: dict[int, Node | None] = {}
-            resolved = _resolved(root, anchors, copies)
-            if resolved is None:
-                continue  # an alias to no anchor: as a bad block, no launches
-            root = resolved
-            anchors.update({name: copies.get(id(node)) or node for name, node in block.anchors.items()})
-        else:
-            anchors.update(block.anchors)
-        if not isinstance(root, MappingNode) or len(root.value) != 1:
-            continue
-        [(key, value)] = root.value
-        found.append((str(key.value), value))
+        service = _service(lines, first, last, anchors)
+        if service is not None:
+            found.append(service)
     return found
+
+
+@dataclass(frozen=True)
+class _ServicePlan:
+    """A service's blocks: one (the whole service), or its name line and then each field."""
+
+    blocks: tuple[_Block, ...]
+    # The service's name and node when no block holds an alias: the same for every check.
+    ready: tuple[str, Node] | None
+
+
+_SERVICE_PLANS: dict[tuple[str, int], _ServicePlan | None] = {}
+
+
+def _service(lines: list[str], first: int, last: int, anchors: dict[str, Node]) -> tuple[str, Node] | None:
+    """One service (its name and node) from its lines: its name line and each field composed on
+    their own, so an edit composes one field again. None for a service that is not good YAML."""
+    chunk = "\n".join(lines[first:last])
+    if (chunk, first) not in _SERVICE_PLANS:
+        if len(_SERVICE_PLANS) > _MAX_CACHED_BLOCKS:
+            _SERVICE_PLANS.clear()
+        _SERVICE_PLANS[(chunk, first)] = _service_plan(lines, first, last)
+    plan = _SERVICE_PLANS[(chunk, first)]
+    if plan is None:
+        return None
+    if plan.ready is not None:
+        for block in plan.blocks:
+            anchors.update(block.anchors)
+        return plan.ready
+    roots = []
+    for block in plan.blocks:
+        root = _resolved_block(block, anchors)
+        if root is None:
+            return None
+        roots.append(root)
+    return _assembled(roots)
+
+
+def _service_plan(lines: list[str], first: int, last: int) -> _ServicePlan | None:
+    fields = _field_spans(lines, first, last)
+    spans = [(first, last)] if fields is None else [(first, first + 1), *fields]
+    blocks = []
+    for start, end in spans:
+        block = _composed_block("\n".join(lines[start:end]), start)
+        if block is None:
+            return None  # a bad field: the service is bad YAML
+        blocks.append(block)
+    if any(block.has_aliases for block in blocks):
+        return _ServicePlan(tuple(blocks), None)
+    ready = _assembled([block.root for block in blocks])
+    return _ServicePlan(tuple(blocks), ready) if ready is not None else None
+
+
+def _assembled(roots: list[Node]) -> tuple[str, Node] | None:
+    """The service from its blocks' nodes: a one-key mapping, then (field by field) its fields."""
+    head, *fields = roots
+    if not isinstance(head, MappingNode) or len(head.value) != 1:
+        return None
+    [(key, value)] = head.value
+    if fields:
+        if not all(isinstance(field, MappingNode) for field in fields):
+            return None
+        pairs = [pair for field in fields for pair in field.value]
+        value = MappingNode(fields[-1].tag, pairs, pairs[0][0].start_mark, fields[-1].end_mark)
+    return str(key.value), value
+
+
+def _field_spans(lines: list[str], first: int, last: int) -> list[tuple[int, int]] | None:
+    """Line spans of each field of the block mapping the service's name line opens; None when the
+    service is not that simple (an anchor on its mapping, a field line that is not a plain key)."""
+    if "&" in lines[first]:
+        return None  # the anchor names the whole mapping
+    starts: list[int] = []
+    indent = None
+    for number in range(first + 1, last):
+        line = lines[number]
+        content = line.lstrip(" ")
+        if not content or content.startswith("#"):
+            continue
+        depth = len(line) - len(content)
+        if indent is None:
+            indent = depth
+            if not _FIELD_KEY.match(content):
+                return None  # not a block mapping of plain keys (a sequence, a flow or quoted key)
+        if depth < indent:
+            return None  # not YAML a block mapping allows: let ruamel say so for the whole service
+        if depth == indent and not content.startswith(("- ", "-\t")) and content != "-":
+            if not _FIELD_KEY.match(content):
+                return None  # a flow or quoted key, a complex key: compose the service whole
+            starts.append(number)
+    return [(start, starts[i + 1] if i + 1 < len(starts) else last) for i, start in enumerate(starts)]
+
+
+def _resolved_block(block: _Block, anchors: dict[str, Node]) -> Node | None:
+    """The block's node, its aliases resolved with `anchors` (the anchors before it), which then
+    take the ones it defines. None for an alias to no anchor (as bad YAML: no launches)."""
+    if not block.has_aliases:
+        anchors.update(block.anchors)
+        return block.root
+    copies: dict[int, Node | None] = {}
+    resolved = _resolved(block.root, anchors, copies)
+    if resolved is None:
+        return None
+    anchors.update({name: copies.get(id(node)) or node for name, node in block.anchors.items()})
+    return resolved
 
 
 def _services_of_the_whole_file(text: str) -> list[tuple[str, Node]]:
@@ -200,7 +294,10 @@ def _resolved(node: Node, anchors: dict[str, Node], copies: dict[int, Node | Non
 def _service_chunks(lines: list[str]) -> tuple[int, list[tuple[int, int]]] | None:
     """The line of `services:` and the line spans of each service of its block-style mapping;
     None for anything else."""
-    start = next((number for number, line in enumerate(lines) if re.match(r"^services:\s*(#.*)?$", line)), None)
+    start = next(
+        (number for number, line in enumerate(lines) if line.startswith("services:") and _SERVICES_LINE.match(line)),
+        None,
+    )
     if start is None:
         return None
     end = next(
@@ -208,7 +305,8 @@ def _service_chunks(lines: list[str]) -> tuple[int, list[tuple[int, int]]] | Non
         len(lines),
     )
     body = lines[start + 1 : end]
-    if _CROSS_REFERENCES.search("\n".join(lines[:end])) or any(line.startswith("---") for line in lines):
+    head = "\n".join(lines[:end])
+    if "\t" in head or ("!" in head and _TAGS.search(head)) or any(line.startswith("---") for line in lines):
         return None
     first_key = next((line for line in body if line.strip() and not line.lstrip().startswith("#")), None)
     if first_key is None:
