@@ -18,7 +18,7 @@ from ..engine import commands, config
 from ..engine.config import Settings
 from ..engine.model import Problem
 from ..engine.workspace import Workspace
-from .gitignore import GitIgnore, Translations, is_ignored
+from .gitignore import GitIgnore, Translations, applicable, ignored_in
 
 # The default of `exclude`: setting `exclude` replaces it, `extend-exclude` adds to it (as in ruff).
 SKIPPED_FOLDERS = frozenset(
@@ -172,13 +172,14 @@ class Discovery:
             ignore = GitIgnore.read(folder, self._gitignores)
             if ignore is not None:
                 ignores = [*ignores, ignore]
+        over_folder = applicable(ignores, folder)
         for entry in entries:
             try:
                 is_folder = entry.is_dir(follow_symlinks=False)
             except OSError:
                 continue
             if rules.exclude.excludes(entry.path, entry.name) or (
-                ignores and is_ignored(ignores, entry.path, is_folder)
+                over_folder and ignored_in(over_folder, entry.name, is_folder)
             ):
                 continue
             if is_folder:

@@ -178,28 +178,46 @@ class GitIgnore:
         except OSError:
             return None
 
-    def verdict(self, relative: str, is_folder: bool) -> bool | None:
-        """True: ignored; False: re-included by a `!` pattern; None: no pattern matches."""
+    def verdict(self, relative_folder: str, name: str, is_folder: bool) -> bool | None:
+        """Of the entry `name` in the folder at `relative_folder` ("" or "a/b/", relative to this file):
+        True: ignored; False: re-included by a `!` pattern; None: no pattern matches."""
         # A folder is matched as `name/`, so patterns ending in `/` match folders only.
         mark = "/" if is_folder else ""
-        name = relative.rpartition("/")[2]
         best = self._plain.last_match(name, is_folder)
         # Called for every entry of the walk: the globs' expressions are tried only when there are any.
-        for alternatives, text in ((self._by_name, name), (self._by_path, relative)):
-            if alternatives.regex is not None:
-                match = alternatives.last_match(text + mark)
-                if match is not None and (best is None or match > best):
-                    best = match  # the later pattern in the file wins
+        if self._by_name.regex is not None:
+            match = self._by_name.last_match(name + mark)
+            if match is not None and (best is None or match > best):
+                best = match  # the later pattern in the file wins
+        if self._by_path.regex is not None:
+            match = self._by_path.last_match(relative_folder + name + mark)
+            if match is not None and (best is None or match > best):
+                best = match
         return None if best is None else best[1]
 
 
-def is_ignored(ignores: list[GitIgnore], path: str, is_folder: bool) -> bool:
+Applicable = list[tuple[GitIgnore, str]]  # the .gitignore files over a folder, deepest first, and its path in each
+
+
+def applicable(ignores: list[GitIgnore], folder: str) -> Applicable:
+    """Worked out once per folder of the walk, not once per entry."""
+    inside = os.path.join(folder, "")
+    return [
+        (ignore, inside[len(ignore.prefix) :].replace(os.sep, "/"))
+        for ignore in reversed(ignores)
+        if inside.startswith(ignore.prefix)
+    ]
+
+
+def ignored_in(over_folder: Applicable, name: str, is_folder: bool) -> bool:
     """The deepest `.gitignore` with a matching pattern decides."""
-    for ignore in reversed(ignores):
-        if not path.startswith(ignore.prefix):
-            continue
-        relative = path[len(ignore.prefix) :].replace(os.sep, "/")
-        verdict = ignore.verdict(relative, is_folder)
+    for ignore, relative_folder in over_folder:
+        verdict = ignore.verdict(relative_folder, name, is_folder)
         if verdict is not None:
             return verdict
     return False
+
+
+def is_ignored(ignores: list[GitIgnore], path: str, is_folder: bool) -> bool:
+    folder, name = os.path.split(path)
+    return ignored_in(applicable(ignores, folder), name, is_folder)
