@@ -191,6 +191,8 @@ def _marks(node):
 
     start = (node.start_mark.line, node.start_mark.column)
     if isinstance(node, yaml_sources.ScalarNode):
+        if node.value == "" and node.style is None:
+            return [""]  # an empty value (null): it has no text, so no place is read
         return [(node.value, *start, node.end_mark.line, node.end_mark.column)]
     items = node.value if isinstance(node, yaml_sources.SequenceNode) else [v for pair in node.value for v in pair]
     # A collection's end differs (the whole file ends it at the next key): only scalars' ends are read.
@@ -242,3 +244,24 @@ def test_an_alias_to_no_anchor_leaves_that_service_out():
 
     text = "services:\n  api:\n    environment: *nowhere\n  web:\n    command: uvicorn main:app\n"
     assert [name for name, _ in yaml_sources._services(text.split("\n"), text)] == ["web"]
+
+
+def test_services_read_field_by_field_match_the_whole_file():
+    from uvicorn_lsp.engine.commands import yaml_sources
+
+    text = (
+        "services:\n"
+        "  web:\n    image: x\n    # a comment at the fields' indentation\n    ports:\n    - '80:80'\n    -  '443:443'\n"
+        "    command: >\n      uvicorn main:app\n      --reload\n\n    environment:\n      A: '1'\n"
+        "  api:\n    command: [uvicorn, 'main:app',\n      --workers, '2']\n    labels: {a: b}\n"
+        "  empty:\n"
+        "  listed:\n    - not a mapping\n"
+    )
+    lines = text.split("\n")
+    assert yaml_sources._service_chunks(lines) == (0, [(1, 13), (13, 17), (17, 18), (18, 21)])
+    assert yaml_sources._field_spans(lines, 1, 13) == [(2, 4), (4, 7), (7, 11), (11, 13)]
+    assert yaml_sources._field_spans(lines, 18, 21) is None  # a sequence: the service is composed whole
+    assert _marks_one_by_one(text) == _marks_of_the_whole_file(text)
+    # An edit inside one field: the same nodes as composing the whole file.
+    edited = text.replace("A: '1'", "A: '2'  # edited")
+    assert _marks_one_by_one(edited) == _marks_of_the_whole_file(edited)

@@ -142,7 +142,7 @@ def _services(lines: list[str], text: str) -> list[tuple[str, Node]]:
         return _services_of_the_whole_file(text)
     start, chunks = found_chunks
     anchors: dict[str, Node] = {}
-    preamble = "\n".join(lines[:start])
+    preamble = _block_text(lines, 0, start)
     if "&" in preamble:
         block = _composed_block(preamble, 0)
         if block is None or block.has_aliases:
@@ -171,7 +171,7 @@ _SERVICE_PLANS: dict[tuple[str, int], _ServicePlan | None] = {}
 def _service(lines: list[str], first: int, last: int, anchors: dict[str, Node]) -> tuple[str, Node] | None:
     """One service (its name and node) from its lines: its name line and each field composed on
     their own, so an edit composes one field again. None for a service that is not good YAML."""
-    chunk = "\n".join(lines[first:last])
+    chunk = _block_text(lines, first, last)
     if (chunk, first) not in _SERVICE_PLANS:
         if len(_SERVICE_PLANS) > _MAX_CACHED_BLOCKS:
             _SERVICE_PLANS.clear()
@@ -192,12 +192,19 @@ def _service(lines: list[str], first: int, last: int, anchors: dict[str, Node]) 
     return _assembled(roots)
 
 
+def _block_text(lines: list[str], first: int, last: int) -> str:
+    """Lines `first` to `last`, with the line break after the last one when the file goes on (a
+    block scalar takes the empty lines up to the next line: its end is where the file has it)."""
+    text = "\n".join(lines[first:last])
+    return text + "\n" if last < len(lines) else text
+
+
 def _service_plan(lines: list[str], first: int, last: int) -> _ServicePlan | None:
     fields = _field_spans(lines, first, last)
     spans = [(first, last)] if fields is None else [(first, first + 1), *fields]
     blocks = []
     for start, end in spans:
-        block = _composed_block("\n".join(lines[start:end]), start)
+        block = _composed_block(_block_text(lines, start, end), start)
         if block is None:
             return None  # a bad field: the service is bad YAML
         blocks.append(block)
