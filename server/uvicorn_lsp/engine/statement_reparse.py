@@ -26,8 +26,10 @@ if TYPE_CHECKING:
 
 _ERROR_TYPES = frozenset({"error_node", "error_leaf"})
 
-# Modules this process found without any error node or leaf (by identity: a tree changes in place).
-_ERROR_FREE: dict[str, Module] = {}
+# By path, the lines of the parso cache entry whose tree has no error node or leaf. parso changes a
+# tree in place (so does jedi, parsing the same path) but stores a new list of lines with each
+# version: the list's identity names one version of the tree.
+_ERROR_FREE: dict[str, list[str]] = {}
 
 
 def parse(grammar: parso.Grammar, text: str, path: str) -> Module:
@@ -40,8 +42,8 @@ def parse(grammar: parso.Grammar, text: str, path: str) -> Module:
         module = _reparse_statement(grammar, item.node, item.lines, lines, path)
         if module is not None:
             cache.try_to_save_module(grammar._hashed, file_io.KnownContentFileIO(path, text), module, lines, False)
+            _ERROR_FREE[path] = lines  # an error-free tree with one statement replaced by an error-free one
             return module
-    _ERROR_FREE.pop(path, None)
     return grammar.parse(text, path=path, diff_cache=True, cache=False, error_recovery=True)
 
 
@@ -68,7 +70,7 @@ def _reparse_statement(
     if index and children[index - 1].end_pos[1] != 0:  # the statement before does not end with its line
         return None
     neighbours = children[max(index - 1, 0) : index + 2]
-    if any(child.type in _ERROR_TYPES for child in neighbours) or not _error_free(module, path):
+    if any(child.type in _ERROR_TYPES for child in neighbours) or not _error_free(module, old_lines, path):
         return None
     line_delta = len(new_lines) - len(old_lines)
     region_text = "".join(new_lines[region_start - 1 : region_end - 1 + line_delta])
@@ -108,13 +110,13 @@ def _statement_at(children: list[NodeOrLeaf], line: int) -> int | None:
     return low if children[low].end_pos[0] > line else None
 
 
-def _error_free(module: Module, path: str) -> bool:
+def _error_free(module: Module, lines: list[str], path: str) -> bool:
     """Whether `module` has no error node or leaf, walked once per tree parso built."""
-    if _ERROR_FREE.get(path) is module:
+    if _ERROR_FREE.get(path) is lines:
         return True
     if _has_error(module):
         return False
-    _ERROR_FREE[path] = module
+    _ERROR_FREE[path] = lines
     return True
 
 
