@@ -129,6 +129,24 @@ def test_build_context_and_working_dir_and_bind_mounts(project):
     assert named.search_paths == []
 
 
+def test_a_variable_the_dockerfile_sets_is_shown_at_the_services_build(project):
+    project.write("app/main.py", APP)
+    project.write("Dockerfile", "FROM python:3.12\nENV WEB_CONCURRENCY=4\nWORKDIR /code\nCOPY app /code/app\n")
+    project.write(
+        "compose.yaml",
+        """
+        services:
+          web:
+            command: uvicorn app.main:app --reload
+            build: .
+        """,
+    )
+    [web] = launches(project, "compose.yaml")
+    workers = web.option("workers")
+    assert workers.written == "WEB_CONCURRENCY=4"
+    assert (workers.range.start.line, text_at(project, "compose.yaml", workers.range)) == (3, "build")
+
+
 def test_workflow_run_blocks_have_exact_places(project):
     project.write(
         ".github/workflows/ci.yml",

@@ -504,23 +504,23 @@ def _arguments(node: Node, lines: list[str], group: int = 0) -> tuple[list[Argum
     return arguments, form
 
 
+def _range(node: Node) -> Range:
+    return Range(
+        Position(node.start_mark.line, node.start_mark.column), Position(node.end_mark.line, node.end_mark.column)
+    )
+
+
 def _environment(node: Node | None, lines: list[str]) -> dict:
     found: dict = {}
-
-    def where(item: Node) -> Range:
-        return Range(
-            Position(item.start_mark.line, item.start_mark.column), Position(item.end_mark.line, item.end_mark.column)
-        )
-
     if isinstance(node, MappingNode):
         for key, value in node.value:
             if isinstance(key, ScalarNode) and isinstance(value, ScalarNode):
-                found[key.value] = (_env_value(value.value), where(value))
+                found[key.value] = (_env_value(value.value), _range(value))
     elif isinstance(node, SequenceNode):
         for item in node.value:
             if isinstance(item, ScalarNode) and "=" in item.value:
                 name, _, value = item.value.partition("=")
-                found[name.strip()] = (_env_value(value), where(item))
+                found[name.strip()] = (_env_value(value), _range(item))
     return found
 
 
@@ -551,7 +551,9 @@ def _service_launches(ctx: CommandContext, name: str, service: MappingNode, prod
     image = ctx.once(("compose image", _build_key(service)), lambda: _image_of(ctx, service))
     environment: dict = {}
     if image is not None:
-        environment.update(image.environment)
+        # A variable the Dockerfile sets is shown at the service's `build` (its ranges are the Dockerfile's).
+        build = _range(next(key for key, _ in service.value if isinstance(key, ScalarNode) and key.value == "build"))
+        environment.update({name: (value, build) for name, (value, _) in image.environment.items()})
     environment.update(_environment(fields.get("environment"), lines))
     ports = fields.get("ports")
     publishes = isinstance(ports, SequenceNode) and bool(ports.value)
