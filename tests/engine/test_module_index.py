@@ -99,3 +99,30 @@ def test_the_parsed_module_is_reused_while_its_text_stays(project):
 )
 def test_relative_names_are_made_absolute(dotted, package, expected):
     assert absolute_name(dotted, package) == expected
+
+
+def test_static_listings_answer_as_fresh_lookups_do(project):
+    """The CLI's index (static_files: each folder listed once per run) finds what the server's finds,
+    and reports the same paths looked at: every kind of entry importlib tells apart."""
+    project.write("one/pkg/__init__.py")
+    project.write("one/pkg/api.py")
+    project.write("one/mod.py")
+    project.write("one/ns/first.py")
+    project.write("two/ns/second.py")
+    project.write("one/fast.cpython-311-x86_64-linux-gnu.so", "")
+    project.write("one/cpkg/__init__.cpython-311-x86_64-linux-gnu.so", "")
+    project.write("one/real.py")
+    (project.root / "one/linked.py").symlink_to(project.root / "one/real.py")
+    (project.root / "one/folder.py").mkdir()  # a folder named like a module is not one
+    names = ["pkg", "pkg.api", "pkg.nope", "mod", "mod.sub", "ns", "ns.second", "fast", "cpkg", "linked", "folder"]
+    names += ["nope", "nope.deeper", "sys"]
+    for name in names:
+        fresh = find(project, name, "one", "two")
+        static = find(project, name, "one", "two", workspace=Workspace(project.root, static_files=True))
+        assert static == fresh, name
+    static_workspace = Workspace(project.root, static_files=True)
+    assert isinstance(find(project, "later", "one", workspace=static_workspace)[0], MissingModule)
+    project.write("one/later.py")
+    # Listed once: a file created during the run is not seen (a CLI run creates no module).
+    assert isinstance(find(project, "later", "one", workspace=static_workspace)[0], MissingModule)
+    assert isinstance(find(project, "later", "one")[0], FoundModule)
