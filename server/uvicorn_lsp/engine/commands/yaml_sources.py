@@ -95,22 +95,16 @@ _SERVICE_KEY = re.compile(r"^\s*[\w.-]+\s*:(\s+&[^\s\[\]{},]+)?\s*(#.*)?$")
 
 def _composed_block(chunk: str, first: int) -> _Block | None:
     """`chunk` (lines from `first` on) composed alone; None when it is not YAML ruamel can read."""
-    if (chunk, first) in _SHIFTED:
-        return _SHIFTED[(chunk, first)]
+    # Read with .get: another thread (the editor's cursor features) may clear the caches meanwhile.
+    block = _SHIFTED.get((chunk, first))
+    if block is not None or (chunk, first) in _SHIFTED:
+        return block
     if len(_SHIFTED) > _MAX_CACHED_BLOCKS:
         _COMPOSED.clear()
         _SHIFTED.clear()
-    if chunk not in _COMPOSED:
-        yaml = YAML(typ="safe", pure=True)
-        yaml.Composer = _BlockComposer
-        try:
-            root = yaml.compose(chunk)
-            anchors = dict(yaml.composer.anchors)
-        except Exception:  # ruamel raises many error classes for bad input; a bad block has no launches
-            _COMPOSED[chunk] = None
-        else:
-            _COMPOSED[chunk] = (root, anchors, _holds_alias(root, set())) if root is not None else None
-    composed = _COMPOSED[chunk]
+    composed = _COMPOSED.get(chunk)
+    if composed is None and chunk not in _COMPOSED:
+        composed = _COMPOSED[chunk] = _compose_block(chunk)
     block = None
     if composed is not None:
         root, anchors, has_aliases = composed
@@ -119,6 +113,19 @@ def _composed_block(chunk: str, first: int) -> _Block | None:
         block = _Block(shifted, {name: copies[id(node)] for name, node in anchors.items()}, has_aliases)
     _SHIFTED[(chunk, first)] = block
     return block
+
+
+def _compose_block(chunk: str) -> tuple[Node, dict[str, Node], bool] | None:
+    """The block's node (marks from its own first line), the anchors it defines, and whether it
+    holds aliases to anchors outside it."""
+    yaml = YAML(typ="safe", pure=True)
+    yaml.Composer = _BlockComposer
+    try:
+        root = yaml.compose(chunk)
+        anchors = dict(yaml.composer.anchors)
+    except Exception:  # ruamel raises many error classes for bad input; a bad block has no launches
+        return None
+    return (root, anchors, _holds_alias(root, set())) if root is not None else None
 
 
 def _holds_alias(node: Node, seen: set[int]) -> bool:
@@ -172,11 +179,11 @@ def _service(lines: list[str], first: int, last: int, anchors: dict[str, Node]) 
     """One service (its name and node) from its lines: its name line and each field composed on
     their own, so an edit composes one field again. None for a service that is not good YAML."""
     chunk = _block_text(lines, first, last)
-    if (chunk, first) not in _SERVICE_PLANS:
+    plan = _SERVICE_PLANS.get((chunk, first))
+    if plan is None and (chunk, first) not in _SERVICE_PLANS:
         if len(_SERVICE_PLANS) > _MAX_CACHED_BLOCKS:
             _SERVICE_PLANS.clear()
-        _SERVICE_PLANS[(chunk, first)] = _service_plan(lines, first, last)
-    plan = _SERVICE_PLANS[(chunk, first)]
+        plan = _SERVICE_PLANS[(chunk, first)] = _service_plan(lines, first, last)
     if plan is None:
         return None
     if plan.ready is not None:
