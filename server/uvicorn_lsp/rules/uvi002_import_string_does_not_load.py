@@ -76,15 +76,17 @@ def _check_string(ctx: RuleContext, launch: Launch, string: AppString, replace: 
         failures.setdefault(_reason(string, resolution), []).append(resolution)
     # The consequence once; where launches fail with different exit statuses, each reason carries its own.
     consequences = {ctx.failure_consequence(launch, reason.status) for reason in failures}
-    if len(failures) == 1:
-        [reason] = failures
-        why, names = reason.template, dict(reason.names)
-        consequence = consequences.pop()
-    else:
-        one_consequence = len(consequences) == 1
-        why, names = "{why}", {"why": _per_launch(ctx, failures, with_status=not one_consequence)}
-        consequence = consequences.pop() if one_consequence else "uvicorn stops at startup"
-    quoted = {name: Quoted(value, scale=3 if name == "why" else 1) for name, value in names.items()}
+    # The first launch's reason in uvicorn's words (the message's length has no room for more); where
+    # launches end with different exit statuses, each status with its launch.
+    (first, _), *others = failures.items()
+    why, quoted = first.template, {name: Quoted(value) for name, value in first.names}
+    launches: dict[str, str] = {}
+    common_consequence = consequences.pop() if len(consequences) == 1 else None
+    if others and common_consequence is None:
+        why += _status(ctx, first).removesuffix(")") + "; {other_launches})"
+        launches["other_launches"] = "; ".join(
+            f"{_launches(resolutions)}: {_status(ctx, reason).strip(' ()')}" for reason, resolutions in others
+        )
     own_file = _own_file_strings(ctx, string) if launch.call is not None else []
     if loading:
         message = fit_message(
@@ -92,6 +94,7 @@ def _check_string(ctx: RuleContext, launch: Launch, string: AppString, replace: 
             text=Quoted(string.text),
             loading=_launches(loading),
             failing=_launches(failing),
+            **launches,
             **quoted,
         )
         # Switching strings only moves the failure to the other launch: shown, never applied by --fix.
@@ -104,15 +107,16 @@ def _check_string(ctx: RuleContext, launch: Launch, string: AppString, replace: 
         if guess not in {choice.value for choice in own_file}
     ]
     # uvicorn's own `Attribute "app" not found in module "main"` names the whole string already.
-    names_the_string = len(failures) == 1 and failing[0].outcome is Outcome.NO_ATTRIBUTE
+    names_the_string = failing[0].outcome is Outcome.NO_ATTRIBUTE
     message = fit_message(
         ("" if names_the_string else '"{text}" will not load: ')
         + why
-        + "; {consequence}"
+        + ("; {consequence}" if common_consequence else "")
         + _DID_YOU_MEAN * bool(guesses),
         text=Quoted(string.text),
-        consequence=consequence,
+        consequence=common_consequence or "",
         guess=Quoted(guesses[0] if guesses else ""),
+        **launches,
         **quoted,
     )
     fixes = _own_file_fixes(replace, own_file) + _fixes(replace, guesses, preferred=not own_file)
@@ -141,13 +145,8 @@ class _Reason:
         return self.template.format(**{name: elide(value, _NAME_WIDTH) for name, value in self.names})
 
 
-def _per_launch(ctx: RuleContext, failures: dict[_Reason, list[Resolution]], with_status: bool) -> str:
-    """`python -m pkg`: its reason; `python pkg/main.py`: its reason (with each exit status when they differ)."""
-    return "; ".join(
-        f"{_launches(resolutions)}: {reason.text}"
-        + (f" (exit status {ctx.failure_status if reason.status == 3 else reason.status})" if with_status else "")
-        for reason, resolutions in failures.items()
-    )
+def _status(ctx: RuleContext, reason: _Reason) -> str:
+    return f" (exit status {ctx.failure_status if reason.status == 3 else reason.status})"
 
 
 def _reason(string: AppString, resolution: Resolution) -> _Reason:
