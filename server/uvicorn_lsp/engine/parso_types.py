@@ -1,4 +1,4 @@
-"""The one type the package gives parso syntax-tree nodes.
+"""The one type the package gives parso syntax-tree nodes, and the one walk over their leaves.
 
 parso's classes are annotated, but the code reads a node by its grammar `type` string (`node.type == "name"`,
 then `.value`; `"atom_expr"`, then `.children`), which mypy cannot narrow to a class: the common base
@@ -6,6 +6,19 @@ then `.value`; `"atom_expr"`, then `.children`), which mypy cannot narrow to a c
 node is typed `Node`, an alias of `Any`; every place that holds one says so through this name.
 """
 
+from collections.abc import Iterator
 from typing import Any
 
 Node = Any
+
+
+def leaves(node: Node) -> Iterator[Node]:
+    """The leaves under `node` (itself when it is one), in text order; no recursion, as nesting can be deep."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        children = getattr(current, "children", None)
+        if children is None:
+            yield current
+        else:
+            stack.extend(reversed(children))

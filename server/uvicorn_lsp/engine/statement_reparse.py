@@ -19,6 +19,8 @@ import itertools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .parso_types import leaves
+
 if TYPE_CHECKING:
     import parso
     from parso.python.tree import Module
@@ -84,12 +86,12 @@ def _reparse_statement(
     # next statement's prefix in a full parse; a backslash there would join the lines instead.
     if any(line.strip() and not line.lstrip().startswith("#") for line in endmarker.prefix.splitlines()):
         return None
-    for leaf in _leaves(replacement):
+    for leaf in leaves(replacement):
         leaf.line += region_start - 1
     for child in statements:
         child.parent = module
     if line_delta:
-        for leaf in _leaves_from(children[index + 1 :]):
+        for leaf in itertools.chain.from_iterable(map(leaves, children[index + 1 :])):
             leaf.line += line_delta
     following = children[index + 1].get_first_leaf()
     following.prefix = endmarker.prefix + following.prefix
@@ -130,18 +132,3 @@ def _has_error(node: NodeOrLeaf) -> bool:
         if children:
             stack.extend(children)
     return False
-
-
-def _leaves(node: NodeOrLeaf):
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        children = getattr(current, "children", None)
-        if children is None:
-            yield current
-        else:
-            stack.extend(children)
-
-
-def _leaves_from(nodes: list[NodeOrLeaf]):
-    return itertools.chain.from_iterable(_leaves(node) for node in nodes)

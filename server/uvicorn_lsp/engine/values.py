@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from . import syntax
-from .parso_types import Node
+from .parso_types import Node, leaves
 
 _MAX_DEPTH = 8
 # An f-string whose fields each take several values has their product of
@@ -327,7 +327,7 @@ def environment_variable(node) -> str | None:
     code = node.get_code()
     if "environ" not in code and "getenv" not in code:
         return None
-    for leaf in _leaves(node):
+    for leaf in leaves(node):
         if leaf.type != "string":
             continue
         previous = leaf.get_previous_leaf()
@@ -339,11 +339,3 @@ def environment_variable(node) -> str | None:
             if isinstance(value, str):
                 return value
     return None
-
-
-def _leaves(node):
-    if hasattr(node, "children"):
-        for child in node.children:
-            yield from _leaves(child)
-    else:
-        yield node

@@ -20,6 +20,7 @@ from pathlib import Path
 from ..launch import Launch, Setting
 from ..model import Range
 from ..source import split_lines
+from ..text_cache import TextCache
 from ..values import Value
 from . import shell
 from .base import (
@@ -147,18 +148,12 @@ def stages(lines: list[str]) -> tuple[list[Stage], list[Instruction]]:
 
 
 # Dockerfiles read, by their text: a compose file that builds from one reads it once, not on each keystroke.
-_STAGES_BY_TEXT: dict[str, tuple[list[Stage], list[Instruction]]] = {}
-_MAX_CACHED_DOCKERFILES = 64
+_STAGES_BY_TEXT: TextCache[str, tuple[list[Stage], list[Instruction]]] = TextCache(64)
 
 
 def stages_of(text: str) -> tuple[list[Stage], list[Instruction]]:
     """`stages` of a Dockerfile's text (the result is shared: read it, never change it)."""
-    found = _STAGES_BY_TEXT.get(text)
-    if found is None:
-        if len(_STAGES_BY_TEXT) >= _MAX_CACHED_DOCKERFILES:
-            _STAGES_BY_TEXT.clear()
-        found = _STAGES_BY_TEXT[text] = stages(split_lines(text))
-    return found
+    return _STAGES_BY_TEXT.get(text, lambda: stages(split_lines(text)))
 
 
 def chain(stage_list: list[Stage], index: int) -> list[Stage] | None:

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import Position, Range
+from ..text_cache import TextCache
 from .text import Placed
 
 _OPERATORS = ("&&", "||", ";;", "|&", ";", "|", "&", "(", ")")
@@ -89,19 +90,12 @@ class _Reader:
 
 # Tokenized texts by their identity: an edit re-reads only the commands it touched (a compose file's
 # other services, a Dockerfile's other instructions keep their words).
-_COMMANDS: dict[tuple, list[Command]] = {}
-_MAX_CACHED_COMMANDS = 4096
+_COMMANDS: TextCache[tuple, list[Command]] = TextCache(4096)
 
 
 def commands(placed: Placed) -> list[Command]:
     """Every simple command of a shell text, in order."""
-    key = placed.identity
-    found = _COMMANDS.get(key)
-    if found is None:
-        if len(_COMMANDS) >= _MAX_CACHED_COMMANDS:
-            _COMMANDS.clear()
-        found = _COMMANDS[key] = _read_commands(placed)
-    return list(found)
+    return list(_COMMANDS.get(placed.identity, lambda: _read_commands(placed)))
 
 
 def _read_commands(placed: Placed) -> list[Command]:

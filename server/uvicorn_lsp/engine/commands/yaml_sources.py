@@ -20,6 +20,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..launch import Launch, Setting
 from ..model import Position, Range
+from ..text_cache import TextCache
 from ..values import Value
 from . import dockerfile
 from .base import (
@@ -81,9 +82,8 @@ class _Block:
 
 # Composed blocks by their text, and moved to their first line: on each keystroke only the
 # edited service is composed again.
-_COMPOSED: dict[str, tuple[Node, dict[str, Node], bool] | None] = {}
-_SHIFTED: dict[tuple[str, int], _Block | None] = {}
-_MAX_CACHED_BLOCKS = 4096
+_COMPOSED: TextCache[str, tuple[Node, dict[str, Node], bool] | None] = TextCache(4096)
+_SHIFTED: TextCache[tuple[str, int], _Block | None] = TextCache(4096)
 # What makes a block read differently on its own (besides tabs): tags (and `%TAG`).
 _TAGS = re.compile(r"(^|[\s\[{,])!", re.MULTILINE)
 _SERVICES_LINE = re.compile(r"^services:\s*(#.*)?$")
@@ -95,24 +95,17 @@ _SERVICE_KEY = re.compile(r"^\s*[\w.-]+\s*:(\s+&[^\s\[\]{},]+)?\s*(#.*)?$")
 
 def _composed_block(chunk: str, first: int) -> _Block | None:
     """`chunk` (lines from `first` on) composed alone; None when it is not YAML ruamel can read."""
-    # Read with .get: another thread (the editor's cursor features) may clear the caches meanwhile.
-    block = _SHIFTED.get((chunk, first))
-    if block is not None or (chunk, first) in _SHIFTED:
-        return block
-    if len(_SHIFTED) > _MAX_CACHED_BLOCKS:
-        _COMPOSED.clear()
-        _SHIFTED.clear()
-    composed = _COMPOSED.get(chunk)
-    if composed is None and chunk not in _COMPOSED:
-        composed = _COMPOSED[chunk] = _compose_block(chunk)
-    block = None
-    if composed is not None:
-        root, anchors, has_aliases = composed
-        copies: dict[int, Node] = {}
-        shifted = _shifted(root, first, copies)
-        block = _Block(shifted, {name: copies[id(node)] for name, node in anchors.items()}, has_aliases)
-    _SHIFTED[(chunk, first)] = block
-    return block
+    return _SHIFTED.get((chunk, first), lambda: _moved_block(chunk, first))
+
+
+def _moved_block(chunk: str, first: int) -> _Block | None:
+    composed = _COMPOSED.get(chunk, lambda: _compose_block(chunk))
+    if composed is None:
+        return None
+    root, anchors, has_aliases = composed
+    copies: dict[int, Node] = {}
+    shifted = _shifted(root, first, copies)
+    return _Block(shifted, {name: copies[id(node)] for name, node in anchors.items()}, has_aliases)
 
 
 def _compose_block(chunk: str) -> tuple[Node, dict[str, Node], bool] | None:
@@ -172,18 +165,14 @@ class _ServicePlan:
     ready: tuple[str, Node] | None
 
 
-_SERVICE_PLANS: dict[tuple[str, int], _ServicePlan | None] = {}
+_SERVICE_PLANS: TextCache[tuple[str, int], _ServicePlan | None] = TextCache(4096)
 
 
 def _service(lines: list[str], first: int, last: int, anchors: dict[str, Node]) -> tuple[str, Node] | None:
     """One service (its name and node) from its lines: its name line and each field composed on
     their own, so an edit composes one field again. None for a service that is not good YAML."""
     chunk = _block_text(lines, first, last)
-    plan = _SERVICE_PLANS.get((chunk, first))
-    if plan is None and (chunk, first) not in _SERVICE_PLANS:
-        if len(_SERVICE_PLANS) > _MAX_CACHED_BLOCKS:
-            _SERVICE_PLANS.clear()
-        plan = _SERVICE_PLANS[(chunk, first)] = _service_plan(lines, first, last)
+    plan = _SERVICE_PLANS.get((chunk, first), lambda: _service_plan(lines, first, last))
     if plan is None:
         return None
     if plan.ready is not None:
