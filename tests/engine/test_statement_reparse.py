@@ -18,6 +18,49 @@ from ..lsp.texts import hostile_module
 _TYPED = ["x", " ", "\n", "    ", "#", "(", ")", '"', "'''", ":", "\\", "\r\n", "\t", "pass\n", "def f():\n", *PIECES]
 
 
+# Blocks in blocks, where an edit is parsed with the statement of its innermost block.
+NESTED_BLOCKS = """import uvicorn
+
+
+@decorated
+class Service(Base):
+    \"\"\"Doc.\"\"\"
+
+    async def start(self, port: int = 8000):
+        # starting
+        if port:
+            for attempt in range(3):
+                try:
+                    uvicorn.run("main:app", port=port)
+                except OSError:  # busy
+                    continue
+                else:
+                    break
+        elif self.fallback:
+            while True:
+                with self.lock as held:
+                    held.wait()
+        else:
+            match port:
+                case 0:
+                    pass
+                case _:
+                    async with self.session() as session:
+                        await session.close()
+
+    @property
+    def name(self):
+        return "service"  # the name
+
+
+def main():
+    def inner(x):
+        return x + \\
+            1
+    return inner(1)
+"""
+
+
 def shape(node) -> tuple:
     """Everything of a tree a check can read: types, values, positions, prefixes, nesting."""
     children = getattr(node, "children", None)
@@ -49,7 +92,17 @@ def test_reparsed_tree_equals_a_full_parse(seed: int, tmp_path, monkeypatch) -> 
     monkeypatch.setattr(
         statement_reparse, "_reparse_statement", lambda *args: reparsed.append(reparse(*args)) or reparsed[-1]
     )
-    texts = [*snippets(), hostile_module(seed)]
+    nested_regions = []
+    parse_region = statement_reparse._parse_region
+
+    def recorded(grammar, region, nested):
+        parsed = parse_region(grammar, region, nested)
+        if nested:
+            nested_regions.append(parsed)
+        return parsed
+
+    monkeypatch.setattr(statement_reparse, "_parse_region", recorded)
+    texts = [*snippets(), hostile_module(seed), NESTED_BLOCKS]
     for number in range(4):
         path = str(tmp_path / f"module{number}.py")
         first = rng.choice(texts)
@@ -60,4 +113,28 @@ def test_reparsed_tree_equals_a_full_parse(seed: int, tmp_path, monkeypatch) -> 
             tree = statement_reparse.parse(grammar, text, path)
             assert tree.get_code() == text
             assert shape(tree) == shape(grammar.parse(text, error_recovery=True)), repr(text)
-    assert sum(tree is not None for tree in reparsed) > 5  # the statement path was taken, not only parso's
+    assert sum(tree is not None for tree in reparsed) > 2  # the statement path was taken, not only parso's
+    assert any(region is not None for region in nested_regions)  # and statements of indented blocks alone
+
+
+def test_an_edit_in_a_method_reparses_only_its_statement(tmp_path) -> None:
+    grammar = parso.load_grammar()
+    path = str(tmp_path / "service.py")
+    methods = "".join(f"    def method_{n}(self):\n        value = {n}\n        return value\n\n" for n in range(50))
+    text = f"import uvicorn\n\n\nclass Service:\n{methods}\nuvicorn.run('service:app')\n"
+    statement_reparse.parse(grammar, text, path)
+    edited = text.replace("        value = 25\n", "        value = 25  # typed\n        other = 1\n")
+    parsed_regions = []
+    parse_region = statement_reparse._parse_region
+
+    def recorded(grammar, region, nested):
+        parsed_regions.append(region)
+        return parse_region(grammar, region, nested)
+
+    statement_reparse._parse_region = recorded
+    try:
+        tree = statement_reparse.parse(grammar, edited, path)
+    finally:
+        statement_reparse._parse_region = parse_region
+    assert parsed_regions == ["        value = 25  # typed\n        other = 1\n"]  # not the 200-line class
+    assert shape(tree) == shape(grammar.parse(edited, error_recovery=True))

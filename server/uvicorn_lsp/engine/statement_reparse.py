@@ -1,16 +1,17 @@
-"""Re-parsing only the module-level statement an edit falls in.
+"""Re-parsing only the statement an edit falls in.
 
 parso's diff parser re-parses an edited buffer from its previous tree, but on each
 keystroke it also compares every line (difflib) and copies the unchanged nodes: about
-two thirds of a 1,000-line file's check. Most edits stay inside one module-level
-statement (a function body, a call) and leave the line breaks around it alone. Then
-the statement's lines, with the comments and blank lines before it, are parsed alone
-and put in place of the old statement, and the leaves after it move by the number of
-lines added. That is exactly what a full parse gives only when the parser and
-tokenizer are in their start state at the statement's first line (the tree before it
-has no error, the statement before it ends with its line break) and back in it at its
-end (the new statement parses without any error); in every other case parso's own
-diff parser does the work.
+two thirds of a 1,000-line file's check. Most edits stay inside one statement (a line
+of a method, a call) and leave the line breaks around it alone. Then the innermost
+such statement, module-level or in an indented block, is parsed alone with the comments
+and blank lines before it (an indented one under an `if 1:` header), put in place of the
+old statement, and the leaves after it move by the number of lines added. That is exactly
+what a full parse gives only when the parser and tokenizer are in their start state at
+the statement's first line (the tree has no error, the statement before it ends with its
+line break) and back in it at its end (the new statement parses without any error, at
+the column of the old one); in every other case the enclosing statement is tried, and at
+the module level parso's own diff parser does the work.
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ from typing import TYPE_CHECKING
 from .parso_types import leaves
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     import parso
     from parso.python.tree import Module
-    from parso.tree import NodeOrLeaf
+    from parso.tree import BaseNode, Leaf, NodeOrLeaf
 
 _ERROR_TYPES = frozenset({"error_node", "error_leaf"})
 
@@ -59,45 +62,150 @@ def _reparse_statement(
     first = next((n for n in range(shortest) if old_lines[n] != new_lines[n]), shortest)
     same_tail = next((n for n in range(shortest - first) if old_lines[-1 - n] != new_lines[-1 - n]), shortest - first)
     old_end = len(old_lines) - same_tail  # the changed old lines: [first, old_end)
-    children = module.children
-    # The statement whose lines (from the end of the one before it) hold every changed line.
-    index = _statement_at(children, first + 1)
-    if index is None or index == len(children) - 1:  # the endmarker: trailing comments
-        return None
-    statement = children[index]
-    region_start = children[index - 1].end_pos[0] if index else 1  # 1-based, the line after the one before
-    region_end = statement.end_pos[0]  # the first line of the next statement's own text
-    if first + 1 < region_start or old_end >= region_end or statement.end_pos[1] != 0:
-        return None
-    if index and children[index - 1].end_pos[1] != 0:  # the statement before does not end with its line
-        return None
-    neighbours = children[max(index - 1, 0) : index + 2]
-    if any(child.type in _ERROR_TYPES for child in neighbours) or not _error_free(module, old_lines, path):
+    targets = _statements_holding(module, first + 1, old_end)
+    if not targets or not _error_free(module, old_lines, path):
         return None
     line_delta = len(new_lines) - len(old_lines)
-    region_text = "".join(new_lines[region_start - 1 : region_end - 1 + line_delta])
-    if not region_text.endswith(("\n", "\r")):
+    for block, index in reversed(targets):  # the innermost statement first: the least to parse
+        statement = block.children[index]
+        region_start = _end(block.children[index - 1])[0] if index else 1  # 1-based, the line after the one before
+        region_end = _end(statement)[0]  # the first line of the next statement's own text
+        region_text = "".join(new_lines[region_start - 1 : region_end - 1 + line_delta])
+        if not region_text.endswith(("\n", "\r")):
+            return None
+        parsed = _parse_region(grammar, region_text, nested=block is not module)
+        # In a block every statement starts at the column of the one it replaces: a line indented more or
+        # less would be an indentation error, or move statements into another block, in a full parse.
+        if parsed is not None and (
+            block is module or all(child.start_pos[1] == statement.start_pos[1] for child in parsed[0])
+        ):
+            _replace(module, block, index, parsed, region_start, line_delta)
+            return module
+    return None
+
+
+def _replace(
+    module: Module,
+    block: BaseNode,
+    index: int,
+    parsed: tuple[list[NodeOrLeaf], str, int],
+    region_start: int,
+    line_delta: int,
+) -> None:
+    """Put the statements parsed from a region in place of `block.children[index]`."""
+    statements, trailing_prefix, header_lines = parsed
+    statement = block.children[index]
+    following = statement.get_next_leaf()  # the module's endmarker at the least
+    if line_delta:
+        for leaf in _leaves_after(statement):
+            leaf.line += line_delta
+    for leaf in itertools.chain.from_iterable(map(leaves, statements)):
+        leaf.line += region_start - 1 - header_lines
+    for child in statements:
+        child.parent = block
+    following.prefix = trailing_prefix + following.prefix
+    block.children[index : index + 1] = statements
+    module._used_names = None  # parso's cache of the names, as its diff parser resets it
+
+
+# A block of these statements may hold the edit: the statement of the block is parsed alone then.
+_COMPOUND = frozenset(
+    {
+        "async_funcdef",
+        "async_stmt",
+        "classdef",
+        "decorated",
+        "for_stmt",
+        "funcdef",
+        "if_stmt",
+        "match_stmt",
+        "case_block",
+        "try_stmt",
+        "while_stmt",
+        "with_stmt",
+    }
+)
+# Parsed under this header, an indented statement parses as it does in its own block.
+_BLOCK_HEADER = "if 1:\n"
+
+
+def _statements_holding(module: Module, first: int, last: int) -> list[tuple[BaseNode, int]]:
+    """From the module down to the innermost indented block, each block and the index of its statement
+    whose region (its lines, with the comment and blank lines before it) holds the 1-based lines
+    [first, last]; empty when no module-level statement does."""
+    target = _statement_holding(module, first, last)
+    if target is None or target[1] == len(module.children) - 1:  # the endmarker: trailing comments
+        return []
+    targets = [target]
+    while True:
+        block, index = targets[-1]
+        suite = _suite_holding(block.children[index], first, last)
+        inner = _statement_holding(suite, first, last) if suite is not None else None
+        if inner is None or inner[1] == 0:  # the header's line break: the edit is in the header
+            return targets
+        targets.append(inner)
+
+
+def _statement_holding(block: BaseNode, first: int, last: int) -> tuple[BaseNode, int] | None:
+    """The index of the child of `block` whose region holds lines [first, last], when it ends with its
+    line break and the child before it does too (so the tokenizer is in its start state around it)."""
+    children = block.children
+    index = _statement_at(children, first)
+    if index is None:
         return None
-    replacement = grammar.parse(region_text, error_recovery=True, cache=False, diff_cache=False)
+    statement = children[index]
+    region_start = _end(children[index - 1])[0] if index else 1
+    end = _end(statement)
+    if first < region_start or last >= end[0] or end[1] != 0:
+        return None
+    if index and _end(children[index - 1])[1] != 0:  # the statement before does not end with its line
+        return None
+    neighbours = children[max(index - 1, 0) : index + 2]
+    if any(child.type in _ERROR_TYPES for child in neighbours):
+        return None
+    return block, index
+
+
+def _suite_holding(statement: NodeOrLeaf, first: int, last: int) -> BaseNode | None:
+    """The indented block of the compound `statement` (at any depth of its clauses) whose lines hold [first, last]."""
+    if statement.type not in _COMPOUND:
+        return None
+    for child in statement.children:  # type: ignore[attr-defined]
+        if child.start_pos[0] <= first and last < _end(child)[0]:
+            if child.type == "suite":
+                return child
+            return _suite_holding(child, first, last)
+    return None
+
+
+def _parse_region(grammar: parso.Grammar, text: str, nested: bool) -> tuple[list[NodeOrLeaf], str, int] | None:
+    """The statements of a region's text parsed alone (under a block header when they are indented), the
+    prefix left after them, and the number of header lines; None when the text does not parse cleanly
+    into statements alone."""
+    header = _BLOCK_HEADER if nested else ""
+    replacement = grammar.parse(header + text, error_recovery=True, cache=False, diff_cache=False)
+    if _has_error(replacement):
+        return None
     *statements, endmarker = replacement.children
-    if not statements or statements[-1].end_pos[1] != 0 or _has_error(replacement):
+    if nested:  # one `if` whose indented block holds the statements, after its line break
+        if len(statements) != 1 or statements[0].type != "if_stmt" or statements[0].children[-1].type != "suite":
+            return None
+        statements = statements[0].children[-1].children[1:]
+    if not statements or _end(statements[-1])[1] != 0:
         return None
     # Comment and blank lines at the region's end (a body's last line commented out) start the
     # next statement's prefix in a full parse; a backslash there would join the lines instead.
     if any(line.strip() and not line.lstrip().startswith("#") for line in endmarker.prefix.splitlines()):
         return None
-    for leaf in leaves(replacement):
-        leaf.line += region_start - 1
-    for child in statements:
-        child.parent = module
-    if line_delta:
-        for leaf in itertools.chain.from_iterable(map(leaves, children[index + 1 :])):
-            leaf.line += line_delta
-    following = children[index + 1].get_first_leaf()
-    following.prefix = endmarker.prefix + following.prefix
-    children[index : index + 1] = statements
-    module._used_names = None  # parso's cache of the names, as its diff parser resets it
-    return module
+    return statements, endmarker.prefix, header.count("\n")
+
+
+def _leaves_after(node: NodeOrLeaf) -> Iterator[Leaf]:
+    """Every leaf of the tree after `node`, in order."""
+    while node.parent is not None:
+        siblings = node.parent.children
+        yield from itertools.chain.from_iterable(map(leaves, siblings[siblings.index(node) + 1 :]))
+        node = node.parent
 
 
 def _statement_at(children: list[NodeOrLeaf], line: int) -> int | None:
@@ -105,11 +213,23 @@ def _statement_at(children: list[NodeOrLeaf], line: int) -> int | None:
     low, high = 0, len(children) - 1
     while low < high:  # the first child that ends after `line`
         middle = (low + high) // 2
-        if children[middle].end_pos[0] <= line:
+        if _end(children[middle])[0] <= line:
             low = middle + 1
         else:
             high = middle
-    return low if children[low].end_pos[0] > line else None
+    return low if _end(children[low])[0] > line else None
+
+
+def _end(node: NodeOrLeaf) -> tuple[int, int]:
+    """`node.end_pos`, without splitting the last leaf's text into lines when it has no line break
+    inside (a statement's last leaf is its line break: parso splits even that one)."""
+    leaf = node.get_last_leaf()
+    value = leaf.value
+    if leaf.type == "newline" and value:
+        return leaf.line + 1, 0
+    if "\n" in value or "\r" in value:
+        return leaf.end_pos
+    return leaf.line, leaf.column + len(value)
 
 
 def _error_free(module: Module, lines: list[str], path: str) -> bool:

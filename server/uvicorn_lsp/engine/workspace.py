@@ -37,6 +37,7 @@ class Workspace:
         # listings and installed versions are read once, not once per check.
         self.static_files = static_files
         self._versions: dict[str, str | None] = {}
+        self._distributions: dict[Path, tuple[frozenset[str], dict[str, str]]] = {}
         self.problems: list[Problem] = []
         # Unsaved editor buffers by path: they win over the files on disk.
         self.open_buffers: dict[Path, str] = {}
@@ -119,13 +120,29 @@ class Workspace:
         return version
 
     def _read_distribution_version(self, name: str) -> str | None:
-        prefix = name.replace("-", "_").lower() + "-"
+        key = name.replace("-", "_").lower()
         for root in self.interpreter_sys_path:
-            for entry in self.modules.listing(root):
-                lowered = entry.lower()
-                if lowered.startswith(prefix) and lowered.endswith((".dist-info", ".egg-info")):
-                    return entry[len(prefix) :].rsplit(".", 1)[0].split("-")[0]
+            version = self._distributions_in(root).get(key)
+            if version is not None:
+                return version
         return None
+
+    def _distributions_in(self, folder: Path) -> dict[str, str]:
+        """The versions of the distributions whose metadata `folder` holds, by lower-case name; worked out again
+        only when the folder's listing changes (a server checks on every keystroke, site-packages has thousands)."""
+        names = self.modules.listing(folder)
+        cached = self._distributions.get(folder)
+        if cached is not None and cached[0] is names:
+            return cached[1]
+        versions: dict[str, str] = {}
+        for entry in names:
+            lowered = entry.lower()
+            if lowered.endswith((".dist-info", ".egg-info")):
+                name, _, rest = entry.rpartition(".")[0].partition("-")
+                if rest:
+                    versions.setdefault(name.lower(), rest.split("-")[0])
+        self._distributions[folder] = (names, versions)
+        return versions
 
     @cached_property
     def modules(self) -> ModuleIndex:
