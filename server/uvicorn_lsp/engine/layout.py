@@ -8,11 +8,24 @@ works for one launch fails for the other, so every answer here is per launch.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import config as config_module
+
+_PYTHONPATH_ASSIGNMENT = re.compile(r"^[ \t]*(?:export[ \t]+)?PYTHONPATH[ \t]*=", re.MULTILINE)
+
+
+def env_file_sets_pythonpath(path: Path) -> bool | None:
+    """Whether a dotenv file loaded at launch (`pipenv run`, `uv run --env-file`, VS Code's envFile, a
+    task runner's env file) sets PYTHONPATH, which puts more folders on sys.path; None when it cannot be read."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    return _PYTHONPATH_ASSIGNMENT.search(text) is not None
 
 
 def importable_part(part: str) -> bool:

@@ -323,6 +323,8 @@ def launch_of(
     for argument in arguments[: parsed.program_index]:  # `PYTHONPATH=src uvicorn`, `uv run --directory x`
         if argument.assignment_name == "PYTHONPATH" or argument.value.split("=")[0] in _RUNNERS_ELSEWHERE:
             elsewhere = True
+    if directories and _env_files_set_pythonpath(arguments[: parsed.program_index], directories[0]):
+        elsewhere = True
 
     app = first(parsed.app.value) if parsed.app is not None and parsed.app.value.known else None
     module = app.partition(":")[0] if isinstance(app, str) and ":" in app else None
@@ -333,6 +335,29 @@ def launch_of(
         return search_paths(ctx, directories, parsed.options.get("app_dir"), via_python, module)
 
     return build_launch(parsed, form, info, setting, find, ctx.option_table, editable, directories or ())
+
+
+def _env_files_set_pythonpath(before_program: list[Argument], directory: WorkingDirectory) -> bool:
+    """`uv run --env-file FILE` and `pipenv run` (the `.env` it loads when there is one) may set PYTHONPATH;
+    an env file named but not found or not readable here may too."""
+    named = [argument for argument in before_program if argument.value.startswith("--env-file=")]
+    named += [
+        following
+        for argument, following in zip(before_program, before_program[1:], strict=False)
+        if argument.value == "--env-file"
+    ]
+    if any(argument.expanded for argument in named):
+        return True
+    checked = [(argument.value.removeprefix("--env-file="), True) for argument in named]
+    if any(Path(argument.value).name == "pipenv" for argument in before_program):
+        checked.append((".env", False))
+    for name, must_exist in checked:
+        roots = directory.roots_for(name)
+        if roots is None or len(roots) != 1:
+            return True
+        if (must_exist or roots[0].exists()) and layout.env_file_sets_pythonpath(roots[0]) is not False:
+            return True
+    return False
 
 
 # gunicorn options that change the working directory or sys.path, or read a configuration that may.

@@ -8,7 +8,7 @@ import os
 import re
 from pathlib import Path
 
-from .. import project
+from .. import layout, project
 from ..launch import Launch, SearchPath, Setting
 from ..model import Position, Range
 from ..module_index import FoundModule
@@ -38,6 +38,7 @@ def makefile_launches(ctx: CommandContext) -> list[Launch]:
     """Recipe lines (tab-indented, `\\` continued, `@`/`-`/`+` prefixes), each in its own shell
     started in the Makefile's folder."""
     lines = ctx.source.lines
+    environment = _makefile_environment(lines)
     found = []
     number = 0
     in_rule = False
@@ -62,9 +63,32 @@ def makefile_launches(ctx: CommandContext) -> list[Launch]:
         placed = _drop_recipe_tabs(placed)
         info = CommandInfo("makefile", where="a Makefile recipe")
         directory = host_directory(ctx.folder, "the Makefile's folder")
-        found.extend(shell_launches(ctx, placed, info, Setting.DEVELOPMENT, directory, {}))
+        found.extend(shell_launches(ctx, placed, info, Setting.DEVELOPMENT, directory, environment))
         number += 1
     return found
+
+
+def _makefile_environment(lines: list[str]) -> dict[str, tuple[Value, Range]]:
+    """PYTHONPATH, value not followed, when make exports it to the recipes: `export PYTHONPATH=src`,
+    `export $(...)`, or every variable exported (bare `export`, `.EXPORT_ALL_VARIABLES:`) while the
+    Makefile sets PYTHONPATH or includes a file that may."""
+    exports_all = False
+    place: Range | None = None
+    for number, line in enumerate(lines):
+        if line.startswith("\t"):
+            continue  # a recipe line
+        words = line.split("#")[0].split()
+        line_range = Range.of((number, 0), (number, len(line)))
+        if words[:1] == ["export"]:
+            named = " ".join(words[1:])
+            exports_all = exports_all or not named
+            if re.match(r"PYTHONPATH\b", named) or "$" in named:
+                return {"PYTHONPATH": (Value(None, "PYTHONPATH"), line_range)}
+        elif words[:1] == [".EXPORT_ALL_VARIABLES:"]:
+            exports_all = True
+        elif words[:1] in (["include"], ["-include"], ["sinclude"]) or re.match(r"\s*PYTHONPATH\s*[:?+!]*=", line):
+            place = place or line_range
+    return {"PYTHONPATH": (Value(None, "PYTHONPATH"), place)} if exports_all and place is not None else {}
 
 
 def _drop_recipe_tabs(placed: Placed) -> Placed:
@@ -285,6 +309,8 @@ def launch_json_launches(ctx: CommandContext) -> list[Launch]:
                         Value((value.value,) if known else None, value.value, is_string=known),
                         value.range,
                     )
+        if _env_file_sets_pythonpath(configuration.get("envFile"), workspace_folder):
+            environment.setdefault("PYTHONPATH", (Value(None, "PYTHONPATH"), module.range))
         name = configuration.get("name")
         label = name.value if isinstance(name, jsonc.JsonString) else module.value
         info = CommandInfo("launch.json", where=f'configuration "{label}"')
@@ -294,6 +320,20 @@ def launch_json_launches(ctx: CommandContext) -> list[Launch]:
         if launch is not None:
             found.append(launch)
     return found
+
+
+def _env_file_sets_pythonpath(node, workspace_folder: Path) -> bool:
+    """The Python debugger loads `envFile`, by default the workspace folder's `.env` when there is one;
+    a file named but not read here may set PYTHONPATH too."""
+    if node is None:
+        default = workspace_folder / ".env"
+        return default.is_file() and layout.env_file_sets_pythonpath(default) is not False
+    if not isinstance(node, jsonc.JsonString):
+        return True
+    value = node.value.replace("${workspaceFolder}", str(workspace_folder)).replace(
+        "${workspaceRoot}", str(workspace_folder)
+    )
+    return "${" in value or layout.env_file_sets_pythonpath(workspace_folder / value) is not False
 
 
 def _launch_cwd(node, workspace_folder: Path) -> WorkingDirectory | None:

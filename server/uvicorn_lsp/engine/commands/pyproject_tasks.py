@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 
+from .. import layout
 from ..launch import Launch, Setting
-from ..model import Position
+from ..model import Position, Range
+from ..values import Value
 from .base import CommandContext, host_directory, shell_launches
 from .recognise import CommandInfo
 from .text import Placed
@@ -29,6 +31,7 @@ _STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'')
 
 
 def pyproject_launches(ctx: CommandContext) -> list[Launch]:
+    environment = _runner_environment(ctx)
     found = []
     table = ""
     for number, line in enumerate(ctx.source.lines):
@@ -50,8 +53,37 @@ def pyproject_launches(ctx: CommandContext) -> list[Launch]:
         for string in _strings(number, assignment.end(), value_text, inline_table=value_text.lstrip().startswith("{")):
             info = CommandInfo("pyproject", where=f"task {key}")
             directory = host_directory(ctx.folder, "the pyproject's folder")
-            found.extend(shell_launches(ctx, string, info, Setting.DEVELOPMENT, directory, {}))
+            found.extend(shell_launches(ctx, string, info, Setting.DEVELOPMENT, directory, environment))
     return found
+
+
+_RUNNER_TABLES = ("tool.poe", "tool.pdm", "tool.hatch")
+# A TOML key (`PYTHONPATH = "src"`, `{ "PYTHONPATH" = ...}`), not a command's own `PYTHONPATH=src uvicorn ...`.
+_PYTHONPATH_KEY = re.compile(r"""\bPYTHONPATH["']?\s*=\s*["']""")
+_ENV_FILE = re.compile(r"""^\s*(?:[\w-]+\.)?(?:envfile|env_file|env-file)\s*=\s*(?:["']([^"']*)["'])?""")
+
+
+def _runner_environment(ctx: CommandContext) -> dict[str, tuple[Value, Range]]:
+    """PYTHONPATH, value not followed, for every task when a runner's table sets it (poe and pdm `env`,
+    hatch `env-vars`) or loads an env file that may: which tasks it reaches is not worked out."""
+    table = ""
+    for number, line in enumerate(ctx.source.lines):
+        header = re.match(r"^\s*\[+\s*([\w.\"'-]+)", line)
+        if header is not None:
+            table = header.group(1).replace('"', "").replace("'", "")
+        if not table.startswith(_RUNNER_TABLES):
+            continue
+        env_file = _ENV_FILE.match(line) or re.search(r"[{,]\s*(?:envfile|env_file)\s*=\s*[\"']([^\"']*)", line)
+        sets = _PYTHONPATH_KEY.search(line) is not None or (
+            env_file is not None
+            and (
+                env_file.group(1) is None
+                or layout.env_file_sets_pythonpath(ctx.folder / env_file.group(1)) is not False
+            )
+        )
+        if sets:
+            return {"PYTHONPATH": (Value(None, "PYTHONPATH"), Range.of((number, 0), (number, len(line))))}
+    return {}
 
 
 def _strings(line: int, column: int, text: str, inline_table: bool) -> list[Placed]:

@@ -1,0 +1,120 @@
+"""UVI002 on command lines whose environment may set PYTHONPATH from somewhere other than the command:
+a Makefile's exports, an env file a runner or VS Code loads, a task runner's `env`. PYTHONPATH puts more
+folders on sys.path, so a module missing from the working directory may still load: no error then.
+Each case has its control, the same project without that environment, where the error stands."""
+
+from __future__ import annotations
+
+import pytest
+
+APP = "from fastapi import FastAPI\n\napp = FastAPI()\n"
+
+
+def _errors(project, relative: str) -> list:
+    return [finding for finding in project.check(relative, codes=("UVI002",)) if finding.severity.name == "ERROR"]
+
+
+@pytest.fixture
+def src_app(project):
+    """`main.py` in `src/`, started as `main:app` from the project folder: loads only with src on PYTHONPATH."""
+    project.write("src/main.py", APP)
+    return project
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "export PYTHONPATH=src\n",
+        "export PYTHONPATH := $(CURDIR)/src\n",
+        "PYTHONPATH = src\nexport PYTHONPATH\n",
+        "PYTHONPATH ?= src\n.EXPORT_ALL_VARIABLES:\n",
+        "include .env\nexport\n",
+        "include .env\nexport $(shell sed 's/=.*//' .env)\n",
+    ],
+)
+def test_makefile_that_exports_pythonpath_to_its_recipes(src_app, header):
+    src_app.write("Makefile", header + "\nrun:\n\tuvicorn main:app --reload\n")
+    assert _errors(src_app, "Makefile") == []
+
+
+@pytest.mark.parametrize("header", ["", "PYTHONPATH = src\n", "include .env\n", "export PORT=8000\n"])
+def test_makefile_without_pythonpath_in_the_recipes_environment_still_errs(src_app, header):
+    src_app.write("Makefile", header + "\nrun:\n\tuvicorn main:app --reload\n")
+    [finding] = _errors(src_app, "Makefile")
+    assert '"main:app" will not load: module not found' in finding.message
+
+
+@pytest.mark.parametrize(
+    ("env_file", "errors"),
+    [("PYTHONPATH=src\n", 0), ("export PYTHONPATH=./src\n", 0), ("DATABASE_URL=sqlite://\n", 1), (None, 1)],
+)
+def test_pipenv_run_loads_the_env_file(src_app, env_file, errors):
+    if env_file is not None:
+        src_app.write(".env", env_file)
+    src_app.write("Procfile", "web: pipenv run uvicorn main:app --host 0.0.0.0\n")
+    assert len(_errors(src_app, "Procfile")) == errors
+
+
+@pytest.mark.parametrize(
+    ("command", "errors"),
+    [
+        ("uv run --env-file .env uvicorn main:app", 0),
+        ("uv run --env-file=.env uvicorn main:app", 0),
+        ("uv run --env-file missing.env uvicorn main:app", 0),  # not in the checkout: may set anything
+        ("uv run --env-file $ENV_FILE uvicorn main:app", 0),
+        ("uv run --env-file other.env uvicorn main:app", 1),
+    ],
+)
+def test_uv_run_env_file(src_app, command, errors):
+    src_app.write(".env", "PYTHONPATH=src\n")
+    src_app.write("other.env", "PORT=8000\n")
+    src_app.write("Procfile", f"web: {command}\n")
+    assert len(_errors(src_app, "Procfile")) == errors
+
+
+LAUNCH_JSON = """\
+{{"configurations": [
+  {{"name": "api", "type": "debugpy", "request": "launch", "module": "uvicorn", "args": ["main:app"]{extra}}}
+]}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("extra", "dotenv", "errors"),
+    [
+        ("", "PYTHONPATH=src\n", 0),  # the debugger's default envFile
+        ("", "PORT=1\n", 1),
+        ("", None, 1),
+        (', "envFile": "${workspaceFolder}/dev.env"', None, 0),  # named, not in the checkout
+        (', "envFile": "${workspaceFolder}/.env"', "PORT=1\n", 1),
+    ],
+)
+def test_launch_json_env_file(src_app, extra, dotenv, errors):
+    if dotenv is not None:
+        src_app.write(".env", dotenv)
+    src_app.write(".vscode/launch.json", LAUNCH_JSON.format(extra=extra))
+    assert len(_errors(src_app, ".vscode/launch.json")) == errors
+
+
+@pytest.mark.parametrize(
+    ("tables", "errors"),
+    [
+        ('[tool.poe.tasks.dev]\ncmd = "uvicorn main:app"\nenv = { PYTHONPATH = "src" }\n', 0),
+        ('[tool.poe]\nenvfile = ".env"\n[tool.poe.tasks]\ndev = "uvicorn main:app"\n', 0),
+        ('[tool.pdm.scripts]\ndev = {cmd = "uvicorn main:app", env = {PYTHONPATH = "src"}}\n', 0),
+        ('[tool.pdm.scripts]\n_.env_file = ".env"\ndev = "uvicorn main:app"\n', 0),
+        (
+            '[tool.hatch.envs.default.env-vars]\nPYTHONPATH = "src"\n[tool.hatch.envs.default.scripts]\ndev = "uvicorn main:app"\n',
+            0,
+        ),
+        ('[tool.poe.tasks.dev]\ncmd = "uvicorn main:app"\nenv = { PORT = "8000" }\n', 1),
+        ('[tool.pdm.scripts]\n_.env_file = "other.env"\ndev = "uvicorn main:app"\n', 1),
+        # the command's own assignment reaches that command only
+        ('[tool.poe.tasks]\nok = "env PYTHONPATH=src uvicorn main:app"\ndev = "uvicorn main:app"\n', 1),
+    ],
+)
+def test_task_runner_environment(src_app, tables, errors):
+    src_app.write(".env", "PYTHONPATH=src\n")
+    src_app.write("other.env", "PORT=8000\n")
+    src_app.write("pyproject.toml", '[project]\nname = "p"\nversion = "0"\n\n' + tables)
+    assert len(_errors(src_app, "pyproject.toml")) == errors
