@@ -134,6 +134,9 @@ def main(argv: list[str] | None = None) -> int:
             )
         return EXIT_CLEAN
     if arguments.command == "serve":
+        import gc
+
+        gc.disable()  # the server's imports build objects that live as long as it: no collection passes over them
         from ..lsp.server import serve
 
         serve(arguments.log_file)

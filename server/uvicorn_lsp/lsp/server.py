@@ -7,6 +7,7 @@ documents.py; findings and fixes come from the engine unchanged.
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import logging
 import os
@@ -613,4 +614,8 @@ def serve(log_file: Path | None = None) -> None:
     # The event loop answers requests while the analysis thread computes: let it take the GIL
     # within a millisecond rather than the default five (only matters while both want it).
     sys.setswitchinterval(0.001)
+    # What is imported lives as long as the server: the cycle collector's full passes need not walk it at every
+    # edit (the check allocates a tree per keystroke). `serve` is called with the collector off for the imports.
+    gc.freeze()
+    gc.enable()
     server.start_io()
