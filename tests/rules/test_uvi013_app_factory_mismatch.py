@@ -127,3 +127,43 @@ def test_async_zero_argument_factory(project):
     project.write("main.py", 'import uvicorn\nuvicorn.run("web:create_app", factory=True)\n')
     [finding] = [f for f in project.check("main.py") if f.code == "UVI013"]
     assert "coroutine" in finding.message and finding.fixes == []
+
+
+CALLABLE_OBJECTS = """\
+import functools
+import uvicorn
+from starlette.applications import Starlette
+
+
+def build(settings):
+    return Starlette()
+
+
+class Asgi:
+    async def __call__(self, scope, receive, send):
+        pass
+
+
+class Builder:
+    def __call__(self):
+        return Starlette()
+
+
+partial_factory = functools.partial(build, {})
+builder = Builder()
+asgi = Asgi()
+starlette = Starlette()
+"""
+
+
+@pytest.mark.parametrize("name", ["partial_factory", "builder"])
+def test_factory_true_on_an_instance_that_is_a_zero_argument_callable(project, name):
+    """A functools.partial or an object whose `__call__` takes nothing is a factory uvicorn can call."""
+    assert uvi013(project, f'uvicorn.run("main:{name}", factory=True)', header=CALLABLE_OBJECTS) == []
+    assert uvi013(project, f"uvicorn.run({name}, factory=True)", header=CALLABLE_OBJECTS) == []
+
+
+@pytest.mark.parametrize("name", ["asgi", "starlette"])
+def test_factory_true_on_an_instance_called_with_scope_receive_send(project, name):
+    [finding] = uvi013(project, f'uvicorn.run("main:{name}", factory=True)', header=CALLABLE_OBJECTS)
+    assert finding.severity is Severity.ERROR and "is not a factory" in finding.message

@@ -124,6 +124,14 @@ class Resolver:
             return None
         return [Inferred(value.full_name, value.type, value.name) for value in values]
 
+    def call_required_parameters(self, node) -> list[int | None] | None:
+        """For each value the expression ending at `node` may be, the arguments calling it needs, as jedi's
+        signature shows them (None when it shows none); None when unknown."""
+        values = self._ask("infer", node, position=node.end_pos)
+        if not values:
+            return None
+        return [_required_parameters(value) for value in values]
+
     def definitions(self, leaf) -> list[Definition] | None:
         names = self._ask("goto", leaf, follow_imports=True)
         if not names:

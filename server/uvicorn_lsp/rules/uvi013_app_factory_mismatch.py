@@ -93,7 +93,7 @@ def _shape_of_app(ctx: RuleContext, launch: Launch, factory: bool) -> Shape | No
         if len(bindings) == 1 and bindings[0].search_ancestor("import_name", "import_from") is None:
             return _shape(ctx, Binding(_own_module(ctx), bindings[0]), factory)
     if syntax.dotted_name(node) is None:
-        return _instance(ctx.resolver.infer(node), node.get_code().strip()) if factory else None
+        return _instance(ctx.resolver, node, node.get_code().strip()) if factory else None
     definitions = ctx.resolver.definitions(node.get_last_leaf())
     binding = _binding_at(ctx, definitions[0]) if definitions else None
     return _shape(ctx, binding, factory) if binding is not None else None
@@ -149,13 +149,24 @@ def _shape(ctx: RuleContext, binding: Binding, factory: bool) -> Shape | None:
     if not factory or definition is None or definition.type != "expr_stmt":
         return None
     resolver = ctx.resolver if binding.module.source is ctx.source else Resolver(binding.module.source, ctx.workspace)
-    return _instance(resolver.infer(leaf), leaf.value)
+    return _instance(resolver, leaf, leaf.value)
 
 
-def _instance(inferred, shown: str) -> Shape | None:
-    if inferred and all(item.type == "instance" and not item.is_str for item in inferred):
-        return Shape("instance", f"the {inferred[0].name} instance `{shown}`")
-    return None
+# An ASGI app's call takes scope, receive and send.
+_ASGI_CALL_PARAMETERS = 3
+
+
+def _instance(resolver: Resolver, node, shown: str) -> Shape | None:
+    """An ASGI app instance, which uvicorn cannot call without arguments. Other instances may be
+    zero-argument factories (a functools.partial, an object with a `__call__` that takes none), and
+    jedi's signature for an instance is not always its `__call__` (a partial shows its constructor's)."""
+    inferred = resolver.infer(node)
+    if not inferred or not all(item.type == "instance" and not item.is_str for item in inferred):
+        return None
+    required = resolver.call_required_parameters(node)
+    if not required or any(count != _ASGI_CALL_PARAMETERS for count in required):
+        return None
+    return Shape("instance", f"the {inferred[0].name} instance `{shown}`")
 
 
 RULE = Rule(
