@@ -15,6 +15,7 @@ from parso.python import tree
 from .model import Range
 from .parso_types import Node
 from .source import NameLeaves, node_range
+from .text_cache import TextCache
 
 # Full names jedi or the imports may give, mapped to the public name rules use.
 CANONICAL_NAMES = {
@@ -398,10 +399,29 @@ def dict_items(node: Node) -> Iterator[tuple[str, Node]]:
 
 def literal_value(node, default=None):
     """The value of a literal display (numbers, strings, containers), else `default`."""
+    code = node.get_code().strip()
+    value = _SCALAR_LITERALS.get(code, lambda: _scalar_literal(code)) if len(code) <= 200 else _CONTAINER
+    if value is _CONTAINER:
+        try:
+            return ast.literal_eval(code)
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            return default
+    return default if value is _NOT_A_LITERAL else value
+
+
+# The same few literals (`"main:app"`, `True`, `8000`) are read at every keystroke, and compiling one costs more
+# than the rest of its look-up. Containers are mutable: they are evaluated anew each time.
+_SCALAR_LITERALS: TextCache[str, object] = TextCache(4096)
+_NOT_A_LITERAL = object()
+_CONTAINER = object()
+
+
+def _scalar_literal(code: str) -> object:
     try:
-        return ast.literal_eval(node.get_code().strip())
+        value = ast.literal_eval(code)
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-        return default
+        return _NOT_A_LITERAL
+    return value if isinstance(value, (str, bytes, int, float, complex, bool, type(None))) else _CONTAINER
 
 
 def enclosing_scope(node):
