@@ -9,6 +9,7 @@ document rather than pygls' copy, whose line splitting also breaks at \\f,
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from lsprotocol import types
@@ -70,7 +71,7 @@ class OpenDocument:
     version: int
     text: str
 
-    @property
+    @cached_property  # a document keeps its URI: asked several times per keystroke
     def path(self) -> Path | None:
         path = to_fs_path(self.uri)
         return Path(path) if path and self.uri.startswith("file:") else None
