@@ -45,9 +45,21 @@ def test_file_in_a_package_has_module_and_script_launches(project):
 
 
 def test_relative_imports_rule_out_the_script_launch(project):
+    """Run as a script, the file has no package: its top-level relative import stops it before uvicorn."""
     project.write("pkg/__init__.py")
     project.write("pkg/main.py", "from . import helpers\n")
-    assert [path.usual for path in import_resolution.search_paths(context(project, "pkg/main.py"))] == [True, False]
+    assert launches(import_resolution.search_paths(context(project, "pkg/main.py"))) == [
+        ("python -m pkg.main", project.root, True)
+    ]
+
+
+def test_relative_import_inside_try_keeps_the_script_launch(project):
+    project.write("pkg/__init__.py")
+    project.write("pkg/main.py", "try:\n    from . import helpers\nexcept ImportError:\n    import helpers\n")
+    assert [path.launch.kind for path in import_resolution.search_paths(context(project, "pkg/main.py"))] == [
+        "module",
+        "script",
+    ]
 
 
 def test_plain_folder_script_may_run_with_m_from_the_workspace_root(project):

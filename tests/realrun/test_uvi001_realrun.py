@@ -73,12 +73,12 @@ def test_package_layout_each_fix_serves_with_its_launch(project, supervision):
 
 
 def test_folder_without_init_serves_with_the_preferred_launch(project):
-    """`app/` without __init__.py, relative import: the preferred fix is for `python -m app.main`."""
+    """`app/` without __init__.py, relative import: the only launch is `python -m app.main`, its string the fix."""
     port = free_port()
     project.write("app/helpers.py", "GREETING = 'hi'\n")
     project.write("app/main.py", "from .helpers import GREETING\n" + MAIN.format(port=port, supervision="reload=True"))
     fix = finding(project, "app/main.py").best_fix
-    assert fix.title.endswith("(for `python -m app.main`)"), fix.title
+    assert fix.title == 'Pass the import string "app.main:app"', fix.title
     apply(project, "app/main.py", fix)
     outcome = run_server(["-m", "app.main"], project.root, port)
     assert outcome.served, outcome.output

@@ -335,8 +335,9 @@ def test_module_launch_is_preferred_when_the_file_says_so(project, setup):
     [finding] = uvi001(project, name)
     module = "pkg.__main__" if setup == "dunder_main" else "pkg.main"
     assert finding.best_fix.title.startswith(f'Pass the import string "{module}:app"')
-    if setup == "own_package_import":
-        # `python pkg/main.py` fails at its own `from pkg.helpers import X`: the -m launch is the only one.
+    if setup in ("own_package_import", "relative_import"):
+        # `python pkg/main.py` fails at its own `from pkg.helpers import X` (or, without a package, at
+        # `from .helpers import X`): the -m launch is the only one.
         assert [fix.title for fix in finding.fixes] == [f'Pass the import string "{module}:app"']
     else:
         assert f"python -m {module.removesuffix('.__main__')}`" in finding.best_fix.title
@@ -535,11 +536,9 @@ def test_folder_without_init_run_with_m_from_the_workspace_root(project, import_
         + f"{import_line}\napp.include_router(router)\n\nif __name__ == '__main__':\n    uvicorn.run(app, reload=True)\n",
     )
     [finding] = uvi001(project, "app/main.py")
-    if import_line.startswith("from app."):
-        # `python app/main.py` fails at its own import of `app.routes`: the -m launch is the only one left.
-        assert [fix.title for fix in finding.fixes] == ['Pass the import string "app.main:app"']
-    else:
-        assert finding.best_fix.title == 'Pass the import string "app.main:app" (for `python -m app.main`)'
+    # `python app/main.py` fails at its own import (of `app.routes`, or relative without a package):
+    # the -m launch is the only one left.
+    assert [fix.title for fix in finding.fixes] == ['Pass the import string "app.main:app"']
 
 
 def test_plain_folder_script_keeps_the_script_string(project):

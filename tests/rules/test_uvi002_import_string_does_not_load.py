@@ -85,7 +85,7 @@ def test_wrong_module_path_for_this_files_app_gets_the_computed_string(project):
     )
     assert finding.severity is Severity.ERROR
     assert "the reloader keeps running and nothing is served" in finding.message
-    assert finding.best_fix.title == 'Use "pkg.main:app" (for `python -m pkg.main`)'
+    assert finding.best_fix.title == 'Use "pkg.main:app"'
     fixed = apply_fix(project, "pkg/main.py", finding.best_fix, CODE)
     assert 'uvicorn.run("pkg.main:app", reload=True)' in fixed
 

@@ -143,13 +143,26 @@ def own_imports(ctx: CheckedFile) -> list[str]:
     return ctx.once(("own_imports",), collect)
 
 
+def imports_relatively(ctx: CheckedFile) -> bool:
+    """A relative import at the file's top level, outside `try`: run as a script, the file has no
+    package and stops there ("attempted relative import with no known parent package")."""
+    return any(
+        small.type == "import_from" and small.level > 0
+        for statement in ctx.source.tree.children
+        if statement.type == "simple_stmt"
+        for small in statement.children
+    )
+
+
 def _runnable(ctx: CheckedFile, paths: list[SearchPath]) -> list[SearchPath]:
-    """Drop the launches under which the file's own imports of the project fail: such a launch
-    never reaches the uvicorn call (`python pkg/main.py` of a file doing `from pkg.helpers import x`).
+    """Drop the launches under which the file's own imports fail: such a launch never reaches the
+    uvicorn call (`python pkg/main.py` of a file doing `from pkg.helpers import x` or `from . import x`).
     A script launch that the workspace folder on PYTHONPATH rescues (an IDE's content root) stays as
     a launch that is possible but not usual: it can rescue a string, never fail one.
     An import that fails under every launch (a package not installed, a project not all in the
     workspace) says nothing about the launch."""
+    if imports_relatively(ctx):
+        paths = [path for path in paths if path.launch.kind != "script"]
     if len(paths) < 2:
         return paths
     index = ctx.workspace.modules

@@ -1,0 +1,34 @@
+"""A module with a top-level relative import runs only with `-m`: as a script it stops at that import.
+So "main:app" in it, which only the script launch would load, is an error (a real `python -m` launch
+fails), and its fix serves."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import apply_edits
+from uvicorn_lsp.engine.model import Severity
+
+from .conftest import APP_HEAD, free_port, run_server
+
+pytestmark = pytest.mark.slow
+
+
+def test_main_string_in_a_module_with_relative_imports(project):
+    port = free_port()
+    project.write("pkg/__init__.py")
+    project.write("pkg/helpers.py", "GREETING = 'hi'\n")
+    main = project.write(
+        "pkg/main.py",
+        APP_HEAD.format()
+        + f'\nfrom .helpers import GREETING\n\nif __name__ == "__main__":\n    uvicorn.run("main:app", port={port})\n',
+    )
+    as_script = run_server(["pkg/main.py"], project.root, port, timeout=10)
+    assert not as_script.served and "no known parent package" in as_script.output
+    as_module = run_server(["-m", "pkg.main"], project.root, port, timeout=10)
+    assert not as_module.served and 'Could not import module "main"' in as_module.output
+    [finding] = project.check("pkg/main.py", codes=("UVI002",))
+    assert finding.severity is Severity.ERROR and '"main:app" will not load: module not found' in finding.message
+    main.write_text(apply_edits(main.read_text(), finding.best_fix.edits))
+    assert project.check("pkg/main.py", codes=("UVI002",)) == []
+    assert run_server(["-m", "pkg.main"], project.root, port).served
