@@ -6,6 +6,7 @@ For uvicorn-lsp and, as the floor, a minimal pygls 2 server that runs one regex 
 (same client, same files, incremental sync, push diagnostics):
 - spawn to first diagnostics (process start, initialize, open the 1,000-line file), cold
 - change to diagnostics, 1,000-line file with three uvicorn.run calls: p50 and p90 (warm)
+- change to diagnostics, the same functions as methods of one 1,000-line class: p50 and p90
 - change to diagnostics, 20,000-line file of the same shape: p50 and p90
 - resident memory of the server at the end
 Both servers start as an installed package does, from bytecode (written once, untimed, into the
@@ -97,6 +98,16 @@ def big_module(lines: int = 1000) -> str:
     return head + body + tail
 
 
+def class_module(lines: int = 1000) -> str:
+    """The same shape with the functions as methods of one class: an edit in a method is inside one
+    module-level statement of `lines` lines."""
+    module = big_module(lines)
+    head, _, rest = module.partition("app = FastAPI()\n")
+    body, guard, tail = rest.partition('if __name__ == "__main__":\n')
+    methods = "".join(f"    {line}" if line.strip() else line for line in body.splitlines(keepends=True))
+    return f"{head}app = FastAPI()\n\n\nclass Service:\n{methods.replace('(request,', '(self, request,')}{guard}{tail}"
+
+
 class Client(LanguageClient):
     def __init__(self) -> None:
         super().__init__("uvicorn-lsp-bench", "1")
@@ -183,7 +194,9 @@ def open_document(client: Client, path: Path, text: str) -> str:
     return uri
 
 
-async def edit_latencies(client: Client, uri: str, line: int, edits: int, first_version: int) -> list[float]:
+async def edit_latencies(
+    client: Client, uri: str, line: int, edits: int, first_version: int, column: int = 4
+) -> list[float]:
     """Type one character at a time, waiting for each version's diagnostics (a lone edit each)."""
     latencies = []
     for version in range(first_version, first_version + edits):
@@ -191,8 +204,8 @@ async def edit_latencies(client: Client, uri: str, line: int, edits: int, first_
         inserting = version % 2 == 0
         change = types.TextDocumentContentChangePartial(
             range=types.Range(
-                start=types.Position(line=line, character=4),
-                end=types.Position(line=line, character=4 if inserting else 5),
+                start=types.Position(line=line, character=column),
+                end=types.Position(line=line, character=column if inserting else column + 1),
             ),
             text="#" if inserting else "",
         )
@@ -226,6 +239,7 @@ def resident_mb(pid: int) -> float:
 class Figures:
     first_ms: float
     small: list[float]
+    in_class: list[float]
     big: list[float]
     resident_mb: float
 
@@ -245,6 +259,15 @@ async def measure(command: list[str], root: Path, settings: dict, edits: int, bi
     await edit_latencies(client, small_uri, small_line, 10, first_version=2)  # warm-up
     small = await edit_latencies(client, small_uri, small_line, edits, first_version=12)
 
+    class_py = root / "service.py"
+    class_uri = open_document(client, class_py, class_py.read_text())
+    await client.wait_version(class_uri, 1)
+    # A `#` typed at the start of a method's statement (`total = sum(items)`), in the middle of the class.
+    class_lines = class_py.read_text().splitlines()
+    class_line = next(n for n in range(len(class_lines) // 2, len(class_lines)) if "total = sum" in class_lines[n])
+    await edit_latencies(client, class_uri, class_line, 10, first_version=2, column=8)  # warm-up
+    in_class = await edit_latencies(client, class_uri, class_line, edits, first_version=12, column=8)
+
     big_uri = open_document(client, big_py, big_py.read_text())
     await client.wait_version(big_uri, 1)
     big_line = edited_line(big_py.read_text())
@@ -252,7 +275,7 @@ async def measure(command: list[str], root: Path, settings: dict, edits: int, bi
     big = await edit_latencies(client, big_uri, big_line, big_edits, first_version=4)
     memory = resident_mb(client._server.pid)
     await stop(client)
-    return Figures((first - started) * 1000, small, big, memory)
+    return Figures((first - started) * 1000, small, in_class, big, memory)
 
 
 async def main() -> None:
@@ -267,6 +290,7 @@ async def main() -> None:
         root = Path(folder)
         (root / "main.py").write_text(big_module(1000))
         (root / "big.py").write_text(big_module(20000))
+        (root / "service.py").write_text(class_module(1000))
         floor_py = root / "floor_server.py"
         floor_py.write_text(FLOOR_SERVER)
         sizes = [len((root / name).read_text().splitlines()) for name in ("main.py", "big.py")]
@@ -284,6 +308,8 @@ async def main() -> None:
         ("spawn to first diagnostics (ms)", ours.first_ms, floor.first_ms, 400),
         ("1,000-line edit p50 (ms)", statistics.median(ours.small), statistics.median(floor.small), 5),
         ("1,000-line edit p90 (ms)", percentile(ours.small, 0.9), percentile(floor.small, 0.9), None),
+        ("1,000-line class edit p50 (ms)", statistics.median(ours.in_class), statistics.median(floor.in_class), None),
+        ("1,000-line class edit p90 (ms)", percentile(ours.in_class, 0.9), percentile(floor.in_class, 0.9), None),
         ("20,000-line edit p50 (ms)", statistics.median(ours.big), statistics.median(floor.big), 100),
         ("20,000-line edit p90 (ms)", percentile(ours.big, 0.9), percentile(floor.big, 0.9), None),
         ("server resident memory (MB)", ours.resident_mb, floor.resident_mb, None),
