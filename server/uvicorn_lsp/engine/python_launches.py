@@ -6,6 +6,7 @@ unpacked with `**` (literals and dict constants), and keywords forwarded through
 
 from __future__ import annotations
 
+import re
 from typing import Protocol
 
 from . import edits, syntax
@@ -88,7 +89,7 @@ def _launch(ctx: PythonFile, call: syntax.CallSite) -> Launch:
 def search_paths_of_call(ctx: PythonFile, call: syntax.CallSite) -> list[SearchPath]:
     """sys.path per launch of the file, with the call's `app_dir=` first (none when it cannot be known)."""
     # A file that edits sys.path itself can import from anywhere: say nothing.
-    if ctx.source.mentions("sys.path"):
+    if ctx.source.mentions("sys.path") or _notebook_makes_or_moves_files(ctx):
         return []
     argument = ctx.argument(call, "app_dir")
     if argument is None:
@@ -102,6 +103,22 @@ def search_paths_of_call(ctx: PythonFile, call: syntax.CallSite) -> list[SearchP
     ):
         return []
     return search_paths(ctx, value.candidates[0])
+
+
+# In a notebook's document IPython's magics are commented out column for column (engine/notebooks.py):
+# `%%writefile m.py` reads `#%writefile m.py`, `%cd x` reads `#cd x`, `!git clone ...` reads `#git clone ...`.
+_FILE_MAKING_MAGIC = re.compile(
+    r"^#(?:%(?:writefile|file)\b|cd\b|(?:git\s+clone|wget|curl|unzip|tar|cp|mv|ln)\s)", re.MULTILINE
+)
+
+
+def _notebook_makes_or_moves_files(ctx: PythonFile) -> bool:
+    """A notebook that writes files as it runs (`%%writefile server.py`, `!git clone`) or moves the kernel
+    to another folder (`%cd`, `os.chdir`) imports modules the project's files do not show."""
+    path = ctx.source.path
+    if path is None or path.suffix != ".ipynb":
+        return False
+    return ctx.source.mentions("chdir") or _FILE_MAKING_MAGIC.search(ctx.source.text) is not None
 
 
 def _option(ctx: PythonFile, name: str, argument: syntax.Argument, given_as: GivenAs) -> Option:
