@@ -58,15 +58,15 @@ def test_pipenv_run_loads_the_env_file(src_app, env_file, errors):
 @pytest.mark.parametrize(
     ("command", "errors"),
     [
-        ("uv run --env-file .env uvicorn main:app", 0),
-        ("uv run --env-file=.env uvicorn main:app", 0),
+        ("uv run --env-file dev.env uvicorn main:app", 0),
+        ("uv run --env-file=dev.env uvicorn main:app", 0),
         ("uv run --env-file missing.env uvicorn main:app", 0),  # not in the checkout: may set anything
         ("uv run --env-file $ENV_FILE uvicorn main:app", 0),
         ("uv run --env-file other.env uvicorn main:app", 1),
     ],
 )
 def test_uv_run_env_file(src_app, command, errors):
-    src_app.write(".env", "PYTHONPATH=src\n")
+    src_app.write("dev.env", "PYTHONPATH=src\n")
     src_app.write("other.env", "PORT=8000\n")
     src_app.write("Procfile", f"web: {command}\n")
     assert len(_errors(src_app, "Procfile")) == errors
@@ -118,3 +118,29 @@ def test_task_runner_environment(src_app, tables, errors):
     src_app.write("other.env", "PORT=8000\n")
     src_app.write("pyproject.toml", '[project]\nname = "p"\nversion = "0"\n\n' + tables)
     assert len(_errors(src_app, "pyproject.toml")) == errors
+
+
+@pytest.mark.parametrize(
+    ("files", "errors"),
+    [
+        ({".envrc": "export PYTHONPATH=$PWD/src\n"}, 0),
+        ({".envrc": "dotenv\n", ".env": "PYTHONPATH=src\n"}, 0),
+        ({".envrc": "dotenv\n", ".env": "PORT=8000\n"}, 1),
+        ({".envrc": "export PORT=8000\n", ".env": "PYTHONPATH=src\n"}, 1),  # .env not loaded
+        ({}, 1),
+    ],
+)
+def test_direnv_sets_the_developers_shell(src_app, files, errors):
+    for name, text in files.items():
+        src_app.write(name, text)
+    src_app.write("Makefile", "run:\n\tuvicorn main:app\n")
+    src_app.write("scripts/serve.sh", "cd ..\nuvicorn main:app\n")
+    assert len(_errors(src_app, "Makefile")) == errors
+    assert len(_errors(src_app, "scripts/serve.sh")) == errors
+
+
+@pytest.mark.parametrize(("dotenv", "errors"), [("PYTHONPATH=src\n", 0), ("PORT=8000\n", 1)])
+def test_procfile_runners_load_the_env_file_beside_it(src_app, dotenv, errors):
+    src_app.write(".env", dotenv)
+    src_app.write("Procfile", "web: uvicorn main:app --host 0.0.0.0 --port $PORT\n")
+    assert len(_errors(src_app, "Procfile")) == errors

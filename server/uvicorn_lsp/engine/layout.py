@@ -9,7 +9,7 @@ works for one launch fails for the other, so every answer here is per launch.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,14 +18,36 @@ from . import config as config_module
 _PYTHONPATH_ASSIGNMENT = re.compile(r"^[ \t]*(?:export[ \t]+)?PYTHONPATH[ \t]*=", re.MULTILINE)
 
 
-def env_file_sets_pythonpath(path: Path) -> bool | None:
+def env_file_sets_pythonpath(path: Path, record: Callable[[Path], None]) -> bool | None:
     """Whether a dotenv file loaded at launch (`pipenv run`, `uv run --env-file`, VS Code's envFile, a
-    task runner's env file) sets PYTHONPATH, which puts more folders on sys.path; None when it cannot be read."""
+    task runner's env file) sets PYTHONPATH, which puts more folders on sys.path; None when it cannot be read.
+    `record` gets the path: the answer changes with the file."""
+    record(path)
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return None
     return _PYTHONPATH_ASSIGNMENT.search(text) is not None
+
+
+def shell_sets_pythonpath(folder: Path, root: Path, record: Callable[[Path], None]) -> bool:
+    """Whether the developer's shell in `folder` may have PYTHONPATH set by the project: direnv's nearest
+    `.envrc` (up to `root`) exporting it, itself or through the `.env` its `dotenv` line loads."""
+    for place in (folder, *folder.parents):
+        envrc = place / ".envrc"
+        record(envrc)
+        if envrc.is_file():
+            if env_file_sets_pythonpath(envrc, record) is not False:
+                return True
+            dotenv = place / ".env"
+            try:
+                loads_dotenv = re.search(r"^\s*dotenv\b", envrc.read_text(errors="replace"), re.MULTILINE)
+            except OSError:
+                return True
+            return bool(loads_dotenv) and dotenv.is_file() and env_file_sets_pythonpath(dotenv, record) is not False
+        if place == root or not place.is_relative_to(root):
+            return False
+    return False
 
 
 def importable_part(part: str) -> bool:

@@ -323,7 +323,10 @@ def launch_of(
     for argument in arguments[: parsed.program_index]:  # `PYTHONPATH=src uvicorn`, `uv run --directory x`
         if argument.assignment_name == "PYTHONPATH" or argument.value.split("=")[0] in _RUNNERS_ELSEWHERE:
             elsewhere = True
-    if directories and _env_files_set_pythonpath(arguments[: parsed.program_index], directories[0]):
+    if directories and (
+        _env_files_set_pythonpath(ctx, arguments[: parsed.program_index], directories[0])
+        or _developer_environment_sets_pythonpath(ctx, info, directories[0])
+    ):
         elsewhere = True
 
     app = first(parsed.app.value) if parsed.app is not None and parsed.app.value.known else None
@@ -337,7 +340,7 @@ def launch_of(
     return build_launch(parsed, form, info, setting, find, ctx.option_table, editable, directories or ())
 
 
-def _env_files_set_pythonpath(before_program: list[Argument], directory: WorkingDirectory) -> bool:
+def _env_files_set_pythonpath(ctx: CommandContext, before_program: list[Argument], directory: WorkingDirectory) -> bool:
     """`uv run --env-file FILE` and `pipenv run` (the `.env` it loads when there is one) may set PYTHONPATH;
     an env file named but not found or not readable here may too."""
     named = [argument for argument in before_program if argument.value.startswith("--env-file=")]
@@ -355,9 +358,27 @@ def _env_files_set_pythonpath(before_program: list[Argument], directory: Working
         roots = directory.roots_for(name)
         if roots is None or len(roots) != 1:
             return True
-        if (must_exist or roots[0].exists()) and layout.env_file_sets_pythonpath(roots[0]) is not False:
+        ctx.depends_on(roots[0])
+        if (must_exist or roots[0].exists()) and layout.env_file_sets_pythonpath(roots[0], ctx.depends_on) is not False:
             return True
     return False
+
+
+# Sources run from a developer's shell, where direnv's `.envrc` applies; Procfile runners (honcho,
+# foreman) also load the `.env` next to the Procfile.
+_DEVELOPER_SHELL_SOURCES = frozenset({"makefile", "shell", "pyproject", "procfile"})
+
+
+def _developer_environment_sets_pythonpath(ctx: CommandContext, info: CommandInfo, directory: WorkingDirectory) -> bool:
+    roots = directory.roots_for(".")
+    if info.source_kind not in _DEVELOPER_SHELL_SOURCES or roots is None or len(roots) != 1:
+        return False
+    dotenv = ctx.folder / ".env"
+    if info.source_kind == "procfile":
+        ctx.depends_on(dotenv)
+        if dotenv.is_file() and layout.env_file_sets_pythonpath(dotenv, ctx.depends_on) is not False:
+            return True
+    return layout.shell_sets_pythonpath(roots[0], ctx.workspace.root, ctx.depends_on)
 
 
 # gunicorn options that change the working directory or sys.path, or read a configuration that may.

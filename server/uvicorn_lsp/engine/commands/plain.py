@@ -309,7 +309,7 @@ def launch_json_launches(ctx: CommandContext) -> list[Launch]:
                         Value((value.value,) if known else None, value.value, is_string=known),
                         value.range,
                     )
-        if _env_file_sets_pythonpath(configuration.get("envFile"), workspace_folder):
+        if _env_file_sets_pythonpath(ctx, configuration.get("envFile"), workspace_folder):
             environment.setdefault("PYTHONPATH", (Value(None, "PYTHONPATH"), module.range))
         name = configuration.get("name")
         label = name.value if isinstance(name, jsonc.JsonString) else module.value
@@ -322,18 +322,19 @@ def launch_json_launches(ctx: CommandContext) -> list[Launch]:
     return found
 
 
-def _env_file_sets_pythonpath(node, workspace_folder: Path) -> bool:
+def _env_file_sets_pythonpath(ctx: CommandContext, node, workspace_folder: Path) -> bool:
     """The Python debugger loads `envFile`, by default the workspace folder's `.env` when there is one;
     a file named but not read here may set PYTHONPATH too."""
     if node is None:
         default = workspace_folder / ".env"
-        return default.is_file() and layout.env_file_sets_pythonpath(default) is not False
+        ctx.depends_on(default)
+        return default.is_file() and layout.env_file_sets_pythonpath(default, ctx.depends_on) is not False
     if not isinstance(node, jsonc.JsonString):
         return True
     value = node.value.replace("${workspaceFolder}", str(workspace_folder)).replace(
         "${workspaceRoot}", str(workspace_folder)
     )
-    return "${" in value or layout.env_file_sets_pythonpath(workspace_folder / value) is not False
+    return "${" in value or layout.env_file_sets_pythonpath(workspace_folder / value, ctx.depends_on) is not False
 
 
 def _launch_cwd(node, workspace_folder: Path) -> WorkingDirectory | None:

@@ -78,7 +78,7 @@ def _runner_environment(ctx: CommandContext) -> dict[str, tuple[Value, Range]]:
             env_file is not None
             and (
                 env_file.group(1) is None
-                or layout.env_file_sets_pythonpath(ctx.folder / env_file.group(1)) is not False
+                or layout.env_file_sets_pythonpath(ctx.folder / env_file.group(1), ctx.depends_on) is not False
             )
         )
         if sets:
