@@ -12,10 +12,11 @@ from . import syntax, uvicorn_facts
 from .config import Settings
 from .launch import Launch
 from .model import Finding, Fix, Range, Severity, Tag
+from .parsed_source import ParsedSource
 from .python_launches import python_launches
 from .resolver import Resolver
 from .source import SourceFile
-from .values import Evaluator, Value
+from .values import Value
 from .workspace import Workspace
 
 # Names a uvicorn call's callee can end with even when the syntax cannot tell
@@ -42,7 +43,7 @@ class RuleIdentity(Protocol):
     def tags(self) -> tuple[Tag, ...]: ...
 
 
-class RuleContext:
+class RuleContext(ParsedSource):
     # False for the contexts of Dockerfiles, compose files...: rules that walk Python syntax skip them.
     is_python = True
 
@@ -81,14 +82,6 @@ class RuleContext:
     @cached_property
     def resolver(self) -> Resolver:
         return Resolver(self.source, self.workspace, self.check_cancelled)
-
-    @cached_property
-    def imports(self) -> syntax.ImportMap:
-        return syntax.build_import_map(self.source.tree, self.source.used_names)
-
-    @cached_property
-    def evaluator(self) -> Evaluator:
-        return Evaluator(self.source.used_names)
 
     @cached_property
     def uses_relative_imports(self) -> bool:

@@ -18,9 +18,9 @@ from typing import Protocol
 import parso
 
 from . import layout, syntax
+from .parsed_source import ParsedSource
 from .parso_types import Node
 from .source import SourceFile
-from .values import Evaluator
 
 # Suffixes of modules that have no Python source to read (compiled or bytecode).
 _COMPILED_SUFFIXES = (".so", ".pyd", ".pyc")
@@ -84,20 +84,12 @@ class Namespace:
         return tuple(difflib.get_close_matches(name, similar, n=3))
 
 
-class ParsedModule:
+class ParsedModule(ParsedSource):
     """A module's current text (buffer or disk), its tree and top-level names."""
 
     def __init__(self, found: FoundModule, source: SourceFile):
         self.found = found
         self.source = source
-
-    @cached_property
-    def imports(self) -> syntax.ImportMap:
-        return syntax.build_import_map(self.source.tree, self.source.used_names)
-
-    @cached_property
-    def evaluator(self) -> Evaluator:
-        return Evaluator(self.source.used_names)
 
     @cached_property
     def local_namespace(self) -> Namespace:
