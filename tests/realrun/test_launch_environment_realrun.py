@@ -1,5 +1,6 @@
-"""A Makefile that exports PYTHONPATH to its recipes: `make run` really serves an app whose module is
-found only through it (UVI002 stays silent), and without the export really fails (UVI002 reports)."""
+"""Launches whose environment or settings come from elsewhere than the command: a Makefile exporting
+PYTHONPATH to its recipes, gunicorn reading `./gunicorn.conf.py`. With them the app's module, found only
+through them, really serves (UVI002 stays silent); without them it really fails (UVI002 reports)."""
 
 from __future__ import annotations
 
@@ -26,5 +27,24 @@ def test_make_recipe_finds_the_module_through_exported_pythonpath(project, heade
         assert errors == []
     else:
         assert 'Could not import module "main"' in outcome.output
+        [error] = errors
+        assert '"main:app" will not load: module not found' in error.message
+
+
+@pytest.mark.parametrize("config", ['chdir = "src"\n', None])
+def test_gunicorn_reads_its_default_configuration_file(project, config):
+    port = free_port()
+    project.write("src/main.py", APP_HEAD.format())
+    if config is not None:
+        project.write("gunicorn.conf.py", config)
+    command = ["-m", "gunicorn", "main:app", "-k", "uvicorn.workers.UvicornWorker", "-b", f"127.0.0.1:{port}"]
+    project.write("Procfile", f"web: gunicorn {' '.join(command[2:])}\n")
+    outcome = run_server(command, project.root, port)
+    errors = [finding for finding in project.check("Procfile", codes=("UVI002",)) if finding.severity.name == "ERROR"]
+    assert outcome.served is (config is not None), outcome.output
+    if config is not None:
+        assert errors == []
+    else:
+        assert "No module named 'main'" in outcome.output
         [error] = errors
         assert '"main:app" will not load: module not found' in error.message

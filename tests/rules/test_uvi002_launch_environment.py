@@ -144,3 +144,18 @@ def test_procfile_runners_load_the_env_file_beside_it(src_app, dotenv, errors):
     src_app.write(".env", dotenv)
     src_app.write("Procfile", "web: uvicorn main:app --host 0.0.0.0 --port $PORT\n")
     assert len(_errors(src_app, "Procfile")) == errors
+
+
+@pytest.mark.parametrize(
+    ("config", "environment", "errors"),
+    [
+        ('chdir = "src"\n', "", 0),  # gunicorn reads ./gunicorn.conf.py on its own
+        (None, "GUNICORN_CMD_ARGS='--chdir src' ", 0),
+        (None, "", 1),
+    ],
+)
+def test_gunicorn_default_configuration(src_app, config, environment, errors):
+    if config is not None:
+        src_app.write("gunicorn.conf.py", config)
+    src_app.write("Procfile", f"web: {environment}gunicorn main:app -k uvicorn_worker.UvicornWorker\n")
+    assert len(_errors(src_app, "Procfile")) == errors

@@ -15,7 +15,7 @@ from pathlib import Path
 from .. import layout
 from ..config import Settings
 from ..context import RuleContext
-from ..launch import Launch, Option, SearchPath, Setting
+from ..launch import Launch, Option, SearchPath, Server, Setting
 from ..model import Range
 from ..module_index import MissingModule, ModuleIndex
 from ..source import Noqa, SourceFile
@@ -326,6 +326,10 @@ def launch_of(
     if directories and (
         _env_files_set_pythonpath(ctx, arguments[: parsed.program_index], directories[0])
         or _developer_environment_sets_pythonpath(ctx, info, directories[0])
+        or (
+            parsed.server is Server.GUNICORN
+            and _gunicorn_reads_more_settings(ctx, directories[0], environment, arguments[: parsed.program_index])
+        )
     ):
         elsewhere = True
 
@@ -379,6 +383,19 @@ def _developer_environment_sets_pythonpath(ctx: CommandContext, info: CommandInf
         if dotenv.is_file() and layout.env_file_sets_pythonpath(dotenv, ctx.depends_on) is not False:
             return True
     return layout.shell_sets_pythonpath(roots[0], ctx.workspace.root, ctx.depends_on)
+
+
+def _gunicorn_reads_more_settings(
+    ctx: CommandContext, directory: WorkingDirectory, environment: Environment, before_program: list[Argument]
+) -> bool:
+    """gunicorn reads `./gunicorn.conf.py` when it is there, and GUNICORN_CMD_ARGS: either may set `chdir`
+    or `pythonpath`."""
+    roots = directory.roots_for("gunicorn.conf.py")
+    assigned = {argument.assignment_name for argument in before_program}
+    if "GUNICORN_CMD_ARGS" in environment or "GUNICORN_CMD_ARGS" in assigned or roots is None or len(roots) != 1:
+        return True
+    ctx.depends_on(roots[0])
+    return roots[0].exists()
 
 
 # gunicorn options that change the working directory or sys.path, or read a configuration that may.
