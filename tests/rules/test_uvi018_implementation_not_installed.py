@@ -81,3 +81,25 @@ def test_command_lines_in_this_environment_but_not_in_containers(project, enviro
     assert [finding.message.split(": No module")[0] for finding in found] == ["--loop uvloop", "--ws wsproto"]
     project.write("Dockerfile", 'FROM python:3.12\nCMD ["uvicorn", "main:app", "--loop", "uvloop"]\n')
     assert project.check("Dockerfile", settings, codes=(CODE,)) == []
+
+
+@pytest.mark.parametrize(
+    ("file", "text", "silent"),
+    [
+        ("pyproject.toml", '[project]\nname = "p"\ndependencies = ["fastapi[standard]>=0.110"]\n', True),
+        ("requirements.txt", "fastapi[all]==0.115.0\n", True),
+        ("requirements.txt", "fastapi[standard-no-fastapi-cloud-cli]\n", True),
+        ("requirements.txt", "fastapi-cli[standard]\n", True),
+        ("requirements.txt", "fastapi==0.115.0\nuvicorn\n", False),
+        ("requirements.txt", "fastapi-slim[standard]\n", False),
+    ],
+)
+def test_requirements_that_bring_uvicorn_standard(project, environment, file, text, silent):
+    """fastapi's standard, all and standard-no-fastapi-cloud-cli extras require uvicorn[standard]."""
+    project.write(file, text)
+    code = 'import uvicorn\nuvicorn.run("main:app", loop="uvloop", http="httptools", ws="wsproto")\n'
+    found = findings(project, code, settings=environment())
+    # wsproto never comes with uvicorn[standard].
+    assert [finding.message.split(":")[0] for finding in found] == (
+        ['ws="wsproto"'] if silent else ['loop="uvloop"', 'http="httptools"', 'ws="wsproto"']
+    )

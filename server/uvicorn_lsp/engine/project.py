@@ -51,7 +51,8 @@ def _declaration(distribution: str) -> re.Pattern[str]:
     """`uvloop` as a requirement (`uvloop==0.19`, `"uvloop>=0.19"`, `uvloop = "*"`), or, for
     `uvicorn[standard]`, uvicorn with that extra (`uvicorn[standard]`, Poetry's `extras = ["standard"]`)."""
     name, _, extra = distribution.partition("[")
-    words = re.escape(name).replace(r"\-", "[-_.]").replace("_", "[-_.]")
+    # PEP 503: `-`, `_` and `.` are one separator (a name holds only letters, digits and these).
+    words = re.sub(r"[-_.]+", "[-_.]+", name)
     if not extra:
         return re.compile(rf"(?<![\w.-]){words}(?![\w-])", re.I)
     extra = re.escape(extra.rstrip("]"))

@@ -19,6 +19,9 @@ _IMPLEMENTATIONS = {
     ("ws", "websockets-sansio"): ("websockets", "`uvicorn[standard]`"),
     ("ws", "wsproto"): ("wsproto", "`wsproto`"),
 }
+# Requirements that bring uvicorn[standard] with them (fastapi's metadata: its standard, all and
+# standard-no-fastapi-cloud-cli extras require it; fastapi-cli's standard extra too).
+_BRINGING_UVICORN_STANDARD = ("fastapi[standard]", "fastapi[all]", "fastapi-cli[standard]")
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -35,6 +38,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             # Declared by the project (FrontDrago's requirements.txt lists uvloop): installed where it runs.
             folder = ctx.source.path.parent if ctx.source.path is not None else ctx.workspace.root
             declared = (module, requirement.strip("`"))
+            if requirement == "`uvicorn[standard]`":
+                declared += _BRINGING_UVICORN_STANDARD
             if project.declares(ctx.workspace.root, folder, declared, ctx.depends_on):
                 continue
             # The analysed environment lacks it (the rule page says which one that is, and other ways to add it).
