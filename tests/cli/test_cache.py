@@ -165,7 +165,17 @@ IMPORTS_PROBE = """
 import sys
 from uvicorn_lsp.cli import main
 code = main(["check", *sys.argv[1:]])
-heavy = ("parso", "jedi", "pathspec", "multiprocessing", "uvicorn_lsp.rules", "uvicorn_lsp.engine.module_index")
+heavy = (
+    "parso",
+    "jedi",
+    "pathspec",
+    "multiprocessing",
+    "difflib",
+    "uvicorn_lsp.rules",
+    "uvicorn_lsp.engine.module_index",
+    "uvicorn_lsp.engine.notebooks",
+    "uvicorn_lsp.cli.fixing",
+)
 print("imported:", [name for name in heavy if name in sys.modules], file=sys.stderr)
 sys.exit(code)
 """
@@ -173,7 +183,8 @@ sys.exit(code)
 
 def test_an_unchanged_rerun_imports_neither_engine_nor_pathspec_and_a_changed_gitignore_counts(tmp_path):
     """The rules, parso and pathspec (whose .gitignore translations the cache keeps, by text) are
-    imported only when something changed; a .gitignore edited since is translated again."""
+    imported only when something changed, and the fixing and notebook code only when needed;
+    a .gitignore edited since is translated again."""
     write(tmp_path, ".gitignore", "build/\n")
     write(tmp_path, "main.py", APP_WITH_RELOAD)
     write(tmp_path, "build/lib/main.py", APP_WITH_RELOAD)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from uvicorn_lsp.cli import fixing, main, runner
-from uvicorn_lsp.cli.file_check import Mode
+from uvicorn_lsp.cli.file_check import Mode, applicable
 from uvicorn_lsp.engine import checker, source
 from uvicorn_lsp.engine.model import Applicability, Fix, Range, TextEdit
 from uvicorn_lsp.rules import ALL_RULES
@@ -288,9 +288,9 @@ def test_fix_that_breaks_the_file_is_refused(project, monkeypatch):
 
 
 def test_display_only_fixes_are_never_applied():
-    assert not fixing.applicable(Fix("x", (), Applicability.DISPLAY_ONLY), unsafe_fixes=True)
-    assert fixing.applicable(Fix("x", (), Applicability.UNSAFE), unsafe_fixes=True)
-    assert not fixing.applicable(Fix("x", (), Applicability.UNSAFE), unsafe_fixes=False)
+    assert not applicable(Fix("x", (), Applicability.DISPLAY_ONLY), unsafe_fixes=True)
+    assert applicable(Fix("x", (), Applicability.UNSAFE), unsafe_fixes=True)
+    assert not applicable(Fix("x", (), Applicability.UNSAFE), unsafe_fixes=False)
 
 
 def test_mode_fix_reports_the_fixed_text_only_when_it_changed(project):

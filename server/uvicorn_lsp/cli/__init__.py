@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 
 from .. import __version__
-from ..engine import config, source
+from ..engine import config
 from ..engine.config import Settings, settings_from_mapping
 from ..engine.model import Problem, ProblemKind
 from . import cache as cache_module
-from . import files, fixing, formats, runner
+from . import files, formats, runner
 from .cache import Cache, RuleSet
 from .file_check import FileResult, Mode
 from .formats import display_path
@@ -314,6 +314,8 @@ def _check_paths(arguments, settings: Settings, mode: Mode, reporter: _Reporter,
 
 
 def _write_fixes(path: str, original: bytes, fixed_text: str, reporter: _Reporter) -> bool:
+    from . import fixing  # here and below: a run that fixes nothing never imports it
+
     shown = display_path(path)
     try:
         fixing.write_atomically(path, original, fixing.encode_like(original, fixed_text))
@@ -330,6 +332,9 @@ def _write_fixes(path: str, original: bytes, fixed_text: str, reporter: _Reporte
 
 
 def _finish_diff(arguments, results: list[FileResult], originals: dict[str | None, bytes], reporter: _Reporter) -> int:
+    from ..engine import source
+    from . import fixing
+
     changed = [(result, result.fixed_text) for result in results if result.fixed_text is not None]
     for result, fixed_text in changed:
         before = source.decode_source(originals[result.path])
@@ -350,6 +355,8 @@ def _finish_diff(arguments, results: list[FileResult], originals: dict[str | Non
 def _check_stdin(arguments, settings: Settings, mode: Mode, reporter: _Reporter) -> int:
     """`check -`: one file from stdin. With --fix the fixed source goes to stdout
     and the report to stderr, so editors and formatters can pipe through it."""
+    from . import fixing
+
     data = sys.stdin.buffer.read()
     path = str(arguments.stdin_filename.resolve()) if arguments.stdin_filename else None
     root = files.project_root(path) if path else os.getcwd()

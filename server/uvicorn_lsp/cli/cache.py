@@ -25,7 +25,6 @@ import importlib.util
 import marshal
 import os
 import stat
-import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -168,6 +167,8 @@ class Cache:
         payload = marshal.dumps(
             (self._tool, self._files, results, self._rules, self._environments, self.gitignores.known)
         )
+        import tempfile  # here: an unchanged re-run writes nothing
+
         try:
             descriptor, temporary = tempfile.mkstemp(prefix=".cache-", dir=self._folder)
             try:

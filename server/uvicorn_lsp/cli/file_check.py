@@ -4,8 +4,9 @@ shared by the runner and the notebook check."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypeGuard
 
-from ..engine.model import Finding, Problem
+from ..engine.model import Applicability, Finding, Fix, Problem
 
 
 @dataclass(frozen=True)
@@ -14,6 +15,13 @@ class Mode:
     unsafe_fixes: bool = False
     timeout: float | None = None  # seconds per file (--timeout-per-file)
     known_codes: tuple[str, ...] = ()  # to warn about noqa comments naming codes of no rule
+
+
+def applicable(fix: Fix | None, unsafe_fixes: bool) -> TypeGuard[Fix]:
+    """Whether --fix (with --unsafe-fixes or not) applies this fix."""
+    if fix is None:
+        return False
+    return fix.applicability is Applicability.SAFE or (unsafe_fixes and fix.applicability is Applicability.UNSAFE)
 
 
 @dataclass

@@ -12,13 +12,15 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path, PurePath
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..engine import commands, config
 from ..engine.config import Settings
 from ..engine.model import Problem
-from ..engine.workspace import Workspace
 from .gitignore import GitIgnore, Translations, applicable, ignored_in
+
+if TYPE_CHECKING:
+    from ..engine.workspace import Workspace
 
 # The default of `exclude`: setting `exclude` replaces it, `extend-exclude` adds to it (as in ruff).
 SKIPPED_FOLDERS = frozenset(
@@ -40,7 +42,8 @@ SKIPPED_FOLDERS = frozenset(
     }
 )
 _ROOT_MARKERS = ("pyproject.toml", ".git", "setup.py", "setup.cfg")
-PYTHON_SUFFIXES = (".py", ".pyi", ".ipynb")  # notebooks: their code cells (cli/notebooks.py)
+NOTEBOOK_SUFFIX = ".ipynb"  # their code cells are checked (cli/notebooks.py)
+PYTHON_SUFFIXES = (".py", ".pyi", NOTEBOOK_SUFFIX)
 
 
 class SourcePath(NamedTuple):  # one per file found: a tuple is made 5x faster than a frozen dataclass
@@ -269,6 +272,8 @@ class Workspaces:
 
     def for_root(self, root: str) -> Workspace:
         if root not in self._by_root:
+            from ..engine.workspace import Workspace  # here: the walk and the cache's checks do without
+
             # Files do not come and go during a run: folders are listed once (the cache folder
             # is made before any check, and --fix only rewrites files that exist).
             self._by_root[root] = Workspace(Path(root), self._client_settings, static_files=True)

@@ -16,10 +16,11 @@ import tempfile
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeGuard
+from typing import TYPE_CHECKING
 
 from ..engine import source
-from ..engine.model import Applicability, Finding, Fix, Position, Problem
+from ..engine.model import Finding, Fix, Position, Problem
+from .file_check import applicable
 
 if TYPE_CHECKING:
     from ..engine import checker
@@ -30,12 +31,6 @@ if TYPE_CHECKING:
 MAX_FIX_PASSES = 10
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _AFTER_LINE_BREAK = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")
-
-
-def applicable(fix: Fix | None, unsafe_fixes: bool) -> TypeGuard[Fix]:
-    if fix is None:
-        return False
-    return fix.applicability is Applicability.SAFE or (unsafe_fixes and fix.applicability is Applicability.UNSAFE)
 
 
 def newline_of(text: str) -> str:

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import os
-import textwrap
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 from .. import __version__
 from ..engine.model import Finding, Fix, Position, Range, Severity
-from ..engine.rule import DOCS_URL
-from .fixing import applicable
+from .file_check import applicable
 from .notebooks import relocate_json, text_location
+
+# json, textwrap, urllib and the rules' docs are imported by the formats that use them: the
+# text format of an unchanged re-run needs none of them.
 
 FORMATS = ("text", "json", "sarif", "github")
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -51,6 +50,8 @@ def display_path(path: str | None) -> str:
 
 
 def finding_to_json(path: str | None, finding: Finding) -> dict:
+    from ..engine.rule import DOCS_URL
+
     fix = finding.best_fix
     return {
         "code": finding.code,
@@ -82,6 +83,8 @@ def _all_findings(reports: list[FileReport]):
 
 
 def render_json(reports: list[FileReport]) -> str:
+    import json
+
     return json.dumps(
         [relocate_json(path, finding_to_json(path, finding), finding) for path, finding in _all_findings(reports)],
         indent=2,
@@ -144,6 +147,8 @@ def render_statistics(reports: list[FileReport], as_json: bool, unsafe_fixes: bo
         for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     ]
     if as_json:
+        import json
+
         return json.dumps(rows, indent=2)
     width = max((len(str(row["count"])) for row in rows), default=1)
     return "\n".join(
@@ -198,6 +203,8 @@ _SARIF_LEVELS = {
 
 
 def _sarif_rule(rule) -> dict:
+    import textwrap
+
     return {
         "id": rule.code,
         "name": rule.name,
@@ -221,6 +228,8 @@ def _sarif_region(where: Range) -> dict:
 
 def _artifact_location(path: str | None) -> dict:
     """Relative to %SRCROOT% (the current folder) when below it, else an absolute file URI."""
+    from urllib.parse import quote
+
     if path is None:
         return {"uri": "stdin"}
     relative = display_path(path)
@@ -246,6 +255,8 @@ def _sarif_fix(location: dict, fix: Fix) -> dict:
 
 
 def render_sarif(reports: list[FileReport]) -> str:
+    import json
+
     from ..rules import ALL_RULES  # every rule's metadata; a cached run has not imported the rules
 
     rule_index = {rule.code: index for index, rule in enumerate(ALL_RULES)}

@@ -6,24 +6,28 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TypeGuard
+from typing import TYPE_CHECKING, TypeGuard
 
 from ..engine.model import Finding, Position, Problem, ProblemKind
-from ..engine.notebooks import SUFFIX, Notebook, NotebookError
 from .file_check import FileResult, Mode
-from .files import Workspaces
+from .files import NOTEBOOK_SUFFIX, Workspaces
+
+if TYPE_CHECKING:
+    # Imported where a notebook is read: the output of a run without notebooks needs neither it nor json.
+    from ..engine.notebooks import Notebook
 
 # Notebooks read for output, by path: (modification time, size) → the parsed notebook.
 _READ: dict[str, tuple[tuple[int, int], Notebook | None]] = {}
 
 
 def is_notebook(path: str | None) -> TypeGuard[str]:
-    return path is not None and path.endswith(SUFFIX)
+    return path is not None and path.endswith(NOTEBOOK_SUFFIX)
 
 
 def check_notebook(path: str, root: str, data: bytes, mode: Mode, workspaces: Workspaces) -> FileResult:
     """One notebook through the engine; never raises (as runner.check_one)."""
     from ..engine import checker
+    from ..engine.notebooks import Notebook, NotebookError
     from ..rules import ALL_RULES
     from . import fixing
 
@@ -102,6 +106,8 @@ def _locate(path: str | None, position: Position) -> tuple[int, Position] | None
 
 
 def _read(path: str) -> Notebook | None:
+    from ..engine.notebooks import Notebook, NotebookError
+
     try:
         stat = os.stat(path)
         key = (stat.st_mtime_ns, stat.st_size)

@@ -25,7 +25,7 @@ from ..engine import config
 from ..engine.config import Settings
 from ..engine.model import Finding, Problem, ProblemKind
 from .cache import Cache, digest
-from .file_check import FileResult, Mode
+from .file_check import FileResult, Mode, applicable
 from .files import SourcePath, Workspaces
 
 # Each process warms up its own jedi (0.15-0.3 s: its helper subprocess, the
@@ -154,8 +154,6 @@ def scan(
 
 
 def _can_fix(finding: Finding, mode: Mode) -> bool:
-    from .fixing import applicable
-
     return applicable(finding.best_fix, mode.unsafe_fixes)
 
 
