@@ -103,3 +103,18 @@ def test_requirements_that_bring_uvicorn_standard(project, environment, file, te
     assert [finding.message.split(":")[0] for finding in found] == (
         ['ws="wsproto"'] if silent else ['loop="uvloop"', 'http="httptools"', 'ws="wsproto"']
     )
+
+
+@pytest.mark.parametrize(
+    ("script", "errors"),
+    [
+        ("pip install -r requirements-server.txt\nuvicorn main:app --loop uvloop\n", 0),
+        ("uv sync --frozen\nuvicorn main:app --loop uvloop\n", 0),
+        ("poetry install\npoetry run uvicorn main:app --loop uvloop\n", 0),
+        ("uvicorn main:app --loop uvloop\n", 1),
+    ],
+)
+def test_command_file_that_installs_packages_itself(project, environment, script, errors):
+    """The script sets up its own environment (from a file the project may not hold): not the analysed one."""
+    project.write("run.sh", "#!/bin/sh\n" + script)
+    assert len(project.check("run.sh", environment(), codes=(CODE,))) == errors

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from ..engine import project
@@ -24,10 +25,21 @@ _IMPLEMENTATIONS = {
 _BRINGING_UVICORN_STANDARD = ("fastapi[standard]", "fastapi[all]", "fastapi-cli[standard]")
 
 
+# A command file that installs packages itself (a script's `pip install -r requirements.txt` before the
+# server starts, a Makefile's install target) makes an environment of its own, not the analysed one.
+_INSTALLS_PACKAGES = re.compile(
+    r"\b(?:pip3?\s+install|uv\s+(?:sync|add|pip\s+install)|poetry\s+(?:install|add)|pdm\s+(?:install|sync|add)"
+    r"|pipenv\s+(?:install|sync)|(?:conda|mamba)\s+install)\b"
+)
+
+
 def check(ctx: RuleContext) -> Iterator[Finding]:
+    installs_packages = _INSTALLS_PACKAGES.search(ctx.source.text) is not None
     for launch in ctx.launches:
         if launch.setting is Setting.CONTAINER:
             continue  # the image's environment, not the analysed one, runs it
+        if launch.call is None and installs_packages:
+            continue
         for (name, implementation), (module, requirement) in _IMPLEMENTATIONS.items():
             option = launch.option(name)
             if option is None or set(option.value.candidates or ()) != {implementation}:
@@ -67,8 +79,9 @@ RULE = Rule(
             Silent when uvicorn itself is not installed there (the environment that runs the server is
             then another one), when the project's requirement files (requirements*.txt, pyproject.toml,
             Pipfile, setup files) declare the package (installed wherever the project is deployed), for
-            launches in containers (their image has its own environment), and for values known only at
-            run time. `"auto"` never fails: it falls back to what is installed.
+            launches in containers (their image has its own environment), for command files that install
+            packages themselves (`pip install`, `uv sync`, `poetry install`...), and for values known only
+            at run time. `"auto"` never fails: it falls back to what is installed.
             Values uvicorn does not accept at all are UVI004's.
         """,
         why="""
