@@ -6,6 +6,8 @@ import io
 import subprocess
 import sys
 
+import pytest
+
 from uvicorn_lsp.cli import runner
 
 from .conftest import APP_WITH_RELOAD, run_cli, write
@@ -54,6 +56,16 @@ def test_only_files_with_a_trigger_word_are_analysed(tmp_path):
     jobs = list(runner.scan(Discovery(Settings()).find([tmp_path]), problems, triggers, Cache(None), None, [], Mode()))
     assert [job.source.path for job in jobs] == [str(tmp_path / "a.py"), str(tmp_path / "c.py")]
     assert problems == []
+
+
+@pytest.mark.parametrize("size", [0, 1, 100_000, 200_000])
+def test_read_bytes_reads_the_whole_file_whatever_size_the_stat_said(tmp_path, size):
+    """The size a stat gave only sizes the first read: a file that grew or shrank since is read whole."""
+    data = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+    path = tmp_path / "f.py"
+    path.write_bytes(data)
+    for stat_size in (None, 0, size // 2, size, size + 10):
+        assert runner.read_bytes(str(path), stat_size) == data
 
 
 def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path):

@@ -107,7 +107,7 @@ class Cache:
         self._folder = folder  # None: --no-cache
         self._started_ns = time.time_ns()
         self._tool = tool_fingerprint() if folder is not None else b""
-        # path -> (size, mtime_ns, ctime_ns, inode, content digest, mentions a trigger)
+        # path -> ((size, mtime_ns, ctime_ns, inode), content digest, mentions a trigger)
         self._files: dict[str, tuple] = {}
         self._results: dict[bytes, tuple] = {}
         self._rules: tuple | None = None
@@ -200,17 +200,23 @@ class Cache:
 
     # -- files ----------------------------------------------------------------
 
-    def _trusted(self, path: str, info: os.stat_result) -> tuple | None:
+    def unchanged_without_trigger(self, path: str, info: os.stat_result) -> bool:
+        """Whether the file is as it was when a run found no trigger word in it: nothing to read.
+        Asked of every file of every run, so it does no more than that."""
         entry = self._files.get(path)
-        if entry is None or entry[:4] != (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino):
-            return None
-        return entry
+        return (
+            entry is not None
+            and entry[2] is False
+            and entry[0] == (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+        )
 
     def known_file(self, path: str, info: os.stat_result) -> tuple[bytes | None, bool | None] | None:
         """(content digest, mentions a trigger) of a file whose metadata is unchanged; either may be
         unknown (None): the digest of a file no rule reads, the verdict of a file only depended on."""
-        entry = self._trusted(path, info)
-        return None if entry is None else (entry[4], entry[5])
+        entry = self._files.get(path)
+        if entry is None or entry[0] != (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino):
+            return None
+        return entry[1], entry[2]
 
     def remember_file(
         self, path: str, info: os.stat_result, content_digest: bytes | None, mentions: bool | None
@@ -222,12 +228,12 @@ class Cache:
             return
         metadata = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
         known = self._files.get(path)
-        if known is not None and known[:4] == metadata:
+        if known is not None and known[0] == metadata:
             # Keep what is known of the same content: a file both scanned and depended on (an empty
             # __init__.py) would otherwise swap its digest and its verdict on every run.
-            content_digest = known[4] if content_digest is None else content_digest
-            mentions = known[5] if mentions is None else mentions
-        entry = (*metadata, content_digest, mentions)
+            content_digest = known[1] if content_digest is None else content_digest
+            mentions = known[2] if mentions is None else mentions
+        entry = (metadata, content_digest, mentions)
         if known != entry:
             self._files[path] = entry
             self._changed = True

@@ -10,7 +10,6 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -121,13 +120,15 @@ class Discovery:
         for path in paths:
             absolute = os.path.abspath(path)
             if os.path.isdir(absolute):
-                walk = self._walk(
+                walked: list[SourcePath] = []
+                self._walk(
                     absolute,
                     _ancestor_ignores(absolute, self._gitignores),
                     self._rules_for(absolute),
                     project_root(absolute),
+                    walked,
                 )
-                for source in walk:
+                for source in walked:
                     found.setdefault(source.path, source)
             elif not (self._rules_for(absolute).exclude.excludes_any_part(absolute) and self._force_exclude):
                 found.setdefault(absolute, SourcePath(absolute, project_root(absolute)))
@@ -159,10 +160,14 @@ class Discovery:
             )
         return self._rules_by_config[settings.base]
 
-    def _walk(self, folder: str, ignores: list[GitIgnore], rules: Selection, root: str) -> Iterator[SourcePath]:
+    def _walk(
+        self, folder: str, ignores: list[GitIgnore], rules: Selection, root: str, found: list[SourcePath]
+    ) -> None:
+        """Adds the files under `folder` to `found`, in no particular order (`find` sorts them); subfolders
+        are walked in name order, so the problems found on the way come in the same order every run."""
         try:
             with os.scandir(folder) as listing:
-                entries = sorted(listing, key=lambda entry: entry.name)
+                entries = list(listing)
         except OSError as error:
             self.problems.append(Problem(f"cannot list folder: {error.strerror or error}", folder))
             return
@@ -176,19 +181,23 @@ class Discovery:
             if ignore is not None:
                 ignores = [*ignores, ignore]
         over_folder = applicable(ignores, folder)
+        # Run once per entry of the tree: the bound methods are looked up once per folder.
+        excludes, includes = rules.exclude.excludes, rules.includes
+        subfolders = []
         for entry in entries:
+            name, path = entry.name, entry.path
             try:
                 is_folder = entry.is_dir(follow_symlinks=False)
             except OSError:
                 continue
-            if rules.exclude.excludes(entry.path, entry.name) or (
-                over_folder and ignored_in(over_folder, entry.name, is_folder)
-            ):
+            if excludes(path, name) or (over_folder and ignored_in(over_folder, name, is_folder)):
                 continue
             if is_folder:
-                yield from self._walk(entry.path, ignores, rules, root)
-            elif rules.includes(entry.path, entry.name):
-                yield SourcePath(entry.path, root)
+                subfolders.append(path)
+            elif includes(path, name):
+                found.append(SourcePath(path, root))
+        for subfolder in sorted(subfolders):
+            self._walk(subfolder, ignores, rules, root, found)
 
 
 class Selection:
