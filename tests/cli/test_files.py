@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 import os
+import random
+import re
 from pathlib import Path
 
 import pytest
 
 from uvicorn_lsp.cli.files import Discovery
-from uvicorn_lsp.cli.gitignore import GitIgnore, is_ignored
+from uvicorn_lsp.cli.gitignore import GitIgnore, is_ignored, literal_start, translate
 from uvicorn_lsp.engine.config import Settings
 
 from .conftest import APP_WITH_RELOAD, run_cli, write
@@ -65,6 +68,50 @@ def test_gitignore_patterns(patterns, path, is_folder, ignored):
     root = os.path.abspath("/repo")
     ignore = GitIgnore.from_lines(root, patterns)
     assert is_ignored([ignore], os.path.join(root, path), is_folder) is ignored
+
+
+def test_literal_start_is_a_prefix_of_every_match():
+    """Folders skip the path patterns whose literal start disagrees with their path: sound only if every
+    path a pattern's expression matches starts with that text. Seeded random patterns, special characters
+    included, against every short path over the same characters."""
+    rng = random.Random(11)
+    pieces = ["a", "b", "/", "*", "?", "**/", "/**", "[ab]", "[!a]", "\\*", ".", "-", "+", "{", "}", "(", ")", "|", "$"]
+    paths = [
+        "".join(combination) for size in range(6) for combination in itertools.product("ab/.-*+{}()|$", repeat=size)
+    ]
+    paths = rng.sample(paths, 4000)
+    checked = 0
+    for _ in range(300):
+        pattern = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 5)))
+        for _, _, expression in translate([pattern]):
+            start = literal_start(expression)
+            compiled = re.compile(expression)
+            for path in paths:
+                if compiled.match(path):
+                    checked += 1
+                    assert path.startswith(start), (pattern, expression, start, path)
+    assert checked > 1000  # the paths do match the patterns often enough to test something
+
+
+@pytest.mark.parametrize(
+    "expression, start",
+    [
+        (r"^docs/_build(?:/\Z)", "docs/_build"),
+        (r"^share/python\-wheels(?:/\Z)", "share/python-wheels"),
+        (r"^a\*b/c", "a*b/c"),
+        (r"^(?:.+/)?foo/bar", ""),  # any depth
+        (r"^x[^/]*y", "x"),
+        (r"^ab*c", "a"),  # a quantified character is not part of it
+        (r"^ab?c", "a"),
+        (r"^ab{2}c", "a"),
+        (r"^ab|cd", ""),  # alternation outside a group: the second branch starts otherwise
+        (r"^a(?:b|c)d", "a"),
+        (r"^a[|]b", "a"),
+        (r"abc", ""),  # not anchored
+    ],
+)
+def test_literal_start(expression, start):
+    assert literal_start(expression) == start
 
 
 def test_deeper_gitignore_wins():

@@ -39,6 +39,9 @@ _ENTRY_FOLDER_MARK = "(?:/\\Z)"
 _PLAIN = r"(?P<text>(?:\\[^A-Za-z0-9]|[^\\.^$*+?{}\[\]|()/])+)"
 _PLAIN_NAME = re.compile(rf"(?P<any_start>\[\^/\]\*)?{_PLAIN}(?:(?P<folder>\(\?:/\\Z\))|\(\?:\(\?:/\\Z\)\|\$\))\Z")
 _ESCAPED = re.compile(r"\\(.)")
+# One literal character of an expression as pathspec writes it (re.escape's style): escaped
+# punctuation, or a character without a meaning in a regular expression.
+_LITERAL_CHARACTER = re.compile(r"\\([^A-Za-z0-9])|([^\\.^$*+?{}\[\]|()])")
 
 
 class _Alternatives:
@@ -73,9 +76,12 @@ class _PlainNames:
         self._names: dict[str, tuple[Verdict | None, Verdict | None]] = {}
         # last character -> (suffix, the last pattern for a file, for a folder) of the suffixes ending so
         self._suffixes: dict[str, dict[str, tuple[Verdict | None, Verdict | None]]] = {}
+        self._all_suffixes: tuple[str, ...] = ()  # one endswith() call rules them all out for most names
 
     def add(self, index: int, include: bool, text: str, any_start: bool, folder_only: bool) -> None:
         table = self._suffixes.setdefault(text[-1], {}) if any_start else self._names
+        if any_start and text not in self._all_suffixes:
+            self._all_suffixes += (text,)
         for_file, for_folder = table.get(text, (None, None))
         # Patterns come in file order: this one is later than any already there.
         table[text] = (for_file if folder_only else (index, include), (index, include))
@@ -84,6 +90,8 @@ class _PlainNames:
         kind = 1 if is_folder else 0
         found = self._names.get(name)
         best = None if found is None else found[kind]
+        if not name.endswith(self._all_suffixes):
+            return best
         for suffix, verdicts in self._suffixes.get(name[-1:], {}).items():
             verdict = verdicts[kind]
             if verdict is not None and name.endswith(suffix) and (best is None or verdict > best):
@@ -92,6 +100,39 @@ class _PlainNames:
 
 
 Translation = list[tuple[int, bool, str]]  # per pattern: (position in the file, include, expression)
+
+
+def literal_start(expression: str) -> str:
+    """The text every string `expression` matches starts with: its literal characters after `^`, less
+    one followed by a quantifier; "" when the expression is not anchored or alternates outside a group."""
+    if not expression.startswith("^") or _alternates_at_top(expression):
+        return ""
+    characters: list[str] = []
+    position = 1
+    while match := _LITERAL_CHARACTER.match(expression, position):
+        characters.append(match[1] or match[2])
+        position = match.end()
+    if expression[position : position + 1] in ("*", "+", "?", "{") and characters:
+        characters.pop()  # `ab*`: the `b` may be absent or repeated
+    return "".join(characters)
+
+
+def _alternates_at_top(expression: str) -> bool:
+    depth, in_class, position = 0, False, 0
+    while position < len(expression):
+        character = expression[position]
+        if character == "\\":
+            position += 1  # the escaped character is never a delimiter
+        elif in_class:
+            in_class = character != "]"
+        elif character == "[":
+            in_class = True
+        elif character in "()":
+            depth += 1 if character == "(" else -1
+        elif character == "|" and depth == 0:
+            return True
+        position += 1
+    return False
 
 
 def translate(lines: list[str]) -> Translation:
@@ -164,7 +205,9 @@ class GitIgnore:
             else:
                 by_path.append((index, include, expression))
         self._by_name = _Alternatives(by_name)
-        self._by_path = _Alternatives(by_path)
+        self._by_path = by_path
+        self._by_path_starts = [literal_start(expression) for _, _, expression in by_path]
+        self._by_path_chosen: dict[tuple[int, ...], _Alternatives] = {}
 
     @classmethod
     def from_lines(cls, folder: str, lines: list[str]) -> GitIgnore:
@@ -178,9 +221,24 @@ class GitIgnore:
         except OSError:
             return None
 
-    def verdict(self, relative_folder: str, name: str, is_folder: bool) -> bool | None:
-        """Of the entry `name` in the folder at `relative_folder` ("" or "a/b/", relative to this file):
-        True: ignored; False: re-included by a `!` pattern; None: no pattern matches."""
+    def path_patterns_in(self, relative_folder: str) -> _Alternatives:
+        """The patterns bound to a path that may match an entry of the folder at `relative_folder`: those
+        whose literal start agrees with the folder's path (`docs/_build/` matches nothing in `src/`), so
+        most folders try no expression on their entries' paths at all."""
+        chosen = tuple(
+            index
+            for index, start in enumerate(self._by_path_starts)
+            if start.startswith(relative_folder) or relative_folder.startswith(start)
+        )
+        alternatives = self._by_path_chosen.get(chosen)
+        if alternatives is None:
+            alternatives = self._by_path_chosen[chosen] = _Alternatives([self._by_path[index] for index in chosen])
+        return alternatives
+
+    def verdict(self, relative_folder: str, name: str, is_folder: bool, by_path: _Alternatives) -> bool | None:
+        """Of the entry `name` in the folder at `relative_folder` ("" or "a/b/", relative to this file),
+        with `by_path` the folder's `path_patterns_in`: True: ignored; False: re-included by a `!`
+        pattern; None: no pattern matches."""
         # A folder is matched as `name/`, so patterns ending in `/` match folders only.
         mark = "/" if is_folder else ""
         best = self._plain.last_match(name, is_folder)
@@ -189,30 +247,33 @@ class GitIgnore:
             match = self._by_name.last_match(name + mark)
             if match is not None and (best is None or match > best):
                 best = match  # the later pattern in the file wins
-        if self._by_path.regex is not None:
-            match = self._by_path.last_match(relative_folder + name + mark)
+        if by_path.regex is not None:
+            match = by_path.last_match(relative_folder + name + mark)
             if match is not None and (best is None or match > best):
                 best = match
         return None if best is None else best[1]
 
 
-Applicable = list[tuple[GitIgnore, str]]  # the .gitignore files over a folder, deepest first, and its path in each
+# The .gitignore files over a folder, deepest first, with the folder's path in each and the path patterns
+# that may match there.
+Applicable = list[tuple[GitIgnore, str, _Alternatives]]
 
 
 def applicable(ignores: list[GitIgnore], folder: str) -> Applicable:
     """Worked out once per folder of the walk, not once per entry."""
     inside = os.path.join(folder, "")
-    return [
-        (ignore, inside[len(ignore.prefix) :].replace(os.sep, "/"))
-        for ignore in reversed(ignores)
-        if inside.startswith(ignore.prefix)
-    ]
+    over_folder = []
+    for ignore in reversed(ignores):
+        if inside.startswith(ignore.prefix):
+            relative_folder = inside[len(ignore.prefix) :].replace(os.sep, "/")
+            over_folder.append((ignore, relative_folder, ignore.path_patterns_in(relative_folder)))
+    return over_folder
 
 
 def ignored_in(over_folder: Applicable, name: str, is_folder: bool) -> bool:
     """The deepest `.gitignore` with a matching pattern decides."""
-    for ignore, relative_folder in over_folder:
-        verdict = ignore.verdict(relative_folder, name, is_folder)
+    for ignore, relative_folder, by_path in over_folder:
+        verdict = ignore.verdict(relative_folder, name, is_folder, by_path)
         if verdict is not None:
             return verdict
     return False
