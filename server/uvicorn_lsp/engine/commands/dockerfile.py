@@ -28,8 +28,8 @@ from .base import (
     ContainerLayout,
     Environment,
     WorkingDirectory,
+    command_launches,
     container_directory,
-    launch_of,
     shell_launches,
 )
 from .dockerignore import BuildContext, DockerIgnore, UnsupportedIgnoreFile
@@ -37,7 +37,6 @@ from .jsonc import JsonArray, parse_json_array
 from .recognise import Argument, CommandInfo, JsonForm, known_places
 from .text import Placed, joined, span
 
-_SHELLS = ("sh", "bash", "dash", "ash", "zsh")
 _DEVELOPMENT_WORDS = re.compile(r"(^|[^a-z])(dev|develop|development|local|debug|test|tests|testing)([^a-z]|$)")
 # Base images known to hold no application code (official language and OS images, uv's).
 _CLEAN_BASES = re.compile(
@@ -340,14 +339,41 @@ def _left_out(build_context: BuildContext, host: Path) -> bool:
 
 
 def launches(ctx: CommandContext) -> list[Launch]:
-    return dockerfile_launches(ctx, ctx.folder, None)
+    return dockerfile_launches(ctx, ctx.folder, None, context_known=_own_folder_is_the_context(ctx))
 
 
-def dockerfile_launches(ctx: CommandContext, context: Path, target: str | None) -> list[Launch]:
+def _own_folder_is_the_context(ctx: CommandContext) -> bool:
+    """`docker build <folder>` builds from the Dockerfile's folder. A Dockerfile below the workspace folder
+    in a folder with no Python (docker/, deploy/prod/) is built from another one (`docker build -f
+    docker/Dockerfile .`), and so is one a compose file above names as `<folder>/<name>`: which one,
+    the Dockerfile alone does not say (the compose file's own check judges it with its context)."""
+    folder, root, path = ctx.folder, ctx.workspace.root, ctx.source.path
+    if folder == root or path is None or not folder.is_relative_to(root):
+        return True
+    if next(folder.glob("**/*.py"), None) is None:
+        return False
+    named = re.compile(rf"dockerfile:\s*[\"']?(?:[^\s\"'#]*/)?{re.escape(folder.name)}/{re.escape(path.name)}[\"'\s]")
+    for place in folder.parents:
+        for compose in sorted(place.glob("*compose*.y*ml")):
+            ctx.depends_on(compose)
+            try:
+                if named.search(compose.read_text(encoding="utf-8", errors="replace") + "\n"):
+                    return False
+            except OSError:
+                continue
+        if place == root:
+            break
+    return True
+
+
+def dockerfile_launches(
+    ctx: CommandContext, context: Path, target: str | None, context_known: bool = True
+) -> list[Launch]:
+    """`context_known` False: what COPY and ADD take from the build context is not known."""
     stage_list, preamble = stages_of(ctx.source.text)
     path = ctx.source.path
     file_name = path.name.lower() if path is not None else "dockerfile"
-    build_context = read_build_context(ctx, context, path)
+    build_context = read_build_context(ctx, context, path) if context_known else None
     found: list[Launch] = []
     for index, stage in enumerate(stage_list):
         own = [i for i in stage.instructions if i.keyword in ("CMD", "ENTRYPOINT")]
@@ -389,15 +415,9 @@ def start_of(ctx: CommandContext, state: ImageState, info: CommandInfo, director
         if forms[1] is None:
             return None  # a shell-form CMD after an exec ENTRYPOINT becomes `/bin/sh -c ...` arguments
         arguments += forms[1]
-    array = parse_json_array(parts[0].text)
-    if len(arguments) >= 3 and arguments[0].value.rsplit("/", 1)[-1] in _SHELLS and arguments[1].value == "-c":
-        # `["sh", "-c", "uvicorn ... --port $PORT"]`: the third element is a shell line.
-        line = array.elements[2].placed if array is not None and len(array.elements) > 2 else None
-        if line is None:
-            return None
-        launches = shell_launches(ctx, line, info, setting, directory, environment, group=0)
-        return launches[0] if launches else None
-    return launch_of(ctx, arguments, JsonForm(), info, setting, [directory] if directory else None, environment)
+    # `["sh", "-c", "uvicorn ... --port $PORT"]`: the script element is read as a shell line.
+    launches = command_launches(ctx, arguments, JsonForm(), info, setting, directory, environment)
+    return launches[0] if launches else None
 
 
 def _exec_arguments(instruction: Instruction, group: int) -> list[Argument] | None:

@@ -1,0 +1,52 @@
+"""UVI002 on a Dockerfile checked on its own: its folder is the build context (`docker build <folder>`)
+when it is the workspace folder or holds the app's Python. A Dockerfile in a folder of Docker files
+(docker/, deploy/) is built from another context (`docker build -f docker/Dockerfile .`), and so is one a
+compose file names with a context of its own: the Dockerfile alone does not say which, so no error."""
+
+from __future__ import annotations
+
+import pytest
+
+APP = "from fastapi import FastAPI\n\napp = FastAPI()\n"
+DOCKERFILE = """\
+FROM python:3.12-slim
+WORKDIR /code
+COPY . /code
+CMD ["uvicorn", "{module}:app", "--host", "0.0.0.0"]
+"""
+
+
+def _errors(project, relative: str) -> list:
+    return [finding for finding in project.check(relative, codes=("UVI002",)) if finding.severity.name == "ERROR"]
+
+
+@pytest.fixture
+def app_package(project):
+    project.write("app/__init__.py")
+    project.write("app/main.py", APP)
+    return project
+
+
+@pytest.mark.parametrize("folder", ["docker", "deploy/prod"])
+def test_dockerfile_in_a_folder_without_python_is_not_judged(app_package, folder):
+    app_package.write(f"{folder}/Dockerfile", DOCKERFILE.format(module="app.main"))
+    app_package.write(f"{folder}/entrypoint.sh", '#!/bin/sh\nexec "$@"\n')
+    assert _errors(app_package, f"{folder}/Dockerfile") == []
+
+
+def test_dockerfile_a_compose_file_builds_from_another_context(app_package):
+    app_package.write("services/api/worker.py", "print('worker')\n")
+    app_package.write("services/api/Dockerfile", DOCKERFILE.format(module="app.main"))
+    assert len(_errors(app_package, "services/api/Dockerfile")) == 1  # `docker build services/api`
+    app_package.write(
+        "compose.yaml", "services:\n  api:\n    build:\n      context: .\n      dockerfile: services/api/Dockerfile\n"
+    )
+    assert _errors(app_package, "services/api/Dockerfile") == []
+
+
+@pytest.mark.parametrize("where", ["", "services/api/"])
+def test_dockerfile_beside_the_app_is_still_judged(project, where):
+    project.write(f"{where}main.py", APP)
+    project.write(f"{where}Dockerfile", DOCKERFILE.format(module="mian"))
+    [error] = _errors(project, f"{where}Dockerfile")
+    assert '"mian:app" will not load: module not found' in error.message
