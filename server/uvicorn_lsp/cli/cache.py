@@ -25,6 +25,7 @@ import importlib.util
 import marshal
 import os
 import stat
+import struct
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -38,6 +39,13 @@ FOLDER_NAME = ".uvicorn-lsp_cache"
 _FILE_NAME = "cache-v1.bin"
 _MAGIC = b"uvicorn-lsp cache 1\n"
 _DIGEST_SIZE = 16
+# What the cache knows of a file, in one bytes object: its metadata (size, mtime_ns, ctime_ns,
+# inode), the prefilter's verdict (one byte: _VERDICTS) and, when known, its content digest.
+# 10,000 such entries load in ~2 ms, where tuples of ints took 6-10 ms of every re-run.
+_METADATA = struct.Struct("<qqqQ")
+_INODE_MASK = (1 << 64) - 1  # inodes wider than 64 bits (some file systems) are kept to their low bits
+_VERDICTS = {False: b"\x00", True: b"\x01", None: b"\x02"}  # mentions a trigger word: no, yes, unknown
+_MENTIONS = (False, True, None)  # by verdict byte
 # A file modified this close to the start of the run may change again within the file
 # system's timestamp resolution, unseen: its metadata is not trusted, and results that
 # depend on it are not stored. Whole-second timestamps (FAT, some network file systems)
@@ -107,8 +115,7 @@ class Cache:
         self._folder = folder  # None: --no-cache
         self._started_ns = time.time_ns()
         self._tool = tool_fingerprint() if folder is not None else b""
-        # path -> ((size, mtime_ns, ctime_ns, inode), content digest, mentions a trigger)
-        self._files: dict[str, tuple] = {}
+        self._files: dict[str, bytes] = {}  # path -> metadata, verdict and digest (_METADATA)
         self._results: dict[bytes, tuple] = {}
         self._rules: tuple | None = None
         self._environments: dict[str, tuple] = {}  # interpreter -> (signature, sys.path, key)
@@ -204,19 +211,15 @@ class Cache:
         """Whether the file is as it was when a run found no trigger word in it: nothing to read.
         Asked of every file of every run, so it does no more than that."""
         entry = self._files.get(path)
-        return (
-            entry is not None
-            and entry[2] is False
-            and entry[0] == (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
-        )
+        return entry is not None and entry.startswith(_metadata(info)) and entry[_METADATA.size] == 0
 
     def known_file(self, path: str, info: os.stat_result) -> tuple[bytes | None, bool | None] | None:
         """(content digest, mentions a trigger) of a file whose metadata is unchanged; either may be
         unknown (None): the digest of a file no rule reads, the verdict of a file only depended on."""
         entry = self._files.get(path)
-        if entry is None or entry[0] != (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino):
+        if entry is None or not entry.startswith(_metadata(info)):
             return None
-        return entry[1], entry[2]
+        return entry[_METADATA.size + 1 :] or None, _MENTIONS[entry[_METADATA.size]]
 
     def remember_file(
         self, path: str, info: os.stat_result, content_digest: bytes | None, mentions: bool | None
@@ -226,15 +229,14 @@ class Cache:
             return
         if self._recent(info):
             return
-        metadata = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
-        known = self._files.get(path)
-        if known is not None and known[0] == metadata:
+        known = self.known_file(path, info)
+        if known is not None:
             # Keep what is known of the same content: a file both scanned and depended on (an empty
             # __init__.py) would otherwise swap its digest and its verdict on every run.
-            content_digest = known[1] if content_digest is None else content_digest
-            mentions = known[2] if mentions is None else mentions
-        entry = (metadata, content_digest, mentions)
-        if known != entry:
+            content_digest = known[0] if content_digest is None else content_digest
+            mentions = known[1] if mentions is None else mentions
+        entry = _metadata(info) + _VERDICTS[mentions] + (content_digest or b"")
+        if self._files.get(path) != entry:
             self._files[path] = entry
             self._changed = True
 
@@ -347,8 +349,10 @@ class Cache:
             return None
         try:
             last_used, findings, problems, dependencies = entry
-            if any(self.state(path) != tuple(state) for path, state in dependencies):
-                return None
+            seen = self._states  # most dependencies are shared by many results: this run's states are looked up first
+            for path, state in dependencies:
+                if (seen.get(path) or self.state(path)) != state:  # both tuples, as marshal keeps them
+                    return None
             decoded = [_finding(item) for item in findings], [_problem(item) for item in problems]
             now = time.time()
             if now - last_used > _USE_REFRESH_SECONDS:
@@ -372,6 +376,10 @@ class Cache:
             states,
         )
         self._changed = True
+
+
+def _metadata(info: os.stat_result) -> bytes:
+    return _METADATA.pack(info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino & _INODE_MASK)
 
 
 def _range_data(where: Range) -> tuple:
