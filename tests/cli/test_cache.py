@@ -174,6 +174,7 @@ heavy = (
     "uvicorn_lsp.rules",
     "uvicorn_lsp.engine.module_index",
     "uvicorn_lsp.engine.notebooks",
+    "uvicorn_lsp.engine.source",
     "uvicorn_lsp.cli.fixing",
 )
 print("imported:", [name for name in heavy if name in sys.modules], file=sys.stderr)

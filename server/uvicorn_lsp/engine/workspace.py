@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 from . import config
 from .model import Problem
-from .source import UndecodableSource, read_source
 
 if TYPE_CHECKING:
     # Imported where first needed: a CLI re-run whose files are all cached needs neither.
@@ -46,6 +45,8 @@ class Workspace:
 
     def read_module(self, path: Path) -> str | None:
         """A module's current text: the open buffer if any, else the file; None if unreadable."""
+        from .source import UndecodableSource, read_source  # here: a CLI re-run with every result cached reads none
+
         if path in self.open_buffers:
             return self.open_buffers[path]
         try:
