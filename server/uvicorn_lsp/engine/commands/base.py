@@ -24,7 +24,7 @@ from ..workspace import Workspace
 from . import shell
 from .dockerignore import BuildContext
 from .options import OptionTable, table_for
-from .recognise import Argument, CommandInfo, Form, build_launch, first, parse
+from .recognise import Argument, CommandInfo, Form, ScriptForm, build_launch, first, parse, shell_script
 from .text import Placed
 
 Environment = Mapping[str, tuple[Value, Range]]
@@ -302,6 +302,41 @@ def word_arguments(words: tuple[shell.Word, ...] | list[shell.Word], group: int 
     ]
 
 
+def command_launches(
+    ctx: CommandContext,
+    arguments: list[Argument],
+    form: Form,
+    info: CommandInfo,
+    setting: Setting,
+    directory: WorkingDirectory | None,
+    environment: Environment,
+    editable: bool = True,
+) -> list[Launch]:
+    """The launches one command makes: the server it starts, or those of the script `sh -c SCRIPT` runs
+    (read as shell text at the places SCRIPT's characters have in the file)."""
+    wrapper = shell_script(arguments)
+    if wrapper is None:
+        launch = launch_of(
+            ctx, arguments, form, info, setting, [directory] if directory else None, environment, editable
+        )
+        return [] if launch is None else [launch]
+    index, assigned = wrapper
+    script = arguments[index]
+    placed = script.value_places() if script.value_places is not None else None
+    if placed is None:
+        return []  # where the script's characters are is not known: no finding could be placed
+    return _script_launches(
+        ctx,
+        placed,
+        info,
+        setting,
+        directory,
+        {**environment, **assigned},
+        ScriptForm(),
+        editable=placed.as_written_in(ctx.source.lines),
+    )
+
+
 def launch_of(
     ctx: CommandContext,
     arguments: list[Argument],
@@ -419,6 +454,21 @@ def shell_launches(
 ) -> list[Launch]:
     """The launches of a shell text, following `cd` (a literal folder, or the script's own)
     from one command to the next; after a `cd` the analysis cannot follow, none is judged."""
+    return _script_launches(ctx, placed, info, setting, directory, environment, Form(), placed.verbatim, script, group)
+
+
+def _script_launches(
+    ctx: CommandContext,
+    placed: Placed,
+    info: CommandInfo,
+    setting: Setting,
+    directory: WorkingDirectory | None,
+    environment: Environment,
+    form: Form,
+    editable: bool,
+    script: Path | None = None,
+    group: int = 0,
+) -> list[Launch]:
     launches = []
     current = directory
     variables = dict(environment)
@@ -434,18 +484,9 @@ def shell_launches(
                     variables[assignment[0]] = (Value((assignment[1],), assignment[1], is_string=True), word.range)
             if words[0].value == "export" or words[0].assignment is not None:
                 continue
-        launch = launch_of(
-            ctx,
-            word_arguments(words, group),
-            Form(),
-            info,
-            setting,
-            [current] if current is not None else None,
-            variables,
-            placed.verbatim,
+        launches += command_launches(
+            ctx, word_arguments(words, group), form, info, setting, current, variables, editable
         )
-        if launch is not None:
-            launches.append(launch)
     return launches
 
 

@@ -9,7 +9,9 @@ and whatever click would stop at (exit status 2) is recorded on the launch as a 
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,6 +69,11 @@ _FASTAPI_SWITCHES = {
     "--proxy-headers": ("proxy_headers", True),
     "--no-proxy-headers": ("proxy_headers", False),
 }
+# Shells whose `-c SCRIPT` runs a script given as one argument, and their options that take a value.
+_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh"})
+_SHELL_VALUE_OPTIONS = frozenset({"-o", "+o", "-O", "+O", "--rcfile", "--init-file"})
+# Characters that every layer a script can sit in (shell quotes, a JSON string, a YAML scalar) keeps as written.
+_AS_WRITTEN = re.compile(r"[A-Za-z0-9_./:=,@%+ -]*")
 # gunicorn's switches that parse() knows besides its value options.
 _GUNICORN_SWITCHES = ("--reload", "--daemon", "--preload", "--check-config", "--print-config", "--no-sendfile")
 
@@ -126,6 +133,34 @@ class Form:
         return "'" + value.replace("'", "'\\''") + "'"
 
     separator = " "
+
+
+class Unwritable(Exception):
+    """A spelling that the layers around a script would change (a quote inside `sh -c "..."`)."""
+
+
+class ScriptForm(Form):
+    """Shell words of the script `sh -c SCRIPT` runs, inside the quoting of SCRIPT itself (shell quotes,
+    a JSON string, a YAML scalar): only text that every such layer keeps as written can be put there."""
+
+    def spell(self, value: str, like: Argument | None = None) -> str:
+        text = super().spell(value, like)
+        if not _AS_WRITTEN.fullmatch(text) or ": " in text or text.endswith(":"):
+            raise Unwritable(text)
+        return text
+
+
+def _writable_only(edit: Callable[..., tuple[TextEdit, ...] | None]) -> Callable[..., tuple[TextEdit, ...] | None]:
+    """No edit (None) where the form cannot write the new text."""
+
+    @functools.wraps(edit)
+    def checked(*args: object) -> tuple[TextEdit, ...] | None:
+        try:
+            return edit(*args)
+        except Unwritable:
+            return None
+
+    return checked
 
 
 class JsonForm(Form):
@@ -211,6 +246,50 @@ class ParsedCommand:
         """gunicorn's worker class when known (the option itself is in `options`)."""
         option = self.options.get("worker_class")
         return str(first(option.value)) if option is not None and option.value.known else None
+
+
+def shell_script(
+    arguments: Sequence[Argument],
+) -> tuple[int, dict[str, tuple[Value, Range]]] | None:
+    """`sh -c SCRIPT [NAME ARGUMENT...]` (also `bash`, `dash`, `ash`, behind `exec`, `env A=1`, `A=1`):
+    the index of SCRIPT and the variables set for it; None for any other command."""
+    index = 0
+    assigned: dict[str, tuple[Value, Range]] = {}
+    while index < len(arguments):
+        argument = arguments[index]
+        assignment = _assignment(argument)
+        if argument.expanded:
+            return None
+        if assignment is not None and not argument.quote:
+            assigned[assignment[0]] = (Value((assignment[1],), assignment[1], is_string=True), argument.range)
+            index += 1
+        elif argument.value in ("exec", "command", "nohup"):
+            index += 1
+        elif argument.value == "env":
+            index += 1
+            while index < len(arguments) and arguments[index].value.startswith("-"):
+                if arguments[index].value.startswith(("-C", "--chdir")):
+                    return None  # the script starts in another folder
+                index += 2 if arguments[index].value in ("-u", "--unset") else 1
+        else:
+            break
+    if index >= len(arguments) or arguments[index].value.rsplit("/", 1)[-1] not in _SHELLS:
+        return None
+    index += 1
+    runs_script = False
+    while index < len(arguments):
+        word = arguments[index].value
+        if word in ("-", "--"):
+            index += 1
+            break
+        if len(word) < 2 or word[0] not in "-+" or arguments[index].expanded:
+            break
+        if word in _SHELL_VALUE_OPTIONS or (word[1] != "-" and "o" in word[1:]):
+            index += 2
+            continue
+        runs_script = runs_script or (word[0] == "-" and word[1] != "-" and "c" in word[1:])
+        index += 1
+    return (index, assigned) if runs_script and index < len(arguments) else None
 
 
 def parse(
@@ -597,6 +676,7 @@ class CommandEdits:
     def _arguments(self) -> list[Argument]:
         return self.parsed.arguments
 
+    @_writable_only
     def remove_option(self, option: Option) -> tuple[TextEdit, ...] | None:
         handle = _handle(option)
         if not self._editable or option.given_as not in (GivenAs.FLAG, GivenAs.POSITIONAL) or handle is None:
@@ -610,6 +690,7 @@ class CommandEdits:
             return (TextEdit(Range(arguments[first].range.start, arguments[last + 1].range.start), ""),)
         return None
 
+    @_writable_only
     def rename_option(self, option: Option, new_name: str) -> tuple[TextEdit, ...] | None:
         handle = _handle(option)
         if not self._editable or option.given_as is not GivenAs.FLAG or handle is None:
@@ -625,6 +706,7 @@ class CommandEdits:
             return (TextEdit(Range(start, end), new_flag),)
         return (TextEdit(argument.range, self.form.spell(new_flag, argument)),)
 
+    @_writable_only
     def set_option(self, name: str, value: object) -> tuple[TextEdit, ...] | None:
         if not self._editable:
             return None
@@ -669,6 +751,7 @@ class CommandEdits:
         )
         return TextEdit(Range(anchor.range.end, anchor.range.end), text)
 
+    @_writable_only
     def replace_app(self, import_string: str) -> tuple[TextEdit, ...] | None:
         app = self.parsed.app
         handle = _handle(app) if app is not None else None
@@ -677,12 +760,14 @@ class CommandEdits:
         argument = self._arguments()[handle[0]]
         return (TextEdit(argument.range, self.form.spell(import_string, argument)),)
 
+    @_writable_only
     def replace_argument(self, argument: Argument, text: str) -> tuple[TextEdit, ...] | None:
         """Any one argument (`fastapi dev` → `fastapi run`)."""
         if not self._editable:
             return None
         return (TextEdit(argument.range, self.form.spell(text, argument)),)
 
+    @_writable_only
     def split_argument(self, option: Option) -> tuple[TextEdit, ...] | None:
         """`"--host 0.0.0.0"` as one list element → two elements (click read it as one unknown option)."""
         handle = _handle(option)

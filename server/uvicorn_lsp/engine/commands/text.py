@@ -66,6 +66,27 @@ class Placed:
             return Range(first, following)  # up to the next character: a decoded escape is wider than 1
         return Range(first, Position(last.line, last.character + 1))
 
+    def as_written_in(self, lines: Sequence[str]) -> bool:
+        """Whether each character stands as itself in the file right after the one before (a line break
+        where its line ends): then every span of the text is that span of the file, and editing one edits
+        the other (not so where quotes, escapes or indentation were dropped between them)."""
+        ends = [*self._offsets[1:], len(self.text)]
+        expected: tuple[int, int] | None = None  # where the next run must start
+        for (offset, line, column), end in zip(self._runs, ends, strict=True):
+            if expected is not None and (line, column) != expected:
+                return False
+            piece = self.text[offset:end]
+            body = piece.removesuffix("\n")
+            if "\n" in body or line >= len(lines) or lines[line][column : column + len(body)] != body:
+                return False
+            if len(body) == len(piece):
+                expected = (line, column + len(body))
+            elif column + len(body) == len(lines[line]):
+                expected = (line + 1, 0)
+            else:
+                return False
+        return True
+
     def sliced(self, start: int, end: int | None = None) -> Placed:
         """text[start:end] with its places."""
         end = len(self.text) if end is None else end

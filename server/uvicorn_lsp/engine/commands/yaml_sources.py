@@ -27,9 +27,9 @@ from .base import (
     CommandContext,
     ContainerLayout,
     WorkingDirectory,
+    command_launches,
     container_directory,
     host_directory,
-    launch_of,
     shell_launches,
     word_arguments,
 )
@@ -598,17 +598,15 @@ def _parts_launches(
 ) -> list[Launch]:
     lines = ctx.source.lines
     setting = Setting.CONTAINER
-    directories = [directory] if directory is not None else None
     if len(parts) == 1 and isinstance(parts[0], ScalarNode):
         placed = placed_scalar(parts[0], lines)
         # compose splits a string command into words as a shell would, without running a shell.
         found = shell_commands(placed)
         if not found:
             return []
-        launch = launch_of(
-            ctx, word_arguments(found[0].words), Form(), info, setting, directories, environment, placed.verbatim
+        return command_launches(
+            ctx, word_arguments(found[0].words), Form(), info, setting, directory, environment, placed.verbatim
         )
-        return [launch] if launch is not None else []
     arguments: list[Argument] = []
     form: Form | None = None
     for group, part in enumerate(parts):
@@ -617,8 +615,7 @@ def _parts_launches(
             return []
         arguments += read[0]
         form = form or read[1]
-    launch = launch_of(ctx, arguments, form or Form(), info, setting, directories, environment)
-    return [launch] if launch is not None else []
+    return command_launches(ctx, arguments, form or Form(), info, setting, directory, environment)
 
 
 def _build_key(service: MappingNode) -> tuple:
