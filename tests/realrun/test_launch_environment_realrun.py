@@ -48,3 +48,14 @@ def test_gunicorn_reads_its_default_configuration_file(project, config):
         assert "No module named 'main'" in outcome.output
         [error] = errors
         assert '"main:app" will not load: module not found' in error.message
+
+
+@pytest.mark.parametrize(("header", "serves"), [(".ONESHELL:\n", True), ("", False)])
+def test_make_one_shell_recipe_runs_after_its_cd(project, header, serves):
+    port = free_port()
+    project.write("src/main.py", APP_HEAD.format())
+    project.write("Makefile", f"{header}run:\n\tcd src\n\t{sys.executable} -m uvicorn main:app --port {port}\n")
+    outcome = run_server(MAKE_RUN, project.root, port)
+    errors = [finding for finding in project.check("Makefile", codes=("UVI002",)) if finding.severity.name == "ERROR"]
+    assert outcome.served is serves, outcome.output
+    assert len(errors) == (0 if serves else 1)

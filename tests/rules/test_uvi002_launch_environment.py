@@ -159,3 +159,10 @@ def test_gunicorn_default_configuration(src_app, config, environment, errors):
         src_app.write("gunicorn.conf.py", config)
     src_app.write("Procfile", f"web: {environment}gunicorn main:app -k uvicorn_worker.UvicornWorker\n")
     assert len(_errors(src_app, "Procfile")) == errors
+
+
+@pytest.mark.parametrize(("header", "errors"), [(".ONESHELL:\n", 0), ("", 1)])
+def test_makefile_one_shell_recipe_after_cd(src_app, header, errors):
+    """Under .ONESHELL the recipe's `cd src` moves the shell uvicorn starts in; without it each line has its own."""
+    src_app.write("Makefile", header + "run:\n\tcd src\n\tuvicorn main:app\n\nother:\n\tuvicorn main:app\n")
+    assert len(_errors(src_app, "Makefile")) == errors + 1  # `other` starts in the Makefile's folder

@@ -36,9 +36,12 @@ def procfile_launches(ctx: CommandContext) -> list[Launch]:
 
 def makefile_launches(ctx: CommandContext) -> list[Launch]:
     """Recipe lines (tab-indented, `\\` continued, `@`/`-`/`+` prefixes), each in its own shell
-    started in the Makefile's folder."""
+    started in the Makefile's folder. Under `.ONESHELL:` a recipe's lines share one shell: after a line
+    that changes folder, where the next ones run is not followed."""
     lines = ctx.source.lines
     environment = _makefile_environment(lines)
+    one_shell = any(line.startswith(".ONESHELL:") for line in lines)
+    moved = False  # a line of this recipe changed the shared shell's folder
     found = []
     number = 0
     in_rule = False
@@ -47,6 +50,7 @@ def makefile_launches(ctx: CommandContext) -> list[Launch]:
         if not line.startswith("\t"):
             stripped = line.strip()
             in_rule = bool(re.match(r"^[^=#\t][^=]*:(?!=)", line)) or (in_rule and not stripped)
+            moved = moved and in_rule and not stripped
             number += 1
             continue
         if not in_rule:
@@ -62,8 +66,9 @@ def makefile_launches(ctx: CommandContext) -> list[Launch]:
         # make drops the recipe prefix tab of continuation lines before the shell sees them.
         placed = _drop_recipe_tabs(placed)
         info = CommandInfo("makefile", where="a Makefile recipe")
-        directory = host_directory(ctx.folder, "the Makefile's folder")
+        directory = None if moved else host_directory(ctx.folder, "the Makefile's folder")
         found.extend(shell_launches(ctx, placed, info, Setting.DEVELOPMENT, directory, environment))
+        moved = moved or (one_shell and re.search(r"(?:^|[;&|(\s])(?:cd|pushd)(?:\s|$)", placed.text) is not None)
         number += 1
     return found
 
