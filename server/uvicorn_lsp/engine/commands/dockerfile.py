@@ -11,6 +11,7 @@ may ship code makes the layout unknown, and then no import string is judged.
 from __future__ import annotations
 
 import json
+import os
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -350,7 +351,7 @@ def _own_folder_is_the_context(ctx: CommandContext) -> bool:
     folder, root, path = ctx.folder, ctx.workspace.root, ctx.source.path
     if folder == root or path is None or not folder.is_relative_to(root):
         return True
-    if next(folder.glob("**/*.py"), None) is None:
+    if not _holds_python(folder, depth=3):
         return False
     named = re.compile(rf"dockerfile:\s*[\"']?(?:[^\s\"'#]*/)?{re.escape(folder.name)}/{re.escape(path.name)}[\"'\s]")
     for place in folder.parents:
@@ -377,6 +378,23 @@ def dockerfile_launches(
     found: list[Launch] = []
     for index, stage in enumerate(stage_list):
         own = [i for i in stage.instructions if i.keyword in ("CMD", "ENTRYPOINT")]
+_NOT_SOURCE_FOLDERS = frozenset({"node_modules", ".git", ".venv", "venv", "__pycache__"})
+
+
+def _holds_python(folder: Path, depth: int) -> bool:
+    """A `.py` file in `folder` or its subfolders `depth` levels down (dependency folders left out)."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return False
+    if any(entry.name.endswith(".py") and entry.is_file() for entry in entries):
+        return True
+    return depth > 0 and any(
+        entry.is_dir() and entry.name not in _NOT_SOURCE_FOLDERS and _holds_python(Path(entry.path), depth - 1)
+        for entry in entries
+    )
+
+
         if not own:
             continue
         stage_chain = chain(stage_list, index)
