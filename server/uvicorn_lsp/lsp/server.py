@@ -362,6 +362,8 @@ async def initialized(ls: UvicornLanguageServer, params: types.InitializedParams
                                     # what a Dockerfile's COPY sees of its build context
                                     types.FileSystemWatcher(glob_pattern="**/*.dockerignore"),
                                     types.FileSystemWatcher(glob_pattern="**/.dockerignore"),
+                                    types.FileSystemWatcher(glob_pattern="**/*.containerignore"),
+                                    types.FileSystemWatcher(glob_pattern="**/.containerignore"),
                                 ]
                             ),
                         )

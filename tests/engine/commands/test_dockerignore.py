@@ -227,3 +227,55 @@ def test_launch_search_paths_drop_the_left_out_root(project):
     image_project(project, "main.py\n")
     [launch] = launches(project, "Dockerfile")
     assert all(project.root not in path.roots for path in launch.search_paths)
+
+
+# `.containerignore`: Podman and Buildah read it (containers/buildah pkg/parse ContainerIgnoreFile), Docker does not.
+
+
+def test_what_only_podman_leaves_out_is_still_sent_by_docker(project):
+    image_project(project, None)
+    project.write(".containerignore", "main.py\n")
+    assert uvi002(project) == []  # docker build sends main.py: "will not load" would be wrong there
+    assert project.root / ".containerignore" in project.result("Dockerfile").dependencies
+
+
+def test_podman_reads_containerignore_before_dockerignore(project):
+    image_project(project, "main.py\n")
+    project.write(".containerignore", "tests\n")
+    assert uvi002(project) == []  # podman build sends main.py (its .containerignore keeps it)
+    project.write(".containerignore", "*.py\n")
+    [message] = uvi002(project)  # left out by both builders' files
+    assert message.startswith('"main:app" will not load: module not found')
+
+
+@pytest.mark.parametrize(
+    ("files", "loads"),
+    [
+        # Buildah's own-file order: <Containerfile>.dockerignore wins over <Containerfile>.containerignore.
+        ({"Dockerfile.dockerignore": "main.py\n", "Dockerfile.containerignore": "tests\n"}, False),
+        ({"Dockerfile.containerignore": "main.py\n", ".dockerignore": "main.py\n"}, False),
+        ({"Dockerfile.containerignore": "main.py\n", ".dockerignore": "tests\n"}, True),
+        (
+            {"Dockerfile.containerignore": "tests\n", ".containerignore": "main.py\n", ".dockerignore": "main.py\n"},
+            True,
+        ),
+    ],
+)
+def test_the_dockerfile_own_containerignore(project, files, loads):
+    image_project(project, None)
+    for name, text in files.items():
+        project.write(name, text)
+    assert (uvi002(project) == []) is loads
+    assert project.root / next(iter(files)) in project.result("Dockerfile").dependencies  # a file some builder reads
+
+
+def test_a_did_you_mean_never_names_a_module_one_builder_leaves_out(project):
+    image_project(project, None, app="mian:app")
+    project.write(".containerignore", "main.py\n")
+    assert uvi002(project) == []
+
+
+def test_an_unsupported_containerignore_makes_the_context_unknown(project):
+    image_project(project, "main.py\n")
+    project.write(".containerignore", "[ab]*\nmain.py\n")
+    assert uvi002(project) == []

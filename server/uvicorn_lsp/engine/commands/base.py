@@ -111,7 +111,7 @@ class WorkingDirectory:
     description: str  # "the Makefile's folder", "/code in the image"
     roots_for: Callable[[str], tuple[Path, ...] | None]
     extra_roots: tuple[Path, ...] = ()  # the project installed into the environment (`pip install .`)
-    # The image's build context when its `.dockerignore` holds back some of the host files shown.
+    # The image's build context when its ignore files hold back some of the host files shown.
     build_context: BuildContext | None = None
 
     def moved(self, relative: str) -> WorkingDirectory | None:
@@ -286,7 +286,7 @@ def _hides_a_near_name(index: ModuleIndex, context: BuildContext, folders: tuple
         for folder in folders
         if folder.is_relative_to(context.folder)
         for entry in index.listing(folder)
-        if context.hides(folder / entry)
+        if context.may_hide(folder / entry)
     ]
     return bool(difflib.get_close_matches(name, hidden, n=1, cutoff=0.6))
 

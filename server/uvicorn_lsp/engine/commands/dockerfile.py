@@ -181,24 +181,35 @@ class ImageState:
 
 
 def read_build_context(ctx: CommandContext, folder: Path, dockerfile: Path | None) -> BuildContext | None:
-    """The build context at `folder` with its ignore file: the Dockerfile's own `<name>.dockerignore`
-    beside it, else the context's `.dockerignore` (BuildKit's order). None when that file cannot be
-    read or uses syntax not followed: what COPY takes from the context is then unknown."""
-    candidates = [folder / ".dockerignore"]
+    """The build context at `folder` with the ignore file each builder reads: the first found of Docker's
+    (BuildKit) `<Dockerfile>.dockerignore`, `.dockerignore`, and of Podman's and Buildah's `<Containerfile>`
+    `.dockerignore`, `<Containerfile>.containerignore`, `.containerignore`, `.dockerignore` (containers/buildah
+    pkg/parse ContainerIgnoreFile). None when a chosen file cannot be read or uses syntax not followed:
+    what COPY takes from the context is then unknown."""
+    own = [] if dockerfile is None else [dockerfile.with_name(dockerfile.name + ".dockerignore")]
+    docker = [*own, folder / ".dockerignore"]
     if dockerfile is not None:
-        candidates.insert(0, dockerfile.with_name(dockerfile.name + ".dockerignore"))
-    for candidate in candidates:
-        ctx.depends_on(candidate)  # created, edited or deleted: the verdicts change
-        if not ctx.workspace.modules.is_file(candidate):
-            continue
-        text = ctx.workspace.read_module(candidate)
+        own.append(dockerfile.with_name(dockerfile.name + ".containerignore"))
+    podman = [*own, folder / ".containerignore", folder / ".dockerignore"]
+    chosen: list[Path | None] = []
+    for candidates in (docker, podman):
+        found = None
+        for candidate in candidates:
+            ctx.depends_on(candidate)  # created, edited or deleted: the verdicts change
+            if ctx.workspace.modules.is_file(candidate):
+                found = candidate
+                break
+        chosen.append(found)
+    ignores = []
+    for path in dict.fromkeys(chosen):
+        text = "" if path is None else ctx.workspace.read_module(path)
         if text is None:
             return None
         try:
-            return BuildContext(folder, DockerIgnore.parse(text))
+            ignores.append(DockerIgnore.parse(text))
         except UnsupportedIgnoreFile:
             return None
-    return BuildContext(folder, DockerIgnore([]))
+    return BuildContext(folder, tuple(ignores))
 
 
 def image_state(
@@ -367,17 +378,6 @@ def _own_folder_is_the_context(ctx: CommandContext) -> bool:
     return True
 
 
-def dockerfile_launches(
-    ctx: CommandContext, context: Path, target: str | None, context_known: bool = True
-) -> list[Launch]:
-    """`context_known` False: what COPY and ADD take from the build context is not known."""
-    stage_list, preamble = stages_of(ctx.source.text)
-    path = ctx.source.path
-    file_name = path.name.lower() if path is not None else "dockerfile"
-    build_context = read_build_context(ctx, context, path) if context_known else None
-    found: list[Launch] = []
-    for index, stage in enumerate(stage_list):
-        own = [i for i in stage.instructions if i.keyword in ("CMD", "ENTRYPOINT")]
 _NOT_SOURCE_FOLDERS = frozenset({"node_modules", ".git", ".venv", "venv", "__pycache__"})
 
 
@@ -395,6 +395,17 @@ def _holds_python(folder: Path, depth: int) -> bool:
     )
 
 
+def dockerfile_launches(
+    ctx: CommandContext, context: Path, target: str | None, context_known: bool = True
+) -> list[Launch]:
+    """`context_known` False: what COPY and ADD take from the build context is not known."""
+    stage_list, preamble = stages_of(ctx.source.text)
+    path = ctx.source.path
+    file_name = path.name.lower() if path is not None else "dockerfile"
+    build_context = read_build_context(ctx, context, path) if context_known else None
+    found: list[Launch] = []
+    for index, stage in enumerate(stage_list):
+        own = [i for i in stage.instructions if i.keyword in ("CMD", "ENTRYPOINT")]
         if not own:
             continue
         stage_chain = chain(stage_list, index)

@@ -1,4 +1,4 @@
-"""`.dockerignore`: the files of a build context that COPY and ADD cannot see, by Docker's rules.
+"""`.dockerignore` and `.containerignore`: the files of a build context that COPY and ADD cannot see, by Docker's rules.
 
 Read as BuildKit reads it (moby's ignorefile and patternmatcher): a line starting with `#` is a
 comment, blanks around a pattern are dropped, `.` and `..` are cleaned away, a leading `/` is
@@ -160,15 +160,18 @@ def _may_match_below(pattern: _Pattern, folder: list[str]) -> bool:
 
 
 class BuildContext:
-    """A build context folder and its ignore file: which host paths an image build can copy."""
+    """A build context folder as the builders that may build the image see it: each reads its own
+    ignore file (Docker one, Podman another when both `.dockerignore` and `.containerignore` are
+    there), so a path is left out only where every one of those files leaves it out."""
 
-    def __init__(self, folder: Path, ignore: DockerIgnore):
+    def __init__(self, folder: Path, ignores: tuple[DockerIgnore, ...]):
         self.folder = folder
-        self._ignore = ignore
+        self._ignores = ignores
 
     @property
     def hides_nothing(self) -> bool:
-        return self._ignore.empty
+        """No builder leaves anything out."""
+        return all(ignore.empty for ignore in self._ignores)
 
     def _relative(self, host: Path) -> str | None:
         relative = os.path.relpath(host, self.folder)
@@ -179,9 +182,14 @@ class BuildContext:
     def hides(self, host: Path) -> bool:
         """The file or folder at `host` is not in the context (its folder may still hold exceptions)."""
         relative = self._relative(host)
-        return relative is not None and self._ignore.excludes(relative)
+        return relative is not None and all(ignore.excludes(relative) for ignore in self._ignores)
 
     def hides_all(self, host: Path) -> bool:
         """Neither the folder at `host` nor anything in it is in the context."""
         relative = self._relative(host)
-        return relative is not None and self._ignore.excludes_all_under(relative)
+        return relative is not None and all(ignore.excludes_all_under(relative) for ignore in self._ignores)
+
+    def may_hide(self, host: Path) -> bool:
+        """Some builder leaves the file or folder at `host` out."""
+        relative = self._relative(host)
+        return relative is not None and any(ignore.excludes(relative) for ignore in self._ignores)

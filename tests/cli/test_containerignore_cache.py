@@ -1,0 +1,40 @@
+"""The result cache and `.containerignore`: Podman reads it before `.dockerignore`, so creating, editing or
+deleting it analyses the Dockerfile again."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import record_analysed, settle, write
+
+APP = "from fastapi import FastAPI\n\napp = FastAPI()\n"
+DOCKERFILE = 'FROM python:3.12-slim\nWORKDIR /app\nCOPY . /app\nCMD ["uvicorn", "main:app", "--host", "0.0.0.0"]\n'
+
+
+@pytest.fixture
+def analysed(monkeypatch) -> list[str]:
+    return record_analysed(monkeypatch, "Dockerfile")
+
+
+def test_the_containerignore_invalidates_the_dockerfile_result(cli, tmp_path, analysed):
+    write(tmp_path, "pyproject.toml", "[project]\nname = 'x'\n")
+    write(tmp_path, "main.py", APP)
+    write(tmp_path, "Dockerfile", DOCKERFILE)
+    write(tmp_path, ".dockerignore", "main.py\n")
+    settle()
+
+    def uvi002() -> int:
+        return cli("--jobs", "1", "--select", "UVI002", ".").code
+
+    assert uvi002() == 1 and uvi002() == 1
+    assert analysed == ["Dockerfile"], "the second run is served from the cache"
+    write(tmp_path, ".containerignore", "tests\n")  # created: podman build sends main.py
+    settle()
+    assert uvi002() == 0 and uvi002() == 0
+    write(tmp_path, ".containerignore", "*.py\n")  # edited: no builder sends it
+    settle()
+    assert uvi002() == 1
+    (tmp_path / ".containerignore").unlink()  # deleted: both read .dockerignore again
+    settle()
+    assert uvi002() == 1
+    assert analysed == ["Dockerfile"] * 4

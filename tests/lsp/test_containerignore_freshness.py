@@ -1,0 +1,36 @@
+"""A Dockerfile's verdicts follow its build context's `.containerignore` (read by Podman before
+`.dockerignore`) in the real server: edited in an open buffer, or created on disk (file watcher)."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from .conftest import lsp_session, open_file, replace_all, wait_for_diagnostics, write
+
+APP = "from fastapi import FastAPI\napp = FastAPI()\n"
+DOCKERFILE = 'FROM python:3.12-slim\nWORKDIR /app\nCOPY . /app\nCMD ["uvicorn", "main:app", "--host", "0.0.0.0"]\n'
+
+
+def uvi002(found: list[types.Diagnostic]) -> list[types.Diagnostic]:
+    return [diagnostic for diagnostic in found if diagnostic.code == "UVI002"]
+
+
+async def test_the_containerignore_rechecks_the_open_dockerfile(tmp_path):
+    write(tmp_path, "main.py", APP)
+    write(tmp_path, ".dockerignore", "main.py\n")
+    dockerfile = write(tmp_path, "Dockerfile", DOCKERFILE)
+    async with lsp_session(tmp_path) as client:
+        uri = open_file(client, dockerfile)
+        await wait_for_diagnostics(client, uri, lambda found: len(uvi002(found)) == 1)
+
+        ignore = write(tmp_path, ".containerignore", "tests\n")  # podman build now sends main.py
+        client.workspace_did_change_watched_files(
+            types.DidChangeWatchedFilesParams(
+                changes=[types.FileEvent(uri=ignore.as_uri(), type=types.FileChangeType.Created)]
+            )
+        )
+        await wait_for_diagnostics(client, uri, lambda found: uvi002(found) == [])
+
+        ignore_uri = open_file(client, ignore)
+        replace_all(client, ignore_uri, "main.py\n", version=2)  # unsaved: no builder sends main.py
+        await wait_for_diagnostics(client, uri, lambda found: len(uvi002(found)) == 1)
