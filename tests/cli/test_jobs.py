@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import random
 import subprocess
 import sys
 
@@ -66,6 +67,37 @@ def test_read_bytes_reads_the_whole_file_whatever_size_the_stat_said(tmp_path, s
     path.write_bytes(data)
     for stat_size in (None, 0, size // 2, size, size + 10):
         assert runner.read_bytes(str(path), stat_size) == data
+
+
+@pytest.mark.parametrize(
+    "triggers",
+    [
+        (b"fastapi", b"gunicorn", b"on_event", b"uvicorn"),
+        (b"uvicorn", b"uvicorn.run", b"run"),
+        (b"abcdefg", b"xbcdefy"),
+    ],
+)
+def test_prefilter_says_what_a_search_for_every_trigger_word_says(triggers):
+    """The shared pieces only spare searches: seeded random texts spliced from pieces of the words."""
+    prefilter = runner.Prefilter(triggers)
+    assert all(any(piece in trigger for piece in prefilter.pieces) for trigger in triggers)
+    rng = random.Random(5)
+    fragments = [trigger[start:end] for trigger in triggers for start in range(3) for end in (-2, -1, None)]
+    fragments += [b" ", b"\n", b"icorn", b"x"]
+    mentioning = 0
+    for _ in range(3000):
+        data = b"".join(rng.choice(fragments) for _ in range(rng.randint(0, 8)))
+        expected = any(trigger in data for trigger in triggers)
+        assert prefilter.mentions_trigger(data) is expected, data
+        mentioning += expected
+    assert 300 < mentioning < 2700  # both answers were tested often
+
+
+def test_the_trigger_words_uvicorn_and_gunicorn_are_searched_for_once():
+    from uvicorn_lsp.cli.cache import RuleSet
+
+    pieces = runner.Prefilter(RuleSet.from_registry().triggers).pieces
+    assert b"icorn" in pieces and b"uvicorn" not in pieces and b"gunicorn" not in pieces
 
 
 def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path):
