@@ -20,7 +20,6 @@ or inconsistent in it is ignored: the cache can make a run faster, never wrong o
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import marshal
 import os
@@ -28,8 +27,8 @@ import stat
 import struct
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .. import __version__
 from ..engine.model import Applicability, Finding, Fix, Position, Problem, ProblemKind, Range, Severity, Tag, TextEdit
@@ -60,8 +59,14 @@ _USE_REFRESH_SECONDS = 86_400
 _PACKAGE = Path(__file__).resolve().parent.parent
 
 
+try:  # hashlib's own BLAKE2, without the OpenSSL bindings `import hashlib` loads (~3 ms of every run)
+    from _blake2 import blake2b
+except ImportError:  # an interpreter without CPython's module layout
+    from hashlib import blake2b
+
+
 def digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=_DIGEST_SIZE).digest()
+    return blake2b(data, digest_size=_DIGEST_SIZE).digest()
 
 
 def _key(*parts: object) -> bytes:
@@ -86,8 +91,7 @@ def tool_fingerprint() -> bytes:
     return _key(__version__, sorted(entries))
 
 
-@dataclass(frozen=True)
-class RuleSet:
+class RuleSet(NamedTuple):
     """What the parent needs of the rules to scan and validate, without importing them."""
 
     codes: tuple[str, ...]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .. import __version__
 from ..engine.model import Finding, Fix, Position, Range, Severity
@@ -20,14 +20,12 @@ SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schem
 TOOL_URI = "https://github.com/uvicorn-lsp/uvicorn-lsp"
 
 
-@dataclass
-class FileReport:
+class FileReport(NamedTuple):
     path: str | None  # absolute; None for stdin without --stdin-filename
     findings: list[Finding]
 
 
-@dataclass(frozen=True)
-class Summary:
+class Summary(NamedTuple):
     """What the text format says after the findings."""
 
     unsafe_fixes: bool = False
@@ -92,7 +90,8 @@ def render_json(reports: list[FileReport]) -> str:
     )
 
 
-def render_text(reports: list[FileReport], summary: Summary = Summary()) -> str:
+def render_text(reports: list[FileReport], summary: Summary | None = None) -> str:
+    summary = summary if summary is not None else Summary()
     lines = []
     counts = Counter(finding.severity for _, finding in _all_findings(reports))
     fixable = hidden = 0
