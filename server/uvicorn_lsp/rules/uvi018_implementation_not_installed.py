@@ -33,16 +33,20 @@ _INSTALLS_PACKAGES = re.compile(
 )
 
 
+def _installs_packages(text: str) -> bool:
+    return _INSTALLS_PACKAGES.search(text) is not None
+
+
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    installs_packages = _INSTALLS_PACKAGES.search(ctx.source.text) is not None
     for launch in ctx.launches:
         if launch.setting is Setting.CONTAINER:
             continue  # the image's environment, not the analysed one, runs it
-        if launch.call is None and installs_packages:
-            continue
         for (name, implementation), (module, requirement) in _IMPLEMENTATIONS.items():
             option = launch.option(name)
             if option is None or set(option.value.candidates or ()) != {implementation}:
+                continue
+            # Searched only here: a scan of the whole text at every keystroke cost more than the rest of the rule.
+            if launch.call is None and ctx.once("installs packages", lambda: _installs_packages(ctx.source.text)):
                 continue
             # Without uvicorn the analysed environment is not the one that runs the server.
             if ctx.uvicorn_version is None or ctx.workspace.distribution_version(module) is not None:
