@@ -65,6 +65,7 @@ def launch(project, command: str, port: int, timeout: float = 20.0):
         ("main:Box.apx", {SCRIPT: False, MODULE: False}),
         ("pkg.mian:app", {SCRIPT: False, MODULE: False}),
         ("main.app", {SCRIPT: False, MODULE: False}),
+        ("pkg/main.py:app", {SCRIPT: False, MODULE: False}),  # a path: no folder listing holds `pkg/main`
     ],
 )
 def test_the_verdict_per_launch_is_what_uvicorn_does(project, target, expected):

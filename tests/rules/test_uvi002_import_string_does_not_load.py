@@ -343,3 +343,13 @@ def test_a_long_module_name_is_elided_to_keep_the_message_short(project):
     assert message.startswith('Attribute "ap" not found in module "compa…') and 'v2.main";' in message
     assert "the reloader keeps running" in message and 'Did you mean "compa…' in message and 'main:app"?' in message
     assert f'uvicorn.run("{module}:app", reload=True)' in apply_fix(project, "run.py", finding.best_fix, CODE)
+
+
+def test_file_path_as_module_fails_at_its_first_part(project):
+    """importlib looks `app/main` up in folder listings, which never hold a `/`: "No module named
+    'app/main'", a traceback from uvicorn (exit status 1), not "module not found"."""
+    project.write("app/__init__.py")
+    project.write("app/main.py", APP)
+    project.write("Procfile", "web: uvicorn app/main.py:app\n")
+    [finding] = project.check("Procfile", codes=(CODE,))
+    assert "No module named 'app/main'" in finding.message and "exit status 1" in finding.message

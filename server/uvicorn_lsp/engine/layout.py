@@ -52,8 +52,9 @@ def shell_sets_pythonpath(folder: Path, root: Path, record: Callable[[Path], Non
 
 def importable_part(part: str) -> bool:
     """importlib finds `my-app.py` as module "my-app" (only `import` statements need
-    identifiers); a dot would split the name and uvicorn splits strings at the colon."""
-    return bool(part) and not any(char in part for char in ".:") and not part.isspace()
+    identifiers); a dot would split the name and uvicorn splits strings at the colon; a folder's
+    listing, which importlib looks names up in, never holds a `/` (`app/main` is not found)."""
+    return bool(part) and not any(char in part for char in ".:/") and not part.isspace()
 
 
 def package_root(path: Path) -> Path:
