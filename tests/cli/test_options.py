@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -154,3 +157,23 @@ def test_broken_config_is_one_clear_warning(tmp_path):
 def test_jobs_must_be_positive(tmp_path):
     completed = run_cli(tmp_path, "--jobs", "0")
     assert completed.returncode == 2 and b"must be at least 1" in completed.stderr
+
+
+def test_output_larger_than_a_pipe_buffer_arrives_whole_with_each_exit_code(tmp_path):
+    """`check` ends its process without the usual clean-up: everything printed must still arrive,
+    from buffered streams too (PYTHONUNBUFFERED unset, as in a user's shell)."""
+    for index in range(150):
+        write(tmp_path, f"svc{index:03d}/main.py", APP_WITH_RELOAD)
+    environment = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+
+    def check(*args: str) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "uvicorn_lsp", "check", "--no-cache", *args]
+        return subprocess.run(command, cwd=tmp_path, env=environment, capture_output=True, timeout=120, check=False)
+
+    completed = check("--format", "json", ".")
+    assert completed.returncode == 1 and len(completed.stdout) > 65_536
+    assert len(json.loads(completed.stdout)) == 150
+    clean = check("--exit-zero", "--select", "UVI001", "svc000")
+    assert (clean.returncode, clean.stdout.decode().count("UVI001")) == (0, 1)
+    missing = check("missing.py")
+    assert missing.returncode == 2 and b"missing.py: no such file or folder" in missing.stderr

@@ -106,6 +106,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def entry() -> None:
+    """The `uvicorn-lsp` command and `python -m uvicorn_lsp`. After `check`, which leaves nothing to
+    finish (its files are written, its pool shut down), the process ends without freeing the run's
+    objects one by one (~10 ms of a re-run over 10,000 files), as mypy does."""
+    code = main()
+    if sys.argv[1:2] != ["check"] or code == EXIT_INTERRUPTED:  # Ctrl-C: the normal exit waits for the workers
+        sys.exit(code)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except OSError:  # a closed pipe: the output is lost whichever way the process ends
+            pass
+    os._exit(code)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     arguments = parser.parse_args(argv)
