@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 from lsprotocol import types
 
-from ..engine.model import Applicability, Finding, Fix, Position, Range, Tag, TextEdit
+from ..engine.model import Applicability, Finding, Fix, Position, Range, Severity, Tag, TextEdit
+from ..engine.text_cache import TextCache
 from ..rules import RULES_BY_CODE
 from .documents import Lines
 
@@ -17,17 +19,37 @@ _TAGS = {Tag.DEPRECATED: types.DiagnosticTag.Deprecated, Tag.UNNECESSARY: types.
 _NOQA_CODES = re.compile(r"(#\s*noqa:\s?[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*)", re.IGNORECASE)
 
 
+# Diagnostics by what they are made of (the finding's code, message, severity, tags and range, and the
+# text of the lines the range spans, which the client's units depend on): between two keystrokes most
+# findings of a file are unchanged, and their diagnostics are not made again.
+_DIAGNOSTICS: TextCache[tuple, types.Diagnostic] = TextCache(4096)
+_SEVERITIES = {severity: types.DiagnosticSeverity(int(severity)) for severity in Severity}
+
+
 def diagnostic(finding: Finding, lines: Lines) -> types.Diagnostic:
-    rule = RULES_BY_CODE.get(finding.code)
+    where = finding.range
+    rows = lines.lines
+    spanned = tuple(rows[where.start.line : where.end.line + 1])
+    key = (finding.code, finding.message, finding.severity, finding.tags, where, spanned, lines.encoding)
+    return _DIAGNOSTICS.get(key, lambda: _new_diagnostic(finding, lines))
+
+
+def _new_diagnostic(finding: Finding, lines: Lines) -> types.Diagnostic:
     return types.Diagnostic(
         range=lines.range_to_client(finding.range),
         message=finding.message,
-        severity=types.DiagnosticSeverity(int(finding.severity)),
+        severity=_SEVERITIES[finding.severity],
         code=finding.code,
-        code_description=types.CodeDescription(href=rule.url) if rule else None,
+        code_description=_code_description(finding.code),
         source=SOURCE,
         tags=[_TAGS[tag] for tag in finding.tags] or None,
     )
+
+
+@functools.cache
+def _code_description(code: str) -> types.CodeDescription | None:
+    rule = RULES_BY_CODE.get(code)
+    return types.CodeDescription(href=rule.url) if rule else None
 
 
 @dataclass

@@ -295,11 +295,15 @@ def _hides_a_near_name(index: ModuleIndex, context: BuildContext, folders: tuple
 # Shell text to launches
 
 
-def word_arguments(words: tuple[shell.Word, ...] | list[shell.Word], group: int = 0) -> list[Argument]:
-    return [
-        Argument(word.value, word.range, word.expanded, word.quote, group=group, value_places=word.value_placed)
-        for word in words
-    ]
+def word_arguments(command: shell.Command, group: int = 0) -> list[Argument]:
+    """The command's words as arguments, made once per tokenized command (an edit elsewhere keeps them)."""
+    made = command.made.get(("arguments", group))
+    if made is None:
+        made = command.made[("arguments", group)] = tuple(
+            Argument(word.value, word.range, word.expanded, word.quote, group=group, value_places=word.value_placed)
+            for word in command.words
+        )
+    return list(made)
 
 
 def command_launches(
@@ -409,8 +413,10 @@ _DEVELOPER_SHELL_SOURCES = frozenset({"makefile", "shell", "pyproject", "procfil
 
 
 def _developer_environment_sets_pythonpath(ctx: CommandContext, info: CommandInfo, directory: WorkingDirectory) -> bool:
+    if info.source_kind not in _DEVELOPER_SHELL_SOURCES:
+        return False
     roots = directory.roots_for(".")
-    if info.source_kind not in _DEVELOPER_SHELL_SOURCES or roots is None or len(roots) != 1:
+    if roots is None or len(roots) != 1:
         return False
     dotenv = ctx.folder / ".env"
     if info.source_kind == "procfile":
@@ -485,7 +491,7 @@ def _script_launches(
             if words[0].value == "export" or words[0].assignment is not None:
                 continue
         launches += command_launches(
-            ctx, word_arguments(words, group), form, info, setting, current, variables, editable
+            ctx, word_arguments(command, group), form, info, setting, current, variables, editable
         )
     return launches
 

@@ -72,6 +72,8 @@ class Command:
     words: tuple[Word, ...]
     placed: Placed  # the text the words index into
     end: int  # index just past the command's last word
+    # What readers make of the words, kept with the command: a tokenized text is reused while it is unchanged.
+    made: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 class _Reader:

@@ -605,7 +605,7 @@ def _parts_launches(
         if not found:
             return []
         return command_launches(
-            ctx, word_arguments(found[0].words), Form(), info, setting, directory, environment, placed.verbatim
+            ctx, word_arguments(found[0]), Form(), info, setting, directory, environment, placed.verbatim
         )
     arguments: list[Argument] = []
     form: Form | None = None
