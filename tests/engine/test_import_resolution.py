@@ -44,14 +44,6 @@ def test_file_in_a_package_has_module_and_script_launches(project):
     ]
 
 
-def test_package_init_runs_only_as_a_script(project):
-    """`python -m pkg` runs pkg/__main__.py: a guarded uvicorn.run in pkg/__init__.py runs only with the script."""
-    project.write("pkg/__init__.py", "import uvicorn\n")
-    assert launches(import_resolution.search_paths(context(project, "pkg/__init__.py"))) == [
-        ("python pkg/__init__.py", project.root / "pkg", True)
-    ]
-
-
 def test_relative_imports_rule_out_the_script_launch(project):
     """Run as a script, the file has no package: its top-level relative import stops it before uvicorn."""
     project.write("pkg/__init__.py")

@@ -353,3 +353,19 @@ def test_file_path_as_module_fails_at_its_first_part(project):
     project.write("Procfile", "web: uvicorn app/main.py:app\n")
     [finding] = project.check("Procfile", codes=(CODE,))
     assert "No module named 'app/main'" in finding.message and "exit status 1" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("start", "errors"),
+    [
+        ('if __name__ == "__main__":\n    uvicorn.run("pkg:app")\n', 1),  # runs only as `python pkg/__init__.py`
+        ('if __name__ == "__main__":\n    uvicorn.run("__init__:app")\n', 0),
+        # Outside the guard the call also runs when `python -m pkg.cli` imports the package.
+        ('if os.environ.get("SERVE"):\n    uvicorn.run("pkg:app")\n', 0),
+    ],
+)
+def test_call_in_a_package_init(project, start, errors):
+    project.write("pkg/__init__.py", "import os\nimport uvicorn\n" + APP + start)
+    project.write("pkg/cli.py", "import pkg\n")
+    found = [f for f in project.check("pkg/__init__.py", codes=(CODE,)) if f.severity is Severity.ERROR]
+    assert len(found) == errors

@@ -118,8 +118,6 @@ def launches(script: Path, workspace_root: Path | None) -> list[Launch]:
     packages there), and as a script; module launches first."""
     display_base = workspace_root or package_root(script)
     script_launch = Launch("script", f"python {_relative(script, display_base)}", script.parent)
-    if script.name == "__init__.py":
-        return [script_launch]  # `python -m pkg` runs pkg/__main__.py: the package's __init__ is never __main__
     found = []
     for root in dict.fromkeys(r for r in (package_root(script), workspace_root) if r is not None):
         dotted = module_name(script, root)

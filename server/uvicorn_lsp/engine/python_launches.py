@@ -93,7 +93,7 @@ def search_paths_of_call(ctx: PythonFile, call: syntax.CallSite) -> list[SearchP
         return []
     argument = ctx.argument(call, "app_dir")
     if argument is None:
-        return search_paths(ctx)
+        return _running_the_call(ctx, call, search_paths(ctx))
     value = ctx.value_of(argument)
     if (
         value is None
@@ -102,7 +102,16 @@ def search_paths_of_call(ctx: PythonFile, call: syntax.CallSite) -> list[SearchP
         or not isinstance(value.candidates[0], (str, type(None)))
     ):
         return []
-    return search_paths(ctx, value.candidates[0])
+    return _running_the_call(ctx, call, search_paths(ctx, value.candidates[0]))
+
+
+def _running_the_call(ctx: PythonFile, call: syntax.CallSite, paths: list[SearchPath]) -> list[SearchPath]:
+    """A package's `__init__.py` is never `__main__` under `python -m pkg` (that runs pkg/__main__.py): a call
+    in its `__main__` block runs with the script launch only."""
+    path = ctx.source.path
+    if path is None or path.name != "__init__.py" or not syntax.is_under_main_guard(call.node):
+        return paths
+    return [search_path for search_path in paths if search_path.launch.kind == "script"]
 
 
 # In a notebook's document IPython's magics are commented out column for column (engine/notebooks.py):
