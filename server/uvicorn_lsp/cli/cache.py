@@ -125,6 +125,7 @@ class Cache:
         self._environments: dict[str, tuple] = {}  # interpreter -> (signature, sys.path, key)
         self.gitignores = Translations()
         self._states: dict[str, tuple] = {}  # this run's state of each dependency, computed once
+        self._recent_by_path: dict[str, bool] = {}  # changed_recently's answer for each path
         self._changed = False
         if folder is not None:
             self._load(folder / _FILE_NAME)
@@ -282,13 +283,16 @@ class Cache:
 
     def changed_recently(self, paths: Iterable[str]) -> bool:
         """Whether any of these files changed after this run started (or just before): a result
-        computed from them may mix two versions, so it is not stored."""
+        computed from them may mix two versions, so it is not stored. Asked once every check is
+        done, so each path is looked at once, however many results depend on it."""
+        recent = self._recent_by_path
         for path in paths:
-            try:
-                info = os.stat(path)
-            except OSError:
-                continue
-            if self._recent(info):
+            if path not in recent:
+                try:
+                    recent[path] = self._recent(os.stat(path))
+                except OSError:
+                    recent[path] = False  # missing: its state says so, and its folder's
+            if recent[path]:
                 return True
         return False
 
