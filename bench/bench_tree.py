@@ -321,9 +321,10 @@ def main() -> int:
     for name, timing in times.items():
         print(f"{name:<26} {timing.wall * 1000:6.0f} ms {timing.cpu * 1000:6.0f} ms  {timing.wall / floor.wall:5.1f}x")
     print(f"walk alone (in-process)    {walk * 1000:6.0f} ms")
-    print(f"first run / ruff = {first.wall / ruff.wall:.2f} (goal <= 1.5)")
-    print(f"re-run / ruff    = {again.wall / ruff.wall:.2f} (goal <= 1.0)")
-    print(f"re-run / grep    = {again.wall / floor.wall:.2f} (goal <= 3)")
+    # The goals are on wall time; the CPU ratios say how much of a miss the machine's load may explain.
+    print(f"first run / ruff = {first.wall / ruff.wall:.2f} (goal <= 1.5; cpu {first.cpu / ruff.cpu:.2f})")
+    print(f"re-run / ruff    = {again.wall / ruff.wall:.2f} (goal <= 1.0; cpu {again.cpu / ruff.cpu:.2f})")
+    print(f"re-run / grep    = {again.wall / floor.wall:.2f} (goal <= 3; cpu {again.cpu / floor.cpu:.2f})")
     return 0
 
 
