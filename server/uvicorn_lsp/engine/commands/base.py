@@ -24,7 +24,17 @@ from ..workspace import Workspace
 from . import shell
 from .dockerignore import BuildContext
 from .options import OptionTable, table_for
-from .recognise import Argument, CommandInfo, Form, ScriptForm, build_launch, first, parse, shell_script
+from .recognise import (
+    Argument,
+    CommandInfo,
+    Form,
+    ParsedCommand,
+    ScriptForm,
+    build_launch,
+    first,
+    parse,
+    shell_script,
+)
 from .text import Placed
 
 Environment = Mapping[str, tuple[Value, Range]]
@@ -315,14 +325,15 @@ def command_launches(
     directory: WorkingDirectory | None,
     environment: Environment,
     editable: bool = True,
+    made: dict | None = None,
 ) -> list[Launch]:
     """The launches one command makes: the server it starts, or those of the script `sh -c SCRIPT` runs
-    (read as shell text at the places SCRIPT's characters have in the file)."""
+    (read as shell text at the places SCRIPT's characters have in the file). `made`: the tokenized
+    command's memo (shell.Command.made), which keeps what is read from its words alone."""
     wrapper = shell_script(arguments)
     if wrapper is None:
-        launch = launch_of(
-            ctx, arguments, form, info, setting, [directory] if directory else None, environment, editable
-        )
+        directories = [directory] if directory else None
+        launch = launch_of(ctx, arguments, form, info, setting, directories, environment, editable, made)
         return [] if launch is None else [launch]
     index, assigned = wrapper
     script = arguments[index]
@@ -350,8 +361,9 @@ def launch_of(
     directories: list[WorkingDirectory] | None,
     environment: Environment,
     editable: bool = True,
+    made: dict | None = None,
 ) -> Launch | None:
-    parsed = parse(arguments, ctx.option_table, environment)
+    parsed = _parsed(arguments, ctx.option_table, environment, made)
     if parsed is None:
         return None
     via_python = parsed.program_index > 0 and arguments[parsed.program_index - 1].value == "-m"
@@ -381,6 +393,20 @@ def launch_of(
         return search_paths(ctx, directories, parsed.options.get("app_dir"), via_python, module)
 
     return build_launch(parsed, form, info, setting, find, ctx.option_table, editable, directories or ())
+
+
+def _parsed(
+    arguments: list[Argument], table: OptionTable, environment: Environment, made: dict | None
+) -> ParsedCommand | None:
+    """parse(), kept in a tokenized command's memo by the option table and the environment it read
+    (a keystroke elsewhere in the file parses none of the other commands again)."""
+    if made is None or not arguments:
+        return parse(arguments, table, environment)
+    key = ("parsed", arguments[0].group, id(table), tuple(environment.items()))
+    kept = made.get(key)
+    if kept is None or kept[0] is not table:  # the table is kept with the result: its id names no other table
+        kept = made[key] = (table, parse(arguments, table, environment))
+    return kept[1]
 
 
 def _env_files_set_pythonpath(ctx: CommandContext, before_program: list[Argument], directory: WorkingDirectory) -> bool:
@@ -490,9 +516,8 @@ def _script_launches(
                     variables[assignment[0]] = (Value((assignment[1],), assignment[1], is_string=True), word.range)
             if words[0].value == "export" or words[0].assignment is not None:
                 continue
-        launches += command_launches(
-            ctx, word_arguments(command, group), form, info, setting, current, variables, editable
-        )
+        arguments = word_arguments(command, group)
+        launches += command_launches(ctx, arguments, form, info, setting, current, variables, editable, command.made)
     return launches
 
 

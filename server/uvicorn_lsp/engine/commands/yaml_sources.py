@@ -604,8 +604,10 @@ def _parts_launches(
         found = shell_commands(placed)
         if not found:
             return []
+        command = found[0]
+        arguments = word_arguments(command)
         return command_launches(
-            ctx, word_arguments(found[0]), Form(), info, setting, directory, environment, placed.verbatim
+            ctx, arguments, Form(), info, setting, directory, environment, placed.verbatim, command.made
         )
     arguments: list[Argument] = []
     form: Form | None = None
