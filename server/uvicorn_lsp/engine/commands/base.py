@@ -19,6 +19,7 @@ from ..launch import Launch, Option, SearchPath, Server, Setting
 from ..model import Range
 from ..module_index import MissingModule, ModuleIndex
 from ..source import Noqa, SourceFile
+from ..text_cache import TextCache
 from ..values import Value
 from ..workspace import Workspace
 from . import shell
@@ -148,7 +149,11 @@ class ContainerLayout:
 
     def roots(self, folder: str) -> tuple[Path, ...] | None:
         """Host folders that, put on sys.path, show the modules the container folder holds."""
-        folder = posixpath.normpath(folder)
+        # Kept by what they are worked out from: the services of a compose file mostly share one image.
+        key = (tuple(self.copies), tuple(self.unknown), folder)
+        return _ROOTS.get(key, lambda: self._roots(posixpath.normpath(folder)))
+
+    def _roots(self, folder: str) -> tuple[Path, ...] | None:
         if any(_overlaps(place, folder) for place in self.unknown):
             return None
         roots: list[Path] = []
@@ -171,6 +176,9 @@ class ContainerLayout:
                 base = base.parent
             roots.append(base)
         return tuple(dict.fromkeys(roots)) if touched else None
+
+
+_ROOTS: TextCache[tuple, tuple[Path, ...] | None] = TextCache(1024)
 
 
 def _parts(relative: str) -> list[str]:

@@ -72,6 +72,8 @@ _FASTAPI_SWITCHES = {
 # Shells whose `-c SCRIPT` runs a script given as one argument, and their options that take a value.
 _SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh"})
 _SHELL_VALUE_OPTIONS = frozenset({"-o", "+o", "-O", "+O", "--rcfile", "--init-file"})
+# A word the shell reads as itself unquoted (`\w`: str.isalnum() characters and `_`).
+_BARE_WORD = re.compile(r"[\w\-./:=,@%+]+")
 # Characters that every layer a script can sit in (shell quotes, a JSON string, a YAML scalar) keeps as written.
 _AS_WRITTEN = re.compile(r"[A-Za-z0-9_./:=,@%+ -]*")
 # gunicorn's switches that parse() knows besides its value options.
@@ -128,7 +130,7 @@ class Form:
     def spell(self, value: str, like: Argument | None = None) -> str:
         if like is not None and like.quote == '"':
             return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$") + '"'
-        if value and all(char.isalnum() or char in "-_./:=,@%+" for char in value):
+        if _BARE_WORD.fullmatch(value):
             return value
         return "'" + value.replace("'", "'\\''") + "'"
 
