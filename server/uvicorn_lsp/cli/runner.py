@@ -146,9 +146,9 @@ def scan(
     mode: Mode,
 ) -> Iterator[Job]:
     """Read every file; yield those a rule could fire on and whose result the cache does
-    not hold (those go to `from_cache`). Unreadable and undecodable files go to
-    `problems` whether or not they mention uvicorn. With the cache, a file known to
-    mention no trigger and unchanged since costs one stat."""
+    not hold (the held ones with findings or problems go to `from_cache`). Unreadable and
+    undecodable files go to `problems` whether or not they mention uvicorn. With the cache,
+    a file known to mention no trigger and unchanged since costs one stat."""
     cached = cache.enabled
     prefilter = Prefilter(triggers)
     for source_path in sources:
@@ -183,7 +183,8 @@ def scan(
         stored = cache.result(key)
         # A stored result is a plain check's: with --fix or --diff, a file with fixes to apply is checked again.
         if stored is not None and not (mode.fix and any(_can_fix(finding, mode) for finding in stored[0])):
-            from_cache.append(FileResult(path, *stored))
+            if stored[0] or stored[1]:  # a clean file's result would say nothing
+                from_cache.append(FileResult(path, *stored))
             continue
         yield Job(source_path, data, key)
 
