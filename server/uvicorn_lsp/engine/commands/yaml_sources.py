@@ -605,9 +605,8 @@ def _parts_launches(
         if not found:
             return []
         command = found[0]
-        arguments = word_arguments(command)
         return command_launches(
-            ctx, arguments, Form(), info, setting, directory, environment, placed.verbatim, command.made
+            ctx, word_arguments(command), Form(), info, setting, directory, environment, placed.verbatim, command.made
         )
     arguments: list[Argument] = []
     form: Form | None = None
