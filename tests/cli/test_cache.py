@@ -5,6 +5,7 @@ the environment) analyses it again. A damaged cache is ignored."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -96,6 +97,20 @@ def test_a_damaged_cache_is_ignored(cli, tmp_path, analysed, damage):
     again = cli("--jobs", "1", ".")
     assert (again.code, again.out, again.err) == (first.code, first.out, first.err)
     assert analysed == ["main.py", "main.py"]
+
+
+@pytest.mark.parametrize("nanoseconds", [2**63 + 5 * 10**17, -(10**18)])
+def test_files_dated_past_2262_or_before_1970_are_cached_and_checked(cli, tmp_path, analysed, nanoseconds):
+    """Their times in nanoseconds do not fit a signed 64-bit integer, or are negative."""
+    write(tmp_path, "main.py", APP_WITH_RELOAD)
+    write(tmp_path, "other.py", "x = 1\n")
+    settle()
+    first = cli("--jobs", "1", ".")
+    for name in ("main.py", "other.py"):
+        os.utime(tmp_path / name, ns=(nanoseconds, nanoseconds))
+    again = cli("--jobs", "1", ".")
+    assert (again.code, again.out, again.err) == (first.code, first.out, first.err)
+    assert cli("--jobs", "1", ".").out == first.out
 
 
 def test_an_unwritable_cache_folder_is_not_fatal(cli, tmp_path):
