@@ -53,7 +53,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 continue
             # Declared by the project (FrontDrago's requirements.txt lists uvloop): installed where it runs.
             folder = ctx.source.path.parent if ctx.source.path is not None else ctx.workspace.root
-            declared = (module, requirement.strip("`"))
+            declared: tuple[str, ...] = (module, requirement.strip("`"))
             if requirement == "`uvicorn[standard]`":
                 declared += _BRINGING_UVICORN_STANDARD
             if project.declares(ctx.workspace.root, folder, declared, ctx.depends_on):
