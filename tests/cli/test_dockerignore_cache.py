@@ -43,3 +43,28 @@ def test_the_ignore_file_invalidates_the_dockerfile_result(cli, tmp_path, analys
     settle()
     assert cli("--jobs", "1", "--select", "UVI002", ".").code == 0
     assert analysed == ["Dockerfile"] * 5
+
+
+# Podman reads .containerignore before .dockerignore: creating, editing or deleting it analyses the Dockerfile again.
+def test_the_containerignore_invalidates_the_dockerfile_result(cli, tmp_path, analysed):
+    write(tmp_path, "pyproject.toml", "[project]\nname = 'x'\n")
+    write(tmp_path, "main.py", APP)
+    write(tmp_path, "Dockerfile", DOCKERFILE)
+    write(tmp_path, ".dockerignore", "main.py\n")
+    settle()
+
+    def uvi002() -> int:
+        return cli("--jobs", "1", "--select", "UVI002", ".").code
+
+    assert uvi002() == 1 and uvi002() == 1
+    assert analysed == ["Dockerfile"], "the second run is served from the cache"
+    write(tmp_path, ".containerignore", "tests\n")  # created: podman build sends main.py
+    settle()
+    assert uvi002() == 0 and uvi002() == 0
+    write(tmp_path, ".containerignore", "*.py\n")  # edited: no builder sends it
+    settle()
+    assert uvi002() == 1
+    (tmp_path / ".containerignore").unlink()  # deleted: both read .dockerignore again
+    settle()
+    assert uvi002() == 1
+    assert analysed == ["Dockerfile"] * 4

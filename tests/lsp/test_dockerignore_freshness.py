@@ -1,5 +1,5 @@
-"""A Dockerfile's verdicts follow its build context's `.dockerignore` in the real server: edited in
-an open buffer, or changed on disk (reported by the client's file watcher)."""
+"""A Dockerfile's verdicts follow its build context's `.dockerignore` (and `.containerignore`, which Podman
+reads before it) in the real server: edited in an open buffer, or changed on disk (the client's file watcher)."""
 
 from __future__ import annotations
 
@@ -46,4 +46,25 @@ async def test_an_ignore_file_written_on_disk_rechecks_the_open_dockerfile(tmp_p
                 changes=[types.FileEvent(uri=ignore.as_uri(), type=types.FileChangeType.Created)]
             )
         )
+        await wait_for_diagnostics(client, uri, lambda found: len(uvi002(found)) == 1)
+
+
+async def test_the_containerignore_rechecks_the_open_dockerfile(tmp_path):
+    write(tmp_path, "main.py", APP)
+    write(tmp_path, ".dockerignore", "main.py\n")
+    dockerfile = write(tmp_path, "Dockerfile", DOCKERFILE)
+    async with lsp_session(tmp_path) as client:
+        uri = open_file(client, dockerfile)
+        await wait_for_diagnostics(client, uri, lambda found: len(uvi002(found)) == 1)
+
+        ignore = write(tmp_path, ".containerignore", "tests\n")  # podman build now sends main.py
+        client.workspace_did_change_watched_files(
+            types.DidChangeWatchedFilesParams(
+                changes=[types.FileEvent(uri=ignore.as_uri(), type=types.FileChangeType.Created)]
+            )
+        )
+        await wait_for_diagnostics(client, uri, lambda found: uvi002(found) == [])
+
+        ignore_uri = open_file(client, ignore)
+        replace_all(client, ignore_uri, "main.py\n", version=2)  # unsaved: no builder sends main.py
         await wait_for_diagnostics(client, uri, lambda found: len(uvi002(found)) == 1)
