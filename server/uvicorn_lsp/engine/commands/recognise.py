@@ -1,8 +1,8 @@
 """From the arguments of one command to a Launch: which server it starts, with which options.
 
 Recognised: `uvicorn ...`, `python[3] -m uvicorn ...`, `gunicorn ... -k X`, `fastapi run|dev`,
-behind `exec`, `env A=1`, `A=1` prefixes and the runners `uv run`, `poetry run`, `pdm run`,
-`pipenv run`, `hatch run`. uvicorn's arguments are parsed as click parses them, with the
+behind `exec`, `env A=1`, `A=1` prefixes, the init processes `tini` and `dumb-init`, and the
+runners `uv run`, `poetry run`, `pdm run`, `pipenv run`, `hatch run`. uvicorn's arguments are parsed as click parses them, with the
 analysed version's option table: a flag becomes uvicorn's parameter name and a typed value,
 and whatever click would stop at (exit status 2) is recorded on the launch as a Rejection.
 """
@@ -34,6 +34,13 @@ _RUNNER_VALUE_OPTIONS = frozenset(
     | {"--extra", "--group", "--package", "--index", "--index-url", "-e", "--env", "-C", "--only-group"}
 )
 _PYTHON_VALUE_OPTIONS = frozenset({"-X", "-W", "-Q"})
+# Init processes that containers put in front of the server (`ENTRYPOINT ["tini", "--"]`): each runs the command
+# after its options in the same folder and environment. Their options that take a value.
+_INITS = {
+    "tini": frozenset({"-p", "-e"}),
+    "tini-static": frozenset({"-p", "-e"}),
+    "dumb-init": frozenset({"-r", "--rewrite"}),
+}
 # gunicorn options that take a value; an unlisted option makes the app argument unsure.
 _GUNICORN_VALUE_OPTIONS = frozenset(
     {"-c", "--config", "-b", "--bind", "-w", "--workers", "-k", "--worker-class", "--threads", "-t", "--timeout"}
@@ -267,6 +274,8 @@ def shell_script(
             index += 1
         elif argument.value in ("exec", "command", "nohup"):
             index += 1
+        elif argument.value.rsplit("/", 1)[-1] in _INITS:
+            index = _skip_options(list(arguments), index + 1, _INITS[argument.value.rsplit("/", 1)[-1]])
         elif argument.value == "env":
             index += 1
             while index < len(arguments) and arguments[index].value.startswith("-"):
@@ -322,6 +331,9 @@ def parse(
                 index += 2 if arguments[index].value in ("-u", "--unset", "-C", "--chdir") else 1
             continue
         base = word.rsplit("/", 1)[-1]
+        if base in _INITS:
+            index = _skip_options(arguments, index + 1, _INITS[base])
+            continue
         if base in _RUNNERS and index + 1 < len(arguments) and arguments[index + 1].value == _RUNNERS[base]:
             index = _skip_options(arguments, index + 2, _RUNNER_VALUE_OPTIONS)
             if base == "hatch" and index < len(arguments) and ":" in arguments[index].value:
