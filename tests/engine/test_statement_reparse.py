@@ -95,9 +95,9 @@ def test_reparsed_tree_equals_a_full_parse(seed: int, tmp_path, monkeypatch) -> 
     nested_regions = []
     parse_region = statement_reparse._parse_region
 
-    def recorded(grammar, region, nested):
-        parsed = parse_region(grammar, region, nested)
-        if nested:
+    def recorded(grammar, region, first_line, column):
+        parsed = parse_region(grammar, region, first_line, column)
+        if column is not None:  # an indented block's statement
             nested_regions.append(parsed)
         return parsed
 
@@ -127,9 +127,9 @@ def test_an_edit_in_a_method_reparses_only_its_statement(tmp_path) -> None:
     parsed_regions = []
     parse_region = statement_reparse._parse_region
 
-    def recorded(grammar, region, nested):
+    def recorded(grammar, region, first_line, column):
         parsed_regions.append(region)
-        return parse_region(grammar, region, nested)
+        return parse_region(grammar, region, first_line, column)
 
     statement_reparse._parse_region = recorded
     try:

@@ -11,6 +11,24 @@ from typing import Any
 
 Node = Any
 
+# Statements whose indented blocks hold other statements.
+COMPOUND_STATEMENTS = frozenset(
+    {
+        "async_funcdef",
+        "async_stmt",
+        "case_block",
+        "classdef",
+        "decorated",
+        "for_stmt",
+        "funcdef",
+        "if_stmt",
+        "match_stmt",
+        "try_stmt",
+        "while_stmt",
+        "with_stmt",
+    }
+)
+
 
 def leaves(node: Node) -> Iterator[Node]:
     """The leaves under `node` (itself when it is one), in text order; no recursion, as nesting can be deep."""

@@ -20,7 +20,7 @@ import itertools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .parso_types import leaves
+from .parso_types import COMPOUND_STATEMENTS, leaves
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -73,34 +73,23 @@ def _reparse_statement(
         region_text = "".join(new_lines[region_start - 1 : region_end - 1 + line_delta])
         if not region_text.endswith(("\n", "\r")):
             return None
-        parsed = _parse_region(grammar, region_text, nested=block is not module)
-        # In a block every statement starts at the column of the one it replaces: a line indented more or
-        # less would be an indentation error, or move statements into another block, in a full parse.
-        if parsed is not None and (
-            block is module or all(child.start_pos[1] == statement.start_pos[1] for child in parsed[0])
-        ):
-            _replace(module, block, index, parsed, region_start, line_delta)
+        column = None if block is module else statement.start_pos[1]
+        parsed = _parse_region(grammar, region_text, region_start, column)
+        if parsed is not None:
+            _replace(module, block, index, *parsed, line_delta)
             return module
     return None
 
 
 def _replace(
-    module: Module,
-    block: BaseNode,
-    index: int,
-    parsed: tuple[list[NodeOrLeaf], str, int],
-    region_start: int,
-    line_delta: int,
+    module: Module, block: BaseNode, index: int, statements: list[NodeOrLeaf], trailing_prefix: str, line_delta: int
 ) -> None:
     """Put the statements parsed from a region in place of `block.children[index]`."""
-    statements, trailing_prefix, header_lines = parsed
     statement = block.children[index]
     following = statement.get_next_leaf()  # the module's endmarker at the least
     if line_delta:
         for leaf in _leaves_after(statement):
             leaf.line += line_delta
-    for leaf in itertools.chain.from_iterable(map(leaves, statements)):
-        leaf.line += region_start - 1 - header_lines
     for child in statements:
         child.parent = block
     following.prefix = trailing_prefix + following.prefix
@@ -108,23 +97,6 @@ def _replace(
     module._used_names = None  # parso's cache of the names, as its diff parser resets it
 
 
-# A block of these statements may hold the edit: the statement of the block is parsed alone then.
-_COMPOUND = frozenset(
-    {
-        "async_funcdef",
-        "async_stmt",
-        "classdef",
-        "decorated",
-        "for_stmt",
-        "funcdef",
-        "if_stmt",
-        "match_stmt",
-        "case_block",
-        "try_stmt",
-        "while_stmt",
-        "with_stmt",
-    }
-)
 # Parsed under this header, an indented statement parses as it does in its own block.
 _BLOCK_HEADER = "if 1:\n"
 
@@ -168,7 +140,7 @@ def _statement_holding(block: BaseNode, first: int, last: int) -> tuple[BaseNode
 
 def _suite_holding(statement: NodeOrLeaf, first: int, last: int) -> BaseNode | None:
     """The indented block of the compound `statement` (at any depth of its clauses) whose lines hold [first, last]."""
-    if statement.type not in _COMPOUND:
+    if statement.type not in COMPOUND_STATEMENTS:  # their blocks may hold the edit
         return None
     for child in statement.children:  # type: ignore[attr-defined]
         if child.start_pos[0] <= first and last < _end(child)[0]:
@@ -178,26 +150,34 @@ def _suite_holding(statement: NodeOrLeaf, first: int, last: int) -> BaseNode | N
     return None
 
 
-def _parse_region(grammar: parso.Grammar, text: str, nested: bool) -> tuple[list[NodeOrLeaf], str, int] | None:
-    """The statements of a region's text parsed alone (under a block header when they are indented), the
-    prefix left after them, and the number of header lines; None when the text does not parse cleanly
-    into statements alone."""
-    header = _BLOCK_HEADER if nested else ""
+def _parse_region(
+    grammar: parso.Grammar, text: str, first_line: int, column: int | None
+) -> tuple[list[NodeOrLeaf], str] | None:
+    """The statements of a region's text (from the 1-based `first_line` of the file) parsed alone, placed at
+    their lines, and the prefix left after them; None when the text does not parse cleanly into statements
+    alone. Statements of an indented block (`column` is their indentation; None at the module level) are
+    parsed under a block header, and must each start at that column: a line indented more or less would be
+    an indentation error, or move statements into another block, in a full parse."""
+    header = _BLOCK_HEADER if column is not None else ""
     replacement = grammar.parse(header + text, error_recovery=True, cache=False, diff_cache=False)
     if _has_error(replacement):
         return None
     *statements, endmarker = replacement.children
-    if nested:  # one `if` whose indented block holds the statements, after its line break
+    if column is not None:  # one `if` whose indented block holds the statements, after its line break
         if len(statements) != 1 or statements[0].type != "if_stmt" or statements[0].children[-1].type != "suite":
             return None
         statements = statements[0].children[-1].children[1:]
+        if any(child.start_pos[1] != column for child in statements):
+            return None
     if not statements or _end(statements[-1])[1] != 0:
         return None
     # Comment and blank lines at the region's end (a body's last line commented out) start the
     # next statement's prefix in a full parse; a backslash there would join the lines instead.
     if any(line.strip() and not line.lstrip().startswith("#") for line in endmarker.prefix.splitlines()):
         return None
-    return statements, endmarker.prefix, header.count("\n")
+    for leaf in itertools.chain.from_iterable(map(leaves, statements)):
+        leaf.line += first_line - 1 - header.count("\n")
+    return statements, endmarker.prefix
 
 
 def _leaves_after(node: NodeOrLeaf) -> Iterator[Leaf]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from parso.python import tree
 
 from .model import Range
-from .parso_types import Node
+from .parso_types import COMPOUND_STATEMENTS, Node
 from .source import NameLeaves, node_range
 from .text_cache import TextCache
 
@@ -26,24 +26,8 @@ CANONICAL_NAMES = {
     "uvicorn.server.Server.serve": "uvicorn.Server.serve",
 }
 
-_COMPOUND = {
-    "if_stmt",
-    "for_stmt",
-    "while_stmt",
-    "try_stmt",
-    "with_stmt",
-    "funcdef",
-    "classdef",
-    "async_stmt",
-    "async_funcdef",
-    "decorated",
-    "suite",
-    "simple_stmt",
-    "file_input",
-    "error_node",
-    "match_stmt",
-    "case_block",
-}
+# Where a statement of the module's blocks sits: compound statements, their blocks, the module.
+_COMPOUND = COMPOUND_STATEMENTS | {"suite", "simple_stmt", "file_input", "error_node"}
 
 
 def canonical(full_name: str) -> str:

@@ -260,30 +260,19 @@ class ParsedCommand:
 def shell_script(
     arguments: Sequence[Argument],
 ) -> tuple[int, dict[str, tuple[Value, Range]]] | None:
-    """`sh -c SCRIPT [NAME ARGUMENT...]` (also `bash`, `dash`, `ash`, behind `exec`, `env A=1`, `A=1`):
-    the index of SCRIPT and the variables set for it; None for any other command."""
+    """`sh -c SCRIPT [NAME ARGUMENT...]` (also `bash`, `dash`, `ash`, behind `exec`, `env A=1`, `A=1`, an init
+    process): the index of SCRIPT and the variables set for it; None for any other command."""
     index = 0
     assigned: dict[str, tuple[Value, Range]] = {}
     while index < len(arguments):
-        argument = arguments[index]
-        assignment = _assignment(argument)
-        if argument.expanded:
+        if arguments[index].expanded:
             return None
-        if assignment is not None and not argument.quote:
-            assigned[assignment[0]] = (Value((assignment[1],), assignment[1], is_string=True), argument.range)
-            index += 1
-        elif argument.value in ("exec", "command", "nohup"):
-            index += 1
-        elif argument.value.rsplit("/", 1)[-1] in _INITS:
-            index = _skip_options(list(arguments), index + 1, _INITS[argument.value.rsplit("/", 1)[-1]])
-        elif argument.value == "env":
-            index += 1
-            while index < len(arguments) and arguments[index].value.startswith("-"):
-                if arguments[index].value.startswith(("-C", "--chdir")):
-                    return None  # the script starts in another folder
-                index += 2 if arguments[index].value in ("-u", "--unset") else 1
-        else:
+        after = _after_prefix(arguments, index, assigned)
+        if after == index:
             break
+        index = after
+    if any(argument.value.startswith(("-C", "--chdir")) for argument in arguments[:index]):
+        return None  # `env -C`: the script starts in another folder
     if index >= len(arguments) or arguments[index].value.rsplit("/", 1)[-1] not in _SHELLS:
         return None
     index += 1
@@ -303,6 +292,27 @@ def shell_script(
     return (index, assigned) if runs_script and index < len(arguments) else None
 
 
+def _after_prefix(arguments: Sequence[Argument], index: int, environment: dict[str, tuple[Value, Range]]) -> int:
+    """The index after the word at `index` when it only prefixes the program (with its options): an unquoted
+    `NAME=value` (set in `environment`), `exec`, `command`, `nohup`, `env` or an init process; else `index`."""
+    argument = arguments[index]
+    assignment = _assignment(argument)
+    if assignment is not None and not argument.quote:
+        environment[assignment[0]] = (Value((assignment[1],), assignment[1], is_string=True), argument.range)
+        return index + 1
+    if argument.value in ("exec", "command", "nohup"):
+        return index + 1
+    if argument.value == "env":
+        index += 1
+        while index < len(arguments) and arguments[index].value.startswith("-"):
+            index += 2 if arguments[index].value in ("-u", "--unset", "-C", "--chdir") else 1
+        return index
+    init = argument.value.rsplit("/", 1)[-1]
+    if init in _INITS:
+        return _skip_options(arguments, index + 1, _INITS[init])
+    return index
+
+
 def parse(
     arguments: list[Argument],
     table: OptionTable,
@@ -313,27 +323,13 @@ def parse(
     local_environment: dict[str, tuple[Value, Range]] = dict(environment)
     while index < len(arguments):
         argument = arguments[index]
-        word = argument.value
         if argument.expanded:
             return None
-        assignment = _assignment(argument)
-        if assignment is not None and not argument.quote:
-            name, text = assignment
-            local_environment[name] = (Value((text,), text, is_string=True), argument.range)
-            index += 1
+        after = _after_prefix(arguments, index, local_environment)
+        if after != index:
+            index = after
             continue
-        if word in ("exec", "command", "nohup"):
-            index += 1
-            continue
-        if word == "env":
-            index += 1
-            while index < len(arguments) and arguments[index].value.startswith("-"):
-                index += 2 if arguments[index].value in ("-u", "--unset", "-C", "--chdir") else 1
-            continue
-        base = word.rsplit("/", 1)[-1]
-        if base in _INITS:
-            index = _skip_options(arguments, index + 1, _INITS[base])
-            continue
+        base = argument.value.rsplit("/", 1)[-1]
         if base in _RUNNERS and index + 1 < len(arguments) and arguments[index + 1].value == _RUNNERS[base]:
             index = _skip_options(arguments, index + 2, _RUNNER_VALUE_OPTIONS)
             if base == "hatch" and index < len(arguments) and ":" in arguments[index].value:
@@ -360,7 +356,7 @@ def _assignment(argument: Argument) -> tuple[str, str] | None:
     return None
 
 
-def _skip_options(arguments: list[Argument], index: int, taking_value: frozenset[str], stop_at: str = "") -> int:
+def _skip_options(arguments: Sequence[Argument], index: int, taking_value: frozenset[str], stop_at: str = "") -> int:
     while index < len(arguments):
         word = arguments[index].value
         if word == "--":
