@@ -146,6 +146,32 @@ def page(tools, artifacts, request):
         browser.close()
 
 
+@pytest.fixture
+def quick_fix(page):
+    """Opens the Quick Fix menu (Ctrl+.) in the focused editor and returns its row holding TEXT.
+
+    A key pressed while the workbench moves focus (a widget closing, a panel opening) can be dropped
+    by the browser; the lightbulb then shows but no menu opens. So the key is pressed again, at most
+    three times, before the row must be there."""
+    from playwright.sync_api import expect
+
+    def open_menu(text: str, *, unless: str | None = None):
+        row = page.locator(".action-widget .monaco-list-row", has_text=text)
+        if unless is not None:
+            row = row.filter(has_not_text=unless)
+        for _ in range(3):
+            page.keyboard.press("Control+.")
+            try:
+                expect(row).to_be_visible(timeout=10_000)
+                return row
+            except AssertionError:
+                continue
+        expect(row).to_be_visible()
+        return row
+
+    return open_menu
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

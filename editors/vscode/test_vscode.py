@@ -21,7 +21,7 @@ def _open(page, url: str):
     return page.locator(".monaco-editor[data-uri$='main.py']").first
 
 
-def test_vscode_problems_panel_and_quick_fix(code_server, page, sample_project, timed, artifacts):
+def test_vscode_problems_panel_and_quick_fix(code_server, page, quick_fix, sample_project, timed, artifacts):
     from playwright.sync_api import expect
 
     main = sample_project()
@@ -37,9 +37,7 @@ def test_vscode_problems_panel_and_quick_fix(code_server, page, sample_project, 
 
         # Click the underlined `app` (the squiggle is drawn over the text, so force the click through).
         editor.locator(".squiggly-error").click(force=True)
-        page.keyboard.press("Control+.")  # Quick Fix...
-        fix = page.locator(".action-widget .monaco-list-row", has_text='Pass the import string "main:app"')
-        expect(fix).to_be_visible()
+        fix = quick_fix('Pass the import string "main:app"')
         page.screenshot(path=artifacts / "vscode-quick-fix-menu.png")
         fix.click()
         expect(editor.locator(".view-lines")).to_contain_text('uvicorn.run("main:app", reload=True)')
@@ -91,7 +89,7 @@ def clean_interpreter(install, tmp_path) -> Path:
     return python
 
 
-def test_vscode_on_a_clean_machine(code_server, page, sample_project, clean_interpreter, timed, artifacts):
+def test_vscode_on_a_clean_machine(code_server, page, quick_fix, sample_project, clean_interpreter, timed, artifacts):
     """The .vsix alone brings the server: it runs with an interpreter that has no uvicorn-lsp and
     analyses that interpreter's environment; "fromEnvironment" then asks to install the package."""
     from playwright.sync_api import expect
@@ -122,8 +120,7 @@ def test_vscode_on_a_clean_machine(code_server, page, sample_project, clean_inte
         page.screenshot(path=artifacts / "vscode-clean-machine-problems.png")
 
         editor.locator(".squiggly-error").click(force=True)
-        page.keyboard.press("Control+.")  # Quick Fix...
-        page.locator(".action-widget .monaco-list-row", has_text='Pass the import string "main:app"').click()
+        quick_fix('Pass the import string "main:app"').click()
         expect(editor.locator(".view-lines")).to_contain_text('uvicorn.run("main:app", reload=True)')
         expect(editor.locator(".squiggly-error")).to_have_count(0)
 
