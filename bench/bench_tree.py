@@ -265,8 +265,8 @@ def measure(commands: dict[str, Command], runs: int, cwd: Path, env: dict[str, s
 def measure_walk(tree: Path, runs: int) -> float:
     """Median seconds of finding the tree's files (scandir, excludes, .gitignore), in-process."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "server"))
-    from uvicorn_lsp.cli.files import Discovery
     from uvicorn_lsp.engine.config import Settings
+    from uvicorn_lsp.engine.discovery import Discovery
 
     times = []
     for _ in range(runs + 1):

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from uvicorn_lsp.cli import fixing
-from uvicorn_lsp.cli.files import Discovery
 from uvicorn_lsp.engine import source
 from uvicorn_lsp.engine.config import Settings
+from uvicorn_lsp.engine.discovery import Discovery
 from uvicorn_lsp.rules import RULES_BY_CODE
 
 from .conftest import run_cli

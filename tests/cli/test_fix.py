@@ -294,8 +294,8 @@ def test_display_only_fixes_are_never_applied():
 
 
 def test_mode_fix_reports_the_fixed_text_only_when_it_changed(project):
-    from uvicorn_lsp.cli.files import Workspaces
     from uvicorn_lsp.engine.config import Settings
+    from uvicorn_lsp.engine.discovery import Workspaces
 
     path = project.write("main.py", APP_FIXED)
     result = runner.check_one(str(path), str(project.root), path.read_bytes(), Mode(fix=True), Workspaces(Settings()))

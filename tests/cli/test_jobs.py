@@ -49,8 +49,8 @@ def test_only_files_with_a_trigger_word_are_analysed(tmp_path):
     write(tmp_path, "c.py", "# -*- coding: latin-1 -*-\n# caf\xe9 served by uvicorn\n", encoding="latin-1")
     from uvicorn_lsp.cli.cache import Cache, RuleSet
     from uvicorn_lsp.cli.file_check import Mode
-    from uvicorn_lsp.cli.files import Discovery
     from uvicorn_lsp.engine.config import Settings
+    from uvicorn_lsp.engine.discovery import Discovery
 
     problems = []
     triggers = RuleSet.from_registry().triggers

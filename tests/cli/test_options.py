@@ -1,4 +1,4 @@
-"""Exit codes, --exit-zero, --statistics, --quiet, stdin, bad input."""
+"""Exit codes, --exit-zero, --statistics, --quiet, --extend-exclude, stdin, bad input."""
 
 from __future__ import annotations
 
@@ -177,3 +177,14 @@ def test_output_larger_than_a_pipe_buffer_arrives_whole_with_each_exit_code(tmp_
     assert (clean.returncode, clean.stdout.decode().count("UVI001")) == (0, 1)
     missing = check("missing.py")
     assert missing.returncode == 2 and b"missing.py: no such file or folder" in missing.stderr
+
+
+def test_exclude_end_to_end(tmp_path):
+    write(tmp_path, "main.py", APP_WITH_RELOAD)
+    write(tmp_path, "vendored/main.py", APP_WITH_RELOAD)
+    write(tmp_path, ".gitignore", "ignored/\n")
+    (tmp_path / ".git").mkdir()
+    write(tmp_path, "ignored/main.py", APP_WITH_RELOAD)
+    completed = run_cli(tmp_path, "--extend-exclude", "vendored", "--format", "json", ".")
+    assert completed.returncode == 1
+    assert completed.stdout.count(b'"filename"') == 1

@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 
 from .. import __version__
-from ..engine import config
+from ..engine import config, discovery
 from ..engine.config import Settings, settings_from_mapping
 from ..engine.model import Problem, ProblemKind
 from . import cache as cache_module
-from . import files, formats, runner
+from . import formats, runner
 from .cache import Cache, RuleSet
 from .file_check import FileResult, Mode
 from .formats import display_path
@@ -259,7 +259,7 @@ def _open_cache(arguments) -> Cache:
     if arguments.cache_dir:
         return Cache(Path(arguments.cache_dir).absolute())
     settings, _ = config.load_settings(Path.cwd())
-    return Cache(cache_module.default_folder(files.project_root(os.getcwd()), settings.cache_dir, settings.base))
+    return Cache(cache_module.default_folder(discovery.project_root(os.getcwd()), settings.cache_dir, settings.base))
 
 
 def run_check(arguments) -> int:
@@ -292,13 +292,13 @@ def _check_paths(arguments, settings: Settings, mode: Mode, reporter: _Reporter,
     for path in paths:
         if not path.exists():
             reporter.error(f"{path}: no such file or folder")
-    discovery = files.Discovery(
+    finder = discovery.Discovery(
         settings, force_exclude=arguments.force_exclude, known_codes=rules.codes, gitignores=cache.gitignores
     )
-    sources = discovery.find([path for path in paths if path.exists()])
+    sources = finder.find([path for path in paths if path.exists()])
     scan_problems: list[Problem] = []
     from_cache: list[FileResult] = []
-    keys = runner.CacheKeys(cache, settings, files.Workspaces(settings))
+    keys = runner.CacheKeys(cache, settings, discovery.Workspaces(settings))
     progress = runner.Progress()
     try:
         jobs = runner.scan(sources, scan_problems, rules.triggers, cache, keys, from_cache, mode)
@@ -307,7 +307,7 @@ def _check_paths(arguments, settings: Settings, mode: Mode, reporter: _Reporter,
         progress.close()
     runner.store(cache, checked)
     cache.save()
-    for problem in discovery.problems + scan_problems:
+    for problem in finder.problems + scan_problems:
         reporter.problem(problem)
     originals: dict[str | None, bytes] = {job.source.path: job.data for job, _ in checked}
     results = sorted([result for _, result in checked] + from_cache, key=lambda result: result.path or "")
@@ -374,9 +374,9 @@ def _check_stdin(arguments, settings: Settings, mode: Mode, reporter: _Reporter)
 
     data = sys.stdin.buffer.read()
     path = str(arguments.stdin_filename.resolve()) if arguments.stdin_filename else None
-    root = files.project_root(path) if path else os.getcwd()
+    root = discovery.project_root(path) if path else os.getcwd()
     # The text read is the file at --stdin-filename, whether or not it is on disk (yet).
-    result = runner.check_one(path, root, data, mode, files.Workspaces(settings), overlay=True)
+    result = runner.check_one(path, root, data, mode, discovery.Workspaces(settings), overlay=True)
     reporter.result(result)
     if arguments.diff:
         return _finish_diff(arguments, [result], {path: data}, reporter)

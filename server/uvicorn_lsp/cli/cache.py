@@ -31,8 +31,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .. import __version__
+from ..engine.gitignore import Translations, valid_translations
 from ..engine.model import Applicability, Finding, Fix, Position, Problem, ProblemKind, Range, Severity, Tag, TextEdit
-from .gitignore import Translations, valid_translations
 
 FOLDER_NAME = ".uvicorn-lsp_cache"
 _FILE_NAME = "cache-v1.bin"

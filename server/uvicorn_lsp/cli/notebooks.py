@@ -8,9 +8,9 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeGuard
 
+from ..engine.discovery import NOTEBOOK_SUFFIX, Workspaces
 from ..engine.model import Finding, Position, Problem, ProblemKind
 from .file_check import FileResult, Mode
-from .files import NOTEBOOK_SUFFIX, Workspaces
 
 if TYPE_CHECKING:
     # Imported where a notebook is read: the output of a run without notebooks needs neither it nor json.

@@ -22,10 +22,10 @@ from typing import NamedTuple, TextIO
 
 from ..engine import config
 from ..engine.config import Settings
+from ..engine.discovery import SourcePath, Workspaces
 from ..engine.model import Finding, Problem, ProblemKind
 from .cache import Cache, digest
 from .file_check import FileResult, Mode, applicable
-from .files import SourcePath, Workspaces
 
 # Each process warms up its own jedi (0.15-0.3 s: its helper subprocess, the
 # uvicorn and framework modules) before files cost ~2.5 ms each, so a second

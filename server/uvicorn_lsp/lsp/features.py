@@ -259,7 +259,7 @@ async def prepare_rename(ls: Session, params: types.PrepareRenameParams) -> type
 def workspace_files(roots: list[Path]) -> list[Path]:
     """The files `uvicorn-lsp check` would read in these folders (same excludes): Python files and
     command sources (Dockerfiles, compose files, ...)."""
-    from ..cli.files import Discovery  # the command line's whole package: imported by the few requests that list files
+    from ..engine.discovery import Discovery  # imported by the few requests that list files
 
     return [Path(source.path) for source in Discovery(config.Settings()).find(roots)]
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from uvicorn_lsp.cli.files import Discovery
-from uvicorn_lsp.cli.gitignore import GitIgnore, is_ignored, literal_start, translate
 from uvicorn_lsp.engine.config import Settings
+from uvicorn_lsp.engine.discovery import Discovery
+from uvicorn_lsp.engine.gitignore import GitIgnore, is_ignored, literal_start, translate
 
-from .conftest import APP_WITH_RELOAD, run_cli, write
+from ..cli.conftest import write
 
 
 def found(root: Path, *paths: str, settings: Settings | None = None, force_exclude: bool = False) -> list[str]:
@@ -200,17 +200,6 @@ def test_symlinked_folders_are_not_followed(tmp_path):
     make_tree(tmp_path, "real/a.py")
     (tmp_path / "loop").symlink_to(tmp_path, target_is_directory=True)
     assert found(tmp_path) == ["real/a.py"]
-
-
-def test_exclude_end_to_end(tmp_path):
-    write(tmp_path, "main.py", APP_WITH_RELOAD)
-    write(tmp_path, "vendored/main.py", APP_WITH_RELOAD)
-    write(tmp_path, ".gitignore", "ignored/\n")
-    (tmp_path / ".git").mkdir()
-    write(tmp_path, "ignored/main.py", APP_WITH_RELOAD)
-    completed = run_cli(tmp_path, "--extend-exclude", "vendored", "--format", "json", ".")
-    assert completed.returncode == 1
-    assert completed.stdout.count(b'"filename"') == 1
 
 
 def test_force_exclude_looks_only_inside_the_project(tmp_path):

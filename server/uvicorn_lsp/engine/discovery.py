@@ -13,13 +13,13 @@ import re
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, NamedTuple
 
-from ..engine import commands, config
-from ..engine.config import Settings
-from ..engine.model import Problem
+from . import commands, config
+from .config import Settings
 from .gitignore import GitIgnore, Translations, applicable, ignored_in
+from .model import Problem
 
 if TYPE_CHECKING:
-    from ..engine.workspace import Workspace
+    from .workspace import Workspace
 
 # The default of `exclude`: setting `exclude` replaces it, `extend-exclude` adds to it (as in ruff).
 SKIPPED_FOLDERS = frozenset(
@@ -281,7 +281,7 @@ class Workspaces:
 
     def for_root(self, root: str) -> Workspace:
         if root not in self._by_root:
-            from ..engine.workspace import Workspace  # here: the walk and the cache's checks do without
+            from .workspace import Workspace  # here: the walk and the cache's checks do without
 
             # Files do not come and go during a run: folders are listed once (the cache folder
             # is made before any check, and --fix only rewrites files that exist).
