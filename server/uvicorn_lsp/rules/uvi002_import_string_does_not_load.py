@@ -369,7 +369,9 @@ RULE = Rule(
         notes="""
             Command lines are checked too: `uvicorn app.main:app` in a Dockerfile is resolved in the image's
             layout (its `WORKDIR` and `COPY` lines), in compose, Procfiles, Makefiles, scripts, workflows and
-            launch.json from the folder the command runs in.
+            launch.json from the folder the command runs in. Docker reads `.dockerignore`, Podman reads
+            `.containerignore` first: where their files leave out different modules, the image each
+            builds is a launch of its own, and a string only one of them loads is a warning naming both.
 
             Stays silent when it cannot know: a value only known at run time, an `app_dir` that is
             not a constant, a file that edits `sys.path`, a module with a `__getattr__`, star imports

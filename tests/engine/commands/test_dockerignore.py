@@ -232,40 +232,71 @@ def test_launch_search_paths_drop_the_left_out_root(project):
 # `.containerignore`: Podman and Buildah read it (containers/buildah pkg/parse ContainerIgnoreFile), Docker does not.
 
 
+# Where the builders disagree, "will not load" would be wrong for one of them: a warning names both images.
+LOADS_WITH_DOCKER_ONLY = (
+    '"main:app" loads with `/app in the image built by Docker`, not with `/app in the image built by Podman`'
+)
+LOADS_WITH_PODMAN_ONLY = (
+    '"main:app" loads with `/app in the image built by Podman`, not with `/app in the image built by Docker`'
+)
+
+
+def severities(project) -> list[str]:
+    return [finding.severity.name for finding in project.check("Dockerfile", codes=("UVI002",))]
+
+
 def test_what_only_podman_leaves_out_is_still_sent_by_docker(project):
     image_project(project, None)
     project.write(".containerignore", "main.py\n")
-    assert uvi002(project) == []  # docker build sends main.py: "will not load" would be wrong there
+    [message] = uvi002(project)
+    assert message == LOADS_WITH_DOCKER_ONLY + ": module not found"
+    assert severities(project) == ["WARNING"]
     assert project.root / ".containerignore" in project.result("Dockerfile").dependencies
 
 
 def test_podman_reads_containerignore_before_dockerignore(project):
     image_project(project, "main.py\n")
     project.write(".containerignore", "tests\n")
-    assert uvi002(project) == []  # podman build sends main.py (its .containerignore keeps it)
+    [message] = uvi002(project)  # podman build sends main.py (its .containerignore keeps it), docker build does not
+    assert message.startswith(LOADS_WITH_PODMAN_ONLY) and severities(project) == ["WARNING"]
     project.write(".containerignore", "*.py\n")
-    [message] = uvi002(project)  # left out by both builders' files
+    [message] = uvi002(project)  # left out by both builders' files: one launch, as with one builder
     assert message.startswith('"main:app" will not load: module not found')
+    assert severities(project) == ["ERROR"]
+
+
+def test_builders_reading_files_that_agree_on_the_import_are_one_launch(project):
+    image_project(project, "main.py\n")
+    project.write(".containerignore", "main.py\ntests\n")
+    [launch] = launches(project, "Dockerfile")
+    assert [path.launch.command for path in launch.search_paths] == ["/app in the image"]
 
 
 @pytest.mark.parametrize(
-    ("files", "loads"),
+    ("files", "docker_loads", "podman_loads"),
     [
         # Buildah's own-file order: <Containerfile>.dockerignore wins over <Containerfile>.containerignore.
-        ({"Dockerfile.dockerignore": "main.py\n", "Dockerfile.containerignore": "tests\n"}, False),
-        ({"Dockerfile.containerignore": "main.py\n", ".dockerignore": "main.py\n"}, False),
-        ({"Dockerfile.containerignore": "main.py\n", ".dockerignore": "tests\n"}, True),
+        ({"Dockerfile.dockerignore": "main.py\n", "Dockerfile.containerignore": "tests\n"}, False, False),
+        ({"Dockerfile.containerignore": "main.py\n", ".dockerignore": "main.py\n"}, False, False),
+        ({"Dockerfile.containerignore": "main.py\n", ".dockerignore": "tests\n"}, True, False),
         (
             {"Dockerfile.containerignore": "tests\n", ".containerignore": "main.py\n", ".dockerignore": "main.py\n"},
+            False,
             True,
         ),
     ],
 )
-def test_the_dockerfile_own_containerignore(project, files, loads):
+def test_the_dockerfile_own_containerignore(project, files, docker_loads, podman_loads):
     image_project(project, None)
     for name, text in files.items():
         project.write(name, text)
-    assert (uvi002(project) == []) is loads
+    [message] = uvi002(project)
+    if docker_loads:
+        assert message.startswith(LOADS_WITH_DOCKER_ONLY)
+    elif podman_loads:
+        assert message.startswith(LOADS_WITH_PODMAN_ONLY)
+    else:
+        assert message.startswith('"main:app" will not load')
     assert project.root / next(iter(files)) in project.result("Dockerfile").dependencies  # a file some builder reads
 
 

@@ -231,16 +231,24 @@ def search_paths(
                 return []
             roots = roots + here
         shown_root = roots[0] if roots else ctx.folder
-        launch = layout.Launch("command", directory.description, shown_root)
         path = tuple(dict.fromkeys((*roots, *directory.extra_roots, *installed)))
-        if directory.build_context is not None:
-            if module is None:
-                return []
-            shown = _as_the_image_shows(ctx, path, directory.build_context, module)
+        if directory.build_context is None:
+            found.append(SearchPath(layout.Launch("command", directory.description, shown_root), path, True))
+            continue
+        if module is None:
+            return []
+        by_builder: dict[tuple[Path, ...], list[str]] = {}
+        for builder, context in directory.build_context.by_builder():
+            shown = _as_the_image_shows(ctx, path, context, module)
             if shown is None:
                 return []  # the ignored files change this import in a way not followed: say nothing
-            path = shown
-        found.append(SearchPath(launch, path, True))
+            by_builder.setdefault(shown, []).append(builder)
+        # Builders whose ignore files show the import alike are one launch; where they differ, each is named.
+        for shown, builders in by_builder.items():
+            built_by = f" built by {' and '.join(builders)}" if len(by_builder) > 1 else ""
+            found.append(
+                SearchPath(layout.Launch("command", directory.description + built_by, shown_root), shown, True)
+            )
     return found
 
 

@@ -191,22 +191,22 @@ def read_build_context(ctx: CommandContext, folder: Path, dockerfile: Path | Non
     if dockerfile is not None:
         own.append(dockerfile.with_name(dockerfile.name + ".containerignore"))
     podman = [*own, folder / ".containerignore", folder / ".dockerignore"]
-    chosen: list[Path | None] = []
-    for candidates in (docker, podman):
+    builders: dict[Path | None, list[str]] = {}  # each ignore file chosen (None: none), and who reads it
+    for builder, candidates in (("Docker", docker), ("Podman", podman)):
         found = None
         for candidate in candidates:
             ctx.depends_on(candidate)  # created, edited or deleted: the verdicts change
             if ctx.workspace.modules.is_file(candidate):
                 found = candidate
                 break
-        chosen.append(found)
+        builders.setdefault(found, []).append(builder)
     ignores = []
-    for path in dict.fromkeys(chosen):
+    for path, names in builders.items():
         text = "" if path is None else ctx.workspace.read_module(path)
         if text is None:
             return None
         try:
-            ignores.append(DockerIgnore.parse(text))
+            ignores.append((" and ".join(names), DockerIgnore.parse(text)))
         except UnsupportedIgnoreFile:
             return None
     return BuildContext(folder, tuple(ignores))

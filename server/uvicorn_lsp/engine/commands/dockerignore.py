@@ -164,9 +164,18 @@ class BuildContext:
     ignore file (Docker one, Podman another when both `.dockerignore` and `.containerignore` are
     there), so a path is left out only where every one of those files leaves it out."""
 
-    def __init__(self, folder: Path, ignores: tuple[DockerIgnore, ...]):
+    def __init__(self, folder: Path, ignores: tuple[tuple[str, DockerIgnore], ...]):
+        """`ignores`: each ignore file read, with the builders that read it ("Docker", "Podman")."""
         self.folder = folder
-        self._ignores = ignores
+        self._builders = ignores
+        self._ignores = tuple(ignore for _, ignore in ignores)
+
+    def by_builder(self) -> list[tuple[str, BuildContext]]:
+        """The context as each builder sees it, named, when builders read different ignore files; else
+        the context alone (its builders' name unused)."""
+        if len(self._builders) == 1:
+            return [(self._builders[0][0], self)]
+        return [(builder, BuildContext(self.folder, ((builder, ignore),))) for builder, ignore in self._builders]
 
     @property
     def hides_nothing(self) -> bool:
