@@ -164,3 +164,48 @@ def test_debug_with_an_app_object_is_not_told_to_reload(project):
         project, "import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\nuvicorn.run(app, debug=True)\n"
     )
     assert "remove it (reload=True needs an import string)" in found[0].message
+
+
+@pytest.mark.parametrize(
+    ("declaration", "reported"),
+    [
+        (("requirements.txt", "uvicorn==0.18.3\n"), False),
+        (("pyproject.toml", '[tool.poetry.dependencies]\nuvicorn = "^0.20.0"\n'), False),
+        (("uv.lock", '[[package]]\nname = "uvicorn"\nversion = "0.29.0"\n'), False),
+        (("requirements.txt", "uvicorn @ https://example.com/uvicorn.whl\n"), False),
+        (("requirements.txt", "uvicorn[standard]>=0.40\n"), True),
+        (("requirements.txt", "fastapi\n"), True),
+    ],
+)
+def test_without_uvicorn_a_version_the_table_does_not_admit_is_not_judged(
+    project, without_uvicorn, declaration, reported
+):
+    """The built-in table is uvicorn 0.54's: a project pinned elsewhere runs another signature and CLI
+    (uvicorn 0.18.3 takes debug=True and has no --timeout-graceful-shutdown): nothing is known, nothing said."""
+    project.write(*declaration)
+    project.write("Procfile", "web: uvicorn main:app --timeout-graceful-shutdown 5 --relaod\n")
+    code = 'import uvicorn\nuvicorn.run("main:app", debug=True, relaod=True)\n'
+    python = findings(project, code, settings=without_uvicorn)
+    command = project.check("Procfile", without_uvicorn, codes=(CODE,))
+    assert [f.message.split(":")[0] for f in python] == (
+        ["uvicorn.run() has no `debug` parameter since uvicorn 0.19", "uvicorn.run() has no parameter `relaod`"]
+        if reported
+        else []
+    )
+    assert [f.message.split(": ")[1].split(";")[0] for f in command] == (
+        ["No such option '--relaod'"] if reported else []
+    )
+
+
+def test_installed_version_outside_the_declared_one_is_not_judged(project, with_fake_uvicorn):
+    """An editor's environment with uvicorn 0.29 for a project locked to 0.54: 0.29's signature is not the one
+    that runs."""
+    settings = with_fake_uvicorn("0.29.0", "def run(app, *, host='127.0.0.1', port=8000):\n    pass\n")
+    code = 'import uvicorn\nuvicorn.run("main:app", timeout_worker_healthcheck=5)\n'
+    assert [f.message.split(":")[0] for f in findings(project, code, settings)] == [
+        "uvicorn.run() has no parameter `timeout_worker_healthcheck`"
+    ]
+    project.write("uv.lock", '[[package]]\nname = "uvicorn"\nversion = "0.54.0"\n')
+    assert findings(project, code, settings) == []
+    project.write("uv.lock", '[[package]]\nname = "uvicorn"\nversion = "0.29.0"\n')
+    assert len(findings(project, code, settings)) == 1

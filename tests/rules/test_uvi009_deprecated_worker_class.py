@@ -116,3 +116,26 @@ def test_attribute_use_is_reported_and_keeps_the_import_unfixed(project):
     findings = [f for f in project.check("workers.py") if f.code == "UVI009"]
     assert len(findings) == 2 and all(f.fixes == [] for f in findings)
     assert (findings[1].range.start.line, findings[1].range.start.character) == (2, 6)
+
+
+@pytest.mark.parametrize(
+    ("installed", "declared", "reported"),
+    [
+        (None, "uvicorn==0.18.3\n", False),
+        (None, "uvicorn>=0.30\n", True),
+        (None, "uvicorn>=0.20\n", True),  # installed afresh: the newest
+        ("0.29.0", "", False),
+        ("0.30.0", "", True),
+        ("0.54.0", "uvicorn==0.29.0\n", False),
+    ],
+)
+def test_only_reported_where_the_running_uvicorn_deprecates_it(
+    project, without_uvicorn, with_fake_uvicorn, installed, declared, reported
+):
+    """uvicorn.workers is uvicorn's own, undeprecated module before 0.30 (no warning under 0.18.3)."""
+    settings = without_uvicorn if installed is None else with_fake_uvicorn(installed, "def run(app, **kw): pass\n")
+    project.write("requirements.txt", declared)
+    project.write("Procfile", "web: gunicorn main:app -k uvicorn.workers.UvicornWorker\n")
+    code = 'worker_class = "uvicorn.workers.UvicornWorker"\n'
+    found = [*findings(project, code, settings, name="gunicorn.conf.py"), *project.check("Procfile", settings, (CODE,))]
+    assert len(found) == (2 if reported else 0)

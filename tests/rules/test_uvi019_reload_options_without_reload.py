@@ -97,3 +97,9 @@ def test_command_line_flags(project):
     assert fixed == "#!/bin/sh\nuvicorn main:app --reload --reload-dir src --reload-delay 2\n"
     (project.root / "run.sh").write_text(fixed)
     assert project.check("run.sh", codes=(CODE,)) == []
+
+
+def test_debug_may_reload(project):
+    """uvicorn before 0.19 reloads an import string on debug=True: reload_dirs is used there (UVI004 reports
+    debug where the installed uvicorn lacks it)."""
+    assert findings(project, 'import uvicorn\nuvicorn.run("main:app", debug=True, reload_dirs=["src"])\n') == []

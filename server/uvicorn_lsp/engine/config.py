@@ -270,7 +270,7 @@ def find_pyproject(start: Path, stop: Path | None = None) -> Path | None:
 _cache: dict[Path, tuple[float, Any]] = {}
 
 
-def _read_toml(path: Path) -> tuple[dict | None, Problem | None]:
+def read_toml(path: Path) -> tuple[dict | None, Problem | None]:
     try:
         mtime = path.stat().st_mtime_ns
     except OSError as error:
@@ -300,7 +300,7 @@ def load_settings(file_path: Path, stop: Path | None = None) -> tuple[Settings, 
     pyproject = find_pyproject(file_path, stop)
     if pyproject is None:
         return Settings(), []
-    data, problem = _read_toml(pyproject)
+    data, problem = read_toml(pyproject)
     if data is None:
         return Settings(base=pyproject.parent), [problem] if problem else []
     table = data.get("tool", {}).get(SECTION) if isinstance(data.get("tool"), dict) else None
@@ -324,7 +324,7 @@ def installed_project_package(start: Path, stop: Path | None = None) -> tuple[st
     pyproject = find_pyproject(start, stop)
     if pyproject is None:
         return None
-    data, _ = _read_toml(pyproject)
+    data, _ = read_toml(pyproject)
     if not isinstance(data, dict) or not isinstance(data.get("build-system"), dict):
         return None
     tool = data.get("tool")
@@ -349,7 +349,7 @@ def project_scripts(start: Path) -> dict[str, str]:
     pyproject = find_pyproject(start)
     if pyproject is None:
         return {}
-    data, _ = _read_toml(pyproject)
+    data, _ = read_toml(pyproject)
     scripts = (
         (data or {}).get("project", {}).get("scripts", {}) if isinstance((data or {}).get("project"), dict) else {}
     )

@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
-from . import syntax, uvicorn_facts
+from . import project, syntax, uvicorn_facts
 from .config import Settings
 from .launch import Launch
 from .model import Finding, Fix, Range, Severity, Tag
@@ -168,6 +168,16 @@ class RuleContext(ParsedSource):
     def uvicorn_version(self) -> str | None:
         """The analysed environment's uvicorn version (several rules ask)."""
         return self.workspace.distribution_version("uvicorn")
+
+    @cached_property
+    def running_uvicorn_version(self) -> str | None:
+        """The uvicorn version the launches run with, for verdicts that depend on it: the analysed environment's
+        (uvicorn 0.54, whose facts are built in, when it has none), if the project's own declaration of uvicorn
+        (requirements, pyproject, lock file) admits it; None when it does not, or is unreadable: unknown."""
+        version = self.uvicorn_version or uvicorn_facts.TABLE_VERSION
+        folder = self.source.path.parent if self.source.path is not None else self.workspace.root
+        declared = project.declared_constraints(self.workspace.root, folder, "uvicorn", self.depends_on)
+        return version if declared is None or project.admits(declared, version) else None
 
     @cached_property
     def failure_status(self) -> int:

@@ -78,3 +78,168 @@ def declares(root: Path, start: Path, distributions: tuple[str, ...], record: Ca
             if any(pattern.search(line) for line in lines for pattern in patterns):
                 return True
     return False
+
+
+# Files that pin what gets installed: the lock file of uv, Poetry or PDM names the one version.
+_LOCK_FILES = ("uv.lock", "poetry.lock", "pdm.lock")
+UNREAD = None  # a declaration whose version constraint cannot be read
+
+
+def declared_constraints(
+    root: Path, start: Path, distribution: str, record: Callable[[Path], None]
+) -> list[str | None] | None:
+    """The version constraints (PEP 440 specifiers, "" for any version, UNREAD where unreadable) the nearest
+    folder from `start` up to `root` that declares `distribution` puts on it; a lock file's version wins.
+    None when no folder on the way declares it."""
+    from . import config  # here: tomllib is loaded only when a rule asks for a declared version
+
+    mention = _declaration(distribution)
+    for folder in (start, *(parent for parent in start.parents if parent.is_relative_to(root))):
+        for name in _LOCK_FILES:
+            lock = folder / name
+            if lock.is_file():
+                record(lock)
+                data, _ = config.read_toml(lock)
+                packages = data.get("package") if isinstance(data, dict) else None
+                for package in packages if isinstance(packages, list) else ():
+                    if isinstance(package, dict) and _normalised(str(package.get("name"))) == distribution:
+                        version = package.get("version")
+                        return [f"=={version}" if isinstance(version, str) else UNREAD]
+        found: list[str | None] = []
+        for path in _requirement_files(folder):
+            record(path)
+            if path.name == "pyproject.toml" or path.name == "Pipfile":
+                data, _ = config.read_toml(path)
+                if data is None:
+                    found += _mentions(path, mention)
+                else:
+                    found += _toml_constraints(data, distribution)
+            else:
+                found += (_line_constraint(line, distribution) for line in _mentioning_lines(path, mention))
+        if found:
+            return found
+    return None
+
+
+def admits(constraints: list[str | None], version: str) -> bool:
+    """Whether every declared constraint surely admits `version`."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    try:
+        return all(c is not None and SpecifierSet(c).contains(version, prereleases=True) for c in constraints)
+    except InvalidSpecifier:
+        return False
+
+
+def _normalised(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _mentioning_lines(path: Path, mention: re.Pattern[str]) -> list[str]:
+    try:
+        if path.stat().st_size > _LARGEST_FILE:
+            return []
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    return [line for line in text.splitlines() if not line.lstrip().startswith("#") and mention.search(line)]
+
+
+def _mentions(path: Path, mention: re.Pattern[str]) -> list[str | None]:
+    return [UNREAD for _ in _mentioning_lines(path, mention)]
+
+
+def _line_constraint(line: str, distribution: str) -> str | None:
+    """The constraint of a requirements line, or of a quoted requirement on a setup.py / setup.cfg line;
+    UNREAD when the line names the distribution in another way."""
+    bare = line.split(" #", 1)[0].split(" --hash", 1)[0]
+    for text in [bare, *re.findall(r"""["']([^"'\n]*)["']""", line)]:
+        if _normalised(_requirement_name(text)) == distribution:
+            constraint = _requirement_constraint(text)
+            return UNREAD if constraint is _OTHER else constraint
+    return UNREAD
+
+
+_OTHER = "not a requirement"
+
+
+def _requirement_name(text: str) -> str:
+    return re.split(r"[\s\[<>=!~;@(]", text.strip(), maxsplit=1)[0]
+
+
+def _requirement_constraint(text: str) -> str | None:
+    """A PEP 508 requirement's specifier ("" for any version); UNREAD for a URL; _OTHER when it is none."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    try:
+        requirement = Requirement(text.strip())
+    except InvalidRequirement:
+        return _OTHER
+    return UNREAD if requirement.url else str(requirement.specifier)
+
+
+def _table(data: object, *keys: str) -> dict:
+    """data[keys[0]][keys[1]]... when each is a table, else an empty one (a hand-written file may say anything)."""
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data if isinstance(data, dict) else {}
+
+
+def _toml_constraints(data: dict, distribution: str) -> list[str | None]:
+    """Constraints from pyproject.toml (PEP 621, dependency groups, Poetry, PDM, uv) or a Pipfile."""
+    groups = [
+        _table(data, "project").get("dependencies"),
+        _table(data, "tool", "uv").get("dev-dependencies"),
+        *_table(data, "project", "optional-dependencies").values(),
+        *_table(data, "dependency-groups").values(),
+        *_table(data, "tool", "pdm", "dev-dependencies").values(),
+    ]
+    found = [
+        _requirement_constraint(entry)
+        for group in groups
+        if isinstance(group, list)
+        for entry in group
+        if isinstance(entry, str) and _normalised(_requirement_name(entry)) == distribution
+    ]
+    poetry = _table(data, "tool", "poetry")
+    poetry_tables = [_table(poetry, "dependencies"), _table(poetry, "dev-dependencies")]
+    poetry_tables += [_table(group, "dependencies") for group in _table(poetry, "group").values()]
+    for table, spelling in [
+        *((t, "poetry") for t in poetry_tables),
+        *((_table(data, k), "pipenv") for k in ("packages", "dev-packages")),
+    ]:
+        for name, value in table.items():
+            if _normalised(name) == distribution:
+                version = value.get("version", "*") if isinstance(value, dict) else value
+                found.append(_poetry_constraint(version) if spelling == "poetry" else _pipenv_constraint(version))
+    return [UNREAD if constraint is _OTHER else constraint for constraint in found]
+
+
+def _pipenv_constraint(version: object) -> str | None:
+    return "" if version == "*" else version if isinstance(version, str) else UNREAD
+
+
+def _poetry_constraint(version: object) -> str | None:
+    """Poetry's `^0.20.0`, `~0.20`, `*`, `0.20.0` (exact) and PEP 440 comparisons as a PEP 440 specifier."""
+    if not isinstance(version, str) or "||" in version or "|" in version:
+        return UNREAD
+    parts = []
+    for piece in (p.strip() for p in version.split(",")):
+        caret = re.fullmatch(r"([\^~])\s*(\d+(?:\.\d+)*)", piece)
+        if piece in ("*", ""):
+            continue
+        if caret:
+            release = [int(number) for number in caret.group(2).split(".")]
+            # ^ keeps the first non-zero part (^0.20.1 < 0.21); ~ keeps major.minor (major alone when only it is given).
+            kept = (
+                next((i for i, n in enumerate(release) if n), len(release) - 1)
+                if caret.group(1) == "^"
+                else min(1, len(release) - 1)
+            )
+            upper = [*release[:kept], release[kept] + 1]
+            parts.append(f">={caret.group(2)},<{'.'.join(map(str, upper))}")
+        elif re.fullmatch(r"\d+(?:\.\d+)*", piece):
+            parts.append(f"=={piece}")
+        else:
+            parts.append(piece)
+    return ",".join(parts)

@@ -16,8 +16,10 @@ from ..engine.uvicorn_facts import ANY_KEYWORD, PARAMETERS, TABLE_VERSION, insta
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     for launch in ctx.launches:
-        for rejection in launch.rejections:
-            yield _rejected(ctx, launch, rejection)
+        # click's refusals follow one version's option table: unknown when the version that runs is.
+        if launch.rejections and ctx.running_uvicorn_version is not None:
+            for rejection in launch.rejections:
+                yield _rejected(ctx, launch, rejection)
         if launch.entry not in PARAMETERS:
             continue
         parameters = _parameters(ctx, launch.entry)
@@ -59,10 +61,12 @@ def _rejected(ctx: RuleContext, launch: Launch, rejection: Rejection) -> Finding
 
 
 def _parameters(ctx: RuleContext, entry: Entry) -> frozenset[str] | None:
-    """The installed signature's parameter names; None when it takes any keyword or cannot be read."""
-    version = ctx.uvicorn_version
+    """The running version's parameter names; None when it takes any keyword, cannot be read or is unknown."""
+    version = ctx.running_uvicorn_version
+    if version is None:
+        return None
     # The table is uvicorn 0.54's; another installed version's signature is read from its source.
-    names = PARAMETERS[entry] if version in (None, TABLE_VERSION) else installed_parameters(ctx.workspace, entry)
+    names = PARAMETERS[entry] if version == TABLE_VERSION else installed_parameters(ctx.workspace, entry)
     # uvicorn before 0.18 declared `run(app, **kwargs)`: every keyword passed the call.
     return None if names is None or ANY_KEYWORD in names else frozenset(names)
 
@@ -138,6 +142,9 @@ RULE = Rule(
             Checks every keyword passed to `uvicorn.run(...)` and `uvicorn.Config(...)`, also the keys
             of a `**{...}` dict literal, against the signature of the uvicorn installed in the analysed
             environment. When uvicorn is not installed there, it uses the parameters of uvicorn 0.54.
+            When the project declares uvicorn (requirements files, `pyproject.toml`, Pipfile, a `uv.lock`,
+            `poetry.lock` or `pdm.lock`) at versions that exclude that one, it says nothing: the version
+            that will run is not known.
 
             It also finds positional arguments after the app in `uvicorn.run("main:app", 8000)`.
             `debug=` gets its own message: it was removed in uvicorn 0.19.

@@ -20,6 +20,9 @@ _DEPRECATED = "deprecated since uvicorn 0.30 (moved to the `uvicorn-worker` pack
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
+    # The version is asked only where the text may name the module (it reads the project's declarations).
+    if "workers" not in ctx.source.text or not _deprecated_where_it_runs(ctx.running_uvicorn_version):
+        return  # a project pinned before 0.30: the module is still uvicorn's own, nothing is deprecated
     yield from _worker_class_options(ctx)
     if not ctx.is_python:
         return
@@ -29,6 +32,14 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     yield from _imports(ctx, fixable_imports=not attribute_uses)
     if "uvicorn.workers." in ctx.source.text:
         yield from _class_paths_in_strings(ctx)
+
+
+def _deprecated_where_it_runs(version: str | None) -> bool:
+    """Whether the uvicorn that runs (None: unknown) is 0.30 or newer."""
+    try:
+        return version is not None and tuple(int(part) for part in version.split(".")[:2]) >= (0, 30)
+    except ValueError:
+        return False
 
 
 def _worker_class_options(ctx: RuleContext) -> Iterator[Finding]:
@@ -181,6 +192,9 @@ RULE = Rule(
             the project's dependencies with the fix.
         """,
         notes="""
+            Nothing is reported when the uvicorn that runs is older than 0.30 (the analysed environment's, or the
+            version the project's requirements or lock file pin), or when that version is not known.
+
             On a command line: `gunicorn main:app -k uvicorn.workers.UvicornWorker` (or `--worker-class`), in a
             Procfile, Dockerfile, compose file or script; the fix writes `uvicorn_worker.UvicornWorker`.
         """,

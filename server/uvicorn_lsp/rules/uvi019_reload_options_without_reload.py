@@ -43,6 +43,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
 def _may_reload(launch: Launch) -> bool | None:
     """False when the launch surely does not reload; None when it may (a run-time value, unread `**` options)."""
     reload = launch.option("reload")
+    if launch.option("debug") is not None:
+        return None  # uvicorn before 0.19 reloads an import string on debug=True (UVI004 reports it in later ones)
     if reload is None:
         return False if launch.complete else None
     truthy = reload.value.truthy()

@@ -1,0 +1,88 @@
+"""The uvicorn version a project declares (requirements, pyproject, Pipfile, lock files), read by
+project.declared_constraints and judged by project.admits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from uvicorn_lsp.engine import project
+
+
+def constraints(root: Path, start: Path | None = None) -> list[str | None] | None:
+    seen: list[Path] = []
+    found = project.declared_constraints(root, start or root, "uvicorn", seen.append)
+    assert all(path.is_file() for path in seen)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("requirements.txt", "fastapi\nuvicorn[standard]==0.18.3  # pinned\n", ["==0.18.3"]),
+        ("requirements.txt", "# uvicorn==0.1\nUvicorn>=0.20,<0.30 ; python_version >= '3.8'\n", ["<0.30,>=0.20"]),
+        ("requirements-prod.in", "uvicorn\n", [""]),
+        ("requirements.txt", "uvicorn @ git+https://github.com/encode/uvicorn\n", [None]),
+        ("requirements.txt", "uvicorn-worker==0.2.0\nfastapi[standard]\n", None),
+        ("pyproject.toml", '[project]\nname = "x"\ndependencies = ["uvicorn[standard]~=0.29.0"]\n', ["~=0.29.0"]),
+        ("pyproject.toml", '[dependency-groups]\ndev = ["uvicorn==0.20.0", {include-group = "x"}]\n', ["==0.20.0"]),
+        ("pyproject.toml", '[tool.poetry.dependencies]\nuvicorn = "^0.20.0"\n', [">=0.20.0,<0.21"]),
+        (
+            "pyproject.toml",
+            '[tool.poetry.dependencies]\nuvicorn = {version = "^1.2", extras = ["standard"]}\n',
+            [">=1.2,<2"],
+        ),
+        ("pyproject.toml", '[tool.poetry.group.web.dependencies]\nuvicorn = "0.29.0"\n', ["==0.29.0"]),
+        ("pyproject.toml", '[tool.poetry.dependencies]\nuvicorn = "*"\n', [""]),
+        ("pyproject.toml", '[tool.poetry.dependencies]\nuvicorn = "^0.20 || ^0.29"\n', [None]),
+        ("pyproject.toml", '[tool.poe.tasks]\nserve = "uvicorn main:app"\n', None),
+        ("pyproject.toml", "project = 3\n", None),
+        ("pyproject.toml", "[project\ndependencies = ['uvicorn==0.1']\n", [None]),
+        ("Pipfile", '[packages]\nuvicorn = "==0.20.0"\n[dev-packages]\n', ["==0.20.0"]),
+        ("setup.py", 'setup(install_requires=["fastapi", "uvicorn>=0.30"])\n', [">=0.30"]),
+        ("setup.cfg", "[options]\ninstall_requires =\n    uvicorn==0.25.0\n", ["==0.25.0"]),
+    ],
+)
+def test_declarations_are_read_as_pep_440_specifiers(tmp_path, name, text, expected):
+    (tmp_path / name).write_text(text)
+    assert constraints(tmp_path) == expected
+
+
+@pytest.mark.parametrize("lock", ["uv.lock", "poetry.lock", "pdm.lock"])
+def test_a_lock_file_names_the_version_installed(tmp_path, lock):
+    (tmp_path / "requirements.txt").write_text("uvicorn>=0.20\n")
+    (tmp_path / lock).write_text(
+        '[[package]]\nname = "fastapi"\nversion = "0.110.0"\n\n[[package]]\nname = "uvicorn"\nversion = "0.29.0"\n'
+    )
+    assert constraints(tmp_path) == ["==0.29.0"]
+
+
+def test_the_nearest_declaring_folder_wins(tmp_path):
+    (tmp_path / "requirements.txt").write_text("uvicorn==0.54.0\n")
+    service = tmp_path / "services" / "old"
+    (service / "app").mkdir(parents=True)
+    (service / "requirements.txt").write_text("uvicorn==0.18.3\n")
+    assert constraints(tmp_path, service / "app") == ["==0.18.3"]
+    assert constraints(tmp_path, tmp_path / "services") == ["==0.54.0"]
+
+
+def test_folders_above_the_workspace_root_are_not_read(tmp_path):
+    (tmp_path / "requirements.txt").write_text("uvicorn==0.18.3\n")
+    (tmp_path / "root").mkdir()
+    assert constraints(tmp_path / "root") is None
+
+
+@pytest.mark.parametrize(
+    ("declared", "version", "admitted"),
+    [
+        ([""], "0.54.0", True),
+        (["==0.18.3"], "0.54.0", False),
+        ([">=0.20.0,<0.21"], "0.20.0", True),
+        (["==0.54.0", ">=0.30"], "0.54.0", True),
+        (["==0.54.0", None], "0.54.0", False),
+        (["not a specifier"], "0.54.0", False),
+    ],
+)
+def test_admits_only_what_every_declaration_surely_allows(declared, version, admitted):
+    assert project.admits(declared, version) is admitted
