@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from uvicorn_lsp.engine.config import Settings
-from uvicorn_lsp.engine.discovery import Discovery
+from uvicorn_lsp.engine.discovery import Discovery, project_root_in
 from uvicorn_lsp.engine.gitignore import GitIgnore, is_ignored, literal_start, translate
 
 from ..cli.conftest import write
@@ -207,3 +207,26 @@ def test_force_exclude_looks_only_inside_the_project(tmp_path):
     write(project, "pyproject.toml", "[tool.uvicorn-lsp]\n")
     make_tree(project, "app.py", "venv/x.py")
     assert found(project, "app.py", "venv/x.py", force_exclude=True) == ["app.py"]
+
+
+def test_project_root_in_a_folder_is_the_root_check_gives(tmp_path):
+    """What `check TOP` gives a file: the nearest project folder between it and TOP, else TOP's own root."""
+    make_tree(tmp_path, "repo/.git/HEAD", "repo/services/auth/pyproject.toml", "repo/services/auth/src/main.py")
+    make_tree(tmp_path, "repo/tools/run.py", "plain/app/main.py")
+    repo = str(tmp_path / "repo")
+    assert project_root_in(str(tmp_path / "repo/services/auth/src/main.py"), repo) == str(
+        tmp_path / "repo/services/auth"
+    )
+    assert project_root_in(str(tmp_path / "repo/tools/run.py"), repo) == repo
+    # TOP inside a project: its root is above TOP, as for `check .` run there.
+    assert project_root_in(
+        str(tmp_path / "repo/services/auth/src/main.py"), str(tmp_path / "repo/services/auth/src")
+    ) == str(tmp_path / "repo/services/auth")
+    # No project anywhere: TOP itself, never the file's own folder.
+    assert project_root_in(str(tmp_path / "plain/app/main.py"), str(tmp_path / "plain")) == str(tmp_path / "plain")
+    found = Discovery(Settings()).find([tmp_path / "repo", tmp_path / "plain"])
+    assert {source.path: source.root for source in found if source.path.endswith(".py")} == {
+        str(tmp_path / "repo/services/auth/src/main.py"): str(tmp_path / "repo/services/auth"),
+        str(tmp_path / "repo/tools/run.py"): repo,
+        str(tmp_path / "plain/app/main.py"): str(tmp_path / "plain"),
+    }

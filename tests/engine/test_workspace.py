@@ -72,3 +72,20 @@ def test_symlinked_venv_is_not_our_own_environment(tmp_path, monkeypatch):
     environment = Workspace(tmp_path).environment
     assert not isinstance(environment, SameEnvironment)
     assert Path(environment.path) == folder
+
+
+def test_an_environment_above_the_project_up_to_the_repository(tmp_path, venv, monkeypatch):
+    """A uv or Poetry workspace: one .venv at the repository's top for the projects below it; nothing
+    above the repository counts."""
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
+    repo = tmp_path / "repo"
+    service = repo / "services" / "auth"
+    service.mkdir(parents=True)
+    (repo / ".git").mkdir()
+    (repo / ".venv").symlink_to(venv, target_is_directory=True)
+    interpreter, reason = Workspace(service).choose_interpreter()
+    assert interpreter == str(repo / ".venv" / "bin" / "python") and reason == str(repo / ".venv")
+
+    (repo / ".venv").unlink()
+    (tmp_path / ".venv").symlink_to(venv, target_is_directory=True)  # above the repository
+    assert Workspace(service).choose_interpreter()[0] is None

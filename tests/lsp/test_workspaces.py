@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig
 
-from .conftest import SAMPLE, SERVER_COMMAND, capabilities, open_file, wait_for_diagnostics, write
+from .conftest import SAMPLE, SERVER_COMMAND, capabilities, lsp_session, open_file, wait_for_diagnostics, write
 
 
 async def test_each_folder_has_its_own_settings(tmp_path):
@@ -52,3 +56,36 @@ async def test_log_file_and_stdio_flag(tmp_path):
         await client.shutdown_session()
         await client.stop()
     assert "analysing" in log_file.read_text()
+
+
+async def test_a_project_inside_the_opened_folder_is_judged_as_check_judges_it(tmp_path):
+    """A monorepo opened at its top: a service with its own pyproject.toml is its own project, for the
+    server as for `uvicorn-lsp check` run at the top (same launches, same message)."""
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    service = repo / "services" / "auth"
+    write(service, "pyproject.toml", "[project]\nname = 'auth'\n")
+    write(service, "src/__init__.py", "")
+    write(service, "src/application.py", "from fastapi import FastAPI\n\napp = FastAPI()\n")
+    main = write(
+        service,
+        "src/__main__.py",
+        'import uvicorn\n\nif __name__ == "__main__":\n    uvicorn.run("src.application:app", reload=True)\n',
+    )
+    checked = subprocess.run(
+        [sys.executable, "-m", "uvicorn_lsp", "check", "--format", "json", "--no-cache", "."],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    [expected] = json.loads(checked.stdout)
+    assert expected["message"].startswith('"src.application:app" loads with `python -m src`, not with `python src/')
+    async with lsp_session(repo) as client:
+        [finding] = await wait_for_diagnostics(client, open_file(client, main))
+    assert (finding.code, finding.message, finding.range.start.line) == (
+        expected["code"],
+        expected["message"],
+        expected["location"]["row"] - 1,
+    )

@@ -272,6 +272,17 @@ def project_root(path: str) -> str:
         folder = parent
 
 
+def project_root_in(path: str, top: str) -> str:
+    """The project root `check TOP` gives the file at `path` inside folder `top`: the nearest folder
+    from the file up to `top` that looks like a project, else the project root of `top` itself."""
+    folder = path if os.path.isdir(path) else os.path.dirname(path)
+    while folder != top and folder.startswith(os.path.join(top, "")):
+        if any(os.path.exists(os.path.join(folder, marker)) for marker in _ROOT_MARKERS):
+            return folder
+        folder = os.path.dirname(folder)
+    return project_root(top)
+
+
 class Workspaces:
     """One Workspace per project root, shared by every file under it."""
 

@@ -28,6 +28,17 @@ def interpreter_in(folder: Path) -> Path | None:
     return None
 
 
+def _up_to_the_repository(root: Path) -> list[Path]:
+    """`root` and the folders above it, up to the repository root (a folder with `.git`) when there is
+    one: a uv or Poetry workspace keeps one `.venv` at its top for the projects below it."""
+    folders = []
+    for folder in (root, *root.parents):
+        folders.append(folder)
+        if (folder / ".git").exists():
+            break
+    return folders
+
+
 class Workspace:
     def __init__(self, root: Path, client_settings: config.Settings | None = None, static_files: bool = False):
         self.root = root
@@ -74,10 +85,11 @@ class Workspace:
             if not path.is_absolute():
                 path = self.root / path
             return str(interpreter_in(path) or path if path.is_dir() else path), "the `python` setting"
-        for name in (".venv", "venv"):
-            found = interpreter_in(self.root / name)
-            if found is not None:
-                return str(found), f"{name} in the workspace"
+        for folder in _up_to_the_repository(self.root):
+            for name in (".venv", "venv"):
+                found = interpreter_in(folder / name) if (folder / name).is_dir() else None
+                if found is not None:
+                    return str(found), f"{name} in the workspace" if folder == self.root else f"{folder / name}"
         virtual_env = os.environ.get("VIRTUAL_ENV")
         if virtual_env:
             found = interpreter_in(Path(virtual_env))

@@ -26,7 +26,7 @@ from pygls.protocol.language_server import lsp_method
 from pygls.uris import to_fs_path
 
 from .. import __version__
-from ..engine import config
+from ..engine import config, discovery
 from ..engine.model import ProblemKind
 from ..engine.workspace import Workspace
 from ..rules import RULES_BY_CODE
@@ -111,7 +111,7 @@ class UvicornLanguageServer(LanguageServer):
         )
         self.initialization_settings: dict[str, Any] = {}
         self.folder_settings: dict[Path, dict[str, Any]] = {}
-        self._workspaces: dict[Path, Workspace] = {}
+        self._workspaces: dict[tuple[Path, Path], Workspace] = {}  # by project root and settings scope
         self._shown_problems: set[str] = set()
         self._shown_internal_errors: set[str] = set()  # URIs
         self._needs_refresh: set[str] = set()
@@ -152,20 +152,22 @@ class UvicornLanguageServer(LanguageServer):
         return roots
 
     def workspace_for(self, path: Path | None) -> Workspace:
-        roots = [root for root in self.folder_roots() if path is not None and path.is_relative_to(root)]
-        if roots:
-            root = max(roots, key=lambda r: len(r.parts))
-        elif path is not None:
-            pyproject = config.find_pyproject(path)
-            root = pyproject.parent if pyproject else path.parent
-        else:
+        """The file's project as `uvicorn-lsp check` finds it (the nearest folder with a pyproject.toml,
+        .git or setup.py), so both fronts judge it alike; the settings of the workspace folder it is in."""
+        folders = [root for root in self.folder_roots() if path is not None and path.is_relative_to(root)]
+        folder = max(folders, key=lambda r: len(r.parts)) if folders else None
+        if path is None:
             root = Path.cwd()
-        workspace = self._workspaces.get(root)
+        elif folder is None:
+            root = Path(discovery.project_root(str(path)))
+        else:
+            root = Path(discovery.project_root_in(str(path), str(folder)))
+        settings_scope = folder if folder is not None else root
+        workspace = self._workspaces.get((root, settings_scope))
         if workspace is None:
-            settings = self._client_settings(root)
-            workspace = Workspace(root, settings)
+            workspace = Workspace(root, self._client_settings(settings_scope))
             workspace.open_buffers = self.buffers
-            self._workspaces[root] = workspace
+            self._workspaces[(root, settings_scope)] = workspace
         return workspace
 
     def log_to_client(self) -> None:

@@ -377,7 +377,7 @@ RULE = Rule(
             not a constant, a file that edits `sys.path`, a module with a `__getattr__`, star imports
             that cannot be followed, or an attribute that is a submodule of a package. Modules of
             installed packages are looked up in the analysed environment's `sys.path` (the `python`
-            setting, a `.venv` in the workspace, or `VIRTUAL_ENV`).
+            setting, a `.venv` in the project or above it up to the repository's top, or `VIRTUAL_ENV`).
 
             A launch under which the file's own imports of the project fail never reaches the uvicorn call,
             so it is not judged; when the project folder on `PYTHONPATH` (an IDE's content root) lets that
