@@ -12,7 +12,7 @@ import glob
 import os
 import re
 import sys
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -316,32 +316,68 @@ def load_settings(file_path: Path, stop: Path | None = None) -> tuple[Settings, 
     return settings, problems
 
 
-def installed_project_package(start: Path, stop: Path | None = None) -> tuple[str, Path, Path] | None:
-    """The nearest pyproject.toml's own top-level package when a build backend installs the project
-    (a [build-system] table, and not Poetry's `package-mode = false`): the package is the project's
-    name with `-` and `.` as `_`, beside the pyproject or in its src/. Answers (package name, the
-    folder holding it, the pyproject)."""
+def installed_project_packages(start: Path, stop: Path | None = None) -> tuple[dict[str, Path], Path] | None:
+    """The top-level packages a build backend installs from the nearest pyproject.toml (a [build-system] table,
+    and not Poetry's `package-mode = false`), each with the folder holding it: the project's name with `-` and
+    `.` as `_` beside the pyproject or in its src/; the packages hatch (`packages`), Poetry (`packages` with
+    `from`) and setuptools (`packages`, `package-dir`, `packages.find` `where`) are told of; every package in
+    src/, which setuptools finds by itself. Answers (packages, the pyproject)."""
     pyproject = find_pyproject(start, stop)
     if pyproject is None:
         return None
     data, _ = read_toml(pyproject)
     if not isinstance(data, dict) or not isinstance(data.get("build-system"), dict):
         return None
-    tool = data.get("tool")
-    poetry = tool.get("poetry") if isinstance(tool, dict) else None
-    poetry = poetry if isinstance(poetry, dict) else {}
+    tool = toml_table(data, "tool")
+    poetry = toml_table(tool, "poetry")
     if poetry.get("package-mode") is False:
         return None
-    project = data.get("project")
-    name = project.get("name") if isinstance(project, dict) else None
-    name = name if isinstance(name, str) else poetry.get("name")
-    if not isinstance(name, str):
-        return None
-    package = name.lower().replace("-", "_").replace(".", "_")
-    for folder in (pyproject.parent, pyproject.parent / "src"):
-        if (folder / package / "__init__.py").is_file() or (folder / f"{package}.py").is_file():
-            return package, folder, pyproject
-    return None
+    base = pyproject.parent
+    packages: dict[str, Path] = {}
+
+    def add(name: str, folder: Path) -> None:
+        if name.isidentifier() and ((folder / name / "__init__.py").is_file() or (folder / f"{name}.py").is_file()):
+            packages.setdefault(name, folder)
+
+    name = toml_table(data, "project").get("name", poetry.get("name"))
+    if isinstance(name, str):
+        for folder in (base, base / "src"):
+            add(name.lower().replace("-", "_").replace(".", "_"), folder)
+    hatch_wheel = toml_table(tool, "hatch", "build", "targets", "wheel").get("packages")
+    for path in _strings(hatch_wheel) + _strings(toml_table(tool, "hatch", "build").get("packages")):
+        add(Path(path).name, (base / path).parent)
+    for entry in poetry.get("packages") if isinstance(poetry.get("packages"), list) else ():
+        if isinstance(entry, dict) and isinstance(entry.get("include"), str):
+            add(entry["include"].split("/")[0], base / str(entry.get("from", ".")))
+    setuptools = toml_table(tool, "setuptools")
+    package_dir = toml_table(setuptools, "package-dir")
+    root_dir = base / str(package_dir.get("", "."))
+    for dotted in _strings(setuptools.get("packages")):
+        top = dotted.split(".")[0]
+        add(top, (base / str(package_dir[top])).parent if isinstance(package_dir.get(top), str) else root_dir)
+    for where in _strings(toml_table(setuptools, "packages", "find").get("where")) + ["src"]:
+        _add_packages_in(base / where, add)
+    return (packages, pyproject) if packages else None
+
+
+def _add_packages_in(folder: Path, add: Callable[[str, Path], None]) -> None:
+    try:
+        entries = [entry.name for entry in os.scandir(folder) if entry.is_dir()]
+    except OSError:
+        return
+    for entry in entries:
+        add(entry, folder)
+
+
+def toml_table(data: object, *keys: str) -> dict:
+    """data[keys[0]][keys[1]]... when each is a table, else an empty one (a hand-written file may say anything)."""
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data if isinstance(data, dict) else {}
+
+
+def _strings(value: object) -> list[str]:
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
 
 
 def project_scripts(start: Path) -> dict[str, str]:

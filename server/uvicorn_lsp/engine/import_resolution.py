@@ -111,19 +111,17 @@ def with_installed_project(ctx: CheckedFile, name: str, roots: tuple[Path, ...])
     installable: installed (`pip install -e .`, `uv sync`, its console scripts), as such a project
     is to be run, that package imports under every launch (checked with a setuptools editable install)."""
 
-    def find() -> tuple[str, Path] | None:
+    def find() -> dict[str, Path]:
         script = ctx.source.path
-        found = config.installed_project_package(script.parent, ctx.workspace.root) if script else None
+        found = config.installed_project_packages(script.parent, ctx.workspace.root) if script else None
         if found is None:
-            return None
-        package, folder, pyproject = found
+            return {}
+        packages, pyproject = found
         ctx.depends_on(pyproject)
-        return package, folder
+        return packages
 
-    project = ctx.once(("installed_project",), find)
-    if project is None or name.split(".")[0] != project[0] or project[1] in roots:
-        return roots
-    return (*roots, project[1])
+    folder = ctx.once(("installed_project",), find).get(name.split(".")[0])
+    return roots if folder is None or folder in roots else (*roots, folder)
 
 
 def own_imports(ctx: CheckedFile) -> list[str]:

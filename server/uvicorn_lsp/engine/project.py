@@ -178,21 +178,16 @@ def _requirement_constraint(text: str) -> str | None:
     return UNREAD if requirement.url else str(requirement.specifier)
 
 
-def _table(data: object, *keys: str) -> dict:
-    """data[keys[0]][keys[1]]... when each is a table, else an empty one (a hand-written file may say anything)."""
-    for key in keys:
-        data = data.get(key) if isinstance(data, dict) else None
-    return data if isinstance(data, dict) else {}
-
-
 def _toml_constraints(data: dict, distribution: str) -> list[str | None]:
     """Constraints from pyproject.toml (PEP 621, dependency groups, Poetry, PDM, uv) or a Pipfile."""
+    from . import config
+
     groups = [
-        _table(data, "project").get("dependencies"),
-        _table(data, "tool", "uv").get("dev-dependencies"),
-        *_table(data, "project", "optional-dependencies").values(),
-        *_table(data, "dependency-groups").values(),
-        *_table(data, "tool", "pdm", "dev-dependencies").values(),
+        config.toml_table(data, "project").get("dependencies"),
+        config.toml_table(data, "tool", "uv").get("dev-dependencies"),
+        *config.toml_table(data, "project", "optional-dependencies").values(),
+        *config.toml_table(data, "dependency-groups").values(),
+        *config.toml_table(data, "tool", "pdm", "dev-dependencies").values(),
     ]
     found = [
         _requirement_constraint(entry)
@@ -201,12 +196,12 @@ def _toml_constraints(data: dict, distribution: str) -> list[str | None]:
         for entry in group
         if isinstance(entry, str) and _normalised(_requirement_name(entry)) == distribution
     ]
-    poetry = _table(data, "tool", "poetry")
-    poetry_tables = [_table(poetry, "dependencies"), _table(poetry, "dev-dependencies")]
-    poetry_tables += [_table(group, "dependencies") for group in _table(poetry, "group").values()]
+    poetry = config.toml_table(data, "tool", "poetry")
+    poetry_tables = [config.toml_table(poetry, "dependencies"), config.toml_table(poetry, "dev-dependencies")]
+    poetry_tables += [config.toml_table(group, "dependencies") for group in config.toml_table(poetry, "group").values()]
     for table, spelling in [
         *((t, "poetry") for t in poetry_tables),
-        *((_table(data, k), "pipenv") for k in ("packages", "dev-packages")),
+        *((config.toml_table(data, k), "pipenv") for k in ("packages", "dev-packages")),
     ]:
         for name, value in table.items():
             if _normalised(name) == distribution:
