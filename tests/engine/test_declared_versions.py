@@ -67,10 +67,15 @@ def test_the_nearest_declaring_folder_wins(tmp_path):
     assert constraints(tmp_path, tmp_path / "services") == ["==0.54.0"]
 
 
-def test_folders_above_the_workspace_root_are_not_read(tmp_path):
+def test_folders_above_the_opened_one_are_read_up_to_the_repository_top(tmp_path):
+    """A service folder opened on its own runs with the repository's environment and declarations."""
     (tmp_path / "requirements.txt").write_text("uvicorn==0.18.3\n")
-    (tmp_path / "root").mkdir()
-    assert constraints(tmp_path / "root") is None
+    repository = tmp_path / "repo"
+    (repository / ".git").mkdir(parents=True)
+    (repository / "services" / "api").mkdir(parents=True)
+    assert constraints(repository / "services" / "api") is None
+    (repository / "uv.lock").write_text('[[package]]\nname = "uvicorn"\nversion = "0.29.0"\n')
+    assert constraints(repository / "services" / "api") == ["==0.29.0"]
 
 
 @pytest.mark.parametrize(

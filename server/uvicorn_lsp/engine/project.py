@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 _REQUIREMENT_FILE = re.compile(r"^(?:requirements.*\.(?:txt|in)|pyproject\.toml|Pipfile|setup\.cfg|setup\.py)$", re.I)
@@ -89,12 +89,13 @@ def declared_constraints(
     root: Path, start: Path, distribution: str, record: Callable[[Path], None]
 ) -> list[str | None] | None:
     """The version constraints (PEP 440 specifiers, "" for any version, UNREAD where unreadable) the nearest
-    folder from `start` up to `root` that declares `distribution` puts on it; a lock file's version wins.
+    folder from `start` up to the repository's top (a folder with `.git` at or above `root`, where the analysed
+    environment is also looked for) that declares `distribution` puts on it; a lock file's version wins.
     None when no folder on the way declares it."""
     from . import config  # here: tomllib is loaded only when a rule asks for a declared version
 
     mention = _declaration(distribution)
-    for folder in (start, *(parent for parent in start.parents if parent.is_relative_to(root))):
+    for folder in _up_to_the_repository(root, start):
         for name in _LOCK_FILES:
             lock = folder / name
             if lock.is_file():
@@ -119,6 +120,13 @@ def declared_constraints(
         if found:
             return found
     return None
+
+
+def _up_to_the_repository(root: Path, start: Path) -> Iterator[Path]:
+    for folder in (start, *start.parents):
+        yield folder
+        if root.is_relative_to(folder) and (folder / ".git").exists():
+            return
 
 
 def admits(constraints: list[str | None], version: str) -> bool:
