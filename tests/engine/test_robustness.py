@@ -126,3 +126,23 @@ def test_on_event_app_on_a_line_parso_recovers_is_no_internal_error(tmp_path):
         '            @app.on_event("shutdown")\n            def disconnect():\n                ...\x0b        \x0b'
     )
     _no_internal_errors(checker.check_text(text, tmp_path / "main.py", Workspace(tmp_path), ALL_RULES))
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("run.sh", "uvicorn main:app --app-dir sr\x00c\n"),
+        ("Procfile", "web: cd a\x00b && uvicorn main:app --reload\n"),
+        ("Procfile", "web: uv run --env-file .e\x00nv uvicorn main:app\n"),
+        ("Dockerfile", "FROM python:3.12\nWORKDIR /co\x00de\nCOPY . .\nCMD uvicorn main:app\n"),
+        ("Dockerfile", "FROM python:3.12\nCOPY ./a\x00pp /app\nWORKDIR /app\nCMD uvicorn main:app\n"),
+        ("run.sh", "uvicorn main:app --log-config lo\x00g.yaml --ssl-keyfile k\x00.pem --ssl-certfile c.pem\n"),
+    ],
+)
+def test_a_nul_in_a_path_a_command_names_is_no_internal_error(tmp_path, name, text):
+    """No file system holds such a path (os.stat raises ValueError, not OSError): it is a folder or file
+    that is not there."""
+    (tmp_path / "main.py").write_text("from fastapi import FastAPI\napp = FastAPI()\n")
+    path = tmp_path / name
+    result = checker.check_text(text, path, Workspace(tmp_path), ALL_RULES, True)
+    assert result.problems == []

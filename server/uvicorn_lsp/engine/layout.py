@@ -25,7 +25,7 @@ def env_file_sets_pythonpath(path: Path, record: Callable[[Path], None]) -> bool
     record(path)
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL in a path taken from a command line
         return None
     return _PYTHONPATH_ASSIGNMENT.search(text) is not None
 
@@ -42,7 +42,7 @@ def shell_sets_pythonpath(folder: Path, root: Path, record: Callable[[Path], Non
             dotenv = place / ".env"
             try:
                 loads_dotenv = re.search(r"^\s*dotenv\b", envrc.read_text(errors="replace"), re.MULTILINE)
-            except OSError:
+            except (OSError, ValueError):
                 return True
             return bool(loads_dotenv) and dotenv.is_file() and env_file_sets_pythonpath(dotenv, record) is not False
         if place == root or not place.is_relative_to(root):

@@ -233,7 +233,7 @@ class _Listing:
                             folders.append(entry.name)
                     except OSError:
                         pass  # a dangling or unreadable entry: neither
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a path no file system holds (a NUL in a command's word)
             return _NO_LISTING
         # As importlib finds an extension module: the stem, one tag at most, the suffix.
         compiled = [
@@ -310,7 +310,7 @@ class ModuleIndex:
             return cached[1]
         try:
             mtime = folder.stat().st_mtime_ns
-        except OSError:
+        except (OSError, ValueError):
             return _NO_LISTING
         cached = self._listings.get(folder)
         if cached is not None and cached[0] == mtime:

@@ -49,5 +49,5 @@ def read_text_start(path: Path) -> str | None:
     try:
         with path.open("r", encoding="utf-8", errors="replace") as stream:
             return stream.read(_MAX_READ)
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL in a path taken from a command line
         return None

@@ -62,7 +62,7 @@ class Workspace:
             return self.open_buffers[path]
         try:
             return read_source(path)
-        except (OSError, UndecodableSource):
+        except (OSError, ValueError, UndecodableSource):  # ValueError: a NUL in a path taken from a command line
             return None
 
     def settings_for(self, path: Path | None) -> tuple[config.Settings, list[Problem]]:

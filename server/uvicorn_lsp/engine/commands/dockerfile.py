@@ -385,7 +385,7 @@ def _holds_python(folder: Path, depth: int) -> bool:
     """A `.py` file in `folder` or its subfolders `depth` levels down (dependency folders left out)."""
     try:
         entries = list(os.scandir(folder))
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL in a path taken from a COPY line
         return False
     if any(entry.name.endswith(".py") and entry.is_file() for entry in entries):
         return True
