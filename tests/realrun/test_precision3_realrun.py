@@ -1,0 +1,154 @@
+"""Third precision audit: shapes where the analysed environment or the installed project decides the verdict.
+Each is judged by the real command line (`uvicorn-lsp check --format json`) and launched for real: where the
+check is silent the launch serves, where it reports the launch fails.
+
+- A project pinned to uvicorn 0.18.3 (its own `.venv`, or no uvicorn where the check runs): `debug=True` and
+  `reload_dirs` serve with reload, and `uvicorn.workers` is not deprecated there.
+- An installable project named `acme-backend` whose package is `src/app`: once installed (editable), a
+  Procfile's `uvicorn app.main:app` loads from the root.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import APP_HEAD, Outcome, free_port, run_server
+
+pytestmark = pytest.mark.slow
+
+OLD_UVICORN = "0.18.3"
+
+
+def make_venv(folder: Path, *pip_arguments: str) -> Path:
+    """A virtual environment that sees our site-packages (fastapi, gunicorn, uvicorn 0.54) below its own."""
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(folder)], check=True)
+    python = folder / "bin" / "python"
+    if pip_arguments:
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", *pip_arguments],
+            check=True,
+            timeout=300,
+        )
+    return python
+
+
+@pytest.fixture(scope="module")
+def old_uvicorn(tmp_path_factory) -> Path:
+    """uvicorn 0.18.3 (its own click/h11 come from ours) in front of our 0.54."""
+    python = make_venv(tmp_path_factory.mktemp("uvicorn-0.18.3"), "--no-deps", f"uvicorn=={OLD_UVICORN}")
+    version = subprocess.run([str(python), "-c", "import uvicorn; print(uvicorn.__version__)"], capture_output=True)
+    assert version.stdout.decode().strip() == OLD_UVICORN
+    return python
+
+
+@pytest.fixture(scope="module")
+def without_uvicorn(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("no-uvicorn")
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True)
+    return folder / "bin" / "python"
+
+
+def check(root: Path, *paths: str) -> list[dict]:
+    """`uvicorn-lsp check --format json` as a user runs it, from the project folder."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "uvicorn_lsp", "check", "--no-cache", "--format", "json", *paths],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={key: value for key, value in os.environ.items() if key != "VIRTUAL_ENV"},
+    )
+    assert completed.returncode in (0, 1), completed.stderr
+    return json.loads(completed.stdout)
+
+
+def launch(python: Path, args: list[str], cwd: Path, port: int, env: dict | None = None) -> Outcome:
+    """run_server with another interpreter: the started python replaces itself (same process, same session)."""
+    switch = f"import os, sys; os.execv({str(python)!r}, [{str(python)!r}, *sys.argv[1:]])"
+    return run_server(["-c", switch, *args], cwd, port, env=env)
+
+
+DEBUG_RUN = (
+    APP_HEAD + '\nif __name__ == "__main__":\n    uvicorn.run("main:app", port={port}, debug=True, reload_dirs=["."])\n'
+)
+
+
+def test_debug_and_reload_dirs_serve_with_a_pinned_old_uvicorn(tmp_path, old_uvicorn, without_uvicorn):
+    """uvicorn 0.18.3 reloads on debug=True: UVI004 and UVI019 say nothing, whether the analysed environment
+    is the project's .venv with 0.18.3 or one without uvicorn beside `uvicorn==0.18.3` in requirements.txt."""
+    port = free_port()
+    (tmp_path / "main.py").write_text(DEBUG_RUN.format(port=port))
+    (tmp_path / ".venv").symlink_to(old_uvicorn.parents[1])
+    assert [row["code"] for row in check(tmp_path)] == []
+    outcome = launch(old_uvicorn, ["main.py"], tmp_path, port)
+    assert outcome.served and "Started reloader process" in outcome.output, outcome.output
+
+    (tmp_path / ".venv").unlink()
+    (tmp_path / ".venv").symlink_to(without_uvicorn.parents[1])
+    (tmp_path / "requirements.txt").write_text(f"fastapi\nuvicorn=={OLD_UVICORN}\n")
+    assert [row["code"] for row in check(tmp_path)] == []
+
+
+def test_debug_with_uvicorn_0_54_is_a_type_error_the_check_reports(tmp_path):
+    port = free_port()
+    (tmp_path / "main.py").write_text(DEBUG_RUN.format(port=port))
+    (tmp_path / "requirements.txt").write_text("fastapi\nuvicorn>=0.30\n")
+    assert [row["code"] for row in check(tmp_path)] == ["UVI004"]
+    outcome = run_server(["main.py"], tmp_path, port)
+    assert not outcome.served and "unexpected keyword argument 'debug'" in outcome.output
+
+
+@pytest.mark.parametrize("pinned", [True, False])
+def test_uvicorn_workers_is_deprecated_only_from_0_30(tmp_path, old_uvicorn, pinned):
+    """With DeprecationWarning made an error, gunicorn's `-k uvicorn.workers.UvicornWorker` serves under
+    uvicorn 0.18.3 (UVI009 silent) and fails to boot under 0.54 (UVI009 reports)."""
+    port = free_port()
+    (tmp_path / "main.py").write_text(APP_HEAD.format())
+    command = ["main:app", "-k", "uvicorn.workers.UvicornWorker", "-b", f"127.0.0.1:{port}"]
+    (tmp_path / "Procfile").write_text(f"web: gunicorn {' '.join(command)}\n")
+    if pinned:
+        (tmp_path / "requirements.txt").write_text(f"gunicorn\nuvicorn=={OLD_UVICORN}\n")
+    python = old_uvicorn if pinned else Path(sys.executable)
+    outcome = launch(
+        python, ["-m", "gunicorn", *command], tmp_path, port, env={"PYTHONWARNINGS": "error::DeprecationWarning"}
+    )
+    assert outcome.served is pinned, outcome.output
+    assert [row["code"] for row in check(tmp_path)] == ([] if pinned else ["UVI009"])
+
+
+ACME_PYPROJECT = """
+[build-system]
+requires = ["setuptools>=64"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "acme-backend"
+version = "0.1.0"
+
+[tool.setuptools.packages.find]
+where = ["src"]
+"""
+
+
+def test_installed_package_named_apart_from_its_project_loads_from_the_root(tmp_path, tmp_path_factory):
+    """`pip install -e .` of acme-backend installs src/app: the Procfile's `app.main:app` serves from the
+    root (no finding, also where the check runs without the install, as a lint job does); `app.mian:app`
+    fails there and is an error."""
+    (tmp_path / "pyproject.toml").write_text(ACME_PYPROJECT)
+    (tmp_path / "src" / "app").mkdir(parents=True)
+    (tmp_path / "src" / "app" / "__init__.py").write_text("")
+    (tmp_path / "src" / "app" / "main.py").write_text(APP_HEAD.format())
+    python = make_venv(tmp_path_factory.mktemp("acme-venv"), "--no-deps", "-e", str(tmp_path))
+    port = free_port()
+    for spec, serves in (("app.main:app", True), ("app.mian:app", False)):
+        (tmp_path / "Procfile").write_text(f"web: uvicorn {spec} --port {port}\n")
+        outcome = launch(python, ["-m", "uvicorn", spec, "--port", str(port)], tmp_path, port)
+        assert outcome.served is serves, outcome.output
+        findings = check(tmp_path, "Procfile")
+        assert [row["code"] for row in findings] == ([] if serves else ["UVI002"])
