@@ -91,3 +91,11 @@ def test_folders_above_the_opened_one_are_read_up_to_the_repository_top(tmp_path
 )
 def test_admits_only_what_every_declaration_surely_allows(declared, version, admitted):
     assert project.admits(declared, version) is admitted
+
+
+@pytest.mark.parametrize(
+    ("declared", "pinned"),
+    [(["==0.18.3"], "0.18.3"), (["==0.18.3", ">=0.18"], "0.18.3"), (["==0.18.*"], None), ([">=0.20"], None)],
+)
+def test_pinned_version(declared, pinned):
+    assert project.pinned_version(declared) == pinned

@@ -642,3 +642,11 @@ def test_app_a_function_binds_as_global_is_a_module_attribute(project):
     # The module-level `app` is None when uvicorn imports the module: no import string serves it.
     assert "inside a function" not in finding.message
     assert "gets its value in `main()`" in finding.message and finding.fixes == []
+
+
+def test_exit_status_follows_the_pinned_uvicorn_where_none_is_installed(project, without_uvicorn):
+    """A project pinned to uvicorn 0.45 runs that version: sys.exit(1), whatever the analysis has."""
+    project.write("requirements.txt", "uvicorn==0.45.0\n")
+    project.write("main.py", HEADER + "uvicorn.run(app, reload=True)\n")
+    [finding] = uvi001(project, settings=without_uvicorn)
+    assert "exits with status 1" in finding.message

@@ -171,21 +171,28 @@ class RuleContext(ParsedSource):
 
     @cached_property
     def running_uvicorn_version(self) -> str | None:
-        """The uvicorn version the launches run with, for verdicts that depend on it: the analysed environment's
-        (uvicorn 0.54, whose facts are built in, when it has none), if the project's own declaration of uvicorn
-        (requirements, pyproject, lock file) admits it; None when it does not, or is unreadable: unknown."""
-        version = self.uvicorn_version or uvicorn_facts.TABLE_VERSION
+        """The uvicorn version the launches run with: the analysed environment's (uvicorn 0.54, whose facts are
+        built in, when it has none) if the project's own declaration of uvicorn (requirements, pyproject, lock
+        file) admits it, else the one version the declaration pins; None when that is not known."""
+        version = self.known_uvicorn_version
         folder = self.source.path.parent if self.source.path is not None else self.workspace.root
         declared = project.declared_constraints(self.workspace.root, folder, "uvicorn", self.depends_on)
-        return version if declared is None or project.admits(declared, version) else None
+        if declared is None or project.admits(declared, version):
+            return version
+        return project.pinned_version(declared)
+
+    @property
+    def known_uvicorn_version(self) -> str:
+        """The version whose parameters and options the analysis reads: the analysed environment's, else 0.54's."""
+        return self.uvicorn_version or uvicorn_facts.TABLE_VERSION
 
     @cached_property
     def failure_status(self) -> int:
-        """The exit status of a failed start with the installed uvicorn."""
-        return uvicorn_facts.startup_failure_status(self.uvicorn_version)
+        """The exit status of a failed start with the uvicorn that runs (3, today's, when unknown)."""
+        return uvicorn_facts.startup_failure_status(self.running_uvicorn_version)
 
     def failure_consequence(self, launch: Launch, exit_status: int) -> str:
-        return uvicorn_facts.failure_consequence(launch, exit_status, self.uvicorn_version)
+        return uvicorn_facts.failure_consequence(launch, exit_status, self.running_uvicorn_version)
 
     def value_of(self, argument: syntax.Argument | None) -> Value | None:
         return None if argument is None else self.evaluator.evaluate(argument.value)

@@ -139,6 +139,15 @@ def admits(constraints: list[str | None], version: str) -> bool:
         return False
 
 
+def pinned_version(constraints: list[str | None]) -> str | None:
+    """The one version an exact pin (`==0.18.3`) among the constraints names, if it is admitted by them all."""
+    for constraint in constraints:
+        pinned = re.fullmatch(r"===?\s*([\w.+!-]+)", constraint or "")
+        if pinned is not None and "*" not in pinned.group(1) and admits(constraints, pinned.group(1)):
+            return pinned.group(1)
+    return None
+
+
 def _normalised(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 

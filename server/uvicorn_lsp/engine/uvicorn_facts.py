@@ -79,7 +79,7 @@ ALL_INTERFACES = ("0.0.0.0", "::")
 
 
 def startup_failure_status(version: str | None) -> int:
-    """3 since uvicorn 0.50, 1 before, for the installed uvicorn version (3 when unknown)."""
+    """3 since uvicorn 0.50, 1 before, for the uvicorn version that runs (3 when unknown)."""
     try:
         major, minor = (int(part) for part in (version or "").split(".")[:2])
     except ValueError:
@@ -101,7 +101,7 @@ def runs_workers(launch: Launch) -> bool | None:
     return False if value is None else value.int_above(1)
 
 
-def failure_consequence(launch: Launch, exit_status: int, installed_version: str | None) -> str:
+def failure_consequence(launch: Launch, exit_status: int, running_version: str | None) -> str:
     """What an app that fails to load does to the process (uvicorn-facts.md, "Import strings")."""
     if launch.spawns_processes():
         if reloads(launch):
@@ -110,7 +110,7 @@ def failure_consequence(launch: Launch, exit_status: int, installed_version: str
             # The parent stops its workers and itself, with a clean exit status.
             return "the workers fail to start and uvicorn stops, with exit status 0"
     if exit_status == STARTUP_FAILURE:
-        exit_status = startup_failure_status(installed_version)
+        exit_status = startup_failure_status(running_version)
     return f"uvicorn stops at startup (exit status {exit_status})"
 
 

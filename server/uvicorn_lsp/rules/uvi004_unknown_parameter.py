@@ -16,8 +16,8 @@ from ..engine.uvicorn_facts import ANY_KEYWORD, PARAMETERS, TABLE_VERSION, insta
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     for launch in ctx.launches:
-        # click's refusals follow one version's option table: unknown when the version that runs is.
-        if launch.rejections and ctx.running_uvicorn_version is not None:
+        # click's refusals follow the option table read: not the one that runs when the project declares another.
+        if launch.rejections and ctx.running_uvicorn_version == ctx.known_uvicorn_version:
             for rejection in launch.rejections:
                 yield _rejected(ctx, launch, rejection)
         if launch.entry not in PARAMETERS:
@@ -63,8 +63,8 @@ def _rejected(ctx: RuleContext, launch: Launch, rejection: Rejection) -> Finding
 def _parameters(ctx: RuleContext, entry: Entry) -> frozenset[str] | None:
     """The running version's parameter names; None when it takes any keyword, cannot be read or is unknown."""
     version = ctx.running_uvicorn_version
-    if version is None:
-        return None
+    if version != ctx.known_uvicorn_version:
+        return None  # another version runs (or one not known), whose signature is not here
     # The table is uvicorn 0.54's; another installed version's signature is read from its source.
     names = PARAMETERS[entry] if version == TABLE_VERSION else installed_parameters(ctx.workspace, entry)
     # uvicorn before 0.18 declared `run(app, **kwargs)`: every keyword passed the call.
