@@ -209,3 +209,35 @@ def test_installed_version_outside_the_declared_one_is_not_judged(project, with_
     assert findings(project, code, settings) == []
     project.write("uv.lock", '[[package]]\nname = "uvicorn"\nversion = "0.29.0"\n')
     assert len(findings(project, code, settings)) == 1
+
+
+FAKE_CLI = """
+import click
+
+
+@click.command()
+@click.argument("app")
+@click.option("--host", type=str, default="127.0.0.1")
+@click.option("--port", type=int, default=8000)
+def main(app, host, port):
+    pass
+"""
+
+
+@pytest.mark.parametrize(("requirements", "image_judged"), [(None, False), ("uvicorn==0.29.0\n", True)])
+def test_a_container_runs_the_uvicorn_it_installs(project, with_fake_uvicorn, requirements, image_judged):
+    """An image or dyno installs uvicorn from the project's declaration (the newest without one), not the
+    analysed environment's 0.29: its options are judged only when the declaration pins that version."""
+    settings = with_fake_uvicorn("0.29.0", "def run(app, *, host='127.0.0.1', port=8000):\n    pass\n")
+    [site_packages] = Path(settings.python).parents[1].glob("lib/python*/site-packages")
+    (site_packages / "uvicorn" / "main.py").write_text(FAKE_CLI)
+    if requirements:
+        project.write("requirements.txt", requirements)
+    command = "uvicorn main:app --host 0.0.0.0 --timeout-worker-healthcheck"
+    project.write("Dockerfile", f"FROM python:3.11\nWORKDIR /app\nRUN pip install uvicorn\nCOPY . .\nCMD {command}\n")
+    project.write("Procfile", f"web: {command}\n")
+    project.write("Makefile", f"run:\n\t{command}\n")
+    reported = {
+        name: len(project.check(name, settings, codes=(CODE,))) for name in ("Dockerfile", "Procfile", "Makefile")
+    }
+    assert reported == {"Dockerfile": int(image_judged), "Procfile": int(image_judged), "Makefile": 1}

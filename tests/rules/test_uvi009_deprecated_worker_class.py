@@ -135,7 +135,20 @@ def test_only_reported_where_the_running_uvicorn_deprecates_it(
     """uvicorn.workers is uvicorn's own, undeprecated module before 0.30 (no warning under 0.18.3)."""
     settings = without_uvicorn if installed is None else with_fake_uvicorn(installed, "def run(app, **kw): pass\n")
     project.write("requirements.txt", declared)
-    project.write("Procfile", "web: gunicorn main:app -k uvicorn.workers.UvicornWorker\n")
+    project.write("Makefile", "run:\n\tgunicorn main:app -k uvicorn.workers.UvicornWorker\n")
     code = 'worker_class = "uvicorn.workers.UvicornWorker"\n'
-    found = [*findings(project, code, settings, name="gunicorn.conf.py"), *project.check("Procfile", settings, (CODE,))]
+    found = [*findings(project, code, settings, name="gunicorn.conf.py"), *project.check("Makefile", settings, (CODE,))]
     assert len(found) == (2 if reported else 0)
+
+
+@pytest.mark.parametrize(("declared", "reported"), [("", True), ("uvicorn==0.29.0\n", False)])
+def test_an_image_runs_the_uvicorn_it_installs(project, with_fake_uvicorn, declared, reported):
+    """The analysed environment's 0.29 is not the image's: that installs the declared uvicorn, else the newest."""
+    settings = with_fake_uvicorn("0.29.0", "def run(app, **kw): pass\n")
+    project.write("requirements.txt", declared)
+    project.write(
+        "Dockerfile",
+        "FROM python:3.11\nRUN pip install -r requirements.txt gunicorn uvicorn\nCOPY . .\n"
+        'CMD ["gunicorn", "main:app", "-k", "uvicorn.workers.UvicornWorker"]\n',
+    )
+    assert len(project.check("Dockerfile", settings, (CODE,))) == int(reported)

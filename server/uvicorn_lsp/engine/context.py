@@ -10,7 +10,7 @@ from typing import Protocol
 
 from . import project, syntax, uvicorn_facts
 from .config import Settings
-from .launch import Launch
+from .launch import Launch, Setting
 from .model import Finding, Fix, Range, Severity, Tag
 from .parsed_source import ParsedSource
 from .python_launches import python_launches
@@ -174,12 +174,25 @@ class RuleContext(ParsedSource):
         """The uvicorn version the launches run with: the analysed environment's (uvicorn 0.54, whose facts are
         built in, when it has none) if the project's own declaration of uvicorn (requirements, pyproject, lock
         file) admits it, else the one version the declaration pins; None when that is not known."""
-        version = self.known_uvicorn_version
-        folder = self.source.path.parent if self.source.path is not None else self.workspace.root
-        declared = project.declared_constraints(self.workspace.root, folder, "uvicorn", self.depends_on)
-        if declared is None or project.admits(declared, version):
-            return version
+        return self._running_of(self.known_uvicorn_version)
+
+    def uvicorn_version_in(self, launch: Launch) -> str | None:
+        """The running version for one launch: a container (or Procfile dyno) installs its own uvicorn from the
+        project's declaration, the newest (0.54 as far as known) when it declares none; not the analysed one."""
+        if launch.setting is Setting.CONTAINER:
+            return self._running_of(uvicorn_facts.TABLE_VERSION)
+        return self.running_uvicorn_version
+
+    def _running_of(self, available: str) -> str | None:
+        declared = self._declared_uvicorn
+        if declared is None or project.admits(declared, available):
+            return available
         return project.pinned_version(declared)
+
+    @cached_property
+    def _declared_uvicorn(self) -> list[str | None] | None:
+        folder = self.source.path.parent if self.source.path is not None else self.workspace.root
+        return project.declared_constraints(self.workspace.root, folder, "uvicorn", self.depends_on)
 
     @property
     def known_uvicorn_version(self) -> str:

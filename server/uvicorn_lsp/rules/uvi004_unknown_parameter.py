@@ -16,11 +16,12 @@ from ..engine.uvicorn_facts import ANY_KEYWORD, PARAMETERS, TABLE_VERSION, insta
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     for launch in ctx.launches:
-        # click's refusals follow the option table read: not the one that runs when the project declares another.
-        if launch.rejections and ctx.running_uvicorn_version == ctx.known_uvicorn_version:
+        # The parameters and options read are those of the analysed uvicorn: say nothing where another runs.
+        judged = ctx.uvicorn_version_in(launch) == ctx.known_uvicorn_version
+        if launch.rejections and judged:
             for rejection in launch.rejections:
                 yield _rejected(ctx, launch, rejection)
-        if launch.entry not in PARAMETERS:
+        if launch.entry not in PARAMETERS or not judged:
             continue
         parameters = _parameters(ctx, launch.entry)
         if parameters is None:
@@ -61,10 +62,8 @@ def _rejected(ctx: RuleContext, launch: Launch, rejection: Rejection) -> Finding
 
 
 def _parameters(ctx: RuleContext, entry: Entry) -> frozenset[str] | None:
-    """The running version's parameter names; None when it takes any keyword, cannot be read or is unknown."""
-    version = ctx.running_uvicorn_version
-    if version != ctx.known_uvicorn_version:
-        return None  # another version runs (or one not known), whose signature is not here
+    """The analysed version's parameter names; None when it takes any keyword or cannot be read."""
+    version = ctx.known_uvicorn_version
     # The table is uvicorn 0.54's; another installed version's signature is read from its source.
     names = PARAMETERS[entry] if version == TABLE_VERSION else installed_parameters(ctx.workspace, entry)
     # uvicorn before 0.18 declared `run(app, **kwargs)`: every keyword passed the call.
@@ -143,8 +142,9 @@ RULE = Rule(
             of a `**{...}` dict literal, against the signature of the uvicorn installed in the analysed
             environment. When uvicorn is not installed there, it uses the parameters of uvicorn 0.54.
             When the project declares uvicorn (requirements files, `pyproject.toml`, Pipfile, a `uv.lock`,
-            `poetry.lock` or `pdm.lock`) at versions that exclude that one, it says nothing: the version
-            that will run is not known.
+            `poetry.lock` or `pdm.lock`) at versions that exclude that one, it says nothing: another version
+            runs. An image or a Procfile dyno installs its own uvicorn (the declared one, else the newest),
+            so their commands are judged only when that is the analysed version.
 
             It also finds positional arguments after the app in `uvicorn.run("main:app", 8000)`.
             `debug=` gets its own message: it was removed in uvicorn 0.19.

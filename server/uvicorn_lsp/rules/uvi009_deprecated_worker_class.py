@@ -21,10 +21,11 @@ _DEPRECATED = "deprecated since uvicorn 0.30 (moved to the `uvicorn-worker` pack
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     # The version is asked only where the text may name the module (it reads the project's declarations).
-    if "workers" not in ctx.source.text or not _deprecated_where_it_runs(ctx.running_uvicorn_version):
-        return  # a project pinned before 0.30: the module is still uvicorn's own, nothing is deprecated
+    if "workers" not in ctx.source.text:
+        return
     yield from _worker_class_options(ctx)
-    if not ctx.is_python:
+    # A project pinned before 0.30: the module is still uvicorn's own, nothing is deprecated.
+    if not ctx.is_python or not _deprecated_where_it_runs(ctx.running_uvicorn_version):
         return
     attribute_uses = list(_attribute_uses(ctx))
     for use in attribute_uses:
@@ -47,7 +48,7 @@ def _worker_class_options(ctx: RuleContext) -> Iterator[Finding]:
     for launch in ctx.launches:
         option, worker_class = launch.option("worker_class"), launch.worker_class
         match = _CLASS_PATH.fullmatch(worker_class) if worker_class is not None else None
-        if option is None or match is None:
+        if option is None or match is None or not _deprecated_where_it_runs(ctx.uvicorn_version_in(launch)):
             continue
         replacement = f"{_REPLACEMENT}.{match.group('name')}"
         edits = launch.edits.set_option("worker_class", replacement)
@@ -193,7 +194,8 @@ RULE = Rule(
         """,
         notes="""
             Nothing is reported when the uvicorn that runs is older than 0.30 (the analysed environment's, or the
-            version the project's requirements or lock file pin), or when that version is not known.
+            version the project's requirements or lock file pin; in an image or a Procfile dyno, the declared
+            one, else the newest), or when that version is not known.
 
             On a command line: `gunicorn main:app -k uvicorn.workers.UvicornWorker` (or `--worker-class`), in a
             Procfile, Dockerfile, compose file or script; the fix writes `uvicorn_worker.UvicornWorker`.
