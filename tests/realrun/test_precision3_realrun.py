@@ -152,3 +152,25 @@ def test_installed_package_named_apart_from_its_project_loads_from_the_root(tmp_
         assert outcome.served is serves, outcome.output
         findings = check(tmp_path, "Procfile")
         assert [row["code"] for row in findings] == ([] if serves else ["UVI002"])
+
+
+def test_image_installing_the_newest_uvicorn_is_not_judged_by_an_old_host_environment(tmp_path, old_uvicorn):
+    """`RUN pip install uvicorn` puts the newest uvicorn in the image, which serves --timeout-graceful-shutdown;
+    the project's .venv (0.18.3) rejects it (exit 2) but is not what the image runs: UVI004 says nothing there,
+    and reports the same command in a Makefile run with that .venv."""
+    port = free_port()
+    (tmp_path / "main.py").write_text(APP_HEAD.format())
+    (tmp_path / ".venv").symlink_to(old_uvicorn.parents[1])
+    arguments = ["main:app", "--port", str(port), "--timeout-graceful-shutdown", "5"]
+    command = " ".join(["uvicorn", *arguments])
+    (tmp_path / "Dockerfile").write_text(
+        f"FROM python:3.11-slim\nWORKDIR /app\nRUN pip install fastapi uvicorn\nCOPY . .\nCMD {command}\n"
+    )
+    (tmp_path / "Makefile").write_text(f"run:\n\t{command}\n")
+    assert run_server(["-m", "uvicorn", *arguments], tmp_path, port).served  # the image's newest uvicorn
+    host = launch(old_uvicorn, ["-m", "uvicorn", *arguments], tmp_path, port)
+    assert host.exit_code == 2 and "No such option" in host.output
+    assert sorted((row["filename"].rsplit("/", 1)[-1], row["code"]) for row in check(tmp_path)) == [
+        ("Makefile", "UVI004"),
+        ("Makefile", "UVI004"),  # the option, and its value read as an extra argument
+    ]
