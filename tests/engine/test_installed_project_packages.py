@@ -58,3 +58,27 @@ def packages_of(root: Path, pyproject: str, files: tuple[str, ...]) -> dict[str,
 )
 def test_packages_the_backend_installs(tmp_path, pyproject, files, expected):
     assert packages_of(tmp_path, pyproject, files) == expected
+
+
+def test_uv_workspace_members_are_installed_for_the_workspace_and_each_member(tmp_path):
+    """`uv sync` installs every member with a build backend editable in the workspace's one environment; a
+    member without one (virtual) and an excluded member are not installed."""
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "platform"\n[tool.uv.workspace]\nmembers = ["packages/*", "/abs", ""]\n'
+        'exclude = ["packages/old"]\n'
+    )
+    for member, pyproject in [
+        ("billing", BUILD + '[project]\nname = "billing"\n'),
+        ("ledger", BUILD + '[project]\nname = "ledger"\n'),
+        ("scripts", '[project]\nname = "scripts"\n'),
+        ("old", BUILD + '[project]\nname = "old"\n'),
+    ]:
+        (tmp_path / "packages" / member / "src" / member).mkdir(parents=True)
+        (tmp_path / "packages" / member / "src" / member / "__init__.py").write_text("")
+        (tmp_path / "packages" / member / "pyproject.toml").write_text(pyproject)
+    expected = {"billing": "packages/billing/src", "ledger": "packages/ledger/src"}
+    for start in (tmp_path, tmp_path / "packages" / "ledger" / "src" / "ledger"):
+        found = installed_project_packages(start, tmp_path)
+        assert found is not None
+        assert {name: str(folder.relative_to(tmp_path)) for name, folder in found[0].items()} == expected
+        assert tmp_path / "packages" / "billing" / "pyproject.toml" in found[1]

@@ -44,3 +44,19 @@ def test_package_installed_by_the_build_backend_loads_from_the_root(project, nam
     project.write(name, text.format(spec="app.mian:app"))
     [finding] = project.check(name, codes=("UVI002",))
     assert finding.severity.name == "ERROR" and '"app.mian:app" will not load' in finding.message
+
+
+def test_uv_workspace_member_runs_from_the_workspace_root(project):
+    """`uv run --package billing uvicorn billing.main:app` from the root of a uv workspace: uv installs the
+    members (checked with uv 0.13: it serves), so the string loads though billing lives in packages/billing/src."""
+    project.write("pyproject.toml", '[project]\nname = "platform"\n[tool.uv.workspace]\nmembers = ["packages/*"]\n')
+    project.write(
+        "packages/billing/pyproject.toml",
+        '[project]\nname = "billing"\n[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n',
+    )
+    project.write("packages/billing/src/billing/__init__.py")
+    project.write("packages/billing/src/billing/main.py", "from fastapi import FastAPI\n\napp = FastAPI()\n")
+    project.write("Makefile", "billing:\n\tuv run --package billing uvicorn billing.main:app --reload\n")
+    assert project.check("Makefile", codes=("UVI002",)) == []
+    project.write("Makefile", "billing:\n\tuv run --package billing uvicorn billing.mian:app --reload\n")
+    assert [finding.code for finding in project.check("Makefile", codes=("UVI002",))] == ["UVI002"]

@@ -316,23 +316,57 @@ def load_settings(file_path: Path, stop: Path | None = None) -> tuple[Settings, 
     return settings, problems
 
 
-def installed_project_packages(start: Path, stop: Path | None = None) -> tuple[dict[str, Path], Path] | None:
-    """The top-level packages a build backend installs from the nearest pyproject.toml (a [build-system] table,
-    and not Poetry's `package-mode = false`), each with the folder holding it: the project's name with `-` and
-    `.` as `_` beside the pyproject or in its src/; the packages hatch (`packages`), Poetry (`packages` with
-    `from`) and setuptools (`packages`, `package-dir`, `packages.find` `where`) are told of; every package in
-    src/, which setuptools finds by itself. Answers (packages, the pyproject)."""
+def installed_project_packages(start: Path, stop: Path | None = None) -> tuple[dict[str, Path], list[Path]] | None:
+    """The top-level packages installed from the nearest pyproject.toml, each with the folder holding it, and
+    the pyproject files read: the project's own when a build backend installs it (`installable_packages`), and
+    those of the members of the uv workspace it is in or heads (`tool.uv.workspace`, installed editable by
+    `uv sync` / `uv run`)."""
     pyproject = find_pyproject(start, stop)
     if pyproject is None:
         return None
     data, _ = read_toml(pyproject)
+    packages = installable_packages(data, pyproject.parent)
+    read = [pyproject]
+    heads = [pyproject, *(folder / "pyproject.toml" for folder in pyproject.parent.parents)]
+    for head in heads:
+        if stop is not None and not head.parent.is_relative_to(stop):
+            break
+        head_data, _ = read_toml(head) if head.is_file() else (None, None)
+        workspace = toml_table(head_data, "tool", "uv", "workspace")
+        if not workspace:
+            continue
+        read.append(head)
+        excluded = {path for pattern in _strings(workspace.get("exclude")) for path in _glob(head.parent, pattern)}
+        for pattern in _strings(workspace.get("members")):
+            for member in _glob(head.parent, pattern):
+                if member not in excluded and (member / "pyproject.toml").is_file():
+                    member_data, _ = read_toml(member / "pyproject.toml")
+                    read.append(member / "pyproject.toml")
+                    for name, folder in installable_packages(member_data, member).items():
+                        packages.setdefault(name, folder)
+        break
+    return (packages, read) if packages else None
+
+
+def _glob(folder: Path, pattern: str) -> list[Path]:
+    try:
+        return sorted(folder.glob(pattern))
+    except (NotImplementedError, ValueError, OSError):  # an absolute or empty pattern, an unreadable folder
+        return []
+
+
+def installable_packages(data: dict | None, base: Path) -> dict[str, Path]:
+    """The top-level packages a build backend installs from the pyproject.toml `data` in folder `base` (a
+    [build-system] table, and not Poetry's `package-mode = false`), each with the folder holding it: the
+    project's name with `-` and `.` as `_` beside the pyproject or in its src/; the packages hatch
+    (`packages`), Poetry (`packages` with `from`) and setuptools (`packages`, `package-dir`, `packages.find`
+    `where`) are told of; every package in src/, which setuptools finds by itself."""
     if not isinstance(data, dict) or not isinstance(data.get("build-system"), dict):
-        return None
+        return {}
     tool = toml_table(data, "tool")
     poetry = toml_table(tool, "poetry")
     if poetry.get("package-mode") is False:
-        return None
-    base = pyproject.parent
+        return {}
     packages: dict[str, Path] = {}
 
     def add(name: str, folder: Path) -> None:
@@ -357,7 +391,7 @@ def installed_project_packages(start: Path, stop: Path | None = None) -> tuple[d
         add(top, (base / str(package_dir[top])).parent if isinstance(package_dir.get(top), str) else root_dir)
     for where in _strings(toml_table(setuptools, "packages", "find").get("where")) + ["src"]:
         _add_packages_in(base / where, add)
-    return (packages, pyproject) if packages else None
+    return packages
 
 
 def _add_packages_in(folder: Path, add: Callable[[str, Path], None]) -> None:

@@ -116,8 +116,9 @@ def with_installed_project(ctx: CheckedFile, name: str, roots: tuple[Path, ...])
         found = config.installed_project_packages(script.parent, ctx.workspace.root) if script else None
         if found is None:
             return {}
-        packages, pyproject = found
-        ctx.depends_on(pyproject)
+        packages, pyprojects = found
+        for pyproject in pyprojects:
+            ctx.depends_on(pyproject)
         return packages
 
     folder = ctx.once(("installed_project",), find).get(name.split(".")[0])
