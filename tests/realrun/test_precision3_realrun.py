@@ -174,3 +174,52 @@ def test_image_installing_the_newest_uvicorn_is_not_judged_by_an_old_host_enviro
         ("Makefile", "UVI004"),
         ("Makefile", "UVI004"),  # the option, and its value read as an extra argument
     ]
+
+
+@pytest.fixture(scope="module")
+def uv(tmp_path_factory) -> Path:
+    """uv itself, from PyPI (its wheel holds the binary)."""
+    python = make_venv(tmp_path_factory.mktemp("uv"), "uv")
+    return python.parent / "uv"
+
+
+def test_uv_workspace_member_serves_from_the_workspace_root(tmp_path, uv):
+    """`uv run --package billing uvicorn billing.main:app` from a uv workspace's root: uv installs the member
+    (src/billing) editable, so it serves and UVI002 says nothing, without the environment where the check runs;
+    a misspelled module fails the same way and is reported."""
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "platform"\nversion = "0.1.0"\n[tool.uv.workspace]\nmembers = ["packages/*"]\n'
+    )
+    member = tmp_path / "packages" / "billing"
+    (member / "src" / "billing").mkdir(parents=True)
+    (member / "pyproject.toml").write_text(ACME_PYPROJECT.replace("acme-backend", "billing"))
+    (member / "src" / "billing" / "__init__.py").write_text("")
+    (member / "src" / "billing" / "main.py").write_text(APP_HEAD.format())
+    environment = {**os.environ, "UV_PROJECT_ENVIRONMENT": str(tmp_path / ".venv-uv")}
+    # The environment sees our site-packages (fastapi, uvicorn): nothing but the members comes from PyPI.
+    subprocess.run(
+        [
+            str(uv),
+            "venv",
+            "-q",
+            "--system-site-packages",
+            "--python",
+            sys.executable,
+            environment["UV_PROJECT_ENVIRONMENT"],
+        ],
+        cwd=tmp_path,
+        check=True,
+        env=environment,
+    )
+    subprocess.run(
+        [str(uv), "sync", "-q", "--all-packages", "--inexact"], cwd=tmp_path, check=True, env=environment, timeout=300
+    )
+    port = free_port()
+    for spec, serves in (("billing.main:app", True), ("billing.mian:app", False)):
+        command = ["run", "--no-sync", "--package", "billing", "python", "-m", "uvicorn", spec, "--port", str(port)]
+        (tmp_path / "Makefile").write_text(f"billing:\n\tuv {' '.join(command)}\n")
+        outcome = launch(
+            uv, command, tmp_path, port, env={"UV_PROJECT_ENVIRONMENT": environment["UV_PROJECT_ENVIRONMENT"]}
+        )
+        assert outcome.served is serves, outcome.output
+        assert [row["code"] for row in check(tmp_path, "Makefile")] == ([] if serves else ["UVI002"])
