@@ -138,3 +138,39 @@ def test_an_edit_in_a_method_reparses_only_its_statement(tmp_path) -> None:
         statement_reparse._parse_region = parse_region
     assert parsed_regions == ["        value = 25  # typed\n        other = 1\n"]  # not the 200-line class
     assert shape(tree) == shape(grammar.parse(edited, error_recovery=True))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "parses_a_region"),
+    [
+        # A line of a method commented out: its lines join the next statement's prefix, nothing is parsed.
+        ("        value = 25\n", "#        value = 25\n", False),
+        ("        value = 25\n", "        # value = 25\n", False),
+        ("        value = 25\n", "\n", False),
+        # The method's only statement: an empty block is an error in a full parse, so the method is parsed.
+        ("    def method_7(self):\n        return 7\n", "    def method_7(self):\n        # return 7\n", True),
+    ],
+)
+def test_a_statement_commented_out_is_taken_out_without_parsing(tmp_path, old, new, parses_a_region) -> None:
+    grammar = parso.load_grammar()
+    path = str(tmp_path / "service.py")
+    methods = "".join(f"    def method_{n}(self):\n        value = {n}\n        return value\n\n" for n in range(50))
+    text = f"import uvicorn\n\n\nclass Service:\n{methods}    def method_7(self):\n        return 7\n\nrun()\n"
+    statement_reparse.parse(grammar, text, path)
+    edited = text.replace(old, new)
+    assert edited != text
+    parsed_regions = []
+    parse_region = statement_reparse._parse_region
+
+    def recorded(grammar, region, first_line, column):
+        parsed_regions.append(region)
+        return parse_region(grammar, region, first_line, column)
+
+    statement_reparse._parse_region = recorded
+    try:
+        tree = statement_reparse.parse(grammar, edited, path)
+    finally:
+        statement_reparse._parse_region = parse_region
+    assert bool(parsed_regions) is parses_a_region
+    assert tree.get_code() == edited
+    assert shape(tree) == shape(grammar.parse(edited, error_recovery=True))

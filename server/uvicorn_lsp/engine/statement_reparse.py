@@ -73,6 +73,11 @@ def _reparse_statement(
         region_text = "".join(new_lines[region_start - 1 : region_end - 1 + line_delta])
         if not region_text.endswith(("\n", "\r")):
             return None
+        if _only_comments(region_text):  # the statement commented out: its lines join the next leaf's prefix
+            if block is not module and len(block.children) == 2:
+                continue  # its block would hold no statement: an error in a full parse
+            _replace(module, block, index, [], region_text, line_delta)
+            return module
         column = None if block is module else statement.start_pos[1]
         parsed = _parse_region(grammar, region_text, region_start, column)
         if parsed is not None:
@@ -178,6 +183,14 @@ def _parse_region(
     for leaf in itertools.chain.from_iterable(map(leaves, statements)):
         leaf.line += first_line - 1 - header.count("\n")
     return statements, endmarker.prefix
+
+
+def _only_comments(text: str) -> bool:
+    """Whether every line of `text` (split where parso's tokenizer splits: `\\n`, `\\r\\n`, `\\r`) is blank or
+    a comment, all of which a full parse puts in the prefix of the next leaf."""
+    from parso import split_lines
+
+    return all(not line.strip(" \t\f") or line.lstrip(" \t\f").startswith("#") for line in split_lines(text))
 
 
 def _leaves_after(node: NodeOrLeaf) -> Iterator[Leaf]:
