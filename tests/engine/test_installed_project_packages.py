@@ -82,3 +82,20 @@ def test_uv_workspace_members_are_installed_for_the_workspace_and_each_member(tm
         assert found is not None
         assert {name: str(folder.relative_to(tmp_path)) for name, folder in found[0].items()} == expected
         assert tmp_path / "packages" / "billing" / "pyproject.toml" in found[1]
+
+
+@pytest.mark.parametrize(
+    "dependency",
+    [
+        '[tool.poetry.dependencies]\nbilling = {path = "libs/billing", develop = true}\n',
+        '[tool.poetry.group.dev.dependencies]\nbilling = {path = "libs/billing"}\n',
+        '[project]\nname = "app"\ndependencies = ["billing"]\n[tool.uv.sources]\nbilling = {path = "libs/billing", editable = true}\n',
+    ],
+)
+def test_local_projects_depended_on_by_path_are_installed(tmp_path, dependency):
+    (tmp_path / "pyproject.toml").write_text(dependency)
+    (tmp_path / "libs" / "billing" / "billing").mkdir(parents=True)
+    (tmp_path / "libs" / "billing" / "billing" / "__init__.py").write_text("")
+    (tmp_path / "libs" / "billing" / "pyproject.toml").write_text(BUILD + '[project]\nname = "billing"\n')
+    found = installed_project_packages(tmp_path, tmp_path)
+    assert found is not None and found[0] == {"billing": tmp_path / "libs" / "billing"}

@@ -318,34 +318,49 @@ def load_settings(file_path: Path, stop: Path | None = None) -> tuple[Settings, 
 
 def installed_project_packages(start: Path, stop: Path | None = None) -> tuple[dict[str, Path], list[Path]] | None:
     """The top-level packages installed from the nearest pyproject.toml, each with the folder holding it, and
-    the pyproject files read: the project's own when a build backend installs it (`installable_packages`), and
-    those of the members of the uv workspace it is in or heads (`tool.uv.workspace`, installed editable by
-    `uv sync` / `uv run`)."""
+    the pyproject files read: the project's own when a build backend installs it (`installable_packages`),
+    those of the local projects it depends on by path (Poetry's `{path = ...}`, `tool.uv.sources`), and those
+    of the members of the uv workspace it is in or heads (`tool.uv.workspace`): `poetry install`, `uv sync`
+    and `uv run` install them all."""
     pyproject = find_pyproject(start, stop)
     if pyproject is None:
         return None
     data, _ = read_toml(pyproject)
     packages = installable_packages(data, pyproject.parent)
     read = [pyproject]
-    heads = [pyproject, *(folder / "pyproject.toml" for folder in pyproject.parent.parents)]
-    for head in heads:
+    members = _path_dependencies(data, pyproject.parent)
+    for head in (pyproject, *(folder / "pyproject.toml" for folder in pyproject.parent.parents)):
         if stop is not None and not head.parent.is_relative_to(stop):
             break
         head_data, _ = read_toml(head) if head.is_file() else (None, None)
         workspace = toml_table(head_data, "tool", "uv", "workspace")
-        if not workspace:
-            continue
-        read.append(head)
-        excluded = {path for pattern in _strings(workspace.get("exclude")) for path in _glob(head.parent, pattern)}
-        for pattern in _strings(workspace.get("members")):
-            for member in _glob(head.parent, pattern):
-                if member not in excluded and (member / "pyproject.toml").is_file():
-                    member_data, _ = read_toml(member / "pyproject.toml")
-                    read.append(member / "pyproject.toml")
-                    for name, folder in installable_packages(member_data, member).items():
-                        packages.setdefault(name, folder)
-        break
+        if workspace:
+            read.append(head)
+            excluded = {path for pattern in _strings(workspace.get("exclude")) for path in _glob(head.parent, pattern)}
+            members += [m for pattern in _strings(workspace.get("members")) for m in _glob(head.parent, pattern)]
+            members = [member for member in members if member not in excluded]
+            break
+    for member in dict.fromkeys(members):
+        if (member / "pyproject.toml").is_file():
+            member_data, _ = read_toml(member / "pyproject.toml")
+            read.append(member / "pyproject.toml")
+            for name, folder in installable_packages(member_data, member).items():
+                packages.setdefault(name, folder)
     return (packages, read) if packages else None
+
+
+def _path_dependencies(data: dict | None, base: Path) -> list[Path]:
+    """The folders of local projects a pyproject depends on by path (Poetry's dependency tables, uv sources)."""
+    poetry = toml_table(data, "tool", "poetry")
+    tables = [toml_table(poetry, "dependencies"), toml_table(poetry, "dev-dependencies")]
+    tables += [toml_table(group, "dependencies") for group in toml_table(poetry, "group").values()]
+    tables.append(toml_table(data, "tool", "uv", "sources"))
+    return [
+        base / value["path"]
+        for table in tables
+        for value in table.values()
+        if isinstance(value, dict) and isinstance(value.get("path"), str)
+    ]
 
 
 def _glob(folder: Path, pattern: str) -> list[Path]:
