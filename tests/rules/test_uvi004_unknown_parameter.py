@@ -241,3 +241,13 @@ def test_a_container_runs_the_uvicorn_it_installs(project, with_fake_uvicorn, re
         name: len(project.check(name, settings, codes=(CODE,))) for name in ("Dockerfile", "Procfile", "Makefile")
     }
     assert reported == {"Dockerfile": int(image_judged), "Procfile": int(image_judged), "Makefile": 1}
+
+
+def test_the_other_entry_is_named_only_when_that_version_takes_the_keyword(project, with_fake_uvicorn):
+    """uvicorn 0.20 has timeout_graceful_shutdown in neither run() nor Config(): no "only run() takes it"."""
+    settings = with_fake_uvicorn(
+        "0.20.0",
+        "def run(app, *, port=8000):\n    pass\n\n\nclass Config:\n    def __init__(self, app, port=8000):\n        pass\n",
+    )
+    [finding] = findings(project, 'import uvicorn\nuvicorn.Config("main:app", timeout_graceful_shutdown=5)\n', settings)
+    assert finding.message == "uvicorn.Config() has no parameter `timeout_graceful_shutdown`: TypeError at startup"

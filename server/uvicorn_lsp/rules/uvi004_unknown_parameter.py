@@ -79,7 +79,7 @@ def _unknown_keyword(ctx: RuleContext, launch: Launch, option: Option, parameter
         return ctx.finding(RULE, message, option.range, fixes=_debug_fixes(ctx, launch, option))
     message = f"{shown} has no parameter `{elide(option.name, 40)}`: TypeError at startup"
     other = Entry.CONFIG if launch.entry is Entry.RUN else Entry.RUN
-    if option.name in PARAMETERS[other]:
+    if option.name in (_parameters(ctx, other) or ()):  # the same version's other signature
         message += f" (only {other.value}() takes it)"
     close = difflib.get_close_matches(option.name, sorted(parameters), n=1, cutoff=0.75)
     if not close:
