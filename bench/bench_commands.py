@@ -3,7 +3,8 @@
     python bench/bench_commands.py [--edits 60]
 
 - didChange → publishDiagnostics on a 300-line Dockerfile and two 300-line compose files (a hostile
-  one: 30 services that all start uvicorn, 82 findings; a realistic one: 14 services, 3 start a server): p50, p90
+  one: 30 services that all start uvicorn, 82 findings; a realistic one: 14 services, 3 start a server): p50, p90,
+  and beside it the p50 of bench_lsp's minimal pygls server publishing about as many diagnostics (the floor)
 - check_text in-process on the same files, each run with another edit (no LSP): CPU p10 and p50 (p10 stands for an idle
   machine when other processes share the cores; `--engine-only` skips the server)
 - with --tree: `uvicorn-lsp check` on bench_tree's 10,000-file tree, then on the same tree with
@@ -24,7 +25,7 @@ import time
 from pathlib import Path
 
 import bench_tree
-from bench_lsp import SERVER, edit_latencies, open_document, start, stop
+from bench_lsp import FLOOR_SERVER, SERVER, edit_latencies, open_document, start, stop
 from uvicorn_lsp.engine import checker, commands
 from uvicorn_lsp.engine.workspace import Workspace
 from uvicorn_lsp.rules import ALL_RULES
@@ -150,10 +151,14 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-async def measure(root: Path, name: str, text: str, line: int, edits: int) -> list[float]:
+# The floor's diagnostics: the words findings are on in these files (about as many as ours).
+FLOOR_PATTERN = r"\buvicorn\b|--reload|--workers|--port|--host|--forwarded-allow-ips"
+
+
+async def measure(root: Path, name: str, text: str, line: int, edits: int, server: list[str] = SERVER) -> list[float]:
     path = root / name
     path.write_text(text)
-    client = await start(SERVER, root, {})
+    client = await start(server, root, {})
     try:
         uri = open_document(client, path, text)
         await client.wait_version(uri, 1)
@@ -257,6 +262,9 @@ def main() -> None:
         (root / "app" / "__init__.py").write_text("")
         (root / "app" / "main.py").write_text("from fastapi import FastAPI\napp = FastAPI()\n")
         (root / "requirements.txt").write_text("fastapi\n")
+        (root / "floor_server.py").write_text(FLOOR_SERVER)
+        os.environ["FLOOR_PATTERN"] = FLOOR_PATTERN
+        floor_command = [sys.executable, str(root / "floor_server.py")]
         # The hostile compose file (30 starts, 82 findings) and a realistic one; both build from the Dockerfile.
         cases = [
             ("Dockerfile", dockerfile(), 10),
@@ -268,9 +276,11 @@ def main() -> None:
             server = ""
             if not options.engine_only:
                 latencies = asyncio.run(measure(root, name, text, line, options.edits))
+                floor = asyncio.run(measure(root, name, text, line, options.edits, floor_command))
                 server = (
                     f"didChange→diagnostics p50 {statistics.median(latencies):6.2f} ms"
-                    f"  p90 {percentile(latencies, 0.9):6.2f} ms   "
+                    f"  p90 {percentile(latencies, 0.9):6.2f} ms"
+                    f"  (pygls floor p50 {statistics.median(floor):5.2f} ms)   "
                 )
             engine = engine_only(root, name, text, line, 200)
             print(

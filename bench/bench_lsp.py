@@ -32,14 +32,16 @@ from pygls.lsp.client import LanguageClient
 
 SERVER = [sys.executable, "-m", "uvicorn_lsp", "serve"]
 
-# The floor: pygls' own document sync plus one regex per line, nothing else.
+# The floor: pygls' own document sync plus one regex over each line, nothing else (FLOOR_PATTERN: another
+# regex, each of its matches a diagnostic, for files whose findings are many).
 FLOOR_SERVER = """
+import os
 import re
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 server = LanguageServer("floor", "1", text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
-PATTERN = re.compile(r"uvicorn\\.run\\(app,")
+PATTERN = re.compile(os.environ.get("FLOOR_PATTERN", r"uvicorn\\.run\\(app,"))
 
 
 def publish(ls, uri, version):
@@ -51,7 +53,7 @@ def publish(ls, uri, version):
             message="app object",
         )
         for number, line in enumerate(document.source.split("\\n"))
-        if (match := PATTERN.search(line))
+        for match in PATTERN.finditer(line)
     ]
     ls.text_document_publish_diagnostics(
         types.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=diagnostics)
