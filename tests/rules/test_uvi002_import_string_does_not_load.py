@@ -369,3 +369,22 @@ def test_call_in_a_package_init(project, start, errors):
     project.write("pkg/cli.py", "import pkg\n")
     found = [f for f in project.check("pkg/__init__.py", codes=(CODE,)) if f.severity is Severity.ERROR]
     assert len(found) == errors
+
+
+@pytest.mark.parametrize(
+    ("pinned", "consequence"),
+    [
+        ("0.46.0", "the workers fail to start and uvicorn keeps running without serving"),
+        ("0.47.0", "uvicorn stops at startup (exit status 1)"),
+        ("0.50.0", "the workers fail to start and uvicorn stops, with exit status 0"),
+    ],
+)
+def test_the_consequence_of_failing_workers_follows_the_running_version(project, without_uvicorn, pinned, consequence):
+    """Checked with each release: `uvicorn main:nope --workers 2` keeps its parent running before 0.47,
+    exits 1 in 0.47-0.49, and exits 0 since 0.50."""
+    project.write("requirements.txt", f"uvicorn=={pinned}\n")
+    project.write(
+        "main.py", f"import uvicorn\n{APP}\nif __name__ == '__main__':\n    uvicorn.run('main:ap', workers=2)\n"
+    )
+    [finding] = project.check("main.py", without_uvicorn, codes=(CODE,))
+    assert consequence in finding.message

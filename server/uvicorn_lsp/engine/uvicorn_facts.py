@@ -80,11 +80,17 @@ ALL_INTERFACES = ("0.0.0.0", "::")
 
 def startup_failure_status(version: str | None) -> int:
     """3 since uvicorn 0.50, 1 before, for the uvicorn version that runs (3 when unknown)."""
+    release = _release(version)
+    return 1 if release is not None and release < (0, 50) else STARTUP_FAILURE
+
+
+def _release(version: str | None) -> tuple[int, int] | None:
+    """(major, minor) of a version string; None when unknown or unreadable."""
     try:
         major, minor = (int(part) for part in (version or "").split(".")[:2])
     except ValueError:
-        return STARTUP_FAILURE
-    return 1 if (major, minor) < (0, 50) else STARTUP_FAILURE
+        return None
+    return major, minor
 
 
 def binds_all_interfaces(value: Value) -> bool:
@@ -107,8 +113,13 @@ def failure_consequence(launch: Launch, exit_status: int, running_version: str |
         if reloads(launch):
             return f"with {launch.edits.spell('reload', True)} the reloader keeps running and nothing is served"
         if runs_workers(launch):
-            # The parent stops its workers and itself, with a clean exit status.
-            return "the workers fail to start and uvicorn stops, with exit status 0"
+            release = _release(running_version)
+            # Checked with each release: before 0.47 the parent keeps restarting its workers; 0.47-0.49 exit 1;
+            # since 0.50 the parent stops its workers and itself, with a clean exit status.
+            if release is not None and release < (0, 47):
+                return "the workers fail to start and uvicorn keeps running without serving"
+            if release is None or release >= (0, 50):
+                return "the workers fail to start and uvicorn stops, with exit status 0"
     if exit_status == STARTUP_FAILURE:
         exit_status = startup_failure_status(running_version)
     return f"uvicorn stops at startup (exit status {exit_status})"
