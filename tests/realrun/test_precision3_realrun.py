@@ -68,10 +68,12 @@ def check(root: Path, *paths: str) -> list[dict]:
     return json.loads(completed.stdout)
 
 
-def launch(python: Path, args: list[str], cwd: Path, port: int, env: dict | None = None) -> Outcome:
+def launch(
+    python: Path, args: list[str], cwd: Path, port: int, env: dict | None = None, timeout: float = 20.0
+) -> Outcome:
     """run_server with another interpreter: the started python replaces itself (same process, same session)."""
     switch = f"import os, sys; os.execv({str(python)!r}, [{str(python)!r}, *sys.argv[1:]])"
-    return run_server(["-c", switch, *args], cwd, port, env=env)
+    return run_server(["-c", switch, *args], cwd, port, timeout=timeout, env=env)
 
 
 DEBUG_RUN = (
@@ -223,3 +225,19 @@ def test_uv_workspace_member_serves_from_the_workspace_root(tmp_path, uv):
         )
         assert outcome.served is serves, outcome.output
         assert [row["code"] for row in check(tmp_path, "Makefile")] == ([] if serves else ["UVI002"])
+
+
+def test_failing_workers_keep_an_old_uvicorn_running(tmp_path, old_uvicorn):
+    """Under uvicorn 0.18.3 workers that cannot import the app leave the parent running without serving
+    (0.54 stops with exit status 0): UVI002's consequence names what the pinned version does."""
+    port = free_port()
+    (tmp_path / "main.py").write_text(
+        APP_HEAD.format() + f'\nif __name__ == "__main__":\n    uvicorn.run("main:ap", port={port}, workers=2)\n'
+    )
+    (tmp_path / ".venv").symlink_to(old_uvicorn.parents[1])
+    [finding] = check(tmp_path)
+    assert finding["code"] == "UVI002"
+    assert "; the workers fail to start and uvicorn keeps running without serving." in finding["message"]
+    outcome = launch(old_uvicorn, ["main.py"], tmp_path, port, timeout=8)
+    assert not outcome.served and outcome.exit_code is None, outcome.output
+    assert 'Attribute "ap" not found in module "main"' in outcome.output
