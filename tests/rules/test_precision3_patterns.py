@@ -60,3 +60,22 @@ def test_uv_workspace_member_runs_from_the_workspace_root(project):
     assert project.check("Makefile", codes=("UVI002",)) == []
     project.write("Makefile", "billing:\n\tuv run --package billing uvicorn billing.mian:app --reload\n")
     assert [finding.code for finding in project.check("Makefile", codes=("UVI002",))] == ["UVI002"]
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("Procfile", "web: uvicorn {module}.main:app --host 0.0.0.0 --port $PORT\n"),
+        ("run.sh", "#!/bin/sh\npip install -r requirements.txt\nexec uvicorn {module}.main:app\n"),
+        ("serve.py", 'import uvicorn\n\nif __name__ == "__main__":\n    uvicorn.run("{module}.main:app", workers=2)\n'),
+    ],
+)
+def test_package_of_a_declared_distribution_is_installed_where_the_project_runs(project, name, text):
+    """requirements.txt pins acme-api (a service published as a package): `acme_api.main:app` loads wherever
+    the requirements are installed, though not in the analysed environment; another name is still an error."""
+    project.write("requirements.txt", "acme-api==1.4.2\nuvicorn\n")
+    project.write(name, text.format(module="acme_api"))
+    assert project.check(name, codes=("UVI002",)) == []
+    project.write(name, text.format(module="acme_apii"))
+    [finding] = project.check(name, codes=("UVI002",))
+    assert "No module named 'acme_apii'" in finding.message

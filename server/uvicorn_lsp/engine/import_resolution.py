@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from . import config, layout, syntax, uvicorn_facts
+from . import config, layout, project, syntax, uvicorn_facts
 from .launch import Launch, SearchPath, Server
 from .module_index import UNKNOWN_NAMES, Binding, FoundModule, MissingModule, ModuleIndex, Namespace, ParsedModule
 from .source import SourceFile
@@ -199,6 +199,20 @@ def missing_project_package(ctx: CheckedFile, module: str, paths: list[SearchPat
         and not any(isinstance(index.find(name, path.roots, ctx.depends_on), FoundModule) for path in paths)
         for name in own_imports(ctx)
     )
+
+
+def declared_distribution_package(ctx: CheckedFile, failures: list[Resolution]) -> bool:
+    """Every failure misses the top-level package itself, and the project declares a distribution of that name
+    (`acme-api` for `acme_api`): installed where the project runs, though not in the analysed environment."""
+    missing = {f.module.missing if isinstance(f.module, MissingModule) else None for f in failures}
+    if len(missing) != 1:
+        return False
+    top = missing.pop()
+    if top is None or "." in top:
+        return False
+    script = ctx.source.path
+    start = script.parent if script is not None else ctx.workspace.root
+    return ctx.once(("declared", top), lambda: project.declares(ctx.workspace.root, start, (top,), ctx.depends_on))
 
 
 # ---------------------------------------------------------------------------

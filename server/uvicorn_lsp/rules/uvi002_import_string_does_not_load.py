@@ -67,7 +67,11 @@ def _check_string(ctx: RuleContext, launch: Launch, string: AppString, replace: 
         return ctx.finding(RULE, message, where, Severity.ERROR, _fixes(replace, guesses))
     usual = [resolution for resolution in string.resolutions if resolution.search_path.usual]
     failing = [resolution for resolution in usual if not resolution.may_load]
-    if not failing or import_resolution.missing_project_package(ctx, string.module, launch.search_paths):
+    if (
+        not failing
+        or import_resolution.missing_project_package(ctx, string.module, launch.search_paths)
+        or import_resolution.declared_distribution_package(ctx, failing)
+    ):
         return None
     loading = [resolution for resolution in string.resolutions if resolution.may_load]
     # Launches can fail differently: `pkg.mian` is a missing module with `-m` and a missing package as a script.
