@@ -99,3 +99,11 @@ def test_admits_only_what_every_declaration_surely_allows(declared, version, adm
 )
 def test_pinned_version(declared, pinned):
     assert project.pinned_version(declared) == pinned
+
+
+def test_lines_that_only_mention_the_name_declare_nothing(tmp_path):
+    (tmp_path / "setup.py").write_text('setup(entry_points={"console_scripts": ["serve = uvicorn.main:main"]})\n')
+    (tmp_path / "requirements.txt").write_text("-e git+https://example.com/repo.git#egg=acme_api\n")
+    assert constraints(tmp_path) is None
+    assert project.declared_constraints(tmp_path, tmp_path, "acme-api", lambda path: None) == [None]
+    assert project.declared_constraints(tmp_path, tmp_path, "Acme.API", lambda path: None) == [None]

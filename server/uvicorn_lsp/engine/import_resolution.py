@@ -212,7 +212,10 @@ def declared_distribution_package(ctx: CheckedFile, failures: list[Resolution]) 
         return False
     script = ctx.source.path
     start = script.parent if script is not None else ctx.workspace.root
-    return ctx.once(("declared", top), lambda: project.declares(ctx.workspace.root, start, (top,), ctx.depends_on))
+    root = ctx.workspace.root
+    return ctx.once(
+        ("declared", top), lambda: project.declared_constraints(root, start, top, ctx.depends_on) is not None
+    )
 
 
 # ---------------------------------------------------------------------------

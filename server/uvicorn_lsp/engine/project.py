@@ -95,6 +95,7 @@ def declared_constraints(
     from . import config  # here: tomllib is loaded only when a rule asks for a declared version
 
     mention = _declaration(distribution)
+    distribution = _normalised(distribution)  # acme_api, acme-api and Acme.API are one name (PEP 503)
     for folder in _up_to_the_repository(root, start):
         for name in _LOCK_FILES:
             lock = folder / name
@@ -116,7 +117,8 @@ def declared_constraints(
                 else:
                     found += _toml_constraints(data, distribution)
             else:
-                found += (_line_constraint(line, distribution) for line in _mentioning_lines(path, mention))
+                lines = _mentioning_lines(path, mention)
+                found += (c for c in (_line_constraint(line, distribution) for line in lines) if c is not _OTHER)
         if found:
             return found
     return None
@@ -168,13 +170,14 @@ def _mentions(path: Path, mention: re.Pattern[str]) -> list[str | None]:
 
 def _line_constraint(line: str, distribution: str) -> str | None:
     """The constraint of a requirements line, or of a quoted requirement on a setup.py / setup.cfg line;
-    UNREAD when the line names the distribution in another way."""
+    UNREAD for an editable or URL requirement naming it (`#egg=name`); _OTHER when the line only mentions it."""
     bare = line.split(" #", 1)[0].split(" --hash", 1)[0]
     for text in [bare, *re.findall(r"""["']([^"'\n]*)["']""", line)]:
         if _normalised(_requirement_name(text)) == distribution:
             constraint = _requirement_constraint(text)
             return UNREAD if constraint is _OTHER else constraint
-    return UNREAD
+    egg = re.search(r"#egg=([\w.-]+)", line)
+    return UNREAD if egg is not None and _normalised(egg.group(1)) == distribution else _OTHER
 
 
 _OTHER = "not a requirement"
