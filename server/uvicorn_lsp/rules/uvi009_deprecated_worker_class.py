@@ -20,19 +20,20 @@ _DEPRECATED = "deprecated since uvicorn 0.30 (moved to the `uvicorn-worker` pack
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    # The version is asked only where the text may name the module (it reads the project's declarations).
     if "workers" not in ctx.source.text:
         return
     yield from _worker_class_options(ctx)
-    # A project pinned before 0.30: the module is still uvicorn's own, nothing is deprecated.
-    if not ctx.is_python or not _deprecated_where_it_runs(ctx.running_uvicorn_version):
+    if not ctx.is_python:
         return
     attribute_uses = list(_attribute_uses(ctx))
-    for use in attribute_uses:
-        yield _import_finding(ctx, use)
-    yield from _imports(ctx, fixable_imports=not attribute_uses)
+    found = [_import_finding(ctx, use) for use in attribute_uses]
+    found += _imports(ctx, fixable_imports=not attribute_uses)
     if "uvicorn.workers." in ctx.source.text:
-        yield from _class_paths_in_strings(ctx)
+        found += _class_paths_in_strings(ctx)
+    # Asked only when there is something to say (it reads the project's declarations): a project pinned
+    # before 0.30 runs uvicorn's own module, where nothing is deprecated.
+    if found and _deprecated_where_it_runs(ctx.running_uvicorn_version):
+        yield from found
 
 
 def _deprecated_where_it_runs(version: str | None) -> bool:
