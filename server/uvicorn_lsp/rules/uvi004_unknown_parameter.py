@@ -16,19 +16,15 @@ from ..engine.uvicorn_facts import ANY_KEYWORD, PARAMETERS, TABLE_VERSION, insta
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     for launch in ctx.launches:
-        # The parameters and options read are those of the analysed uvicorn: say nothing where another runs.
-        judged = ctx.uvicorn_version_in(launch) == ctx.known_uvicorn_version
-        if launch.rejections and judged:
-            for rejection in launch.rejections:
-                yield _rejected(ctx, launch, rejection)
-        if launch.entry not in PARAMETERS or not judged:
-            continue
-        parameters = _parameters(ctx, launch.entry)
-        if parameters is None:
-            continue
-        for option in launch.options.values():
-            if option.name not in parameters:
-                yield _unknown_keyword(ctx, launch, option, parameters)
+        found = [_rejected(ctx, launch, rejection) for rejection in launch.rejections]
+        parameters = _parameters(ctx, launch.entry) if launch.entry in PARAMETERS else None
+        if parameters is not None:
+            unknown = [option for option in launch.options.values() if option.name not in parameters]
+            found += (_unknown_keyword(ctx, launch, option, parameters) for option in unknown)
+        # The parameters and options read are those of the analysed uvicorn: nothing is said where another
+        # runs (asked only when there is something to say: it reads the project's declarations).
+        if found and ctx.uvicorn_version_in(launch) == ctx.known_uvicorn_version:
+            yield from found
         call = launch.call
         if call is not None and launch.entry is Entry.RUN and len(call.positional) > 1 and not call.star_args:
             yield _extra_positional(ctx, call)
