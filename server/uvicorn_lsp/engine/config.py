@@ -395,7 +395,8 @@ def installable_packages(data: dict | None, base: Path) -> dict[str, Path]:
     hatch_wheel = toml_table(tool, "hatch", "build", "targets", "wheel").get("packages")
     for path in _strings(hatch_wheel) + _strings(toml_table(tool, "hatch", "build").get("packages")):
         add(Path(path).name, (base / path).parent)
-    for entry in poetry.get("packages") if isinstance(poetry.get("packages"), list) else ():
+    poetry_packages = poetry.get("packages")
+    for entry in poetry_packages if isinstance(poetry_packages, list) else []:
         if isinstance(entry, dict) and isinstance(entry.get("include"), str):
             add(entry["include"].split("/")[0], base / str(entry.get("from", ".")))
     setuptools = toml_table(tool, "setuptools")
