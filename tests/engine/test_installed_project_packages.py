@@ -99,3 +99,15 @@ def test_local_projects_depended_on_by_path_are_installed(tmp_path, dependency):
     (tmp_path / "libs" / "billing" / "pyproject.toml").write_text(BUILD + '[project]\nname = "billing"\n')
     found = installed_project_packages(tmp_path, tmp_path)
     assert found is not None and found[0] == {"billing": tmp_path / "libs" / "billing"}
+
+
+def test_namespace_packages_setuptools_finds_in_src(tmp_path):
+    """setuptools' packages.find includes namespace packages: src/company/api/main.py installs `company`
+    (checked with an editable install: `uvicorn company.api.main:app` serves from anywhere); a folder
+    without Python files is no package."""
+    found = packages_of(
+        tmp_path,
+        BUILD + '[project]\nname = "company-api"\n[tool.setuptools.packages.find]\nwhere = ["src"]\n',
+        ("src/company/api/main.py", "src/static/logo.svg"),
+    )
+    assert found == {"company": "src"}

@@ -138,17 +138,20 @@ where = ["src"]
 """
 
 
-def test_installed_package_named_apart_from_its_project_loads_from_the_root(tmp_path, tmp_path_factory):
-    """`pip install -e .` of acme-backend installs src/app: the Procfile's `app.main:app` serves from the
-    root (no finding, also where the check runs without the install, as a lint job does); `app.mian:app`
-    fails there and is an error."""
+@pytest.mark.parametrize("package", ["app", "company/api"])  # a regular package; a namespace package
+def test_installed_package_named_apart_from_its_project_loads_from_the_root(tmp_path, tmp_path_factory, package):
+    """`pip install -e .` of acme-backend installs src/app (or the namespace package src/company): the
+    Procfile's `app.main:app` serves from the root (no finding, also where the check runs without the install,
+    as a lint job does); `app.mian:app` fails there and is an error."""
     (tmp_path / "pyproject.toml").write_text(ACME_PYPROJECT)
-    (tmp_path / "src" / "app").mkdir(parents=True)
-    (tmp_path / "src" / "app" / "__init__.py").write_text("")
-    (tmp_path / "src" / "app" / "main.py").write_text(APP_HEAD.format())
+    (tmp_path / "src" / package).mkdir(parents=True)
+    if package == "app":
+        (tmp_path / "src" / "app" / "__init__.py").write_text("")
+    (tmp_path / "src" / package / "main.py").write_text(APP_HEAD.format())
     python = make_venv(tmp_path_factory.mktemp("acme-venv"), "--no-deps", "-e", str(tmp_path))
     port = free_port()
-    for spec, serves in (("app.main:app", True), ("app.mian:app", False)):
+    dotted = package.replace("/", ".")
+    for spec, serves in ((f"{dotted}.main:app", True), (f"{dotted}.mian:app", False)):
         (tmp_path / "Procfile").write_text(f"web: uvicorn {spec} --port {port}\n")
         outcome = launch(python, ["-m", "uvicorn", spec, "--port", str(port)], tmp_path, port)
         assert outcome.served is serves, outcome.output

@@ -384,8 +384,11 @@ def installable_packages(data: dict | None, base: Path) -> dict[str, Path]:
         return {}
     packages: dict[str, Path] = {}
 
-    def add(name: str, folder: Path) -> None:
-        if name.isidentifier() and ((folder / name / "__init__.py").is_file() or (folder / f"{name}.py").is_file()):
+    def add(name: str, folder: Path, namespace: bool = False) -> None:
+        package = folder / name
+        if name.isidentifier() and (
+            namespace or (package / "__init__.py").is_file() or package.with_suffix(".py").is_file()
+        ):
             packages.setdefault(name, folder)
 
     name = toml_table(data, "project").get("name", poetry.get("name"))
@@ -410,13 +413,16 @@ def installable_packages(data: dict | None, base: Path) -> dict[str, Path]:
     return packages
 
 
-def _add_packages_in(folder: Path, add: Callable[[str, Path], None]) -> None:
+def _add_packages_in(folder: Path, add: Callable[..., None]) -> None:
+    """Every package setuptools finds in `folder`: namespace packages too (its default in pyproject.toml),
+    told from other folders (static files, docs) by a module in them or one level down."""
     try:
         entries = [entry.name for entry in os.scandir(folder) if entry.is_dir()]
     except OSError:
         return
     for entry in entries:
-        add(entry, folder)
+        package = folder / entry
+        add(entry, folder, namespace=any(True for _ in (*package.glob("*.py"), *package.glob("*/*.py"))))
 
 
 def toml_table(data: object, *keys: str) -> dict:
