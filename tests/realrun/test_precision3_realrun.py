@@ -244,3 +244,23 @@ def test_failing_workers_keep_an_old_uvicorn_running(tmp_path, old_uvicorn):
     outcome = launch(old_uvicorn, ["main.py"], tmp_path, port, timeout=8)
     assert not outcome.served and outcome.exit_code is None, outcome.output
     assert 'Attribute "ap" not found in module "main"' in outcome.output
+
+
+def test_declared_distribution_serves_where_its_requirements_are_installed(tmp_path, tmp_path_factory):
+    """requirements.txt pins acme-api, a service published as a package (built here from another folder):
+    after `pip install -r requirements.txt` the Procfile's `acme_api.main:app` serves from the project, though
+    the analysed environment lacks it (no finding); `acme_apii.main:app` is still an error."""
+    source = tmp_path_factory.mktemp("acme-api-source")
+    (source / "pyproject.toml").write_text(ACME_PYPROJECT.replace("acme-backend", "acme-api"))
+    (source / "src" / "acme_api").mkdir(parents=True)
+    (source / "src" / "acme_api" / "__init__.py").write_text("")
+    (source / "src" / "acme_api" / "main.py").write_text(APP_HEAD.format())
+    (tmp_path / "requirements.txt").write_text(f"acme-api @ {source.as_uri()}\nuvicorn\n")
+    python = make_venv(tmp_path_factory.mktemp("acme-api-venv"), "--no-deps", "-r", str(tmp_path / "requirements.txt"))
+    (tmp_path / "requirements.txt").write_text("acme-api==0.1.0\nuvicorn\n")  # as published
+    port = free_port()
+    for spec, serves in (("acme_api.main:app", True), ("acme_apii.main:app", False)):
+        (tmp_path / "Procfile").write_text(f"web: uvicorn {spec} --port {port}\n")
+        outcome = launch(python, ["-m", "uvicorn", spec, "--port", str(port)], tmp_path, port)
+        assert outcome.served is serves, outcome.output
+        assert [row["code"] for row in check(tmp_path, "Procfile")] == ([] if serves else ["UVI002"])
