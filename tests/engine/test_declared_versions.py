@@ -107,3 +107,9 @@ def test_lines_that_only_mention_the_name_declare_nothing(tmp_path):
     assert constraints(tmp_path) is None
     assert project.declared_constraints(tmp_path, tmp_path, "acme-api", lambda path: None) == [None]
     assert project.declared_constraints(tmp_path, tmp_path, "Acme.API", lambda path: None) == [None]
+
+
+def test_outside_a_repository_nothing_above_the_opened_folder_is_read(tmp_path):
+    (tmp_path / "requirements.txt").write_text("uvicorn==0.18.3\n")
+    (tmp_path / "service").mkdir()
+    assert constraints(tmp_path / "service") is None

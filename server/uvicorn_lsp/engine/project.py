@@ -125,9 +125,12 @@ def declared_constraints(
 
 
 def _up_to_the_repository(root: Path, start: Path) -> Iterator[Path]:
+    """`start` and the folders above it up to the repository's top (the nearest folder with `.git` at or above
+    `root`), else up to `root`: folders outside any repository (/tmp, a home folder) are never listed."""
+    top = next((folder for folder in (root, *root.parents) if (folder / ".git").exists()), root)
     for folder in (start, *start.parents):
         yield folder
-        if root.is_relative_to(folder) and (folder / ".git").exists():
+        if folder == top or not folder.is_relative_to(top):
             return
 
 
