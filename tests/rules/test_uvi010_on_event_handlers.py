@@ -357,3 +357,30 @@ def test_fix_keeps_the_constructor_layout(project, constructor, fixed):
     code = f'from fastapi import FastAPI\n{constructor}\n@app.on_event("startup")\ndef go():\n    pass\n'
     [finding] = findings(project, code)
     assert f"\n{fixed}\n" in apply_fix(project, "main.py", finding.fixes[0], CODE)
+
+
+FASTAPI_EVENT = 'from fastapi import FastAPI\napp = FastAPI({lifespan})\n@app.on_event("startup")\ndef go(): ...\n'
+STARLETTE_EVENT = (
+    'from starlette.applications import Starlette\napp = Starlette()\n@app.on_event("startup")\ndef go(): ...\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("requirements", "code", "reported"),
+    [
+        # Checked: fastapi 0.95.2 runs on_event without a DeprecationWarning; under 0.92 the lifespan fix's
+        # FastAPI(lifespan=...) went to **extra and the startup handler never ran.
+        ("fastapi==0.95.2\n", FASTAPI_EVENT.format(lifespan=""), False),
+        ("fastapi==0.92.0\n", FASTAPI_EVENT.format(lifespan=""), False),
+        ("fastapi>=0.104\n", FASTAPI_EVENT.format(lifespan=""), True),
+        ("fastapi<0.100\n", FASTAPI_EVENT.format(lifespan=""), False),  # no one version: not known
+        ("", FASTAPI_EVENT.format(lifespan=""), True),  # the newest, where nothing is declared or installed
+        ("fastapi==0.95.2\n", FASTAPI_EVENT.format(lifespan="lifespan=ls"), True),  # skipped since 0.93
+        ("fastapi==0.92.0\n", FASTAPI_EVENT.format(lifespan="lifespan=ls"), False),  # **extra: it still runs
+        ("starlette==0.37.2\n", STARLETTE_EVENT, False),  # deprecated there, not removed
+        ("starlette>=1.0\n", STARLETTE_EVENT, True),
+    ],
+)
+def test_said_only_where_the_running_version_does_it(project, without_uvicorn, requirements, code, reported):
+    project.write("requirements.txt", requirements)
+    assert len(findings(project, code, settings=without_uvicorn)) == int(reported)

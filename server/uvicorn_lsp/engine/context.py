@@ -171,28 +171,28 @@ class RuleContext(ParsedSource):
 
     @cached_property
     def running_uvicorn_version(self) -> str | None:
-        """The uvicorn version the launches run with: the analysed environment's (uvicorn 0.54, whose facts are
-        built in, when it has none) if the project's own declaration of uvicorn (requirements, pyproject, lock
-        file) admits it, else the one version the declaration pins; None when that is not known."""
-        return self._running_of(self.known_uvicorn_version)
+        """The uvicorn version the launches run with (`running_version`; uvicorn 0.54's facts are built in)."""
+        return self.running_version("uvicorn", self.known_uvicorn_version)
 
     def uvicorn_version_in(self, launch: Launch) -> str | None:
         """The running version for one launch: a container (or Procfile dyno) installs its own uvicorn from the
         project's declaration, the newest (0.54 as far as known) when it declares none; not the analysed one."""
         if launch.setting is Setting.CONTAINER:
-            return self._running_of(uvicorn_facts.TABLE_VERSION)
-        return self.running_uvicorn_version
+            return self.running_version("uvicorn", uvicorn_facts.TABLE_VERSION)
+        return self.running_version("uvicorn", self.known_uvicorn_version)
 
-    def _running_of(self, available: str) -> str | None:
-        declared = self._declared_uvicorn
-        if declared is None or project.admits(declared, available):
-            return available
-        return project.pinned_version(declared)
-
-    @cached_property
-    def _declared_uvicorn(self) -> list[str | None] | None:
+    def running_version(self, distribution: str, available: str | None) -> str | None:
+        """The version of `distribution` the project's code runs with: `available` (the analysed environment's,
+        else the newest the analysis knows) if the project's own declaration of it (requirements, pyproject, lock
+        file) admits it, else the one version the declaration pins; None when that is not known."""
         folder = self.source.path.parent if self.source.path is not None else self.workspace.root
-        return project.declared_constraints(self.workspace.root, folder, "uvicorn", self.depends_on)
+        declared = self.once(
+            ("declared constraints", distribution),
+            lambda: project.declared_constraints(self.workspace.root, folder, distribution, self.depends_on),
+        )
+        if available is not None and (declared is None or project.admits(declared, available)):
+            return available
+        return None if declared is None else project.pinned_version(declared)
 
     @property
     def known_uvicorn_version(self) -> str:

@@ -213,9 +213,9 @@ def declared_distribution_package(ctx: CheckedFile, failures: list[Resolution]) 
     script = ctx.source.path
     start = script.parent if script is not None else ctx.workspace.root
     root = ctx.workspace.root
-    return ctx.once(
-        ("declared", top), lambda: project.declared_constraints(root, start, top, ctx.depends_on) is not None
-    )
+    # The key and value RuleContext.running_version keeps a declaration by: read once per check.
+    key = ("declared constraints", top)
+    return ctx.once(key, lambda: project.declared_constraints(root, start, top, ctx.depends_on)) is not None
 
 
 # ---------------------------------------------------------------------------

@@ -56,6 +56,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             withheld = "the names lifespan, app_lifespan, lifespan_handlers are taken"
         has_lifespan = binding is not None and kind in _APPS and _passes_lifespan(binding)
         for use in uses:
+            if not _true_for_the_running_version(ctx, use, kind, has_lifespan):
+                continue
             severity = _severity(use, kind, has_lifespan)
             # An error's message says what to do; a warning's says why its fix is withheld.
             suffix = f"; no fix: {withheld}" if withheld is not None and severity is RULE.severity else ""
@@ -124,6 +126,37 @@ def _unknown_event(use: EventUse) -> bool:
     arguments = use.node.children[-1].children
     written = syntax.literal_value(arguments[1]) if len(arguments) == 3 else None
     return isinstance(written, str) and written not in _EVENTS
+
+
+# The newest releases checked (uvicorn-facts.md): the versions assumed where none is installed or declared.
+_NEWEST_CHECKED = {"fastapi": "0.165.0", "starlette": "1.10.0"}
+
+
+def _running_release(ctx: RuleContext, distribution: str) -> tuple[int, ...] | None:
+    """(major, minor) of the version the project runs (the analysed environment's, else the newest checked,
+    if its declaration admits it, else its pin); None when unknown."""
+
+    def compute() -> tuple[int, ...] | None:
+        available = ctx.workspace.distribution_version(distribution) or _NEWEST_CHECKED[distribution]
+        version = ctx.running_version(distribution, available)
+        try:
+            return tuple(int(part) for part in (version or "").split(".")[:2])
+        except ValueError:
+            return None
+
+    return ctx.once(("running release", distribution), compute)
+
+
+def _true_for_the_running_version(ctx: RuleContext, use: EventUse, kind: str, has_lifespan: bool) -> bool:
+    """Starlette removed on_event in 1.0; FastAPI deprecated it in 0.104 and takes lifespan= since 0.93 (before,
+    its **extra swallowed the keyword and on_event handlers still ran): said only where that version runs."""
+    if kind in _STARLETTE_OWNERS:
+        release = _running_release(ctx, "starlette")
+        return release is not None and release >= (1, 0)
+    if _unknown_event(use):
+        return True
+    release = _running_release(ctx, "fastapi")
+    return release is not None and release >= ((0, 93) if has_lifespan and kind in _APPS else (0, 104))
 
 
 def _severity(use: EventUse, kind: str, has_lifespan: bool) -> Severity:
@@ -328,6 +361,11 @@ RULE = Rule(
             routers, as a decorator (`@app.on_event("startup")`) or called. The object is recognised
             from its assignment (`app = FastAPI()`, also through import aliases) or, failing that,
             from what jedi infers for it.
+
+            Each report holds for the version that runs: the analysed environment's FastAPI or Starlette
+            (the newest checked when it has none) if the project's declaration admits it, else the version
+            the requirements or lock file pin. Nothing is said for FastAPI before 0.104 (or before 0.93 once
+            the app has a `lifespan`) or Starlette before 1.0, nor when the version is not known.
         """,
         why="""
             FastAPI deprecated `on_event` in 0.104.0 in favour of a lifespan context manager passed as
