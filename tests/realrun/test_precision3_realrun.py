@@ -264,3 +264,44 @@ def test_declared_distribution_serves_where_its_requirements_are_installed(tmp_p
         outcome = launch(python, ["-m", "uvicorn", spec, "--port", str(port)], tmp_path, port)
         assert outcome.served is serves, outcome.output
         assert [row["code"] for row in check(tmp_path, "Procfile")] == ([] if serves else ["UVI002"])
+
+
+ON_EVENT_APP = """
+from fastapi import FastAPI
+
+app = FastAPI()
+state = {}
+
+
+@app.on_event("startup")
+async def startup():
+    state["ready"] = True
+
+
+@app.get("/")
+def index():
+    assert state["ready"]
+    return {"ok": True}
+"""
+
+
+@pytest.fixture(scope="module")
+def fastapi_0_95(tmp_path_factory) -> Path:
+    """FastAPI 0.95.2 with the Starlette and pydantic it takes, in front of ours."""
+    return make_venv(tmp_path_factory.mktemp("fastapi-0.95"), "fastapi==0.95.2")
+
+
+def test_on_event_is_not_deprecated_in_a_pinned_fastapi_0_95(tmp_path, fastapi_0_95):
+    """Under fastapi 0.95.2 (pinned) on_event runs without a DeprecationWarning, made an error here: UVI010
+    says nothing; with the newest FastAPI (ours) the same app fails to import with it and UVI010 reports."""
+    port = free_port()
+    (tmp_path / "main.py").write_text(ON_EVENT_APP)
+    strict = {"PYTHONWARNINGS": "error::DeprecationWarning"}
+    args = ["-m", "uvicorn", "main:app", "--port", str(port)]
+    (tmp_path / "requirements.txt").write_text("fastapi==0.95.2\nuvicorn\n")
+    assert [row["code"] for row in check(tmp_path)] == []
+    assert launch(fastapi_0_95, args, tmp_path, port, env=strict).served
+    (tmp_path / "requirements.txt").write_text("fastapi>=0.104\nuvicorn\n")
+    assert [row["code"] for row in check(tmp_path)] == ["UVI010"]
+    outcome = run_server(args, tmp_path, port, env=strict)
+    assert not outcome.served and "on_event is deprecated" in outcome.output
