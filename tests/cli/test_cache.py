@@ -62,6 +62,21 @@ def test_a_module_appearing_invalidates_will_not_load(cli, tmp_path, analysed):
     assert analysed == ["main.py", "main.py"]
 
 
+def test_a_requirements_file_appearing_invalidates_version_verdicts(cli, tmp_path, analysed):
+    """The result depends on the project's declared uvicorn: a requirements file created since (under any
+    name) changes the uvicorn that runs. `debug=` is refused by today's uvicorn and taken by 0.18.3."""
+    (tmp_path / ".git").mkdir()
+    write(
+        tmp_path, "main.py", 'import uvicorn\n\nif __name__ == "__main__":\n    uvicorn.run("main:app", debug=True)\n'
+    )
+    settle()
+    before = cli("--jobs", "1", "--select", "UVI004", ".")
+    assert before.code == 1 and "no `debug` parameter" in before.out
+    write(tmp_path, "requirements-prod.txt", "uvicorn==0.18.3\n")
+    assert cli("--jobs", "1", "--select", "UVI004", ".").code == 0
+    assert analysed == ["main.py", "main.py"]
+
+
 def test_a_module_changing_invalidates(cli, tmp_path, analysed):
     write(tmp_path, "main.py", APP_FIXED.replace('"main:app"', '"api:application"'))
     write(tmp_path, "api.py", "from fastapi import FastAPI\n\napp = FastAPI()\n")

@@ -96,11 +96,13 @@ def declared_constraints(
 
     mention = _declaration(distribution)
     distribution = _normalised(distribution)  # acme_api, acme-api and Acme.API are one name (PEP 503)
-    for folder in _up_to_the_repository(root, start):
+    for folder in up_to_the_repository(root, start):
         for name in _LOCK_FILES:
             lock = folder / name
+            # Recorded found or not: a lock file missing is known with its folder's state, which any file
+            # created there (a requirements file too) changes.
+            record(lock)
             if lock.is_file():
-                record(lock)
                 data, _ = config.read_toml(lock)
                 packages = data.get("package") if isinstance(data, dict) else None
                 for package in packages if isinstance(packages, list) else ():
@@ -124,11 +126,12 @@ def declared_constraints(
     return None
 
 
-def _up_to_the_repository(root: Path, start: Path) -> Iterator[Path]:
-    """`start` and the folders above it up to the repository's top (the nearest folder with `.git` at or above
-    `root`), else up to `root`: folders outside any repository (/tmp, a home folder) are never listed."""
+def up_to_the_repository(root: Path, start: Path | None = None) -> Iterator[Path]:
+    """`start` (default `root`) and the folders above it up to the repository's top (the nearest folder with
+    `.git` at or above `root`), else up to `root`: folders outside any repository (/tmp, a home folder) are
+    never listed. A uv or Poetry workspace keeps its one `.venv` and lock file at that top."""
     top = next((folder for folder in (root, *root.parents) if (folder / ".git").exists()), root)
-    for folder in (start, *start.parents):
+    for folder in (start or root, *(start or root).parents):
         yield folder
         if folder == top or not folder.is_relative_to(top):
             return

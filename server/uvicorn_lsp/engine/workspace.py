@@ -9,7 +9,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import config
+from . import config, project
 from .model import Problem
 
 if TYPE_CHECKING:
@@ -26,17 +26,6 @@ def interpreter_in(folder: Path) -> Path | None:
         if candidate.is_file():
             return candidate
     return None
-
-
-def _up_to_the_repository(root: Path) -> list[Path]:
-    """`root` and the folders above it, up to the repository root (a folder with `.git`) when there is
-    one: a uv or Poetry workspace keeps one `.venv` at its top for the projects below it."""
-    folders = []
-    for folder in (root, *root.parents):
-        folders.append(folder)
-        if (folder / ".git").exists():
-            break
-    return folders
 
 
 class Workspace:
@@ -85,7 +74,7 @@ class Workspace:
             if not path.is_absolute():
                 path = self.root / path
             return str(interpreter_in(path) or path if path.is_dir() else path), "the `python` setting"
-        for folder in _up_to_the_repository(self.root):
+        for folder in project.up_to_the_repository(self.root):
             for name in (".venv", "venv"):
                 found = interpreter_in(folder / name) if (folder / name).is_dir() else None
                 if found is not None:
