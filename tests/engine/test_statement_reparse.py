@@ -117,13 +117,8 @@ def test_reparsed_tree_equals_a_full_parse(seed: int, tmp_path, monkeypatch) -> 
     assert any(region is not None for region in nested_regions)  # and statements of indented blocks alone
 
 
-def test_an_edit_in_a_method_reparses_only_its_statement(tmp_path) -> None:
-    grammar = parso.load_grammar()
-    path = str(tmp_path / "service.py")
-    methods = "".join(f"    def method_{n}(self):\n        value = {n}\n        return value\n\n" for n in range(50))
-    text = f"import uvicorn\n\n\nclass Service:\n{methods}\nuvicorn.run('service:app')\n"
-    statement_reparse.parse(grammar, text, path)
-    edited = text.replace("        value = 25\n", "        value = 25  # typed\n        other = 1\n")
+def parse_recording_regions(grammar, text: str, path: str) -> tuple:
+    """The tree of `text`, and the regions parsed alone on the way."""
     parsed_regions = []
     parse_region = statement_reparse._parse_region
 
@@ -133,9 +128,19 @@ def test_an_edit_in_a_method_reparses_only_its_statement(tmp_path) -> None:
 
     statement_reparse._parse_region = recorded
     try:
-        tree = statement_reparse.parse(grammar, edited, path)
+        return statement_reparse.parse(grammar, text, path), parsed_regions
     finally:
         statement_reparse._parse_region = parse_region
+
+
+def test_an_edit_in_a_method_reparses_only_its_statement(tmp_path) -> None:
+    grammar = parso.load_grammar()
+    path = str(tmp_path / "service.py")
+    methods = "".join(f"    def method_{n}(self):\n        value = {n}\n        return value\n\n" for n in range(50))
+    text = f"import uvicorn\n\n\nclass Service:\n{methods}\nuvicorn.run('service:app')\n"
+    statement_reparse.parse(grammar, text, path)
+    edited = text.replace("        value = 25\n", "        value = 25  # typed\n        other = 1\n")
+    tree, parsed_regions = parse_recording_regions(grammar, edited, path)
     assert parsed_regions == ["        value = 25  # typed\n        other = 1\n"]  # not the 200-line class
     assert shape(tree) == shape(grammar.parse(edited, error_recovery=True))
 
@@ -159,18 +164,7 @@ def test_a_statement_commented_out_is_taken_out_without_parsing(tmp_path, old, n
     statement_reparse.parse(grammar, text, path)
     edited = text.replace(old, new)
     assert edited != text
-    parsed_regions = []
-    parse_region = statement_reparse._parse_region
-
-    def recorded(grammar, region, first_line, column):
-        parsed_regions.append(region)
-        return parse_region(grammar, region, first_line, column)
-
-    statement_reparse._parse_region = recorded
-    try:
-        tree = statement_reparse.parse(grammar, edited, path)
-    finally:
-        statement_reparse._parse_region = parse_region
+    tree, parsed_regions = parse_recording_regions(grammar, edited, path)
     assert bool(parsed_regions) is parses_a_region
     assert tree.get_code() == edited
     assert shape(tree) == shape(grammar.parse(edited, error_recovery=True))
