@@ -146,3 +146,12 @@ def test_a_nul_in_a_path_a_command_names_is_no_internal_error(tmp_path, name, te
     path = tmp_path / name
     result = checker.check_text(text, path, Workspace(tmp_path), ALL_RULES, True)
     assert result.problems == []
+
+
+def test_an_import_string_that_is_no_distribution_name_is_no_internal_error(tmp_path):
+    """UVI002 asks whether the project declares the string's top-level name as a distribution: a name
+    with regex syntax in it (`mai**n`, typed in a Procfile) is matched as text."""
+    (tmp_path / "requirements.txt").write_text("gunicorn\nuvicorn-worker\n")
+    text = "web: gunicorn mai**n:app -k uvicorn_worker.UvicornWorker\nrun: uvicorn (app:app --reload\n"
+    result = checker.check_text(text, tmp_path / "Procfile", Workspace(tmp_path), ALL_RULES, True)
+    assert result.problems == []

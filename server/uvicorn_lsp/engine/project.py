@@ -51,8 +51,9 @@ def _declaration(distribution: str) -> re.Pattern[str]:
     """`uvloop` as a requirement (`uvloop==0.19`, `"uvloop>=0.19"`, `uvloop = "*"`), or, for
     `uvicorn[standard]`, uvicorn with that extra (`uvicorn[standard]`, Poetry's `extras = ["standard"]`)."""
     name, _, extra = distribution.partition("[")
-    # PEP 503: `-`, `_` and `.` are one separator (a name holds only letters, digits and these).
-    words = re.sub(r"[-_.]+", "[-_.]+", name)
+    # PEP 503: `-`, `_` and `.` are one separator. The name comes from the file (an import string's first
+    # word): other characters are matched as themselves, never as regex syntax.
+    words = "[-_.]+".join(re.escape(part) for part in re.split(r"[-_.]+", name))
     if not extra:
         return re.compile(rf"(?<![\w.-]){words}(?![\w-])", re.I)
     extra = re.escape(extra.rstrip("]"))
