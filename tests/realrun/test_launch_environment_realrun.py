@@ -15,20 +15,26 @@ pytestmark = pytest.mark.slow
 MAKE_RUN = ["-c", "import subprocess, sys; sys.exit(subprocess.call(['make', '--no-print-directory', 'run']))"]
 
 
+def assert_uvi002_agrees(project, name: str, outcome, serves: bool, failure: str) -> None:
+    """The launch serves and UVI002 has no error on file `name`, or it fails with `failure` and UVI002's one error
+    says the module will not load."""
+    errors = [finding for finding in project.check(name, codes=("UVI002",)) if finding.severity.name == "ERROR"]
+    assert outcome.served is serves, outcome.output
+    if serves:
+        assert errors == []
+    else:
+        assert failure in outcome.output
+        [error] = errors
+        assert '"main:app" will not load: module not found' in error.message
+
+
 @pytest.mark.parametrize(("header", "serves"), [("export PYTHONPATH = src\n", True), ("PYTHONPATH = src\n", False)])
 def test_make_recipe_finds_the_module_through_exported_pythonpath(project, header, serves):
     port = free_port()
     project.write("src/main.py", APP_HEAD.format())
     project.write("Makefile", f"{header}\nrun:\n\t{sys.executable} -m uvicorn main:app --port {port}\n")
     outcome = run_server(MAKE_RUN, project.root, port)
-    errors = [finding for finding in project.check("Makefile", codes=("UVI002",)) if finding.severity.name == "ERROR"]
-    assert outcome.served is serves, outcome.output
-    if serves:
-        assert errors == []
-    else:
-        assert 'Could not import module "main"' in outcome.output
-        [error] = errors
-        assert '"main:app" will not load: module not found' in error.message
+    assert_uvi002_agrees(project, "Makefile", outcome, serves, 'Could not import module "main"')
 
 
 @pytest.mark.parametrize("config", ['chdir = "src"\n', None])
@@ -40,14 +46,7 @@ def test_gunicorn_reads_its_default_configuration_file(project, config):
     command = ["-m", "gunicorn", "main:app", "-k", "uvicorn.workers.UvicornWorker", "-b", f"127.0.0.1:{port}"]
     project.write("Procfile", f"web: gunicorn {' '.join(command[2:])}\n")
     outcome = run_server(command, project.root, port)
-    errors = [finding for finding in project.check("Procfile", codes=("UVI002",)) if finding.severity.name == "ERROR"]
-    assert outcome.served is (config is not None), outcome.output
-    if config is not None:
-        assert errors == []
-    else:
-        assert "No module named 'main'" in outcome.output
-        [error] = errors
-        assert '"main:app" will not load: module not found' in error.message
+    assert_uvi002_agrees(project, "Procfile", outcome, config is not None, "No module named 'main'")
 
 
 @pytest.mark.parametrize(("header", "serves"), [(".ONESHELL:\n", True), ("", False)])

@@ -351,16 +351,20 @@ def installed_project_packages(start: Path, stop: Path | None = None) -> tuple[d
 
 def _path_dependencies(data: dict | None, base: Path) -> list[Path]:
     """The folders of local projects a pyproject depends on by path (Poetry's dependency tables, uv sources)."""
-    poetry = toml_table(data, "tool", "poetry")
-    tables = [toml_table(poetry, "dependencies"), toml_table(poetry, "dev-dependencies")]
-    tables += [toml_table(group, "dependencies") for group in toml_table(poetry, "group").values()]
-    tables.append(toml_table(data, "tool", "uv", "sources"))
+    tables = [*poetry_dependency_tables(data), toml_table(data, "tool", "uv", "sources")]
     return [
         base / value["path"]
         for table in tables
         for value in table.values()
         if isinstance(value, dict) and isinstance(value.get("path"), str)
     ]
+
+
+def poetry_dependency_tables(data: object) -> list[dict]:
+    """Poetry's dependency tables of a pyproject: main, dev and every group's."""
+    poetry = toml_table(data, "tool", "poetry")
+    tables = [toml_table(poetry, "dependencies"), toml_table(poetry, "dev-dependencies")]
+    return tables + [toml_table(group, "dependencies") for group in toml_table(poetry, "group").values()]
 
 
 def _glob(folder: Path, pattern: str) -> list[Path]:

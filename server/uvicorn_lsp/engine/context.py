@@ -185,14 +185,18 @@ class RuleContext(ParsedSource):
         """The version of `distribution` the project's code runs with: `available` (the analysed environment's,
         else the newest the analysis knows) if the project's own declaration of it (requirements, pyproject, lock
         file) admits it, else the one version the declaration pins; None when that is not known."""
-        folder = self.source.path.parent if self.source.path is not None else self.workspace.root
-        declared = self.once(
-            ("declared constraints", distribution),
-            lambda: project.declared_constraints(self.workspace.root, folder, distribution, self.depends_on),
-        )
+        declared = self.declared_constraints(distribution)
         if available is not None and (declared is None or project.admits(declared, available)):
             return available
         return None if declared is None else project.pinned_version(declared)
+
+    def declared_constraints(self, distribution: str) -> list[str | None] | None:
+        """`project.declared_constraints` for this file's folder, read once per check."""
+        folder = self.source.path.parent if self.source.path is not None else self.workspace.root
+        return self.once(
+            ("declared constraints", distribution),
+            lambda: project.declared_constraints(self.workspace.root, folder, distribution, self.depends_on),
+        )
 
     @property
     def known_uvicorn_version(self) -> str:

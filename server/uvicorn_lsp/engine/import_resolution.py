@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from . import config, layout, project, syntax, uvicorn_facts
+from . import config, layout, syntax, uvicorn_facts
 from .launch import Launch, SearchPath, Server
 from .module_index import UNKNOWN_NAMES, Binding, FoundModule, MissingModule, ModuleIndex, Namespace, ParsedModule
 from .source import SourceFile
@@ -45,6 +45,10 @@ class CheckedFile(Protocol):
 
     def once(self, key: Hashable, compute: Callable[[], _T]) -> _T:
         """`compute()`, computed once per check and key."""
+        ...
+
+    def declared_constraints(self, distribution: str) -> list[str | None] | None:
+        """The version constraints the project declares on `distribution` (project.declared_constraints)."""
         ...
 
 
@@ -210,12 +214,7 @@ def declared_distribution_package(ctx: CheckedFile, failures: list[Resolution]) 
     top = missing.pop()
     if top is None or "." in top:
         return False
-    script = ctx.source.path
-    start = script.parent if script is not None else ctx.workspace.root
-    root = ctx.workspace.root
-    # The key and value RuleContext.running_version keeps a declaration by: read once per check.
-    key = ("declared constraints", top)
-    return ctx.once(key, lambda: project.declared_constraints(root, start, top, ctx.depends_on)) is not None
+    return ctx.declared_constraints(top) is not None
 
 
 # ---------------------------------------------------------------------------

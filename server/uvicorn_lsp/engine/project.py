@@ -69,16 +69,20 @@ def declares(root: Path, start: Path, distributions: tuple[str, ...], record: Ca
     for folder in dict.fromkeys(folders):
         for path in _requirement_files(folder):
             record(path)
-            try:
-                if path.stat().st_size > _LARGEST_FILE:
-                    continue
-                text = path.read_text(encoding="utf-8", errors="replace")
-            except OSError:
-                continue
-            lines = (line for line in text.splitlines() if not line.lstrip().startswith("#"))
-            if any(pattern.search(line) for line in lines for pattern in patterns):
+            if any(pattern.search(line) for line in _requirement_lines(path) for pattern in patterns):
                 return True
     return False
+
+
+def _requirement_lines(path: Path) -> list[str]:
+    """A requirement file's lines that are not comments; none when it is unreadable or too large to be one."""
+    try:
+        if path.stat().st_size > _LARGEST_FILE:
+            return []
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    return [line for line in text.splitlines() if not line.lstrip().startswith("#")]
 
 
 # Files that pin what gets installed: the lock file of uv, Poetry or PDM names the one version.
@@ -148,6 +152,14 @@ def admits(constraints: list[str | None], version: str) -> bool:
         return False
 
 
+def release(version: str | None) -> tuple[int, ...] | None:
+    """(major, minor) of a version string (major alone when it has one part); None when unknown or unreadable."""
+    try:
+        return tuple(int(part) for part in (version or "").split(".")[:2]) if version else None
+    except ValueError:
+        return None
+
+
 def pinned_version(constraints: list[str | None]) -> str | None:
     """The one version an exact pin (`==0.18.3`) among the constraints names, if it is admitted by them all."""
     for constraint in constraints:
@@ -162,13 +174,7 @@ def _normalised(name: str) -> str:
 
 
 def _mentioning_lines(path: Path, mention: re.Pattern[str]) -> list[str]:
-    try:
-        if path.stat().st_size > _LARGEST_FILE:
-            return []
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return []
-    return [line for line in text.splitlines() if not line.lstrip().startswith("#") and mention.search(line)]
+    return [line for line in _requirement_lines(path) if mention.search(line)]
 
 
 def _mentions(path: Path, mention: re.Pattern[str]) -> list[str | None]:
@@ -223,11 +229,8 @@ def _toml_constraints(data: dict, distribution: str) -> list[str | None]:
         for entry in group
         if isinstance(entry, str) and _normalised(_requirement_name(entry)) == distribution
     ]
-    poetry = config.toml_table(data, "tool", "poetry")
-    poetry_tables = [config.toml_table(poetry, "dependencies"), config.toml_table(poetry, "dev-dependencies")]
-    poetry_tables += [config.toml_table(group, "dependencies") for group in config.toml_table(poetry, "group").values()]
     for table, spelling in [
-        *((t, "poetry") for t in poetry_tables),
+        *((t, "poetry") for t in config.poetry_dependency_tables(data)),
         *((config.toml_table(data, k), "pipenv") for k in ("packages", "dev-packages")),
     ]:
         for name, value in table.items():

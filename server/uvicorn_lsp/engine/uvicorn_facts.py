@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from . import project
 from .launch import Entry, GivenAs, Launch, Option
 from .values import Value
 from .workspace import Workspace
@@ -80,17 +81,8 @@ ALL_INTERFACES = ("0.0.0.0", "::")
 
 def startup_failure_status(version: str | None) -> int:
     """3 since uvicorn 0.50, 1 before, for the uvicorn version that runs (3 when unknown)."""
-    release = _release(version)
+    release = project.release(version)
     return 1 if release is not None and release < (0, 50) else STARTUP_FAILURE
-
-
-def _release(version: str | None) -> tuple[int, int] | None:
-    """(major, minor) of a version string; None when unknown or unreadable."""
-    try:
-        major, minor = (int(part) for part in (version or "").split(".")[:2])
-    except ValueError:
-        return None
-    return major, minor
 
 
 def binds_all_interfaces(value: Value) -> bool:
@@ -113,7 +105,7 @@ def failure_consequence(launch: Launch, exit_status: int, running_version: str |
         if reloads(launch):
             return f"with {launch.edits.spell('reload', True)} the reloader keeps running and nothing is served"
         if runs_workers(launch):
-            release = _release(running_version)
+            release = project.release(running_version)
             # Checked with each release: before 0.47 the parent keeps restarting its workers; 0.47-0.49 exit 1;
             # since 0.50 the parent stops its workers and itself, with a clean exit status.
             if release is not None and release < (0, 47):

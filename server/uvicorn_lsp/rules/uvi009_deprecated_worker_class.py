@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..engine import syntax
+from ..engine import project, syntax
 from ..engine.context import RuleContext
 from ..engine.model import Applicability, Finding, Fix, Range, Severity, Tag, TextEdit
 from ..engine.rule import FixAvailability, Rule, RuleDoc
@@ -38,10 +38,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
 
 def _deprecated_where_it_runs(version: str | None) -> bool:
     """Whether the uvicorn that runs (None: unknown) is 0.30 or newer."""
-    try:
-        return version is not None and tuple(int(part) for part in version.split(".")[:2]) >= (0, 30)
-    except ValueError:
-        return False
+    release = project.release(version)
+    return release is not None and release >= (0, 30)
 
 
 def _worker_class_options(ctx: RuleContext) -> Iterator[Finding]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..engine import edits, syntax
+from ..engine import edits, project, syntax
 from ..engine.context import RuleContext
 from ..engine.model import Applicability, Finding, Fix, Severity, Tag, TextEdit
 from ..engine.parso_types import Node
@@ -138,11 +138,7 @@ def _running_release(ctx: RuleContext, distribution: str) -> tuple[int, ...] | N
 
     def compute() -> tuple[int, ...] | None:
         available = ctx.workspace.distribution_version(distribution) or _NEWEST_CHECKED[distribution]
-        version = ctx.running_version(distribution, available)
-        try:
-            return tuple(int(part) for part in (version or "").split(".")[:2])
-        except ValueError:
-            return None
+        return project.release(ctx.running_version(distribution, available))
 
     return ctx.once(("running release", distribution), compute)
 

@@ -356,14 +356,14 @@ def command_launches(
     placed = script.value_places() if script.value_places is not None else None
     if placed is None:
         return []  # where the script's characters are is not known: no finding could be placed
-    return _script_launches(
+    return shell_launches(
         ctx,
         placed,
         info,
         setting,
         directory,
         {**environment, **assigned},
-        ScriptForm(),
+        form=ScriptForm(),
         editable=placed.as_written_in(ctx.source.lines),
     )
 
@@ -499,24 +499,16 @@ def shell_launches(
     environment: Environment,
     script: Path | None = None,
     group: int = 0,
+    *,
+    form: Form | None = None,
+    editable: bool | None = None,
 ) -> list[Launch]:
     """The launches of a shell text, following `cd` (a literal folder, or the script's own)
-    from one command to the next; after a `cd` the analysis cannot follow, none is judged."""
-    return _script_launches(ctx, placed, info, setting, directory, environment, Form(), placed.verbatim, script, group)
-
-
-def _script_launches(
-    ctx: CommandContext,
-    placed: Placed,
-    info: CommandInfo,
-    setting: Setting,
-    directory: WorkingDirectory | None,
-    environment: Environment,
-    form: Form,
-    editable: bool,
-    script: Path | None = None,
-    group: int = 0,
-) -> list[Launch]:
+    from one command to the next; after a `cd` the analysis cannot follow, none is judged.
+    `form` and `editable`: how fixes write into the text (default: plain shell words, where the
+    text is the file's own characters)."""
+    form = form or Form()
+    editable = placed.verbatim if editable is None else editable
     launches = []
     current = directory
     variables = dict(environment)
