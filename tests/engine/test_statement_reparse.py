@@ -168,3 +168,22 @@ def test_a_statement_commented_out_is_taken_out_without_parsing(tmp_path, old, n
     assert bool(parsed_regions) is parses_a_region
     assert tree.get_code() == edited
     assert shape(tree) == shape(grammar.parse(edited, error_recovery=True))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "\n",
+        "a",
+        "a\r",
+        "a\r\n\r",
+        "x = 1\ny = 2",
+        "x\x0cy\n",
+        "a\x0b\nb",
+        "s = '\u2028'\r\n",
+        "\x85\x1c\x1d\x1e\u2029\n",
+    ],
+)
+def test_the_lines_compared_are_parsos_own(text: str) -> None:
+    assert statement_reparse.parso_lines(text) == parso.split_lines(text, keepends=True)

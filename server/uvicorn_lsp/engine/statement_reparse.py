@@ -37,11 +37,31 @@ _ERROR_TYPES = frozenset({"error_node", "error_leaf"})
 _ERROR_FREE: dict[str, list[str]] = {}
 
 
+# The characters str.splitlines breaks at and parso does not: parso joins the pieces again, line by line.
+# (A substring test per character is many times faster than one regular expression's search.)
+_NOT_PARSO_LINE_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e")
+_NOT_PARSO_LINE_BREAKS_BEYOND_ASCII = ("\x85", "\u2028", "\u2029")
+
+
+def parso_lines(text: str) -> list[str]:
+    """parso's `split_lines(text, keepends=True)`, without its per-line loop when no character of the
+    text needs it (a keystroke splits the whole buffer)."""
+    from parso import split_lines
+
+    breaks = _NOT_PARSO_LINE_BREAKS if text.isascii() else _NOT_PARSO_LINE_BREAKS + _NOT_PARSO_LINE_BREAKS_BEYOND_ASCII
+    if any(character in text for character in breaks):
+        return split_lines(text, keepends=True)
+    lines = text.splitlines(True)
+    if not text or text.endswith(("\n", "\r")):
+        lines.append("")
+    return lines
+
+
 def parse(grammar: parso.Grammar, text: str, path: str) -> Module:
     """The tree of `text` (the newest text of the buffer at `path`), through parso's diff cache."""
-    from parso import cache, file_io, split_lines
+    from parso import cache, file_io
 
-    lines = split_lines(text, keepends=True)
+    lines = parso_lines(text)
     item = cache.parser_cache.get(grammar._hashed, {}).get(Path(path))  # parso's key: a Path
     if item is not None and item.lines != lines:
         module = _reparse_statement(grammar, item.node, item.lines, lines, path)
