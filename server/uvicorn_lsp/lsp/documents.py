@@ -29,7 +29,7 @@ def _units(text: str, encoding: str) -> int:
 
 def _code_points(line: str, units: int, encoding: str) -> int:
     """The code-point column of `units` client units into `line` (clamped)."""
-    if encoding == types.PositionEncodingKind.Utf32:
+    if encoding == types.PositionEncodingKind.Utf32 or line.isascii():  # one unit per code point
         return min(units, len(line))
     counted = 0
     for index, char in enumerate(line):
