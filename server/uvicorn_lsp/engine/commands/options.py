@@ -84,7 +84,9 @@ class OptionTable:
         """click's "Did you mean" list for an unknown option (difflib, as click does)."""
         head = flag.split("=", 1)[0].split()[0] if flag.strip() else flag
         exact = (head,) if head != flag and head in self._by_flag else ()  # type: ignore[attr-defined]
-        return exact or tuple(difflib.get_close_matches(head, sorted(self._by_flag)))  # type: ignore[attr-defined]
+        if exact or not head.startswith("--"):
+            return exact  # click suggests long options only for a long one: `-w` gets no "Did you mean"
+        return tuple(difflib.get_close_matches(head, sorted(self._by_flag)))  # type: ignore[attr-defined]
 
 
 def _spec(name: str, flag: str, kind: str = "str", **more) -> OptionSpec:

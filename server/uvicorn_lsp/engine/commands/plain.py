@@ -201,8 +201,18 @@ def supervisord_launches(ctx: CommandContext) -> list[Launch]:
             if other_section == section and other_key == "environment":
                 environment.update(_assignments(other, separator=","))
         info = CommandInfo("supervisord", production=True, where=f"[{section}]")
+        placed = placed.substituted(_SUPERVISORD_EXPANSION.sub(_as_shell_expansion, placed.text))
         found.extend(shell_launches(ctx, placed, info, Setting.PRODUCTION, None, environment)[:1])
     return found
+
+
+# supervisord's own expansions in command= (`%(ENV_PORT)s`, `%(process_num)02d`), filled in before it runs.
+_SUPERVISORD_EXPANSION = re.compile(r"%\((?P<name>[^)\n]*)\)")
+
+
+def _as_shell_expansion(match: re.Match[str]) -> str:
+    """`%(NAME)` as `${NAME}`, the same length: a value only the running supervisord knows."""
+    return "${" + match.group("name") + "}"
 
 
 def _ini_entries(lines: list[str], comment_prefixes: tuple[str, ...], continuation: str | None):

@@ -32,6 +32,7 @@ _STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'')
 
 def pyproject_launches(ctx: CommandContext) -> list[Launch]:
     environment = _runner_environment(ctx)
+    table_folders = _task_table_folders(ctx.source.lines)
     found = []
     table = ""
     for number, line in enumerate(ctx.source.lines):
@@ -50,11 +51,36 @@ def pyproject_launches(ctx: CommandContext) -> list[Launch]:
         in_task_table = table.count(".") >= 3 and table.startswith(("tool.poe.tasks.", "tool.pdm.scripts."))
         if in_task_table and key not in _COMMAND_KEYS:
             continue
-        for string in _strings(number, assignment.end(), value_text, inline_table=value_text.lstrip().startswith("{")):
+        inline_table = value_text.lstrip().startswith("{")
+        folder = _FOLDER_KEY.search(value_text) if inline_table else table_folders.get(table) if in_task_table else None
+        directory = host_directory(ctx.folder, "the pyproject's folder")
+        if folder is not None:  # poe's `cwd`, pdm's `working_dir`: relative to the pyproject's folder
+            written = folder.group("folder")[1:-1]
+            unknown = "$" in written or "\\" in written or written.startswith(("/", "~"))
+            directory = None if unknown else directory.moved(written)
+        for string in _strings(number, assignment.end(), value_text, inline_table=inline_table):
             info = CommandInfo("pyproject", where=f"task {key}")
-            directory = host_directory(ctx.folder, "the pyproject's folder")
             found.extend(shell_launches(ctx, string, info, Setting.DEVELOPMENT, directory, environment))
     return found
+
+
+# The folder a poe or pdm task runs in, when it names one (else the pyproject's folder).
+_FOLDER_KEY = re.compile(r"""(?:^|[{,\s])(?:cwd|working_dir)\s*=\s*(?P<folder>"[^"\n]*"|'[^'\n]*')""")
+
+
+def _task_table_folders(lines: list[str]) -> dict[str, re.Match[str]]:
+    """`[tool.poe.tasks.name]` / `[tool.pdm.scripts.name]` tables that set the task's folder, wherever in the table."""
+    folders = {}
+    table = ""
+    for line in lines:
+        header = re.match(r"^\s*\[\s*([\w.\"'-]+)\s*\]", line)
+        if header is not None:
+            table = header.group(1).replace('"', "").replace("'", "")
+        elif table.startswith(("tool.poe.tasks.", "tool.pdm.scripts.")):
+            folder = _FOLDER_KEY.match(line.strip())
+            if folder is not None:
+                folders[table] = folder
+    return folders
 
 
 _RUNNER_TABLES = ("tool.poe", "tool.pdm", "tool.hatch")

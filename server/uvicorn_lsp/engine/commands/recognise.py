@@ -403,6 +403,7 @@ def _parse_uvicorn(
     options: dict[str, Option] = {}
     rejections: list[Rejection] = []
     positionals: list[tuple[int, Argument]] = []
+    unknown_flags: set[int] = set()  # positions of options this uvicorn does not have
     position = index + 1
     only_positionals = False
     while position < len(arguments):
@@ -425,6 +426,7 @@ def _parse_uvicorn(
             option = Option(word, Value(None, word), argument.range, GivenAs.FLAG, word, handle=(position, position))
             options[word] = option
             rejections.append(Rejection(option, f"No such option '{word}'", table.near(word)))
+            unknown_flags.add(position)
             position += 1
             continue
         if not spec.takes_value:
@@ -472,12 +474,16 @@ def _parse_uvicorn(
         position = last + 1
     app: Option | None = None
     if positionals:
+        # A word right after an unknown option may be its value (`--wokers 2 main:app`): the app is the first other.
+        positionals.sort(key=lambda positional: positional[0] - 1 in unknown_flags)
         app_position, app_argument = positionals[0]
         value, _ = _value_of(app_argument)
         app = Option("app", value, app_argument.range, GivenAs.POSITIONAL, app_argument.value, handle=(app_position,))
         # An expansion can become any number of words, options among them: extra words are not judged then.
         expansions = any(positional.expanded for _, positional in positionals)
         for extra_position, extra in positionals[1:] if not expansions else ():
+            if extra_position - 1 in unknown_flags:
+                continue  # maybe the value of the unknown option before it (`--wokers 2`), which click stops at
             option = Option(
                 extra.value,
                 Value(None, extra.value),

@@ -87,6 +87,12 @@ class Placed:
                 return False
         return True
 
+    def substituted(self, text: str) -> Placed:
+        """Another text of the same length at the same places (a reader's own expansion syntax rewritten
+        for the shell tokenizer); not written as it stands, so no fix rewrites its spans."""
+        assert len(text) == len(self.text)
+        return Placed(text, verbatim=self.verbatim and text == self.text, runs=self._runs, end=self.end)
+
     def sliced(self, start: int, end: int | None = None) -> Placed:
         """text[start:end] with its places."""
         end = len(self.text) if end is None else end

@@ -1,0 +1,110 @@
+"""Verdicts the fourth acceptance audit found wrong on command files, each confirmed by a real run in
+tests/realrun/test_acceptance_audit4_realrun.py: a task runner's own folder, supervisord's own
+expansions, and click stopping at the first unknown option."""
+
+from __future__ import annotations
+
+import pytest
+
+from ...conftest import apply_edits
+from .helpers import launches, roots, text_at
+
+APP = "from fastapi import FastAPI\n\napp = FastAPI()\n"
+
+
+def backend_project(project, pyproject: str) -> None:
+    project.write("backend/app/__init__.py")
+    project.write("backend/app/main.py", APP)
+    project.write("pyproject.toml", pyproject)
+
+
+def test_poe_task_table_cwd_is_where_the_command_runs(project):
+    backend_project(
+        project,
+        """
+        [tool.poe.tasks.dev]
+        cmd = "uvicorn app.main:app --reload"
+        cwd = "backend"
+
+        [tool.poe.tasks.root]
+        cmd = "uvicorn app.main:app"
+        """,
+    )
+    findings = project.check("pyproject.toml", codes=("UVI002",))
+    # Only the task without a folder of its own runs where `app` is not importable.
+    assert [(f.range.start.line, text_at(project, "pyproject.toml", f.range)) for f in findings] == [
+        (5, "app.main:app")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("task", "loads"),
+    [
+        ('{ cmd = "uvicorn app.main:app", cwd = "backend" }', True),
+        ('{ shell = "uvicorn app.main:app", cwd = "./backend/" }', True),
+        ('{ cmd = "uvicorn app.main:app", working_dir = "backend" }', True),  # pdm's name for it
+        ('{ cmd = "uvicorn app.main:app", cwd = "${POE_ROOT}/backend" }', None),
+        ('{ cmd = "uvicorn app.main:app", cwd = "/srv/api" }', None),
+        ('{ cmd = "uvicorn app.main:app", cwd = "frontend" }', None),  # a folder the project does not have
+        ('{ cmd = "uvicorn app.main:app" }', False),
+    ],
+)
+def test_inline_task_folder(project, task, loads):
+    backend_project(project, f"[tool.poe.tasks]\ndev = {task}\n\n[tool.pdm.scripts]\nserve = {task}\n")
+    for launch in launches(project, "pyproject.toml"):
+        if loads:
+            assert roots(launch) == [(project.root / "backend",)]
+        elif loads is False:
+            assert roots(launch) == [(project.root,)]
+    assert len(project.check("pyproject.toml", codes=("UVI002",))) == (2 if loads is False else 0)
+
+
+def test_supervisord_expansions_are_values_only_supervisord_knows(project):
+    project.write("main.py", APP)
+    project.write(
+        "supervisord.conf",
+        """
+        [program:api]
+        command=uvicorn main:app --port %(ENV_PORT)s --workers %(ENV_WORKERS)s --reload
+        [program:numbered]
+        command=bash -c "exec uvicorn main:app --host 0.0.0.0 --port 80%(process_num)02d"
+        [program:typo]
+        command=uvicorn main:app --port %(ENV_PORT)s --relaod
+        """,
+    )
+    findings = project.check("supervisord.conf")
+    assert [(f.code, f.range.start.line, text_at(project, "supervisord.conf", f.range)) for f in findings] == [
+        ("UVI014", 1, "--reload"),  # still placed exactly on its line
+        ("UVI004", 5, "--relaod"),
+    ]
+    [port] = [launch.option("port") for launch in launches(project, "supervisord.conf")][:1]
+    assert port is not None and not port.value.known
+
+
+def test_a_short_unknown_option_gets_no_long_suggestion(project):
+    project.write("main.py", APP)
+    project.write("run.sh", 'cd "$(dirname "$0")"\nuvicorn main:app -w 4\n')
+    [finding] = project.check("run.sh")
+    assert finding.code == "UVI004" and finding.message.endswith("No such option '-w'")
+    assert not finding.fixes  # click offers none; `--ws 4` would still fail
+
+
+@pytest.mark.parametrize(
+    ("command", "flagged"),
+    [
+        ("uvicorn main:app --wokers 2", ["--wokers"]),
+        ("uvicorn --wokers 2 main:app", ["--wokers"]),
+        ("uvicorn main:app --wokers 2 extra", ["--wokers", "extra"]),
+        ("uvicorn main:app extra", ["extra"]),
+    ],
+)
+def test_the_word_after_an_unknown_option_may_be_its_value(project, command, flagged):
+    project.write("main.py", APP)
+    project.write("run.sh", f'cd "$(dirname "$0")"\n{command}\n')
+    findings = project.check("run.sh")
+    assert [(f.code, text_at(project, "run.sh", f.range)) for f in findings] == [("UVI004", word) for word in flagged]
+    [launch] = launches(project, "run.sh")
+    assert launch.app is not None and launch.app.written == "main:app"
+    if flagged[0] == "--wokers":
+        fixed = apply_edits((project.root / "run.sh").read_text(), findings[0].fixes[0].edits)
+        assert "uvicorn main:app --workers 2" in fixed or "uvicorn --workers 2 main:app" in fixed
