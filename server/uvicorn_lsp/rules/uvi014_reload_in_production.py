@@ -81,7 +81,8 @@ RULE = Rule(
             - a Dockerfile's final-stage `CMD`/`ENTRYPOINT`, unless the file name (`Dockerfile.dev`) or the
               stage name (`AS develop`) says dev, develop, local, debug or test;
             - a compose file named for production (`compose.prod.yaml`, `docker-compose.production.yml`);
-            - the `web` process of a Procfile, a systemd unit's `ExecStart=`, a supervisord `[program:x]`.
+            - the `web` process of a Procfile (not of one named for development, such as `Procfile.dev`),
+              a systemd unit's `ExecStart=`, a supervisord `[program:x]`.
 
             Plain compose files, Makefiles, scripts, workflows and launch.json are development: not reported.
             Python launches are not judged by this rule.

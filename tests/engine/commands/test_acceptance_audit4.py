@@ -108,3 +108,12 @@ def test_the_word_after_an_unknown_option_may_be_its_value(project, command, fla
     if flagged[0] == "--wokers":
         fixed = apply_edits((project.root / "run.sh").read_text(), findings[0].fixes[0].edits)
         assert "uvicorn main:app --workers 2" in fixed or "uvicorn --workers 2 main:app" in fixed
+
+
+@pytest.mark.parametrize(
+    ("name", "production"), [("Procfile", True), ("Procfile.dev", False), ("Procfile.local", False)]
+)
+def test_the_web_process_of_a_procfile_named_for_development_is_not_production(project, name, production):
+    project.write("main.py", APP)
+    project.write(name, "web: uvicorn main:app --reload --port 5000\n")
+    assert len(project.check(name, codes=("UVI014",))) == (1 if production else 0)

@@ -35,10 +35,9 @@ from .base import (
 )
 from .dockerignore import BuildContext, DockerIgnore, UnsupportedIgnoreFile
 from .jsonc import JsonArray, parse_json_array
-from .recognise import Argument, CommandInfo, JsonForm, known_places
+from .recognise import DEVELOPMENT_WORDS, Argument, CommandInfo, JsonForm, known_places
 from .text import Placed, joined, span
 
-_DEVELOPMENT_WORDS = re.compile(r"(^|[^a-z])(dev|develop|development|local|debug|test|tests|testing)([^a-z]|$)")
 # Base images known to hold no application code (official language and OS images, uv's).
 _CLEAN_BASES = re.compile(
     r"^(docker\.io/)?(library/)?(python|pypy|debian|ubuntu|alpine|busybox|buildpack-deps|fedora|centos|rockylinux"
@@ -413,8 +412,8 @@ def dockerfile_launches(
         final = index == len(stage_list) - 1
         production = (
             final
-            and not _DEVELOPMENT_WORDS.search(file_name)
-            and not (stage.name and _DEVELOPMENT_WORDS.search(stage.name))
+            and not DEVELOPMENT_WORDS.search(file_name)
+            and not (stage.name and DEVELOPMENT_WORDS.search(stage.name))
         )
         directory = None
         if stage_chain is not None and state.workdir_known:

@@ -15,7 +15,7 @@ from ..module_index import FoundModule
 from ..values import Value
 from . import jsonc, shell
 from .base import CommandContext, WorkingDirectory, host_directory, launch_of, shell_launches
-from .recognise import Argument, CommandInfo, JsonForm, known_places
+from .recognise import DEVELOPMENT_WORDS, Argument, CommandInfo, JsonForm, known_places
 from .text import Placed, joined, lines_span, span
 
 
@@ -27,7 +27,9 @@ def procfile_launches(ctx: CommandContext) -> list[Launch]:
         if match is None:
             continue
         name = match.group(1)
-        info = CommandInfo("procfile", production=name == "web", where=f"the {name} process")
+        file_name = ctx.source.path.name.lower() if ctx.source.path is not None else "procfile"
+        production = name == "web" and not DEVELOPMENT_WORDS.search(file_name)
+        info = CommandInfo("procfile", production=production, where=f"the {name} process")
         directory = host_directory(ctx.folder, "the Procfile's folder")
         placed = span(number, match.end(), line[match.end() :])
         found.extend(shell_launches(ctx, placed, info, Setting.CONTAINER, directory, {}))

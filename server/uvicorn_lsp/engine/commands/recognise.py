@@ -78,6 +78,8 @@ _FASTAPI_SWITCHES = {
 }
 # Shells whose `-c SCRIPT` runs a script given as one argument, and their options that take a value.
 _SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh"})
+# A file or stage name with one of these words is for development, never a production start (Dockerfile.dev, Procfile.dev).
+DEVELOPMENT_WORDS = re.compile(r"(^|[^a-z])(dev|develop|development|local|debug|test|tests|testing)([^a-z]|$)")
 _SHELL_VALUE_OPTIONS = frozenset({"-o", "+o", "-O", "+O", "--rcfile", "--init-file"})
 # A word the shell reads as itself unquoted (`\w`: str.isalnum() characters and `_`).
 _BARE_WORD = re.compile(r"[\w\-./:=,@%+]+")
