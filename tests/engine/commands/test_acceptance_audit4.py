@@ -117,3 +117,28 @@ def test_the_web_process_of_a_procfile_named_for_development_is_not_production(p
     project.write("main.py", APP)
     project.write(name, "web: uvicorn main:app --reload --port 5000\n")
     assert len(project.check(name, codes=("UVI014",))) == (1 if production else 0)
+
+
+def test_systemd_specifiers_and_argv0_are_not_arguments(project):
+    project.write("app/__init__.py")
+    project.write("app/main.py", APP)
+    project.write(
+        "api@.service",
+        """
+        [Service]
+        WorkingDirectory=%h/api
+        ExecStart=%h/api/.venv/bin/uvicorn app.main:app --port %i --workers 2
+        ExecStart=@/srv/api/.venv/bin/uvicorn api-server app.main:app --host 0.0.0.0 --reload
+        """,
+    )
+    findings = project.check("api@.service")
+    # `%i` is the template's instance (api@8000.service); `api-server` is the argv[0] `@` names.
+    assert [(f.code, f.range.start.line, text_at(project, "api@.service", f.range)) for f in findings] == [
+        ("UVI014", 3, "--reload")
+    ]
+    assert apply_edits((project.root / "api@.service").read_text(), findings[0].fixes[0].edits).endswith(
+        "uvicorn api-server app.main:app --host 0.0.0.0\n"
+    )
+    first, second = launches(project, "api@.service")
+    assert not first.option("port").value.known
+    assert second.app is not None and second.app.written == "app.main:app"

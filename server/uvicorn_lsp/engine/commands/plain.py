@@ -184,8 +184,15 @@ def systemd_launches(ctx: CommandContext) -> list[Launch]:
         if section != "Service" or key != "ExecStart":
             continue
         text = placed.text
-        skip = len(text) - len(text.lstrip("-@:+!"))
-        placed = placed.sliced(skip)
+        prefixes = text[: len(text) - len(text.lstrip("-@:+!"))]
+        placed = placed.sliced(len(prefixes))
+        argv0 = re.match(r"(\s*\S+\s+)\S+", placed.text) if "@" in prefixes else None
+        if argv0 is not None:  # `@path name args`: the second word is the program's argv[0], not an argument
+            placed = joined([placed.sliced(0, argv0.end(1)), placed.sliced(argv0.end())])
+        # The program's path keeps its specifiers (`%h/.venv/bin/uvicorn` still names uvicorn).
+        program = re.match(r"\s*\S*", placed.text).end()  # type: ignore[union-attr]  # always matches
+        arguments = _SYSTEMD_SPECIFIER.sub(_as_shell_expansion, placed.text[program:])
+        placed = placed.substituted(placed.text[:program] + arguments)
         info = CommandInfo("systemd", production=True, where="ExecStart")
         found.extend(shell_launches(ctx, placed, info, Setting.PRODUCTION, None, environment)[:1])
     return found
@@ -208,13 +215,16 @@ def supervisord_launches(ctx: CommandContext) -> list[Launch]:
     return found
 
 
-# supervisord's own expansions in command= (`%(ENV_PORT)s`, `%(process_num)02d`), filled in before it runs.
+# Expansions the program runner fills in before the command runs: supervisord's `%(ENV_PORT)s`,
+# `%(process_num)02d`; systemd's specifiers (`%i`, the instance of a template unit such as api@8000.service).
 _SUPERVISORD_EXPANSION = re.compile(r"%\((?P<name>[^)\n]*)\)")
+_SYSTEMD_SPECIFIER = re.compile(r"%(?P<name>[A-Za-z])")
 
 
 def _as_shell_expansion(match: re.Match[str]) -> str:
-    """`%(NAME)` as `${NAME}`, the same length: a value only the running supervisord knows."""
-    return "${" + match.group("name") + "}"
+    """`%(NAME)` as `${NAME}`, `%i` as `$i`, the same length: a value only the runner knows."""
+    name = match.group("name")
+    return "$" + name if len(match.group()) == 2 else "${" + name + "}"
 
 
 def _ini_entries(lines: list[str], comment_prefixes: tuple[str, ...], continuation: str | None):
