@@ -142,3 +142,13 @@ def test_systemd_specifiers_and_argv0_are_not_arguments(project):
     first, second = launches(project, "api@.service")
     assert not first.option("port").value.known
     assert second.app is not None and second.app.written == "app.main:app"
+
+
+@pytest.mark.parametrize("base", [";", "&&", "|", "(", ")"])
+def test_a_from_line_without_a_word_is_no_internal_error(project, base):
+    project.write("main.py", APP)
+    project.write(
+        "Dockerfile", f'FROM {base}\nWORKDIR /app\nCOPY . .\nCMD ["uvicorn", "main:app", "--host", "0.0.0.0"]\n'
+    )
+    result = project.result("Dockerfile")
+    assert result.problems == [] and result.findings == []

@@ -132,9 +132,9 @@ def stages(lines: list[str]) -> tuple[list[Stage], list[Instruction]]:
     preamble: list[Instruction] = []
     for instruction in instructions(lines):
         if instruction.keyword == "FROM":
-            words = (
-                [word.value for word in shell.commands(instruction.text)[0].words] if instruction.raw.strip() else []
-            )
+            # `FROM ;` holds no command at all: a stage with no base (BuildKit refuses it), never an error here.
+            commands = shell.commands(instruction.text) if instruction.raw.strip() else []
+            words = [word.value for word in commands[0].words] if commands else []
             words = [word for word in words if not word.startswith("--")]
             base = words[0] if words else ""
             name = words[2].lower() if len(words) >= 3 and words[1].lower() == "as" else None
