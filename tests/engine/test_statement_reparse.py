@@ -110,8 +110,9 @@ def test_reparsed_tree_equals_a_full_parse(seed: int, tmp_path, monkeypatch) -> 
         for text in edits(rng, first, 60):
             if rng.random() < 0.1:  # jedi parsing another text of the path changes the cached tree in place
                 grammar.parse(text + rng.choice(["(\n", "x\n", "    y\n"]), path=path, diff_cache=True, cache=False)
-            tree = statement_reparse.parse(grammar, text, path)
+            tree, version = statement_reparse.parse(grammar, text, path)
             assert tree.get_code() == text
+            assert version == parso.split_lines(text, keepends=True)
             assert shape(tree) == shape(grammar.parse(text, error_recovery=True)), repr(text)
     assert sum(tree is not None for tree in reparsed) > 2  # the statement path was taken, not only parso's
     assert any(region is not None for region in nested_regions)  # and statements of indented blocks alone
@@ -128,7 +129,7 @@ def parse_recording_regions(grammar, text: str, path: str) -> tuple:
 
     statement_reparse._parse_region = recorded
     try:
-        return statement_reparse.parse(grammar, text, path), parsed_regions
+        return statement_reparse.parse(grammar, text, path)[0], parsed_regions
     finally:
         statement_reparse._parse_region = parse_region
 
@@ -187,3 +188,27 @@ def test_a_statement_commented_out_is_taken_out_without_parsing(tmp_path, old, n
 )
 def test_the_lines_compared_are_parsos_own(text: str) -> None:
     assert statement_reparse.parso_lines(text) == parso.split_lines(text, keepends=True)
+
+
+def test_a_statement_edit_names_the_statements_it_replaced(tmp_path) -> None:
+    grammar = parso.load_grammar()
+    path = str(tmp_path / "main.py")
+    text = "import uvicorn\n\n\ndef main():\n    port = 8000\n    uvicorn.run('main:app', port=port)\n"
+    _, first = statement_reparse.parse(grammar, text, path)
+    _, second = statement_reparse.parse(grammar, text.replace("8000", "8001"), path)
+    edit = statement_reparse.edit_between(path, first, second)
+    assert edit is not None and (edit.removed, edit.inserted) == ("    port = 8000\n", "    port = 8001\n")
+    # The same text again is the same version; another path's versions are not this one's.
+    assert statement_reparse.parse(grammar, text.replace("8000", "8001"), path)[1] is second
+    assert statement_reparse.edit_between(str(tmp_path / "other.py"), first, second) is None
+    # Another parse of the path between two of ours (jedi shares parso's cache): the versions are not adjacent.
+    grammar.parse(text, path=path, diff_cache=True, cache=False)
+    _, third = statement_reparse.parse(grammar, text.replace("8000", "8002"), path)
+    assert statement_reparse.edit_between(path, second, third) is None
+    # An edit across two statements of a block replaces the statement that holds both.
+    _, fourth = statement_reparse.parse(grammar, text.replace("8000\n    uvicorn", "8000; uvicorn"), path)
+    edit = statement_reparse.edit_between(path, third, fourth)
+    assert edit is not None and edit.removed.startswith("\n\ndef main():") and "8002" in edit.removed
+    # A text with a syntax error is parsed by parso's diff parser: no statement edit makes that version.
+    _, fifth = statement_reparse.parse(grammar, text.replace("port = 8000", "port = (8000"), path)
+    assert statement_reparse.edit_between(path, fourth, fifth) is None

@@ -110,8 +110,18 @@ class SourceFile:
             self._mentions[word] = word in self.text
         return self._mentions[word]
 
-    @cached_property
+    @property
     def tree(self) -> Module:
+        return self._parsed[0]
+
+    @property
+    def tree_version(self) -> list[str] | None:
+        """The version of a buffer's tree parsed through the diff cache (`statement_reparse.edit_between`
+        compares two); None for a text parsed on its own."""
+        return self._parsed[1]
+
+    @cached_property
+    def _parsed(self) -> tuple[Module, list[str] | None]:
         import parso
 
         grammar = self._grammar or parso.load_grammar()
@@ -122,14 +132,7 @@ class SourceFile:
         try:
             if self._use_diff_cache:
                 return statement_reparse.parse(grammar, self.text, str(self.path))
-            return grammar.parse(
-                self.text,
-                # parso's stub types `path` without None, though None (no path) is its default.
-                path=str(self.path) if self._use_diff_cache else None,  # type: ignore[arg-type]
-                diff_cache=self._use_diff_cache,
-                cache=False,
-                error_recovery=True,
-            )
+            return grammar.parse(self.text, diff_cache=False, cache=False, error_recovery=True), None
         finally:
             if collecting:
                 gc.enable()

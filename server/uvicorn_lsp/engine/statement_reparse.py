@@ -17,6 +17,7 @@ the module level parso's own diff parser does the work.
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,26 +58,55 @@ def parso_lines(text: str) -> list[str]:
     return lines
 
 
-def parse(grammar: parso.Grammar, text: str, path: str) -> Module:
-    """The tree of `text` (the newest text of the buffer at `path`), through parso's diff cache."""
+@dataclass(frozen=True)
+class StatementEdit:
+    """How the tree of a buffer's newest version was made from the one before: statements replaced. A version is
+    named by the list of lines parso keeps with its tree (its identity, not its content)."""
+
+    before: list[str]
+    after: list[str]
+    removed: str  # the text of the statements taken out, with the comment and blank lines before them
+    inserted: str  # the text put in their place
+
+
+# By path, the edit that made the tree parso keeps for it (none after a parse of the whole text).
+_LAST_EDIT: dict[str, StatementEdit] = {}
+
+
+def parse(grammar: parso.Grammar, text: str, path: str) -> tuple[Module, list[str]]:
+    """The tree of `text` (the newest text of the buffer at `path`), through parso's diff cache, and the
+    version it is (`edit_between` tells what changed between two versions)."""
     from parso import cache, file_io
 
     lines = parso_lines(text)
     item = cache.parser_cache.get(grammar._hashed, {}).get(Path(path))  # parso's key: a Path
     if item is not None and item.lines != lines:
-        module = _reparse_statement(grammar, item.node, item.lines, lines, path)
-        if module is not None:
-            cache.try_to_save_module(grammar._hashed, file_io.KnownContentFileIO(path, text), module, lines, False)
+        replaced = _reparse_statement(grammar, item.node, item.lines, lines, path)
+        if replaced is not None:
+            cache.try_to_save_module(grammar._hashed, file_io.KnownContentFileIO(path, text), item.node, lines, False)
             _ERROR_FREE[path] = lines  # an error-free tree with one statement replaced by an error-free one
-            return module
-    return grammar.parse(text, path=path, diff_cache=True, cache=False, error_recovery=True)
+            _LAST_EDIT[path] = StatementEdit(item.lines, lines, *replaced)
+            return item.node, lines
+    if item is None or item.lines != lines:
+        _LAST_EDIT.pop(path, None)
+    module = grammar.parse(text, path=path, diff_cache=True, cache=False, error_recovery=True)
+    kept = cache.parser_cache.get(grammar._hashed, {}).get(Path(path))
+    return module, kept.lines if kept is not None and kept.node is module else lines
+
+
+def edit_between(path: str, before: list[str], after: list[str]) -> StatementEdit | None:
+    """The statements replaced to make version `after` of the buffer's tree from version `before`, when that
+    is how it was made (else None: it was parsed whole, or other versions came between)."""
+    edit = _LAST_EDIT.get(path)
+    return edit if edit is not None and edit.before is before and edit.after is after else None
 
 
 def _reparse_statement(
     grammar: parso.Grammar, module: Module, old_lines: list[str], new_lines: list[str], path: str
-) -> Module | None:
-    """`module` (the tree of `old_lines`) changed in place to the tree of `new_lines`, or None
-    when the edit is not inside one statement that can be parsed alone."""
+) -> tuple[str, str] | None:
+    """Changes `module` (the tree of `old_lines`) in place to the tree of `new_lines` and returns the text of
+    the statements taken out and of those put in; None when the edit is not inside one statement that can be
+    parsed alone (the tree is left as it was)."""
     # The lines the edit replaced: those between the lines both texts start and end with.
     shortest = min(len(old_lines), len(new_lines))
     first = next((n for n in range(shortest) if old_lines[n] != new_lines[n]), shortest)
@@ -93,16 +123,17 @@ def _reparse_statement(
         region_text = "".join(new_lines[region_start - 1 : region_end - 1 + line_delta])
         if not region_text.endswith(("\n", "\r")):
             return None
+        removed = "".join(old_lines[region_start - 1 : region_end - 1])
         if _only_comments(region_text):  # the statement commented out: its lines join the next leaf's prefix
             if block is not module and len(block.children) == 2:
                 continue  # its block would hold no statement: an error in a full parse
             _replace(module, block, index, [], region_text, line_delta)
-            return module
+            return removed, region_text
         column = None if block is module else statement.start_pos[1]
         parsed = _parse_region(grammar, region_text, region_start, column)
         if parsed is not None:
             _replace(module, block, index, *parsed, line_delta)
-            return module
+            return removed, region_text
     return None
 
 

@@ -7,6 +7,7 @@ environment) and the cheap first pass that decides where jedi is asked at all.
 from __future__ import annotations
 
 import ast
+import dataclasses
 from collections.abc import Iterator, Mapping, Set
 from dataclasses import dataclass, field
 
@@ -44,6 +45,14 @@ class ImportMap:
     names: dict[str, str] = field(default_factory=dict)
     ambiguous: Set[str] = field(default_factory=frozenset)
     star_imports: list[str] = field(default_factory=list)  # `from X import *`: X as written (".x" kept)
+    # The words whose places found the statements it is built from (`import` and the names followed): a
+    # change of the text that mentions none of them changes none of those statements.
+    found_by: frozenset[str] = frozenset()
+
+    def in_tree(self, used_names: NameLeaves) -> ImportMap:
+        """The same imports, in another tree of the module whose import and alias statements are these: which
+        names are bound some other way too is worked out in that tree."""
+        return dataclasses.replace(self, ambiguous=_AmbiguousNames(self.names, used_names))
 
     def qualify(self, dotted: str) -> str | None:
         root, _, rest = dotted.partition(".")
@@ -92,8 +101,8 @@ def build_import_map(module: tree.Module, used_names: NameLeaves) -> ImportMap:
                 result.names[(alias or original).value] = f"{base}{joiner}{original.value}"
         else:
             _record_alias(statement, result)
-    result.ambiguous = _AmbiguousNames(result.names, used_names)
-    return result
+    result.found_by = frozenset({"import", *looked_up})
+    return result.in_tree(used_names)
 
 
 def _is_statement(node) -> bool:
