@@ -133,3 +133,19 @@ def test_click_stops_at_the_unknown_option_and_the_fix_serves(project):
     port = free_port()
     outcome = run_server(["-m", "uvicorn", "--workers", "2", "main:app", "--port", str(port)], project.root, port)
     assert outcome.served, outcome.output
+
+
+@pytest.mark.parametrize(
+    ("arguments", "status"),
+    [
+        (["--help"], 0),
+        (["main:app", "--help", "--port", "abc"], 0),
+        (["--version", "--port", "abc"], 0),
+        (["--help", "--wokers", "2"], 2),
+    ],
+)
+def test_help_and_version_exit_0_unless_an_option_is_unknown(project, arguments, status):
+    project.write("main.py", APP)
+    project.write("Makefile", f"run:\n\tuvicorn {' '.join(arguments)}\n")
+    assert uvicorn_exit(project, *arguments).returncode == status
+    assert [f.code for f in project.check("Makefile")] == (["UVI004"] if status else [])

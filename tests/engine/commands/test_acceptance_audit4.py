@@ -152,3 +152,20 @@ def test_a_from_line_without_a_word_is_no_internal_error(project, base):
     )
     result = project.result("Dockerfile")
     assert result.problems == [] and result.findings == []
+
+
+@pytest.mark.parametrize(
+    ("command", "flagged"),
+    [
+        ("uvicorn --help", []),
+        ("uvicorn main:app --help --port abc", []),  # the help is printed before any value is converted
+        ("uvicorn --version --port abc", []),
+        ("uvicorn --help --wokers 2", ["--wokers"]),  # an unknown option stops the parsing first
+        ("uvicorn main:app --port abc", ["--port abc"]),
+    ],
+)
+def test_help_and_version_only_print(project, command, flagged):
+    project.write("main.py", APP)
+    project.write("Makefile", f"run:\n\t{command}\n")
+    findings = project.check("Makefile")
+    assert [text_at(project, "Makefile", f.range) for f in findings] == flagged

@@ -401,11 +401,15 @@ def _joined(first: Range, last: Range) -> Range:
 
 def _parse_uvicorn(
     arguments: list[Argument], index: int, table: OptionTable, environment: Mapping[str, tuple[Value, Range]]
-) -> ParsedCommand:
+) -> ParsedCommand | None:
+    """None when the command only prints (`--help`, `--version`): click's eager options exit 0 once the
+    arguments parse, before any value is converted or the app is asked for."""
     options: dict[str, Option] = {}
     rejections: list[Rejection] = []
     positionals: list[tuple[int, Argument]] = []
     unknown_flags: set[int] = set()  # positions of options this uvicorn does not have
+    asks_help = False
+    refused_values = 0  # rejections of a value's type or choice, which an eager option exits before
     position = index + 1
     only_positionals = False
     while position < len(arguments):
@@ -420,6 +424,10 @@ def _parse_uvicorn(
             continue
         if word == "--":
             only_positionals = True
+            position += 1
+            continue
+        if word == "--help":
+            asks_help = True
             position += 1
             continue
         flag, equals, attached = word.partition("=")
@@ -470,22 +478,26 @@ def _parse_uvicorn(
         option = Option(spec.name, value, where, GivenAs.FLAG, written, value_range, handle=(position, last))
         options[spec.name] = option
         if refusal is not None:
+            refused_values += 1
             rejections.append(
                 Rejection(option, f"Invalid value for '{flag}': {refusal}" + _literal_note(value_argument))
             )
         position = last + 1
+    version = options.get("version")
+    prints_only = asks_help or (version is not None and version.value.truthy() is True)
+    if prints_only and len(rejections) == refused_values:
+        return None
     app: Option | None = None
+    # A word right after an unknown option may be its value (`--wokers 2 main:app`), and click stops at that
+    # option first: such a word is neither the app nor an extra argument.
+    positionals = [(place, argument) for place, argument in positionals if place - 1 not in unknown_flags]
     if positionals:
-        # A word right after an unknown option may be its value (`--wokers 2 main:app`): the app is the first other.
-        positionals.sort(key=lambda positional: positional[0] - 1 in unknown_flags)
         app_position, app_argument = positionals[0]
         value, _ = _value_of(app_argument)
         app = Option("app", value, app_argument.range, GivenAs.POSITIONAL, app_argument.value, handle=(app_position,))
         # An expansion can become any number of words, options among them: extra words are not judged then.
         expansions = any(positional.expanded for _, positional in positionals)
         for extra_position, extra in positionals[1:] if not expansions else ():
-            if extra_position - 1 in unknown_flags:
-                continue  # maybe the value of the unknown option before it (`--wokers 2`), which click stops at
             option = Option(
                 extra.value,
                 Value(None, extra.value),
