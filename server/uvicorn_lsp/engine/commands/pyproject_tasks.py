@@ -15,7 +15,7 @@ from .. import layout
 from ..launch import Launch, Setting
 from ..model import Position, Range
 from ..values import Value
-from .base import CommandContext, host_directory, shell_launches
+from .base import CommandContext, WorkingDirectory, host_directory, shell_launches
 from .recognise import CommandInfo
 from .text import Placed
 
@@ -53,11 +53,12 @@ def pyproject_launches(ctx: CommandContext) -> list[Launch]:
             continue
         inline_table = value_text.lstrip().startswith("{")
         folder = _FOLDER_KEY.search(value_text) if inline_table else table_folders.get(table) if in_task_table else None
-        directory = host_directory(ctx.folder, "the pyproject's folder")
+        own_folder = host_directory(ctx.folder, "the pyproject's folder")
+        directory: WorkingDirectory | None = own_folder
         if folder is not None:  # poe's `cwd`, pdm's `working_dir`: relative to the pyproject's folder
             written = folder.group("folder")[1:-1]
             unknown = "$" in written or "\\" in written or written.startswith(("/", "~"))
-            directory = None if unknown else directory.moved(written)
+            directory = None if unknown else own_folder.moved(written)
         for string in _strings(number, assignment.end(), value_text, inline_table=inline_table):
             info = CommandInfo("pyproject", where=f"task {key}")
             found.extend(shell_launches(ctx, string, info, Setting.DEVELOPMENT, directory, environment))
