@@ -42,3 +42,39 @@ def test_flask_fails_every_request_and_the_wrapped_app_serves(project):
     assert project.check("main.py", codes=("UVI017",)) == []
     after = run_server(["main.py"], project.root, port)
     assert after.served, after.output
+
+
+FLASK_FACTORY = """
+from flask import Flask
+
+
+def create_app():
+    app = Flask(__name__)
+
+    @app.get("/")
+    def index():
+        return "ok"
+
+    return app
+"""
+
+
+@pytest.mark.parametrize("flag", [["--factory"], []])  # without the flag uvicorn calls the factory too, and warns
+def test_a_factory_that_returns_flask_fails_every_request_until_wrapped(project, flag):
+    port = free_port()
+    path = project.write("web.py", FLASK_FACTORY)
+    project.write("run.sh", f"#!/bin/sh\nuvicorn web:create_app {' '.join(flag)} --port {port}\n")
+    [finding] = project.check("run.sh", codes=("UVI017",))
+    assert finding.message.startswith('"web:create_app" returns a Flask app')
+    command = ["-m", "uvicorn", "web:create_app", *flag, "--port", str(port)]
+    before = run_server(command, project.root, port, timeout=6)
+    assert not before.served and before.exit_code is None, before.output
+    assert "Flask.__call__() missing 1 required positional argument: 'start_response'" in before.output
+
+    # What the message says: wrap what it returns.
+    path.write_text(
+        "from asgiref.wsgi import WsgiToAsgi\n" + FLASK_FACTORY.replace("    return app", "    return WsgiToAsgi(app)")
+    )
+    assert project.check("run.sh", codes=("UVI017",)) == []
+    after = run_server(command, project.root, port)
+    assert after.served, after.output

@@ -134,3 +134,77 @@ def test_import_string_on_a_command_line(project):
     project.write("run.sh", "#!/bin/sh\nuvicorn web:app --port 8000\nuvicorn web:app --interface wsgi\n")
     [finding] = project.check("run.sh", codes=(CODE,))
     assert finding.message.startswith('"web:app" is a Flask app') and finding.fixes == []
+
+
+FLASK_FACTORY = """from flask import Flask
+
+
+def create_app(config=None):
+    app = Flask(__name__)
+
+    @app.get("/")
+    def index():
+        return "ok"
+
+    return app
+"""
+
+
+@pytest.mark.parametrize(
+    "launch",
+    [
+        'uvicorn.run("web:create_app", factory=True)',
+        'uvicorn.run("web:create_app")',  # uvicorn calls a zero-argument callable without the flag too
+    ],
+)
+def test_a_factory_that_returns_a_wsgi_app(project, launch):
+    project.write("web.py", FLASK_FACTORY)
+    [finding] = findings(project, f"import uvicorn\n{launch}\n")
+    assert finding.message.startswith('"web:create_app" returns a Flask app (WSGI)')
+    assert "wrap what it returns" in finding.message and finding.fixes == []
+
+
+def test_a_factory_defined_in_the_file_and_on_a_command_line(project):
+    code = FLASK_FACTORY + "\n\nif __name__ == '__main__':\n    import uvicorn\n    uvicorn.run(create_app, factory=True)\n"
+    [finding] = findings(project, code)
+    assert finding.message.startswith("`create_app` returns a Flask app")
+    project.write("web.py", FLASK_FACTORY)
+    project.write("Procfile", "web: uvicorn web:create_app --factory --host 0.0.0.0 --port $PORT\n")
+    [finding] = project.check("Procfile", codes=(CODE,))
+    assert finding.message.startswith('"web:create_app" returns a Flask app')
+
+
+def test_a_django_factory_is_told_to_return_the_asgi_app(project):
+    project.write(
+        "web.py", "from django.core.wsgi import get_wsgi_application\n\ndef make():\n    return get_wsgi_application()\n"
+    )
+    [finding] = findings(project, 'import uvicorn\nuvicorn.run("web:make", factory=True)\n')
+    assert "return get_asgi_application() instead" in finding.message and finding.fixes == []
+
+
+@pytest.mark.parametrize(
+    "web",
+    [
+        # Not called with no arguments: a required parameter, an async def (never awaited), a generator.
+        FLASK_FACTORY.replace("config=None", "config"),
+        FLASK_FACTORY.replace("def create_app", "async def create_app"),
+        FLASK_FACTORY.replace("    return app", "    yield app"),
+        # A return that gives something else too, a bare return, or a name bound twice in the function.
+        FLASK_FACTORY.replace("    return app", "    if config:\n        return config\n    return app"),
+        FLASK_FACTORY.replace("    return app", "    if config:\n        return\n    return app"),
+        FLASK_FACTORY.replace("    return app", "    if config:\n        app = config\n    return app"),
+        # The returned name is bound outside the function.
+        "from flask import Flask\napp = Flask(__name__)\n\ndef create_app():\n    return app\n",
+        # An ASGI app returned.
+        "from fastapi import FastAPI\n\ndef create_app():\n    app = FastAPI()\n    return app\n",
+    ],
+)
+def test_no_finding_for_other_factories(project, web):
+    project.write("web.py", web)
+    assert findings(project, 'import uvicorn\nuvicorn.run("web:create_app", factory=True)\n') == []
+
+
+def test_an_instance_with_factory_true_is_not_served(project):
+    # uvicorn calls the Flask instance, gets a TypeError and stops (UVI013 says so): no request ever fails.
+    project.write("web.py", "from flask import Flask\n\napp = Flask(__name__)\n")
+    assert findings(project, 'import uvicorn\nuvicorn.run("web:app", factory=True)\n') == []

@@ -51,12 +51,17 @@ class WsgiApp:
     shown: str  # how a message names it: "`app`", '"mysite.wsgi:application"'
     string: import_resolution.AppString | None = None  # for an import string: the string
     resolution: Resolution | None = None  # and how it loads
+    factory: bool = False  # a factory (`--factory`) that returns the app: the app is what it returns
 
 
 def wsgi_app(ctx: RuleContext, launch: Launch) -> WsgiApp | None:
     """The WSGI app the launch serves, when its definition shows one."""
     if launch.app is None:
         return None
+    factory_value = launch.value("factory")
+    # uvicorn calls the loaded object when it can be called with no arguments, with `factory=True` or without
+    # (then it warns); an object that cannot be is served as it is, and stops a start with `factory=True`.
+    factory = factory_value.truthy() if factory_value is not None else False
     strings = import_resolution.app_strings(ctx, launch)
     if strings:
         if len(strings) != 1:
@@ -71,24 +76,32 @@ def wsgi_app(ctx: RuleContext, launch: Launch) -> WsgiApp | None:
         )
         if resolution is None or resolution.binding is None:
             return None
-        framework = _framework_of_binding(resolution.binding.module, resolution.binding.leaf)
+        binding = resolution.binding
+        shown = f'"{strings[0].text}"'
+        framework = _framework_returned(binding.module, binding.leaf)
+        if framework is not None:
+            return WsgiApp(framework, shown, strings[0], resolution, True) if framework in _WSGI_FRAMEWORKS else None
+        if factory is not False:
+            return None
+        framework = _framework_of_binding(binding.module, binding.leaf)
         # jedi only where the syntax does not already show what the name is (an ASGI app, a def).
-        if framework is None and app_kinds.binding_kind(resolution.binding.module, resolution.binding.leaf) is None:
-            framework = _framework_inferred(_resolver_of(ctx, resolution.binding), resolution.binding.leaf)
-        return (
-            WsgiApp(framework, f'"{strings[0].text}"', strings[0], resolution)
-            if framework in _WSGI_FRAMEWORKS
-            else None
-        )
+        if framework is None and app_kinds.binding_kind(binding.module, binding.leaf) is None:
+            framework = _framework_inferred(_resolver_of(ctx, binding), binding.leaf)
+        return WsgiApp(framework, shown, strings[0], resolution) if framework in _WSGI_FRAMEWORKS else None
     node = launch.app.node
     if node is None:
         return None
     shown = f"`{node.get_code().strip()}`"
+    bindings = ctx.evaluator.bindings(node) if node.type == "name" else []
+    own = bindings[0] if len(bindings) == 1 and not bindings[0].search_ancestor("import_name", "import_from") else None
+    framework = _framework_returned(ctx, own) if own is not None else None
+    if framework is not None:
+        return WsgiApp(framework, shown, factory=True) if framework in _WSGI_FRAMEWORKS else None
+    if factory is not False:
+        return None
     framework = _framework_of_call(ctx, node)
-    if framework is None and node.type == "name":
-        bindings = ctx.evaluator.bindings(node)
-        if len(bindings) == 1 and bindings[0].search_ancestor("import_name", "import_from") is None:
-            framework = _framework_of_binding(ctx, bindings[0])
+    if framework is None and own is not None:
+        framework = _framework_of_binding(ctx, own)
     if framework is None and app_kinds.app_kind_by_syntax(ctx, node) is None:
         framework = _framework_inferred(ctx.resolver, node)
     return WsgiApp(framework, shown) if framework in _WSGI_FRAMEWORKS else None
@@ -100,6 +113,55 @@ def _framework_of_binding(module: _Module, leaf) -> str | None:
     if statement is None or statement.type != "expr_stmt" or leaf.parent is not statement:
         return None
     return _framework_of_call(module, statement.children[-1])
+
+
+def _framework_returned(module: _Module, leaf) -> str | None:
+    """`def create_app(): app = Flask(__name__) ... return app`: the framework of the app every `return` of the
+    function named by `leaf` gives: a call of its constructor, or a name the function binds once to one. A plain
+    `def` that takes no argument only (uvicorn calls a factory with none and does not await it), not a generator."""
+    function = leaf.parent
+    if (
+        function.type != "funcdef"
+        or function.name is not leaf
+        or function.parent.type in ("async_funcdef", "async_stmt")
+    ):
+        return None
+    if any(param.default is None and param.star_count == 0 for param in function.get_params()):
+        return None
+    if next(function.iter_yield_exprs(), None) is not None:
+        return None
+    frameworks = set()
+    for statement in function.iter_return_stmts():
+        if statement.type != "return_stmt":
+            return None  # a bare `return`: None
+        value = statement.children[1]
+        framework = _framework_of_call(module, value)
+        if framework is None and value.type == "name":
+            definitions = _definitions_in(function, value.value)
+            framework = _framework_of_binding(module, definitions[0]) if len(definitions) == 1 else None
+        frameworks.add(framework)
+    return frameworks.pop() if len(frameworks) == 1 else None
+
+
+def _definitions_in(function, name: str) -> list:
+    """The leaves that bind `name` in the function's own scope (its parameters, assignments, imports, and the
+    names of the functions and classes it defines), not in the scopes nested in it."""
+    found = []
+    pending = [function.children[2], function.children[-1]]  # the parameters and the body
+    while pending:
+        node = pending.pop()
+        for child in getattr(node, "children", ()):
+            if child.type in ("funcdef", "classdef"):
+                if child.children[1].value == name:
+                    found.append(child.children[1])
+            elif child.type == "lambdef":
+                continue
+            elif child.type == "name":
+                if child.value == name and child.is_definition():
+                    found.append(child)
+            else:
+                pending.append(child)
+    return found
 
 
 def _framework_of_call(module: _Module, node) -> str | None:

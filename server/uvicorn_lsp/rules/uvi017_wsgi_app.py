@@ -25,7 +25,13 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if app is None or launch.app is None:
             continue
         fixes = []
-        if app.framework == "Django":
+        if app.factory:  # what a factory returns is made at run time: nothing here to serve or wrap instead
+            remedy = (
+                "return get_asgi_application() instead"
+                if app.framework == "Django"
+                else "wrap what it returns in asgiref's WsgiToAsgi"
+            )
+        elif app.framework == "Django":
             counterpart = django_asgi_counterpart(ctx, app)
             remedy = (
                 f'serve its ASGI app "{elide(counterpart, 40)}"'
@@ -44,8 +50,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         asgi3 = interface is not None and interface.value.all(lambda value: value == "asgi3") is True
         error = "takes 3 positional arguments but 4 were given" if asgi3 else "missing 'start_response'"
         message = fit_message(
-            "{app} is a {framework} app (WSGI): every request answers 500 (TypeError: {error}); {remedy}",
+            "{app} {is_or_returns} {framework} app (WSGI): every request answers 500 (TypeError: {error}); {remedy}",
             app=Quoted(app.shown),
+            is_or_returns="returns a" if app.factory else "is a",
             framework=app.framework,
             error=error,
             remedy=remedy,
@@ -85,6 +92,9 @@ RULE = Rule(
             from elsewhere (when jedi can infer its type), or the target of an import string (also on
             command lines). A name alone never decides: `"mysite.wsgi:application"` is reported because
             `mysite/wsgi.py` binds `application = get_wsgi_application()`, not because of its name.
+            A plain `def` that takes no argument is an app factory uvicorn calls (with `factory=True` or
+            `--factory`, and without, after a warning): the app is what it returns, when every `return`
+            gives such an app (`return app` after `app = Flask(__name__)` in it); no fix is offered there.
 
             Silent with `interface="wsgi"` (`--interface wsgi`), with an `interface` known only at run
             time, and for apps already wrapped for ASGI (`WsgiToAsgi(app)`, `WSGIMiddleware(app)`).
