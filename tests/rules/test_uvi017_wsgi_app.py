@@ -165,7 +165,10 @@ def test_a_factory_that_returns_a_wsgi_app(project, launch):
 
 
 def test_a_factory_defined_in_the_file_and_on_a_command_line(project):
-    code = FLASK_FACTORY + "\n\nif __name__ == '__main__':\n    import uvicorn\n    uvicorn.run(create_app, factory=True)\n"
+    code = (
+        FLASK_FACTORY
+        + "\n\nif __name__ == '__main__':\n    import uvicorn\n    uvicorn.run(create_app, factory=True)\n"
+    )
     [finding] = findings(project, code)
     assert finding.message.startswith("`create_app` returns a Flask app")
     project.write("web.py", FLASK_FACTORY)
@@ -176,7 +179,8 @@ def test_a_factory_defined_in_the_file_and_on_a_command_line(project):
 
 def test_a_django_factory_is_told_to_return_the_asgi_app(project):
     project.write(
-        "web.py", "from django.core.wsgi import get_wsgi_application\n\ndef make():\n    return get_wsgi_application()\n"
+        "web.py",
+        "from django.core.wsgi import get_wsgi_application\n\ndef make():\n    return get_wsgi_application()\n",
     )
     [finding] = findings(project, 'import uvicorn\nuvicorn.run("web:make", factory=True)\n')
     assert "return get_asgi_application() instead" in finding.message and finding.fixes == []
