@@ -1,5 +1,6 @@
 """pyproject.toml task runners: `[tool.poe.tasks]`, `[tool.pdm.scripts]`, `[tool.taskipy.tasks]`,
-`[tool.hatch.envs.*.scripts]`; each string command run from the pyproject's folder.
+`[tool.hatch.envs.*.scripts]`; each string command run from the pyproject's folder, or from the
+task's own folder (poe's `cwd`, pdm's `working_dir`).
 
 tomllib gives no positions, so this reads the few shapes task tables take, line by line:
 `name = "cmd"`, `name = { cmd = "..." }` (also `shell`), `name = ["cmd", ...]` (hatch), and
