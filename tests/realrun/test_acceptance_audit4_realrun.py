@@ -4,6 +4,7 @@ unknown option. Each runs the command as its runner does, and asserts what the c
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -149,3 +150,22 @@ def test_help_and_version_exit_0_unless_an_option_is_unknown(project, arguments,
     project.write("Makefile", f"run:\n\tuvicorn {' '.join(arguments)}\n")
     assert uvicorn_exit(project, *arguments).returncode == status
     assert [f.code for f in project.check("Makefile")] == (["UVI004"] if status else [])
+
+
+def test_a_script_that_moves_to_the_project_folder_fails_there_from_anywhere(project, tmp_path):
+    project.write("app/__init__.py")
+    project.write("app/main.py", APP)
+    project.write("scripts/start.sh", '#!/bin/bash\ncd "$(dirname "$0")/.."\nexec uvicorn main:app "$@"\n')
+    [finding] = project.check("scripts/start.sh", codes=("UVI002",))
+    assert "exit status 3" in finding.message
+    port = free_port()
+    bin_folder = str(Path(sys.executable).parent)
+    for start in (project.root, project.root / "scripts", tmp_path):
+        script = str(project.root / "scripts" / "start.sh")
+        outcome = run_server(
+            ["-c", f"import os; os.execvp('bash', ['bash', {script!r}, '--port', '{port}'])"],
+            start,
+            port,
+            env={"PATH": f"{bin_folder}:{os.environ['PATH']}"},
+        )
+        assert not outcome.served and outcome.exit_code == 3, outcome.output

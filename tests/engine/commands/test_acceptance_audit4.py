@@ -169,3 +169,17 @@ def test_help_and_version_only_print(project, command, flagged):
     project.write("Makefile", f"run:\n\t{command}\n")
     findings = project.check("Makefile")
     assert [text_at(project, "Makefile", f.range) for f in findings] == flagged
+
+
+@pytest.mark.parametrize(
+    "cd", ['cd "$(dirname "$0")/.."', "cd $(dirname $0)/..", 'cd "$(dirname "${BASH_SOURCE[0]}")/.."']
+)
+def test_a_script_that_moves_to_the_project_folder_is_judged_there(project, cd):
+    project.write("app/__init__.py")
+    project.write("app/main.py", APP)
+    project.write(
+        "scripts/start.sh", f"#!/bin/bash\n{cd}\nuvicorn app.main:app --port 8000\nuvicorn main:app --port 8001\n"
+    )
+    findings = project.check("scripts/start.sh", codes=("UVI002",))
+    # Whichever folder it is started from, the `cd` makes it the project's: `main` is app/main.py, not there.
+    assert [(f.range.start.line, text_at(project, "scripts/start.sh", f.range)) for f in findings] == [(3, "main:app")]

@@ -135,12 +135,16 @@ def _merged(ctx: CommandContext, launch: Launch, finders, start_folders: set[Pat
 
     def find():
         merged = []
+        found_by_start = set()
         for finder in finders:
             paths = finder()
             if not paths:
                 return []
+            found_by_start.add(tuple(path.roots for path in paths))
             merged.extend(path for path in paths if path.roots not in {known.roots for known in merged})
-        guessed = all(path.roots[0] in start_folders for path in merged if path.roots)
+        # Different starts that end in one folder: a `cd` (`cd "$(dirname "$0")/.."`) fixed it, nothing is guessed.
+        fixed_by_cd = len(finders) > 1 and len(found_by_start) == 1
+        guessed = not fixed_by_cd and all(path.roots[0] in start_folders for path in merged if path.roots)
         if guessed and _module_elsewhere(ctx, launch, merged):
             return []
         if len(merged) < 2:
