@@ -239,6 +239,7 @@ def tree_ratio(runs: int) -> None:
             },
             runs,
             Path(folder),
+            bench_tree.installed_env(Path(folder) / "bytecode"),
         )
         base = timings["python only"]
         for name, timing in timings.items():

@@ -241,6 +241,15 @@ class Command:
     prepare: Callable[[], None] = lambda: None  # run before each timed run, untimed
 
 
+def installed_env(bytecode: Path) -> dict[str, str]:
+    """The environment with uvicorn-lsp's bytecode cached (in `bytecode`, written by the warm-up run), as pip
+    installs it."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(bytecode)
+    return env
+
+
 def measure(commands: dict[str, Command], runs: int, cwd: Path, env: dict[str, str]) -> dict[str, Timing]:
     """Median of `runs` per command after one warm-up run each (which fills the page cache),
     the commands taking turns. CPU time is reported too: on a shared machine it moves less."""
@@ -302,10 +311,7 @@ def main() -> int:
             "uvicorn-lsp first run": Command(ours, lambda: shutil.rmtree(cache, ignore_errors=True)),
             "uvicorn-lsp re-run": Command(ours),
         }
-        env = dict(os.environ)
-        if not arguments.no_bytecode:
-            env.pop("PYTHONDONTWRITEBYTECODE", None)
-            env["PYTHONPYCACHEPREFIX"] = str(root / "bytecode")
+        env = dict(os.environ) if arguments.no_bytecode else installed_env(root / "bytecode")
         times = measure(commands, arguments.runs, root, env)
         walk = measure_walk(root / "tree", arguments.runs)
     finally:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 from uvicorn_lsp.engine import checker
 from uvicorn_lsp.engine.commands import shell
 from uvicorn_lsp.engine.text_cache import TextCache
@@ -54,3 +56,27 @@ def test_edits_give_the_findings_of_a_check_with_nothing_kept(project, monkeypat
     assert warm == cold
     assert warm[0] != warm[1] and warm[1] != warm[2] and warm[2] != warm[3] and warm[4] == warm[0]
     assert any(finding[0] == "UVI003" for finding in warm[0]) and not any(finding[0] == "UVI003" for finding in warm[1])
+
+
+def test_a_command_file_is_never_parsed_as_python(project, monkeypatch):
+    """Its Python views are empty: a Dockerfile line such as `from app import x` in a RUN heredoc names nothing, and
+    checking a command file costs no Python parse (UVI002 asked a compose file's "own imports" of one)."""
+    import parso
+
+    project.write("app/__init__.py")
+    project.write("app/main.py", "from fastapi import FastAPI\napp = FastAPI()\n")
+    project.write("Dockerfile", "FROM python:3.12-slim\nWORKDIR /code\nCOPY . .\n")
+    # A module that does not load: UVI002 asks whether the file's own imports show a project not in the workspace.
+    text = "# from app import main\n" + compose([8000, 8001], [1, 4]).replace("app.main:app", "app.mian:app")
+    parse = parso.Grammar.parse
+
+    def parse_python(grammar, code, *args, **kwargs):
+        if code == text:
+            pytest.fail("a command file parsed as Python")
+        return parse(grammar, code, *args, **kwargs)  # the project's modules
+
+    monkeypatch.setattr(parso.Grammar, "parse", parse_python)
+    path = project.write("compose.prod.yaml", text)
+    result = checker.check_text(text, path, Workspace(project.root), ALL_RULES, True)
+    assert not result.problems
+    assert {finding.code for finding in result.findings} >= {"UVI002", "UVI014", "UVI003"}

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import layout
 from ..config import Settings
@@ -38,6 +39,9 @@ from .recognise import (
 )
 from .text import Placed
 
+if TYPE_CHECKING:
+    from parso.python.tree import Module
+
 Environment = Mapping[str, tuple[Value, Range]]
 _JSONC_NOQA = re.compile(r"//\s*noqa(?::\s?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 
@@ -48,6 +52,15 @@ class CommandSource(SourceFile):
     def __init__(self, text: str, path: Path | None, jsonc: bool = False):
         super().__init__(text, path)
         self._jsonc = jsonc
+
+    @cached_property
+    def _parsed(self) -> tuple[Module, list[str] | None]:
+        """No Python code: the views of Python code (imports, names) see an empty module, and the text is never
+        parsed as Python (a Dockerfile's lines read as Python cost a parse and name nothing)."""
+        from parso.python.tree import EndMarker
+        from parso.python.tree import Module as PythonModule
+
+        return PythonModule([EndMarker("", (1, 0))]), None
 
     @cached_property
     def broken_lines(self) -> frozenset[int]:  # type: ignore[override]
