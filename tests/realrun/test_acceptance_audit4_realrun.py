@@ -169,3 +169,14 @@ def test_a_script_that_moves_to_the_project_folder_fails_there_from_anywhere(pro
             env={"PATH": f"{bin_folder}:{os.environ['PATH']}"},
         )
         assert not outcome.served and outcome.exit_code == 3, outcome.output
+
+
+def test_systemd_passes_a_trailing_hash_to_uvicorn(project):
+    project.write("main.py", APP)
+    project.write("api.service", "[Service]\nExecStart=/srv/.venv/bin/uvicorn main:app # noqa: UVI014\n")
+    [finding] = project.check("api.service")
+    assert finding.code == "UVI004"
+    # systemd splits ExecStart= into words and keeps every one (systemd.syntax: no trailing comments).
+    result = uvicorn_exit(project, "main:app", "#", "noqa:", "UVI014")
+    assert result.returncode == 2 and "Got unexpected extra arguments (# noqa: UVI014)" in result.stderr
+    assert finding.message.endswith("Got unexpected extra arguments (# noqa: UVI014)")

@@ -183,3 +183,17 @@ def test_a_script_that_moves_to_the_project_folder_is_judged_there(project, cd):
     findings = project.check("scripts/start.sh", codes=("UVI002",))
     # Whichever folder it is started from, the `cd` makes it the project's: `main` is app/main.py, not there.
     assert [(f.range.start.line, text_at(project, "scripts/start.sh", f.range)) for f in findings] == [(3, "main:app")]
+
+
+def test_a_hash_in_a_systemd_command_is_an_argument(project):
+    project.write("main.py", APP)
+    project.write(
+        "api.service",
+        "[Service]\nExecStart=/srv/.venv/bin/uvicorn main:app --reload # noqa: UVI014\n",
+    )
+    [finding] = project.check("api.service")
+    assert finding.code == "UVI004" and finding.message.endswith("Got unexpected extra arguments (# noqa: UVI014)")
+    assert text_at(project, "api.service", finding.range) == "# noqa: UVI014"
+    # In a Procfile the shell reads it as a comment, and the noqa holds.
+    project.write("Procfile", "web: uvicorn main:app --reload # noqa: UVI014\n")
+    assert project.check("Procfile") == []

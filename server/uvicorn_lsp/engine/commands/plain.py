@@ -196,7 +196,8 @@ def systemd_launches(ctx: CommandContext) -> list[Launch]:
         # The program's path keeps its specifiers (`%h/.venv/bin/uvicorn` still names uvicorn).
         program = re.match(r"\s*\S*", placed.text).end()  # type: ignore[union-attr]  # always matches
         arguments = _SYSTEMD_SPECIFIER.sub(_as_shell_expansion, placed.text[program:])
-        placed = placed.substituted(placed.text[:program] + arguments)
+        # systemd has no trailing comments: a noqa comment after the command is more arguments for it.
+        placed = placed.substituted(placed.text[:program] + arguments, hash_comments=False)
         info = CommandInfo("systemd", production=True, where="ExecStart")
         found.extend(shell_launches(ctx, placed, info, Setting.PRODUCTION, None, environment)[:1])
     return found

@@ -497,16 +497,22 @@ def _parse_uvicorn(
         app = Option("app", value, app_argument.range, GivenAs.POSITIONAL, app_argument.value, handle=(app_position,))
         # An expansion can become any number of words, options among them: extra words are not judged then.
         expansions = any(positional.expanded for _, positional in positionals)
-        for extra_position, extra in positionals[1:] if not expansions else ():
+        extras = positionals[1:] if not expansions else []
+        if extras:
+            # click names them all in one error; the words underlined together when they stand together.
+            (first_position, first_extra), (last_position, last_extra) = extras[0], extras[-1]
+            together = last_position - first_position == len(extras) - 1
+            written = " ".join(extra.value for _, extra in extras)
             option = Option(
-                extra.value,
-                Value(None, extra.value),
-                extra.range,
+                written,
+                Value(None, written),
+                _joined(first_extra.range, last_extra.range) if together else first_extra.range,
                 GivenAs.POSITIONAL,
-                extra.value,
-                handle=(extra_position, extra_position),
+                written,
+                handle=(first_position, last_position if together else first_position),
             )
-            rejections.append(Rejection(option, f"Got unexpected extra argument ({extra.value})"))
+            plural = "s" if len(extras) > 1 else ""
+            rejections.append(Rejection(option, f"Got unexpected extra argument{plural} ({written})"))
     environment_options = _environment_options(table, environment, options, rejections)
     if app is None and "UVICORN_APP" in environment:
         value, where = environment["UVICORN_APP"]

@@ -127,7 +127,7 @@ def _read_commands(placed: Placed) -> list[Command]:
                 _skip_heredoc(reader, delimiter, strip_tabs)
             heredocs.clear()
             continue
-        if char == "#":
+        if char == "#" and reader.placed.hash_comments:
             while reader.at < len(reader.text) and reader.peek() != "\n":
                 reader.at += 1
             continue

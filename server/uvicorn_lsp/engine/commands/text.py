@@ -34,6 +34,8 @@ class Placed:
         # True when every character is itself in the file at its place (no escape decoded),
         # so a fix may rewrite any span of it as it is written.
         self.verbatim = verbatim
+        # False where a word starting with `#` is an argument, not a shell comment (a systemd ExecStart= line).
+        self.hash_comments = True
         if runs is None:
             assert places is not None and len(places) == len(text) + 1
             runs, end = _runs_of(places), places[-1]
@@ -44,7 +46,7 @@ class Placed:
     @property
     def identity(self) -> tuple:
         """Equal for two texts with the same characters at the same places (a key for caches)."""
-        return self.text, self._runs, self.end, self.verbatim
+        return self.text, self._runs, self.end, self.verbatim, self.hash_comments
 
     def place(self, index: int) -> Position:
         if index >= len(self.text) and self.__dict__.get("end") is not None:
@@ -87,11 +89,13 @@ class Placed:
                 return False
         return True
 
-    def substituted(self, text: str) -> Placed:
+    def substituted(self, text: str, hash_comments: bool = True) -> Placed:
         """Another text of the same length at the same places (a reader's own expansion syntax rewritten
         for the shell tokenizer); not written as it stands, so no fix rewrites its spans."""
         assert len(text) == len(self.text)
-        return Placed(text, verbatim=self.verbatim and text == self.text, runs=self._runs, end=self.end)
+        placed = Placed(text, verbatim=self.verbatim and text == self.text, runs=self._runs, end=self.end)
+        placed.hash_comments = hash_comments
+        return placed
 
     def sliced(self, start: int, end: int | None = None) -> Placed:
         """text[start:end] with its places."""
