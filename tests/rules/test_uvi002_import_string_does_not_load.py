@@ -388,3 +388,17 @@ def test_the_consequence_of_failing_workers_follows_the_running_version(project,
     )
     [finding] = project.check("main.py", without_uvicorn, codes=(CODE,))
     assert consequence in finding.message
+
+
+@pytest.mark.parametrize(
+    ("spec", "consequence"),
+    [
+        ("mian:app", "gunicorn stops: Worker failed to boot (exit status 3)"),
+        ("main:ap", "gunicorn stops: App failed to load (exit status 4)"),
+    ],
+)
+def test_gunicorn_launches_end_as_gunicorn_does(project, spec, consequence):
+    project.write("main.py", "from fastapi import FastAPI\napp = FastAPI()\n")
+    project.write("Procfile", f"web: gunicorn {spec} -k uvicorn_worker.UvicornWorker -w 4 --reload\n")
+    [error] = project.check("Procfile", codes=("UVI002",))
+    assert consequence in error.message and "uvicorn" not in error.message.split(";")[1]

@@ -8,7 +8,7 @@ import ast
 from pathlib import Path
 
 from . import project
-from .launch import Entry, GivenAs, Launch, Option
+from .launch import Entry, GivenAs, Launch, Option, Server
 from .values import Value
 from .workspace import Workspace
 
@@ -99,8 +99,23 @@ def runs_workers(launch: Launch) -> bool | None:
     return False if value is None else value.int_above(1)
 
 
+# gunicorn's master stops when its worker cannot load the app, with reload or workers too (gunicorn 27): exit
+# status 3, "Worker failed to boot", when the module does not import; 4, "App failed to load", when it has no
+# such attribute.
+GUNICORN_WORKER_BOOT_ERROR = 3
+GUNICORN_APP_LOAD_ERROR = 4
+
+
+def gunicorn_failure_status(missing_attribute: bool) -> int:
+    return GUNICORN_APP_LOAD_ERROR if missing_attribute else GUNICORN_WORKER_BOOT_ERROR
+
+
 def failure_consequence(launch: Launch, exit_status: int, running_version: str | None) -> str:
-    """What an app that fails to load does to the process (uvicorn-facts.md, "Import strings")."""
+    """What an app that fails to load does to the process (uvicorn-facts.md, "Import strings"); for gunicorn,
+    `exit_status` is gunicorn's own (`gunicorn_failure_status`)."""
+    if launch.server is Server.GUNICORN:
+        reason = "App failed to load" if exit_status == GUNICORN_APP_LOAD_ERROR else "Worker failed to boot"
+        return f"gunicorn stops: {reason} (exit status {exit_status})"
     if launch.spawns_processes():
         if reloads(launch):
             return f"with {launch.edits.spell('reload', True)} the reloader keeps running and nothing is served"

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from ..engine import app_kinds, app_location, edits, import_resolution, module_index
+from ..engine import app_kinds, app_location, edits, import_resolution, module_index, uvicorn_facts
 from ..engine.context import RuleContext
 from ..engine.import_resolution import AppString, Outcome, Resolution
-from ..engine.launch import Launch, SearchPath
+from ..engine.launch import Launch, SearchPath, Server
 from ..engine.model import Applicability, Finding, Fix, Severity, TextEdit
 from ..engine.module_index import MissingModule
 from ..engine.rule import FixAvailability, Quoted, Rule, RuleDoc, elide, fit_message
@@ -77,7 +78,7 @@ def _check_string(ctx: RuleContext, launch: Launch, string: AppString, replace: 
     # Launches can fail differently: `pkg.mian` is a missing module with `-m` and a missing package as a script.
     failures: dict[_Reason, list[Resolution]] = {}
     for resolution in failing:
-        failures.setdefault(_reason(string, resolution), []).append(resolution)
+        failures.setdefault(_reason(launch, string, resolution), []).append(resolution)
     # The consequence once; where launches fail with different exit statuses, each reason carries its own.
     consequences = {ctx.failure_consequence(launch, reason.status) for reason in failures}
     # The first launch's reason in uvicorn's words (the message's length has no room for more); where
@@ -87,9 +88,9 @@ def _check_string(ctx: RuleContext, launch: Launch, string: AppString, replace: 
     launches: dict[str, str] = {}
     common_consequence = consequences.pop() if len(consequences) == 1 else None
     if others and common_consequence is None:
-        why += _status(ctx, first).removesuffix(")") + "; {other_launches})"
+        why += _status(ctx, launch, first).removesuffix(")") + "; {other_launches})"
         launches["other_launches"] = "; ".join(
-            f"{_launches(resolutions)}: {_status(ctx, reason).strip(' ()')}" for reason, resolutions in others
+            f"{_launches(resolutions)}: {_status(ctx, launch, reason).strip(' ()')}" for reason, resolutions in others
         )
     own_file = _own_file_strings(ctx, string) if launch.call is not None else []
     if loading:
@@ -149,11 +150,22 @@ class _Reason:
         return self.template.format(**{name: elide(value, _NAME_WIDTH) for name, value in self.names})
 
 
-def _status(ctx: RuleContext, reason: _Reason) -> str:
-    return f" (exit status {ctx.failure_status if reason.status == 3 else reason.status})"
+def _status(ctx: RuleContext, launch: Launch, reason: _Reason) -> str:
+    uvicorn_failure = reason.status == 3 and launch.server is not Server.GUNICORN
+    return f" (exit status {ctx.failure_status if uvicorn_failure else reason.status})"
 
 
-def _reason(string: AppString, resolution: Resolution) -> _Reason:
+def _reason(launch: Launch, string: AppString, resolution: Resolution) -> _Reason:
+    """uvicorn's own error for this failure, and the exit status the launch ends with: uvicorn's, or for
+    gunicorn the master's (its worker cannot boot, or cannot load the app)."""
+    reason = _uvicorn_reason(string, resolution)
+    if launch.server is Server.GUNICORN:
+        missing_attribute = resolution.outcome is Outcome.NO_ATTRIBUTE
+        return dataclasses.replace(reason, status=uvicorn_facts.gunicorn_failure_status(missing_attribute))
+    return reason
+
+
+def _uvicorn_reason(string: AppString, resolution: Resolution) -> _Reason:
     """uvicorn's own error for this failure (in short, "module not found", when the string names the
     module whole), and the exit status it ends with (uvicorn-facts.md)."""
     if resolution.outcome is Outcome.NO_ATTRIBUTE:
@@ -333,7 +345,10 @@ RULE = Rule(
             `Attribute "X" not found in module "Y".` and exits with status 3; a missing parent package
             ends in a bare `ModuleNotFoundError` traceback and status 1. With `reload=True` the
             failure is silent: the reloader process keeps running and nothing is served. With
-            `workers`, each worker fails and the parent stops them all, with exit status 0.
+            `workers`, each worker fails and the parent stops them all, with exit status 0. Under
+            gunicorn's master with uvicorn's worker class, the master stops: exit status 3 ("Worker
+            failed to boot") for a module that does not import, 4 ("App failed to load") for a
+            missing attribute, with `--workers` or `--reload` alike.
         """,
         example="""
             # pkg/main.py

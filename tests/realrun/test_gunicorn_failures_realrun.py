@@ -1,0 +1,28 @@
+"""gunicorn with uvicorn's worker stops when the app does not load, and UVI002 says how: exit status 3
+("Worker failed to boot") for a module that does not import, 4 ("App failed to load") for a missing
+attribute, with workers or reload alike. The message's status is the one the real master exits with."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .conftest import APP_HEAD, free_port, run_server
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize(("spec", "reason"), [("mian:app", "Worker failed to boot"), ("main:ap", "App failed to load")])
+@pytest.mark.parametrize("extra", [[], ["-w", "2"], ["--reload"]])
+def test_the_message_gives_the_status_gunicorn_exits_with(project, spec, reason, extra):
+    port = free_port()
+    project.write("main.py", APP_HEAD.format())
+    arguments = [spec, "-k", "uvicorn.workers.UvicornWorker", "-b", f"127.0.0.1:{port}", *extra]
+    project.write("run.sh", f"#!/bin/sh\ngunicorn {' '.join(arguments)}\n")
+    [error] = project.check("run.sh", codes=("UVI002",))
+    status = re.search(r"gunicorn stops: (.+) \(exit status (\d)\)", error.message)
+    assert status is not None, error.message
+    outcome = run_server(["-m", "gunicorn", *arguments], project.root, port, timeout=30)
+    assert not outcome.served and outcome.exit_code == int(status.group(2)), outcome.output
+    assert f"Reason: {reason}." in outcome.output and status.group(1) == reason
