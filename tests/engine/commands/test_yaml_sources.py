@@ -283,3 +283,21 @@ def test_services_read_field_by_field_match_the_whole_file():
     # An edit inside one field: the same nodes as composing the whole file.
     edited = text.replace("A: '1'", "A: '2'  # edited")
     assert _marks_one_by_one(edited) == _marks_of_the_whole_file(edited)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x: &a {<<: *a}\nservices:\n  web:\n    command: uvicorn main:app --workers 2 --reload\n",
+        "x-base: &a\n  <<: *a\nservices:\n  web:\n    command: uvicorn main:app --workers 2 --reload\n",
+        "services:\n  web: &web\n    command: uvicorn main:app --workers 2 --reload\n    again: *web\n",
+        "on: push\njobs: &jobs\n  test:\n    steps: [*jobs, {run: uvicorn main:app --workers 2 --reload}]\n",
+    ],
+)
+def test_a_node_that_holds_itself_is_read_as_starting_nothing(project, text):
+    # Every walk of such a graph would loop until Python's recursion limit (each rule reported "skipped").
+    name = ".github/workflows/ci.yml" if text.startswith("on:") else "compose.yaml"
+    project.write(name, text)
+    assert launches(project, name) == []
+    result = project.result(name)
+    assert result.findings == [] and result.problems == []
