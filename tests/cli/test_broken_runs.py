@@ -179,3 +179,26 @@ def test_timeout_per_file_is_a_warning_and_exit_2(tmp_path):
 def test_timeout_per_file_must_be_positive(tmp_path):
     completed = run_cli(tmp_path, "--timeout-per-file", "0", ".")
     assert completed.returncode == 2 and b"must be more than 0" in completed.stderr
+
+
+@pytest.mark.parametrize("output", ["text", "json"])
+def test_a_reader_that_stops_reading_is_no_failure(tmp_path, output):
+    """`uvicorn-lsp check | head`: the report is longer than the pipe holds and the reader goes away; the run
+    keeps its exit status (findings: 1) and prints no BrokenPipeError traceback."""
+    import subprocess
+    import sys
+
+    for number in range(300):
+        write(tmp_path, f"service_{number:03}.py", APP_WITH_RELOAD)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn_lsp", "check", "--format", output, "."],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.read(200)
+    process.stdout.close()
+    errors = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 1, errors
+    assert "Traceback" not in errors and "BrokenPipeError" not in errors, errors

@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TextIO
 
 from .. import __version__
 from ..engine import config, discovery
@@ -398,7 +399,17 @@ def _report(arguments, reports: list[formats.FileReport], fixed: int, reporter: 
     else:
         output = formats.RENDERERS[arguments.format](reports)
     if output:
-        print(output, file=stream)
+        _write(output, stream)
     if reporter.failed:
         return EXIT_ERROR
     return EXIT_FINDINGS if reports and not arguments.exit_zero else EXIT_CLEAN
+
+
+def _write(output: str, stream: TextIO) -> None:
+    """Print the report. A reader that stops reading (`uvicorn-lsp check | head`) is no failure of the run: the
+    rest of the output has nowhere to go, and the exit status stays the run's."""
+    try:
+        print(output, file=stream)
+        stream.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())  # what is still buffered goes nowhere
