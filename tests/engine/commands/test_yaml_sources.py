@@ -69,6 +69,31 @@ def test_edits_keep_the_list_form_and_still_parse(project):
         YAML().load(fixed)
 
 
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ('["uvicorn", "main:app"]', '["uvicorn", "main:app", "--host", "0.0.0.0"]'),
+        ("['uvicorn', 'main:app']", "['uvicorn', 'main:app', '--host', '0.0.0.0']"),
+        (
+            "\n      - 'uvicorn'\n      - 'main:app'",
+            "\n      - 'uvicorn'\n      - 'main:app'\n      - '--host'\n      - '0.0.0.0'",
+        ),
+        (
+            '\n      - "uvicorn"\n      - "main:app"',
+            '\n      - "uvicorn"\n      - "main:app"\n      - "--host"\n      - "0.0.0.0"',
+        ),
+    ],
+)
+def test_words_added_to_a_list_are_quoted_as_their_neighbour(project, command, expected):
+    text = project.write(
+        "compose.yaml", f"services:\n  api:\n    image: python:3.12\n    command: {command}\n"
+    ).read_text()
+    [api] = launches(project, "compose.yaml")
+    added = apply_edits(text, api.edits.set_option("host", "0.0.0.0"))
+    assert added == text.replace(command, expected)
+    assert YAML(typ="safe").load(added)["services"]["api"]["command"] == ["uvicorn", "main:app", "--host", "0.0.0.0"]
+
+
 def test_environment_mapping_and_list(project):
     project.write(
         "docker-compose.yml",

@@ -187,9 +187,7 @@ class YamlFlowForm(Form):
     separator = ", "
 
     def spell(self, value: str, like: Argument | None = None) -> str:
-        if (like is None or not like.quote) and _plain_yaml(value, flow=True):
-            return value
-        return json.dumps(value, ensure_ascii=False)
+        return _yaml_scalar(value, like, flow=True)
 
 
 class YamlBlockForm(Form):
@@ -199,9 +197,18 @@ class YamlBlockForm(Form):
         self.separator = "\n" + indent + "- "
 
     def spell(self, value: str, like: Argument | None = None) -> str:
-        if (like is None or not like.quote) and _plain_yaml(value, flow=False):
-            return value
-        return json.dumps(value, ensure_ascii=False)
+        return _yaml_scalar(value, like, flow=False)
+
+
+def _yaml_scalar(value: str, like: Argument | None, flow: bool) -> str:
+    """`value` as a YAML list element quoted as `like` is (plain where `like` is plain and YAML reads it back
+    as this string, else double-quoted)."""
+    quote = like.quote if like is not None else ""
+    if quote == "'":
+        return "'" + value.replace("'", "''") + "'"
+    if not quote and _plain_yaml(value, flow=flow):
+        return value
+    return json.dumps(value, ensure_ascii=False)
 
 
 def first(value: Value) -> object:
@@ -781,10 +788,9 @@ class CommandEdits:
         return self._arguments()[-1]
 
     def _insert_after(self, anchor: Argument, words: list[str]) -> TextEdit:
-        like = anchor if not self.form.list_form else None
-        text = "".join(
-            self.form.separator + self.form.spell(word, like if like and like.quote else None) for word in words
-        )
+        # New words are quoted as the one they follow is (`"--host", "0.0.0.0"` beside `"app.main:app"`).
+        like = anchor if anchor.quote else None
+        text = "".join(self.form.separator + self.form.spell(word, like) for word in words)
         return TextEdit(Range(anchor.range.end, anchor.range.end), text)
 
     @_writable_only
