@@ -10,7 +10,7 @@ from .values import Evaluator
 
 # By path, the import map of an edited buffer's newest tree, and that tree's version: a keystroke in a
 # statement that mentions no import and no imported name keeps it.
-_BUFFER_IMPORTS: dict[str, tuple[list[str], syntax.ImportMap]] = {}
+_BUFFER_IMPORTS: dict[str, tuple[int, syntax.ImportMap]] = {}
 _BUFFERS_KEPT = 64
 
 
@@ -35,7 +35,7 @@ class ParsedSource:
             imports = imports.in_tree(source.used_names)
         if len(_BUFFER_IMPORTS) >= _BUFFERS_KEPT:
             _BUFFER_IMPORTS.clear()
-        _BUFFER_IMPORTS[path] = (version, imports)
+        _BUFFER_IMPORTS[path] = (version, imports.in_tree(None))  # kept without this text's names
         return imports
 
     @cached_property
@@ -43,12 +43,10 @@ class ParsedSource:
         return Evaluator(self.source.used_names)
 
 
-def _kept_imports(
-    path: str, kept_version: list[str], kept: syntax.ImportMap, version: list[str]
-) -> syntax.ImportMap | None:
+def _kept_imports(path: str, kept_version: int, kept: syntax.ImportMap, version: int) -> syntax.ImportMap | None:
     """`kept` when the tree of `version` has the import and alias statements of `kept_version`'s: the same
     tree, or one whose edit replaced statements that mention none of the words they were found by."""
-    if kept_version is version:
+    if kept_version == version:
         return kept
     edit = statement_reparse.edit_between(path, kept_version, version)
     if edit is None or any(word in edit.removed or word in edit.inserted for word in kept.found_by):

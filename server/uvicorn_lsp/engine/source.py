@@ -115,13 +115,13 @@ class SourceFile:
         return self._parsed[0]
 
     @property
-    def tree_version(self) -> list[str] | None:
+    def tree_version(self) -> int | None:
         """The version of a buffer's tree parsed through the diff cache (`statement_reparse.edit_between`
         compares two); None for a text parsed on its own."""
         return self._parsed[1]
 
     @cached_property
-    def _parsed(self) -> tuple[Module, list[str] | None]:
+    def _parsed(self) -> tuple[Module, int | None]:
         import parso
 
         grammar = self._grammar or parso.load_grammar()

@@ -60,45 +60,58 @@ def parso_lines(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class StatementEdit:
-    """How the tree of a buffer's newest version was made from the one before: statements replaced. A version is
-    named by the list of lines parso keeps with its tree (its identity, not its content)."""
+    """How the tree of a buffer's newest version was made from the one before: statements replaced."""
 
-    before: list[str]
-    after: list[str]
+    before: int  # the versions (`parse` numbers them)
+    after: int
     removed: str  # the text of the statements taken out, with the comment and blank lines before them
     inserted: str  # the text put in their place
 
 
+# By path, the lines parso keeps with its tree and the number of that version of the tree. A new list of lines
+# (from us or from jedi, which parses the same path) is a new version; the list is parso's own, held here only
+# while parso holds it too.
+_VERSIONS: dict[str, tuple[list[str], int]] = {}
+_version_numbers = itertools.count(1)
 # By path, the edit that made the tree parso keeps for it (none after a parse of the whole text).
 _LAST_EDIT: dict[str, StatementEdit] = {}
 
 
-def parse(grammar: parso.Grammar, text: str, path: str) -> tuple[Module, list[str]]:
+def parse(grammar: parso.Grammar, text: str, path: str) -> tuple[Module, int]:
     """The tree of `text` (the newest text of the buffer at `path`), through parso's diff cache, and the
-    version it is (`edit_between` tells what changed between two versions)."""
+    number of its version (`edit_between` tells what changed between two versions)."""
     from parso import cache, file_io
 
     lines = parso_lines(text)
     item = cache.parser_cache.get(grammar._hashed, {}).get(Path(path))  # parso's key: a Path
     if item is not None and item.lines != lines:
+        before = _version(path, item.lines)
         replaced = _reparse_statement(grammar, item.node, item.lines, lines, path)
         if replaced is not None:
             cache.try_to_save_module(grammar._hashed, file_io.KnownContentFileIO(path, text), item.node, lines, False)
             _ERROR_FREE[path] = lines  # an error-free tree with one statement replaced by an error-free one
-            _LAST_EDIT[path] = StatementEdit(item.lines, lines, *replaced)
-            return item.node, lines
-    if item is None or item.lines != lines:
-        _LAST_EDIT.pop(path, None)
+            after = _version(path, lines)
+            _LAST_EDIT[path] = StatementEdit(before, after, *replaced)
+            return item.node, after
     module = grammar.parse(text, path=path, diff_cache=True, cache=False, error_recovery=True)
     kept = cache.parser_cache.get(grammar._hashed, {}).get(Path(path))
-    return module, kept.lines if kept is not None and kept.node is module else lines
+    return module, _version(path, kept.lines if kept is not None and kept.node is module else lines)
 
 
-def edit_between(path: str, before: list[str], after: list[str]) -> StatementEdit | None:
+def _version(path: str, lines: list[str]) -> int:
+    kept = _VERSIONS.get(path)
+    if kept is not None and kept[0] is lines:
+        return kept[1]
+    number = next(_version_numbers)
+    _VERSIONS[path] = (lines, number)
+    return number
+
+
+def edit_between(path: str, before: int, after: int) -> StatementEdit | None:
     """The statements replaced to make version `after` of the buffer's tree from version `before`, when that
     is how it was made (else None: it was parsed whole, or other versions came between)."""
     edit = _LAST_EDIT.get(path)
-    return edit if edit is not None and edit.before is before and edit.after is after else None
+    return edit if edit is not None and edit.before == before and edit.after == after else None
 
 
 def _reparse_statement(

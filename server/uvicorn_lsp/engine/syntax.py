@@ -49,10 +49,11 @@ class ImportMap:
     # change of the text that mentions none of them changes none of those statements.
     found_by: frozenset[str] = frozenset()
 
-    def in_tree(self, used_names: NameLeaves) -> ImportMap:
+    def in_tree(self, used_names: NameLeaves | None) -> ImportMap:
         """The same imports, in another tree of the module whose import and alias statements are these: which
-        names are bound some other way too is worked out in that tree."""
-        return dataclasses.replace(self, ambiguous=_AmbiguousNames(self.names, used_names))
+        names are bound some other way too is worked out in that tree (None: in no tree yet, none is)."""
+        ambiguous = frozenset() if used_names is None else _AmbiguousNames(self.names, used_names)
+        return dataclasses.replace(self, ambiguous=ambiguous)
 
     def qualify(self, dotted: str) -> str | None:
         root, _, rest = dotted.partition(".")
