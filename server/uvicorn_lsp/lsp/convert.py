@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
 from dataclasses import dataclass
 
 from lsprotocol import types
 
 from ..engine.model import Applicability, Finding, Fix, Position, Range, Severity, Tag, TextEdit
+from ..engine.source import split_lines
 from ..engine.text_cache import TextCache
 from ..rules import RULES_BY_CODE
 from .documents import Lines
@@ -128,3 +130,22 @@ def fix_all_action(findings: list[Finding], edit_for: EditBuilder, kind: str) ->
     if not chosen:
         return None
     return types.CodeAction(title="Fix all uvicorn-lsp problems", kind=kind, edit=edit_for(chosen))
+
+
+def replacement_edit(before: str, after: str) -> TextEdit:
+    """One edit turning `before` into `after` that spans only what differs (the client's cursor and folds
+    elsewhere stay), never splitting a \\r\\n."""
+    start = len(os.path.commonprefix([before, after]))
+    if 0 < start < len(before) and before[start - 1 : start + 1] == "\r\n":
+        start -= 1
+    room = min(len(before), len(after)) - start
+    same_end = min(len(os.path.commonprefix([before[::-1], after[::-1]])), room)
+    end = len(before) - same_end
+    if 0 < end < len(before) and before[end - 1 : end + 1] == "\r\n":
+        end, same_end = end + 1, same_end - 1
+    return TextEdit(Range(_position_at(before, start), _position_at(before, end)), after[start : len(after) - same_end])
+
+
+def _position_at(text: str, offset: int) -> Position:
+    lines = split_lines(text[:offset])
+    return Position(len(lines) - 1, len(lines[-1]))

@@ -46,6 +46,8 @@ TIMEOUT_SETTING = "analysisTimeout"
 # How long a code action the user asked for (Ctrl+.) waits for the newest text's analysis: requests
 # answer within a second, and the client does not ask again.
 INVOKED_ACTION_WAIT = 0.7
+# Seconds after the request by which the fix-all action's passes must be done (else its first pass is offered).
+FIX_ALL_DEADLINE = 0.9
 
 
 class ServerCancelled(JsonRpcException):
@@ -506,6 +508,7 @@ async def pull_diagnostics(ls: UvicornLanguageServer, params: types.DocumentDiag
     types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL_KIND], resolve_provider=False),
 )
 async def code_action(ls: UvicornLanguageServer, params: types.CodeActionParams):
+    asked = time.monotonic()
     uri = params.text_document.uri
     if (cell_actions := await ls.notebook_sync.code_actions(params, FIX_ALL_KIND)) is not None:
         return cell_actions
@@ -526,16 +529,49 @@ async def code_action(ls: UvicornLanguageServer, params: types.CodeActionParams)
     for finding in analysis.result.findings:
         if finding.range.overlaps(requested):
             actions.extend(convert.finding_actions(finding, lines, edit_for))
-    fix_all = convert.fix_all_action(analysis.result.findings, edit_for, FIX_ALL_KIND)
-    if fix_all is not None:
-        actions.append(fix_all)
     only = params.context.only
+    # Lightbulbs on every cursor move should not offer (nor compute) the file-wide fix.
+    if _asked_for(FIX_ALL_KIND, only) if only else params.context.trigger_kind != types.CodeActionTriggerKind.Automatic:
+        fix_all = await _fix_all_action(ls, uri, analysis, edit_for, asked + FIX_ALL_DEADLINE)
+        if fix_all is not None:
+            actions.append(fix_all)
     if only:
-        actions = [a for a in actions if any(a.kind == kind or (a.kind or "").startswith(f"{kind}.") for kind in only)]
-    elif params.context.trigger_kind == types.CodeActionTriggerKind.Automatic:
-        # Lightbulbs on every cursor move should not offer the file-wide fix.
-        actions = [a for a in actions if a.kind != FIX_ALL_KIND]
+        actions = [action for action in actions if _asked_for(action.kind or "", only)]
     return actions
+
+
+def _asked_for(kind: str, only: list[str]) -> bool:
+    return any(kind == asked or kind.startswith(f"{asked}.") for asked in only)
+
+
+async def _fix_all_action(
+    ls: UvicornLanguageServer, uri: str, analysis: Analysis, edit_for: convert.EditBuilder, deadline: float
+) -> types.CodeAction | None:
+    """What `check --fix` writes: safe fixes pass after pass, re-checked in between (a fix that overlaps
+    another, such as UVI014's and UVI015's on one command, waits for the next pass). When that does not
+    finish by `deadline`, the first pass alone (edits that do not overlap, all of them for this text)."""
+    first_pass = convert.fix_all_action(analysis.result.findings, edit_for, FIX_ALL_KIND)
+    document = ls.documents.get(uri)
+    if first_pass is None or document is None:
+        return first_pass
+    # The CLI's fix loop: it belongs in the engine, which both fronts should import it from.
+    from ..cli.fixing import fix_text
+
+    budget = deadline - time.monotonic()
+    workspace = ls.workspace_for(document.path)
+    try:
+        outcome = await asyncio.wait_for(
+            ls.analyzer.run_on_worker(fix_text, analysis.text, document.path, workspace, False, max(budget, 0.05)),
+            max(budget, 0.05),
+        )
+    except TimeoutError:
+        return first_pass
+    if outcome.timed_out:
+        return first_pass
+    if outcome.text == analysis.text:
+        return None  # check --fix leaves it as it is (a fix that would break the file is refused)
+    edit = convert.replacement_edit(analysis.text, outcome.text)
+    return types.CodeAction(title=first_pass.title, kind=FIX_ALL_KIND, edit=edit_for([edit]))
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)

@@ -1,0 +1,92 @@
+"""The server as an editor user meets it, against `uvicorn-lsp check` on the same files: found by a black-box
+audit of `serve` on realistic projects (push and pull, UTF-8 and UTF-16, with and without workspace/configuration)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from lsprotocol import types
+
+from uvicorn_lsp.engine.model import Position, Range, TextEdit
+from uvicorn_lsp.engine.source import split_lines
+from uvicorn_lsp.lsp.convert import replacement_edit
+
+from .conftest import apply_workspace_edit, capabilities, code_actions, lsp_session, wait_for_diagnostics
+
+WHOLE_FILE = types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0))
+APP = 'from fastapi import FastAPI\n\napp = FastAPI(title="café ☕")\n'
+
+# Files whose safe fixes overlap: UVI015 adds --host where UVI014 drops --reload (one command), and UVI001's
+# import string and UVI003's dropped workers sit in one call with a non-ASCII CRLF line before them.
+PROJECT = {
+    "app/__init__.py": ("python", ""),
+    "app/main.py": ("python", APP),
+    "Dockerfile": (
+        "dockerfile",
+        'FROM python:3.12-slim\nWORKDIR /code\nCOPY ./app /code/app\nCMD ["uvicorn", "app.main:app", "--reload"]\n',
+    ),
+    "compose.prod.yaml": (
+        "dockercompose",
+        "services:\n  web:\n    build: .\n    ports: ['80:8000']\n"
+        "    command: ['uvicorn', 'app.main:app', '--reload', '--port', '8000']\n",
+    ),
+    "run.py": (
+        "python",
+        "# Démarrage — 🚀\r\nimport uvicorn\r\nfrom app.main import app\r\n\r\n"
+        'if __name__ == "__main__":\r\n    uvicorn.run(app, reload=True, workers=2)  # é\r\n',
+    ),
+}
+
+
+def fixed_by_check(root: Path, tmp_path: Path) -> dict[str, str]:
+    """Each file as `uvicorn-lsp check --fix` writes it, on a copy of the project."""
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy)
+    run = subprocess.run(
+        [sys.executable, "-m", "uvicorn_lsp", "check", "--no-cache", "--fix", "."],
+        cwd=copy,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode in (0, 1), run.stderr
+    return {name: (copy / name).read_bytes().decode("utf-8") for name in PROJECT}
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8"])
+async def test_fix_all_writes_what_check_fix_writes(tmp_path, encoding):
+    root = tmp_path / "project"
+    for name, (_, text) in PROJECT.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(text.encode("utf-8"))
+    expected = fixed_by_check(root, tmp_path)
+    assert expected["Dockerfile"].endswith('CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0"]\n')
+    async with lsp_session(root, client_capabilities=capabilities(encoding=encoding)) as client:
+        for name, (language_id, text) in PROJECT.items():
+            uri = (root / name).as_uri()
+            client.text_document_did_open(
+                types.DidOpenTextDocumentParams(
+                    text_document=types.TextDocumentItem(uri=uri, language_id=language_id, version=1, text=text)
+                )
+            )
+            await wait_for_diagnostics(client, uri, lambda found: True)
+            actions = await code_actions(client, uri, WHOLE_FILE, only=["source.fixAll"])
+            fixed = apply_workspace_edit(text, actions[0].edit, uri, encoding) if actions else text
+            assert fixed == expected[name], name
+
+
+def test_the_replacement_edit_spans_only_what_differs():
+    before = "a\r\nb = 1\r\nc\r\n"
+    for after in ("a\r\nb = 2\r\nc\r\n", "a\nb = 1\r\nc\r\n", "a\r\nc\r\n", "", before + "d", "x" + before):
+        edit = replacement_edit(before, after)
+        lines = split_lines(before)
+        offsets = [sum(len(line) + 2 for line in lines[:row]) for row in range(len(lines))]
+        start = offsets[edit.range.start.line] + edit.range.start.character
+        end = offsets[edit.range.end.line] + edit.range.end.character
+        assert before[:start] + edit.new_text + before[end:] == after
+        assert before[start - 1 : start + 1] != "\r\n" and before[end - 1 : end + 1] != "\r\n"  # a break stays whole
+    assert replacement_edit("x = 1\n", "x = 2\n") == TextEdit(Range(Position(0, 4), Position(0, 5)), "2")
