@@ -90,3 +90,41 @@ def test_the_replacement_edit_spans_only_what_differs():
         assert before[:start] + edit.new_text + before[end:] == after
         assert before[start - 1 : start + 1] != "\r\n" and before[end - 1 : end + 1] != "\r\n"  # a break stays whole
     assert replacement_edit("x = 1\n", "x = 2\n") == TextEdit(Range(Position(0, 4), Position(0, 5)), "2")
+
+
+@pytest.mark.parametrize(
+    ("files", "pattern", "checked", "code"),
+    [
+        # docs/editors.md's own example, in a folder with no pyproject.toml (it matched nothing)
+        ({"tests/test_app.py": APP + "import uvicorn\nuvicorn.run(app)\n"}, "tests/*", "tests/test_app.py", "UVI005"),
+        # a monorepo opened at its top: the pattern was taken relative to the service's pyproject.toml
+        (
+            {
+                "services/users/pyproject.toml": '[project]\nname = "users"\nversion = "0"\n',
+                "services/users/users/api.py": APP,
+                "services/users/Dockerfile": "FROM python:3.12\nWORKDIR /srv\nCOPY . /srv\n"
+                "CMD uvicorn users.api:application --host 0.0.0.0\n",
+            },
+            "services/*/Dockerfile",
+            "services/users/Dockerfile",
+            "UVI002",
+        ),
+    ],
+)
+async def test_editor_per_file_ignores_are_relative_to_the_workspace_folder(tmp_path, files, pattern, checked, code):
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    uri = (tmp_path / checked).as_uri()
+    for settings, expected in (({}, [code]), ({"perFileIgnores": {pattern: [code]}}, [])):
+        async with lsp_session(tmp_path, configuration=settings) as client:
+            client.text_document_did_open(
+                types.DidOpenTextDocumentParams(
+                    text_document=types.TextDocumentItem(
+                        uri=uri, language_id="python", version=1, text=(tmp_path / checked).read_text()
+                    )
+                )
+            )
+            await wait_for_diagnostics(
+                client, uri, lambda found, expected=expected: [d.code for d in found] == expected
+            )

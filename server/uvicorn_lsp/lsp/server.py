@@ -7,7 +7,9 @@ documents.py; findings and fixes come from the engine unchanged.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import gc
+import glob
 import hashlib
 import logging
 import os
@@ -187,7 +189,10 @@ class UvicornLanguageServer(LanguageServer):
         problems += config.unknown_rule_codes(settings, RULES_BY_CODE, where="editor settings")
         for problem in problems:
             self.show_problem_once(problem.message)
-        return settings
+        # A per-file pattern with a `/` is relative to the folder whose settings name it (the engine would take
+        # it relative to the file's pyproject.toml, or match nothing where there is none).
+        anchored = {_anchored_pattern(pattern, root): codes for pattern, codes in settings.per_file_ignores.items()}
+        return dataclasses.replace(settings, per_file_ignores=anchored)
 
     def analysis_timeout(self, document: OpenDocument) -> float:
         """The `analysisTimeout` setting of the document's folder (else the initial one), in seconds."""
@@ -315,6 +320,12 @@ notebooks.register(server, server.notebook_sync)
 def _set_values(folder_settings: dict[Path, dict[str, Any]]) -> dict[Path, dict[str, Any]]:
     """The folders that set something: an empty mapping sets as much as none."""
     return {root: values for root, values in folder_settings.items() if values}
+
+
+def _anchored_pattern(pattern: str, folder: Path) -> str:
+    if "/" not in pattern or pattern.startswith("/"):
+        return pattern  # a file name, in any folder; or absolute already
+    return f"{glob.escape(folder.as_posix())}/{pattern.removeprefix('./')}"
 
 
 def _known_settings(values: Any) -> dict[str, Any]:
