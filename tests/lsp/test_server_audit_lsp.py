@@ -6,10 +6,12 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
 from lsprotocol import types
+from pytest_lsp import LspSpecificationWarning
 
 from uvicorn_lsp.engine.model import Position, Range, TextEdit
 from uvicorn_lsp.engine.source import split_lines
@@ -128,3 +130,40 @@ async def test_editor_per_file_ignores_are_relative_to_the_workspace_folder(tmp_
             await wait_for_diagnostics(
                 client, uri, lambda found, expected=expected: [d.code for d in found] == expected
             )
+
+
+async def test_completion_and_links_keep_to_what_a_plain_client_declares(tmp_path):
+    """A client that declares completion and document links but neither markdown documentation nor link tooltips
+    (pytest-lsp warns of each such breach, as LspSpecificationWarning) gets plain-text help and no tooltips."""
+    write_project = {"app/__init__.py": "", "app/main.py": APP, "certs/cert.pem": "", "certs/key.pem": ""}
+    for name, text in write_project.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    line = "CMD uvicorn app.main:app --ssl-certfile certs/cert.pem --ssl-keyfile certs/key.pem --ho"
+    text = f"FROM python:3.12\nWORKDIR /srv\nCOPY . .\n{line}\n"
+    plain = capabilities()
+    plain.text_document.completion = types.CompletionClientCapabilities(
+        completion_item=types.ClientCompletionItemOptions(documentation_format=[types.MarkupKind.PlainText])
+    )
+    plain.text_document.document_link = types.DocumentLinkClientCapabilities()
+    async with lsp_session(tmp_path, client_capabilities=plain) as client:
+        uri = (tmp_path / "Dockerfile").as_uri()
+        client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(uri=uri, language_id="dockerfile", version=1, text=text)
+            )
+        )
+        await wait_for_diagnostics(client, uri, lambda found: True)
+        identifier = types.TextDocumentIdentifier(uri=uri)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", LspSpecificationWarning)
+            flags = await client.text_document_completion_async(
+                types.CompletionParams(text_document=identifier, position=types.Position(line=3, character=len(line)))
+            )
+            links = await client.text_document_document_link_async(types.DocumentLinkParams(text_document=identifier))
+        host = next(item for item in flags.items if item.label == "--host")
+        assert isinstance(host.documentation, str) and "Bind socket to this host." in host.documentation
+        assert [link.target for link in links] == [
+            (tmp_path / "certs" / name).as_uri() for name in ("cert.pem", "key.pem")
+        ]
+        assert all(link.tooltip is None for link in links)

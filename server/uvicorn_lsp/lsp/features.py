@@ -157,6 +157,10 @@ async def completion(ls: Session, params: types.CompletionParams) -> types.Compl
     if answer is None:
         return types.CompletionList(is_incomplete=True, items=[])
     completions, lines = answer
+    # Markdown only to a client that renders it (others would show its marks), as for link tooltips below.
+    markdown = types.MarkupKind.Markdown in (
+        ls.client_capability("text_document", "completion", "completion_item", "documentation_format") or ()
+    )
     return types.CompletionList(
         is_incomplete=not completions.complete,
         items=[
@@ -167,7 +171,11 @@ async def completion(ls: Session, params: types.CompletionParams) -> types.Compl
                 sort_text=candidate.rank,
                 filter_text=candidate.label,
                 text_edit=types.TextEdit(range=lines.range_to_client(candidate.replace), new_text=candidate.insert),
-                documentation=types.MarkupContent(kind=types.MarkupKind.Markdown, value=candidate.documentation)
+                documentation=(
+                    types.MarkupContent(kind=types.MarkupKind.Markdown, value=candidate.documentation)
+                    if markdown
+                    else candidate.documentation
+                )
                 if candidate.documentation
                 else None,
             )
@@ -214,9 +222,12 @@ async def document_link(ls: Session, params: types.DocumentLinkParams) -> list[t
     if answer is None:
         return []
     links, lines = answer
+    tooltips = ls.client_supports("text_document", "document_link", "tooltip_support")
     return [
         types.DocumentLink(
-            range=lines.range_to_client(link.range), target=link.target.as_uri(), tooltip=f"{link.keyword} file"
+            range=lines.range_to_client(link.range),
+            target=link.target.as_uri(),
+            tooltip=f"{link.keyword} file" if tooltips else None,
         )
         for link in links
     ]

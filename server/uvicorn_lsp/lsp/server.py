@@ -136,13 +136,16 @@ class UvicornLanguageServer(LanguageServer):
         document = self.client_capabilities.text_document
         return document is not None and document.diagnostic is not None
 
-    def client_supports(self, *path: str) -> bool:
+    def client_capability(self, *path: str) -> Any:
         node: Any = self.client_capabilities
         for name in path:
             node = getattr(node, name, None)
             if node is None:
-                return False
-        return bool(node)
+                return None
+        return node
+
+    def client_supports(self, *path: str) -> bool:
+        return bool(self.client_capability(*path))
 
     # -- workspaces and settings -------------------------------------------
     def folder_roots(self) -> list[Path]:

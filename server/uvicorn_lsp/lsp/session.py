@@ -6,7 +6,7 @@ so they sit below the server instead of importing it."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from lsprotocol import types
 from pygls.protocol import JsonRPCProtocol
@@ -41,6 +41,10 @@ class Session(Protocol):
 
     def client_supports(self, *path: str) -> bool:
         """Whether the client declared the capability at `path` ("workspace", "configuration")."""
+        ...
+
+    def client_capability(self, *path: str) -> Any:
+        """The value the client declared at `path` (None when it did not)."""
         ...
 
     def folder_roots(self) -> list[Path]: ...
