@@ -167,3 +167,21 @@ async def test_completion_and_links_keep_to_what_a_plain_client_declares(tmp_pat
             (tmp_path / "certs" / name).as_uri() for name in ("cert.pem", "key.pem")
         ]
         assert all(link.tooltip is None for link in links)
+
+
+async def test_the_folders_analysis_timeout_applies_to_a_service_with_its_own_pyproject(tmp_path):
+    """A monorepo opened at its top: the folder's analysisTimeout (here a bad one, which the server reports) was
+    looked up under the service's project root, so a file of the service got the 5 s default silently."""
+    (tmp_path / "services" / "users").mkdir(parents=True)
+    (tmp_path / "services" / "users" / "pyproject.toml").write_text('[project]\nname = "users"\nversion = "0"\n')
+    path = tmp_path / "services" / "users" / "run.py"
+    path.write_text("import uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\nuvicorn.run(app, reload=True)\n")
+    async with lsp_session(tmp_path, configuration={"analysisTimeout": "soon"}) as client:
+        uri = path.as_uri()
+        client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(uri=uri, language_id="python", version=1, text=path.read_text())
+            )
+        )
+        await wait_for_diagnostics(client, uri, lambda found: any(d.code == "UVI001" for d in found))
+        assert any("analysisTimeout must be a positive number" in message.message for message in client.messages)

@@ -161,8 +161,7 @@ class UvicornLanguageServer(LanguageServer):
     def workspace_for(self, path: Path | None) -> Workspace:
         """The file's project as `uvicorn-lsp check` finds it (the nearest folder with a pyproject.toml,
         .git or setup.py), so both fronts judge it alike; the settings of the workspace folder it is in."""
-        folders = [root for root in self.folder_roots() if path is not None and path.is_relative_to(root)]
-        folder = max(folders, key=lambda r: len(r.parts)) if folders else None
+        folder = self._folder_of(path)
         if path is None:
             root = Path.cwd()
         elif folder is None:
@@ -176,6 +175,11 @@ class UvicornLanguageServer(LanguageServer):
             workspace.open_buffers = self.buffers
             self._workspaces[(root, settings_scope)] = workspace
         return workspace
+
+    def _folder_of(self, path: Path | None) -> Path | None:
+        """The innermost workspace folder holding `path`: whose settings apply to it."""
+        folders = [root for root in self.folder_roots() if path is not None and path.is_relative_to(root)]
+        return max(folders, key=lambda r: len(r.parts)) if folders else None
 
     def log_to_client(self) -> None:
         """Forward our log records as window/logMessage (needs the running loop)."""
@@ -198,9 +202,10 @@ class UvicornLanguageServer(LanguageServer):
         return dataclasses.replace(settings, per_file_ignores=anchored)
 
     def analysis_timeout(self, document: OpenDocument) -> float:
-        """The `analysisTimeout` setting of the document's folder (else the initial one), in seconds."""
-        root = self.workspace_for(document.path).root
-        for values in (self.folder_settings.get(root, {}), self.initialization_settings):
+        """The `analysisTimeout` setting of the document's workspace folder (else the initial one), in seconds."""
+        # The folder's, not the file's project's: a service with its own pyproject.toml in a monorepo.
+        scope = self._folder_of(document.path) or self.workspace_for(document.path).root
+        for values in (self.folder_settings.get(scope, {}), self.initialization_settings):
             value = values.get(TIMEOUT_SETTING)
             if value is None:
                 continue
