@@ -185,3 +185,23 @@ async def test_the_folders_analysis_timeout_applies_to_a_service_with_its_own_py
         )
         await wait_for_diagnostics(client, uri, lambda found: any(d.code == "UVI001" for d in found))
         assert any("analysisTimeout must be a positive number" in message.message for message in client.messages)
+
+
+async def test_an_editor_extend_include_glob_is_relative_to_the_workspace_folder(tmp_path):
+    """As perFileIgnores: a service's pyproject.toml made `services/*/deploy/*.txt` name nothing there."""
+    service = tmp_path / "services" / "users"
+    (service / "app").mkdir(parents=True)
+    (service / "pyproject.toml").write_text('[project]\nname = "users"\nversion = "0"\n')
+    (service / "app" / "__init__.py").write_text("")
+    (service / "app" / "main.py").write_text(APP, encoding="utf-8")
+    (service / "deploy").mkdir()
+    path = service / "deploy" / "start.txt"
+    path.write_text('cd "$(dirname "$0")/.."\nexec uvicorn app.main:app --workers 4 --reload\n')
+    async with lsp_session(tmp_path, configuration={"extendInclude": ["services/*/deploy/*.txt"]}) as client:
+        uri = path.as_uri()
+        client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(uri=uri, language_id="plaintext", version=1, text=path.read_text())
+            )
+        )
+        await wait_for_diagnostics(client, uri, lambda found: [d.code for d in found] == ["UVI003"])

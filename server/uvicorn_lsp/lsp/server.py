@@ -196,10 +196,16 @@ class UvicornLanguageServer(LanguageServer):
         problems += config.unknown_rule_codes(settings, RULES_BY_CODE, where="editor settings")
         for problem in problems:
             self.show_problem_once(problem.message)
-        # A per-file pattern with a `/` is relative to the folder whose settings name it (the engine would take
-        # it relative to the file's pyproject.toml, or match nothing where there is none).
-        anchored = {_anchored_pattern(pattern, root): codes for pattern, codes in settings.per_file_ignores.items()}
-        return dataclasses.replace(settings, per_file_ignores=anchored)
+        # A file pattern with a `/` is relative to the folder whose settings name it (the engine would take it
+        # relative to the file's pyproject.toml, where there is one; per-file ones matched nothing where there is none).
+        return dataclasses.replace(
+            settings,
+            per_file_ignores={
+                _anchored_pattern(pattern, root): codes for pattern, codes in settings.per_file_ignores.items()
+            },
+            include=None if settings.include is None else _anchored_patterns(settings.include, root),
+            extend_include=_anchored_patterns(settings.extend_include, root),
+        )
 
     def analysis_timeout(self, document: OpenDocument) -> float:
         """The `analysisTimeout` setting of the document's workspace folder (else the initial one), in seconds."""
@@ -334,6 +340,10 @@ def _anchored_pattern(pattern: str, folder: Path) -> str:
     if "/" not in pattern or pattern.startswith("/"):
         return pattern  # a file name, in any folder; or absolute already
     return f"{glob.escape(folder.as_posix())}/{pattern.removeprefix('./')}"
+
+
+def _anchored_patterns(patterns: tuple[str, ...], folder: Path) -> tuple[str, ...]:
+    return tuple(_anchored_pattern(pattern, folder) for pattern in patterns)
 
 
 def _known_settings(values: Any) -> dict[str, Any]:
