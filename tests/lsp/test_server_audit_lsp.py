@@ -205,3 +205,25 @@ async def test_an_editor_extend_include_glob_is_relative_to_the_workspace_folder
             )
         )
         await wait_for_diagnostics(client, uri, lambda found: [d.code for d in found] == ["UVI003"])
+
+
+async def test_a_fix_loop_that_fails_still_answers_with_the_first_pass(tmp_path):
+    text = "import uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\nuvicorn.run(app, reload=True, workers=2)\n"
+    path = tmp_path / "run.py"
+    path.write_text(text, encoding="utf-8")
+    server = [sys.executable, str(Path(__file__).with_name("fix_all_fails_server.py"))]
+    async with lsp_session(tmp_path, server_command=server) as client:
+        uri = path.as_uri()
+        client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(uri=uri, language_id="python", version=1, text=text)
+            )
+        )
+        await wait_for_diagnostics(client, uri, lambda found: True)
+        [fix_all] = await code_actions(client, uri, WHOLE_FILE, only=["source.fixAll"])
+        fixed = apply_workspace_edit(text, fix_all.edit, uri)
+        assert fixed == (
+            'import uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\nif __name__ == "__main__":\n'
+            '    uvicorn.run("run:app", reload=True)\n'
+        )
+        assert any("fix-all of" in message.message for message in client.log_messages)  # the planted failure ran
