@@ -17,6 +17,7 @@ import re
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -569,7 +570,7 @@ async def code_action(ls: UvicornLanguageServer, params: types.CodeActionParams)
     return actions
 
 
-def _asked_for(kind: str, only: list[str]) -> bool:
+def _asked_for(kind: str, only: Sequence[str]) -> bool:
     return any(kind == asked or kind.startswith(f"{asked}.") for asked in only)
 
 
