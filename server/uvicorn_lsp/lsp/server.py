@@ -338,8 +338,8 @@ def _set_values(folder_settings: dict[Path, dict[str, Any]]) -> dict[Path, dict[
 
 
 def _anchored_pattern(pattern: str, folder: Path) -> str:
-    if "/" not in pattern or pattern.startswith("/"):
-        return pattern  # a file name, in any folder; or absolute already
+    if "/" not in pattern or pattern.startswith(("/", "*")):
+        return pattern  # a file name, in any folder; absolute already; or a path from any folder (**/tests/*)
     return f"{glob.escape(folder.as_posix())}/{pattern.removeprefix('./')}"
 
 
