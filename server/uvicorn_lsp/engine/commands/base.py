@@ -54,7 +54,7 @@ class CommandSource(SourceFile):
         self._jsonc = jsonc
 
     @cached_property
-    def _parsed(self) -> tuple[Module, list[str] | None]:
+    def _parsed(self) -> tuple[Module, int | None]:
         """No Python code: the views of Python code (imports, names) see an empty module, and the text is never
         parsed as Python (a Dockerfile's lines read as Python cost a parse and name nothing)."""
         from parso.python.tree import EndMarker
