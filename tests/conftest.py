@@ -9,7 +9,7 @@ import pytest
 
 from uvicorn_lsp.engine import checker
 from uvicorn_lsp.engine.config import Settings
-from uvicorn_lsp.engine.model import Finding, TextEdit
+from uvicorn_lsp.engine.model import Finding, Range, TextEdit
 from uvicorn_lsp.engine.workspace import Workspace
 from uvicorn_lsp.rules import ALL_RULES
 
@@ -43,6 +43,11 @@ class Project:
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     return Project(tmp_path)
+
+
+def text_edit(start: tuple[int, int], end: tuple[int, int], text: str) -> TextEdit:
+    """An engine edit from (line, character) pairs."""
+    return TextEdit(Range.of(start, end), text)
 
 
 def apply_edits(text: str, edits: tuple[TextEdit, ...] | list[TextEdit]) -> str:

@@ -3,7 +3,7 @@ be answered, with the first pass of fixes."""
 
 from __future__ import annotations
 
-from uvicorn_lsp.cli import fixing
+from uvicorn_lsp.engine import fixing
 from uvicorn_lsp.lsp.server import serve
 
 

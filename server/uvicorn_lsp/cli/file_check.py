@@ -4,9 +4,9 @@ shared by the runner and the notebook check."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple, TypeGuard
+from typing import NamedTuple
 
-from ..engine.model import Applicability, Finding, Fix, Problem
+from ..engine.model import Finding, Problem
 
 
 class Mode(NamedTuple):  # a tuple: made and pickled (to workers) faster than a frozen dataclass
@@ -14,13 +14,6 @@ class Mode(NamedTuple):  # a tuple: made and pickled (to workers) faster than a 
     unsafe_fixes: bool = False
     timeout: float | None = None  # seconds per file (--timeout-per-file)
     known_codes: tuple[str, ...] = ()  # to warn about noqa comments naming codes of no rule
-
-
-def applicable(fix: Fix | None, unsafe_fixes: bool) -> TypeGuard[Fix]:
-    """Whether --fix (with --unsafe-fixes or not) applies this fix."""
-    if fix is None:
-        return False
-    return fix.applicability is Applicability.SAFE or (unsafe_fixes and fix.applicability is Applicability.UNSAFE)
 
 
 @dataclass

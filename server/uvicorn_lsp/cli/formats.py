@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .. import __version__
+from ..engine.fixing import applicable
 from ..engine.model import Finding, Fix, Position, Range, Severity
-from .file_check import applicable
 from .notebooks import relocate_json, text_location
 
 # json, textwrap, urllib and the rules' docs are imported by the formats that use them: the

@@ -26,10 +26,9 @@ def is_notebook(path: str | None) -> TypeGuard[str]:
 
 def check_notebook(path: str, root: str, data: bytes, mode: Mode, workspaces: Workspaces) -> FileResult:
     """One notebook through the engine; never raises (as runner.check_one)."""
-    from ..engine import checker
+    from ..engine import checker, fixing
     from ..engine.notebooks import Notebook, NotebookError
     from ..rules import ALL_RULES
-    from . import fixing
 
     try:
         notebook = Notebook(data.decode("utf-8-sig"))
@@ -39,7 +38,9 @@ def check_notebook(path: str, root: str, data: bytes, mode: Mode, workspaces: Wo
     workspace = workspaces.for_root(root)
     try:
         if mode.fix:
-            outcome = fixing.fix_text(notebook.document, file_path, workspace, mode.unsafe_fixes, mode.timeout)
+            outcome = fixing.fix_text(
+                notebook.document, file_path, workspace, ALL_RULES, mode.unsafe_fixes, mode.timeout
+            )
             fixed = notebook.with_document(outcome.text) if outcome.applied else None
             return FileResult(
                 path,

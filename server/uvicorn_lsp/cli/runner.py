@@ -23,9 +23,10 @@ from typing import NamedTuple, TextIO
 from ..engine import config
 from ..engine.config import Settings
 from ..engine.discovery import SourcePath, Workspaces
+from ..engine.fixing import applicable
 from ..engine.model import Finding, Problem, ProblemKind
 from .cache import Cache, digest
-from .file_check import FileResult, Mode, applicable
+from .file_check import FileResult, Mode
 
 # Each process warms up its own jedi (0.15-0.3 s: its helper subprocess, the
 # uvicorn and framework modules) before files cost ~2.5 ms each, so a second
@@ -225,9 +226,9 @@ def check_one(
     noqa_problems = _unknown_noqa_codes(source.SourceFile(text), path, mode.known_codes)
     try:
         if mode.fix:
-            from . import fixing
+            from ..engine import fixing
 
-            outcome = fixing.fix_text(text, file_path, workspace, mode.unsafe_fixes, mode.timeout)
+            outcome = fixing.fix_text(text, file_path, workspace, ALL_RULES, mode.unsafe_fixes, mode.timeout)
             return FileResult(
                 path,
                 outcome.findings,

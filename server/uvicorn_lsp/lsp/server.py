@@ -32,7 +32,7 @@ from .. import __version__
 from ..engine import config, discovery
 from ..engine.model import ProblemKind
 from ..engine.workspace import Workspace
-from ..rules import RULES_BY_CODE
+from ..rules import ALL_RULES, RULES_BY_CODE
 from . import convert, features, notebooks, workspace_diagnostics
 from .analysis import REQUEST_WAIT, Analysis, Analyzer, NotReady
 from .documents import Lines, OpenDocument
@@ -584,14 +584,15 @@ async def _fix_all_action(
     document = ls.documents.get(uri)
     if first_pass is None or document is None:
         return first_pass
-    # The CLI's fix loop: it belongs in the engine, which both fronts should import it from.
-    from ..cli.fixing import fix_text
+    from ..engine.fixing import fix_text
 
     budget = deadline - time.monotonic()
     workspace = ls.workspace_for(document.path)
     try:
         outcome = await asyncio.wait_for(
-            ls.analyzer.run_on_worker(fix_text, analysis.text, document.path, workspace, False, max(budget, 0.05)),
+            ls.analyzer.run_on_worker(
+                fix_text, analysis.text, document.path, workspace, ALL_RULES, False, max(budget, 0.05)
+            ),
             max(budget, 0.05),
         )
     except TimeoutError:
