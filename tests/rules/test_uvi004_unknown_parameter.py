@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from uvicorn_lsp.engine.model import Severity
+from uvicorn_lsp.engine.model import Applicability, Severity
 from uvicorn_lsp.engine.uvicorn_facts import CONFIG_PARAMETERS, RUN_PARAMETERS
 
 from .helpers import apply_fix, rule_findings
@@ -251,3 +251,30 @@ def test_the_other_entry_is_named_only_when_that_version_takes_the_keyword(proje
     )
     [finding] = findings(project, 'import uvicorn\nuvicorn.Config("main:app", timeout_graceful_shutdown=5)\n', settings)
     assert finding.message == "uvicorn.Config() has no parameter `timeout_graceful_shutdown`: TypeError at startup"
+
+
+@pytest.mark.parametrize(
+    ("launch", "expected"),
+    [
+        ('uvicorn.run("main:app", loop="uvloopp")', 'loop="uvloopp": no such event loop in uvicorn'),
+        ('uvicorn.run("main:app", http="h111")', 'http="h111": no such HTTP implementation in uvicorn'),
+        ('uvicorn.run("main:app", ws="websocket")', 'ws="websocket": no such WebSocket implementation in uvicorn'),
+    ],
+)
+def test_an_implementation_name_uvicorn_does_not_know(project, launch, expected):
+    [finding] = findings(project, f"import uvicorn\n{launch}\n")
+    assert finding.message.startswith(expected) and "nor an import string: uvicorn stops at startup" in finding.message
+    assert "did you mean" in finding.message and finding.fixes[0].applicability is Applicability.UNSAFE
+
+
+@pytest.mark.parametrize(
+    "launch",
+    [
+        'uvicorn.run("main:app", loop="auto", http="httptools", ws="wsproto")',
+        'uvicorn.run("main:app", loop="none", ws="none")',
+        'uvicorn.run("main:app", loop="custom.loops:factory", http="custom.http:Protocol")',  # import strings
+        'uvicorn.run("main:app", http="h111", reload=True)',  # each process fails its own way: not followed
+    ],
+)
+def test_known_implementations_and_import_strings_pass(project, launch):
+    assert findings(project, f"import uvicorn\n{launch}\n") == []

@@ -5,7 +5,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
-from ..engine import app_kinds
+from ..engine import app_kinds, uvicorn_facts
+from ..engine.commands import options
 from ..engine.context import RuleContext
 from ..engine.launch import Entry, Launch, Option, Rejection
 from ..engine.model import Applicability, Finding, Fix, Range, Severity
@@ -21,6 +22,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if parameters is not None:
             unknown = [option for option in launch.options.values() if option.name not in parameters]
             found += (_unknown_keyword(ctx, launch, option, parameters) for option in unknown)
+        found += _unknown_implementations(ctx, launch)
         # The parameters and options read are those of the analysed uvicorn: nothing is said where another
         # runs (asked only when there is something to say: it reads the project's declarations).
         if found and ctx.uvicorn_version_in(launch) == ctx.known_uvicorn_version:
@@ -84,6 +86,48 @@ def _unknown_keyword(ctx: RuleContext, launch: Launch, option: Option, parameter
     message += f"; did you mean `{suggestion}`?"
     fixes = _rename(launch, option, suggestion, f"Rename `{option.name}` to `{suggestion}`", preferred=True)
     return ctx.finding(RULE, message, option.range, fixes=fixes)
+
+
+# Options that name an implementation uvicorn knows, or give an import string of one (since 0.54, where they
+# stopped being click choices). Any other word is taken for an import string and fails: a loop with exit status
+# 3 ("Error loading custom loop setup function"), the others with ImportFromStringError (exit status 1).
+_IMPLEMENTATIONS = {
+    "loop": ("event loop", 3),
+    "http": ("HTTP implementation", 1),
+    "ws": ("WebSocket implementation", 1),
+}
+
+
+def _unknown_implementations(ctx: RuleContext, launch: Launch) -> list[Finding]:
+    table = options.table_for(ctx.workspace.interpreter_sys_path, ctx.uvicorn_version)
+    found = []
+    for name, (kind, status) in _IMPLEMENTATIONS.items():
+        option = launch.option(name)
+        spec = table.by_name(name)
+        if option is None or spec is None or spec.choices or not spec.suggested:
+            continue
+        names = spec.suggested
+        if option.value.all(
+            lambda value, names=names: isinstance(value, str) and value not in names and ":" not in value
+        ):
+            if status != 3 and any(uvicorn_facts.supervision_conditions(launch)):
+                continue  # under reload or workers the processes fail in ways not followed here
+            word = str((option.value.candidates or ("",))[0])
+            close = difflib.get_close_matches(word, [known for known in names if known != "none"], n=1, cutoff=0.75)
+            message = fit_message(
+                "{option}: no such {kind} in uvicorn, nor an import string: {consequence}"
+                + ("; did you mean `{near}`?" if close else ""),
+                option=Quoted(option.written),
+                kind=kind,
+                consequence=ctx.failure_consequence(launch, status),
+                near=close[0] if close else "",
+            )
+            fixes = []
+            edits = launch.edits.set_option(name, close[0]) if close else None
+            if close and edits:
+                fixes.append(Fix(f"Change to `{close[0]}`", edits, Applicability.UNSAFE, preferred=True))
+            found.append(ctx.finding(RULE, message, option.range, fixes=fixes))
+    return found
 
 
 def _app_kind(ctx: RuleContext, launch: Launch) -> app_kinds.AppKind:
@@ -181,7 +225,13 @@ RULE = Rule(
         notes="""
             On a command line (`uvicorn main:app --relaod`, a Dockerfile `CMD`, a compose `command:`), uvicorn's
             click options are checked the same way: an unknown option or a refused value (`--workers many`,
-            `--loop foo`) stops the command with exit status 2. A flag and its value written as one exec-form
+            `--lifespan maybe`) stops the command with exit status 2.
+
+            `loop`, `http` and `ws` (`--loop`, `--http`, `--ws`) take a name uvicorn knows or an import string
+            (`module:attribute`) since uvicorn 0.54: any other word is tried as an import string and fails at
+            startup, with exit status 3 for a loop ("Error loading custom loop setup function") and 1 for the
+            others (`ImportFromStringError`). The unsafe fix writes the near name (`uvloopp` → `uvloop`). Under
+            reload or workers a failing `http` or `ws` is not reported (each process fails its own way). A flag and its value written as one exec-form
             element (`"--host 0.0.0.0"`) is one unknown option; the fix splits it.
 
             A uvicorn older than 0.18 declares `run(app, **kwargs)`: no keyword is checked then.
