@@ -202,6 +202,23 @@ async def test_hover_shows_rule_documentation(tmp_path):
             )
         )
         assert "UVI001" in hover.contents.value and "import string" in hover.contents.value
+        assert hover.contents.kind == types.MarkupKind.Markdown
+
+
+async def test_hover_is_plain_text_for_a_client_that_lists_no_markdown(tmp_path):
+    path = write(tmp_path, "main.py", SAMPLE)
+    capabilities = types.ClientCapabilities(
+        text_document=types.TextDocumentClientCapabilities(
+            hover=types.HoverClientCapabilities(content_format=[types.MarkupKind.PlainText])
+        )
+    )
+    async with lsp_session(tmp_path, client_capabilities=capabilities) as client:
+        uri = open_file(client, path)
+        [diagnostic] = await wait_for_diagnostics(client, uri)
+        hover = await client.text_document_hover_async(
+            types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=diagnostic.range.start)
+        )
+        assert hover.contents.kind == types.MarkupKind.PlainText and "UVI001" in hover.contents.value
 
 
 async def test_broken_pyproject_gives_one_message_and_defaults(tmp_path):

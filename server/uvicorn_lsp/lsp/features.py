@@ -246,10 +246,18 @@ async def hover(ls: Session, params: types.HoverParams, budget: float = CURSOR_B
     if found is None:
         return None
     where, markdown = found
-    return types.Hover(
-        contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=markdown),
-        range=lines.range_to_client(where),
+    return types.Hover(contents=hover_content(ls, markdown), range=lines.range_to_client(where))
+
+
+def hover_content(ls: Session, markdown: str) -> types.MarkupContent:
+    """Markdown, or the same text as plain text for a client whose hover lists formats without markdown."""
+    formats = ls.client_capability("text_document", "hover", "content_format")
+    kind = (
+        types.MarkupKind.Markdown
+        if formats is None or types.MarkupKind.Markdown in formats
+        else types.MarkupKind.PlainText
     )
+    return types.MarkupContent(kind=kind, value=markdown)
 
 
 async def prepare_rename(ls: Session, params: types.PrepareRenameParams) -> types.PrepareRenamePlaceholder | None:

@@ -617,9 +617,7 @@ async def hover(ls: UvicornLanguageServer, params: types.HoverParams):
     position = lines.from_client(params.position)
     code = _rule_code_at(lines.lines[position.line], position.character)
     if code is not None:
-        return types.Hover(
-            contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=RULES_BY_CODE[code].hover())
-        )
+        return types.Hover(contents=features.hover_content(ls, RULES_BY_CODE[code].hover()))
     asked = time.monotonic()
     try:
         analysis = await ls.analyzer.current(document.uri)
@@ -631,9 +629,8 @@ async def hover(ls: UvicornLanguageServer, params: types.HoverParams):
     for finding in findings:
         if finding.range.start <= position <= finding.range.end and finding.code in RULES_BY_CODE:
             return types.Hover(
-                contents=types.MarkupContent(
-                    kind=types.MarkupKind.Markdown,
-                    value=f"{finding.message}\n\n---\n\n{RULES_BY_CODE[finding.code].hover()}",
+                contents=features.hover_content(
+                    ls, f"{finding.message}\n\n---\n\n{RULES_BY_CODE[finding.code].hover()}"
                 ),
                 range=lines.range_to_client(finding.range),
             )
