@@ -1,6 +1,6 @@
-"""gunicorn with uvicorn's worker stops when the app does not load, and UVI002 says how: exit status 3
-("Worker failed to boot") for a module that does not import, 4 ("App failed to load") for a missing
-attribute, with workers or reload alike. The message's status is the one the real master exits with."""
+"""gunicorn with uvicorn's worker stops when the app does not load, and UVI002 says how: "Worker failed to
+boot" for a module that does not import (exit status 3, or 1 when several workers fail at once: no status is
+named), "App failed to load" with exit status 4 for a missing attribute, with workers or reload alike."""
 
 from __future__ import annotations
 
@@ -21,8 +21,10 @@ def test_the_message_gives_the_status_gunicorn_exits_with(project, spec, reason,
     arguments = [spec, "-k", "uvicorn.workers.UvicornWorker", "-b", f"127.0.0.1:{port}", *extra]
     project.write("run.sh", f"#!/bin/sh\ngunicorn {' '.join(arguments)}\n")
     [error] = project.check("run.sh", codes=("UVI002",))
-    status = re.search(r"gunicorn stops: (.+) \(exit status (\d)\)", error.message)
-    assert status is not None, error.message
+    stated = re.search(r"gunicorn stops: ([A-Za-z]+(?: [A-Za-z]+)*)(?: \(exit status (\d)\))?", error.message)
+    assert stated is not None and stated.group(1) == reason, error.message
     outcome = run_server(["-m", "gunicorn", *arguments], project.root, port, timeout=30)
-    assert not outcome.served and outcome.exit_code == int(status.group(2)), outcome.output
-    assert f"Reason: {reason}." in outcome.output and status.group(1) == reason
+    assert not outcome.served and outcome.exit_code not in (None, 0), outcome.output
+    assert f"{reason}." in outcome.output
+    if stated.group(2) is not None:
+        assert outcome.exit_code == int(stated.group(2)), outcome.output

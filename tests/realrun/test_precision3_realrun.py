@@ -175,9 +175,9 @@ def test_image_installing_the_newest_uvicorn_is_not_judged_by_an_old_host_enviro
     assert run_server(["-m", "uvicorn", *arguments], tmp_path, port).served  # the image's newest uvicorn
     host = launch(old_uvicorn, ["-m", "uvicorn", *arguments], tmp_path, port)
     assert host.exit_code == 2 and "No such option" in host.output
+    # click stops at the unknown option: one error (its value is not also reported as an extra argument).
     assert sorted((row["filename"].rsplit("/", 1)[-1], row["code"]) for row in check(tmp_path)) == [
-        ("Makefile", "UVI004"),
-        ("Makefile", "UVI004"),  # the option, and its value read as an extra argument
+        ("Makefile", "UVI004")
     ]
 
 

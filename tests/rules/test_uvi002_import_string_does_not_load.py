@@ -393,7 +393,7 @@ def test_the_consequence_of_failing_workers_follows_the_running_version(project,
 @pytest.mark.parametrize(
     ("spec", "consequence"),
     [
-        ("mian:app", "gunicorn stops: Worker failed to boot (exit status 3)"),
+        ("mian:app", "gunicorn stops: Worker failed to boot"),
         ("main:ap", "gunicorn stops: App failed to load (exit status 4)"),
     ],
 )

@@ -346,9 +346,9 @@ RULE = Rule(
             ends in a bare `ModuleNotFoundError` traceback and status 1. With `reload=True` the
             failure is silent: the reloader process keeps running and nothing is served. With
             `workers`, each worker fails and the parent stops them all, with exit status 0. Under
-            gunicorn's master with uvicorn's worker class, the master stops: exit status 3 ("Worker
-            failed to boot") for a module that does not import, 4 ("App failed to load") for a
-            missing attribute, with `--workers` or `--reload` alike.
+            gunicorn's master with uvicorn's worker class, the master stops: "Worker failed to boot" for a
+            module that does not import (exit status 3, or 1 when several workers fail at once), "App
+            failed to load" (exit status 4) for a missing attribute, with `--workers` or `--reload` alike.
         """,
         example="""
             # pkg/main.py
