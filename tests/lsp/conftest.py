@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import subprocess
 import sys
 import textwrap
 import time
@@ -113,6 +115,20 @@ async def lsp_session(
         if client._server is not None and client._server.returncode is None:  # a test may have ended it
             await client.shutdown_session()
         await client.stop()
+
+
+def check_json(root: Path, expected_status: int = 1) -> list[dict]:
+    """`uvicorn-lsp check --format json .` in `root` (no cache), as the acceptance suite runs it: its rows."""
+    done = subprocess.run(
+        [sys.executable, "-m", "uvicorn_lsp", "check", "--no-cache", "--format", "json", "."],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == expected_status, done.stderr
+    return json.loads(done.stdout)
 
 
 def write(root: Path, relative: str, text: str) -> Path:

@@ -4,14 +4,11 @@ spot-check through `serve`, with the files whose verdicts it corrected."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 from lsprotocol import types
 
-from .conftest import lsp_session, wait_for_diagnostics, write
+from .conftest import check_json, lsp_session, wait_for_diagnostics, write
 
 APP = 'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/")\ndef index():\n    return {"ok": True}\n'
 
@@ -62,16 +59,8 @@ FILES = {
 
 def cli_findings(root: Path) -> dict[str, list[tuple[str, int, int, int, int]]]:
     """Per file: (code, start line, start column, end line, end column), 0-based as LSP counts them."""
-    output = subprocess.run(
-        [sys.executable, "-m", "uvicorn_lsp", "check", "--no-cache", "--format", "json", "."],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert output.returncode == 1, output.stderr
     found: dict[str, list[tuple[str, int, int, int, int]]] = {}
-    for row in json.loads(output.stdout):
+    for row in check_json(root):
         start, end = row["location"], row["end_location"]
         relative = Path(row["filename"]).relative_to(root).as_posix()
         found.setdefault(relative, []).append(

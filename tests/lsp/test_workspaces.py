@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig
 
-from .conftest import SAMPLE, SERVER_COMMAND, capabilities, lsp_session, open_file, wait_for_diagnostics, write
+from .conftest import (
+    SAMPLE,
+    SERVER_COMMAND,
+    capabilities,
+    check_json,
+    lsp_session,
+    open_file,
+    wait_for_diagnostics,
+    write,
+)
 
 
 async def test_each_folder_has_its_own_settings(tmp_path):
@@ -72,15 +77,7 @@ async def test_a_project_inside_the_opened_folder_is_judged_as_check_judges_it(t
         "src/__main__.py",
         'import uvicorn\n\nif __name__ == "__main__":\n    uvicorn.run("src.application:app", reload=True)\n',
     )
-    checked = subprocess.run(
-        [sys.executable, "-m", "uvicorn_lsp", "check", "--format", "json", "--no-cache", "."],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    [expected] = json.loads(checked.stdout)
+    [expected] = check_json(repo)
     assert expected["message"].startswith('"src.application:app" loads with `python -m src`, not with `python src/')
     async with lsp_session(repo) as client:
         [finding] = await wait_for_diagnostics(client, open_file(client, main))
