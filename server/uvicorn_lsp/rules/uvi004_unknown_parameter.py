@@ -99,12 +99,17 @@ _IMPLEMENTATIONS = {
 
 
 def _unknown_implementations(ctx: RuleContext, launch: Launch) -> list[Finding]:
-    table = options.table_for(ctx.workspace.interpreter_sys_path, ctx.uvicorn_version)
     found = []
     for name, (kind, status) in _IMPLEMENTATIONS.items():
         option = launch.option(name)
+        if option is None:
+            continue
+        # The analysed uvicorn's options, read once per check (finding its interpreter looks at files).
+        table = ctx.once(
+            ("uvicorn options",), lambda: options.table_for(ctx.workspace.interpreter_sys_path, ctx.uvicorn_version)
+        )
         spec = table.by_name(name)
-        if option is None or spec is None or spec.choices or not spec.suggested:
+        if spec is None or spec.choices or not spec.suggested:
             continue
         names = spec.suggested
         if option.value.all(
