@@ -267,6 +267,7 @@ class _ModuleConstants:
         self._imported: dict[str, Path] = {}
         self._package = package
         self._depth = depth
+        self._modules: dict[Path, _ModuleConstants | None] = {}  # each imported module read once
         for statement in tree.body:
             if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
                 target = statement.targets[0]
@@ -285,11 +286,15 @@ class _ModuleConstants:
         module_file = self._imported.get(name)
         if module_file is None or self._depth > 1:
             return None
-        try:
-            tree = ast.parse(module_file.read_text(encoding="utf-8"))
-        except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
-            return None
-        return _ModuleConstants(tree, self._package, self._depth + 1).value(name)
+        if module_file not in self._modules:
+            try:
+                tree = ast.parse(module_file.read_text(encoding="utf-8"))
+            except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+                self._modules[module_file] = None
+            else:
+                self._modules[module_file] = _ModuleConstants(tree, self._package, self._depth + 1)
+        module = self._modules[module_file]
+        return None if module is None else module.value(name)
 
     def strings(self, node: ast.expr) -> tuple[str, ...]:
         """`["a", "b"]`, `NAME`, `list(NAME)`, `list(NAME.keys())` of a dict or list literal."""
