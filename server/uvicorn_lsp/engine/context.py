@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from . import project, syntax, uvicorn_facts
 from .config import Settings
@@ -18,6 +18,9 @@ from .resolver import Resolver
 from .source import SourceFile
 from .values import Value
 from .workspace import Workspace
+
+if TYPE_CHECKING:
+    from .commands.options import OptionTable
 
 # Names a uvicorn call's callee can end with even when the syntax cannot tell
 # where it comes from (re-exports, wrappers): only these are sent to jedi.
@@ -168,6 +171,13 @@ class RuleContext(ParsedSource):
     def uvicorn_version(self) -> str | None:
         """The analysed environment's uvicorn version (several rules ask)."""
         return self.workspace.distribution_version("uvicorn")
+
+    @cached_property
+    def option_table(self) -> OptionTable:
+        """The analysed uvicorn's command-line options (read from its source), else 0.54's."""
+        from .commands.options import table_for  # here: the commands package imports this module
+
+        return table_for(self.workspace.interpreter_sys_path, self.uvicorn_version)
 
     @cached_property
     def running_uvicorn_version(self) -> str | None:

@@ -94,13 +94,15 @@ def fix_text(
     rules: Sequence[Rule],
     unsafe_fixes: bool,
     timeout: float | None = None,
+    checked: checker.CheckResult | None = None,
 ) -> FixOutcome:
-    """Apply fixes pass after pass until none is left.
+    """Apply fixes pass after pass until none is left. `checked`: the check of `text` already made (the
+    editor's analysis of it, complete), not made again.
 
     A fix that would break a valid file is refused. Fixes that never settle
     (two rules undoing each other, or still changing the file after
     MAX_FIX_PASSES) leave the file as it was: no half-way state is written."""
-    first = _check(text, path, workspace, rules, timeout)
+    first = checked if checked is not None else _check(text, path, workspace, rules, timeout)
     outcome = FixOutcome(text, first.findings, list(first.problems), 0, set(first.dependencies), first.timed_out)
     current, result, applied_total = text, first, 0
     seen = {text}

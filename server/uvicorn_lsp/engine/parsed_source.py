@@ -28,11 +28,10 @@ class ParsedSource:
             return syntax.build_import_map(source.tree, source.used_names)
         path = str(source.path)
         kept = _BUFFER_IMPORTS.get(path)
-        imports = None if kept is None else _kept_imports(path, *kept, version)
-        if imports is None:
-            imports = syntax.build_import_map(source.tree, source.used_names)
+        if kept is not None and _same_import_statements(path, kept[0], kept[1], version):
+            imports = kept[1].in_tree(source.used_names)
         else:
-            imports = imports.in_tree(source.used_names)
+            imports = syntax.build_import_map(source.tree, source.used_names)
         if len(_BUFFER_IMPORTS) >= _BUFFERS_KEPT:
             _BUFFER_IMPORTS.clear()
         _BUFFER_IMPORTS[path] = (version, imports.in_tree(None))  # kept without this text's names
@@ -43,12 +42,11 @@ class ParsedSource:
         return Evaluator(self.source.used_names)
 
 
-def _kept_imports(path: str, kept_version: int, kept: syntax.ImportMap, version: int) -> syntax.ImportMap | None:
-    """`kept` when the tree of `version` has the import and alias statements of `kept_version`'s: the same
-    tree, or one whose edit replaced statements that mention none of the words they were found by."""
+def _same_import_statements(path: str, kept_version: int, kept: syntax.ImportMap, version: int) -> bool:
+    """Whether the tree of `version` has the import and alias statements `kept` was built from (those of
+    `kept_version`): the same tree, or one whose edit replaced statements that mention none of the words they
+    were found by."""
     if kept_version == version:
-        return kept
+        return True
     edit = statement_reparse.edit_between(path, kept_version, version)
-    if edit is None or any(word in edit.removed or word in edit.inserted for word in kept.found_by):
-        return None
-    return kept
+    return edit is not None and not any(word in edit.removed or word in edit.inserted for word in kept.found_by)

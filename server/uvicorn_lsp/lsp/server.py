@@ -582,7 +582,7 @@ async def _fix_all_action(
     finish by `deadline`, the first pass alone (edits that do not overlap, all of them for this text)."""
     first_pass = convert.fix_all_action(analysis.result.findings, edit_for, FIX_ALL_KIND)
     document = ls.documents.get(uri)
-    if first_pass is None or document is None:
+    if first_pass is None or document is None or analysis.result.timed_out:
         return first_pass
     from ..engine.fixing import fix_text
 
@@ -591,7 +591,7 @@ async def _fix_all_action(
     try:
         outcome = await asyncio.wait_for(
             ls.analyzer.run_on_worker(
-                fix_text, analysis.text, document.path, workspace, ALL_RULES, False, max(budget, 0.05)
+                fix_text, analysis.text, document.path, workspace, ALL_RULES, False, max(budget, 0.05), analysis.result
             ),
             max(budget, 0.05),
         )

@@ -6,7 +6,6 @@ import difflib
 from collections.abc import Iterator
 
 from ..engine import app_kinds, uvicorn_facts
-from ..engine.commands import options
 from ..engine.context import RuleContext
 from ..engine.launch import Entry, Launch, Option, Rejection
 from ..engine.model import Applicability, Finding, Fix, Range, Severity
@@ -102,36 +101,28 @@ def _unknown_implementations(ctx: RuleContext, launch: Launch) -> list[Finding]:
     found = []
     for name, (kind, status) in _IMPLEMENTATIONS.items():
         option = launch.option(name)
-        if option is None:
-            continue
-        # The analysed uvicorn's options, read once per check (finding its interpreter looks at files).
-        table = ctx.once(
-            ("uvicorn options",), lambda: options.table_for(ctx.workspace.interpreter_sys_path, ctx.uvicorn_version)
-        )
-        spec = table.by_name(name)
-        if spec is None or spec.choices or not spec.suggested:
+        spec = ctx.option_table.by_name(name) if option is not None else None
+        if option is None or spec is None or spec.choices or not spec.suggested:
             continue
         names = spec.suggested
-        if option.value.all(
+        unknown = option.value.all(
             lambda value, names=names: isinstance(value, str) and value not in names and ":" not in value
-        ):
-            if status != 3 and any(uvicorn_facts.supervision_conditions(launch)):
-                continue  # under reload or workers the processes fail in ways not followed here
-            word = str((option.value.candidates or ("",))[0])
-            close = difflib.get_close_matches(word, [known for known in names if known != "none"], n=1, cutoff=0.75)
-            message = fit_message(
-                "{option}: no such {kind} in uvicorn, nor an import string: {consequence}"
-                + ("; did you mean `{near}`?" if close else ""),
-                option=Quoted(option.written),
-                kind=kind,
-                consequence=ctx.failure_consequence(launch, status),
-                near=close[0] if close else "",
-            )
-            fixes = []
-            edits = launch.edits.set_option(name, close[0]) if close else None
-            if close and edits:
-                fixes.append(Fix(f"Change to `{close[0]}`", edits, Applicability.UNSAFE, preferred=True))
-            found.append(ctx.finding(RULE, message, option.range, fixes=fixes))
+        )
+        if not unknown or (status != 3 and any(uvicorn_facts.supervision_conditions(launch))):
+            continue  # under reload or workers, http and ws processes fail in ways not followed here
+        word = str((option.value.candidates or ("",))[0])
+        close = difflib.get_close_matches(word, [known for known in names if known != "none"], n=1, cutoff=0.75)
+        message = fit_message(
+            "{option}: no such {kind} in uvicorn, nor an import string: {consequence}"
+            + ("; did you mean `{near}`?" if close else ""),
+            option=Quoted(option.written),
+            kind=kind,
+            consequence=ctx.failure_consequence(launch, status),
+            near=close[0] if close else "",
+        )
+        edits = launch.edits.set_option(name, close[0]) if close else None
+        fixes = [Fix(f"Change to `{close[0]}`", edits, Applicability.UNSAFE, preferred=True)] if edits else []
+        found.append(ctx.finding(RULE, message, option.range, fixes=fixes))
     return found
 
 
@@ -230,14 +221,14 @@ RULE = Rule(
         notes="""
             On a command line (`uvicorn main:app --relaod`, a Dockerfile `CMD`, a compose `command:`), uvicorn's
             click options are checked the same way: an unknown option or a refused value (`--workers many`,
-            `--lifespan maybe`) stops the command with exit status 2.
+            `--lifespan maybe`) stops the command with exit status 2. A flag and its value written as one
+            exec-form element (`"--host 0.0.0.0"`) is one unknown option; the fix splits it.
 
             `loop`, `http` and `ws` (`--loop`, `--http`, `--ws`) take a name uvicorn knows or an import string
             (`module:attribute`) since uvicorn 0.54: any other word is tried as an import string and fails at
             startup, with exit status 3 for a loop ("Error loading custom loop setup function") and 1 for the
             others (`ImportFromStringError`). The unsafe fix writes the near name (`uvloopp` → `uvloop`). Under
-            reload or workers a failing `http` or `ws` is not reported (each process fails its own way). A flag and its value written as one exec-form
-            element (`"--host 0.0.0.0"`) is one unknown option; the fix splits it.
+            reload or workers a failing `http` or `ws` is not reported (each process fails its own way).
 
             A uvicorn older than 0.18 declares `run(app, **kwargs)`: no keyword is checked then.
         """,

@@ -25,7 +25,7 @@ from ..values import Value
 from ..workspace import Workspace
 from . import shell
 from .dockerignore import BuildContext
-from .options import OptionTable, table_for
+from .options import OptionTable
 from .recognise import (
     Argument,
     CommandInfo,
@@ -112,10 +112,6 @@ class CommandContext(RuleContext):
     @cached_property
     def uses_relative_imports(self) -> bool:  # type: ignore[override]
         return False
-
-    @cached_property
-    def option_table(self) -> OptionTable:
-        return table_for(self.workspace.interpreter_sys_path, self.uvicorn_version)
 
     @property
     def folder(self) -> Path:

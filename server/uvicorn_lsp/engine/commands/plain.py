@@ -20,15 +20,17 @@ from .text import Placed, joined, lines_span, span
 
 
 def procfile_launches(ctx: CommandContext) -> list[Launch]:
-    """`name: command`, run by a shell in the application's root; `web` is the production server."""
+    """`name: command`, run by a shell in the application's root; `web` is the production server (not in a
+    Procfile named for development, `Procfile.dev`)."""
+    file_name = ctx.source.path.name.lower() if ctx.source.path is not None else "procfile"
+    for_development = DEVELOPMENT_WORDS.search(file_name) is not None
     found = []
     for number, line in enumerate(ctx.source.lines):
         match = re.match(r"^([A-Za-z0-9_-]+):[ \t]*", line)
         if match is None:
             continue
         name = match.group(1)
-        file_name = ctx.source.path.name.lower() if ctx.source.path is not None else "procfile"
-        production = name == "web" and not DEVELOPMENT_WORDS.search(file_name)
+        production = name == "web" and not for_development
         info = CommandInfo("procfile", production=production, where=f"the {name} process")
         directory = host_directory(ctx.folder, "the Procfile's folder")
         placed = span(number, match.end(), line[match.end() :])

@@ -156,13 +156,7 @@ def _holds_alias(node: Node, seen: set[int]) -> bool:
     if id(node) in seen:
         return False
     seen.add(id(node))
-    if isinstance(node, _Alias):
-        return True
-    if isinstance(node, SequenceNode):
-        return any(_holds_alias(item, seen) for item in node.value)
-    if isinstance(node, MappingNode):
-        return any(_holds_alias(key, seen) or _holds_alias(value, seen) for key, value in node.value)
-    return False
+    return isinstance(node, _Alias) or any(_holds_alias(child, seen) for child in _children(node))
 
 
 def _services(lines: list[str], text: str) -> list[tuple[str, Node]]:
