@@ -4,6 +4,8 @@ folders included), sniffs `*.conf` and extensionless scripts, and `--stdin-filen
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -94,3 +96,30 @@ def test_fix_round_trip_on_a_dockerfile(cli, tmp_path, code, variant):
     assert cli("--select", code, "Dockerfile").code == 0
     before_lines, after_lines = source.decode_source(original).splitlines(), source.decode_source(after).splitlines()
     assert [line for line in before_lines if line not in after_lines] == [before_lines[-1]]
+
+
+def test_a_compose_file_that_names_no_server_is_checked_through_its_image(tmp_path):
+    """The pre-filter keeps a compose file whose command joins the image's `ENTRYPOINT ["uvicorn"]`."""
+    write(tmp_path, "app/main.py", "app = object()\n")
+    write(tmp_path, "Dockerfile", 'FROM python:3.12\nWORKDIR /code\nCOPY ./app /code/app\nENTRYPOINT ["uvicorn"]\n')
+    write(tmp_path, "compose.yaml", 'services:\n  web:\n    build: .\n    command: ["main:app"]\n')
+    for cache in ((), ("--no-cache",)):
+        result = run_cli(tmp_path, "--format", "json", *cache)
+        assert [(item["filename"], item["code"]) for item in json.loads(result.stdout)] == [
+            (str(tmp_path / "compose.yaml"), "UVI002")
+        ], result.stderr
+        assert result.returncode == 1
+
+
+def test_a_crash_outside_the_rules_exits_2_with_a_report_line(tmp_path):
+    """An exception in the command line's own machinery (here the file scan) is a failed run, not exit 1."""
+    write(tmp_path, "main.py", "import uvicorn\nuvicorn.run('main:app')\n")
+    crashing = (
+        "import sys; from uvicorn_lsp.cli import entry, runner\n"
+        "def scan(*args, **kwargs):\n    raise RuntimeError('scan broke')\n"
+        "runner.scan = scan; sys.argv = ['uvicorn-lsp', 'check', '.']; entry()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", crashing], cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert result.returncode == 2, result
+    assert "RuntimeError: scan broke" in result.stderr and "please report" in result.stderr
+    assert "All checks passed" not in result.stdout

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple, TextIO
 
-from ..engine import config
+from ..engine import commands, config
 from ..engine.config import Settings
 from ..engine.discovery import SourcePath, Workspaces
 from ..engine.fixing import applicable
@@ -162,7 +162,7 @@ def scan(
         except OSError as error:
             problems.append(Problem(f"cannot read: {error.strerror or error}", path))
             continue
-        wanted = prefilter.mentions_trigger(data)
+        wanted = prefilter.mentions_trigger(data) or commands.joins_an_image(Path(path), data)
         if not wanted and not data.isascii():
             from ..engine import source
 

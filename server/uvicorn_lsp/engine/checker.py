@@ -69,7 +69,12 @@ def check_text(
         return result
     rules = enabled_rules(rules, settings, path)
     # The pre-filter: most files never mention uvicorn and cost one substring scan.
-    rules = [rule for rule in rules if any(trigger in text for trigger in rule.triggers)]
+    through_image = commands.joins_an_image(path, text)
+    rules = [
+        rule
+        for rule in rules
+        if any(trigger in text for trigger in rule.triggers) or (through_image and rule.judges_commands)
+    ]
     if not rules:
         return result
     kind = None if path is None or path.suffix in (".py", ".pyi") else commands.source_kind(path, text)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from uvicorn_lsp.engine.commands.dockerfile import stages
 from uvicorn_lsp.engine.launch import GivenAs, Server, Setting
 from uvicorn_lsp.engine.source import split_lines
@@ -241,3 +243,19 @@ def test_copies_of_files_the_project_does_not_have_leave_the_layout_unknown(proj
     project.write("Dockerfile", "FROM python:3.12\nWORKDIR /code\nCOPY build/app /code/app\nCMD uvicorn app.main:app\n")
     [launch] = launches(project, "Dockerfile")
     assert launch.search_paths == []
+
+
+@pytest.mark.parametrize(
+    ("entrypoint", "complete"),
+    [('["uvicorn"]', False), ('["uvicorn", "main:app"]', False), ('["sh", "-c", "uvicorn main:app"]', True)],
+)
+def test_an_exec_entrypoint_alone_waits_for_run_time_arguments(project, entrypoint, complete):
+    """`docker run IMAGE --host 0.0.0.0` and compose's `command:` add arguments to an exec ENTRYPOINT with no
+    CMD, so what is missing from it may come then (no loopback warning); `sh -c` ignores them."""
+    project.write("main.py", "app = object()\n")
+    project.write(
+        "Dockerfile", f"FROM python:3.12\nWORKDIR /code\nCOPY . /code\nEXPOSE 8000\nENTRYPOINT {entrypoint}\n"
+    )
+    [launch] = launches(project, "Dockerfile")
+    assert launch.complete is complete
+    assert bool(project.check("Dockerfile", codes=("UVI015",))) is complete

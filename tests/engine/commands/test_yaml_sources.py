@@ -326,3 +326,56 @@ def test_a_node_that_holds_itself_is_read_as_starting_nothing(project, text):
     assert launches(project, name) == []
     result = project.result(name)
     assert result.findings == [] and result.problems == []
+
+
+ENTRYPOINT_IMAGE = (
+    'FROM python:3.12\nWORKDIR /code\nCOPY ./app /code/app\nENTRYPOINT ["uvicorn"{more}]\nCMD ["app.main:app"]\n'
+)
+
+
+@pytest.mark.parametrize("command", ['["main:app", "--port", "80"]', "main:app --port 80"])
+def test_a_command_gives_its_arguments_to_the_images_exec_entrypoint(project, command):
+    project.write("app/main.py", APP)
+    project.write("Dockerfile", ENTRYPOINT_IMAGE.format(more=""))
+    project.write("compose.yaml", f"services:\n  web:\n    build: .\n    command: {command}\n")
+    [web] = launches(project, "compose.yaml")
+    program = web.edits.parsed.arguments[0]
+    assert (program.value, program.elsewhere, text_at(project, "compose.yaml", program.range)) == (
+        "uvicorn",
+        True,
+        "build",
+    )
+    assert web.option("port").value.candidates == (80,)
+    assert text_at(project, "compose.yaml", web.app.range) == command.split(",")[0].split()[0].strip("[")
+    [finding] = project.check("compose.yaml", codes=("UVI002",))  # no module `main` in /code: real run in realrun
+    assert '"main:app" will not load' in finding.message
+    # The edits write in the compose file's command only, keeping its form.
+    fixed = apply_edits((project.root / "compose.yaml").read_text(), web.edits.replace_app("app.main:app"))
+    assert "app.main:app" in fixed.split("command:")[1]
+    assert web.edits.set_option("host", "0.0.0.0") is not None
+
+
+def test_arguments_from_the_images_entrypoint_are_never_edited(project):
+    project.write("app/main.py", APP)
+    project.write("Dockerfile", ENTRYPOINT_IMAGE.format(more=', "--reload", "--workers", "2"'))
+    project.write("compose.yaml", 'services:\n  web:\n    build: .\n    command: ["app.main:app"]\n')
+    [web] = launches(project, "compose.yaml")
+    assert web.edits.remove_option(web.option("workers")) is None
+    assert web.edits.remove_option(web.option("reload")) is None
+    assert web.edits.set_option("workers", 1) is None
+    [finding] = project.check("compose.yaml", codes=("UVI003",))
+    assert text_at(project, "compose.yaml", finding.range) == "build" and not finding.fixes
+
+
+@pytest.mark.parametrize(
+    "entrypoint",
+    ["ENTRYPOINT uvicorn app.main:app", 'ENTRYPOINT ["/docker-entrypoint.sh"]', None],
+)
+def test_a_command_an_image_does_not_give_to_uvicorn_is_judged_alone(project, entrypoint):
+    """A shell-form ENTRYPOINT ignores the command (the Dockerfile's own launch is judged there);
+    a script ENTRYPOINT or none runs the command as the whole start."""
+    project.write("app/main.py", APP)
+    lines = ["FROM python:3.12", "WORKDIR /code", "COPY ./app /code/app", *([entrypoint] if entrypoint else [])]
+    project.write("Dockerfile", "\n".join(lines) + "\n")
+    project.write("compose.yaml", 'services:\n  web:\n    build: .\n    command: ["main:app"]\n')
+    assert launches(project, "compose.yaml") == []

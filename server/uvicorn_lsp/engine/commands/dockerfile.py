@@ -34,8 +34,9 @@ from .base import (
     shell_launches,
 )
 from .dockerignore import BuildContext, DockerIgnore, UnsupportedIgnoreFile
+from .image_files import run_may_write_files, volume_paths
 from .jsonc import JsonArray, parse_json_array
-from .recognise import DEVELOPMENT_WORDS, Argument, CommandInfo, JsonForm, known_places
+from .recognise import DEVELOPMENT_WORDS, Argument, CommandInfo, JsonForm, known_places, shell_script
 from .text import Placed, joined, span
 
 # Base images known to hold no application code (official language and OS images, uv's).
@@ -216,6 +217,8 @@ def image_state(
 ) -> ImageState:
     """`build_context`: what COPY and ADD see of `context` (None: not known)."""
     state = ImageState()
+    unlisted_files: list[str] = []
+    state.layout.unlisted_files = unlisted_files
     if build_context is not None and not build_context.hides_nothing:
         state.layout.build_context = build_context
     arguments: dict[str, tuple[Value, object]] = {}
@@ -241,6 +244,10 @@ def image_state(
                     state.layout.installs_project = context
                 if _WRITING_COMMANDS.search(text):
                     state.layout.unknown.append("/")
+                if run_may_write_files(text):
+                    unlisted_files.append("/")
+            elif keyword == "VOLUME":
+                unlisted_files.extend(volume_paths(instruction.raw))
             elif keyword == "CMD":
                 state.cmd = instruction
             elif keyword == "ENTRYPOINT":
@@ -431,7 +438,7 @@ def start_of(ctx: CommandContext, state: ImageState, info: CommandInfo, director
     parts = [part for part in (state.entrypoint, state.cmd) if part is not None]
     if not parts:
         return None
-    forms = [_exec_arguments(part, group) for group, part in enumerate(parts)]
+    forms = [exec_arguments(part, group) for group, part in enumerate(parts)]
     info.where = "the Dockerfile's " + " and ".join(part.keyword for part in parts)
     first = forms[0]
     setting = Setting.CONTAINER
@@ -445,10 +452,14 @@ def start_of(ctx: CommandContext, state: ImageState, info: CommandInfo, director
         arguments += forms[1]
     # `["sh", "-c", "uvicorn ... --port $PORT"]`: the script element is read as a shell line.
     launches = command_launches(ctx, arguments, JsonForm(), info, setting, directory, environment)
-    return launches[0] if launches else None
+    if not launches:
+        return None
+    if parts == [state.entrypoint] and shell_script(arguments) is None:
+        launches[0].complete = False  # an exec ENTRYPOINT alone takes `docker run`'s or compose's arguments
+    return launches[0]
 
 
-def _exec_arguments(instruction: Instruction, group: int) -> list[Argument] | None:
+def exec_arguments(instruction: Instruction, group: int) -> list[Argument] | None:
     """The exec form's elements (no shell: `$` stays as it is), or None for the shell form."""
     array: JsonArray | None = parse_json_array(instruction.text)
     if array is None:

@@ -108,6 +108,9 @@ class Argument:
     quote: str = ""  # how the source quoted it ('"' for a JSON or YAML element)
     literal_dollar: bool = False  # holds `$` that no shell will expand (exec form, list `command:`)
     group: int = 0  # arguments of one list or line share a group (ENTRYPOINT + CMD are two)
+    # Written in another file (the image's ENTRYPOINT a compose `command:` joins): `range` is where this file
+    # refers to it, so no edit may touch it.
+    elsewhere: bool = False
     # The value's characters with their file places, computed when the editor asks (None: not known).
     value_places: Callable[[], Placed | None] | None = field(default=None, compare=False, repr=False)
 
@@ -719,10 +722,19 @@ class CommandEdits:
     def _arguments(self) -> list[Argument]:
         return self.parsed.arguments
 
+    def _writes_here(self, *indexes: int) -> bool:
+        """Whether the command may be edited at these arguments: in this file, not another's."""
+        arguments = self._arguments()
+        return self._editable and not any(arguments[index].elsewhere for index in indexes)
+
     @_writable_only
     def remove_option(self, option: Option) -> tuple[TextEdit, ...] | None:
         handle = _handle(option)
-        if not self._editable or option.given_as not in (GivenAs.FLAG, GivenAs.POSITIONAL) or handle is None:
+        if (
+            option.given_as not in (GivenAs.FLAG, GivenAs.POSITIONAL)
+            or handle is None
+            or not self._writes_here(*handle)
+        ):
             return None
         first, last = handle[0], handle[-1]
         arguments = self._arguments()
@@ -736,7 +748,7 @@ class CommandEdits:
     @_writable_only
     def rename_option(self, option: Option, new_name: str) -> tuple[TextEdit, ...] | None:
         handle = _handle(option)
-        if not self._editable or option.given_as is not GivenAs.FLAG or handle is None:
+        if option.given_as is not GivenAs.FLAG or handle is None or not self._writes_here(*handle):
             return None
         argument = self._arguments()[handle[0]]
         flag = argument.value.partition("=")[0]
@@ -760,7 +772,7 @@ class CommandEdits:
             if existing.value.known and existing.value.candidates == (value,):
                 return ()
             handle = _handle(existing)
-            if existing.given_as is not GivenAs.FLAG or handle is None:
+            if existing.given_as is not GivenAs.FLAG or handle is None or not self._writes_here(*handle):
                 return None
             if spec is not None and spec.kind == "flag":
                 return self.remove_option(existing) if not value else None
@@ -778,12 +790,13 @@ class CommandEdits:
             return (TextEdit(arguments[last].range, self.form.spell(text_value, arguments[last])),)
         flag = spec.flags[0] if spec is not None else f"--{name.replace('_', '-')}"
         words = [flag] if spec is not None and spec.kind == "flag" and value else [flag, text_value]
-        return (self._insert_after(self._anchor(), words),)
+        anchor = self._anchor()
+        return None if anchor.elsewhere else (self._insert_after(anchor, words),)
 
     def _anchor(self) -> Argument:
         """The argument new options follow: the app, else the last one."""
         handle = _handle(self.parsed.app) if self.parsed.app is not None else None
-        if handle is not None:
+        if handle is not None and not self._arguments()[handle[0]].elsewhere:
             return self._arguments()[handle[0]]
         return self._arguments()[-1]
 
@@ -797,7 +810,7 @@ class CommandEdits:
     def replace_app(self, import_string: str) -> tuple[TextEdit, ...] | None:
         app = self.parsed.app
         handle = _handle(app) if app is not None else None
-        if not self._editable or app is None or app.given_as is not GivenAs.POSITIONAL or handle is None:
+        if app is None or app.given_as is not GivenAs.POSITIONAL or handle is None or not self._writes_here(*handle):
             return None
         argument = self._arguments()[handle[0]]
         return (TextEdit(argument.range, self.form.spell(import_string, argument)),)
@@ -805,7 +818,7 @@ class CommandEdits:
     @_writable_only
     def replace_argument(self, argument: Argument, text: str) -> tuple[TextEdit, ...] | None:
         """Any one argument (`fastapi dev` → `fastapi run`)."""
-        if not self._editable:
+        if not self._editable or argument.elsewhere:
             return None
         return (TextEdit(argument.range, self.form.spell(text, argument)),)
 
@@ -813,7 +826,7 @@ class CommandEdits:
     def split_argument(self, option: Option) -> tuple[TextEdit, ...] | None:
         """`"--host 0.0.0.0"` as one list element → two elements (click read it as one unknown option)."""
         handle = _handle(option)
-        if not self._editable or handle is None or not self.form.list_form:
+        if handle is None or not self.form.list_form or not self._writes_here(*handle):
             return None
         argument = self._arguments()[handle[0]]
         parts = argument.value.split()

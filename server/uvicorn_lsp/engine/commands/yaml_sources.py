@@ -8,6 +8,7 @@ indentation), so a word inside `run: |` lands on its own line and column.
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 import re
 from dataclasses import dataclass
@@ -571,8 +572,9 @@ def _service_launches(ctx: CommandContext, name: str, service: MappingNode, prod
     fields = _fields(service)
     image = ctx.once(("compose image", _build_key(service)), lambda: _image_of(ctx, service))
     environment: dict = {}
+    build = Range(Position(0, 0), Position(0, 0))
     if image is not None:
-        # A variable the Dockerfile sets is shown at the service's `build` (its ranges are the Dockerfile's).
+        # What the Dockerfile writes is shown at the service's `build` (its ranges are the Dockerfile's).
         build = _range(next(key for key, _ in service.value if isinstance(key, ScalarNode) and key.value == "build"))
         environment.update({name: (value, build) for name, (value, _) in image.environment.items()})
     environment.update(_environment(fields.get("environment"), lines))
@@ -586,6 +588,10 @@ def _service_launches(ctx: CommandContext, name: str, service: MappingNode, prod
         image.layout.installs_project if image else None,
         # A bind mount shows the host folder whole, .dockerignore or not.
         image.layout.build_context if image and not mounts else None,
+        # Files no COPY lists: what the image's RUN lines may write, and what the service mounts.
+        None
+        if image is None or image.layout.unlisted_files is None
+        else [*image.layout.unlisted_files, *_mounted_places(fields)],
     )
     layout.copies.extend(mounts)
     working_dir = scalar_text(fields.get("working_dir"))
@@ -599,15 +605,23 @@ def _service_launches(ctx: CommandContext, name: str, service: MappingNode, prod
         "compose", production=production, container=publishes and not host_network, where=f"service {name}"
     )
     entrypoint, command = fields.get("entrypoint"), fields.get("command")
+    image_entrypoint: list[Argument] = []
     if entrypoint is not None:
         parts = [entrypoint] + ([command] if command is not None else [])
     elif command is not None:
-        if image is not None and image.entrypoint is not None and _starts_server(image.entrypoint.text.text):
-            return []  # the arguments would join an ENTRYPOINT written in the Dockerfile
+        if image is not None and image.entrypoint is not None and _starts_server(image.entrypoint.raw):
+            # The command gives the arguments of the Dockerfile's exec-form ENTRYPOINT; a shell-form one runs
+            # alone.
+            exec_form = dockerfile.exec_arguments(image.entrypoint, 0)
+            if exec_form is None:
+                return []
+            image_entrypoint = [
+                dataclasses.replace(argument, range=build, value_places=None, elsewhere=True) for argument in exec_form
+            ]
         parts = [command]
     else:
         return []
-    launches = _parts_launches(ctx, parts, info, directory, environment)
+    launches = _parts_launches(ctx, parts, info, directory, environment, image_entrypoint)
     if fields.get("env_file") is not None:
         for launch in launches:
             launch.complete = False  # the env file may set any UVICORN_* option
@@ -619,10 +633,17 @@ def _starts_server(text: str) -> bool:
 
 
 def _parts_launches(
-    ctx: CommandContext, parts: list[Node], info: CommandInfo, directory: WorkingDirectory | None, environment
+    ctx: CommandContext,
+    parts: list[Node],
+    info: CommandInfo,
+    directory: WorkingDirectory | None,
+    environment,
+    image_entrypoint: list[Argument],
 ) -> list[Launch]:
+    """`image_entrypoint`: the arguments of the image's ENTRYPOINT the parts follow (group 0)."""
     lines = ctx.source.lines
     setting = Setting.CONTAINER
+    first_group = 1 if image_entrypoint else 0
     if len(parts) == 1 and isinstance(parts[0], ScalarNode):
         placed = placed_scalar(parts[0], lines)
         # compose splits a string command into words as a shell would, without running a shell.
@@ -630,12 +651,15 @@ def _parts_launches(
         if not found:
             return []
         command = found[0]
+        words = word_arguments(command, first_group)
+        # The command's memo keeps a parse of its own words only.
+        made = None if image_entrypoint else command.made
         return command_launches(
-            ctx, word_arguments(command), Form(), info, setting, directory, environment, placed.verbatim, command.made
+            ctx, image_entrypoint + words, Form(), info, setting, directory, environment, placed.verbatim, made
         )
-    arguments: list[Argument] = []
+    arguments: list[Argument] = list(image_entrypoint)
     form: Form | None = None
-    for group, part in enumerate(parts):
+    for group, part in enumerate(parts, first_group):
         read = _arguments(part, lines, group)
         if read is None:
             return []
@@ -680,6 +704,24 @@ def _image_of(ctx: CommandContext, service: MappingNode) -> dockerfile.ImageStat
     if chain is None:
         return None
     return dockerfile.image_state(chain, preamble, context, dockerfile.read_build_context(ctx, context, path))
+
+
+def _mounted_places(fields: dict[str, Node]) -> list[str]:
+    """Container paths a service's mounts may fill (volumes, secrets, configs, a watch's sync); `/` when not known."""
+    unknown_mounts = ("volumes_from", "secrets", "configs", "develop", "extends", "<<")
+    places = ["/"] if any(key in fields for key in unknown_mounts) else []
+    volumes = fields.get("volumes")
+    items = volumes.value if isinstance(volumes, SequenceNode) else [None] if volumes is not None else []
+    for item in items:
+        target = None
+        if isinstance(item, ScalarNode):  # [SOURCE:]TARGET[:MODE]
+            pieces = item.value.split(":")
+            target = pieces[1] if len(pieces) >= 2 else pieces[0]
+        elif isinstance(item, MappingNode):
+            target = scalar_text(get(item, "target"))
+        plain = target is not None and target.startswith("/") and "$" not in target
+        places.append(posixpath.normpath(target) if plain and target else "/")
+    return places
 
 
 def _bind_mounts(ctx: CommandContext, volumes: Node | None) -> list[tuple[str, Path, bool]]:
