@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..engine import uvicorn_facts
+from ..engine.commands.base import WorkingDirectory
+from ..engine.commands.image_files import Origin, image_file
+from ..engine.commands.recognise import launch_edits
 from ..engine.context import RuleContext
 from ..engine.git_ignored import git_ignores
-from ..engine.launch import GivenAs, Launch, Option, Setting
+from ..engine.launch import GivenAs, Launch, Option, Server, Setting
 from ..engine.model import Finding, Severity
 from ..engine.option_files import referenced_file
 from ..engine.rule import Quoted, Rule, RuleDoc, fit_message
@@ -19,7 +24,8 @@ _OTHER_FILES = ("log_config", "env_file")
 def check(ctx: RuleContext) -> Iterator[Finding]:
     for launch in ctx.launches:
         if launch.setting is Setting.CONTAINER:
-            continue  # the image's file system, not the project's
+            yield from _missing_in_the_image(ctx, launch)
+            continue
         for option in _file_options(launch):
             named = referenced_file(ctx, option)
             if named is None or named[1] is not None:
@@ -36,6 +42,51 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 consequence=consequence,
             )
             yield ctx.finding(RULE, message, option.range)
+
+
+# Why the image lacks the file, by where the layout says it would come from.
+_REASONS = {
+    Origin.LEFT_OUT: "left out by .dockerignore",
+    Origin.NOT_IN_CONTEXT: "not in the build context",
+    Origin.NOT_COPIED: "no COPY or ADD puts it there",
+}
+
+
+def _missing_in_the_image(ctx: RuleContext, launch: Launch) -> Iterator[Finding]:
+    """The file options naming a path that the image, as its Dockerfile builds it, does not hold."""
+    edits = launch_edits(launch)
+    directories = edits.directories if edits is not None else ()
+    image = directories[0].image if len(directories) == 1 and isinstance(directories[0], WorkingDirectory) else None
+    if image is None or launch.server is not Server.UVICORN:
+        return  # where it starts in the image, or what the image holds, is not known
+    layout, folder = image
+    for option in _file_options(launch):
+        named = referenced_file(ctx, option)
+        if named is None or "$" in named[0]:
+            continue  # a value only the running shell or compose knows
+        path = posixpath.normpath(posixpath.join(folder, named[0]))
+        found = image_file(layout, path)
+        if found.host is not None:
+            ctx.depends_on(found.host)  # made or deleted in the build context: the verdict changes
+        if found.origin not in _REASONS or (
+            # A file git ignores may be in the context of the checkout the image is built from.
+            found.origin is Origin.NOT_IN_CONTEXT
+            and found.host is not None
+            and git_ignores(found.host, ctx.workspace.root, ctx.depends_on)
+        ):
+            continue
+        if option.name in _OTHER_FILES:  # a flag or UVICORN_* variable: click checks that the path exists
+            consequence = "uvicorn exits with status 2"
+        else:
+            consequence = uvicorn_facts.failure_consequence(launch, 1, ctx.uvicorn_version_in(launch))
+        message = fit_message(
+            "{option}: no {path} in the image ({reason}) unless mounted at run time; {consequence}",
+            option=Quoted(option.written),
+            path=path,
+            reason=_REASONS[found.origin],
+            consequence=consequence,
+        )
+        yield ctx.finding(RULE, message, option.range)
 
 
 def _file_options(launch: Launch) -> Iterator[Option]:
@@ -82,10 +133,19 @@ RULE = Rule(
             uvicorn reads them only then), `log_config` and `env_file` (and their command-line flags).
 
             Silent for paths git ignores (by the `.gitignore` files and `.git/info/exclude`: `.env` and
-            `*.pem` usually are, so they are missing from every fresh clone and CI checkout), for absolute
-            paths (they point outside the project, where the analysis cannot look), and for launches in
-            containers (the image's file system is another). Always a warning, never an error: the file
-            may be made at deploy time.
+            `*.pem` usually are, so they are missing from every fresh clone and CI checkout) and for absolute
+            paths (they point outside the project, where the analysis cannot look).
+
+            In a container (a Dockerfile's `CMD`/`ENTRYPOINT`, a compose service with `build:`) the path is
+            looked for in the image, from the working directory there: reported when no `COPY`/`ADD` puts
+            it there, when a copied folder's file is left out by the `.dockerignore`, or when the build
+            context lacks it (unless git ignores it: the checkout the image is built from may have it).
+            Silent whenever the image is not clear: a layout the `COPY` lines do not make clear (another
+            stage or image, a URL, an unknown build context), a `RUN` that may write files (anything but
+            package installs and user or mode changes), a `VOLUME`, compose `volumes:` over the path or a
+            parent (and `secrets:`, `configs:`, `extends:`), a `$VAR`, or a path in the base image's own
+            folders (`/etc`, `/usr`). Always a warning, never an error: the file may be made or mounted
+            at deploy time.
         """,
         why="""
             uvicorn opens these files at startup, relative to its working directory:
@@ -96,7 +156,8 @@ RULE = Rule(
             - a missing `env_file` given to `uvicorn.run` is skipped without a word by python-dotenv: the
               server starts without the variables the file was meant to set;
             - on the command line, `--env-file` and `--log-config` naming no file are refused before
-              starting (`Path '...' does not exist`, exit status 2).
+              starting (`Path '...' does not exist`, exit status 2); a container stops with that
+              status as soon as it starts.
         """,
         example="""
             import uvicorn
@@ -119,6 +180,8 @@ RULE = Rule(
             uvicorn resolves the path against the working directory it is started in, which the
             analysis cannot know: the rule looks next to the file and in the workspace root, and says
             nothing when either has it. A file found there is watched, so creating it clears the warning.
+            In a container the working directory is the image's (`WORKDIR`, compose `working_dir`), and
+            the Dockerfile, the `.dockerignore` and the build context's file are watched alike.
         """,
         notebooks="""
             Checked like any Python file: relative names are looked for next to the notebook (a kernel's

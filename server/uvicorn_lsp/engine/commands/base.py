@@ -133,6 +133,8 @@ class WorkingDirectory:
     extra_roots: tuple[Path, ...] = ()  # the project installed into the environment (`pip install .`)
     # The image's build context when its ignore files hold back some of the host files shown.
     build_context: BuildContext | None = None
+    # In a container: the image's layout and the folder there (for the files options name).
+    image: tuple[ContainerLayout, str] | None = field(default=None, compare=False)
 
     def moved(self, relative: str) -> WorkingDirectory | None:
         """After `cd relative`."""
@@ -155,6 +157,9 @@ class ContainerLayout:
     unknown: list[str] = field(default_factory=list)
     installs_project: Path | None = None  # `pip install .` of this host folder
     build_context: BuildContext | None = None  # what the host paths under it hide (.dockerignore)
+    # Container paths where files may lie that no COPY/ADD put there (a RUN that may write files, a VOLUME, a
+    # compose mount); None when the image is not built from a Dockerfile read here (its files are not known).
+    unlisted_files: list[str] | None = None
 
     def roots(self, folder: str) -> tuple[Path, ...] | None:
         """Host folders that, put on sys.path, show the modules the container folder holds."""
@@ -209,7 +214,7 @@ def container_directory(layout_: ContainerLayout, path: str, description: str) -
     extra: tuple[Path, ...] = ()
     if layout_.installs_project is not None:
         extra = (layout_.installs_project, layout_.installs_project / "src")
-    return WorkingDirectory(description, roots_for, extra, layout_.build_context)
+    return WorkingDirectory(description, roots_for, extra, layout_.build_context, (layout_, posixpath.normpath(path)))
 
 
 def search_paths(

@@ -1,0 +1,139 @@
+"""The files an image holds, as its Dockerfile's COPY/ADD lines put them there from the build context (less
+what `.dockerignore` leaves out): for the options that name a file the container opens (`--env-file`,
+`--log-config`, `--ssl-keyfile`). Whatever the layout does not make clear is UNKNOWN, never a guess."""
+
+from __future__ import annotations
+
+import enum
+import json
+import posixpath
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .base import ContainerLayout
+
+
+class Origin(enum.Enum):
+    COPIED = "copied"  # a COPY/ADD puts it there
+    LEFT_OUT = "left out"  # a copied folder's file that the .dockerignore leaves out of the build context
+    NOT_IN_CONTEXT = "not in the context"  # a copied folder's file that the build context does not have
+    NOT_COPIED = "not copied"  # no COPY/ADD puts anything there
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class ImageFile:
+    origin: Origin
+    host: Path | None = None  # the build context's file it comes (or would come) from
+
+
+_UNKNOWN = ImageFile(Origin.UNKNOWN)
+# Top-level folders a base image fills itself (/etc, /usr, /root's dot files): what lies there is not the
+# project's. /usr/src/<folder> is the exception: official images ship it empty, and it is a usual WORKDIR.
+_BASE_IMAGE_FOLDERS = frozenset(
+    {"bin", "boot", "dev", "etc", "lib", "lib32", "lib64", "libx32", "opt", "proc", "root", "run", "sbin", "sys"}
+    | {"usr", "var"}
+)
+
+
+def image_file(layout: ContainerLayout, path: str) -> ImageFile:
+    """Where the file at the absolute container `path` comes from."""
+    path = posixpath.normpath(path)
+    parts = path.strip("/").split("/")
+    if layout.unlisted_files is None or not path.startswith("/") or any(part in ("", "~") for part in parts):
+        return _UNKNOWN
+    if parts[0] in _BASE_IMAGE_FOLDERS and not (parts[:2] == ["usr", "src"] and len(parts) >= 4):
+        return _UNKNOWN
+    if any(_overlaps(place, path) for place in (*layout.unknown, *layout.unlisted_files)):
+        return _UNKNOWN
+    found = ImageFile(Origin.NOT_COPIED)
+    for target, host, is_folder in layout.copies:
+        if target == path:
+            return _UNKNOWN if is_folder else ImageFile(Origin.COPIED, host)
+        if _under(target, path):
+            return _UNKNOWN  # something is copied below it: a folder
+        if not is_folder or not _under(path, target):
+            continue
+        source = host.joinpath(*posixpath.relpath(path, target).split("/"))
+        context = layout.build_context
+        if context is not None and context.hides(source):
+            found = ImageFile(Origin.LEFT_OUT, source)
+        elif context is not None and context.may_hide(source):
+            return _UNKNOWN  # one builder's ignore file leaves it out, another's does not
+        elif source.is_file():
+            return ImageFile(Origin.COPIED, source)
+        elif source.exists():
+            return _UNKNOWN  # a folder
+        elif found.origin is Origin.NOT_COPIED:
+            found = ImageFile(Origin.NOT_IN_CONTEXT, source)
+    return found
+
+
+def _under(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
+
+
+def _overlaps(first: str, second: str) -> bool:
+    return _under(first, second) or _under(second, first)
+
+
+# Commands that install packages or change users and modes, writing no file in the project's folders; a RUN
+# of anything else (a script, `openssl req -out cert.pem`, `pip download`, `npm run build`) may make any file.
+_KEEPS_FILES = re.compile(
+    r"^((apt-get|apt|apk|yum|dnf|microdnf|rm|mkdir|chmod|chown|chgrp|useradd|adduser|groupadd|addgroup|usermod"
+    r"|true|set|echo|which|ldconfig|update-ca-certificates)"
+    r"|(pip[\d.]*|python[\d.]*\s+-m\s+pip|uv\s+pip)\s+(install|uninstall)"
+    r"|uv\s+(sync|venv)|python[\d.]*\s+-m\s+(venv|compileall)|pipx\s+install|npm\s+(ci|install)"
+    r"|poetry\s+(install|config)|pdm\s+(install|sync|config)|(conda|mamba|micromamba)\s+(install|clean))(\s|$)"
+)
+_ASSIGNMENT = re.compile(r"^\w+=\S*\s+")
+_COMMAND_SEPARATORS = re.compile(r"&&|\|\||[;|\n]")
+_HARMLESS_REDIRECTIONS = re.compile(r"\d?>\s*/dev/null|\d?>&\d")
+
+
+def run_may_write_files(text: str) -> bool:
+    """Whether a Dockerfile RUN's argument text may write files outside the system's folders. Read
+    word-simply on purpose: anything not plainly an install (quotes, redirections, here-documents,
+    command substitutions, an unknown program) may."""
+    text = text.strip()
+    if text.startswith("["):  # the exec form: one program with its arguments
+        try:
+            elements = json.loads(text)
+        except ValueError:
+            return True
+        if not isinstance(elements, list):
+            return True
+        text = " ".join(str(element) for element in elements)
+    flags = re.match(r"^(--\S+\s+)*", text + " ")
+    assert flags is not None  # the pattern matches the empty start
+    if re.search(r"--mount=(?!type=(cache|tmpfs)\b)", flags.group(0)):
+        return True  # a secret or a bind mount: its target may leave a file behind (BuildKit's empty mount point)
+    text = text[flags.end() :]  # --network=..., cache mounts: BuildKit's, not the command's
+    text = _HARMLESS_REDIRECTIONS.sub(" ", text)
+    if any(mark in text for mark in ("<", ">", "`", "$(", "'", '"')):
+        return True
+    for command in _COMMAND_SEPARATORS.split(text):
+        command = command.strip()
+        while _ASSIGNMENT.match(command + " "):
+            command = _ASSIGNMENT.sub("", command + " ", count=1).strip()
+        if command and not _KEEPS_FILES.match(command):
+            return True
+    return False
+
+
+def volume_paths(text: str) -> list[str]:
+    """The container folders a Dockerfile VOLUME declares (a run-time mount may fill them); `/` when one is not
+    plainly an absolute path."""
+    text = text.strip()
+    if text.startswith("["):
+        try:
+            elements = json.loads(text)
+        except ValueError:
+            return ["/"]
+        paths = [str(element) for element in elements] if isinstance(elements, list) else ["$"]
+    else:
+        paths = text.split()
+    if any("$" in path or not path.startswith("/") or any(mark in path for mark in "'\"\\") for path in paths):
+        return ["/"]
+    return [posixpath.normpath(path) for path in paths]

@@ -1,0 +1,124 @@
+"""engine/commands/image_files.py: where an image's file comes from, and which RUN lines may write files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from uvicorn_lsp.engine.commands.base import ContainerLayout
+from uvicorn_lsp.engine.commands.dockerignore import BuildContext, DockerIgnore
+from uvicorn_lsp.engine.commands.image_files import Origin, image_file, run_may_write_files, volume_paths
+
+
+def layout_of(
+    context: Path,
+    ignores: dict[str, str] | None = None,
+    unknown: tuple[str, ...] = (),
+    unlisted_files: list[str] | None = None,
+) -> ContainerLayout:
+    """`COPY . /app` of `context`, with each builder's ignore file (an image built here: `unlisted_files` [])."""
+    named = tuple((builder, DockerIgnore.parse(text)) for builder, text in (ignores or {"Docker": ""}).items())
+    context_seen = BuildContext(context, named)
+    return ContainerLayout([("/app", context, True)], list(unknown), None, context_seen, unlisted_files)
+
+
+def test_origins(tmp_path):
+    (tmp_path / "logging.yaml").write_text("version: 1\n")
+    (tmp_path / ".env").write_text("A=1\n")
+    (tmp_path / "conf").mkdir()
+    layout = layout_of(tmp_path, {"Docker": ".env\n"}, unlisted_files=[])
+    assert image_file(layout, "/app/logging.yaml").origin is Origin.COPIED
+    assert image_file(layout, "/app/.env") == image_file(layout, "/app/./.env")
+    assert image_file(layout, "/app/.env").origin is Origin.LEFT_OUT
+    assert image_file(layout, "/app/.env").host == tmp_path / ".env"
+    assert image_file(layout, "/app/missing.yaml").origin is Origin.NOT_IN_CONTEXT
+    assert image_file(layout, "/srv/logging.yaml").origin is Origin.NOT_COPIED
+    assert image_file(layout, "/app/conf").origin is Origin.UNKNOWN  # a folder
+    assert image_file(layout, "/app").origin is Origin.UNKNOWN
+
+
+def test_a_single_file_copy(tmp_path):
+    (tmp_path / "prod.yaml").write_text("version: 1\n")
+    layout = ContainerLayout([("/app/logging.yaml", tmp_path / "prod.yaml", False)], unlisted_files=[])
+    assert image_file(layout, "/app/logging.yaml") == image_file(layout, "/app/../app/logging.yaml")
+    assert image_file(layout, "/app/logging.yaml").host == tmp_path / "prod.yaml"
+    assert image_file(layout, "/app/prod.yaml").origin is Origin.NOT_COPIED
+
+
+@pytest.mark.parametrize(
+    ("fields", "path"),
+    [
+        ({"unlisted_files": None}, "/app/.env"),  # an image not built from a Dockerfile read here
+        ({"unlisted_files": ["/"]}, "/app/.env"),  # a RUN that may write files
+        ({"unlisted_files": ["/app/conf"]}, "/app/conf/logging.yaml"),  # a mount over its folder
+        ({"unknown": ("/app/conf/logging.yaml",)}, "/app/conf/logging.yaml"),  # copied from another stage
+        ({}, "/etc/uvicorn/logging.yaml"),  # the base image's folders
+        ({}, "/usr/src/logging.yaml"),
+        ({}, "app/.env"),  # not absolute
+    ],
+)
+def test_unknown(tmp_path, fields, path):
+    layout = layout_of(tmp_path, **{"unlisted_files": [], **fields})
+    assert image_file(layout, path).origin is Origin.UNKNOWN
+    assert image_file(layout_of(tmp_path, unlisted_files=[]), "/app/.env").origin is Origin.NOT_IN_CONTEXT
+
+
+def test_builders_that_disagree(tmp_path):
+    (tmp_path / ".env").write_text("A=1\n")
+    both = layout_of(tmp_path, {"Docker": ".env\n", "Podman": "*.env\n"}, unlisted_files=[])
+    assert image_file(both, "/app/.env").origin is Origin.LEFT_OUT
+    one = layout_of(tmp_path, {"Docker": ".env\n", "Podman": "*.md\n"}, unlisted_files=[])
+    assert image_file(one, "/app/.env").origin is Origin.UNKNOWN
+
+
+def test_usr_src_folders_are_the_projects(tmp_path):
+    layout = ContainerLayout([("/usr/src/app", tmp_path, True)], unlisted_files=[])
+    assert image_file(layout, "/usr/src/app/.env").origin is Origin.NOT_IN_CONTEXT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pip install --no-cache-dir -r requirements.txt",
+        "apt-get update && apt-get install -y gcc && rm -rf /var/lib/apt/lists/*",
+        "--mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt",
+        "DEBIAN_FRONTEND=noninteractive apt-get install -y curl",
+        '["pip", "install", "fastapi"]',
+        "set -eux; uv sync --frozen --no-dev",
+        "python -m pip install . >/dev/null 2>&1",
+        "useradd -m app && chown -R app:app /app && chmod 755 /app",
+        "poetry config virtualenvs.create false && poetry install --no-root",
+    ],
+)
+def test_runs_that_only_install(text):
+    assert run_may_write_files(text) is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "echo MODE=prod > .env",
+        "touch .env",
+        "python manage.py collectstatic --noinput",
+        "openssl req -x509 -nodes -keyout key.pem -out cert.pem -subj /CN=localhost",
+        "pip download -d wheels fastapi",
+        "npm run build",
+        "sh -c 'cat /run/secrets/env'",
+        "--mount=type=secret,id=env,target=/app/.env pip install -r requirements.txt",
+        "<<EOF\nprintf x > .env\nEOF",
+        "cp $(ls *.example) .",
+        '["python", "make_settings.py"]',
+        "[not json",
+    ],
+)
+def test_runs_that_may_write_files(text):
+    assert run_may_write_files(text) is True
+
+
+def test_volume_paths():
+    assert volume_paths("/data /app/logs/") == ["/data", "/app/logs"]
+    assert volume_paths('["/data", "/srv"]') == ["/data", "/srv"]
+    assert volume_paths("$DATA") == ["/"]
+    assert volume_paths("data") == ["/"]
+    assert volume_paths("[broken") == ["/"]
