@@ -69,19 +69,30 @@ class Namespace:
     _by_length: dict[int, list[str]] | None = field(default=None, repr=False)
 
     def near(self, name: str) -> tuple[str, ...]:
-        """Bound names one typo away. Only names of about the same length are compared (a typo changes
-        the length by a character or two), grouped once, so a module with thousands of names stays cheap."""
+        """Bound names one typo away."""
         if self._by_length is None:
-            self._by_length = {}
-            for bound in self.bindings:
-                self._by_length.setdefault(len(bound), []).append(bound)
-        spread = max(2, len(name) // 4)
-        similar = [
-            other
-            for length in range(len(name) - spread, len(name) + spread + 1)
-            for other in self._by_length.get(length, ())
-        ]
-        return tuple(difflib.get_close_matches(name, similar, n=3))
+            self._by_length = _by_length(self.bindings)
+        return near_names(name, [self._by_length])
+
+
+def _by_length(names: Iterable[str]) -> dict[int, list[str]]:
+    grouped: dict[int, list[str]] = {}
+    for name in names:
+        grouped.setdefault(len(name), []).append(name)
+    return grouped
+
+
+def near_names(name: str, groups: Iterable[Mapping[int, list[str]]]) -> tuple[str, ...]:
+    """The (at most three) names one typo from `name` among names grouped by length. Only names of about
+    its length are compared (a typo changes the length by a character or two), so thousands stay cheap."""
+    spread = max(2, len(name) // 4)
+    similar = dict.fromkeys(
+        other
+        for by_length in groups
+        for length in range(len(name) - spread, len(name) + spread + 1)
+        for other in by_length.get(length, ())
+    )
+    return tuple(difflib.get_close_matches(name, similar, n=3))
 
 
 class ParsedModule(ParsedSource):
@@ -240,6 +251,20 @@ class _Listing:
             name.partition(".")[0] for name in names if name.endswith(_COMPILED_SUFFIXES) and name.count(".") <= 2
         ]
         return cls(frozenset(names), frozenset(files), frozenset(folders), frozenset(compiled))
+
+    @cached_property
+    def modules_by_length(self) -> dict[int, list[str]]:
+        """The names of the modules and packages importlib could find here, grouped by length."""
+        return _by_length(
+            sorted(
+                {
+                    name.split(".")[0]
+                    for name in self.names
+                    if name.split(".")[0].isidentifier()
+                    and (name.endswith((".py", *_COMPILED_SUFFIXES)) or "." not in name)
+                }
+            )
+        )
 
 
 _NO_LISTING = _Listing(frozenset(), frozenset(), frozenset(), frozenset())
@@ -405,14 +430,14 @@ class ModuleIndex:
         return known
 
     def names_in(self, folders: Iterable[Path]) -> list[str]:
-        """Module and package names that exist in these folders (for "did you mean")."""
-        names = set()
-        for folder in folders:
-            for entry in self.listing(folder):
-                stem = entry.split(".")[0]
-                if stem.isidentifier() and (entry.endswith((".py", *_COMPILED_SUFFIXES)) or "." not in entry):
-                    names.add(stem)
-        return sorted(names)
+        """Module and package names that exist in these folders."""
+        return sorted(
+            {name for folder in folders for group in self._listing(folder).modules_by_length.values() for name in group}
+        )
+
+    def near_modules(self, name: str, folders: Iterable[Path]) -> tuple[str, ...]:
+        """Module and package names in these folders one typo from `name` (for "did you mean")."""
+        return near_names(name, [self._listing(folder).modules_by_length for folder in folders])
 
     # -- module -> text ----------------------------------------------------
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import difflib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -295,8 +294,7 @@ def _guesses(ctx: RuleContext, launch: Launch, string: AppString, failing: Resol
             candidates.append(f"{path_like}:{string.attributes}")
         parent, _, last = missing.missing.rpartition(".")
         rest = string.module[len(missing.missing) :]
-        names = ctx.workspace.modules.names_in(missing.searched)
-        for near in difflib.get_close_matches(last, names, n=3):
+        for near in ctx.workspace.modules.near_modules(last, missing.searched):
             candidates.append(f"{parent + '.' if parent else ''}{near}{rest}:{string.attributes}")
     factory = launch.value("factory")
     wants_factory = factory is not None and factory.truthy() is True
