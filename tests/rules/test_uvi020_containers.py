@@ -206,3 +206,43 @@ def test_compose_services_built_here(app, service_lines, reported):
 def test_compose_service_of_a_pulled_image_is_silent(app):
     app.write("compose.yaml", COMPOSE.replace("build: .", "image: acme/web:1\n    working_dir: /app"))
     assert found(app, "compose.yaml") == []
+
+
+@pytest.mark.parametrize(
+    ("compose", "reported"),
+    [
+        ("services:\n  db:\n    image: postgres\n    volumes: [pgdata:/var/lib/postgresql/data]\n", True),
+        ("services:\n  web:\n    build: .\n    volumes: [./.env:/app/.env]\n", False),
+        ("services:\n  web:\n    build: .\n    volumes: [./deploy:/app]\n", False),
+        ("services:\n  web:\n    build: .\n    secrets: [env]\n", False),
+        ("services: [broken\n", True),  # compose cannot run it
+    ],
+)
+def test_a_compose_file_of_the_project_may_mount_the_file(app, compose, reported):
+    app.write(".dockerignore", ".env\n")
+    app.write("Dockerfile", dockerfile("COPY . ."))
+    assert len(found(app)) == 1
+    app.write("compose.yaml", compose)
+    assert bool(found(app)) is reported
+
+
+def test_a_compose_override_may_mount_the_file(app):
+    app.write(".dockerignore", ".env\n")
+    app.write("Dockerfile", dockerfile("COPY . .", cmd='["uvicorn", "main:app"]'))
+    app.write("compose.yaml", COMPOSE)
+    assert len(found(app, "compose.yaml")) == 2
+    app.write("compose.override.yaml", "services:\n  web:\n    volumes:\n      - ./.env:/app/.env\n")
+    [message] = messages(app, "compose.yaml")
+    assert message.startswith("--log-config conf/logging.yaml: no /app/conf/logging.yaml in the image")
+
+
+def test_a_glob_copy_may_take_a_git_ignored_file_from_the_builders_checkout(app):
+    cmd = '["uvicorn", "main:app", "--log-config", "logging.json"]'
+    app.write("Dockerfile", dockerfile("COPY *.py *.txt ./", cmd=cmd))
+    assert "(no COPY or ADD puts it there)" in messages(app)[0]
+    (app.root / ".git").mkdir()
+    app.write(".gitignore", "logging.json\n")
+    assert found(app) == []
+    app.write("logging.json", "{}")  # here, and the glob does not take it: no other checkout's would
+    app.write(".dockerignore", "logging.json\n")
+    assert "(no COPY or ADD puts it there)" in messages(app)[0]

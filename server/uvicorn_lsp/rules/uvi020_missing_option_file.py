@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..engine import uvicorn_facts
 from ..engine.commands.base import WorkingDirectory
+from ..engine.commands.compose_mounts import mounted_by_compose
 from ..engine.commands.image_files import Origin, image_file
 from ..engine.commands.recognise import launch_edits
 from ..engine.context import RuleContext
@@ -68,12 +69,7 @@ def _missing_in_the_image(ctx: RuleContext, launch: Launch) -> Iterator[Finding]
         found = image_file(layout, path)
         if found.host is not None:
             ctx.depends_on(found.host)  # made or deleted in the build context: the verdict changes
-        if found.origin not in _REASONS or (
-            # A file git ignores may be in the context of the checkout the image is built from.
-            found.origin is Origin.NOT_IN_CONTEXT
-            and found.host is not None
-            and git_ignores(found.host, ctx.workspace.root, ctx.depends_on)
-        ):
+        if found.origin not in _REASONS or _may_be_mounted_or_built(ctx, path, found.origin, found.host):
             continue
         if option.name in _OTHER_FILES:  # a flag or UVICORN_* variable: click checks that the path exists
             consequence = "uvicorn exits with status 2"
@@ -87,6 +83,16 @@ def _missing_in_the_image(ctx: RuleContext, launch: Launch) -> Iterator[Finding]
             consequence=consequence,
         )
         yield ctx.finding(RULE, message, option.range)
+
+
+def _may_be_mounted_or_built(ctx: RuleContext, path: str, origin: Origin, host: Path | None) -> bool:
+    """A compose file of the project mounts over the path; or a file the build context lacks here, which git
+    ignores, may be in the checkout the image is built from."""
+    root, checked = ctx.workspace.root, ctx.checked_path()
+    if host is not None and origin is not Origin.LEFT_OUT and git_ignores(host, root, ctx.depends_on):
+        return True
+    folder = checked.parent if checked is not None else root
+    return mounted_by_compose(path, folder, root, ctx.workspace.read_module, ctx.depends_on, besides=checked)
 
 
 def _file_options(launch: Launch) -> Iterator[Option]:

@@ -8,7 +8,7 @@ import pytest
 
 from uvicorn_lsp.engine.commands.base import ContainerLayout
 from uvicorn_lsp.engine.commands.dockerignore import BuildContext, DockerIgnore
-from uvicorn_lsp.engine.commands.image_files import Origin, image_file, run_may_write_files, volume_paths
+from uvicorn_lsp.engine.commands.image_files import ImageFile, Origin, image_file, run_may_write_files, volume_paths
 
 
 def layout_of(
@@ -122,3 +122,13 @@ def test_volume_paths():
     assert volume_paths("$DATA") == ["/"]
     assert volume_paths("data") == ["/"]
     assert volume_paths("[broken") == ["/"]
+
+
+def test_a_file_beside_copied_files_names_its_place_in_the_context(tmp_path):
+    (tmp_path / "main.py").write_text("")
+    layout = ContainerLayout([("/app/main.py", tmp_path / "main.py", False)], unlisted_files=[])
+    # A glob that copied main.py might take logging.json from a checkout that has it.
+    assert image_file(layout, "/app/logging.json") == ImageFile(Origin.NOT_COPIED, tmp_path / "logging.json")
+    (tmp_path / "logging.json").write_text("{}")  # here, and not copied: no glob took it
+    assert image_file(layout, "/app/logging.json") == ImageFile(Origin.NOT_COPIED)
+    assert image_file(layout, "/srv/logging.json") == ImageFile(Origin.NOT_COPIED)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .base import ContainerLayout
+from .base import ContainerLayout, _overlaps, _under
 
 
 class Origin(enum.Enum):
@@ -25,7 +25,8 @@ class Origin(enum.Enum):
 @dataclass(frozen=True)
 class ImageFile:
     origin: Origin
-    host: Path | None = None  # the build context's file it comes (or would come) from
+    # The build context's file it comes from, or would come from (NOT_COPIED: by a glob copying files beside it).
+    host: Path | None = None
 
 
 _UNKNOWN = ImageFile(Origin.UNKNOWN)
@@ -67,15 +68,14 @@ def image_file(layout: ContainerLayout, path: str) -> ImageFile:
             return _UNKNOWN  # a folder
         elif found.origin is Origin.NOT_COPIED:
             found = ImageFile(Origin.NOT_IN_CONTEXT, source)
+    if found.origin is Origin.NOT_COPIED:
+        # Files copied beside it may come from a glob (`COPY *.json ./`): one that this checkout does not have
+        # could be taken from the builder's. Its place in the build context is named for the caller to judge.
+        folder, name = posixpath.split(path)
+        for target, host, is_folder in layout.copies:
+            if not is_folder and posixpath.dirname(target) == folder and not host.with_name(name).exists():
+                return ImageFile(Origin.NOT_COPIED, host.with_name(name))
     return found
-
-
-def _under(path: str, folder: str) -> bool:
-    return path == folder or path.startswith(folder.rstrip("/") + "/")
-
-
-def _overlaps(first: str, second: str) -> bool:
-    return _under(first, second) or _under(second, first)
 
 
 # Commands that install packages or change users and modes, writing no file in the project's folders; a RUN

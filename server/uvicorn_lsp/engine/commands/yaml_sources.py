@@ -706,6 +706,22 @@ def _image_of(ctx: CommandContext, service: MappingNode) -> dockerfile.ImageStat
     return dockerfile.image_state(chain, preamble, context, dockerfile.read_build_context(ctx, context, path))
 
 
+def compose_mounts(text: str) -> list[str]:
+    """The container paths the services of a compose file mount over (`/` for one not known); none in a file
+    compose cannot read, which runs nothing."""
+    services = get(compose_root(text), "services")
+    if services is None:
+        return []
+    if not isinstance(services, MappingNode):
+        return ["/"]
+    return [
+        place
+        for _, service in services.value
+        if isinstance(service, MappingNode)
+        for place in _mounted_places(_fields(service))
+    ]
+
+
 def _mounted_places(fields: dict[str, Node]) -> list[str]:
     """Container paths a service's mounts may fill (volumes, secrets, configs, a watch's sync); `/` when not known."""
     unknown_mounts = ("volumes_from", "secrets", "configs", "develop", "extends", "<<")

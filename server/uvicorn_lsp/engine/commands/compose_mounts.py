@@ -1,0 +1,41 @@
+"""Whether a compose file near an image may run it with a file mounted: the project's compose files, read
+for the paths their services mount over (`volumes:`, `secrets:`, `configs:`, a watch's sync)."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable
+from pathlib import Path
+
+from .yaml_sources import compose_mounts
+
+
+def mounted_by_compose(
+    path: str,
+    folder: Path,
+    root: Path,
+    read: Callable[[Path], str | None],
+    depends_on: Callable[[Path], None],
+    besides: Path | None = None,
+) -> bool:
+    """Whether a compose file in `folder` or a folder above it (up to `root`), other than `besides`, mounts
+    something over the container `path` or a folder of it in any of its services (which may run the image)."""
+    place = folder
+    while True:
+        for compose in sorted(place.glob("*compose*.y*ml")):
+            if compose == besides:
+                continue
+            depends_on(compose)
+            text = read(compose)
+            if text is None:
+                return True  # not readable here: what it mounts is not known
+            if any(_under(path, target) for target in compose_mounts(text)):
+                return True
+        if place == root or place.parent == place or not place.is_relative_to(root):
+            return False
+        place = place.parent
+
+
+def _under(path: str, folder: str) -> bool:
+    folder = posixpath.normpath(folder)
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
