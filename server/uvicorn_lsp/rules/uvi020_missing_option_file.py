@@ -149,9 +149,10 @@ RULE = Rule(
             Silent whenever the image is not clear: a layout the `COPY` lines do not make clear (another
             stage or image, a URL, an unknown build context), a `RUN` that may write files (anything but
             package installs and user or mode changes), a `VOLUME`, compose `volumes:` over the path or a
-            parent (and `secrets:`, `configs:`, `extends:`), a `$VAR`, or a path in the base image's own
-            folders (`/etc`, `/usr`). Always a warning, never an error: the file may be made or mounted
-            at deploy time.
+            parent (and `secrets:`, `configs:`, `extends:`) in the service or in any compose file of the
+            project's folders that may run the image, a `$VAR`, or a path in the base image's own folders
+            (`/etc`, `/usr`). Always a warning, never an error: the file may be made or mounted at deploy
+            time.
         """,
         why="""
             uvicorn opens these files at startup, relative to its working directory:
