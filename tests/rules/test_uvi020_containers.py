@@ -3,6 +3,9 @@ build from the build context, less its `.dockerignore`; silent wherever that ima
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from uvicorn_lsp.engine.model import Finding, Severity
@@ -246,3 +249,21 @@ def test_a_glob_copy_may_take_a_git_ignored_file_from_the_builders_checkout(app)
     app.write("logging.json", "{}")  # here, and the glob does not take it: no other checkout's would
     app.write(".dockerignore", "logging.json\n")
     assert "(no COPY or ADD puts it there)" in messages(app)[0]
+
+
+def check_command(project) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "uvicorn_lsp", "check", "--select", CODE, "."]
+    return subprocess.run(command, cwd=project.root, capture_output=True, text=True, timeout=60)
+
+
+def test_the_command_line_reports_it_and_bad_values_never_crash(app):
+    app.write(".dockerignore", ".env\n")
+    app.write("Dockerfile", dockerfile("COPY . ."))
+    result = check_command(app)
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.startswith("Dockerfile:4:50: UVI020 --env-file .env: no /app/.env in the image")
+
+    app.write("Dockerfile", dockerfile("COPY . .", cmd='["uvicorn", "main:app", "--env-file", "a\\u0000b"]'))
+    assert found(app) == []
+    result = check_command(app)
+    assert result.returncode == 0 and "All checks passed!" in result.stdout, result.stdout + result.stderr

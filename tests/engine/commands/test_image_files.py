@@ -56,6 +56,7 @@ def test_a_single_file_copy(tmp_path):
         ({}, "/etc/uvicorn/logging.yaml"),  # the base image's folders
         ({}, "/usr/src/logging.yaml"),
         ({}, "app/.env"),  # not absolute
+        ({}, "/app/a\0b"),  # no file's name
     ],
 )
 def test_unknown(tmp_path, fields, path):

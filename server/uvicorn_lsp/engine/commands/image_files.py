@@ -44,6 +44,8 @@ def image_file(layout: ContainerLayout, path: str) -> ImageFile:
     parts = path.strip("/").split("/")
     if layout.unlisted_files is None or not path.startswith("/") or any(part in ("", "~") for part in parts):
         return _UNKNOWN
+    if "\0" in path:
+        return _UNKNOWN  # no file has such a name: uvicorn is given bad input, which another rule may name
     if parts[0] in _BASE_IMAGE_FOLDERS and not (parts[:2] == ["usr", "src"] and len(parts) >= 4):
         return _UNKNOWN
     if any(_overlaps(place, path) for place in (*layout.unknown, *layout.unlisted_files)):
