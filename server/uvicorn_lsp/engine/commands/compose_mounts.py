@@ -3,10 +3,10 @@ for the paths their services mount over (`volumes:`, `secrets:`, `configs:`, a w
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Callable
 from pathlib import Path
 
+from .base import _under
 from .yaml_sources import compose_mounts
 
 
@@ -22,6 +22,8 @@ def mounted_by_compose(
     something over the container `path` or a folder of it in any of its services (which may run the image)."""
     place = folder
     while True:
+        for name in _USUAL_NAMES:
+            depends_on(place / name)  # created later: the verdict changes
         for compose in sorted(place.glob("*compose*.y*ml")):
             if compose == besides:
                 continue
@@ -36,6 +38,10 @@ def mounted_by_compose(
         place = place.parent
 
 
-def _under(path: str, folder: str) -> bool:
-    folder = posixpath.normpath(folder)
-    return path == folder or path.startswith(folder.rstrip("/") + "/")
+# The names `docker compose` reads without `-f`, the override merged over the first.
+_USUAL_NAMES = tuple(
+    f"{stem}{override}.{extension}"
+    for stem in ("compose", "docker-compose")
+    for override in ("", ".override")
+    for extension in ("yaml", "yml")
+)
