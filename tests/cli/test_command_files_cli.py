@@ -99,14 +99,27 @@ def test_fix_round_trip_on_a_dockerfile(cli, tmp_path, code, variant):
 
 
 def test_a_compose_file_that_names_no_server_is_checked_through_its_image(tmp_path):
-    """The pre-filter keeps a compose file whose command joins the image's `ENTRYPOINT ["uvicorn"]`."""
+    """The pre-filter keeps compose files that build an image whose ENTRYPOINT or CMD starts uvicorn."""
     write(tmp_path, "app/main.py", "app = object()\n")
     write(tmp_path, "Dockerfile", 'FROM python:3.12\nWORKDIR /code\nCOPY ./app /code/app\nENTRYPOINT ["uvicorn"]\n')
     write(tmp_path, "compose.yaml", 'services:\n  web:\n    build: .\n    command: ["main:app"]\n')
+    # A service with no command runs the image's start with its mounts: /code/app hidden under the mount.
+    write(
+        tmp_path,
+        "deploy/Dockerfile",
+        'FROM python:3.12\nWORKDIR /code\nCOPY . /code\nCMD ["uvicorn", "app.main:app", "--host", "0.0.0.0"]\n',
+    )
+    write(
+        tmp_path,
+        "deploy/compose.yaml",
+        "services:\n  web:\n    build: {context: .., dockerfile: deploy/Dockerfile}\n    volumes: ['../app:/code']\n",
+    )
+    write(tmp_path, ".dockerignore", "deploy\n")
     for cache in ((), ("--no-cache",)):
         result = run_cli(tmp_path, "--format", "json", *cache)
         assert [(item["filename"], item["code"]) for item in json.loads(result.stdout)] == [
-            (str(tmp_path / "compose.yaml"), "UVI002")
+            (str(tmp_path / "compose.yaml"), "UVI002"),
+            (str(tmp_path / "deploy" / "compose.yaml"), "UVI002"),
         ], result.stderr
         assert result.returncode == 1
 

@@ -4,6 +4,8 @@ command as its arguments (Docker's rule: the command replaces the image's CMD af
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from ruamel.yaml import YAML
 
@@ -48,4 +50,33 @@ def test_the_command_names_a_module_the_image_does_not_hold_then_the_fix_serves(
     compose.write_text(apply_edits(compose.read_text(), web.edits.replace_app("app.main:app")))
     assert project.check("compose.yaml", codes=("UVI002",)) == []
     after = run_service(project, tmp_path, "after")
+    assert after.served, after.output
+
+
+def test_a_mount_over_the_workdir_hides_the_images_module_then_the_fix_serves(project, tmp_path):
+    """A service with no command runs the image's CMD with its bind mounts over the image's files."""
+    project.write("app/__init__.py", "")
+    project.write("app/main.py", APP)
+    project.write(
+        "Dockerfile", 'FROM python:3.12-slim\nWORKDIR /code\nCOPY ./app /code/app\nCMD ["uvicorn", "app.main:app"]\n'
+    )
+
+    def run_with_mount(name: str, host: str):
+        workdir, command = rebuild_image(project.root, tmp_path / name)
+        shutil.rmtree(workdir)
+        # The mount shows the host folder at /code (the rebuilt images live in the project folder too).
+        shutil.copytree(project.root / host, workdir, ignore=shutil.ignore_patterns("before*", "after*"))
+        port = free_port()
+        return run_server(["-m", "uvicorn", *command[1:], "--port", str(port)], workdir, port)
+
+    project.write("compose.yaml", "services:\n  web:\n    build: .\n    volumes:\n      - ./app:/code\n")
+    [finding] = project.check("compose.yaml", codes=("UVI002",))
+    assert finding.message.startswith('"app.main:app" will not load') and "exit status 1" in finding.message
+    before = run_with_mount("before", "app")
+    assert not before.served and before.exit_code == 1, before.output
+    assert "No module named 'app'" in before.output
+
+    project.write("compose.yaml", "services:\n  web:\n    build: .\n    volumes:\n      - .:/code\n")
+    assert project.check("compose.yaml", codes=("UVI002",)) == []
+    after = run_with_mount("after", ".")
     assert after.served, after.output

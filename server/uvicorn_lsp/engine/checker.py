@@ -69,7 +69,7 @@ def check_text(
         return result
     rules = enabled_rules(rules, settings, path)
     # The pre-filter: most files never mention uvicorn and cost one substring scan.
-    through_image = commands.joins_an_image(path, text)
+    through_image = commands.starts_through_an_image(path, text)
     rules = [
         rule
         for rule in rules

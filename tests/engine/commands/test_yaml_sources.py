@@ -379,3 +379,35 @@ def test_a_command_an_image_does_not_give_to_uvicorn_is_judged_alone(project, en
     project.write("Dockerfile", "\n".join(lines) + "\n")
     project.write("compose.yaml", 'services:\n  web:\n    build: .\n    command: ["main:app"]\n')
     assert launches(project, "compose.yaml") == []
+
+
+IMAGE_START = "FROM python:3.12\nWORKDIR /code\nCOPY ./app /code/app\nCMD {cmd}\n"
+
+
+@pytest.mark.parametrize(
+    "cmd", ['["uvicorn", "app.main:app", "--host", "0.0.0.0"]', "uvicorn app.main:app --host 0.0.0.0"]
+)
+def test_a_service_without_command_runs_the_images_start_under_its_mounts(project, cmd):
+    """The mount over /code hides the /code/app the image copied: the image's start no longer loads."""
+    project.write("app/__init__.py", "")
+    project.write("app/main.py", APP)
+    project.write("Dockerfile", IMAGE_START.format(cmd=cmd))
+    project.write("compose.yaml", "services:\n  web:\n    build: .\n    volumes:\n      - ./app:/code\n")
+    [web] = launches(project, "compose.yaml")
+    assert all(argument.elsewhere for argument in web.edits.parsed.arguments)
+    [finding] = project.check("compose.yaml", codes=("UVI002",))
+    assert text_at(project, "compose.yaml", finding.range) == "build" and not finding.fixes
+    assert finding.message.startswith('"app.main:app" will not load')
+    project.write("compose.yaml", "services:\n  web:\n    build: .\n    volumes:\n      - .:/code\n")
+    assert project.check("compose.yaml", codes=("UVI002",)) == []
+
+
+def test_a_service_without_command_is_judged_only_where_it_changes_the_start(project):
+    project.write("app/main.py", APP)
+    project.write("Dockerfile", IMAGE_START.format(cmd='["uvicorn", "app.main:app", "--reload"]'))
+    project.write("compose.yaml", "services:\n  web:\n    build: .\n    ports: ['80:80']\n")
+    assert launches(project, "compose.yaml") == []  # the Dockerfile's own launch is the same start
+    project.write("compose.yaml", "services:\n  web:\n    build: .\n    environment:\n      WEB_CONCURRENCY: '4'\n")
+    [web] = launches(project, "compose.yaml")
+    [finding] = project.check("compose.yaml", codes=("UVI003",))
+    assert "WEB_CONCURRENCY=4" in finding.message and not finding.fixes

@@ -65,14 +65,12 @@ def source_kind(path: PurePath | None, head: bytes | str | None = None) -> str |
     return None
 
 
-def joins_an_image(path: PurePath | None, text: bytes | str) -> bool:
-    """A compose file whose services build an image and give it a `command:`: the image's ENTRYPOINT may
-    name the server, so the file can start one without naming it (the trigger words' pre-filter keeps it)."""
+def starts_through_an_image(path: PurePath | None, text: bytes | str) -> bool:
+    """A compose file whose services build an image: the image's ENTRYPOINT and CMD may name the server,
+    so the file can start one without naming it (the trigger words' pre-filter keeps it)."""
     if source_kind(path) != "compose":
         return False
-    if isinstance(text, str):
-        return "build" in text and "command" in text
-    return b"build" in text and b"command" in text
+    return "build" in text if isinstance(text, str) else b"build" in text
 
 
 def implied_kind(path: PurePath, head: str) -> str | None:
@@ -141,4 +139,4 @@ def context_for(kind: str, text: str, path, workspace, settings) -> CommandConte
     return CommandContext(source, workspace, settings, find_launches)
 
 
-__all__ = ["NOT_PYTHON_SUFFIXES", "SNIFF_BYTES", "context_for", "implied_kind", "joins_an_image", "source_kind"]
+__all__ = ["NOT_PYTHON_SUFFIXES", "SNIFF_BYTES", "context_for", "implied_kind", "source_kind", "starts_through_an_image"]

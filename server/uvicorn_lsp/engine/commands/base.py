@@ -161,6 +161,12 @@ class ContainerLayout:
     # compose mount); None when the image is not built from a Dockerfile read here (its files are not known).
     unlisted_files: list[str] | None = None
 
+    def mount(self, target: str, host: Path, is_folder: bool) -> None:
+        """A bind mount: the host path shows at `target`, over what the image put there."""
+        self.copies = [copy for copy in self.copies if not _under(copy[0], target)]
+        self.unknown = [place for place in self.unknown if not _under(place, target)]
+        self.copies.append((target, host, is_folder))
+
     def roots(self, folder: str) -> tuple[Path, ...] | None:
         """Host folders that, put on sys.path, show the modules the container folder holds."""
         # Kept by what they are worked out from: the services of a compose file mostly share one image.

@@ -32,6 +32,7 @@ from .base import (
     command_launches,
     container_directory,
     shell_launches,
+    word_arguments,
 )
 from .dockerignore import BuildContext, DockerIgnore, UnsupportedIgnoreFile
 from .image_files import run_may_write_files, volume_paths
@@ -435,28 +436,54 @@ def dockerfile_launches(
 def start_of(ctx: CommandContext, state: ImageState, info: CommandInfo, directory: WorkingDirectory | None):
     """The launch the image's ENTRYPOINT and CMD make together."""
     environment: Environment = dict(state.environment)
-    parts = [part for part in (state.entrypoint, state.cmd) if part is not None]
+    parts = _start_parts(state)
     if not parts:
         return None
-    forms = [exec_arguments(part, group) for group, part in enumerate(parts)]
     info.where = "the Dockerfile's " + " and ".join(part.keyword for part in parts)
-    first = forms[0]
     setting = Setting.CONTAINER
-    if first is None:  # shell form: `/bin/sh -c "<text>"`; a shell-form ENTRYPOINT ignores CMD
+    arguments = exec_start(state)
+    if arguments is None:
+        if exec_arguments(parts[0], 0) is not None:
+            return None  # a shell-form CMD after an exec ENTRYPOINT becomes `/bin/sh -c ...` arguments
+        # shell form: `/bin/sh -c "<text>"`; a shell-form ENTRYPOINT ignores CMD
         launches = shell_launches(ctx, parts[0].text, info, setting, directory, environment, group=0)
         return launches[0] if launches else None
-    arguments = list(first)
-    if len(forms) > 1:
-        if forms[1] is None:
-            return None  # a shell-form CMD after an exec ENTRYPOINT becomes `/bin/sh -c ...` arguments
-        arguments += forms[1]
     # `["sh", "-c", "uvicorn ... --port $PORT"]`: the script element is read as a shell line.
     launches = command_launches(ctx, arguments, JsonForm(), info, setting, directory, environment)
     if not launches:
         return None
-    if parts == [state.entrypoint] and shell_script(arguments) is None:
-        launches[0].complete = False  # an exec ENTRYPOINT alone takes `docker run`'s or compose's arguments
+    if waits_for_arguments(state, arguments):
+        launches[0].complete = False
     return launches[0]
+
+
+def _start_parts(state: ImageState) -> list[Instruction]:
+    return [part for part in (state.entrypoint, state.cmd) if part is not None]
+
+
+def exec_start(state: ImageState) -> list[Argument] | None:
+    """The arguments of an exec-form ENTRYPOINT and CMD joined (each its own group); None for a shell form."""
+    arguments: list[Argument] = []
+    for group, part in enumerate(_start_parts(state)):
+        form = exec_arguments(part, group)
+        if form is None:
+            return None
+        arguments += form
+    return arguments or None
+
+
+def shell_start(state: ImageState) -> list[Argument] | None:
+    """The words of a shell-form start that is one simple command (None otherwise)."""
+    parts = _start_parts(state)
+    if not parts or exec_arguments(parts[0], 0) is not None:
+        return None
+    found = shell.commands(parts[0].text)
+    return word_arguments(found[0]) if len(found) == 1 else None
+
+
+def waits_for_arguments(state: ImageState, arguments: list[Argument]) -> bool:
+    """An exec ENTRYPOINT alone takes `docker run`'s or compose's arguments (`sh -c SCRIPT` ignores them)."""
+    return state.cmd is None and shell_script(arguments) is None
 
 
 def exec_arguments(instruction: Instruction, group: int) -> list[Argument] | None:

@@ -34,7 +34,7 @@ from .base import (
     shell_launches,
     word_arguments,
 )
-from .recognise import Argument, CommandInfo, Form, YamlBlockForm, YamlFlowForm
+from .recognise import Argument, CommandInfo, Form, JsonForm, YamlBlockForm, YamlFlowForm
 from .shell import commands as shell_commands
 from .text import Placed, lines_span
 
@@ -593,7 +593,8 @@ def _service_launches(ctx: CommandContext, name: str, service: MappingNode, prod
         if image is None or image.layout.unlisted_files is None
         else [*image.layout.unlisted_files, *_mounted_places(fields)],
     )
-    layout.copies.extend(mounts)
+    for mount in mounts:
+        layout.mount(*mount)
     working_dir = scalar_text(fields.get("working_dir"))
     workdir = posixpath.normpath(working_dir) if working_dir and "$" not in working_dir else None
     if workdir is None and working_dir is None and image is not None and image.workdir_known:
@@ -605,26 +606,58 @@ def _service_launches(ctx: CommandContext, name: str, service: MappingNode, prod
         "compose", production=production, container=publishes and not host_network, where=f"service {name}"
     )
     entrypoint, command = fields.get("entrypoint"), fields.get("command")
-    image_entrypoint: list[Argument] = []
     if entrypoint is not None:
-        parts = [entrypoint] + ([command] if command is not None else [])
+        launches = _parts_launches(
+            ctx, [entrypoint, *([command] if command is not None else [])], info, directory, environment, []
+        )
     elif command is not None:
+        image_entrypoint: list[Argument] = []
         if image is not None and image.entrypoint is not None and _starts_server(image.entrypoint.raw):
             # The command gives the arguments of the Dockerfile's exec-form ENTRYPOINT; a shell-form one runs
             # alone.
             exec_form = dockerfile.exec_arguments(image.entrypoint, 0)
             if exec_form is None:
                 return []
-            image_entrypoint = [
-                dataclasses.replace(argument, range=build, value_places=None, elsewhere=True) for argument in exec_form
-            ]
-        parts = [command]
+            image_entrypoint = _shown_at(exec_form, build)
+        launches = _parts_launches(ctx, [command], info, directory, environment, image_entrypoint)
+    elif image is not None and (mounts or any(key in fields for key in _CHANGES_THE_START)):
+        # The image's own start, with what this service changes (the Dockerfile's launch judges it without).
+        launches = _image_start(ctx, image, info, directory, environment, build)
     else:
         return []
-    launches = _parts_launches(ctx, parts, info, directory, environment, image_entrypoint)
     if fields.get("env_file") is not None:
         for launch in launches:
             launch.complete = False  # the env file may set any UVICORN_* option
+    return launches
+
+
+# Service fields that make the image's start differ from the Dockerfile's (bind mounts are looked at apart).
+_CHANGES_THE_START = ("environment", "env_file", "working_dir")
+
+
+def _shown_at(arguments: list[Argument], build: Range) -> list[Argument]:
+    """Arguments the Dockerfile writes, as the compose file shows them: at the service's `build`."""
+    return [dataclasses.replace(argument, range=build, value_places=None, elsewhere=True) for argument in arguments]
+
+
+def _image_start(
+    ctx: CommandContext,
+    image: dockerfile.ImageState,
+    info: CommandInfo,
+    directory: WorkingDirectory | None,
+    environment: dict,
+    build: Range,
+) -> list[Launch]:
+    arguments = dockerfile.exec_start(image)
+    form: Form = JsonForm()
+    if arguments is None:
+        arguments, form = dockerfile.shell_start(image), Form()
+    if arguments is None:
+        return []
+    info.where = f"the image's start in {info.where}"
+    launches = command_launches(ctx, _shown_at(arguments, build), form, info, Setting.CONTAINER, directory, environment)
+    for launch in launches:
+        launch.complete = launch.complete and not dockerfile.waits_for_arguments(image, arguments)
     return launches
 
 
