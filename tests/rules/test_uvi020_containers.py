@@ -267,3 +267,12 @@ def test_the_command_line_reports_it_and_bad_values_never_crash(app):
     assert found(app) == []
     result = check_command(app)
     assert result.returncode == 0 and "All checks passed!" in result.stdout, result.stdout + result.stderr
+
+
+def test_a_file_copied_into_a_folder_already_there(app):
+    app.write("logging.json", "{}")
+    cmd = '["uvicorn", "main:app", "--log-config", "config/logging.json"]'
+    app.write("Dockerfile", dockerfile("WORKDIR /app/config", "WORKDIR /app", "COPY logging.json config", cmd=cmd))
+    assert found(app) == []
+    app.write("Dockerfile", dockerfile("COPY logging.json config", cmd=cmd.replace("logging.json", "other.json")))
+    assert "no /app/config/other.json in the image" in messages(app)[0]

@@ -44,6 +44,9 @@ def test_a_single_file_copy(tmp_path):
     assert image_file(layout, "/app/logging.yaml") == image_file(layout, "/app/../app/logging.yaml")
     assert image_file(layout, "/app/logging.yaml").host == tmp_path / "prod.yaml"
     assert image_file(layout, "/app/prod.yaml").origin is Origin.NOT_COPIED
+    # Copied into a folder already there (`COPY prod.yaml .`, `WORKDIR /app/logging.yaml` before it).
+    assert image_file(layout, "/app/logging.yaml/prod.yaml") == ImageFile(Origin.COPIED, tmp_path / "prod.yaml")
+    assert image_file(layout, "/app/logging.yaml/other.yaml").origin is Origin.NOT_COPIED
 
 
 @pytest.mark.parametrize(

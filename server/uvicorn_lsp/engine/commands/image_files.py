@@ -56,7 +56,12 @@ def image_file(layout: ContainerLayout, path: str) -> ImageFile:
             return _UNKNOWN if is_folder else ImageFile(Origin.COPIED, host)
         if _under(target, path):
             return _UNKNOWN  # something is copied below it: a folder
-        if not is_folder or not _under(path, target):
+        if not _under(path, target):
+            continue
+        if not is_folder:
+            # `COPY x.yaml config` (and `COPY x.yaml .`) copies into `config` when a folder is there already.
+            if path == posixpath.join(target, host.name):
+                return ImageFile(Origin.COPIED, host)
             continue
         source = host.joinpath(*posixpath.relpath(path, target).split("/"))
         context = layout.build_context
