@@ -276,3 +276,17 @@ def test_a_file_copied_into_a_folder_already_there(app):
     assert found(app) == []
     app.write("Dockerfile", dockerfile("COPY logging.json config", cmd=cmd.replace("logging.json", "other.json")))
     assert "no /app/config/other.json in the image" in messages(app)[0]
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        'CMD ["sh", "-c", "exec uvicorn main:app --host 0.0.0.0 --env-file .env"]',
+        'ENTRYPOINT ["uvicorn", "main:app"]\nCMD ["--env-file", ".env"]',
+    ],
+)
+def test_starts_through_a_shell_or_entrypoint(app, start):
+    app.write(".dockerignore", ".env\n")
+    app.write("Dockerfile", f"FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n{start}\n")
+    [message] = messages(app)
+    assert "no /app/.env in the image (left out by .dockerignore)" in message
