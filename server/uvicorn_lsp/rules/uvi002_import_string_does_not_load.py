@@ -7,6 +7,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ..engine import app_kinds, app_location, edits, import_resolution, module_index, uvicorn_facts
+from ..engine.commands import start_files
+from ..engine.commands.base import WorkingDirectory
+from ..engine.commands.recognise import first, launch_edits
 from ..engine.context import RuleContext
 from ..engine.import_resolution import AppString, Outcome, Resolution
 from ..engine.launch import Launch, SearchPath, Server
@@ -23,12 +26,40 @@ _NAME_WIDTH = 40
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     for launch in ctx.launches:
+        if launch.server is Server.FASTAPI:
+            finding = _check_fastapi_path(ctx, launch)
+            if finding is not None:
+                yield finding
+            continue
         strings = import_resolution.app_strings(ctx, launch)
         for string in strings:
             # A fix can only edit the one literal (or command-line word) the string comes from.
             finding = _check_string(ctx, launch, string, _replacer(ctx, launch) if len(strings) == 1 else None)
             if finding is not None:
                 yield finding
+
+
+def _check_fastapi_path(ctx: RuleContext, launch: Launch) -> Finding | None:
+    """`fastapi run PATH`: fastapi-cli imports the app from the file or package folder PATH names, relative to
+    where it starts, and stops before serving when nothing is there (in every start the command may have)."""
+    option, edits = launch.option("fastapi_path"), launch_edits(launch)
+    if option is None or edits is None or not option.value.known or launch.option("fastapi_entrypoint") is not None:
+        return None  # with --entrypoint, fastapi-cli refuses the PATH itself
+    path = first(option.value)
+    directories = [directory for directory in edits.directories if isinstance(directory, WorkingDirectory)]
+    if not isinstance(path, str) or "$" in path or not directories or len(directories) != len(edits.directories):
+        return None
+    for directory in directories:
+        if start_files.path_exists(directory, path, ctx.depends_on) is not False:
+            return None
+        if directory.image is not None and start_files.mounted_by_project_compose(ctx, directory, path):
+            return None  # a compose file of the project may run the image with the path mounted
+    message = fit_message(
+        '"{path}" is not in {where}; fastapi stops at startup ("Path does not exist", exit status 1)',
+        path=Quoted(path),
+        where=Quoted(" or ".join(directory.description for directory in directories)),
+    )
+    return ctx.finding(RULE, message, option.range)
 
 
 Replacer = Callable[[str], "tuple[TextEdit, ...] | None"]
@@ -319,6 +350,7 @@ RULE = Rule(
     ),
     check=check,
     judges_commands=True,
+    triggers=("uvicorn", "fastapi"),
     doc=RuleDoc(
         what="""
             Checks every import string uvicorn will load: the app given to `uvicorn.run()` or
@@ -389,6 +421,9 @@ RULE = Rule(
             launch.json from the folder the command runs in. Docker reads `.dockerignore`, Podman reads
             `.containerignore` first: where their files leave out different modules, the image each
             builds is a launch of its own, and a string only one of them loads is a warning naming both.
+            `fastapi run PATH` and `fastapi dev PATH` (fastapi-cli) take a file or package folder instead:
+            a PATH that is not there where the command starts (in the image, as its `COPY` lines fill it)
+            stops fastapi-cli with "Path does not exist" and exit status 1.
 
             Stays silent when it cannot know: a value only known at run time, an `app_dir` that is
             not a constant, a file that edits `sys.path`, a module with a `__getattr__`, star imports

@@ -139,4 +139,11 @@ def context_for(kind: str, text: str, path, workspace, settings) -> CommandConte
     return CommandContext(source, workspace, settings, find_launches)
 
 
-__all__ = ["NOT_PYTHON_SUFFIXES", "SNIFF_BYTES", "context_for", "implied_kind", "source_kind", "starts_through_an_image"]
+__all__ = [
+    "NOT_PYTHON_SUFFIXES",
+    "SNIFF_BYTES",
+    "context_for",
+    "implied_kind",
+    "source_kind",
+    "starts_through_an_image",
+]

@@ -647,6 +647,11 @@ def _parse_fastapi(arguments: list[Argument], index: int) -> ParsedCommand | Non
             continue
         if word.startswith("-") and not argument.expanded:
             complete = False
+        elif "fastapi_path" not in options:  # the file or package folder that holds the app
+            value, _ = _value_of(argument)
+            options["fastapi_path"] = Option(
+                "fastapi_path", value, argument.range, GivenAs.POSITIONAL, word, handle=(position,)
+            )
         position += 1
     return ParsedCommand(Server.FASTAPI, arguments, index, None, options, [], complete)
 

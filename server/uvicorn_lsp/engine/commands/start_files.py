@@ -1,0 +1,47 @@
+"""Whether a path a command names relative to where it starts (`fastapi run app/main.py`) is there: on the
+host, or in the image as its Dockerfile's COPY/ADD lines build it."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable
+from pathlib import Path
+
+from ..context import RuleContext
+from .base import WorkingDirectory
+from .compose_mounts import mounted_by_compose
+from .image_files import Origin, image_file
+
+
+def path_exists(directory: WorkingDirectory, relative: str, depends_on: Callable[[Path], None]) -> bool | None:
+    """True when the file or folder is there, False when it is not, None when that is not known.
+    `depends_on` is told the host paths the answer rests on (made or deleted, the answer changes)."""
+    if directory.image is not None:
+        layout, folder = directory.image
+        found = image_file(layout, posixpath.join(folder, relative))
+        if found.host is not None:
+            depends_on(found.host)
+        if found.origin is Origin.COPIED:
+            return True
+        if found.origin in (Origin.NOT_COPIED, Origin.LEFT_OUT, Origin.NOT_IN_CONTEXT):
+            return False
+        return None  # a folder, or what the layout does not make clear
+    roots = directory.roots_for(relative)
+    if not roots:
+        return None
+    for root in roots:
+        depends_on(root)
+    return any(root.exists() for root in roots)
+
+
+def mounted_by_project_compose(ctx: RuleContext, directory: WorkingDirectory, relative: str) -> bool:
+    """Whether a compose file of the project, other than the one checked, mounts something over the container
+    path `relative` to the directory (a service of it may run the image so)."""
+    if directory.image is None:
+        return False
+    path = posixpath.normpath(posixpath.join(directory.image[1], relative))
+    checked = ctx.checked_path()
+    folder = checked.parent if checked is not None else ctx.workspace.root
+    return mounted_by_compose(
+        path, folder, ctx.workspace.root, ctx.workspace.read_module, ctx.depends_on, besides=checked
+    )

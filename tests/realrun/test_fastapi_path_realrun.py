@@ -1,0 +1,68 @@
+"""`fastapi run PATH` (fastapi-cli) against a real fastapi-cli: a PATH that is not where the command starts
+stops it with "Path does not exist" and exit status 1, in the image as its COPY lines fill it and on the
+host; the right PATH serves. fastapi-cli is installed for the test without its `uvicorn[standard]` extras
+(which would change what other real runs see)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import free_port, run_server
+from .test_command_launches import APP, rebuild_image
+
+pytestmark = pytest.mark.slow
+
+FASTAPI_CLI = ("fastapi-cli==0.0.34", "typer", "rich-toolkit", "rich", "shellingham", "markdown-it-py", "mdurl")
+
+
+@pytest.fixture(scope="module")
+def fastapi_cli(tmp_path_factory) -> dict[str, str]:
+    """The environment that lets `python -m fastapi` run fastapi-cli."""
+    target = tmp_path_factory.mktemp("fastapi-cli")
+    pip = [sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check", "--no-deps"]
+    subprocess.run([*pip, "--target", str(target), *FASTAPI_CLI], check=True, timeout=300)
+    return {"PYTHONPATH": str(target)}
+
+
+def run_fastapi(arguments: list[str], cwd: Path, env: dict[str, str]):
+    port = free_port()
+    return run_server(["-m", "fastapi", *arguments, "--port", str(port), "--host", "127.0.0.1"], cwd, port, env=env)
+
+
+def dockerfile(path: str) -> str:
+    return f'FROM python:3.12-slim\nWORKDIR /code\nCOPY ./app /code/app\nCMD ["fastapi", "run", "{path}"]\n'
+
+
+def test_a_path_the_image_does_not_hold_exits_1_then_the_right_one_serves(project, tmp_path, fastapi_cli):
+    project.write("app/__init__.py", "")
+    project.write("app/main.py", APP)
+    project.write("Dockerfile", dockerfile("main.py"))
+    [finding] = project.check("Dockerfile", codes=("UVI002",))
+    assert finding.message.startswith('"main.py" is not in /code in the image') and "exit status 1" in finding.message
+    workdir, command = rebuild_image(project.root, tmp_path / "before")
+    before = run_fastapi(command[1:], workdir, fastapi_cli)
+    assert not before.served and before.exit_code == 1, before.output
+    assert "Path does not exist main.py" in before.output
+
+    project.write("Dockerfile", dockerfile("app/main.py"))
+    assert project.check("Dockerfile", codes=("UVI002",)) == []
+    workdir, command = rebuild_image(project.root, tmp_path / "after")
+    after = run_fastapi(command[1:], workdir, fastapi_cli)
+    assert after.served, after.output
+
+
+def test_a_mistyped_path_in_a_procfile_exits_1(project, fastapi_cli):
+    project.write("app/__init__.py", "")
+    project.write("app/main.py", APP)
+    project.write("Procfile", "web: fastapi run app/mian.py\n")
+    [finding] = project.check("Procfile", codes=("UVI002",))
+    assert finding.message.startswith('"app/mian.py" is not in the Procfile\'s folder')
+    before = run_fastapi(["run", "app/mian.py"], project.root, fastapi_cli)
+    assert not before.served and before.exit_code == 1, before.output
+    project.write("Procfile", "web: fastapi run app/main.py\n")
+    assert project.check("Procfile", codes=("UVI002",)) == []
+    assert run_fastapi(["run", "app/main.py"], project.root, fastapi_cli).served

@@ -1,0 +1,69 @@
+"""UVI002 on `fastapi run|dev PATH`: the file or package folder must be where the command starts (real runs:
+tests/realrun/test_fastapi_path_realrun.py). Silent wherever that is not known."""
+
+from __future__ import annotations
+
+import pytest
+
+from ..conftest import Project
+
+APP = "from fastapi import FastAPI\n\napp = FastAPI()\n"
+IMAGE = "FROM python:3.12-slim\nWORKDIR /code\nCOPY ./app /code/app\n{more}CMD {cmd}\n"
+
+
+def uvi002(project: Project, relative: str) -> list[str]:
+    return [finding.message for finding in project.check(relative, codes=("UVI002",))]
+
+
+@pytest.fixture
+def app_project(project: Project) -> Project:
+    project.write("app/__init__.py", "")
+    project.write("app/main.py", APP)
+    return project
+
+
+@pytest.mark.parametrize(
+    ("cmd", "missing"),
+    [
+        ('["fastapi", "run", "main.py"]', "main.py"),
+        ('["fastapi", "dev", "app/mian.py", "--host", "0.0.0.0"]', "app/mian.py"),
+        ("fastapi run --port 80 main.py", "main.py"),
+        ('["fastapi", "run", "app/main.py"]', None),
+        ('["fastapi", "run", "app"]', None),  # a package folder
+        ('["fastapi", "run"]', None),  # fastapi-cli's own search (and pyproject's entrypoint): not followed
+        ('["fastapi", "run", "main.py", "--entrypoint", "app.main:app"]', None),  # refused for another reason
+        ('["sh", "-c", "fastapi run $APP_FILE"]', None),
+    ],
+)
+def test_a_path_the_image_does_not_hold(app_project, cmd, missing):
+    app_project.write("Dockerfile", IMAGE.format(more="", cmd=cmd))
+    messages = uvi002(app_project, "Dockerfile")
+    if missing is None:
+        assert messages == []
+    else:
+        [message] = messages
+        assert message.startswith(f'"{missing}" is not in /code in the image;')
+
+
+@pytest.mark.parametrize(
+    "more", ["RUN git clone https://example.com/x /code/extra\n", "COPY --from=builder /src /code\n", "VOLUME /code\n"]
+)
+def test_silent_where_the_image_is_not_known(app_project, more):
+    app_project.write("Dockerfile", IMAGE.format(more=more, cmd='["fastapi", "run", "main.py"]'))
+    assert uvi002(app_project, "Dockerfile") == []
+
+
+def test_a_compose_mount_over_the_path_may_bring_it(app_project):
+    app_project.write("Dockerfile", IMAGE.format(more="", cmd='["fastapi", "run", "main.py"]'))
+    app_project.write("compose.yaml", "services:\n  web:\n    build: .\n    volumes: ['./app:/code']\n")
+    assert uvi002(app_project, "Dockerfile") == []
+    # The compose service itself runs the image with the mount: main.py is there.
+    assert uvi002(app_project, "compose.yaml") == []
+
+
+def test_host_starts_and_freshness(app_project):
+    app_project.write("Makefile", "run:\n\tfastapi dev app/server.py\n")
+    [message] = uvi002(app_project, "Makefile")
+    assert message.startswith('"app/server.py" is not in the Makefile\'s folder')
+    app_project.write("app/server.py", APP)
+    assert uvi002(app_project, "Makefile") == []
