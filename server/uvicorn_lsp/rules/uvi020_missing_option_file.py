@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..engine import uvicorn_facts
 from ..engine.commands.base import WorkingDirectory
-from ..engine.commands.compose_mounts import mounted_by_compose
+from ..engine.commands.compose_mounts import compose_mount_targets, mounted
 from ..engine.commands.image_files import Origin, image_file
 from ..engine.commands.recognise import launch_edits
 from ..engine.context import RuleContext
@@ -92,7 +92,11 @@ def _may_be_mounted_or_built(ctx: RuleContext, path: str, origin: Origin, host: 
     if host is not None and origin is not Origin.LEFT_OUT and git_ignores(host, root, ctx.depends_on):
         return True
     folder = checked.parent if checked is not None else root
-    return mounted_by_compose(path, folder, root, ctx.workspace.read_module, ctx.depends_on, besides=checked)
+    targets = ctx.once(
+        ("compose mount targets", folder),
+        lambda: compose_mount_targets(folder, root, ctx.workspace.read_module, ctx.depends_on, besides=checked),
+    )
+    return mounted(path, targets)
 
 
 def _file_options(launch: Launch) -> Iterator[Option]:

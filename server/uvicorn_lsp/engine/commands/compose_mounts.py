@@ -1,13 +1,54 @@
-"""Whether a compose file near an image may run it with a file mounted: the project's compose files, read
-for the paths their services mount over (`volumes:`, `secrets:`, `configs:`, a watch's sync)."""
+"""What the project's compose files may mount into the containers they run (`volumes:`, `secrets:`, `configs:`,
+a watch's sync): a file an image lacks may be mounted there at run time."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
 
+from ..text_cache import TextCache
 from .base import _under
 from .yaml_sources import compose_mounts
+
+# Each compose file's text read once, whatever asks (every check of a Dockerfile beside it).
+_MOUNTS_BY_TEXT: TextCache[str, tuple[str, ...]] = TextCache(32)
+# The names `docker compose` reads without `-f`, the override merged over the first.
+_USUAL_NAMES = tuple(
+    f"{stem}{override}.{extension}"
+    for stem in ("compose", "docker-compose")
+    for override in ("", ".override")
+    for extension in ("yaml", "yml")
+)
+
+
+def compose_mount_targets(
+    folder: Path,
+    root: Path,
+    read: Callable[[Path], str | None],
+    depends_on: Callable[[Path], None],
+    besides: Path | None = None,
+) -> tuple[str, ...]:
+    """The container paths that the services of the compose files in `folder` and the folders above it (up to
+    `root`), other than `besides`, mount over (`/` for one not known, or a file not readable here)."""
+    targets: list[str] = []
+    place = folder
+    while True:
+        for name in _USUAL_NAMES:
+            depends_on(place / name)  # created later: the verdict changes
+        for compose in sorted(place.glob("*compose*.y*ml")):
+            if compose == besides:
+                continue
+            depends_on(compose)
+            text = read(compose)
+            targets.extend(("/",) if text is None else _mounts(text))
+        if place == root or place.parent == place or not place.is_relative_to(root):
+            return tuple(dict.fromkeys(targets))
+        place = place.parent
+
+
+def mounted(path: str, targets: tuple[str, ...]) -> bool:
+    """Whether one of the mount `targets` is the container `path` or a folder of it."""
+    return any(_under(path, target) for target in targets)
 
 
 def mounted_by_compose(
@@ -19,29 +60,9 @@ def mounted_by_compose(
     besides: Path | None = None,
 ) -> bool:
     """Whether a compose file in `folder` or a folder above it (up to `root`), other than `besides`, mounts
-    something over the container `path` or a folder of it in any of its services (which may run the image)."""
-    place = folder
-    while True:
-        for name in _USUAL_NAMES:
-            depends_on(place / name)  # created later: the verdict changes
-        for compose in sorted(place.glob("*compose*.y*ml")):
-            if compose == besides:
-                continue
-            depends_on(compose)
-            text = read(compose)
-            if text is None:
-                return True  # not readable here: what it mounts is not known
-            if any(_under(path, target) for target in compose_mounts(text)):
-                return True
-        if place == root or place.parent == place or not place.is_relative_to(root):
-            return False
-        place = place.parent
+    something over the container `path` or a folder of it (see `compose_mount_targets`)."""
+    return mounted(path, compose_mount_targets(folder, root, read, depends_on, besides))
 
 
-# The names `docker compose` reads without `-f`, the override merged over the first.
-_USUAL_NAMES = tuple(
-    f"{stem}{override}.{extension}"
-    for stem in ("compose", "docker-compose")
-    for override in ("", ".override")
-    for extension in ("yaml", "yml")
-)
+def _mounts(text: str) -> tuple[str, ...]:
+    return _MOUNTS_BY_TEXT.get(text, lambda: tuple(compose_mounts(text)))
