@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from uvicorn_lsp.engine.commands.base import ContainerLayout
+from uvicorn_lsp.engine.commands.compose_mounts import mounted
 from uvicorn_lsp.engine.commands.dockerignore import BuildContext, DockerIgnore
 from uvicorn_lsp.engine.commands.image_files import ImageFile, Origin, image_file, run_may_write_files, volume_paths
 
@@ -136,3 +137,16 @@ def test_a_file_beside_copied_files_names_its_place_in_the_context(tmp_path):
     (tmp_path / "logging.json").write_text("{}")  # here, and not copied: no glob took it
     assert image_file(layout, "/app/logging.json") == ImageFile(Origin.NOT_COPIED)
     assert image_file(layout, "/srv/logging.json") == ImageFile(Origin.NOT_COPIED)
+
+
+def test_compose_mount_targets_cover_paths_below_them():
+    targets = frozenset({"/app/conf", "/data"})
+    assert [mounted(path, targets) for path in ("/app/conf/x.yaml", "/app/conf", "/app/c", "/x", "a/b", "")] == [
+        True,
+        True,
+        False,
+        False,
+        False,
+        False,
+    ]
+    assert mounted("/app/.env", frozenset({"/"}))

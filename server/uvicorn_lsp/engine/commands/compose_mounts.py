@@ -3,11 +3,11 @@ a watch's sync): a file an image lacks may be mounted there at run time."""
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable
 from pathlib import Path
 
 from ..text_cache import TextCache
-from .base import _under
 from .yaml_sources import compose_mounts
 
 # Each compose file's text read once, whatever asks (every check of a Dockerfile beside it).
@@ -27,7 +27,7 @@ def compose_mount_targets(
     read: Callable[[Path], str | None],
     depends_on: Callable[[Path], None],
     besides: Path | None = None,
-) -> tuple[str, ...]:
+) -> frozenset[str]:
     """The container paths that the services of the compose files in `folder` and the folders above it (up to
     `root`), other than `besides`, mount over (`/` for one not known, or a file not readable here)."""
     targets: list[str] = []
@@ -42,13 +42,19 @@ def compose_mount_targets(
             text = read(compose)
             targets.extend(("/",) if text is None else _mounts(text))
         if place == root or place.parent == place or not place.is_relative_to(root):
-            return tuple(dict.fromkeys(targets))
+            return frozenset(targets)
         place = place.parent
 
 
-def mounted(path: str, targets: tuple[str, ...]) -> bool:
-    """Whether one of the mount `targets` is the container `path` or a folder of it."""
-    return any(_under(path, target) for target in targets)
+def mounted(path: str, targets: frozenset[str]) -> bool:
+    """Whether one of the mount `targets` is the container (normalized, absolute) `path` or a folder of it."""
+    place = path
+    while place not in targets:
+        parent = posixpath.dirname(place)
+        if parent == place:
+            return False  # past the root ("/", or "" for a relative path)
+        place = parent
+    return True
 
 
 def mounted_by_compose(
