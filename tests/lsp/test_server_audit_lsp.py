@@ -234,3 +234,27 @@ async def test_a_fix_loop_that_fails_still_answers_with_the_first_pass(tmp_path)
             '    uvicorn.run("run:app", reload=True)\n'
         )
         assert any("fix-all of" in message.message for message in client.log_messages)  # the planted failure ran
+
+
+async def test_workspace_diagnostics_follow_the_editors_excludes_and_includes(tmp_path):
+    """workspace/diagnostic lists the files `check` would, with the editor's settings of the folder over the
+    configuration files' (it used the defaults alone), globs anchored at the workspace folder."""
+    bad = "import uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\nuvicorn.run(app, reload=True)\n"
+    for name in ("main.py", "generated/client.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(bad, encoding="utf-8")
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / "deploy" / "start.txt").write_text("exec uvicorn main:app --workers 4 --reload\n")
+    settings = {"extendExclude": ["generated/*"], "extendInclude": ["deploy/*.txt"]}
+    for configuration, expected in (
+        ({}, {"main.py", "generated/client.py"}),
+        (settings, {"main.py", "deploy/start.txt"}),
+    ):
+        async with lsp_session(
+            tmp_path, client_capabilities=capabilities(pull=True), configuration=configuration
+        ) as client:
+            report = await client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=[]))
+            reported = {
+                Path(item.uri.removeprefix("file://")).relative_to(tmp_path).as_posix() for item in report.items
+            }
+            assert reported == expected

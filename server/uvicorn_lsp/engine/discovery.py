@@ -106,12 +106,15 @@ class Discovery:
         force_exclude: bool = False,
         known_codes: tuple[str, ...] = (),
         gitignores: Translations | None = None,
+        anchor: Path | None = None,
     ):
+        """`cli_settings`: the command line's (or an editor's) settings over every configuration file's; their
+        globs are anchored at `anchor` (default: the current folder, as for ruff's command line)."""
         self._cli_settings = cli_settings
         self._gitignores = gitignores if gitignores is not None else Translations()
         self._force_exclude = force_exclude
         self._known_codes = known_codes
-        self._cwd = os.getcwd()
+        self._cwd = str(anchor) if anchor is not None else os.getcwd()
         self._rules_by_config: dict[Path | None, Selection] = {}
         self.problems: list[Problem] = []
 

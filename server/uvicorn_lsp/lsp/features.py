@@ -275,12 +275,18 @@ async def prepare_rename(ls: Session, params: types.PrepareRenameParams) -> type
     return types.PrepareRenamePlaceholder(range=lines.range_to_client(where), placeholder=placeholder)
 
 
-def workspace_files(roots: list[Path]) -> list[Path]:
-    """The files `uvicorn-lsp check` would read in these folders (same excludes): Python files and
-    command sources (Dockerfiles, compose files, ...)."""
+def workspace_files(folders: list[tuple[Path, config.Settings]]) -> list[Path]:
+    """The files `uvicorn-lsp check` would read in these workspace folders (same excludes, and the editor's
+    settings of each folder over its configuration files', anchored at the folder): Python files and command
+    sources (Dockerfiles, compose files, ...)."""
     from ..engine.discovery import Discovery  # imported by the few requests that list files
 
-    return [Path(source.path) for source in Discovery(config.Settings()).find(roots)]
+    found = {
+        source.path: Path(source.path)
+        for root, settings in folders
+        for source in Discovery(settings, anchor=root).find([root])
+    }
+    return [found[path] for path in sorted(found)]
 
 
 async def rename(ls: Session, params: types.RenameParams) -> types.WorkspaceEdit | None:
@@ -290,10 +296,10 @@ async def rename(ls: Session, params: types.RenameParams) -> types.WorkspaceEdit
         return None
     if not params.new_name.isidentifier():
         raise JsonRpcInvalidParams(f"`{params.new_name}` is not a Python identifier")
-    roots = ls.folder_roots()
+    folders = ls.folders_with_settings()
 
     def question(ctx: RuleContext, position: Position) -> import_strings.Edits | None:
-        return import_strings.rename(ctx, position, params.new_name, workspace_files(roots))
+        return import_strings.rename(ctx, position, params.new_name, workspace_files(folders))
 
     answer = await _ask(ls, uri, question, params.position, WORKSPACE_BUDGET, with_jedi=True)
     if answer is None or answer[0] is None:
@@ -307,13 +313,13 @@ async def will_rename_files(ls: Session, params: types.RenameFilesParams) -> typ
         old, new = to_fs_path(renamed.old_uri), to_fs_path(renamed.new_uri)
         if old and new:
             moves.append((Path(old), Path(new)))
-    roots = ls.folder_roots()
-    if not moves or not roots:
+    folders = ls.folders_with_settings()
+    if not moves or not folders:
         return None
     workspace = ls.workspace_for(moves[0][0])
 
     def work() -> import_strings.Edits:
-        return import_strings.moved_module_edits(workspace, moves, workspace_files(roots))
+        return import_strings.moved_module_edits(workspace, moves, workspace_files(folders))
 
     edits = await _on_worker(ls, work, WORKSPACE_BUDGET, "renamed files")
     return _workspace_edit(ls, workspace, edits) if edits else None

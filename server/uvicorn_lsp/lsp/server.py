@@ -51,6 +51,8 @@ TIMEOUT_SETTING = "analysisTimeout"
 INVOKED_ACTION_WAIT = 0.7
 # Seconds after the request by which the fix-all action's passes must be done (else its first pass is offered).
 FIX_ALL_DEADLINE = 0.9
+# Seconds a request that lists the workspace's files waits for the editor's settings asked for at start.
+SETTINGS_WAIT = 1.0
 
 
 class ServerCancelled(JsonRpcException):
@@ -116,6 +118,7 @@ class UvicornLanguageServer(LanguageServer):
         )
         self.initialization_settings: dict[str, Any] = {}
         self.folder_settings: dict[Path, dict[str, Any]] = {}
+        self._first_settings_pulled = asyncio.Event()  # set once `initialized` has asked for the folders' settings
         self._workspaces: dict[tuple[Path, Path], Workspace] = {}  # by project root and settings scope
         self._shown_problems: set[str] = set()
         self._shown_internal_errors: set[str] = set()  # URIs
@@ -158,6 +161,19 @@ class UvicornLanguageServer(LanguageServer):
         if not roots and self.workspace.root_path:
             roots.append(Path(self.workspace.root_path))
         return roots
+
+    def folders_with_settings(self) -> list[tuple[Path, config.Settings]]:
+        return [(root, self.workspace_for(root).client_settings) for root in self.folder_roots()]
+
+    def first_settings_pulled(self) -> None:
+        self._first_settings_pulled.set()
+
+    async def settings_known(self) -> None:
+        """Wait (a second at most) for the editor's settings asked for at `initialized`."""
+        try:
+            await asyncio.wait_for(self._first_settings_pulled.wait(), SETTINGS_WAIT)
+        except TimeoutError:
+            log.warning("the editor's settings did not come within %s s: using those known", SETTINGS_WAIT)
 
     def workspace_for(self, path: Path | None) -> Workspace:
         """The file's project as `uvicorn-lsp check` finds it (the nearest folder with a pyproject.toml,
@@ -408,6 +424,7 @@ async def initialized(ls: UvicornLanguageServer, params: types.InitializedParams
             log.warning("could not register file watchers: %s", error)
     # Documents opened meanwhile were analysed with the settings known at `initialize`: again only if they differ.
     await ls.refresh_settings(reanalyse_unchanged=False)
+    ls.first_settings_pulled()
     for root in ls.folder_roots():
         interpreter, reason = ls.workspace_for(root / "__init__.py").choose_interpreter()
         log.info(

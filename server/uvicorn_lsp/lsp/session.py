@@ -12,6 +12,7 @@ from lsprotocol import types
 from pygls.protocol import JsonRPCProtocol
 from pygls.workspace import Workspace as ClientWorkspace
 
+from ..engine import config
 from ..engine.workspace import Workspace
 from .analysis import Analyzer
 from .documents import OpenDocument
@@ -48,6 +49,14 @@ class Session(Protocol):
         ...
 
     def folder_roots(self) -> list[Path]: ...
+
+    def folders_with_settings(self) -> list[tuple[Path, config.Settings]]:
+        """Each workspace folder with the editor's settings for it."""
+        ...
+
+    async def settings_known(self) -> None:
+        """Returns once the editor's settings asked for at start are in (or after a second)."""
+        ...
 
     def workspace_for(self, path: Path | None) -> Workspace: ...
 

@@ -62,7 +62,8 @@ def _check_files(batch: list[tuple[Path, Workspace]]) -> list[tuple[Path, str, c
 
 async def workspace_diagnostic(ls: Session, params: types.WorkspaceDiagnosticParams) -> types.WorkspaceDiagnosticReport:
     previous = {item.uri: item.value for item in params.previous_result_ids}
-    paths = await ls.analyzer.run_on_worker(workspace_files, ls.folder_roots())
+    await ls.settings_known()  # a pull right after start would list files with the defaults
+    paths = await ls.analyzer.run_on_worker(workspace_files, ls.folders_with_settings())
     reports: list[_Report] = []
 
     def report(uri: str, version: int | None, text: str, result: checker.CheckResult) -> None:
