@@ -31,6 +31,10 @@ pytestmark = pytest.mark.slow
 APP = 'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/")\ndef index():\n    return {"ok": True}\n'
 
 
+# Empty folders python:3.12-slim (Debian's base-files) has that a COPY may target.
+BASE_IMAGE_FOLDERS = ("srv", "opt", "home", "mnt", "usr/src")
+
+
 def sent_context(context: Path, target: Path) -> Path:
     """The build context as `docker build` sends it to the daemon, unpacked under `target`: docker-py's
     own tarball of the folder less what its `.dockerignore` leaves out (independent of the engine's reader)."""
@@ -52,6 +56,8 @@ def rebuild_image(context: Path, target: Path) -> tuple[Path, list[str]]:
     destination ending in / is a folder; COPY sees the context less its .dockerignore),
     independently of the engine's layout code."""
     context = sent_context(context, target.with_name(target.name + "-context"))
+    for folder in BASE_IMAGE_FOLDERS:
+        (target / folder).mkdir(parents=True, exist_ok=True)
     workdir = "/"
     command: list[str] = []
     for line in (context / "Dockerfile").read_text().splitlines():

@@ -259,3 +259,21 @@ def test_an_exec_entrypoint_alone_waits_for_run_time_arguments(project, entrypoi
     [launch] = launches(project, "Dockerfile")
     assert launch.complete is complete
     assert bool(project.check("Dockerfile", codes=("UVI015",))) is complete
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["WORKDIR /app", "COPY requirements.txt ./", "COPY main.py ."],
+        ["WORKDIR /app", "COPY requirements.txt /app/requirements.txt", "COPY main.py /app"],
+        ["COPY main.py /srv", "WORKDIR /srv"],
+    ],
+)
+def test_a_file_copied_to_a_folder_lands_in_it(project, lines):
+    """Real runs: tests/realrun/test_copy_into_folders_realrun.py."""
+    project.write("main.py", "app = object()\n")
+    project.write("requirements.txt", "fastapi\n")
+    project.write("Dockerfile", "\n".join(["FROM python:3.12-slim", *lines, 'CMD ["uvicorn", "main:app"]']) + "\n")
+    [launch] = launches(project, "Dockerfile")
+    assert roots(launch) == [(project.root,)]
+    assert project.check("Dockerfile", codes=("UVI002",)) == []

@@ -226,6 +226,7 @@ def image_state(
     for instruction in preamble:
         if instruction.keyword == "ARG":
             _assign(instruction, arguments, state.environment)
+    folders = set(_BASE_FOLDERS)  # places known to be folders: a file copied to one goes into it
     for stage in stage_chain:
         for instruction in stage.instructions:
             keyword = instruction.keyword
@@ -237,6 +238,7 @@ def image_state(
                     state.workdir_known = False
                 else:
                     state.workdir = posixpath.normpath(posixpath.join(state.workdir, value))
+                    folders.add(state.workdir)
             elif keyword in ("COPY", "ADD"):
                 _copy(instruction, state, context, build_context)
             elif keyword == "RUN":
@@ -256,7 +258,33 @@ def image_state(
                 state.cmd = None  # setting ENTRYPOINT resets the CMD inherited from the base
             elif keyword == "EXPOSE":
                 state.exposes = True
+    _into_folders(state.layout, folders)
     return state
+
+
+# Folders every Linux base image has (the Filesystem Hierarchy Standard's).
+_BASE_FOLDERS = frozenset(
+    {"/", "/bin", "/etc", "/home", "/lib", "/media", "/mnt", "/opt", "/root", "/run", "/sbin", "/srv", "/tmp"}
+    | {"/usr", "/usr/bin", "/usr/lib", "/usr/local", "/usr/local/bin", "/usr/local/lib", "/usr/share", "/usr/src"}
+    | {"/var", "/var/lib", "/var/log", "/var/tmp"}
+)
+
+
+def _into_folders(layout: ContainerLayout, folders: set[str]) -> None:
+    """`COPY main.py /app` (or `.`) writes /app/main.py when /app is a folder: a WORKDIR (before or after it: a
+    file cannot become one), a base image's folder, or a place other copies go into (the build succeeded)."""
+    known = folders | {target for target, _, is_folder in layout.copies if is_folder}
+    for target, _, _ in layout.copies:
+        parent = posixpath.dirname(target)
+        while parent not in known:
+            known.add(parent)
+            parent = posixpath.dirname(parent)
+    layout.copies = [
+        (posixpath.join(target, host.name), host, False)
+        if not is_folder and target in known
+        else (target, host, is_folder)
+        for target, host, is_folder in layout.copies
+    ]
 
 
 def _assign(instruction: Instruction, into: dict, lookup: dict) -> None:
