@@ -44,3 +44,20 @@ def test_fix_edits_only_code_that_parses(tmp_path):
     conflicted_part = CONFLICTED[: CONFLICTED.index(">>>>>>> feature\n")]
     assert fixed.startswith(conflicted_part), fixed
     assert 'uvicorn.run("main:app", reload=True)' in fixed[len(conflicted_part) :]
+
+
+def test_valid_python_parso_cannot_read_is_not_called_a_syntax_error(tmp_path):
+    """parso 0.8 has no `match` statement, `except*` or parenthesized `with` items: the file is valid Python,
+    so the note says what is skipped instead of calling it broken (the audit's real projects had both)."""
+    write(
+        tmp_path,
+        "main.py",
+        "import uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n"
+        "def kind(value):\n    match value:\n        case 1 | 2:\n            return 'small'\n        case _:\n"
+        "            return 'other'\n\n\nif __name__ == '__main__':\n    uvicorn.run(app, reload=True)\n",
+    )
+    run = run_cli(tmp_path, "--no-cache", "main.py")
+    err = run.stderr.decode()
+    assert "syntax errors" not in err
+    assert "warning: main.py: uses Python syntax the analysis cannot read yet" in err
+    assert run.stdout.decode().startswith("main.py:16:17: UVI001"), run.stdout.decode()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import logging
 import os
 import time
@@ -23,6 +24,10 @@ log = logging.getLogger(__name__)
 # The code of the information finding an analysis stopped by its time budget adds at line 1.
 TIMEOUT_CODE = "analysis-timeout"
 SYNTAX_ERRORS_NOTE = "syntax errors: only findings in code that parses are reported, and no fix edits next to an error"
+NEWER_SYNTAX_NOTE = (
+    "uses Python syntax the analysis cannot read yet (such as `match` statements): findings inside it are not "
+    "reported, and no fix edits next to it"
+)
 
 
 @dataclass
@@ -129,12 +134,24 @@ def check_text(
             finding.severity = settings.severity_for(finding.code, finding.severity)
             result.findings.append(finding)
     if note_syntax_errors and source.broken_lines:
-        result.problems.append(Problem(SYNTAX_ERRORS_NOTE, str(path) if path else None, ProblemKind.SYNTAX_ERRORS))
+        if _python_parses(text):  # parso's grammar lacks it: `match`, `except*`, `with (a as b, c as d)`
+            result.problems.append(Problem(NEWER_SYNTAX_NOTE, str(path) if path else None, ProblemKind.NOTICE))
+        else:
+            result.problems.append(Problem(SYNTAX_ERRORS_NOTE, str(path) if path else None, ProblemKind.SYNTAX_ERRORS))
     result.dependencies = context.dependencies
     result.problems.extend(workspace.problems)
     workspace.problems.clear()
     result.findings.sort(key=lambda f: (f.range.start, f.code))
     return result
+
+
+def _python_parses(text: str) -> bool:
+    """Whether this Python (the one running the tool) parses the text: nothing of it is run."""
+    try:
+        ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
 
 
 def _timeout_finding(budget_seconds: float, skipped: list[str]) -> Finding:
