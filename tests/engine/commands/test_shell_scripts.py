@@ -217,3 +217,18 @@ def test_scripts_inside_scripts(project):
     [finding] = project.check("Procfile", codes=("UVI014",))
     assert text_at(project, "Procfile", finding.range) == "--reload"
     assert apply_edits(text, finding.best_fix.edits) == "web: sh -c \"bash -c 'uvicorn main:app'\"\n"
+
+
+def test_pushd_moves_like_cd_and_popd_leaves_the_folder_unknown(project):
+    """Audit repro-10: `pushd backend && uvicorn app.main:app` in a bash Makefile serves (real run: `make run`)."""
+    project.write("backend/app/__init__.py", "")
+    project.write("backend/app/main.py", APP)
+    project.write(
+        "Makefile",
+        "SHELL := /bin/bash\nrun:\n\tpushd backend && uvicorn app.main:app\n"
+        "back:\n\tpushd backend && popd && uvicorn app.main:app\n",
+    )
+    moved, back = launches(project, "Makefile")
+    assert [path.roots[0] for path in moved.search_paths] == [project.root / "backend"]
+    assert back.search_paths == []
+    assert project.check("Makefile", codes=("UVI002",)) == []

@@ -523,7 +523,7 @@ def shell_launches(
     form: Form | None = None,
     editable: bool | None = None,
 ) -> list[Launch]:
-    """The launches of a shell text, following `cd` (a literal folder, or the script's own)
+    """The launches of a shell text, following `cd` and `pushd` (a literal folder, or the script's own)
     from one command to the next; after a `cd` the analysis cannot follow, none is judged.
     `form` and `editable`: how fixes write into the text (default: plain shell words, where the
     text is the file's own characters)."""
@@ -534,8 +534,11 @@ def shell_launches(
     variables = dict(environment)
     for command in shell.commands(placed):
         words = command.words
-        if words[0].value == "cd" and not words[0].quote:
+        if words[0].value in ("cd", "pushd") and not words[0].quote:
             current = _after_cd(current, words[1:], script)
+            continue
+        if words[0].value == "popd" and not words[0].quote:
+            current = None  # back to a folder the analysis does not follow
             continue
         if len(words) == 1 or words[0].value == "export":
             for word in words[1:] if words[0].value == "export" else words:
