@@ -277,3 +277,14 @@ def test_a_file_copied_to_a_folder_lands_in_it(project, lines):
     [launch] = launches(project, "Dockerfile")
     assert roots(launch) == [(project.root,)]
     assert project.check("Dockerfile", codes=("UVI002",)) == []
+
+
+def test_a_here_document_copy_makes_its_file_unknown(project):
+    """Audit repro-6: `COPY <<EOF /app/log.yml` writes the file (BuildKit); nothing is said of it."""
+    project.write(
+        "Dockerfile",
+        "FROM python:3.12-slim\nWORKDIR /app\nCOPY <<EOF /app/main.py\napp = None\nEOF\n"
+        "COPY <<EOF /app/log.yml\nversion: 1\nEOF\n"
+        'CMD ["uvicorn", "main:app", "--host", "0.0.0.0", "--log-config", "log.yml"]\n',
+    )
+    assert project.check("Dockerfile", codes=("UVI002", "UVI020")) == []

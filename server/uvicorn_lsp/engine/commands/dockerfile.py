@@ -342,6 +342,8 @@ def _copy(instruction: Instruction, state: ImageState, context: Path, build_cont
         words = [word.value for word in commands[0].words] if commands else []
     flags = [word for word in words if word.startswith("--")]
     paths = [word for word in words if not word.startswith("--")]
+    if "<<" in text and len(paths) < 2:  # `COPY <<EOF /app/x`: a here-document's body is the file (not followed)
+        paths = ["<<", paths[-1] if paths else "/"]
     if len(paths) < 2:
         return
     *sources, target = paths
