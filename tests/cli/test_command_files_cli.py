@@ -136,3 +136,13 @@ def test_a_crash_outside_the_rules_exits_2_with_a_report_line(tmp_path):
     assert result.returncode == 2, result
     assert "RuntimeError: scan broke" in result.stderr and "please report" in result.stderr
     assert "All checks passed" not in result.stdout
+
+
+def test_a_nul_in_a_commands_file_name_is_no_dependency(tmp_path):
+    """`--env-file "a\\u0000b"` named a dependency the cache then stat()ed: ValueError, exit 2."""
+    write(tmp_path, "main.py", "app = 1\n")
+    command = '["uv", "run", "--env-file", "a\\u0000b", "uvicorn", "main:app", "--host", "0.0.0.0"]'
+    write(tmp_path, "Dockerfile", f"FROM python:3.12\nWORKDIR /code\nCOPY . .\nCMD {command}\n")
+    for cache in ((), ("--no-cache",)):
+        result = run_cli(tmp_path, *cache)
+        assert result.returncode == 0, result.stderr

@@ -79,7 +79,8 @@ class RuleContext(ParsedSource):
         return self.source.path
 
     def depends_on(self, path: Path | None) -> None:
-        if path is not None and path != self.source.path:
+        # A name with a NUL (a command's word) is no file any check could see appear.
+        if path is not None and path != self.source.path and "\0" not in str(path):
             self.dependencies.add(path)
 
     @cached_property
