@@ -67,3 +67,11 @@ def test_fit_message_cuts_names_only_when_the_message_is_too_long():
     assert len(long) <= MESSAGE_LIMIT and "…" in long and long.startswith('"pkg.') and 'main:app"' in long
     # A field's value is inserted as it is, never read as a template (user code may hold braces).
     assert fit_message("{a}{b}", a="{b}", b=Quoted("x")) == "{b}x"
+
+
+def test_fit_message_takes_the_shorter_wording_before_cutting_a_name():
+    """Audit repro-2: a phrase and a 27-character import string were cut to fit ("the F…ance `app`")."""
+    name = Quoted("fastapi_playground.main:app")
+    long, short = "use {name} " + "x" * 140, "use {name}"
+    assert fit_message(long, short, name=name) == "use fastapi_playground.main:app"
+    assert fit_message("use {name}", "{name}", name=name) == "use fastapi_playground.main:app"  # it fits

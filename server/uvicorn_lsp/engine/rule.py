@@ -164,9 +164,15 @@ class Quoted:
     scale: int = 1  # a phrase (a command's own error) gets this many names' width
 
 
-def fit_message(template: str, **fields: str | Quoted) -> str:
+def fit_message(template: str, shorter: str | None = None, /, **fields: str | Quoted) -> str:
     """`template.format(**fields)`, each Quoted field elided to the widest width that keeps the
-    message within MESSAGE_LIMIT: short names are never cut, an 80-character module name is."""
+    message within MESSAGE_LIMIT: short names are never cut, an 80-character module name is.
+    `shorter`: a terser wording of the same message, used (with the names whole if it can) when the
+    template's would not fit whole."""
+    if shorter is not None:
+        whole = template.format(**{key: getattr(value, "text", value) for key, value in fields.items()})
+        if len(whole) > MESSAGE_LIMIT:
+            template = shorter
     for width in _NAME_WIDTHS:
         message = template.format(
             **{

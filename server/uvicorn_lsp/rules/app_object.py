@@ -64,6 +64,7 @@ def app_object_finding(
     else:
         message = fit_message(
             '{described} gets {app} {when}: uvicorn exits with status {status}; pass an import string such as "{example}"',
+            '{described} gets {app} {when}: it exits with status {status}; pass "{example}"',
             described=described,
             app=Quoted(app.description),
             when=when,
