@@ -43,6 +43,13 @@ def test_two_insertions_at_one_point_are_not_both_applied():
     assert (fixed, applied) == ("Ax", 1)
 
 
+def test_one_fix_shared_by_two_findings_counts_for_both():
+    """Two on_event handlers get one lifespan fix: applied once, two findings fixed (audit repro-12)."""
+    shared = (edit((0, 0), (0, 1), "Z"),)
+    fixed, applied = engine_fixing.apply_fixes("xy", [Fix("a", shared), Fix("b", shared)])
+    assert (fixed, applied) == ("Zy", 2)
+
+
 def test_fixes_that_never_settle_leave_the_file_unchanged(project, monkeypatch):
     """A fix that keeps producing its own finding stops after MAX_FIX_PASSES."""
     from uvicorn_lsp.engine.model import Finding, Severity

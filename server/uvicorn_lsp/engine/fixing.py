@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeGuard
 
-from .model import Applicability, Finding, Fix, Position, Problem
+from .model import Applicability, Finding, Fix, Position, Problem, TextEdit
 
 if TYPE_CHECKING:
     from . import checker
@@ -52,17 +52,23 @@ def applicable(fix: Fix | None, unsafe_fixes: bool) -> TypeGuard[Fix]:
 
 
 def apply_fixes(text: str, fixes: list[Fix]) -> tuple[str, int]:
-    """Apply every fix that overlaps no fix taken before it; (new text, fixes applied)."""
+    """Apply every fix that overlaps no fix taken before it; (new text, fixes applied: a fix whose edits are
+    those of one taken counts, as its finding is fixed too)."""
     offsets = _Offsets(text)
     newline = newline_of(text)
     taken: list[tuple[int, int]] = []
     replacements: list[tuple[int, int, str]] = []
     applied = 0
+    made: set[tuple[TextEdit, ...]] = set()
     for fix in sorted(fixes, key=lambda fix: min(edit.range.start for edit in fix.edits)):
+        if tuple(fix.edits) in made:
+            applied += 1  # the same edits fix another finding too (one lifespan for two on_event handlers)
+            continue
         spans = [(offsets.of(edit.range.start), offsets.of(edit.range.end), edit) for edit in fix.edits]
         if any(_overlap(start, end, other) for start, end, _ in spans for other in taken):
             continue
         taken.extend((start, end) for start, end, _ in spans)
+        made.add(tuple(fix.edits))
         replacements.extend((start, end, _LINE_BREAK.sub(newline, edit.new_text)) for start, end, edit in spans)
         applied += 1
     for start, end, new_text in sorted(replacements, reverse=True):
