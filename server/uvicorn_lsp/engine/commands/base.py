@@ -163,8 +163,8 @@ class ContainerLayout:
 
     def mount(self, target: str, host: Path, is_folder: bool) -> None:
         """A bind mount: the host path shows at `target`, over what the image put there."""
-        self.copies = [copy for copy in self.copies if not _under(copy[0], target)]
-        self.unknown = [place for place in self.unknown if not _under(place, target)]
+        self.copies = [copy for copy in self.copies if not is_under(copy[0], target)]
+        self.unknown = [place for place in self.unknown if not is_under(place, target)]
         self.copies.append((target, host, is_folder))
 
     def roots(self, folder: str) -> tuple[Path, ...] | None:
@@ -174,16 +174,16 @@ class ContainerLayout:
         return _ROOTS.get(key, lambda: self._roots(posixpath.normpath(folder)))
 
     def _roots(self, folder: str) -> tuple[Path, ...] | None:
-        if any(_overlaps(place, folder) for place in self.unknown):
+        if any(overlaps(place, folder) for place in self.unknown):
             return None
         roots: list[Path] = []
         touched = False
         for target, host, is_folder in self.copies:
-            if is_folder and _under(folder, target):
+            if is_folder and is_under(folder, target):
                 roots.append(host.joinpath(*_parts(posixpath.relpath(folder, target))))
                 touched = True
                 continue
-            if not _under(target, folder) or target == folder:
+            if not is_under(target, folder) or target == folder:
                 continue
             touched = True
             if not is_folder and not host.name.endswith(".py"):
@@ -205,12 +205,12 @@ def _parts(relative: str) -> list[str]:
     return [part for part in relative.split("/") if part not in ("", ".")]
 
 
-def _under(path: str, folder: str) -> bool:
+def is_under(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip("/") + "/")
 
 
-def _overlaps(first: str, second: str) -> bool:
-    return _under(first, second) or _under(second, first)
+def overlaps(first: str, second: str) -> bool:
+    return is_under(first, second) or is_under(second, first)
 
 
 def container_directory(layout_: ContainerLayout, path: str, description: str) -> WorkingDirectory:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .base import ContainerLayout, _overlaps, _under
+from .base import ContainerLayout, is_under, overlaps
 
 
 class Origin(enum.Enum):
@@ -48,15 +48,15 @@ def image_file(layout: ContainerLayout, path: str) -> ImageFile:
         return _UNKNOWN  # no file has such a name: uvicorn is given bad input, which another rule may name
     if parts[0] in _BASE_IMAGE_FOLDERS and not (parts[:2] == ["usr", "src"] and len(parts) >= 4):
         return _UNKNOWN
-    if any(_overlaps(place, path) for place in (*layout.unknown, *layout.unlisted_files)):
+    if any(overlaps(place, path) for place in (*layout.unknown, *layout.unlisted_files)):
         return _UNKNOWN
     found = ImageFile(Origin.NOT_COPIED)
     for target, host, is_folder in layout.copies:
         if target == path:
             return _UNKNOWN if is_folder else ImageFile(Origin.COPIED, host)
-        if _under(target, path):
+        if is_under(target, path):
             return _UNKNOWN  # something is copied below it: a folder
-        if not _under(path, target):
+        if not is_under(path, target):
             continue
         if not is_folder:
             # `COPY x.yaml config` (and `COPY x.yaml .`) copies into `config` when a folder is there already.
