@@ -1,5 +1,6 @@
-"""Init processes in front of the server (`ENTRYPOINT ["tini", "--"]`, `dumb-init`): they run the command after
-their options in the same folder and environment, so the command is judged as if it stood alone."""
+"""Init processes and tracing wrappers in front of the server (`ENTRYPOINT ["tini", "--"]`, `dumb-init`,
+`opentelemetry-instrument`): they run the command after their options in the same folder and environment, so
+the command is judged as if it stood alone."""
 
 from __future__ import annotations
 
@@ -28,6 +29,11 @@ def test_a_tini_entrypoint_with_the_command_in_cmd(project):
         "dumb-init uvicorn main:app --reload",
         "dumb-init --rewrite 15:2 --single-child uvicorn main:app --reload",
         "dumb-init -r 15:2 -- sh -c 'uvicorn main:app --reload'",
+        # Tracing wrappers (audit repro-3: opentelemetry-instrument in a real start script).
+        "opentelemetry-instrument uvicorn main:app --reload",
+        "opentelemetry-instrument --traces_exporter console --service_name=api uvicorn main:app --reload",
+        "ddtrace-run uvicorn main:app --reload",
+        "newrelic-admin run-program uvicorn main:app --reload",
     ],
 )
 def test_the_command_after_the_init_options_is_read(project, command):

@@ -41,6 +41,9 @@ _INITS = {
     "tini-static": frozenset({"-p", "-e"}),
     "dumb-init": frozenset({"-r", "--rewrite"}),
 }
+# Tracing wrappers that run the command after their options, instrumented, in the same folder and environment;
+# None: every option takes a value (unless written `--name=value`).
+_TRACERS: dict[str, frozenset[str] | None] = {"opentelemetry-instrument": None, "ddtrace-run": frozenset()}
 # gunicorn options that take a value; an unlisted option makes the app argument unsure.
 _GUNICORN_VALUE_OPTIONS = frozenset(
     {"-c", "--config", "-b", "--bind", "-w", "--workers", "-k", "--worker-class", "--threads", "-t", "--timeout"}
@@ -306,7 +309,8 @@ def shell_script(
 
 def _after_prefix(arguments: Sequence[Argument], index: int, environment: dict[str, tuple[Value, Range]]) -> int:
     """The index after the word at `index` when it only prefixes the program (with its options): an unquoted
-    `NAME=value` (set in `environment`), `exec`, `command`, `nohup`, `env` or an init process; else `index`."""
+    `NAME=value` (set in `environment`), `exec`, `command`, `nohup`, `env`, an init process or a tracing
+    wrapper; else `index`."""
     argument = arguments[index]
     assignment = _assignment(argument)
     if assignment is not None and not argument.quote:
@@ -322,6 +326,10 @@ def _after_prefix(arguments: Sequence[Argument], index: int, environment: dict[s
     init = argument.value.rsplit("/", 1)[-1]
     if init in _INITS:
         return _skip_options(arguments, index + 1, _INITS[init])
+    if init in _TRACERS:
+        return _skip_options(arguments, index + 1, _TRACERS[init])
+    if init == "newrelic-admin" and index + 1 < len(arguments) and arguments[index + 1].value == "run-program":
+        return index + 2
     return index
 
 
@@ -368,14 +376,18 @@ def _assignment(argument: Argument) -> tuple[str, str] | None:
     return None
 
 
-def _skip_options(arguments: Sequence[Argument], index: int, taking_value: frozenset[str], stop_at: str = "") -> int:
+def _skip_options(
+    arguments: Sequence[Argument], index: int, taking_value: frozenset[str] | None, stop_at: str = ""
+) -> int:
+    """The index after the options from `index`; `taking_value` None: every option takes one (but `--name=value`)."""
     while index < len(arguments):
         word = arguments[index].value
         if word == "--":
             return index + 1
         if word == stop_at or not word.startswith("-") or word == "-":
             return index
-        index += 2 if word in taking_value else 1
+        takes_value = "=" not in word if taking_value is None else word in taking_value
+        index += 2 if takes_value else 1
     return index
 
 
