@@ -66,3 +66,16 @@ def test_a_mistyped_path_in_a_procfile_exits_1(project, fastapi_cli):
     project.write("Procfile", "web: fastapi run app/main.py\n")
     assert project.check("Procfile", codes=("UVI002",)) == []
     assert run_fastapi(["run", "app/main.py"], project.root, fastapi_cli).served
+
+
+def test_fastapi_dev_with_workers_exits_2(project, fastapi_cli):
+    project.write("main.py", APP)
+    project.write("Makefile", "dev:\n\tfastapi dev main.py --workers 2\n")
+    [finding] = project.check("Makefile", codes=("UVI004",))
+    assert "exits with status 2" in finding.message
+    port = free_port()
+    outcome = run_server(
+        ["-m", "fastapi", "dev", "main.py", "--workers", "2", "--port", str(port)], project.root, port, env=fastapi_cli
+    )
+    assert not outcome.served and outcome.exit_code == 2, outcome.output
+    assert "No such option: --workers" in outcome.output

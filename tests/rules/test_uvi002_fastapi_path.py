@@ -67,3 +67,16 @@ def test_host_starts_and_freshness(app_project):
     assert message.startswith('"app/server.py" is not in the Makefile\'s folder')
     app_project.write("app/server.py", APP)
     assert uvi002(app_project, "Makefile") == []
+
+
+@pytest.mark.parametrize("command", ["fastapi dev main.py --workers 2", "fastapi dev --workers 2 main.py"])
+def test_fastapi_dev_has_no_workers_option(project, command):
+    """Real run (fastapi-cli 0.0.34): `No such option: --workers`, exit status 2; `fastapi run` has it."""
+    project.write("main.py", APP)
+    project.write("Makefile", f"dev:\n\t{command}\n")
+    [finding] = project.check("Makefile")
+    assert finding.code == "UVI004" and finding.message.endswith(
+        "exits with status 2 before starting: No such option: --workers"
+    )
+    project.write("Makefile", f"dev:\n\t{command.replace('dev', 'run')}\n")
+    assert project.check("Makefile", codes=("UVI004",)) == []

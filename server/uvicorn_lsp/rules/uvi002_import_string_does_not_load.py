@@ -43,7 +43,9 @@ def _check_fastapi_path(ctx: RuleContext, launch: Launch) -> Finding | None:
     """`fastapi run PATH`: fastapi-cli imports the app from the file or package folder PATH names, relative to
     where it starts, and stops before serving when nothing is there (in every start the command may have)."""
     option, edits = launch.option("fastapi_path"), launch_edits(launch)
-    if option is None or edits is None or not option.value.known or launch.option("fastapi_entrypoint") is not None:
+    if option is None or edits is None or not option.value.known or launch.rejections:
+        return None  # click stops at a rejected option first (UVI004)
+    if launch.option("fastapi_entrypoint") is not None:
         return None  # with --entrypoint, fastapi-cli refuses the PATH itself
     path = first(option.value)
     directories = [directory for directory in edits.directories if isinstance(directory, WorkingDirectory)]

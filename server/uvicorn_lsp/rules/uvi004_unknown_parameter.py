@@ -172,6 +172,7 @@ RULE = Rule(
     fix_applicabilities=(Applicability.SAFE, Applicability.UNSAFE),
     check=check,
     judges_commands=True,
+    triggers=("uvicorn", "fastapi"),
     doc=RuleDoc(
         what="""
             Checks every keyword passed to `uvicorn.run(...)` and `uvicorn.Config(...)`, also the keys
@@ -222,7 +223,8 @@ RULE = Rule(
             On a command line (`uvicorn main:app --relaod`, a Dockerfile `CMD`, a compose `command:`), uvicorn's
             click options are checked the same way: an unknown option or a refused value (`--workers many`,
             `--lifespan maybe`) stops the command with exit status 2. A flag and its value written as one
-            exec-form element (`"--host 0.0.0.0"`) is one unknown option; the fix splits it.
+            exec-form element (`"--host 0.0.0.0"`) is one unknown option; the fix splits it. fastapi-cli's
+            `fastapi dev` has no `--workers` (only `fastapi run` has): it stops the same way.
 
             `loop`, `http` and `ws` (`--loop`, `--http`, `--ws`) take a name uvicorn knows or an import string
             (`module:attribute`) since uvicorn 0.54: any other word is tried as an import string and fails at

@@ -629,12 +629,20 @@ def _parse_fastapi(arguments: list[Argument], index: int) -> ParsedCommand | Non
     if index + 1 >= len(arguments) or arguments[index + 1].value not in ("run", "dev"):
         return None
     options: dict[str, Option] = {}
+    rejections: list[Rejection] = []
+    development = arguments[index + 1].value == "dev"
     position = index + 2
     complete = True
     while position < len(arguments):
         argument = arguments[position]
         word = argument.value
         flag, equals, attached = word.partition("=")
+        if development and flag == "--workers":  # only `fastapi run` has it: click stops `dev` at it
+            option = Option(word, Value(None, word), argument.range, GivenAs.FLAG, word, handle=(position, position))
+            options[word] = option
+            rejections.append(Rejection(option, f"No such option: {flag}"))
+            position += 1
+            continue
         if flag in _FASTAPI_SWITCHES:
             name, setting = _FASTAPI_SWITCHES[flag]
             options[name] = Option(
@@ -665,7 +673,7 @@ def _parse_fastapi(arguments: list[Argument], index: int) -> ParsedCommand | Non
                 "fastapi_path", value, argument.range, GivenAs.POSITIONAL, word, handle=(position,)
             )
         position += 1
-    return ParsedCommand(Server.FASTAPI, arguments, index, None, options, [], complete)
+    return ParsedCommand(Server.FASTAPI, arguments, index, None, options, rejections, complete)
 
 
 def build_launch(
