@@ -80,3 +80,17 @@ def test_fastapi_dev_has_no_workers_option(project, command):
     )
     project.write("Makefile", f"dev:\n\t{command.replace('dev', 'run')}\n")
     assert project.check("Makefile", codes=("UVI004",)) == []
+
+
+def test_a_scripts_guessed_start_folder_and_absolute_paths_stay_silent(project):
+    """fastapi_rbac's backend/scripts/docker/entrypoint.sh runs in the image's WORKDIR (backend/): the path is
+    there, not beside the script; pkb-users' devserver names a path inside its dev container."""
+    project.write("backend/app/__init__.py", "")
+    project.write("backend/app/main.py", APP)
+    project.write("backend/scripts/docker/entrypoint.sh", "#!/bin/sh\nfastapi run app/main.py --port 80\n")
+    project.write("scripts/devserver", "#!/bin/bash\nuv run fastapi dev --host 0.0.0.0 /app/src/app/main.py\n")
+    assert uvi002(project, "backend/scripts/docker/entrypoint.sh") == []
+    assert uvi002(project, "scripts/devserver") == []
+    project.write("backend/scripts/docker/entrypoint.sh", "#!/bin/sh\nfastapi run app/mian.py --port 80\n")
+    [message] = uvi002(project, "backend/scripts/docker/entrypoint.sh")
+    assert message.startswith('"app/mian.py" is not in')

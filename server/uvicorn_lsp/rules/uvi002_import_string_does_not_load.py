@@ -54,6 +54,9 @@ def _check_fastapi_path(ctx: RuleContext, launch: Launch) -> Finding | None:
     for directory in directories:
         if start_files.path_exists(directory, path, ctx.depends_on) is not False:
             return None
+    if edits.info.source_kind == "shell" and start_files.in_a_project_folder(ctx, path):
+        return None  # the script's start folder is a guess, and the project has the path elsewhere
+    for directory in directories:
         if directory.image is not None and start_files.mounted_by_project_compose(ctx, directory, path):
             return None  # a compose file of the project may run the image with the path mounted
     message = fit_message(

@@ -7,6 +7,7 @@ import posixpath
 from collections.abc import Callable
 from pathlib import Path
 
+from .. import project
 from ..context import RuleContext
 from .base import WorkingDirectory
 from .compose_mounts import mounted_by_compose
@@ -26,6 +27,8 @@ def path_exists(directory: WorkingDirectory, relative: str, depends_on: Callable
         if found.origin in (Origin.NOT_COPIED, Origin.LEFT_OUT, Origin.NOT_IN_CONTEXT):
             return False
         return None  # a folder, or what the layout does not make clear
+    if posixpath.isabs(relative) or relative.startswith("~"):
+        return None  # outside the project (a container's path, a home folder): not known here
     roots = directory.roots_for(relative)
     if not roots:
         return None
@@ -45,3 +48,10 @@ def mounted_by_project_compose(ctx: RuleContext, directory: WorkingDirectory, re
     return mounted_by_compose(
         path, folder, ctx.workspace.root, ctx.workspace.read_module, ctx.depends_on, besides=checked
     )
+
+
+def in_a_project_folder(ctx: RuleContext, relative: str) -> bool:
+    """Whether a folder of the project (two levels down at most) holds `relative`: a script whose start
+    folder is a guess may well be started there (its image's WORKDIR, the app's folder)."""
+    root = ctx.workspace.root
+    return any((folder / relative).exists() for folder in [root, *project.project_folders(root)])
