@@ -7,9 +7,16 @@ import attrs
 import pytest
 from lsprotocol import types
 
-from tests.lsp.conftest import capabilities, code_actions, lsp_session, pull_diagnostics, wait_for_diagnostics
+from tests.lsp.conftest import (
+    apply_workspace_edit,
+    capabilities,
+    code_actions,
+    lsp_session,
+    pull_diagnostics,
+    wait_for_diagnostics,
+)
 
-from .notebook_files import write_notebook
+from .notebook_files import code, markdown, notebook_text, write_notebook
 
 CELLS = {
     2: "%pip install fastapi uvicorn\nimport uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()",
@@ -31,9 +38,11 @@ def cell_uri(notebook_uri: str, number: int) -> str:
     return f"vscode-notebook-cell:{notebook_uri.removeprefix('file://')}#cell{number}"
 
 
-def open_notebook(client, notebook_uri: str) -> None:
+def open_notebook(client, notebook_uri: str, code_cells: dict[int, str] = CELLS) -> None:
     cells = [types.NotebookCell(kind=types.NotebookCellKind.Markup, document=cell_uri(notebook_uri, 1))]
-    cells += [types.NotebookCell(kind=types.NotebookCellKind.Code, document=cell_uri(notebook_uri, n)) for n in CELLS]
+    cells += [
+        types.NotebookCell(kind=types.NotebookCellKind.Code, document=cell_uri(notebook_uri, n)) for n in code_cells
+    ]
     client.notebook_document_did_open(
         types.DidOpenNotebookDocumentParams(
             notebook_document=types.NotebookDocument(
@@ -43,7 +52,7 @@ def open_notebook(client, notebook_uri: str) -> None:
                 types.TextDocumentItem(uri=cell_uri(notebook_uri, 1), language_id="markdown", version=1, text="# Demo"),
                 *(
                     types.TextDocumentItem(uri=cell_uri(notebook_uri, n), language_id="python", version=1, text=text)
-                    for n, text in CELLS.items()
+                    for n, text in code_cells.items()
                 ),
             ],
         )
@@ -138,3 +147,32 @@ async def test_a_python_document_under_a_notebook_uri_is_python(tmp_path):
         )
         found = await wait_for_diagnostics(client, notebook_uri, lambda found: "UVI016" in codes(found))
         assert codes(found) == ["UVI002", "UVI016", "UVI016", "UVI019"]  # no UVI005: a notebook is never imported
+
+
+@pytest.mark.asyncio
+async def test_fix_all_in_a_notebook_writes_what_check_fix_writes(tmp_path):
+    """Cell 4's two UVI019 fixes touch: a single pass took one of them; fix-all now runs `check --fix`'s passes
+    and gives each cell its own edit (the magic in cell 2 kept as written)."""
+    import json
+    import subprocess
+    import sys
+
+    cells = {**CELLS, 4: 'async def main():\n    uvicorn.run("main:app", reload_dirs=["src"], reload_delay=1.0)\n'}
+    text = notebook_text(markdown("# Demo"), *(code(*cell.splitlines(keepends=True)) for cell in cells.values()))
+    (tmp_path / "cli").mkdir()
+    fixed_copy = write_notebook(tmp_path / "cli", text=text)
+    subprocess.run([sys.executable, "-m", "uvicorn_lsp", "check", "--fix", "--no-cache", str(fixed_copy)], check=False)
+    expected = {
+        n: "".join(cell["source"])
+        for n, cell in zip(cells, json.loads(fixed_copy.read_text())["cells"][1:], strict=True)
+    }
+    assert expected[4] == 'async def main():\n    uvicorn.run("main:app")\n'  # both options gone
+
+    notebook_uri = write_notebook(tmp_path, text=text).as_uri()
+    async with lsp_session(tmp_path, client_capabilities=notebook_capabilities()) as client:
+        open_notebook(client, notebook_uri, cells)
+        await wait_for_diagnostics(client, cell_uri(notebook_uri, 4), lambda found: len(found) == 4)
+        start = types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0))
+        [fix_all] = await code_actions(client, cell_uri(notebook_uri, 3), start, only=["source.fixAll"])
+        fixed = {n: apply_workspace_edit(text, fix_all.edit, cell_uri(notebook_uri, n)) for n, text in cells.items()}
+        assert fixed == expected

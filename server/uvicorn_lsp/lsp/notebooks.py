@@ -10,15 +10,16 @@ as the Python it is, with the notebook's behaviour (its path says notebook)."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
-from ..engine.model import Finding, TextEdit
+from ..engine.model import Finding, Position, Range, TextEdit
 from ..engine.notebooks import Cell, Cells
-from . import convert
+from . import convert, fix_all
 from .analysis import Analysis, NotReady
 from .documents import Lines, OpenDocument
 
@@ -126,8 +127,11 @@ class NotebookSync:
         self._ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics))
 
     # -- code actions ---------------------------------------------------------------
-    async def code_actions(self, params: types.CodeActionParams, fix_all_kind: str) -> list[types.CodeAction] | None:
-        """Quick fixes for the findings of one cell range, and fix-all; None when not a notebook cell."""
+    async def code_actions(
+        self, params: types.CodeActionParams, fix_all_kind: str, fix_all_deadline: float
+    ) -> list[types.CodeAction] | None:
+        """Quick fixes for the findings of one cell range, and fix-all (`check --fix`'s passes, by the deadline);
+        None when not a notebook cell."""
         cell_uri = params.text_document.uri
         state = self._state_of_cell(cell_uri)
         if state is None:
@@ -152,10 +156,25 @@ class NotebookSync:
             for action in convert.finding_actions(finding, document_lines, edit_for):
                 action.diagnostics = [shown]
                 actions.append(action)
-        fix_all = convert.fix_all_action(analysis.result.findings, edit_for, fix_all_kind)
-        if fix_all is not None:
-            actions.append(fix_all)
         only = params.context.only
+        wanted = (
+            any(fix_all_kind.startswith(kind) for kind in only)
+            if only
+            else params.context.trigger_kind != types.CodeActionTriggerKind.Automatic
+        )
+        document = self._ls.documents.get(state.uri)
+        if wanted and document is not None:
+            whole_notebook = await fix_all.fix_all_action(
+                self._ls,
+                document.path,
+                analysis,
+                edit_for,
+                fix_all_kind,
+                fix_all_deadline,
+                functools.partial(_cell_edits, state.cells),
+            )
+            if whole_notebook is not None:
+                actions.append(whole_notebook)
         if only:
             return [a for a in actions if any(a.kind == kind or (a.kind or "").startswith(f"{kind}.") for kind in only)]
         if params.context.trigger_kind == types.CodeActionTriggerKind.Automatic:
@@ -218,6 +237,29 @@ class _CellEdits:
                 for uri, text_edits in by_uri.items()
             ]
         )
+
+
+def _cell_edits(cells: Cells, before: str, after: str) -> list[TextEdit]:
+    """Document edits that turn each cell of `before` (the joined cells) into its text in `after`, one per cell
+    that changed, so that each stays inside its cell (magics written back as they were)."""
+    assert before == cells.document
+    edits = []
+    for cell, lines in zip(cells.cells, cells.split(after), strict=True):
+        old = "\n".join(cell.magics.get(line, line) for line in cell.lines)
+        new = "\n".join(lines)
+        if old != new:
+            edit = convert.replacement_edit(old, new)
+            start, end = edit.range.start, edit.range.end
+            edits.append(
+                TextEdit(
+                    Range(
+                        Position(start.line + cell.first_line, start.character),
+                        Position(end.line + cell.first_line, end.character),
+                    ),
+                    edit.new_text,
+                )
+            )
+    return edits
 
 
 def _lines(cell: Cell, encoding: str) -> Lines:

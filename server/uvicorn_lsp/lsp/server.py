@@ -32,8 +32,8 @@ from .. import __version__
 from ..engine import config, discovery
 from ..engine.model import ProblemKind
 from ..engine.workspace import Workspace
-from ..rules import ALL_RULES, RULES_BY_CODE
-from . import convert, features, notebooks, workspace_diagnostics
+from ..rules import RULES_BY_CODE
+from . import convert, features, fix_all, notebooks, workspace_diagnostics
 from .analysis import REQUEST_WAIT, Analysis, Analyzer, NotReady
 from .documents import Lines, OpenDocument
 
@@ -557,7 +557,9 @@ async def pull_diagnostics(ls: UvicornLanguageServer, params: types.DocumentDiag
 async def code_action(ls: UvicornLanguageServer, params: types.CodeActionParams):
     asked = time.monotonic()
     uri = params.text_document.uri
-    if (cell_actions := await ls.notebook_sync.code_actions(params, FIX_ALL_KIND)) is not None:
+    if (
+        cell_actions := await ls.notebook_sync.code_actions(params, FIX_ALL_KIND, asked + FIX_ALL_DEADLINE)
+    ) is not None:
         return cell_actions
     # The lightbulb's automatic asks on every cursor move stay short.
     invoked = params.context.trigger_kind == types.CodeActionTriggerKind.Invoked
@@ -579,9 +581,12 @@ async def code_action(ls: UvicornLanguageServer, params: types.CodeActionParams)
     only = params.context.only
     # Lightbulbs on every cursor move should not offer (nor compute) the file-wide fix.
     if _asked_for(FIX_ALL_KIND, only) if only else params.context.trigger_kind != types.CodeActionTriggerKind.Automatic:
-        fix_all = await _fix_all_action(ls, uri, analysis, edit_for, asked + FIX_ALL_DEADLINE)
-        if fix_all is not None:
-            actions.append(fix_all)
+        document = ls.documents.get(uri)
+        whole_file = await fix_all.fix_all_action(
+            ls, document.path if document else None, analysis, edit_for, FIX_ALL_KIND, asked + FIX_ALL_DEADLINE
+        )
+        if whole_file is not None:
+            actions.append(whole_file)
     if only:
         actions = [action for action in actions if _asked_for(action.kind or "", only)]
     return actions
@@ -589,40 +594,6 @@ async def code_action(ls: UvicornLanguageServer, params: types.CodeActionParams)
 
 def _asked_for(kind: str, only: Sequence[str]) -> bool:
     return any(kind == asked or kind.startswith(f"{asked}.") for asked in only)
-
-
-async def _fix_all_action(
-    ls: UvicornLanguageServer, uri: str, analysis: Analysis, edit_for: convert.EditBuilder, deadline: float
-) -> types.CodeAction | None:
-    """What `check --fix` writes: safe fixes pass after pass, re-checked in between (a fix that overlaps
-    another, such as UVI014's and UVI015's on one command, waits for the next pass). When that does not
-    finish by `deadline`, the first pass alone (edits that do not overlap, all of them for this text)."""
-    first_pass = convert.fix_all_action(analysis.result.findings, edit_for, FIX_ALL_KIND)
-    document = ls.documents.get(uri)
-    if first_pass is None or document is None or analysis.result.timed_out:
-        return first_pass
-    from ..engine.fixing import fix_text
-
-    budget = deadline - time.monotonic()
-    workspace = ls.workspace_for(document.path)
-    try:
-        outcome = await asyncio.wait_for(
-            ls.analyzer.run_on_worker(
-                fix_text, analysis.text, document.path, workspace, ALL_RULES, False, max(budget, 0.05), analysis.result
-            ),
-            max(budget, 0.05),
-        )
-    except TimeoutError:
-        return first_pass
-    except Exception:  # an error of ours: the request is still answered, with what is known to be right
-        log.exception("fix-all of %s failed; offering the first pass of fixes", uri)
-        return first_pass
-    if outcome.timed_out:
-        return first_pass
-    if outcome.text == analysis.text:
-        return None  # check --fix leaves it as it is (a fix that would break the file is refused)
-    edit = convert.replacement_edit(analysis.text, outcome.text)
-    return types.CodeAction(title=first_pass.title, kind=FIX_ALL_KIND, edit=edit_for([edit]))
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)
