@@ -345,7 +345,7 @@ def _guesses(ctx: RuleContext, launch: Launch, string: AppString, failing: Resol
 RULE = Rule(
     code="UVI002",
     name="import-string-does-not-load",
-    summary="The import string given to uvicorn (`uvicorn.run`, `uvicorn.Config`, a command line) names a module or attribute that does not load.",
+    summary="The import string given to uvicorn (`uvicorn.run`, `uvicorn.Config`, a command line) names a module or attribute that does not load, or `fastapi run` is given a path that is not there.",
     severity=Severity.ERROR,
     fix_availability=FixAvailability.SOMETIMES,
     fix_applicabilities=(

@@ -131,7 +131,7 @@ def _consequence(ctx: RuleContext, launch: Launch, option: Option) -> str:
 RULE = Rule(
     code="UVI020",
     name="missing-option-file",
-    summary="`ssl_certfile`, `ssl_keyfile`, `ssl_ca_certs`, `log_config` or `env_file` names a file the project does not have.",
+    summary="`ssl_certfile`, `ssl_keyfile`, `ssl_ca_certs`, `log_config` or `env_file` names a file the project (or the container's image) does not have.",
     severity=Severity.WARNING,
     check=check,
     judges_commands=True,
