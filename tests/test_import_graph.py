@@ -190,3 +190,14 @@ def test_imports_under_type_checking_in_functions_and_relative_ones_are_edges(tm
     }
     assert find_cycle(graph) == ["pkg.a", "pkg.b", "pkg.c", "pkg.sub.d", "pkg.a"]
     assert unresolved == ["pkg.b: pkg.gone"]
+
+
+def test_the_rules_import_no_yaml_parser():
+    """ruamel.yaml (~30 ms) is imported when a YAML file is read, not with the rules: every server start and
+    check run paid for it once UVI002 and UVI020 imported compose helpers."""
+    import subprocess
+    import sys
+
+    probe = "import sys, uvicorn_lsp.lsp.server, uvicorn_lsp.rules; print('ruamel.yaml' in sys.modules)"
+    completed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert completed.stdout.strip() == "False"

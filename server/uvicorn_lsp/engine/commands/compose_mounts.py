@@ -8,7 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..text_cache import TextCache
-from .yaml_sources import compose_mounts
 
 # Each compose file's text read once, whatever asks (every check of a Dockerfile beside it).
 _MOUNTS_BY_TEXT: TextCache[str, tuple[str, ...]] = TextCache(32)
@@ -71,4 +70,7 @@ def mounted_by_compose(
 
 
 def _mounts(text: str) -> tuple[str, ...]:
+    # Imported when a compose file is there to read: YAML's parser is not needed by most checks.
+    from .yaml_sources import compose_mounts
+
     return _MOUNTS_BY_TEXT.get(text, lambda: tuple(compose_mounts(text)))
