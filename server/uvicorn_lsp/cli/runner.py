@@ -162,7 +162,7 @@ def scan(
         except OSError as error:
             problems.append(Problem(f"cannot read: {error.strerror or error}", path))
             continue
-        wanted = prefilter.mentions_trigger(data) or commands.starts_through_an_image(Path(path), data)
+        wanted = prefilter.mentions_trigger(data) or commands.starts_through_an_image(path, data)
         if not wanted and not data.isascii():
             from ..engine import source
 

@@ -10,6 +10,7 @@ are that file's commands.
 from __future__ import annotations
 
 import importlib
+import os
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
@@ -36,7 +37,7 @@ def source_kind(path: PurePath | None, head: bytes | str | None = None) -> str |
         return "dockerfile"
     if name.startswith("Containerfile."):
         return "dockerfile"
-    if lower.startswith(("compose.", "docker-compose")) and lower.endswith((".yml", ".yaml")):
+    if _compose_name(lower):
         return "compose"
     if lower.endswith((".yml", ".yaml")) and len(parts) >= 3 and parts[-3] == ".github" and parts[-2] == "workflows":
         return "workflow"
@@ -65,10 +66,17 @@ def source_kind(path: PurePath | None, head: bytes | str | None = None) -> str |
     return None
 
 
-def starts_through_an_image(path: PurePath | None, text: bytes | str) -> bool:
+def _compose_name(lower: str) -> bool:
+    return lower.startswith(("compose.", "docker-compose")) and lower.endswith((".yml", ".yaml"))
+
+
+def starts_through_an_image(path: PurePath | str | None, text: bytes | str) -> bool:
     """A compose file whose services build an image: the image's ENTRYPOINT and CMD may name the server,
-    so the file can start one without naming it (the trigger words' pre-filter keeps it)."""
-    if source_kind(path) != "compose":
+    so the file can start one without naming it (the trigger words' pre-filter keeps it). Asked of every
+    file a check walks: the name is looked at first, as a string."""
+    if path is None:
+        return False
+    if not _compose_name(os.path.basename(path).lower()):
         return False
     return "build" in text if isinstance(text, str) else b"build" in text
 
