@@ -97,19 +97,22 @@ def test_unreadable_file(tmp_path):
     assert "cannot read" in result.problems[0].message
 
 
-def test_file_without_trigger_is_not_parsed(tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    "text",
+    [
+        "import asyncio\nasyncio.run(main())\n",
+        # A router: `fastapi` selects rules in command files (`fastapi run`), never a parse of Python.
+        "from fastapi import APIRouter\n\nrouter = APIRouter()\n\ngunicorn_note = 'see docs'\n",
+    ],
+)
+def test_file_without_trigger_is_not_parsed(tmp_path, monkeypatch, text):
     from uvicorn_lsp.engine import source
 
     def fail(*args, **kwargs):
         raise AssertionError("parsed a file that never mentions uvicorn")
 
     monkeypatch.setattr(source.SourceFile, "tree", property(fail))
-    assert (
-        checker.check_text(
-            "import asyncio\nasyncio.run(main())\n", tmp_path / "x.py", Workspace(tmp_path), ALL_RULES
-        ).findings
-        == []
-    )
+    assert checker.check_text(text, tmp_path / "x.py", Workspace(tmp_path), ALL_RULES).findings == []
 
 
 def test_keyword_whose_name_is_an_expression_is_no_internal_error(tmp_path):

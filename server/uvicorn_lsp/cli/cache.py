@@ -103,7 +103,9 @@ class RuleSet(NamedTuple):
     def from_registry(cls) -> RuleSet:
         from ..rules import ALL_RULES
 
-        triggers = sorted({trigger.encode("utf-8") for rule in ALL_RULES for trigger in rule.triggers})
+        triggers = sorted(
+            {trigger.encode("utf-8") for rule in ALL_RULES for trigger in (*rule.triggers, *rule.command_triggers)}
+        )
         return cls(tuple(rule.code for rule in ALL_RULES), tuple(triggers))
 
 

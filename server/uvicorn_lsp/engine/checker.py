@@ -78,7 +78,8 @@ def check_text(
     rules = [
         rule
         for rule in rules
-        if any(trigger in text for trigger in rule.triggers) or (through_image and rule.judges_commands)
+        if any(trigger in text for trigger in (*rule.triggers, *rule.command_triggers))
+        or (through_image and rule.judges_commands)
     ]
     if not rules:
         return result
@@ -94,6 +95,11 @@ def check_text(
         context: RuleContext = commands.context_for(kind, text, path, workspace, settings)
         source = context.source
     else:
+        # Python: a rule selected by a command file's word alone (a router's `from fastapi import`) has nothing
+        # to judge, and the file need not be parsed for it.
+        rules = [rule for rule in rules if any(trigger in text for trigger in rule.triggers)]
+        if not rules:
+            return result
         source = SourceFile(text, path, grammar=workspace.grammar, use_diff_cache=use_diff_cache)
         context = RuleContext(source, workspace, settings)
     context.should_stop = should_stop

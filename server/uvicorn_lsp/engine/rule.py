@@ -72,6 +72,9 @@ class Rule:
     fix_applicabilities: tuple[Applicability, ...] = ()
     on_by_default: bool = True
     triggers: tuple[str, ...] = ("uvicorn",)  # words whose absence skips the rule
+    # More words that select it in a command file (`fastapi run` names no uvicorn); a Python file without one
+    # of `triggers` is not parsed for it.
+    command_triggers: tuple[str, ...] = ()
     # Whether it judges launches from every source (Dockerfile, compose, Procfile... through
     # `ctx.launches`), not only Python files; a rule that reads Python syntax keeps False.
     judges_commands: bool = False

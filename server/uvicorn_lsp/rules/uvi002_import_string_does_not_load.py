@@ -355,7 +355,7 @@ RULE = Rule(
     ),
     check=check,
     judges_commands=True,
-    triggers=("uvicorn", "fastapi"),
+    command_triggers=("fastapi",),
     doc=RuleDoc(
         what="""
             Checks every import string uvicorn will load: the app given to `uvicorn.run()` or

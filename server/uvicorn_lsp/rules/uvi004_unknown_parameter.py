@@ -172,7 +172,7 @@ RULE = Rule(
     fix_applicabilities=(Applicability.SAFE, Applicability.UNSAFE),
     check=check,
     judges_commands=True,
-    triggers=("uvicorn", "fastapi"),
+    command_triggers=("fastapi",),
     doc=RuleDoc(
         what="""
             Checks every keyword passed to `uvicorn.run(...)` and `uvicorn.Config(...)`, also the keys
