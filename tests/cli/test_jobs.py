@@ -44,18 +44,22 @@ def test_fix_with_jobs_fixes_every_file(tmp_path):
 
 
 def test_only_files_with_a_trigger_word_are_analysed(tmp_path):
+    """A Python file by the words that select rules in Python: a router naming fastapi only is not analysed,
+    while a command file's `fastapi run` is."""
     write(tmp_path, "a.py", "import uvicorn\n")
     write(tmp_path, "b.py", "import os\n")
     write(tmp_path, "c.py", "# -*- coding: latin-1 -*-\n# caf\xe9 served by uvicorn\n", encoding="latin-1")
+    write(tmp_path, "routes.py", "from fastapi import APIRouter\n\nrouter = APIRouter()\n")
+    write(tmp_path, "Procfile", "web: fastapi run main.py\n")
     from uvicorn_lsp.cli.cache import Cache, RuleSet
     from uvicorn_lsp.cli.file_check import Mode
     from uvicorn_lsp.engine.config import Settings
     from uvicorn_lsp.engine.discovery import Discovery
 
     problems = []
-    triggers = RuleSet.from_registry().triggers
-    jobs = list(runner.scan(Discovery(Settings()).find([tmp_path]), problems, triggers, Cache(None), None, [], Mode()))
-    assert [job.source.path for job in jobs] == [str(tmp_path / "a.py"), str(tmp_path / "c.py")]
+    rules = RuleSet.from_registry()
+    jobs = list(runner.scan(Discovery(Settings()).find([tmp_path]), problems, rules, Cache(None), None, [], Mode()))
+    assert [job.source.path for job in jobs] == [str(tmp_path / name) for name in ("Procfile", "a.py", "c.py")]
     assert problems == []
 
 

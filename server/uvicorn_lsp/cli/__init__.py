@@ -309,7 +309,7 @@ def _check_paths(arguments, settings: Settings, mode: Mode, reporter: _Reporter,
     keys = runner.CacheKeys(cache, settings, discovery.Workspaces(settings))
     progress = runner.Progress()
     try:
-        jobs = runner.scan(sources, scan_problems, rules.triggers, cache, keys, from_cache, mode)
+        jobs = runner.scan(sources, scan_problems, rules, cache, keys, from_cache, mode)
         checked = runner.check_all(jobs, mode, settings, arguments.jobs or runner.default_jobs(), progress)
     finally:
         progress.close()

@@ -97,16 +97,21 @@ class RuleSet(NamedTuple):
     """What the parent needs of the rules to scan and validate, without importing them."""
 
     codes: tuple[str, ...]
-    triggers: tuple[bytes, ...]
+    triggers: tuple[bytes, ...]  # the words that select a rule in some file
+    python_triggers: tuple[bytes, ...]  # those that select one in a Python file
 
     @classmethod
     def from_registry(cls) -> RuleSet:
         from ..rules import ALL_RULES
 
-        triggers = sorted(
-            {trigger.encode("utf-8") for rule in ALL_RULES for trigger in (*rule.triggers, *rule.command_triggers)}
+        def encoded(words) -> tuple[bytes, ...]:
+            return tuple(sorted({word.encode("utf-8") for word in words}))
+
+        return cls(
+            tuple(rule.code for rule in ALL_RULES),
+            encoded(word for rule in ALL_RULES for word in (*rule.triggers, *rule.command_triggers)),
+            encoded(word for rule in ALL_RULES for word in rule.triggers),
         )
-        return cls(tuple(rule.code for rule in ALL_RULES), tuple(triggers))
 
 
 def default_folder(project_root: str, setting: str | None, base: Path | None) -> Path:
@@ -204,13 +209,13 @@ class Cache:
         unchanged re-run never imports the rules (and parso and jedi behind them)."""
         if self._rules is not None:
             try:
-                codes, triggers = self._rules
-                return RuleSet(tuple(codes), tuple(triggers))
+                codes, triggers, python_triggers = self._rules
+                return RuleSet(tuple(codes), tuple(triggers), tuple(python_triggers))
             except (TypeError, ValueError):
                 pass
         rules = RuleSet.from_registry()
         if self.enabled:
-            self._rules = (rules.codes, rules.triggers)
+            self._rules = (rules.codes, rules.triggers, rules.python_triggers)
             self._changed = True
         return rules
 

@@ -25,7 +25,7 @@ from ..engine.config import Settings
 from ..engine.discovery import SourcePath, Workspaces
 from ..engine.fixing import applicable
 from ..engine.model import Finding, Problem, ProblemKind
-from .cache import Cache, digest
+from .cache import Cache, RuleSet, digest
 from .file_check import FileResult, Mode
 
 # Each process warms up its own jedi (0.15-0.3 s: its helper subprocess, the
@@ -73,6 +73,9 @@ class Prefilter:
 
     def mentions_trigger(self, data: bytes) -> bool:
         return any(piece in data for piece in self.pieces) and any(trigger in data for trigger in self._triggers)
+
+
+_PYTHON_SUFFIXES = (".py", ".pyi", ".ipynb")
 
 
 def _longest_shared_piece(first: bytes, second: bytes) -> bytes:
@@ -140,7 +143,7 @@ class CacheKeys:
 def scan(
     sources: list[SourcePath],
     problems: list[Problem],
-    triggers: tuple[bytes, ...],
+    rules: RuleSet,
     cache: Cache,
     keys: CacheKeys | None,
     from_cache: list[FileResult],
@@ -149,9 +152,10 @@ def scan(
     """Read every file; yield those a rule could fire on and whose result the cache does
     not hold (the held ones with findings or problems go to `from_cache`). Unreadable and
     undecodable files go to `problems` whether or not they mention uvicorn. With the cache,
-    a file known to mention no trigger and unchanged since costs one stat."""
+    a file known to mention no trigger and unchanged since costs one stat. A Python file is
+    looked at for the words that select rules in Python (a router's `fastapi` selects none)."""
     cached = cache.enabled
-    prefilter = Prefilter(triggers)
+    any_source, python = Prefilter(rules.triggers), Prefilter(rules.python_triggers)
     for source_path in sources:
         path = source_path.path
         try:
@@ -162,6 +166,7 @@ def scan(
         except OSError as error:
             problems.append(Problem(f"cannot read: {error.strerror or error}", path))
             continue
+        prefilter = python if path.endswith(_PYTHON_SUFFIXES) else any_source
         wanted = prefilter.mentions_trigger(data) or commands.starts_through_an_image(path, data)
         if not wanted and not data.isascii():
             from ..engine import source
