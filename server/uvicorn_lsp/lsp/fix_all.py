@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +20,20 @@ if TYPE_CHECKING:
     from .session import Session
 
 log = logging.getLogger("uvicorn_lsp")
+
+
+def asked_for(kind: str, only: Sequence[str]) -> bool:
+    """Whether a code action of `kind` is among the kinds a client asked for (`only`: kinds or their parents)."""
+    return any(kind == asked or kind.startswith(f"{asked}.") for asked in only)
+
+
+def wanted(params: types.CodeActionParams, kind: str) -> bool:
+    """Whether the request wants the file-wide fix: asked for by kind, or any ask but the lightbulb's automatic
+    one on every cursor move (which should not offer, nor compute, it)."""
+    only = params.context.only
+    if only:
+        return asked_for(kind, only)
+    return params.context.trigger_kind != types.CodeActionTriggerKind.Automatic
 
 
 def one_replacement(before: str, after: str) -> list[TextEdit]:

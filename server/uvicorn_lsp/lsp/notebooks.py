@@ -156,14 +156,8 @@ class NotebookSync:
             for action in convert.finding_actions(finding, document_lines, edit_for):
                 action.diagnostics = [shown]
                 actions.append(action)
-        only = params.context.only
-        wanted = (
-            any(fix_all_kind.startswith(kind) for kind in only)
-            if only
-            else params.context.trigger_kind != types.CodeActionTriggerKind.Automatic
-        )
         document = self._ls.documents.get(state.uri)
-        if wanted and document is not None:
+        if fix_all.wanted(params, fix_all_kind) and document is not None:
             whole_notebook = await fix_all.fix_all_action(
                 self._ls,
                 document.path,
@@ -175,10 +169,9 @@ class NotebookSync:
             )
             if whole_notebook is not None:
                 actions.append(whole_notebook)
+        only = params.context.only
         if only:
-            return [a for a in actions if any(a.kind == kind or (a.kind or "").startswith(f"{kind}.") for kind in only)]
-        if params.context.trigger_kind == types.CodeActionTriggerKind.Automatic:
-            return [a for a in actions if a.kind != fix_all_kind]
+            return [action for action in actions if fix_all.asked_for(action.kind or "", only)]
         return actions
 
     # -- shared -------------------------------------------------------------------------

@@ -17,7 +17,6 @@ import re
 import sys
 import threading
 import time
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -578,22 +577,17 @@ async def code_action(ls: UvicornLanguageServer, params: types.CodeActionParams)
     for finding in analysis.result.findings:
         if finding.range.overlaps(requested):
             actions.extend(convert.finding_actions(finding, lines, edit_for))
-    only = params.context.only
-    # Lightbulbs on every cursor move should not offer (nor compute) the file-wide fix.
-    if _asked_for(FIX_ALL_KIND, only) if only else params.context.trigger_kind != types.CodeActionTriggerKind.Automatic:
+    if fix_all.wanted(params, FIX_ALL_KIND):
         document = ls.documents.get(uri)
         whole_file = await fix_all.fix_all_action(
             ls, document.path if document else None, analysis, edit_for, FIX_ALL_KIND, asked + FIX_ALL_DEADLINE
         )
         if whole_file is not None:
             actions.append(whole_file)
+    only = params.context.only
     if only:
-        actions = [action for action in actions if _asked_for(action.kind or "", only)]
+        actions = [action for action in actions if fix_all.asked_for(action.kind or "", only)]
     return actions
-
-
-def _asked_for(kind: str, only: Sequence[str]) -> bool:
-    return any(kind == asked or kind.startswith(f"{asked}.") for asked in only)
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import posixpath
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -57,7 +58,9 @@ def _check_fastapi_path(ctx: RuleContext, launch: Launch) -> Finding | None:
     if edits.info.source_kind == "shell" and start_files.in_a_project_folder(ctx, path):
         return None  # the script's start folder is a guess, and the project has the path elsewhere
     for directory in directories:
-        if directory.image is not None and start_files.mounted_by_project_compose(ctx, directory, path):
+        if directory.image is not None and start_files.mounted_by_project_compose(
+            ctx, posixpath.normpath(posixpath.join(directory.image[1], path))
+        ):
             return None  # a compose file of the project may run the image with the path mounted
     message = fit_message(
         '"{path}" is not in {where}; fastapi stops at startup ("Path does not exist", exit status 1)',

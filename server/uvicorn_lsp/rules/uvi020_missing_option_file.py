@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..engine import uvicorn_facts
+from ..engine.commands import start_files
 from ..engine.commands.base import WorkingDirectory
-from ..engine.commands.compose_mounts import compose_mount_targets, mounted
 from ..engine.commands.image_files import Origin, image_file
 from ..engine.commands.recognise import launch_edits
 from ..engine.context import RuleContext
@@ -88,15 +88,9 @@ def _missing_in_the_image(ctx: RuleContext, launch: Launch) -> Iterator[Finding]
 def _may_be_mounted_or_built(ctx: RuleContext, path: str, origin: Origin, host: Path | None) -> bool:
     """A compose file of the project mounts over the path; or a file the build context lacks here, which git
     ignores, may be in the checkout the image is built from."""
-    root, checked = ctx.workspace.root, ctx.checked_path()
-    if host is not None and origin is not Origin.LEFT_OUT and git_ignores(host, root, ctx.depends_on):
+    if host is not None and origin is not Origin.LEFT_OUT and git_ignores(host, ctx.workspace.root, ctx.depends_on):
         return True
-    folder = checked.parent if checked is not None else root
-    targets = ctx.once(
-        ("compose mount targets", folder),
-        lambda: compose_mount_targets(folder, root, ctx.workspace.read_module, ctx.depends_on, besides=checked),
-    )
-    return mounted(path, targets)
+    return start_files.mounted_by_project_compose(ctx, path)
 
 
 def _file_options(launch: Launch) -> Iterator[Option]:

@@ -56,19 +56,6 @@ def mounted(path: str, targets: frozenset[str]) -> bool:
     return True
 
 
-def mounted_by_compose(
-    path: str,
-    folder: Path,
-    root: Path,
-    read: Callable[[Path], str | None],
-    depends_on: Callable[[Path], None],
-    besides: Path | None = None,
-) -> bool:
-    """Whether a compose file in `folder` or a folder above it (up to `root`), other than `besides`, mounts
-    something over the container `path` or a folder of it (see `compose_mount_targets`)."""
-    return mounted(path, compose_mount_targets(folder, root, read, depends_on, besides))
-
-
 def _mounts(text: str) -> tuple[str, ...]:
     # Imported when a compose file is there to read: YAML's parser is not needed by most checks.
     from .yaml_sources import compose_mounts

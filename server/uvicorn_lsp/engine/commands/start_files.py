@@ -10,7 +10,7 @@ from pathlib import Path
 from .. import project
 from ..context import RuleContext
 from .base import WorkingDirectory
-from .compose_mounts import mounted_by_compose
+from .compose_mounts import compose_mount_targets, mounted
 from .image_files import Origin, image_file
 
 
@@ -37,17 +37,17 @@ def path_exists(directory: WorkingDirectory, relative: str, depends_on: Callable
     return any(root.exists() for root in roots)
 
 
-def mounted_by_project_compose(ctx: RuleContext, directory: WorkingDirectory, relative: str) -> bool:
-    """Whether a compose file of the project, other than the one checked, mounts something over the container
-    path `relative` to the directory (a service of it may run the image so)."""
-    if directory.image is None:
-        return False
-    path = posixpath.normpath(posixpath.join(directory.image[1], relative))
-    checked = ctx.checked_path()
-    folder = checked.parent if checked is not None else ctx.workspace.root
-    return mounted_by_compose(
-        path, folder, ctx.workspace.root, ctx.workspace.read_module, ctx.depends_on, besides=checked
+def mounted_by_project_compose(ctx: RuleContext, path: str) -> bool:
+    """Whether a compose file of the project (beside the checked file or above it), other than the one checked,
+    mounts something over the absolute container `path` or a folder of it: a service of it may run the image so.
+    The compose files are read once per check, whatever asks."""
+    root, checked = ctx.workspace.root, ctx.checked_path()
+    folder = checked.parent if checked is not None else root
+    targets = ctx.once(
+        ("compose mount targets", folder),
+        lambda: compose_mount_targets(folder, root, ctx.workspace.read_module, ctx.depends_on, besides=checked),
     )
+    return mounted(path, targets)
 
 
 def in_a_project_folder(ctx: RuleContext, relative: str) -> bool:

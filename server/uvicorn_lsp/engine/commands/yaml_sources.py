@@ -760,32 +760,45 @@ def _mounted_places(fields: dict[str, Node]) -> list[str]:
     unknown_mounts = ("volumes_from", "secrets", "configs", "develop", "extends", "<<")
     places = ["/"] if any(key in fields for key in unknown_mounts) else []
     volumes = fields.get("volumes")
-    items = volumes.value if isinstance(volumes, SequenceNode) else [None] if volumes is not None else []
-    for item in items:
-        target = None
-        if isinstance(item, ScalarNode):  # [SOURCE:]TARGET[:MODE]
-            pieces = item.value.split(":")
-            target = pieces[1] if len(pieces) >= 2 else pieces[0]
-        elif isinstance(item, MappingNode):
-            target = scalar_text(get(item, "target"))
+    if volumes is not None and not isinstance(volumes, SequenceNode):
+        return ["/"]
+    for _, target, _ in _volume_items(volumes):
         plain = target is not None and target.startswith("/") and "$" not in target
         places.append(posixpath.normpath(target) if plain and target else "/")
     return places
 
 
+def _volume_items(volumes: Node | None) -> list[tuple[str | None, str | None, str | None]]:
+    """(source, target, type) of each `volumes:` item, in the long syntax or the short one, `[SOURCE:]TARGET[:MODE]`
+    (a bind when SOURCE is a path, else a named or an anonymous volume); None where an item does not say."""
+    items: list[tuple[str | None, str | None, str | None]] = []
+    for item in volumes.value if isinstance(volumes, SequenceNode) else []:
+        if isinstance(item, ScalarNode):
+            source, _, rest = item.value.partition(":")
+            if not rest:
+                items.append((None, source, "volume"))
+            else:
+                kind = "bind" if source.startswith((".", "/", "~")) else "volume"
+                items.append((source, rest.split(":")[0], kind))
+        elif isinstance(item, MappingNode):
+            items.append(
+                (scalar_text(get(item, "source")), scalar_text(get(item, "target")), scalar_text(get(item, "type")))
+            )
+        else:
+            items.append((None, None, None))
+    return items
+
+
 def _bind_mounts(ctx: CommandContext, volumes: Node | None) -> list[tuple[str, Path, bool]]:
     mounts: list[tuple[str, Path, bool]] = []
-    if not isinstance(volumes, SequenceNode):
-        return mounts
-    for item in volumes.value:
-        source = target = None
-        if isinstance(item, ScalarNode):
-            pieces = item.value.split(":")
-            if len(pieces) >= 2:
-                source, target = pieces[0], pieces[1]
-        elif isinstance(item, MappingNode) and scalar_text(get(item, "type")) == "bind":
-            source, target = scalar_text(get(item, "source")), scalar_text(get(item, "target"))
-        if not source or not target or "$" in source + target or not source.startswith((".", "/", "~")):
+    for source, target, kind in _volume_items(volumes):
+        if (
+            kind != "bind"
+            or not source
+            or not target
+            or "$" in source + target
+            or not source.startswith((".", "/", "~"))
+        ):
             continue  # a named volume: its content is not the project's
         host = (ctx.folder / source).resolve() if not source.startswith("~") else None
         if host is not None and host.exists():
