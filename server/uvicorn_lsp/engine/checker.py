@@ -7,10 +7,10 @@ import logging
 import os
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import commands, config
+from . import carry_over, commands, config
 from . import source as source_module
 from .config import Settings
 from .context import Cancelled, OverBudget, RuleContext
@@ -36,6 +36,9 @@ class CheckResult:
     problems: list[Problem] = field(default_factory=list)
     dependencies: set[Path] = field(default_factory=set)  # other files the result was computed from
     timed_out: bool = False  # the time budget ran out: some rules were skipped
+    # What the check of an edited buffer (parsed through the diff cache) was computed from: the next check of
+    # the buffer may keep this result (`carry_over`).
+    basis: carry_over.Basis | None = None
 
 
 def enabled_rules(rules: Sequence[Rule], settings: Settings, path: Path | None) -> list[Rule]:
@@ -51,6 +54,7 @@ def check_text(
     should_stop: Callable[[], bool] | None = None,
     budget_seconds: float | None = None,
     note_syntax_errors: bool = True,
+    previous: CheckResult | None = None,
 ) -> CheckResult:
     """Check one file's text with those of `rules` its settings enable (the fronts pass the registry).
 
@@ -58,7 +62,10 @@ def check_text(
     returns True the check raises Cancelled. After `budget_seconds` the check stops the same way
     but returns what it found, with an information finding at line 1 naming the skipped rules.
     `note_syntax_errors=False` leaves out the problem saying the file has syntax errors (finding
-    that out reads the whole tree; the editor shows syntax errors already)."""
+    that out reads the whole tree; the editor shows syntax errors already).
+    `previous` is the result of the check of an earlier text of this buffer, passed when nothing else it
+    was computed from has changed since: it is returned again (with the new tree's version) when the edit
+    between the two texts cannot change it."""
     deadline = None if budget_seconds is None else time.monotonic() + budget_seconds
     if path is not None:
         path = Path(os.path.abspath(path))
@@ -106,6 +113,43 @@ def check_text(
     context.deadline = deadline
     if context.is_python and (should_stop is not None or deadline is not None):
         _ = source.tree  # parse first (it cannot be interrupted): a newer text stops the check right after
+    # An edited buffer's check records what it looked up, so the next keystroke's check may keep its result.
+    buffer_version = source.tree_version if use_diff_cache and kind is None and _is_module(path) else None
+    if buffer_version is not None and previous is not None and previous.basis is not None and not previous.timed_out:
+        basis = replace(
+            previous.basis,
+            workspace=workspace,
+            settings=settings,
+            rules=tuple(rule.code for rule in rules),
+            tree_version=buffer_version,
+        )
+        words = {word for rule in rules for word in (*rule.triggers, *rule.command_triggers)}
+        if carry_over.kept(previous.basis, basis, source, words):
+            return CheckResult(list(previous.findings), list(previous.problems), previous.dependencies, basis=basis)
+    if buffer_version is None:
+        _run_rules(context, rules, result, budget_seconds)
+    else:
+        assert path is not None
+        with source_module.recording_lookups(path) as lookups:
+            _run_rules(context, rules, result, budget_seconds)
+        result.basis = carry_over.Basis(
+            workspace, settings, tuple(rule.code for rule in rules), buffer_version, lookups
+        )
+    if note_syntax_errors and source.broken_lines:
+        if _python_parses(text):  # parso's grammar lacks it: `match`, `except*`, `with (a as b, c as d)`
+            result.problems.append(Problem(NEWER_SYNTAX_NOTE, str(path) if path else None, ProblemKind.NOTICE))
+        else:
+            result.problems.append(Problem(SYNTAX_ERRORS_NOTE, str(path) if path else None, ProblemKind.SYNTAX_ERRORS))
+    result.dependencies = context.dependencies
+    result.problems.extend(workspace.problems)
+    workspace.problems.clear()
+    result.findings.sort(key=lambda f: (f.range.start, f.code))
+    return result
+
+
+def _run_rules(context: RuleContext, rules: Sequence[Rule], result: CheckResult, budget_seconds: float | None) -> None:
+    """Run `rules` on the context, adding their findings (those not suppressed) and problems to `result`."""
+    source, settings, path = context.source, context.settings, context.source.path
     for index, rule in enumerate(rules):
         try:
             context.check_cancelled()
@@ -139,16 +183,10 @@ def check_text(
             finding.fixes = [fix for fix in finding.fixes if all(source.parses_around(e.range) for e in fix.edits)]
             finding.severity = settings.severity_for(finding.code, finding.severity)
             result.findings.append(finding)
-    if note_syntax_errors and source.broken_lines:
-        if _python_parses(text):  # parso's grammar lacks it: `match`, `except*`, `with (a as b, c as d)`
-            result.problems.append(Problem(NEWER_SYNTAX_NOTE, str(path) if path else None, ProblemKind.NOTICE))
-        else:
-            result.problems.append(Problem(SYNTAX_ERRORS_NOTE, str(path) if path else None, ProblemKind.SYNTAX_ERRORS))
-    result.dependencies = context.dependencies
-    result.problems.extend(workspace.problems)
-    workspace.problems.clear()
-    result.findings.sort(key=lambda f: (f.range.start, f.code))
-    return result
+
+
+def _is_module(path: Path | None) -> bool:
+    return path is not None and path.suffix == ".py"
 
 
 def _python_parses(text: str) -> bool:

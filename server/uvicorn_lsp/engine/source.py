@@ -7,9 +7,11 @@ import gc
 import io
 import itertools
 import re
+import threading
 import tokenize
 from collections.abc import Iterable, Iterator, Mapping, Set
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -77,6 +79,38 @@ class Noqa:
         return self.codes is None or code in self.codes
 
 
+@dataclass
+class Lookups:
+    """What a check asked of the text of the file it checks: the names whose leaves it looked up, the words it
+    searched the text for, and whether it read more than that (every name, or the bodies of every function).
+    `carry_over` keeps a check's findings across an edit whose lines hold none of these."""
+
+    path: Path
+    names: set[str] = field(default_factory=set)
+    words: set[str] = field(default_factory=set)
+    everything: bool = False
+
+
+_recording = threading.local()  # the Lookups of the check running on this thread
+
+
+@contextmanager
+def recording_lookups(path: Path) -> Iterator[Lookups]:
+    """Record, while the block runs, what is asked of the text of `path` (of every SourceFile of that path)."""
+    lookups = Lookups(path)
+    outer, _recording.lookups = getattr(_recording, "lookups", None), lookups
+    try:
+        yield lookups
+    finally:
+        _recording.lookups = outer
+
+
+def lookups_of(source: SourceFile) -> Lookups | None:
+    """The Lookups recording what is asked of `source`, if a check records them."""
+    lookups: Lookups | None = getattr(_recording, "lookups", None)
+    return lookups if lookups is not None and source.path == lookups.path else None
+
+
 class SourceFile:
     """Text plus lazily built views of it. Never mutated after creation."""
 
@@ -104,8 +138,18 @@ class SourceFile:
         """The line break new lines of generated code should use in this text."""
         return "\r\n" if "\r\n" in self.text else "\n"
 
+    def note_whole_tree_read(self) -> None:
+        """Said by a rule that walks the tree (the bodies of every function...) rather than asking for names:
+        what it read cannot be listed, so no edit of the text keeps the check's findings."""
+        lookups = lookups_of(self)
+        if lookups is not None:
+            lookups.everything = True
+
     def mentions(self, word: str) -> bool:
         """Whether the text contains `word`, searched once per word and file."""
+        lookups = lookups_of(self)
+        if lookups is not None:
+            lookups.words.add(word)
         if word not in self._mentions:
             self._mentions[word] = word in self.text
         return self._mentions[word]
@@ -230,10 +274,14 @@ class NameLeaves(Mapping[str, list]):
         return isinstance(name, str) and bool(self._leaves(name))
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._walk())
+        return iter(self._every_name())
 
     def __len__(self) -> int:
-        return len(self._walk())
+        return len(self._every_name())
+
+    def _every_name(self) -> Mapping[str, list]:
+        self._source.note_whole_tree_read()
+        return self._walk()
 
     def _walk(self) -> Mapping[str, list]:
         if self._walked is None:
@@ -242,9 +290,16 @@ class NameLeaves(Mapping[str, list]):
 
     def keyword_leaves(self, keyword: str) -> list:
         """The leaves of the keyword `keyword` (`import`...), in the order of the text."""
+        self._note(keyword)
         return [leaf for leaf in self._leaves_at(keyword, self._places(keyword)) if leaf.type == "keyword"]
 
+    def _note(self, name: str) -> None:
+        lookups = lookups_of(self._source)
+        if lookups is not None:
+            lookups.names.add(name)
+
     def _leaves(self, name: str) -> list:
+        self._note(name)
         if self._walked is not None:
             return self._walked.get(name, [])
         found = self._found.get(name)

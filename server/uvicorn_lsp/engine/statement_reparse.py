@@ -66,6 +66,11 @@ class StatementEdit:
     after: int
     removed: str  # the text of the statements taken out, with the comment and blank lines before them
     inserted: str  # the text put in their place
+    line_delta: int  # lines added (removed when negative)
+    # When the statements replaced lie in the body of a module-level function or class: its name and its text
+    # after the edit, with the comment and blank lines before it (else None and "").
+    definition: str | None = None
+    definition_text: str = ""
 
 
 # By path, the lines parso keeps with its tree and the number of that version of the tree. A new list of lines
@@ -116,10 +121,11 @@ def edit_between(path: str, before: int, after: int) -> StatementEdit | None:
 
 def _reparse_statement(
     grammar: parso.Grammar, module: Module, old_lines: list[str], new_lines: list[str], path: str
-) -> tuple[str, str] | None:
+) -> tuple[str, str, int, str | None, str] | None:
     """Changes `module` (the tree of `old_lines`) in place to the tree of `new_lines` and returns the text of
-    the statements taken out and of those put in; None when the edit is not inside one statement that can be
-    parsed alone (the tree is left as it was)."""
+    the statements taken out and of those put in, the lines added, and the module-level definition around them
+    (`StatementEdit`); None when the edit is not inside one statement that can be parsed alone (the tree is left
+    as it was)."""
     # The lines the edit replaced: those between the lines both texts start and end with.
     shortest = min(len(old_lines), len(new_lines))
     first = next((n for n in range(shortest) if old_lines[n] != new_lines[n]), shortest)
@@ -141,13 +147,28 @@ def _reparse_statement(
             if block is not module and len(block.children) == 2:
                 continue  # its block would hold no statement: an error in a full parse
             _replace(module, block, index, [], region_text, line_delta)
-            return removed, region_text
+            return removed, region_text, line_delta, *_definition_around(module, block, targets[0][1], new_lines)
         column = None if block is module else statement.start_pos[1]
         parsed = _parse_region(grammar, region_text, region_start, column)
         if parsed is not None:
             _replace(module, block, index, *parsed, line_delta)
-            return removed, region_text
+            return removed, region_text, line_delta, *_definition_around(module, block, targets[0][1], new_lines)
     return None
+
+
+def _definition_around(module: Module, block: BaseNode, index: int, lines: list[str]) -> tuple[str | None, str]:
+    """The name and text (in `lines`, the new text) of the module-level function or class `module.children[index]`
+    when `block`, where statements were replaced, is inside it."""
+    if block is module:
+        return None, ""
+    statement = module.children[index]
+    definition = statement.children[-1] if statement.type == "decorated" else statement
+    if definition.type in ("async_stmt", "async_funcdef"):
+        definition = definition.children[1]
+    if definition.type not in ("funcdef", "classdef"):
+        return None, ""
+    start = _end(module.children[index - 1])[0] if index else 1
+    return definition.children[1].value, "".join(lines[start - 1 : _end(statement)[0] - 1])
 
 
 def _replace(

@@ -149,6 +149,8 @@ class Analyzer:
                     stop.is_set,
                     self._budget_for(document),
                     False,  # the server does not show the syntax-errors note (the editor shows syntax errors)
+                    # Kept when this edit cannot change it, if nothing else it was computed from has changed.
+                    state.latest.result if state.latest is not None and not state.stale else None,
                 )
             except Cancelled:  # a newer text (or a closed document): loop to the newest
                 elapsed = time.monotonic() - started
@@ -186,16 +188,22 @@ class Analyzer:
         )
 
     def recheck_dependents(self, changed: set[Path]) -> list[str]:
-        """Re-analyse open documents whose last analysis read one of `changed`; returns their URIs."""
+        """Re-analyse open documents whose last analysis read one of `changed`; returns their URIs. A document's
+        own text is not one: its analysis read the text it was run for (a module naming itself in an import
+        string lists its own path)."""
         dependents = [
             uri
             for uri, state in self._states.items()
-            if state.latest is not None and state.latest.result.dependencies & changed
+            if state.latest is not None and (state.latest.result.dependencies - {self._path_of(uri)}) & changed
         ]
         for uri in dependents:
             self._states[uri].stale = True
             self.schedule(uri)
         return dependents
+
+    def _path_of(self, uri: str) -> Path | None:
+        document = self._documents.get(uri)
+        return document.path if document is not None else None
 
     def shutdown(self) -> None:
         self._closing = True

@@ -20,7 +20,7 @@ _DEPRECATED = "deprecated since uvicorn 0.30 (moved to the `uvicorn-worker` pack
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    if "workers" not in ctx.source.text:
+    if not ctx.source.mentions("workers"):
         return
     yield from _worker_class_options(ctx)
     if not ctx.is_python:
@@ -28,7 +28,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     attribute_uses = list(_attribute_uses(ctx))
     found = [_import_finding(ctx, use) for use in attribute_uses]
     found += _imports(ctx, fixable_imports=not attribute_uses)
-    if "uvicorn.workers." in ctx.source.text:
+    if ctx.source.mentions("uvicorn.workers."):
         found += _class_paths_in_strings(ctx)
     # Asked only when there is something to say (it reads the project's declarations): a project pinned
     # before 0.30 runs uvicorn's own module, where nothing is deprecated.

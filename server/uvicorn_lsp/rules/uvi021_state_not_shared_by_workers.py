@@ -72,6 +72,7 @@ def _changed_state(module: ParsedModule) -> Iterator[SharedState]:
     candidates = {name: line for name, line in _module_state(module)}
     if not candidates:
         return
+    module.source.note_whole_tree_read()  # every route handler's body, found without asking for names
     for function in tree.iter_funcdefs():
         if not _is_route_handler(function):
             continue
