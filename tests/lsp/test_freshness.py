@@ -94,3 +94,44 @@ async def test_pull_clients_are_asked_to_refresh(tmp_path):
             await asyncio.sleep(0.02)
         assert client.diagnostic_refresh_count > before
         assert len(uvi002(await pull_diagnostics(client, run_uri))) == 1
+
+
+async def test_a_keystroke_in_unrelated_code_keeps_findings_that_other_files_changed(tmp_path):
+    """Findings kept across keystrokes in a helper nothing refers to (`carry_over`) still follow the module
+    the import string names: its change on disk re-checks the runner in full."""
+    helper = "\n\ndef helper(items):\n    total = sum(items)\n    return total\n"
+    main = write(tmp_path, "main.py", MAIN)
+    run = write(tmp_path, "run.py", RUN + helper)
+
+    async def published(uri: str, version: int) -> list[types.Diagnostic]:
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            found = [p.diagnostics for p in client.published if p.uri == uri and p.version == version]
+            if found:
+                return found[-1]
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"no diagnostics for version {version}")
+
+    def changed_on_disk(text: str) -> None:
+        main.write_text(text)
+        client.workspace_did_change_watched_files(
+            types.DidChangeWatchedFilesParams(
+                changes=[types.FileEvent(uri=main.as_uri(), type=types.FileChangeType.Changed)]
+            )
+        )
+
+    async with lsp_session(tmp_path) as client:
+        run_uri = open_file(client, run)
+        assert uvi002(await published(run_uri, 1)) == []
+        replace_all(client, run_uri, RUN + helper.replace("sum(", "max("), version=2)
+        assert uvi002(await published(run_uri, 2)) == []
+
+        changed_on_disk(MAIN.replace("app = ", "api = "))
+        await wait_for_diagnostics(client, run_uri, lambda found: len(uvi002(found)) == 1, timeout=5)
+        replace_all(client, run_uri, RUN + helper, version=3)
+        assert len(uvi002(await published(run_uri, 3))) == 1
+
+        changed_on_disk(MAIN)
+        await wait_for_diagnostics(client, run_uri, lambda found: uvi002(found) == [], timeout=5)
+        replace_all(client, run_uri, RUN + helper.replace("sum(", "min("), version=4)
+        assert uvi002(await published(run_uri, 4)) == []

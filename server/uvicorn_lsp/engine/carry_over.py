@@ -6,7 +6,7 @@ the text for, and the names of what it follows (`Lookups`). So when an edit
 - keeps the number of lines (every finding, fix and message outside it stays where it was),
 - lies in the body of one module-level function or class, whose name appears nowhere else in the text,
 - and leaves that definition holding, before and after, none of those names and words (nor a rule's
-  trigger, `global`, or `noqa`),
+  trigger, `global`, or `noqa`), and the module's imports and aliases as they were,
 then the previous check of the buffer would find exactly what it found, and its result is kept.
 Everything else (settings, the rules, the files the result depends on) must be as it was: the
 front passes a previous result only then, and `Basis` holds what the engine can compare itself.
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from .config import Settings
     from .source import Lookups, SourceFile
+    from .syntax import ImportMap
     from .workspace import Workspace
 
 # Words whose presence lets an edit reach beyond its definition: a module-level binding from inside it,
@@ -40,6 +41,7 @@ class Basis:
     rules: tuple[str, ...]  # the codes of the rules that ran
     tree_version: int
     lookups: Lookups
+    imports: ImportMap  # the import map is compared, not the names it was built from
 
 
 def kept(previous: Basis, current: Basis, source: SourceFile, words: Iterable[str]) -> bool:
@@ -50,6 +52,8 @@ def kept(previous: Basis, current: Basis, source: SourceFile, words: Iterable[st
         or previous.rules != current.rules
         or previous.settings != current.settings
         or previous.lookups.everything
+        or (previous.imports.names, previous.imports.star_imports)
+        != (current.imports.names, current.imports.star_imports)
     ):
         return False
     edit = statement_reparse.edit_between(str(source.path), previous.tree_version, current.tree_version)

@@ -132,9 +132,8 @@ def check_text(
         assert path is not None
         with source_module.recording_lookups(path) as lookups:
             _run_rules(context, rules, result, budget_seconds)
-        result.basis = carry_over.Basis(
-            workspace, settings, tuple(rule.code for rule in rules), buffer_version, lookups
-        )
+        codes = tuple(rule.code for rule in rules)
+        result.basis = carry_over.Basis(workspace, settings, codes, buffer_version, lookups, context.imports)
     if note_syntax_errors and source.broken_lines:
         if _python_parses(text):  # parso's grammar lacks it: `match`, `except*`, `with (a as b, c as d)`
             result.problems.append(Problem(NEWER_SYNTAX_NOTE, str(path) if path else None, ProblemKind.NOTICE))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from . import statement_reparse, syntax
-from .source import SourceFile, lookups_of
+from .source import SourceFile, unrecorded
 from .values import Evaluator
 
 # By path, the import map of an edited buffer's newest tree, and that tree's version: a keystroke in a
@@ -31,10 +31,8 @@ class ParsedSource:
         if kept is not None and _same_import_statements(path, kept[0], kept[1], version):
             imports = kept[1].in_tree(source.used_names)
         else:
-            imports = syntax.build_import_map(source.tree, source.used_names)
-        lookups = lookups_of(source)
-        if lookups is not None:  # a kept map answers without asking for the names it was found by
-            lookups.words.update(imports.found_by)
+            with unrecorded():  # an edited buffer's check compares the map itself (`carry_over`)
+                imports = syntax.build_import_map(source.tree, source.used_names)
         if len(_BUFFER_IMPORTS) >= _BUFFERS_KEPT:
             _BUFFER_IMPORTS.clear()
         _BUFFER_IMPORTS[path] = (version, imports.in_tree(None))  # kept without this text's names

@@ -105,6 +105,17 @@ def recording_lookups(path: Path) -> Iterator[Lookups]:
         _recording.lookups = outer
 
 
+@contextmanager
+def unrecorded() -> Iterator[None]:
+    """Leave out of the recorded Lookups what the block asks: a result compared as a whole instead (the import
+    map, whose statements may be anywhere: a name it looks up in a function's body changes nothing by itself)."""
+    outer, _recording.lookups = getattr(_recording, "lookups", None), None
+    try:
+        yield
+    finally:
+        _recording.lookups = outer
+
+
 def lookups_of(source: SourceFile) -> Lookups | None:
     """The Lookups recording what is asked of `source`, if a check records them."""
     lookups: Lookups | None = getattr(_recording, "lookups", None)
