@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -89,3 +90,38 @@ def test_an_environment_above_the_project_up_to_the_repository(tmp_path, venv, m
     (repo / ".venv").unlink()
     (tmp_path / ".venv").symlink_to(venv, target_is_directory=True)  # above the repository
     assert Workspace(service).choose_interpreter()[0] is None
+
+
+def test_a_sys_path_asked_ahead_is_the_one_the_checks_get(tmp_path, monkeypatch):
+    """The command line starts the question before reading the files; the first check collects that very
+    subprocess (no second one), and the answer is what the interpreter prints."""
+    from uvicorn_lsp.engine import workspace
+
+    interpreter = str(tmp_path / "python")
+    Path(interpreter).symlink_to(sys.executable)  # a name no other test asked about
+    expected = subprocess.run(
+        [interpreter, "-c", "import json, sys; print(json.dumps([p for p in sys.path if p]))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    started = []
+    popen = subprocess.Popen
+    monkeypatch.setattr(subprocess, "Popen", lambda *args, **kwargs: started.append(args) or popen(*args, **kwargs))
+    workspace.start_asking_sys_path(interpreter)
+    workspace.start_asking_sys_path(interpreter)  # asked once
+    assert workspace._sys_path_of(interpreter) == tuple(Path(entry) for entry in json.loads(expected))
+    assert len(started) == 1 and not workspace._ASKED
+
+
+def test_questions_asked_ahead_are_all_collected_before_a_fork(tmp_path):
+    from uvicorn_lsp.engine import workspace
+
+    broken = tmp_path / "python"
+    broken.write_text("#!/bin/sh\nexit 1\n")
+    broken.chmod(0o755)
+    workspace.start_asking_sys_path(str(broken))
+    workspace.start_asking_sys_path(str(tmp_path / "missing" / "python"))
+    workspace.collect_sys_paths()
+    assert not workspace._ASKED
+    assert workspace._sys_path_of(str(broken)) == () == workspace._sys_path_of(str(tmp_path / "missing" / "python"))

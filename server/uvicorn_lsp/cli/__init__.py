@@ -300,13 +300,16 @@ def _check_paths(arguments, settings: Settings, mode: Mode, reporter: _Reporter,
     for path in paths:
         if not path.exists():
             reporter.error(f"{path}: no such file or folder")
+    keys = runner.CacheKeys(cache, settings, discovery.Workspaces(settings))
+    for path in paths:
+        if path.exists():  # the analysed interpreter answers while the files are found and read
+            keys.ask_sys_path_ahead(discovery.project_root(os.path.abspath(path)))
     finder = discovery.Discovery(
         settings, force_exclude=arguments.force_exclude, known_codes=rules.codes, gitignores=cache.gitignores
     )
     sources = finder.find([path for path in paths if path.exists()])
     scan_problems: list[Problem] = []
     from_cache: list[FileResult] = []
-    keys = runner.CacheKeys(cache, settings, discovery.Workspaces(settings))
     progress = runner.Progress()
     try:
         jobs = runner.scan(sources, scan_problems, rules, cache, keys, from_cache, mode)

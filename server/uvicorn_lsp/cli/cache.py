@@ -312,6 +312,10 @@ class Cache:
 
     # -- environments -----------------------------------------------------------
 
+    def knows_environment(self, interpreter: str) -> bool:
+        """Whether the cache holds the sys.path of `interpreter` (a re-run need not ask it again)."""
+        return self.enabled and interpreter in self._environments
+
     def environment_key(self, interpreter: str, reason: str, ask_sys_path) -> bytes:
         """The analysed environment: the interpreter (its file and pyvenv.cfg) and the state of
         every folder on its sys.path (a package installed or removed changes its folder)."""

@@ -130,6 +130,15 @@ class CacheKeys:
             self._by_folder[(folder, source_path.root)] = context
         return self._cache.result_key(source_path.path, content_digest, context)
 
+    def ask_sys_path_ahead(self, root: str) -> None:
+        """Start asking the interpreter of the project at `root` for its sys.path (~50 ms, mostly waiting),
+        unless the cache holds the answer: the first file checked, or keyed, then finds it ready."""
+        interpreter = self._workspaces.for_root(root).choose_interpreter()[0] or sys.executable
+        if not self._cache.knows_environment(interpreter):
+            from ..engine import workspace
+
+            workspace.start_asking_sys_path(interpreter)
+
     def _environment(self, root: str) -> bytes:
         if root not in self._environments:
             workspace = self._workspaces.for_root(root)
@@ -329,10 +338,11 @@ def check_all(
 
     # Forked workers inherit what the parent loaded: building the parser's
     # grammar (~40 ms) and importing the rules happen once here instead of once in every worker.
-    from ..engine import source
+    from ..engine import source, workspace
     from ..rules import ALL_RULES  # noqa: F401
 
     _ = source.SourceFile("").tree
+    workspace.collect_sys_paths()  # no subprocess of ours runs across the fork; the workers inherit the answers
     chunks: list[list[Job]] = []
     by_chunk: dict[int, list[FileResult]] = {}
     pool = ProcessPoolExecutor(

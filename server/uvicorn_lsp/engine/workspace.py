@@ -13,6 +13,8 @@ from . import config, project
 from .model import Problem
 
 if TYPE_CHECKING:
+    import subprocess
+
     # Imported where first needed: a CLI re-run whose files are all cached needs neither.
     import jedi
     import parso
@@ -173,35 +175,60 @@ class Workspace:
 
 
 _SYS_PATHS: dict[str, tuple[Path, ...]] = {}
+# Questions started ahead (`start_asking_sys_path`) and not collected yet, by interpreter.
+_ASKED: dict[str, subprocess.Popen[str]] = {}
 # The language server asks from a start-up thread and the analysis thread: one subprocess per interpreter.
 _SYS_PATHS_LOCK = threading.Lock()
+_PRINT_SYS_PATH = "import json, sys; print(json.dumps([p for p in sys.path if p]))"
 
 
 def _sys_path_of(interpreter: str) -> tuple[Path, ...]:
     """Asked of the interpreter itself, once per process: a bare `python -c` costs
     ~20 ms, where jedi's helper process for the same question costs ~150 ms."""
     with _SYS_PATHS_LOCK:
-        return _sys_path_asked(interpreter)
+        if interpreter not in _SYS_PATHS:
+            start_asking_sys_path(interpreter)
+            _collect(interpreter)
+        return _SYS_PATHS[interpreter]
 
 
-def _sys_path_asked(interpreter: str) -> tuple[Path, ...]:
-    if interpreter not in _SYS_PATHS:
-        import json  # here: a CLI re-run with every result cached never asks
-        import subprocess
+def start_asking_sys_path(interpreter: str) -> None:
+    """Start the subprocess that answers `interpreter_sys_path`, without waiting for it: a command-line run
+    starts it before reading the files, and collects it (`collect_sys_paths`) before forking its workers."""
+    import subprocess  # here: a CLI re-run with every result cached never asks
 
-        try:
-            completed = subprocess.run(
-                [interpreter, "-c", "import json, sys; print(json.dumps([p for p in sys.path if p]))"],
-                capture_output=True,
-                text=True,
-                timeout=20,
-                check=True,
-            )
-            entries = json.loads(completed.stdout)
-        except (OSError, subprocess.SubprocessError, ValueError):
-            entries = []  # a broken interpreter: nothing installed can be seen
-        _SYS_PATHS[interpreter] = tuple(Path(entry) for entry in entries if entry)
-    return _SYS_PATHS[interpreter]
+    if interpreter in _SYS_PATHS or interpreter in _ASKED:
+        return
+    try:
+        _ASKED[interpreter] = subprocess.Popen(
+            [interpreter, "-c", _PRINT_SYS_PATH], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        )
+    except OSError:
+        _SYS_PATHS[interpreter] = ()  # a broken interpreter: nothing installed can be seen
+
+
+def collect_sys_paths() -> None:
+    """Wait for every question started ahead: then no subprocess of ours is running (before a fork)."""
+    with _SYS_PATHS_LOCK:
+        for interpreter in list(_ASKED):
+            _collect(interpreter)
+
+
+def _collect(interpreter: str) -> None:
+    import json
+    import subprocess
+
+    process = _ASKED.pop(interpreter, None)
+    if process is None:
+        return
+    try:
+        output, _ = process.communicate(timeout=20)
+        entries = json.loads(output) if process.returncode == 0 else []
+    except (subprocess.SubprocessError, ValueError):
+        process.kill()
+        process.wait()
+        entries = []
+    _SYS_PATHS[interpreter] = tuple(Path(entry) for entry in entries if isinstance(entry, str) and entry)
 
 
 def _same_interpreter(path: str) -> bool:
