@@ -338,10 +338,11 @@ def check_all(
 
     # Forked workers inherit what the parent loaded: building the parser's
     # grammar (~40 ms) and importing the rules happen once here instead of once in every worker.
-    from ..engine import source, workspace
+    from ..engine import commands, source, workspace
     from ..rules import ALL_RULES  # noqa: F401
 
     _ = source.SourceFile("").tree
+    commands.import_readers((Path(job.source.path), job.data) for job in first)  # ruamel for a compose file...
     workspace.collect_sys_paths()  # no subprocess of ours runs across the fork; the workers inherit the answers
     chunks: list[list[Job]] = []
     by_chunk: dict[int, list[FileResult]] = {}

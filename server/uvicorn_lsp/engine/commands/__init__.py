@@ -15,6 +15,8 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from .base import CommandContext
 
 # Bytes enough to tell a supervisord file or a script by its start.
@@ -138,6 +140,15 @@ _SOURCES: dict[str, tuple[str, str]] = {
 }
 
 
+def import_readers(files: Iterable[tuple[PurePath, bytes]]) -> None:
+    """Import the readers these files (path and first bytes) need: a command-line run does it before forking
+    its workers, which then share them instead of each importing its own."""
+    for path, head in files:
+        kind = source_kind(path, head[:SNIFF_BYTES])
+        if kind is not None:
+            importlib.import_module(f"{__name__}.{_SOURCES[kind][0]}")
+
+
 def context_for(kind: str, text: str, path, workspace, settings) -> CommandContext:
     from .base import CommandContext, CommandSource
 
@@ -151,6 +162,7 @@ __all__ = [
     "NOT_PYTHON_SUFFIXES",
     "SNIFF_BYTES",
     "context_for",
+    "import_readers",
     "implied_kind",
     "source_kind",
     "starts_through_an_image",
