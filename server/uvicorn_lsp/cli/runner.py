@@ -11,6 +11,7 @@ a file needs them, so an unchanged re-run stays close to the cost of the walk.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import os
 import signal
@@ -344,6 +345,8 @@ def check_all(
     _ = source.SourceFile("").tree
     commands.import_readers((Path(job.source.path), job.data) for job in first)  # ruamel for a compose file...
     workspace.collect_sys_paths()  # no subprocess of ours runs across the fork; the workers inherit the answers
+    # What the parent built lives as long as the workers: their collections need not walk it (nor copy its pages).
+    gc.freeze()
     chunks: list[list[Job]] = []
     by_chunk: dict[int, list[FileResult]] = {}
     pool = ProcessPoolExecutor(
