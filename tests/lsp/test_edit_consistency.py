@@ -8,6 +8,7 @@ from lsprotocol import types
 
 from uvicorn_lsp.engine.source import split_lines
 
+from ..engine.test_carry_over import MODULE, REPLACEMENTS
 from .conftest import SAMPLE, _offset, capabilities, lsp_session, open_file, pull_diagnostics, write
 
 PIECES = ["", "x", "é", "😀", "  ", "\n", "\r\n", "\u2028", "#", "(", '"']
@@ -62,3 +63,37 @@ async def test_random_edits_match_a_fresh_open(tmp_path):
                 ]
                 compared += len(edited)
     assert compared >= 5  # the edits must leave findings to compare, or the test proves nothing
+
+
+async def test_statements_typed_into_function_bodies_match_a_fresh_open(tmp_path):
+    """Keystrokes that keep the findings (`carry_over`) and those that change them, through the real server: after
+    each, the edited document's diagnostics equal those of the same text opened afresh."""
+    rng = random.Random(11)
+    path = write(tmp_path, "main.py", MODULE)
+    lines = MODULE.split("\n")
+    body = [number for number, line in enumerate(lines) if line.startswith("    ") and line.strip()]
+    compared = 0
+    async with lsp_session(tmp_path, client_capabilities=capabilities(pull=True)) as client:
+        uri = open_file(client, path)
+        for version in range(2, 40):
+            number = rng.choice(body)
+            indent = lines[number][: len(lines[number]) - len(lines[number].lstrip())]
+            where = types.Range(
+                start=types.Position(line=number, character=0),
+                end=types.Position(line=number, character=len(lines[number])),
+            )
+            lines[number] = indent + rng.choice(REPLACEMENTS)
+            client.text_document_did_change(
+                types.DidChangeTextDocumentParams(
+                    text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                    content_changes=[types.TextDocumentContentChangePartial(range=where, text=lines[number])],
+                )
+            )
+            edited = await pull_diagnostics(client, uri)
+            fresh_uri = open_file(client, tmp_path / f"copy{version}.py", "\n".join(lines))
+            fresh = await pull_diagnostics(client, fresh_uri)
+            assert [(d.code, d.range, d.message.replace(f"copy{version}", "main")) for d in edited] == [
+                (d.code, d.range, d.message.replace(f"copy{version}", "main")) for d in fresh
+            ]
+            compared += len(edited)
+    assert compared >= 20
