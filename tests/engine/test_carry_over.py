@@ -153,6 +153,7 @@ def replaced(text: str, number: int, statement: str) -> str:
         ("application = FastAPI()", "application = object()", False),  # the factory a launch names
         ('return {"port": 8001', 'return {"port": 8002', False),  # `options` is named at a launch
         ('return {"visits": len(VISITS)}', "VISITS.append(1)", False),  # the route of shared state
+        ("total = sum(items)", "import os as system", False),  # the module's import map changes
     ],
 )
 def test_an_edit_keeps_the_findings_only_where_no_lookup_reaches(tmp_path: Path, old, new, keeps) -> None:

@@ -122,6 +122,7 @@ def check_text(
             settings=settings,
             rules=tuple(rule.code for rule in rules),
             tree_version=buffer_version,
+            imports=context.imports,
         )
         words = {word for rule in rules for word in (*rule.triggers, *rule.command_triggers)}
         if carry_over.kept(previous.basis, basis, source, words):
