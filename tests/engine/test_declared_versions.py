@@ -50,6 +50,18 @@ def test_declarations_are_read_as_pep_440_specifiers(tmp_path, name, text, expec
     assert constraints(tmp_path) == expected
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-8-sig", "utf-32-be"])
+def test_a_requirements_file_with_a_byte_order_mark_is_read_as_pip_reads_it(tmp_path, encoding):
+    """`pip freeze > requirements.txt` in Windows PowerShell writes UTF-16 with a BOM; pip decodes a file by
+    its BOM, so the pin it installs is the one this reads (the -be codecs write no BOM of their own)."""
+    text = "Django==3.1.7\r\ngunicorn==20.1.0\r\nuvicorn==0.13.4\r\n"
+    data = ("\ufeff" + text).encode(encoding) if encoding.endswith("-be") else text.encode(encoding)
+    (tmp_path / "requirements.txt").write_bytes(data)
+    assert constraints(tmp_path) == ["==0.13.4"]
+    seen: list[Path] = []
+    assert project.declares(tmp_path, tmp_path, ("uvicorn",), seen.append)
+
+
 @pytest.mark.parametrize("lock", ["uv.lock", "poetry.lock", "pdm.lock"])
 def test_a_lock_file_names_the_version_installed(tmp_path, lock):
     (tmp_path / "requirements.txt").write_text("uvicorn>=0.20\n")

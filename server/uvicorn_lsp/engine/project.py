@@ -7,6 +7,7 @@ interpreter) lacks it: its absence there says nothing about a launch.
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -79,10 +80,29 @@ def _requirement_lines(path: Path) -> list[str]:
     try:
         if path.stat().st_size > _LARGEST_FILE:
             return []
-        text = path.read_text(encoding="utf-8", errors="replace")
+        text = _decoded(path.read_bytes())
     except OSError:
         return []
     return [line for line in text.splitlines() if not line.lstrip().startswith("#")]
+
+
+# Byte order marks in the order pip tries them (its utf-16 is this machine's, little-endian: a UTF-32 LE file
+# reads as UTF-16 to pip too, so no pin is read from it).
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+)
+
+
+def _decoded(data: bytes) -> str:
+    """A requirement file's text as pip decodes it: by its byte order mark (Windows PowerShell's
+    `pip freeze > requirements.txt` writes UTF-16 with one), else UTF-8."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(encoding, errors="replace")
+    return data.decode("utf-8", errors="replace")
 
 
 # Files that pin what gets installed: the lock file of uv, Poetry or PDM names the one version.
