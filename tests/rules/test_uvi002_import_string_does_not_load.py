@@ -139,6 +139,20 @@ def test_attribute_of_another_workspace_module(project):
     assert "uvicorn.run('web:application')" in apply_fix(project, "run.py", finding.best_fix, CODE)
 
 
+BROKEN = "from fastapi import FastAPI\n\napplication = FastAPI()\napp = FastAPI(\ntry:\n    pass\nexcept Exception:\n    pass\n"
+
+
+def test_a_module_that_does_not_parse_is_the_reason_not_a_missing_attribute(project):
+    """`app = FastAPI(` cut short: importing web raises SyntaxError (uvicorn's traceback, exit status 1) before any
+    attribute is looked up, and parso's error recovery loses `app`; no other name of web loads either."""
+    project.write("web.py", BROKEN)
+    [finding] = main_file(project, "uvicorn.run('web:app')", "run.py", header="")
+    assert finding.severity is Severity.ERROR
+    assert finding.message.startswith('"web:app" will not load: module "web" has a syntax error (SyntaxError')
+    assert "exit status 1" in finding.message and "not found" not in finding.message
+    assert "Did you mean" not in finding.message and not finding.fixes
+
+
 # -- values --------------------------------------------------------------------------------
 def test_constant_is_checked_and_fixed_where_it_is_written(project):
     [finding] = main_file(project, "uvicorn.run(APP_PATH)", header=APP + 'APP_PATH = "main:apq"\n')

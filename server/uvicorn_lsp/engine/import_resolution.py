@@ -244,6 +244,9 @@ class Resolution:
     missing_at: int = 0  # index of the first missing attribute part
     near: tuple[str, ...] = ()  # names close to the missing attribute part
     binding: Binding | None = None  # set when the string loads and one statement binds it
+    # NO_ATTRIBUTE in a module whose text does not parse: its name. Importing it raises SyntaxError before any
+    # attribute is looked up, and the name may be one the parser's error recovery lost.
+    unparsed: str | None = None
 
     @property
     def may_load(self) -> bool:
@@ -261,7 +264,7 @@ def resolve(ctx: CheckedFile, module_name: str, attributes: str, search_path: Se
         return Resolution(search_path, Outcome.NO_MODULE, found)
     walk = _AttributeWalk(ctx, index, roots)
     outcome, missing_at, near, binding = walk.follow(found, attributes.split("."), 0)
-    return Resolution(search_path, outcome, found, missing_at, near, binding)
+    return Resolution(search_path, outcome, found, missing_at, near, binding, walk.unparsed)
 
 
 class _AttributeWalk:
@@ -273,6 +276,15 @@ class _AttributeWalk:
         self._ctx = ctx
         self._index = index
         self._roots = roots
+        self.unparsed: str | None = None  # the module a missing name was looked for in, when it does not parse
+
+    def _missing(self, module: ParsedModule, namespace: Namespace, name: str):
+        """NO_ATTRIBUTE for `name`, not bound in `module`: with the names near it, or none in a module that
+        does not parse (no string naming it loads)."""
+        if module.source.broken_lines:
+            self.unparsed = module.found.name
+            return Outcome.NO_ATTRIBUTE, 0, (), None
+        return Outcome.NO_ATTRIBUTE, 0, namespace.near(name), None
 
     def _find(self, name: str) -> FoundModule | None:
         found = self._index.find(name, self._roots, self._ctx.depends_on)
@@ -318,7 +330,7 @@ class _AttributeWalk:
             # A submodule becomes an attribute of its package once anything imports it.
             if namespace.open or (found.is_package and self._find(f"{found.name}.{name}") is not None):
                 return Outcome.UNKNOWN, 0, (), None
-            return Outcome.NO_ATTRIBUTE, 0, namespace.near(name), None
+            return self._missing(module, namespace, name)
         return self._after(bindings, rest, depth)
 
     def _after(self, bindings: list[Binding], rest: list[str], depth: int):
@@ -366,7 +378,7 @@ class _AttributeWalk:
         namespace = module.class_namespace(classdef)
         bindings = namespace.bindings.get(rest[0])
         if not bindings:
-            return Outcome.NO_ATTRIBUTE, 0, namespace.near(rest[0]), None
+            return self._missing(module, namespace, rest[0])
         if len(rest) == 1:
             return Outcome.LOADS, 0, (), bindings[0] if len(bindings) == 1 else None
         return Outcome.UNKNOWN, 0, (), None
@@ -464,4 +476,4 @@ def _resolve_main(ctx: CheckedFile, attributes: str, search_path: SearchPath, sp
     outcome, missing_at, near, binding = walk.follow(own, attributes.split("."), 0)
     if not spawns and outcome is not Outcome.LOADS:
         outcome = Outcome.UNKNOWN
-    return Resolution(search_path, outcome, own, missing_at, near, binding)
+    return Resolution(search_path, outcome, own, missing_at, near, binding, walk.unparsed)

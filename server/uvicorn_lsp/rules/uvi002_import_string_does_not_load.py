@@ -150,7 +150,7 @@ def _check_string(ctx: RuleContext, launch: Launch, string: AppString, replace: 
         if guess not in {choice.value for choice in own_file}
     ]
     # uvicorn's own `Attribute "app" not found in module "main"` names the whole string already.
-    names_the_string = failing[0].outcome is Outcome.NO_ATTRIBUTE
+    names_the_string = failing[0].outcome is Outcome.NO_ATTRIBUTE and failing[0].unparsed is None
     message = fit_message(
         ("" if names_the_string else '"{text}" will not load: ')
         + why
@@ -198,7 +198,7 @@ def _reason(launch: Launch, string: AppString, resolution: Resolution) -> _Reaso
     gunicorn the master's (its worker cannot boot, or cannot load the app)."""
     reason = _uvicorn_reason(string, resolution)
     if launch.server is Server.GUNICORN:
-        missing_attribute = resolution.outcome is Outcome.NO_ATTRIBUTE
+        missing_attribute = resolution.outcome is Outcome.NO_ATTRIBUTE and resolution.unparsed is None
         return dataclasses.replace(reason, status=uvicorn_facts.gunicorn_failure_status(missing_attribute))
     return reason
 
@@ -206,6 +206,9 @@ def _reason(launch: Launch, string: AppString, resolution: Resolution) -> _Reaso
 def _uvicorn_reason(string: AppString, resolution: Resolution) -> _Reason:
     """uvicorn's own error for this failure (in short, "module not found", when the string names the
     module whole), and the exit status it ends with (uvicorn-facts.md)."""
+    if resolution.unparsed is not None:
+        # The import raises SyntaxError, which uvicorn passes on as a traceback (exit status 1).
+        return _Reason.of('module "{module}" has a syntax error (SyntaxError on import)', 1, module=resolution.unparsed)
     if resolution.outcome is Outcome.NO_ATTRIBUTE:
         # only a string uvicorn accepts has resolutions
         assert string.module is not None and string.attributes is not None
@@ -381,7 +384,8 @@ RULE = Rule(
         why="""
             uvicorn only finds out at startup. It logs `Could not import module "X".` or
             `Attribute "X" not found in module "Y".` and exits with status 3; a missing parent package
-            ends in a bare `ModuleNotFoundError` traceback and status 1. With `reload=True` the
+            ends in a bare `ModuleNotFoundError` traceback and status 1, a module with a syntax error in a
+            `SyntaxError` traceback and status 1. With `reload=True` the
             failure is silent: the reloader process keeps running and nothing is served. With
             `workers`, each worker fails and the parent stops them all, with exit status 0. Under
             gunicorn's master with uvicorn's worker class, the master stops: "Worker failed to boot" for a
