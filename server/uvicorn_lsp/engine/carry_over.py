@@ -59,7 +59,8 @@ def kept(previous: Basis, current: Basis, source: SourceFile, words: Iterable[st
     edit = statement_reparse.edit_between(str(source.path), previous.tree_version, current.tree_version)
     if edit is None or edit.line_delta or edit.definition is None:
         return False
-    definition, changed = edit.definition_text, (edit.definition_text, edit.removed)
+    definition = edit.definition_text
+    changed = (definition, edit.removed)
     if source.text.count(edit.definition) != definition.count(edit.definition):
         return False  # something outside may call it, subclass it, or name it in an import string
     searched = (*_REACHING_WORDS, *words, *previous.lookups.words)

@@ -17,7 +17,7 @@ the module level parso's own diff parser does the work.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -67,10 +67,16 @@ class StatementEdit:
     removed: str  # the text of the statements taken out, with the comment and blank lines before them
     inserted: str  # the text put in their place
     line_delta: int  # lines added (removed when negative)
-    # When the statements replaced lie in the body of a module-level function or class: its name and its text
-    # after the edit, with the comment and blank lines before it (else None and "").
+    # When the statements replaced lie in the body of a module-level function or class: its name, and the new
+    # text's lines and the span of them it takes, with the comment and blank lines before it.
     definition: str | None = None
-    definition_text: str = ""
+    lines: list[str] = field(default_factory=list, repr=False, compare=False)
+    definition_lines: tuple[int, int] = (0, 0)
+
+    @property
+    def definition_text(self) -> str:
+        """The text of the definition around the edit, after it (joined when asked: a class may be long)."""
+        return "".join(self.lines[self.definition_lines[0] : self.definition_lines[1]])
 
 
 # By path, the lines parso keeps with its tree and the number of that version of the tree. A new list of lines
@@ -121,7 +127,7 @@ def edit_between(path: str, before: int, after: int) -> StatementEdit | None:
 
 def _reparse_statement(
     grammar: parso.Grammar, module: Module, old_lines: list[str], new_lines: list[str], path: str
-) -> tuple[str, str, int, str | None, str] | None:
+) -> tuple[str, str, int, str | None, list[str], tuple[int, int]] | None:
     """Changes `module` (the tree of `old_lines`) in place to the tree of `new_lines` and returns the text of
     the statements taken out and of those put in, the lines added, and the module-level definition around them
     (`StatementEdit`); None when the edit is not inside one statement that can be parsed alone (the tree is left
@@ -156,19 +162,21 @@ def _reparse_statement(
     return None
 
 
-def _definition_around(module: Module, block: BaseNode, index: int, lines: list[str]) -> tuple[str | None, str]:
-    """The name and text (in `lines`, the new text) of the module-level function or class `module.children[index]`
-    when `block`, where statements were replaced, is inside it."""
+def _definition_around(
+    module: Module, block: BaseNode, index: int, lines: list[str]
+) -> tuple[str | None, list[str], tuple[int, int]]:
+    """The name, and the span in `lines` (the new text's), of the module-level function or class
+    `module.children[index]` when `block`, where statements were replaced, is inside it."""
     if block is module:
-        return None, ""
+        return None, [], (0, 0)
     statement = module.children[index]
     definition = statement.children[-1] if statement.type == "decorated" else statement
     if definition.type in ("async_stmt", "async_funcdef"):
         definition = definition.children[1]
     if definition.type not in ("funcdef", "classdef"):
-        return None, ""
+        return None, [], (0, 0)
     start = _end(module.children[index - 1])[0] if index else 1
-    return definition.children[1].value, "".join(lines[start - 1 : _end(statement)[0] - 1])
+    return definition.children[1].value, lines, (start - 1, _end(statement)[0] - 1)
 
 
 def _replace(
