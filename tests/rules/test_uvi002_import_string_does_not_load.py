@@ -153,6 +153,20 @@ def test_a_module_that_does_not_parse_is_the_reason_not_a_missing_attribute(proj
     assert "Did you mean" not in finding.message and not finding.fixes
 
 
+NEWER_SYNTAX = (
+    "from fastapi import FastAPI\n\n\ndef kind(value):\n    match value:\n        case 1:\n            return 'one'\n"
+    "        case _:\n            return 'other'\n\n\napp = FastAPI()\n"
+)
+
+
+@pytest.mark.parametrize("attribute", ["app", "application"])
+def test_a_module_in_syntax_parso_cannot_read_is_no_reason_for_a_verdict(project, attribute):
+    """Valid Python that parso 0.8 does not read (`match`): it imports (`app` loads), and where parso's error
+    recovery leaves a name out, nothing says the module lacks it: no finding, and no "syntax error" claimed."""
+    project.write("web.py", NEWER_SYNTAX)
+    assert main_file(project, f"uvicorn.run('web:{attribute}')", "run.py", header="") == []
+
+
 # -- values --------------------------------------------------------------------------------
 def test_constant_is_checked_and_fixed_where_it_is_written(project):
     [finding] = main_file(project, "uvicorn.run(APP_PATH)", header=APP + 'APP_PATH = "main:apq"\n')

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import logging
 import os
 import time
@@ -136,7 +135,7 @@ def check_text(
         codes = tuple(rule.code for rule in rules)
         result.basis = carry_over.Basis(workspace, settings, codes, buffer_version, lookups, context.imports)
     if note_syntax_errors and source.broken_lines:
-        if _python_parses(text):  # parso's grammar lacks it: `match`, `except*`, `with (a as b, c as d)`
+        if source.python_parses:  # parso's grammar lacks it: `match`, `except*`, `with (a as b, c as d)`
             result.problems.append(Problem(NEWER_SYNTAX_NOTE, str(path) if path else None, ProblemKind.NOTICE))
         else:
             result.problems.append(Problem(SYNTAX_ERRORS_NOTE, str(path) if path else None, ProblemKind.SYNTAX_ERRORS))
@@ -187,15 +186,6 @@ def _run_rules(context: RuleContext, rules: Sequence[Rule], result: CheckResult,
 
 def _is_module(path: Path | None) -> bool:
     return path is not None and path.suffix == ".py"
-
-
-def _python_parses(text: str) -> bool:
-    """Whether this Python (the one running the tool) parses the text: nothing of it is run."""
-    try:
-        ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
-    return True
 
 
 def _timeout_finding(budget_seconds: float, skipped: list[str]) -> Finding:

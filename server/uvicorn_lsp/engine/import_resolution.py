@@ -280,8 +280,11 @@ class _AttributeWalk:
 
     def _missing(self, module: ParsedModule, namespace: Namespace, name: str):
         """NO_ATTRIBUTE for `name`, not bound in `module`: with the names near it, or none in a module that
-        does not parse (no string naming it loads)."""
+        does not parse (no string naming it loads). UNKNOWN where parso alone cannot read it: valid Python in
+        syntax parso 0.8 lacks (`match`) may bind the name."""
         if module.source.broken_lines:
+            if module.source.python_parses:
+                return Outcome.UNKNOWN, 0, (), None
             self.unparsed = module.found.name
             return Outcome.NO_ATTRIBUTE, 0, (), None
         return Outcome.NO_ATTRIBUTE, 0, namespace.near(name), None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import bisect
 import gc
 import io
@@ -234,6 +235,16 @@ class SourceFile:
             codes = match.group("codes")
             result[number] = Noqa(None if codes is None else frozenset(re.split(r"[,\s]+", codes.upper())))
         return result
+
+    @cached_property
+    def python_parses(self) -> bool:
+        """Whether this Python (the one running the tool) parses the text, nothing of it run: where parso does
+        not, the text may still be valid Python that parso 0.8 cannot read (`match`, `except*`)."""
+        try:
+            ast.parse(self.text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return False
+        return True
 
     @cached_property
     def broken_lines(self) -> Set[int]:

@@ -439,7 +439,8 @@ RULE = Rule(
 
             Stays silent when it cannot know: a value only known at run time, an `app_dir` that is
             not a constant, a file that edits `sys.path`, a module with a `__getattr__`, star imports
-            that cannot be followed, or an attribute that is a submodule of a package. Modules of
+            that cannot be followed, an attribute that is a submodule of a package, or a name missing from a
+            module written in syntax the parser cannot read yet (`match`: the name may be in it). Modules of
             installed packages are looked up in the analysed environment's `sys.path` (the `python`
             setting, a `.venv` in the project or above it up to the repository's top, or `VIRTUAL_ENV`).
 
