@@ -41,7 +41,14 @@ class Basis:
     rules: tuple[str, ...]  # the codes of the rules that ran
     tree_version: int
     lookups: Lookups
-    imports: ImportMap  # the import map is compared, not the names it was built from
+    # The import map's names and star imports (compared, not the names it was built from; the map itself would
+    # keep the check's tree views alive).
+    imports: tuple[dict[str, str], list[str]]
+
+
+def import_statements(imports: ImportMap) -> tuple[dict[str, str], list[str]]:
+    """What `Basis.imports` keeps of an import map."""
+    return imports.names, imports.star_imports
 
 
 def kept(previous: Basis, current: Basis, source: SourceFile, words: Iterable[str]) -> bool:
@@ -52,8 +59,7 @@ def kept(previous: Basis, current: Basis, source: SourceFile, words: Iterable[st
         or previous.rules != current.rules
         or previous.settings != current.settings
         or previous.lookups.everything
-        or (previous.imports.names, previous.imports.star_imports)
-        != (current.imports.names, current.imports.star_imports)
+        or previous.imports != current.imports
     ):
         return False
     edit = statement_reparse.edit_between(str(source.path), previous.tree_version, current.tree_version)

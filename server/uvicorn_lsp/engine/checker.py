@@ -121,7 +121,7 @@ def check_text(
             settings=settings,
             rules=tuple(rule.code for rule in rules),
             tree_version=buffer_version,
-            imports=context.imports,
+            imports=carry_over.import_statements(context.imports),
         )
         words = {word for rule in rules for word in (*rule.triggers, *rule.command_triggers)}
         if carry_over.kept(previous.basis, basis, source, words):
@@ -133,7 +133,8 @@ def check_text(
         with source_module.recording_lookups(path) as lookups:
             _run_rules(context, rules, result, budget_seconds)
         codes = tuple(rule.code for rule in rules)
-        result.basis = carry_over.Basis(workspace, settings, codes, buffer_version, lookups, context.imports)
+        imports = carry_over.import_statements(context.imports)
+        result.basis = carry_over.Basis(workspace, settings, codes, buffer_version, lookups, imports)
     if note_syntax_errors and source.broken_lines:
         if source.python_parses:  # parso's grammar lacks it: `match`, `except*`, `with (a as b, c as d)`
             result.problems.append(Problem(NEWER_SYNTAX_NOTE, str(path) if path else None, ProblemKind.NOTICE))
