@@ -83,6 +83,19 @@ def test_tls_files_fail_with_file_not_found(app):
     assert message.endswith("uvicorn stops at startup (exit status 1)")
 
 
+def test_a_long_message_keeps_the_option_whole(app):
+    """Workers that fail to start say the most: the terser wording drops "unless mounted at run time" before any
+    name is cut (the option read `--ssl…le key.pem`)."""
+    cmd = '["uvicorn", "main:app", "--ssl-certfile", "cert.pem", "--ssl-keyfile", "key.pem", "--workers", "2"]'
+    app.write("cert.pem", "")
+    app.write("Dockerfile", dockerfile("COPY main.py cert.pem ./", cmd=cmd))
+    [message] = messages(app)
+    assert message == (
+        "--ssl-keyfile key.pem: no /app/key.pem in the image (no COPY or ADD puts it there); "
+        "the workers fail to start and uvicorn stops, with exit status 0"
+    )
+
+
 @pytest.mark.parametrize(
     ("workdir", "path", "reported"),
     [

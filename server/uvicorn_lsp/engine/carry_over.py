@@ -14,7 +14,7 @@ front passes a previous result only then, and `Basis` holds what the engine can 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from . import statement_reparse
@@ -90,3 +90,37 @@ def _holds_name(text: str, name: str) -> bool:
 
 def _is_word_character(character: str) -> bool:
     return character.isalnum() or character == "_"
+
+
+@dataclass(frozen=True)
+class PartsBasis:
+    """What a check of a command file read part by part (the services of a compose file, each from its own lines
+    and the lines outside every part) was computed from, besides the file: its lines and the parts' spans."""
+
+    workspace: Workspace
+    settings: Settings
+    rules: tuple[str, ...]
+    lines: list[str] = field(repr=False)
+    parts: tuple[tuple[int, int], ...]  # [first, last) line spans
+
+
+def changed_part(previous: Basis | PartsBasis, current: PartsBasis) -> tuple[int, int] | None:
+    """The one part of `current` whose lines differ from the check `previous` describes, when nothing else does
+    (the same parts at the same lines, the same lines outside them): only that part's findings can change. None
+    when the whole file is to be checked."""
+    if (
+        not isinstance(previous, PartsBasis)
+        or previous.workspace is not current.workspace
+        or previous.rules != current.rules
+        or previous.settings != current.settings
+        or previous.parts != current.parts
+        or len(previous.lines) != len(current.lines)
+    ):
+        return None
+    changed = [part for part in current.parts if previous.lines[slice(*part)] != current.lines[slice(*part)]]
+    if len(changed) != 1:
+        return None
+    first, last = changed[0]
+    if previous.lines[:first] != current.lines[:first] or previous.lines[last:] != current.lines[last:]:
+        return None
+    return changed[0]

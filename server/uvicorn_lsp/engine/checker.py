@@ -37,7 +37,7 @@ class CheckResult:
     timed_out: bool = False  # the time budget ran out: some rules were skipped
     # What the check of an edited buffer (parsed through the diff cache) was computed from: the next check of
     # the buffer may keep this result (`carry_over`).
-    basis: carry_over.Basis | None = None
+    basis: carry_over.Basis | carry_over.PartsBasis | None = None
 
 
 def enabled_rules(rules: Sequence[Rule], settings: Settings, path: Path | None) -> list[Rule]:
@@ -98,7 +98,8 @@ def check_text(
         rules = [rule for rule in rules if rule.judges_commands]
         if not rules:
             return result
-        context: RuleContext = commands.context_for(kind, text, path, workspace, settings)
+        command_context = commands.context_for(kind, text, path, workspace, settings)
+        context: RuleContext = command_context
         source = context.source
     else:
         # Python: a rule selected by a command file's word alone (a router's `from fastapi import`) has nothing
@@ -112,29 +113,46 @@ def check_text(
     context.deadline = deadline
     if context.is_python and (should_stop is not None or deadline is not None):
         _ = source.tree  # parse first (it cannot be interrupted): a newer text stops the check right after
-    # An edited buffer's check records what it looked up, so the next keystroke's check may keep its result.
+    codes = tuple(rule.code for rule in rules)
+    previous_basis = previous.basis if previous is not None and not previous.timed_out else None
     buffer_version = source.tree_version if use_diff_cache and kind is None and _is_module(path) else None
-    if buffer_version is not None and previous is not None and previous.basis is not None and not previous.timed_out:
-        basis = replace(
-            previous.basis,
-            workspace=workspace,
-            settings=settings,
-            rules=tuple(rule.code for rule in rules),
-            tree_version=buffer_version,
-            imports=carry_over.import_statements(context.imports),
-        )
-        words = {word for rule in rules for word in (*rule.triggers, *rule.command_triggers)}
-        if carry_over.kept(previous.basis, basis, source, words):
-            return CheckResult(list(previous.findings), list(previous.problems), previous.dependencies, basis=basis)
-    if buffer_version is None:
-        _run_rules(context, rules, result, budget_seconds)
-    else:
+    parts = commands.independent_parts(kind, source.lines) if use_diff_cache and kind is not None else None
+    if buffer_version is not None:
+        # An edited buffer's check records what it looked up, so the next keystroke's check may keep its result.
+        imports = carry_over.import_statements(context.imports)
+        if isinstance(previous_basis, carry_over.Basis):
+            basis = replace(
+                previous_basis,
+                workspace=workspace,
+                settings=settings,
+                rules=codes,
+                tree_version=buffer_version,
+                imports=imports,
+            )
+            words = {word for rule in rules for word in (*rule.triggers, *rule.command_triggers)}
+            if carry_over.kept(previous_basis, basis, source, words):
+                assert previous is not None
+                return CheckResult(list(previous.findings), list(previous.problems), previous.dependencies, basis=basis)
         assert path is not None
         with source_module.recording_lookups(path) as lookups:
             _run_rules(context, rules, result, budget_seconds)
-        codes = tuple(rule.code for rule in rules)
-        imports = carry_over.import_statements(context.imports)
         result.basis = carry_over.Basis(workspace, settings, codes, buffer_version, lookups, imports)
+    elif parts is not None:
+        # A command file read part by part (compose services): a keystroke in one part judges that part alone.
+        parts_basis = carry_over.PartsBasis(workspace, settings, codes, source.lines, tuple(parts))
+        part = carry_over.changed_part(previous_basis, parts_basis) if previous_basis is not None else None
+        if part is not None:
+            assert previous is not None
+            command_context.only_lines = part
+            _run_rules(context, rules, result, budget_seconds)
+            result.findings += [f for f in previous.findings if not part[0] <= f.range.start.line < part[1]]
+            result.problems += [problem for problem in previous.problems if problem not in result.problems]
+            context.dependencies |= previous.dependencies
+        else:
+            _run_rules(context, rules, result, budget_seconds)
+        result.basis = parts_basis
+    else:
+        _run_rules(context, rules, result, budget_seconds)
     if note_syntax_errors and source.broken_lines:
         if source.python_parses:  # parso's grammar lacks it: `match`, `except*`, `with (a as b, c as d)`
             result.problems.append(Problem(NEWER_SYNTAX_NOTE, str(path) if path else None, ProblemKind.NOTICE))

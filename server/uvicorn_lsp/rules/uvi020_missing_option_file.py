@@ -77,8 +77,9 @@ def _missing_in_the_image(ctx: RuleContext, launch: Launch) -> Iterator[Finding]
             consequence = uvicorn_facts.failure_consequence(launch, 1, ctx.uvicorn_version_in(launch))
         message = fit_message(
             "{option}: no {path} in the image ({reason}) unless mounted at run time; {consequence}",
+            "{option}: no {path} in the image ({reason}); {consequence}",
             option=Quoted(option.written),
-            path=path,
+            path=Quoted(path),
             reason=_REASONS[found.origin],
             consequence=consequence,
         )

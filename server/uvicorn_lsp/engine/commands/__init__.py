@@ -149,6 +149,16 @@ def import_readers(files: Iterable[tuple[PurePath, bytes]]) -> None:
             importlib.import_module(f"{__name__}.{_SOURCES[kind][0]}")
 
 
+def independent_parts(kind: str, lines: list[str]) -> list[tuple[int, int]] | None:
+    """The line spans of a command file's parts whose launches each come from their own lines alone (a compose
+    file's services: `carry_over` judges only the part a keystroke changed); None for other files."""
+    if kind != "compose":
+        return None
+    from .yaml_sources import independent_services
+
+    return independent_services(lines)
+
+
 def context_for(kind: str, text: str, path, workspace, settings) -> CommandContext:
     from .base import CommandContext, CommandSource
 
@@ -163,6 +173,7 @@ __all__ = [
     "SNIFF_BYTES",
     "context_for",
     "import_readers",
+    "independent_parts",
     "implied_kind",
     "source_kind",
     "starts_through_an_image",

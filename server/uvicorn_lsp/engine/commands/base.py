@@ -100,6 +100,8 @@ class CommandContext(RuleContext):
     ):
         super().__init__(source, workspace, settings)
         self._find_launches = find_launches
+        # Lines [first, last) of one part (a compose service) whose launches alone are wanted (`carry_over`).
+        self.only_lines: tuple[int, int] | None = None
 
     @cached_property
     def launches(self) -> list[Launch]:  # type: ignore[override]

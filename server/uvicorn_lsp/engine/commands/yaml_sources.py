@@ -9,6 +9,7 @@ indentation), so a word inside `run: |` lands on its own line and column.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import posixpath
 import re
 from dataclasses import dataclass
@@ -562,9 +563,36 @@ def compose_launches(ctx: CommandContext) -> list[Launch]:
     production = ".prod." in name or "production" in name
     found = []
     for key, service in _services(ctx.source.lines, ctx.source.text):
+        if ctx.only_lines is not None and not ctx.only_lines[0] <= service.start_mark.line < ctx.only_lines[1]:
+            continue
         if isinstance(service, MappingNode):
             found.extend(_service_launches(ctx, key, service, production))
     return found
+
+
+def independent_services(lines: list[str]) -> list[tuple[int, int]] | None:
+    """The line spans [first, last) of the services when each one's launches come from its own lines and the lines
+    before the services block: block YAML, anchors only before it (`x-logging: &logging`; an anchor in a service
+    would let it change another), no `extends`. None otherwise."""
+    found = _service_chunks(lines)
+    if found is None:
+        return None
+    start, chunks = found
+    preamble = _block_text(lines, 0, start)
+    if "&" in preamble:
+        block = _composed_block(preamble, 0)
+        if block is None or block.has_aliases:
+            return None
+    for first, last in chunks:
+        chunk = _block_text(lines, first, last)
+        if "extends" in chunk:
+            return None
+        plan = _SERVICE_PLANS.get((chunk, first), functools.partial(_service_plan, lines, first, last))
+        if plan is None and "&" in chunk:
+            return None  # bad YAML that may define an anchor once it is right
+        if plan is not None and any(block.anchors for block in plan.blocks):
+            return None
+    return chunks  # a service that is bad YAML has no launch (whole or not, the file is read the same)
 
 
 def _service_launches(ctx: CommandContext, name: str, service: MappingNode, production: bool) -> list[Launch]:
