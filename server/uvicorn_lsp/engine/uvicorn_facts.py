@@ -101,7 +101,8 @@ def runs_workers(launch: Launch) -> bool | None:
 
 # gunicorn's master stops when its worker cannot load the app, with reload or workers too (gunicorn 27): exit
 # status 4, "App failed to load", when the module has no such attribute; "Worker failed to boot" when the module
-# does not import, with exit status 3, or 1 when several workers fail at once (the master's halt races itself).
+# does not import, with exit status 3. When several workers fail at once, either may end in status 1 instead (the
+# master's halt reaps the second failed worker and raises again).
 GUNICORN_WORKER_BOOT_ERROR = 3
 GUNICORN_APP_LOAD_ERROR = 4
 
@@ -114,9 +115,12 @@ def failure_consequence(launch: Launch, exit_status: int, running_version: str |
     """What an app that fails to load does to the process (uvicorn-facts.md, "Import strings"); for gunicorn,
     `exit_status` is gunicorn's own (`gunicorn_failure_status`)."""
     if launch.server is Server.GUNICORN:
-        if exit_status == GUNICORN_APP_LOAD_ERROR:
-            return f"gunicorn stops: App failed to load (exit status {exit_status})"
-        return "gunicorn stops: Worker failed to boot"
+        if exit_status != GUNICORN_APP_LOAD_ERROR:
+            return "gunicorn stops: Worker failed to boot"
+        workers = launch.value("workers")
+        if workers is not None and workers.int_above(1) is not False:
+            return "gunicorn stops: App failed to load"  # the status depends on which worker fails first
+        return f"gunicorn stops: App failed to load (exit status {exit_status})"
     if launch.spawns_processes():
         if reloads(launch):
             return f"with {launch.edits.spell('reload', True)} the reloader keeps running and nothing is served"

@@ -389,8 +389,9 @@ RULE = Rule(
             failure is silent: the reloader process keeps running and nothing is served. With
             `workers`, each worker fails and the parent stops them all, with exit status 0. Under
             gunicorn's master with uvicorn's worker class, the master stops: "Worker failed to boot" for a
-            module that does not import (exit status 3, or 1 when several workers fail at once), "App
-            failed to load" (exit status 4) for a missing attribute, with `--workers` or `--reload` alike.
+            module that does not import (exit status 3), "App failed to load" (exit status 4) for a
+            missing attribute, with `--workers` or `--reload` alike; when several workers fail at once,
+            either may end with status 1 instead.
         """,
         example="""
             # pkg/main.py
