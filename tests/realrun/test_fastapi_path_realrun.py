@@ -79,3 +79,23 @@ def test_fastapi_dev_with_workers_exits_2(project, fastapi_cli):
     )
     assert not outcome.served and outcome.exit_code == 2, outcome.output
     assert "No such option: --workers" in outcome.output
+
+
+def test_an_app_name_the_module_does_not_define_exits_1_then_the_right_one_serves(project, tmp_path, fastapi_cli):
+    project.write("app/__init__.py", "")
+    project.write("app/main.py", APP)
+    image = 'FROM python:3.12-slim\nWORKDIR /code\nCOPY ./app /code/app\nCMD ["fastapi", "run", "app/main.py", "--app", "{name}"]\n'
+    project.write("Dockerfile", image.format(name="application"))
+    [finding] = project.check("Dockerfile", codes=("UVI002",))
+    assert (
+        finding.message.startswith('"application" is not defined in app/main.py') and "exit status 1" in finding.message
+    )
+    workdir, command = rebuild_image(project.root, tmp_path / "before")
+    before = run_fastapi(command[1:], workdir, fastapi_cli)
+    assert not before.served and before.exit_code == 1, before.output
+    assert "Could not find app name application" in before.output
+
+    project.write("Dockerfile", image.format(name="app"))
+    assert project.check("Dockerfile", codes=("UVI002",)) == []
+    workdir, command = rebuild_image(project.root, tmp_path / "after")
+    assert run_fastapi(command[1:], workdir, fastapi_cli).served

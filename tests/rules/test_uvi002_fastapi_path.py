@@ -94,3 +94,37 @@ def test_a_scripts_guessed_start_folder_and_absolute_paths_stay_silent(project):
     project.write("backend/scripts/docker/entrypoint.sh", "#!/bin/sh\nfastapi run app/mian.py --port 80\n")
     [message] = uvi002(project, "backend/scripts/docker/entrypoint.sh")
     assert message.startswith('"app/mian.py" is not in')
+
+
+@pytest.mark.parametrize(
+    ("module", "app", "reported"),
+    [
+        (APP, "application", True),
+        (APP, "app", False),
+        (APP + "application = app\n", "application", False),
+        ("from .core import app as application\n", "application", False),  # bound by an import
+        ("from .core import *\n", "application", False),  # star import: names come at run time
+        (APP + "def __getattr__(name):\n    return app\n", "application", False),
+        ("from fastapi import FastAPI\napp = FastAPI(\n", "application", False),  # does not parse
+    ],
+)
+def test_an_app_name_the_module_does_not_define(app_project, module, app, reported):
+    """`--app NAME`: fastapi-cli stops with "Could not find app name NAME in app.main" (exit status 1)."""
+    app_project.write("app/main.py", module)
+    app_project.write("Procfile", f"web: fastapi run app/main.py --app {app} --host 0.0.0.0\n")
+    app_project.write("Dockerfile", IMAGE.format(more="", cmd=f'["fastapi", "run", "app/main.py", "--app", "{app}"]'))
+    for relative in ("Procfile", "Dockerfile"):
+        findings = app_project.check(relative, codes=("UVI002",))
+        if not reported:
+            assert findings == [], relative
+            continue
+        [finding] = findings
+        assert finding.message.startswith(f'"{app}" is not defined in app/main.py; fastapi stops at startup')
+        line = (app_project.root / relative).read_text().split("\n")[finding.range.start.line]
+        underlined = line[finding.range.start.character : finding.range.end.character].replace('"', "")
+        assert underlined in (app, f"--app {app}", f"--app, {app}"), underlined
+
+
+def test_an_app_name_in_a_folder_path_or_a_variable_is_not_followed(app_project):
+    app_project.write("Procfile", "web: fastapi run app --app application\nworker: fastapi run $FILE --app x\n")
+    assert uvi002(app_project, "Procfile") == []

@@ -6,6 +6,7 @@ import dataclasses
 import posixpath
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..engine import app_kinds, app_location, edits, import_resolution, module_index, uvicorn_facts
 from ..engine.commands import start_files
@@ -15,7 +16,7 @@ from ..engine.context import RuleContext
 from ..engine.import_resolution import AppString, Outcome, Resolution
 from ..engine.launch import Launch, SearchPath, Server
 from ..engine.model import Applicability, Finding, Fix, Severity, TextEdit
-from ..engine.module_index import MissingModule
+from ..engine.module_index import FoundModule, MissingModule
 from ..engine.rule import FixAvailability, Quoted, Rule, RuleDoc, elide, fit_message
 
 _FORMAT = '"<module>:<attribute>"'
@@ -52,9 +53,11 @@ def _check_fastapi_path(ctx: RuleContext, launch: Launch) -> Finding | None:
     directories = [directory for directory in edits.directories if isinstance(directory, WorkingDirectory)]
     if not isinstance(path, str) or "$" in path or not directories or len(directories) != len(edits.directories):
         return None
-    for directory in directories:
-        if start_files.path_exists(directory, path, ctx.depends_on) is not False:
-            return None
+    found = [start_files.path_exists(directory, path, ctx.depends_on) for directory in directories]
+    if all(found):
+        return _check_fastapi_app(ctx, launch, path, directories)
+    if any(exists is not False for exists in found):
+        return None
     if edits.info.source_kind == "shell" and start_files.in_a_project_folder(ctx, path):
         return None  # the script's start folder is a guess, and the project has the path elsewhere
     for directory in directories:
@@ -68,6 +71,33 @@ def _check_fastapi_path(ctx: RuleContext, launch: Launch) -> Finding | None:
         where=Quoted(" or ".join(directory.description for directory in directories)),
     )
     return ctx.finding(RULE, message, option.range)
+
+
+def _check_fastapi_app(
+    ctx: RuleContext, launch: Launch, path: str, directories: list[WorkingDirectory]
+) -> Finding | None:
+    """`fastapi run PATH --app NAME`: fastapi-cli imports the module of the file PATH and stops when it has no NAME
+    ("Could not find app name", exit status 1). Said only where the module is known whole: one file at PATH in
+    every start, that parses, whose names cannot be added at run time (`__getattr__`, star imports...)."""
+    app = launch.option("fastapi_app")
+    name = first(app.value) if app is not None and app.value.known else None
+    if app is None or not isinstance(name, str) or not name.isidentifier() or not path.endswith(".py"):
+        return None
+    for directory in directories:
+        file = start_files.host_file(directory, path, ctx.depends_on)
+        module = None if file is None else ctx.workspace.modules.parsed(FoundModule(Path(path).stem, file))
+        if module is None or module.source.broken_lines:
+            return None
+        ctx.depends_on(file)
+        namespace = module.local_namespace
+        if namespace.open or module.star_imports or name in namespace.bindings:
+            return None
+    message = fit_message(
+        '"{name}" is not defined in {path}; fastapi stops at startup ("Could not find app name", exit status 1)',
+        name=Quoted(name),
+        path=Quoted(path),
+    )
+    return ctx.finding(RULE, message, app.where_value)
 
 
 Replacer = Callable[[str], "tuple[TextEdit, ...] | None"]
@@ -351,7 +381,7 @@ def _guesses(ctx: RuleContext, launch: Launch, string: AppString, failing: Resol
 RULE = Rule(
     code="UVI002",
     name="import-string-does-not-load",
-    summary="The import string given to uvicorn (`uvicorn.run`, `uvicorn.Config`, a command line) names a module or attribute that does not load, or `fastapi run` is given a path that is not there.",
+    summary="The import string given to uvicorn (`uvicorn.run`, `uvicorn.Config`, a command line) names a module or attribute that does not load, or `fastapi run` is given a path or an `--app` name that is not there.",
     severity=Severity.ERROR,
     fix_availability=FixAvailability.SOMETIMES,
     fix_applicabilities=(
@@ -436,7 +466,9 @@ RULE = Rule(
             builds is a launch of its own, and a string only one of them loads is a warning naming both.
             `fastapi run PATH` and `fastapi dev PATH` (fastapi-cli) take a file or package folder instead:
             a PATH that is not there where the command starts (in the image, as its `COPY` lines fill it)
-            stops fastapi-cli with "Path does not exist" and exit status 1.
+            stops fastapi-cli with "Path does not exist" and exit status 1, and an `--app NAME` the file
+            does not define with "Could not find app name" and exit status 1 (said only for a module that
+            parses and whose names cannot be added at run time: no star import, no `__getattr__`).
 
             Stays silent when it cannot know: a value only known at run time, an `app_dir` that is
             not a constant, a file that edits `sys.path`, a module with a `__getattr__`, star imports

@@ -37,6 +37,22 @@ def path_exists(directory: WorkingDirectory, relative: str, depends_on: Callable
     return any(root.exists() for root in roots)
 
 
+def host_file(directory: WorkingDirectory, relative: str, depends_on: Callable[[Path], None]) -> Path | None:
+    """The file of the host that is at `relative` where the command starts (the build context's file copied into
+    the image, or the one file of the host folder); None when that is not one known file."""
+    if directory.image is not None:
+        layout, folder = directory.image
+        found = image_file(layout, posixpath.join(folder, relative))
+        return found.host if found.origin is Origin.COPIED and found.host is not None else None
+    if posixpath.isabs(relative) or relative.startswith("~"):
+        return None
+    roots = directory.roots_for(relative)
+    if not roots or len(roots) != 1:
+        return None
+    depends_on(roots[0])
+    return roots[0] if roots[0].is_file() else None
+
+
 def mounted_by_project_compose(ctx: RuleContext, path: str) -> bool:
     """Whether a compose file of the project (beside the checked file or above it), other than the one checked,
     mounts something over the absolute container `path` or a folder of it: a service of it may run the image so.
