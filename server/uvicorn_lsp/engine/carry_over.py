@@ -33,12 +33,21 @@ _REACHING_WORDS = ("global", "noqa")
 
 
 @dataclass(frozen=True)
-class Basis:
-    """What a check of a buffer's text was computed from, besides that text."""
+class _Inputs:
+    """What every kept result needs unchanged: the workspace, its settings, the rules that ran."""
 
     workspace: Workspace
     settings: Settings
     rules: tuple[str, ...]  # the codes of the rules that ran
+
+    def same_inputs(self, other: _Inputs) -> bool:
+        return self.workspace is other.workspace and self.rules == other.rules and self.settings == other.settings
+
+
+@dataclass(frozen=True)
+class Basis(_Inputs):
+    """What a check of a buffer's text was computed from, besides that text."""
+
     tree_version: int
     lookups: Lookups
     # The import map's names and star imports (compared, not the names it was built from; the map itself would
@@ -54,13 +63,7 @@ def import_statements(imports: ImportMap) -> tuple[dict[str, str], list[str]]:
 def kept(previous: Basis, current: Basis, source: SourceFile, words: Iterable[str]) -> bool:
     """Whether the findings of the check `previous` describes hold for `source`, whose tree has `current`'s
     version; `words` are the triggers of the rules that ran."""
-    if (
-        previous.workspace is not current.workspace
-        or previous.rules != current.rules
-        or previous.settings != current.settings
-        or previous.lookups.everything
-        or previous.imports != current.imports
-    ):
+    if not previous.same_inputs(current) or previous.lookups.everything or previous.imports != current.imports:
         return False
     edit = statement_reparse.edit_between(str(source.path), previous.tree_version, current.tree_version)
     if edit is None or edit.line_delta or edit.definition is None:
@@ -93,13 +96,10 @@ def _is_word_character(character: str) -> bool:
 
 
 @dataclass(frozen=True)
-class PartsBasis:
+class PartsBasis(_Inputs):
     """What a check of a command file read part by part (the services of a compose file, each from its own lines
     and the lines outside every part) was computed from, besides the file: its lines and the parts' spans."""
 
-    workspace: Workspace
-    settings: Settings
-    rules: tuple[str, ...]
     lines: list[str] = field(repr=False)
     parts: tuple[tuple[int, int], ...]  # [first, last) line spans
 
@@ -110,9 +110,7 @@ def changed_part(previous: Basis | PartsBasis, current: PartsBasis) -> tuple[int
     when the whole file is to be checked."""
     if (
         not isinstance(previous, PartsBasis)
-        or previous.workspace is not current.workspace
-        or previous.rules != current.rules
-        or previous.settings != current.settings
+        or not previous.same_inputs(current)
         or previous.parts != current.parts
         or len(previous.lines) != len(current.lines)
     ):

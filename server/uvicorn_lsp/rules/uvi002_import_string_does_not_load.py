@@ -88,7 +88,6 @@ def _check_fastapi_app(
         module = None if file is None else ctx.workspace.modules.parsed(FoundModule(Path(path).stem, file))
         if module is None or module.source.broken_lines:
             return None
-        ctx.depends_on(file)
         namespace = module.local_namespace
         if namespace.open or module.star_imports or name in namespace.bindings:
             return None
