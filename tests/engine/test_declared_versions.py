@@ -126,3 +126,20 @@ def test_outside_a_repository_nothing_above_the_opened_folder_is_read(tmp_path):
     (tmp_path / "requirements.txt").write_text("uvicorn==0.18.3\n")
     (tmp_path / "service").mkdir()
     assert constraints(tmp_path / "service") is None
+
+
+def test_a_static_workspace_reads_a_folder_once_and_records_its_files_for_every_asker(tmp_path):
+    from uvicorn_lsp.engine.workspace import Workspace
+
+    (tmp_path / "requirements.txt").write_text("uvicorn==0.20.0\n")
+    (tmp_path / "api").mkdir()
+    workspace = Workspace(tmp_path, static_files=True)
+    asked = []
+    for _ in range(2):
+        seen: list[Path] = []
+        asked.append((workspace.declared_constraints(tmp_path / "api", "uvicorn", seen.append), seen))
+    assert asked[0] == asked[1]
+    assert asked[0][0] == ["==0.20.0"] and tmp_path / "requirements.txt" in asked[0][1]
+    (tmp_path / "requirements.txt").write_text("uvicorn==0.30.0\n")  # a CLI run's files do not change
+    assert workspace.declared_constraints(tmp_path / "api", "uvicorn", lambda path: None) == ["==0.20.0"]
+    assert Workspace(tmp_path).declared_constraints(tmp_path / "api", "uvicorn", lambda path: None) == ["==0.30.0"]

@@ -126,3 +126,15 @@ def test_static_listings_answer_as_fresh_lookups_do(project):
     # Listed once: a file created during the run is not seen (a CLI run creates no module).
     assert isinstance(find(project, "later", "one", workspace=static_workspace)[0], MissingModule)
     assert isinstance(find(project, "later", "one")[0], FoundModule)
+
+
+def test_a_static_lookup_asked_again_records_what_it_depends_on_again(project):
+    """With static files a name is looked for once per sys.path; every later asker (another file's
+    check) is still told each path the answer depends on: its cached result must change with them."""
+    project.write("one/pkg/__init__.py")
+    workspace = Workspace(project.root, static_files=True)
+    for name in ("pkg", "missing.sub"):
+        first, first_paths = find(project, name, "one", "two", workspace=workspace)
+        again, again_paths = find(project, name, "one", "two", workspace=workspace)
+        assert again == first == find(project, name, "one", "two")[0]
+        assert again_paths == first_paths and first_paths

@@ -125,3 +125,18 @@ def test_questions_asked_ahead_are_all_collected_before_a_fork(tmp_path):
     workspace.collect_sys_paths()
     assert not workspace._ASKED
     assert workspace._sys_path_of(str(broken)) == () == workspace._sys_path_of(str(tmp_path / "missing" / "python"))
+
+
+def test_settings_are_read_once_per_folder_with_static_files_and_afresh_otherwise(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.uvicorn-lsp]\nignore = ["UVI003"]\n')
+    (tmp_path / "api").mkdir()
+    static, fresh = Workspace(tmp_path, static_files=True), Workspace(tmp_path)
+    for workspace in (static, fresh):
+        settings, problems = workspace.settings_for(tmp_path / "api" / "main.py")
+        assert not problems and not settings.is_enabled("UVI003", True, tmp_path / "api" / "main.py")
+    (tmp_path / "pyproject.toml").write_text("[tool.uvicorn-lsp]\nignore = 3\n")
+    settings, problems = static.settings_for(tmp_path / "api" / "other.py")  # same folder: read once per run
+    assert not problems and not settings.is_enabled("UVI003", True, tmp_path / "api" / "other.py")
+    problems.append("changed by the caller")
+    assert static.settings_for(tmp_path / "api" / "other.py")[1] == []
+    assert fresh.settings_for(tmp_path / "api" / "main.py")[1]  # the server reads the file as it is now

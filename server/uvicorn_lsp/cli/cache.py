@@ -20,6 +20,7 @@ or inconsistent in it is ignored: the cache can make a run faster, never wrong o
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import marshal
 import os
@@ -102,7 +103,14 @@ class RuleSet(NamedTuple):
 
     @classmethod
     def from_registry(cls) -> RuleSet:
-        from ..rules import ALL_RULES
+        # The imports build objects that live as long as the run: no collection need pass over them.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            from ..rules import ALL_RULES
+        finally:
+            if collecting:
+                gc.enable()
 
         def encoded(words) -> tuple[bytes, ...]:
             return tuple(sorted({word.encode("utf-8") for word in words}))

@@ -206,7 +206,7 @@ class RuleContext(ParsedSource):
         folder = self.source.path.parent if self.source.path is not None else self.workspace.root
         return self.once(
             ("declared constraints", distribution),
-            lambda: project.declared_constraints(self.workspace.root, folder, distribution, self.depends_on),
+            lambda: self.workspace.declared_constraints(folder, distribution, self.depends_on),
         )
 
     @property

@@ -9,8 +9,6 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from pathspec import GitIgnoreSpec
-
 
 def git_ignores(path: Path, root: Path, depends_on: Callable[[Path], None] | None = None) -> bool:
     """True when the ignore files between the repository's top folder (the nearest one above
@@ -22,6 +20,8 @@ def git_ignores(path: Path, root: Path, depends_on: Callable[[Path], None] | Non
         top = root if path.is_relative_to(root) else path.parent
     folders = [folder for folder in reversed(path.parents) if folder.is_relative_to(top)]
     ignore_files = [(top, top / ".git" / "info" / "exclude")] + [(folder, folder / ".gitignore") for folder in folders]
+    from pathspec import GitIgnoreSpec  # here: asked only when a named file is missing, never at start-up
+
     ignored = False
     for folder, ignore_file in ignore_files:
         try:

@@ -306,6 +306,7 @@ class ModuleIndex:
         # (the paths a result depends on are built once, not for every lookup of every check).
         self._in_folder_known: dict[tuple[Path, str], tuple[Path, Path, _Kind | None]] = {}
         self._missing_known: dict[tuple[Path, tuple[str, ...]], tuple[Path, Path]] = {}
+        self._found_known: dict[tuple[str, tuple[Path, ...]], tuple[FoundModule | MissingModule, tuple[Path, ...]]] = {}
         self._parsed: dict[Path, ParsedModule] = {}
 
     @cached_property
@@ -353,8 +354,21 @@ class ModuleIndex:
 
     def find(self, name: str, roots: Iterable[Path], record: Record) -> FoundModule | MissingModule:
         """Where `import name` lands with `roots` as sys.path, as importlib searches."""
-        parts = name.split(".")
         folders = tuple(roots)
+        if not self._static:
+            return self._find(name, folders, record)
+        # Static files: each name is looked for once per sys.path; later askers record what it depended on.
+        known = self._found_known.get((name, folders))
+        if known is None:
+            read: list[Path] = []
+            known = self._found_known[(name, folders)] = (self._find(name, folders, read.append), tuple(read))
+        found, read_paths = known
+        for path in read_paths:
+            record(path)
+        return found
+
+    def _find(self, name: str, folders: tuple[Path, ...], record: Record) -> FoundModule | MissingModule:
+        parts = name.split(".")
         found: FoundModule | None = None
         for index, part in enumerate(parts):
             dotted = ".".join(parts[: index + 1])

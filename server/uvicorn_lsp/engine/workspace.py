@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,6 +40,8 @@ class Workspace:
         self.static_files = static_files
         self._versions: dict[str, str | None] = {}
         self._distributions: dict[Path, tuple[frozenset[str], dict[str, str]]] = {}
+        self._settings_by_folder: dict[Path, tuple[config.Settings, list[Problem]]] = {}
+        self._declared: dict[tuple[Path, str], tuple[list[str | None] | None, tuple[Path, ...]]] = {}
         self.problems: list[Problem] = []
         # Unsaved editor buffers by path: they win over the files on disk.
         self.open_buffers: dict[Path, str] = {}
@@ -59,6 +62,14 @@ class Workspace:
     def settings_for(self, path: Path | None) -> tuple[config.Settings, list[Problem]]:
         if path is None:
             return config.Settings().overridden_by(self.client_settings), []
+        if self.static_files:  # one reading of the nearest pyproject.toml per folder
+            known = self._settings_by_folder.get(path.parent)
+            if known is None:
+                known = self._settings_by_folder[path.parent] = self._read_settings(path)
+            return known[0], list(known[1])
+        return self._read_settings(path)
+
+    def _read_settings(self, path: Path) -> tuple[config.Settings, list[Problem]]:
         file_settings, problems = config.load_settings(path)
         return file_settings.overridden_by(self.client_settings), problems
 
@@ -122,6 +133,25 @@ class Workspace:
             return self._versions[name]
         self._versions[name] = version = self._read_distribution_version(name)
         return version
+
+    def declared_constraints(
+        self, folder: Path, distribution: str, record: Callable[[Path], None]
+    ) -> list[str | None] | None:
+        """`project.declared_constraints` from `folder`; with static files, read once per folder and
+        distribution and the files it read recorded again for every later asker."""
+        if not self.static_files:
+            return project.declared_constraints(self.root, folder, distribution, record)
+        known = self._declared.get((folder, distribution))
+        if known is None:
+            read: list[Path] = []
+            known = self._declared[(folder, distribution)] = (
+                project.declared_constraints(self.root, folder, distribution, read.append),
+                tuple(read),
+            )
+        constraints, read_paths = known
+        for path in read_paths:
+            record(path)
+        return constraints
 
     def _read_distribution_version(self, name: str) -> str | None:
         key = name.replace("-", "_").lower()
