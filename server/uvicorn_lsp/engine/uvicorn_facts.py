@@ -112,8 +112,9 @@ def gunicorn_failure_status(missing_attribute: bool) -> int:
 
 
 def failure_consequence(launch: Launch, exit_status: int, running_version: str | None) -> str:
-    """What an app that fails to load does to the process (uvicorn-facts.md, "Import strings"); for gunicorn,
-    `exit_status` is gunicorn's own (`gunicorn_failure_status`)."""
+    """What a failed start does to the process (uvicorn-facts.md, "Import strings"). `exit_status` is
+    STARTUP_FAILURE where uvicorn exits on purpose (an app, factory or loop it cannot load), 1 for an exception
+    (a module missing, a file it cannot open); for gunicorn, gunicorn's own (`gunicorn_failure_status`)."""
     if launch.server is Server.GUNICORN:
         if exit_status != GUNICORN_APP_LOAD_ERROR:
             return "gunicorn stops: Worker failed to boot"
@@ -127,9 +128,12 @@ def failure_consequence(launch: Launch, exit_status: int, running_version: str |
         if runs_workers(launch):
             release = project.release(running_version)
             # Checked with each release: before 0.47 the parent keeps restarting its workers; 0.47-0.49 exit 1;
-            # since 0.50 the parent stops its workers and itself, with a clean exit status.
+            # since 0.50 the parent stops its workers and itself, with a clean exit status, when a worker exits
+            # with STARTUP_FAILURE, and starts another in place of a worker that died of an exception.
             if release is not None and release < (0, 47):
                 return "the workers fail to start and uvicorn keeps running without serving"
+            if (release is None or release >= (0, 50)) and exit_status != STARTUP_FAILURE:
+                return "the workers die at startup and are restarted without end"
             if release is None or release >= (0, 50):
                 return "the workers fail to start and uvicorn stops, with exit status 0"
     if exit_status == STARTUP_FAILURE:

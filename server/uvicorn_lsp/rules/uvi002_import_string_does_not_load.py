@@ -416,7 +416,10 @@ RULE = Rule(
             ends in a bare `ModuleNotFoundError` traceback and status 1, a module with a syntax error in a
             `SyntaxError` traceback and status 1. With `reload=True` the
             failure is silent: the reloader process keeps running and nothing is served. With
-            `workers`, each worker fails and the parent stops them all, with exit status 0. Under
+            `workers`, each worker fails and the parent stops them all, with exit status 0, when the
+            module or attribute is not found (status 3); a worker that dies of an exception (a syntax
+            error, a missing parent package or import of the module) is replaced by another, without
+            end. Under
             gunicorn's master with uvicorn's worker class, the master stops: "Worker failed to boot" for a
             module that does not import (exit status 3), "App failed to load" (exit status 4) for a
             missing attribute, with `--workers` or `--reload` alike; when several workers fail at once,

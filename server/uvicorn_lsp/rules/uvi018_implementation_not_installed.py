@@ -92,7 +92,9 @@ RULE = Rule(
             uvicorn imports the chosen implementation when it starts, and the plain `pip install uvicorn`
             has none of these packages: the server stops at once with `ModuleNotFoundError: No module
             named 'uvloop'` (exit status 1), before serving anything. With `reload` the reloader keeps
-            running with no server.
+            running with no server; with `workers`, each worker dies the same way and uvicorn starts
+            another in its place, without end (its parent stops only for a worker that exits with
+            status 3).
         """,
         example="""
             import uvicorn

@@ -157,7 +157,8 @@ RULE = Rule(
             uvicorn opens these files at startup, relative to its working directory:
 
             - a TLS file that is missing stops it with `FileNotFoundError` (exit status 1; under reload
-              the reloader keeps running with no server);
+              the reloader keeps running with no server; under `workers` each worker dies that way and
+              is replaced by another, without end);
             - a missing `log_config` file stops it the same way;
             - a missing `env_file` given to `uvicorn.run` is skipped without a word by python-dotenv: the
               server starts without the variables the file was meant to set;
