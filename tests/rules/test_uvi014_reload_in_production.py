@@ -48,6 +48,19 @@ def test_development_files_stages_and_sources_are_silent(project):
         assert project.check(name, codes=("UVI014",)) == [], name
 
 
+def test_files_in_folders_named_for_development_are_silent(project):
+    """A dev container's image (.devcontainer/Dockerfile, built by devcontainer.json) and files kept in a folder
+    named for development or tests are not production starts; the same file elsewhere is (audit: EShop_FastApi)."""
+    dockerfile = 'FROM python:3.13-alpine\nWORKDIR /app\nCOPY . .\nCMD ["uvicorn", "main:app", "--reload"]\n'
+    for folder in (".devcontainer", "docker/dev", "deploy/local", "tests"):
+        project.write(f"{folder}/Dockerfile", dockerfile)
+        assert project.check(f"{folder}/Dockerfile", codes=("UVI014",)) == [], folder
+    project.write("services/devices/Procfile", "web: uvicorn main:app --reload\n")  # "devices" is not "dev"
+    project.write("services/devices/Dockerfile", dockerfile)
+    for name in ("services/devices/Procfile", "services/devices/Dockerfile"):
+        assert len(project.check(name, codes=("UVI014",))) == 1, name
+
+
 def test_production_compose_procfile_systemd_supervisord(project):
     project.write(
         "docker-compose.prod.yml",

@@ -79,11 +79,12 @@ RULE = Rule(
             Finds `--reload` (and `UVICORN_RELOAD=true`, gunicorn's `--reload`) and `fastapi dev` in command
             lines that start the production server:
 
-            - a Dockerfile's final-stage `CMD`/`ENTRYPOINT`, unless the file name (`Dockerfile.dev`) or the
-              stage name (`AS develop`) says dev, develop, local, debug or test;
+            - a Dockerfile's final-stage `CMD`/`ENTRYPOINT`, unless the file name (`Dockerfile.dev`), a folder
+              of the project it sits in (`.devcontainer/`, `docker/local/`, `tests/`) or the stage name
+              (`AS develop`) says dev, devcontainer, develop, local, debug or test;
             - a compose file named for production (`compose.prod.yaml`, `docker-compose.production.yml`);
-            - the `web` process of a Procfile (not of one named for development, such as `Procfile.dev`),
-              a systemd unit's `ExecStart=`, a supervisord `[program:x]`.
+            - the `web` process of a Procfile (not of one named for development, such as `Procfile.dev`, or kept
+              in such a folder), a systemd unit's `ExecStart=`, a supervisord `[program:x]`.
 
             Plain compose files, Makefiles, scripts, workflows and launch.json are development: not reported.
             Python launches are not judged by this rule.

@@ -37,7 +37,15 @@ from .base import (
 from .dockerignore import BuildContext, DockerIgnore, UnsupportedIgnoreFile
 from .image_files import run_may_write_files, volume_paths
 from .jsonc import JsonArray, parse_json_array
-from .recognise import DEVELOPMENT_WORDS, Argument, CommandInfo, JsonForm, known_places, shell_script
+from .recognise import (
+    DEVELOPMENT_WORDS,
+    Argument,
+    CommandInfo,
+    JsonForm,
+    known_places,
+    named_for_development,
+    shell_script,
+)
 from .text import Placed, joined, span
 
 # Base images known to hold no application code (official language and OS images, uv's).
@@ -438,7 +446,6 @@ def dockerfile_launches(
     """`context_known` False: what COPY and ADD take from the build context is not known."""
     stage_list, preamble = stages_of(ctx.source.text)
     path = ctx.source.path
-    file_name = path.name.lower() if path is not None else "dockerfile"
     build_context = read_build_context(ctx, context, path) if context_known else None
     found: list[Launch] = []
     for index, stage in enumerate(stage_list):
@@ -450,7 +457,7 @@ def dockerfile_launches(
         final = index == len(stage_list) - 1
         production = (
             final
-            and not DEVELOPMENT_WORDS.search(file_name)
+            and not named_for_development(path, ctx.workspace.root)
             and not (stage.name and DEVELOPMENT_WORDS.search(stage.name))
         )
         directory = None

@@ -15,15 +15,14 @@ from ..module_index import FoundModule
 from ..values import Value
 from . import jsonc, shell
 from .base import CommandContext, WorkingDirectory, host_directory, launch_of, shell_launches
-from .recognise import DEVELOPMENT_WORDS, Argument, CommandInfo, JsonForm, known_places
+from .recognise import Argument, CommandInfo, JsonForm, known_places, named_for_development
 from .text import Placed, joined, lines_span, span
 
 
 def procfile_launches(ctx: CommandContext) -> list[Launch]:
     """`name: command`, run by a shell in the application's root; `web` is the production server (not in a
     Procfile named for development, `Procfile.dev`)."""
-    file_name = ctx.source.path.name.lower() if ctx.source.path is not None else "procfile"
-    for_development = DEVELOPMENT_WORDS.search(file_name) is not None
+    for_development = named_for_development(ctx.source.path, ctx.workspace.root)
     found = []
     for number, line in enumerate(ctx.source.lines):
         match = re.match(r"^([A-Za-z0-9_-]+):[ \t]*", line)

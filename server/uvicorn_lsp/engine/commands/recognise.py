@@ -81,8 +81,22 @@ _FASTAPI_SWITCHES = {
 }
 # Shells whose `-c SCRIPT` runs a script given as one argument, and their options that take a value.
 _SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh"})
-# A file or stage name with one of these words is for development, never a production start (Dockerfile.dev, Procfile.dev).
-DEVELOPMENT_WORDS = re.compile(r"(^|[^a-z])(dev|develop|development|local|debug|test|tests|testing)([^a-z]|$)")
+# A file, folder or stage name with one of these words is for development, never a production start (Dockerfile.dev,
+# Procfile.dev, .devcontainer/Dockerfile: the image a dev container is built from).
+DEVELOPMENT_WORDS = re.compile(
+    r"(^|[^a-z])(dev|devcontainer|develop|development|local|debug|test|tests|testing)([^a-z]|$)"
+)
+
+
+def named_for_development(path: Path | None, root: Path) -> bool:
+    """The file's name, or a folder's between the workspace root and it, says development (`Dockerfile.dev`,
+    `.devcontainer/Dockerfile`, `docker/local/Dockerfile`); folders above the root say nothing of the project."""
+    if path is None:
+        return False
+    names = path.relative_to(root).parts if path.is_relative_to(root) else (path.name,)
+    return any(DEVELOPMENT_WORDS.search(name.lower()) for name in names)
+
+
 _SHELL_VALUE_OPTIONS = frozenset({"-o", "+o", "-O", "+O", "--rcfile", "--init-file"})
 # A word the shell reads as itself unquoted (`\w`: str.isalnum() characters and `_`).
 _BARE_WORD = re.compile(r"[\w\-./:=,@%+]+")
