@@ -50,3 +50,22 @@ def test_dockerfile_beside_the_app_is_still_judged(project, where):
     project.write(f"{where}Dockerfile", DOCKERFILE.format(module="mian"))
     [error] = _errors(project, f"{where}Dockerfile")
     assert '"mian:app" will not load: module not found' in error.message
+
+
+@pytest.mark.parametrize(
+    ("volume", "silent"),
+    [("./app:/app", True), ("./app/main.py:/app/main.py", True), ("./data:/app/data", False), ("./app:/srv", False)],
+)
+def test_an_image_whose_code_a_compose_file_mounts_is_not_judged_without_it(project, volume, silent):
+    """The Dockerfile copies only its requirements; the compose file that runs it mounts the code over WORKDIR, so
+    the project's start serves (a real run of the mounted folder did; a bare `docker run` of the image would not).
+    A mount elsewhere leaves the verdict (audit: Smart-Conference-App)."""
+    project.write("app/main.py", APP)
+    project.write("app/requirements.txt", "fastapi\nuvicorn\n")
+    project.write(
+        "app/Dockerfile",
+        'FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nCMD ["uvicorn", "main:app", "--host", "0.0.0.0"]\n',
+    )
+    assert len(_errors(project, "app/Dockerfile")) == 1
+    project.write("docker-compose.yaml", f"services:\n  app:\n    build: ./app\n    volumes:\n      - {volume}\n")
+    assert (_errors(project, "app/Dockerfile") == []) is silent

@@ -139,6 +139,7 @@ def _check_string(ctx: RuleContext, launch: Launch, string: AppString, replace: 
         not failing
         or import_resolution.missing_project_package(ctx, string.module, launch.search_paths)
         or import_resolution.declared_distribution_package(ctx, failing)
+        or _may_be_mounted(ctx, launch, string.module)
     ):
         return None
     loading = [resolution for resolution in string.resolutions if resolution.may_load]
@@ -193,6 +194,22 @@ def _check_string(ctx: RuleContext, launch: Launch, string: AppString, replace: 
     )
     fixes = _own_file_fixes(replace, own_file) + _fixes(replace, guesses, preferred=not own_file)
     return ctx.finding(RULE, message, where, Severity.ERROR, fixes)
+
+
+def _may_be_mounted(ctx: RuleContext, launch: Launch, module: str) -> bool:
+    """A compose file of the project mounts a folder over where the image would hold `module` (its `.py` or
+    package, from the working directory): a service may run the image with the code there (`./app:/app`)."""
+    edits = launch_edits(launch)
+    relative = module.replace(".", "/")
+    return edits is not None and any(
+        isinstance(directory, WorkingDirectory)
+        and directory.image is not None
+        and any(
+            start_files.mounted_by_project_compose(ctx, posixpath.normpath(posixpath.join(directory.image[1], file)))
+            for file in (f"{relative}.py", f"{relative}/__init__.py")
+        )
+        for directory in edits.directories
+    )
 
 
 def _launches(resolutions: list[Resolution]) -> str:
@@ -466,6 +483,8 @@ RULE = Rule(
             launch.json from the folder the command runs in. Docker reads `.dockerignore`, Podman reads
             `.containerignore` first: where their files leave out different modules, the image each
             builds is a launch of its own, and a string only one of them loads is a warning naming both.
+            An image whose code a compose file of the project mounts over its `WORKDIR` (`./app:/app`) is not
+            judged without that mount: the project starts it through compose.
             `fastapi run PATH` and `fastapi dev PATH` (fastapi-cli) take a file or package folder instead:
             a PATH that is not there where the command starts (in the image, as its `COPY` lines fill it)
             stops fastapi-cli with "Path does not exist" and exit status 1, and an `--app NAME` the file
