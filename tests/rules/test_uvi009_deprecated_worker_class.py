@@ -152,3 +152,17 @@ def test_an_image_runs_the_uvicorn_it_installs(project, with_fake_uvicorn, decla
         'CMD ["gunicorn", "main:app", "-k", "uvicorn.workers.UvicornWorker"]\n',
     )
     assert len(project.check("Dockerfile", settings, (CODE,))) == int(reported)
+
+
+@pytest.mark.parametrize(("pinned", "reported"), [("0.24.0", False), ("0.31.0", True)])
+def test_a_script_runs_the_uvicorn_of_the_folder_it_changes_into(project, pinned, reported):
+    """`cd services/api`, then its requirements are installed and gunicorn runs there: that folder's pin is the
+    uvicorn that runs (0.24 imports `uvicorn.workers` with no DeprecationWarning; audit: nadaeri_250629)."""
+    project.write("services/api/requirements.txt", f"fastapi\nuvicorn[standard]=={pinned}\ngunicorn\n")
+    project.write("services/api/main.py", "from fastapi import FastAPI\n\napp = FastAPI()\n")
+    project.write(
+        "deploy.sh",
+        "#!/bin/bash\ncd services/api\npip install -r requirements.txt\n"
+        "gunicorn main:app -w 4 -k uvicorn.workers.UvicornWorker --bind 0.0.0.0:8001\n",
+    )
+    assert len(project.check("deploy.sh", codes=("UVI009",))) == int(reported)

@@ -190,22 +190,28 @@ class RuleContext(ParsedSource):
         project's declaration, the newest (0.54 as far as known) when it declares none; not the analysed one."""
         if launch.setting is Setting.CONTAINER:
             return self.running_version("uvicorn", uvicorn_facts.TABLE_VERSION)
-        return self.running_version("uvicorn", self.known_uvicorn_version)
+        return self.running_version("uvicorn", self.known_uvicorn_version, self.start_folder(launch))
 
-    def running_version(self, distribution: str, available: str | None) -> str | None:
+    def start_folder(self, launch: Launch) -> Path | None:
+        """The project folder `launch` starts in, when that is another than the file's own (a script's `cd`)."""
+        return None
+
+    def running_version(self, distribution: str, available: str | None, folder: Path | None = None) -> str | None:
         """The version of `distribution` the project's code runs with: `available` (the analysed environment's,
         else the newest the analysis knows) if the project's own declaration of it (requirements, pyproject, lock
-        file) admits it, else the one version the declaration pins; None when that is not known."""
-        declared = self.declared_constraints(distribution)
+        file) nearest `folder` (default: the file's) admits it, else the one version the declaration pins; None
+        when that is not known."""
+        declared = self.declared_constraints(distribution, folder)
         if available is not None and (declared is None or project.admits(declared, available)):
             return available
         return None if declared is None else project.pinned_version(declared)
 
-    def declared_constraints(self, distribution: str) -> list[str | None] | None:
-        """`project.declared_constraints` for this file's folder, read once per check."""
-        folder = self.source.path.parent if self.source.path is not None else self.workspace.root
+    def declared_constraints(self, distribution: str, folder: Path | None = None) -> list[str | None] | None:
+        """`project.declared_constraints` for `folder` (default: this file's), read once per check."""
+        if folder is None:
+            folder = self.source.path.parent if self.source.path is not None else self.workspace.root
         return self.once(
-            ("declared constraints", distribution),
+            ("declared constraints", distribution, folder),
             lambda: self.workspace.declared_constraints(folder, distribution, self.depends_on),
         )
 

@@ -34,6 +34,7 @@ from .recognise import (
     ScriptForm,
     build_launch,
     first,
+    launch_edits,
     parse,
     shell_script,
 )
@@ -119,6 +120,23 @@ class CommandContext(RuleContext):
     def folder(self) -> Path:
         path = self.source.path
         return path.parent if path is not None else self.workspace.root
+
+    def start_folder(self, launch: Launch) -> Path | None:
+        """The one host folder of the project the command starts in (after a script's `cd services/api`): the
+        requirements it installs there are those it runs with. None for an image's folder, or one not known."""
+        edits = launch_edits(launch)
+        directories = edits.directories if edits is not None else ()
+        if len(directories) != 1 or not isinstance(directories[0], WorkingDirectory) or directories[0].image:
+            return None
+        roots = directories[0].roots_for("")
+        if (
+            roots is None
+            or len(roots) != 1
+            or roots[0] == self.folder
+            or not roots[0].is_relative_to(self.workspace.root)
+        ):
+            return None
+        return roots[0]
 
 
 # ---------------------------------------------------------------------------
