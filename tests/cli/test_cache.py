@@ -240,3 +240,23 @@ def test_an_unchanged_rerun_imports_neither_engine_nor_pathspec_and_a_changed_gi
     settle()
     code, out, imported = probe()
     assert (code, out.strip()) == (0, "All checks passed!") and "pathspec" in imported
+
+
+def test_a_check_never_runs_an_interpreter_the_repository_holds(tmp_path):
+    """A pull request can commit `.venv/bin/python` as a script: `check` (the CI job linting it) asks it nothing,
+    runs without the packages it would name, and says so; the findings come all the same."""
+    (tmp_path / ".git").mkdir()
+    marker = tmp_path.parent / f"{tmp_path.name}-ran"
+    python = tmp_path / ".venv" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.write_text(f"#!/bin/sh\ntouch {marker}\n")
+    python.chmod(0o755)
+    (tmp_path / "main.py").write_text(
+        'import uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\nif __name__ == "__main__":\n'
+        "    uvicorn.run(app, reload=True)\n"
+    )
+    for _ in range(2):  # the first run fills the cache, the second reads it
+        result = run_cli(tmp_path, "main.py", "--format", "json")
+        assert json.loads(result.stdout)[0]["code"] == "UVI001", result.stderr
+        assert b"a program the project holds" in result.stderr and result.returncode == 1
+    assert not marker.exists()

@@ -439,3 +439,24 @@ def test_one_gunicorn_worker_ends_with_the_app_load_status(project):
     project.write("Procfile", "web: gunicorn main:ap -k uvicorn_worker.UvicornWorker\n")
     [error] = project.check("Procfile", codes=("UVI002",))
     assert "gunicorn stops: App failed to load (exit status 4)" in error.message
+
+
+def test_a_package_missing_where_nothing_installed_can_be_seen_is_not_judged(project):
+    """The analysed interpreter could not be asked (broken, or a program the project holds, never run): a top-level
+    package missing from the project may be installed, so no error; a module missing from a project package is."""
+    python = project.root / "bin" / "python"
+    python.parent.mkdir()
+    python.write_text("#!/bin/sh\nexit 1\n")
+    python.chmod(0o755)
+    project.write("pkg/__init__.py")
+    project.write(
+        "main.py", 'import uvicorn\n\nif __name__ == "__main__":\n    uvicorn.run("somepkg.server:app", reload=True)\n'
+    )
+    from uvicorn_lsp.engine.config import Settings
+
+    settings = Settings(python=str(python))
+    assert project.check("main.py", settings, codes=("UVI002",)) == []
+    project.write(
+        "main.py", 'import uvicorn\n\nif __name__ == "__main__":\n    uvicorn.run("pkg.mian:app", reload=True)\n'
+    )
+    assert len(project.check("main.py", settings, codes=("UVI002",))) == 1

@@ -134,11 +134,14 @@ class CacheKeys:
     def ask_sys_path_ahead(self, root: str) -> None:
         """Start asking the interpreter of the project at `root` for its sys.path (~50 ms, mostly waiting),
         unless the cache holds the answer: the first file checked, or keyed, then finds it ready."""
-        interpreter = self._workspaces.for_root(root).choose_interpreter()[0] or sys.executable
-        if not self._cache.knows_environment(interpreter):
+        analysed = self._workspaces.for_root(root)
+        question = analysed.sys_path_question()
+        if question is not None and not self._cache.knows_environment(
+            analysed.choose_interpreter()[0] or sys.executable
+        ):
             from ..engine import workspace
 
-            workspace.start_asking_sys_path(interpreter)
+            workspace.start_asking_sys_path(question)
 
     def _environment(self, root: str) -> bytes:
         if root not in self._environments:

@@ -208,13 +208,20 @@ def missing_project_package(ctx: CheckedFile, module: str, paths: list[SearchPat
 def declared_distribution_package(ctx: CheckedFile, failures: list[Resolution]) -> bool:
     """Every failure misses the top-level package itself, and the project declares a distribution of that name
     (`acme-api` for `acme_api`): installed where the project runs, though not in the analysed environment."""
+    top = _missing_top_level_package(failures)
+    return top is not None and ctx.declared_constraints(top) is not None
+
+
+def installed_packages_unseen(ctx: CheckedFile, failures: list[Resolution]) -> bool:
+    """Every failure misses the top-level package itself, and nothing installed can be seen (an interpreter that
+    could not be asked, or was not run): the package may well be installed."""
+    return _missing_top_level_package(failures) is not None and not ctx.workspace.interpreter_sys_path
+
+
+def _missing_top_level_package(failures: list[Resolution]) -> str | None:
     missing = {f.module.missing if isinstance(f.module, MissingModule) else None for f in failures}
-    if len(missing) != 1:
-        return False
-    top = missing.pop()
-    if top is None or "." in top:
-        return False
-    return ctx.declared_constraints(top) is not None
+    top = missing.pop() if len(missing) == 1 else None
+    return None if top is None or "." in top else top
 
 
 # ---------------------------------------------------------------------------

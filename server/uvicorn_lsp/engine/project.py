@@ -151,11 +151,16 @@ def declared_constraints(
     return None
 
 
+def repository_top(root: Path) -> Path:
+    """The nearest folder with `.git` at or above `root`, else `root`."""
+    return next((folder for folder in (root, *root.parents) if (folder / ".git").exists()), root)
+
+
 def up_to_the_repository(root: Path, start: Path | None = None) -> Iterator[Path]:
     """`start` (default `root`) and the folders above it up to the repository's top (the nearest folder with
     `.git` at or above `root`), else up to `root`: folders outside any repository (/tmp, a home folder) are
     never listed. A uv or Poetry workspace keeps its one `.venv` and lock file at that top."""
-    top = next((folder for folder in (root, *root.parents) if (folder / ".git").exists()), root)
+    top = repository_top(root)
     for folder in (start or root, *(start or root).parents):
         yield folder
         if folder == top or not folder.is_relative_to(top):

@@ -6,6 +6,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,6 +41,7 @@ class Workspace:
         self.static_files = static_files
         self._versions: dict[str, str | None] = {}
         self._distributions: dict[Path, tuple[frozenset[str], dict[str, str]]] = {}
+        self._refused: set[str | None] = set()  # project-held interpreters already reported
         self._settings_by_folder: dict[Path, tuple[config.Settings, list[Problem]]] = {}
         self._declared: dict[tuple[Path, str], tuple[list[str | None] | None, tuple[Path, ...]]] = {}
         self.problems: list[Problem] = []
@@ -81,23 +83,46 @@ class Workspace:
 
     def choose_interpreter(self) -> tuple[str | None, str]:
         """The interpreter to analyse against and why; None means our own."""
+        interpreter, reason, _ = self._choose_interpreter()
+        return interpreter, reason
+
+    def _choose_interpreter(self) -> tuple[str | None, str, bool]:
+        """`choose_interpreter`, and whether the project's own files chose it (its pyproject.toml, a venv folder
+        in it) rather than the user (the editor's or command line's `python`, VIRTUAL_ENV, our own)."""
         setting = self.python_setting()
         if setting:
             path = Path(setting)
             if not path.is_absolute():
                 path = self.root / path
-            return str(interpreter_in(path) or path if path.is_dir() else path), "the `python` setting"
+            chosen = str(interpreter_in(path) or path if path.is_dir() else path)
+            return chosen, "the `python` setting", not self.client_settings.python
         for folder in project.up_to_the_repository(self.root):
             for name in (".venv", "venv"):
                 found = interpreter_in(folder / name) if (folder / name).is_dir() else None
                 if found is not None:
-                    return str(found), f"{name} in the workspace" if folder == self.root else f"{folder / name}"
+                    reason = f"{name} in the workspace" if folder == self.root else f"{folder / name}"
+                    return str(found), reason, True
         virtual_env = os.environ.get("VIRTUAL_ENV")
         if virtual_env:
             found = interpreter_in(Path(virtual_env))
             if found is not None:
-                return str(found), "VIRTUAL_ENV"
-        return None, "the server's own interpreter"
+                return str(found), "VIRTUAL_ENV", False
+        return None, "the server's own interpreter", False
+
+    def sys_path_question(self) -> SysPathQuestion | None:
+        """How the analysed environment's sys.path is asked. Never by running a program the project itself holds
+        (a file committed as `.venv/bin/python`, or a copied venv's interpreter): a venv's base Python is asked
+        instead, with its site-packages read here; None when there is no such Python to ask."""
+        interpreter, _, from_project = self._choose_interpreter()
+        chosen = interpreter or sys.executable
+        if not from_project or not _held_by_project(chosen, self.root):
+            return asking(chosen)
+        return _venv_question(Path(chosen), self.root)
+
+    def runs_project_program(self) -> bool:
+        """Whether analysing with the chosen interpreter would run a program the project holds (refused)."""
+        interpreter, _, from_project = self._choose_interpreter()
+        return from_project and interpreter is not None and _held_by_project(interpreter, self.root)
 
     @cached_property
     def environment(self):
@@ -106,7 +131,7 @@ class Workspace:
         from jedi.api.environment import InvalidPythonEnvironment, SameEnvironment
 
         interpreter, reason = self.choose_interpreter()
-        if interpreter is None or _same_interpreter(interpreter):
+        if interpreter is None or _same_interpreter(interpreter) or self.runs_project_program():
             return SameEnvironment()
         try:
             return jedi.create_environment(interpreter, safe=False)
@@ -123,8 +148,19 @@ class Workspace:
     def interpreter_sys_path(self) -> tuple[Path, ...]:
         """The analysed interpreter's `sys.path` as a program started with it sees it,
         less the program's own folder (which depends on the launch)."""
-        interpreter, _ = self.choose_interpreter()
-        return _sys_path_of(interpreter or sys.executable)
+        question = self.sys_path_question()
+        if question is not None:
+            return _sys_path_of(question)
+        interpreter, reason = self.choose_interpreter()
+        if interpreter not in self._refused:
+            self._refused.add(interpreter)
+            self.problems.append(
+                Problem(
+                    f"not running {interpreter} (from {reason}): a program the project holds, not an installed "
+                    "Python; nothing installed can be seen (set `python` to analyse with it)"
+                )
+            )
+        return ()
 
     def distribution_version(self, name: str) -> str | None:
         """The version of an installed distribution in the analysed environment, read
@@ -196,7 +232,7 @@ class Workspace:
         import parso
 
         interpreter, _ = self.choose_interpreter()
-        if interpreter is None or _same_interpreter(interpreter):
+        if interpreter is None or _same_interpreter(interpreter) or self.runs_project_program():
             return parso.load_grammar()  # our own Python's: no jedi environment needed
         try:
             return self.environment.get_grammar()
@@ -204,37 +240,51 @@ class Workspace:
             return parso.load_grammar()
 
 
-_SYS_PATHS: dict[str, tuple[Path, ...]] = {}
-# Questions started ahead (`start_asking_sys_path`) and not collected yet, by interpreter.
-_ASKED: dict[str, subprocess.Popen[str]] = {}
+@dataclass(frozen=True)
+class SysPathQuestion:
+    """The command that prints an environment's sys.path, and the folders added to its answer (a venv's
+    site-packages and their .pth entries, read here when its base Python is asked in its place)."""
+
+    command: tuple[str, ...]
+    added: tuple[Path, ...] = ()
+
+
+def asking(interpreter: str) -> SysPathQuestion:
+    """The question put to `interpreter` itself."""
+    return SysPathQuestion((interpreter, "-c", _PRINT_SYS_PATH))
+
+
+_SYS_PATHS: dict[SysPathQuestion, tuple[Path, ...]] = {}
+# Questions started ahead (`start_asking_sys_path`) and not collected yet.
+_ASKED: dict[SysPathQuestion, subprocess.Popen[str]] = {}
 # The language server asks from a start-up thread and the analysis thread: one subprocess per interpreter.
 _SYS_PATHS_LOCK = threading.Lock()
 _PRINT_SYS_PATH = "import json, sys; print(json.dumps([p for p in sys.path if p]))"
 
 
-def _sys_path_of(interpreter: str) -> tuple[Path, ...]:
+def _sys_path_of(question: SysPathQuestion) -> tuple[Path, ...]:
     """Asked of the interpreter itself, once per process: a bare `python -c` costs
     ~20 ms, where jedi's helper process for the same question costs ~150 ms."""
     with _SYS_PATHS_LOCK:
-        if interpreter not in _SYS_PATHS:
-            start_asking_sys_path(interpreter)
-            _collect(interpreter)
-        return _SYS_PATHS[interpreter]
+        if question not in _SYS_PATHS:
+            start_asking_sys_path(question)
+            _collect(question)
+        return _SYS_PATHS[question]
 
 
-def start_asking_sys_path(interpreter: str) -> None:
+def start_asking_sys_path(question: SysPathQuestion) -> None:
     """Start the subprocess that answers `interpreter_sys_path`, without waiting for it: a command-line run
     starts it before reading the files, and collects it (`collect_sys_paths`) before forking its workers."""
     import subprocess  # here: a CLI re-run with every result cached never asks
 
-    if interpreter in _SYS_PATHS or interpreter in _ASKED:
+    if question in _SYS_PATHS or question in _ASKED:
         return
     try:
-        _ASKED[interpreter] = subprocess.Popen(
-            [interpreter, "-c", _PRINT_SYS_PATH], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        _ASKED[question] = subprocess.Popen(
+            list(question.command), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
         )
     except OSError:
-        _SYS_PATHS[interpreter] = ()  # a broken interpreter: nothing installed can be seen
+        _SYS_PATHS[question] = ()  # a broken interpreter: nothing installed can be seen
 
 
 def collect_sys_paths() -> None:
@@ -244,11 +294,11 @@ def collect_sys_paths() -> None:
             _collect(interpreter)
 
 
-def _collect(interpreter: str) -> None:
+def _collect(question: SysPathQuestion) -> None:
     import json
     import subprocess
 
-    process = _ASKED.pop(interpreter, None)
+    process = _ASKED.pop(question, None)
     if process is None:
         return
     try:
@@ -258,7 +308,49 @@ def _collect(interpreter: str) -> None:
         process.kill()
         process.wait()
         entries = []
-    _SYS_PATHS[interpreter] = tuple(Path(entry) for entry in entries if isinstance(entry, str) and entry)
+    answer = tuple(Path(entry) for entry in entries if isinstance(entry, str) and entry)
+    _SYS_PATHS[question] = (*answer, *question.added) if answer else ()
+
+
+def _held_by_project(interpreter: str, root: Path) -> bool:
+    """Whether the program `interpreter` names is a file of the project (its repository, else `root`) once links
+    are followed: a venv's `bin/python` links to an installed Python outside it, a file committed there does not."""
+    top = project.repository_top(root)
+    return Path(os.path.realpath(interpreter)).is_relative_to(os.path.realpath(top))
+
+
+def _venv_question(interpreter: Path, root: Path) -> SysPathQuestion | None:
+    """The sys.path of the venv holding `interpreter`, asked of its base Python (`home` in its pyvenv.cfg, when
+    that is not in the project too), without site for a venv that leaves the base's packages out; the venv's
+    site-packages and the folders their .pth files name are read here (a .pth line that imports is not run)."""
+    venv = interpreter.parent.parent
+    try:
+        lines = (venv / "pyvenv.cfg").read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    values = {key.strip().lower(): value.strip() for key, sep, value in (line.partition("=") for line in lines) if sep}
+    home = values.get("home")
+    version = ".".join((values.get("version") or values.get("version_info") or "").split(".")[:2])
+    names = (f"python{version}", "python3", "python", "python.exe") if version else ("python3", "python", "python.exe")
+    base = next((Path(home) / name for name in names if (Path(home) / name).is_file()), None) if home else None
+    if base is None or _held_by_project(str(base), root):
+        return None
+    with_base_packages = values.get("include-system-site-packages", "false").lower() == "true"
+    site_folders = sorted(venv.glob("lib/python*/site-packages")) + [venv / "Lib" / "site-packages"]
+    added: list[Path] = []
+    for folder in (folder for folder in site_folders if folder.is_dir()):
+        added.append(folder)
+        for pth in sorted(folder.glob("*.pth")):
+            try:
+                entries = pth.read_text(encoding="utf-8", errors="replace").splitlines()
+            except OSError:
+                continue
+            for entry in entries:
+                entry = entry.strip()
+                if entry and not entry.startswith(("#", "import ", "import\t")) and (folder / entry).is_dir():
+                    added.append(Path(os.path.normpath(folder / entry)))
+    flags = () if with_base_packages else ("-S",)
+    return SysPathQuestion((str(base), *flags, "-c", _PRINT_SYS_PATH), tuple(dict.fromkeys(added)))
 
 
 def _same_interpreter(path: str) -> bool:

@@ -139,6 +139,7 @@ def _check_string(ctx: RuleContext, launch: Launch, string: AppString, replace: 
         not failing
         or import_resolution.missing_project_package(ctx, string.module, launch.search_paths)
         or import_resolution.declared_distribution_package(ctx, failing)
+        or import_resolution.installed_packages_unseen(ctx, failing)
         or _may_be_mounted(ctx, launch, string.module)
     ):
         return None
