@@ -35,7 +35,7 @@ def source_kind(path: PurePath | None, head: bytes | str | None = None) -> str |
     name = path.name
     lower = name.lower()
     parts = path.parts
-    if name in ("Dockerfile", "Containerfile") or lower.endswith(".dockerfile") or name.startswith("Dockerfile."):
+    if lower in ("dockerfile", "containerfile") or lower.endswith(".dockerfile") or name.startswith("Dockerfile."):
         return "dockerfile"
     if name.startswith("Containerfile."):
         return "dockerfile"
@@ -165,7 +165,7 @@ def context_for(kind: str, text: str, path, workspace, settings) -> CommandConte
     module_name, function = _SOURCES[kind]
     find_launches = getattr(importlib.import_module(f"{__name__}.{module_name}"), function)
     source = CommandSource(text, path, jsonc=kind == "launch.json")
-    return CommandContext(source, workspace, settings, find_launches)
+    return CommandContext(source, workspace, settings, find_launches, kind)
 
 
 __all__ = [

@@ -98,9 +98,11 @@ class CommandContext(RuleContext):
         workspace: Workspace,
         settings: Settings,
         find_launches: Callable[[CommandContext], list[Launch]],
+        kind: str,
     ):
         super().__init__(source, workspace, settings)
         self._find_launches = find_launches
+        self.kind = kind  # which source: "dockerfile", "compose", "procfile"... (`commands.source_kind`)
         # Lines [first, last) of one part (a compose service) whose launches alone are wanted (`carry_over`).
         self.only_lines: tuple[int, int] | None = None
 

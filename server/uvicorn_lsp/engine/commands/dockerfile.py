@@ -19,7 +19,7 @@ from functools import cached_property
 from pathlib import Path
 
 from ..launch import Launch, Setting
-from ..model import Range
+from ..model import Range, TextEdit
 from ..source import split_lines
 from ..text_cache import TextCache
 from ..values import Value
@@ -540,3 +540,66 @@ def exec_arguments(instruction: Instruction, group: int) -> list[Argument] | Non
         )
         for element in array.elements
     ]
+
+
+# -- exec forms that are not JSON ---------------------------------------------------------------------------------
+
+# Longer list texts are not read as Python literals (what `ast.literal_eval` costs grows with them).
+_MISQUOTED_MAX_CHARS = 4_000
+
+
+@dataclass(frozen=True)
+class MisquotedExecForm:
+    """A CMD or ENTRYPOINT written as a list Docker cannot read as JSON (`['uvicorn', 'main:app']`, single quotes):
+    Docker runs its text as a shell form, `/bin/sh -c "<text>"`, whose first word is `first_word`."""
+
+    keyword: str
+    words: tuple[str, ...]  # what the list says, read as a Python literal
+    first_word: str  # what the shell runs instead ("[uvicorn,")
+    range: Range  # the list's text
+    as_json: TextEdit | None  # the same list written in JSON; None when the text spans lines
+    single_quotes: bool  # the mistake is quoting with ' (else a trailing comma, a Python escape...)
+
+
+def misquoted_exec_forms(text: str) -> list[MisquotedExecForm]:
+    """The starts of the file (each stage's last ENTRYPOINT, and its last CMD where no ENTRYPOINT takes it as
+    arguments) whose list is not JSON but reads as a list of strings."""
+    import ast
+    import shlex
+
+    found = []
+    stage_list, _ = stages_of(text)
+    lines = split_lines(text)
+    any_entrypoint = False
+    starts = []
+    for stage in stage_list:
+        entrypoint = next((i for i in reversed(stage.instructions) if i.keyword == "ENTRYPOINT"), None)
+        cmd = next((i for i in reversed(stage.instructions) if i.keyword == "CMD"), None)
+        any_entrypoint = any_entrypoint or entrypoint is not None  # a later stage may be built FROM this one
+        starts += [entrypoint] if entrypoint is not None else [] if any_entrypoint or cmd is None else [cmd]
+    for instruction in starts:
+        raw = instruction.raw.strip()
+        if not (raw.startswith("[") and raw.endswith("]")) or len(raw) > _MISQUOTED_MAX_CHARS:
+            continue
+        try:
+            json.loads(raw)
+            continue  # JSON: an exec form
+        except ValueError:
+            pass
+        try:
+            value = ast.literal_eval(raw)
+        except (ValueError, SyntaxError, MemoryError, RecursionError, TypeError):
+            continue
+        if not isinstance(value, list) or not value or not all(isinstance(word, str) for word in value):
+            continue
+        try:
+            first_word = shlex.split(raw)[0]
+        except (ValueError, IndexError):
+            continue  # the shell would not read it either way: not this mistake
+        placed = instruction.text
+        start = placed.text.index(raw)
+        where = placed.range(start, start + len(raw))
+        one_line = where.start.line == where.end.line and placed.as_written_in(lines)
+        as_json = TextEdit(where, json.dumps(value)) if one_line else None
+        found.append(MisquotedExecForm(instruction.keyword, tuple(value), first_word, where, as_json, "'" in raw))
+    return found

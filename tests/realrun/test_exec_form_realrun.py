@@ -1,0 +1,34 @@
+"""UVI022 run for real, as Docker runs a start that is not a JSON list: its text goes to `/bin/sh -c` (Docker's
+shell form), which stops with "not found" and exit status 127; the fixed list, run as its words, serves."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+
+from tests.conftest import apply_edits
+
+from .conftest import APP_HEAD, free_port, run_server
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize(
+    "written", ["['uvicorn', 'main:app', '--port', '{port}']", '["uvicorn", "main:app", "--port", "{port}",]']
+)
+def test_a_start_that_is_not_json_fails_in_the_shell_and_its_fix_serves(project, written):
+    port = free_port()
+    project.write("main.py", APP_HEAD.format())
+    start = written.format(port=port)
+    project.write("Dockerfile", f"FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD {start}\n")
+    [finding] = project.check("Dockerfile", codes=("UVI022",))
+    # What Docker runs for a CMD that is not a JSON array: ["/bin/sh", "-c", "<the text>"].
+    shell = subprocess.run(["/bin/sh", "-c", start], cwd=project.root, capture_output=True, text=True, timeout=30)
+    assert shell.returncode == 127 and "[uvicorn,: not found" in shell.stderr, shell.stderr
+    assert "`[uvicorn,` (exit status 127)" in finding.message
+    fixed = apply_edits((project.root / "Dockerfile").read_text(), finding.best_fix.edits)
+    words = json.loads(fixed.splitlines()[-1].removeprefix("CMD "))  # Docker's exec form: the words as they are
+    assert words[0] == "uvicorn"
+    assert run_server(["-m", *words], project.root, port).served
