@@ -22,7 +22,7 @@ def assert_restarted_without_end(outcome) -> None:
 def test_a_missing_loop_package_kills_every_worker_started(project):
     port = free_port()
     run = f'uvicorn.run("main:app", port={port}, workers=2, loop="uvloop")'
-    project.write("main.py", APP_HEAD + f'\n\nif __name__ == "__main__":\n    {run}\n')
+    project.write("main.py", APP_HEAD.format() + f'\n\nif __name__ == "__main__":\n    {run}\n')
     [finding] = project.check("main.py", codes=("UVI018",))
     assert RESTARTED in finding.message
     assert_restarted_without_end(run_server(["main.py"], project.root, port, timeout=8))
@@ -30,7 +30,7 @@ def test_a_missing_loop_package_kills_every_worker_started(project):
 
 def test_a_missing_certificate_on_the_command_line_kills_every_worker_started(project):
     port = free_port()
-    project.write("main.py", APP_HEAD)
+    project.write("main.py", APP_HEAD.format())
     options = ["--port", str(port), "--workers", "2", "--ssl-certfile", "nope.pem", "--ssl-keyfile", "nope.key"]
     project.write("Makefile", "run:\n\tuvicorn main:app " + " ".join(options) + "\n")
     findings = project.check("Makefile", codes=("UVI020",))

@@ -16,7 +16,7 @@ import asyncio
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,8 +65,10 @@ class Analyzer:
         on_result: Callable[[OpenDocument, Analysis], None],
         on_failure: Callable[[OpenDocument, BaseException], None],
         budget_for: Callable[[OpenDocument], float | None],
+        settings_known: Callable[[], Awaitable[None]] | None = None,
     ):
         self._documents = documents
+        self._settings_known = settings_known
         self._workspace_for = workspace_for
         self._on_result = on_result
         self._on_failure = on_failure
@@ -129,6 +131,8 @@ class Analyzer:
         return await asyncio.get_running_loop().run_in_executor(self.executor, function, *args)
 
     async def _run(self, uri: str, state: _State) -> None:
+        if self._settings_known is not None:
+            await self._settings_known()  # the editor's settings first: no finding it turned off is ever shown
         while not self._closing:
             document = self._documents.get(uri)
             if document is None or self._states.get(uri) is not state:

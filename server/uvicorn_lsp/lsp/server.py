@@ -113,7 +113,12 @@ class UvicornLanguageServer(LanguageServer):
         )
         self.documents: dict[str, OpenDocument] = {}
         self.analyzer = Analyzer(
-            self.documents, self.workspace_for, self._on_analysis, self._on_analysis_failure, self.analysis_timeout
+            self.documents,
+            self.workspace_for,
+            self._on_analysis,
+            self._on_analysis_failure,
+            self.analysis_timeout,
+            self.settings_known,
         )
         self.initialization_settings: dict[str, Any] = {}
         self.folder_settings: dict[Path, dict[str, Any]] = {}
@@ -169,6 +174,8 @@ class UvicornLanguageServer(LanguageServer):
 
     async def settings_known(self) -> None:
         """Wait (a second at most) for the editor's settings asked for at `initialized`."""
+        if self._first_settings_pulled.is_set():
+            return
         try:
             await asyncio.wait_for(self._first_settings_pulled.wait(), SETTINGS_WAIT)
         except TimeoutError:

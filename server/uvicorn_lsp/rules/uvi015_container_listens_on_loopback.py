@@ -37,7 +37,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             edits, shown_fix = launch.edits.set_option("host", "0.0.0.0"), "`--host 0.0.0.0`"
         fixes = [Fix(f"Listen on every interface: {shown_fix}", edits, Applicability.SAFE)] if edits else []
         message = fit_message(
-            "{shown} in the container ({where}): its published port reaches nothing; listen on 0.0.0.0",
+            "{shown} in the container ({where}): a port published to it reaches nothing; listen on 0.0.0.0",
             shown=shown,
             where=Quoted(info.where),
         )

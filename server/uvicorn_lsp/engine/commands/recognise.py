@@ -471,7 +471,9 @@ def _parse_uvicorn(
         if spec is None:
             option = Option(word, Value(None, word), argument.range, GivenAs.FLAG, word, handle=(position, position))
             options[word] = option
-            rejections.append(Rejection(option, f"No such option '{word}'", table.near(word)))
+            # click reads an unknown `-host=...` as short options run together: it names the first, `-h`.
+            named = word[:2] if not word.startswith("--") else flag
+            rejections.append(Rejection(option, f"No such option '{named}'", table.near(word)))
             unknown_flags.add(position)
             position += 1
             continue
