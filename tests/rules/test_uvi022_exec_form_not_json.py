@@ -60,3 +60,9 @@ def test_a_trailing_comma_is_not_json_either(project):
     assert finding.message.startswith("CMD is not a JSON list: Docker runs it with /bin/sh")
     fixed = apply_edits((project.root / "Dockerfile").read_text(), finding.best_fix.edits)
     assert fixed.endswith('CMD ["uvicorn", "main:app"]\n')
+
+
+def test_a_missing_comma_gets_no_fix_guessing_the_words(project):
+    """Python would join `'uvicorn' 'main:app'` into one word; what the list meant is not known."""
+    [finding] = findings(project, HEAD + "CMD ['uvicorn' 'main:app']\n")
+    assert "`[uvicorn`" in finding.message and finding.fixes == []

@@ -330,6 +330,8 @@ def _venv_question(interpreter: Path, root: Path) -> SysPathQuestion | None:
         return None
     values = {key.strip().lower(): value.strip() for key, sep, value in (line.partition("=") for line in lines) if sep}
     home = values.get("home")
+    if home is not None and not Path(home).is_absolute():
+        return None  # not a folder venv writes: nothing to ask
     version = ".".join((values.get("version") or values.get("version_info") or "").split(".")[:2])
     names = (f"python{version}", "python3", "python", "python.exe") if version else ("python3", "python", "python.exe")
     base = next((Path(home) / name for name in names if (Path(home) / name).is_file()), None) if home else None

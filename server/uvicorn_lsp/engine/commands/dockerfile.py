@@ -600,6 +600,18 @@ def misquoted_exec_forms(text: str) -> list[MisquotedExecForm]:
         start = placed.text.index(raw)
         where = placed.range(start, start + len(raw))
         one_line = where.start.line == where.end.line and placed.as_written_in(lines)
-        as_json = TextEdit(where, json.dumps(value)) if one_line else None
+        # `['uvicorn' 'main:app']`: Python joins the two strings, so the words meant are not known.
+        as_json = TextEdit(where, json.dumps(value)) if one_line and _string_tokens(raw) == len(value) else None
         found.append(MisquotedExecForm(instruction.keyword, tuple(value), first_word, where, as_json, "'" in raw))
     return found
+
+
+def _string_tokens(text: str) -> int:
+    """How many string literals `text` holds, as Python's tokenizer reads it."""
+    import io
+    import tokenize
+
+    try:
+        return sum(token.type == tokenize.STRING for token in tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return -1
