@@ -13,8 +13,8 @@ from uvicorn_lsp.engine import project
 def constraints(root: Path, start: Path | None = None) -> list[str | None] | None:
     seen: list[Path] = []
     found = project.declared_constraints(root, start or root, "uvicorn", seen.append)
-    # Files read, and the lock files looked for (missing: a file created in their folder changes the result).
-    assert all(path.is_file() or path.name in ("uv.lock", "poetry.lock", "pdm.lock") for path in seen)
+    # Files read, and the lock files and included files looked for (missing: creating one changes the result).
+    assert all(path.is_file() or path.name in ("uv.lock", "poetry.lock", "pdm.lock", "pins.txt") for path in seen)
     return found
 
 
@@ -143,3 +143,18 @@ def test_a_static_workspace_reads_a_folder_once_and_records_its_files_for_every_
     (tmp_path / "requirements.txt").write_text("uvicorn==0.30.0\n")  # a CLI run's files do not change
     assert workspace.declared_constraints(tmp_path / "api", "uvicorn", lambda path: None) == ["==0.20.0"]
     assert Workspace(tmp_path).declared_constraints(tmp_path / "api", "uvicorn", lambda path: None) == ["==0.30.0"]
+
+
+def test_a_requirements_folder_and_included_files_are_read(tmp_path):
+    """`requirements/base.txt`, and what `-r`/`-c` lines include (relative to the including file), declare the
+    version as pip installs it (audit: fastapi_template pins uvicorn 0.16 in requirements/base.txt)."""
+    (tmp_path / "requirements").mkdir()
+    (tmp_path / "requirements" / "base.txt").write_text("fastapi~=0.70.1\nuvicorn==0.16.0\n")
+    assert constraints(tmp_path) == ["==0.16.0"]
+    (tmp_path / "requirements" / "base.txt").unlink()
+    (tmp_path / "deps").mkdir()
+    (tmp_path / "requirements.txt").write_text("-r deps/web.txt\n--constraint=deps/pins.txt\n")
+    (tmp_path / "deps" / "web.txt").write_text("-r web.txt\nuvicorn[standard]\n")  # includes itself: read once
+    assert constraints(tmp_path) == [""]
+    (tmp_path / "deps" / "pins.txt").write_text("uvicorn==0.29.0\n")
+    assert sorted(constraints(tmp_path), key=str) == ["", "==0.29.0"]

@@ -384,3 +384,19 @@ STARLETTE_EVENT = (
 def test_said_only_where_the_running_version_does_it(project, without_uvicorn, requirements, code, reported):
     project.write("requirements.txt", requirements)
     assert len(findings(project, code, settings=without_uvicorn)) == int(reported)
+
+
+def test_versions_pinned_in_a_requirements_folder_are_the_ones_that_run(project):
+    """fastapi_template pins uvicorn 0.16 and FastAPI 0.70 in requirements/base.txt (its image installs that file):
+    `debug=` is a parameter of 0.16's run and `on_event` is not deprecated before FastAPI 0.104 (a real run with
+    those pins started with no TypeError and no warning)."""
+    project.write("requirements/base.txt", "uvicorn==0.16.0\nfastapi~=0.70.1\n")
+    project.write(
+        "run.py",
+        "import uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.on_event('startup')\n"
+        "def startup():\n    print('started')\n\n\nif __name__ == '__main__':\n"
+        "    uvicorn.run('run:app', port=8000, reload=True, debug=True)\n",
+    )
+    assert project.check("run.py", codes=("UVI004", "UVI010")) == []
+    (project.root / "requirements" / "base.txt").unlink()
+    assert {finding.code for finding in project.check("run.py", codes=("UVI004", "UVI010"))} == {"UVI004", "UVI010"}

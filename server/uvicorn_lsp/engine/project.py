@@ -16,6 +16,8 @@ from pathlib import Path
 _REQUIREMENT_FILE = re.compile(r"^(?:requirements.*\.(?:txt|in)|pyproject\.toml|Pipfile|setup\.cfg|setup\.py)$", re.I)
 _NOT_PROJECT_FOLDERS = frozenset({"venv", "node_modules", "__pycache__", "site-packages"})
 _LARGEST_FILE = 1_000_000  # bytes: a requirements file is small; anything larger is not read
+_MOST_REQUIREMENT_FILES = 64  # in one folder, includes followed: a loop of `-r` lines ends there
+_INCLUDE = re.compile(r"^\s*(?:-r|--requirement|-c|--constraint)(?:\s*=\s*|\s+)(\S+)")
 
 
 def project_folders(root: Path, depth: int = 2) -> list[Path]:
@@ -40,12 +42,30 @@ def project_folders(root: Path, depth: int = 2) -> list[Path]:
 
 
 def _requirement_files(folder: Path) -> list[Path]:
+    """The folder's requirement files, those of its `requirements/` folder (`requirements/base.txt`), and the
+    files their `-r`/`-c` lines include (as pip reads them, relative to the including file)."""
+    found = _listed(folder, lambda name: _REQUIREMENT_FILE.match(name) is not None)
+    found += _listed(folder / "requirements", lambda name: name.lower().endswith((".txt", ".in")))
+    for path in found:  # grows as includes are found; each file once
+        if path.suffix.lower() in (".txt", ".in"):
+            for included in _includes(path):
+                if included not in found and len(found) < _MOST_REQUIREMENT_FILES:
+                    found.append(included)
+    return found
+
+
+def _listed(folder: Path, wanted: Callable[[str], bool]) -> list[Path]:
     try:
-        return [
-            Path(entry.path) for entry in os.scandir(folder) if entry.is_file() and _REQUIREMENT_FILE.match(entry.name)
-        ]
+        return sorted(Path(entry.path) for entry in os.scandir(folder) if entry.is_file() and wanted(entry.name))
     except OSError:
         return []
+
+
+def _includes(path: Path) -> list[Path]:
+    """The files a requirements file's `-r FILE`, `--requirement FILE`, `-c FILE` and `--constraint FILE`
+    lines name (one missing too: the verdict changes when it is created)."""
+    matches = (_INCLUDE.match(line) for line in _requirement_lines(path))
+    return [Path(os.path.normpath(path.parent / match.group(1))) for match in matches if match is not None]
 
 
 def _declaration(distribution: str) -> re.Pattern[str]:

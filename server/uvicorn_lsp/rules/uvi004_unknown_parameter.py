@@ -178,8 +178,9 @@ RULE = Rule(
             Checks every keyword passed to `uvicorn.run(...)` and `uvicorn.Config(...)`, also the keys
             of a `**{...}` dict literal, against the signature of the uvicorn installed in the analysed
             environment. When uvicorn is not installed there, it uses the parameters of uvicorn 0.54.
-            When the project declares uvicorn (requirements files, `pyproject.toml`, Pipfile, a `uv.lock`,
-            `poetry.lock` or `pdm.lock`) at versions that exclude that one, it says nothing: another version
+            When the project declares uvicorn (requirements files, those of a `requirements/` folder and the
+            files their `-r`/`-c` lines include, `pyproject.toml`, Pipfile, a `uv.lock`, `poetry.lock` or
+            `pdm.lock`) at versions that exclude that one, it says nothing: another version
             runs. An image or a Procfile dyno installs its own uvicorn (the declared one, else the newest),
             so their commands are judged only when that is the analysed version.
 
