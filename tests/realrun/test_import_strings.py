@@ -104,13 +104,18 @@ def test_a_rejected_string_under_reload_never_serves(project):
 
 
 def test_a_rejected_string_with_workers_stops_with_status_0(project):
+    """With `-m` each worker exits 3 (no attribute) and the parent stops, status 0; run as a script, each worker
+    dies of ModuleNotFoundError (status 1) and the parent starts another, without end. The message says both."""
     port = free_port()
     write_main(project, "pkg.main:ap", port, ", workers=2")
     [finding] = project.check("pkg/main.py", codes=("UVI002",))
-    assert "the workers fail to start and uvicorn stops, with exit status 0" in finding.message
+    assert "(stops, exit status 0; `python pkg/main.py`: workers restarted without end)" in finding.message
     outcome = launch(project, MODULE, port)
     assert (outcome.served, outcome.exit_code) == (False, 0), outcome.output
     assert "failed to start" in outcome.output
+    as_script = launch(project, SCRIPT, port, timeout=6)
+    assert not as_script.served and as_script.exit_code is None, as_script.output
+    assert as_script.output.count("died") >= 2, as_script.output
 
 
 def test_the_did_you_mean_fix_serves(project):

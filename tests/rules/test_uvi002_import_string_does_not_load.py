@@ -460,3 +460,16 @@ def test_a_package_missing_where_nothing_installed_can_be_seen_is_not_judged(pro
         "main.py", 'import uvicorn\n\nif __name__ == "__main__":\n    uvicorn.run("pkg.mian:app", reload=True)\n'
     )
     assert len(project.check("main.py", settings, codes=("UVI002",))) == 1
+
+
+def test_launches_whose_workers_fail_differently_each_say_what_their_parent_does(project):
+    """`-m`: the attribute is missing, each worker exits 3 and the parent stops (status 0); as a script, `pkg` is
+    not importable, each worker dies of the exception and is replaced (tests/realrun/test_import_strings.py)."""
+    project.write("pkg/__init__.py")
+    project.write(
+        "pkg/main.py",
+        'import uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\nif __name__ == "__main__":\n'
+        '    uvicorn.run("pkg.main:ap", workers=2)\n',
+    )
+    [finding] = project.check("pkg/main.py", codes=("UVI002",))
+    assert "(stops, exit status 0; `python pkg/main.py`: workers restarted without end)" in finding.message

@@ -111,6 +111,27 @@ def gunicorn_failure_status(missing_attribute: bool) -> int:
     return GUNICORN_APP_LOAD_ERROR if missing_attribute else GUNICORN_WORKER_BOOT_ERROR
 
 
+_WORKERS_CONSEQUENCES = {
+    "kept running": "the workers fail to start and uvicorn keeps running without serving",
+    "restarted": "the workers die at startup and are restarted without end",
+    "stopped": "the workers fail to start and uvicorn stops, with exit status 0",
+}
+
+
+def workers_outcome(exit_status: int, running_version: str | None) -> str | None:
+    """What uvicorn's parent does when its workers fail to start ("kept running", "restarted", "stopped"); None
+    where it exits with the workers' status (0.47-0.49). Checked with each release: before 0.47 the parent keeps
+    restarting its workers; 0.47-0.49 exit 1; since 0.50 the parent stops its workers and itself, with a clean
+    exit status, when a worker exits with STARTUP_FAILURE, and starts another in place of one that died of an
+    exception."""
+    release = project.release(running_version)
+    if release is not None and release < (0, 47):
+        return "kept running"
+    if release is None or release >= (0, 50):
+        return "stopped" if exit_status == STARTUP_FAILURE else "restarted"
+    return None
+
+
 def failure_consequence(launch: Launch, exit_status: int, running_version: str | None) -> str:
     """What a failed start does to the process (uvicorn-facts.md, "Import strings"). `exit_status` is
     STARTUP_FAILURE where uvicorn exits on purpose (an app, factory or loop it cannot load), 1 for an exception
@@ -126,16 +147,9 @@ def failure_consequence(launch: Launch, exit_status: int, running_version: str |
         if reloads(launch):
             return f"with {launch.edits.spell('reload', True)} the reloader keeps running and nothing is served"
         if runs_workers(launch):
-            release = project.release(running_version)
-            # Checked with each release: before 0.47 the parent keeps restarting its workers; 0.47-0.49 exit 1;
-            # since 0.50 the parent stops its workers and itself, with a clean exit status, when a worker exits
-            # with STARTUP_FAILURE, and starts another in place of a worker that died of an exception.
-            if release is not None and release < (0, 47):
-                return "the workers fail to start and uvicorn keeps running without serving"
-            if (release is None or release >= (0, 50)) and exit_status != STARTUP_FAILURE:
-                return "the workers die at startup and are restarted without end"
-            if release is None or release >= (0, 50):
-                return "the workers fail to start and uvicorn stops, with exit status 0"
+            outcome = workers_outcome(exit_status, running_version)
+            if outcome is not None:
+                return _WORKERS_CONSEQUENCES[outcome]
     if exit_status == STARTUP_FAILURE:
         exit_status = startup_failure_status(running_version)
     return f"uvicorn stops at startup (exit status {exit_status})"
