@@ -15,8 +15,10 @@ RESTARTED = "the workers die at startup and are restarted without end"
 
 
 def assert_restarted_without_end(outcome) -> None:
-    assert not outcome.served and outcome.exit_code is None, outcome.output  # still running when stopped
-    assert outcome.output.count("died") >= 2 and "Stopping parent" not in outcome.output, outcome.output
+    # Still running when the test stops it (its SIGTERM makes the parent log "Stopping parent" then), and more
+    # than one worker died on the way: a new one was started in place of each.
+    assert not outcome.served and outcome.exit_code is None, outcome.output
+    assert outcome.output.count("died") >= 2, outcome.output
 
 
 def test_a_missing_loop_package_kills_every_worker_started(project):
