@@ -36,8 +36,9 @@ class Published:
     diagnostics: list[types.Diagnostic]
 
 
-def _recording_client() -> LanguageClient:
-    """pytest-lsp's client, also keeping every publishDiagnostics in order in `client.published`."""
+def _recording_client(configuration_answers: bool = True) -> LanguageClient:
+    """pytest-lsp's client, also keeping every publishDiagnostics in order in `client.published`; with
+    `configuration_answers=False`, an editor that never answers workspace/configuration."""
     client = LanguageClient(converter_factory=default_converter)
     client.published = []
 
@@ -45,9 +46,16 @@ def _recording_client() -> LanguageClient:
         client.diagnostics[params.uri] = params.diagnostics
         client.published.append(Published(time.monotonic(), params.uri, params.version, list(params.diagnostics)))
 
-    register_lsp_features(
-        client, {**DEFAULT_CLIENT_FEATURES, types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: publish_diagnostics}
-    )
+    client.answer_configuration = asyncio.Event()  # set by a test to let an unanswered request end
+
+    async def never_answer(params: types.ConfigurationParams) -> list[Any]:
+        await client.answer_configuration.wait()
+        return []
+
+    features = {**DEFAULT_CLIENT_FEATURES, types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: publish_diagnostics}
+    if not configuration_answers:
+        features[types.WORKSPACE_CONFIGURATION] = never_answer
+    register_lsp_features(client, features)
     return client
 
 
@@ -87,11 +95,12 @@ async def lsp_session(
     configuration: dict | None = None,
     env: dict[str, str] | None = None,
     server_command: list[str] | None = None,
+    configuration_answers: bool = True,
 ) -> AsyncIterator[LanguageClient]:
     config = ClientServerConfig(
         server_command=server_command or SERVER_COMMAND,
         server_env={**os.environ, **(env or {})},
-        client_factory=_recording_client,
+        client_factory=lambda: _recording_client(configuration_answers),
     )
     client = await config.start()
     if configuration is not None:

@@ -307,3 +307,20 @@ async def test_untitled_buffer_is_checked_without_fixes_that_need_a_file_name(tm
         assert diagnostic.code == "UVI001"
         actions = await code_actions(client, uri, diagnostic.range)
         assert [a.title for a in actions if "noqa" not in a.title] == []
+
+
+async def test_an_editor_that_never_answers_for_its_settings_costs_one_second_once(tmp_path):
+    """The first analysis waits a second at most for the settings asked for at `initialized`; after that the
+    settings known are used, and later edits are analysed at once (not after another second each)."""
+    path = write(tmp_path, "main.py", SAMPLE)
+    async with lsp_session(tmp_path, configuration_answers=False) as client:
+        uri = open_file(client, path)
+        [first] = await wait_for_diagnostics(client, uri)
+        assert first.code == "UVI001"
+        for version in range(2, 5):
+            started = asyncio.get_running_loop().time()
+            replace_all(client, uri, path.read_text() + "\n" * version, version)
+            await wait_for_diagnostics(client, uri, lambda _, v=version: client.published[-1].version == v)
+            assert asyncio.get_running_loop().time() - started < 0.8
+        client.answer_configuration.set()  # the pending request ends before the session does
+        await asyncio.sleep(0.1)

@@ -173,13 +173,16 @@ class UvicornLanguageServer(LanguageServer):
         self._first_settings_pulled.set()
 
     async def settings_known(self) -> None:
-        """Wait (a second at most) for the editor's settings asked for at `initialized`."""
+        """Wait (a second at most, once) for the editor's settings asked for at `initialized`."""
         if self._first_settings_pulled.is_set():
             return
         try:
             await asyncio.wait_for(self._first_settings_pulled.wait(), SETTINGS_WAIT)
         except TimeoutError:
             log.warning("the editor's settings did not come within %s s: using those known", SETTINGS_WAIT)
+            # Once: an editor that never answers must not cost every later analysis a second. Settings that still
+            # come re-analyse what they change (`refresh_settings`).
+            self._first_settings_pulled.set()
 
     def workspace_for(self, path: Path | None) -> Workspace:
         """The file's project as `uvicorn-lsp check` finds it (the nearest folder with a pyproject.toml,
