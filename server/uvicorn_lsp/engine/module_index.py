@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 import parso
 
@@ -28,6 +28,24 @@ _COMPILED_SUFFIXES = (".so", ".pyd", ".pyc")
 _DYNAMIC_MODULE_MARKERS = ("__getattr__", "globals()", "setattr(", "sys.modules", "exec(", "vars()", "__dict__")
 
 Record = Callable[[Path], None]
+T = TypeVar("T")
+
+
+def recorded_once(
+    known: dict[Any, tuple[T, tuple[Path, ...]]], key: Any, compute: Callable[[Record], T], record: Record
+) -> T:
+    """`compute(record)` once per `key` (while the files it reads cannot change, as in one CLI run): every later
+    asker is told again each path the first one recorded, so the results cached from it depend on them too."""
+    entry = known.get(key)
+    if entry is None:
+        read: list[Path] = []
+        entry = known[key] = (compute(read.append), tuple(read))
+    value, read_paths = entry
+    for path in read_paths:
+        record(path)
+    return value
+
+
 # ParsedModule.public_names when `__all__` is built in a way the syntax cannot follow.
 UNKNOWN_NAMES = object()
 
@@ -357,15 +375,8 @@ class ModuleIndex:
         folders = tuple(roots)
         if not self._static:
             return self._find(name, folders, record)
-        # Static files: each name is looked for once per sys.path; later askers record what it depended on.
-        known = self._found_known.get((name, folders))
-        if known is None:
-            read: list[Path] = []
-            known = self._found_known[(name, folders)] = (self._find(name, folders, read.append), tuple(read))
-        found, read_paths = known
-        for path in read_paths:
-            record(path)
-        return found
+        # Static files: each name is looked for once per sys.path.
+        return recorded_once(self._found_known, (name, folders), lambda read: self._find(name, folders, read), record)
 
     def _find(self, name: str, folders: tuple[Path, ...], record: Record) -> FoundModule | MissingModule:
         parts = name.split(".")

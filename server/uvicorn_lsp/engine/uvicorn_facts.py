@@ -132,6 +132,14 @@ def workers_outcome(exit_status: int, running_version: str | None) -> str | None
     return None
 
 
+def workers_failure(launch: Launch, exit_status: int, running_version: str | None) -> str | None:
+    """`workers_outcome` for a start whose uvicorn parent supervises workers (`uvicorn.run` or the command line,
+    with workers and without reload); None for any other."""
+    if launch.server is Server.GUNICORN or not launch.spawns_processes() or reloads(launch):
+        return None
+    return workers_outcome(exit_status, running_version) if runs_workers(launch) else None
+
+
 def failure_consequence(launch: Launch, exit_status: int, running_version: str | None) -> str:
     """What a failed start does to the process (uvicorn-facts.md, "Import strings"). `exit_status` is
     STARTUP_FAILURE where uvicorn exits on purpose (an app, factory or loop it cannot load), 1 for an exception
@@ -143,13 +151,11 @@ def failure_consequence(launch: Launch, exit_status: int, running_version: str |
         if workers is not None and workers.int_above(1) is not False:
             return "gunicorn stops: App failed to load"  # the status depends on which worker fails first
         return f"gunicorn stops: App failed to load (exit status {exit_status})"
-    if launch.spawns_processes():
-        if reloads(launch):
-            return f"with {launch.edits.spell('reload', True)} the reloader keeps running and nothing is served"
-        if runs_workers(launch):
-            outcome = workers_outcome(exit_status, running_version)
-            if outcome is not None:
-                return _WORKERS_CONSEQUENCES[outcome]
+    if launch.spawns_processes() and reloads(launch):
+        return f"with {launch.edits.spell('reload', True)} the reloader keeps running and nothing is served"
+    outcome = workers_failure(launch, exit_status, running_version)
+    if outcome is not None:
+        return _WORKERS_CONSEQUENCES[outcome]
     if exit_status == STARTUP_FAILURE:
         exit_status = startup_failure_status(running_version)
     return f"uvicorn stops at startup (exit status {exit_status})"

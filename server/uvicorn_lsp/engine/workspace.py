@@ -177,17 +177,14 @@ class Workspace:
         distribution and the files it read recorded again for every later asker."""
         if not self.static_files:
             return project.declared_constraints(self.root, folder, distribution, record)
-        known = self._declared.get((folder, distribution))
-        if known is None:
-            read: list[Path] = []
-            known = self._declared[(folder, distribution)] = (
-                project.declared_constraints(self.root, folder, distribution, read.append),
-                tuple(read),
-            )
-        constraints, read_paths = known
-        for path in read_paths:
-            record(path)
-        return constraints
+        from .module_index import recorded_once
+
+        return recorded_once(
+            self._declared,
+            (folder, distribution),
+            lambda read: project.declared_constraints(self.root, folder, distribution, read),
+            record,
+        )
 
     def _read_distribution_version(self, name: str) -> str | None:
         key = name.replace("-", "_").lower()

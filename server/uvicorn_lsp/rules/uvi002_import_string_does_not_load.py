@@ -244,15 +244,10 @@ _OUTCOME_WORDS = {
 
 def _status(ctx: RuleContext, launch: Launch, reason: _Reason) -> str:
     uvicorn_failure = reason.status == 3 and launch.server is not Server.GUNICORN
-    if (
-        launch.server is not Server.GUNICORN
-        and uvicorn_facts.runs_workers(launch)
-        and not uvicorn_facts.reloads(launch)
-    ):
-        # Under workers the parent's outcome differs by failure: uvicorn's own exit stops it, an exception does not.
-        outcome = uvicorn_facts.workers_outcome(reason.status, ctx.running_uvicorn_version)
-        if outcome is not None:
-            return f" ({_OUTCOME_WORDS[outcome]})"
+    # Under workers the parent's outcome differs by failure: uvicorn's own exit stops it, an exception does not.
+    outcome = uvicorn_facts.workers_failure(launch, reason.status, ctx.running_uvicorn_version)
+    if outcome is not None:
+        return f" ({_OUTCOME_WORDS[outcome]})"
     return f" (exit status {ctx.failure_status if uvicorn_failure else reason.status})"
 
 

@@ -570,13 +570,16 @@ def misquoted_exec_forms(text: str) -> list[MisquotedExecForm]:
     found = []
     stage_list, _ = stages_of(text)
     lines = split_lines(text)
-    any_entrypoint = False
+    any_entrypoint = False  # one in this stage or an earlier one (a later stage may be built FROM it)
     starts = []
     for stage in stage_list:
         entrypoint = next((i for i in reversed(stage.instructions) if i.keyword == "ENTRYPOINT"), None)
         cmd = next((i for i in reversed(stage.instructions) if i.keyword == "CMD"), None)
-        any_entrypoint = any_entrypoint or entrypoint is not None  # a later stage may be built FROM this one
-        starts += [entrypoint] if entrypoint is not None else [] if any_entrypoint or cmd is None else [cmd]
+        any_entrypoint = any_entrypoint or entrypoint is not None
+        if entrypoint is not None:
+            starts.append(entrypoint)
+        elif cmd is not None and not any_entrypoint:
+            starts.append(cmd)
     for instruction in starts:
         raw = instruction.raw.strip()
         if not (raw.startswith("[") and raw.endswith("]")) or len(raw) > _MISQUOTED_MAX_CHARS:
