@@ -260,10 +260,14 @@ def measure(commands: dict[str, Command], runs: int, cwd: Path, env: dict[str, s
             command.prepare()
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
-            subprocess.run(
-                command.argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+            finished = subprocess.run(
+                command.argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False
             )
             wall = time.perf_counter() - start
+            # 0 or 1 (findings or matches, or none); anything else means the command did not run its job,
+            # and its time would be a figure of nothing.
+            if finished.returncode not in (0, 1):
+                raise SystemExit(f"{name} exited with {finished.returncode}: {finished.stderr.decode()[-2000:]}")
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             if round_number:  # the first round only warms up
                 walls[name].append(wall)

@@ -90,16 +90,18 @@ def _longest_shared_piece(first: bytes, second: bytes) -> bytes:
 def read_bytes(path: str, size: int | None = None) -> bytes:
     """A file's bytes through raw descriptors, cheaper than open().read() over 10,000 small files,
     which is most of what an unrelated file costs. Given the size a stat found, the first read asks
-    for one byte more: the file usually comes in one buffer of its size, and the next read confirms
-    its end; a file that grew since is read to its end all the same."""
+    for one byte more: a regular file comes short of a request only at its end, so a first read of
+    exactly that size is the whole file (no second read to confirm it, one system call per file
+    fewer); a file that grew since fills the request and is read to its end all the same."""
     descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     try:
-        chunks = []
-        request = size + 1 if size is not None else 1 << 16
-        while chunk := os.read(descriptor, request):
+        first = os.read(descriptor, size + 1 if size is not None else 1 << 16)
+        if len(first) == size:
+            return first
+        chunks = [first]
+        while chunks[-1] and (chunk := os.read(descriptor, 1 << 16)):
             chunks.append(chunk)
-            request = 1 << 16
-        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        return first if len(chunks) == 1 else b"".join(chunks)
     finally:
         os.close(descriptor)
 
