@@ -103,3 +103,66 @@ def test_noqa_and_per_file_ignores(project):
 def test_python_files_are_not_judged(project):
     project.write("main.py", 'import uvicorn\nuvicorn.run("main:app", reload=True)\n')
     assert project.check("main.py", codes=("UVI014",)) == []
+
+
+START_SCRIPT = "#!/bin/sh\nset -e\nalembic upgrade head\nexec uvicorn app.main:app --host 0.0.0.0 --reload\n"
+
+
+def test_a_script_the_image_starts_is_a_production_start(project):
+    """`ENTRYPOINT ["/entrypoint.sh"]`: the script's commands are the image's start, wherever COPY put it."""
+    project.write("app/main.py", "app = object()\n")
+    starts = {
+        'COPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]': "ENTRYPOINT",
+        'WORKDIR /code\nCOPY . .\nCMD ["sh", "./entrypoint.sh"]': "CMD",
+        "WORKDIR /code\nCOPY . /code\nCMD ./entrypoint.sh": "CMD",
+        'COPY entrypoint.sh /usr/local/bin/\nENTRYPOINT ["tini", "--"]\nCMD ["entrypoint.sh"]': "CMD",
+        'COPY ./entrypoint.sh /srv/start\nENTRYPOINT ["/bin/bash", "/srv/start"]': "ENTRYPOINT",
+    }
+    project.write("entrypoint.sh", START_SCRIPT)
+    for start, keyword in starts.items():
+        project.write("Dockerfile", f"FROM python:3.12-slim\n{start}\n")
+        [finding] = project.check("entrypoint.sh", codes=("UVI014",))
+        assert f"`--reload` in the script run by the Dockerfile's {keyword}, a production start" in finding.message
+    fixed = fix_and_recheck(project, "entrypoint.sh", finding)
+    assert fixed.endswith("exec uvicorn app.main:app --host 0.0.0.0\n")
+
+
+def test_a_procfile_web_process_running_a_script_makes_it_production(project):
+    project.write("bin/start.sh", START_SCRIPT)
+    project.write("Procfile", "web: bash bin/start.sh\n")
+    [finding] = project.check("bin/start.sh", codes=("UVI014",))
+    assert "the script run by the Procfile's web process" in finding.message
+
+
+def test_scripts_no_production_start_runs_are_silent(project):
+    project.write("entrypoint.sh", START_SCRIPT)
+    project.write("scripts/dev.sh", START_SCRIPT)
+    project.write("other.sh", START_SCRIPT)
+    for dockerfile in (
+        'FROM python:3.12\nCOPY other.sh /other.sh\nCMD ["/other.sh"]\n',  # another script
+        'FROM python:3.12\nCOPY entrypoint.sh /entrypoint.sh\nCMD ["sh", "-c", "echo"]\n',  # copied, never run
+        'FROM python:3.12 AS debug\nCOPY entrypoint.sh /e.sh\nCMD ["/e.sh"]\n',  # a stage named for debugging
+        'FROM python:3.12\nCOPY entrypoint.sh /e.sh\nCMD if [ "$DEV" ]; then /e.sh; fi\n',  # only on a condition
+    ):
+        project.write("Dockerfile", dockerfile)
+        assert project.check("entrypoint.sh", codes=("UVI014",)) == [], dockerfile
+    project.write("Dockerfile.dev", 'FROM python:3.12\nCOPY . .\nCMD ["sh", "entrypoint.sh"]\n')
+    project.write("Procfile", "web: sh scripts/dev.sh\nworker: sh entrypoint.sh\n")
+    for name in ("entrypoint.sh", "scripts/dev.sh"):
+        assert project.check(name, codes=("UVI014",)) == [], name
+
+
+def test_a_reload_taken_only_on_a_condition_is_not_judged(project):
+    """The development branch of a start (`if [ "$ENV" = dev ]`, `[ -n "$DEBUG" ] &&`) is not production."""
+    project.write(
+        "entrypoint.sh",
+        '#!/bin/sh\nif [ "$ENV" = "development" ]; then\n  exec uvicorn main:app --reload\nfi\n'
+        '[ -n "$DEBUG" ] && exec uvicorn main:app --reload\nexec uvicorn main:app --host 0.0.0.0\n',
+    )
+    project.write("Dockerfile", 'FROM python:3.12\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\n')
+    assert project.check("entrypoint.sh", codes=("UVI014",)) == []
+    project.write(
+        "Dockerfile",
+        'FROM python:3.12\nCMD if [ "$DEV" = 1 ]; then uvicorn main:app --reload; else uvicorn main:app; fi\n',
+    )
+    assert project.check("Dockerfile", codes=("UVI014",)) == []

@@ -84,10 +84,15 @@ RULE = Rule(
               (`AS develop`) says dev, devcontainer, develop, local, debug or test;
             - a compose file named for production (`compose.prod.yaml`, `docker-compose.production.yml`);
             - the `web` process of a Procfile (not of one named for development, such as `Procfile.dev`, or kept
-              in such a folder), a systemd unit's `ExecStart=`, a supervisord `[program:x]`.
+              in such a folder), a systemd unit's `ExecStart=`, a supervisord `[program:x]`;
+            - a shell script that one of those starts runs: a Dockerfile's `ENTRYPOINT ["/entrypoint.sh"]` or
+              `CMD ["sh", "start.sh"]` naming the file its `COPY` put there (the Dockerfile in the script's
+              folder or above it), or `web: sh bin/start.sh` in a Procfile.
 
-            Plain compose files, Makefiles, scripts, workflows and launch.json are development: not reported.
-            Python launches are not judged by this rule.
+            A command run only on a condition (in an `if`, `case`, loop or function, or after
+            `[ "$DEBUG" ] &&`) may be the development branch of the start: not reported. Plain compose files,
+            Makefiles, other scripts, workflows and launch.json are development: not reported. Python launches
+            are not judged by this rule.
         """,
         why="""
             Reload runs a file watcher that restarts the server on any change under the working directory

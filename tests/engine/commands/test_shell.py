@@ -91,3 +91,58 @@ def test_unclosed_quotes_do_not_crash():
     ]
     words_of('uvicorn "$(oops')
     words_of("\\")
+
+
+def conditional_programs(text: str) -> list[tuple[str, bool]]:
+    lines = split_lines(text)
+    placed = lines_span(lines, Position(0, 0), Position(len(lines) - 1, len(lines[-1])))
+    return [(command.words[0].value, command.conditional) for command in commands(placed)]
+
+
+def test_commands_that_run_on_a_condition_are_marked():
+    script = """\
+cd /app && alembic upgrade head
+if [ "$ENV" = "dev" ]; then
+    uvicorn main:app --reload
+else
+    gunicorn main:app
+fi
+[ -n "$DEBUG" ] && uvicorn main:app --reload
+uvicorn main:app || echo failed
+case "$1" in
+  dev) uvicorn main:app --reload ;;
+esac
+start() {
+    uvicorn main:app --reload
+}
+for i in 1 2; do echo "$i"; done
+exec uvicorn main:app --host 0.0.0.0 | tee log
+"""
+    assert conditional_programs(script) == [
+        ("cd", False),
+        ("alembic", False),
+        ("[", True),
+        ("uvicorn", True),
+        ("gunicorn", True),
+        ("[", False),
+        ("uvicorn", True),
+        ("uvicorn", False),
+        ("echo", True),
+        ("case", True),
+        ("dev", True),
+        ("uvicorn", True),
+        ("start", False),
+        ("uvicorn", True),
+        ("for", True),
+        ("echo", True),
+        ("exec", False),
+        ("tee", False),
+    ]
+
+
+def test_a_condition_carries_over_a_line_break_after_the_operator():
+    assert conditional_programs('[ "$RELOAD" ] &&\n  uvicorn main:app --reload\nuvicorn main:app\n') == [
+        ("[", False),
+        ("uvicorn", True),
+        ("uvicorn", False),
+    ]

@@ -8,7 +8,7 @@ import os
 import posixpath
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -570,7 +570,11 @@ def shell_launches(
             if words[0].value == "export" or words[0].assignment is not None:
                 continue
         arguments = word_arguments(command, group)
-        launches += command_launches(ctx, arguments, form, info, setting, current, variables, editable, command.made)
+        # A start taken only on some condition may be the development branch: not judged as production.
+        command_info = replace(info, production=False) if command.conditional and info.production else info
+        launches += command_launches(
+            ctx, arguments, form, command_info, setting, current, variables, editable, command.made
+        )
     return launches
 
 

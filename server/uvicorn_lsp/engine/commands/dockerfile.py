@@ -396,16 +396,18 @@ def _left_out(build_context: BuildContext, host: Path) -> bool:
 
 
 def launches(ctx: CommandContext) -> list[Launch]:
-    return dockerfile_launches(ctx, ctx.folder, None, context_known=_own_folder_is_the_context(ctx))
+    path = ctx.source.path
+    context_known = path is None or own_folder_is_the_context(ctx, path)
+    return dockerfile_launches(ctx, ctx.folder, None, context_known=context_known)
 
 
-def _own_folder_is_the_context(ctx: CommandContext) -> bool:
+def own_folder_is_the_context(ctx: CommandContext, path: Path) -> bool:
     """`docker build <folder>` builds from the Dockerfile's folder. A Dockerfile below the workspace folder
     in a folder with no Python (docker/, deploy/prod/) is built from another one (`docker build -f
     docker/Dockerfile .`), and so is one a compose file above names as `<folder>/<name>`: which one,
     the Dockerfile alone does not say (the compose file's own check judges it with its context)."""
-    folder, root, path = ctx.folder, ctx.workspace.root, ctx.source.path
-    if folder == root or path is None or not folder.is_relative_to(root):
+    folder, root = path.parent, ctx.workspace.root
+    if folder == root or not folder.is_relative_to(root):
         return True
     if not _holds_python(folder, depth=3):
         return False

@@ -4,19 +4,26 @@ programs, and VS Code's launch.json (JSONC)."""
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import os
+import posixpath
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from .. import layout, project
 from ..launch import Launch, SearchPath, Setting
 from ..model import Position, Range
 from ..module_index import FoundModule
+from ..source import split_lines
 from ..values import Value
-from . import jsonc, shell
-from .base import CommandContext, WorkingDirectory, host_directory, launch_of, shell_launches
-from .recognise import Argument, CommandInfo, JsonForm, known_places, named_for_development
+from . import dockerfile, jsonc, shell, source_kind
+from .base import CommandContext, ContainerLayout, WorkingDirectory, host_directory, launch_of, shell_launches
+from .image_files import Origin, image_file
+from .recognise import DEVELOPMENT_WORDS, SHELLS, Argument, CommandInfo, JsonForm, known_places, named_for_development
 from .text import Placed, joined, lines_span, span
+
+_PROCFILE_PROCESS = re.compile(r"^([A-Za-z0-9_-]+):[ \t]*")
 
 
 def procfile_launches(ctx: CommandContext) -> list[Launch]:
@@ -25,7 +32,7 @@ def procfile_launches(ctx: CommandContext) -> list[Launch]:
     for_development = named_for_development(ctx.source.path, ctx.workspace.root)
     found = []
     for number, line in enumerate(ctx.source.lines):
-        match = re.match(r"^([A-Za-z0-9_-]+):[ \t]*", line)
+        match = _PROCFILE_PROCESS.match(line)
         if match is None:
             continue
         name = match.group(1)
@@ -112,7 +119,8 @@ def script_launches(ctx: CommandContext) -> list[Launch]:
     if not lines:
         return []
     placed = lines_span(lines, Position(0, 0), Position(len(lines) - 1, len(lines[-1])))
-    info = CommandInfo("shell", where="the script")
+    production_start = _production_start_running(ctx)
+    info = CommandInfo("shell", production=production_start is not None, where=production_start or "the script")
     script = ctx.source.path
     found = []
     starts = [host_directory(ctx.folder, "the script's folder")]
@@ -125,6 +133,153 @@ def script_launches(ctx: CommandContext) -> list[Launch]:
         first.find_search_paths = _merged(ctx, first, paths, {ctx.folder, ctx.workspace.root})
         found.append(first)
     return found
+
+
+# Words before the program that run it (`exec`, an init process and its options): the program comes after them.
+_RUNNERS = frozenset({"exec", "tini", "dumb-init", "env", "--"})
+# Where a program named without a folder (`ENTRYPOINT ["entrypoint.sh"]`) is found in an image.
+_IMAGE_PATH = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
+
+
+def _production_start_running(ctx: CommandContext) -> str | None:
+    """How messages name the production start that runs the checked script: the final stage of a Dockerfile
+    (in the script's folder or above it) whose ENTRYPOINT or CMD runs the file its COPY lines put there, or the
+    web process of a Procfile; None when none is known to. Neither the script nor the start may be named for
+    development, and a start run only on a condition does not count."""
+    script, root = ctx.source.path, ctx.workspace.root
+    if script is None or not script.is_relative_to(root) or named_for_development(script, root):
+        return None
+    for folder in (script.parent, *script.parent.parents):
+        for usual in ("Dockerfile", "Procfile"):  # one appearing in a folder looked in changes the verdict
+            ctx.depends_on(folder / usual)
+        try:
+            names = sorted(entry.name for entry in os.scandir(folder) if entry.is_file())
+        except OSError:
+            names = []
+        for name in names:
+            path = folder / name
+            kind = source_kind(path)
+            if kind not in ("dockerfile", "procfile") or named_for_development(path, root):
+                continue
+            ctx.depends_on(path)
+            text = ctx.workspace.read_module(path)
+            if text is None:
+                continue
+            shown = "the " + name if name in ("Dockerfile", "Procfile") else path.relative_to(root).as_posix()
+            if kind == "procfile" and _procfile_web_runs(text, folder, script):
+                return f"the script run by {shown}'s web process"
+            keyword = _image_start_running(ctx, path, text, script) if kind == "dockerfile" else None
+            if keyword is not None:
+                return f"the script run by {shown}'s {keyword}"
+        if folder == root:
+            break
+    return None
+
+
+def _procfile_web_runs(text: str, folder: Path, script: Path) -> bool:
+    for line in split_lines(text):
+        match = _PROCFILE_PROCESS.match(line)
+        if match is not None and match.group(1) == "web":
+            commands = _unconditional_words(shell.commands(span(0, match.end(), line[match.end() :])))
+            if any(_same_file(folder / path, script) for path in _programs_run(commands, None)):
+                return True
+    return False
+
+
+def _image_start_running(ctx: CommandContext, path: Path, text: str, script: Path) -> str | None:
+    """ENTRYPOINT or CMD: the instruction of the Dockerfile's final stage whose start runs `script`."""
+    stage_list, preamble = dockerfile.stages_of(text)
+    if not stage_list or not dockerfile.own_folder_is_the_context(ctx, path):
+        return None
+    final = stage_list[-1]
+    if final.name and DEVELOPMENT_WORDS.search(final.name):
+        return None
+    build_context = dockerfile.read_build_context(ctx, path.parent, path)
+    chain = dockerfile.chain(stage_list, len(stage_list) - 1) or [final]
+    state = dockerfile.image_state(chain, preamble, path.parent, build_context)
+    workdir = state.workdir if state.workdir_known else None
+
+    def runs_script(commands: Sequence[Sequence[str | None]]) -> bool:
+        return any(
+            (host := _copied_from(state.layout, program)) is not None and _same_file(host, script)
+            for program in _programs_run(commands, workdir)
+        )
+
+    joined_exec = dockerfile.exec_start(state)
+    if joined_exec is not None:  # exec forms: the program is in the ENTRYPOINT, or in the CMD that follows it
+        entrypoint = [argument.value for argument in joined_exec if argument.group == 0]
+        if state.entrypoint is not None and runs_script([entrypoint]):
+            return "ENTRYPOINT"
+        return "CMD" if runs_script([[argument.value for argument in joined_exec]]) else None
+    first = state.entrypoint or state.cmd
+    if first is None or dockerfile.exec_arguments(first, 0) is not None:
+        return None  # a shell-form CMD after an exec-form ENTRYPOINT is only its arguments
+    return first.keyword if runs_script(_unconditional_words(shell.commands(first.text))) else None
+
+
+def _unconditional_words(commands: list[shell.Command]) -> list[list[str | None]]:
+    """The words of the commands that run whatever happens; None for a word only the shell knows."""
+    return [
+        [None if word.expanded else word.value for word in command.words]
+        for command in commands
+        if not command.conditional
+    ]
+
+
+def _programs_run(commands: Sequence[Sequence[str | None]], folder: str | None) -> list[str]:
+    """The files commands run as programs or shell scripts (`/entrypoint.sh`, `sh start.sh`, `exec ./run.sh`):
+    relative paths joined to `folder` (kept relative when it is None), names without a folder looked up on an
+    image's PATH when `folder` is an image's. A word only the shell knows ends the look at its command."""
+    found: list[str] = []
+    for words in commands:
+        index = 0
+        while index < len(words) and _runs_what_follows(words[index]):
+            index += 1
+        program = words[index] if index < len(words) else None
+        if program is not None and posixpath.basename(program) in SHELLS:
+            options = list(itertools.takewhile(_is_option, words[index + 1 :]))
+            if any("c" in option[1:] and not option.startswith("--") for option in options if option):
+                continue  # `sh -c TEXT`: a script given as text
+            index += 1 + len(options)
+            program = words[index] if index < len(words) else None
+        elif program is not None and "/" not in program:
+            if folder is not None and posixpath.isabs(folder):
+                found.extend(posixpath.join(place, program) for place in _IMAGE_PATH)
+            continue
+        if program is None:
+            continue
+        if posixpath.isabs(program) or folder is None:
+            found.append(program)
+        else:
+            found.append(posixpath.normpath(posixpath.join(folder, program)))
+    return found
+
+
+def _runs_what_follows(word: str | None) -> bool:
+    """`exec`, an init process, `env`, its options and `NAME=value` assignments come before the program."""
+    return word is not None and (
+        word in _RUNNERS or _is_option(word) or ("=" in word and "/" not in word.split("=")[0])
+    )
+
+
+def _is_option(word: str | None) -> bool:
+    return word is not None and word.startswith("-")
+
+
+def _copied_from(layout: ContainerLayout, path: str) -> Path | None:
+    """The build context's file a COPY puts at the image's `path`, also in a folder the base image fills
+    (`COPY entrypoint.sh /usr/local/bin/`), where only a copy to that very name tells."""
+    found = image_file(layout, path)
+    if found.origin is Origin.COPIED:
+        return found.host
+    return next((host for target, host, is_folder in reversed(layout.copies) if target == path and not is_folder), None)
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    try:
+        return os.path.samefile(first, second)
+    except OSError:
+        return False
 
 
 def _merged(ctx: CommandContext, launch: Launch, finders, start_folders: set[Path]):

@@ -80,7 +80,7 @@ _FASTAPI_SWITCHES = {
     "--no-proxy-headers": ("proxy_headers", False),
 }
 # Shells whose `-c SCRIPT` runs a script given as one argument, and their options that take a value.
-_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh"})
+SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh"})
 # A file, folder or stage name with one of these words is for development, never a production start (Dockerfile.dev,
 # Procfile.dev, .devcontainer/Dockerfile: the image a dev container is built from).
 DEVELOPMENT_WORDS = re.compile(
@@ -302,7 +302,7 @@ def shell_script(
         index = after
     if any(argument.value.startswith(("-C", "--chdir")) for argument in arguments[:index]):
         return None  # `env -C`: the script starts in another folder
-    if index >= len(arguments) or arguments[index].value.rsplit("/", 1)[-1] not in _SHELLS:
+    if index >= len(arguments) or arguments[index].value.rsplit("/", 1)[-1] not in SHELLS:
         return None
     index += 1
     runs_script = False

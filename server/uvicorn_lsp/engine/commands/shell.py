@@ -21,7 +21,13 @@ from .text import Placed
 _OPERATORS = ("&&", "||", ";;", "|&", ";", "|", "&", "(", ")")
 _REDIRECTIONS = ("<<<", "<<-", "<<", ">>", "<&", ">&", "<>", ">|", "<", ">")
 # Reserved words and prefixes that start a compound command, not a program name.
-_RESERVED = frozenset({"if", "then", "else", "elif", "do", "while", "until", "{", "}", "!", "time", "fi", "done"})
+_RESERVED = frozenset(
+    {"if", "then", "else", "elif", "do", "while", "until", "{", "}", "!", "time", "fi", "done", "esac"}
+)
+# The first words that open and close a compound command whose body runs on a condition (or not at all).
+_COMPOUND_OPENERS = frozenset({"if", "while", "until", "for", "select", "case"})
+_COMPOUND_CLOSERS = frozenset({"fi", "done", "esac"})
+_TESTS = frozenset({"[", "[[", "test"})
 _SPECIAL_PARAMETERS = "@*#?$!-0123456789"
 # An unquoted one of these ends a word: blanks, and the first characters of every operator and redirection.
 _WORD_ENDS = frozenset(" \t\n&|;()<>")
@@ -72,6 +78,9 @@ class Command:
     words: tuple[Word, ...]
     placed: Placed  # the text the words index into
     end: int  # index just past the command's last word
+    # Runs only on some condition: in an `if`, `case`, loop, function or `{ }` group, after `||`, or after
+    # `&&` behind a test (`[ "$ENV" = dev ] && ...`); which branch a start takes, only the running shell knows.
+    conditional: bool = False
     # What readers make of the words, kept with the command: a tokenized text is reused while it is unchanged.
     made: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -106,9 +115,20 @@ def _read_commands(placed: Placed) -> list[Command]:
     words: list[Word] = []
     heredocs: list[tuple[str, bool]] = []  # delimiters waiting for the end of the line
 
+    depth = 0  # compound commands and `{ }` groups open around the current command
+    behind_condition = False  # the operator before the current command makes it depend on the previous one
+    previous_was_test = False
+
     def close() -> None:
+        nonlocal depth, previous_was_test
         if words:
-            found.append(Command(tuple(_drop_reserved(words)), placed, words[-1].end))
+            first = "" if words[0].quote else words[0].value
+            braces = [word.value for word in words if not word.quote and word.value in ("{", "}")]
+            opened = (first in _COMPOUND_OPENERS) + braces.count("{")
+            conditional = depth > 0 or opened > 0 or behind_condition
+            found.append(Command(tuple(_drop_reserved(words)), placed, words[-1].end, conditional))
+            depth = max(0, depth + opened - (first in _COMPOUND_CLOSERS) - braces.count("}"))
+            previous_was_test = first in _TESTS
             words.clear()
 
     skip_next_word = False
@@ -121,7 +141,9 @@ def _read_commands(placed: Placed) -> list[Command]:
             reader.at += 2
             continue
         if char == "\n":
-            close()
+            if words:  # a line ending in `&&` or `||` goes on with the next one
+                close()
+                behind_condition = False
             reader.at += 1
             for delimiter, strip_tabs in heredocs:
                 _skip_heredoc(reader, delimiter, strip_tabs)
@@ -134,6 +156,10 @@ def _read_commands(placed: Placed) -> list[Command]:
         operator = next((op for op in _OPERATORS if reader.startswith(op)), None) if char in _WORD_ENDS else None
         if operator is not None:
             close()
+            if operator in ("&&", "||"):
+                behind_condition = operator == "||" or previous_was_test
+            elif operator not in ("|", "|&", "(", ")"):  # a pipeline, a subshell: the same condition
+                behind_condition = False
             reader.at += len(operator)
             continue
         redirection = next((op for op in _REDIRECTIONS if reader.startswith(op)), None) if char in "<>" else None
