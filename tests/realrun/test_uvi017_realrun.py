@@ -78,3 +78,34 @@ def test_a_factory_that_returns_flask_fails_every_request_until_wrapped(project,
     assert project.check("run.sh", codes=("UVI017",)) == []
     after = run_server(command, project.root, port)
     assert after.served, after.output
+
+
+FLASK_WEB = """
+from flask import Flask
+
+app = Flask(__name__)
+
+
+@app.get("/")
+def index():
+    return "ok"
+"""
+
+
+def test_gunicorn_serves_flask_with_its_own_worker_and_fails_with_uvicorns(project):
+    """No UVI017 for `gunicorn web:app` (its default worker serves WSGI); one with uvicorn's worker class."""
+    port = free_port()
+    project.write("web.py", FLASK_WEB)
+    own = ["-b", f"127.0.0.1:{port}", "web:app"]
+    uvicorns = ["-k", "uvicorn.workers.UvicornWorker", *own]
+    project.write("run.sh", f"#!/bin/sh\ngunicorn {' '.join(own)}\n")
+    assert project.check("run.sh", codes=("UVI017",)) == []
+    served = run_server(["-m", "gunicorn", *own], project.root, port)
+    assert served.served, served.output
+
+    project.write("run.sh", f"#!/bin/sh\ngunicorn {' '.join(uvicorns)}\n")
+    [finding] = project.check("run.sh", codes=("UVI017",))
+    assert "start_response" in finding.message
+    failing = run_server(["-m", "gunicorn", *uvicorns], project.root, port, timeout=8)
+    assert not failing.served, failing.output
+    assert "missing 1 required positional argument: 'start_response'" in failing.output

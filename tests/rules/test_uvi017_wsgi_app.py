@@ -136,6 +136,19 @@ def test_import_string_on_a_command_line(project):
     assert finding.message.startswith('"web:app" is a Flask app') and finding.fixes == []
 
 
+def test_gunicorn_counts_only_with_a_uvicorn_worker(project):
+    """gunicorn's own workers serve WSGI: a Procfile pairing `gunicorn mysite.wsgi:application` with a uvicorn
+    process is right, and serving the ASGI app there instead would fail (audit: doc_chat)."""
+    project.write("web.py", "from flask import Flask\n\napp = Flask(__name__)\n")
+    project.write(
+        "entrypoint.sh",
+        "#!/bin/sh\ngunicorn api:app -k uvicorn.workers.UvicornWorker &\ngunicorn -w 1 -b 0.0.0.0:8070 web:app\n"
+        "gunicorn -k gevent web:app\ngunicorn -k uvicorn_worker.UvicornH11Worker web:app\n",
+    )
+    [finding] = project.check("entrypoint.sh", codes=(CODE,))
+    assert finding.range.start.line == 4 and finding.message.startswith('"web:app" is a Flask app')
+
+
 FLASK_FACTORY = """from flask import Flask
 
 

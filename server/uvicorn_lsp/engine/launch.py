@@ -24,9 +24,18 @@ if TYPE_CHECKING:
     from .syntax import CallSite
 
 
+# gunicorn worker classes that run the app in uvicorn: the deprecated `uvicorn.workers` ones and the same classes
+# of the `uvicorn-worker` package.
+UVICORN_WORKER_CLASSES = frozenset(
+    f"{module}.{name}"
+    for module in ("uvicorn.workers", "uvicorn_worker")
+    for name in ("UvicornWorker", "UvicornH11Worker")
+)
+
+
 class Server(enum.Enum):
     UVICORN = "uvicorn"
-    GUNICORN = "gunicorn"  # with a worker class of uvicorn's or uvicorn-worker's
+    GUNICORN = "gunicorn"  # with any worker class: `served_by_uvicorn` tells
     FASTAPI = "fastapi"  # `fastapi run` / `fastapi dev`, which start uvicorn
 
 
@@ -162,6 +171,12 @@ class Launch:
         option = self.options.get("worker_class")
         candidates = option.value.candidates if option is not None else None
         return str(candidates[0]) if candidates is not None and len(candidates) == 1 else None
+
+    @property
+    def served_by_uvicorn(self) -> bool:
+        """uvicorn runs the app: uvicorn itself, `fastapi run|dev`, or gunicorn with a worker class of uvicorn's
+        named by the launch (gunicorn's default worker, `sync`, serves WSGI apps)."""
+        return self.server is not Server.GUNICORN or self.worker_class in UVICORN_WORKER_CLASSES
 
     def value(self, name: str) -> Value | None:
         option = self.options.get(name)

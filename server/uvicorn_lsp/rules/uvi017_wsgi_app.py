@@ -16,6 +16,8 @@ _WRAPPER = "WsgiToAsgi"
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     for launch in ctx.launches:
+        if not launch.served_by_uvicorn:
+            continue  # gunicorn's own workers serve WSGI apps
         interface = launch.option("interface")
         if interface is not None and interface.value.all(lambda value: value in ("auto", "asgi2", "asgi3")) is not True:
             continue  # interface="wsgi", or a value known only at run time
@@ -97,7 +99,9 @@ RULE = Rule(
             gives such an app (`return app` after `app = Flask(__name__)` in it); no fix is offered there.
 
             Silent with `interface="wsgi"` (`--interface wsgi`), with an `interface` known only at run
-            time, and for apps already wrapped for ASGI (`WsgiToAsgi(app)`, `WSGIMiddleware(app)`).
+            time, and for apps already wrapped for ASGI (`WsgiToAsgi(app)`, `WSGIMiddleware(app)`). A gunicorn
+            command counts only with a uvicorn worker class (`-k uvicorn_worker.UvicornWorker`): its default
+            worker serves WSGI apps, as does any class it names.
         """,
         why="""
             uvicorn calls the app the ASGI way, `app(scope, receive, send)` (a class whose `__call__` is
