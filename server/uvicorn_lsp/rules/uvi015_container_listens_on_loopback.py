@@ -92,7 +92,11 @@ RULE = Rule(
             a loopback `--bind`. `UVICORN_HOST` set by `ENV` or `environment:` counts as `--host`.
 
             Services with `network_mode: host`, Unix sockets (`--uds`, `--fd`) and hosts only the shell
-            knows (`--host $HOST`) are not reported. Python launches are not judged by this rule.
+            knows (`--host $HOST`) are not reported, nor is a server with a neighbour that may be the one
+            reaching it: a start that leaves a process in the background (`uvicorn ... & nginx`) or starts a
+            reverse proxy (nginx, Caddy, Traefik, HAProxy, Envoy, Apache), and a Dockerfile whose project has a
+            compose service sharing a network namespace (`network_mode: "service:proxy"`). Python launches
+            are not judged by this rule.
         """,
         why="""
             Inside a container, 127.0.0.1 is the container's own loopback. Docker forwards a published port

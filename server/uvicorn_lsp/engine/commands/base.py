@@ -554,7 +554,11 @@ def shell_launches(
     launches = []
     current = directory
     variables = dict(environment)
-    for command in shell.commands(placed):
+    commands = shell.commands(placed)
+    if info.container and _serves_beside_others(commands):
+        # `uvicorn --host 127.0.0.1 & nginx`: a loopback bind may well serve the process beside it.
+        info = replace(info, container=False)
+    for command in commands:
         words = command.words
         if words[0].value in ("cd", "pushd") and not words[0].quote:
             current = _after_cd(current, words[1:], script)
@@ -576,6 +580,30 @@ def shell_launches(
             ctx, arguments, form, command_info, setting, current, variables, editable, command.made
         )
     return launches
+
+
+# Servers that front an app inside its own container (started as a program or a service).
+_REVERSE_PROXIES = frozenset({"nginx", "openresty", "caddy", "traefik", "haproxy", "envoy", "httpd", "apache2"})
+_SERVICE_STARTERS = frozenset({"service", "systemctl", "rc-service"})
+
+
+def _serves_beside_others(commands: list[shell.Command]) -> bool:
+    """Whether a shell text runs more than one server in its container: a command left running in the
+    background (`&`), or a reverse proxy started as a program or a service (nginx daemonizes itself)."""
+    for command in commands:
+        if command.background:
+            return True
+        names = [
+            os.path.basename(word.value)
+            for word in command.words
+            if word.assignment is None and word.value not in ("exec", "nohup", "sudo")
+        ]
+        if names and (
+            names[0] in _REVERSE_PROXIES
+            or (names[0] in _SERVICE_STARTERS and any(name in _REVERSE_PROXIES for name in names[1:]))
+        ):
+            return True
+    return False
 
 
 def _after_cd(current: WorkingDirectory | None, words: tuple[shell.Word, ...], script: Path | None):

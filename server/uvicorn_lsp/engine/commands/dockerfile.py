@@ -425,6 +425,27 @@ def own_folder_is_the_context(ctx: CommandContext, path: Path) -> bool:
     return True
 
 
+_SHARED_NETWORK = re.compile(r"^\s*network_mode:\s*[\"']?(host|service:|container:)", re.MULTILINE)
+
+
+def _network_shared_by_compose(ctx: CommandContext) -> bool:
+    """Whether a compose file of the project (in the Dockerfile's folder or above) runs a service in another's
+    network namespace or the host's (`network_mode: "service:proxy"`): a loopback bind may then be reached
+    by the proxy beside it, or from the host."""
+    path = ctx.source.path
+    if path is None:
+        return False
+    for place in (path.parent, *path.parent.parents):
+        for compose in sorted(place.glob("*compose*.y*ml")):
+            ctx.depends_on(compose)
+            text = ctx.workspace.read_module(compose)
+            if text is not None and _SHARED_NETWORK.search(text):
+                return True
+        if place == ctx.workspace.root or not place.is_relative_to(ctx.workspace.root):
+            break
+    return False
+
+
 _NOT_SOURCE_FOLDERS = frozenset({"node_modules", ".git", ".venv", "venv", "__pycache__"})
 
 
@@ -465,7 +486,7 @@ def dockerfile_launches(
         directory = None
         if stage_chain is not None and state.workdir_known:
             directory = container_directory(state.layout, state.workdir, f"{state.workdir} in the image")
-        info = CommandInfo("dockerfile", production=production, container=True)
+        info = CommandInfo("dockerfile", production=production, container=not _network_shared_by_compose(ctx))
         launch = start_of(ctx, state, info, directory)
         if launch is not None:
             found.append(launch)

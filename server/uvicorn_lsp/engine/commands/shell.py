@@ -81,6 +81,7 @@ class Command:
     # Runs only on some condition: in an `if`, `case`, loop, function or `{ }` group, after `||`, or after
     # `&&` behind a test (`[ "$ENV" = dev ] && ...`); which branch a start takes, only the running shell knows.
     conditional: bool = False
+    background: bool = False  # ended by `&`: the shell goes on to the next command while it runs
     # What readers make of the words, kept with the command: a tokenized text is reused while it is unchanged.
     made: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -119,14 +120,14 @@ def _read_commands(placed: Placed) -> list[Command]:
     behind_condition = False  # the operator before the current command makes it depend on the previous one
     previous_was_test = False
 
-    def close() -> None:
+    def close(background: bool = False) -> None:
         nonlocal depth, previous_was_test
         if words:
             first = "" if words[0].quote else words[0].value
             braces = [word.value for word in words if not word.quote and word.value in ("{", "}")]
             opened = (first in _COMPOUND_OPENERS) + braces.count("{")
             conditional = depth > 0 or opened > 0 or behind_condition
-            found.append(Command(tuple(_drop_reserved(words)), placed, words[-1].end, conditional))
+            found.append(Command(tuple(_drop_reserved(words)), placed, words[-1].end, conditional, background))
             depth = max(0, depth + opened - (first in _COMPOUND_CLOSERS) - braces.count("}"))
             previous_was_test = first in _TESTS
             words.clear()
@@ -155,7 +156,7 @@ def _read_commands(placed: Placed) -> list[Command]:
             continue
         operator = next((op for op in _OPERATORS if reader.startswith(op)), None) if char in _WORD_ENDS else None
         if operator is not None:
-            close()
+            close(background=operator == "&")
             if operator in ("&&", "||"):
                 behind_condition = operator == "||" or previous_was_test
             elif operator not in ("|", "|&", "(", ")"):  # a pipeline, a subshell: the same condition
