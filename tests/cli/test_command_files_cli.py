@@ -31,7 +31,7 @@ def write(root: Path, relative: str, text: str) -> None:
 
 def test_walk_finds_and_sniffs_command_files(tmp_path):
     write(tmp_path, "pyproject.toml", "[project]\nname = 'x'\n")
-    write(tmp_path, "Dockerfile", f"FROM python:3.12\nCMD {RELOAD} --host 0.0.0.0\n")
+    write(tmp_path, "Dockerfile", f"FROM python:3.12\nCOPY . .\nCMD {RELOAD} --host 0.0.0.0\n")
     write(tmp_path, "deploy/compose.prod.yaml", f"services:\n  web:\n    image: x\n    command: {RELOAD}\n")
     write(tmp_path, "Procfile", f"web: {RELOAD} --host 0.0.0.0\n")
     write(tmp_path, "deploy/api.service", f"[Service]\nExecStart={RELOAD}\n")
@@ -69,9 +69,9 @@ def test_walk_finds_and_sniffs_command_files(tmp_path):
 
 
 def test_stdin_filename_picks_the_source(tmp_path):
-    text = f"FROM python:3.12\nCMD {RELOAD} --host 0.0.0.0\n".encode()
+    text = f"FROM python:3.12\nCOPY . .\nCMD {RELOAD} --host 0.0.0.0\n".encode()
     as_dockerfile = run_cli(tmp_path, "--stdin-filename", "Dockerfile", "-", stdin=text)
-    assert b"Dockerfile:2:22: UVI014" in as_dockerfile.stdout, as_dockerfile.stdout
+    assert b"Dockerfile:3:22: UVI014" in as_dockerfile.stdout, as_dockerfile.stdout
     as_yaml = run_cli(tmp_path, "--stdin-filename", "notes.yaml", "-", stdin=text)
     assert as_yaml.returncode == 0 and b"UVI" not in as_yaml.stdout
 

@@ -77,15 +77,15 @@ def test_production_compose_procfile_systemd_supervisord(project):
 
 
 def test_environment_reload_and_unknown_values(project):
-    project.write("Dockerfile", 'FROM python:3.12\nENV UVICORN_RELOAD=true\nCMD ["uvicorn", "main:app"]\n')
+    project.write("Dockerfile", 'FROM python:3.12\nCOPY . .\nENV UVICORN_RELOAD=true\nCMD ["uvicorn", "main:app"]\n')
     [finding] = project.check("Dockerfile", codes=("UVI014",))
-    assert finding.range.start.line == 1 and not finding.fixes  # the environment belongs to its author
+    assert finding.range.start.line == 2 and not finding.fixes  # the environment belongs to its author
     project.write("Dockerfile", "FROM python:3.12\nCMD uvicorn main:app $RELOAD_FLAG\n")
     assert project.check("Dockerfile", codes=("UVI014",)) == []
 
 
 def test_fastapi_dev_becomes_fastapi_run(project):
-    project.write("Dockerfile", "FROM python:3.12\nCMD fastapi dev app/main.py --port 80\n")
+    project.write("Dockerfile", "FROM python:3.12\nCOPY . .\nCMD fastapi dev app/main.py --port 80\n")
     [finding] = project.check("Dockerfile", codes=("UVI014",))
     assert "`fastapi dev`" in finding.message and finding.best_fix.applicability.value == "unsafe"
     fixed = fix_and_recheck(project, "Dockerfile", finding)
@@ -165,4 +165,26 @@ def test_a_reload_taken_only_on_a_condition_is_not_judged(project):
         "Dockerfile",
         'FROM python:3.12\nCMD if [ "$DEV" = 1 ]; then uvicorn main:app --reload; else uvicorn main:app; fi\n',
     )
+    assert project.check("Dockerfile", codes=("UVI014",)) == []
+
+
+def test_an_image_run_on_mounted_code_is_development(project):
+    """An image that copies in no code, or whose WORKDIR a compose file of the project mounts the code over, runs
+    live code for hot reload (audits: nova-webgames, management-web-system)."""
+    project.write("requirements.txt", "fastapi\n")
+    project.write("app/main.py", "app = object()\n")
+    project.write(
+        "Dockerfile",
+        "FROM python:3.11-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n"
+        'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--reload"]\n',
+    )
+    assert project.check("Dockerfile", codes=("UVI014",)) == []
+    project.write(
+        "Dockerfile",
+        'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--reload"]\n',
+    )
+    assert len(project.check("Dockerfile", codes=("UVI014",))) == 1
+    project.write("docker-compose.yml", "services:\n  api:\n    build: .\n    volumes:\n      - ./data:/app/data\n")
+    assert len(project.check("Dockerfile", codes=("UVI014",))) == 1  # a data folder is no code
+    project.write("docker-compose.yml", "services:\n  api:\n    build: .\n    volumes:\n      - .:/app\n")
     assert project.check("Dockerfile", codes=("UVI014",)) == []

@@ -172,10 +172,21 @@ def test_stages_heredocs_comments_and_escape_directive():
 
 def test_production_is_the_final_stage_unless_named_for_development(project):
     project.write(
-        "Dockerfile", "FROM python:3.12 AS develop\nCMD uvicorn main:app\nFROM python:3.12\nCMD uvicorn main:app\n"
+        "Dockerfile",
+        "FROM python:3.12 AS develop\nCMD uvicorn main:app\nFROM python:3.12\nCOPY . .\nCMD uvicorn main:app\n",
     )
     first, second = launches(project, "Dockerfile")
     assert not first.edits.info.production and second.edits.info.production
+    # An image that copies in no code gets it from a bind mount when it runs: a development image.
+    project.write("requirements.txt", "fastapi\n")
+    for copied in ("COPY requirements.txt .\nRUN pip install -r requirements.txt", ""):
+        project.write("Dockerfile", f"FROM python:3.12\nWORKDIR /app\n{copied}\nCMD uvicorn main:app\n")
+        [launch] = launches(project, "Dockerfile")
+        assert not launch.edits.info.production, copied
+    for copied in ("COPY main.py .", "COPY app app", "RUN git clone https://example.com/app.git ."):
+        project.write("Dockerfile", f"FROM python:3.12\nWORKDIR /app\n{copied}\nCMD uvicorn main:app\n")
+        [launch] = launches(project, "Dockerfile")
+        assert launch.edits.info.production, copied
     project.write("Dockerfile.dev", "FROM python:3.12\nCMD uvicorn main:app\n")
     [launch] = launches(project, "Dockerfile.dev")
     assert not launch.edits.info.production

@@ -46,6 +46,7 @@ from .recognise import (
     named_for_development,
     shell_script,
 )
+from .start_files import mounted_by_project_compose
 from .text import Placed, joined, span
 
 # Base images known to hold no application code (official language and OS images, uv's).
@@ -482,6 +483,9 @@ def dockerfile_launches(
             final
             and not named_for_development(path, ctx.workspace.root)
             and not (stage.name and DEVELOPMENT_WORDS.search(stage.name))
+            and not (stage_chain is not None and _holds_no_code(state.layout))
+            # A compose file of the project mounts code over the WORKDIR: the image is run on live code.
+            and not (state.workdir_known and mounted_by_project_compose(ctx, state.workdir))
         )
         directory = None
         if stage_chain is not None and state.workdir_known:
@@ -491,6 +495,16 @@ def dockerfile_launches(
         if launch is not None:
             found.append(launch)
     return found
+
+
+def _holds_no_code(layout: ContainerLayout) -> bool:
+    """An image that copies in no folder and no Python file, and gets none otherwise (a RUN that writes files, an
+    installed project): its code is mounted when it runs (a compose bind mount), as in development."""
+    return (
+        not layout.unknown
+        and layout.installs_project is None
+        and not any(is_folder or host.suffix == ".py" for _, host, is_folder in layout.copies)
+    )
 
 
 def start_of(ctx: CommandContext, state: ImageState, info: CommandInfo, directory: WorkingDirectory | None):
