@@ -3,6 +3,7 @@ project.declared_constraints and judged by project.admits."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,10 @@ def constraints(root: Path, start: Path | None = None) -> list[str | None] | Non
     seen: list[Path] = []
     found = project.declared_constraints(root, start or root, "uvicorn", seen.append)
     # Files read, and the lock files and included files looked for (missing: creating one changes the result).
-    assert all(path.is_file() or path.name in ("uv.lock", "poetry.lock", "pdm.lock", "pins.txt") for path in seen)
+    assert all(
+        path.is_file() or path.name in ("uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock", "pins.txt")
+        for path in seen
+    )
     return found
 
 
@@ -69,6 +73,18 @@ def test_a_lock_file_names_the_version_installed(tmp_path, lock):
         '[[package]]\nname = "fastapi"\nversion = "0.110.0"\n\n[[package]]\nname = "uvicorn"\nversion = "0.29.0"\n'
     )
     assert constraints(tmp_path) == ["==0.29.0"]
+
+
+def test_pipfile_lock_names_the_version_installed(tmp_path):
+    """Pipenv (and Heroku's Python buildpack) install Pipfile.lock's pins, not the Pipfile's `*` (audit)."""
+    (tmp_path / "Pipfile").write_text('[packages]\nuvicorn = "*"\n')
+    lock = {"_meta": {}, "default": {"Uvicorn": {"version": "==0.13.4"}}, "develop": {}}
+    (tmp_path / "Pipfile.lock").write_text(json.dumps(lock))
+    assert constraints(tmp_path) == ["==0.13.4"]
+    (tmp_path / "Pipfile.lock").write_text(json.dumps({"default": {"fastapi": {"version": "==0.100.0"}}}))
+    assert constraints(tmp_path) == [""]  # the Pipfile's `*`: any version
+    (tmp_path / "Pipfile.lock").write_text("{not json")
+    assert constraints(tmp_path) == [project.UNREAD]
 
 
 def test_the_nearest_declaring_folder_wins(tmp_path):

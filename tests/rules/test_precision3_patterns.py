@@ -79,3 +79,16 @@ def test_package_of_a_declared_distribution_is_installed_where_the_project_runs(
     project.write(name, text.format(module="acme_apii"))
     [finding] = project.check(name, codes=("UVI002",))
     assert "No module named 'acme_apii'" in finding.message
+
+
+def test_a_workspace_without_python_or_requirements_does_not_tell_what_is_installed(project):
+    """A lone start script of an app installed from elsewhere (`pip install open-webui` on the server): whether
+    it loads depends on that machine (audit); with the project's requirements or code at hand, it is judged."""
+    project.write("start.sh", "#!/bin/sh\nuvicorn open_webui.main:app --host 0.0.0.0 --port 8080\n")
+    assert project.check("start.sh", codes=("UVI002",)) == []
+    project.write("requirements.txt", "fastapi\n")
+    [finding] = project.check("start.sh", codes=("UVI002",))
+    assert "No module named 'open_webui'" in finding.message
+    (project.root / "requirements.txt").unlink()
+    project.write("app/main.py", "app = object()\n")
+    assert [finding.code for finding in project.check("start.sh", codes=("UVI002",))] == ["UVI002"]

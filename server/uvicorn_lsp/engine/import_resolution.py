@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from . import config, layout, syntax, uvicorn_facts
+from . import config, layout, project, syntax, uvicorn_facts
 from .launch import Launch, SearchPath, Server
 from .module_index import UNKNOWN_NAMES, Binding, FoundModule, MissingModule, ModuleIndex, Namespace, ParsedModule
 from .source import SourceFile
@@ -216,6 +216,13 @@ def installed_packages_unseen(ctx: CheckedFile, failures: list[Resolution]) -> b
     """Every failure misses the top-level package itself, and nothing installed can be seen (an interpreter that
     could not be asked, or was not run): the package may well be installed."""
     return _missing_top_level_package(failures) is not None and not ctx.workspace.interpreter_sys_path
+
+
+def app_not_in_the_workspace(ctx: CheckedFile, failures: list[Resolution]) -> bool:
+    """Every failure misses the top-level package itself, and the workspace holds neither Python source nor
+    requirements (a deployment repository, a script starting an app installed from elsewhere): what is
+    installed where it runs is not known here."""
+    return _missing_top_level_package(failures) is not None and not project.shows_its_app(ctx.workspace.root)
 
 
 def _missing_top_level_package(failures: list[Resolution]) -> str | None:

@@ -8,6 +8,7 @@ interpreter) lacks it: its absence there says nothing about a launch.
 from __future__ import annotations
 
 import codecs
+import json
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -39,6 +40,31 @@ def project_folders(root: Path, depth: int = 2) -> list[Path]:
         folders.extend(below)
         level = below
     return folders
+
+
+_NOT_SOURCE_FOLDERS = frozenset({"node_modules", ".git", ".venv", "venv", "__pycache__"})
+
+
+def holds_python(folder: Path, depth: int) -> bool:
+    """A `.py` file (or a notebook) in `folder` or its subfolders `depth` levels down (dependency folders left
+    out)."""
+    try:
+        entries = list(os.scandir(folder))
+    except (OSError, ValueError):  # ValueError: a NUL in a path taken from a command
+        return False
+    if any(entry.name.endswith((".py", ".ipynb")) and entry.is_file() for entry in entries):
+        return True
+    return depth > 0 and any(
+        entry.is_dir() and entry.name not in _NOT_SOURCE_FOLDERS and holds_python(Path(entry.path), depth - 1)
+        for entry in entries
+    )
+
+
+def shows_its_app(root: Path) -> bool:
+    """Whether the workspace holds Python source or requirement files (three and two levels down at most): the
+    app, or what is installed to run it, is declared here; a deployment repository or a lone start script
+    holds neither."""
+    return holds_python(root, 3) or any(_requirement_files(folder) for folder in [root, *project_folders(root)])
 
 
 def _requirement_files(folder: Path) -> list[Path]:
@@ -125,8 +151,8 @@ def _decoded(data: bytes) -> str:
     return data.decode("utf-8", errors="replace")
 
 
-# Files that pin what gets installed: the lock file of uv, Poetry or PDM names the one version.
-_LOCK_FILES = ("uv.lock", "poetry.lock", "pdm.lock")
+# Files that pin what gets installed: the lock file of uv, Poetry, PDM or Pipenv names the one version.
+_LOCK_FILES = ("uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock")
 UNREAD = None  # a declaration whose version constraint cannot be read
 
 
@@ -147,13 +173,9 @@ def declared_constraints(
             # Recorded found or not: a lock file missing is known with its folder's state, which any file
             # created there (a requirements file too) changes.
             record(lock)
-            if lock.is_file():
-                data, _ = config.read_toml(lock)
-                packages = data.get("package") if isinstance(data, dict) else None
-                for package in packages if isinstance(packages, list) else ():
-                    if isinstance(package, dict) and _normalised(str(package.get("name"))) == distribution:
-                        version = package.get("version")
-                        return [f"=={version}" if isinstance(version, str) else UNREAD]
+            locked = _locked(lock, distribution) if lock.is_file() else None
+            if locked is not None:
+                return locked
         found: list[str | None] = []
         for path in _requirement_files(folder):
             record(path)
@@ -168,6 +190,32 @@ def declared_constraints(
                 found += (c for c in (_line_constraint(line, distribution) for line in lines) if c is not _OTHER)
         if found:
             return found
+    return None
+
+
+def _locked(lock: Path, distribution: str) -> list[str | None] | None:
+    """The one version a lock file pins `distribution` to (UNREAD when unreadable); None when it does not
+    hold it. Pipfile.lock is JSON (`"default": {"uvicorn": {"version": "==0.13.4"}}`), the others TOML."""
+    from . import config
+
+    if lock.name == "Pipfile.lock":
+        try:
+            data = json.loads(_decoded(lock.read_bytes()))
+        except (OSError, ValueError):
+            return [UNREAD]
+        for section in ("default", "develop"):
+            packages = data.get(section) if isinstance(data, dict) else None
+            for name, package in packages.items() if isinstance(packages, dict) else ():
+                if _normalised(str(name)) == distribution:
+                    version = package.get("version") if isinstance(package, dict) else None
+                    return [version if isinstance(version, str) and version.startswith("==") else UNREAD]
+        return None
+    data, _ = config.read_toml(lock)
+    packages = data.get("package") if isinstance(data, dict) else None
+    for package in packages if isinstance(packages, list) else ():
+        if isinstance(package, dict) and _normalised(str(package.get("name"))) == distribution:
+            version = package.get("version")
+            return [f"=={version}" if isinstance(version, str) else UNREAD]
     return None
 
 

@@ -140,6 +140,7 @@ def _check_string(ctx: RuleContext, launch: Launch, string: AppString, replace: 
         or import_resolution.missing_project_package(ctx, string.module, launch.search_paths)
         or import_resolution.declared_distribution_package(ctx, failing)
         or import_resolution.installed_packages_unseen(ctx, failing)
+        or import_resolution.app_not_in_the_workspace(ctx, failing)
         or _may_be_mounted(ctx, launch, string.module)
     ):
         return None
@@ -508,7 +509,10 @@ RULE = Rule(
             that cannot be followed, an attribute that is a submodule of a package, or a name missing from a
             module written in syntax the parser cannot read yet (`match`: the name may be in it). Modules of
             installed packages are looked up in the analysed environment's `sys.path` (the `python`
-            setting, a `.venv` in the project or above it up to the repository's top, or `VIRTUAL_ENV`).
+            setting, a `.venv` in the project or above it up to the repository's top, or `VIRTUAL_ENV`);
+            a package the project's requirements declare is taken as installed where it runs, and in a
+            workspace with neither Python code nor requirements (a deployment repository, a lone start
+            script) a missing top-level package is not judged: it is installed, or not, on another machine.
 
             A launch under which the file's own imports of the project fail never reaches the uvicorn call,
             so it is not judged; when the project folder on `PYTHONPATH` (an IDE's content root) lets that

@@ -11,13 +11,13 @@ may ship code makes the layout unknown, and then no import string is judged.
 from __future__ import annotations
 
 import json
-import os
 import posixpath
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from .. import project
 from ..launch import Launch, Setting
 from ..model import Range, TextEdit
 from ..source import split_lines
@@ -410,7 +410,7 @@ def own_folder_is_the_context(ctx: CommandContext, path: Path) -> bool:
     folder, root = path.parent, ctx.workspace.root
     if folder == root or not folder.is_relative_to(root):
         return True
-    if not _holds_python(folder, depth=3):
+    if not project.holds_python(folder, depth=3):
         return False
     named = re.compile(rf"dockerfile:\s*[\"']?(?:[^\s\"'#]*/)?{re.escape(folder.name)}/{re.escape(path.name)}[\"'\s]")
     for place in folder.parents:
@@ -445,23 +445,6 @@ def _network_shared_by_compose(ctx: CommandContext) -> bool:
         if place == ctx.workspace.root or not place.is_relative_to(ctx.workspace.root):
             break
     return False
-
-
-_NOT_SOURCE_FOLDERS = frozenset({"node_modules", ".git", ".venv", "venv", "__pycache__"})
-
-
-def _holds_python(folder: Path, depth: int) -> bool:
-    """A `.py` file in `folder` or its subfolders `depth` levels down (dependency folders left out)."""
-    try:
-        entries = list(os.scandir(folder))
-    except (OSError, ValueError):  # ValueError: a NUL in a path taken from a COPY line
-        return False
-    if any(entry.name.endswith(".py") and entry.is_file() for entry in entries):
-        return True
-    return depth > 0 and any(
-        entry.is_dir() and entry.name not in _NOT_SOURCE_FOLDERS and _holds_python(Path(entry.path), depth - 1)
-        for entry in entries
-    )
 
 
 def dockerfile_launches(
