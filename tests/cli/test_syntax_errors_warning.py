@@ -59,5 +59,5 @@ def test_valid_python_parso_cannot_read_is_not_called_a_syntax_error(tmp_path):
     run = run_cli(tmp_path, "--no-cache", "main.py")
     err = run.stderr.decode()
     assert "syntax errors" not in err
-    assert "warning: main.py: uses Python syntax the analysis cannot read yet" in err
+    assert "warning: main.py: lines 8-12 use Python syntax the analysis cannot read yet" in err
     assert run.stdout.decode().startswith("main.py:16:17: UVI001"), run.stdout.decode()

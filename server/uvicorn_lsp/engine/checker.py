@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -23,10 +23,27 @@ log = logging.getLogger(__name__)
 # The code of the information finding an analysis stopped by its time budget adds at line 1.
 TIMEOUT_CODE = "analysis-timeout"
 SYNTAX_ERRORS_NOTE = "syntax errors: only findings in code that parses are reported, and no fix edits next to an error"
-NEWER_SYNTAX_NOTE = (
-    "uses Python syntax the analysis cannot read yet (such as `match` statements): findings inside it are not "
-    "reported, and no fix edits next to it"
-)
+# Runs of lines named in the note at most: a file full of `match` statements gets the first ones.
+_NOTE_LINE_RUNS = 3
+
+
+def newer_syntax_note(broken_lines: Iterable[int]) -> str:
+    """What the analysis skips of a file that Python parses and parso does not (`match`, `except*`), by line."""
+    runs: list[list[int]] = []
+    for line in sorted(broken_lines):
+        if runs and line == runs[-1][1] + 1:
+            runs[-1][1] = line
+        else:
+            runs.append([line, line])
+    shown = ", ".join(
+        f"{start + 1}" if start == end else f"{start + 1}-{end + 1}" for start, end in runs[:_NOTE_LINE_RUNS]
+    )
+    more = ", ..." if len(runs) > _NOTE_LINE_RUNS else ""
+    several = len(runs) > 1 or runs[0][0] != runs[0][1]
+    return (
+        f"{'lines' if several else 'line'} {shown}{more} {'use' if several else 'uses'} Python syntax the analysis "
+        "cannot read yet (such as `match` statements): findings there are not reported, and no fix edits next to them"
+    )
 
 
 @dataclass
@@ -155,7 +172,8 @@ def check_text(
         _run_rules(context, rules, result, budget_seconds)
     if note_syntax_errors and source.broken_lines:
         if source.python_parses:  # parso's grammar lacks it: `match`, `except*`, `with (a as b, c as d)`
-            result.problems.append(Problem(NEWER_SYNTAX_NOTE, str(path) if path else None, ProblemKind.NOTICE))
+            note = newer_syntax_note(source.broken_lines)
+            result.problems.append(Problem(note, str(path) if path else None, ProblemKind.NOTICE))
         else:
             result.problems.append(Problem(SYNTAX_ERRORS_NOTE, str(path) if path else None, ProblemKind.SYNTAX_ERRORS))
     result.dependencies = context.dependencies
