@@ -92,3 +92,21 @@ def test_a_workspace_without_python_or_requirements_does_not_tell_what_is_instal
     (project.root / "requirements.txt").unlink()
     project.write("app/main.py", "app = object()\n")
     assert [finding.code for finding in project.check("start.sh", codes=("UVI002",))] == ["UVI002"]
+
+
+def test_a_launch_under_which_the_app_module_cannot_import_its_siblings_is_not_judged(project):
+    """`main.py` imports `helpers` as a top-level module: only `python svc/api/entrypoint.py` (svc/api on
+    sys.path) can serve it, so `"main:app"` failing under `python -m api.entrypoint` says nothing (audit:
+    federal-budget-summarizer). Without that import, the other launch could serve it and the warning stays."""
+    project.write("svc/api/__init__.py")
+    project.write("svc/api/helpers.py", "NAME = 'api'\n")
+    project.write(
+        "svc/api/entrypoint.py", 'import uvicorn\n\nif __name__ == "__main__":\n    uvicorn.run("main:app")\n'
+    )
+    project.write(
+        "svc/api/main.py", "from fastapi import FastAPI\nfrom helpers import NAME\n\napp = FastAPI(title=NAME)\n"
+    )
+    assert project.check("svc/api/entrypoint.py", codes=("UVI002",)) == []
+    project.write("svc/api/main.py", "from fastapi import FastAPI\n\napp = FastAPI()\n")
+    [finding] = project.check("svc/api/entrypoint.py", codes=("UVI002",))
+    assert "not with `python -m api.entrypoint`" in finding.message

@@ -132,18 +132,40 @@ def with_installed_project(ctx: CheckedFile, name: str, roots: tuple[Path, ...])
 def own_imports(ctx: CheckedFile) -> list[str]:
     """The absolute modules the checked file imports at its top level, outside `try` blocks
     (whose failure the file handles): each must load before the file's own code runs."""
+    return ctx.once(("own_imports",), lambda: top_level_imports(ctx.source))
 
-    def collect() -> list[str]:
-        names: list[str] = []
-        for statement in ctx.source.tree.children:
-            for small in statement.children if statement.type == "simple_stmt" else ():
-                if small.type == "import_name":
-                    names.extend(".".join(name.value for name in path) for path in small.get_paths())
-                elif small.type == "import_from" and small.level == 0:
-                    names.append(".".join(name.value for name in small.get_from_names()))
-        return names
 
-    return ctx.once(("own_imports",), collect)
+def top_level_imports(source: SourceFile) -> list[str]:
+    """The absolute modules a module imports at its top level, outside `try` blocks."""
+    names: list[str] = []
+    for statement in source.tree.children:
+        for small in statement.children if statement.type == "simple_stmt" else ():
+            if small.type == "import_name":
+                names.extend(".".join(name.value for name in path) for path in small.get_paths())
+            elif small.type == "import_from" and small.level == 0:
+                names.append(".".join(name.value for name in small.get_from_names()))
+    return names
+
+
+def cannot_serve_the_app(ctx: CheckedFile, loaded: Resolution, failing: SearchPath) -> bool:
+    """The module a string loads under one launch imports modules (its siblings: `from helpers import x`) that
+    load there and not under `failing`: that launch cannot serve the app, whatever string it were given."""
+    found = loaded.module
+    if not isinstance(found, FoundModule) or found.path is None:
+        return False
+    index = ctx.workspace.modules
+    module = own_module(ctx, found) if found.path == ctx.source.path else index.parsed(found)
+    if module is None:
+        return False
+    ctx.depends_on(found.path)
+
+    def loads(name: str, roots: tuple[Path, ...]) -> bool:
+        return isinstance(index.find(name, with_installed_project(ctx, name, roots), ctx.depends_on), FoundModule)
+
+    return any(
+        loads(name, loaded.search_path.roots) and not loads(name, failing.roots)
+        for name in top_level_imports(module.source)
+    )
 
 
 def imports_relatively(ctx: CheckedFile) -> bool:

@@ -134,7 +134,13 @@ def _check_string(ctx: RuleContext, launch: Launch, string: AppString, replace: 
         )
         return ctx.finding(RULE, message, where, Severity.ERROR, _fixes(replace, guesses))
     usual = [resolution for resolution in string.resolutions if resolution.search_path.usual]
-    failing = [resolution for resolution in usual if not resolution.may_load]
+    loading = [resolution for resolution in string.resolutions if resolution.may_load]
+    failing = [
+        resolution
+        for resolution in usual
+        if not resolution.may_load
+        and not any(import_resolution.cannot_serve_the_app(ctx, loaded, resolution.search_path) for loaded in loading)
+    ]
     if (
         not failing
         or import_resolution.missing_project_package(ctx, string.module, launch.search_paths)
@@ -144,7 +150,6 @@ def _check_string(ctx: RuleContext, launch: Launch, string: AppString, replace: 
         or _may_be_mounted(ctx, launch, string.module)
     ):
         return None
-    loading = [resolution for resolution in string.resolutions if resolution.may_load]
     # Launches can fail differently: `pkg.mian` is a missing module with `-m` and a missing package as a script.
     failures: dict[_Reason, list[Resolution]] = {}
     for resolution in failing:
