@@ -118,6 +118,16 @@ def test_attribute_use_is_reported_and_keeps_the_import_unfixed(project):
     assert (findings[1].range.start.line, findings[1].range.start.character) == (2, 6)
 
 
+def test_a_module_import_is_reported_once_not_at_each_use(project):
+    """`import uvicorn.workers` and the subclass that uses it are one problem (audit: pd6-be)."""
+    project.write(
+        "workers.py",
+        "import uvicorn.workers\n\n\nclass Worker(uvicorn.workers.UvicornWorker):\n    CONFIG_KWARGS = {}\n",
+    )
+    [finding] = [f for f in project.check("workers.py") if f.code == "UVI009"]
+    assert finding.range.start.line == 0 and finding.fixes == []
+
+
 @pytest.mark.parametrize(
     ("installed", "declared", "reported"),
     [

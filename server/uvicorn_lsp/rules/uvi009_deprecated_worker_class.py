@@ -26,8 +26,10 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     if not ctx.is_python:
         return
     attribute_uses = list(_attribute_uses(ctx))
-    found = [_import_finding(ctx, use) for use in attribute_uses]
-    found += _imports(ctx, fixable_imports=not attribute_uses)
+    imports = list(_imports(ctx, fixable_imports=not attribute_uses))
+    # `import uvicorn.workers` is reported: the attribute uses it makes possible are the same problem, said once.
+    found = [] if _imports_the_module(ctx) else [_import_finding(ctx, use) for use in attribute_uses]
+    found += imports
     if ctx.source.mentions("uvicorn.workers."):
         found += _class_paths_in_strings(ctx)
     # Asked only when there is something to say (it reads the project's declarations): a project pinned
@@ -90,6 +92,16 @@ def _imports(ctx: RuleContext, fixable_imports: bool) -> Iterator[Finding]:
                 yield _import_finding(ctx, where, fixable=fixable_imports and _imports_only_worker_classes(statement))
         elif [name.value for name in statement.get_from_names()] == ["uvicorn"] and _imported_name(statement, leaf):
             yield _import_finding(ctx, node_range(leaf))
+
+
+def _imports_the_module(ctx: RuleContext) -> bool:
+    """Whether an `import uvicorn.workers` statement names the module itself."""
+    return any(
+        [name.value for name in path] == ["uvicorn", "workers"]
+        for leaf in ctx.source.used_names.get("workers", ())
+        if (statement := leaf.search_ancestor("import_name")) is not None
+        for path in statement.get_paths()
+    )
 
 
 def _imported_name(statement, leaf) -> bool:
