@@ -39,6 +39,11 @@ class CheckedFile(Protocol):
     @property
     def uses_relative_imports(self) -> bool: ...
 
+    @property
+    def is_python(self) -> bool:
+        """The file is Python (a module, a notebook), not a command source."""
+        ...
+
     def depends_on(self, path: Path | None) -> None:
         """Record a file the result was computed from (the LSP layer re-checks when it changes)."""
         ...
@@ -243,8 +248,12 @@ def installed_packages_unseen(ctx: CheckedFile, failures: list[Resolution]) -> b
 def app_not_in_the_workspace(ctx: CheckedFile, failures: list[Resolution]) -> bool:
     """Every failure misses the top-level package itself, and the workspace holds neither Python source nor
     requirements (a deployment repository, a script starting an app installed from elsewhere): what is
-    installed where it runs is not known here."""
-    return _missing_top_level_package(failures) is not None and not project.shows_its_app(ctx.workspace.root)
+    installed where it runs is not known here. A Python file checked is such source, saved or not."""
+    return (
+        not ctx.is_python
+        and _missing_top_level_package(failures) is not None
+        and not project.shows_its_app(ctx.workspace.root)
+    )
 
 
 def _missing_top_level_package(failures: list[Resolution]) -> str | None:
