@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..engine.commands.base import CommandContext
+from ..engine.commands import start_files
+from ..engine.commands.base import CommandContext, WorkingDirectory
 from ..engine.commands.recognise import command_info, fastapi_subcommand, launch_edits
 from ..engine.context import RuleContext
 from ..engine.launch import Launch
@@ -17,7 +18,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         return  # Python launches are not judged: leave the file unparsed
     for launch in ctx.launches:
         info = command_info(launch)
-        if info is None or not info.production:
+        if info is None or not info.production or _runs_on_mounted_code(ctx, launch):
             continue
         subcommand = fastapi_subcommand(launch)
         reload = launch.option("reload")
@@ -37,6 +38,18 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             server=server,
         )
         yield ctx.finding(RULE, message, reload.range, fixes=fixes)
+
+
+def _runs_on_mounted_code(ctx: RuleContext, launch: Launch) -> bool:
+    """A compose file of the project mounts the code over the image's working directory (`.:/app`): the image
+    is run on live code, as for hot reload in development."""
+    edits = launch_edits(launch)
+    return edits is not None and any(
+        isinstance(directory, WorkingDirectory)
+        and directory.image is not None
+        and start_files.mounted_by_project_compose(ctx, directory.image[1])
+        for directory in edits.directories
+    )
 
 
 def _fastapi_dev(ctx: RuleContext, launch: Launch, subcommand, where: str) -> Finding:

@@ -46,7 +46,6 @@ from .recognise import (
     named_for_development,
     shell_script,
 )
-from .start_files import mounted_by_project_compose
 from .text import Placed, joined, span
 
 # Base images known to hold no application code (official language and OS images, uv's).
@@ -467,8 +466,6 @@ def dockerfile_launches(
             and not named_for_development(path, ctx.workspace.root)
             and not (stage.name and DEVELOPMENT_WORDS.search(stage.name))
             and not (stage_chain is not None and _holds_no_code(state.layout))
-            # A compose file of the project mounts code over the WORKDIR: the image is run on live code.
-            and not (state.workdir_known and mounted_by_project_compose(ctx, state.workdir))
         )
         directory = None
         if stage_chain is not None and state.workdir_known:
