@@ -51,6 +51,7 @@ class CheckResult:
     findings: list[Finding] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     dependencies: set[Path] = field(default_factory=set)  # other files the result was computed from
+    source_kind: str | None = None  # the command source the file was read as (commands.source_kind); None: Python
     timed_out: bool = False  # the time budget ran out: some rules were skipped
     # What the check of an edited buffer (parsed through the diff cache) was computed from: the next check of
     # the buffer may keep this result (`carry_over`).
@@ -115,6 +116,7 @@ def check_text(
         rules = [rule for rule in rules if rule.judges_commands]
         if not rules:
             return result
+        result.source_kind = kind
         command_context = commands.context_for(kind, text, path, workspace, settings)
         context: RuleContext = command_context
         source = context.source

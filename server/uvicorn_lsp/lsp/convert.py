@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 from dataclasses import dataclass
 
 from lsprotocol import types
 
+from ..engine import suppression
 from ..engine.model import Applicability, Finding, Fix, Position, Range, Severity, Tag, TextEdit
 from ..engine.source import split_lines
 from ..engine.text_cache import TextCache
@@ -18,7 +18,6 @@ from .documents import Lines
 SOURCE = "uvicorn-lsp"
 
 _TAGS = {Tag.DEPRECATED: types.DiagnosticTag.Deprecated, Tag.UNNECESSARY: types.DiagnosticTag.Unnecessary}
-_NOQA_CODES = re.compile(r"(#\s*noqa:\s?[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*)", re.IGNORECASE)
 
 
 # Diagnostics by what they are made of (the finding's code, message, severity, tags and range, and the
@@ -79,7 +78,11 @@ class EditBuilder:
         return types.WorkspaceEdit(changes={self.uri: text_edits})
 
 
-def finding_actions(finding: Finding, lines: Lines, edit_for: EditBuilder) -> list[types.CodeAction]:
+def finding_actions(
+    finding: Finding, lines: Lines, edit_for: EditBuilder, source_kind: str | None = None
+) -> list[types.CodeAction]:
+    """The finding's fixes, and a comment that silences it where the file's format (`source_kind`, None for
+    Python) has a place for one."""
     shown = diagnostic(finding, lines)
     actions = [
         types.CodeAction(
@@ -92,29 +95,22 @@ def finding_actions(finding: Finding, lines: Lines, edit_for: EditBuilder) -> li
         for fix in finding.fixes
     ]
     # Only a rule's finding can be silenced (not the note that the time budget ran out).
-    noqa = noqa_edit(finding, lines) if finding.code in RULES_BY_CODE else None
+    noqa = (
+        suppression.noqa_comment(lines.lines, finding.range.start.line, finding.code, source_kind)
+        if finding.code in RULES_BY_CODE
+        else None
+    )
     if noqa is not None:
+        marker = "//" if source_kind == "launch.json" else "#"
         actions.append(
             types.CodeAction(
-                title=f"Suppress {finding.code} with `# noqa: {finding.code}`",
+                title=f"Suppress {finding.code} with `{marker} noqa: {finding.code}`",
                 kind=types.CodeActionKind.QuickFix,
                 diagnostics=[shown],
                 edit=edit_for([noqa]),
             )
         )
     return actions
-
-
-def noqa_edit(finding: Finding, lines: Lines) -> TextEdit | None:
-    """Add the code to the line's `# noqa: ...` list, or append a new comment."""
-    number = finding.range.start.line
-    line = lines.lines[number]
-    existing = _NOQA_CODES.search(line)
-    if existing is not None:
-        end = Position(number, existing.end())
-        return TextEdit(Range(end, end), f", {finding.code}")
-    end = Position(number, len(line))
-    return TextEdit(Range(end, end), f"{'  ' if line.strip() else ''}# noqa: {finding.code}")
 
 
 def fix_all_action(findings: list[Finding], edit_for: EditBuilder, kind: str) -> types.CodeAction | None:

@@ -586,7 +586,7 @@ async def code_action(ls: UvicornLanguageServer, params: types.CodeActionParams)
     actions: list[types.CodeAction] = []
     for finding in analysis.result.findings:
         if finding.range.overlaps(requested):
-            actions.extend(convert.finding_actions(finding, lines, edit_for))
+            actions.extend(convert.finding_actions(finding, lines, edit_for, analysis.result.source_kind))
     if fix_all.wanted(params, FIX_ALL_KIND):
         document = ls.documents.get(uri)
         whole_file = await fix_all.fix_all_action(
