@@ -110,3 +110,17 @@ def test_a_launch_under_which_the_app_module_cannot_import_its_siblings_is_not_j
     project.write("svc/api/main.py", "from fastapi import FastAPI\n\napp = FastAPI()\n")
     [finding] = project.check("svc/api/entrypoint.py", codes=("UVI002",))
     assert "not with `python -m api.entrypoint`" in finding.message
+
+
+def test_a_launch_json_module_keeps_the_working_directory_on_sys_path(project):
+    """VS Code's debugger runs `"module": "uvicorn"` as `python -m` does (debugpy's run_module puts the working
+    directory first), so `--app-dir ..` adds a folder and takes none away (audit: fantasy; served for real
+    under debugpy)."""
+    project.write("services/__init__.py")
+    project.write("services/api/__init__.py")
+    project.write("services/api/main.py", "app = object()\n")
+    configuration = '{"name": "API", "type": "debugpy", "request": "launch", "module": "uvicorn", "args": %s}'
+    for args in ('["services.api.main:app", "--app-dir", ".."]', '["services.api.mian:app", "--app-dir", ".."]'):
+        project.write(".vscode/launch.json", '{"configurations": [%s]}' % (configuration % args))
+        found = [finding.code for finding in project.check(".vscode/launch.json", codes=("UVI002",))]
+        assert found == ([] if "main:app" in args else ["UVI002"]), args

@@ -424,7 +424,10 @@ def launch_of(
     parsed = _parsed(arguments, ctx.option_table, environment, made)
     if parsed is None:
         return None
-    via_python = parsed.program_index > 0 and arguments[parsed.program_index - 1].value == "-m"
+    # A launch.json `"module"` is run by debugpy as `python -m` runs it: the working directory on sys.path.
+    via_python = info.source_kind == "launch.json" or (
+        parsed.program_index > 0 and arguments[parsed.program_index - 1].value == "-m"
+    )
     # What else puts folders on sys.path or moves the start: the import could succeed from anywhere.
     elsewhere = "PYTHONPATH" in environment or any(
         argument.value.split("=")[0] in _GUNICORN_ELSEWHERE or argument.value == "-c" for argument in arguments
