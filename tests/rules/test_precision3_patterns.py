@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from ..conftest import Project
+
 HATCH_SRC = """
 [build-system]
 requires = ["hatchling"]
@@ -124,3 +126,17 @@ def test_a_launch_json_module_keeps_the_working_directory_on_sys_path(project):
         project.write(".vscode/launch.json", '{"configurations": [%s]}' % (configuration % args))
         found = [finding.code for finding in project.check(".vscode/launch.json", codes=("UVI002",))]
         assert found == ([] if "main:app" in args else ["UVI002"]), args
+
+
+def test_a_script_of_a_service_folder_that_is_itself_the_package(project):
+    """webapp/svc has its own pyproject.toml (a uv workspace member, the workspace folder a check of it takes) and
+    is the package `svc` its image runs from webapp/: the script's start folder is a guess, and the module is
+    there above it (audit: concrete; served for real in the image's layout)."""
+    project.write(".git/HEAD", "ref: refs/heads/main\n")
+    project.write("webapp/svc/pyproject.toml", "[project]\nname = 'svc'\n")
+    project.write("webapp/svc/__init__.py")
+    project.write("webapp/svc/server.py", "app = object()\n")
+    service = Project(project.root / "webapp/svc")
+    for module, reported in (("svc.server", []), ("svc.sever", ["UVI002"])):
+        service.write("scripts/start.sh", f"#!/bin/sh\nuv run gunicorn {module}:app -k uvicorn_worker.UvicornWorker\n")
+        assert [finding.code for finding in service.check("scripts/start.sh", codes=("UVI002",))] == reported

@@ -316,7 +316,7 @@ def _merged(ctx: CommandContext, launch: Launch, finders, start_folders: set[Pat
 
 def _module_elsewhere(ctx: CommandContext, launch: Launch, paths: list[SearchPath]) -> bool:
     """The launch's import string names a module that no guessed start finds but a folder of the
-    project (two levels down at most) holds."""
+    project (two levels down at most, or above it up to the repository's top) holds."""
     candidates = launch.app.value.candidates if launch.app is not None else None
     text = candidates[0] if candidates else None
     module = text.partition(":")[0] if isinstance(text, str) and ":" in text else ""
@@ -329,7 +329,11 @@ def _module_elsewhere(ctx: CommandContext, launch: Launch, paths: list[SearchPat
 
     if any(finds(path.roots) for path in paths):
         return False
-    return any(finds((folder,)) for folder in project.project_folders(ctx.workspace.root))
+    root = ctx.workspace.root
+    # Above the workspace folder too, up to the repository's top: a service folder of a monorepo (its own
+    # pyproject.toml) that is itself the package its image runs from the folder above (`svc.server:app`).
+    above = list(project.up_to_the_repository(root))[1:]
+    return any(finds((folder,)) for folder in [*project.project_folders(root), *above])
 
 
 def systemd_launches(ctx: CommandContext) -> list[Launch]:
