@@ -188,3 +188,16 @@ def test_an_image_run_on_mounted_code_is_development(project):
     assert len(project.check("Dockerfile", codes=("UVI014",))) == 1  # a data folder is no code
     project.write("docker-compose.yml", "services:\n  api:\n    build: .\n    volumes:\n      - .:/app\n")
     assert project.check("Dockerfile", codes=("UVI014",)) == []
+
+
+def test_a_docker_run_mount_over_the_workdir_is_development(project):
+    """`docker run -v "$PWD":/usr/src/app` in a project script runs the image on live code (audit: tagger)."""
+    project.write("main.py", "app = object()\n")
+    project.write(
+        "Dockerfile",
+        "FROM python:3.12-slim\nWORKDIR /usr/src/app\nCOPY main.py ./\n"
+        'ENTRYPOINT ["uvicorn", "--host", "0.0.0.0", "--reload"]\nCMD ["main:app"]\n',
+    )
+    assert len(project.check("Dockerfile", codes=("UVI014",))) == 1
+    project.write("run.sh", '#!/bin/sh\ndocker run -d --name dev \\\n  -v "$PWD":/usr/src/app -p 9999:8000 myimage\n')
+    assert project.check("Dockerfile", codes=("UVI014",)) == []

@@ -61,7 +61,7 @@ def _check_fastapi_path(ctx: RuleContext, launch: Launch) -> Finding | None:
     if edits.info.source_kind == "shell" and start_files.in_a_project_folder(ctx, path):
         return None  # the script's start folder is a guess, and the project has the path elsewhere
     for directory in directories:
-        if directory.image is not None and start_files.mounted_by_project_compose(
+        if directory.image is not None and start_files.mounted_by_the_project(
             ctx, posixpath.normpath(posixpath.join(directory.image[1], path))
         ):
             return None  # a compose file of the project may run the image with the path mounted
@@ -212,7 +212,7 @@ def _may_be_mounted(ctx: RuleContext, launch: Launch, module: str) -> bool:
         isinstance(directory, WorkingDirectory)
         and directory.image is not None
         and any(
-            start_files.mounted_by_project_compose(ctx, posixpath.normpath(posixpath.join(directory.image[1], file)))
+            start_files.mounted_by_the_project(ctx, posixpath.normpath(posixpath.join(directory.image[1], file)))
             for file in (f"{relative}.py", f"{relative}/__init__.py")
         )
         for directory in edits.directories
@@ -501,8 +501,8 @@ RULE = Rule(
             launch.json from the folder the command runs in. Docker reads `.dockerignore`, Podman reads
             `.containerignore` first: where their files leave out different modules, the image each
             builds is a launch of its own, and a string only one of them loads is a warning naming both.
-            An image whose code a compose file of the project mounts over its `WORKDIR` (`./app:/app`) is not
-            judged without that mount: the project starts it through compose.
+            An image whose code a compose file of the project (or a script's `docker run -v`) mounts over its
+            `WORKDIR` (`./app:/app`) is not judged without that mount: the project starts it that way.
             `fastapi run PATH` and `fastapi dev PATH` (fastapi-cli) take a file or package folder instead:
             a PATH that is not there where the command starts (in the image, as its `COPY` lines fill it)
             stops fastapi-cli with "Path does not exist" and exit status 1, and an `--app NAME` the file

@@ -47,7 +47,7 @@ def _runs_on_mounted_code(ctx: RuleContext, launch: Launch) -> bool:
     return edits is not None and any(
         isinstance(directory, WorkingDirectory)
         and directory.image is not None
-        and start_files.mounted_by_project_compose(ctx, directory.image[1])
+        and start_files.mounted_by_the_project(ctx, directory.image[1])
         for directory in edits.directories
     )
 
@@ -95,8 +95,8 @@ RULE = Rule(
             - a Dockerfile's final-stage `CMD`/`ENTRYPOINT`, unless the file name (`Dockerfile.dev`), a folder
               of the project it sits in (`.devcontainer/`, `docker/local/`, `tests/`) or the stage name
               (`AS develop`) says dev, devcontainer, develop, local, debug or test, or the image runs on
-              mounted code: it copies in no code (only its requirements), or a compose file of the project
-              mounts the code over its `WORKDIR` (`volumes: [".:/app"]`);
+              mounted code: it copies in no code (only its requirements), or a compose file or a script's
+              `docker run -v` in the project mounts the code over its `WORKDIR` (`volumes: [".:/app"]`);
             - a compose file named for production (`compose.prod.yaml`, `docker-compose.production.yml`);
             - the `web` process of a Procfile (not of one named for development, such as `Procfile.dev`, or kept
               in such a folder), a systemd unit's `ExecStart=`, a supervisord `[program:x]`;

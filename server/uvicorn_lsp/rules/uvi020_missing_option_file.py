@@ -91,7 +91,7 @@ def _may_be_mounted_or_built(ctx: RuleContext, path: str, origin: Origin, host: 
     ignores, may be in the checkout the image is built from."""
     if host is not None and origin is not Origin.LEFT_OUT and git_ignores(host, ctx.workspace.root, ctx.depends_on):
         return True
-    return start_files.mounted_by_project_compose(ctx, path)
+    return start_files.mounted_by_the_project(ctx, path)
 
 
 def _file_options(launch: Launch) -> Iterator[Option]:

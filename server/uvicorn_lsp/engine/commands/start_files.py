@@ -53,10 +53,10 @@ def host_file(directory: WorkingDirectory, relative: str, depends_on: Callable[[
     return roots[0] if roots[0].is_file() else None
 
 
-def mounted_by_project_compose(ctx: RuleContext, path: str) -> bool:
+def mounted_by_the_project(ctx: RuleContext, path: str) -> bool:
     """Whether a compose file of the project (beside the checked file or above it), other than the one checked,
-    mounts something over the absolute container `path` or a folder of it: a service of it may run the image so.
-    The compose files are read once per check, whatever asks."""
+    or a script's `docker run -v` there mounts something over the absolute container `path` or a folder of it:
+    the image may be run so. The files are read once per check, whatever asks."""
     root, checked = ctx.workspace.root, ctx.checked_path()
     folder = checked.parent if checked is not None else root
     targets = ctx.once(
