@@ -112,3 +112,15 @@ def test_command_line_flags_and_containers(project):
     # An image whose base may hold the file: silent (images built here: test_uvi020_containers.py).
     project.write("Dockerfile", 'FROM myorg/base\nCMD ["uvicorn", "main:app", "--env-file", "prod.env"]\n')
     assert project.check("Dockerfile", codes=(CODE,)) == []
+
+
+def test_a_file_a_project_script_names_may_be_made_before_the_start(project):
+    """gen-cert.sh writes the certificates start.sh serves with (audit: peeko); a misspelt name is still missing."""
+    start = "#!/bin/bash\nuvicorn main:app --ssl-keyfile certs/key.pem --ssl-certfile certs/{cert}\n"
+    project.write("main.py", "app = object()\n")
+    project.write("gen-cert.sh", "openssl req -x509 -nodes -keyout certs/key.pem -out certs/cert.pem -subj /CN=x\n")
+    project.write("start.sh", start.format(cert="cert.pem"))
+    assert project.check("start.sh", codes=("UVI020",)) == []
+    project.write("start.sh", start.format(cert="crt.pem"))
+    [finding] = project.check("start.sh", codes=("UVI020",))
+    assert "crt.pem" in finding.message

@@ -6,7 +6,7 @@ import posixpath
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..engine import uvicorn_facts
+from ..engine import project, uvicorn_facts
 from ..engine.commands import start_files
 from ..engine.commands.base import WorkingDirectory
 from ..engine.commands.image_files import Origin, image_file
@@ -32,7 +32,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             if named is None or named[1] is not None:
                 continue
             name = named[0]
-            if Path(name).expanduser().is_absolute() or _ignored(ctx, name):
+            if Path(name).expanduser().is_absolute() or _ignored(ctx, name) or _named_by_a_project_script(ctx, name):
                 continue
             # Where the file was looked for (next to this file, the workspace root) is on the rule page.
             consequence = _consequence(ctx, launch, option)
@@ -115,6 +115,26 @@ def _ignored(ctx: RuleContext, name: str) -> bool:
     return any(git_ignores(folder / name, root, ctx.depends_on) for folder in (*folders, root))
 
 
+# Files that run commands before a start: a script there may make the file (`openssl ... -out certs/cert.pem`).
+_SCRIPTS = ("*.sh", "Makefile", "makefile", "GNUmakefile", "justfile", "Justfile")
+
+
+def _named_by_a_project_script(ctx: RuleContext, name: str) -> bool:
+    """Whether another script or Makefile of the project (beside the checked file, or in the workspace folder and
+    two levels below it) names the file: it may make it before the start (`make cert`, `cp .env.example .env`)."""
+    checked, root = ctx.checked_path(), ctx.workspace.root
+    folders = dict.fromkeys([*([checked.parent] if checked else []), root, *project.project_folders(root)])
+    for folder in folders:
+        for script in sorted({path for pattern in _SCRIPTS for path in folder.glob(pattern)}):
+            if script == checked:
+                continue
+            ctx.depends_on(script)
+            text = ctx.workspace.read_module(script)
+            if text is not None and name in text:
+                return True
+    return False
+
+
 def _consequence(ctx: RuleContext, launch: Launch, option: Option) -> str:
     if option.given_as in (GivenAs.FLAG, GivenAs.ENVIRONMENT) and option.name in _OTHER_FILES:
         return f"{launch.described} exits with status 2 before starting"  # click checks that the path exists
@@ -138,8 +158,10 @@ RULE = Rule(
             uvicorn reads them only then), `log_config` and `env_file` (and their command-line flags).
 
             Silent for paths git ignores (by the `.gitignore` files and `.git/info/exclude`: `.env` and
-            `*.pem` usually are, so they are missing from every fresh clone and CI checkout) and for absolute
-            paths (they point outside the project, where the analysis cannot look).
+            `*.pem` usually are, so they are missing from every fresh clone and CI checkout), for paths
+            another script or Makefile of the project names (it may make the file first: `make cert`,
+            `cp .env.example .env`), and for absolute paths (they point outside the project, where the
+            analysis cannot look).
 
             In a container (a Dockerfile's `CMD`/`ENTRYPOINT`, a compose service with `build:`) the path is
             looked for in the image, from the working directory there: reported when no `COPY`/`ADD` puts
