@@ -77,10 +77,11 @@ def test_not_an_import_string(root: Path):
         assert import_strings.rename_range(ctx, Position(1, column)) is None
 
 
-def test_rename_rejects_a_name_that_is_not_an_identifier(root: Path):
+@pytest.mark.parametrize("name", ["not valid", "class", "None"])  # keywords bind nothing (audit)
+def test_rename_rejects_a_name_code_cannot_bind(root: Path, name: str):
     ctx = context(root, 'import uvicorn\nuvicorn.run("app.main:app")\n')
     with pytest.raises(ValueError):
-        import_strings.rename(ctx, Position(1, 24), "not valid", [])
+        import_strings.rename(ctx, Position(1, 24), name, [])
 
 
 BROKEN = [

@@ -20,6 +20,7 @@ import posixpath
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from keyword import iskeyword
 from pathlib import Path
 
 from . import app_kinds, commands, import_resolution, layout, module_index, syntax
@@ -1103,11 +1104,16 @@ def rename_range(ctx: RuleContext, position: Position) -> tuple[Range, str] | No
 Edits = dict[Path, set[TextEdit]]
 
 
+def is_bindable_name(name: str) -> bool:
+    """A name code can bind: an identifier that is no keyword (`class = FastAPI()` does not parse)."""
+    return name.isidentifier() and not iskeyword(name)
+
+
 def rename(ctx: RuleContext, position: Position, new_name: str, files: Iterable[Path]) -> Edits | None:
     """Edits renaming the attribute under the cursor: its definition, its Python references
     (jedi's), and every launch string of `files` that names it. None: nothing to rename."""
-    if not new_name.isidentifier():
-        raise ValueError(f"`{new_name}` is not a Python identifier")
+    if not is_bindable_name(new_name):
+        raise ValueError(f"`{new_name}` is not a name Python code can bind")
     hit = string_at(ctx, position)
     if hit is None:
         return None

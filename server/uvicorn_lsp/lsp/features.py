@@ -294,8 +294,8 @@ async def rename(ls: Session, params: types.RenameParams) -> types.WorkspaceEdit
     document = ls.documents.get(uri)
     if document is None or not import_strings.may_launch(document.text, document.path):
         return None
-    if not params.new_name.isidentifier():
-        raise JsonRpcInvalidParams(f"`{params.new_name}` is not a Python identifier")
+    if not import_strings.is_bindable_name(params.new_name):
+        raise JsonRpcInvalidParams(f"`{params.new_name}` is not a name Python code can bind")
     folders = ls.folders_with_settings()
 
     def question(ctx: RuleContext, position: Position) -> import_strings.Edits | None:
