@@ -135,3 +135,24 @@ async def test_a_keystroke_in_unrelated_code_keeps_findings_that_other_files_cha
         await wait_for_diagnostics(client, run_uri, lambda found: uvi002(found) == [], timeout=5)
         replace_all(client, run_uri, RUN + helper.replace("sum(", "min("), version=4)
         assert uvi002(await published(run_uri, 4)) == []
+
+
+async def test_one_settings_change_sends_one_refresh_whatever_the_documents_open(tmp_path):
+    """A refresh makes the client pull every open document again: six documents re-analysed for one settings
+    change are one refresh, not six (audit: N refreshes made N*N pulls)."""
+    paths = [write(tmp_path, f"m{index}.py", MAIN) for index in range(6)]
+    async with lsp_session(
+        tmp_path, client_capabilities=capabilities(pull=True), configuration={"ignore": []}
+    ) as client:
+        uris = [open_file(client, path) for path in paths]
+        for uri in uris:
+            await pull_diagnostics(client, uri)
+        await asyncio.sleep(1)  # start-up settings and refreshes settle
+        before = client.diagnostic_refresh_count
+        client.set_configuration({"ignore": ["UVI005"]}, section="uvicorn-lsp")
+        client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings={}))
+        deadline = time.monotonic() + 5
+        while client.diagnostic_refresh_count == before and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(1)  # any further refresh for the same change would come now
+        assert client.diagnostic_refresh_count - before == 1

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcException
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
@@ -42,6 +42,9 @@ SETTINGS_SECTION = "uvicorn-lsp"
 FIX_ALL_KIND = "source.fixAll.uvicorn-lsp"
 # A module edit re-checks its dependents once typing pauses this long.
 DEPENDENTS_DELAY = 0.3
+# A refresh makes the client pull every open document again: one is sent once the documents waiting for it are
+# analysed, or this long after the first of them, not one per document.
+REFRESH_AT_MOST_AFTER = 0.5
 # Seconds one analysis may take before it stops and publishes what it found (setting analysisTimeout).
 DEFAULT_ANALYSIS_TIMEOUT = 5.0
 TIMEOUT_SETTING = "analysisTimeout"
@@ -60,14 +63,15 @@ class ServerCancelled(JsonRpcException):
     CODE = -32802
 
 
-class _WithoutServerCancelledTraces(logging.Filter):
-    """pygls logs every error answer with its traceback; ServerCancelled is an expected answer, not a fault."""
+class _WithoutExpectedAnswerTraces(logging.Filter):
+    """pygls logs every error answer with its traceback; ServerCancelled and InvalidParams (a rename to a name
+    code cannot bind) are expected answers, not faults."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not (record.exc_info and isinstance(record.exc_info[1], ServerCancelled))
+        return not (record.exc_info and isinstance(record.exc_info[1], (ServerCancelled, JsonRpcInvalidParams)))
 
 
-logging.getLogger("pygls.protocol.json_rpc").addFilter(_WithoutServerCancelledTraces())
+logging.getLogger("pygls.protocol.json_rpc").addFilter(_WithoutExpectedAnswerTraces())
 
 
 class _Protocol(LanguageServerProtocol):
@@ -127,6 +131,7 @@ class UvicornLanguageServer(LanguageServer):
         self._shown_problems: set[str] = set()
         self._shown_internal_errors: set[str] = set()  # URIs
         self._needs_refresh: set[str] = set()
+        self._refresh_timer: asyncio.TimerHandle | None = None
         self._dependents_timer: asyncio.TimerHandle | None = None
         self._changed_modules: set[Path] = set()
         # One shared mapping: every workspace sees every unsaved buffer.
@@ -324,7 +329,12 @@ class UvicornLanguageServer(LanguageServer):
         if self.pulls_diagnostics:
             if document.uri in self._needs_refresh:
                 self._needs_refresh.discard(document.uri)
-                self.request_refresh()
+                if not self._needs_refresh:
+                    self._send_refresh()
+                elif self._refresh_timer is None:
+                    self._refresh_timer = asyncio.get_running_loop().call_later(
+                        REFRESH_AT_MOST_AFTER, self._send_refresh
+                    )
             return
         lines = Lines(analysis.text, self.encoding)
         self.text_document_publish_diagnostics(
@@ -338,6 +348,12 @@ class UvicornLanguageServer(LanguageServer):
     def request_refresh(self) -> None:
         if self.client_supports("workspace", "diagnostics", "refresh_support"):
             self.workspace_diagnostic_refresh(None)
+
+    def _send_refresh(self) -> None:
+        if self._refresh_timer is not None:
+            self._refresh_timer.cancel()
+            self._refresh_timer = None
+        self.request_refresh()
 
     def schedule_dependents(self, changed: set[Path], delay: float = DEPENDENTS_DELAY) -> None:
         """Re-check open documents that read one of `changed`, once edits pause."""
