@@ -156,3 +156,42 @@ async def test_one_settings_change_sends_one_refresh_whatever_the_documents_open
             await asyncio.sleep(0.02)
         await asyncio.sleep(1)  # any further refresh for the same change would come now
         assert client.diagnostic_refresh_count - before == 1
+
+
+async def test_a_folder_renamed_whole_rechecks_what_read_its_files(tmp_path):
+    """VS Code reports a folder moved or deleted as one event for the folder (audit: `mv app core` left the
+    runner clean while `check` reported UVI002)."""
+    write(tmp_path, "app/__init__.py", "")
+    write(tmp_path, "app/main.py", MAIN)
+    run = write(tmp_path, "run.py", RUN.replace('"main:app"', '"app.main:app"'))
+    async with lsp_session(tmp_path) as client:
+        run_uri = open_file(client, run)
+        await wait_for_diagnostics(client, run_uri, lambda found: uvi002(found) == [])
+        (tmp_path / "app").rename(tmp_path / "core")
+        client.workspace_did_change_watched_files(
+            types.DidChangeWatchedFilesParams(
+                changes=[
+                    types.FileEvent(uri=(tmp_path / "app").as_uri(), type=types.FileChangeType.Deleted),
+                    types.FileEvent(uri=(tmp_path / "core").as_uri(), type=types.FileChangeType.Created),
+                ]
+            )
+        )
+        await wait_for_diagnostics(client, run_uri, lambda found: len(uvi002(found)) == 1, timeout=5)
+
+
+async def test_opening_a_buffer_that_differs_from_disk_rechecks_its_readers(tmp_path):
+    """An editor restoring unsaved text at start-up opens the buffer with it: the files reading it follow at once
+    (audit: the runner stayed clean until a keystroke in the module)."""
+    main = write(tmp_path, "main.py", MAIN)
+    run = write(tmp_path, "run.py", RUN)
+    async with lsp_session(tmp_path) as client:
+        run_uri = open_file(client, run)
+        await wait_for_diagnostics(client, run_uri, lambda found: uvi002(found) == [])
+        client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(
+                    uri=main.as_uri(), language_id="python", version=1, text=MAIN.replace("app = ", "api = ")
+                )
+            )
+        )
+        await wait_for_diagnostics(client, run_uri, lambda found: len(uvi002(found)) == 1, timeout=5)

@@ -198,7 +198,7 @@ class Analyzer:
         dependents = [
             uri
             for uri, state in self._states.items()
-            if state.latest is not None and (state.latest.result.dependencies - {self._path_of(uri)}) & changed
+            if state.latest is not None and _touched(state.latest.result.dependencies - {self._path_of(uri)}, changed)
         ]
         for uri in dependents:
             self._states[uri].stale = True
@@ -215,6 +215,14 @@ class Analyzer:
             state.stop.set()
             _resolve(state.waiters, None)
         self.executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _touched(dependencies: set[Path], changed: set[Path]) -> bool:
+    """Whether one of the files an analysis read, or a folder it lies in (renamed or deleted whole: editors
+    report one event for the folder), is among `changed`."""
+    return bool(dependencies & changed) or any(
+        parent in changed for dependency in dependencies for parent in dependency.parents
+    )
 
 
 def _resolve(waiters: list[asyncio.Future], analysis: Analysis | None) -> None:

@@ -431,15 +431,10 @@ async def initialized(ls: UvicornLanguageServer, params: types.InitializedParams
                             id="uvicorn-lsp-watched-files",
                             method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
                             register_options=types.DidChangeWatchedFilesRegistrationOptions(
-                                watchers=[
-                                    types.FileSystemWatcher(glob_pattern="**/*.py"),
-                                    types.FileSystemWatcher(glob_pattern="**/pyproject.toml"),
-                                    # what a Dockerfile's COPY sees of its build context
-                                    types.FileSystemWatcher(glob_pattern="**/*.dockerignore"),
-                                    types.FileSystemWatcher(glob_pattern="**/.dockerignore"),
-                                    types.FileSystemWatcher(glob_pattern="**/*.containerignore"),
-                                    types.FileSystemWatcher(glob_pattern="**/.containerignore"),
-                                ]
+                                # Every file and folder: a finding may rest on any of them (a Dockerfile, a
+                                # compose file, a log config or certificate an option names, a folder renamed).
+                                # Events for files no analysis read cost a set lookup.
+                                watchers=[types.FileSystemWatcher(glob_pattern="**/*")]
                             ),
                         )
                     ]
@@ -470,6 +465,9 @@ def did_open(ls: UvicornLanguageServer, params: types.DidOpenTextDocumentParams)
     ls.documents[item.uri] = document
     _track_buffer(ls, document)
     ls.analyzer.schedule(item.uri)
+    if document.path is not None:
+        # Its buffer is now what the others read (unsaved text restored at start-up, a file just created).
+        ls.schedule_dependents({document.path}, delay=0)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
