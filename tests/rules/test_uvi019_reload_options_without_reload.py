@@ -103,3 +103,12 @@ def test_debug_may_reload(project):
     """uvicorn before 0.19 reloads an import string on debug=True: reload_dirs is used there (UVI004 reports
     debug where the installed uvicorn lacks it)."""
     assert findings(project, 'import uvicorn\nuvicorn.run("main:app", debug=True, reload_dirs=["src"])\n') == []
+
+
+def test_a_misspelt_reload_keeps_the_reload_options(project):
+    """`relaod=True` is UVI004's (did you mean `reload`?): removing `reload_dirs` meanwhile would lose the user's
+    setting once the typo is fixed (audit: fix-all deleted it)."""
+    project.write("main.py", 'import uvicorn\nuvicorn.run("main:app", reload_dirs=["src"], relaod=True)\n')
+    assert project.check("main.py", codes=("UVI019",)) == []
+    project.write("main.py", 'import uvicorn\nuvicorn.run("main:app", reload_dirs=["src"], workers=2)\n')
+    assert len(project.check("main.py", codes=("UVI019",))) == 1

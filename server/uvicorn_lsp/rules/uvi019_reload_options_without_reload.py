@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 
 from ..engine.context import RuleContext
@@ -13,6 +14,8 @@ from ..engine.uvicorn_facts import runs_workers
 # uvicorn warns about these three (config.py, "not all conditions are met"); reload_delay it ignores silently.
 _WARNED = ("reload_dirs", "reload_includes", "reload_excludes")
 _RELOAD_OPTIONS = (*_WARNED, "reload_delay")
+# How close a name must be to `reload` to be taken for it misspelt (UVI004's cutoff for its suggestions).
+_NEAR = 0.75
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -41,14 +44,25 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
 
 
 def _may_reload(launch: Launch) -> bool | None:
-    """False when the launch surely does not reload; None when it may (a run-time value, unread `**` options)."""
+    """False when the launch surely does not reload; None when it may (a run-time value, unread `**` options,
+    a misspelt reload that UVI004 reports)."""
     reload = launch.option("reload")
     if launch.option("debug") is not None:
         return None  # uvicorn before 0.19 reloads an import string on debug=True (UVI004 reports it in later ones)
+    written = [
+        *launch.options,
+        *(rejection.option.name.lstrip("-").replace("-", "_") for rejection in launch.rejections),
+    ]
+    if any(_misspells_reload(name) for name in written):
+        return None  # `relaod=True`: once UVI004's fix is taken it reloads, and these options are the user's
     if reload is None:
         return False if launch.complete else None
     truthy = reload.value.truthy()
     return None if truthy is None else truthy
+
+
+def _misspells_reload(name: str) -> bool:
+    return name != "reload" and difflib.SequenceMatcher(None, name, "reload").ratio() >= _NEAR
 
 
 def _fixes(launch: Launch, option: Option, reload: str) -> list[Fix]:
