@@ -13,7 +13,7 @@ from . import carry_over, commands, config
 from . import source as source_module
 from .config import Settings
 from .context import Cancelled, OverBudget, RuleContext
-from .model import Finding, Position, Problem, ProblemKind, Range, Severity
+from .model import Finding, Position, Problem, ProblemKind, Range, Severity, TextEdit
 from .rule import Rule
 from .source import SourceFile
 from .workspace import Workspace
@@ -58,6 +58,22 @@ class CheckResult:
     basis: carry_over.Basis | carry_over.PartsBasis | None = None
 
 
+_BYTE_ORDER_MARK = "\ufeff"
+
+
+def _past_the_mark(finding: Finding) -> Finding:
+    """The finding's places in the text that starts with a byte order mark: first-line columns one further."""
+
+    def moved(where: Range) -> Range:
+        return Range(*(Position(at.line, at.character + (at.line == 0)) for at in (where.start, where.end)))
+
+    fixes = [
+        replace(fix, edits=tuple(TextEdit(moved(edit.range), edit.new_text) for edit in fix.edits))
+        for fix in finding.fixes
+    ]
+    return replace(finding, range=moved(finding.range), fixes=fixes)
+
+
 def enabled_rules(rules: Sequence[Rule], settings: Settings, path: Path | None) -> list[Rule]:
     return [rule for rule in rules if settings.is_enabled(rule.code, rule.on_by_default, path)]
 
@@ -83,6 +99,15 @@ def check_text(
     `previous` is the result of the check of an earlier text of this buffer, passed when nothing else it
     was computed from has changed since: it is returned again (with the new tree's version) when the edit
     between the two texts cannot change it."""
+    if text.startswith(_BYTE_ORDER_MARK):
+        # Python and the shell skip it (decode_source drops it from files read); the editor's text keeps it,
+        # one column before everything on the first line. (No carry-over: the kept findings are shifted.)
+        without = check_text(
+            text[1:], path, workspace, rules, use_diff_cache, should_stop, budget_seconds, note_syntax_errors
+        )
+        without.findings = [_past_the_mark(finding) for finding in without.findings]
+        without.basis = None
+        return without
     deadline = None if budget_seconds is None else time.monotonic() + budget_seconds
     if path is not None:
         path = Path(os.path.abspath(path))
