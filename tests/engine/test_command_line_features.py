@@ -163,6 +163,17 @@ def test_flag_hover_in_launch_json(root: Path):
     assert "A switch: takes no value." in markdown
 
 
+def test_string_hover_after_a_cd_the_analysis_cannot_follow(root: Path):
+    """A command after `cd /app` starts in a folder not known here: the hover says so, in a command's terms
+    (audit: it gave the Python reason, that the file edits sys.path)."""
+    ctx, position, _ = context_at(
+        root, "Dockerfile", DOCKERFILE + 'CMD ["sh", "-c", "cd /app && exec uvicorn app.main:a‸pp"]\n'
+    )
+    _, markdown = import_strings.hover(ctx, position)
+    assert "the folder the command starts in" in markdown and "sys.path`" in markdown
+    assert "edits" not in markdown
+
+
 def test_nothing_outside_a_launch(root: Path):
     for relative, marked in [
         ("Dockerfile", DOCKERFILE + "RUN uvicorn app.main:a‸pp\n"),  # RUN starts nothing at run time

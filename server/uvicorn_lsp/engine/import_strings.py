@@ -1009,7 +1009,12 @@ def _string_hover(ctx: RuleContext, launch: LaunchString) -> str:
     if parts is None:
         return "\n".join([*lines, 'uvicorn needs the form `"module:attribute"`.'])
     if not launch.search_paths:
-        return "\n".join([*lines, "Where it loads from cannot be known: the file edits `sys.path` or `app_dir`."])
+        why = (
+            "the file edits `sys.path` or `app_dir`"
+            if ctx.is_python
+            else "the folder the command starts in, or what is on its `sys.path`, is not known here"
+        )
+        return "\n".join([*lines, f"Where it loads from cannot be known: {why}."])
     module_name, attributes = parts
     resolutions = [import_resolution.resolve(ctx, module_name, attributes, path) for path in launch.search_paths]
     target = next((r.binding for r in resolutions if r.binding is not None), None)
