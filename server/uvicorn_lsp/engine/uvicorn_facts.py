@@ -120,13 +120,15 @@ _WORKERS_CONSEQUENCES = {
 
 def workers_outcome(exit_status: int, running_version: str | None) -> str | None:
     """What uvicorn's parent does when its workers fail to start ("kept running", "restarted", "stopped"); None
-    where it exits with the workers' status (0.47-0.49). Checked with each release: before 0.47 the parent keeps
-    restarting its workers; 0.47-0.49 exit 1; since 0.50 the parent stops its workers and itself, with a clean
-    exit status, when a worker exits with STARTUP_FAILURE, and starts another in place of one that died of an
-    exception."""
+    where it exits with the workers' status (0.47-0.49). Checked with each release: before 0.30 the parent stays
+    up once its workers died, starting no other; 0.30-0.46 start a new worker in place of each, without end;
+    0.47-0.49 exit 1; since 0.50 the parent stops its workers and itself, with a clean exit status, when a worker
+    exits with STARTUP_FAILURE, and starts another in place of one that died of an exception."""
     release = project.release(running_version)
-    if release is not None and release < (0, 47):
+    if release is not None and release < (0, 30):
         return "kept running"
+    if release is not None and release < (0, 47):
+        return "restarted"
     if release is None or release >= (0, 50):
         return "stopped" if exit_status == STARTUP_FAILURE else "restarted"
     return None
