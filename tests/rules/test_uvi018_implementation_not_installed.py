@@ -74,6 +74,17 @@ def test_no_finding_when_uvicorn_is_not_installed_there(project, without_uvicorn
     assert findings(project, 'import uvicorn\nuvicorn.run("main:app", loop="uvloop")\n', without_uvicorn) == []
 
 
+@pytest.mark.parametrize("pinned", ["0.11.8", "0.17.6"])
+def test_no_finding_where_the_project_runs_another_uvicorn(project, environment, pinned):
+    """uvicorn 0.11 itself required uvloop and httptools; 0.17 has no "websockets-sansio" (its KeyError is
+    no missing package): the analysed 0.54 is not the environment that runs a project pinning those (audit)."""
+    project.write("requirements.txt", f"uvicorn=={pinned}\nfastapi\n")
+    code = 'import uvicorn\nuvicorn.run("main:app", loop="uvloop", http="httptools", ws="websockets-sansio")\n'
+    assert findings(project, code, settings=environment()) == []
+    project.write("requirements.txt", "uvicorn>=0.40\nfastapi\n")  # admits the analysed version: judged
+    assert len(findings(project, code, settings=environment())) == 3
+
+
 def test_command_lines_in_this_environment_but_not_in_containers(project, environment):
     settings = environment()
     project.write("run.sh", "#!/bin/sh\nuvicorn main:app --loop uvloop --ws wsproto\n")

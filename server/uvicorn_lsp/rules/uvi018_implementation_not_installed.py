@@ -48,8 +48,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             # Searched only here: a scan of the whole text at every keystroke cost more than the rest of the rule.
             if launch.call is None and ctx.once("installs packages", lambda: _installs_packages(ctx.source.text)):
                 continue
-            # Without uvicorn the analysed environment is not the one that runs the server.
-            if ctx.uvicorn_version is None or ctx.workspace.distribution_version(module) is not None:
+            # Without uvicorn, or with another than the project pins (uvicorn 0.11 itself required uvloop and
+            # httptools; 0.17 has no "websockets-sansio"), the analysed environment is not the one that runs it.
+            if ctx.uvicorn_version is None or ctx.running_uvicorn_version != ctx.uvicorn_version:
+                continue
+            if ctx.workspace.distribution_version(module) is not None:
                 continue
             # Declared by the project (FrontDrago's requirements.txt lists uvloop): installed where it runs.
             folder = ctx.source.path.parent if ctx.source.path is not None else ctx.workspace.root
@@ -117,7 +120,9 @@ RULE = Rule(
         """,
         fix_safety="No fix is offered.",
         notes="""
-            The rule runs again when the environment changes only when the file is checked again.
+            The rule runs again when the environment changes only when the file is checked again. A project
+            that pins a uvicorn the analysed environment does not have runs in another environment: not judged
+            (uvicorn before 0.12 itself required uvloop and httptools).
         """,
         notebooks="""
             Checked like any Python file, against the analysed environment, which should be the one the
