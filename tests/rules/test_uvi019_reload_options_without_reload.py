@@ -112,3 +112,12 @@ def test_a_misspelt_reload_keeps_the_reload_options(project):
     assert project.check("main.py", codes=("UVI019",)) == []
     project.write("main.py", 'import uvicorn\nuvicorn.run("main:app", reload_dirs=["src"], workers=2)\n')
     assert len(project.check("main.py", codes=("UVI019",))) == 1
+
+
+def test_before_0_15_uvicorn_ignores_them_without_a_warning(project, without_uvicorn):
+    """uvicorn 0.14 serves with reload_dirs and no reload, saying nothing; 0.15 logs its warning (audit)."""
+    project.write("main.py", 'import uvicorn\nuvicorn.run("main:app", reload_dirs=["src"])\n')
+    for pinned, effect in (("0.14.0", "ignores it silently"), ("0.15.0", "ignores it with a warning")):
+        project.write("requirements.txt", f"uvicorn=={pinned}\n")
+        [finding] = project.check("main.py", without_uvicorn, codes=("UVI019",))
+        assert effect in finding.message, pinned

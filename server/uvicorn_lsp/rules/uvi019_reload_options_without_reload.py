@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
+from ..engine import project
 from ..engine.context import RuleContext
 from ..engine.launch import Launch, Option
 from ..engine.model import Applicability, Finding, Fix, Severity, Tag
@@ -14,6 +15,8 @@ from ..engine.uvicorn_facts import runs_workers
 # uvicorn warns about these three (config.py, "not all conditions are met"); reload_delay it ignores silently.
 _WARNED = ("reload_dirs", "reload_includes", "reload_excludes")
 _RELOAD_OPTIONS = (*_WARNED, "reload_delay")
+# The release whose Config first warns about them (0.14 and before ignore them without a word).
+_WARNS_SINCE = (0, 15)
 # How close a name must be to `reload` to be taken for it misspelt (UVI004's cutoff for its suggestions).
 _NEAR = 0.75
 
@@ -30,9 +33,12 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             advice = "remove it, or turn reload on"
         else:
             advice = f"remove it ({launch.described} run by uvicorn.Server never reloads)"
+        release = project.release(ctx.uvicorn_version_in(launch))
+        warns = release is None or release >= _WARNS_SINCE
         for option in given:
             # uvicorn's warning ("... not all conditions are met") is quoted on the rule page.
-            effect = "uvicorn ignores it with a warning" if option.name in _WARNED else "uvicorn ignores it silently"
+            warned = option.name in _WARNED and warns
+            effect = "uvicorn ignores it with a warning" if warned else "uvicorn ignores it silently"
             message = fit_message(
                 "{option} does nothing without {reload}: {effect}; {advice}",
                 option=Quoted(option.written),
@@ -108,8 +114,9 @@ RULE = Rule(
         why="""
             Only the reloader reads these options. Without `reload` uvicorn serves normally and drops
             them: for the first three it logs `WARNING: Current configuration will not reload as not all
-            conditions are met, please refer to documentation.`, and `reload_delay` it ignores without a
-            word. Whoever wrote them expected the server to restart on changes, and it does not.
+            conditions are met, please refer to documentation.` (since 0.15; before, nothing), and
+            `reload_delay` it ignores without a word. Whoever wrote them expected the server to restart on
+            changes, and it does not.
         """,
         example="""
             import uvicorn
