@@ -234,7 +234,8 @@ def test_a_container_runs_the_uvicorn_it_installs(project, with_fake_uvicorn, re
     if requirements:
         project.write("requirements.txt", requirements)
     command = "uvicorn main:app --host 0.0.0.0 --timeout-worker-healthcheck"
-    project.write("Dockerfile", f"FROM python:3.11\nWORKDIR /app\nRUN pip install uvicorn\nCOPY . .\nCMD {command}\n")
+    install = "RUN pip install -r requirements.txt" if requirements else "RUN pip install uvicorn"
+    project.write("Dockerfile", f"FROM python:3.11\nWORKDIR /app\nCOPY . .\n{install}\nCMD {command}\n")
     project.write("Procfile", f"web: {command}\n")
     project.write("Makefile", f"run:\n\t{command}\n")
     reported = {
@@ -278,3 +279,27 @@ def test_an_implementation_name_uvicorn_does_not_know(project, launch, expected)
 )
 def test_known_implementations_and_import_strings_pass(project, launch):
     assert findings(project, f"import uvicorn\n{launch}\n") == []
+
+
+@pytest.mark.parametrize(
+    ("install", "reported"),
+    [
+        ("COPY docs docs\nRUN pip install -r docs/requirements.txt", False),  # uvicorn==0.13.3 takes --debug
+        ('RUN pip install --no-cache-dir "uvicorn==0.13.3" fastapi', False),
+        ("RUN pip install uvicorn fastapi", True),
+    ],
+)
+def test_a_container_runs_the_uvicorn_its_image_installs(project, install, reported):
+    """The image installs docs/requirements.txt (uvicorn 0.13.3, where `--debug` exists): no requirements file
+    beside the compose file says so (audit: ElGamal, two wrong errors)."""
+    project.write("docs/requirements.txt", "fastapi==0.63.0\nuvicorn==0.13.3\n")
+    project.write("server_app/__init__.py")
+    project.write("server_app/main.py", "app = object()\n")
+    project.write("Dockerfile", f"FROM python:3.8.5\nWORKDIR /home/project/\n{install}\n")
+    project.write(
+        "docker-compose.yaml",
+        "services:\n  server:\n    build: .\n    volumes:\n      - ./server_app:/home/project/server_app\n"
+        '    command: "uvicorn server_app.main:app --host 0.0.0.0 --reload --debug"\n',
+    )
+    found = project.check("docker-compose.yaml", codes=("UVI004",))
+    assert len(found) == int(reported)

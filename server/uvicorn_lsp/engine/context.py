@@ -186,9 +186,14 @@ class RuleContext(ParsedSource):
         return self.running_version("uvicorn", self.known_uvicorn_version)
 
     def uvicorn_version_in(self, launch: Launch) -> str | None:
-        """The running version for one launch: a container (or Procfile dyno) installs its own uvicorn from the
-        project's declaration, the newest (0.54 as far as known) when it declares none; not the analysed one."""
+        """The running version for one launch: a container (or Procfile dyno) installs its own uvicorn, as its
+        image's RUN lines name it or else from the project's declaration, the newest (0.54 as far as known) when
+        nothing declares it; not the analysed one."""
         if launch.setting is Setting.CONTAINER:
+            installed = launch.image_installs("uvicorn")  # `RUN pip install -r docs/requirements.txt`
+            if installed is not None:
+                newest = uvicorn_facts.TABLE_VERSION
+                return newest if project.admits(installed, newest) else project.pinned_version(installed)
             return self.running_version("uvicorn", uvicorn_facts.TABLE_VERSION)
         return self.running_version("uvicorn", self.known_uvicorn_version, self.start_folder(launch))
 

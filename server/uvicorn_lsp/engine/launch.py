@@ -161,6 +161,9 @@ class Launch:
     # The sys.path of each way the launch may be started; computed when a rule first asks.
     find_search_paths: Callable[[], list[SearchPath]] = field(default=list, repr=False)
     rejections: tuple[Rejection, ...] = ()  # command lines: what click stops at (exit status 2)
+    # A container's: the version constraints its image's RUN lines put on a distribution (`pip install -r
+    # docs/requirements.txt`); None where they name it nowhere, or for any other launch.
+    image_installs: Callable[[str], list[str | None] | None] = field(default=lambda distribution: None, repr=False)
 
     def option(self, name: str) -> Option | None:
         return self.options.get(name)

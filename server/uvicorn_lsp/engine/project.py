@@ -219,6 +219,32 @@ def _locked(lock: Path, distribution: str) -> list[str | None] | None:
     return None
 
 
+def installed_constraints(
+    files: list[Path], requirements: list[str], distribution: str, record: Callable[[Path], None]
+) -> list[str | None] | None:
+    """The constraints on `distribution` of what an install command names: requirement `files` (`pip install -r
+    docs/requirements.txt`, with the files they include) and `requirements` written on the line
+    (`pip install uvicorn==0.13.3`); None when none names it."""
+    mention = _declaration(distribution)
+    distribution = _normalised(distribution)
+    found: list[str | None] = []
+    for text in requirements:
+        constraint = _requirement_constraint(text)
+        if _normalised(_requirement_name(text)) == distribution and constraint is not _OTHER:
+            found.append(constraint)
+    read = list(files)
+    for path in read:  # grows as includes are found; each file once
+        record(path)
+        for line in _mentioning_lines(path, mention):
+            constraint = _line_constraint(line, distribution)
+            if constraint is not _OTHER:
+                found.append(constraint)
+        read += (
+            included for included in _includes(path) if included not in read and len(read) < _MOST_REQUIREMENT_FILES
+        )
+    return found or None
+
+
 def repository_top(root: Path) -> Path:
     """The nearest folder with `.git` at or above `root`, else `root`."""
     return next((folder for folder in (root, *root.parents) if (folder / ".git").exists()), root)

@@ -33,6 +33,21 @@ _INSTALLS_PACKAGES = re.compile(
 )
 
 
+# Before 0.12 uvicorn itself required uvloop and httptools (on CPython, not on Windows); "websockets-sansio"
+# is a value only since 0.35 (before, uvicorn stops with a KeyError: no package would help).
+_INSTALLED_WITH_UVICORN_BEFORE = {"uvloop": (0, 12), "httptools": (0, 12)}
+_VALUE_SINCE = {"websockets-sansio": (0, 35)}
+
+
+def _needs_the_package(implementation: str, release: tuple[int, ...] | None) -> bool:
+    """Whether the uvicorn that runs (its release; None: not known) needs the package installed beside it."""
+    if release is None:
+        return True
+    if release < _INSTALLED_WITH_UVICORN_BEFORE.get(implementation, (0,)):
+        return False
+    return release >= _VALUE_SINCE.get(implementation, (0,))
+
+
 def _installs_packages(text: str) -> bool:
     return _INSTALLS_PACKAGES.search(text) is not None
 
@@ -48,11 +63,10 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             # Searched only here: a scan of the whole text at every keystroke cost more than the rest of the rule.
             if launch.call is None and ctx.once("installs packages", lambda: _installs_packages(ctx.source.text)):
                 continue
-            # Without uvicorn, or with another than the project pins (uvicorn 0.11 itself required uvloop and
-            # httptools; 0.17 has no "websockets-sansio"), the analysed environment is not the one that runs it.
-            if ctx.uvicorn_version is None or ctx.running_uvicorn_version != ctx.uvicorn_version:
+            # Without uvicorn the analysed environment is not the one that runs the server.
+            if ctx.uvicorn_version is None or ctx.workspace.distribution_version(module) is not None:
                 continue
-            if ctx.workspace.distribution_version(module) is not None:
+            if not _needs_the_package(implementation, project.release(ctx.uvicorn_version_in(launch))):
                 continue
             # Declared by the project (FrontDrago's requirements.txt lists uvloop): installed where it runs.
             folder = ctx.source.path.parent if ctx.source.path is not None else ctx.workspace.root
@@ -120,9 +134,9 @@ RULE = Rule(
         """,
         fix_safety="No fix is offered.",
         notes="""
-            The rule runs again when the environment changes only when the file is checked again. A project
-            that pins a uvicorn the analysed environment does not have runs in another environment: not judged
-            (uvicorn before 0.12 itself required uvloop and httptools).
+            The rule runs again when the environment changes only when the file is checked again. Where the
+            project pins a uvicorn before 0.12, uvloop and httptools are not reported (that uvicorn required
+            them itself), nor `ws="websockets-sansio"` before 0.35 (the value does not exist there).
         """,
         notebooks="""
             Checked like any Python file, against the analysed environment, which should be the one the

@@ -182,6 +182,10 @@ class ContainerLayout:
     # Container paths where files may lie that no COPY/ADD put there (a RUN that may write files, a VOLUME, a
     # compose mount); None when the image is not built from a Dockerfile read here (its files are not known).
     unlisted_files: list[str] | None = None
+    # What RUN lines install: the image paths of requirement files (`pip install -r docs/requirements.txt`) and
+    # the requirements written on the line (`pip install uvicorn==0.13.3`).
+    installed_files: list[str] = field(default_factory=list)
+    installed_requirements: list[str] = field(default_factory=list)
 
     def mount(self, target: str, host: Path, is_folder: bool) -> None:
         """A bind mount: the host path shows at `target`, over what the image put there."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -35,7 +36,7 @@ from .base import (
     word_arguments,
 )
 from .dockerignore import BuildContext, DockerIgnore, UnsupportedIgnoreFile
-from .image_files import run_may_write_files, volume_paths
+from .image_files import image_file, run_may_write_files, volume_paths
 from .jsonc import JsonArray, parse_json_array
 from .recognise import (
     DEVELOPMENT_WORDS,
@@ -253,6 +254,7 @@ def image_state(
                 text = instruction.raw
                 if _INSTALLS_PROJECT.search(text):
                     state.layout.installs_project = context
+                _record_installs(text, state)
                 if _WRITING_COMMANDS.search(text):
                     state.layout.unknown.append("/")
                 if run_may_write_files(text):
@@ -276,6 +278,24 @@ _BASE_FOLDERS = frozenset(
     | {"/usr", "/usr/bin", "/usr/lib", "/usr/local", "/usr/local/bin", "/usr/local/lib", "/usr/share", "/usr/src"}
     | {"/var", "/var/lib", "/var/log", "/var/tmp"}
 )
+
+
+# A pip install command (pip, python -m pip, uv pip) and what follows it up to the end of the shell command.
+_PIP_INSTALL = re.compile(r"(?:\bpip3?|\buv pip|python3? -m pip)\s+install\b([^&;|\n]*)")
+_REQUIREMENT_FILE_OPTION = re.compile(r"(?:^|\s)(?:-r|--requirement)(?:\s+|=)([\"']?)([^\s\"']+)\1")
+
+
+def _record_installs(text: str, state: ImageState) -> None:
+    """The requirement files and the requirements a RUN line's pip installs name (for the versions the image
+    runs); a file by its path in the image, where the layout finds the build context's file it was copied from."""
+    for arguments in _PIP_INSTALL.findall(text):
+        for _, path in _REQUIREMENT_FILE_OPTION.findall(arguments):
+            if state.workdir_known and "$" not in path:
+                state.layout.installed_files.append(posixpath.normpath(posixpath.join(state.workdir, path)))
+        without_files = _REQUIREMENT_FILE_OPTION.sub(" ", arguments)
+        state.layout.installed_requirements += (
+            word.strip("\"'") for word in without_files.split() if not word.startswith(("-", "$", ".", "/"))
+        )
 
 
 def _into_folders(layout: ContainerLayout, folders: set[str]) -> None:
@@ -487,6 +507,22 @@ def _holds_no_code(layout: ContainerLayout) -> bool:
     )
 
 
+def installed_by(ctx: CommandContext, layout: ContainerLayout) -> Callable[[str], list[str | None] | None]:
+    """`Launch.image_installs` of an image: what its RUN lines' pip installs name, the requirement files as the
+    build context's files they were copied from."""
+
+    known: dict[str, list[str | None] | None] = {}  # by distribution: several rules ask of each launch
+
+    def constraints(distribution: str) -> list[str | None] | None:
+        if distribution not in known:
+            files = [found.host for path in layout.installed_files if (found := image_file(layout, path)).host]
+            requirements = layout.installed_requirements
+            known[distribution] = project.installed_constraints(files, requirements, distribution, ctx.depends_on)
+        return known[distribution]
+
+    return constraints
+
+
 def start_of(ctx: CommandContext, state: ImageState, info: CommandInfo, directory: WorkingDirectory | None):
     """The launch the image's ENTRYPOINT and CMD make together."""
     environment: Environment = dict(state.environment)
@@ -501,13 +537,17 @@ def start_of(ctx: CommandContext, state: ImageState, info: CommandInfo, director
             return None  # a shell-form CMD after an exec ENTRYPOINT becomes `/bin/sh -c ...` arguments
         # shell form: `/bin/sh -c "<text>"`; a shell-form ENTRYPOINT ignores CMD
         launches = shell_launches(ctx, parts[0].text, info, setting, directory, environment, group=0)
-        return launches[0] if launches else None
+        if not launches:
+            return None
+        launches[0].image_installs = installed_by(ctx, state.layout)
+        return launches[0]
     # `["sh", "-c", "uvicorn ... --port $PORT"]`: the script element is read as a shell line.
     launches = command_launches(ctx, arguments, JsonForm(), info, setting, directory, environment)
     if not launches:
         return None
     if waits_for_arguments(state, arguments):
         launches[0].complete = False
+    launches[0].image_installs = installed_by(ctx, state.layout)
     return launches[0]
 
 

@@ -620,6 +620,8 @@ def _service_launches(ctx: CommandContext, name: str, service: MappingNode, prod
         None
         if image is None or image.layout.unlisted_files is None
         else [*image.layout.unlisted_files, *_mounted_places(fields)],
+        installed_files=list(image.layout.installed_files) if image else [],
+        installed_requirements=list(image.layout.installed_requirements) if image else [],
     )
     for mount in mounts:
         layout.mount(*mount)
@@ -656,6 +658,9 @@ def _service_launches(ctx: CommandContext, name: str, service: MappingNode, prod
     if fields.get("env_file") is not None:
         for launch in launches:
             launch.complete = False  # the env file may set any UVICORN_* option
+    if image is not None:
+        for launch in launches:
+            launch.image_installs = dockerfile.installed_by(ctx, image.layout)
     return launches
 
 
