@@ -88,6 +88,47 @@ def test_a_module_changing_invalidates(cli, tmp_path, analysed):
     assert analysed == ["main.py", "main.py"]
 
 
+def test_a_file_created_in_a_project_folder_invalidates(cli, tmp_path, analysed):
+    """Rules look through the project's folders (a requirements file two levels down declaring uvloop, a
+    .gitignore, a package moved): a file created in one, three levels down at most, re-checks (audit)."""
+    (tmp_path / ".git").mkdir()
+    write(
+        tmp_path,
+        "main.py",
+        'import uvicorn\n\nif __name__ == "__main__":\n    uvicorn.run("main:app", loop="uvloop")\n',
+    )
+    (tmp_path / "deploy" / "api").mkdir(parents=True)
+    settle()
+    assert cli("--jobs", "1", "--select", "UVI018", ".").code == 1
+    write(tmp_path, "deploy/api/requirements.txt", "uvloop\n")
+    assert cli("--jobs", "1", "--select", "UVI018", ".").code == 0
+    assert analysed == ["main.py", "main.py"]
+
+
+def test_an_app_renamed_in_place_and_back_is_judged_again(cli, tmp_path, analysed):
+    """The module a name is imported from is a dependency even while it does not bind the name: an editor's
+    in-place save of `app` renamed, then renamed back, brings UVI001 back (audit: Spotify-to-mp3)."""
+    write(tmp_path, "web/__init__.py", "")
+    main = write(tmp_path, "web/main.py", "from fastapi import FastAPI\n\napp = FastAPI()\n")
+    write(
+        tmp_path,
+        "run.py",
+        'import uvicorn\nfrom web.main import app\n\nif __name__ == "__main__":\n    uvicorn.run(app, workers=2)\n',
+    )
+    settle()
+    assert cli("--jobs", "1", "--select", "UVI001", ".").code == 1
+    for text in (
+        "from fastapi import FastAPI\n\napplication = FastAPI()\n",
+        "from fastapi import FastAPI\n\napp = FastAPI()\n",
+    ):
+        with open(main, "r+") as file:  # the same file, rewritten: its folder does not change
+            file.truncate(0)
+            file.write(text)
+        settle()
+        cli("--jobs", "1", "--select", "UVI001", ".")
+    assert cli("--jobs", "1", "--select", "UVI001", ".").code == 1
+
+
 def test_settings_change_analyses_again(cli, tmp_path, analysed):
     write(tmp_path, "main.py", APP_WITH_RELOAD)
     write(tmp_path, "pyproject.toml", "[tool.uvicorn-lsp]\n")

@@ -2,8 +2,10 @@
 
 A result is stored under a key made of the file's path and content hash, the settings
 that apply to it, the tool (version and the content of its own modules, which holds
-the rule set), the workspace root and the analysed environment (its interpreter and
-the state of every folder on its `sys.path`). It is reused only while every file it
+the rule set), the workspace root, the shape of the project's folders three levels down
+(`tree_state`: a file created or moved in one that a rule looks through) and the analysed
+environment (its interpreter, the variables and user site that change its `sys.path`, and
+the state of every folder on it). It is reused only while every file it
 was computed from (`CheckResult.dependencies`: modules read, and every path where a
 module was looked for, found or not) is as it was: same content, or still missing
 with its folder unchanged, so a `mian.py` appearing invalidates a "will not load".
@@ -21,6 +23,7 @@ or inconsistent in it is ignored: the cache can make a run faster, never wrong o
 from __future__ import annotations
 
 import gc
+import glob
 import importlib.util
 import marshal
 import os
@@ -60,6 +63,11 @@ _MAX_RESULTS = 50_000
 # writes no cache file at all, and eviction stays least-recently-used to within a day.
 _USE_REFRESH_SECONDS = 86_400
 _PACKAGE = Path(__file__).resolve().parent.parent
+# Environment variables that change what an interpreter puts on sys.path.
+_SYS_PATH_VARIABLES = ("PYTHONPATH", "PYTHONHOME", "PYTHONUSERBASE", "PYTHONNOUSERSITE", "PYTHONSAFEPATH")
+# How deep `tree_state` looks, and the folders it leaves out (dependencies and caches, not the project's).
+_TREE_DEPTH = 3
+_NOT_PROJECT_FOLDERS = frozenset({"node_modules", "venv", "__pycache__", "site-packages", "build", "dist"})
 
 
 try:  # hashlib's own BLAKE2, without the OpenSSL bindings `import hashlib` loads (~3 ms of every run)
@@ -345,7 +353,15 @@ class Cache:
 
     @staticmethod
     def _signature(interpreter: str) -> tuple:
-        parts: list[tuple[str, int, int] | None] = []
+        """The interpreter's file and pyvenv.cfg, and the variables that change its sys.path (a PYTHONPATH, a
+        user site)."""
+        parts: list[object] = [tuple(os.environ.get(name) for name in _SYS_PATH_VARIABLES)]
+        # A user site exists, and is on sys.path, once `pip install --user` has made it.
+        user_base = os.environ.get("PYTHONUSERBASE") or os.path.expanduser("~/.local")
+        parts += (
+            (folder, Cache._folder_state(folder))
+            for folder in sorted(glob.glob(f"{user_base}/lib/python3*/site-packages"))
+        )
         for path in (interpreter, os.path.join(os.path.dirname(os.path.dirname(interpreter)), "pyvenv.cfg")):
             try:
                 info = os.stat(path)
@@ -369,8 +385,8 @@ class Cache:
         return _key(path, content_digest, context)
 
     @staticmethod
-    def context_key(settings_repr: str, root: str, environment: bytes, configuration: tuple) -> bytes:
-        return _key(settings_repr, root, environment, configuration)
+    def context_key(settings_repr: str, root: str, environment: bytes, configuration: tuple, tree: tuple) -> bytes:
+        return _key(settings_repr, root, environment, configuration, tree)
 
     def result(self, key: bytes) -> tuple[list[Finding], list[Problem]] | None:
         entry = self._results.get(key)
@@ -405,6 +421,33 @@ class Cache:
             states,
         )
         self._changed = True
+
+
+def tree_state(root: str) -> tuple:
+    """The folders of the project three levels down at most (hidden and dependency folders left out), each with
+    its mtime and inode, which change when a file or folder is created, deleted or renamed in it. Rules look
+    through these folders (a package moved, a requirements file or a log config created, a .gitignore): a
+    result is kept only while the project's shape is as it was. Cheap: one stat per folder."""
+    found: list[tuple[str, int, int]] = []
+    level = [root]
+    for depth in range(_TREE_DEPTH + 1):
+        below: list[str] = []
+        for folder in level:
+            try:
+                info = os.stat(folder)
+                entries = list(os.scandir(folder)) if depth < _TREE_DEPTH else []
+            except OSError:
+                continue
+            found.append((folder, info.st_mtime_ns, info.st_ino))
+            below += (
+                entry.path
+                for entry in entries
+                if entry.is_dir(follow_symlinks=False)
+                and not entry.name.startswith(".")
+                and entry.name not in _NOT_PROJECT_FOLDERS
+            )
+        level = below
+    return tuple(found)
 
 
 def _metadata(info: os.stat_result) -> bytes:

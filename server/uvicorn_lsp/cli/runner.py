@@ -26,7 +26,7 @@ from ..engine.config import Settings
 from ..engine.discovery import SourcePath, Workspaces
 from ..engine.fixing import applicable
 from ..engine.model import Finding, Problem, ProblemKind
-from .cache import Cache, RuleSet, digest
+from .cache import Cache, RuleSet, digest, tree_state
 from .file_check import FileResult, Mode
 
 # Each process warms up its own jedi (0.15-0.3 s: its helper subprocess, the
@@ -116,6 +116,7 @@ class CacheKeys:
         self._workspaces = workspaces
         self._by_folder: dict[tuple[str, str], bytes] = {}
         self._environments: dict[str, bytes] = {}
+        self._trees: dict[str, tuple] = {}
 
     def key(self, source_path: SourcePath, content_digest: bytes) -> bytes:
         folder = os.path.dirname(source_path.path)
@@ -129,6 +130,7 @@ class CacheKeys:
                 source_path.root,
                 self._environment(source_path.root),
                 (pyproject, self._cache.state(pyproject)) if pyproject else (),
+                self._tree(source_path.root),
             )
             self._by_folder[(folder, source_path.root)] = context
         return self._cache.result_key(source_path.path, content_digest, context)
@@ -144,6 +146,11 @@ class CacheKeys:
             from ..engine import workspace
 
             workspace.start_asking_sys_path(question)
+
+    def _tree(self, root: str) -> tuple:
+        if root not in self._trees:
+            self._trees[root] = tree_state(root)
+        return self._trees[root]
 
     def _environment(self, root: str) -> bytes:
         if root not in self._environments:

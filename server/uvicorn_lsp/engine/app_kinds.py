@@ -140,6 +140,7 @@ def _imported(ctx: RuleContext, name_leaf) -> bool:
 def _imported_definition(ctx: RuleContext, name_leaf: Node) -> tuple[module_index.ParsedModule, Node] | None:
     """The module of the project that defines an imported name, and the name's leaf there.
     jedi finds it even when the framework is not installed and it cannot infer types."""
+    _record_imported_module(ctx, name_leaf)
     definitions = ctx.resolver.definitions(name_leaf)
     if not definitions or definitions[0].path in (None, ctx.source.path) or in_installed_package(definitions[0].path):
         return None
@@ -150,6 +151,23 @@ def _imported_definition(ctx: RuleContext, name_leaf: Node) -> tuple[module_inde
         return None
     leaf = module.source.tree.get_name_of_position((definition.line, definition.column))
     return (module, leaf) if leaf is not None and leaf.is_definition() else None
+
+
+def _record_imported_module(ctx: RuleContext, name_leaf: Node) -> None:
+    """The module `from X import name` reads, found or not, is what the verdict rests on, whether or not it binds
+    the name today (an app renamed there, and back, must bring the verdict back)."""
+    bindings = ctx.evaluator.bindings(name_leaf)
+    statement = import_statement_of(bindings[0]) if len(bindings) == 1 else None
+    path = ctx.source.path
+    if statement is None or statement.type != "import_from" or path is None:
+        return
+    names = [name.value for name in statement.get_from_names()]
+    folder = path.parent
+    for _ in range(max(statement.level - 1, 0)):
+        folder = folder.parent
+    roots = (folder,) if statement.level else (path.parent, ctx.workspace.root)
+    if names:
+        ctx.workspace.modules.find(".".join(names), roots, ctx.depends_on)
 
 
 class ModuleView(Protocol):
