@@ -201,3 +201,12 @@ def test_a_docker_run_mount_over_the_workdir_is_development(project):
     assert len(project.check("Dockerfile", codes=("UVI014",))) == 1
     project.write("run.sh", '#!/bin/sh\ndocker run -d --name dev \\\n  -v "$PWD":/usr/src/app -p 9999:8000 myimage\n')
     assert project.check("Dockerfile", codes=("UVI014",)) == []
+
+
+def test_removing_reload_next_to_workers_is_unsafe(project):
+    """`--reload --workers 4`: reload was overriding the workers, so removing it starts four processes (audit)."""
+    project.write(
+        "Dockerfile", 'FROM python:3.12\nCOPY . .\nCMD ["uvicorn", "main:app", "--reload", "--workers", "4"]\n'
+    )
+    [finding] = project.check("Dockerfile", codes=("UVI014",))
+    assert finding.best_fix.applicability.value == "unsafe"

@@ -11,6 +11,7 @@ from ..engine.context import RuleContext
 from ..engine.launch import Launch
 from ..engine.model import Applicability, Finding, Fix, Severity
 from ..engine.rule import FixAvailability, Quoted, Rule, RuleDoc, fit_message
+from ..engine.uvicorn_facts import runs_workers
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -28,7 +29,10 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if reload is None or reload.value.truthy() is not True:
             continue
         edits = launch.edits.remove_option(reload)
-        fixes = [Fix(f"Remove `{reload.written}`", edits, Applicability.SAFE, preferred=True)] if edits else []
+        # With --workers given, reload was hiding them: removing it starts them (state no longer shared,
+        # N processes), a change beyond the reload (UVI003 judges the same edit so).
+        applicability = Applicability.UNSAFE if runs_workers(launch) is not False else Applicability.SAFE
+        fixes = [Fix(f"Remove `{reload.written}`", edits, applicability, preferred=True)] if edits else []
         server = launch.server.value
         message = fit_message(
             "`{reload}` in {where}, a production start: {server} restarts on every file change, "
@@ -136,7 +140,7 @@ RULE = Rule(
         """,
         fix_safety="""
             Removing `--reload` is safe: the server stops restarting on file changes, as a production server
-            should. `fastapi dev` → `fastapi run` is unsafe when no `--host` is given: `fastapi run` listens
+            should; unsafe next to `--workers` above 1, which reload was overriding: the workers start then. `fastapi dev` → `fastapi run` is unsafe when no `--host` is given: `fastapi run` listens
             on 0.0.0.0 instead of 127.0.0.1.
         """,
         notes="""
