@@ -650,3 +650,16 @@ def test_exit_status_follows_the_pinned_uvicorn_where_none_is_installed(project,
     project.write("main.py", HEADER + "uvicorn.run(app, reload=True)\n")
     [finding] = uvi001(project, settings=without_uvicorn)
     assert "exits with status 1" in finding.message
+
+
+def test_no_import_string_where_a_package_of_the_same_name_shadows_the_file(project):
+    """`app.py` beside a package `app/`: "app:app" would import the package, not the file (audit: the safe fix
+    wrote it, and the fixed start served nothing)."""
+    project.write("app/__init__.py")
+    project.write(
+        "app.py",
+        "import uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n"
+        'if __name__ == "__main__":\n    uvicorn.run(app, reload=True)\n',
+    )
+    [finding] = project.check("app.py", codes=("UVI001",))
+    assert finding.fixes == [] and '"app:app"' not in finding.message

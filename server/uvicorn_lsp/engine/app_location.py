@@ -227,18 +227,25 @@ def import_strings(ctx: RuleContext, target: AppTarget) -> list[ImportString]:
     results: list[ImportString] = []
     for search in searches:
         name = import_resolution.import_name(ctx, target.path, search)
-        if name is None:
+        if name is None or not _loads_the_file(ctx, name, search.roots, target.path):
             continue
         launch = search.launch.command if len(searches) > 1 else None
         results.append(ImportString(f"{name}:{target.attribute}", launch, search.launch == preferred_launch))
     if not results:
         fallback = layout.full_module_name(target.path)
-        if fallback:
+        if fallback and any(_loads_the_file(ctx, fallback, search.roots, target.path) for search in searches):
             results.append(ImportString(f"{fallback}:{target.attribute}", None, True))
     if results and not any(item.preferred for item in results):
         results[0] = ImportString(results[0].value, results[0].launch, True)
     results.sort(key=lambda item: not item.preferred)
     return results
+
+
+def _loads_the_file(ctx: RuleContext, name: str, roots: tuple[Path, ...], path: Path) -> bool:
+    """Whether importing `name` from `roots` loads the file at `path`: `app.py` beside a package `app/` does not
+    (the package comes first), and a string naming it would load the package."""
+    found = ctx.workspace.modules.find(name, roots, ctx.depends_on)
+    return isinstance(found, module_index.FoundModule) and found.path == path
 
 
 def import_string_fixes(launch: Launch, target: AppTarget, choices: list[ImportString]) -> list[Fix]:
