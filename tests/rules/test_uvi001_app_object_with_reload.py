@@ -663,3 +663,18 @@ def test_no_import_string_where_a_package_of_the_same_name_shadows_the_file(proj
     )
     [finding] = project.check("app.py", codes=("UVI001",))
     assert finding.fixes == [] and '"app:app"' not in finding.message
+
+
+def test_a_call_setting_up_the_app_under_the_guard_makes_the_fix_unsafe(project):
+    """`setup()` adds the routes under `if __name__ == "__main__":`: the app "main:app" imports has none (audit:
+    the safe fix turned 200 into 404). Printing and logging set nothing up: the fix stays safe."""
+    head = (
+        "import logging\nimport uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\ndef setup():\n    pass\n\n"
+    )
+    for guarded, applicability in (
+        ("    setup()\n", "unsafe"),
+        ('    logging.basicConfig(level=logging.INFO)\n    print("starting")\n', "safe"),
+    ):
+        project.write("main.py", head + f'if __name__ == "__main__":\n{guarded}    uvicorn.run(app, reload=True)\n')
+        [finding] = project.check("main.py", codes=("UVI001",))
+        assert finding.best_fix.applicability.value == applicability, guarded

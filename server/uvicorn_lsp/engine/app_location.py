@@ -5,6 +5,7 @@ uvicorn can import in a fresh process, per launch of the file, and the fixes tha
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from .app_kinds import AppKind, classify_app, import_statement_of, in_installed_
 from .context import RuleContext
 from .launch import Launch
 from .model import Applicability, Fix
+from .rule import elide
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,33 @@ def _changed_under_main_guard(ctx: RuleContext, root_leaf) -> str | None:
     for leaf in changes:
         if leaf is not root_leaf:
             return f"line {leaf.start_pos[0]} changes `{root_leaf.value}` {_MAIN_GUARD}: move that to module level"
+    call = _guarded_call_before(ctx, root_leaf)
+    if call is not None:
+        line, callee = call
+        return f"line {line} calls `{elide(callee, 30)}()` {_MAIN_GUARD}, which may set up the app"
+    return None
+
+
+# Calls a `__main__` block makes that cannot change an app: output, logging, reading a .env file.
+_HARMLESS_CALLS = re.compile(r"(print|pprint|load_dotenv|logging\.\w+|logger\.\w+|log\.\w+|\w+\.basicConfig)$")
+
+
+def _guarded_call_before(ctx: RuleContext, root_leaf) -> tuple[int, str] | None:
+    """A call statement of the `__main__` block before the launch (`setup()` adding the routes), as its line and
+    callee: the app the string imports never gets what it does."""
+    statement = root_leaf.search_ancestor("simple_stmt")
+    block = statement.parent if statement is not None else None
+    if block is None or block.type != "suite" or not syntax.is_under_main_guard(statement):
+        return None
+    for sibling in block.children:
+        if sibling is statement:
+            return None
+        callee = syntax.callee_of(sibling.children[0]) if sibling.type == "simple_stmt" else None
+        if callee is None:
+            continue
+        qualified = ctx.imports.qualify(callee.dotted) or callee.dotted
+        if not qualified.startswith("uvicorn.") and not _HARMLESS_CALLS.match(callee.dotted):
+            return sibling.start_pos[0], callee.dotted
     return None
 
 

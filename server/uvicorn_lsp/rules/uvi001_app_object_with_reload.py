@@ -103,7 +103,8 @@ RULE = Rule(
             Safe: uvicorn then imports the module again in the child process, which runs the module's
             top-level code a second time; code under `if __name__ == "__main__":` is not re-run. Choose the
             fix that matches how you launch the script. Unsafe when the guarded block itself uses the app
-            (adds routes or middleware, sets state): the imported app would lack those changes, so the
+            (adds routes or middleware, sets state) or calls something before the launch that may
+            (`setup()`; printing and logging aside): the imported app would lack those changes, so the
             message names the line to move to module level. No fix at all when the app is only created
             under the guard.
         """,
