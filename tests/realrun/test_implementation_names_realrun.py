@@ -56,3 +56,17 @@ def test_a_python_launch_with_an_unknown_loop_stops_with_exit_status_3(project):
     path.write_text(apply_edits(path.read_text(), finding.fixes[0].edits))
     after = run_server(["serve.py"], project.root, port)
     assert after.served, after.output
+
+
+def test_an_unknown_lifespan_in_python_stops_with_key_error_and_the_near_value_serves(project):
+    """`lifespan="of"` reaches no click in Python: Config.load() stops with KeyError, exit status 1 (audit)."""
+    port = free_port()
+    run = f'uvicorn.run("main:app", port={port}, lifespan="of")'
+    path = project.write("main.py", APP_HEAD.format() + f'\n\nif __name__ == "__main__":\n    {run}\n')
+    [finding] = project.check("main.py", codes=("UVI004",))
+    before = run_server(["main.py"], project.root, port, timeout=20)
+    assert not before.served and "KeyError: 'of'" in before.output, before.output
+    assert "exit status 1" in finding.message and before.exit_code == 1, (finding.message, before.output)
+    path.write_text(apply_edits(path.read_text(), finding.fixes[0].edits))
+    assert project.check("main.py", codes=("UVI004",)) == []
+    assert run_server(["main.py"], project.root, port).served

@@ -303,3 +303,16 @@ def test_a_container_runs_the_uvicorn_its_image_installs(project, install, repor
     )
     found = project.check("docker-compose.yaml", codes=("UVI004",))
     assert len(found) == int(reported)
+
+
+def test_an_unknown_lifespan_value_in_python(project):
+    """Python passes `lifespan` to Config as it is: a value outside auto/on/off stops it with KeyError (audit)."""
+    project.write(
+        "main.py", 'import uvicorn\n\nif __name__ == "__main__":\n    uvicorn.run("main:app", lifespan="of")\n'
+    )
+    [finding] = project.check("main.py", codes=("UVI004",))
+    assert "KeyError: 'of'" in finding.message and "did you mean `off`?" in finding.message
+    project.write(
+        "main.py", 'import uvicorn\n\nif __name__ == "__main__":\n    uvicorn.run("main:app", lifespan="off")\n'
+    )
+    assert project.check("main.py", codes=("UVI004",)) == []

@@ -22,6 +22,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             unknown = [option for option in launch.options.values() if option.name not in parameters]
             found += (_unknown_keyword(ctx, launch, option, parameters) for option in unknown)
         found += _unknown_implementations(ctx, launch)
+        found += _unknown_lifespan(ctx, launch)
         # The parameters and options read are those of the analysed uvicorn: nothing is said where another
         # runs (asked only when there is something to say: it reads the project's declarations).
         if found and ctx.uvicorn_version_in(launch) == ctx.known_uvicorn_version:
@@ -126,6 +127,30 @@ def _unknown_implementations(ctx: RuleContext, launch: Launch) -> list[Finding]:
     return found
 
 
+def _unknown_lifespan(ctx: RuleContext, launch: Launch) -> list[Finding]:
+    """`lifespan="of"` in Python: Config.load() looks the value up in its table and stops with KeyError (exit
+    status 1, checked). A command line's `--lifespan` is click's choice: its rejection is said apart."""
+    option = launch.option("lifespan")
+    spec = ctx.option_table.by_name("lifespan") if option is not None and launch.call is not None else None
+    if option is None or spec is None or not spec.choices or any(uvicorn_facts.supervision_conditions(launch)):
+        return []
+    word = option.value.candidates[0] if option.value.candidates and len(option.value.candidates) == 1 else None
+    if not isinstance(word, str) or word in spec.choices:
+        return []
+    close = difflib.get_close_matches(word, list(spec.choices), n=1, cutoff=0.6)
+    message = fit_message(
+        "{option}: uvicorn stops at startup with KeyError: {value} (exit status 1); it takes {choices}"
+        + ("; did you mean `{near}`?" if close else ""),
+        option=Quoted(option.written),
+        value=Quoted(repr(word)),
+        choices=", ".join(f'"{choice}"' for choice in spec.choices),
+        near=close[0] if close else "",
+    )
+    edits = launch.edits.set_option("lifespan", close[0]) if close else None
+    fixes = [Fix(f'Change to "{close[0]}"', edits, Applicability.UNSAFE, preferred=True)] if edits else []
+    return [ctx.finding(RULE, message, option.range, fixes=fixes)]
+
+
 def _app_kind(ctx: RuleContext, launch: Launch) -> app_kinds.AppKind:
     return app_kinds.classify_app(ctx, launch.app.node).kind if launch.app is not None else app_kinds.AppKind.UNKNOWN
 
@@ -180,12 +205,14 @@ RULE = Rule(
             environment. When uvicorn is not installed there, it uses the parameters of uvicorn 0.54.
             When the project declares uvicorn (requirements files, those of a `requirements/` folder and the
             files their `-r`/`-c` lines include, `pyproject.toml`, Pipfile, a `uv.lock`, `poetry.lock` or
-            `pdm.lock`) at versions that exclude that one, it says nothing: another version
-            runs. An image or a Procfile dyno installs its own uvicorn (the declared one, else the newest),
-            so their commands are judged only when that is the analysed version.
+            `pdm.lock`, `Pipfile.lock`) at versions that exclude that one, it says nothing: another version
+            runs. An image or a Procfile dyno installs its own uvicorn (what its `RUN pip install` lines name,
+            else the declared one, else the newest), so their commands are judged only when that is the
+            analysed version.
 
-            It also finds positional arguments after the app in `uvicorn.run("main:app", 8000)`.
-            `debug=` gets its own message: it was removed in uvicorn 0.19.
+            It also finds positional arguments after the app in `uvicorn.run("main:app", 8000)`, and a
+            `lifespan=` value other than "auto", "on" and "off" in Python (no command line checks it there:
+            uvicorn stops with KeyError). `debug=` gets its own message: it was removed in uvicorn 0.19.
         """,
         why="""
             Python rejects the call before uvicorn does anything: `TypeError: run() got an unexpected
