@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .. import __version__
+from ..engine import project
 from ..engine.gitignore import Translations, valid_translations
 from ..engine.model import Applicability, Finding, Fix, Position, Problem, ProblemKind, Range, Severity, Tag, TextEdit
 
@@ -65,9 +66,8 @@ _USE_REFRESH_SECONDS = 86_400
 _PACKAGE = Path(__file__).resolve().parent.parent
 # Environment variables that change what an interpreter puts on sys.path.
 _SYS_PATH_VARIABLES = ("PYTHONPATH", "PYTHONHOME", "PYTHONUSERBASE", "PYTHONNOUSERSITE", "PYTHONSAFEPATH")
-# How deep `tree_state` looks, and the folders it leaves out (dependencies and caches, not the project's).
+# How deep `tree_state` looks.
 _TREE_DEPTH = 3
-_NOT_PROJECT_FOLDERS = frozenset({"node_modules", "venv", "__pycache__", "site-packages", "build", "dist"})
 
 
 try:  # hashlib's own BLAKE2, without the OpenSSL bindings `import hashlib` loads (~3 ms of every run)
@@ -424,29 +424,17 @@ class Cache:
 
 
 def tree_state(root: str) -> tuple:
-    """The folders of the project three levels down at most (hidden and dependency folders left out), each with
-    its mtime and inode, which change when a file or folder is created, deleted or renamed in it. Rules look
-    through these folders (a package moved, a requirements file or a log config created, a .gitignore): a
-    result is kept only while the project's shape is as it was. Cheap: one stat per folder."""
+    """The folders of the project three levels down at most (project.project_folders), each with its mtime and
+    inode, which change when a file or folder is created, deleted or renamed in it. Rules look through these
+    folders (a package moved, a requirements file or a log config created, a .gitignore): a result is kept only
+    while the project's shape is as it was. Cheap: one stat per folder."""
     found: list[tuple[str, int, int]] = []
-    level = [root]
-    for depth in range(_TREE_DEPTH + 1):
-        below: list[str] = []
-        for folder in level:
-            try:
-                info = os.stat(folder)
-                entries = list(os.scandir(folder)) if depth < _TREE_DEPTH else []
-            except OSError:
-                continue
-            found.append((folder, info.st_mtime_ns, info.st_ino))
-            below += (
-                entry.path
-                for entry in entries
-                if entry.is_dir(follow_symlinks=False)
-                and not entry.name.startswith(".")
-                and entry.name not in _NOT_PROJECT_FOLDERS
-            )
-        level = below
+    for folder in [Path(root), *project.project_folders(Path(root), depth=_TREE_DEPTH)]:
+        try:
+            info = os.stat(folder)
+        except OSError:
+            continue
+        found.append((str(folder), info.st_mtime_ns, info.st_ino))
     return tuple(found)
 
 

@@ -72,11 +72,16 @@ def _requirement_files(folder: Path) -> list[Path]:
     files their `-r`/`-c` lines include (as pip reads them, relative to the including file)."""
     found = _listed(folder, lambda name: _REQUIREMENT_FILE.match(name) is not None)
     found += _listed(folder / "requirements", lambda name: name.lower().endswith((".txt", ".in")))
-    for path in found:  # grows as includes are found; each file once
+    return _with_includes(found)
+
+
+def _with_includes(files: list[Path]) -> list[Path]:
+    """`files` and those their `-r`/`-c` lines include, each once (at most _MOST_REQUIREMENT_FILES)."""
+    found = list(files)
+    for path in found:  # grows as includes are found
         if path.suffix.lower() in (".txt", ".in"):
-            for included in _includes(path):
-                if included not in found and len(found) < _MOST_REQUIREMENT_FILES:
-                    found.append(included)
+            found += (included for included in _includes(path) if included not in found)
+            del found[_MOST_REQUIREMENT_FILES:]
     return found
 
 
@@ -186,8 +191,7 @@ def declared_constraints(
                 else:
                     found += _toml_constraints(data, distribution)
             else:
-                lines = _mentioning_lines(path, mention)
-                found += (c for c in (_line_constraint(line, distribution) for line in lines) if c is not _OTHER)
+                found += _line_constraints(path, mention, distribution)
         if found:
             return found
     return None
@@ -232,17 +236,16 @@ def installed_constraints(
         constraint = _requirement_constraint(text)
         if _normalised(_requirement_name(text)) == distribution and constraint is not _OTHER:
             found.append(constraint)
-    read = list(files)
-    for path in read:  # grows as includes are found; each file once
+    for path in _with_includes(files):
         record(path)
-        for line in _mentioning_lines(path, mention):
-            constraint = _line_constraint(line, distribution)
-            if constraint is not _OTHER:
-                found.append(constraint)
-        read += (
-            included for included in _includes(path) if included not in read and len(read) < _MOST_REQUIREMENT_FILES
-        )
+        found += _line_constraints(path, mention, distribution)
     return found or None
+
+
+def _line_constraints(path: Path, mention: re.Pattern[str], distribution: str) -> list[str | None]:
+    """The constraints the requirement lines of `path` put on `distribution` (normalised)."""
+    constraints = (_line_constraint(line, distribution) for line in _mentioning_lines(path, mention))
+    return [constraint for constraint in constraints if constraint is not _OTHER]
 
 
 def repository_top(root: Path) -> Path:

@@ -30,11 +30,16 @@ def noqa_comment(lines: Sequence[str], number: int, code: str, kind: str | None)
     if existing is not None:
         end = Position(number, existing.end())
         return TextEdit(Range(end, end), f", {code}")
-    marker = "//" if kind == "launch.json" else "#" if kind in _HASH_COMMENT_KINDS else None
+    marker = comment_marker(kind)
     if marker is None or not _comment_may_follow(lines, number, kind):
         return None
     end = Position(number, len(line))
     return TextEdit(Range(end, end), f"{'  ' if line.strip() else ''}{marker} noqa: {code}")
+
+
+def comment_marker(kind: str | None) -> str | None:
+    """What starts a comment after a line's text in a file read as `kind`; None where the format has none."""
+    return "//" if kind == "launch.json" else "#" if kind in _HASH_COMMENT_KINDS else None
 
 
 def _comment_may_follow(lines: Sequence[str], number: int, kind: str | None) -> bool:

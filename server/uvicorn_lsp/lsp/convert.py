@@ -101,7 +101,7 @@ def finding_actions(
         else None
     )
     if noqa is not None:
-        marker = "//" if source_kind == "launch.json" else "#"
+        marker = suppression.comment_marker(source_kind)
         actions.append(
             types.CodeAction(
                 title=f"Suppress {finding.code} with `{marker} noqa: {finding.code}`",

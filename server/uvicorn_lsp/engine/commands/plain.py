@@ -18,9 +18,26 @@ from ..module_index import FoundModule
 from ..source import split_lines
 from ..values import Value
 from . import dockerfile, jsonc, shell, source_kind
-from .base import CommandContext, ContainerLayout, WorkingDirectory, host_directory, launch_of, shell_launches
+from .base import (
+    CommandContext,
+    ContainerLayout,
+    WorkingDirectory,
+    host_directory,
+    launch_of,
+    shell_launches,
+    word_arguments,
+)
 from .image_files import Origin, image_file
-from .recognise import DEVELOPMENT_WORDS, SHELLS, Argument, CommandInfo, JsonForm, known_places, named_for_development
+from .recognise import (
+    DEVELOPMENT_WORDS,
+    SHELLS,
+    Argument,
+    CommandInfo,
+    JsonForm,
+    known_places,
+    named_for_development,
+    program_index,
+)
 from .text import Placed, joined, lines_span, span
 
 _PROCFILE_PROCESS = re.compile(r"^([A-Za-z0-9_-]+):[ \t]*")
@@ -135,8 +152,6 @@ def script_launches(ctx: CommandContext) -> list[Launch]:
     return found
 
 
-# Words before the program that run it (`exec`, an init process and its options): the program comes after them.
-_RUNNERS = frozenset({"exec", "tini", "dumb-init", "env", "--"})
 # Where a program named without a folder (`ENTRYPOINT ["entrypoint.sh"]`) is found in an image.
 _IMAGE_PATH = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
 
@@ -180,7 +195,7 @@ def _procfile_web_runs(text: str, folder: Path, script: Path) -> bool:
     for line in split_lines(text):
         match = _PROCFILE_PROCESS.match(line)
         if match is not None and match.group(1) == "web":
-            commands = _unconditional_words(shell.commands(span(0, match.end(), line[match.end() :])))
+            commands = _unconditional(shell.commands(span(0, match.end(), line[match.end() :])))
             if any(_same_file(folder / path, script) for path in _programs_run(commands, None)):
                 return True
     return False
@@ -199,7 +214,7 @@ def _image_start_running(ctx: CommandContext, path: Path, text: str, script: Pat
     state = dockerfile.image_state(chain, preamble, path.parent, build_context)
     workdir = state.workdir if state.workdir_known else None
 
-    def runs_script(commands: Sequence[Sequence[str | None]]) -> bool:
+    def runs_script(commands: Sequence[Sequence[Argument]]) -> bool:
         return any(
             (host := _copied_from(state.layout, program)) is not None and _same_file(host, script)
             for program in _programs_run(commands, workdir)
@@ -207,63 +222,48 @@ def _image_start_running(ctx: CommandContext, path: Path, text: str, script: Pat
 
     joined_exec = dockerfile.exec_start(state)
     if joined_exec is not None:  # exec forms: the program is in the ENTRYPOINT, or in the CMD that follows it
-        entrypoint = [argument.value for argument in joined_exec if argument.group == 0]
+        entrypoint = [argument for argument in joined_exec if argument.group == 0]
         if state.entrypoint is not None and runs_script([entrypoint]):
             return "ENTRYPOINT"
-        return "CMD" if runs_script([[argument.value for argument in joined_exec]]) else None
+        return "CMD" if runs_script([joined_exec]) else None
     first = state.entrypoint or state.cmd
     if first is None or dockerfile.exec_arguments(first, 0) is not None:
         return None  # a shell-form CMD after an exec-form ENTRYPOINT is only its arguments
-    return first.keyword if runs_script(_unconditional_words(shell.commands(first.text))) else None
+    return first.keyword if runs_script(_unconditional(shell.commands(first.text))) else None
 
 
-def _unconditional_words(commands: list[shell.Command]) -> list[list[str | None]]:
-    """The words of the commands that run whatever happens; None for a word only the shell knows."""
-    return [
-        [None if word.expanded else word.value for word in command.words]
-        for command in commands
-        if not command.conditional
-    ]
+def _unconditional(commands: list[shell.Command]) -> list[list[Argument]]:
+    """The arguments of the commands that run whatever happens."""
+    return [word_arguments(command) for command in commands if not command.conditional]
 
 
-def _programs_run(commands: Sequence[Sequence[str | None]], folder: str | None) -> list[str]:
+def _programs_run(commands: Sequence[Sequence[Argument]], folder: str | None) -> list[str]:
     """The files commands run as programs or shell scripts (`/entrypoint.sh`, `sh start.sh`, `exec ./run.sh`):
     relative paths joined to `folder` (kept relative when it is None), names without a folder looked up on an
     image's PATH when `folder` is an image's. A word only the shell knows ends the look at its command."""
     found: list[str] = []
-    for words in commands:
-        index = 0
-        while index < len(words) and _runs_what_follows(words[index]):
-            index += 1
-        program = words[index] if index < len(words) else None
-        if program is not None and posixpath.basename(program) in SHELLS:
-            options = list(itertools.takewhile(_is_option, words[index + 1 :]))
-            if any("c" in option[1:] and not option.startswith("--") for option in options if option):
+    for arguments in commands:
+        index = program_index(arguments)
+        if index is None:
+            continue
+        program = arguments[index].value
+        if posixpath.basename(program) in SHELLS:
+            options = list(itertools.takewhile(lambda argument: argument.value.startswith("-"), arguments[index + 1 :]))
+            if any("c" in option.value[1:] and not option.value.startswith("--") for option in options):
                 continue  # `sh -c TEXT`: a script given as text
             index += 1 + len(options)
-            program = words[index] if index < len(words) else None
-        elif program is not None and "/" not in program:
+            if index >= len(arguments) or arguments[index].expanded:
+                continue
+            program = arguments[index].value
+        elif "/" not in program:
             if folder is not None and posixpath.isabs(folder):
                 found.extend(posixpath.join(place, program) for place in _IMAGE_PATH)
-            continue
-        if program is None:
             continue
         if posixpath.isabs(program) or folder is None:
             found.append(program)
         else:
             found.append(posixpath.normpath(posixpath.join(folder, program)))
     return found
-
-
-def _runs_what_follows(word: str | None) -> bool:
-    """`exec`, an init process, `env`, its options and `NAME=value` assignments come before the program."""
-    return word is not None and (
-        word in _RUNNERS or _is_option(word) or ("=" in word and "/" not in word.split("=")[0])
-    )
-
-
-def _is_option(word: str | None) -> bool:
-    return word is not None and word.startswith("-")
 
 
 def _copied_from(layout: ContainerLayout, path: str) -> Path | None:

@@ -347,6 +347,18 @@ def _after_prefix(arguments: Sequence[Argument], index: int, environment: dict[s
     return index
 
 
+def program_index(arguments: Sequence[Argument]) -> int | None:
+    """The index of the program a command runs, after what only prefixes it (`exec`, `env A=1`, an init process,
+    `NAME=value`); None when there is none, or only the running shell knows it."""
+    index = 0
+    while index < len(arguments) and not arguments[index].expanded:
+        after = _after_prefix(arguments, index, {})
+        if after == index:
+            return index
+        index = after
+    return None
+
+
 def parse(
     arguments: list[Argument],
     table: OptionTable,
