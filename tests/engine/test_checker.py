@@ -29,3 +29,14 @@ def test_a_byte_order_mark_is_skipped_and_first_line_places_count_it(tmp_path):
 def check(root, name: str, text: str):
     (root / name).write_text(text.lstrip("\ufeff"))
     return checker.check_text(text, root / name, Workspace(root), ALL_RULES).findings
+
+
+def test_prepare_loads_the_grammar_the_first_check_parses_with(tmp_path):
+    workspace = Workspace(tmp_path)
+    assert "grammar" not in vars(workspace)
+    checker.prepare(workspace)
+    grammar = vars(workspace)["grammar"]  # cached: the first check does not load it again
+    (tmp_path / "main.py").write_text("import uvicorn\nuvicorn.run(app, reload=True)\n")
+    result = checker.check_text((tmp_path / "main.py").read_text(), tmp_path / "main.py", workspace, ALL_RULES)
+    assert workspace.grammar is grammar
+    assert [finding.code for finding in result.findings]

@@ -74,6 +74,12 @@ def _past_the_mark(finding: Finding) -> Finding:
     return replace(finding, range=moved(finding.range), fixes=fixes)
 
 
+def prepare(workspace: Workspace) -> None:
+    """Load what the first check of a Python file in `workspace` would load on its way (the parser's grammar,
+    its tokenizer's expressions): a front calls it while it waits for its first file."""
+    _ = SourceFile("import uvicorn\n", grammar=workspace.grammar).tree
+
+
 def enabled_rules(rules: Sequence[Rule], settings: Settings, path: Path | None) -> list[Rule]:
     return [rule for rule in rules if settings.is_enabled(rule.code, rule.on_by_default, path)]
 

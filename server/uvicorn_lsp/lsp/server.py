@@ -28,7 +28,7 @@ from pygls.protocol.language_server import lsp_method
 from pygls.uris import to_fs_path
 
 from .. import __version__
-from ..engine import config, discovery
+from ..engine import checker, config, discovery
 from ..engine.model import ProblemKind
 from ..engine.workspace import Workspace
 from ..rules import RULES_BY_CODE
@@ -413,6 +413,8 @@ def initialize(ls: UvicornLanguageServer, params: types.InitializeParams) -> Non
     for root in ls.folder_roots():
         workspace = ls.workspace_for(root / "__init__.py")
         threading.Thread(target=_ask_sys_path, args=(workspace,), name="uvicorn-lsp-sys-path", daemon=True).start()
+        # The analysis thread loads the parser while the client answers and opens its first document.
+        ls.analyzer.executor.submit(checker.prepare, workspace)
 
 
 def _ask_sys_path(workspace: Workspace) -> None:
