@@ -130,10 +130,13 @@ def check_text(
     rules = enabled_rules(rules, settings, path)
     # The pre-filter: most files never mention uvicorn and cost one substring scan.
     through_image = commands.starts_through_an_image(path, text)
+    # Each word searched for once: the rules share a few ("uvicorn" selects most of them).
+    words = {word for rule in rules for word in (*rule.triggers, *rule.command_triggers)}
+    mentioned = {word: word in text for word in words}
     rules = [
         rule
         for rule in rules
-        if any(trigger in text for trigger in (*rule.triggers, *rule.command_triggers))
+        if any(mentioned[word] for word in (*rule.triggers, *rule.command_triggers))
         or (through_image and rule.judges_commands)
     ]
     if not rules:
@@ -154,7 +157,7 @@ def check_text(
     else:
         # Python: a rule selected by a command file's word alone (a router's `from fastapi import`) has nothing
         # to judge, and the file need not be parsed for it.
-        rules = [rule for rule in rules if any(trigger in text for trigger in rule.triggers)]
+        rules = [rule for rule in rules if any(mentioned[word] for word in rule.triggers)]
         if not rules:
             return result
         source = SourceFile(text, path, grammar=workspace.grammar, use_diff_cache=use_diff_cache)
