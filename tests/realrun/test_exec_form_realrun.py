@@ -16,7 +16,13 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.mark.parametrize(
-    "written", ["['uvicorn', 'main:app', '--port', '{port}']", '["uvicorn", "main:app", "--port", "{port}",]']
+    "written",
+    [
+        "['uvicorn', 'main:app', '--port', '{port}']",
+        '["uvicorn", "main:app", "--port", "{port}",]',
+        '["uvicorn", "main:app", "--port", "{port}"]  # the API',  # Docker reads the comment into the JSON
+        "['uvicorn', 'main:app', '--port', '{port}']  # the API",
+    ],
 )
 def test_a_start_that_is_not_json_fails_in_the_shell_and_its_fix_serves(project, written):
     port = free_port()
@@ -32,3 +38,4 @@ def test_a_start_that_is_not_json_fails_in_the_shell_and_its_fix_serves(project,
     words = json.loads(fixed.splitlines()[-1].removeprefix("CMD "))  # Docker's exec form: the words as they are
     assert words[0] == "uvicorn"
     assert run_server(["-m", *words], project.root, port).served
+    assert "# the API" not in start or fixed.splitlines()[-2] == "# the API"  # the comment kept, on its own line

@@ -66,3 +66,25 @@ def test_a_missing_comma_gets_no_fix_guessing_the_words(project):
     """Python would join `'uvicorn' 'main:app'` into one word; what the list meant is not known."""
     [finding] = findings(project, HEAD + "CMD ['uvicorn' 'main:app']\n")
     assert "`[uvicorn`" in finding.message and finding.fixes == []
+
+
+def test_a_comment_after_the_list_makes_it_the_shell_form(project):
+    """Docker reads the rest of the line as the JSON array; only a line starting with `#` is a comment."""
+    [finding] = findings(project, HEAD + 'CMD ["uvicorn", "main:app"]  # the API [v2]\n')
+    assert finding.message.startswith("CMD is not a JSON list (a comment after it): Docker runs it with /bin/sh")
+    assert finding.best_fix.title == "Move the comment to its own line"
+    fixed = apply_edits((project.root / "Dockerfile").read_text(), finding.best_fix.edits)
+    assert fixed.endswith('# the API [v2]\nCMD ["uvicorn", "main:app"]\n')
+    assert findings(project, fixed) == []
+
+
+def test_single_quotes_and_a_comment_are_both_mended_keeping_the_indentation(project):
+    [finding] = findings(project, HEAD + "  CMD ['uvicorn', 'main:app']   # start\n")
+    assert "(single quotes, a comment after it)" in finding.message
+    fixed = apply_edits((project.root / "Dockerfile").read_text(), finding.best_fix.edits)
+    assert fixed.endswith('  # start\n  CMD ["uvicorn", "main:app"]\n')
+
+
+def test_other_text_after_the_list_is_reported_without_a_fix(project):
+    [finding] = findings(project, HEAD + 'CMD ["uvicorn", "main:app"] && echo started\n')
+    assert "(text after it)" in finding.message and finding.fixes == []

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .. import project
 from ..launch import Launch, Setting
-from ..model import Range, TextEdit
+from ..model import Position, Range, TextEdit
 from ..source import split_lines
 from ..text_cache import TextCache
 from ..values import Value
@@ -603,25 +603,30 @@ def exec_arguments(instruction: Instruction, group: int) -> list[Argument] | Non
 
 # Longer list texts are not read as Python literals (what `ast.literal_eval` costs grows with them).
 _MISQUOTED_MAX_CHARS = 4_000
+# The closing brackets tried, from the first, as the end of the list (its strings may hold some).
+_MOST_LIST_ENDS = 8
 
 
 @dataclass(frozen=True)
-class MisquotedExecForm:
-    """A CMD or ENTRYPOINT written as a list Docker cannot read as JSON (`['uvicorn', 'main:app']`, single quotes):
-    Docker runs its text as a shell form, `/bin/sh -c "<text>"`, whose first word is `first_word`."""
+class ExecFormNotJson:
+    """A CMD or ENTRYPOINT written as a list Docker cannot read as JSON: quoted with `'` (`['uvicorn', 'main:app']`),
+    a trailing comma, or text after the list (`["uvicorn", "main:app"]  # the API`: Docker reads the whole rest of
+    the line as JSON, and only a line starting with `#` is a comment). Docker runs its text as a shell form,
+    `/bin/sh -c "<text>"`, whose first word is `first_word`."""
 
     keyword: str
-    words: tuple[str, ...]  # what the list says, read as a Python literal
+    words: tuple[str, ...]  # what the list says (read as a Python literal when it is not JSON)
     first_word: str  # what the shell runs instead ("[uvicorn,")
-    range: Range  # the list's text
-    as_json: TextEdit | None  # the same list written in JSON; None when the text spans lines
-    single_quotes: bool  # the mistake is quoting with ' (else a trailing comma, a Python escape...)
+    range: Range  # the instruction's text
+    fix: tuple[TextEdit, ...]  # the list in JSON, a comment after it on its own line above; () when not known
+    list_is_json: bool  # only the text after it keeps it from being JSON
+    single_quotes: bool  # quoted with ' (else a trailing comma, a Python escape, or the text after it)
+    text_after: str  # what follows the list ("" when nothing does)
 
 
-def misquoted_exec_forms(text: str) -> list[MisquotedExecForm]:
+def exec_forms_not_json(text: str) -> list[ExecFormNotJson]:
     """The starts of the file (each stage's last ENTRYPOINT, and its last CMD where no ENTRYPOINT takes it as
     arguments) whose list is not JSON but reads as a list of strings."""
-    import ast
     import shlex
 
     found = []
@@ -639,19 +644,15 @@ def misquoted_exec_forms(text: str) -> list[MisquotedExecForm]:
             starts.append(cmd)
     for instruction in starts:
         raw = instruction.raw.strip()
-        if not (raw.startswith("[") and raw.endswith("]")) or len(raw) > _MISQUOTED_MAX_CHARS:
+        if not raw.startswith("[") or len(raw) > _MISQUOTED_MAX_CHARS:
             continue
-        try:
-            json.loads(raw)
+        leading = _leading_list(raw)
+        if leading is None:
+            continue
+        list_text, value, is_json = leading
+        text_after = raw[len(list_text) :].strip()
+        if is_json and not text_after:
             continue  # JSON: an exec form
-        except ValueError:
-            pass
-        try:
-            value = ast.literal_eval(raw)
-        except (ValueError, SyntaxError, MemoryError, RecursionError, TypeError):
-            continue
-        if not isinstance(value, list) or not value or not all(isinstance(word, str) for word in value):
-            continue
         try:
             first_word = shlex.split(raw)[0]
         except (ValueError, IndexError):
@@ -660,10 +661,53 @@ def misquoted_exec_forms(text: str) -> list[MisquotedExecForm]:
         start = placed.text.index(raw)
         where = placed.range(start, start + len(raw))
         one_line = where.start.line == where.end.line and placed.as_written_in(lines)
+        fix: tuple[TextEdit, ...] = ()
         # `['uvicorn' 'main:app']`: Python joins the two strings, so the words meant are not known.
-        as_json = TextEdit(where, json.dumps(value)) if one_line and _string_tokens(raw) == len(value) else None
-        found.append(MisquotedExecForm(instruction.keyword, tuple(value), first_word, where, as_json, "'" in raw))
+        if one_line and (is_json or _string_tokens(list_text) == len(value)):
+            if not is_json:
+                fix += (TextEdit(placed.range(start, start + len(list_text)), json.dumps(value)),)
+            if text_after.startswith("#"):
+                line = where.start.line
+                indent = lines[line][: len(lines[line]) - len(lines[line].lstrip())]
+                line_break = "\r\n" if "\r\n" in text else "\n"
+                above = Range(Position(line, 0), Position(line, 0))
+                fix += (
+                    TextEdit(above, f"{indent}{text_after}{line_break}"),
+                    TextEdit(placed.range(start + len(list_text), start + len(raw)), ""),
+                )
+            elif text_after:
+                fix = ()  # not a comment: what it meant is not known
+        found.append(
+            ExecFormNotJson(
+                instruction.keyword, tuple(value), first_word, where, fix, is_json, "'" in list_text, text_after
+            )
+        )
     return found
+
+
+def _leading_list(raw: str) -> tuple[str, list[str], bool] | None:
+    """The list of strings `raw` starts with: its text, its words, and whether it is JSON (else a Python literal).
+    The shortest text that reads as one is the list (a list ends at its first `]` that closes it; a Python
+    literal read to a later `]` would take a comment after it in)."""
+    import ast
+
+    end = 0
+    for _ in range(_MOST_LIST_ENDS):
+        end = raw.find("]", end) + 1
+        if end == 0:
+            return None
+        candidate = raw[:end]
+        try:
+            value, is_json = json.loads(candidate), True
+        except ValueError:
+            try:
+                value, is_json = ast.literal_eval(candidate), False
+            except (ValueError, SyntaxError, MemoryError, RecursionError, TypeError):
+                continue
+        if isinstance(value, list) and value and all(isinstance(word, str) for word in value):
+            return candidate, value, is_json
+        return None  # a list of something else: Docker's own error, or no list
+    return None
 
 
 def _string_tokens(text: str) -> int:
