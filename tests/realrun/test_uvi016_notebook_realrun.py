@@ -53,13 +53,22 @@ finally:
 """
 
 
-@pytest.fixture(scope="module")
-def kernel_python(tmp_path_factory) -> str:
-    folder = tmp_path_factory.mktemp("ipykernel-venv")
+def _kernel_venv(folder, *packages: str) -> str:
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(folder)], check=True)
     python = str(folder / "bin" / "python")
-    subprocess.run([python, "-m", "pip", "install", "-q", "ipykernel", "jupyter_client"], check=True)
+    subprocess.run([python, "-m", "pip", "install", "-q", "ipykernel", "jupyter_client", *packages], check=True)
     return python
+
+
+@pytest.fixture(scope="module")
+def kernel_python(tmp_path_factory) -> str:
+    return _kernel_venv(tmp_path_factory.mktemp("ipykernel-venv"), "nest_asyncio")
+
+
+@pytest.fixture(scope="module")
+def old_uvicorn_kernel_python(tmp_path_factory) -> str:
+    """uvicorn 0.29 (its server calls asyncio.run, which nest_asyncio patches) over the system's fastapi."""
+    return _kernel_venv(tmp_path_factory.mktemp("ipykernel-uvicorn-0.29"), "nest_asyncio", "uvicorn==0.29.0")
 
 
 def run_cells(kernel_python: str, notebook, port: int) -> list[dict]:
@@ -92,3 +101,36 @@ def test_run_in_a_cell_fails_and_the_fixed_cell_serves(tmp_path, kernel_python):
     assert "await uvicorn.Server(uvicorn.Config(app, port=" in path.read_text(encoding="utf-8")
     _, serving = run_cells(kernel_python, path, port)
     assert serving["served"] == [200], serving
+
+
+NESTED = (
+    "import nest_asyncio\n",
+    "nest_asyncio.apply()\n",
+    "import uvicorn\n",
+    "from fastapi import FastAPI\n",
+    "\n",
+    "app = FastAPI()\n",
+    "\n",
+    "\n",
+    "@app.get('/')\n",
+    "def index():\n",
+    "    return {'ok': True}",
+)
+
+
+@pytest.mark.parametrize(("pinned", "serves"), [("0.29.0", True), ("0.54.0", False)])
+def test_nest_asyncio_lets_uvicorn_before_0_36_run_in_a_cell(
+    tmp_path, kernel_python, old_uvicorn_kernel_python, pinned, serves
+):
+    """nest_asyncio patches asyncio.run, which uvicorn 0.29 calls; 0.36 and newer run an asyncio.Runner it leaves
+    alone (audit: a notebook serving with 0.29 was reported as failing)."""
+    port = free_port()
+    (tmp_path / "requirements.txt").write_text(f"uvicorn=={pinned}\nfastapi\n")
+    path = tmp_path / "serve.ipynb"
+    path.write_text(notebook_text(code(*NESTED), code(f"uvicorn.run(app, port={port})")), encoding="utf-8")
+    report = run_cli(tmp_path, "--select", "UVI016", "serve.ipynb").stdout.decode()
+    assert report.startswith("serve.ipynb:cell 2:1:1: UVI016") is not serves, report
+    python = old_uvicorn_kernel_python if pinned == "0.29.0" else kernel_python
+    defined, started = run_cells(python, path, port)
+    assert defined["status"] == "ok", defined
+    assert (started["served"] == [200]) is serves, started

@@ -39,3 +39,13 @@ def test_run_in_a_coroutine_fails_and_the_fix_serves(project):
     assert project.check("main.py", codes=("UVI016",)) == []
     after = run_server(["main.py"], project.root, port)
     assert after.served, after.output
+
+
+@pytest.mark.parametrize("option", ["reload=True", "workers=2"])
+def test_run_with_reload_or_workers_in_a_coroutine_serves_and_is_not_reported(project, option):
+    """The calling process only supervises: the servers start in new processes, outside the coroutine's loop
+    (audit: a project's launcher reported as failing served)."""
+    port = free_port()
+    project.write("main.py", MAIN.format(port=port).replace(f"port={port})", f"port={port}, {option})"))
+    assert project.check("main.py", codes=("UVI016",)) == []
+    assert run_server(["main.py"], project.root, port).served

@@ -69,3 +69,14 @@ def test_an_image_whose_code_a_compose_file_mounts_is_not_judged_without_it(proj
     assert len(_errors(project, "app/Dockerfile")) == 1
     project.write("docker-compose.yaml", f"services:\n  app:\n    build: ./app\n    volumes:\n      - {volume}\n")
     assert (_errors(project, "app/Dockerfile") == []) is silent
+
+
+def test_a_container_failure_has_the_exit_status_of_the_uvicorn_its_image_installs(project):
+    """uvicorn exits with status 1 on a failed start before 0.50 (3 since): the image's 0.13.3 decides."""
+    project.write("docs/requirements.txt", "uvicorn==0.13.3\n")
+    project.write("main.py", "app = object()\n")
+    project.write("Dockerfile", "FROM python:3.8\nWORKDIR /app\nCOPY docs docs\nRUN pip install -r docs/requirements.txt\n"
+                  "COPY . .\n")  # fmt: skip
+    project.write("compose.yaml", 'services:\n  api: {build: ., command: "uvicorn mian:app --host 0.0.0.0"}\n')
+    [finding] = project.check("compose.yaml", codes=("UVI002",))
+    assert "(exit status 1)" in finding.message

@@ -166,3 +166,27 @@ def test_makefile_one_shell_recipe_after_cd(src_app, header, errors):
     """Under .ONESHELL the recipe's `cd src` moves the shell uvicorn starts in; without it each line has its own."""
     src_app.write("Makefile", header + "run:\n\tcd src\n\tuvicorn main:app\n\nother:\n\tuvicorn main:app\n")
     assert len(_errors(src_app, "Makefile")) == errors + 1  # `other` starts in the Makefile's folder
+
+
+@pytest.mark.parametrize(
+    ("env_file", "written", "errors"),
+    [
+        ("env_file: .env", "PYTHONPATH=/code/app\n", 0),
+        ("env_file: .env", "DEBUG=1\n", 1),
+        ("env_file: .env", None, 0),  # kept out of the repository: it may set anything
+        ("env_file: [./config/.env]", None, 0),
+        ("env_file:\n      - path: .env\n        required: false", None, 1),  # optional, absent: nothing loaded
+    ],
+)
+def test_compose_env_file_may_set_pythonpath(project, env_file, written, errors):
+    """compose loads a service's env_file into its environment (`environment:` over it): PYTHONPATH set there
+    makes `main:app` load from /code/app (real run: it serves with it, exits 3 without; audit)."""
+    project.write("backend/app/main.py", APP)
+    project.write("backend/Dockerfile", "FROM python:3.12-slim\nWORKDIR /code\nCOPY ./app /code/app\n")
+    if written is not None:
+        project.write(".env", written)
+    project.write(
+        "compose.yaml",
+        f"services:\n  api:\n    build: ./backend\n    {env_file}\n    command: uvicorn main:app --host 0.0.0.0\n",
+    )
+    assert len(_errors(project, "compose.yaml")) == errors

@@ -305,6 +305,33 @@ def test_a_container_runs_the_uvicorn_its_image_installs(project, install, repor
     assert len(found) == int(reported)
 
 
+@pytest.mark.parametrize(
+    ("services", "reported"),
+    [
+        # `image: elgamal` alone runs the image the other service builds (audit: ElGamal's middleware service).
+        ("  server: {build: ., image: elgamal, command: CMD}\n  middleware: {image: elgamal, command: CMD}\n", 0),
+        # An image pulled from elsewhere: what it installs is not known.
+        ("  api: {image: org/api, command: CMD}\n", 0),
+        ("  server: {build: ., image: elgamal, command: CMD}\n  api: {image: other, command: CMD}\n", 0),
+    ],
+)
+def test_a_service_running_an_image_is_judged_with_what_that_image_installs(project, services, reported):
+    project.write("docs/requirements.txt", "fastapi==0.63.0\nuvicorn==0.13.3\n")
+    project.write("main.py", "from fastapi import FastAPI\napp = FastAPI()\n")
+    project.write("Dockerfile", "FROM python:3.8\nWORKDIR /home/project\nCOPY docs docs\n"
+                  "RUN pip install -r docs/requirements.txt\nCOPY . .\n")  # fmt: skip
+    command = '"uvicorn main:app --host 0.0.0.0 --debug"'
+    project.write("compose.yaml", "services:\n" + services.replace("CMD", command))
+    assert len(project.check("compose.yaml", codes=("UVI004",))) == reported
+
+
+def test_a_pulled_image_takes_the_version_the_project_pins(project):
+    project.write("requirements.txt", "uvicorn==0.54.0\n")  # the analysed one: its options are known
+    project.write("compose.yaml", 'services:\n  api: {image: org/api, command: "uvicorn main:app --debug"}\n')
+    [finding] = project.check("compose.yaml", codes=("UVI004",))
+    assert "--debug" in finding.message
+
+
 def test_an_unknown_lifespan_value_in_python(project):
     """Python passes `lifespan` to Config as it is: a value outside auto/on/off stops it with KeyError (audit)."""
     project.write(

@@ -51,15 +51,33 @@ def test_a_helper_chain_is_named_and_gets_no_fix(project):
     assert finding.fixes == []
 
 
-@pytest.mark.parametrize(
-    "options",
-    ["reload=True", "workers=4", 'app_dir="src"', "**options"],
-)
-def test_no_fix_where_server_serve_cannot_do_the_same(project, options):
-    code = f'import uvicorn\nasync def main(options):\n    uvicorn.run("main:app", {options})\n'
+def test_no_fix_where_server_serve_cannot_do_the_same(project):
+    code = 'import uvicorn\nasync def main():\n    uvicorn.run("main:app", app_dir="src")\n'
     [finding] = findings(project, code)
     assert finding.fixes == []
-    assert "without reload, workers or app_dir" in finding.message
+    assert "without app_dir" in finding.message
+
+
+@pytest.mark.parametrize("options", ["reload=True", "workers=4", "workers=int(n)", "reload=flag", "**options"])
+def test_a_call_that_may_only_supervise_is_not_reported(project, options):
+    """With reload or workers the calling process runs no loop (real runs, uvicorn 0.12 to 0.54: it serves);
+    options not known may hold them."""
+    code = f'import uvicorn\nasync def main(options, n, flag):\n    uvicorn.run("main:app", {options})\n'
+    assert findings(project, code) == []
+
+
+def test_one_worker_still_runs_in_the_loop(project):
+    code = 'import uvicorn\nasync def main():\n    uvicorn.run("main:app", workers=1, reload=False)\n'
+    assert [finding.code for finding in findings(project, code)] == [CODE]
+
+
+@pytest.mark.parametrize(("pinned", "reported"), [("0.29.0", False), ("0.35.0", False), ("0.36.0", True), ("", True)])
+def test_nest_asyncio_lets_older_uvicorn_run_inside_the_loop(project, pinned, reported):
+    """nest_asyncio patches asyncio.run and run_until_complete, not the asyncio.Runner of uvicorn 0.36 and newer
+    (real notebook runs: 0.29 serves, 0.54 fails). An unpinned project runs the analysed one (0.54 here)."""
+    project.write("requirements.txt", f"uvicorn=={pinned}\n" if pinned else "uvicorn\nfastapi\n")
+    code = 'import nest_asyncio, uvicorn\nnest_asyncio.apply()\nasync def main():\n    uvicorn.run("main:app")\n'
+    assert bool(findings(project, code)) is reported
 
 
 def test_no_fix_without_the_uvicorn_module_name(project):

@@ -188,13 +188,14 @@ class RuleContext(ParsedSource):
     def uvicorn_version_in(self, launch: Launch) -> str | None:
         """The running version for one launch: a container (or Procfile dyno) installs its own uvicorn, as its
         image's RUN lines name it or else from the project's declaration, the newest (0.54 as far as known) when
-        nothing declares it; not the analysed one."""
+        nothing declares it (not known for an image pulled from elsewhere); not the analysed one."""
         if launch.setting is Setting.CONTAINER:
             installed = launch.image_installs("uvicorn")  # `RUN pip install -r docs/requirements.txt`
             if installed is not None:
                 newest = uvicorn_facts.TABLE_VERSION
                 return newest if project.admits(installed, newest) else project.pinned_version(installed)
-            return self.running_version("uvicorn", uvicorn_facts.TABLE_VERSION)
+            # An image built here installs the newest unless the project pins it; a pulled one, not known.
+            return self.running_version("uvicorn", None if launch.runs_pulled_image else uvicorn_facts.TABLE_VERSION)
         return self.running_version("uvicorn", self.known_uvicorn_version, self.start_folder(launch))
 
     def start_folder(self, launch: Launch) -> Path | None:
@@ -225,13 +226,12 @@ class RuleContext(ParsedSource):
         """The version whose parameters and options the analysis reads: the analysed environment's, else 0.54's."""
         return self.uvicorn_version or uvicorn_facts.TABLE_VERSION
 
-    @cached_property
-    def failure_status(self) -> int:
-        """The exit status of a failed start with the uvicorn that runs (3, today's, when unknown)."""
-        return uvicorn_facts.startup_failure_status(self.running_uvicorn_version)
+    def failure_status(self, launch: Launch) -> int:
+        """The exit status of a failed start with the uvicorn `launch` runs (3, today's, when unknown)."""
+        return uvicorn_facts.startup_failure_status(self.uvicorn_version_in(launch))
 
     def failure_consequence(self, launch: Launch, exit_status: int) -> str:
-        return uvicorn_facts.failure_consequence(launch, exit_status, self.running_uvicorn_version)
+        return uvicorn_facts.failure_consequence(launch, exit_status, self.uvicorn_version_in(launch))
 
     def value_of(self, argument: syntax.Argument | None) -> Value | None:
         return None if argument is None else self.evaluator.evaluate(argument.value)

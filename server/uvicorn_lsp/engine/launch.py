@@ -164,6 +164,9 @@ class Launch:
     # A container's: the version constraints its image's RUN lines put on a distribution (`pip install -r
     # docs/requirements.txt`); None where they name it nowhere, or for any other launch.
     image_installs: Callable[[str], list[str | None] | None] = field(default=lambda distribution: None, repr=False)
+    # A container of an image no file here builds (compose's `image: org/api` alone): what it installs is not
+    # known, only what the project declares.
+    runs_pulled_image: bool = False
 
     def option(self, name: str) -> Option | None:
         return self.options.get(name)

@@ -26,7 +26,7 @@ def app_object_finding(
     # uvicorn cannot import a notebook: no import string names an app defined in one.
     notebook = launch.setting is Setting.NOTEBOOK
     fixes = [] if notebook else app_location.import_string_fixes(launch, target, choices)
-    status = ctx.failure_status
+    status = ctx.failure_status(launch)
     severity = Severity.ERROR if definite else Severity.WARNING
     # "with reload=True" when the call surely spawns processes, "when RELOAD is true" when it may.
     when = f"with {' and '.join(definite)}" if definite else " or ".join(conditional)

@@ -28,7 +28,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 "{status} ({causes} needs an import string)",
                 described=launch.described,
                 app=Quoted(app.description),
-                status=str(ctx.failure_status),
+                status=str(ctx.failure_status(launch)),
                 causes=" and ".join(definite + conditional),
             )
             yield ctx.finding(RULE, message, launch.app.where_value, severity=Severity.INFORMATION)

@@ -251,10 +251,10 @@ _OUTCOME_WORDS = {
 def _status(ctx: RuleContext, launch: Launch, reason: _Reason) -> str:
     uvicorn_failure = reason.status == 3 and launch.server is not Server.GUNICORN
     # Under workers the parent's outcome differs by failure: uvicorn's own exit stops it, an exception does not.
-    outcome = uvicorn_facts.workers_failure(launch, reason.status, ctx.running_uvicorn_version)
+    outcome = uvicorn_facts.workers_failure(launch, reason.status, ctx.uvicorn_version_in(launch))
     if outcome is not None:
         return f" ({_OUTCOME_WORDS[outcome]})"
-    return f" (exit status {ctx.failure_status if uvicorn_failure else reason.status})"
+    return f" (exit status {ctx.failure_status(launch) if uvicorn_failure else reason.status})"
 
 
 def _reason(launch: Launch, string: AppString, resolution: Resolution) -> _Reason:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..engine import edits, syntax
+from ..engine import edits, project, syntax
 from ..engine.context import RuleContext
 from ..engine.launch import Entry, Launch, Setting
 from ..engine.model import Applicability, Finding, Fix, Severity
@@ -29,11 +29,19 @@ class RunningLoop:
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    if any(target.split(".")[0] in _OTHER_LOOPS for target in ctx.imports.names.values()):
+    imported = {target.split(".")[0] for target in ctx.imports.names.values()}
+    if imported & set(_OTHER_LOOPS):
         return
+    nested = "nest_asyncio" in imported and ctx.source.mentions("apply(")
     notebook = any(launch.setting is Setting.NOTEBOOK for launch in ctx.launches)
     for launch in ctx.launches:
         if launch.entry is not Entry.RUN or launch.call is None:
+            continue
+        # With reload or workers the calling process only supervises (the servers run in new processes, on
+        # loops of their own): it works inside a loop. Not known: nothing is said.
+        if not launch.complete or reloads(launch) is not False or runs_workers(launch) is not False:
+            continue
+        if nested and not _refuses_nested_loops(ctx.uvicorn_version_in(launch)):
             continue
         loop = _running_loop(ctx, launch.call.node, notebook)
         if loop is None:
@@ -53,7 +61,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 "uvicorn.run() in {where} fails: an event loop already runs there; "
                 "await Server(Config(...)).serve() instead{limits}",
                 where=Quoted(loop.where),
-                limits="" if fix else ", without reload, workers or app_dir",
+                limits=", without app_dir" if "app_dir" in launch.options else "",
             )
         yield ctx.finding(RULE, message, launch.range, fixes=[fix] if fix else [])
 
@@ -88,6 +96,15 @@ def _running_loop(ctx: RuleContext, node: Node, notebook: bool) -> RunningLoop |
     return None
 
 
+def _refuses_nested_loops(version: str | None) -> bool:
+    """Whether the uvicorn that runs (None: not known) starts its loop so that `nest_asyncio.apply()` does not let
+    it run inside another: 0.36 and newer use an `asyncio.Runner`, which nest_asyncio leaves as it is; older
+    versions call `asyncio.run` or the loop's `run_until_complete`, which it patches (real runs: 0.29 serves in
+    a notebook that applied it, 0.54 fails)."""
+    release = project.release(version)
+    return release is not None and release >= (0, 36)
+
+
 def _is_async(function: Node) -> bool:
     return function.parent.type in ("async_funcdef", "async_stmt")
 
@@ -100,10 +117,8 @@ def _serve_fix(ctx: RuleContext, launch: Launch) -> Fix | None:
     module, _, attribute = call.callee_dotted.rpartition(".")
     if attribute != "run" or "." in module or ctx.imports.qualify(module) != "uvicorn":
         return None  # `from uvicorn import run`: no `uvicorn.` name to reach Server and Config by
-    if not launch.complete or "app_dir" in launch.options or reloads(launch) is not False:
-        return None
-    if runs_workers(launch) is not False or node.children[-1] is not call.trailer:
-        return None
+    if "app_dir" in launch.options or node.children[-1] is not call.trailer:
+        return None  # uvicorn.Config has no app_dir
     arguments = call.trailer.get_code(include_prefix=False)[1:-1]
     replacement = f"await {module}.Server({module}.Config({arguments})).serve()"
     return Fix(
@@ -131,7 +146,11 @@ RULE = Rule(
             - at the top level of a Jupyter notebook cell (or in a function such a cell calls): the
               ipykernel runs every cell inside its own event loop.
 
-            Files that import `trio` (or `curio`) are left alone: their loops are not asyncio's.
+            Files that import `trio` (or `curio`) are left alone: their loops are not asyncio's. A call
+            with `reload` or `workers` above 1 is left alone too: the calling process only supervises, and
+            the servers run in new processes on loops of their own (real runs, uvicorn 0.12 to 0.54). So is
+            one in a file that applies `nest_asyncio`, unless the uvicorn that runs is 0.36 or newer (whose
+            loop runner nest_asyncio does not patch).
         """,
         why="""
             `uvicorn.run()` starts the server with `asyncio.run()`, which refuses to start a loop in a
@@ -171,10 +190,9 @@ RULE = Rule(
             the call with `await uvicorn.Server(uvicorn.Config(<the same arguments>)).serve()`, which runs
             the server on the loop that is already running.
 
-            No fix when the call has `reload`, `workers` or `app_dir` (or options from a `**` mapping the
-            analysis cannot read): `uvicorn.Config` has no `app_dir`, and `Server.serve()` neither reloads
-            nor starts workers. Calls reached through a sync helper get no fix either: the helper would
-            have to become a coroutine, and so would its callers.
+            No fix when the call has `app_dir`, which `uvicorn.Config` does not take. Calls reached through a
+            sync helper get no fix either: the helper would have to become a coroutine, and so would its
+            callers.
         """,
         fix_safety="""
             Unsafe: the server now shares the loop with the code around it, so that code keeps running

@@ -145,6 +145,10 @@ def test_services_that_share_an_anchor_are_checked_whole(project):
     ]
     assert commands_parts("services:\n  a: &a\n    command: uvicorn m:app\n  b: *a\n") is None
     assert commands_parts("services:\n  a:\n    extends: {service: b}\n  b:\n    command: x\n") is None
+    # `b` runs the image `a` builds: an edit of `a` changes what `b` runs.
+    shared = "services:\n  a:\n    build: .\n    image: api\n  b:\n    image: api\n    command: uvicorn m:app\n"
+    assert commands_parts(shared) is None
+    assert commands_parts(shared.replace("image: api\n    command", "image: other\n    command")) == [(1, 4), (4, 8)]
 
 
 def commands_parts(text: str):

@@ -21,6 +21,7 @@ from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..launch import Launch, Setting
+from ..layout import env_file_sets_pythonpath
 from ..model import Position, Range
 from ..text_cache import TextCache
 from ..values import Value
@@ -562,11 +563,24 @@ def compose_launches(ctx: CommandContext) -> list[Launch]:
     name = path.name.lower() if path is not None else ""
     production = ".prod." in name or "production" in name
     found = []
-    for key, service in _services(ctx.source.lines, ctx.source.text):
+    services = _services(ctx.source.lines, ctx.source.text)
+    builders = _image_builders(services)
+    for key, service in services:
         if ctx.only_lines is not None and not ctx.only_lines[0] <= service.start_mark.line < ctx.only_lines[1]:
             continue
         if isinstance(service, MappingNode):
-            found.extend(_service_launches(ctx, key, service, production))
+            found.extend(_service_launches(ctx, key, service, production, builders))
+    return found
+
+
+def _image_builders(services: list[tuple[str, Node]]) -> dict[str, MappingNode]:
+    """By image name, the service whose `build` makes it (`build: .` with `image: api`): compose builds it
+    once, and a service naming only `image: api` runs that image."""
+    found: dict[str, MappingNode] = {}
+    for _, service in services:
+        name = scalar_text(get(service, "image"))
+        if name is not None and get(service, "build") is not None:
+            found.setdefault(name, service)  # type: ignore[arg-type]  # get() found a key: a mapping
     return found
 
 
@@ -583,10 +597,16 @@ def independent_services(lines: list[str]) -> list[tuple[int, int]] | None:
         block = _composed_block(preamble, 0)
         if block is None or block.has_aliases:
             return None
+    images: set[str] = set()
     for first, last in chunks:
         chunk = _block_text(lines, first, last)
         if "extends" in chunk:
             return None
+        # A service running the image another one builds (`image: api` in both) is judged with its Dockerfile.
+        for image in _IMAGE_LINE.findall(chunk):
+            if image in images:
+                return None
+            images.add(image)
         plan = _SERVICE_PLANS.get((chunk, first), functools.partial(_service_plan, lines, first, last))
         if plan is None and "&" in chunk:
             return None  # bad YAML that may define an anchor once it is right
@@ -595,17 +615,31 @@ def independent_services(lines: list[str]) -> list[tuple[int, int]] | None:
     return chunks  # a service that is bad YAML has no launch (whole or not, the file is read the same)
 
 
-def _service_launches(ctx: CommandContext, name: str, service: MappingNode, production: bool) -> list[Launch]:
+_IMAGE_LINE = re.compile(r"^[ \t]+image[ \t]*:[ \t]*['\"]?([^\s'\"#]+)", re.MULTILINE)
+
+
+def _service_launches(
+    ctx: CommandContext, name: str, service: MappingNode, production: bool, builders: dict[str, MappingNode]
+) -> list[Launch]:
     lines = ctx.source.lines
     fields = _fields(service)
-    image = ctx.once(("compose image", _build_key(service)), lambda: _image_of(ctx, service))
+    image_name = scalar_text(fields.get("image"))
+    builder = service if "build" in fields else builders.get(image_name) if image_name is not None else None
+    image = (
+        None if builder is None else ctx.once(("compose image", _build_key(builder)), lambda: _image_of(ctx, builder))
+    )
     environment: dict = {}
     build = Range(Position(0, 0), Position(0, 0))
     if image is not None:
-        # What the Dockerfile writes is shown at the service's `build` (its ranges are the Dockerfile's).
-        build = _range(next(key for key, _ in service.value if isinstance(key, ScalarNode) and key.value == "build"))
+        # What the Dockerfile writes is shown at the service's `build` (its ranges are the Dockerfile's), or at
+        # the `image` it runs when another service builds it.
+        shown = "build" if builder is service else "image"
+        build = _range(next(key for key, _ in service.value if isinstance(key, ScalarNode) and key.value == shown))
         environment.update({name: (value, build) for name, (value, _) in image.environment.items()})
-    environment.update(_environment(fields.get("environment"), lines))
+    env_file = fields.get("env_file")
+    if env_file is not None and _env_files_may_set_pythonpath(ctx, env_file):
+        environment["PYTHONPATH"] = (Value(None, "an env_file's"), _range(env_file))
+    environment.update(_environment(fields.get("environment"), lines))  # over env_file's, as compose does
     ports = fields.get("ports")
     publishes = isinstance(ports, SequenceNode) and bool(ports.value)
     host_network = scalar_text(fields.get("network_mode")) == "host"
@@ -658,10 +692,29 @@ def _service_launches(ctx: CommandContext, name: str, service: MappingNode, prod
     if fields.get("env_file") is not None:
         for launch in launches:
             launch.complete = False  # the env file may set any UVICORN_* option
-    if image is not None:
-        for launch in launches:
+    for launch in launches:
+        if image is not None:
             launch.image_installs = dockerfile.installed_by(ctx, image.layout)
+        else:
+            launch.runs_pulled_image = image_name is not None and builder is None
     return launches
+
+
+def _env_files_may_set_pythonpath(ctx: CommandContext, env_file: Node) -> bool:
+    """Whether the service's `env_file` (one path, a list, or entries with `path:`) may set PYTHONPATH: one
+    does, or cannot be read here (a `.env` kept out of the repository)."""
+    entries = env_file.value if isinstance(env_file, SequenceNode) else [env_file]
+    for entry in entries:
+        text = scalar_text(entry if isinstance(entry, ScalarNode) else get(entry, "path"))
+        if text is None or "$" in text:
+            return True
+        path = ctx.folder / text
+        if scalar_text(get(entry, "required")) == "false" and not path.exists():
+            ctx.depends_on(path)
+            continue  # optional and absent: compose loads nothing
+        if env_file_sets_pythonpath(path, ctx.depends_on) is not False:
+            return True
+    return False
 
 
 # Service fields that make the image's start differ from the Dockerfile's (bind mounts are looked at apart).
