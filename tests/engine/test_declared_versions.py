@@ -47,6 +47,14 @@ def constraints(root: Path, start: Path | None = None) -> list[str | None] | Non
         ("Pipfile", '[packages]\nuvicorn = "==0.20.0"\n[dev-packages]\n', ["==0.20.0"]),
         ("setup.py", 'setup(install_requires=["fastapi", "uvicorn>=0.30"])\n', [">=0.30"]),
         ("setup.cfg", "[options]\ninstall_requires =\n    uvicorn==0.25.0\n", ["==0.25.0"]),
+        # conda's environment file: its own match specs, and PEP 508 under `pip:` (audit).
+        ("environment.yml", "dependencies:\n  - python=3.9\n  - uvicorn=0.17.6\n", ["==0.17.6"]),
+        ("environment.yaml", "dependencies:\n  - pip\n  - pip:\n    - uvicorn[standard]==0.17.6\n", ["==0.17.6"]),
+        ("environment.yml", "dependencies:\n  - conda-forge::uvicorn >=0.17,<0.20  # web\n", [">=0.17,<0.20"]),
+        ("environment.yml", "dependencies:\n  - uvicorn=0.17\n", ["==0.17.*"]),
+        ("environment.yml", "dependencies:\n  - uvicorn\n", [""]),
+        ("environment.yml", "dependencies:\n  - uvicorn 0.17.6 pyhd8ed1ab_0\n", [None]),
+        ("environment.yml", "dependencies:\n  - uvicorn-worker=0.2\n", None),
     ],
 )
 def test_declarations_are_read_as_pep_440_specifiers(tmp_path, name, text, expected):

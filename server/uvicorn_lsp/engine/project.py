@@ -14,7 +14,12 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-_REQUIREMENT_FILE = re.compile(r"^(?:requirements.*\.(?:txt|in)|pyproject\.toml|Pipfile|setup\.cfg|setup\.py)$", re.I)
+_REQUIREMENT_FILE = re.compile(
+    r"^(?:requirements.*\.(?:txt|in)|pyproject\.toml|Pipfile|setup\.cfg|setup\.py|environment\.ya?ml)$", re.I
+)
+# A conda environment file's dependency (`- uvicorn=0.17.6`, `- conda-forge::uvicorn >=0.17`), or one of its
+# `pip:` list (`- uvicorn==0.17.6`): the name, then the version spec.
+_CONDA_DEPENDENCY = re.compile(r"^\s*-\s*(?:[\w.-]+::)?([A-Za-z0-9][\w.-]*)(?:\[[^\]]*\])?\s*(.*?)\s*(?:#.*)?$")
 _NOT_PROJECT_FOLDERS = frozenset({"venv", "node_modules", "__pycache__", "site-packages"})
 _LARGEST_FILE = 1_000_000  # bytes: a requirements file is small; anything larger is not read
 _MOST_REQUIREMENT_FILES = 64  # in one folder, includes followed: a loop of `-r` lines ends there
@@ -190,11 +195,37 @@ def declared_constraints(
                     found += _mentions(path, mention)
                 else:
                     found += _toml_constraints(data, distribution)
+            elif path.suffix.lower() in (".yml", ".yaml"):
+                found += _conda_constraints(path, mention, distribution)
             else:
                 found += _line_constraints(path, mention, distribution)
         if found:
             return found
     return None
+
+
+def _conda_constraints(path: Path, mention: re.Pattern[str], distribution: str) -> list[str | None]:
+    """The constraints a conda environment file's dependency lists put on `distribution` (normalised), as PEP 440
+    specifiers: conda's `=0.17.6` (that release and its builds) and `0.17.6` are `==0.17.6`, its `=0.17` is
+    `==0.17.*`; comparisons as they are; alternatives (`|`) and build strings unread."""
+    found: list[str | None] = []
+    for line in _mentioning_lines(path, mention):
+        match = _CONDA_DEPENDENCY.match(line)
+        if match is None or _normalised(match.group(1)) != distribution:
+            continue
+        spec = match.group(2).replace(" ", "")
+        fuzzy = re.fullmatch(r"=?(\d+(?:\.\d+)*)(\.?\*)?", spec)
+        if spec == "" or spec == "*":
+            found.append("")
+        elif fuzzy is not None:
+            version = fuzzy.group(1)
+            exact = version.count(".") >= 2 and fuzzy.group(2) is None
+            found.append(f"=={version}" if exact else f"=={version}.*")
+        elif "|" not in spec and re.fullmatch(r"(?:[<>!=~]=?=?\d[\w.*]*,?)+", spec):
+            found.append(spec.rstrip(","))
+        else:
+            found.append(UNREAD)
+    return found
 
 
 def _locked(lock: Path, distribution: str) -> list[str | None] | None:

@@ -204,11 +204,12 @@ RULE = Rule(
             of a `**{...}` dict literal, against the signature of the uvicorn installed in the analysed
             environment. When uvicorn is not installed there, it uses the parameters of uvicorn 0.54.
             When the project declares uvicorn (requirements files, those of a `requirements/` folder and the
-            files their `-r`/`-c` lines include, `pyproject.toml`, Pipfile, a `uv.lock`, `poetry.lock` or
-            `pdm.lock`, `Pipfile.lock`) at versions that exclude that one, it says nothing: another version
-            runs. An image or a Procfile dyno installs its own uvicorn (what its `RUN pip install` lines name,
-            else the declared one, else the newest), so their commands are judged only when that is the
-            analysed version.
+            files their `-r`/`-c` lines include, `pyproject.toml`, Pipfile, setup.py, setup.cfg, conda's
+            `environment.yml`, a `uv.lock`, `poetry.lock` or `pdm.lock`, `Pipfile.lock`) at versions that
+            exclude that one, it says nothing: another version runs. An image or a Procfile dyno installs its
+            own uvicorn (what its `RUN pip install` lines name, else the declared one, else the newest; for an
+            image pulled from elsewhere, the declared one only), so their commands are judged only when that
+            is the analysed version.
 
             It also finds positional arguments after the app in `uvicorn.run("main:app", 8000)`, and a
             `lifespan=` value other than "auto", "on" and "off" in Python (no command line checks it there:
