@@ -37,6 +37,37 @@ def test_json_output_has_the_cell_and_rows_inside_it(tmp_path):
     assert reload_dirs["cell"] == 4 and reload_dirs["location"] == {"row": 2, "column": 29}
 
 
+def test_github_and_sarif_place_findings_where_the_json_holds_the_code(tmp_path):
+    """Annotations land on the notebook file's own lines (the cell and row inside it go in the message): the line
+    of the JSON string holding the code, the column of the character it encodes."""
+    path = write_notebook(tmp_path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    [at] = [number for number, line in enumerate(lines, start=1) if '"    uvicorn.run(\\"main:app\\"' in line]
+    column = lines[at - 1].index("main:app") - 1  # the escaped quote before it: `\"` is one character of the code
+    github = run_cli(tmp_path, "--format", "github", "serve.ipynb").stdout.decode().splitlines()
+    [uvi002] = [line for line in github if "title=UVI002" in line]
+    assert f"line={at},col={column}," in uvi002 and "::cell 4:2:17: " in uvi002
+    sarif = json.loads(run_cli(tmp_path, "--format", "sarif", "serve.ipynb").stdout)
+    [result] = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "UVI002"]
+    region = result["locations"][0]["physicalLocation"]["region"]
+    assert (region["startLine"], region["startColumn"]) == (at, column)
+    assert result["message"]["text"].startswith("cell 4:2:17: ")
+    assert all("fixes" not in r for r in sarif["runs"][0]["results"])  # edits of the cells' text, not of the JSON
+
+
+def test_a_cell_written_as_one_string_is_placed_inside_it(tmp_path):
+    text = SERVE.replace(
+        '"source": [\n    "uvicorn.run(app, port=8000)"\n   ]', '"source": "uvicorn.run(app, port=8000)"'
+    )
+    assert text != SERVE
+    path = write_notebook(tmp_path, text=text)
+    [at] = [
+        n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if '"source": "uvicorn' in line
+    ]
+    github = run_cli(tmp_path, "--format", "github", "serve.ipynb").stdout.decode().splitlines()
+    assert any(f"line={at},col=15,endLine={at}," in line and "::cell 3:1:1: " in line for line in github), github
+
+
 def test_fix_writes_the_notebook_back_in_its_layout(tmp_path):
     path = write_notebook(tmp_path)
     completed = run_cli(tmp_path, "--fix", "--unsafe-fixes", "serve.ipynb")

@@ -10,7 +10,7 @@ from typing import NamedTuple
 from .. import __version__
 from ..engine.fixing import applicable
 from ..engine.model import Finding, Fix, Position, Range, Severity
-from .notebooks import relocate_json, text_location
+from .notebooks import file_range, relocate_json, text_location
 
 # json, textwrap, urllib and the rules' docs are imported by the formats that use them: the
 # text format of an unchanged re-run needs none of them.
@@ -177,7 +177,12 @@ def render_github(reports: list[FileReport]) -> str:
     """One `::error file=…,line=…::message` workflow command per finding."""
     lines = []
     for path, finding in _all_findings(reports):
-        start, end = finding.range.start, finding.range.end
+        # A notebook's finding: where its JSON holds that text, and the place in the cell in the message.
+        in_file = file_range(path, finding.range)
+        start, end = (in_file or finding.range).start, (in_file or finding.range).end
+        message = (
+            finding.message if in_file is None else f"{text_location(path, finding.range.start)}: {finding.message}"
+        )
         properties = {
             "file": display_path(path).replace(os.sep, "/"),
             "line": start.line + 1,
@@ -187,7 +192,7 @@ def render_github(reports: list[FileReport]) -> str:
             "title": finding.code,
         }
         joined = ",".join(f"{key}={_github_property(str(value))}" for key, value in properties.items())
-        lines.append(f"::{_GITHUB_LEVELS[finding.severity]} {joined}::{_github_data(finding.message)}")
+        lines.append(f"::{_GITHUB_LEVELS[finding.severity]} {joined}::{_github_data(message)}")
     return "\n".join(lines)
 
 
@@ -262,15 +267,23 @@ def render_sarif(reports: list[FileReport]) -> str:
     results = []
     for path, finding in _all_findings(reports):
         location = _artifact_location(path)
+        # A notebook's finding: where its JSON holds that text, the place in the cell in the message, and no fixes
+        # (their edits are of the cells' text, not of the JSON that encodes it).
+        in_file = file_range(path, finding.range)
+        message = (
+            finding.message if in_file is None else f"{text_location(path, finding.range.start)}: {finding.message}"
+        )
         result = {
             "ruleId": finding.code,
             "level": _SARIF_LEVELS[finding.severity],
-            "message": {"text": finding.message},
-            "locations": [{"physicalLocation": {"artifactLocation": location, "region": _sarif_region(finding.range)}}],
+            "message": {"text": message},
+            "locations": [
+                {"physicalLocation": {"artifactLocation": location, "region": _sarif_region(in_file or finding.range)}}
+            ],
         }
         if finding.code in rule_index:
             result["ruleIndex"] = rule_index[finding.code]
-        if finding.fixes:
+        if finding.fixes and in_file is None:
             result["fixes"] = [_sarif_fix(location, fix) for fix in finding.fixes]
         results.append(result)
     log = {

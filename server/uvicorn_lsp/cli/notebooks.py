@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeGuard
 
 from ..engine.discovery import NOTEBOOK_SUFFIX, Workspaces
-from ..engine.model import Finding, Position, Problem, ProblemKind
+from ..engine.model import Finding, Position, Problem, ProblemKind, Range
 from .file_check import FileResult, Mode
 
 if TYPE_CHECKING:
@@ -89,6 +89,16 @@ def relocate_json(path: str | None, entry: dict, finding: Finding) -> dict:
             edit_entry["location"] = _json_position(path, edit.range.start)
             edit_entry["end_location"] = _json_position(path, edit.range.end)
     return entry
+
+
+def file_range(path: str | None, where: Range) -> Range | None:
+    """For a notebook on disk, where a finding's range is written in its JSON (line 1 when that is not known, as
+    ruff places it); None for other files."""
+    if path is None or not is_notebook(path):
+        return None
+    notebook = _read(path)
+    found = notebook.file_range(where) if notebook is not None else None
+    return found if found is not None else Range(Position(0, 0), Position(0, 0))
 
 
 def _json_position(path: str | None, position: Position) -> dict:

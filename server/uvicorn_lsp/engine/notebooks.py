@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .model import Position, Range
 from .source import split_lines
@@ -120,6 +122,22 @@ class Notebook(Cells):
             ]
         )
 
+    def file_range(self, where: Range) -> Range | None:
+        """Where a document range (inside one cell) is written in the notebook's JSON text; None when not known."""
+        located = self.locate_range(where)
+        if located is None:
+            return None
+        cell, inside = located
+        strings = self._written.get(cell.number)
+        if not strings:
+            return None
+        start, end = _file_place(strings, inside.start), _file_place(strings, inside.end)
+        return None if start is None or end is None else Range(start, end)
+
+    @cached_property
+    def _written(self) -> dict[int, list]:
+        return _written_places(self._text)
+
     def with_document(self, document: str) -> str:
         """The notebook's JSON text with each code cell replaced by its part of `document`
         (this notebook's document, fixed). Raises NotebookError when the cells cannot be told
@@ -149,6 +167,42 @@ class Notebook(Cells):
         if layout.dump(json.loads(text)) != text:
             raise NotebookError("the notebook's JSON layout is not one uvicorn-lsp can write back unchanged")
         return layout
+
+
+def _written_places(text: str) -> dict[int, list]:
+    """By cell number, the JSON strings each code cell's source is written as (one, or one per line), with the
+    place in the file of each character they decode to; {} for text the JSON reader does not take."""
+    from .commands import jsonc
+    from .commands.text import lines_span
+
+    lines = split_lines(text)
+    try:
+        root = jsonc.parse(lines_span(lines, Position(0, 0), Position(len(lines) - 1, len(lines[-1]))))
+    except jsonc.JsonError:
+        return {}
+    cells = root.get("cells") if isinstance(root, jsonc.JsonObject) else None
+    found: dict[int, list] = {}
+    for number, cell in enumerate(cells.elements if isinstance(cells, jsonc.JsonArray) else [], start=1):
+        source = cell.get("source") if isinstance(cell, jsonc.JsonObject) else None
+        strings = source.elements if isinstance(source, jsonc.JsonArray) else [source]
+        if all(isinstance(string, jsonc.JsonString) for string in strings):
+            found[number] = strings
+    return found
+
+
+def _file_place(strings: list, position: Position) -> Position | None:
+    """Where the cell text's `position` is written among its JSON `strings`."""
+    pieces = re.split(r"(\r\n|\r|\n)", "".join(string.value for string in strings))  # line, break, line...
+    lines, breaks = pieces[::2], [*pieces[1::2], ""]
+    if position.line >= len(lines):
+        return None
+    offset = sum(len(line) + len(brk) for line, brk in zip(lines[: position.line], breaks, strict=False))
+    offset += min(position.character, len(lines[position.line]))
+    for string in strings:
+        if offset < len(string.value) or string is strings[-1]:
+            return string.placed.place(offset)
+        offset -= len(string.value)
+    return None
 
 
 def _text_of(source: str | list) -> str:
