@@ -58,3 +58,35 @@ def test_make_one_shell_recipe_runs_after_its_cd(project, header, serves):
     errors = [finding for finding in project.check("Makefile", codes=("UVI002",)) if finding.severity.name == "ERROR"]
     assert outcome.served is serves, outcome.output
     assert len(errors) == (0 if serves else 1)
+
+
+@pytest.mark.parametrize("install", [True, False])
+def test_a_sub_folder_project_installed_by_the_makefile_serves_from_the_top(project, tmp_path_factory, install):
+    """`make install` runs `pip install -e ./backend`; `make run` then starts `app.main:app` from the top folder,
+    where only the installed project makes `app` importable."""
+    import subprocess
+
+    port = free_port()
+    project.write("backend/app/__init__.py")
+    project.write("backend/app/main.py", APP_HEAD.format())
+    project.write(
+        "backend/pyproject.toml",
+        '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+        '[project]\nname = "svc"\nversion = "0.1"\n[tool.setuptools.packages.find]\ninclude = ["app*"]\n',
+    )
+    folder = tmp_path_factory.mktemp("venv")
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(folder)], check=True)
+    python = folder / "bin" / "python"
+    command = "pip install -e ./backend" if install else "pip install fastapi"
+    project.write("Makefile", f"install:\n\t{command}\n\nrun:\n\t{python} -m uvicorn app.main:app --port {port}\n")
+    if install:  # what `make install` does: setuptools builds the editable install of the folder
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "-q", "--no-deps", "-e", "./backend"],
+            cwd=project.root,
+            check=True,
+            timeout=300,
+        )
+    outcome = run_server(MAKE_RUN, project.root, port)
+    errors = [f for f in project.check("Makefile", codes=("UVI002",)) if f.severity.name == "ERROR"]
+    assert outcome.served is install, outcome.output
+    assert len(errors) == (0 if install else 1)

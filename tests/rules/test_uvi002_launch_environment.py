@@ -190,3 +190,60 @@ def test_compose_env_file_may_set_pythonpath(project, env_file, written, errors)
         f"services:\n  api:\n    build: ./backend\n    {env_file}\n    command: uvicorn main:app --host 0.0.0.0\n",
     )
     assert len(_errors(project, "compose.yaml")) == errors
+
+
+@pytest.fixture
+def backend(project):
+    """A project in `backend/` whose package `app` imports from there, or once the project is installed."""
+    project.write("backend/app/__init__.py")
+    project.write("backend/app/main.py", APP)
+    project.write(
+        "backend/pyproject.toml",
+        '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+        '[project]\nname = "svc"\nversion = "0.1"\n[tool.setuptools.packages.find]\ninclude = ["app*"]\n',
+    )
+    return project
+
+
+@pytest.mark.parametrize(("install", "errors"), [("pip install -e ./backend", 0), ("pip install fastapi", 1)])
+def test_a_sub_folder_project_the_file_installs_imports_from_anywhere(backend, install, errors):
+    """`pip install -e ./backend` puts its packages on sys.path (real run: `uvicorn app.main:app` from the top
+    serves after it, exits 1 without; audit)."""
+    backend.write("Makefile", f"install:\n\t{install}\n\nrun:\n\tuvicorn app.main:app\n")
+    assert len(_errors(backend, "Makefile")) == errors
+    backend.write(
+        "Dockerfile",
+        f'FROM python:3.12-slim\nWORKDIR /repo\nCOPY . .\nRUN {install}\nCMD ["uvicorn", "app.main:app"]\n',
+    )
+    assert len(_errors(backend, "Dockerfile")) == errors
+
+
+WORKFLOW = "on: push\njobs:\n  serve:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"
+
+
+@pytest.mark.parametrize(
+    ("step", "errors"),
+    [
+        ('echo "PYTHONPATH=$PWD/backend" >> $GITHUB_ENV', 0),
+        ("cat ci.env >> $GITHUB_ENV", 0),  # variables not named here
+        ('echo "DEBUG=1" >> "$GITHUB_ENV"', 1),
+    ],
+)
+def test_a_workflow_step_exporting_pythonpath_to_the_later_steps(backend, step, errors):
+    """A line appended to $GITHUB_ENV sets the variable for every later step of the job (real run with the
+    runner's steps simulated: serves with it; audit)."""
+    backend.write(".github/workflows/ci.yml", WORKFLOW + f"      - run: {step}\n      - run: uvicorn app.main:app &\n")
+    assert len(_errors(backend, ".github/workflows/ci.yml")) == errors
+
+
+def test_a_workflow_checking_out_into_a_folder(backend):
+    """`actions/checkout` with `path: repo` puts the repository in $GITHUB_WORKSPACE/repo, where working-directory
+    starts (audit: `repo/backend` was taken as a folder of the repository)."""
+    steps = (
+        "        with:\n          path: repo\n"
+        "      - run: uvicorn app.main:app &\n        working-directory: repo/backend\n"
+        "      - run: uvicorn app.main:app &\n        working-directory: repo\n"
+        "      - run: uvicorn app.main:app &\n"  # $GITHUB_WORKSPACE, outside the repository: not known
+    )
+    backend.write(".github/workflows/ci.yml", WORKFLOW + steps)
+    assert [finding.range.start.line for finding in _errors(backend, ".github/workflows/ci.yml")] == [10]

@@ -115,6 +115,24 @@ class CommandContext(RuleContext):
         return []
 
     @cached_property
+    def installed_projects(self) -> tuple[Path, ...]:
+        """The project folders of the workspace this file's commands `pip install` (`pip install -e ./backend`
+        in a Makefile target, a workflow step, a script), as paths from the file's folder: then their packages
+        import wherever the file's commands run, as for a project installed at the top."""
+        found: list[Path] = []
+        for word in pip_install_words(self.source.text):
+            relative = word.split("[", 1)[0]
+            if not relative.startswith(("./", "../")) and relative != ".":
+                continue
+            folder = Path(os.path.normpath(self.folder / relative))
+            markers = [folder / name for name in ("pyproject.toml", "setup.py", "setup.cfg")]
+            for marker in markers:
+                self.depends_on(marker)
+            if folder.is_relative_to(self.workspace.root) and any(marker.is_file() for marker in markers):
+                found.append(folder)
+        return tuple(dict.fromkeys(found))
+
+    @cached_property
     def uses_relative_imports(self) -> bool:  # type: ignore[override]
         return False
 
@@ -166,6 +184,25 @@ class WorkingDirectory:
         return host_directory(roots[0], f"{self.description}/{relative}")
 
 
+_PIP_INSTALL = re.compile(r"(?:\bpip3?|\buv pip|python3? -m pip)\s+install\b([^&;|\n]*)")
+_REQUIREMENT_FILE_OPTION = re.compile(r"(?:^|\s)(?:-r|--requirement)(?:\s+|=)([\"']?)([^\s\"']+)\1")
+
+
+def pip_install_requirement_files(text: str) -> list[str]:
+    """The requirement files (`-r docs/requirements.txt`) the pip installs of `text` name, as written."""
+    return [path for arguments in _PIP_INSTALL.findall(text) for _, path in _REQUIREMENT_FILE_OPTION.findall(arguments)]
+
+
+def pip_install_words(text: str) -> list[str]:
+    """What the pip installs of `text` install besides requirement files: requirements (`uvicorn==0.13.3`),
+    folders (`./backend`) and options, unquoted."""
+    return [
+        word.strip("\"'")
+        for arguments in _PIP_INSTALL.findall(text)
+        for word in _REQUIREMENT_FILE_OPTION.sub(" ", arguments).split()
+    ]
+
+
 def host_directory(folder: Path, description: str) -> WorkingDirectory:
     return WorkingDirectory(description, lambda relative: (Path(os.path.normpath(folder / relative)),))
 
@@ -177,7 +214,7 @@ class ContainerLayout:
 
     copies: list[tuple[str, Path, bool]] = field(default_factory=list)  # (container path, host path, is folder)
     unknown: list[str] = field(default_factory=list)
-    installs_project: Path | None = None  # `pip install .` of this host folder
+    installed_projects: list[Path] = field(default_factory=list)  # host folders `pip install .` (`./backend`) installs
     build_context: BuildContext | None = None  # what the host paths under it hide (.dockerignore)
     # Container paths where files may lie that no COPY/ADD put there (a RUN that may write files, a VOLUME, a
     # compose mount); None when the image is not built from a Dockerfile read here (its files are not known).
@@ -243,9 +280,7 @@ def container_directory(layout_: ContainerLayout, path: str, description: str) -
     def roots_for(relative: str) -> tuple[Path, ...] | None:
         return layout_.roots(posixpath.join(path, relative))
 
-    extra: tuple[Path, ...] = ()
-    if layout_.installs_project is not None:
-        extra = (layout_.installs_project, layout_.installs_project / "src")
+    extra = tuple(root for project in layout_.installed_projects for root in (project, project / "src"))
     return WorkingDirectory(description, roots_for, extra, layout_.build_context, (layout_, posixpath.normpath(path)))
 
 
@@ -277,7 +312,11 @@ def search_paths(
                 return []
             roots = roots + here
         shown_root = roots[0] if roots else ctx.folder
-        path = tuple(dict.fromkeys((*roots, *directory.extra_roots, *installed)))
+        # A project the file's commands install is on sys.path wherever they run on this host.
+        by_the_file = (
+            [] if directory.image else [r for project in ctx.installed_projects for r in (project, project / "src")]
+        )
+        path = tuple(dict.fromkeys((*roots, *directory.extra_roots, *by_the_file, *installed)))
         if directory.build_context is None:
             found.append(SearchPath(layout.Launch("command", directory.description, shown_root), path, True))
             continue

@@ -32,6 +32,8 @@ from .base import (
     WorkingDirectory,
     command_launches,
     container_directory,
+    pip_install_requirement_files,
+    pip_install_words,
     shell_launches,
     word_arguments,
 )
@@ -253,7 +255,7 @@ def image_state(
             elif keyword == "RUN":
                 text = instruction.raw
                 if _INSTALLS_PROJECT.search(text):
-                    state.layout.installs_project = context
+                    state.layout.installed_projects.append(context)
                 _record_installs(text, state)
                 if _WRITING_COMMANDS.search(text):
                     state.layout.unknown.append("/")
@@ -281,21 +283,24 @@ _BASE_FOLDERS = frozenset(
 
 
 # A pip install command (pip, python -m pip, uv pip) and what follows it up to the end of the shell command.
-_PIP_INSTALL = re.compile(r"(?:\bpip3?|\buv pip|python3? -m pip)\s+install\b([^&;|\n]*)")
-_REQUIREMENT_FILE_OPTION = re.compile(r"(?:^|\s)(?:-r|--requirement)(?:\s+|=)([\"']?)([^\s\"']+)\1")
-
-
 def _record_installs(text: str, state: ImageState) -> None:
     """The requirement files and the requirements a RUN line's pip installs name (for the versions the image
     runs); a file by its path in the image, where the layout finds the build context's file it was copied from."""
-    for arguments in _PIP_INSTALL.findall(text):
-        for _, path in _REQUIREMENT_FILE_OPTION.findall(arguments):
-            if state.workdir_known and "$" not in path:
-                state.layout.installed_files.append(posixpath.normpath(posixpath.join(state.workdir, path)))
-        without_files = _REQUIREMENT_FILE_OPTION.sub(" ", arguments)
-        state.layout.installed_requirements += (
-            word.strip("\"'") for word in without_files.split() if not word.startswith(("-", "$", ".", "/"))
+    if state.workdir_known:
+        state.layout.installed_files += (
+            posixpath.normpath(posixpath.join(state.workdir, path))
+            for path in pip_install_requirement_files(text)
+            if "$" not in path
         )
+    words = pip_install_words(text)
+    state.layout.installed_requirements += (word for word in words if not word.startswith(("-", "$", ".", "/")))
+    # A project of a folder the image holds (`pip install -e ./backend`): pip builds it, or the build fails.
+    for word in words:
+        folder = word.split("[", 1)[0]
+        if folder.startswith(("./", "../", "/")) and "$" not in folder and state.workdir_known:
+            roots = state.layout.roots(posixpath.join(state.workdir, folder))
+            if roots is not None and len(roots) == 1 and roots[0] not in state.layout.installed_projects:
+                state.layout.installed_projects.append(roots[0])
 
 
 def _into_folders(layout: ContainerLayout, folders: set[str]) -> None:
@@ -502,7 +507,7 @@ def _holds_no_code(layout: ContainerLayout) -> bool:
     installed project): its code is mounted when it runs (a compose bind mount), as in development."""
     return (
         not layout.unknown
-        and layout.installs_project is None
+        and not layout.installed_projects
         and not any(is_folder or host.suffix == ".py" for _, host, is_folder in layout.copies)
     )
 

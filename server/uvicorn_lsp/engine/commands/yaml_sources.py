@@ -647,7 +647,7 @@ def _service_launches(
     layout = ContainerLayout(
         list(image.layout.copies) if image else [],
         list(image.layout.unknown) if image else [],
-        image.layout.installs_project if image else None,
+        list(image.layout.installed_projects) if image else [],
         # A bind mount shows the host folder whole, .dockerignore or not.
         image.layout.build_context if image and not mounts else None,
         # Files no COPY lists: what the image's RUN lines may write, and what the service mounts.
@@ -895,6 +895,43 @@ def _bind_mounts(ctx: CommandContext, volumes: Node | None) -> list[tuple[str, P
 # ---------------------------------------------------------------------------
 # GitHub Actions
 
+# A line of a step that appends to $GITHUB_ENV: the variables it sets are those of every later step of the job.
+_GITHUB_ENV_WRITE = re.compile(r"^.*\$\{?GITHUB_ENV\b.*$", re.MULTILINE)
+# `echo "NAME=value" >> "$GITHUB_ENV"`: one variable named on the line.
+_NAMED_ENV_WRITE = re.compile(r"""^\s*(?:echo|printf)\s+(?:-[a-z]+\s+)?["']?(\w+)=""")
+
+
+def _exports_pythonpath(script: str) -> bool:
+    """Whether a step's script may set PYTHONPATH for the later steps: a $GITHUB_ENV line naming it, or one
+    whose variables are not written on it (`cat .env >> $GITHUB_ENV`)."""
+    for line in _GITHUB_ENV_WRITE.findall(script):
+        named = _NAMED_ENV_WRITE.match(line)
+        if named is None or named.group(1) == "PYTHONPATH":
+            return True
+    return False
+
+
+def _checkout_path(steps: SequenceNode) -> str | None:
+    """Where in $GITHUB_WORKSPACE the job checks out this repository ("." by default); None when a step's
+    `path:` is not known."""
+    for step in steps.value:
+        uses = scalar_text(get(step, "uses")) or ""
+        if uses.startswith("actions/checkout@") and get(get(step, "with"), "repository") is None:
+            path = get(get(step, "with"), "path")
+            if path is None:
+                return "."
+            text = scalar_text(path)
+            return None if text is None or "${{" in text else posixpath.normpath(text)
+    return "."
+
+
+def _inside_checkout(folder: str, checkout: str) -> str | None:
+    """The step's working directory as a folder of the repository; None outside the checked-out repository."""
+    relative = (
+        posixpath.relpath(posixpath.normpath(folder), checkout) if checkout != "." else posixpath.normpath(folder)
+    )
+    return None if relative == ".." or relative.startswith("../") or posixpath.isabs(relative) else relative
+
 
 def workflow_launches(ctx: CommandContext) -> list[Launch]:
     root = compose_root(ctx.source.text)
@@ -911,6 +948,8 @@ def workflow_launches(ctx: CommandContext) -> list[Launch]:
             continue
         job_default = scalar_text(get(get(get(job, "defaults"), "run"), "working-directory"))
         job_shell = scalar_text(get(get(get(job, "defaults"), "run"), "shell"))
+        checkout = _checkout_path(steps)
+        pythonpath_exported: Range | None = None  # where an earlier step wrote PYTHONPATH (or may) to $GITHUB_ENV
         for step in steps.value:
             run = get(step, "run")
             if not isinstance(run, ScalarNode):
@@ -919,15 +958,22 @@ def workflow_launches(ctx: CommandContext) -> list[Launch]:
             if step_shell and not re.match(r"^(bash|sh)\b", step_shell):
                 continue
             folder = scalar_text(get(step, "working-directory")) or job_default or top_default or "."
+            # Steps run in $GITHUB_WORKSPACE (working-directory is relative to it); the repository is checked out
+            # there, or in the folder `actions/checkout` names with `path:`.
+            inside = _inside_checkout(folder, checkout) if checkout is not None and "${{" not in folder else None
             directory = (
                 None
-                if "${{" in folder
-                else host_directory(Path(posixpath.normpath(str(repository / folder))), f"the repository's {folder}")
+                if inside is None
+                else host_directory(Path(posixpath.normpath(str(repository / inside))), f"the repository's {inside}")
             )
             info = CommandInfo("workflow", where="a workflow step")
             environment: dict[str, tuple[Value, Range]] = {}
+            if pythonpath_exported is not None:
+                environment["PYTHONPATH"] = (Value(None, "$GITHUB_ENV's"), pythonpath_exported)
             for scope in (root, job, step):
                 environment.update(_environment(get(scope, "env"), ctx.source.lines))
+            if _exports_pythonpath(run.value):
+                pythonpath_exported = _range(run)  # for the steps after this one
             placed = placed_scalar(run, ctx.source.lines)
             found.extend(shell_launches(ctx, placed, info, Setting.DEVELOPMENT, directory, environment))
     return found
