@@ -97,6 +97,21 @@ def test_debug_and_reload_dirs_serve_with_a_pinned_old_uvicorn(tmp_path, old_uvi
     assert [row["code"] for row in check(tmp_path)] == []
 
 
+def test_the_command_line_debug_flag_reloads_with_old_uvicorn(tmp_path, old_uvicorn):
+    """`--debug` turns reload on in uvicorn 0.18.3: the --reload-dir is watched, so UVI019 says nothing (its
+    removal would make the reloader watch the whole folder; audit)."""
+    port = free_port()
+    (tmp_path / "main.py").write_text(APP_HEAD.format())
+    (tmp_path / "app").mkdir()
+    command = ["main:app", "--debug", "--reload-dir", "app", "--port", str(port)]
+    (tmp_path / "Procfile").write_text(f"web: uvicorn {' '.join(command)}\n")
+    (tmp_path / "requirements.txt").write_text(f"fastapi\nuvicorn=={OLD_UVICORN}\n")
+    outcome = launch(old_uvicorn, ["-m", "uvicorn", *command], tmp_path, port)
+    assert outcome.served and "Will watch for changes in these directories" in outcome.output, outcome.output
+    assert str(tmp_path / "app") in outcome.output
+    assert [row["code"] for row in check(tmp_path, "Procfile")] == []
+
+
 def test_debug_with_uvicorn_0_54_is_a_type_error_the_check_reports(tmp_path):
     port = free_port()
     (tmp_path / "main.py").write_text(DEBUG_RUN.format(port=port))

@@ -247,3 +247,15 @@ def test_a_workflow_checking_out_into_a_folder(backend):
     )
     backend.write(".github/workflows/ci.yml", WORKFLOW + steps)
     assert [finding.range.start.line for finding in _errors(backend, ".github/workflows/ci.yml")] == [10]
+
+
+def test_an_absolute_app_dir_outside_the_project_is_not_known_on_this_host(project):
+    """A script an image runs (ENTRYPOINT ["/app/sh/app.sh"]) names the image's folders: `--app-dir /app/src`
+    is /app/src there (real run in the image's layout: serves; audit: fastapi-chat)."""
+    project.write("src/main.py", APP)
+    project.write("Dockerfile", 'FROM python:3.10\nWORKDIR /app\nCOPY . .\nENTRYPOINT ["/app/sh/app.sh"]\n')
+    project.write("sh/app.sh", "#!/bin/bash\nuvicorn main:app --app-dir /app/src --host=0.0.0.0\n")
+    assert _errors(project, "sh/app.sh") == []
+    project.write("sh/app.sh", f"#!/bin/bash\nuvicorn main:app --app-dir {project.root}/lib --host=0.0.0.0\n")
+    [error] = _errors(project, "sh/app.sh")  # inside the project: known, and missing
+    assert "will not load" in error.message

@@ -176,3 +176,16 @@ def test_a_script_runs_the_uvicorn_of_the_folder_it_changes_into(project, pinned
         "gunicorn main:app -w 4 -k uvicorn.workers.UvicornWorker --bind 0.0.0.0:8001\n",
     )
     assert len(project.check("deploy.sh", codes=("UVI009",))) == int(reported)
+
+
+def test_a_script_in_a_sub_folder_runs_with_the_pins_of_the_folder_it_cds_to(project):
+    """`sh scripts/run/be.sh` from the project folder: `cd ./backend/app` leads there only from the project folder,
+    whose backend/requirements.txt pins uvicorn 0.18.3 (real run: gunicorn boots its uvicorn workers, no
+    deprecation; audit: envios)."""
+    project.write("backend/requirements.txt", "uvicorn==0.18.3\ngunicorn==20.1.0\n")
+    project.write("backend/app/main.py", "from fastapi import FastAPI\napp = FastAPI()\n")
+    start = "cd ./backend/app && gunicorn main:app -w 2 -k uvicorn.workers.UvicornWorker -b 0.0.0.0:8081\n"
+    project.write("scripts/run/be.sh", start)
+    assert project.check("scripts/run/be.sh", codes=("UVI009",)) == []
+    project.write("backend/requirements.txt", "uvicorn==0.30.0\ngunicorn\n")
+    assert [finding.code for finding in project.check("scripts/run/be.sh", codes=("UVI009",))] == ["UVI009"]

@@ -103,6 +103,10 @@ def test_debug_may_reload(project):
     """uvicorn before 0.19 reloads an import string on debug=True: reload_dirs is used there (UVI004 reports
     debug where the installed uvicorn lacks it)."""
     assert findings(project, 'import uvicorn\nuvicorn.run("main:app", debug=True, reload_dirs=["src"])\n') == []
+    # The command line's --debug too (real run, 0.18.3: it watches the --reload-dir, and the "safe" removal
+    # made it watch the whole folder; audit). Later versions reject --debug: UVI004's business.
+    project.write("Procfile", "web: uvicorn main:app --debug --reload-dir app --port $PORT\n")
+    assert project.check("Procfile", codes=(CODE,)) == []
 
 
 def test_a_misspelt_reload_keeps_the_reload_options(project):

@@ -53,12 +53,14 @@ def _may_reload(launch: Launch) -> bool | None:
     """False when the launch surely does not reload; None when it may (a run-time value, unread `**` options,
     a misspelt reload that UVI004 reports)."""
     reload = launch.option("reload")
-    if launch.option("debug") is not None:
-        return None  # uvicorn before 0.19 reloads an import string on debug=True (UVI004 reports it in later ones)
     written = [
         *launch.options,
         *(rejection.option.name.lstrip("-").replace("-", "_") for rejection in launch.rejections),
     ]
+    if "debug" in written:
+        # uvicorn before 0.19 reloads an import string on debug=True and `--debug` (real run: 0.18.3 watches the
+        # --reload-dir); UVI004 reports it in later ones, whose command line rejects it.
+        return None
     if any(_misspells_reload(name) for name in written):
         return None  # `relaod=True`: once UVI004's fix is taken it reloads, and these options are the user's
     if reload is None:

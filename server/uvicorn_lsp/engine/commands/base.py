@@ -146,17 +146,18 @@ class CommandContext(RuleContext):
         requirements it installs there are those it runs with. None for an image's folder, or one not known."""
         edits = launch_edits(launch)
         directories = edits.directories if edits is not None else ()
-        if len(directories) != 1 or not isinstance(directories[0], WorkingDirectory) or directories[0].image:
+        if any(not isinstance(directory, WorkingDirectory) or directory.image for directory in directories):
             return None
-        roots = directories[0].roots_for("")
-        if (
-            roots is None
-            or len(roots) != 1
-            or roots[0] == self.folder
-            or not roots[0].is_relative_to(self.workspace.root)
-        ):
+        # The script's guessed starts (its own folder, the project's) where its `cd` leads to a folder that is there.
+        folders = set()
+        for directory in directories:
+            roots = directory.roots_for("")
+            if roots is not None and len(roots) == 1 and roots[0].is_dir():
+                folders.add(roots[0])
+        if len(folders) != 1:
             return None
-        return roots[0]
+        [folder] = folders
+        return None if folder == self.folder or not folder.is_relative_to(self.workspace.root) else folder
 
 
 # ---------------------------------------------------------------------------
@@ -303,6 +304,14 @@ def search_paths(
     installed = ctx.workspace.modules.installed_roots
     found = []
     for directory in directories:
+        if (
+            directory.image is None
+            and posixpath.isabs(relative)
+            and not Path(relative).is_relative_to(ctx.workspace.root)
+        ):
+            # `--app-dir /app/src` on this host names a folder outside the project: a script an image runs means
+            # the image's folder, not known here.
+            return []
         roots = directory.roots_for(relative)
         if roots is None:
             return []  # one start the analysis cannot follow: say nothing rather than guess

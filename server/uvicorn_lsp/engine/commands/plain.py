@@ -35,6 +35,7 @@ from .recognise import (
     CommandInfo,
     JsonForm,
     known_places,
+    launch_edits,
     named_for_development,
     program_index,
 )
@@ -145,11 +146,18 @@ def script_launches(ctx: CommandContext) -> list[Launch]:
         starts.append(host_directory(ctx.workspace.root, "the workspace folder"))
     by_start = [shell_launches(ctx, placed, info, Setting.DEVELOPMENT, start, {}, script) for start in starts]
     for launches in zip(*by_start, strict=False):
-        first = launches[0]
+        # The launch of a start its `cd` could follow (`cd ./backend/app` from the project folder, not from the
+        # script's): its folder is the one the command runs in (the requirements found there, its versions).
+        first = next((launch for launch in launches if _followed(launch)), launches[0])
         paths = [launch.find_search_paths for launch in launches]
         first.find_search_paths = _merged(ctx, first, paths, {ctx.folder, ctx.workspace.root})
         found.append(first)
     return found
+
+
+def _followed(launch: Launch) -> bool:
+    edits = launch_edits(launch)
+    return edits is not None and bool(edits.directories) and all(edits.directories)
 
 
 # Where a program named without a folder (`ENTRYPOINT ["entrypoint.sh"]`) is found in an image.
