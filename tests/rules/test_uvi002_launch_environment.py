@@ -259,3 +259,20 @@ def test_an_absolute_app_dir_outside_the_project_is_not_known_on_this_host(proje
     project.write("sh/app.sh", f"#!/bin/bash\nuvicorn main:app --app-dir {project.root}/lib --host=0.0.0.0\n")
     [error] = _errors(project, "sh/app.sh")  # inside the project: known, and missing
     assert "will not load" in error.message
+
+
+@pytest.mark.parametrize(
+    ("export", "errors"),
+    [
+        ('export PYTHONPATH="$(dirname "$0")/lib"', 0),
+        ('export PYTHONPATH="$PWD/lib:${PYTHONPATH-}"', 0),
+        ('export PORT="$1"', 1),
+    ],
+)
+def test_a_script_exporting_pythonpath_from_a_value_known_when_it_runs(project, export, errors):
+    """The value is the shell's to work out; PYTHONPATH is set all the same (real run: `sh a/b/start.sh` serves;
+    audit: codegen_orchestrator's start script)."""
+    project.write("requirements.txt", "fastapi\n")
+    project.write("a/b/lib/pkg/main.py", APP)
+    project.write("a/b/start.sh", f"#!/bin/sh\n{export}\nexec uvicorn pkg.main:app\n")
+    assert len(_errors(project, "a/b/start.sh")) == errors

@@ -381,6 +381,19 @@ def test_a_command_an_image_does_not_give_to_uvicorn_is_judged_alone(project, en
     assert launches(project, "compose.yaml") == []
 
 
+def test_a_shell_form_entrypoint_that_starts_no_server_never_runs_the_command(project):
+    """`ENTRYPOINT python main.py` runs alone, `command:` or not: nothing in the command is judged (audit: UVI015
+    and UVI003 on a command Docker never runs)."""
+    project.write("main.py", APP)
+    project.write("Dockerfile", "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nENTRYPOINT python main.py\n")
+    project.write(
+        "compose.yaml",
+        'services:\n  web:\n    build: .\n    ports: ["8000:8000"]\n    command: uvicorn main:app --reload --workers 2\n',
+    )
+    assert launches(project, "compose.yaml") == []
+    assert project.check("compose.yaml") == []
+
+
 IMAGE_START = "FROM python:3.12\nWORKDIR /code\nCOPY ./app /code/app\nCMD {cmd}\n"
 
 

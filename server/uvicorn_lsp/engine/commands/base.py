@@ -624,8 +624,14 @@ def shell_launches(
         if len(words) == 1 or words[0].value == "export":
             for word in words[1:] if words[0].value == "export" else words:
                 assignment = word.assignment
-                if assignment is not None and not word.expanded:
-                    variables[assignment[0]] = (Value((assignment[1],), assignment[1], is_string=True), word.range)
+                if assignment is not None:
+                    # `export PYTHONPATH="$PWD/lib"`: set, to a value known only when it runs.
+                    value = (
+                        Value(None, assignment[1])
+                        if word.expanded
+                        else Value((assignment[1],), assignment[1], is_string=True)
+                    )
+                    variables[assignment[0]] = (value, word.range)
             if words[0].value == "export" or words[0].assignment is not None:
                 continue
         arguments = word_arguments(command, group)

@@ -676,13 +676,13 @@ def _service_launches(
         )
     elif command is not None:
         image_entrypoint: list[Argument] = []
-        if image is not None and image.entrypoint is not None and _starts_server(image.entrypoint.raw):
-            # The command gives the arguments of the Dockerfile's exec-form ENTRYPOINT; a shell-form one runs
-            # alone.
+        if image is not None and image.entrypoint is not None:
             exec_form = dockerfile.exec_arguments(image.entrypoint, 0)
             if exec_form is None:
-                return []
-            image_entrypoint = _shown_at(exec_form, build)
+                return []  # a shell-form ENTRYPOINT runs alone (`/bin/sh -c` ignores the arguments): never run
+            if _starts_server(image.entrypoint.raw):
+                # The command gives the arguments of the Dockerfile's exec-form ENTRYPOINT.
+                image_entrypoint = _shown_at(exec_form, build)
         launches = _parts_launches(ctx, [command], info, directory, environment, image_entrypoint)
     elif image is not None and (mounts or any(key in fields for key in _CHANGES_THE_START)):
         # The image's own start, with what this service changes (the Dockerfile's launch judges it without).
