@@ -176,3 +176,46 @@ async def test_fix_all_in_a_notebook_writes_what_check_fix_writes(tmp_path):
         [fix_all] = await code_actions(client, cell_uri(notebook_uri, 3), start, only=["source.fixAll"])
         fixed = {n: apply_workspace_edit(text, fix_all.edit, cell_uri(notebook_uri, n)) for n, text in cells.items()}
         assert fixed == expected
+
+
+@pytest.mark.asyncio
+async def test_hover_and_definition_in_a_cell(tmp_path):
+    """Asked in a cell, answered from the cells joined, with the ranges in the cell (audit: null in every cell)."""
+    (tmp_path / "main.py").write_text("from fastapi import FastAPI\n\napp = FastAPI()\n")
+    notebook_uri = write_notebook(tmp_path).as_uri()
+    cells = {
+        **CELLS,
+        3: 'uvicorn.run(app, port=8000)  # noqa: UVI016\nuvicorn.run("main:app", port=8001)  # noqa: UVI016',
+    }
+    with_definition = notebook_capabilities()
+    with_definition.text_document.definition = types.DefinitionClientCapabilities()
+    async with lsp_session(tmp_path, client_capabilities=with_definition) as client:
+        open_notebook(client, notebook_uri, cells)
+        third = cell_uri(notebook_uri, 3)
+        await wait_for_diagnostics(client, cell_uri(notebook_uri, 4), lambda found: len(found) == 2)  # main.py is here
+
+        def hover(line: int, character: int):
+            return client.text_document_hover_async(
+                types.HoverParams(
+                    text_document=types.TextDocumentIdentifier(uri=third),
+                    position=types.Position(line=line, character=character),
+                )
+            )
+
+        rule_code = await hover(0, cells[3].index("UVI016") + 2)
+        assert rule_code is not None and "UVI016" in rule_code.contents.value
+        import_string = await hover(1, 15)
+        assert import_string is not None and import_string.range.start.line == 1  # in the cell, not the joined text
+        assert import_string.range.start.character == cells[3].splitlines()[1].index("main:app")
+        found = await client.text_document_definition_async(
+            types.DefinitionParams(
+                text_document=types.TextDocumentIdentifier(uri=third), position=types.Position(line=1, character=19)
+            )
+        )
+        assert [location.uri for location in found] == [(tmp_path / "main.py").as_uri()]
+        app_here = await client.text_document_definition_async(
+            types.DefinitionParams(
+                text_document=types.TextDocumentIdentifier(uri=third), position=types.Position(line=0, character=13)
+            )
+        )
+        assert app_here is None  # `app` is the user's Python server's to resolve; nothing of ours there

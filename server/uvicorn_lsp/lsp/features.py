@@ -25,6 +25,7 @@ from ..engine import config, import_strings
 from ..engine.context import RuleContext
 from ..engine.model import Position, Range
 from ..engine.workspace import Workspace
+from . import notebooks
 from .documents import Lines, OpenDocument
 
 if TYPE_CHECKING:
@@ -351,13 +352,14 @@ def _workspace_edit(ls: Session, workspace: Workspace, edits: import_strings.Edi
     return types.WorkspaceEdit(changes=by_uri)
 
 
-def register(server: LanguageServer) -> None:
+def register(server: LanguageServer, sync: notebooks.NotebookSync) -> None:
+    in_cells = notebooks.in_cells(sync)
     server.feature(
         types.TEXT_DOCUMENT_COMPLETION,
         types.CompletionOptions(trigger_characters=TRIGGER_CHARACTERS, resolve_provider=False),
-    )(completion)
-    server.feature(types.TEXT_DOCUMENT_DEFINITION)(definition)
-    server.feature(types.TEXT_DOCUMENT_DECLARATION)(declaration)
+    )(in_cells(completion))
+    server.feature(types.TEXT_DOCUMENT_DEFINITION)(in_cells(definition))
+    server.feature(types.TEXT_DOCUMENT_DECLARATION)(in_cells(declaration))
     server.feature(types.TEXT_DOCUMENT_DOCUMENT_LINK, types.DocumentLinkOptions(resolve_provider=False))(document_link)
     server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)(prepare_rename)
     server.feature(types.TEXT_DOCUMENT_RENAME)(rename)

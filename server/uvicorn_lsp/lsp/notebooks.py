@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
+import attrs
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
@@ -174,6 +176,34 @@ class NotebookSync:
             return [action for action in actions if fix_all.asked_for(action.kind or "", only)]
         return actions
 
+    # -- cursor requests (hover, definition, completion) --------------------------------
+    def joined_place(self, cell_uri: str, position: types.Position) -> tuple[str, types.Position] | None:
+        """For a place in a code cell: the notebook's URI and the same place in its cells joined (the document the
+        analysis reads); None when `cell_uri` is no notebook cell."""
+        state = self._state_of_cell(cell_uri)
+        document = self._ls.documents.get(state.uri) if state is not None else None
+        if state is None or document is None:
+            return None
+        number = next(number for number, uri in state.cell_uris.items() if uri == cell_uri)
+        cell = next(cell for cell in state.cells.cells if cell.number == number)
+        inside = _lines(cell, self._ls.encoding).from_client(position)
+        joined = state.cells.document_position(number, inside)
+        if joined is None:
+            return None
+        return state.uri, Lines(document.text, self._ls.encoding).to_client(joined)
+
+    def in_cell(self, notebook_uri: str, where: types.Range) -> tuple[str, types.Range] | None:
+        """A range of the notebook's joined cells as the cell it falls in shows it: the cell's URI and range."""
+        state = self._open.get(notebook_uri)
+        document = self._ls.documents.get(notebook_uri)
+        if state is None or document is None:
+            return None
+        located = state.cells.locate_range(Lines(document.text, self._ls.encoding).range_from_client(where))
+        if located is None or located[0].number not in state.cell_uris:
+            return None
+        cell, inside = located
+        return state.cell_uris[cell.number], _lines(cell, self._ls.encoding).range_to_client(inside)
+
     # -- shared -------------------------------------------------------------------------
     def _state_of_cell(self, cell_uri: str) -> _Open | None:
         notebook_uri = self._notebook_of_cell.get(cell_uri)
@@ -257,6 +287,55 @@ def _cell_edits(cells: Cells, before: str, after: str) -> list[TextEdit]:
 
 def _lines(cell: Cell, encoding: str) -> Lines:
     return Lines("\n".join(cell.lines), encoding)
+
+
+Handler = Callable[[Any, Any], Awaitable[Any]]
+
+
+def in_cells(sync: NotebookSync) -> Callable[[Handler], Handler]:
+    """A cursor request's handler that also answers in notebook cells: asked of the same place in the cells joined,
+    its answer's ranges in them shown in the cells (hover's range, definitions, completion edits)."""
+
+    def wrap(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        async def handle(ls: Any, params: Any) -> Any:
+            joined = sync.joined_place(params.text_document.uri, params.position)
+            if joined is None:
+                return await handler(ls, params)
+            notebook_uri, position = joined
+            document = types.TextDocumentIdentifier(uri=notebook_uri)
+            answer = await handler(ls, attrs.evolve(params, text_document=document, position=position))
+            return _shown_in_cells(sync, notebook_uri, params.text_document.uri, answer)
+
+        return handle
+
+    return wrap
+
+
+def _shown_in_cells(sync: NotebookSync, notebook_uri: str, cell_uri: str, answer: Any) -> Any:
+    def in_this_cell(where: types.Range) -> types.Range | None:
+        shown = sync.in_cell(notebook_uri, where)
+        return shown[1] if shown is not None and shown[0] == cell_uri else None
+
+    if isinstance(answer, types.Hover):
+        return attrs.evolve(answer, range=in_this_cell(answer.range) if answer.range is not None else None)
+    if isinstance(answer, list):  # definitions: those in the notebook go to their cell
+        located = []
+        for location in answer:
+            shown = sync.in_cell(notebook_uri, location.range) if location.uri == notebook_uri else None
+            if location.uri != notebook_uri:
+                located.append(location)
+            elif shown is not None:
+                located.append(types.Location(uri=shown[0], range=shown[1]))
+        return located or None
+    if isinstance(answer, types.CompletionList):
+        items = []
+        for item in answer.items:
+            edit = item.text_edit
+            if isinstance(edit, types.TextEdit) and (where := in_this_cell(edit.range)) is not None:
+                items.append(attrs.evolve(item, text_edit=types.TextEdit(range=where, new_text=edit.new_text)))
+        return attrs.evolve(answer, items=items)
+    return answer
 
 
 def register(server: LanguageServer, notebooks: NotebookSync) -> None:

@@ -368,7 +368,7 @@ class UvicornLanguageServer(LanguageServer):
 
 
 server = UvicornLanguageServer()
-features.register(server)
+features.register(server, server.notebook_sync)
 workspace_diagnostics.register(server)
 notebooks.register(server, server.notebook_sync)
 
@@ -617,6 +617,7 @@ async def code_action(ls: UvicornLanguageServer, params: types.CodeActionParams)
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)
+@notebooks.in_cells(server.notebook_sync)
 async def hover(ls: UvicornLanguageServer, params: types.HoverParams):
     document = ls.documents.get(params.text_document.uri)
     if document is None:
