@@ -7,7 +7,7 @@ import difflib
 import os
 import posixpath
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -281,8 +281,18 @@ def container_directory(layout_: ContainerLayout, path: str, description: str) -
     def roots_for(relative: str) -> tuple[Path, ...] | None:
         return layout_.roots(posixpath.join(path, relative))
 
-    extra = tuple(root for project in layout_.installed_projects for root in (project, project / "src"))
-    return WorkingDirectory(description, roots_for, extra, layout_.build_context, (layout_, posixpath.normpath(path)))
+    return WorkingDirectory(
+        description,
+        roots_for,
+        _import_roots(layout_.installed_projects),
+        layout_.build_context,
+        (layout_, posixpath.normpath(path)),
+    )
+
+
+def _import_roots(projects: Iterable[Path]) -> tuple[Path, ...]:
+    """Where the packages of installed projects import from: each project's folder, and its `src/` layout."""
+    return tuple(root for project in projects for root in (project, project / "src"))
 
 
 def search_paths(
@@ -322,9 +332,7 @@ def search_paths(
             roots = roots + here
         shown_root = roots[0] if roots else ctx.folder
         # A project the file's commands install is on sys.path wherever they run on this host.
-        by_the_file = (
-            [] if directory.image else [r for project in ctx.installed_projects for r in (project, project / "src")]
-        )
+        by_the_file = () if directory.image else _import_roots(ctx.installed_projects)
         path = tuple(dict.fromkeys((*roots, *directory.extra_roots, *by_the_file, *installed)))
         if directory.build_context is None:
             found.append(SearchPath(layout.Launch("command", directory.description, shown_root), path, True))
