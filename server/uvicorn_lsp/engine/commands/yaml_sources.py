@@ -579,8 +579,8 @@ def _image_builders(services: list[tuple[str, Node]]) -> dict[str, MappingNode]:
     found: dict[str, MappingNode] = {}
     for _, service in services:
         name = scalar_text(get(service, "image"))
-        if name is not None and get(service, "build") is not None:
-            found.setdefault(name, service)  # type: ignore[arg-type]  # get() found a key: a mapping
+        if isinstance(service, MappingNode) and name is not None and get(service, "build") is not None:
+            found.setdefault(name, service)
     return found
 
 
