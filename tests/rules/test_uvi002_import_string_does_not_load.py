@@ -476,3 +476,26 @@ def test_launches_whose_workers_fail_differently_each_say_what_their_parent_does
     )
     [finding] = project.check("pkg/main.py", codes=("UVI002",))
     assert "(stops, exit status 0; `python pkg/main.py`: workers restarted without end)" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("name", "judged"),
+    [
+        ("tests/test_server.py", False),
+        ("test_server.py", False),
+        ("server_test.py", False),
+        ("conftest.py", False),
+        ("tests/helpers/live.py", False),
+        ("src/testing_tools.py", True),
+        ("server.py", True),
+    ],
+)
+def test_tests_are_not_how_the_project_starts(project, name, judged):
+    """A test builds a Config it never serves, patches uvicorn.run, starts a server its fixture stops (real run:
+    py-shiny's test of Config("app:app") passes; audit)."""
+    code = (
+        "import asyncio\nfrom uvicorn.config import Config\nfrom uvicorn.server import Server\n\n\n"
+        'def test_startup():\n    server = Server(config=Config("app:app"))\n    asyncio.run(server.startup())\n'
+    )
+    project.write(name, code)
+    assert bool(project.check(name, codes=("UVI002",))) is judged

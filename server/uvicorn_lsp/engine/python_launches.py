@@ -7,6 +7,7 @@ unpacked with `**` (literals and dict constants), and keywords forwarded through
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Protocol
 
 from . import edits, syntax
@@ -42,11 +43,25 @@ _ENTRIES = {"uvicorn.run": Entry.RUN, "uvicorn.Config": Entry.CONFIG}
 
 
 def python_launches(ctx: PythonFile) -> list[Launch]:
+    if _is_test_module(ctx.source.path, ctx.workspace.root):
+        # Tests patch `uvicorn.run`, build configs they never serve, start servers their fixtures stop: not how
+        # the project starts (audit: py-shiny's test builds Config("app:app") and only calls Server.startup).
+        return []
     launches = []
     for call in ctx.calls_to(*_ENTRIES):
         ctx.check_cancelled()  # a newer text or the time budget stops a long file between calls
         launches.append(_launch(ctx, call))
     return launches
+
+
+def _is_test_module(path: Path | None, root: Path) -> bool:
+    """pytest's test files (`test_*.py`, `*_test.py`, `conftest.py`) and the modules of a `tests` folder."""
+    if path is None:
+        return False
+    if path.name.startswith("test_") or path.stem.endswith("_test") or path.name == "conftest.py":
+        return path.suffix == ".py"
+    folders = path.parent.relative_to(root).parts if path.is_relative_to(root) else ()
+    return any(folder in ("tests", "test") for folder in folders)
 
 
 def _launch(ctx: PythonFile, call: syntax.CallSite) -> Launch:
