@@ -22,7 +22,6 @@ or inconsistent in it is ignored: the cache can make a run faster, never wrong o
 
 from __future__ import annotations
 
-import gc
 import glob
 import importlib.util
 import marshal
@@ -36,6 +35,7 @@ from typing import NamedTuple
 
 from .. import __version__
 from ..engine import project
+from ..engine.collector import collector_paused
 from ..engine.gitignore import Translations, valid_translations
 from ..engine.model import Applicability, Finding, Fix, Position, Problem, ProblemKind, Range, Severity, Tag, TextEdit
 
@@ -111,14 +111,8 @@ class RuleSet(NamedTuple):
 
     @classmethod
     def from_registry(cls) -> RuleSet:
-        # The imports build objects that live as long as the run: no collection need pass over them.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with collector_paused():  # the imports build objects that live as long as the run
             from ..rules import ALL_RULES
-        finally:
-            if collecting:
-                gc.enable()
 
         def encoded(words) -> tuple[bytes, ...]:
             return tuple(sorted({word.encode("utf-8") for word in words}))
