@@ -112,6 +112,18 @@ def test_the_command_line_debug_flag_reloads_with_old_uvicorn(tmp_path, old_uvic
     assert [row["code"] for row in check(tmp_path, "Procfile")] == []
 
 
+def test_debug_reloads_instead_of_starting_the_workers_with_old_uvicorn(tmp_path, old_uvicorn):
+    """uvicorn 0.18.3 with debug=True and workers=2 starts the reloader, not the workers: UVI003 says so."""
+    port = free_port()
+    run = f'\nif __name__ == "__main__":\n    uvicorn.run("main:app", port={port}, debug=True, workers=2)\n'
+    (tmp_path / "main.py").write_text(APP_HEAD.format() + run)
+    (tmp_path / "requirements.txt").write_text(f"fastapi\nuvicorn=={OLD_UVICORN}\n")
+    outcome = launch(old_uvicorn, ["main.py"], tmp_path, port)
+    assert outcome.served and "Started reloader process" in outcome.output, outcome.output
+    assert "Started parent process" not in outcome.output
+    assert [row["code"] for row in check(tmp_path)] == ["UVI003"]
+
+
 def test_debug_with_uvicorn_0_54_is_a_type_error_the_check_reports(tmp_path):
     port = free_port()
     (tmp_path / "main.py").write_text(DEBUG_RUN.format(port=port))

@@ -112,3 +112,14 @@ def test_only_the_explicit_argument_gets_a_fix(project):
 def test_configuration_applies(project, settings, suffix, expected):
     project.write("main.py", f'import uvicorn\nuvicorn.run("main:app", reload=True, workers=4){suffix}\n')
     assert [f.severity for f in project.check("main.py", settings, codes=(CODE,))] == expected
+
+
+@pytest.mark.parametrize(("pinned", "reported"), [("0.17.6", True), ("0.30.0", False)])
+def test_debug_reloads_before_0_19(project, pinned, reported):
+    """uvicorn before 0.19 reloads on `debug=True` (`should_reload` is `debug or reload`): the workers are ignored
+    (real run, 0.18.3: one reloader, no worker processes; audit). Later versions have no `debug` (UVI004)."""
+    project.write("requirements.txt", f"uvicorn=={pinned}\n")
+    found = findings(project, 'import uvicorn\nuvicorn.run("main:app", debug=True, workers=2)\n')
+    assert bool(found) is reported
+    if reported:
+        assert found[0].message.startswith("workers=2 is ignored because debug=True is set")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..engine import project
 from ..engine.commands.recognise import command_info
 from ..engine.context import RuleContext
 from ..engine.launch import Launch, Option, Server, Setting
@@ -16,6 +17,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if not launch.spawns_processes() or launch.server is Server.GUNICORN:
             continue  # a Config run by Server ignores both (UVI006); gunicorn keeps its workers when reloading
         reload, workers = launch.option("reload"), launch.option("workers")
+        if reload is None and _debug_reloads(ctx, launch):
+            reload = launch.option("debug")
         if reload is None or workers is None:
             continue
         # Only a sure conflict: `reload=DEBUG, workers=4` is the usual dev/prod switch.
@@ -37,6 +40,13 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             workers.range,
             fixes=[fix for fix in fixes if fix is not None],
         )
+
+
+def _debug_reloads(ctx: RuleContext, launch: Launch) -> bool:
+    """`debug=True` turns reload on in uvicorn before 0.19 (`should_reload` is `debug or reload`); later ones
+    have no `debug` (UVI004)."""
+    release = project.release(ctx.uvicorn_version_in(launch))
+    return launch.option("debug") is not None and release is not None and release < (0, 19)
 
 
 def _removal(launch: Launch, option: Option, title: str, applicability: Applicability, preferred: bool) -> Fix | None:
