@@ -74,7 +74,8 @@ RULE = Rule(
             both known from the code (literals, constants, keys of a `**` dict literal).
 
             Values known only at run time stay silent: `reload=settings.debug, workers=4` is the usual
-            way to reload in development and run workers in production.
+            way to reload in development and run workers in production. Where the project runs a uvicorn
+            before 0.19, `debug=True` counts as `reload`: those versions reload on it.
         """,
         why="""
             Reloading and worker processes are two different supervisors and uvicorn picks only one.
