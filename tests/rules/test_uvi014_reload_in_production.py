@@ -190,6 +190,23 @@ def test_an_image_run_on_mounted_code_is_development(project):
     assert project.check("Dockerfile", codes=("UVI014",)) == []
 
 
+def test_a_service_folder_with_its_own_pyproject_mounted_by_the_compose_file_above(project):
+    """backend/ is a project of its own (its pyproject.toml), built and mounted by the repository's compose file
+    one folder up: live code for hot reload (real run: it reloads on edits; audit: documents-api)."""
+    (project.root / ".git").mkdir()
+    project.write("backend/pyproject.toml", '[project]\nname = "x"\nversion = "0.1"\n')
+    project.write("backend/src/main.py", "from fastapi import FastAPI\napp = FastAPI()\n")
+    project.write(
+        "backend/Dockerfile",
+        'FROM python:3.11-slim\nWORKDIR /app\nCOPY . /app\nCMD ["uvicorn", "src.main:app", "--host", "0.0.0.0", "--reload"]\n',
+    )
+    assert len(project.check("backend/Dockerfile", codes=("UVI014",))) == 1
+    project.write(
+        "docker-compose.yaml", "services:\n  backend:\n    build: ./backend\n    volumes:\n      - ./backend:/app\n"
+    )
+    assert project.check("backend/Dockerfile", codes=("UVI014",)) == []
+
+
 def test_a_docker_run_mount_over_the_workdir_is_development(project):
     """`docker run -v "$PWD":/usr/src/app` in a project script runs the image on live code (audit: tagger)."""
     project.write("main.py", "app = object()\n")

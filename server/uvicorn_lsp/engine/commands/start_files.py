@@ -54,11 +54,13 @@ def host_file(directory: WorkingDirectory, relative: str, depends_on: Callable[[
 
 
 def mounted_by_the_project(ctx: RuleContext, path: str) -> bool:
-    """Whether a compose file of the project (beside the checked file or above it), other than the one checked,
-    or a script's `docker run -v` there mounts something over the absolute container `path` or a folder of it:
-    the image may be run so. The files are read once per check, whatever asks."""
-    root, checked = ctx.workspace.root, ctx.checked_path()
-    folder = checked.parent if checked is not None else root
+    """Whether a compose file of the project (beside the checked file or above it, up to the repository's top: a
+    service folder with a pyproject.toml of its own is built by the compose file above it), other than the one
+    checked, or a script's `docker run -v` there mounts something over the absolute container `path` or a
+    folder of it: the image may be run so. The files are read once per check, whatever asks."""
+    checked = ctx.checked_path()
+    root = project.repository_top(ctx.workspace.root)
+    folder = checked.parent if checked is not None else ctx.workspace.root
     targets = ctx.once(
         ("compose mount targets", folder),
         lambda: compose_mount_targets(folder, root, ctx.workspace.read_module, ctx.depends_on, besides=checked),
