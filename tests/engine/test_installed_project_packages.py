@@ -47,6 +47,17 @@ def packages_of(root: Path, pyproject: str, files: tuple[str, ...]) -> dict[str,
             {"service": "lib"},
         ),
         (BUILD + '[project]\nname = "acme"\n', ("src/app/__init__.py", "src/tools.py"), {"app": "src"}),
+        # A folder the backend is told to ship is a package without `__init__.py` too (audit: migas-server).
+        (
+            BUILD + '[project]\nname = "acme"\n[tool.hatch.build.targets.wheel]\npackages = ["migas"]\n',
+            ("migas/server/__init__.py",),
+            {"migas": "."},
+        ),
+        (
+            BUILD + '[tool.poetry]\nname = "acme"\npackages = [{include = "api", from = "backend"}]\n',
+            ("backend/api/v1/__init__.py",),
+            {"api": "backend"},
+        ),
         # Not installed by a backend: no [build-system], Poetry's package-mode = false, nothing to install.
         ('[project]\nname = "app"\n', ("app/__init__.py",), None),
         (BUILD + '[tool.poetry]\nname = "app"\npackage-mode = false\n', ("app/__init__.py",), None),

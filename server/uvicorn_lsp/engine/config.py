@@ -399,13 +399,15 @@ def installable_packages(data: dict | None, base: Path) -> dict[str, Path]:
     if isinstance(name, str):
         for folder in (base, base / "src"):
             add(name.lower().replace("-", "_").replace(".", "_"), folder)
+    # A folder the backend is told to ship is a package, `__init__.py` or not (a namespace package).
     hatch_wheel = toml_table(tool, "hatch", "build", "targets", "wheel").get("packages")
     for path in _strings(hatch_wheel) + _strings(toml_table(tool, "hatch", "build").get("packages")):
-        add(Path(path).name, (base / path).parent)
+        add(Path(path).name, (base / path).parent, namespace=(base / path).is_dir())
     poetry_packages = poetry.get("packages")
     for entry in poetry_packages if isinstance(poetry_packages, list) else []:
         if isinstance(entry, dict) and isinstance(entry.get("include"), str):
-            add(entry["include"].split("/")[0], base / str(entry.get("from", ".")))
+            top, source = entry["include"].split("/")[0], base / str(entry.get("from", "."))
+            add(top, source, namespace=(source / top).is_dir())
     setuptools = toml_table(tool, "setuptools")
     package_dir = toml_table(setuptools, "package-dir")
     root_dir = base / str(package_dir.get("", "."))
