@@ -98,12 +98,12 @@ def test_the_replacement_edit_spans_only_what_differs():
     ("files", "pattern", "checked", "code"),
     [
         # docs/editors.md's own example, in a folder with no pyproject.toml (it matched nothing)
-        ({"tests/test_app.py": APP + "import uvicorn\nuvicorn.run(app)\n"}, "tests/*", "tests/test_app.py", "UVI005"),
+        ({"scripts/serve.py": APP + "import uvicorn\nuvicorn.run(app)\n"}, "scripts/*", "scripts/serve.py", "UVI005"),
         # a pattern that starts with a wildcard matches from any folder, as it did
         (
-            {"tests/test_app.py": APP + "import uvicorn\nuvicorn.run(app)\n"},
-            "**/tests/*",
-            "tests/test_app.py",
+            {"scripts/serve.py": APP + "import uvicorn\nuvicorn.run(app)\n"},
+            "**/scripts/*",
+            "scripts/serve.py",
             "UVI005",
         ),
         # a monorepo opened at its top: the pattern was taken relative to the service's pyproject.toml
