@@ -70,3 +70,34 @@ def test_a_comment_where_the_format_reads_one(kind, text, line, expected):
 )
 def test_no_comment_where_it_would_change_or_break_the_file(kind, text, line):
     assert appended(text, line, kind) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "expected"),
+    [
+        # The line ends inside a triple-quoted string: a comment there would be part of the string (audit).
+        ('uvicorn.run(app, reload=True, root_path="""\n""")\n', 0, None),
+        # `# noqa` inside a string is text: the comment goes after the string.
+        ('uvicorn.run(app, root_path="/x# noqa: UVI005")\n', 0, "  # noqa: UVI001"),
+        ("uvicorn.run(app)  # start # noqa: UVI005\n", 0, ", UVI001"),
+    ],
+)
+def test_python_comments_are_those_the_tokenizer_reads(text, line, expected):
+    edit = noqa_comment(text.splitlines(), line, "UVI001", None)
+    assert (edit.new_text if edit is not None else None) == expected
+
+
+def test_a_noqa_inside_a_string_silences_nothing(tmp_path):
+    from uvicorn_lsp.engine import checker
+    from uvicorn_lsp.engine.workspace import Workspace
+    from uvicorn_lsp.rules import ALL_RULES
+
+    head = 'import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\nif __name__ == "__main__":\n'
+    for call, silenced in [
+        ('    uvicorn.run(app, reload=True, root_path="/api#noqa")\n', False),
+        ('    uvicorn.run(app, reload=True, root_path="/api")  # noqa\n', True),
+        ('    uvicorn.run(app, reload=True, root_path="a#b")  # noqa: UVI001\n', True),
+    ]:
+        (tmp_path / "main.py").write_text(head + call)
+        result = checker.check_text(head + call, tmp_path / "main.py", Workspace(tmp_path), ALL_RULES)
+        assert ("UVI001" not in {finding.code for finding in result.findings}) is silenced, call

@@ -220,7 +220,8 @@ class SourceFile:
         if "noqa" not in self.text.lower():
             return result
         for number, line in enumerate(self.lines):
-            hash_at = line.find("#")
+            # The line's comment: its first `#` outside a string (`root_path="/api#noqa"` is no comment).
+            hash_at = next((at for at, char in enumerate(line) if char == "#" and self._starts_comment(number, at)), -1)
             if hash_at < 0:
                 continue
             match = _NOQA.search(line, hash_at)
@@ -229,6 +230,13 @@ class SourceFile:
             codes = match.group("codes")
             result[number] = Noqa(None if codes is None else frozenset(re.split(r"[,\s]+", codes.upper())))
         return result
+
+    def _starts_comment(self, line: int, column: int) -> bool:
+        """Whether the `#` at this place starts a comment: in Python, it stands in a leaf's prefix (comments and
+        blanks), not inside a string."""
+        position = (line + 1, column)
+        leaf = self.tree.get_leaf_for_position(position, include_prefixes=True)
+        return leaf is None or leaf.start_pos > position
 
     @cached_property
     def python_parses(self) -> bool:

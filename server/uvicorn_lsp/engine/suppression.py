@@ -8,7 +8,9 @@ supervisord pass it to the program. Where the format has no such place, no edit 
 
 from __future__ import annotations
 
+import io
 import re
+import tokenize
 from collections.abc import Sequence
 
 from .model import Position, Range, TextEdit
@@ -26,7 +28,13 @@ def noqa_comment(lines: Sequence[str], number: int, code: str, kind: str | None)
     """The edit that silences `code` on line `number` of a file read as `kind` (None: Python): the code added to
     the line's `noqa` list, or a comment appended; None where the format has no safe place for one."""
     line = lines[number]
-    existing = _EXISTING.search(line)
+    if kind is None:
+        comment = _python_comment(lines, number)
+        if comment is None:
+            return None  # the line ends inside a string, or the text does not tokenize
+        existing = _EXISTING.search(line, comment) if comment < len(line) else None
+    else:
+        existing = _EXISTING.search(line)
     if existing is not None:
         end = Position(number, existing.end())
         return TextEdit(Range(end, end), f", {code}")
@@ -35,6 +43,26 @@ def noqa_comment(lines: Sequence[str], number: int, code: str, kind: str | None)
         return None
     end = Position(number, len(line))
     return TextEdit(Range(end, end), f"{'  ' if line.strip() else ''}{marker} noqa: {code}")
+
+
+def _python_comment(lines: Sequence[str], number: int) -> int | None:
+    """Where line `number`'s comment starts (its length when it has none), as Python's tokenizer reads the text;
+    None when the line ends inside a string (a comment appended would be part of it) or the text does not
+    tokenize."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO("\n".join(lines) + "\n").readline))
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    row = number + 1
+    if any(token.start[0] <= row < token.end[0] for token in tokens if token.type not in _LINE_TOKENS):
+        return None  # a token that goes on past the line's end: a triple-quoted string
+    return next(
+        (token.start[1] for token in tokens if token.type == tokenize.COMMENT and token.start[0] == row),
+        len(lines[number]),
+    )
+
+
+_LINE_TOKENS = frozenset({tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.ENDMARKER, tokenize.DEDENT})
 
 
 def comment_marker(kind: str | None) -> str | None:
@@ -47,7 +75,7 @@ def _comment_may_follow(lines: Sequence[str], number: int, kind: str | None) -> 
     if line.endswith("\\"):
         return False  # the comment would come between the line and its continuation
     if kind is None:
-        return True  # Python: the finding's line starts a statement or a call, outside any string
+        return True  # Python: `_python_comment` found the line's end outside any string
     if kind != "launch.json" and _open_quote(line):
         return False
     if kind == "dockerfile":

@@ -67,6 +67,9 @@ class CommandSource(SourceFile):
     def broken_lines(self) -> frozenset[int]:  # type: ignore[override]
         return frozenset()  # not Python: each source's own reader finds no launch where its format is broken
 
+    def _starts_comment(self, line: int, column: int) -> bool:
+        return True  # a line's first `#` (the formats' own readers say where a comment can be written)
+
     @cached_property
     def noqa_by_line(self) -> dict[int, Noqa]:
         if not self._jsonc:
