@@ -258,3 +258,64 @@ async def test_workspace_diagnostics_follow_the_editors_excludes_and_includes(tm
                 Path(item.uri.removeprefix("file://")).relative_to(tmp_path).as_posix() for item in report.items
             }
             assert reported == expected
+
+
+@pytest.mark.asyncio
+async def test_saving_pyproject_rechecks_every_open_file_without_file_watchers(tmp_path):
+    """An editor that registers no file watcher (Neovim's default on Linux) tells of the saved pyproject.toml by
+    didSave alone: command files follow the new settings too (audit: the Procfile kept UVI014)."""
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[project]\nname = "r"\nversion = "0"\n')
+    (tmp_path / "main.py").write_text(APP)
+    (tmp_path / "Procfile").write_text("web: uvicorn main:app --reload\n")
+    async with lsp_session(tmp_path) as client:
+        procfile = (tmp_path / "Procfile").as_uri()
+        client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(
+                    uri=procfile, language_id="procfile", version=1, text=(tmp_path / "Procfile").read_text()
+                )
+            )
+        )
+        await wait_for_diagnostics(client, procfile, lambda found: "UVI014" in {d.code for d in found})
+        pyproject.write_text(pyproject.read_text() + '[tool.uvicorn-lsp]\nignore = ["UVI014", "UVI015"]\n')
+        client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(
+                    uri=pyproject.as_uri(), language_id="toml", version=1, text=pyproject.read_text()
+                )
+            )
+        )
+        client.text_document_did_save(
+            types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=pyproject.as_uri()))
+        )
+        await wait_for_diagnostics(client, procfile, lambda found: "UVI014" not in {d.code for d in found})
+
+
+@pytest.mark.asyncio
+async def test_settings_broken_again_are_said_again(tmp_path):
+    (tmp_path / "main.py").write_text(APP + "import uvicorn\nuvicorn.run(app, reload=True)\n")
+    async with lsp_session(tmp_path) as client:
+        main = (tmp_path / "main.py").as_uri()
+        client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(
+                    uri=main, language_id="python", version=1, text=(tmp_path / "main.py").read_text()
+                )
+            )
+        )
+        await wait_for_diagnostics(client, main, lambda found: bool(found))
+
+        async def settings(values: dict) -> None:
+            client.set_configuration(values, section="uvicorn-lsp")
+            client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+            await wait_for_diagnostics(client, main, lambda found: bool(found) is ("UVI99" not in str(values)))
+
+        def said() -> int:
+            return sum("unknown rule code UVI99" in message.message for message in client.messages)
+
+        await settings({"select": ["UVI99"]})
+        first = said()
+        await settings({})
+        await settings({"select": ["UVI99"]})
+        assert first >= 1 and said() > first

@@ -281,6 +281,7 @@ class UvicornLanguageServer(LanguageServer):
 
     def reanalyse_all(self) -> None:
         self._workspaces.clear()
+        self._shown_problems.clear()  # settings changed: a problem they have again is news again
         for uri in self.documents:
             self._needs_refresh.add(uri)
             self.analyzer.schedule(uri)
@@ -490,8 +491,12 @@ def did_change(ls: UvicornLanguageServer, params: types.DidChangeTextDocumentPar
 def did_save(ls: UvicornLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
     uri = params.text_document.uri
     if uri in ls.documents:
-        ls.analyzer.schedule(uri)
         path = ls.documents[uri].path
+        if path is not None and path.name == "pyproject.toml":
+            # Settings: every open file follows them (a client without file watchers says so only here).
+            ls.reanalyse_all()
+            return
+        ls.analyzer.schedule(uri)
         if path is not None:
             ls.schedule_dependents({path}, delay=0)
 
