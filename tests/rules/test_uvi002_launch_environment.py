@@ -276,3 +276,19 @@ def test_a_script_exporting_pythonpath_from_a_value_known_when_it_runs(project, 
     project.write("a/b/lib/pkg/main.py", APP)
     project.write("a/b/start.sh", f"#!/bin/sh\n{export}\nexec uvicorn pkg.main:app\n")
     assert len(_errors(project, "a/b/start.sh")) == errors
+
+
+@pytest.mark.parametrize(
+    ("before", "errors"),
+    [
+        ('echo "Disabled now"\nexit\n', 0),  # real run: exits 0, uvicorn never starts (audit: StarletteStarter)
+        ("exec python worker.py\n", 0),
+        ("exec >> /tmp/log 2>&1\n", 1),  # redirects the shell's output, which goes on
+        ("die() { echo failed; exit 1; }\n", 1),  # a function's exit, run only when called
+        ('[ -n "$SKIP" ] && exit 0\n', 1),  # only on some condition
+    ],
+)
+def test_a_script_ends_at_its_exit_or_exec(project, before, errors):
+    project.write("main.py", APP)
+    project.write("run.sh", before + "uvicorn nomod:app\n")
+    assert len(_errors(project, "run.sh")) == errors

@@ -227,3 +227,21 @@ def test_removing_reload_next_to_workers_is_unsafe(project):
     )
     [finding] = project.check("Dockerfile", codes=("UVI014",))
     assert finding.best_fix.applicability.value == "unsafe"
+
+
+def test_a_docker_run_mount_over_the_code_folder_the_copy_filled(project):
+    """`docker run -v "$PWD"/app:/code/app` puts live code where `COPY ./app /code/app` put the image's (real run:
+    the start reloads on edits; the 'safe' removal broke the documented loop; audit:
+    fastapi-uvicorn-docker-skeleton)."""
+    project.write("app/__init__.py")
+    project.write("app/main.py", "from fastapi import FastAPI\napp = FastAPI()\n")
+    project.write(
+        "Dockerfile",
+        "FROM python:3.12-slim\nWORKDIR /code\nCOPY ./app /code/app\n"
+        'CMD ["uvicorn", "app.main:app", "--reload", "--host", "0.0.0.0", "--port", "80"]\n',
+    )
+    assert len(project.check("Dockerfile", codes=("UVI014",))) == 1
+    project.write("start.sh", 'docker run --rm -d -p 8080:80 -v "$PWD"/data:/code/data x\n')
+    assert len(project.check("Dockerfile", codes=("UVI014",))) == 1  # data, not code
+    project.write("start.sh", 'docker run --rm -d -p 8080:80 -v "$PWD"/app:/code/app x\n')
+    assert project.check("Dockerfile", codes=("UVI014",)) == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..engine.commands import start_files
-from ..engine.commands.base import CommandContext, WorkingDirectory
+from ..engine.commands.base import CommandContext, WorkingDirectory, is_under
 from ..engine.commands.recognise import command_info, fastapi_subcommand, launch_edits
 from ..engine.context import RuleContext
 from ..engine.launch import Launch
@@ -45,15 +45,22 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
 
 
 def _runs_on_mounted_code(ctx: RuleContext, launch: Launch) -> bool:
-    """A compose file of the project mounts the code over the image's working directory (`.:/app`): the image
-    is run on live code, as for hot reload in development."""
+    """A compose file or a `docker run -v` of the project mounts the code over the image's working directory
+    (`.:/app`) or over a folder of code its COPY put there (`./app:/code/app`): the image is run on live code,
+    as for hot reload in development."""
     edits = launch_edits(launch)
-    return edits is not None and any(
-        isinstance(directory, WorkingDirectory)
-        and directory.image is not None
-        and start_files.mounted_by_the_project(ctx, directory.image[1])
-        for directory in edits.directories
-    )
+    for directory in edits.directories if edits is not None else ():
+        if not isinstance(directory, WorkingDirectory) or directory.image is None:
+            continue
+        layout, folder = directory.image
+        code = [
+            target
+            for target, host, is_folder in layout.copies
+            if (is_folder or host.suffix == ".py") and is_under(target, folder)
+        ]
+        if any(start_files.mounted_by_the_project(ctx, place) for place in (folder, *code)):
+            return True
+    return False
 
 
 def _fastapi_dev(ctx: RuleContext, launch: Launch, subcommand, where: str) -> Finding:

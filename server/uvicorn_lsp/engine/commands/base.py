@@ -651,6 +651,9 @@ def shell_launches(
         launches += command_launches(
             ctx, arguments, form, command_info, setting, current, variables, editable, command.made
         )
+        ends_the_shell = words[0].value == "exit" or (words[0].value == "exec" and len(words) > 1)  # not `exec >log`
+        if ends_the_shell and not words[0].quote and not command.conditional and not command.background:
+            break  # the shell ends here (or becomes the program `exec` runs): no command after it runs
     return launches
 
 
