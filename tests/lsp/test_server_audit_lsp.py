@@ -17,7 +17,7 @@ from uvicorn_lsp.engine.model import Position, Range, TextEdit
 from uvicorn_lsp.engine.source import split_lines
 from uvicorn_lsp.lsp.convert import replacement_edit
 
-from .conftest import apply_workspace_edit, capabilities, code_actions, lsp_session, wait_for_diagnostics
+from .conftest import apply_workspace_edit, capabilities, code_actions, lsp_session, open_file, wait_for_diagnostics
 
 WHOLE_FILE = types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0))
 APP = 'from fastapi import FastAPI\n\napp = FastAPI(title="café ☕")\n'
@@ -269,23 +269,10 @@ async def test_saving_pyproject_rechecks_every_open_file_without_file_watchers(t
     (tmp_path / "main.py").write_text(APP)
     (tmp_path / "Procfile").write_text("web: uvicorn main:app --reload\n")
     async with lsp_session(tmp_path) as client:
-        procfile = (tmp_path / "Procfile").as_uri()
-        client.text_document_did_open(
-            types.DidOpenTextDocumentParams(
-                text_document=types.TextDocumentItem(
-                    uri=procfile, language_id="procfile", version=1, text=(tmp_path / "Procfile").read_text()
-                )
-            )
-        )
+        procfile = open_file(client, tmp_path / "Procfile")
         await wait_for_diagnostics(client, procfile, lambda found: "UVI014" in {d.code for d in found})
         pyproject.write_text(pyproject.read_text() + '[tool.uvicorn-lsp]\nignore = ["UVI014", "UVI015"]\n')
-        client.text_document_did_open(
-            types.DidOpenTextDocumentParams(
-                text_document=types.TextDocumentItem(
-                    uri=pyproject.as_uri(), language_id="toml", version=1, text=pyproject.read_text()
-                )
-            )
-        )
+        open_file(client, pyproject)
         client.text_document_did_save(
             types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=pyproject.as_uri()))
         )
@@ -296,14 +283,7 @@ async def test_saving_pyproject_rechecks_every_open_file_without_file_watchers(t
 async def test_settings_broken_again_are_said_again(tmp_path):
     (tmp_path / "main.py").write_text(APP + "import uvicorn\nuvicorn.run(app, reload=True)\n")
     async with lsp_session(tmp_path) as client:
-        main = (tmp_path / "main.py").as_uri()
-        client.text_document_did_open(
-            types.DidOpenTextDocumentParams(
-                text_document=types.TextDocumentItem(
-                    uri=main, language_id="python", version=1, text=(tmp_path / "main.py").read_text()
-                )
-            )
-        )
+        main = open_file(client, tmp_path / "main.py")
         await wait_for_diagnostics(client, main, lambda found: bool(found))
 
         async def settings(values: dict) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import carry_over, commands, config
 from . import source as source_module
-from .collector import collector_paused
+from .collector import with_collector_paused
 from .config import Settings
 from .context import Cancelled, OverBudget, RuleContext
 from .model import Finding, Position, Problem, ProblemKind, Range, Severity, TextEdit
@@ -85,6 +85,7 @@ def enabled_rules(rules: Sequence[Rule], settings: Settings, path: Path | None) 
     return [rule for rule in rules if settings.is_enabled(rule.code, rule.on_by_default, path)]
 
 
+@with_collector_paused  # a check builds its objects and drops them all at its end
 def check_text(
     text: str,
     path: Path | None,
@@ -106,24 +107,6 @@ def check_text(
     `previous` is the result of the check of an earlier text of this buffer, passed when nothing else it
     was computed from has changed since: it is returned again (with the new tree's version) when the edit
     between the two texts cannot change it."""
-    # A check builds its objects and drops them all at its end: no collection passes over them meanwhile.
-    with collector_paused():
-        return _check_text(
-            text, path, workspace, rules, use_diff_cache, should_stop, budget_seconds, note_syntax_errors, previous
-        )
-
-
-def _check_text(
-    text: str,
-    path: Path | None,
-    workspace: Workspace,
-    rules: Sequence[Rule],
-    use_diff_cache: bool = False,
-    should_stop: Callable[[], bool] | None = None,
-    budget_seconds: float | None = None,
-    note_syntax_errors: bool = True,
-    previous: CheckResult | None = None,
-) -> CheckResult:
     if text.startswith(_BYTE_ORDER_MARK):
         # Python and the shell skip it (decode_source drops it from files read); the editor's text keeps it,
         # one column before everything on the first line. (No carry-over: the kept findings are shifted.)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import ParamSpec, TypeVar
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 @contextmanager
@@ -19,3 +24,14 @@ def collector_paused() -> Iterator[None]:
     finally:
         if collecting:
             gc.enable()
+
+
+def with_collector_paused(function: Callable[P, T]) -> Callable[P, T]:
+    """`function` run with the collector paused (`collector_paused`)."""
+
+    @functools.wraps(function)
+    def paused(*args: P.args, **kwargs: P.kwargs) -> T:
+        with collector_paused():
+            return function(*args, **kwargs)
+
+    return paused
