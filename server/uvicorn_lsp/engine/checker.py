@@ -11,7 +11,6 @@ from pathlib import Path
 
 from . import carry_over, commands, config
 from . import source as source_module
-from .collector import with_collector_paused
 from .config import Settings
 from .context import Cancelled, OverBudget, RuleContext
 from .model import Finding, Position, Problem, ProblemKind, Range, Severity, TextEdit
@@ -85,7 +84,6 @@ def enabled_rules(rules: Sequence[Rule], settings: Settings, path: Path | None) 
     return [rule for rule in rules if settings.is_enabled(rule.code, rule.on_by_default, path)]
 
 
-@with_collector_paused  # a check builds its objects and drops them all at its end
 def check_text(
     text: str,
     path: Path | None,
