@@ -1,5 +1,6 @@
 """LSP 3.17 notebook synchronisation: a notebook's code cells are analysed as one document under
-the notebook's URI; diagnostics, quick fixes and fix-all go to each cell's own text document.
+the notebook's URI; diagnostics, quick fixes and fix-all go to each cell's own text document, and hover,
+definition and completion asked in a cell are answered from the joined document (`in_cells`).
 
 pygls keeps the notebook's structure and the cells' texts (`ls.workspace`); this module joins
 the code cells (engine/notebooks.py), lets the analyzer check the joined text like any open
