@@ -192,8 +192,7 @@ class RuleContext(ParsedSource):
         if launch.setting is Setting.CONTAINER:
             installed = launch.image_installs("uvicorn")  # `RUN pip install -r docs/requirements.txt`
             if installed is not None:
-                newest = uvicorn_facts.TABLE_VERSION
-                return newest if project.admits(installed, newest) else project.pinned_version(installed)
+                return project.version_run(installed, uvicorn_facts.TABLE_VERSION)
             # An image built here installs the newest unless the project pins it; a pulled one, not known.
             return self.running_version("uvicorn", None if launch.runs_pulled_image else uvicorn_facts.TABLE_VERSION)
         return self.running_version("uvicorn", self.known_uvicorn_version, self.start_folder(launch))
@@ -207,10 +206,7 @@ class RuleContext(ParsedSource):
         else the newest the analysis knows) if the project's own declaration of it (requirements, pyproject, lock
         file) nearest `folder` (default: the file's) admits it, else the one version the declaration pins; None
         when that is not known."""
-        declared = self.declared_constraints(distribution, folder)
-        if available is not None and (declared is None or project.admits(declared, available)):
-            return available
-        return None if declared is None else project.pinned_version(declared)
+        return project.version_run(self.declared_constraints(distribution, folder), available)
 
     def declared_constraints(self, distribution: str, folder: Path | None = None) -> list[str | None] | None:
         """`project.declared_constraints` for `folder` (default: this file's), read once per check."""

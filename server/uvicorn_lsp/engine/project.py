@@ -313,6 +313,14 @@ def release(version: str | None) -> tuple[int, ...] | None:
         return None
 
 
+def version_run(constraints: list[str | None] | None, available: str | None) -> str | None:
+    """The version of a distribution that runs under `constraints` (None: nothing declares it): `available` where
+    they admit it, else the one version they pin; None when that is not known."""
+    if available is not None and (constraints is None or admits(constraints, available)):
+        return available
+    return None if constraints is None else pinned_version(constraints)
+
+
 def pinned_version(constraints: list[str | None]) -> str | None:
     """The one version an exact pin (`==0.18.3`) among the constraints names, if it is admitted by them all."""
     for constraint in constraints:

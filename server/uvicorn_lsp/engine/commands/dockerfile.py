@@ -282,7 +282,6 @@ _BASE_FOLDERS = frozenset(
 )
 
 
-# A pip install command (pip, python -m pip, uv pip) and what follows it up to the end of the shell command.
 def _record_installs(text: str, state: ImageState) -> None:
     """The requirement files and the requirements a RUN line's pip installs name (for the versions the image
     runs); a file by its path in the image, where the layout finds the build context's file it was copied from."""
