@@ -1,3 +1,3 @@
-from .cli import entry
+from .startup import entry
 
 entry()

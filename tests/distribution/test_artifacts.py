@@ -33,7 +33,7 @@ def test_build_makes_an_sdist_and_a_wheel_that_twine_accepts(dist, tools_bin):
         info = f"uvicorn_lsp-{uvicorn_lsp.__version__}.dist-info"
         entry_points = wheel.read(f"{info}/entry_points.txt").decode()
     assert {"uvicorn_lsp/__init__.py", "uvicorn_lsp/rules/__init__.py", f"{info}/licenses/LICENSE"} <= names
-    assert "uvicorn-lsp = uvicorn_lsp.cli:entry" in entry_points
+    assert "uvicorn-lsp = uvicorn_lsp.startup:entry" in entry_points
     with tarfile.open(dist["sdist"]) as sdist:
         root = f"uvicorn_lsp-{uvicorn_lsp.__version__}"
         members = set(sdist.getnames())

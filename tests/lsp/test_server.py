@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import marshal
 import textwrap
 
 import pytest
@@ -324,3 +325,22 @@ async def test_an_editor_that_never_answers_for_its_settings_costs_one_second_on
             assert asyncio.get_running_loop().time() - started < 0.8
         client.answer_configuration.set()  # the pending request ends before the session does
         await asyncio.sleep(0.1)
+
+
+async def test_the_classes_generated_code_is_kept_for_the_next_start(tmp_path):
+    """lsprotocol's classes (attrs) and the message converters (cattrs) are compiled once, then read at each start."""
+    path = write(tmp_path, "main.py", SAMPLE)
+    environment = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+
+    async def session() -> None:
+        async with lsp_session(tmp_path, env=environment) as client:
+            await wait_for_diagnostics(client, open_file(client, path))
+
+    await session()
+    [cache_file] = (tmp_path / "cache" / "uvicorn-lsp").glob("generated-code.*.marshal")
+    filenames = {key[1] for key in marshal.loads(cache_file.read_bytes())}
+    assert any(name.startswith("<attrs generated") for name in filenames)
+    assert any(name.startswith("<cattrs generated") for name in filenames)
+    mtime = cache_file.stat().st_mtime_ns
+    await session()
+    assert cache_file.stat().st_mtime_ns == mtime  # the same session again compiled nothing new

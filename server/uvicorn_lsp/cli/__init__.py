@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from .. import __version__
+from .. import __version__, generated_code
 from ..engine import config, discovery
 from ..engine.config import Settings, settings_from_mapping
 from ..engine.model import Problem, ProblemKind
@@ -119,6 +119,7 @@ def entry() -> None:
         traceback.print_exc()
         print(f"error: uvicorn-lsp crashed. This is a bug: please report it at {ISSUES_URL}", file=sys.stderr)
         sys.exit(EXIT_ERROR)
+    generated_code.save()
     if sys.argv[1:2] != ["check"] or code == EXIT_INTERRUPTED:  # Ctrl-C: the normal exit waits for the workers
         sys.exit(code)
     for stream in (sys.stdout, sys.stderr):
@@ -160,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         import gc
 
         gc.disable()  # the server's imports build objects that live as long as it: no collection passes over them
+        generated_code.extend_to_attrs()  # lsprotocol's message classes
         from ..lsp.server import serve
 
         serve(arguments.log_file)

@@ -27,7 +27,7 @@ from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 from pygls.uris import to_fs_path
 
-from .. import __version__
+from .. import __version__, generated_code
 from ..engine import checker, config, discovery
 from ..engine.model import ProblemKind
 from ..engine.workspace import Workspace
@@ -445,6 +445,8 @@ async def initialized(ls: UvicornLanguageServer, params: types.InitializedParams
             )
         except Exception as error:
             log.warning("could not register file watchers: %s", error)
+    # The classes' code is all compiled by now: kept for the next start, even if this one is killed.
+    threading.Thread(target=generated_code.save, name="uvicorn-lsp-code-cache", daemon=True).start()
     # Documents opened meanwhile were analysed with the settings known at `initialize`: again only if they differ.
     await ls.refresh_settings(reanalyse_unchanged=False)
     ls.first_settings_pulled()
@@ -458,6 +460,7 @@ async def initialized(ls: UvicornLanguageServer, params: types.InitializedParams
 @server.feature(types.SHUTDOWN)
 def shutdown(ls: UvicornLanguageServer, params: None) -> None:
     ls.analyzer.shutdown()
+    generated_code.save()  # the message converters cattrs generated for this session's requests
 
 
 # -- documents ---------------------------------------------------------------

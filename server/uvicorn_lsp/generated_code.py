@@ -1,0 +1,157 @@
+"""A cache of the code that dataclasses, attrs and cattrs generate, kept between runs as Python keeps bytecode.
+
+Each of them writes the source of a class's `__init__`, `__eq__`, `__repr__`... when the class is created and
+compiles it: lsprotocol's 570 message classes alone are ~550 compiles, a third of the language server's start,
+and the engine's dataclasses a third of the rules' import. The code compiled from a source is always the same
+(for one Python version, optimisation level and set of `__future__` flags, all part of the key), so it is read
+from one marshal file per Python version in the user's cache folder at start, and the file is written again
+when a run compiled something it lacked. A missing, unreadable, corrupted or unwritable file only means
+compiling, as before.
+
+The process entry installs it before anything builds a class (`install`); code that imports the engine as a
+library compiles as usual.
+"""
+
+from __future__ import annotations
+import __future__
+
+import builtins
+import contextlib
+import marshal
+import os
+import sys
+import threading
+from pathlib import Path
+from types import CodeType, ModuleType
+from typing import Any
+
+# Entries the file may hold; past it, a write keeps only what the writing run used (the code of older versions of
+# the libraries is dropped rather than kept for ever).
+MAX_ENTRIES = 20_000
+
+_Key = tuple[str, str, str, int, int]  # source, filename, mode, compiler flags, optimisation level
+
+
+class GeneratedCode:
+    """The compiled code of generated sources, by source: what the file held and what this run compiled."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.stored: dict[_Key, CodeType] = _read(path)
+        self.compiled: dict[_Key, CodeType] = {}
+        self.used: set[_Key] = set()
+        self.lock = threading.Lock()  # classes are built on any thread (cattrs' converters on first use)
+
+    def compile(self, source: str, filename: str, mode: str, flags: int, optimize: int) -> Any:
+        key = (source, filename, mode, flags, sys.flags.optimize if optimize == -1 else optimize)
+        code = self.stored.get(key) or self.compiled.get(key)
+        if type(code) is not CodeType:  # also a value of another type in a file written by something else
+            code = builtins.compile(source, filename, mode, flags, True, key[4])
+            if type(code) is not CodeType:  # an AST (ast.parse's flag): not code, and not for marshal
+                return code
+            with self.lock:
+                self.compiled[key] = code
+        self.used.add(key)
+        return code
+
+    def serve(self, module: ModuleType) -> None:
+        """Make `module`'s calls of the builtins `compile` and `exec` on source text go through the cache (a
+        module's own name shadows the builtin). Its `__future__` imports are the flags the builtins would give."""
+        module_flags = _future_flags(module)
+
+        def cached_compile(
+            source: Any, filename: Any, mode: str, flags: int = 0, dont_inherit: bool = False, optimize: int = -1
+        ) -> Any:
+            inherited = 0 if dont_inherit else module_flags
+            if isinstance(source, str) and isinstance(filename, str):
+                return self.compile(source, filename, mode, flags | inherited, optimize)
+            return builtins.compile(source, filename, mode, flags | inherited, True, optimize)
+
+        def cached_exec(source: Any, globals: Any = None, locals: Any = None, /, **options: Any) -> None:
+            if globals is None:  # the builtin runs it in its caller's namespace, which is ours here
+                caller = sys._getframe(1)
+                globals, locals = caller.f_globals, caller.f_locals if locals is None else locals
+            if isinstance(source, str):
+                source = self.compile(source, "<string>", "exec", module_flags, -1)
+            builtins.exec(source, globals, locals, **options)
+
+        module.compile = cached_compile  # type: ignore[attr-defined]
+        module.exec = cached_exec  # type: ignore[attr-defined]
+
+    def save(self) -> None:
+        """Write the file again if this run compiled something it lacked; atomically, so that concurrent runs
+        (several editors, `check --jobs`) leave one whole file."""
+        with self.lock:
+            if not self.compiled:
+                return
+            entries = {**self.stored, **self.compiled}
+            if len(entries) > MAX_ENTRIES:
+                used = set(self.used)
+                entries = {key: code for key, code in entries.items() if key in used}
+            self.stored, self.compiled = entries, {}
+        temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_bytes(marshal.dumps(entries))
+            os.replace(temporary, self.path)
+        except OSError:  # a read-only or full cache folder: the next run compiles again
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+
+
+_cache: GeneratedCode | None = None
+
+
+def install() -> None:
+    """Serve dataclasses' generated code from the cache, for the rest of the process."""
+    global _cache
+    if _cache is not None or sys.implementation.cache_tag is None:  # no bytecode, no marshal format to rely on
+        return
+    import dataclasses
+
+    _cache = GeneratedCode(cache_folder() / f"generated-code.{sys.implementation.cache_tag}.marshal")
+    _cache.serve(dataclasses)
+
+
+def extend_to_attrs() -> None:
+    """attrs' and cattrs' generated code too: the language server, before it imports lsprotocol's classes."""
+    if _cache is None:
+        return
+    import attr._make
+    import cattrs.gen
+
+    _cache.serve(attr._make)
+    _cache.serve(cattrs.gen)
+
+
+def save() -> None:
+    if _cache is not None:
+        _cache.save()
+
+
+def cache_folder() -> Path:
+    """The user's cache folder for uvicorn-lsp: $XDG_CACHE_HOME, else the platform's place for caches."""
+    if xdg := os.environ.get("XDG_CACHE_HOME"):
+        return Path(xdg) / "uvicorn-lsp"
+    if sys.platform == "win32":
+        return Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "uvicorn-lsp" / "Cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "uvicorn-lsp"
+    return Path.home() / ".cache" / "uvicorn-lsp"
+
+
+def _read(path: Path) -> dict[_Key, CodeType]:
+    try:
+        entries = marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    return entries if isinstance(entries, dict) else {}
+
+
+def _future_flags(module: ModuleType) -> int:
+    flags = 0
+    for name in __future__.all_feature_names:
+        feature = vars(module).get(name)
+        if feature is not None and feature is getattr(__future__, name):
+            flags |= feature.compiler_flag
+    return flags

@@ -1,0 +1,114 @@
+"""The cache of generated code (generated_code.py): a hit serves the stored code, anything wrong with the file
+only means compiling, the builtins' semantics are kept, and real runs write it once and then only read it."""
+
+from __future__ import annotations
+
+import ast
+import marshal
+import os
+import subprocess
+import sys
+import types
+
+from uvicorn_lsp import generated_code
+from uvicorn_lsp.generated_code import GeneratedCode
+
+SOURCE = "def __init__(self, x):\n    self.x = x\n"
+
+
+def module_with_annotations_future() -> types.ModuleType:
+    """A module like attr._make: `from __future__ import annotations` in effect for the code it compiles."""
+    module = types.ModuleType("generator")
+    exec("from __future__ import annotations", vars(module))
+    return module
+
+
+def test_a_stored_entry_is_served_without_compiling(tmp_path):
+    path = tmp_path / "code.marshal"
+    first = GeneratedCode(path)
+    code = first.compile(SOURCE, "<generated>", "exec", 0, -1)
+    assert first.compiled  # a miss
+    first.save()
+
+    second = GeneratedCode(path)
+    assert second.compile(SOURCE, "<generated>", "exec", 0, -1) == code
+    assert not second.compiled  # a hit
+    mtime = path.stat().st_mtime_ns
+    second.save()  # nothing new: the file is not written again
+    assert path.stat().st_mtime_ns == mtime
+
+
+def test_the_key_holds_everything_the_code_depends_on(tmp_path):
+    cache = GeneratedCode(tmp_path / "code.marshal")
+    cache.compile(SOURCE, "<a>", "exec", 0, -1)
+    cache.compile(SOURCE, "<b>", "exec", 0, -1)  # the filename is in the code (tracebacks)
+    cache.compile(SOURCE, "<a>", "exec", 0, 2)  # another optimisation level
+    annotations = module_with_annotations_future().annotations.compiler_flag  # type: ignore[attr-defined]
+    cache.compile(SOURCE, "<a>", "exec", annotations, -1)
+    assert len(cache.compiled) == 4
+
+
+def test_a_broken_file_only_means_compiling(tmp_path):
+    path = tmp_path / "code.marshal"
+    key = (SOURCE, "<generated>", "exec", 0, sys.flags.optimize)
+    for content in (b"\x00garbage", marshal.dumps([1, 2]), marshal.dumps({key: "not code"}), b""):
+        path.write_bytes(content)
+        cache = GeneratedCode(path)
+        namespace: dict = {}
+        exec(cache.compile(SOURCE, "<generated>", "exec", 0, -1), namespace)
+        assert callable(namespace["__init__"])
+
+
+def test_an_unwritable_folder_is_not_an_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    cache = GeneratedCode(blocker / "uvicorn-lsp" / "code.marshal")  # a folder under a file cannot be made
+    cache.compile(SOURCE, "<generated>", "exec", 0, -1)
+    cache.save()
+    assert list(tmp_path.iterdir()) == [blocker]
+
+
+def test_past_the_limit_a_write_keeps_what_the_run_used(tmp_path, monkeypatch):
+    path = tmp_path / "code.marshal"
+    old = GeneratedCode(path)
+    for number in range(3):
+        old.compile(f"x = {number}\n", "<old>", "exec", 0, -1)
+    old.save()
+    monkeypatch.setattr(generated_code, "MAX_ENTRIES", 3)
+    new = GeneratedCode(path)
+    new.compile("x = 0\n", "<old>", "exec", 0, -1)
+    new.compile("y = 1\n", "<new>", "exec", 0, -1)
+    new.save()
+    assert sorted(key[0] for key in marshal.loads(path.read_bytes())) == ["x = 0\n", "y = 1\n"]
+
+
+def test_a_served_module_keeps_the_builtins_meaning(tmp_path):
+    module = module_with_annotations_future()
+    GeneratedCode(tmp_path / "code.marshal").serve(module)
+    # Its __future__ flags apply as the builtin would inherit them: the annotation stays a string.
+    namespace: dict = {}
+    module.exec("def f(x: NotDefinedAnywhere) -> None: pass", namespace)
+    assert namespace["f"].__annotations__ == {"x": "NotDefinedAnywhere", "return": "None"}
+    # exec without a namespace runs in its caller's, as the builtin does.
+    exec("module.exec('answer = 42')", {"module": module}, caller := {})
+    assert caller["answer"] == 42
+    # compile: code from text, an AST with ast.parse's flag (passed through, never stored).
+    assert isinstance(module.compile("1 + 1", "<expr>", "eval"), types.CodeType)
+    assert isinstance(module.compile("1 + 1", "<expr>", "eval", ast.PyCF_ONLY_AST), ast.Expression)
+
+
+def test_real_runs_write_the_cache_once_then_read_it(tmp_path):
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "main.py").write_text("import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\n")
+    environment = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    command = [sys.executable, "-m", "uvicorn_lsp", "check", "--no-cache", str(project)]
+
+    first = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=120, check=False)
+    cache_files = list((tmp_path / "cache" / "uvicorn-lsp").glob("generated-code.*.marshal"))
+    assert len(cache_files) == 1, first.stderr
+    mtime = cache_files[0].stat().st_mtime_ns
+
+    second = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=120, check=False)
+    assert (second.returncode, second.stdout) == (first.returncode, first.stdout) == (0, "All checks passed!\n")
+    assert cache_files[0].stat().st_mtime_ns == mtime  # every class's code was in it
