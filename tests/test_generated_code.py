@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import types
+from pathlib import Path
 
 from uvicorn_lsp import generated_code
 from uvicorn_lsp.generated_code import GeneratedCode
@@ -112,3 +113,15 @@ def test_real_runs_write_the_cache_once_then_read_it(tmp_path):
     second = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=120, check=False)
     assert (second.returncode, second.stdout) == (first.returncode, first.stdout) == (0, "All checks passed!\n")
     assert cache_files[0].stat().st_mtime_ns == mtime  # every class's code was in it
+
+
+def test_no_home_folder_means_no_cache(monkeypatch):
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(Path, "home", no_home)
+    monkeypatch.setattr(generated_code, "_cache", None)
+    generated_code.install()
+    assert generated_code._cache is None
+    generated_code.save()  # nothing to write, no error

@@ -107,9 +107,13 @@ def install() -> None:
     global _cache
     if _cache is not None or sys.implementation.cache_tag is None:  # no bytecode, no marshal format to rely on
         return
+    try:
+        folder = cache_folder()
+    except RuntimeError:  # no home folder to be found (Path.home() on Python 3.12+): no cache
+        return
     import dataclasses
 
-    _cache = GeneratedCode(cache_folder() / f"generated-code.{sys.implementation.cache_tag}.marshal")
+    _cache = GeneratedCode(folder / f"generated-code.{sys.implementation.cache_tag}.marshal")
     _cache.serve(dataclasses)
 
 
