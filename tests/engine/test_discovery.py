@@ -143,6 +143,14 @@ def test_walk_respects_gitignore_files_at_every_level(tmp_path):
     assert found(tmp_path, "src") == ["src/keep_pb2.py", "src/ok.py", "src/top_only.py"]
 
 
+def test_a_gitignore_pattern_git_cannot_match_is_skipped_not_a_crash(tmp_path):
+    # A Windows path in a .gitignore ends in a lone backslash: pathspec rejects it, git matches nothing
+    (tmp_path / ".git").mkdir()
+    write(tmp_path, ".gitignore", "C:\\\nC:/\nbuild.py\n")
+    make_tree(tmp_path, "main.py", "build.py")
+    assert found(tmp_path) == ["main.py"]
+
+
 def test_git_info_exclude_is_respected(tmp_path):
     write(tmp_path, ".git/info/exclude", "scratch/\n")
     make_tree(tmp_path, "scratch/a.py", "b.py")
