@@ -97,6 +97,9 @@ def test_module_imports_get_no_fix(project, code):
         'worker_class = "uvicorn_worker.UvicornWorker"\n',
         "# we used to run uvicorn.workers.UvicornWorker here\n",
         '"""Deploy notes: gunicorn used uvicorn.workers.UvicornWorker before."""\n',
+        # A docstring's example command is prose, however it is written
+        '"""Run it with::\n\n    $ gunicorn app:app --worker-class uvicorn.workers.UvicornWorker\n"""\n',
+        'def serve():\n    f"""gunicorn -k uvicorn.workers.UvicornWorker"""\n',
         'HELP = "see uvicorn.workers.UvicornWorker in the docs"\n',
         "import uvicorn\nuvicorn.run('main:app', workers=4)\n",
         "from myproject import workers\nfrom myproject.workers import UvicornWorker\n",

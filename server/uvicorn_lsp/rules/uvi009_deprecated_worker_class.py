@@ -133,6 +133,8 @@ def _class_paths_in_strings(ctx: RuleContext) -> Iterator[Finding]:
             leaf = ctx.source.tree.get_leaf_for_position((line_number + 1, match.start() + 1))
             if leaf is None or leaf.type not in ("string", "fstring_string"):
                 continue  # code or a comment
+            if _is_bare_string_statement(leaf):
+                continue  # a docstring's example (`$ gunicorn ... -k uvicorn.workers.UvicornWorker`) is prose
             if not _is_whole_string(leaf, match.group(0)) and not _WORKER_OPTION_BEFORE.search(line[: match.start()]):
                 continue
             where = Range.of((line_number, match.start()), (line_number, match.end()))
@@ -145,6 +147,14 @@ def _class_paths_in_strings(ctx: RuleContext) -> Iterator[Finding]:
             )
             message = f"`{match.group(0)}` is {_DEPRECATED}: use `{replacement}`"
             yield ctx.finding(RULE, message, where, fixes=[fix])
+
+
+def _is_bare_string_statement(leaf) -> bool:
+    """Whether the string holding `leaf` is a statement of its own (a docstring): a value nothing uses."""
+    node = leaf.parent if leaf.type == "fstring_string" else leaf
+    while node.parent is not None and node.parent.type in ("fstring", "strings"):
+        node = node.parent
+    return node.parent is not None and node.parent.type == "simple_stmt"
 
 
 def _is_whole_string(leaf, text: str) -> bool:
@@ -176,7 +186,7 @@ RULE = Rule(
               options of a custom gunicorn application, or `["-k", "uvicorn.workers.UvicornWorker"]`;
             - the class path after `-k` or `--worker-class` in a command line written as a string.
 
-            Mentions in comments and prose are not reported.
+            Mentions in comments and prose (docstrings, example commands in them included) are not reported.
         """,
         why="""
             The `uvicorn.workers` module is deprecated since uvicorn 0.30.0 and emits a
