@@ -128,11 +128,15 @@ def test_a_launch_json_module_keeps_the_working_directory_on_sys_path(project):
         assert found == ([] if "main:app" in args else ["UVI002"]), args
 
 
-def test_a_script_of_a_service_folder_that_is_itself_the_package(project):
+@pytest.mark.parametrize("top", [".git/HEAD", "pyproject.toml"])
+def test_a_script_of_a_service_folder_that_is_itself_the_package(project, top):
     """webapp/svc has its own pyproject.toml (a uv workspace member, the workspace folder a check of it takes) and
     is the package `svc` its image runs from webapp/: the script's start folder is a guess, and the module is
-    there above it (audit: concrete; served for real in the image's layout)."""
-    project.write(".git/HEAD", "ref: refs/heads/main\n")
+    there above it (audit: concrete; served for real in the image's layout). A downloaded archive has no .git:
+    the workspace's top pyproject.toml bounds the folders looked in instead (audit 30d: the UVI002 was an error)."""
+    project.write(
+        top, "ref: refs/heads/main\n" if top == ".git/HEAD" else "[tool.uv.workspace]\nmembers = ['webapp/*']\n"
+    )
     project.write("webapp/svc/pyproject.toml", "[project]\nname = 'svc'\n")
     project.write("webapp/svc/__init__.py")
     project.write("webapp/svc/server.py", "app = object()\n")

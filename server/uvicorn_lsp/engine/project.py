@@ -295,6 +295,23 @@ def up_to_the_repository(root: Path, start: Path | None = None) -> Iterator[Path
             return
 
 
+def up_to_the_outer_project(root: Path) -> Iterator[Path]:
+    """`up_to_the_repository`; outside any repository (a downloaded archive of a monorepo), up to the outermost
+    folder above `root` with a project file (a uv workspace's top keeps the members' pyproject.toml below it)."""
+    if (repository_top(root) / ".git").exists():
+        yield from up_to_the_repository(root)
+        return
+    outer = [folder for folder in root.parents if any((folder / name).is_file() for name in _PROJECT_FILES)]
+    top = outer[-1] if outer else root
+    for folder in (root, *root.parents):
+        yield folder
+        if folder == top:
+            return
+
+
+_PROJECT_FILES = ("pyproject.toml", "setup.py", "setup.cfg")
+
+
 def admits(constraints: list[str | None], version: str) -> bool:
     """Whether every declared constraint surely admits `version`."""
     from packaging.specifiers import InvalidSpecifier, SpecifierSet

@@ -340,7 +340,7 @@ def _module_elsewhere(ctx: CommandContext, launch: Launch, paths: list[SearchPat
     root = ctx.workspace.root
     # Above the workspace folder too, up to the repository's top: a service folder of a monorepo (its own
     # pyproject.toml) that is itself the package its image runs from the folder above (`svc.server:app`).
-    above = list(project.up_to_the_repository(root))[1:]
+    above = list(project.up_to_the_outer_project(root))[1:]
     return any(finds((folder,)) for folder in [*project.project_folders(root), *above])
 
 
