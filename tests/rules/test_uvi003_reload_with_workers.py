@@ -123,3 +123,13 @@ def test_debug_reloads_before_0_19(project, pinned, reported):
     assert bool(found) is reported
     if reported:
         assert found[0].message.startswith("workers=2 is ignored because debug=True is set")
+
+
+def test_no_stop_reloading_fix_that_leaves_debug_reloading(project):
+    """uvicorn 0.11.6 with `reload=True, debug=True, workers=2` (Stok-Yonetimi): removing `reload` alone still
+    starts the reloader, on `debug` (real run: "Started reloader process", one server process)."""
+    project.write("requirements.txt", "uvicorn==0.11.6\n")
+    [finding] = findings(project, 'import uvicorn\nuvicorn.run("app:app", reload=True, debug=True, workers=2)\n')
+    assert [fix.title for fix in finding.fixes] == ["Remove `workers` (uvicorn already runs one process)"]
+    [finding] = findings(project, 'import uvicorn\nuvicorn.run("app:app", reload=True, debug=False, workers=2)\n')
+    assert len(finding.fixes) == 2

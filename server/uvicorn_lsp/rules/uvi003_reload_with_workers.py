@@ -17,8 +17,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if not launch.spawns_processes() or launch.server is Server.GUNICORN:
             continue  # a Config run by Server ignores both (UVI006); gunicorn keeps its workers when reloading
         reload, workers = launch.option("reload"), launch.option("workers")
-        if reload is None and _debug_reloads(ctx, launch):
-            reload = launch.option("debug")
+        debug = launch.option("debug") if _debug_reloads(ctx, launch) else None
+        if reload is None:
+            reload = debug
         if reload is None or workers is None:
             continue
         # Only a sure conflict: `reload=DEBUG, workers=4` is the usual dev/prod switch.
@@ -31,8 +32,14 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             _removal(
                 launch, workers, "Remove `{}` (uvicorn already runs one process)", Applicability.SAFE, not production
             ),
-            _removal(launch, reload, "Remove `{}` (run the workers, stop reloading)", Applicability.UNSAFE, production),
         ]
+        # `reload=True, debug=True` before 0.19: without `reload`, `debug` still reloads and the workers stay ignored.
+        if debug is None or debug is reload or debug.value.truthy() is False:
+            fixes.append(
+                _removal(
+                    launch, reload, "Remove `{}` (run the workers, stop reloading)", Applicability.UNSAFE, production
+                )
+            )
         yield ctx.finding(
             RULE,
             f"{workers.written} is ignored because {reload.written} is set: "
@@ -99,7 +106,8 @@ RULE = Rule(
         fix="""
             Two fixes: remove `workers` (preferred: the server keeps running as it does now, one
             reloading process) or remove `reload` (run the workers and stop reloading). Arguments that
-            come from a `**{...}` dict get no fix; edit the dict.
+            come from a `**{...}` dict get no fix; edit the dict. Before uvicorn 0.19, `debug=True` beside
+            `reload=True` reloads on its own: removing `reload` would change nothing, so only the first is offered.
         """,
         fix_safety="""
             Removing `workers` is safe: uvicorn ignores it already, so nothing changes at run time.
