@@ -208,6 +208,22 @@ def test_image_installing_the_newest_uvicorn_is_not_judged_by_an_old_host_enviro
     ]
 
 
+def test_an_integer_flag_given_a_word_fails_with_the_pinned_old_uvicorn_too(tmp_path, old_uvicorn):
+    """The project pins uvicorn 0.18.3, not the analysed 0.54, yet `--port '${PORT}'` (an exec-form CMD: no shell
+    expands it) exits with status 2 under both: UVI004 reports it (audit: streamfinity-fastapi)."""
+    port = free_port()
+    (tmp_path / "main.py").write_text(APP_HEAD.format())
+    (tmp_path / "requirements.txt").write_text(f"fastapi\nuvicorn=={OLD_UVICORN}\n")
+    (tmp_path / "Dockerfile").write_text(
+        "FROM python:3.11-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nENV PORT=8000\n"
+        'CMD ["uvicorn", "main:app", "--port", "${PORT}"]\n'
+    )
+    for python in (old_uvicorn, Path(sys.executable)):
+        outcome = launch(python, ["-m", "uvicorn", "main:app", "--port", "${PORT}"], tmp_path, port)
+        assert outcome.exit_code == 2 and "Invalid value for '--port'" in outcome.output
+    assert [(row["code"], row["location"]["row"]) for row in check(tmp_path)] == [("UVI004", 6)]
+
+
 @pytest.fixture(scope="module")
 def uv(tmp_path_factory) -> Path:
     """uv itself, from PyPI (its wheel holds the binary)."""

@@ -343,3 +343,26 @@ def test_an_unknown_lifespan_value_in_python(project):
         "main.py", 'import uvicorn\n\nif __name__ == "__main__":\n    uvicorn.run("main:app", lifespan="off")\n'
     )
     assert project.check("main.py", codes=("UVI004",)) == []
+
+
+@pytest.mark.parametrize(
+    ("command", "reported"),
+    [
+        ('["uvicorn", "main:app", "--host", "0.0.0.0", "--port", "${PORT}"]', True),  # exec form: no shell expands it
+        ('["uvicorn", "main:app", "--workers", "many"]', True),
+        ('["uvicorn", "main:app", "--port"]', True),  # no value at all
+        ('["uvicorn", "main:app", "--relaod"]', False),  # an option another version may have
+        ("uvicorn main:app --port ${PORT}", False),  # shell form: the shell expands it
+    ],
+)
+def test_every_uvicorn_refuses_a_word_for_an_integer_flag(project, command, reported):
+    """The project runs uvicorn 0.22, not the analysed one; --port, --workers and the other integer flags take an
+    integer in every release (real runs of 0.11.8 to 0.54.0: exit status 2), so that refusal is said anyway
+    (audit: streamfinity-fastapi's exec-form CMD with "${PORT}")."""
+    project.write("main.py", "from fastapi import FastAPI\napp = FastAPI()\n")
+    project.write("pyproject.toml", '[tool.poetry.dependencies]\npython = "^3.11"\nuvicorn = "^0.22.0"\n')
+    project.write("Dockerfile", f"FROM python:3.11\nWORKDIR /app\nCOPY . .\nENV PORT=8000\nCMD {command}\n")
+    found = project.check("Dockerfile", codes=("UVI004",))
+    assert len(found) == int(reported), found
+    if reported:
+        assert "exits with status 2" in found[0].message

@@ -196,6 +196,13 @@ def _cause(option: Option) -> str:
 _DEFINED_IN = {Entry.RUN: ("main.py", None, "run"), Entry.CONFIG: ("config.py", "Config", "__init__")}
 ANY_KEYWORD = "**"  # in a parameter list: the signature takes any keyword
 
+# Flags of the `uvicorn` command that take an integer in every release: a word that is none (`--port '${PORT}'`
+# from an exec-form CMD) exits with status 2 whichever uvicorn runs (run with 0.11.8, 0.13.4, 0.15.0, 0.17.6,
+# 0.20.0, 0.28.1, 0.34.0 and 0.54.0: "Invalid value for '--port': ... is not a valid integer").
+INTEGER_FLAGS_OF_EVERY_VERSION = frozenset(
+    {"port", "workers", "timeout_keep_alive", "backlog", "limit_concurrency", "limit_max_requests"}
+)
+
 
 def installed_parameters(workspace: Workspace, entry: Entry) -> tuple[str, ...] | None:
     """The parameter names of `uvicorn.run` / `uvicorn.Config` in the analysed environment's

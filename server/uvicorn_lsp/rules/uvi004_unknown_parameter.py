@@ -7,11 +7,17 @@ from collections.abc import Iterator
 
 from ..engine import app_kinds, uvicorn_facts
 from ..engine.context import RuleContext
-from ..engine.launch import Entry, Launch, Option, Rejection
+from ..engine.launch import Entry, GivenAs, Launch, Option, Rejection, Server
 from ..engine.model import Applicability, Finding, Fix, Range, Severity
 from ..engine.rule import FixAvailability, Quoted, Rule, RuleDoc, elide, fit_message
 from ..engine.source import node_range
-from ..engine.uvicorn_facts import ANY_KEYWORD, PARAMETERS, TABLE_VERSION, installed_parameters
+from ..engine.uvicorn_facts import (
+    ANY_KEYWORD,
+    INTEGER_FLAGS_OF_EVERY_VERSION,
+    PARAMETERS,
+    TABLE_VERSION,
+    installed_parameters,
+)
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -24,9 +30,16 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         found += _unknown_implementations(ctx, launch)
         found += _unknown_lifespan(ctx, launch)
         # The parameters and options read are those of the analysed uvicorn: nothing is said where another
-        # runs (asked only when there is something to say: it reads the project's declarations).
+        # runs (asked only when there is something to say: it reads the project's declarations), but for the
+        # integer flags every uvicorn refuses a word on.
         if found and ctx.uvicorn_version_in(launch) == ctx.known_uvicorn_version:
             yield from found
+        elif found and launch.server is Server.UVICORN:
+            yield from (
+                _rejected(ctx, launch, rejection)
+                for rejection in launch.rejections
+                if rejection.option.name in INTEGER_FLAGS_OF_EVERY_VERSION and rejection.option.given_as is GivenAs.FLAG
+            )
         call = launch.call
         if call is not None and launch.entry is Entry.RUN and len(call.positional) > 1 and not call.star_args:
             yield _extra_positional(ctx, call)
@@ -209,7 +222,9 @@ RULE = Rule(
             exclude that one, it says nothing: another version runs. An image or a Procfile dyno installs its
             own uvicorn (what its `RUN pip install` lines name, else the declared one, else the newest; for an
             image pulled from elsewhere, the declared one only), so their commands are judged only when that
-            is the analysed version.
+            is the analysed version. One exception: a word given to an integer flag (`--port`, `--workers`,
+            `--timeout-keep-alive`, `--backlog`, `--limit-concurrency`, `--limit-max-requests`), such as
+            the `"${PORT}"` of an exec-form `CMD` that no shell expands, fails under every uvicorn release.
 
             It also finds positional arguments after the app in `uvicorn.run("main:app", 8000)`, and a
             `lifespan=` value other than "auto", "on" and "off" in Python (no command line checks it there:
