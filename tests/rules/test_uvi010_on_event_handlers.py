@@ -157,6 +157,27 @@ def test_fix_reuses_contextlib_and_a_free_name(project):
     assert fixed.count("import") == 3
 
 
+def test_the_lifespan_goes_above_the_comment_over_the_app(project):
+    """`# Initialize the app` describes `app = FastAPI()`: the new function goes above the comment, not between
+    them (audit: SeedCraft, imagin3d)."""
+    code = dedent("""\
+        from fastapi import FastAPI
+
+        # Initialize the app
+        # with its routes
+        app = FastAPI()
+
+
+        @app.on_event("startup")
+        def connect():
+            pass
+    """)
+    [finding] = findings(project, code)
+    fixed = apply_fix(project, "main.py", finding.fixes[0], CODE)
+    compile(fixed, "main.py", "exec")
+    assert "    yield\n\n\n# Initialize the app\n# with its routes\napp = FastAPI(lifespan=lifespan)\n" in fixed
+
+
 def test_fix_with_asynccontextmanager_already_imported_and_two_space_indent(project):
     code = dedent("""
         from contextlib import asynccontextmanager as acm

@@ -3,6 +3,7 @@ or "add this keyword" and never build text edits by hand."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from . import syntax
@@ -108,14 +109,28 @@ def _first_import_line(module) -> int:
 
 
 def insert_top_level_block(source: SourceFile, before_line: int, lines: Iterable[str]) -> TextEdit:
-    """A new top-level definition before the 0-based line, with the two blank lines PEP 8 asks around it."""
+    """A new top-level definition before the 0-based line, with the two blank lines PEP 8 asks around it, and
+    above the comment lines right over that line (`# Initialize the app` belongs to the statement it describes)."""
     newline = source.line_break
+    while before_line > 0 and _statement_comment(source.lines[before_line - 1], before_line - 1):
+        before_line -= 1
     blank = 0
     while before_line - blank - 1 >= 0 and not source.lines[before_line - blank - 1].strip():
         blank += 1
     missing = 0 if before_line - blank == 0 else max(0, 2 - blank)
     at = Position(before_line, 0)
     return TextEdit(Range(at, at), newline * missing + newline.join([*lines, "", ""]) + newline)
+
+
+def _statement_comment(line: str, number: int) -> bool:
+    """A top-level comment line, not the file's shebang or encoding declaration (which must stay first)."""
+    if not line.startswith("#"):
+        return False
+    return not (number == 0 and line.startswith("#!")) and not (number < 2 and _ENCODING_DECLARATION.match(line))
+
+
+# PEP 263: a comment on the first or second line naming the source encoding.
+_ENCODING_DECLARATION = re.compile(r"^#.*?coding[:=][ \t]*[-\w.]+")
 
 
 def delete_lines(first_line: int, end: Position) -> TextEdit:
