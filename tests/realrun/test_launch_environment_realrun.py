@@ -90,3 +90,30 @@ def test_a_sub_folder_project_installed_by_the_makefile_serves_from_the_top(proj
     errors = [f for f in project.check("Makefile", codes=("UVI002",)) if f.severity.name == "ERROR"]
     assert outcome.served is install, outcome.output
     assert len(errors) == (0 if install else 1)
+
+
+@pytest.mark.parametrize(("pythonpath", "serves"), [("/app/pkg", True), ("/app/src", False), ("/app", False)])
+def test_an_image_env_pythonpath_is_where_the_module_is_looked_for(project, tmp_path, pythonpath, serves):
+    """`ENV PYTHONPATH=...` in the Dockerfile: the image's folders it names are on sys.path after the working
+    directory, so `core:app` loads from /app/pkg only when PYTHONPATH names that folder."""
+    from .test_command_launches import rebuild_image
+
+    project.write("pkg/core.py", APP_HEAD.format())
+    project.write(
+        "Dockerfile",
+        f'FROM python:3.12-slim\nENV PYTHONPATH={pythonpath}\nWORKDIR /app\nCOPY . .\nCMD ["uvicorn", "core:app"]\n',
+    )
+    image = tmp_path / "image"
+    workdir, command = rebuild_image(project.root, image)  # it copies; the ENV line is given here
+    port = free_port()
+    outcome = run_server(
+        ["-m", *command, "--port", str(port)], workdir, port, env={"PYTHONPATH": str(image) + pythonpath}
+    )
+    errors = [finding for finding in project.check("Dockerfile", codes=("UVI002",)) if finding.severity.name == "ERROR"]
+    assert outcome.served is serves, outcome.output
+    if serves:
+        assert errors == []
+    else:
+        assert 'Could not import module "core"' in outcome.output
+        [error] = errors
+        assert '"core:app" will not load: module not found' in error.message

@@ -292,3 +292,37 @@ def test_a_script_ends_at_its_exit_or_exec(project, before, errors):
     project.write("main.py", APP)
     project.write("run.sh", before + "uvicorn nomod:app\n")
     assert len(_errors(project, "run.sh")) == errors
+
+
+@pytest.mark.parametrize(
+    ("env", "app", "errors"),
+    [
+        ("ENV PYTHONPATH=/app", "mian:app", 1),  # the working directory again: the typo still fails
+        ("ENV PYTHONPATH=/app", "main:app", 0),
+        ("ENV PYTHONPATH=/app/src", "core:app", 1),  # a folder the image does not have adds nothing
+        ("ENV PYTHONPATH=/app/pkg", "core:app", 0),  # pkg/core.py found through PYTHONPATH
+        ("ENV PYTHONPATH=/opt/lib", "mian:app", 0),  # a folder no COPY fills: the base image's, not known
+        ("ENV PYTHONPATH=${PYTHONPATH}:/app", "mian:app", 0),  # a value known only in the built image
+    ],
+)
+def test_an_image_pythonpath_is_read_from_its_env(project, env, app, errors):
+    """The Dockerfile's ENV gives PYTHONPATH its value, so sys.path is known (real run, uvicorn 0.54:
+    `PYTHONPATH=/app uvicorn mian:app` in /app exits 3, "Could not import module"; audit: miniAF, FinControl)."""
+    project.write("main.py", APP)
+    project.write("pkg/core.py", APP)
+    project.write("Dockerfile", f'FROM python:3.12\n{env}\nWORKDIR /app\nCOPY . .\nCMD ["uvicorn", "{app}"]\n')
+    assert len(_errors(project, "Dockerfile")) == errors
+
+
+def test_a_compose_service_pythonpath_over_the_image_code_it_mounts(project):
+    project.write("backend/main.py", APP)
+    project.write("backend/Dockerfile", "FROM python:3.12\nENV PYTHONPATH=/app\nWORKDIR /app\nCOPY . .\n")
+    compose = (
+        "services:\n  api:\n    build: ./backend\n    volumes:\n      - ./backend:/app\n"
+        "    command: uvicorn app.main:app --reload\n"
+    )
+    project.write("compose.yaml", compose)
+    [error] = _errors(project, "compose.yaml")
+    assert "will not load" in error.message
+    project.write("compose.yaml", compose.replace("    command:", "    env_file: .env\n    command:"))
+    assert _errors(project, "compose.yaml") == []  # the env file (not in the checkout) may set PYTHONPATH

@@ -503,6 +503,9 @@ RULE = Rule(
             builds is a launch of its own, and a string only one of them loads is a warning naming both.
             An image whose code a compose file of the project (or a script's `docker run -v`) mounts over its
             `WORKDIR` (`./app:/app`) is not judged without that mount: the project starts it that way.
+            The image's `ENV PYTHONPATH=/app/lib` (or a service's `environment:`) puts those image folders on
+            sys.path after the working directory; PYTHONPATH from an env file, a `$VAR` or a folder no `COPY`
+            fills leaves the string unjudged.
             `fastapi run PATH` and `fastapi dev PATH` (fastapi-cli) take a file or package folder instead:
             a PATH that is not there where the command starts (in the image, as its `COPY` lines fill it)
             stops fastapi-cli with "Path does not exist" and exit status 1, and an `--app NAME` the file

@@ -220,7 +220,8 @@ def test_wrappers_are_seen_through(project):
 def test_pythonpath_and_gunicorn_chdir_leave_the_import_unjudged(project):
     project.write("app/main.py", APP)
     for body in (
-        "ENV PYTHONPATH=/code/app\nCMD uvicorn main:app\n",
+        "ENV PYTHONPATH=/opt/lib\nCMD uvicorn main:app\n",  # a folder no COPY fills: the base image's
+        "ENV PYTHONPATH=$LIBS:/code/app\nCMD uvicorn main:app\n",
         "CMD PYTHONPATH=app uvicorn main:app\n",
         "CMD gunicorn --chdir /code/app -k uvicorn_worker.UvicornWorker main:app\n",
         "CMD gunicorn -c gunicorn.conf.py -k uvicorn_worker.UvicornWorker main:app\n",
@@ -232,6 +233,18 @@ def test_pythonpath_and_gunicorn_chdir_leave_the_import_unjudged(project):
     project.write("Dockerfile", "FROM python:3.12\nWORKDIR /code\nCOPY app /code/app\nCMD uvicorn main:app\n")
     [launch] = launches(project, "Dockerfile")
     assert roots(launch) == [(project.root,)]
+
+
+def test_image_pythonpath_puts_the_image_folders_it_names_after_the_workdir(project):
+    project.write("app/main.py", APP)
+    for pythonpath in ("/code/app", "app", ":/code/app", "/code:/code/app"):
+        project.write(
+            "Dockerfile",
+            f"FROM python:3.12\nENV PYTHONPATH={pythonpath}\nWORKDIR /code\nCOPY app /code/app\nCMD uvicorn main:app\n",
+        )
+        [launch] = launches(project, "Dockerfile")
+        [search_path] = launch.search_paths
+        assert search_path.roots[:2] == (project.root, project.root / "app"), pythonpath
 
 
 def test_app_dir_is_first_on_sys_path_and_python_m_adds_the_workdir(project):

@@ -304,9 +304,11 @@ def search_paths(
     app_dir: Option | None,
     via_python: bool,
     module: str | None = None,
+    pythonpath: tuple[str, ...] = (),
 ) -> list[SearchPath]:
     """sys.path of the command per working directory: `--app-dir` (default: the working
-    directory) first, as uvicorn's CLI inserts it; `python -m` also puts the working directory.
+    directory) first, as uvicorn's CLI inserts it; `python -m` also puts the working directory;
+    then the image's PYTHONPATH folders (`pythonpath`, image paths or relative to the working directory).
     In an image whose `.dockerignore` hides files, sys.path is as the image shows it to `module`."""
     relative = "."
     if app_dir is not None:
@@ -333,6 +335,13 @@ def search_paths(
             if here is None:
                 return []
             roots = roots + here
+        on_pythonpath: list[Path] = []
+        for entry in pythonpath:
+            shown_there = directory.roots_for(entry)
+            if shown_there is None:
+                return []  # a PYTHONPATH folder the image's layout does not show (another stage, the base image)
+            on_pythonpath += shown_there
+        roots = roots + tuple(on_pythonpath)
         shown_root = roots[0] if roots else ctx.folder
         # A project the file's commands install is on sys.path wherever they run on this host.
         by_the_file = () if directory.image else _import_roots(ctx.installed_projects)
@@ -491,8 +500,10 @@ def launch_of(
     via_python = info.source_kind == "launch.json" or (
         parsed.program_index > 0 and arguments[parsed.program_index - 1].value == "-m"
     )
+    pythonpath = environment.get("PYTHONPATH")
+    image_pythonpath = _image_pythonpath(pythonpath[0], directories) if pythonpath is not None else ()
     # What else puts folders on sys.path or moves the start: the import could succeed from anywhere.
-    elsewhere = "PYTHONPATH" in environment or any(
+    elsewhere = image_pythonpath is None or any(
         argument.value.split("=")[0] in _GUNICORN_ELSEWHERE or argument.value == "-c" for argument in arguments
     )
     for argument in arguments[: parsed.program_index]:  # `PYTHONPATH=src uvicorn`, `uv run --directory x`
@@ -514,9 +525,19 @@ def launch_of(
     def find() -> list[SearchPath]:
         if directories is None or elsewhere:
             return []
-        return search_paths(ctx, directories, parsed.options.get("app_dir"), via_python, module)
+        return search_paths(ctx, directories, parsed.options.get("app_dir"), via_python, module, image_pythonpath or ())
 
     return build_launch(parsed, form, info, setting, find, ctx.option_table, editable, directories or ())
+
+
+def _image_pythonpath(value: Value, directories: list[WorkingDirectory] | None) -> tuple[str, ...] | None:
+    """PYTHONPATH's folders where an image's `ENV` (or a compose service's `environment:`) gives its one value:
+    folders of the image, which its layout shows (an empty entry is the working directory, as Python reads it).
+    None where it is set otherwise (an env file, a `$VAR`, a host's shell): the folders it names are not known."""
+    text = first(value) if value.known and len(value.candidates or ()) == 1 else None
+    if not isinstance(text, str) or not directories or any(directory.image is None for directory in directories):
+        return None
+    return tuple(entry or "." for entry in text.split(":"))
 
 
 def _parsed(
