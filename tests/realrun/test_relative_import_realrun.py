@@ -32,3 +32,20 @@ def test_main_string_in_a_module_with_relative_imports(project):
     main.write_text(apply_edits(main.read_text(), finding.best_fix.edits))
     assert project.check("pkg/main.py", codes=("UVI002",)) == []
     assert run_server(["-m", "pkg.main"], project.root, port).served
+
+
+def test_a_namespace_folder_with_relative_imports_runs_from_the_folder_above_it(project):
+    """backend/app/main.py, no `__init__.py`, `from .api import app`: `python -m app.main` in backend/ serves
+    "app.api:app", `python -m backend.app.main` at the top stops at it; a warning naming both, not an error."""
+    port = free_port()
+    project.write("backend/app/api.py", APP_HEAD.format())
+    project.write(
+        "backend/app/main.py",
+        f'import uvicorn\nfrom .api import app\n\nif __name__ == "__main__":\n    uvicorn.run("app.api:app", port={port})\n',
+    )
+    assert run_server(["-m", "app.main"], project.root / "backend", port).served
+    from_the_top = run_server(["-m", "backend.app.main"], project.root, port, timeout=10)
+    assert not from_the_top.served and "No module named 'app'" in from_the_top.output
+    [finding] = project.check("backend/app/main.py", codes=("UVI002",))
+    assert finding.severity is Severity.WARNING
+    assert "loads with `python -m app.main`, not with `python -m backend.app.main`" in finding.message

@@ -90,6 +90,27 @@ def test_wrong_module_path_for_this_files_app_gets_the_computed_string(project):
     assert 'uvicorn.run("pkg.main:app", reload=True)' in fixed
 
 
+@pytest.mark.parametrize("package_marker", [True, False])
+def test_relative_imports_in_a_sub_folder_run_from_the_folder_above_it(project, package_marker):
+    """backend/app/main.py with `from .api import app`: `python -m app.main` in backend/ serves "app.api:app",
+    `python -m backend.app.main` at the top does not, with or without app/__init__.py (real run, uvicorn 0.54:
+    200 on /docs from backend/; audit: lorella-grazing, where the error said no launch loads it)."""
+    if package_marker:
+        project.write("backend/app/__init__.py")
+    project.write("backend/app/api.py", APP)
+    [finding] = main_file(project, 'uvicorn.run("app.api:app")', "backend/app/main.py", "from .api import app\n")
+    assert finding.severity is Severity.WARNING
+    assert "loads with `python -m app.main`, not with `python -m backend.app.main`" in finding.message
+
+
+def test_a_plain_sub_folder_script_is_rescued_by_the_folder_above_it_only(project):
+    """Without relative imports `python -m tools.run` from src/ is possible, not the usual start: it loads
+    "main:app" from src/ and keeps the error away, and fails nothing on its own."""
+    project.write("src/main.py", APP)
+    assert main_file(project, 'uvicorn.run("main:app")', "src/tools/run.py", header="") == []
+    assert main_file(project, 'uvicorn.run("tools.run:app")', "src/tools/run.py") == []
+
+
 def test_plain_folder_script_naming_a_workspace_package(project):
     project.write("app/__init__.py")
     project.write("app/web.py", APP)

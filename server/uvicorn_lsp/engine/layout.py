@@ -113,13 +113,24 @@ class Launch:
 
 
 def launches(script: Path, workspace_root: Path | None) -> list[Launch]:
-    """How `script` can be started: `-m` from above its package, `-m` from the workspace
-    root when that is another folder (folders without `__init__.py` are namespace
-    packages there), and as a script; module launches first."""
+    """How `script` can be started: `-m` from above its package, `-m` from the folder above
+    its own folder when that has no `__init__.py` and from the workspace root when that is
+    another folder (folders without `__init__.py` are namespace packages there), and as a
+    script; module launches first."""
     display_base = workspace_root or package_root(script)
     script_launch = Launch("script", f"python {_relative(script, display_base)}", script.parent)
+    # A file's own folder without `__init__.py` is a namespace package from the folder above it as well
+    # (`python -m app.main` in backend/ for backend/app/main.py), not only from the workspace root.
+    folder_above = script.parent.parent
+    namespace_root = (
+        folder_above
+        if package_root(script) == script.parent
+        and workspace_root is not None
+        and folder_above.is_relative_to(workspace_root)
+        else None
+    )
     found = []
-    for root in dict.fromkeys(r for r in (package_root(script), workspace_root) if r is not None):
+    for root in dict.fromkeys(r for r in (package_root(script), namespace_root, workspace_root) if r is not None):
         dotted = module_name(script, root)
         if root == script.parent or dotted is None:
             continue
