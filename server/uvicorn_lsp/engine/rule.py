@@ -176,6 +176,9 @@ def fit_message(template: str, shorter: str | None = None, /, **fields: str | Qu
         whole = template.format(**{key: getattr(value, "text", value) for key, value in fields.items()})
         if len(whole) > MESSAGE_LIMIT:
             template = shorter
+    whole = template.format(**{key: getattr(value, "text", value) for key, value in fields.items()})
+    if len(whole) <= MESSAGE_LIMIT:
+        return whole
     for width in _NAME_WIDTHS:
         message = template.format(
             **{

@@ -572,7 +572,8 @@ def _parse_uvicorn(
 
 def _literal_note(argument: Argument) -> str:
     if argument.literal_dollar:
-        return " (no shell runs this exec-form command, so `$` is passed as it is: use the shell form or `sh -c`)"
+        # Short: the finding quotes click's whole message before it, and messages stop at 160 characters.
+        return " (no shell expands `$` in an exec form: use `sh -c`)"
     return ""
 
 
