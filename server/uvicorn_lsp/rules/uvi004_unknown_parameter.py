@@ -224,7 +224,8 @@ RULE = Rule(
             image pulled from elsewhere, the declared one only), so their commands are judged only when that
             is the analysed version. One exception: a word given to an integer flag (`--port`, `--workers`,
             `--timeout-keep-alive`, `--backlog`, `--limit-concurrency`, `--limit-max-requests`), such as
-            the `"${PORT}"` of an exec-form `CMD` that no shell expands, fails under every uvicorn release.
+            the `"${PORT}"` of an exec-form `CMD` that no shell expands, fails under every uvicorn release
+            (let a shell expand it: `CMD ["sh", "-c", "exec uvicorn main:app --port ${PORT}"]`).
 
             It also finds positional arguments after the app in `uvicorn.run("main:app", 8000)`, and a
             `lifespan=` value other than "auto", "on" and "off" in Python (no command line checks it there:

@@ -573,7 +573,7 @@ def _parse_uvicorn(
 def _literal_note(argument: Argument) -> str:
     if argument.literal_dollar:
         # Short: the finding quotes click's whole message before it, and messages stop at 160 characters.
-        return " (no shell expands `$` in an exec form: use `sh -c`)"
+        return " (exec form: no shell expands `$`)"
     return ""
 
 
