@@ -83,6 +83,17 @@ def test_a_lock_file_names_the_version_installed(tmp_path, lock):
     assert constraints(tmp_path) == ["==0.29.0"]
 
 
+def test_a_virtual_project_in_uv_lock_declares_no_distribution(tmp_path):
+    """uv locks a project without a build backend as `source = { virtual = "." }` and never installs it: its
+    name is no distribution that could hold a module of that name (audit: `uv run uvicorn template.main:app`)."""
+    (tmp_path / "uv.lock").write_text(
+        '[[package]]\nname = "template"\nversion = "0.1.0"\nsource = { virtual = "." }\n\n'
+        '[[package]]\nname = "acme-api"\nversion = "1.0.0"\nsource = { editable = "." }\n'
+    )
+    assert project.declared_constraints(tmp_path, tmp_path, "template", lambda path: None) is None
+    assert project.declared_constraints(tmp_path, tmp_path, "acme-api", lambda path: None) == ["==1.0.0"]
+
+
 def test_pipfile_lock_names_the_version_installed(tmp_path):
     """Pipenv (and Heroku's Python buildpack) install Pipfile.lock's pins, not the Pipfile's `*` (audit)."""
     (tmp_path / "Pipfile").write_text('[packages]\nuvicorn = "*"\n')

@@ -326,3 +326,18 @@ def test_a_compose_service_pythonpath_over_the_image_code_it_mounts(project):
     assert "will not load" in error.message
     project.write("compose.yaml", compose.replace("    command:", "    env_file: .env\n    command:"))
     assert _errors(project, "compose.yaml") == []  # the env file (not in the checkout) may set PYTHONPATH
+
+
+def test_a_virtual_uv_project_is_not_installed_so_its_name_is_no_module(project):
+    """uv.lock lists the project itself, `source = { virtual = "." }` when it has no build backend: `uv run`
+    installs its dependencies, not the project, so `template.main` (the project's name, not a folder) fails
+    (audit: ModuleNotFoundError under `uv run`). An editable project is installed: not judged from its name."""
+    project.write("pyproject.toml", '[project]\nname = "template"\nversion = "0.1.0"\ndependencies = ["uvicorn"]\n')
+    project.write("src/backend/main.py", APP)
+    project.write("Makefile", "run:\n\tuv run uvicorn template.main:app --reload --port 8000\n")
+    lock = '[[package]]\nname = "template"\nversion = "0.1.0"\nsource = {{ {} = "." }}\n'
+    project.write("uv.lock", lock.format("virtual"))
+    [finding] = _errors(project, "Makefile")
+    assert "No module named 'template'" in finding.message
+    project.write("uv.lock", lock.format("editable"))
+    assert _errors(project, "Makefile") == []

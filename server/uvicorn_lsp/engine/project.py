@@ -249,9 +249,18 @@ def _locked(lock: Path, distribution: str) -> list[str | None] | None:
     packages = data.get("package") if isinstance(data, dict) else None
     for package in packages if isinstance(packages, list) else ():
         if isinstance(package, dict) and _normalised(str(package.get("name"))) == distribution:
+            if _virtual(package):
+                return None
             version = package.get("version")
             return [f"=={version}" if isinstance(version, str) else UNREAD]
     return None
+
+
+def _virtual(package: dict) -> bool:
+    """A uv.lock entry `source = { virtual = "." }`: a project without a build backend (its own, or a workspace
+    member's), which uv locks but never installs; its modules import only from where they lie."""
+    source = package.get("source")
+    return isinstance(source, dict) and "virtual" in source
 
 
 def installed_constraints(
