@@ -146,3 +146,17 @@ def test_a_condition_carries_over_a_line_break_after_the_operator():
         ("uvicorn", True),
         ("uvicorn", False),
     ]
+
+
+def test_subshells_and_branches_are_numbered():
+    """`( )` groups and and-or lists sent to the background run in subshells; `else` and `;;` start branches."""
+    lines = split_lines("(cd a && x)\ncd b && y &\nz\nif t; then cd c\nelse w; fi\n")
+    placed = lines_span(lines, Position(0, 0), Position(len(lines) - 1, len(lines[-1])))
+    found = {
+        command.words[0].value + (command.words[1].value if len(command.words) > 1 else ""): command
+        for command in commands(placed)
+    }
+    assert found["cda"].subshells == found["x"].subshells != ()
+    assert found["cdb"].subshells == found["y"].subshells != () and found["y"].subshells != found["x"].subshells
+    assert found["z"].subshells == () and found["z"].blocks == ()
+    assert found["cdc"].blocks[:-1] == found["w"].blocks[:-1] and found["cdc"].blocks != found["w"].blocks

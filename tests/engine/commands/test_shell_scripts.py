@@ -232,3 +232,58 @@ def test_pushd_moves_like_cd_and_popd_leaves_the_folder_unknown(project):
     assert [path.roots[0] for path in moved.search_paths] == [project.root / "backend"]
     assert back.search_paths == []
     assert project.check("Makefile", codes=("UVI002",)) == []
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "(cd frontend && npm install)\nuvicorn main:app --port 8000\n",
+        "cd frontend && npm run dev &\nuvicorn main:app --reload\n",
+        "(cd frontend && npm run build); uvicorn main:app\n",
+        "build() { cd frontend; npm run build; }\nuvicorn main:app\n",
+        "if [ -d frontend ]; then\n  cd frontend\nfi\nuvicorn main:app\n",
+        "[ -d frontend ] && cd frontend\nuvicorn main:app\n",
+    ],
+)
+def test_a_cd_in_a_subshell_or_on_a_condition_does_not_move_what_follows(project, script):
+    """Audit: `cd frontend && npm run dev &` then `uvicorn main:app` in dev.sh serves from the script's folder
+    (real run: 200): the background list, like a `( )` group, runs in a subshell whose `cd` ends with it; a
+    `cd` in a function or an `if` may not have run. Either way `main:app` at the top is not reported."""
+    project.write("main.py", APP)
+    project.write("frontend/package.json", "{}\n")
+    project.write("dev.sh", "#!/bin/bash\n" + script)
+    assert project.check("dev.sh", codes=("UVI002",)) == []
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "(cd backend && uvicorn main:app)\n",
+        "cd backend && uvicorn main:app --reload &\ncd frontend && npm run dev\n",
+        "start() {\n  cd backend\n  uvicorn main:app --reload\n}\nstart\n",
+        'case "$1" in\n  dev) cd backend; uvicorn main:app --reload ;;\n  *) uvicorn backend.main:app ;;\nesac\n',
+        'if [ "$1" = dev ]; then\n  cd backend\n  uvicorn main:app --reload\nelse\n  uvicorn backend.main:app\nfi\n',
+    ],
+)
+def test_a_cd_holds_inside_its_own_subshell_and_branch(project, script):
+    """The commands of the subshell or branch a `cd` runs in start where it went: `mian` is still reported."""
+    project.write("backend/__init__.py", "")
+    project.write("backend/main.py", APP)
+    project.write("dev.sh", "#!/bin/bash\n" + script)
+    assert project.check("dev.sh", codes=("UVI002",)) == []
+    project.write("dev.sh", "#!/bin/bash\n" + script.replace("main:app", "mian:app"))
+    assert len(project.check("dev.sh", codes=("UVI002",))) == script.count("main:app")
+
+
+def test_after_a_nested_cd_on_a_condition_the_folder_is_unknown(project):
+    """`cd sub` in an inner `if` may or may not have run: the outer branch's later start is not judged, its
+    other branch starts from the folder before the outer `cd`."""
+    project.write("backend/__init__.py", "")
+    project.write("backend/main.py", APP)
+    script = (
+        '#!/bin/bash\nif [ "$1" = dev ]; then\n  cd backend\n  if [ -d sub ]; then cd sub; fi\n'
+        "  uvicorn mian:app --reload\nelse\n  uvicorn backend.mian:app\nfi\n"
+    )
+    project.write("dev.sh", script)
+    [finding] = project.check("dev.sh", codes=("UVI002",))
+    assert finding.range.start.line == 6

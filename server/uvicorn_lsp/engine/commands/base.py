@@ -639,19 +639,19 @@ def shell_launches(
     form = form or Form()
     editable = placed.verbatim if editable is None else editable
     launches = []
-    current = directory
-    variables = dict(environment)
+    folders = _ShellFolders(directory, environment)
     commands = shell.commands(placed)
     if info.container and _serves_beside_others(commands):
         # `uvicorn --host 127.0.0.1 & nginx`: a loopback bind may well serve the process beside it.
         info = replace(info, container=False)
     for command in commands:
         words = command.words
+        current, variables = folders.of(command)
         if words[0].value in ("cd", "pushd") and not words[0].quote:
-            current = _after_cd(current, words[1:], script)
+            folders.move(command, _after_cd(current, words[1:], script))
             continue
         if words[0].value == "popd" and not words[0].quote:
-            current = None  # back to a folder the analysis does not follow
+            folders.move(command, None)  # back to a folder the analysis does not follow
             continue
         if len(words) == 1 or words[0].value == "export":
             for word in words[1:] if words[0].value == "export" else words:
@@ -673,9 +673,64 @@ def shell_launches(
             ctx, arguments, form, command_info, setting, current, variables, editable, command.made
         )
         ends_the_shell = words[0].value == "exit" or (words[0].value == "exec" and len(words) > 1)  # not `exec >log`
-        if ends_the_shell and not words[0].quote and not command.conditional and not command.background:
+        if ends_the_shell and not words[0].quote and not command.conditional and not command.subshells:
             break  # the shell ends here (or becomes the program `exec` runs): no command after it runs
     return launches
+
+
+class _ShellFolders:
+    """The working folder and the variables of each subshell of a shell text as its commands run. A subshell
+    starts with its parent's and changes only its own. A `cd` run on a condition holds for the commands of its
+    own branch, the other branches of that `if` or `case` start from the folder before it, and after them the
+    folder is unknown: the shell may or may not have taken it."""
+
+    def __init__(self, directory: WorkingDirectory | None, environment: Environment):
+        self._folders: dict[tuple[int, ...], WorkingDirectory | None] = {(): directory}
+        self._variables: dict[tuple[int, ...], dict] = {(): dict(environment)}
+        # By subshell, innermost last: the branch a `cd` on a condition ran in, and the folder before it.
+        self._conditional_cds: dict[tuple[int, ...], list[tuple[tuple[int, ...], WorkingDirectory | None]]] = {}
+
+    def of(self, command: shell.Command) -> tuple[WorkingDirectory | None, dict]:
+        """The folder `command` runs in, and the variables it sees (its own subshell's, to change)."""
+        scope = command.subshells
+        for length in range(len(scope) + 1):
+            outer = scope[:length]
+            if outer not in self._folders:
+                self._folders[outer] = self._folders[scope[: length - 1]]
+                self._variables[outer] = dict(self._variables[scope[: length - 1]])
+            records = self._conditional_cds.setdefault(outer, [])
+            while records and not _within(command.blocks, records[-1][0]):
+                branch, before = records[-1]
+                if _beside(command.blocks, branch):
+                    self._folders[outer] = before
+                    break
+                self._folders[outer] = None
+                records.pop()
+        return self._folders[scope], self._variables[scope]
+
+    def move(self, command: shell.Command, folder: WorkingDirectory | None) -> None:
+        """`command` (a `cd`, after `of` was asked of it) moves its subshell to `folder`."""
+        scope = command.subshells
+        records = self._conditional_cds.setdefault(scope, [])
+        if command.conditional and not command.blocks:
+            folder = None  # `[ -d web ] && cd web`: taken or not, the analysis cannot tell
+        elif command.conditional:
+            if records and _beside(command.blocks, records[-1][0]):
+                branch, before = records.pop()
+                records.append((command.blocks[: len(branch)], before))
+            if not records or records[-1][0] != command.blocks:
+                records.append((command.blocks, self._folders[scope]))
+        self._folders[scope] = folder
+
+
+def _within(blocks: tuple[int, ...], branch: tuple[int, ...]) -> bool:
+    return blocks[: len(branch)] == branch
+
+
+def _beside(blocks: tuple[int, ...], branch: tuple[int, ...]) -> bool:
+    """`blocks` is in another branch of the compound command `branch` is one branch of."""
+    parent = len(branch) - 1
+    return len(blocks) > parent and blocks[:parent] == branch[:parent] and blocks[parent] != branch[-1]
 
 
 # Servers that front an app inside its own container (started as a program or a service).

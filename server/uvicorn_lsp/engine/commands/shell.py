@@ -12,7 +12,7 @@ knows its value.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..model import Position, Range
 from ..text_cache import TextCache
@@ -82,6 +82,12 @@ class Command:
     # `&&` behind a test (`[ "$ENV" = dev ] && ...`); which branch a start takes, only the running shell knows.
     conditional: bool = False
     background: bool = False  # ended by `&`: the shell goes on to the next command while it runs
+    # The subshells it runs in, outermost first: each `( )` group, and an and-or list sent to the background
+    # with `&` (`cd web && npm run dev &`). A `cd` or an assignment there is undone when the subshell ends.
+    subshells: tuple[int, ...] = ()
+    # The compound commands and `{ }` groups it runs in, outermost first; `else`, `elif` and `;;` start
+    # another branch. A `cd` on a condition is known to the commands of its own branch only.
+    blocks: tuple[int, ...] = ()
     # What readers make of the words, kept with the command: a tokenized text is reused while it is unchanged.
     made: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -119,6 +125,10 @@ def _read_commands(placed: Placed) -> list[Command]:
     depth = 0  # compound commands and `{ }` groups open around the current command
     behind_condition = False  # the operator before the current command makes it depend on the previous one
     previous_was_test = False
+    numbers = iter(range(1, 1 << 62))  # subshells and branches, each its own number
+    subshells: list[int] = []  # the `( )` groups open around the current command
+    blocks: list[int] = []  # the branches of compound commands open around it
+    list_start = (0, 0)  # where the current and-or list starts: its first command in `found`, its subshells
 
     def close(background: bool = False) -> None:
         nonlocal depth, previous_was_test
@@ -127,10 +137,32 @@ def _read_commands(placed: Placed) -> list[Command]:
             braces = [word.value for word in words if not word.quote and word.value in ("{", "}")]
             opened = (first in _COMPOUND_OPENERS) + braces.count("{")
             conditional = depth > 0 or opened > 0 or behind_condition
-            found.append(Command(tuple(_drop_reserved(words)), placed, words[-1].end, conditional, background))
-            depth = max(0, depth + opened - (first in _COMPOUND_CLOSERS) - braces.count("}"))
+            if first in ("else", "elif") and blocks:
+                blocks[-1] = next(numbers)
+            blocks.extend(next(numbers) for _ in range(opened))
+            found.append(
+                Command(
+                    tuple(_drop_reserved(words)),
+                    placed,
+                    words[-1].end,
+                    conditional,
+                    background,
+                    tuple(subshells),
+                    tuple(blocks),
+                )
+            )
+            closed = (first in _COMPOUND_CLOSERS) + braces.count("}")
+            del blocks[max(0, len(blocks) - closed) :]
+            depth = max(0, depth + opened - closed)
             previous_was_test = first in _TESTS
             words.clear()
+        if background:
+            # The whole and-or list runs in a subshell of its own while the shell goes on.
+            first_command, outer = list_start
+            number = next(numbers)
+            for index in range(first_command, len(found)):
+                inner = found[index].subshells
+                found[index] = replace(found[index], subshells=(*inner[:outer], number, *inner[outer:]))
 
     skip_next_word = False
     while reader.at < len(reader.text):
@@ -145,6 +177,7 @@ def _read_commands(placed: Placed) -> list[Command]:
             if words:  # a line ending in `&&` or `||` goes on with the next one
                 close()
                 behind_condition = False
+                list_start = (len(found), len(subshells))
             reader.at += 1
             for delimiter, strip_tabs in heredocs:
                 _skip_heredoc(reader, delimiter, strip_tabs)
@@ -161,6 +194,14 @@ def _read_commands(placed: Placed) -> list[Command]:
                 behind_condition = operator == "||" or previous_was_test
             elif operator not in ("|", "|&", "(", ")"):  # a pipeline, a subshell: the same condition
                 behind_condition = False
+            if operator == "(":
+                subshells.append(next(numbers))
+            elif operator == ")" and subshells:  # not a `case` pattern's `)`
+                subshells.pop()
+            elif operator == ";;" and blocks:
+                blocks[-1] = next(numbers)
+            if operator in (";", "&", ";;"):
+                list_start = (len(found), len(subshells))
             reader.at += len(operator)
             continue
         redirection = next((op for op in _REDIRECTIONS if reader.startswith(op)), None) if char in "<>" else None
