@@ -200,6 +200,41 @@ def test_pyproject_task_runners(project):
     assert all(launch.setting is Setting.DEVELOPMENT for launch in found)
 
 
+def test_task_runner_placeholders_and_taskipy_settings(project):
+    """Audit: the runners replace pdm's `{args:default}` and taskipy's `{name}` (with `use_vars`) before the
+    command runs, and taskipy's `[tool.taskipy.settings] cwd` moves every task (real runs: `pdm run serve`,
+    `task dev` serve). Placeholders are unknown values; without `use_vars` taskipy passes `{app}` as it is."""
+    project.write("backend/__init__.py", "")
+    project.write("backend/main.py", "from fastapi import FastAPI\n\napp = FastAPI()\n")
+    text = """\
+[project]
+name = "x"
+dependencies = ["uvicorn"]
+
+[tool.taskipy.settings]
+cwd = "backend"
+
+[tool.taskipy.variables]
+app = "backend.main:app"
+
+[tool.taskipy.tasks]
+dev = "uvicorn main:app"
+vars = { cmd = "uvicorn {app}", use_vars = true, cwd = "." }
+plain = { cmd = "uvicorn {app}", cwd = "." }
+
+[tool.pdm.scripts]
+serve = "uvicorn {args:backend.main:app}"
+"""
+    project.write("pyproject.toml", text)
+    tomllib.loads(text)
+    dev, with_variables, plain, serve = launches(project, "pyproject.toml")
+    assert roots(dev) == [(project.root / "backend",)]
+    assert with_variables.app is not None and with_variables.app.value.candidates is None
+    assert serve.app is not None and serve.app.value.candidates is None
+    [finding] = project.check("pyproject.toml", codes=("UVI002",))
+    assert finding.range.start.line == 13  # `plain`: taskipy runs `uvicorn {app}` as written
+
+
 def test_bad_inputs_have_no_launches(project):
     project.write(".vscode/launch.json", '{"configurations": [{"module": "uvicorn", "args": ["a:b", ')
     assert launches(project, ".vscode/launch.json") == []

@@ -34,6 +34,7 @@ _STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'')
 def pyproject_launches(ctx: CommandContext) -> list[Launch]:
     environment = _runner_environment(ctx)
     table_folders = _task_table_folders(ctx.source.lines)
+    taskipy_folder, taskipy_variables = _taskipy_settings(ctx.source.lines)
     found = []
     table = ""
     for number, line in enumerate(ctx.source.lines):
@@ -54,13 +55,25 @@ def pyproject_launches(ctx: CommandContext) -> list[Launch]:
             continue
         inline_table = value_text.lstrip().startswith("{")
         folder = _FOLDER_KEY.search(value_text) if inline_table else table_folders.get(table) if in_task_table else None
+        taskipy = table == "tool.taskipy.tasks"
+        if taskipy and folder is None:
+            folder = taskipy_folder  # `[tool.taskipy.settings] cwd`, which a task's own `cwd` overrides
         own_folder = host_directory(ctx.folder, "the pyproject's folder")
         directory: WorkingDirectory | None = own_folder
         if folder is not None:  # poe's `cwd`, pdm's `working_dir`: relative to the pyproject's folder
             written = folder.group("folder")[1:-1]
             unknown = "$" in written or "\\" in written or written.startswith(("/", "~"))
             directory = None if unknown else own_folder.moved(written)
+        placeholders = None
+        if table.startswith("tool.pdm.scripts"):
+            placeholders = _PDM_PLACEHOLDER
+        elif taskipy:
+            uses_variables = _USE_VARS.search(value_text) if inline_table else None
+            if uses_variables.group(1) == "true" if uses_variables else taskipy_variables:
+                placeholders = _TASKIPY_VARIABLE
         for string in _strings(number, assignment.end(), value_text, inline_table=inline_table):
+            if placeholders is not None:
+                string = _placeholders_unknown(string, placeholders)
             info = CommandInfo("pyproject", where=f"task {key}")
             found.extend(shell_launches(ctx, string, info, Setting.DEVELOPMENT, directory, environment))
     return found
@@ -83,6 +96,41 @@ def _task_table_folders(lines: list[str]) -> dict[str, re.Match[str]]:
             if folder is not None:
                 folders[table] = folder
     return folders
+
+
+# What the runner puts in place of the text before the command runs: pdm's `{args}` (the task's arguments, or
+# the default after the colon) and `{pdm}`; taskipy's `{name}` with `use_vars` (`[tool.taskipy.variables]`).
+_PDM_PLACEHOLDER = re.compile(r"\{(?:args(?::[^{}]*)?|pdm)\}")
+_TASKIPY_VARIABLE = re.compile(r"\{\w+\}")
+_USE_VARS = re.compile(r"(?:^|[{,\s])use_vars\s*=\s*(true|false)")
+
+
+def _placeholders_unknown(string: Placed, placeholders: re.Pattern[str]) -> Placed:
+    """`string` with each placeholder written as a shell expansion (`{args:main:app}` as `${args:main:app}`): a
+    value only the runner knows, so nothing is judged from it. Not written as in the file: no fix edits it."""
+    found = list(placeholders.finditer(string.text))
+    if not found:
+        return string
+    text, places, at = "", [], 0
+    for match in found:
+        text += string.text[at : match.start()] + "$"
+        places += [*string.places[at : match.start()], string.places[match.start()]]
+        at = match.start()
+    return Placed(text + string.text[at:], (*places, *string.places[at:]), verbatim=False)
+
+
+def _taskipy_settings(lines: list[str]) -> tuple[re.Match[str] | None, bool]:
+    """`[tool.taskipy.settings]`: the folder every task runs in (`cwd`), and whether tasks use variables."""
+    folder, use_vars = None, False
+    table = ""
+    for line in lines:
+        header = re.match(r"^\s*\[\s*([\w.\"'-]+)\s*\]", line)
+        if header is not None:
+            table = header.group(1).replace('"', "").replace("'", "")
+        elif table == "tool.taskipy.settings":
+            folder = _FOLDER_KEY.match(line.strip()) or folder
+            use_vars = use_vars or re.match(r"^\s*use_vars\s*=\s*true\b", line) is not None
+    return folder, use_vars
 
 
 _RUNNER_TABLES = ("tool.poe", "tool.pdm", "tool.hatch")
