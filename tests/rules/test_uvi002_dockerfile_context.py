@@ -80,3 +80,18 @@ def test_a_container_failure_has_the_exit_status_of_the_uvicorn_its_image_instal
     project.write("compose.yaml", 'services:\n  api: {build: ., command: "uvicorn mian:app --host 0.0.0.0"}\n')
     [finding] = project.check("compose.yaml", codes=("UVI002",))
     assert "(exit status 1)" in finding.message
+
+
+@pytest.mark.parametrize(("dockerfile", "errors"), [("Dockerfile.dev", 0), ("Dockerfile", 1)])
+def test_a_development_image_without_code_is_not_judged(project, dockerfile, errors):
+    """Dockerfile.dev copies the dependency files only and installs them (`uv sync`): its code comes from a mount
+    the project does not show (its compose service commented out), so what /app holds is not known; a production
+    Dockerfile doing the same has most likely lost its `COPY . .` (audit: ulhaq/fastapi-template)."""
+    project.write("src/main.py", APP)
+    project.write("pyproject.toml", '[project]\nname = "template"\nversion = "0.1.0"\n')
+    project.write(
+        dockerfile,
+        "FROM python:3.13-slim\nWORKDIR /app\nRUN pip install uv\nCOPY pyproject.toml uv.lock ./\nRUN uv sync --no-dev\n"
+        'CMD ["uv", "run", "fastapi", "dev", "src/main.py", "--host", "0.0.0.0", "--port", "8000"]\n',
+    )
+    assert len(_errors(project, dockerfile)) == errors

@@ -485,14 +485,14 @@ def dockerfile_launches(
         stage_chain = chain(stage_list, index)
         state = image_state(stage_chain or [stage], preamble, context, build_context)
         final = index == len(stage_list) - 1
-        production = (
-            final
-            and not named_for_development(path, ctx.workspace.root)
-            and not (stage.name and DEVELOPMENT_WORDS.search(stage.name))
-            and not (stage_chain is not None and _holds_no_code(state.layout))
+        development = named_for_development(path, ctx.workspace.root) or bool(
+            stage.name and DEVELOPMENT_WORDS.search(stage.name)
         )
+        production = final and not development and not (stage_chain is not None and _holds_no_code(state.layout))
         directory = None
-        if stage_chain is not None and state.workdir_known:
+        # A development image that copies in no code runs the code a mount gives it (a compose file, a
+        # `docker run -v` the project does not show): what its WORKDIR holds then is not known.
+        if stage_chain is not None and state.workdir_known and not (development and _copies_no_code(state.layout)):
             directory = container_directory(state.layout, state.workdir, f"{state.workdir} in the image")
         info = CommandInfo("dockerfile", production=production, container=not _network_shared_by_compose(ctx))
         launch = start_of(ctx, state, info, directory)
@@ -502,13 +502,14 @@ def dockerfile_launches(
 
 
 def _holds_no_code(layout: ContainerLayout) -> bool:
-    """An image that copies in no folder and no Python file, and gets none otherwise (a RUN that writes files, an
-    installed project): its code is mounted when it runs (a compose bind mount), as in development."""
-    return (
-        not layout.unknown
-        and not layout.installed_projects
-        and not any(is_folder or host.suffix == ".py" for _, host, is_folder in layout.copies)
-    )
+    """An image that copies in no code and gets none otherwise (an installed project): its code is mounted when it
+    runs (a compose bind mount), as in development."""
+    return _copies_no_code(layout) and not layout.installed_projects
+
+
+def _copies_no_code(layout: ContainerLayout) -> bool:
+    """No folder and no Python file copied in, and no RUN that writes files unknown to the analysis."""
+    return not layout.unknown and not any(is_folder or host.suffix == ".py" for _, host, is_folder in layout.copies)
 
 
 def installed_by(ctx: CommandContext, layout: ContainerLayout) -> Callable[[str], list[str | None] | None]:
