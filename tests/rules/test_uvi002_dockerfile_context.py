@@ -89,6 +89,7 @@ def test_a_development_image_without_code_is_not_judged(project, dockerfile, err
     Dockerfile doing the same has most likely lost its `COPY . .` (audit: ulhaq/fastapi-template)."""
     project.write("src/main.py", APP)
     project.write("pyproject.toml", '[project]\nname = "template"\nversion = "0.1.0"\n')
+    project.write("uv.lock", "version = 1\n")
     project.write(
         dockerfile,
         "FROM python:3.13-slim\nWORKDIR /app\nRUN pip install uv\nCOPY pyproject.toml uv.lock ./\nRUN uv sync --no-dev\n"
