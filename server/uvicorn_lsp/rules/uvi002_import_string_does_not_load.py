@@ -502,7 +502,8 @@ RULE = Rule(
             `.containerignore` first: where their files leave out different modules, the image each
             builds is a launch of its own, and a string only one of them loads is a warning naming both.
             An image whose code a compose file of the project (or a script's `docker run -v`) mounts over its
-            `WORKDIR` (`./app:/app`) is not judged without that mount: the project starts it that way.
+            `WORKDIR` (`./app:/app`) is not judged without that mount: the project starts it that way. Nor is
+            a development image (`Dockerfile.dev`, a `dev` stage) that copies in no code: a mount gives it.
             The image's `ENV PYTHONPATH=/app/lib` (or a service's `environment:`) puts those image folders on
             sys.path after the working directory; PYTHONPATH from an env file, a `$VAR` or a folder no `COPY`
             fills leaves the string unjudged.
