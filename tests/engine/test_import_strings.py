@@ -49,6 +49,20 @@ def test_class_attributes_after_a_dot(root: Path):
     assert inner.path == root / "app" / "main.py" and inner.range.start == Position(5, 4)
 
 
+def test_attributes_of_a_module_with_a_bare_return(root: Path):
+    # A function with a bare `return` next to the app: completing the app's name failed with an internal error.
+    (root / "app" / "guards.py").write_text(
+        "from fastapi import FastAPI\n\n\ndef guard():\n    return\n\n\n"
+        "def make():\n    if guard():\n        return\n    return FastAPI()\n\n\napp = FastAPI()\n"
+    )
+    found = import_strings.complete(context(root, 'import uvicorn\nuvicorn.run("app.guards:")\n'), Position(1, 24))
+    assert [(c.label, c.detail) for c in found.candidates][:3] == [
+        ("app", "FastAPI instance"),
+        ("make", "factory → FastAPI"),
+        ("guard", "function"),
+    ]
+
+
 def test_keywords_on_a_line_of_their_own(root: Path):
     text = 'import uvicorn\nuvicorn.run(\n    "app.main:app",\n    rel\n)\n'
     found = import_strings.complete(context(root, text), Position(3, 7)).candidates

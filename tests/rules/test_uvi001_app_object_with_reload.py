@@ -88,6 +88,17 @@ def test_factory_call_result_is_an_object(project):
     assert "app object `create_app()`" in finding.message
 
 
+def test_factory_with_a_bare_return_still_makes_an_app(project):
+    # parso gives a bare `return` as its keyword leaf, not a return_stmt (audit: aticie/osu-gst-backend);
+    # the app it builds still makes uvicorn exit with status 3 (real run).
+    [finding] = check_code(
+        project,
+        "def make():\n    if False:\n        return\n    return FastAPI()\n\n"
+        "application = make()\nuvicorn.run(application, reload=True)\n",
+    )
+    assert "app object `application`" in finding.message
+
+
 @pytest.mark.parametrize(
     "app",
     [

@@ -228,9 +228,18 @@ def defines_app(ctx: ModuleView, leaf, depth: int = 0) -> bool:
     if leaf.parent.type == "classdef":
         return True
     return leaf.parent.type == "funcdef" and any(
-        returned.children[1:] and _returns_app(ctx, returned.children[1], depth + 1)
-        for returned in leaf.parent.iter_return_stmts()
+        _returns_app(ctx, value, depth + 1) for value in returned_values(leaf.parent)
     )
+
+
+def returned_values(function) -> list:
+    """The expressions a function's `return value` statements give back (parso yields a bare `return` as its
+    keyword leaf, which has no value)."""
+    return [
+        statement.children[1]
+        for statement in function.iter_return_stmts()
+        if statement.type == "return_stmt" and len(statement.children) > 1
+    ]
 
 
 def _returns_app(ctx: ModuleView, node, depth: int) -> bool:

@@ -351,11 +351,10 @@ def _factory_product(module: app_kinds.ModuleView, leaf) -> str | None:
     """The app class a zero-argument-callable function returns an instance of, if it builds an app."""
     if not app_kinds.defines_app(module, leaf):
         return None
-    for returned in leaf.parent.iter_return_stmts():
-        if len(returned.children) > 1:
-            kind = app_kinds.app_call_kind(module, returned.children[1])
-            if kind is not None:
-                return kind.removesuffix(" instance")
+    for returned in app_kinds.returned_values(leaf.parent):
+        kind = app_kinds.app_call_kind(module, returned)
+        if kind is not None:
+            return kind.removesuffix(" instance")
     return "app object"
 
 
