@@ -327,6 +327,18 @@ def test_handler_next_to_lifespan_never_runs(project):
     assert "never runs" in finding.message and finding.severity.label == "error"
 
 
+def test_a_misspelt_event_withholds_the_fix_and_says_so(project):
+    # `on_event("shutwodw")` is a literal naming no event (audit: KIchkinevVladislav/PET_FastAPI_CRUD): the
+    # startup handler's warning said "an event not written as a literal", which the file plainly contradicts.
+    code = (
+        'from fastapi import FastAPI\napp = FastAPI()\n@app.on_event("startup")\ndef go(): ...\n'
+        '@app.on_event("shutwodw")\ndef stop(): ...\n'
+    )
+    startup, misspelt = findings(project, code)
+    assert startup.message.endswith("no fix: a handler's event is neither startup nor shutdown"), startup.message
+    assert startup.fixes == [] and "AssertionError" in misspelt.message
+
+
 def test_unknown_event_name_fails_at_import(project):
     project.write(
         "main.py", 'from fastapi import FastAPI\n\napp = FastAPI()\n\n@app.on_event("start")\ndef start():\n    pass\n'

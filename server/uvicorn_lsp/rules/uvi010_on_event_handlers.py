@@ -315,6 +315,8 @@ def _unmovable(use: EventUse) -> str | None:
     """Why this handler cannot move into a lifespan: it must be a module-level `def` with no
     parameters, decorated only by on_event with a literal event."""
     handler = use.handler
+    if _unknown_event(use):
+        return "a handler's event is neither startup nor shutdown"  # a literal, but no event FastAPI runs
     if use.event is None:
         return "an event not written as a literal"
     if handler is None or handler.type not in ("funcdef", "async_funcdef"):
