@@ -130,6 +130,23 @@ def test_supervisord_program(project):
     assert launch.option("workers").value.candidates == (2,)
 
 
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("api.service", "[Service]\nExecStart=/bin/bash -c 'SCRIPT'\n"),
+        ("supervisord.conf", "[program:api]\ncommand=bash -c 'SCRIPT'\n"),
+    ],
+)
+def test_a_unit_or_program_running_a_shell_script_has_each_start_of_it(project, name, text):
+    """`bash -c 'if ...; then uvicorn ...; else python -m uvicorn ...; fi'` starts either (audit: wushizhifu's
+    unit, whose else branch had no hover, definition or finding); the one command is still one start."""
+    script = "if [ -x .venv/bin/uvicorn ]; then .venv/bin/uvicorn main:app; else python3 -m uvicorn main:app; fi"
+    project.write(name, text.replace("SCRIPT", script))
+    assert [launch.app.value.source for launch in launches(project, name)] == ["main:app", "main:app"]
+    project.write(name, text.replace("'SCRIPT'", "uvicorn main:app ; echo started").replace("bash -c ", ""))
+    assert len(launches(project, name)) == 1
+
+
 def test_launch_json_with_comments_trailing_commas_and_cwd(project):
     text = project.write(
         ".vscode/launch.json",

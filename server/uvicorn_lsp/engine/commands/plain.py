@@ -8,7 +8,7 @@ import itertools
 import os
 import posixpath
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from .. import layout, project
@@ -367,8 +367,22 @@ def systemd_launches(ctx: CommandContext) -> list[Launch]:
         # systemd has no trailing comments: a noqa comment after the command is more arguments for it.
         placed = placed.substituted(placed.text[:program] + arguments, hash_comments=False)
         info = CommandInfo("systemd", production=True, where="ExecStart")
-        found.extend(shell_launches(ctx, placed, info, Setting.PRODUCTION, None, environment)[:1])
+        found.extend(_program_launches(ctx, placed, info, environment))
     return found
+
+
+def _program_launches(
+    ctx: CommandContext, placed: Placed, info: CommandInfo, environment: Mapping[str, tuple[Value, Range]]
+) -> list[Launch]:
+    """The launches of a unit's or program's one command (`;` and `&&` are arguments there, no shell reads them),
+    with those of the script it hands to a shell: `bash -c 'if ...; then uvicorn ...; else python -m uvicorn ...; fi'`
+    starts either."""
+    launches = shell_launches(ctx, placed, info, Setting.PRODUCTION, None, environment)
+    commands = shell.commands(placed)
+    if len(commands) < 2:
+        return launches
+    second = commands[1].words[0].range.start
+    return [launch for launch in launches if launch.range.start < second]
 
 
 def supervisord_launches(ctx: CommandContext) -> list[Launch]:
@@ -384,7 +398,7 @@ def supervisord_launches(ctx: CommandContext) -> list[Launch]:
                 environment.update(_assignments(other, separator=","))
         info = CommandInfo("supervisord", production=True, where=f"[{section}]")
         placed = placed.substituted(_SUPERVISORD_EXPANSION.sub(_as_shell_expansion, placed.text))
-        found.extend(shell_launches(ctx, placed, info, Setting.PRODUCTION, None, environment)[:1])
+        found.extend(_program_launches(ctx, placed, info, environment))
     return found
 
 
