@@ -188,6 +188,44 @@ def test_a_module_in_syntax_parso_cannot_read_is_no_reason_for_a_verdict(project
     assert main_file(project, f"uvicorn.run('web:{attribute}')", "run.py", header="") == []
 
 
+ROUTES = "from fastapi import APIRouter\n\nrouter = APIRouter()\n"
+RELATIVE_MAIN = (
+    "from fastapi import FastAPI\n\nfrom .routes import router\n\napp = FastAPI()\napp.include_router(router)\n"
+)
+
+
+def test_a_module_with_relative_imports_loaded_without_its_package(project):
+    """`cd app && uvicorn main:app` of app/main.py doing `from .routes import router`: main is a top-level
+    module there, and its relative import raises ImportError (a traceback, exit status 1)."""
+    project.write("app/__init__.py")
+    project.write("app/routes.py", ROUTES)
+    project.write("app/main.py", RELATIVE_MAIN)
+    project.write("Makefile", "run:\n\tcd app && uvicorn main:app\n")
+    [finding] = project.check("Makefile", codes=(CODE,))
+    assert finding.severity is Severity.ERROR
+    assert finding.message.startswith('"main:app" will not load: `main` is imported without a package')
+    assert "ImportError" in finding.message and "exit status 1" in finding.message and not finding.fixes
+    assert len(finding.message) <= MESSAGE_LIMIT
+
+
+@pytest.mark.parametrize(
+    ("main", "command"),
+    [
+        (RELATIVE_MAIN, "uvicorn app.main:app"),  # imported in its package: the import is relative to app
+        (
+            "try:\n    from .routes import router\nexcept ImportError:\n    from routes import router\n",
+            "cd app && uvicorn main:app",
+        ),
+    ],
+)
+def test_relative_imports_that_load(project, main, command):
+    project.write("app/__init__.py")
+    project.write("app/routes.py", ROUTES)
+    project.write("app/main.py", main + "from fastapi import FastAPI\n\napp = FastAPI()\n")
+    project.write("Makefile", f"run:\n\t{command}\n")
+    assert project.check("Makefile", codes=(CODE,)) == []
+
+
 # -- values --------------------------------------------------------------------------------
 def test_constant_is_checked_and_fixed_where_it_is_written(project):
     [finding] = main_file(project, "uvicorn.run(APP_PATH)", header=APP + 'APP_PATH = "main:apq"\n')

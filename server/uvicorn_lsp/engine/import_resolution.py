@@ -176,9 +176,15 @@ def cannot_serve_the_app(ctx: CheckedFile, loaded: Resolution, failing: SearchPa
 def imports_relatively(ctx: CheckedFile) -> bool:
     """A relative import at the file's top level, outside `try`: run as a script, the file has no
     package and stops there ("attempted relative import with no known parent package")."""
+    return source_imports_relatively(ctx.source)
+
+
+def source_imports_relatively(source: SourceFile) -> bool:
+    """A relative import at the module's top level, outside `try`: imported without a package (as a
+    script, or as a top-level module), the module stops there."""
     return any(
         small.type == "import_from" and small.level > 0
-        for statement in ctx.source.tree.children
+        for statement in source.tree.children
         if statement.type == "simple_stmt"
         for small in statement.children
     )
@@ -278,6 +284,9 @@ class Outcome(enum.Enum):
     LOADS = "loads"
     NO_MODULE = "no module"
     NO_ATTRIBUTE = "no attribute"
+    # Found, but importing it raises before any attribute is looked up: a module loaded as a top-level
+    # module (no package) whose top-level relative import has no parent package to be relative to.
+    NO_PARENT_PACKAGE = "no parent package"
     UNKNOWN = "unknown"  # something dynamic decides; say nothing
 
 
@@ -308,6 +317,12 @@ def resolve(ctx: CheckedFile, module_name: str, attributes: str, search_path: Se
     if isinstance(found, MissingModule):
         return Resolution(search_path, Outcome.NO_MODULE, found)
     walk = _AttributeWalk(ctx, index, roots)
+    if "." not in module_name and not found.is_package:
+        module = walk.parsed(found)
+        if module is not None and source_imports_relatively(module.source):
+            # `cd app && uvicorn main:app` of app/main.py doing `from .routes import router`: ImportError
+            # "attempted relative import with no known parent package", a traceback (exit status 1).
+            return Resolution(search_path, Outcome.NO_PARENT_PACKAGE, found)
     outcome, missing_at, near, binding = walk.follow(found, attributes.split("."), 0)
     return Resolution(search_path, outcome, found, missing_at, near, binding, walk.unparsed)
 

@@ -1045,6 +1045,8 @@ def _outcome(
     reason = (
         f"no module `{found.missing}`"
         if isinstance(found, module_index.MissingModule)
+        else f"`{module_name}` has a relative import and no package"
+        if resolution.outcome is import_resolution.Outcome.NO_PARENT_PACKAGE
         else f"`{module_name}` has no attribute `{attributes.split('.')[resolution.missing_at]}`"
     )
     if target is not None and target.module.found.path is not None:

@@ -273,6 +273,13 @@ def _uvicorn_reason(string: AppString, resolution: Resolution) -> _Reason:
     if resolution.unparsed is not None:
         # The import raises SyntaxError, which uvicorn passes on as a traceback (exit status 1).
         return _Reason.of('module "{module}" has a syntax error (SyntaxError on import)', 1, module=resolution.unparsed)
+    if resolution.outcome is Outcome.NO_PARENT_PACKAGE:
+        # ImportError, not ModuleNotFoundError: uvicorn passes it on as a traceback (exit status 1).
+        return _Reason.of(
+            "`{module}` is imported without a package, so its relative import raises ImportError",
+            1,
+            module=string.module or "",
+        )
     if resolution.outcome is Outcome.NO_ATTRIBUTE:
         # only a string uvicorn accepts has resolutions
         assert string.module is not None and string.attributes is not None
@@ -388,6 +395,8 @@ def _guesses(ctx: RuleContext, launch: Launch, string: AppString, failing: Resol
         return []
     search_path = failing.search_path
     candidates: list[str] = []
+    if failing.outcome is Outcome.NO_PARENT_PACKAGE:
+        return []  # the module is the right one; the folder uvicorn starts in is not
     if failing.outcome is Outcome.NO_ATTRIBUTE:
         parts = string.attributes.split(".")
         for near in failing.near:
