@@ -131,3 +131,36 @@ def test_command_file_that_installs_packages_itself(project, environment, script
     """The script sets up its own environment (from a file the project may not hold): not the analysed one."""
     project.write("run.sh", "#!/bin/sh\n" + script)
     assert len(project.check("run.sh", environment(), codes=(CODE,))) == errors
+
+
+@pytest.mark.parametrize(
+    ("option", "module", "distribution"),
+    [
+        ('env_file=".env"', "dotenv", "python_dotenv"),
+        ('log_config="logging.yaml"', "yaml", "PyYAML"),
+        ('log_config="logging.YML"', "yaml", "PyYAML"),
+    ],
+)
+def test_file_options_whose_reader_is_missing(project, environment, option, module, distribution):
+    """uvicorn imports python-dotenv for `env_file` and PyYAML for a YAML `log_config` when it starts: without
+    them it stops (ModuleNotFoundError, or 0.54's ImportError "Install the PyYAML package"), exit status 1."""
+    code = f'import uvicorn\nuvicorn.run("main:app", {option})\n'
+    [finding] = findings(project, code, settings=environment())
+    assert f"No module named '{module}'" in finding.message and "or `uvicorn[standard]`" in finding.message
+    assert findings(project, code, settings=environment(distribution)) == []
+    project.write("requirements.txt", "uvicorn[standard]\n")
+    assert findings(project, code, settings=environment()) == []
+
+
+@pytest.mark.parametrize(
+    "option", ['log_config="logging.ini"', 'log_config="logging.json"', "log_config=LOGGING", "env_file=None"]
+)
+def test_file_options_that_need_no_package(project, environment, option):
+    code = f'import uvicorn\nLOGGING = {{"version": 1}}\nuvicorn.run("main:app", {option})\n'
+    assert findings(project, code, settings=environment()) == []
+
+
+def test_file_options_on_a_command_line(project, environment):
+    project.write("run.sh", "#!/bin/sh\nuvicorn main:app --env-file .env --log-config log.yml\n")
+    found = project.check("run.sh", environment(), codes=(CODE,))
+    assert [finding.message.split(": No module")[0] for finding in found] == ["--env-file .env", "--log-config log.yml"]

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from ..engine import project
 from ..engine.context import RuleContext
-from ..engine.launch import Setting
+from ..engine.launch import Launch, Option, Setting
 from ..engine.model import Finding, Severity
 from ..engine.rule import Rule, RuleDoc
 
@@ -23,6 +23,12 @@ _IMPLEMENTATIONS = {
 # Requirements that bring uvicorn[standard] with them (fastapi's metadata: its standard, all and
 # standard-no-fastapi-cloud-cli extras require it; fastapi-cli's standard extra too).
 _BRINGING_UVICORN_STANDARD = ("fastapi[standard]", "fastapi[all]", "fastapi-cli[standard]")
+# Options naming a file that uvicorn reads with a package of its standard extra: the file names (any, or by
+# suffix) that need it → (the module uvicorn imports, the distribution that has it).
+_FILE_READERS: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "env_file": (("",), "dotenv", "python-dotenv"),
+    "log_config": ((".yaml", ".yml"), "yaml", "PyYAML"),
+}
 
 
 # A command file that installs packages itself (a script's `pip install -r requirements.txt` before the
@@ -52,27 +58,46 @@ def _installs_packages(text: str) -> bool:
     return _INSTALLS_PACKAGES.search(text) is not None
 
 
+def _file_readers(launch: Launch) -> Iterator[tuple[Option, str, str, str]]:
+    """The file options whose reading needs a package uvicorn itself lacks: (option, module, its distribution,
+    what to add). `env_file` needs python-dotenv, a `.yaml`/`.yml` `log_config` PyYAML (config.py imports
+    them only then); uvicorn[standard] brings both."""
+    for name, (suffixes, module, distribution) in _FILE_READERS.items():
+        option = launch.option(name)
+        candidates = set(option.value.candidates or ()) if option is not None and option.value.known else set()
+        if option is None or not candidates:
+            continue
+        if all(isinstance(value, str) and value.lower().endswith(suffixes) for value in candidates):
+            yield option, module, distribution, f"`{distribution}` or `uvicorn[standard]`"
+
+
+def _missing_packages(ctx: RuleContext, launch: Launch) -> Iterator[tuple[Option, str, str, str]]:
+    """(option, module, distribution, what to add) for each package the launch's options need."""
+    for (name, implementation), (module, requirement) in _IMPLEMENTATIONS.items():
+        option = launch.option(name)
+        if option is None or set(option.value.candidates or ()) != {implementation}:
+            continue
+        if _needs_the_package(implementation, project.release(ctx.uvicorn_version_in(launch))):
+            yield option, module, module, requirement
+    yield from _file_readers(launch)
+
+
 def check(ctx: RuleContext) -> Iterator[Finding]:
     for launch in ctx.launches:
         if launch.setting is Setting.CONTAINER:
             continue  # the image's environment, not the analysed one, runs it
-        for (name, implementation), (module, requirement) in _IMPLEMENTATIONS.items():
-            option = launch.option(name)
-            if option is None or set(option.value.candidates or ()) != {implementation}:
-                continue
+        for option, module, distribution, requirement in _missing_packages(ctx, launch):
             # Searched only here: a scan of the whole text at every keystroke cost more than the rest of the rule.
             if launch.call is None and ctx.once("installs packages", lambda: _installs_packages(ctx.source.text)):
                 continue
             # Without uvicorn the analysed environment is not the one that runs the server.
-            if ctx.uvicorn_version is None or ctx.workspace.distribution_version(module) is not None:
-                continue
-            if not _needs_the_package(implementation, project.release(ctx.uvicorn_version_in(launch))):
+            if ctx.uvicorn_version is None or ctx.workspace.distribution_version(distribution) is not None:
                 continue
             # Declared by the project (FrontDrago's requirements.txt lists uvloop): installed where it runs.
             folder = ctx.source.path.parent if ctx.source.path is not None else ctx.workspace.root
-            declared: tuple[str, ...] = (module, requirement.strip("`"))
-            if requirement == "`uvicorn[standard]`":
-                declared += _BRINGING_UVICORN_STANDARD
+            declared: tuple[str, ...] = (module, distribution, "uvicorn[standard]", *_BRINGING_UVICORN_STANDARD)
+            if requirement == "`wsproto`":
+                declared = (module,)  # uvicorn[standard] does not bring wsproto
             if project.declares(ctx.workspace.root, folder, declared, ctx.depends_on):
                 continue
             # The analysed environment lacks it (the rule page says which one that is, and other ways to add it).
@@ -86,7 +111,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
 RULE = Rule(
     code="UVI018",
     name="implementation-not-installed",
-    summary='`loop="uvloop"`, `http="httptools"` or `ws="websockets"`/`"wsproto"` without that package installed; uvicorn fails at startup.',
+    summary='`loop="uvloop"`, `http="httptools"`, `ws="websockets"`/`"wsproto"`, `env_file` or a YAML `log_config` without the package it needs installed; uvicorn fails at startup.',
     severity=Severity.ERROR,
     check=check,
     judges_commands=True,
@@ -95,7 +120,9 @@ RULE = Rule(
             Finds launches that choose an implementation by name (`loop="uvloop"`, `http="httptools"`,
             `ws="websockets"`, `ws="websockets-sansio"`, `ws="wsproto"`, or `--loop`, `--http`, `--ws`
             on a command line) when the package it needs is not installed in the analysed environment
-            (see the README's "analysed environment").
+            (see the README's "analysed environment"). The same for the file options uvicorn reads with a
+            package of its standard extra: `env_file` (`--env-file`) needs python-dotenv, a `log_config`
+            (`--log-config`) ending in `.yaml` or `.yml` needs PyYAML.
 
             Silent when uvicorn itself is not installed there (the environment that runs the server is
             then another one), when the project's requirement files (requirements*.txt, pyproject.toml,
@@ -111,7 +138,9 @@ RULE = Rule(
             named 'uvloop'` (exit status 1), before serving anything. With `reload` the reloader keeps
             running with no server; with `workers`, each worker dies the same way and uvicorn starts
             another in its place, without end (its parent stops only for a worker that exits with
-            status 3).
+            status 3). An `env_file` stops it the same way (`No module named 'dotenv'`), a YAML
+            `log_config` too (uvicorn 0.54: `ImportError: Install the PyYAML package or uvicorn[standard]
+            to use --log-config with YAML files`; before, a `NameError` on `yaml`).
         """,
         example="""
             import uvicorn
@@ -130,7 +159,8 @@ RULE = Rule(
             None: the missing piece is a requirement, not code. The message names what to add:
             `uvicorn[standard]` (which brings uvloop, httptools and websockets); the package alone
             (`uvloop`, `httptools`, `websockets`) does as well. `wsproto` is not part of
-            `uvicorn[standard]`: the message names it alone. Or choose `"auto"`.
+            `uvicorn[standard]`: the message names it alone. Or choose `"auto"`. For the file options the
+            message names `python-dotenv` or `PyYAML`, or `uvicorn[standard]`, which brings both.
         """,
         fix_safety="No fix is offered.",
         notes="""
