@@ -448,7 +448,10 @@ RULE = Rule(
               `app_dir=`, then the standard library and site-packages of the analysed environment;
             - **attribute**: the part after the colon must be bound at the module's top level (an
               assignment, `def`, `class` or import); nested attributes (`"main:container.app"`) are
-              followed through imports and plain classes.
+              followed through imports and plain classes;
+            - **package**: a module named as a top-level module (`main`, not `app.main`) that has a
+              relative import at its top level (`from .routes import router`) has no package to be
+              relative to, and its import raises `ImportError`.
 
             A string that no launch loads is an error. A string that loads with one launch and not
             the other (typically `"main:app"` versus `"pkg.main:app"` for a file inside a package) is
