@@ -164,3 +164,10 @@ def test_file_options_on_a_command_line(project, environment):
     project.write("run.sh", "#!/bin/sh\nuvicorn main:app --env-file .env --log-config log.yml\n")
     found = project.check("run.sh", environment(), codes=(CODE,))
     assert [finding.message.split(": No module")[0] for finding in found] == ["--env-file .env", "--log-config log.yml"]
+
+
+def test_a_declared_requirement_that_brings_python_dotenv(project, environment):
+    """pydantic-settings requires python-dotenv: a project declaring it has dotenv where it runs."""
+    project.write("requirements.txt", "fastapi\nuvicorn\npydantic-settings\n")
+    code = 'import uvicorn\nuvicorn.run("main:app", env_file=".env")\n'
+    assert findings(project, code, settings=environment()) == []

@@ -29,6 +29,9 @@ _FILE_READERS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "env_file": (("",), "dotenv", "python-dotenv"),
     "log_config": ((".yaml", ".yml"), "yaml", "PyYAML"),
 }
+# Common requirements that bring one of those packages with them (pydantic-settings requires python-dotenv):
+# declared, the package is installed where the project runs.
+_BRINGING_DISTRIBUTION = {"python-dotenv": ("pydantic-settings",)}
 
 
 # A command file that installs packages itself (a script's `pip install -r requirements.txt` before the
@@ -95,7 +98,13 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 continue
             # Declared by the project (FrontDrago's requirements.txt lists uvloop): installed where it runs.
             folder = ctx.source.path.parent if ctx.source.path is not None else ctx.workspace.root
-            declared: tuple[str, ...] = (module, distribution, "uvicorn[standard]", *_BRINGING_UVICORN_STANDARD)
+            declared: tuple[str, ...] = (
+                module,
+                distribution,
+                "uvicorn[standard]",
+                *_BRINGING_UVICORN_STANDARD,
+                *_BRINGING_DISTRIBUTION.get(distribution, ()),
+            )
             if requirement == "`wsproto`":
                 declared = (module,)  # uvicorn[standard] does not bring wsproto
             if project.declares(ctx.workspace.root, folder, declared, ctx.depends_on):
