@@ -39,3 +39,21 @@ def test_a_start_that_is_not_json_fails_in_the_shell_and_its_fix_serves(project,
     assert words[0] == "uvicorn"
     assert run_server(["-m", *words], project.root, port).served
     assert "# the API" not in start or fixed.splitlines()[-2] == "# the API"  # the comment kept, on its own line
+
+
+def test_a_whole_command_in_one_element_is_no_program_and_its_fix_serves(project):
+    """UVI023: Docker's exec form runs the first element as the program, as written: execvp of
+    "uvicorn main:app --port N" finds no such file (Docker: "executable file not found", exit status 127); the
+    fixed list, run as its words, serves."""
+    port = free_port()
+    project.write("main.py", APP_HEAD.format())
+    project.write(
+        "Dockerfile", f'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD ["uvicorn main:app --port {port}"]\n'
+    )
+    [finding] = project.check("Dockerfile", codes=("UVI023",))
+    with pytest.raises(FileNotFoundError):
+        subprocess.run([f"uvicorn main:app --port {port}"], cwd=project.root, timeout=30)
+    fixed = apply_edits((project.root / "Dockerfile").read_text(), finding.best_fix.edits)
+    words = json.loads(fixed.splitlines()[-1].removeprefix("CMD "))
+    assert words == ["uvicorn", "main:app", "--port", str(port)]
+    assert run_server(["-m", *words], project.root, port).served

@@ -635,19 +635,8 @@ def exec_forms_not_json(text: str) -> list[ExecFormNotJson]:
     import shlex
 
     found = []
-    stage_list, _ = stages_of(text)
     lines = split_lines(text)
-    any_entrypoint = False  # one in this stage or an earlier one (a later stage may be built FROM it)
-    starts = []
-    for stage in stage_list:
-        entrypoint = next((i for i in reversed(stage.instructions) if i.keyword == "ENTRYPOINT"), None)
-        cmd = next((i for i in reversed(stage.instructions) if i.keyword == "CMD"), None)
-        any_entrypoint = any_entrypoint or entrypoint is not None
-        if entrypoint is not None:
-            starts.append(entrypoint)
-        elif cmd is not None and not any_entrypoint:
-            starts.append(cmd)
-    for instruction in starts:
+    for instruction in _container_starts(text):
         raw = instruction.raw.strip()
         if not raw.startswith("[") or len(raw) > _MISQUOTED_MAX_CHARS:
             continue
@@ -688,6 +677,71 @@ def exec_forms_not_json(text: str) -> list[ExecFormNotJson]:
             )
         )
     return found
+
+
+def _container_starts(text: str) -> list[Instruction]:
+    """The instructions whose list starts a container: each stage's last ENTRYPOINT, and its last CMD where no
+    ENTRYPOINT (of this stage or one it may be built FROM) takes the CMD as its arguments."""
+    stage_list, _ = stages_of(text)
+    any_entrypoint = False
+    starts = []
+    for stage in stage_list:
+        entrypoint = next((i for i in reversed(stage.instructions) if i.keyword == "ENTRYPOINT"), None)
+        cmd = next((i for i in reversed(stage.instructions) if i.keyword == "CMD"), None)
+        any_entrypoint = any_entrypoint or entrypoint is not None
+        if entrypoint is not None:
+            starts.append(entrypoint)
+        elif cmd is not None and not any_entrypoint:
+            starts.append(cmd)
+    return starts
+
+
+@dataclass(frozen=True)
+class CommandInOneElement:
+    """A CMD or ENTRYPOINT in JSON whose first element holds a whole command (`["uvicorn main:app --port 80"]`):
+    Docker runs the element as the name of the program, a file no folder on PATH has."""
+
+    keyword: str
+    element: str  # the first element's value ("uvicorn main:app --port 80")
+    range: Range  # the element, its quotes included
+    fix: tuple[TextEdit, ...]  # the element as one element per word; () when a shell would read more than words
+
+
+# Characters a shell gives a meaning: an element holding one of them is not only words separated by blanks.
+_SHELL_SYNTAX = frozenset("$`\\\"'|&;<>(){}*?[]~#")
+
+
+def commands_in_one_element(text: str) -> list[CommandInOneElement]:
+    """The starts of the file whose JSON list has a first element with blanks between words."""
+    found = []
+    for instruction in _container_starts(text):
+        raw = instruction.raw.strip()
+        if not raw.startswith("[") or len(raw) > _MISQUOTED_MAX_CHARS:
+            continue
+        leading = _leading_list(raw)
+        if leading is None or not leading[2] or raw[len(leading[0]) :].strip():
+            continue  # not JSON: UVI022's exec forms; JSON with text after it too
+        element = leading[1][0]
+        if len(element.split()) < 2:
+            continue
+        opening = raw.index('"')
+        closing = _closing_quote(raw, opening)
+        placed = instruction.text
+        start = placed.text.index(raw) + opening
+        where = placed.range(start, start + closing + 1 - opening)
+        words = element.split()
+        only_words = not any(character in _SHELL_SYNTAX for character in element)
+        fix = (TextEdit(where, ", ".join(json.dumps(word) for word in words)),) if only_words else ()
+        found.append(CommandInOneElement(instruction.keyword, element, where, fix))
+    return found
+
+
+def _closing_quote(text: str, opening: int) -> int:
+    """The index of the `"` that closes the JSON string opening at `opening`."""
+    at = opening + 1
+    while text[at] != '"':
+        at += 2 if text[at] == "\\" else 1
+    return at
 
 
 def _leading_list(raw: str) -> tuple[str, list[str], bool] | None:
