@@ -141,15 +141,10 @@ def translate(lines: list[str]) -> Translation:
 
     translation = []
     # Only the order of the positions matters (the later pattern wins), so skipped lines leave gaps.
-    for index, line in enumerate(lines):
-        try:
-            patterns = GitIgnoreSpec.from_lines([line]).patterns
-        except ValueError:
-            continue  # a pattern pathspec rejects (`C:\` ends in a lone backslash): git matches nothing with it
-        for pattern in patterns:
-            include, regex = pattern.include, pattern.regex
-            if include is not None and regex is not None:
-                translation.append((index, include, regex.pattern))
+    for index, pattern in enumerate(GitIgnoreSpec.from_lines(lines).patterns):
+        include, regex = pattern.include, pattern.regex
+        if include is not None and regex is not None:
+            translation.append((index, include, regex.pattern))
     return translation
 
 
