@@ -12,6 +12,7 @@ import pytest
 
 from uvicorn_lsp.engine.config import Settings
 from uvicorn_lsp.engine.discovery import Discovery, project_root_in
+from uvicorn_lsp.engine.git_ignored import git_ignores
 from uvicorn_lsp.engine.gitignore import GitIgnore, is_ignored, literal_start, translate
 
 from ..cli.conftest import write
@@ -143,12 +144,15 @@ def test_walk_respects_gitignore_files_at_every_level(tmp_path):
     assert found(tmp_path, "src") == ["src/keep_pb2.py", "src/ok.py", "src/top_only.py"]
 
 
-def test_a_gitignore_pattern_git_cannot_match_is_skipped_not_a_crash(tmp_path):
-    # A Windows path in a .gitignore ends in a lone backslash: pathspec rejects it, git matches nothing
+def test_a_pattern_git_cannot_read_matches_nothing_and_the_others_still_apply(tmp_path):
+    """`C:\\` (a Windows path pasted into a .gitignore, as in Haikuunamatata/Pointer) ends in a lone backslash:
+    git matches nothing with it (git status lists a file so named), where pathspec raises and the walk crashed."""
     (tmp_path / ".git").mkdir()
-    write(tmp_path, ".gitignore", "C:\\\nC:/\nbuild.py\n")
-    make_tree(tmp_path, "main.py", "build.py")
-    assert found(tmp_path) == ["main.py"]
+    write(tmp_path, ".gitignore", "C:\\\n*.log.py\n!keep.log.py\n")
+    make_tree(tmp_path, "C:\\", "C:.py", "a.log.py", "keep.log.py", "main.py")
+    assert found(tmp_path) == ["C:.py", "keep.log.py", "main.py"]
+    assert git_ignores(tmp_path / "a.log.py", tmp_path)
+    assert not git_ignores(tmp_path / "keep.log.py", tmp_path)
 
 
 def test_git_info_exclude_is_respected(tmp_path):

@@ -9,6 +9,8 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from .gitignore import gitignore_spec
+
 
 def git_ignores(path: Path, root: Path, depends_on: Callable[[Path], None] | None = None) -> bool:
     """True when the ignore files between the repository's top folder (the nearest one above
@@ -20,8 +22,6 @@ def git_ignores(path: Path, root: Path, depends_on: Callable[[Path], None] | Non
         top = root if path.is_relative_to(root) else path.parent
     folders = [folder for folder in reversed(path.parents) if folder.is_relative_to(top)]
     ignore_files = [(top, top / ".git" / "info" / "exclude")] + [(folder, folder / ".gitignore") for folder in folders]
-    from pathspec import GitIgnoreSpec  # here: asked only when a named file is missing, never at start-up
-
     ignored = False
     for folder, ignore_file in ignore_files:
         try:
@@ -30,7 +30,7 @@ def git_ignores(path: Path, root: Path, depends_on: Callable[[Path], None] | Non
             continue
         if depends_on is not None:
             depends_on(ignore_file)
-        decision = GitIgnoreSpec.from_lines(lines).check_file(path.relative_to(folder).as_posix()).include
+        decision = gitignore_spec(lines).check_file(path.relative_to(folder).as_posix()).include
         if decision is not None:
             ignored = decision
     return ignored

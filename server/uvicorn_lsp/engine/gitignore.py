@@ -22,6 +22,10 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 # pathspec's expressions are for prefix matching: a folder pattern matches `dir/` and
 # everything below it, marked by a named group around that `/`. Here the mark must be the
@@ -135,13 +139,30 @@ def _alternates_at_top(expression: str) -> bool:
     return False
 
 
-def translate(lines: list[str]) -> Translation:
-    """The expression of each pattern, as pathspec translates it (blank lines and comments left out)."""
+def gitignore_spec(lines: list[str]) -> GitIgnoreSpec:
+    """pathspec's patterns of a `.gitignore`'s lines, less the lines it cannot read (`C:\\`, a trailing
+    backslash): git matches nothing with those and keeps the others, where pathspec would raise."""
     from pathspec import GitIgnoreSpec  # here: a run that finds every translation in its cache never imports it
 
+    try:
+        return GitIgnoreSpec.from_lines(lines)
+    except ValueError:
+        pass
+    readable = []
+    for line in lines:
+        try:
+            GitIgnoreSpec.from_lines([line])
+        except ValueError:
+            line = ""  # blank, not left out: the other patterns keep their positions
+        readable.append(line)
+    return GitIgnoreSpec.from_lines(readable)
+
+
+def translate(lines: list[str]) -> Translation:
+    """The expression of each pattern, as pathspec translates it (blank lines and comments left out)."""
     translation = []
     # Only the order of the positions matters (the later pattern wins), so skipped lines leave gaps.
-    for index, pattern in enumerate(GitIgnoreSpec.from_lines(lines).patterns):
+    for index, pattern in enumerate(gitignore_spec(lines).patterns):
         include, regex = pattern.include, pattern.regex
         if include is not None and regex is not None:
             translation.append((index, include, regex.pattern))
