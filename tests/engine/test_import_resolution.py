@@ -53,6 +53,36 @@ def test_relative_imports_rule_out_the_script_launch(project):
     ]
 
 
+def test_a_dunder_main_runs_with_m_of_its_own_package(project):
+    """`python -m pkg` is what a `__main__.py` is for: run as a script, or with `-m` through the namespace folders
+    above its package, it is possible but not usual (real runs of weight-exhibit's backend/app/__main__.py)."""
+    project.write("backend/pkg/__init__.py")
+    project.write("backend/pkg/__main__.py", "import uvicorn\n")
+    assert launches(import_resolution.search_paths(context(project, "backend/pkg/__main__.py"))) == [
+        ("python -m pkg", project.root / "backend", True),
+        ("python -m backend.pkg", project.root, False),
+        ("python backend/pkg/__main__.py", project.root / "backend/pkg", False),
+    ]
+
+
+def test_a_dunder_main_importing_its_siblings_flat_keeps_its_script_launch(project):
+    """advanced_diploma_sobol's backend/src/__main__.py does `from settings import settings`: only run as a script
+    (`python backend/src`) does it reach uvicorn, so that launch still judges its string."""
+    project.write("backend/src/__init__.py")
+    project.write("backend/src/settings.py", "settings = None\n")
+    project.write("backend/src/__main__.py", "import uvicorn\nfrom settings import settings\n")
+    assert launches(import_resolution.search_paths(context(project, "backend/src/__main__.py"))) == [
+        ("python backend/src/__main__.py", project.root / "backend/src", True)
+    ]
+
+
+def test_a_dunder_main_without_a_module_launch_keeps_its_script_launch(project):
+    project.write("__main__.py", "import uvicorn\n")
+    assert launches(import_resolution.search_paths(context(project, "__main__.py"))) == [
+        ("python __main__.py", project.root, True)
+    ]
+
+
 def test_relative_import_inside_try_keeps_the_script_launch(project):
     project.write("pkg/__init__.py")
     project.write("pkg/main.py", "try:\n    from . import helpers\nexcept ImportError:\n    import helpers\n")

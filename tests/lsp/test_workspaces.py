@@ -74,11 +74,11 @@ async def test_a_project_inside_the_opened_folder_is_judged_as_check_judges_it(t
     write(service, "src/application.py", "from fastapi import FastAPI\n\napp = FastAPI()\n")
     main = write(
         service,
-        "src/__main__.py",
+        "src/serve.py",
         'import uvicorn\n\nif __name__ == "__main__":\n    uvicorn.run("src.application:app", reload=True)\n',
     )
     [expected] = check_json(repo)
-    assert expected["message"].startswith('"src.application:app" loads with `python -m src`, not with `python src/')
+    assert expected["message"].startswith('"src.application:app" loads with `python -m src.serve`, not with `python src/')
     async with lsp_session(repo) as client:
         [finding] = await wait_for_diagnostics(client, open_file(client, main))
     assert (finding.code, finding.message, finding.range.start.line) == (

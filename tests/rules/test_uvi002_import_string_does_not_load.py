@@ -119,6 +119,18 @@ def test_plain_folder_script_naming_a_workspace_package(project):
     assert "loads with `python -m scripts.run`, not with `python scripts/run.py`" in finding.message
 
 
+def test_a_dunder_main_is_judged_by_python_m_of_its_package(project):
+    """weight-exhibit: backend/app/__main__.py runs "app.main:app" with `python -m app` (its README), which serves;
+    `python backend/app/__main__.py` fails, but nobody starts a `__main__.py` so: no warning for that alone."""
+    project.write("backend/app/__init__.py")
+    project.write("backend/app/main.py", APP)
+    assert main_file(project, 'uvicorn.run("app.main:app")', "backend/app/__main__.py", header="") == []
+    # A string that only the script launch loads still fails where the file is meant to run.
+    [finding] = main_file(project, 'uvicorn.run("main:app")', "backend/app/__main__.py", header="")
+    assert finding.severity is Severity.WARNING
+    assert "loads with `python backend/app/__main__.py`, not with `python -m app`" in finding.message
+
+
 def test_src_layout(project):
     project.write("src/shop/__init__.py")
     project.write("src/shop/web.py", APP)

@@ -81,7 +81,8 @@ def _usual_launch(ctx: CheckedFile, launch: layout.Launch, script: Path) -> bool
         # possible, but not how the project is run.
         return False
     if layout.is_namespace_launch(launch, script):
-        return layout.prefers_module_launch(script, ctx.imports.names.values(), launch)
+        # A `__main__.py` runs with `-m` of its own package; only its imports can show the namespace folders above.
+        return layout.imports_show_module_launch(script, ctx.imports.names.values(), launch)
     return True
 
 
@@ -112,7 +113,13 @@ def _search_paths(ctx: CheckedFile, app_dir: str | None) -> list[SearchPath]:
         inserted = ((launch.root if launch.kind == "module" else root) / app_dir,) if app_dir is not None else ()
         roots = tuple(dict.fromkeys((*inserted, launch.root, *source_root, *installed)))
         paths.append(SearchPath(launch, roots, usual))
-    return _runnable(ctx, paths)
+    paths = _runnable(ctx, paths)
+    if script.name == "__main__.py" and any(path.usual and path.launch.kind == "module" for path in paths):
+        # A `__main__.py` that runs with `python -m pkg` is there for that (weight-exhibit's README: `python -m app`):
+        # run as `python pkg/__main__.py` it can rescue a string, but a string failing there alone is not reported.
+        # One whose imports only load as a script (`from settings import x`) keeps that launch.
+        paths = [path if path.launch.kind == "module" else dataclasses.replace(path, usual=False) for path in paths]
+    return paths
 
 
 def with_installed_project(ctx: CheckedFile, name: str, roots: tuple[Path, ...]) -> tuple[Path, ...]:

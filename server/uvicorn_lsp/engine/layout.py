@@ -158,8 +158,12 @@ def prefers_module_launch(script: Path, imported_modules: Iterable[str], module_
     leads into its package."""
     if module_launch is None:
         return False
-    if script.name == "__main__.py":
-        return True
+    return script.name == "__main__.py" or imports_show_module_launch(script, imported_modules, module_launch)
+
+
+def imports_show_module_launch(script: Path, imported_modules: Iterable[str], module_launch: Launch) -> bool:
+    """The signs of `prefers_module_launch` in what the file imports (or a `[project.scripts]` entry point):
+    unlike a `__main__.py`'s name, they also tell from which folder `-m` runs it."""
     imported = list(imported_modules)
     if any(name.startswith(".") for name in imported):
         return True

@@ -455,7 +455,8 @@ RULE = Rule(
 
             A string that no launch loads is an error. A string that loads with one launch and not
             the other (typically `"main:app"` versus `"pkg.main:app"` for a file inside a package) is
-            a warning that names both launches.
+            a warning that names both launches. A `pkg/__main__.py` is there to run with `python -m pkg`:
+            a string that fails only as `python pkg/__main__.py` is not reported.
         """,
         why="""
             uvicorn only finds out at startup. It logs `Could not import module "X".` or
