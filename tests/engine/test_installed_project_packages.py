@@ -47,6 +47,12 @@ def packages_of(root: Path, pyproject: str, files: tuple[str, ...]) -> dict[str,
             {"service": "lib"},
         ),
         (BUILD + '[project]\nname = "acme"\n', ("src/app/__init__.py", "src/tools.py"), {"app": "src"}),
+        # No packages listed: setuptools discovers them in the folder package-dir's "" names, as in src/.
+        (
+            BUILD + '[project]\nname = "acme"\n[tool.setuptools.package-dir]\n"" = "backend"\n',
+            ("backend/app/__init__.py", "backend/app/main.py"),
+            {"app": "backend"},
+        ),
         # A folder the backend is told to ship is a package without `__init__.py` too (audit: migas-server).
         (
             BUILD + '[project]\nname = "acme"\n[tool.hatch.build.targets.wheel]\npackages = ["migas"]\n',

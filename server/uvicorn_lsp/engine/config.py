@@ -414,7 +414,10 @@ def installable_packages(data: dict | None, base: Path) -> dict[str, Path]:
     for dotted in _strings(setuptools.get("packages")):
         top = dotted.split(".")[0]
         add(top, (base / str(package_dir[top])).parent if isinstance(package_dir.get(top), str) else root_dir)
-    for where in _strings(toml_table(setuptools, "packages", "find").get("where")) + ["src"]:
+    wheres = _strings(toml_table(setuptools, "packages", "find").get("where")) + ["src"]
+    if isinstance(package_dir.get(""), str):
+        wheres.append(package_dir[""])  # setuptools' discovery looks there as in src/ (checked with pip install -e)
+    for where in wheres:
         _add_packages_in(base / where, add)
     return packages
 
