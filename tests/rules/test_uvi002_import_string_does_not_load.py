@@ -140,6 +140,18 @@ def test_src_layout(project):
     assert 'Did you mean "shop.web:app"?' in finding.message
 
 
+def test_a_relative_app_dir_of_a_script_in_a_subfolder_may_be_meant_from_there(project):
+    """backend/run.py with app_dir="app": `cd backend && python run.py` serves (real run), `python backend/run.py`
+    from the workspace root does not; which folder it starts in is not known, so a warning, not an error."""
+    project.write("backend/app/main.py", APP)
+    [finding] = main_file(project, 'uvicorn.run("main:app", app_dir="app")', "backend/run.py", header="")
+    assert finding.severity is Severity.WARNING
+    assert "loads with `cd backend && python run.py`, not with `python backend/run.py`" in finding.message
+    # A string that loads from neither folder is still an error.
+    [finding] = main_file(project, 'uvicorn.run("mian:app", app_dir="app")', "backend/run.py", header="")
+    assert finding.severity is Severity.ERROR
+
+
 def test_app_dir_is_searched_first(project):
     project.write("backend/server.py", APP)
     assert main_file(project, 'uvicorn.run("server:app", app_dir="backend")', "run.py", header="") == []

@@ -113,6 +113,12 @@ def _search_paths(ctx: CheckedFile, app_dir: str | None) -> list[SearchPath]:
         inserted = ((launch.root if launch.kind == "module" else root) / app_dir,) if app_dir is not None else ()
         roots = tuple(dict.fromkeys((*inserted, launch.root, *source_root, *installed)))
         paths.append(SearchPath(launch, roots, usual))
+        if app_dir is not None and launch.kind == "script" and launch.root != root:
+            # Started from its own folder (`cd backend && python run.py`), the script finds app_dir there: a
+            # string that loads that way is not an error for the start from the workspace root, only a warning.
+            in_folder = layout.Launch("script", f"cd {_shown(launch.root, root)} && python {script.name}", launch.root)
+            roots = tuple(dict.fromkeys((launch.root / app_dir, launch.root, *source_root, *installed)))
+            paths.append(SearchPath(in_folder, roots, usual=False))
     paths = _runnable(ctx, paths)
     if script.name == "__main__.py" and any(path.usual and path.launch.kind == "module" for path in paths):
         # A `__main__.py` that runs with `python -m pkg` is there for that (weight-exhibit's README: `python -m app`):
@@ -120,6 +126,13 @@ def _search_paths(ctx: CheckedFile, app_dir: str | None) -> list[SearchPath]:
         # One whose imports only load as a script (`from settings import x`) keeps that launch.
         paths = [path if path.launch.kind == "module" else dataclasses.replace(path, usual=False) for path in paths]
     return paths
+
+
+def _shown(folder: Path, root: Path) -> str:
+    try:
+        return folder.relative_to(root).as_posix()
+    except ValueError:
+        return folder.as_posix()
 
 
 def with_installed_project(ctx: CheckedFile, name: str, roots: tuple[Path, ...]) -> tuple[Path, ...]:
