@@ -167,3 +167,19 @@ def test_factory_true_on_an_instance_that_is_a_zero_argument_callable(project, n
 def test_factory_true_on_an_instance_called_with_scope_receive_send(project, name):
     [finding] = uvi013(project, f'uvicorn.run("main:{name}", factory=True)', header=CALLABLE_OBJECTS)
     assert finding.severity is Severity.ERROR and "is not a factory" in finding.message
+
+
+def test_gunicorn_takes_no_factory_flag_so_the_call_is_named(project):
+    # gunicorn exits with status 2 on `--factory`; it calls the factory itself for "main:create_app()".
+    project.write("main.py", HEADER)
+    project.write("run.sh", "#!/bin/sh\ngunicorn main:create_app -k uvicorn_worker.UvicornWorker -b 127.0.0.1:8001\n")
+    [finding] = project.check("run.sh", codes=(CODE,))
+    assert finding.severity is Severity.INFORMATION
+    assert 'name the call: "main:create_app()"' in finding.message and "--factory" not in finding.message
+    assert not finding.fixes
+
+
+def test_gunicorn_calling_the_factory_itself_is_fine(project):
+    project.write("main.py", HEADER)
+    project.write("run.sh", '#!/bin/sh\ngunicorn "main:create_app()" -k uvicorn_worker.UvicornWorker\n')
+    assert project.check("run.sh", codes=(CODE,)) == []

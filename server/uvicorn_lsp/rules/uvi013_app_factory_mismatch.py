@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ..engine import import_resolution, module_index, syntax
 from ..engine.context import RuleContext
 from ..engine.import_resolution import Outcome
-from ..engine.launch import Launch
+from ..engine.launch import Launch, Server
 from ..engine.model import Applicability, Finding, Fix, Severity
 from ..engine.module_index import Binding
 from ..engine.resolver import Resolver
@@ -68,6 +68,17 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 app=Quoted(shape.description),
             )
             yield ctx.finding(RULE, message, where, Severity.ERROR)
+        elif not factory and shape.kind == "function" and not shape.required and launch.server is Server.GUNICORN:
+            # gunicorn takes no --factory: it calls the factory itself when the string names the call.
+            # A gunicorn launch's app is always an import string (the shape came from the one it names).
+            [string] = import_resolution.app_strings(ctx, launch)
+            message = fit_message(
+                "{app} is an app factory: gunicorn hands it to uvicorn, which guesses, calls it and warns at every "
+                'start; name the call: "{call}()"',
+                app=Quoted(shape.description),
+                call=Quoted(string.text),
+            )
+            yield ctx.finding(RULE, message, where, Severity.INFORMATION)
         elif not factory and shape.kind == "function" and not shape.required:
             addition = launch.edits.set_option("factory", True)
             spelled = launch.edits.spell("factory", True)
@@ -233,6 +244,10 @@ RULE = Rule(
             factory without it: adds `factory=True` (or turns `factory=False` into `True`). A factory
             that needs arguments has no fix: give its parameters defaults, or wrap it in a function
             that takes none.
+
+            gunicorn (`-k uvicorn_worker.UvicornWorker`) has no `--factory` and exits with status 2 on it:
+            there the message says to name the call instead, `gunicorn "main:create_app()"` (gunicorn calls
+            the factory and hands uvicorn the app), and no fix is offered.
         """,
         fix_safety="""
             Safe: both fixes make uvicorn do what it already does (or what it must do to start), and

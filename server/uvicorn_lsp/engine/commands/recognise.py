@@ -843,6 +843,8 @@ class CommandEdits:
                 return (TextEdit(argument.range, self.form.spell(f"{flag}={text_value}", argument)),)
             return (TextEdit(arguments[last].range, self.form.spell(text_value, arguments[last])),)
         flag = spec.flags[0] if spec is not None else f"--{name.replace('_', '-')}"
+        if self.parsed.server is not Server.UVICORN and flag not in known_flags(self.parsed.server):
+            return None  # gunicorn and `fastapi run` refuse uvicorn's other flags (`--factory`): exit status 2
         words = [flag] if spec is not None and spec.kind == "flag" and value else [flag, text_value]
         anchor = self._anchor()
         return None if anchor.elsewhere else (self._insert_after(anchor, words),)
