@@ -81,6 +81,20 @@ def test_from_import_fix(project):
     assert fixed.startswith("from uvicorn_worker import UvicornWorker\n")
 
 
+@pytest.mark.parametrize("beside", [None, "uvicorn_worker.py", "uvicorn_worker/__init__.py"])
+def test_no_fix_where_the_project_has_its_own_uvicorn_worker_module(project, beside):
+    # The fixed import would find the project's module before the package: in the module itself, a circular
+    # import (gunicorn stops: "cannot import name 'UvicornWorker' from partially initialized module").
+    if beside is not None:
+        project.write(beside, "")
+    code = "from uvicorn.workers import UvicornWorker as Base\n\nclass UvicornWorker(Base):\n    CONFIG_KWARGS = {}\n"
+    [finding] = findings(project, code, name="uvicorn_worker.py" if beside is None else "workers.py")
+    assert finding.fixes == [] and "rename the project's own `uvicorn_worker` module" in finding.message
+    assert len(finding.message) <= 160
+    [string] = findings(project, 'worker_class = "uvicorn.workers.UvicornWorker"\n', name="gunicorn.conf.py")
+    assert string.fixes == []
+
+
 @pytest.mark.parametrize(
     "code",
     ["import uvicorn.workers\n", "from uvicorn import workers\n", "from uvicorn.workers import *\n"],

@@ -52,7 +52,7 @@ def _worker_class_options(ctx: RuleContext) -> Iterator[Finding]:
         if option is None or match is None or not _deprecated_where_it_runs(ctx.uvicorn_version_in(launch)):
             continue
         replacement = f"{_REPLACEMENT}.{match.group('name')}"
-        edits = launch.edits.set_option("worker_class", replacement)
+        edits = None if _project_has_own_module(ctx) else launch.edits.set_option("worker_class", replacement)
         fixes = (
             [Fix(f"Use `{replacement}` (package uvicorn-worker)", edits, Applicability.UNSAFE, True)] if edits else []
         )
@@ -114,6 +114,12 @@ def _imports_only_worker_classes(statement) -> bool:
 
 
 def _import_finding(ctx: RuleContext, where: Range, fixable: bool = False) -> Finding:
+    if _project_has_own_module(ctx):
+        message = (
+            f"`uvicorn.workers` is deprecated since uvicorn 0.30: rename the project's own `{_REPLACEMENT}` module "
+            "(it hides the uvicorn-worker package), then import from it"
+        )
+        return ctx.finding(RULE, message, where)
     fixes = []
     if fixable:
         edit = TextEdit(where, _REPLACEMENT)
@@ -146,7 +152,24 @@ def _class_paths_in_strings(ctx: RuleContext) -> Iterator[Finding]:
                 preferred=True,
             )
             message = f"`{match.group(0)}` is {_DEPRECATED}: use `{replacement}`"
-            yield ctx.finding(RULE, message, where, fixes=[fix])
+            yield ctx.finding(RULE, message, where, fixes=[] if _project_has_own_module(ctx) else [fix])
+
+
+def _project_has_own_module(ctx: RuleContext) -> bool:
+    """Whether the project has a `uvicorn_worker` module of its own beside the file or at the workspace root,
+    often the very file that subclasses the worker: Python finds it before the package, so the fixed import
+    would load the project's file (from itself: a circular import, and gunicorn stops with status 1)."""
+    path = ctx.source.path
+    if path is None:
+        return True  # where it runs is not known
+    if path.stem == _REPLACEMENT:
+        return True
+    for folder in {path.parent, ctx.workspace.root}:
+        for candidate in (folder / f"{_REPLACEMENT}.py", folder / _REPLACEMENT):
+            ctx.depends_on(candidate)
+            if candidate.exists():
+                return True
+    return False
 
 
 def _is_bare_string_statement(leaf) -> bool:
@@ -208,6 +231,9 @@ RULE = Rule(
             `from uvicorn.workers import ...` with `from uvicorn_worker import ...` when it imports only
             the worker classes. `import uvicorn.workers`, `from uvicorn import workers` and
             `from uvicorn.workers import *` get no fix: every use of the module name would have to change.
+            Nor does a project with a `uvicorn_worker` module of its own beside the file or at the workspace root
+            (often the worker subclass itself, `uvicorn_worker.py`): Python finds it before the package, and in
+            that file the new import is a circular one that stops gunicorn; the message says to rename it first.
         """,
         fix_safety="""
             Unsafe: the new name works only once the `uvicorn-worker` package is installed; add it to
