@@ -54,3 +54,18 @@ def test_no_finding(project, code):
 def test_unix_socket_servers_are_not_reported(project):
     project.write("main.py", 'import uvicorn\nuvicorn.run("m:app", uds="/run/app.sock", forwarded_allow_ips="*")\n')
     assert [f for f in project.check("main.py") if f.code == "UVI007"] == []
+
+
+def test_an_unquoted_star_is_a_file_name_pattern_where_a_shell_runs_the_command(project):
+    # `sh run.sh` expands it to the folder's file names: `--forwarded-allow-ips main.py run.sh`, which uvicorn
+    # refuses ("Got unexpected extra arguments", exit status 2) or, with one file, takes as the one trusted peer.
+    project.write("main.py", "from fastapi import FastAPI\n\napp = FastAPI()\n")
+    project.write("run.sh", "#!/bin/sh\nuvicorn main:app --forwarded-allow-ips *\n")
+    assert project.check("run.sh", codes=(CODE,)) == []
+    project.write(
+        "run.sh", "#!/bin/sh\nuvicorn main:app --forwarded-allow-ips '*'\nuvicorn main:app --forwarded-allow-ips=*\n"
+    )
+    assert len(project.check("run.sh", codes=(CODE,))) == 2
+    # systemd and supervisord split the command as a shell would but run no shell: `*` is given as written.
+    project.write("app.service", "[Service]\nExecStart=/usr/bin/uvicorn main:app --forwarded-allow-ips *\n")
+    assert len(project.check("app.service", codes=(CODE,))) == 1

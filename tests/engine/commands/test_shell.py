@@ -160,3 +160,24 @@ def test_subshells_and_branches_are_numbered():
     assert found["cdb"].subshells == found["y"].subshells != () and found["y"].subshells != found["x"].subshells
     assert found["z"].subshells == () and found["z"].blocks == ()
     assert found["cdc"].blocks[:-1] == found["w"].blocks[:-1] and found["cdc"].blocks != found["w"].blocks
+
+
+def test_unquoted_file_name_patterns_are_marked():
+    # The shell replaces them with the names of the files they match (any number of words); quoted, or in a
+    # word starting with `-` (no file is named so), they stay as written.
+    lines = split_lines("uvicorn main:app --forwarded-allow-ips * --x=* '*' \"*\" *.py a?c [ab] [")
+    placed = lines_span(lines, Position(0, 0), Position(0, len(lines[0])))
+    [command] = commands(placed)
+    assert [(word.value, word.pattern) for word in command.words] == [
+        ("uvicorn", False),
+        ("main:app", False),
+        ("--forwarded-allow-ips", False),
+        ("*", True),
+        ("--x=*", False),
+        ("*", False),
+        ("*", False),
+        ("*.py", True),
+        ("a?c", True),
+        ("[ab]", True),
+        ("[", False),
+    ]

@@ -435,12 +435,21 @@ def _hides_a_near_name(index: ModuleIndex, context: BuildContext, folders: tuple
 # Shell text to launches
 
 
-def word_arguments(command: shell.Command, group: int = 0) -> list[Argument]:
-    """The command's words as arguments, made once per tokenized command (an edit elsewhere keeps them)."""
-    made = command.made.get(("arguments", group))
+def word_arguments(command: shell.Command, group: int = 0, *, globs: bool = False) -> list[Argument]:
+    """The command's words as arguments, made once per tokenized command (an edit elsewhere keeps them).
+    `globs`: a shell runs the command, and expands a word that is a file name pattern (`*`) to the names
+    of the files it matches: only the running shell knows them."""
+    made = command.made.get(("arguments", group, globs))
     if made is None:
-        made = command.made[("arguments", group)] = tuple(
-            Argument(word.value, word.range, word.expanded, word.quote, group=group, value_places=word.value_placed)
+        made = command.made[("arguments", group, globs)] = tuple(
+            Argument(
+                word.value,
+                word.range,
+                word.expanded or (globs and word.pattern),
+                word.quote,
+                group=group,
+                value_places=word.value_placed,
+            )
             for word in command.words
         )
     return list(made)
@@ -610,6 +619,8 @@ def _gunicorn_reads_more_settings(
     return roots[0].exists()
 
 
+# Sources whose commands are split into words as a shell would, and run without one (no file name patterns).
+_RUN_WITHOUT_SHELL = frozenset({"systemd", "supervisord"})
 # gunicorn options that change the working directory or sys.path, or read a configuration that may.
 _GUNICORN_ELSEWHERE = frozenset({"--chdir", "--pythonpath", "--config", "--paste"})
 # Runner and `env` options that start the program in another folder.
@@ -666,7 +677,7 @@ def shell_launches(
                     variables[assignment[0]] = (value, word.range)
             if words[0].value == "export" or words[0].assignment is not None:
                 continue
-        arguments = word_arguments(command, group)
+        arguments = word_arguments(command, group, globs=info.source_kind not in _RUN_WITHOUT_SHELL)
         # A start taken only on some condition may be the development branch: not judged as production.
         command_info = replace(info, production=False) if command.conditional and info.production else info
         launches += command_launches(

@@ -6,7 +6,8 @@ reads the grammar's token rules (POSIX.1-2017, 2.3 Token Recognition) far enough
 simple commands; compound commands (`if`, `while`, `{ ...; }`) are split into the simple
 commands they hold. A word holding an expansion (`$VAR`, `${VAR:-x}`, `$(...)`, `` `...` ``,
 GitHub's `${{ ... }}`) keeps its text but is marked `expanded`: only the running shell
-knows its value.
+knows its value. A word with an unquoted file name pattern (`*`) is marked `pattern`: a shell
+replaces it with the names of the files it matches, a program run without one gets it as written.
 """
 
 from __future__ import annotations
@@ -43,6 +44,10 @@ class Word:
     range: Range
     expanded: bool = False  # holds an expansion: the value is only known to the running shell
     quote: str = ""  # "'" or '"' when the whole word is one quoted string
+    # Holds an unquoted `*`, `?` or `[...]` and starts with no `-`: a shell's pathname expansion replaces it with
+    # the names of the files it matches in the working folder, any number of words (it stays as written when
+    # none matches). Programs run without a shell (systemd, supervisord, compose) get it as written.
+    pattern: bool = False
     # Where the value's characters are written: (value offset, raw index) where each contiguous
     # stretch starts (quotes, escapes and continuations break them), and the raw text's places.
     runs: tuple[tuple[int, int], ...] = field(default=(), compare=False, repr=False)
@@ -257,6 +262,7 @@ def _word(reader: _Reader) -> Word | None:
     start = reader.at
     value: list[str] = []
     expanded = False
+    pattern = False
     quotes: list[str] = []  # the quote of each part: "" for an unquoted part
     runs = [(0, start)]  # only where a quote, an escape or a continuation skips raw characters
     while reader.at < len(text):
@@ -298,6 +304,7 @@ def _word(reader: _Reader) -> Word | None:
         # Up to the next character with a meaning (a `$` that starts no expansion stands for itself).
         run = _PLAIN.match(text, reader.at)
         plain = run.group() if run is not None else char
+        pattern |= "*" in plain or "?" in plain or ("[" in plain and "]" in plain[plain.index("[") :])
         value.append(plain)
         quotes.append("")
         reader.at += len(plain)
@@ -306,8 +313,17 @@ def _word(reader: _Reader) -> Word | None:
         return None
     quote = quotes[0] if len(quotes) == 1 else ""
     joined = "".join(value)
+    pattern = pattern and not joined.startswith("-")  # `--include=*.py`: no file name starts so, it stays
     return Word(
-        joined, start, reader.at, reader.placed.range(start, reader.at), expanded, quote, _runs(runs), reader.placed
+        joined,
+        start,
+        reader.at,
+        reader.placed.range(start, reader.at),
+        expanded,
+        quote,
+        pattern,
+        _runs(runs),
+        reader.placed,
     )
 
 
