@@ -63,7 +63,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.finding(RULE, message, where, Severity.ERROR)
         elif shape.kind == "async factory":
             message = fit_message(
-                "{app} is async: uvicorn never awaits the factory's result and serves a coroutine, "
+                "{app} is a factory uvicorn never awaits: it serves the coroutine it returns, "
                 "so every request fails; make it a plain def",
                 app=Quoted(shape.description),
             )
