@@ -49,3 +49,25 @@ def test_a_namespace_folder_with_relative_imports_runs_from_the_folder_above_it(
     [finding] = project.check("backend/app/main.py", codes=("UVI002",))
     assert finding.severity is Severity.WARNING
     assert "loads with `python -m app.main`, not with `python -m backend.app.main`" in finding.message
+
+
+def test_a_sibling_import_only_the_module_folder_finds(project):
+    """backend/main.py imports `domain` (backend/domain/): `uvicorn backend.main:app` from the top stops with
+    ModuleNotFoundError, exit status 1 (UVI002's error); `cd backend && uvicorn main:app` serves (silent)."""
+    port = free_port()
+    project.write("backend/__init__.py")
+    project.write("backend/domain/__init__.py")
+    project.write("backend/domain/models.py", "GREETING = 'hi'\n")
+    project.write("backend/main.py", APP_HEAD.format() + "\nfrom domain.models import GREETING\n")
+    project.write(
+        "Makefile",
+        f"run:\n\tuvicorn backend.main:app --port {port}\nhere:\n\tcd backend && uvicorn main:app --port {port}\n",
+    )
+    from_the_top = run_server(
+        ["-m", "uvicorn", "backend.main:app", "--port", str(port)], project.root, port, timeout=10
+    )
+    assert from_the_top.exit_code == 1 and "No module named 'domain'" in from_the_top.output
+    assert run_server(["-m", "uvicorn", "main:app", "--port", str(port)], project.root / "backend", port).served
+    [finding] = project.check("Makefile", codes=("UVI002",))
+    assert finding.severity is Severity.ERROR and finding.range.start.line == 1
+    assert "No module named 'domain'" in finding.message and "exit status 1" in finding.message

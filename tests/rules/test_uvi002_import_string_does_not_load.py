@@ -250,6 +250,48 @@ def test_relative_imports_that_load(project, main, command):
     assert project.check("Makefile", codes=(CODE,)) == []
 
 
+
+SIBLING_MAIN = "from fastapi import FastAPI\nfrom domain.models import User\n\napp = FastAPI()\n"
+
+
+def test_a_module_whose_sibling_import_only_its_own_folder_finds(project):
+    """backend/main.py does `from domain.models import User` (backend/domain/): started from the top as
+    backend.main, `domain` is on no sys.path entry, ModuleNotFoundError (a traceback, exit status 1; audit:
+    sandialabs/atlas-ui-3); `cd backend && uvicorn main:app` loads it."""
+    project.write("backend/__init__.py")
+    project.write("backend/domain/__init__.py")
+    project.write("backend/domain/models.py", "User = object\n")
+    project.write("backend/main.py", SIBLING_MAIN)
+    project.write("Makefile", "run:\n\tuvicorn backend.main:app\nrun-here:\n\tcd backend && uvicorn main:app\n")
+    [finding] = project.check("Makefile", codes=(CODE,))
+    assert finding.severity is Severity.ERROR and finding.range.start.line == 1
+    assert finding.message.startswith(
+        '"backend.main:app" will not load: `backend.main` imports `domain.models`, only beside it'
+    )
+    assert "No module named 'domain'" in finding.message and "exit status 1" in finding.message
+    assert not finding.fixes and len(finding.message) <= MESSAGE_LIMIT
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ("backend/main.py", "import sys, os\nsys.path.insert(0, os.path.dirname(__file__))\n" + SIBLING_MAIN),
+        ("backend/__init__.py", "import sys, pathlib\nsys.path.append(str(pathlib.Path(__file__).parent))\n"),
+        ("domain/models.py", "User = object\n"),  # a `domain` at the top too: that one is imported
+        ("backend/main.py", "try:\n    from domain.models import User\nexcept ImportError:\n    User = None\n"),
+    ],
+)
+def test_sibling_imports_that_load_or_may(project, change):
+    project.write("backend/__init__.py")
+    project.write("backend/domain/__init__.py")
+    project.write("backend/domain/models.py", "User = object\n")
+    project.write("backend/main.py", SIBLING_MAIN)
+    project.write(*change)
+    if change[0] == "backend/main.py" and "try" in change[1]:
+        project.write("backend/main.py", change[1] + "from fastapi import FastAPI\napp = FastAPI()\n")
+    project.write("Makefile", "run:\n\tuvicorn backend.main:app\n")
+    assert project.check("Makefile", codes=(CODE,)) == []
+
 # -- values --------------------------------------------------------------------------------
 def test_constant_is_checked_and_fixed_where_it_is_written(project):
     [finding] = main_file(project, "uvicorn.run(APP_PATH)", header=APP + 'APP_PATH = "main:apq"\n')

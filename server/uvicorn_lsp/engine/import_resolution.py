@@ -307,6 +307,9 @@ class Outcome(enum.Enum):
     # Found, but importing it raises before any attribute is looked up: a module loaded as a top-level
     # module (no package) whose top-level relative import has no parent package to be relative to.
     NO_PARENT_PACKAGE = "no parent package"
+    # Found, but a module it imports at its top level is not: one beside its file, which only a start from that
+    # folder finds (`from database import engine` in backend/main.py, loaded as `backend.main` from the top).
+    SIBLING_NOT_FOUND = "sibling not found"
     UNKNOWN = "unknown"  # something dynamic decides; say nothing
 
 
@@ -321,6 +324,7 @@ class Resolution:
     # NO_ATTRIBUTE in a module whose text does not parse: its name. Importing it raises SyntaxError before any
     # attribute is looked up, and the name may be one the parser's error recovery lost.
     unparsed: str | None = None
+    sibling: str | None = None  # SIBLING_NOT_FOUND: the module imported that is not found
 
     @property
     def may_load(self) -> bool:
@@ -343,8 +347,58 @@ def resolve(ctx: CheckedFile, module_name: str, attributes: str, search_path: Se
             # `cd app && uvicorn main:app` of app/main.py doing `from .routes import router`: ImportError
             # "attempted relative import with no known parent package", a traceback (exit status 1).
             return Resolution(search_path, Outcome.NO_PARENT_PACKAGE, found)
+    sibling = _sibling_not_found(ctx, walk, found, roots)
+    if sibling is not None:
+        # ModuleNotFoundError for another module than the one named: uvicorn passes it on (exit status 1).
+        return Resolution(search_path, Outcome.SIBLING_NOT_FOUND, found, sibling=sibling)
     outcome, missing_at, near, binding = walk.follow(found, attributes.split("."), 0)
     return Resolution(search_path, outcome, found, missing_at, near, binding, walk.unparsed)
+
+
+def _sibling_not_found(
+    ctx: CheckedFile, walk: _AttributeWalk, found: FoundModule, roots: tuple[Path, ...]
+) -> str | None:
+    """A module the found one imports at its top level (outside `try`) that is nowhere on `roots` nor in the analysed
+    environment, but beside the found module's file: written to run from that folder, it fails from the others.
+    None where something else may put that folder on sys.path: code that changes `sys.path` in the module or in a
+    package `__init__.py` above it, or an environment that cannot be seen."""
+    if found.path is None or found.is_package or not ctx.workspace.interpreter_sys_path:
+        return None
+    module = walk.parsed(found)
+    if module is None or _changes_sys_path(module.source.text):
+        return None
+    beside = (found.path.parent,)
+    index = ctx.workspace.modules
+    for name in top_level_imports(module.source):
+        if not isinstance(index.find(name, beside, ctx.depends_on), FoundModule):
+            continue
+        if isinstance(index.find(name, with_installed_project(ctx, name, roots), ctx.depends_on), FoundModule):
+            continue
+        if isinstance(index.find(name, ctx.workspace.interpreter_sys_path, ctx.depends_on), FoundModule):
+            continue
+        if _package_inits_change_sys_path(ctx, found.path.parent, roots):
+            return None
+        return name
+    return None
+
+
+def _changes_sys_path(text: str) -> bool:
+    return "sys.path" in text or "addsitedir" in text
+
+
+def _package_inits_change_sys_path(ctx: CheckedFile, folder: Path, roots: tuple[Path, ...]) -> bool:
+    """An `__init__.py` of the packages between `folder` and the sys.path entry it is imported from changes
+    sys.path (it runs before the module)."""
+    while folder not in roots and folder.is_relative_to(ctx.workspace.root) and folder.parent != folder:
+        init = folder / "__init__.py"
+        ctx.depends_on(init)
+        try:
+            if _changes_sys_path(init.read_text(encoding="utf-8", errors="replace")):
+                return True
+        except OSError:
+            pass
+        folder = folder.parent
+    return False
 
 
 class _AttributeWalk:

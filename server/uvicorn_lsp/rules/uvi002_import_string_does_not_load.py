@@ -280,6 +280,15 @@ def _uvicorn_reason(string: AppString, resolution: Resolution) -> _Reason:
             1,
             module=string.module or "",
         )
+    if resolution.outcome is Outcome.SIBLING_NOT_FOUND:
+        # ModuleNotFoundError for a module the app's module imports: uvicorn passes it on (exit status 1).
+        return _Reason.of(
+            "`{module}` imports `{sibling}`, only beside it: No module named '{top}'",
+            1,
+            module=string.module or "",
+            sibling=resolution.sibling or "",
+            top=(resolution.sibling or "").split(".")[0],
+        )
     if resolution.outcome is Outcome.NO_ATTRIBUTE:
         # only a string uvicorn accepts has resolutions
         assert string.module is not None and string.attributes is not None
@@ -395,7 +404,7 @@ def _guesses(ctx: RuleContext, launch: Launch, string: AppString, failing: Resol
         return []
     search_path = failing.search_path
     candidates: list[str] = []
-    if failing.outcome is Outcome.NO_PARENT_PACKAGE:
+    if failing.outcome in (Outcome.NO_PARENT_PACKAGE, Outcome.SIBLING_NOT_FOUND):
         return []  # the module is the right one; the folder uvicorn starts in is not
     if failing.outcome is Outcome.NO_ATTRIBUTE:
         parts = string.attributes.split(".")
@@ -457,6 +466,12 @@ RULE = Rule(
             the other (typically `"main:app"` versus `"pkg.main:app"` for a file inside a package) is
             a warning that names both launches. A `pkg/__main__.py` is there to run with `python -m pkg`:
             a string that fails only as `python pkg/__main__.py` is not reported.
+
+            The module the string names must also import: one whose top-level `from domain.models import
+            User` finds `domain` only beside its own file (`backend/domain/`), loaded as `backend.main` from
+            the folder above, stops with `No module named 'domain'` (exit status 1). Not reported where the
+            module or a package `__init__.py` above it changes `sys.path`, where the import sits in a `try`,
+            or where the analysed environment (which may have such a module installed) cannot be seen.
         """,
         why="""
             uvicorn only finds out at startup. It logs `Could not import module "X".` or
