@@ -78,7 +78,9 @@ async def test_a_project_inside_the_opened_folder_is_judged_as_check_judges_it(t
         'import uvicorn\n\nif __name__ == "__main__":\n    uvicorn.run("src.application:app", reload=True)\n',
     )
     [expected] = check_json(repo)
-    assert expected["message"].startswith('"src.application:app" loads with `python -m src.serve`, not with `python src/')
+    assert expected["message"].startswith(
+        '"src.application:app" loads with `python -m src.serve`, not with `python src/'
+    )
     async with lsp_session(repo) as client:
         [finding] = await wait_for_diagnostics(client, open_file(client, main))
     assert (finding.code, finding.message, finding.range.start.line) == (

@@ -250,7 +250,6 @@ def test_relative_imports_that_load(project, main, command):
     assert project.check("Makefile", codes=(CODE,)) == []
 
 
-
 SIBLING_MAIN = "from fastapi import FastAPI\nfrom domain.models import User\n\napp = FastAPI()\n"
 
 
@@ -291,6 +290,7 @@ def test_sibling_imports_that_load_or_may(project, change):
         project.write("backend/main.py", change[1] + "from fastapi import FastAPI\napp = FastAPI()\n")
     project.write("Makefile", "run:\n\tuvicorn backend.main:app\n")
     assert project.check("Makefile", codes=(CODE,)) == []
+
 
 # -- values --------------------------------------------------------------------------------
 def test_constant_is_checked_and_fixed_where_it_is_written(project):
