@@ -624,3 +624,18 @@ def test_tests_are_not_how_the_project_starts(project, name, judged):
     )
     project.write(name, code)
     assert bool(project.check(name, codes=("UVI002",))) is judged
+
+
+@pytest.mark.parametrize(("options", "reported"), [("reload=True", True), ("workers=2", True), ("port=8000", False)])
+def test_the_main_module_string_in_a_package_main(project, options, reported):
+    """`python -m pkg` runs pkg/__main__.py; the processes reload and workers spawn do not import it again, so
+    "__main__:app" is not found there (real run); as a script, or without spawned processes, it loads."""
+    project.write("pkg/__init__.py")
+    project.write(
+        "pkg/__main__.py",
+        "import uvicorn\n" + APP + f'\nif __name__ == "__main__":\n    uvicorn.run("__main__:app", {options})\n',
+    )
+    found = project.check("pkg/__main__.py", codes=(CODE,))
+    assert [finding.severity for finding in found] == ([Severity.WARNING] if reported else [])
+    if reported:
+        assert 'not with `python -m pkg`: Attribute "app" not found in module "__main__"' in found[0].message

@@ -609,6 +609,10 @@ def _resolve_main(ctx: CheckedFile, attributes: str, search_path: SearchPath, sp
     namespace leaves that block out); the process that runs the script itself may have bound the
     name anywhere before the call, so only a spawning launch is judged."""
     own = FoundModule("__main__", ctx.source.path)
+    if spawns and search_path.launch.kind == "module" and own.path is not None and own.path.name == "__main__.py":
+        # `python -m pkg`: multiprocessing's spawn does not import a package's `__main__` module again in the
+        # child (its `_fixup_main_from_name`), whose `__main__` is then its own bootstrap, without the app.
+        return Resolution(search_path, Outcome.NO_ATTRIBUTE, own)
     walk = _AttributeWalk(ctx, ctx.workspace.modules, search_path.roots)
     outcome, missing_at, near, binding = walk.follow(own, attributes.split("."), 0)
     if not spawns and outcome is not Outcome.LOADS:
