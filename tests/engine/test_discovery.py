@@ -242,3 +242,12 @@ def test_project_root_in_a_folder_is_the_root_check_gives(tmp_path):
         str(tmp_path / "repo/tools/run.py"): repo,
         str(tmp_path / "plain/app/main.py"): str(tmp_path / "plain"),
     }
+
+
+def test_a_folder_pattern_ignores_a_missing_folder_named_as_one(tmp_path):
+    """`build/` matches folders only: a folder that is not there (yet) is ignored when asked about as a folder."""
+    (tmp_path / ".git").mkdir()
+    write(tmp_path, ".gitignore", "build/\n")
+    assert git_ignores(tmp_path / "build", tmp_path, is_folder=True)
+    assert not git_ignores(tmp_path / "build", tmp_path)
+    assert not git_ignores(tmp_path / "src", tmp_path, is_folder=True)

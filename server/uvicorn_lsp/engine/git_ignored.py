@@ -12,10 +12,12 @@ from pathlib import Path
 from .gitignore import gitignore_spec
 
 
-def git_ignores(path: Path, root: Path, depends_on: Callable[[Path], None] | None = None) -> bool:
+def git_ignores(
+    path: Path, root: Path, depends_on: Callable[[Path], None] | None = None, is_folder: bool = False
+) -> bool:
     """True when the ignore files between the repository's top folder (the nearest one above
     `path` holding `.git`, else `root` or `path`'s own folder) and `path`'s folder ignore it; the deepest decision wins,
-    as in git. `depends_on` is told of each ignore file read."""
+    as in git. `depends_on` is told of each ignore file read. `is_folder`: the path is a folder (`logs/` ignores it)."""
     path = Path(os.path.normpath(path))  # `..` removed lexically: a missing path cannot be resolved
     top = next((folder for folder in path.parents if (folder / ".git").exists()), None)
     if top is None:  # not a clone (yet): the project's own ignore files still say what it leaves out
@@ -30,7 +32,8 @@ def git_ignores(path: Path, root: Path, depends_on: Callable[[Path], None] | Non
             continue
         if depends_on is not None:
             depends_on(ignore_file)
-        decision = gitignore_spec(lines).check_file(path.relative_to(folder).as_posix()).include
+        relative = path.relative_to(folder).as_posix() + ("/" if is_folder else "")
+        decision = gitignore_spec(lines).check_file(relative).include
         if decision is not None:
             ignored = decision
     return ignored

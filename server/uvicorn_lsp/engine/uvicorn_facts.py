@@ -204,6 +204,19 @@ INTEGER_FLAGS_OF_EVERY_VERSION = frozenset(
 )
 
 
+# `--reload-dir` (and UVICORN_RELOAD_DIRS) names a path click checks exists, as `--env-file` and `--log-config` do:
+# "Invalid value for '--reload-dir': Path 'src' does not exist.", exit status 2, with or without --reload, since
+# uvicorn 0.15; 0.12-0.14 passed it on (run with 0.12.0, 0.13.0, 0.13.4, 0.14.0, 0.15.0, 0.20.0, 0.28.0, 0.34.0 and
+# 0.54.0). `uvicorn.run(reload_dirs=[...])` only warns and watches the working directory instead.
+RELOAD_DIRS_MUST_EXIST_SINCE = (0, 15)
+
+
+def refuses_missing_reload_dirs(version: str | None) -> bool:
+    """Whether the `uvicorn` command of this version (None: not known) exits with status 2 on a missing reload dir."""
+    release = project.release(version)
+    return release is not None and release >= RELOAD_DIRS_MUST_EXIST_SINCE
+
+
 def installed_parameters(workspace: Workspace, entry: Entry) -> tuple[str, ...] | None:
     """The parameter names of `uvicorn.run` / `uvicorn.Config` in the analysed environment's
     uvicorn, read from its source without importing it (ANY_KEYWORD when it takes `**kwargs`,

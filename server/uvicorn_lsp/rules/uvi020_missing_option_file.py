@@ -1,16 +1,18 @@
-"""UVI020: ssl_certfile, ssl_keyfile, ssl_ca_certs, log_config or env_file names a file that does not exist."""
+"""UVI020: ssl_certfile, ssl_keyfile, ssl_ca_certs, log_config or env_file names a file that does not exist, or
+`--reload-dir` a folder that is not where the command starts."""
 
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from ..engine import project, uvicorn_facts
 from ..engine.commands import start_files
 from ..engine.commands.base import WorkingDirectory
-from ..engine.commands.image_files import Origin, image_file
-from ..engine.commands.recognise import launch_edits
+from ..engine.commands.image_files import Origin, image_file, image_path
+from ..engine.commands.recognise import first, launch_edits
 from ..engine.context import RuleContext
 from ..engine.git_ignored import git_ignores
 from ..engine.launch import GivenAs, Launch, Option, Server, Setting
@@ -20,12 +22,17 @@ from ..engine.rule import Quoted, Rule, RuleDoc, fit_message
 
 _TLS_FILES = ("ssl_certfile", "ssl_keyfile", "ssl_ca_certs")
 _OTHER_FILES = ("log_config", "env_file")
+# The command-line options naming a path click refuses when nothing is there (`click.Path(exists=True)`).
+_CHECKED_BY_CLICK = (*_OTHER_FILES, "reload_dirs")
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     for launch in ctx.launches:
         if launch.setting is Setting.CONTAINER:
-            yield from _missing_in_the_image(ctx, launch)
+            wanted = [
+                (option, named[0], False) for option in _file_options(launch) if (named := referenced_file(ctx, option))
+            ]
+            yield from _missing_in_the_image(ctx, launch, [*wanted, *_reload_dirs(ctx, launch)])
             continue
         for option in _file_options(launch):
             named = referenced_file(ctx, option)
@@ -43,6 +50,66 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 consequence=consequence,
             )
             yield ctx.finding(RULE, message, option.range)
+        finding = _missing_reload_dir(ctx, launch)
+        if finding is not None:
+            yield finding
+
+
+def _reload_dirs(ctx: RuleContext, launch: Launch) -> list[tuple[Option, str, bool]]:
+    """The folders `--reload-dir` (or UVICORN_RELOAD_DIRS) names, in click's order, where click checks that they
+    exist: the `uvicorn` command of 0.15 and later, stopped at nothing before (an unknown option: UVI004)."""
+    option = launch.option("reload_dirs")
+    if (
+        option is None
+        or option.given_as not in (GivenAs.FLAG, GivenAs.ENVIRONMENT)
+        or launch.server is not Server.UVICORN
+        or launch.rejections
+    ):
+        return []
+    given = first(option.value) if option.value.known else None
+    if option.given_as is GivenAs.ENVIRONMENT and isinstance(given, str):
+        given = given.split(":")  # click splits a variable's list of paths at os.pathsep
+    if not isinstance(given, list) or not all(isinstance(name, str) and name and "$" not in name for name in given):
+        return []  # a word only the running shell knows: the folders before it are not all known to be checked
+    if not uvicorn_facts.refuses_missing_reload_dirs(ctx.uvicorn_version_in(launch)):
+        return []
+    return [(option, name, True) for name in given]
+
+
+def _missing_reload_dir(ctx: RuleContext, launch: Launch) -> Finding | None:
+    """The first reload dir that is not in the folder the command starts in (every start it may have)."""
+    edits = launch_edits(launch)
+    if edits is None:
+        return None
+    directories = [directory for directory in edits.directories if isinstance(directory, WorkingDirectory)]
+    if not directories or len(directories) != len(edits.directories) or any(d.image for d in directories):
+        return None  # where it starts is not known, or an image's folder (UVI020 judges those as images)
+    for option, name, _ in _reload_dirs(ctx, launch):
+        if any(start_files.path_exists(directory, name, ctx.depends_on) is not False for directory in directories):
+            continue
+        if edits.info.source_kind == "shell" and start_files.in_a_project_folder(ctx, name):
+            continue  # the script's start folder is a guess, and the project has the folder elsewhere
+        roots = [root for directory in directories for root in directory.roots_for(name) or ()]
+        if any(git_ignores(root, ctx.workspace.root, ctx.depends_on, is_folder=True) for root in roots):
+            continue  # made by a build or setup step (`build/`, `logs/`), absent from a fresh clone
+        if _named_by_a_project_script(ctx, name) or _named_before(ctx, option, name):
+            continue
+        message = fit_message(
+            "{option}: no folder {name} in {where}; {consequence}",
+            option=Quoted(option.written),
+            name=Quoted(name),
+            where=Quoted(" or ".join(directory.description for directory in directories)),
+            consequence=_consequence(ctx, launch, option),
+        )
+        return ctx.finding(RULE, message, option.range)
+    return None
+
+
+def _named_before(ctx: RuleContext, option: Option, name: str) -> bool:
+    """Whether the checked file names the folder as a word elsewhere than in the option: a line of the same
+    script, recipe or job may make it before the start (`mkdir -p logs && uvicorn ... --reload-dir logs`)."""
+    word = re.compile(r"(?<![^\s\"'=(\[,])(?:\./)?" + re.escape(name.rstrip("/")) + r"(?![\w.-])")
+    return len(word.findall(ctx.source.text)) > len(word.findall(option.written))
 
 
 # Why the image lacks the file, by where the layout says it would come from.
@@ -53,25 +120,28 @@ _REASONS = {
 }
 
 
-def _missing_in_the_image(ctx: RuleContext, launch: Launch) -> Iterator[Finding]:
-    """The file options naming a path that the image, as its Dockerfile builds it, does not hold."""
+def _missing_in_the_image(
+    ctx: RuleContext, launch: Launch, wanted: list[tuple[Option, str, bool]]
+) -> Iterator[Finding]:
+    """The options naming a path (a file, or a folder too) that the image, as its Dockerfile builds it, does not
+    hold; one finding per option (click names the first missing reload dir)."""
     edits = launch_edits(launch)
     directories = edits.directories if edits is not None else ()
     image = directories[0].image if len(directories) == 1 and isinstance(directories[0], WorkingDirectory) else None
     if image is None or launch.server is not Server.UVICORN:
         return  # where it starts in the image, or what the image holds, is not known
     layout, folder = image
-    for option in _file_options(launch):
-        named = referenced_file(ctx, option)
-        if named is None or "$" in named[0]:
+    reported = set()
+    for option, name, is_folder in wanted:
+        if "$" in name or option.name in reported:
             continue  # a value only the running shell or compose knows
-        path = posixpath.normpath(posixpath.join(folder, named[0]))
-        found = image_file(layout, path)
+        path = posixpath.normpath(posixpath.join(folder, name))
+        found = image_path(layout, path, folder) if is_folder else image_file(layout, path)
         if found.host is not None:
             ctx.depends_on(found.host)  # made or deleted in the build context: the verdict changes
-        if found.origin not in _REASONS or _may_be_mounted_or_built(ctx, path, found.origin, found.host):
+        if found.origin not in _REASONS or _may_be_mounted_or_built(ctx, path, found.origin, found.host, is_folder):
             continue
-        if option.name in _OTHER_FILES:  # a flag or UVICORN_* variable: click checks that the path exists
+        if option.name in _CHECKED_BY_CLICK:  # a flag or UVICORN_* variable: click checks that the path exists
             consequence = "uvicorn exits with status 2"
         else:
             consequence = uvicorn_facts.failure_consequence(launch, 1, ctx.uvicorn_version_in(launch))
@@ -83,13 +153,15 @@ def _missing_in_the_image(ctx: RuleContext, launch: Launch) -> Iterator[Finding]
             reason=_REASONS[found.origin],
             consequence=consequence,
         )
+        reported.add(option.name)
         yield ctx.finding(RULE, message, option.range)
 
 
-def _may_be_mounted_or_built(ctx: RuleContext, path: str, origin: Origin, host: Path | None) -> bool:
-    """A compose file of the project mounts over the path; or a file the build context lacks here, which git
-    ignores, may be in the checkout the image is built from."""
-    if host is not None and origin is not Origin.LEFT_OUT and git_ignores(host, ctx.workspace.root, ctx.depends_on):
+def _may_be_mounted_or_built(ctx: RuleContext, path: str, origin: Origin, host: Path | None, is_folder: bool) -> bool:
+    """A compose file of the project mounts over the path; or a file (folder) the build context lacks here, which
+    git ignores, may be in the checkout the image is built from."""
+    ignored = host is not None and git_ignores(host, ctx.workspace.root, ctx.depends_on, is_folder)
+    if origin is not Origin.LEFT_OUT and ignored:
         return True
     return start_files.mounted_by_the_project(ctx, path)
 
@@ -136,7 +208,7 @@ def _named_by_a_project_script(ctx: RuleContext, name: str) -> bool:
 
 
 def _consequence(ctx: RuleContext, launch: Launch, option: Option) -> str:
-    if option.given_as in (GivenAs.FLAG, GivenAs.ENVIRONMENT) and option.name in _OTHER_FILES:
+    if option.given_as in (GivenAs.FLAG, GivenAs.ENVIRONMENT) and option.name in _CHECKED_BY_CLICK:
         return f"{launch.described} exits with status 2 before starting"  # click checks that the path exists
     if option.name == "env_file":
         return "uvicorn serves without its variables"  # python-dotenv skips a missing file
@@ -146,7 +218,7 @@ def _consequence(ctx: RuleContext, launch: Launch, option: Option) -> str:
 RULE = Rule(
     code="UVI020",
     name="missing-option-file",
-    summary="`ssl_certfile`, `ssl_keyfile`, `ssl_ca_certs`, `log_config` or `env_file` names a file the project (or the container's image) does not have.",
+    summary="`ssl_certfile`, `ssl_keyfile`, `ssl_ca_certs`, `log_config` or `env_file` names a file the project (or the container's image) does not have, or `--reload-dir` a folder that is not there.",
     severity=Severity.WARNING,
     check=check,
     judges_commands=True,
@@ -174,6 +246,16 @@ RULE = Rule(
             project's folders that may run the image, a `$VAR`, or a path in the base image's own folders
             (`/etc`, `/usr`). Always a warning, never an error: the file may be made or mounted at deploy
             time.
+
+            `--reload-dir` (and `UVICORN_RELOAD_DIRS`) on a `uvicorn` command line is looked for where the
+            command starts, when that is known: a Makefile's folder (after `cd`), a script's, a pyproject task's,
+            a workflow step's, launch.json's `cwd`; in an image from its working directory as above, where a
+            `WORKDIR`, and any `RUN` that may make folders (`mkdir`, a venv, `pip install -e .`), counts as
+            making it. Silent for a `$VAR` or an absolute host path, a folder git ignores or that the file itself
+            or another script of the project names (it may make it first), a script's folder when the project has
+            the path elsewhere (the script may be started there), a Procfile (as for its files), and uvicorn
+            before 0.15, which took any path. `uvicorn.run(reload_dirs=[...])` is never reported: uvicorn only
+            warns and watches the working directory.
         """,
         why="""
             uvicorn opens these files at startup, relative to its working directory:
@@ -184,9 +266,9 @@ RULE = Rule(
             - a missing `log_config` file stops it the same way;
             - a missing `env_file` given to `uvicorn.run` is skipped without a word by python-dotenv: the
               server starts without the variables the file was meant to set;
-            - on the command line, `--env-file` and `--log-config` naming no file are refused before
-              starting (`Path '...' does not exist`, exit status 2); a container stops with that
-              status as soon as it starts.
+            - on the command line, `--env-file` and `--log-config` naming no file, and `--reload-dir` naming
+              no folder (uvicorn 0.15 and later), are refused before starting (`Path '...' does not exist`,
+              exit status 2); a container stops with that status as soon as it starts.
         """,
         example="""
             import uvicorn

@@ -9,7 +9,15 @@ import pytest
 from uvicorn_lsp.engine.commands.base import ContainerLayout
 from uvicorn_lsp.engine.commands.compose_mounts import mounted
 from uvicorn_lsp.engine.commands.dockerignore import BuildContext, DockerIgnore
-from uvicorn_lsp.engine.commands.image_files import ImageFile, Origin, image_file, run_may_write_files, volume_paths
+from uvicorn_lsp.engine.commands.image_files import (
+    ImageFile,
+    Origin,
+    image_file,
+    image_path,
+    run_may_make_folders,
+    run_may_write_files,
+    volume_paths,
+)
 
 
 def layout_of(
@@ -119,6 +127,40 @@ def test_runs_that_only_install(text):
 )
 def test_runs_that_may_write_files(text):
     assert run_may_write_files(text) is True
+
+
+@pytest.mark.parametrize(
+    ("text", "makes"),
+    [
+        ("pip install --no-cache-dir -r requirements.txt", False),
+        ("apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*", False),
+        ("pip install uvicorn==0.30.0", False),
+        ("mkdir -p /app/logs", True),
+        ("python -m venv /venv", True),
+        ("uv sync --frozen", True),
+        ("pip install -e .", True),
+        ("pip install .", True),
+        ("pip install --target /deps -r requirements.txt", True),
+        ("useradd -m app", True),
+        ("npm ci", True),
+        ("python manage.py collectstatic --noinput", True),  # may write files, so folders too
+    ],
+)
+def test_runs_that_may_make_folders(text, makes):
+    assert run_may_make_folders(text) is makes
+
+
+def test_image_paths_that_may_be_folders(tmp_path):
+    (tmp_path / "src").mkdir()
+    layout = layout_of(tmp_path, unlisted_files=[])
+    layout.workdirs = ["/srv/data/cache"]
+    assert image_path(layout, "/app/lib", "/app").origin is Origin.NOT_IN_CONTEXT
+    assert image_path(layout, "/app/src", "/app").origin is Origin.UNKNOWN  # a copied folder
+    assert image_path(layout, "/srv/data", "/app").origin is Origin.UNKNOWN  # a WORKDIR's parent
+    assert image_path(layout, "/work", "/work").origin is Origin.UNKNOWN  # the working folder (compose makes it)
+    assert image_path(layout, "/srv/other", "/app").origin is Origin.NOT_COPIED
+    layout.run_may_make_folders = True
+    assert image_path(layout, "/app/lib", "/app").origin is Origin.UNKNOWN
 
 
 def test_volume_paths():

@@ -227,6 +227,10 @@ class ContainerLayout:
     # the requirements written on the line (`pip install uvicorn==0.13.3`).
     installed_files: list[str] = field(default_factory=list)
     installed_requirements: list[str] = field(default_factory=list)
+    # Folders the build makes without copying anything into them: every WORKDIR (with its parents), and any
+    # folder at all where a RUN may make one (`mkdir`, a venv, `pip install -e .`).
+    workdirs: list[str] = field(default_factory=list)
+    run_may_make_folders: bool = False
 
     def mount(self, target: str, host: Path, is_folder: bool) -> None:
         """A bind mount: the host path shows at `target`, over what the image put there."""

@@ -38,7 +38,7 @@ from .base import (
     word_arguments,
 )
 from .dockerignore import BuildContext, DockerIgnore, UnsupportedIgnoreFile
-from .image_files import image_file, run_may_write_files, volume_paths
+from .image_files import image_file, run_may_make_folders, run_may_write_files, volume_paths
 from .jsonc import JsonArray, parse_json_array
 from .recognise import (
     DEVELOPMENT_WORDS,
@@ -250,6 +250,7 @@ def image_state(
                 else:
                     state.workdir = posixpath.normpath(posixpath.join(state.workdir, value))
                     folders.add(state.workdir)
+                    state.layout.workdirs.append(state.workdir)
             elif keyword in ("COPY", "ADD"):
                 _copy(instruction, state, context, build_context)
             elif keyword == "RUN":
@@ -261,6 +262,8 @@ def image_state(
                     state.layout.unknown.append("/")
                 if run_may_write_files(text):
                     unlisted_files.append("/")
+                if run_may_make_folders(text):
+                    state.layout.run_may_make_folders = True
             elif keyword == "VOLUME":
                 unlisted_files.extend(volume_paths(instruction.raw))
             elif keyword == "CMD":

@@ -85,6 +85,15 @@ def image_file(layout: ContainerLayout, path: str) -> ImageFile:
     return found
 
 
+def image_path(layout: ContainerLayout, path: str, working_folder: str) -> ImageFile:
+    """`image_file` for a path that may name a folder too (`--reload-dir`): the working folder, each WORKDIR and
+    their parents are there, and any folder is UNKNOWN where a RUN may make folders."""
+    path = posixpath.normpath(path)
+    if layout.run_may_make_folders or any(is_under(folder, path) for folder in (*layout.workdirs, working_folder)):
+        return _UNKNOWN
+    return image_file(layout, path)
+
+
 # Commands that install packages or change users and modes, writing no file in the project's folders; a RUN
 # of anything else (a script, `openssl req -out cert.pem`, `pip download`, `npm run build`) may make any file.
 _KEEPS_FILES = re.compile(
@@ -127,6 +136,19 @@ def run_may_write_files(text: str) -> bool:
         if command and not _KEEPS_FILES.match(command):
             return True
     return False
+
+
+# Commands that make folders but write no file `run_may_write_files` minds: `mkdir`, a home folder, a virtual
+# environment, package managers that keep their own folders, a project built where it lies (`pip install -e .`).
+_MAKES_FOLDERS = re.compile(
+    r"\b(mkdir|useradd|adduser|venv|virtualenv|sync|pipx|npm|poetry|pdm|conda|mamba|micromamba|compileall)\b"
+    r"|\binstall\b[^&;|\n]*\s(-e|--editable|-t|--target|--prefix|--root|--user|\.\.?(/\S*)?)(?=\s|$)"
+)
+
+
+def run_may_make_folders(text: str) -> bool:
+    """Whether a Dockerfile RUN's argument text may make folders outside the system's folders."""
+    return run_may_write_files(text) or _MAKES_FOLDERS.search(text) is not None
 
 
 def volume_paths(text: str) -> list[str]:

@@ -656,6 +656,8 @@ def _service_launches(
         else [*image.layout.unlisted_files, *_mounted_places(fields)],
         installed_files=list(image.layout.installed_files) if image else [],
         installed_requirements=list(image.layout.installed_requirements) if image else [],
+        workdirs=list(image.layout.workdirs) if image else [],
+        run_may_make_folders=image.layout.run_may_make_folders if image else False,
     )
     for mount in mounts:
         layout.mount(*mount)
