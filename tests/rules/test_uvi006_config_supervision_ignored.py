@@ -50,7 +50,10 @@ def test_ignored_options_are_reported(project, code, ignored):
 
 
 def test_message_shows_the_run_form(project):
-    [finding] = findings(project, 'import uvicorn\nuvicorn.Server(uvicorn.Config("main:app", reload=True)).serve()\n')
+    code = (
+        'import asyncio\nimport uvicorn\nasyncio.run(uvicorn.Server(uvicorn.Config("main:app", reload=True)).serve())\n'
+    )
+    [finding] = findings(project, code)
     assert ".serve() never reloads" in finding.message
     assert 'use uvicorn.run("main:app", reload=True)' in finding.message
 
@@ -63,6 +66,8 @@ def test_message_shows_the_run_form(project):
         # The config never reaches a started server.
         'import uvicorn\nconfig = uvicorn.Config("main:app", reload=True)\n',
         'import uvicorn\nserver = uvicorn.Server(uvicorn.Config("main:app", reload=True))\n',
+        # A `serve()` nobody awaits never starts the server (UVI025 says so).
+        'import uvicorn\nuvicorn.Server(uvicorn.Config("main:app", reload=True)).serve()\n',
         # Handed to uvicorn's own supervisor, which does reload.
         (
             "import uvicorn\nfrom uvicorn.supervisors import ChangeReload\n"

@@ -43,7 +43,7 @@ _ENTRIES = {"uvicorn.run": Entry.RUN, "uvicorn.Config": Entry.CONFIG}
 
 
 def python_launches(ctx: PythonFile) -> list[Launch]:
-    if _is_test_module(ctx.source.path, ctx.workspace.root):
+    if is_test_module(ctx.source.path, ctx.workspace.root):
         # Tests patch `uvicorn.run`, build configs they never serve, start servers their fixtures stop: not how
         # the project starts (audit: py-shiny's test builds Config("app:app") and only calls Server.startup).
         return []
@@ -54,7 +54,7 @@ def python_launches(ctx: PythonFile) -> list[Launch]:
     return launches
 
 
-def _is_test_module(path: Path | None, root: Path) -> bool:
+def is_test_module(path: Path | None, root: Path) -> bool:
     """pytest's test files (`test_*.py`, `*_test.py`, `conftest.py`) and the modules of a `tests` folder."""
     if path is None:
         return False

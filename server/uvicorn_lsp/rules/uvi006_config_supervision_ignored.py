@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
-from ..engine import app_location, syntax
+from ..engine import app_location
 from ..engine.context import RuleContext
 from ..engine.launch import Entry, Launch
 from ..engine.model import Finding, Severity
-from ..engine.parso_types import Node
 from ..engine.rule import Quoted, Rule, RuleDoc, fit_message
+from ..engine.server_starts import ServerStart, server_starts
 
-_SERVER_METHODS = ("run", "serve")
 # uvicorn's own supervisors, by what they honour: the reloaders restart the server on changes,
 # Multiprocess starts `config.workers` processes (uvicorn.run picks one of them from the config).
 # By the names the package and its modules export (watchgodreload: older uvicorn releases).
@@ -27,22 +25,6 @@ _RELOADERS = (
 _MULTIPROCESS = ("uvicorn.supervisors.Multiprocess", "uvicorn.supervisors.multiprocess.Multiprocess")
 
 
-@dataclass(frozen=True)
-class _Start:
-    """Where a Server built on the config is started: `run` or `serve`, and the call's name leaf."""
-
-    method: str
-    leaf: Node
-
-    @property
-    def in_coroutine(self) -> bool:
-        """Inside an `async def`: an event loop runs there, which uvicorn.run (its own asyncio.run) cannot join."""
-        function = syntax.enclosing_scope(self.leaf)
-        while function.type in ("classdef", "lambdef"):
-            function = syntax.enclosing_scope(function)
-        return function.type == "funcdef" and function.parent.type in ("async_funcdef", "async_stmt")
-
-
 def check(ctx: RuleContext) -> Iterator[Finding]:
     configs = {id(launch.call.node): launch for launch in ctx.launches if launch.entry is Entry.CONFIG and launch.call}
     if not configs:
@@ -50,7 +32,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     supervised = _supervised_options(ctx, configs)
     reported: set[int] = set()
     for server in ctx.calls_to("uvicorn.Server"):
-        start = _start_of(ctx, server)
+        # A `serve()` nobody awaits starts nothing (UVI025).
+        start = next((start for start in server_starts(ctx, server) if not start.never_runs), None)
         config_argument = ctx.argument(server, "config", 0)
         if start is None or config_argument is None:
             continue
@@ -73,46 +56,6 @@ def _supervised_options(ctx: RuleContext, configs: dict[int, Launch]) -> dict[in
     return honoured
 
 
-def _start_of(ctx: RuleContext, server: syntax.CallSite) -> _Start | None:
-    """How the Server built by this call is started, else None.
-
-    Read from the syntax: `Server(config).run()`, or `server = Server(config)`
-    then `server.run()` / `await server.serve()` in the same scope. A server
-    whose `run` is only handed to a supervisor (`ChangeReload(config, target=server.run, ...)`)
-    has no such call."""
-    chained = _attribute_call_after(server.trailer)
-    if chained is not None:
-        return chained
-    statement = server.node.parent
-    if (
-        statement.type != "expr_stmt"
-        or statement.children[-1] is not server.node
-        or statement.children[0].type != "name"
-    ):
-        return None
-    target = statement.children[0]
-    for leaf in ctx.evaluator.uses_in_scope(target.value, ctx.evaluator.scope_of(target)):
-        if leaf is target:
-            continue
-        # `server.run()` and `await server.serve()`; `target=server.run` has no call.
-        start = _attribute_call_after(leaf) if leaf.parent.type in ("atom_expr", "power") else None
-        if start is not None:
-            return start
-    return None
-
-
-def _attribute_call_after(node) -> _Start | None:
-    """For `<node>.run()` / `<node>.serve()`, the method and its name leaf."""
-    attribute = node.get_next_sibling()
-    call = attribute.get_next_sibling() if attribute is not None else None
-    if attribute is None or call is None or attribute.type != "trailer" or call.type != "trailer":
-        return None
-    name = attribute.children[1] if attribute.children[0].value == "." else None
-    if name is not None and name.value in _SERVER_METHODS and call.children[0].value == "(":
-        return _Start(name.value, name)
-    return None
-
-
 def _config_call(ctx: RuleContext, node, configs: dict[int, Launch]) -> Launch | None:
     """The uvicorn.Config launch `node` is, or the one a plain name is bound to."""
     if id(node) in configs:
@@ -124,7 +67,7 @@ def _config_call(ctx: RuleContext, node, configs: dict[int, Launch]) -> Launch |
     return None
 
 
-def _ignored_options(ctx: RuleContext, config: Launch, start: _Start, supervised: set[str]) -> Iterator[Finding]:
+def _ignored_options(ctx: RuleContext, config: Launch, start: ServerStart, supervised: set[str]) -> Iterator[Finding]:
     settings = []
     for name in ("reload", "workers"):
         option = config.option(name)
@@ -177,6 +120,9 @@ RULE = Rule(
             (`uvicorn.Server(uvicorn.Config(...)).run()`) or through plain names assigned once
             (`config = uvicorn.Config(...)`, `server = uvicorn.Server(config)`, `server.run()` or
             `await server.serve()`).
+
+            A `serve()` written as a statement without `await` starts nothing at all (UVI025 reports it);
+            it is not taken for a start here.
 
             Only values known to turn the option on are reported (`reload=True`, `workers=4`, a
             constant holding them). `reload=False`, `workers=1` and values known only at run time (a

@@ -3,29 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
-from ..engine import edits, project, syntax
+from ..engine import edits, project
 from ..engine.context import RuleContext
+from ..engine.event_loops import running_loop
 from ..engine.launch import Entry, Launch, Setting
 from ..engine.model import Applicability, Finding, Fix, Severity
-from ..engine.parso_types import Node
 from ..engine.rule import FixAvailability, Quoted, Rule, RuleDoc, fit_message
 from ..engine.uvicorn_facts import reloads, runs_workers
 
-# ipykernel runs cells inside its event loop.
-_NOTEBOOK_CELL = "a notebook cell"
 # Loops that are not asyncio's: uvicorn.run's asyncio.run works inside them (it blocks them).
 _OTHER_LOOPS = ("trio", "curio")
-
-
-@dataclass(frozen=True)
-class RunningLoop:
-    """Why the call runs inside a loop: the coroutine (or notebook cell) and the helper calls on the way."""
-
-    where: str  # "the coroutine `main`", "a notebook cell"
-    helpers: tuple[str, ...] = ()  # sync functions between the coroutine and uvicorn.run, outermost first
-    await_allowed: bool = False  # `await` may replace the call where it stands
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -43,7 +31,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             continue
         if nested and not _refuses_nested_loops(ctx.uvicorn_version_in(launch)):
             continue
-        loop = _running_loop(ctx, launch.call.node, notebook)
+        loop = running_loop(ctx, launch.call.node, notebook)
         if loop is None:
             continue
         fix = _serve_fix(ctx, launch) if loop.await_allowed else None
@@ -66,36 +54,6 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         yield ctx.finding(RULE, message, launch.range, fixes=[fix] if fix else [])
 
 
-def _running_loop(ctx: RuleContext, node: Node, notebook: bool) -> RunningLoop | None:
-    """The loop `node` runs inside: its own coroutine, a coroutine calling the sync functions
-    around it (in this file, by plain name), or a notebook cell's top level."""
-    scope = syntax.enclosing_scope(node)
-    if scope.type == "funcdef" and _is_async(scope):
-        return RunningLoop(f"the coroutine `{scope.name.value}`", await_allowed=True)
-    if scope.type == "file_input":
-        return RunningLoop(_NOTEBOOK_CELL, await_allowed=True) if notebook else None
-    seen: set[int] = set()
-    pending: list[tuple[Node, tuple[str, ...]]] = [(scope, ())]
-    while pending:
-        function, helpers = pending.pop(0)
-        if function.type != "funcdef" or id(function) in seen or syntax.enclosing_scope(function).type == "classdef":
-            continue  # lambdas and methods: their callers are not named plainly
-        seen.add(id(function))
-        ctx.check_cancelled()
-        name = function.name.value
-        helpers = (name, *helpers)
-        for call in syntax.calls_named(ctx.source.used_names, {name}):
-            if call.callee_dotted != name:
-                continue
-            caller = syntax.enclosing_scope(call.node)
-            if caller.type == "funcdef" and _is_async(caller):
-                return RunningLoop(f"the coroutine `{caller.name.value}`", helpers)
-            if caller.type == "file_input" and notebook:
-                return RunningLoop(_NOTEBOOK_CELL, helpers)
-            pending.append((caller, helpers))
-    return None
-
-
 def _refuses_nested_loops(version: str | None) -> bool:
     """Whether the uvicorn that runs (None: not known) starts its loop so that `nest_asyncio.apply()` does not let
     it run inside another: 0.36 and newer use an `asyncio.Runner`, which nest_asyncio leaves as it is; older
@@ -103,10 +61,6 @@ def _refuses_nested_loops(version: str | None) -> bool:
     a notebook that applied it, 0.54 fails)."""
     release = project.release(version)
     return release is not None and release >= (0, 36)
-
-
-def _is_async(function: Node) -> bool:
-    return function.parent.type in ("async_funcdef", "async_stmt")
 
 
 def _serve_fix(ctx: RuleContext, launch: Launch) -> Fix | None:

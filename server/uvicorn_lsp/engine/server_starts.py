@@ -1,0 +1,84 @@
+"""Where a server built by `uvicorn.Server(...)` is started: its `.run()` and `.serve()` calls, read from the syntax.
+
+`uvicorn.Server(config).run()`, or `server = uvicorn.Server(config)` (the name's one binding) then `server.run()`
+/ `await server.serve()` where that binding is the one the name reads (its scope and the functions inside it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import syntax
+from .event_loops import is_async
+from .parsed_source import ParsedSource
+from .parso_types import Node
+
+SERVER_METHODS = ("run", "serve")
+_STATEMENT_PLACES = ("simple_stmt", "suite", "file_input")
+
+
+@dataclass(frozen=True)
+class ServerStart:
+    """One `<server>.run(...)` or `<server>.serve(...)` call."""
+
+    method: str  # "run" or "serve"
+    leaf: Node  # the method's name
+    chain: Node  # the expression `<server>.<method>(...)`, with its `await` when awaited
+    trailer: Node  # the call's `(...)`
+
+    @property
+    def in_coroutine(self) -> bool:
+        """Inside an `async def`: an event loop runs there, which uvicorn.run (its own asyncio.run) cannot join."""
+        function = syntax.enclosing_scope(self.leaf)
+        while function.type in ("classdef", "lambdef"):
+            function = syntax.enclosing_scope(function)
+        return function.type == "funcdef" and is_async(function)
+
+    @property
+    def never_runs(self) -> bool:
+        """A `serve()` whose coroutine nothing awaits: a statement of its own, without `await`."""
+        first = self.chain.children[0]
+        awaited = first.type == "keyword" and first.value == "await"
+        # A statement's expression; the last line of a file without a final newline has no `simple_stmt` around it.
+        discarded = self.chain.children[-1] is self.trailer and self.chain.parent.type in _STATEMENT_PLACES
+        return self.method == "serve" and discarded and not awaited
+
+
+def server_starts(parsed: ParsedSource, server: syntax.CallSite) -> list[ServerStart]:
+    """The starts of the server `server` builds, in text order; none when its name is bound more than once."""
+    chained = _method_call_after(server.trailer)
+    if chained is not None:
+        return [chained]
+    statement = server.node.parent
+    if (
+        statement.type != "expr_stmt"
+        or statement.children[-1] is not server.node
+        or statement.children[0].type != "name"
+    ):
+        return []
+    target = statement.children[0]
+    starts = []
+    for leaf in parsed.source.used_names.get(target.value, ()):
+        if leaf is target or leaf.parent.type not in ("atom_expr", "power"):
+            continue
+        # `target=server.run` has no call; a name another binding may hold is no longer this server.
+        start = _method_call_after(leaf)
+        if start is not None and _reads_only(parsed, leaf, target):
+            starts.append(start)
+    return starts
+
+
+def _reads_only(parsed: ParsedSource, leaf: Node, binding: Node) -> bool:
+    bindings = parsed.evaluator.bindings(leaf)
+    return len(bindings) == 1 and bindings[0] is binding
+
+
+def _method_call_after(node: Node) -> ServerStart | None:
+    """For `<node>.run(...)` / `<node>.serve(...)`, the call."""
+    attribute = node.get_next_sibling()
+    call = attribute.get_next_sibling() if attribute is not None else None
+    if attribute is None or call is None or attribute.type != "trailer" or call.type != "trailer":
+        return None
+    name = attribute.children[1] if attribute.children[0].value == "." else None
+    if name is not None and name.value in SERVER_METHODS and call.children[0].value == "(":
+        return ServerStart(name.value, name, node.parent, call)
+    return None
