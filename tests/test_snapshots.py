@@ -58,6 +58,8 @@ def _file_name(example: str) -> str:
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda rule: rule.code)
 def test_documented_example(rule, tmp_path):
     project = Project(tmp_path)
+    if rule.doc.example_module:  # the app the example's command starts
+        project.write(_file_name(rule.doc.example_module), rule.doc.example_module)
     example = _file_name(rule.doc.example)
     project.write(example, rule.doc.example)
     rendered = _render(project, example, rule.code)

@@ -167,6 +167,10 @@ class Launch:
     # A container of an image no file here builds (compose's `image: org/api` alone): what it installs is not
     # known, only what the project declares.
     runs_pulled_image: bool = False
+    # gunicorn's: it may also read settings (its worker class among them) that the command does not show: a config
+    # file (`-c`, or `./gunicorn.conf.py` in a folder the analysis cannot see or where there is one), or
+    # GUNICORN_CMD_ARGS.
+    settings_beyond_command: bool = False
 
     def option(self, name: str) -> Option | None:
         return self.options.get(name)

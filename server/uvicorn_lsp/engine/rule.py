@@ -48,6 +48,9 @@ class RuleDoc:
     command_language: str = "dockerfile"  # of the command-line code blocks ("sh", "text" for a Procfile)
     # A rule that reads Python code only says so, in one line: why command lines are not its business.
     python_only: str = ""
+    # A command-line rule whose verdict depends on the app the command starts: that module (its first line names
+    # it: `# main.py`), shown before the example and written beside it (and beside `use_instead`) by the tests.
+    example_module: str = ""
 
 
 class FixAvailability(enum.Enum):
@@ -118,7 +121,8 @@ class Rule:
             f"- Fix: {self.fix_label}",
             f"## What it does\n\n{_clean(d.what)}",
             f"## Why is this bad?\n\n{_clean(d.why)}",
-            f"## Example\n\n```{d.language}\n{_clean(d.example)}\n```{self._command_form(d.command_example, python_only=True)}",
+            f"## Example\n\n{self._example_module()}```{d.language}\n{_clean(d.example)}\n```"
+            f"{self._command_form(d.command_example, python_only=True)}",
             f"## Use instead\n\n```{d.language}\n{_clean(d.use_instead)}\n```{self._command_form(d.command_use_instead, python_only=False)}",
             f"## Fix\n\n{_clean(d.fix)}",
             f"## Fix safety\n\n{_clean(d.fix_safety)}",
@@ -133,6 +137,10 @@ class Rule:
             "(or `per-file-ignores`) in `[tool.uvicorn-lsp]`."
         )
         return "\n\n".join(sections) + "\n"
+
+    def _example_module(self) -> str:
+        """The module the example starts, when the verdict depends on it."""
+        return f"```python\n{_clean(self.doc.example_module)}\n```\n\n" if self.doc.example_module else ""
 
     def _command_form(self, code: str, python_only: bool) -> str:
         """What follows the Python form of an example: the command-line form, or (once) why there is none."""

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..engine import edits
+from ..engine.app_frameworks import django_asgi_counterpart, wsgi_app
 from ..engine.context import RuleContext
 from ..engine.launch import Launch
 from ..engine.model import Applicability, Finding, Fix, Severity
 from ..engine.rule import FixAvailability, Quoted, Rule, RuleDoc, elide, fit_message
-from ..engine.wsgi_apps import django_asgi_counterpart, wsgi_app
 
 _WRAPPER = "WsgiToAsgi"
 
@@ -30,10 +30,10 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if app.factory:  # what a factory returns is made at run time: nothing here to serve or wrap instead
             remedy = (
                 "return get_asgi_application() instead"
-                if app.framework == "Django"
+                if app.framework.name == "Django"
                 else "wrap what it returns in asgiref's WsgiToAsgi"
             )
-        elif app.framework == "Django":
+        elif app.framework.name == "Django":
             counterpart = django_asgi_counterpart(ctx, app)
             remedy = (
                 f'serve its ASGI app "{elide(counterpart, 40)}"'
@@ -55,7 +55,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             "{app} {is_or_returns} {framework} app (WSGI): every request answers 500 (TypeError: {error}); {remedy}",
             app=Quoted(app.shown),
             is_or_returns="returns a" if app.factory else "is a",
-            framework=app.framework,
+            framework=app.framework.name,
             error=error,
             remedy=remedy,
         )

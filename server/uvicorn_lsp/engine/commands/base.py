@@ -522,13 +522,15 @@ def launch_of(
     for argument in arguments[: parsed.program_index]:  # `PYTHONPATH=src uvicorn`, `uv run --directory x`
         if argument.assignment_name == "PYTHONPATH" or argument.value.split("=")[0] in _RUNNERS_ELSEWHERE:
             elsewhere = True
+    gunicorn_settings_beyond = parsed.server is Server.GUNICORN and (
+        "config" in parsed.options
+        or not directories
+        or _gunicorn_reads_more_settings(ctx, directories[0], environment, arguments[: parsed.program_index])
+    )
     if directories and (
         _env_files_set_pythonpath(ctx, arguments[: parsed.program_index], directories[0])
         or _developer_environment_sets_pythonpath(ctx, info, directories[0])
-        or (
-            parsed.server is Server.GUNICORN
-            and _gunicorn_reads_more_settings(ctx, directories[0], environment, arguments[: parsed.program_index])
-        )
+        or gunicorn_settings_beyond  # they may set `chdir` or `pythonpath`
     ):
         elsewhere = True
 
@@ -540,7 +542,9 @@ def launch_of(
             return []
         return search_paths(ctx, directories, parsed.options.get("app_dir"), via_python, module, image_pythonpath or ())
 
-    return build_launch(parsed, form, info, setting, find, ctx.option_table, editable, directories or ())
+    return build_launch(
+        parsed, form, info, setting, find, ctx.option_table, editable, directories or (), gunicorn_settings_beyond
+    )
 
 
 def _image_pythonpath(value: Value, directories: list[WorkingDirectory] | None) -> tuple[str, ...] | None:
@@ -613,8 +617,8 @@ def _developer_environment_sets_pythonpath(ctx: CommandContext, info: CommandInf
 def _gunicorn_reads_more_settings(
     ctx: CommandContext, directory: WorkingDirectory, environment: Environment, before_program: list[Argument]
 ) -> bool:
-    """gunicorn reads `./gunicorn.conf.py` when it is there, and GUNICORN_CMD_ARGS: either may set `chdir`
-    or `pythonpath`."""
+    """gunicorn reads `./gunicorn.conf.py` when it is there, and GUNICORN_CMD_ARGS: either may set any of its
+    settings."""
     roots = directory.roots_for("gunicorn.conf.py")
     assigned = {argument.assignment_name for argument in before_program}
     if "GUNICORN_CMD_ARGS" in environment or "GUNICORN_CMD_ARGS" in assigned or roots is None or len(roots) != 1:

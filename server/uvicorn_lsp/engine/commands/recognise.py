@@ -1,6 +1,6 @@
 """From the arguments of one command to a Launch: which server it starts, with which options.
 
-Recognised: `uvicorn ...`, `python[3] -m uvicorn ...`, `gunicorn ... -k X`, `fastapi run|dev`,
+Recognised: `uvicorn ...`, `python[3] -m uvicorn ...`, `gunicorn ...` (any worker class), `fastapi run|dev`,
 behind `exec`, `env A=1`, `A=1` prefixes, the init processes `tini` and `dumb-init`, and the
 runners `uv run`, `poetry run`, `pdm run`, `pipenv run`, `hatch run`. uvicorn's arguments are parsed as click parses them, with the
 analysed version's option table: a flag becomes uvicorn's parameter name and a typed value,
@@ -62,6 +62,10 @@ _GUNICORN_NAMES = {
     "--worker-class": "worker_class",
     "--chdir": "chdir",
     "--reload": "reload",
+    "-c": "config",
+    "--config": "config",
+    "--check-config": "check_config",  # loads the app and exits: serves nothing
+    "--print-config": "print_config",
 }
 _FASTAPI_VALUE_OPTIONS = {
     "--host": "host",
@@ -619,7 +623,7 @@ def _parse_gunicorn(arguments: list[Argument], index: int) -> ParsedCommand:
             continue
         flag, equals, attached = word.partition("=")
         short_attached = ""
-        if not equals and len(word) > 2 and word[1] != "-" and word[:2] in ("-k", "-w", "-b"):
+        if not equals and len(word) > 2 and word[1] != "-" and word[:2] in ("-k", "-w", "-b", "-c"):
             flag, short_attached = word[:2], word[2:]
         name = _GUNICORN_NAMES.get(flag)
         takes_value = flag in _GUNICORN_VALUE_OPTIONS
@@ -714,6 +718,7 @@ def build_launch(
     table: OptionTable,
     editable: bool = True,
     directories: Sequence[StartFolder] = (),
+    settings_beyond_command: bool = False,
 ) -> Launch:
     edits = CommandEdits(parsed, form, info, table, editable, directories)
     first = parsed.arguments[0].range
@@ -729,6 +734,7 @@ def build_launch(
         setting=setting,
         find_search_paths=find_search_paths,
         rejections=tuple(parsed.rejections),
+        settings_beyond_command=settings_beyond_command,
     )
 
 

@@ -1,0 +1,217 @@
+"""UVI024: an ASGI app started by gunicorn without a uvicorn worker class."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from uvicorn_lsp.engine.config import Settings
+from uvicorn_lsp.engine.model import Applicability, Severity
+from uvicorn_lsp.engine.rule import MESSAGE_LIMIT
+from uvicorn_lsp.rules.uvi024_asgi_app_on_wsgi_worker import RULE
+
+from ..conftest import apply_edits
+
+CODE = "UVI024"
+FASTAPI_APP = "from fastapi import FastAPI\n\napp = FastAPI()\n"
+
+
+@pytest.fixture(scope="module")
+def with_uvicorn_worker(tmp_path_factory) -> Settings:
+    """An analysed environment where the uvicorn-worker package is installed (its metadata folder is what is read)."""
+    folder = tmp_path_factory.mktemp("venv-uvicorn-worker")
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True)
+    [site_packages] = folder.glob("lib/python*/site-packages")
+    (site_packages / "uvicorn_worker-0.4.0.dist-info").mkdir()
+    (site_packages / "uvicorn_worker-0.4.0.dist-info" / "METADATA").write_text("Name: uvicorn-worker\nVersion: 0.4.0\n")
+    return Settings(python=str(folder / "bin" / "python"))
+
+
+def findings(project, name, text, settings=None):
+    project.write(name, textwrap.dedent(text))
+    return project.check(name, settings, codes=(CODE,))
+
+
+def test_procfile_start_of_a_fastapi_app(project, without_uvicorn):
+    project.write("main.py", FASTAPI_APP)
+    [finding] = findings(project, "Procfile", "web: gunicorn main:app --bind 0.0.0.0:$PORT\n", without_uvicorn)
+    assert finding.severity is Severity.ERROR
+    assert (finding.range.start.line, finding.range.start.character, finding.range.end.character) == (0, 14, 22)
+    assert finding.message == (
+        '"main:app" is a FastAPI app (ASGI); gunicorn\'s default worker serves WSGI: every request answers 500 '
+        "(TypeError: missing 'send'); use a uvicorn worker class"
+    )
+    assert finding.fixes == []  # uvicorn-worker is not installed where the analysis runs
+
+
+def test_the_fix_adds_the_uvicorn_worker_when_it_is_installed(project, with_uvicorn_worker):
+    project.write("main.py", FASTAPI_APP)
+    [finding] = findings(project, "Procfile", "web: gunicorn main:app --bind 0.0.0.0:$PORT\n", with_uvicorn_worker)
+    [fix] = finding.fixes
+    assert fix.applicability is Applicability.UNSAFE
+    fixed = apply_edits((project.root / "Procfile").read_text(), fix.edits)
+    assert fixed == "web: gunicorn main:app --worker-class uvicorn_worker.UvicornWorker --bind 0.0.0.0:$PORT\n"
+    project.write("Procfile", fixed)
+    assert project.check("Procfile", with_uvicorn_worker, codes=(CODE,)) == []
+    # The same in a Dockerfile's exec form: a JSON element per word.
+    project.write("Dockerfile", 'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD ["gunicorn", "main:app"]\n')
+    [finding] = project.check("Dockerfile", with_uvicorn_worker, codes=(CODE,))
+    fixed = apply_edits((project.root / "Dockerfile").read_text(), finding.fixes[0].edits)
+    assert 'CMD ["gunicorn", "main:app", "--worker-class", "uvicorn_worker.UvicornWorker"]' in fixed
+
+
+@pytest.mark.parametrize(
+    ("definition", "framework"),
+    [
+        (FASTAPI_APP, "FastAPI"),
+        ("import fastapi\napp = fastapi.FastAPI()\n", "FastAPI"),
+        ("from starlette.applications import Starlette\napp = Starlette()\n", "Starlette"),
+        ("from litestar import Litestar\napp = Litestar([])\n", "Litestar"),
+        ("from quart import Quart\napp = Quart(__name__)\n", "Quart"),
+        ("import falcon.asgi\napp = falcon.asgi.App()\n", "Falcon"),
+        ("from django.core.asgi import get_asgi_application\napp = get_asgi_application()\n", "Django"),
+    ],
+)
+def test_asgi_frameworks_by_their_definition(project, without_uvicorn, definition, framework):
+    project.write("web.py", definition)
+    [finding] = findings(project, "run.sh", "#!/bin/sh\nexec gunicorn -w 2 web:app\n", without_uvicorn)
+    assert finding.message.startswith(f'"web:app" is a {framework} app (ASGI)')
+
+
+def test_sources_and_spellings(project):
+    project.write("api/__init__.py")
+    project.write("api/main.py", FASTAPI_APP)
+    project.write("api/asgi.py", "from api.main import app\n\napplication = app\n")
+    project.write(
+        "compose.yaml",
+        """
+        services:
+          web:
+            build: .
+            command: gunicorn api.main:app -b 0.0.0.0:8000 --timeout 60
+        """,
+    )
+    project.write("Dockerfile", "FROM python:3.12-slim\nWORKDIR /srv\nCOPY . .\nCMD gunicorn api.main:app\n")
+    project.write("Makefile", "serve:\n\tgunicorn --bind=0.0.0.0:8000 api.main:app\n")
+    assert len(project.check("compose.yaml", codes=(CODE,))) == 1
+    assert len(project.check("Dockerfile", codes=(CODE,))) == 1
+    assert len(project.check("Makefile", codes=(CODE,))) == 1
+    # The object imported into another module, found by jedi's inference.
+    [finding] = findings(project, "Procfile", "web: gunicorn api.asgi:application\n")
+    assert finding.message.startswith('"api.asgi:application" is a FastAPI app')
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        # A worker class named, whatever it is.
+        "gunicorn main:app -k uvicorn_worker.UvicornWorker",
+        "gunicorn main:app -k uvicorn.workers.UvicornWorker",
+        "gunicorn main:app --worker-class=gevent",
+        "gunicorn main:app -kgthread",
+        "gunicorn main:app -k $WORKER",
+        # A configuration that may name one.
+        "gunicorn main:app -c gunicorn_conf.py",
+        "gunicorn main:app --config=python:settings.gunicorn",
+        "gunicorn main:app -cgunicorn_conf.py",
+        "GUNICORN_CMD_ARGS='-k uvicorn_worker.UvicornWorker' gunicorn main:app",
+        # Options the analysis does not know (an abbreviation argparse accepts), and starts that serve nothing.
+        "gunicorn main:app --worker-cl uvicorn_worker.UvicornWorker",
+        "gunicorn --check-config main:app",
+        "gunicorn --print-config main:app",
+        # The app known only at run time, or named by a call whose result is not followed.
+        "gunicorn $APP_MODULE",
+        "gunicorn main:create_app()",
+        # Not the app: a module that does not load is UVI002's.
+        "gunicorn mian:app",
+    ],
+)
+def test_silent_where_the_worker_class_or_the_app_is_not_known(project, command):
+    project.write("main.py", FASTAPI_APP + "\n\ndef create_app():\n    return FastAPI()\n")
+    assert findings(project, "run.sh", f"#!/bin/sh\n{command}\n") == []
+
+
+def test_silent_with_a_gunicorn_conf_py_where_the_command_runs(project):
+    project.write("main.py", FASTAPI_APP)
+    project.write("Procfile", "web: gunicorn main:app\n")
+    assert len(project.check("Procfile", codes=(CODE,))) == 1
+    project.write("gunicorn.conf.py", 'worker_class = "uvicorn_worker.UvicornWorker"\n')
+    assert project.check("Procfile", codes=(CODE,)) == []
+
+
+def test_silent_with_gunicorn_cmd_args_in_the_image_or_service(project):
+    project.write("main.py", FASTAPI_APP)
+    project.write(
+        "Dockerfile",
+        "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n"
+        'ENV GUNICORN_CMD_ARGS="-k uvicorn_worker.UvicornWorker"\nCMD ["gunicorn", "main:app"]\n',
+    )
+    assert project.check("Dockerfile", codes=(CODE,)) == []
+    project.write(
+        "compose.yaml",
+        """
+        services:
+          web:
+            image: python:3.12-slim
+            working_dir: /app
+            volumes: [".:/app"]
+            command: gunicorn main:app
+            environment:
+              GUNICORN_CMD_ARGS: --worker-class uvicorn_worker.UvicornWorker
+          env:
+            image: python:3.12-slim
+            working_dir: /app
+            volumes: [".:/app"]
+            command: gunicorn main:app
+            env_file: web.env
+          plain:
+            image: python:3.12-slim
+            working_dir: /app
+            volumes: [".:/app"]
+            command: gunicorn main:app
+        """,
+    )
+    [finding] = project.check("compose.yaml", codes=(CODE,))
+    assert finding.range.start.line == 18  # service plain's command alone
+
+
+@pytest.mark.parametrize(
+    "web",
+    [
+        # WSGI apps: gunicorn's own worker serves them.
+        "from flask import Flask\napp = Flask(__name__)\n",
+        "import falcon\napp = falcon.App()\n",
+        "from django.core.wsgi import get_wsgi_application\napp = get_wsgi_application()\n",
+        # Wrapped for WSGI.
+        "from a2wsgi import ASGIMiddleware\nfrom fastapi import FastAPI\napp = ASGIMiddleware(FastAPI())\n",
+        # A factory: gunicorn serves the function itself (it calls only `module:factory()`).
+        "from fastapi import FastAPI\n\ndef app():\n    return FastAPI()\n",
+        # Bound twice: which one runs is not known.
+        "import os\nfrom flask import Flask\nfrom fastapi import FastAPI\napp = Flask('x')\n"
+        "if os.environ.get('ASGI'):\n    app = FastAPI()\n",
+        # A framework the analysis does not know to be ASGI.
+        "from robyn import Robyn\napp = Robyn(__file__)\n",
+    ],
+)
+def test_silent_for_apps_not_known_to_be_asgi(project, web):
+    project.write("web.py", web)
+    assert findings(project, "Procfile", "web: gunicorn web:app\n") == []
+
+
+def test_a_long_import_string_is_elided_within_the_limit(project):
+    module = "company_internal.platform_services.customer_accounts.api.v2.main"
+    path = module.replace(".", "/")
+    for depth in range(module.count(".")):
+        project.write("/".join(path.split("/")[: depth + 1]) + "/__init__.py")
+    project.write(f"{path}.py", "from starlette.applications import Starlette\napp = Starlette()\n")
+    [finding] = findings(project, "Procfile", f"web: gunicorn {module}:app\n")
+    assert len(finding.message) <= MESSAGE_LIMIT and "Starlette app (ASGI)" in finding.message
+
+
+def test_documented_example(project):
+    project.write("main.py", textwrap.dedent(RULE.doc.example_module))
+    assert len(findings(project, "Procfile", RULE.doc.example)) == 1
+    assert findings(project, "Procfile", RULE.doc.use_instead) == []
