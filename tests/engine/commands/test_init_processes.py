@@ -50,3 +50,38 @@ def test_a_value_option_of_the_init_is_not_taken_for_the_command(project):
     project.write("main.py", APP)
     project.write("Procfile", "web: tini -p uvicorn\n")
     assert launches(project, "Procfile") == []
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "python -m debugpy --listen 0.0.0.0:5678 -m uvicorn mian:app --reload",
+        "python3 -Xfrozen_modules=off -m debugpy --listen 5678 --wait-for-client -m uvicorn mian:app --reload",
+        "uv run python -m debugpy --configure-subProcess true --log-to-stderr -m uvicorn mian:app --reload",
+        "debugpy --listen 5678 -m uvicorn mian:app --reload",
+    ],
+)
+def test_debugpy_runs_the_module_after_its_options(project, command):
+    """`python -m debugpy ... -m uvicorn` runs uvicorn as `python -m` does, from the same folder (debug start scripts,
+    compose commands and Makefiles of audited projects; real run: exit status 3 on a module not found)."""
+    project.write("main.py", APP)
+    project.write("debug.sh", f"#!/bin/sh\n{command}\n")
+    [launch] = launches(project, "debug.sh")
+    assert launch.option("reload").value.candidates == (True,)
+    [finding] = project.check("debug.sh", codes=("UVI002",))
+    assert text_at(project, "debug.sh", finding.range) == "mian:app"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "python -m debugpy --listen 5678 run.py",  # a file: its own uvicorn.run is judged in the file
+        "python -m debugpy --pid 4242",  # attaches to a running process
+        "python -m debugpy --listen 5678 -c 'import uvicorn'",
+        "python -m debugpy --not-an-option -m uvicorn main:app",
+    ],
+)
+def test_debugpy_running_no_server_module_makes_no_launch(project, command):
+    project.write("main.py", APP)
+    project.write("debug.sh", f"#!/bin/sh\n{command}\n")
+    assert launches(project, "debug.sh") == []

@@ -1,8 +1,9 @@
 """From the arguments of one command to a Launch: which server it starts, with which options.
 
-Recognised: `uvicorn ...`, `python[3] -m uvicorn ...`, `gunicorn ...` (any worker class), `fastapi run|dev`,
-behind `exec`, `env A=1`, `A=1` prefixes, the init processes `tini` and `dumb-init`, and the
-runners `uv run`, `poetry run`, `pdm run`, `pipenv run`, `hatch run`. uvicorn's arguments are parsed as click parses them, with the
+Recognised: `uvicorn ...`, `python[3] -m uvicorn ...` (also under `-m debugpy`), `gunicorn ...` (any worker class),
+`fastapi run|dev`, behind `exec`, `env A=1`, `A=1` prefixes, the init processes `tini` and `dumb-init`, and the
+runners `uv run`, `poetry run`, `pdm run`, `pipenv run`, `hatch run`. uvicorn's arguments are parsed as click
+parses them, with the
 analysed version's option table: a flag becomes uvicorn's parameter name and a typed value,
 and whatever click would stop at (exit status 2) is recorded on the launch as a Rejection.
 """
@@ -34,6 +35,14 @@ _RUNNER_VALUE_OPTIONS = frozenset(
     | {"--extra", "--group", "--package", "--index", "--index-url", "-e", "--env", "-C", "--only-group"}
 )
 _PYTHON_VALUE_OPTIONS = frozenset({"-X", "-W", "-Q"})
+# debugpy's own options before the module it runs (`python -m debugpy --listen 5678 -m uvicorn ...`, debugpy/server/
+# cli.py): those that take a value (and every `--configure-<name>`), and its switches.
+_DEBUGPY_VALUE_OPTIONS = frozenset(
+    {"--listen", "--connect", "--log-to", "--parent-session-pid", "--adapter-access-token"}
+)
+_DEBUGPY_SWITCHES = frozenset(
+    {"--wait-for-client", "--log-to-stderr", "--disable-sys-remote-exec", "--linux-attach-prefer-lldb"}
+)
 # Init processes that containers put in front of the server (`ENTRYPOINT ["tini", "--"]`): each runs the command
 # after its options in the same folder and environment. Their options that take a value.
 _INITS = {
@@ -389,13 +398,41 @@ def parse(
             index = _skip_options(arguments, index + 1, _PYTHON_VALUE_OPTIONS, stop_at="-m")
             if index + 1 >= len(arguments) or arguments[index].value != "-m":
                 return None
+            if arguments[index + 1].value == "debugpy":
+                module_option = _debugpy_module_option(arguments, index + 2)
+                if module_option is None:
+                    return None
+                index = module_option
             module = arguments[index + 1].value
             if module not in ("uvicorn", "gunicorn", "fastapi"):
                 return None
             return _parse_server(module, arguments, index + 1, table, local_environment)
+        if base == "debugpy":
+            module_option = _debugpy_module_option(arguments, index + 1)
+            if module_option is None or arguments[module_option + 1].value not in ("uvicorn", "gunicorn", "fastapi"):
+                return None
+            module = arguments[module_option + 1].value
+            return _parse_server(module, arguments, module_option + 1, table, local_environment)
         if base in ("uvicorn", "gunicorn", "fastapi"):
             return _parse_server(base, arguments, index, table, local_environment)
         return None
+    return None
+
+
+def _debugpy_module_option(arguments: Sequence[Argument], index: int) -> int | None:
+    """The index of the `-m` after debugpy's options from `index`: debugpy runs that module as `python -m` does (the
+    same folder, which it puts first on sys.path). None when it runs a file, `-c` code, attaches to a `--pid`, or
+    meets an option not known here."""
+    while index + 1 < len(arguments):
+        word = arguments[index].value
+        if word == "-m":
+            return index
+        if word in _DEBUGPY_VALUE_OPTIONS or word.startswith("--configure-"):
+            index += 2
+        elif word in _DEBUGPY_SWITCHES:
+            index += 1
+        else:
+            return None
     return None
 
 
