@@ -80,6 +80,17 @@ def test_nest_asyncio_lets_older_uvicorn_run_inside_the_loop(project, pinned, re
     assert bool(findings(project, code)) is reported
 
 
+def test_where_nest_asyncio_is_applied_the_message_says_it_does_not_help(project):
+    """A notebook that applies nest_asyncio for this very call served with uvicorn before 0.36; its author is told
+    why the call fails now (audit: dahwin/api's notebooks show the server running in their saved outputs)."""
+    project.write("requirements.txt", "uvicorn==0.54.0\n")
+    code = 'import nest_asyncio, uvicorn\nnest_asyncio.apply()\nasync def main():\n    uvicorn.run("main:app")\n'
+    [finding] = findings(project, code)
+    assert "(nest_asyncio cannot patch uvicorn 0.54.0);" in finding.message
+    [plain] = findings(project, 'import uvicorn\nasync def main():\n    uvicorn.run("main:app")\n')
+    assert "nest_asyncio" not in plain.message
+
+
 def test_no_fix_without_the_uvicorn_module_name(project):
     [finding] = findings(project, 'from uvicorn import run\nasync def main():\n    run("main:app")\n')
     assert finding.fixes == []

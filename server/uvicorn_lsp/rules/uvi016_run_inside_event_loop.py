@@ -29,8 +29,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         # loops of their own): it works inside a loop. Not known: nothing is said.
         if not launch.complete or reloads(launch) is not False or runs_workers(launch) is not False:
             continue
-        if nested and not _refuses_nested_loops(ctx.uvicorn_version_in(launch)):
+        version = ctx.uvicorn_version_in(launch)
+        if nested and not _refuses_nested_loops(version):
             continue
+        # The file applies nest_asyncio to make this very call work (it did before uvicorn 0.36): say why it fails.
+        past_nest = f" (nest_asyncio cannot patch uvicorn {version})" if nested else ""
         loop = running_loop(ctx, launch.call.node, notebook)
         if loop is None:
             continue
@@ -38,17 +41,19 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         # Short: what fails and what to do; the rule page explains the loops, the error and the supervisors.
         if loop.helpers:
             message = fit_message(
-                "uvicorn.run() fails in {where} (via {chain}): an event loop already runs there; "
+                "uvicorn.run() fails in {where} (via {chain}): an event loop already runs there{past_nest}; "
                 "make `{helper}` await Server(...).serve()",
                 where=Quoted(loop.where),
+                past_nest=past_nest,
                 chain=Quoted(" → ".join(f"`{name}()`" for name in loop.helpers)),
                 helper=Quoted(loop.helpers[-1]),
             )
         else:
             message = fit_message(
-                "uvicorn.run() in {where} fails: an event loop already runs there; "
+                "uvicorn.run() in {where} fails: an event loop already runs there{past_nest}; "
                 "await Server(Config(...)).serve() instead{limits}",
                 where=Quoted(loop.where),
+                past_nest=past_nest,
                 limits=", without app_dir" if "app_dir" in launch.options else "",
             )
         yield ctx.finding(RULE, message, launch.range, fixes=[fix] if fix else [])
