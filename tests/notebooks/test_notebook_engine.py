@@ -114,3 +114,20 @@ def test_the_same_code_in_a_python_file_gets_uvi005_and_no_uvi016(tmp_path):
     result = checker.check_file(tmp_path / "serve.py", Workspace(tmp_path), ALL_RULES)
     codes = [finding.code for finding in result.findings]
     assert "UVI005" in codes and codes.count("UVI016") == 1  # only the coroutine's call
+
+
+def test_lines_a_magic_continues_with_a_backslash_are_commented_out_too():
+    """IPython joins `!docker run ... \\` with the lines after it (audit: fedorkobak/python's notebooks): they are
+    part of the shell command, not Python, and the cell's own code still parses."""
+    source = ("!docker run --rm \\\n", "    --name api \\\n", "    api-image\n", "x = 1\n")
+    notebook = Notebook(notebook_text(code(*source)))
+    assert notebook.document.split("\n")[:4] == ["#docker run --rm \\", "#    --name api \\", "#    api-image", "x = 1"]
+    compile(notebook.document, "serve.ipynb", "exec")
+    fixed = json.loads(notebook.with_document(notebook.document.replace("x = 1", "x = 2")))
+    assert fixed["cells"][0]["source"] == [*source[:3], "x = 2\n"]
+
+
+def test_help_lines_are_commented_out():
+    notebook = Notebook(notebook_text(code("JSONResponse?\n", "uvicorn.run??\n", "?app\n", "x = 'what?'\n")))
+    assert notebook.document.split("\n")[:4] == ["#SONResponse?", "#vicorn.run??", "#app", "x = 'what?'"]
+    compile(notebook.document, "serve.ipynb", "exec")

@@ -209,20 +209,26 @@ def _text_of(source: str | list) -> str:
     return source if isinstance(source, str) else "".join(str(part) for part in source)
 
 
+# IPython's help lines: `JSONResponse?`, `uvicorn.run??`, `?app` (not Python: the whole line is the request).
+_HELP = re.compile(r"^(\?{1,2}[A-Za-z_][\w.]*|[A-Za-z_][\w.]*\?{1,2})\s*$")
+
+
 def _cell(number: int, text: str) -> Cell:
     lines = split_lines(text)
     if lines and lines[-1] == "":
         lines.pop()
     cell = Cell(number, [])
     cell_magic = bool(lines) and lines[0].lstrip().startswith("%%")  # the whole cell is another language
+    continued = False  # the line before is a magic ending with `\`: IPython joins this line to it
     for line in lines:
         stripped = line.lstrip()
-        if stripped.startswith(("%", "!")):  # the magic's sign becomes the comment's
+        if stripped.startswith(("%", "!")) or _HELP.match(stripped):  # its first sign becomes the comment's
             masked = line[: len(line) - len(stripped)] + "#" + stripped[1:]
-        elif cell_magic:
+        elif cell_magic or continued:
             masked = "#" + line
         else:
             masked = line
+        continued = masked != line and line.endswith("\\")
         if masked != line:
             cell.magics[masked] = line
         cell.lines.append(masked)
