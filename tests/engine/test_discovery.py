@@ -176,6 +176,12 @@ def test_default_excludes_and_their_replacement(tmp_path):
     assert found(tmp_path) == [".venv/lib/b.py", "a.py", "node_modules/c.py", "pyproject.toml"]
 
 
+def test_jupyter_checkpoints_are_not_walked(tmp_path):
+    """Autosaved copies of the notebooks beside them: every finding came twice (audit: dahwin/api)."""
+    make_tree(tmp_path, "serve.ipynb", ".ipynb_checkpoints/serve-checkpoint.ipynb")
+    assert found(tmp_path) == ["serve.ipynb"]
+
+
 def test_extend_exclude_from_config_is_relative_to_the_config(tmp_path):
     write(tmp_path, "proj/pyproject.toml", '[tool.uvicorn-lsp]\nextend-exclude = ["tests/fixtures", "*_gen.py"]\n')
     make_tree(

@@ -31,6 +31,7 @@ SKIPPED_FOLDERS = frozenset(
         "venv",
         "node_modules",
         "__pycache__",
+        ".ipynb_checkpoints",  # Jupyter's autosaved copies of the notebooks beside it (ruff skips them too)
         ".tox",
         ".nox",
         ".mypy_cache",
