@@ -162,6 +162,10 @@ def own_imports(ctx: CheckedFile) -> list[str]:
 
 def top_level_imports(source: SourceFile) -> list[str]:
     """The absolute modules a module imports at its top level, outside `try` blocks."""
+    return source.derived("top_level_imports", _top_level_imports)
+
+
+def _top_level_imports(source: SourceFile) -> list[str]:
     names: list[str] = []
     for statement in source.tree.children:
         for small in statement.children if statement.type == "simple_stmt" else ():
@@ -202,6 +206,10 @@ def imports_relatively(ctx: CheckedFile) -> bool:
 def source_imports_relatively(source: SourceFile) -> bool:
     """A relative import at the module's top level, outside `try`: imported without a package (as a
     script, or as a top-level module), the module stops there."""
+    return source.derived("imports_relatively", _imports_relatively)
+
+
+def _imports_relatively(source: SourceFile) -> bool:
     return any(
         small.type == "import_from" and small.level > 0
         for statement in source.tree.children
@@ -365,7 +373,7 @@ def _sibling_not_found(
     if found.path is None or found.is_package or not ctx.workspace.interpreter_sys_path:
         return None
     module = walk.parsed(found)
-    if module is None or _changes_sys_path(module.source.text):
+    if module is None or module.source.derived("changes_sys_path", lambda source: _changes_sys_path(source.text)):
         return None
     beside = (found.path.parent,)
     index = ctx.workspace.modules

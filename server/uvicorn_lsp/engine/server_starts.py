@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from . import syntax
@@ -56,8 +57,10 @@ def server_starts(parsed: ParsedSource, server: syntax.CallSite) -> list[ServerS
     ):
         return []
     target = statement.children[0]
+    if parsed.evaluator.bindings(target) != [target]:
+        return []  # bound again in its scope: which server a use holds is not known
     starts = []
-    for leaf in parsed.source.used_names.get(target.value, ()):
+    for leaf in _uses_within(parsed.source.used_names.get(target.value, []), parsed.evaluator.scope_of(target)):
         if leaf is target or leaf.parent.type not in ("atom_expr", "power"):
             continue
         # `target=server.run` has no call; a name another binding may hold is no longer this server.
@@ -65,6 +68,16 @@ def server_starts(parsed: ParsedSource, server: syntax.CallSite) -> list[ServerS
         if start is not None and _reads_only(parsed, leaf, target):
             starts.append(start)
     return starts
+
+
+def _uses_within(uses: list[Node], scope: Node) -> list[Node]:
+    """The uses (in text order) inside `scope`'s text: found by bisection, so that each of a module's many servers
+    looks at its own function's uses only, not at every use of the name in the module."""
+    if scope.type == "file_input":
+        return uses
+    first = bisect.bisect_left(uses, scope.start_pos, key=lambda leaf: leaf.start_pos)
+    last = bisect.bisect_left(uses, scope.end_pos, key=lambda leaf: leaf.start_pos)
+    return uses[first:last]
 
 
 def _reads_only(parsed: ParsedSource, leaf: Node, binding: Node) -> bool:

@@ -9,12 +9,12 @@ import itertools
 import re
 import threading
 import tokenize
-from collections.abc import Iterable, Iterator, Mapping, Set
+from collections.abc import Callable, Iterable, Iterator, Mapping, Set
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from . import statement_reparse
 from .collector import collector_paused
@@ -123,6 +123,9 @@ def lookups_of(source: SourceFile) -> Lookups | None:
     return lookups if lookups is not None and source.path == lookups.path else None
 
 
+T = TypeVar("T")
+
+
 class SourceFile:
     """Text plus lazily built views of it. Never mutated after creation."""
 
@@ -140,6 +143,7 @@ class SourceFile:
         # which asks parso for the same path, reuse this very tree.
         self._use_diff_cache = use_diff_cache and path is not None
         self._mentions: dict[str, bool] = {}
+        self._derived: dict[str, object] = {}
 
     @cached_property
     def lines(self) -> list[str]:
@@ -156,6 +160,13 @@ class SourceFile:
         lookups = lookups_of(self)
         if lookups is not None:
             lookups.everything = True
+
+    def derived(self, key: str, compute: Callable[[SourceFile], T]) -> T:
+        """A fact of the whole module computed once per text (the text never changes): asked for each import string
+        that loads the module, it would otherwise cost a pass over the module per string."""
+        if key not in self._derived:
+            self._derived[key] = compute(self)
+        return self._derived[key]  # type: ignore[return-value]  # stored by this key's one compute
 
     def mentions(self, word: str) -> bool:
         """Whether the text contains `word`, searched once per word and file."""
