@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -42,27 +43,45 @@ def test_missing_implementation_fails_and_installing_it_serves(project, tmp_path
     assert after.served, after.output
 
 
-def test_env_file_without_python_dotenv_fails_and_installing_it_serves(project, tmp_path_factory, monkeypatch):
-    """`--env-file .env`: uvicorn imports python-dotenv to read it, which plain uvicorn lacks (the test
-    environment has none): exit status 1 before serving; with python-dotenv added, it serves."""
+# A plain ASGI app: the environment without python-dotenv below has uvicorn alone (no fastapi).
+PLAIN_APP = """
+async def app(scope, receive, send):
+    if scope["type"] == "lifespan":
+        while (await receive())["type"] != "lifespan.shutdown":
+            await send({"type": "lifespan.startup.complete"})
+        await send({"type": "lifespan.shutdown.complete"})
+        return
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": b"ok"})
+"""
+
+
+@pytest.fixture(scope="module")
+def uvicorn_alone(tmp_path_factory) -> Path:
+    """An environment with uvicorn 0.54 and what it needs (click, h11), without python-dotenv (which the test
+    environment has, for the real runs of --env-file elsewhere)."""
+    folder = tmp_path_factory.mktemp("uvicorn-alone")
+    subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True)
+    python = folder / "bin" / "python"
+    pip = [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", "--no-deps"]
+    subprocess.run([*pip, "uvicorn==0.54.0", "click", "h11"], check=True, timeout=300)
+    return python
+
+
+def test_env_file_without_python_dotenv_fails_and_installing_it_serves(project, uvicorn_alone):
+    """`--env-file .env`: uvicorn imports python-dotenv to read it, which plain uvicorn lacks: exit status 1
+    before serving; in the test environment, which has python-dotenv, it serves and nothing is said."""
     port = free_port()
-    project.write("main.py", APP_HEAD.format())
+    project.write("main.py", PLAIN_APP)
     project.write(".env", "GREETING=hi\n")
     project.write("run.sh", f"#!/bin/sh\nuvicorn main:app --port {port} --env-file .env\n")
-    [finding] = project.check("run.sh", codes=("UVI018",))
+    [finding] = project.check("run.sh", Settings(python=str(uvicorn_alone)), codes=("UVI018",))
     assert "--env-file .env: No module named 'dotenv'" in finding.message
-    command = ["-m", "uvicorn", "main:app", "--port", str(port), "--env-file", ".env"]
-    before = run_server(command, project.root, port, timeout=15)
+    arguments = ["-m", "uvicorn", "main:app", "--port", str(port), "--env-file", ".env"]
+    switch = f"import os, sys; os.execv({str(uvicorn_alone)!r}, [{str(uvicorn_alone)!r}, *sys.argv[1:]])"
+    before = run_server(["-c", switch, *arguments], project.root, port, timeout=15)
     assert not before.served and before.exit_code == 1, before.output
     assert "No module named 'dotenv'" in before.output
 
-    packages = tmp_path_factory.mktemp("with-dotenv")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(packages), "python-dotenv"],
-        check=True,
-    )
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(packages), os.environ.get("PYTHONPATH")])))
-    python = tmp_path_factory.mktemp("bin") / "python"
-    python.symlink_to(sys.executable)
-    assert project.check("run.sh", Settings(python=str(python)), codes=("UVI018",)) == []
-    assert run_server(command, project.root, port, env={"PYTHONPATH": str(packages)}).served
+    assert project.check("run.sh", codes=("UVI018",)) == []
+    assert run_server(arguments, project.root, port).served
