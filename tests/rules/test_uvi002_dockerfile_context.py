@@ -96,3 +96,19 @@ def test_a_development_image_without_code_is_not_judged(project, dockerfile, err
         'CMD ["uv", "run", "fastapi", "dev", "src/main.py", "--host", "0.0.0.0", "--port", "8000"]\n',
     )
     assert len(_errors(project, dockerfile)) == errors
+
+
+@pytest.mark.parametrize(("requirements_at", "errors"), [("requirements.txt", 0), ("app/requirements.txt", 1)])
+def test_a_dockerfile_copying_a_file_only_a_folder_above_has_is_built_from_there(app_package, requirements_at, errors):
+    """app/Dockerfile's `COPY requirements.txt /tmp/` finds the file only at the root: `docker build app` stops at
+    that COPY, so the image is built from the root (`docker build -f app/Dockerfile .`), where /code/app/main.py
+    loads as app.main (audit33l: ZyntroAI/fastapi-python-boilerplate). With the file beside it, app/ is the
+    context and /code holds main.py with no app package."""
+    app_package.write(requirements_at, "fastapi\nuvicorn\n")
+    app_package.write(
+        "app/Dockerfile",
+        DOCKERFILE.format(module="app.main").replace(
+            "COPY . /code", "COPY requirements.txt /tmp/\nRUN pip install -r /tmp/requirements.txt\nCOPY . /code"
+        ),
+    )
+    assert len(_errors(app_package, "app/Dockerfile")) == errors

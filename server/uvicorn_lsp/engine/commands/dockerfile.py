@@ -438,6 +438,8 @@ def own_folder_is_the_context(ctx: CommandContext, path: Path) -> bool:
         return True
     if not project.holds_python(folder, depth=3):
         return False
+    if _copies_from_a_folder_above(ctx, path):
+        return False
     named = re.compile(rf"dockerfile:\s*[\"']?(?:[^\s\"'#]*/)?{re.escape(folder.name)}/{re.escape(path.name)}[\"'\s]")
     for place in folder.parents:
         for compose in sorted(place.glob("*compose*.y*ml")):
@@ -450,6 +452,34 @@ def own_folder_is_the_context(ctx: CommandContext, path: Path) -> bool:
         if place == root:
             break
     return True
+
+
+def _copies_from_a_folder_above(ctx: CommandContext, path: Path) -> bool:
+    """Whether a COPY/ADD takes a file the Dockerfile's folder lacks and a folder above it (up to the workspace
+    folder) has (`COPY requirements.txt .` in app/Dockerfile, the file at the root): built from its own folder
+    the build stops there, so the image is built from above (`docker build -f app/Dockerfile .`)."""
+    folder, root = path.parent, ctx.workspace.root
+    above = [place for place in folder.parents if place.is_relative_to(root)]
+    stage_list, _ = stages_of(ctx.source.text)
+    for stage in stage_list:
+        for instruction in stage.instructions:
+            if instruction.keyword not in ("COPY", "ADD") or instruction.raw.strip().startswith("["):
+                continue
+            commands = shell.commands(instruction.text)
+            words = [word.value for word in commands[0].words] if commands else []
+            if any(word.startswith("--from") for word in words):
+                continue
+            *sources, _ = [word for word in words if not word.startswith("--")] or [""]
+            for source in sources:
+                if not source or any(c in source for c in "$*?[<") or "://" in source or source.startswith("/"):
+                    continue
+                if source.startswith("..") or (folder / source).exists():
+                    continue
+                for place in (folder, *above):
+                    ctx.depends_on(place / source)  # made or deleted: the context the build needs changes
+                if any((place / source).exists() for place in above):
+                    return True
+    return False
 
 
 _SHARED_NETWORK = re.compile(r"^\s*network_mode:\s*[\"']?(host|service:|container:)", re.MULTILINE)
