@@ -292,6 +292,43 @@ def test_sibling_imports_that_load_or_may(project, change):
     assert project.check("Makefile", codes=(CODE,)) == []
 
 
+PATH_SETUP = "import os, sys\nsys.path.insert(0, os.path.dirname(__file__))\n"
+
+
+@pytest.mark.parametrize(
+    ("files", "first_import"),
+    [
+        ({"backend/paths.py": PATH_SETUP}, "import backend.paths"),
+        ({"backend/paths.py": PATH_SETUP}, "from . import paths"),
+        ({"backend/core/__init__.py": PATH_SETUP, "backend/core/config.py": ""}, "from backend.core import config"),
+        ({"backend/paths.py": PATH_SETUP, "backend/config.py": "from . import paths\n"}, "from .config import *"),
+    ],
+)
+def test_sibling_imports_after_a_module_that_puts_the_folder_on_sys_path(project, files, first_import):
+    """backend/main.py imports first a module of the project that puts backend/ on sys.path, then `from domain.models
+    import User`: the sibling loads (real run, uvicorn 0.54: `uvicorn backend.main:app` from the top serves, 200)."""
+    project.write("backend/__init__.py")
+    project.write("backend/domain/__init__.py")
+    project.write("backend/domain/models.py", "User = object\n")
+    for path, text in files.items():
+        project.write(path, text)
+    project.write("backend/main.py", first_import + "\n" + SIBLING_MAIN)
+    project.write("Makefile", "run:\n\tuvicorn backend.main:app\n")
+    assert project.check("Makefile", codes=(CODE,)) == []
+
+
+def test_sibling_import_before_the_module_that_changes_sys_path(project):
+    """The sibling import runs first, so the change comes too late: ModuleNotFoundError all the same."""
+    project.write("backend/__init__.py")
+    project.write("backend/domain/__init__.py")
+    project.write("backend/domain/models.py", "User = object\n")
+    project.write("backend/paths.py", PATH_SETUP)
+    project.write("backend/main.py", SIBLING_MAIN + "import backend.paths\n")
+    project.write("Makefile", "run:\n\tuvicorn backend.main:app\n")
+    [finding] = project.check("Makefile", codes=(CODE,))
+    assert "only beside it" in finding.message
+
+
 # -- values --------------------------------------------------------------------------------
 def test_constant_is_checked_and_fixed_where_it_is_written(project):
     [finding] = main_file(project, "uvicorn.run(APP_PATH)", header=APP + 'APP_PATH = "main:apq"\n')

@@ -386,8 +386,72 @@ def _sibling_not_found(
             continue
         if _package_inits_change_sys_path(ctx, found.path.parent, roots):
             return None
+        if _earlier_imports_change_sys_path(ctx, module, roots, name):
+            return None
         return name
     return None
+
+
+_MAX_IMPORTS_FOLLOWED = 50  # the project modules read for a sys.path change, per sibling import
+
+
+def _earlier_imports_change_sys_path(
+    ctx: CheckedFile, module: ParsedModule, roots: tuple[Path, ...], sibling: str
+) -> bool:
+    """A project module that `module` imports before `sibling` (or one those import in turn) changes sys.path when it
+    runs: `import backend.paths`, whose code puts backend/ on sys.path, lets a later `from database import x` load."""
+    index = ctx.workspace.modules
+    root = ctx.workspace.root
+    pending = list(_imports_before(module, sibling))
+    seen: set[str] = set()
+    while pending and len(seen) < _MAX_IMPORTS_FOLLOWED:
+        name = pending.pop(0)
+        parts = name.split(".")
+        # Importing `a.b.c` runs a/__init__.py and a/b/__init__.py first.
+        for prefix in (".".join(parts[: end + 1]) for end in range(len(parts))):
+            if prefix in seen:
+                continue
+            seen.add(prefix)
+            found = index.find(prefix, roots, ctx.depends_on)
+            if not isinstance(found, FoundModule) or found.path is None or not found.path.is_relative_to(root):
+                continue
+            parsed = index.parsed(found)
+            if parsed is None:
+                continue
+            ctx.depends_on(found.path)
+            if parsed.source.derived("changes_sys_path", lambda source: _changes_sys_path(source.text)):
+                return True
+            pending.extend(_imports_before(parsed, None))
+    return False
+
+
+def _imports_before(module: ParsedModule, sibling: str | None) -> list[str]:
+    """The absolute names of the modules `module` imports at its top level (relative imports made absolute, `from pkg
+    import name` also as `pkg.name`, which may be a submodule), up to the statement that imports `sibling`."""
+    package = module.found.name.split(".")[: None if module.found.is_package else -1]
+    names: list[str] = []
+    for statement in module.source.tree.children:
+        for small in statement.children if statement.type == "simple_stmt" else ():
+            if small.type == "import_name":
+                imported = [".".join(name.value for name in path) for path in small.get_paths()]
+            elif small.type == "import_from":
+                level = small.level
+                if level > len(package):
+                    continue  # beyond the top-level package: ImportError, and nothing runs
+                parent = package[: len(package) - level + 1] if level else []
+                base = [*parent, *(name.value for name in small.get_from_names())]
+                if not base:
+                    continue
+                imported = [".".join(base)]
+                imported.extend(
+                    ".".join([*base, path[-1].value]) for path in small.get_paths() if path[-1].value != "*"
+                )
+            else:
+                continue
+            if sibling is not None and any(name.split(".")[0] == sibling.split(".")[0] for name in imported):
+                return names
+            names.extend(imported)
+    return names
 
 
 def _changes_sys_path(text: str) -> bool:
