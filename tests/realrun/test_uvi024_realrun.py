@@ -75,12 +75,17 @@ def _status(port: int) -> int:
         return error.code
 
 
-@pytest.mark.parametrize("app", [APP_HEAD.format(), STARLETTE_APP], ids=["FastAPI", "Starlette"])
-def test_every_request_fails_until_a_uvicorn_worker_serves_it(project, uvicorn_worker, app):
+@pytest.mark.parametrize(
+    ("app", "worker"),
+    [(APP_HEAD.format(), ""), (STARLETTE_APP, ""), (APP_HEAD.format(), " --threads 4 --worker-class gthread")],
+    ids=["FastAPI", "Starlette", "FastAPI-gthread"],
+)
+def test_every_request_fails_until_a_uvicorn_worker_serves_it(project, uvicorn_worker, app, worker):
+    """gunicorn's gthread worker, named, serves WSGI as the default sync one does."""
     target, settings = uvicorn_worker
     port = free_port()
     project.write("main.py", app)
-    script = project.write("run.sh", f"#!/bin/sh\ngunicorn main:app -b 127.0.0.1:{port}\n")
+    script = project.write("run.sh", f"#!/bin/sh\ngunicorn main:app -b 127.0.0.1:{port}{worker}\n")
     [finding] = project.check("run.sh", settings, codes=(CODE,))
     assert "(TypeError: missing 'send')" in finding.message
     # It starts and stays up (no exit status), but every request answers 500.

@@ -105,13 +105,42 @@ def test_sources_and_spellings(project):
 
 
 @pytest.mark.parametrize(
+    ("command", "worker", "fixed"),
+    [
+        (
+            "gunicorn main:app --workers 2 --threads 8 --worker-class gthread",
+            "gthread",
+            "gunicorn main:app --workers 2 --threads 8 --worker-class uvicorn_worker.UvicornWorker",
+        ),
+        ("gunicorn main:app -kgthread", "gthread", "gunicorn main:app -kuvicorn_worker.UvicornWorker"),
+        ("gunicorn -k sync main:app", "sync", "gunicorn -k uvicorn_worker.UvicornWorker main:app"),
+        (
+            "gunicorn main:app --worker-class=gunicorn.workers.gthread.ThreadWorker",
+            "gthread",
+            "gunicorn main:app --worker-class=uvicorn_worker.UvicornWorker",
+        ),
+    ],
+)
+def test_gunicorns_own_wsgi_workers_named(project, with_uvicorn_worker, command, worker, fixed):
+    """`-k gthread` (or `sync`) serves WSGI like the default: real run (gunicorn 27.0, FastAPI 0.165) answers 500 with
+    `TypeError: FastAPI.__call__() missing 1 required positional argument: 'send'`."""
+    project.write("main.py", FASTAPI_APP)
+    [finding] = findings(project, "run.sh", f"#!/bin/sh\n{command}\n", with_uvicorn_worker)
+    assert finding.severity is Severity.ERROR and len(finding.message) <= MESSAGE_LIMIT
+    assert f"gunicorn's {worker} worker serves WSGI: every request answers 500" in finding.message
+    [fix] = finding.fixes
+    assert apply_edits((project.root / "run.sh").read_text(), fix.edits) == f"#!/bin/sh\n{fixed}\n"
+
+
+@pytest.mark.parametrize(
     "command",
     [
-        # A worker class named, whatever it is.
+        # A worker class named, other than gunicorn's sync and gthread.
         "gunicorn main:app -k uvicorn_worker.UvicornWorker",
         "gunicorn main:app -k uvicorn.workers.UvicornWorker",
         "gunicorn main:app --worker-class=gevent",
-        "gunicorn main:app -kgthread",
+        "gunicorn main:app -k eventlet",
+        "gunicorn main:app -k asgi",
         "gunicorn main:app -k $WORKER",
         # A configuration that may name one.
         "gunicorn main:app -c gunicorn_conf.py",

@@ -12,14 +12,26 @@ from ..engine.rule import FixAvailability, Quoted, Rule, RuleDoc, fit_message
 
 _UVICORN_WORKER = "uvicorn_worker.UvicornWorker"
 _WORKER_DISTRIBUTION = "uvicorn-worker"
+# gunicorn's own worker classes that serve WSGI and import wherever gunicorn does (gevent and eventlet need their
+# packages: without them gunicorn stops instead), by the names `-k` takes.
+_WSGI_WORKERS = {
+    "sync": "sync",
+    "gunicorn.workers.sync.SyncWorker": "sync",
+    "gthread": "gthread",
+    "gunicorn.workers.gthread.ThreadWorker": "gthread",
+}
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     for launch in ctx.launches:
         if launch.server is not Server.GUNICORN or launch.app is None:
             continue
-        if launch.option("worker_class") is not None or launch.settings_beyond_command or not launch.complete:
-            continue  # a worker class named, or one a config file or GUNICORN_CMD_ARGS may name
+        if launch.settings_beyond_command or not launch.complete:
+            continue  # a config file or GUNICORN_CMD_ARGS may name a worker class
+        named = launch.option("worker_class") is not None
+        worker = _WSGI_WORKERS.get(launch.worker_class or "") if named else "default"
+        if worker is None:
+            continue  # a worker class of uvicorn's, another ASGI one, or one the analysis does not know
         if launch.option("check_config") is not None or launch.option("print_config") is not None:
             continue  # it exits before serving
         app = asgi_app(ctx, launch)
@@ -31,12 +43,13 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             if edits:
                 fixes.append(Fix(f"Serve it with `-k {_UVICORN_WORKER}`", edits, Applicability.UNSAFE))
         message = fit_message(
-            "{app} is a {framework} app (ASGI); gunicorn's default worker serves WSGI: every request answers 500 "
+            "{app} is a {framework} app (ASGI); gunicorn's {worker} worker serves WSGI: every request answers 500 "
             "(TypeError: missing 'send'); use a uvicorn worker class",
-            "{app} is a {framework} app (ASGI); gunicorn's default worker serves WSGI: every request answers 500; "
+            "{app} is a {framework} app (ASGI); gunicorn's {worker} worker serves WSGI: every request answers 500; "
             "use a uvicorn worker class",
             app=Quoted(app.shown),
             framework=app.framework.name,
+            worker=worker,
         )
         yield ctx.finding(RULE, message, launch.app.where_value, fixes=fixes)
 
@@ -56,14 +69,15 @@ RULE = Rule(
     doc=RuleDoc(
         what="""
             Finds gunicorn command lines (in a Procfile, Dockerfile, compose file, Makefile, script, CI
-            workflow...) that name no worker class and serve an ASGI app: a `FastAPI()`, a `Starlette()`, a
-            `Litestar()`, a `Quart()`, Falcon's `falcon.asgi.App()` or Django's `get_asgi_application()`. The
+            workflow...) that name no worker class, or gunicorn's own `sync` or `gthread`, and serve an ASGI
+            app: a `FastAPI()`, a `Starlette()`, a `Litestar()`, a `Quart()`, Falcon's `falcon.asgi.App()` or Django's `get_asgi_application()`. The
             app is followed as UVI017 follows it: the import string (`main:app`, or `main` for gunicorn's
             `application`) to the module it loads from where the command runs, and the statement there that
             binds the name, or the type jedi infers for it. A name alone never decides.
 
             Silent where gunicorn may get its worker class from elsewhere, or the analysis cannot see enough:
-            `-k`/`--worker-class` with any value, a configuration file (`-c`/`--config`, a `gunicorn.conf.py` in the folder the command runs in, which
+            `-k`/`--worker-class` with any other value (`gevent` and `eventlet` serve WSGI too, but stop gunicorn
+            where their package is missing), a configuration file (`-c`/`--config`, a `gunicorn.conf.py` in the folder the command runs in, which
             gunicorn reads by default, or a folder the analysis cannot see), `GUNICORN_CMD_ARGS` in the
             command's environment (`ENV`, `environment:`, `GUNICORN_CMD_ARGS=... gunicorn`), a compose
             `env_file`, an option the analysis does not know, `--check-config` and `--print-config` (which
@@ -93,7 +107,8 @@ RULE = Rule(
         """,
         language="text",
         fix="""
-            Adds `--worker-class uvicorn_worker.UvicornWorker` after the app, when the `uvicorn-worker` package
+            Adds `--worker-class uvicorn_worker.UvicornWorker` after the app (or puts it in place of `sync` or
+            `gthread`), when the `uvicorn-worker` package
             is installed in the analysed environment. Without it there is no fix: the class would not import
             where the analysis runs, so nothing shows it will where the server runs. `uvicorn.workers.UvicornWorker`
             is never written: it still works, but has been deprecated since uvicorn 0.30 (UVI009). gunicorn 27 has
