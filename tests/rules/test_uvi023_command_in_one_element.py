@@ -63,3 +63,12 @@ def test_what_a_shell_must_read_gets_no_fix(project, start):
 )
 def test_starts_that_do_not_fail_so_are_not_reported(project, start):
     assert findings(project, HEAD + start + "\n") == []
+
+
+def test_the_split_is_unsafe_when_elements_follow(project):
+    """`["uvicorn main:app", "run", "app.py", "--server.port=8501"]` (a real Dockerfile): split, uvicorn still
+    refuses the arguments written for another program (exit status 2), so the split is not safe to apply."""
+    [finding] = findings(project, HEAD + 'CMD ["uvicorn main:app", "run", "app.py", "--server.port=8501"]\n')
+    assert [fix.applicability.name for fix in finding.fixes] == ["UNSAFE"]
+    [alone] = findings(project, HEAD + 'CMD ["uvicorn main:app --port 80"]\n')
+    assert [fix.applicability.name for fix in alone.fixes] == ["SAFE"]

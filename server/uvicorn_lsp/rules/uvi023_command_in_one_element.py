@@ -26,7 +26,10 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             element=Quoted(start.element),
             shell="" if start.fix else ' or use ["sh", "-c", "..."]',
         )
-        fixes = [Fix("Split the command into one element per word", start.fix, Applicability.SAFE)] if start.fix else []
+        # Alone, the element is the command a shell would have split; with more elements after it, those were
+        # written for what the first one meant, which the split may not be (`["uvicorn main:app", "run", ...]`).
+        applicability = Applicability.UNSAFE if start.followed else Applicability.SAFE
+        fixes = [Fix("Split the command into one element per word", start.fix, applicability)] if start.fix else []
         yield ctx.finding(RULE, message, start.range, fixes=fixes)
 
 
@@ -43,7 +46,7 @@ RULE = Rule(
     "Docker finds no program of that name (exit status 127).",
     severity=Severity.ERROR,
     fix_availability=FixAvailability.SOMETIMES,
-    fix_applicabilities=(Applicability.SAFE,),
+    fix_applicabilities=(Applicability.SAFE, Applicability.UNSAFE),
     triggers=(),  # Dockerfiles only
     command_triggers=_SERVERS,
     judges_commands=True,
@@ -81,8 +84,9 @@ RULE = Rule(
             gets no fix: write `["sh", "-c", "exec uvicorn main:app --port $PORT"]` or the shell form.
         """,
         fix_safety="""
-            Safe: the container runs the command the element spells out, word by word, which is what the file
-            meant; nothing else changes.
+            Safe when the element is the list's only one: the container runs the command the element spells out,
+            word by word, as a shell would have split it. Unsafe when more elements follow it: they were written
+            for what the first element meant, and the split command may still refuse them.
         """,
         language="dockerfile",
     ),

@@ -738,6 +738,7 @@ class CommandInOneElement:
     element: str  # the first element's value ("uvicorn main:app --port 80")
     range: Range  # the element, its quotes included
     fix: tuple[TextEdit, ...]  # the element as one element per word; () when a shell would read more than words
+    followed: bool  # more elements come after it: arguments written for whatever the first element meant
 
 
 # Characters a shell gives a meaning: an element holding one of them is not only words separated by blanks.
@@ -765,7 +766,7 @@ def commands_in_one_element(text: str) -> list[CommandInOneElement]:
         words = element.split()
         only_words = not any(character in _SHELL_SYNTAX for character in element)
         fix = (TextEdit(where, ", ".join(json.dumps(word) for word in words)),) if only_words else ()
-        found.append(CommandInOneElement(instruction.keyword, element, where, fix))
+        found.append(CommandInOneElement(instruction.keyword, element, where, fix, len(leading[1]) > 1))
     return found
 
 
