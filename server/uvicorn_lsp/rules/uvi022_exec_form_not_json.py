@@ -5,19 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..engine.commands.base import CommandContext
-from ..engine.commands.dockerfile import ExecFormNotJson, exec_forms_not_json
+from ..engine.commands.dockerfile import SERVER_PROGRAMS, ExecFormNotJson, exec_forms_not_json
 from ..engine.context import RuleContext
 from ..engine.model import Applicability, Finding, Fix, Severity
 from ..engine.rule import FixAvailability, Quoted, Rule, RuleDoc, fit_message
-
-_SERVERS = ("uvicorn", "fastapi", "gunicorn", "hypercorn")
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     if not isinstance(ctx, CommandContext) or ctx.kind != "dockerfile":
         return
     for start in exec_forms_not_json(ctx.source.text):
-        if not any(server in word for word in start.words for server in _SERVERS):
+        if not any(server in word for word in start.words for server in SERVER_PROGRAMS):
             continue  # a start that names no server of ours
         message = fit_message(
             "{keyword} is not a JSON list{why}: Docker runs it with /bin/sh, which finds no command `{word}` "
@@ -52,7 +50,7 @@ RULE = Rule(
     fix_availability=FixAvailability.SOMETIMES,
     fix_applicabilities=(Applicability.SAFE,),
     triggers=(),  # Dockerfiles only
-    command_triggers=_SERVERS,
+    command_triggers=SERVER_PROGRAMS,
     judges_commands=True,
     check=check,
     doc=RuleDoc(

@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..engine.commands.base import CommandContext
-from ..engine.commands.dockerfile import commands_in_one_element
+from ..engine.commands.dockerfile import SERVER_PROGRAMS, commands_in_one_element
 from ..engine.context import RuleContext
 from ..engine.model import Applicability, Finding, Fix, Severity
 from ..engine.rule import FixAvailability, Quoted, Rule, RuleDoc, fit_message
-
-_SERVERS = ("uvicorn", "fastapi", "gunicorn", "hypercorn")
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -36,7 +34,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
 def _starts_a_server(words: list[str]) -> bool:
     """`uvicorn ...`, `/venv/bin/gunicorn ...`, `python -m uvicorn ...`."""
     program = words[0].rsplit("/", 1)[-1]
-    return program in _SERVERS or (program.startswith("python") and words[1:3] == ["-m", "uvicorn"])
+    return program in SERVER_PROGRAMS or (program.startswith("python") and words[1:3] == ["-m", "uvicorn"])
 
 
 RULE = Rule(
@@ -48,7 +46,7 @@ RULE = Rule(
     fix_availability=FixAvailability.SOMETIMES,
     fix_applicabilities=(Applicability.SAFE, Applicability.UNSAFE),
     triggers=(),  # Dockerfiles only
-    command_triggers=_SERVERS,
+    command_triggers=SERVER_PROGRAMS,
     judges_commands=True,
     check=check,
     doc=RuleDoc(

@@ -639,6 +639,9 @@ def exec_arguments(instruction: Instruction, group: int) -> list[Argument] | Non
 
 # -- exec forms that are not JSON ---------------------------------------------------------------------------------
 
+# The servers whose container starts the exec-form checks judge (a start that names none of them is not ours).
+SERVER_PROGRAMS = ("uvicorn", "fastapi", "gunicorn", "hypercorn")
+
 # Longer list texts are not read as Python literals (what `ast.literal_eval` costs grows with them).
 _MISQUOTED_MAX_CHARS = 4_000
 # The closing brackets tried, from the first, as the end of the list (its strings may hold some).
