@@ -125,3 +125,11 @@ def test_before_0_15_uvicorn_ignores_them_without_a_warning(project, without_uvi
         project.write("requirements.txt", f"uvicorn=={pinned}\n")
         [finding] = project.check("main.py", without_uvicorn, codes=("UVI019",))
         assert effect in finding.message, pinned
+
+
+def test_a_command_line_reload_dir_says_the_folder_must_exist(project):
+    """uvicorn's command line checks the folder before anything else (exit status 2 on a missing one since 0.15,
+    which UVI020 reports): ignored with a warning only where it exists (audit33l)."""
+    project.write("Makefile", "run:\n\tuvicorn main:app --reload-dir src\n")
+    [finding] = project.check("Makefile", codes=("UVI019",))
+    assert "uvicorn ignores it with a warning if the folder exists (exit status 2 if not)" in finding.message

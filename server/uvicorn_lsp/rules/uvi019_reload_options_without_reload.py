@@ -10,7 +10,7 @@ from ..engine.context import RuleContext
 from ..engine.launch import Launch, Option
 from ..engine.model import Applicability, Finding, Fix, Severity, Tag
 from ..engine.rule import FixAvailability, Quoted, Rule, RuleDoc, fit_message
-from ..engine.uvicorn_facts import runs_workers
+from ..engine.uvicorn_facts import refuses_missing_reload_dirs, runs_workers
 
 # uvicorn warns about these three (config.py, "not all conditions are met"); reload_delay it ignores silently.
 _WARNED = ("reload_dirs", "reload_includes", "reload_excludes")
@@ -33,12 +33,16 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             advice = "remove it, or turn reload on"
         else:
             advice = f"remove it ({launch.described} run by uvicorn.Server never reloads)"
-        release = project.release(ctx.uvicorn_version_in(launch))
+        version = ctx.uvicorn_version_in(launch)
+        release = project.release(version)
         warns = release is None or release >= _WARNS_SINCE
         for option in given:
             # uvicorn's warning ("... not all conditions are met") is quoted on the rule page.
             warned = option.name in _WARNED and warns
             effect = "uvicorn ignores it with a warning" if warned else "uvicorn ignores it silently"
+            if launch.call is None and option.name == "reload_dirs" and refuses_missing_reload_dirs(version):
+                # The command line checks the folder first, reload or not (UVI020 reports a missing one).
+                effect += " if the folder exists (exit status 2 if not)"
             message = fit_message(
                 "{option} does nothing without {reload}: {effect}; {advice}",
                 option=Quoted(option.written),
