@@ -114,6 +114,36 @@ def test_command_line_flags_and_containers(project):
     assert project.check("Dockerfile", codes=(CODE,)) == []
 
 
+@pytest.mark.parametrize(
+    ("relative", "text"),
+    [
+        ("start.sh", "#!/bin/bash\ncd backend\nuvicorn main:app --env-file {name} --log-config log.json\n"),
+        ("Makefile", "dev:\n\tcd backend && uvicorn main:app --env-file {name} --log-config log.json\n"),
+        ("start.sh", '#!/bin/bash\ncd "$APP_DIR"\nuvicorn main:app --env-file {name} --log-config log.json\n'),
+    ],
+)
+def test_files_are_looked_for_where_the_command_starts(project, relative, text):
+    """uvicorn opens them from its working directory: `cd backend` then `--env-file env.txt` serves with
+    backend/env.txt (real run, uvicorn 0.54), and was reported as missing from the script's folder."""
+    project.write("backend/main.py", "app = object()\n")
+    project.write("backend/env.txt", "A=1\n")
+    project.write("backend/log.json", '{"version": 1}\n')
+    project.write(relative, text.format(name="env.txt"))
+    assert project.check(relative, codes=(CODE,)) == []
+    project.write(relative, text.format(name="nope.txt"))
+    [finding] = project.check(relative, codes=(CODE,))
+    assert finding.message.startswith("--env-file nope.txt: no such file")
+
+
+def test_a_file_beside_the_app_but_not_where_the_command_starts(project):
+    """From the top, `uvicorn backend.main:app --env-file env.txt` exits with status 2: the file is in backend/."""
+    project.write("backend/main.py", "app = object()\n")
+    project.write("backend/env.txt", "A=1\n")
+    project.write("start.sh", "#!/bin/bash\nuvicorn backend.main:app --env-file env.txt\n")
+    [finding] = project.check("start.sh", codes=(CODE,))
+    assert "exits with status 2" in finding.message
+
+
 def test_a_file_a_project_script_names_may_be_made_before_the_start(project):
     """gen-cert.sh writes the certificates start.sh serves with (audit: peeko); a misspelt name is still missing."""
     start = "#!/bin/bash\nuvicorn main:app --ssl-keyfile certs/key.pem --ssl-certfile certs/{cert}\n"

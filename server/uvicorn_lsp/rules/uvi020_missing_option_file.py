@@ -41,6 +41,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             name = named[0]
             if Path(name).expanduser().is_absolute() or _ignored(ctx, name) or _named_by_a_project_script(ctx, name):
                 continue
+            if _may_be_in_the_start_folder(ctx, launch, name):
+                continue
             # Where the file was looked for (next to this file, the workspace root) is on the rule page.
             consequence = _consequence(ctx, launch, option)
             message = fit_message(
@@ -103,6 +105,19 @@ def _missing_reload_dir(ctx: RuleContext, launch: Launch) -> Finding | None:
         )
         return ctx.finding(RULE, message, option.range)
     return None
+
+
+def _may_be_in_the_start_folder(ctx: RuleContext, launch: Launch, name: str) -> bool:
+    """Whether the command may start where the file is: a folder it starts in (`cd backend && uvicorn ...
+    --env-file .env`, launch.json's `cwd`) has it, or a folder it starts in is not known and a project
+    folder has it. uvicorn opens the path from its working directory, not from the checked file's folder."""
+    edits = launch_edits(launch)
+    if edits is None:
+        return False
+    known = [directory for directory in edits.directories if isinstance(directory, WorkingDirectory)]
+    if len(known) != len(edits.directories) or not known:
+        return start_files.in_a_project_folder(ctx, name)  # `cd "$APP_DIR"`: it may start where the file is
+    return any(start_files.path_exists(directory, name, ctx.depends_on) is not False for directory in known)
 
 
 def _named_before(ctx: RuleContext, option: Option, name: str) -> bool:
@@ -225,7 +240,8 @@ RULE = Rule(
     doc=RuleDoc(
         what="""
             Finds launches whose file options name, by a string known from the code, a relative path
-            that exists neither next to the analysed file nor in the workspace root: `ssl_certfile`,
+            that exists neither next to the analysed file, nor in the workspace root, nor where a command
+            line starts (a script's or recipe's folder after `cd`, launch.json's `cwd`): `ssl_certfile`,
             `ssl_keyfile` and `ssl_ca_certs` (when TLS is on and no `ssl_context_factory` is given, since
             uvicorn reads them only then), `log_config` and `env_file` (and their command-line flags).
 
@@ -289,8 +305,9 @@ RULE = Rule(
         fix_safety="No fix is offered.",
         notes="""
             uvicorn resolves the path against the working directory it is started in, which the
-            analysis cannot know: the rule looks next to the file and in the workspace root, and says
-            nothing when either has it. A file found there is watched, so creating it clears the warning.
+            analysis cannot always know: the rule looks next to the file, in the workspace root and, for a
+            command line, in the folder it starts in, and says nothing when one has it (or, where that folder
+            is not known, when a folder of the project has it). A file found there is watched, so creating it clears the warning.
             In a container the working directory is the image's (`WORKDIR`, compose `working_dir`), and
             the Dockerfile, the `.dockerignore` and the build context's file are watched alike.
         """,
