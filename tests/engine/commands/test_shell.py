@@ -181,3 +181,19 @@ def test_unquoted_file_name_patterns_are_marked():
         ("[ab]", True),
         ("[", False),
     ]
+
+
+def test_both_streams_redirected_runs_in_either_shell():
+    """`&>file` and `&>>file` send both output streams to a file in bash, and the command to the background in sh:
+    `cd backend &>/dev/null` changes the folder of what follows in one and not the other, so the command is marked
+    conditional (the folder after it unknown), not a background subshell (audit34n: pushd backend &> /dev/null)."""
+    lines = split_lines("cd backend &>/dev/null\npip install x &>> log.txt\nuvicorn main:app")
+    placed = lines_span(lines, Position(0, 0), Position(len(lines) - 1, len(lines[-1])))
+    found = commands(placed)
+    assert [[word.value for word in command.words] for command in found] == [
+        ["cd", "backend"],
+        ["pip", "install", "x"],
+        ["uvicorn", "main:app"],
+    ]
+    assert not any(command.background or command.subshells for command in found)
+    assert [command.conditional for command in found] == [True, True, False]

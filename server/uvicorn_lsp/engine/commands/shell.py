@@ -130,18 +130,22 @@ def _read_commands(placed: Placed) -> list[Command]:
     depth = 0  # compound commands and `{ }` groups open around the current command
     behind_condition = False  # the operator before the current command makes it depend on the previous one
     previous_was_test = False
+    # `cd backend &>/dev/null`: bash redirects both streams, sh (dash, make's shell) sends `cd backend` to the
+    # background and redirects nothing; which shell runs the text is not known, so neither is what it did.
+    either_shell = False
     numbers = iter(range(1, 1 << 62))  # subshells and branches, each its own number
     subshells: list[int] = []  # the `( )` groups open around the current command
     blocks: list[int] = []  # the branches of compound commands open around it
     list_start = (0, 0)  # where the current and-or list starts: its first command in `found`, its subshells
 
     def close(background: bool = False) -> None:
-        nonlocal depth, previous_was_test
+        nonlocal depth, previous_was_test, either_shell
         if words:
             first = "" if words[0].quote else words[0].value
             braces = [word.value for word in words if not word.quote and word.value in ("{", "}")]
             opened = (first in _COMPOUND_OPENERS) + braces.count("{")
-            conditional = depth > 0 or opened > 0 or behind_condition
+            conditional = depth > 0 or opened > 0 or behind_condition or either_shell
+            either_shell = False
             if first in ("else", "elif") and blocks:
                 blocks[-1] = next(numbers)
             blocks.extend(next(numbers) for _ in range(opened))
@@ -191,6 +195,10 @@ def _read_commands(placed: Placed) -> list[Command]:
         if char == "#" and reader.placed.hash_comments:
             while reader.at < len(reader.text) and reader.peek() != "\n":
                 reader.at += 1
+            continue
+        if char == "&" and reader.startswith("&>"):  # `&>file`, `&>>file`: a redirection in bash, `&` in sh
+            reader.at += 3 if reader.startswith("&>>") else 2
+            skip_next_word = either_shell = True
             continue
         operator = next((op for op in _OPERATORS if reader.startswith(op)), None) if char in _WORD_ENDS else None
         if operator is not None:
