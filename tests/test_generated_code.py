@@ -52,12 +52,43 @@ def test_the_key_holds_everything_the_code_depends_on(tmp_path):
 def test_a_broken_file_only_means_compiling(tmp_path):
     path = tmp_path / "code.marshal"
     key = (SOURCE, "<generated>", "exec", 0, sys.flags.optimize)
-    for content in (b"\x00garbage", marshal.dumps([1, 2]), marshal.dumps({key: "not code"}), b""):
+    wrong_types = (marshal.dumps([1, 2]), marshal.dumps({key: "not code"}))
+    for content in (b"\x00garbage", b"", *wrong_types, *(generated_code._with_checksum(data) for data in wrong_types)):
         path.write_bytes(content)
         cache = GeneratedCode(path)
         namespace: dict = {}
         exec(cache.compile(SOURCE, "<generated>", "exec", 0, -1), namespace)
         assert callable(namespace["__init__"])
+
+
+def test_a_changed_byte_only_means_compiling(tmp_path):
+    # marshal checks nothing: one changed byte of a code object can raise SystemError ('bad argument to internal
+    # function'), which stopped every start of the server and of `check` (audit34o), or load other code.
+    path = tmp_path / "code.marshal"
+    written = GeneratedCode(path)
+    written.compile(SOURCE, "<generated>", "exec", 0, -1)
+    written.save()
+    stored = path.read_bytes()
+    for index in range(len(stored)):
+        for value in (0x00, 0x7F, 0xFF):
+            changed = bytearray(stored)
+            changed[index] = value
+            path.write_bytes(bytes(changed))
+            cache = GeneratedCode(path)
+            assert cache.stored in ({}, written.stored)  # rejected, or the byte was already that value
+    payload = bytearray(marshal.dumps(written.stored))
+    raising = []  # the changes marshal itself raises on, with a checksum that matches them
+    for index in range(len(payload)):
+        changed = bytearray(payload)
+        changed[index] = 0xFF
+        try:
+            marshal.loads(bytes(changed))
+        except Exception:
+            raising.append(bytes(changed))
+    assert raising
+    for content in raising:
+        path.write_bytes(generated_code._with_checksum(content))
+        assert GeneratedCode(path).stored == {}
 
 
 def test_an_unwritable_folder_is_not_an_error(tmp_path):
@@ -80,7 +111,7 @@ def test_past_the_limit_a_write_keeps_what_the_run_used(tmp_path, monkeypatch):
     new.compile("x = 0\n", "<old>", "exec", 0, -1)
     new.compile("y = 1\n", "<new>", "exec", 0, -1)
     new.save()
-    assert sorted(key[0] for key in marshal.loads(path.read_bytes())) == ["x = 0\n", "y = 1\n"]
+    assert sorted(key[0] for key in GeneratedCode(path).stored) == ["x = 0\n", "y = 1\n"]
 
 
 def test_a_served_module_keeps_the_builtins_meaning(tmp_path):

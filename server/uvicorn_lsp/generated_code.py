@@ -6,7 +6,8 @@ and the engine's dataclasses a third of the rules' import. The code compiled fro
 (for one Python version, optimisation level and set of `__future__` flags, all part of the key), so it is read
 from one marshal file per Python version in the user's cache folder at start, and the file is written again
 when a run compiled something it lacked. A missing, unreadable, corrupted or unwritable file only means
-compiling, as before.
+compiling, as before: the file starts with a checksum of the rest, since marshal does not check what it reads
+(one changed byte can make it raise SystemError, or load code that does something else).
 
 The process entry installs it before anything builds a class (`install`); code that imports the engine as a
 library compiles as usual.
@@ -21,6 +22,7 @@ import marshal
 import os
 import sys
 import threading
+import zlib
 from pathlib import Path
 from types import CodeType, ModuleType
 from typing import Any
@@ -92,7 +94,7 @@ class GeneratedCode:
         temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary.write_bytes(marshal.dumps(entries))
+            temporary.write_bytes(_with_checksum(marshal.dumps(entries)))
             os.replace(temporary, self.path)
         except OSError:  # a read-only or full cache folder: the next run compiles again
             with contextlib.suppress(OSError):
@@ -144,10 +146,24 @@ def cache_folder() -> Path:
     return Path.home() / ".cache" / "uvicorn-lsp"
 
 
+_CHECKSUM_BYTES = 4
+
+
+def _with_checksum(payload: bytes) -> bytes:
+    return zlib.crc32(payload).to_bytes(_CHECKSUM_BYTES, "little") + payload
+
+
 def _read(path: Path) -> dict[_Key, CodeType]:
     try:
-        entries = marshal.loads(path.read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
+        content = path.read_bytes()
+    except OSError:
+        return {}
+    checksum, payload = content[:_CHECKSUM_BYTES], content[_CHECKSUM_BYTES:]
+    if len(checksum) < _CHECKSUM_BYTES or int.from_bytes(checksum, "little") != zlib.crc32(payload):
+        return {}  # changed since it was written (or written by something else)
+    try:
+        entries = marshal.loads(payload)
+    except Exception:  # whatever marshal raises on bytes it did not write (EOFError, ValueError, SystemError...)
         return {}
     return entries if isinstance(entries, dict) else {}
 

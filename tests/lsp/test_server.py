@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import marshal
 import textwrap
 
 import pytest
 from lsprotocol import types
+
+from uvicorn_lsp.generated_code import GeneratedCode
 
 from .conftest import (
     SAMPLE,
@@ -338,7 +339,7 @@ async def test_the_classes_generated_code_is_kept_for_the_next_start(tmp_path):
 
     await session()
     [cache_file] = (tmp_path / "cache" / "uvicorn-lsp").glob("generated-code.*.marshal")
-    filenames = {key[1] for key in marshal.loads(cache_file.read_bytes())}
+    filenames = {key[1] for key in GeneratedCode(cache_file).stored}
     assert any(name.startswith("<attrs generated") for name in filenames)
     assert any(name.startswith("<cattrs generated") for name in filenames)
     mtime = cache_file.stat().st_mtime_ns
