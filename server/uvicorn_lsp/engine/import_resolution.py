@@ -116,7 +116,9 @@ def _search_paths(ctx: CheckedFile, app_dir: str | None) -> list[SearchPath]:
         if app_dir is not None and launch.kind == "script" and launch.root != root:
             # Started from its own folder (`cd backend && python run.py`), the script finds app_dir there: a
             # string that loads that way is not an error for the start from the workspace root, only a warning.
-            in_folder = layout.Launch("script", f"cd {_shown(launch.root, root)} && python {script.name}", launch.root)
+            in_folder = layout.Launch(
+                "script", f"cd {layout.relative_text(launch.root, root)} && python {script.name}", launch.root
+            )
             roots = tuple(dict.fromkeys((launch.root / app_dir, launch.root, *source_root, *installed)))
             paths.append(SearchPath(in_folder, roots, usual=False))
     paths = _runnable(ctx, paths)
@@ -126,13 +128,6 @@ def _search_paths(ctx: CheckedFile, app_dir: str | None) -> list[SearchPath]:
         # One whose imports only load as a script (`from settings import x`) keeps that launch.
         paths = [path if path.launch.kind == "module" else dataclasses.replace(path, usual=False) for path in paths]
     return paths
-
-
-def _shown(folder: Path, root: Path) -> str:
-    try:
-        return folder.relative_to(root).as_posix()
-    except ValueError:
-        return folder.as_posix()
 
 
 def with_installed_project(ctx: CheckedFile, name: str, roots: tuple[Path, ...]) -> tuple[Path, ...]:
@@ -373,7 +368,7 @@ def _sibling_not_found(
     if found.path is None or found.is_package or not ctx.workspace.interpreter_sys_path:
         return None
     module = walk.parsed(found)
-    if module is None or module.source.derived("changes_sys_path", lambda source: _changes_sys_path(source.text)):
+    if module is None or _changes_sys_path(module.source):
         return None
     beside = (found.path.parent,)
     index = ctx.workspace.modules
@@ -419,7 +414,7 @@ def _earlier_imports_change_sys_path(
             if parsed is None:
                 continue
             ctx.depends_on(found.path)
-            if parsed.source.derived("changes_sys_path", lambda source: _changes_sys_path(source.text)):
+            if _changes_sys_path(parsed.source):
                 return True
             pending.extend(_imports_before(parsed, None))
     return False
@@ -454,7 +449,12 @@ def _imports_before(module: ParsedModule, sibling: str | None) -> list[str]:
     return names
 
 
-def _changes_sys_path(text: str) -> bool:
+def _changes_sys_path(source: SourceFile) -> bool:
+    """Whether a module's code may change sys.path (searched once per text)."""
+    return source.derived("changes_sys_path", lambda module: _text_changes_sys_path(module.text))
+
+
+def _text_changes_sys_path(text: str) -> bool:
     return "sys.path" in text or "addsitedir" in text
 
 
@@ -465,7 +465,7 @@ def _package_inits_change_sys_path(ctx: CheckedFile, folder: Path, roots: tuple[
         init = folder / "__init__.py"
         ctx.depends_on(init)
         try:
-            if _changes_sys_path(init.read_text(encoding="utf-8", errors="replace")):
+            if _text_changes_sys_path(init.read_text(encoding="utf-8", errors="replace")):
                 return True
         except OSError:
             pass

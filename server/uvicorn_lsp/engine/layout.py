@@ -118,7 +118,7 @@ def launches(script: Path, workspace_root: Path | None) -> list[Launch]:
     another folder (folders without `__init__.py` are namespace packages there), and as a
     script; module launches first."""
     display_base = workspace_root or package_root(script)
-    script_launch = Launch("script", f"python {_relative(script, display_base)}", script.parent)
+    script_launch = Launch("script", f"python {relative_text(script, display_base)}", script.parent)
     # A file's own folder without `__init__.py` is a namespace package from the folder above it as well
     # (`python -m app.main` in backend/ for backend/app/main.py), not only from the workspace root.
     folder_above = script.parent.parent
@@ -143,7 +143,8 @@ def is_namespace_launch(launch: Launch, script: Path) -> bool:
     return launch.kind == "module" and launch.root != package_root(script)
 
 
-def _relative(path: Path, base: Path) -> str:
+def relative_text(path: Path, base: Path) -> str:
+    """`path` as written from `base` (POSIX separators), or whole when it is not below it."""
     try:
         return path.relative_to(base).as_posix()
     except ValueError:

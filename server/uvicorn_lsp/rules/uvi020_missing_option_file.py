@@ -12,7 +12,7 @@ from ..engine import project, uvicorn_facts
 from ..engine.commands import start_files
 from ..engine.commands.base import WorkingDirectory
 from ..engine.commands.image_files import Origin, image_file, image_path
-from ..engine.commands.recognise import first, launch_edits
+from ..engine.commands.recognise import command_info, first, launch_edits
 from ..engine.context import RuleContext
 from ..engine.git_ignored import git_ignores
 from ..engine.launch import GivenAs, Launch, Option, Server, Setting
@@ -80,16 +80,15 @@ def _reload_dirs(ctx: RuleContext, launch: Launch) -> list[tuple[Option, str, bo
 
 def _missing_reload_dir(ctx: RuleContext, launch: Launch) -> Finding | None:
     """The first reload dir that is not in the folder the command starts in (every start it may have)."""
-    edits = launch_edits(launch)
-    if edits is None:
-        return None
-    directories = [directory for directory in edits.directories if isinstance(directory, WorkingDirectory)]
-    if not directories or len(directories) != len(edits.directories) or any(d.image for d in directories):
+    directories = _start_folders(launch)
+    if not directories or any(directory.image for directory in directories):
         return None  # where it starts is not known, or an image's folder (UVI020 judges those as images)
+    info = command_info(launch)
+    guessed_start = info is not None and info.source_kind == "shell"
     for option, name, _ in _reload_dirs(ctx, launch):
-        if any(start_files.path_exists(directory, name, ctx.depends_on) is not False for directory in directories):
+        if _in_a_start_folder(ctx, directories, name):
             continue
-        if edits.info.source_kind == "shell" and start_files.in_a_project_folder(ctx, name):
+        if guessed_start and start_files.in_a_project_folder(ctx, name):
             continue  # the script's start folder is a guess, and the project has the folder elsewhere
         roots = [root for directory in directories for root in directory.roots_for(name) or ()]
         if any(git_ignores(root, ctx.workspace.root, ctx.depends_on, is_folder=True) for root in roots):
@@ -111,13 +110,24 @@ def _may_be_in_the_start_folder(ctx: RuleContext, launch: Launch, name: str) -> 
     """Whether the command may start where the file is: a folder it starts in (`cd backend && uvicorn ...
     --env-file .env`, launch.json's `cwd`) has it, or a folder it starts in is not known and a project
     folder has it. uvicorn opens the path from its working directory, not from the checked file's folder."""
+    directories = _start_folders(launch)
+    if directories is None:
+        return start_files.in_a_project_folder(ctx, name)  # `cd "$APP_DIR"`: it may start where the file is
+    return _in_a_start_folder(ctx, directories, name)
+
+
+def _start_folders(launch: Launch) -> list[WorkingDirectory] | None:
+    """The folders a command starts in ([] for a launch that is no command); None where one of them is not known."""
     edits = launch_edits(launch)
     if edits is None:
-        return False
+        return []
     known = [directory for directory in edits.directories if isinstance(directory, WorkingDirectory)]
-    if len(known) != len(edits.directories) or not known:
-        return start_files.in_a_project_folder(ctx, name)  # `cd "$APP_DIR"`: it may start where the file is
-    return any(start_files.path_exists(directory, name, ctx.depends_on) is not False for directory in known)
+    return known if known and len(known) == len(edits.directories) else None
+
+
+def _in_a_start_folder(ctx: RuleContext, directories: list[WorkingDirectory], name: str) -> bool:
+    """Whether one of the folders the command may start in has (or may have) `name`."""
+    return any(start_files.path_exists(directory, name, ctx.depends_on) is not False for directory in directories)
 
 
 def _named_before(ctx: RuleContext, option: Option, name: str) -> bool:

@@ -363,18 +363,24 @@ def _expand(text: str, environment: dict) -> str | None:
     return None if failed or "$" in result else result
 
 
-def _copy(instruction: Instruction, state: ImageState, context: Path, build_context: BuildContext | None) -> None:
+def _copy_words(instruction: Instruction) -> list[str] | None:
+    """A COPY's or ADD's words: its exec form's list, or its shell form's words; None for a list that is not JSON."""
     text = instruction.raw.strip()
-    words: list[str]
     if text.startswith("["):
         try:
-            words = [str(item) for item in json.loads(text)]
+            return [str(item) for item in json.loads(text)]
         except ValueError:
-            state.layout.unknown.append("/")
-            return
-    else:
-        commands = shell.commands(instruction.text)
-        words = [word.value for word in commands[0].words] if commands else []
+            return None
+    commands = shell.commands(instruction.text)
+    return [word.value for word in commands[0].words] if commands else []
+
+
+def _copy(instruction: Instruction, state: ImageState, context: Path, build_context: BuildContext | None) -> None:
+    text = instruction.raw.strip()
+    words = _copy_words(instruction)
+    if words is None:
+        state.layout.unknown.append("/")
+        return
     flags = [word for word in words if word.startswith("--")]
     paths = [word for word in words if not word.startswith("--")]
     if "<<" in text and len(paths) < 2:  # `COPY <<EOF /app/x`: a here-document's body is the file (not followed)
@@ -465,8 +471,7 @@ def _copies_from_a_folder_above(ctx: CommandContext, path: Path) -> bool:
         for instruction in stage.instructions:
             if instruction.keyword not in ("COPY", "ADD") or instruction.raw.strip().startswith("["):
                 continue
-            commands = shell.commands(instruction.text)
-            words = [word.value for word in commands[0].words] if commands else []
+            words = _copy_words(instruction) or []
             if any(word.startswith("--from") for word in words):
                 continue
             *sources, _ = [word for word in words if not word.startswith("--")] or [""]
