@@ -1,5 +1,6 @@
 """The cache of generated code (generated_code.py): a hit serves the stored code, anything wrong with the file
-only means compiling, the builtins' semantics are kept, and real runs write it once and then only read it."""
+only means compiling, the builtins' semantics are kept, and real runs write it once and then only read it.
+The same for parso's parser tables: read back, they parse as the built ones; a damaged file means building."""
 
 from __future__ import annotations
 
@@ -129,6 +130,67 @@ def test_a_served_module_keeps_the_builtins_meaning(tmp_path):
     assert isinstance(module.compile("1 + 1", "<expr>", "eval", ast.PyCF_ONLY_AST), ast.Expression)
 
 
+def parso_grammar_module(builds: list[str]) -> types.SimpleNamespace:
+    """A stand-in for the module parso.grammar, with parso's own table builder, counting its calls."""
+    from parso.pgen2 import generate_grammar
+
+    def counted(text, token_namespace):
+        builds.append(text)
+        return generate_grammar(text, token_namespace)
+
+    return types.SimpleNamespace(generate_grammar=counted)
+
+
+def grammar_text() -> str:
+    import parso
+
+    return (Path(parso.__file__).parent / "python" / "grammar311.txt").read_text()
+
+
+def parse_with(tables, text: str) -> str:
+    import parso
+
+    grammar = parso.load_grammar(version="3.11")
+    with_tables = object.__new__(type(grammar))
+    vars(with_tables).update(vars(grammar), _pgen_grammar=tables)
+    return repr(with_tables.parse(text).children)
+
+
+def test_parser_tables_are_read_back_and_parse_alike(tmp_path):
+    from parso.python.token import PythonTokenTypes
+
+    builds: list[str] = []
+    first = parso_grammar_module(builds)
+    generated_code._serve_parser_tables(first, tmp_path)
+    built = first.generate_grammar(grammar_text(), PythonTokenTypes)
+    assert len(builds) == 1 and len(list(tmp_path.glob("parso-tables.*.pickle"))) == 1
+
+    second = parso_grammar_module(builds)
+    generated_code._serve_parser_tables(second, tmp_path)
+    read = second.generate_grammar(grammar_text(), PythonTokenTypes)
+    assert len(builds) == 1  # read, not built
+    text = "import uvicorn\nif x:\n    uvicorn.run('main:app', reload=True)\ndef f(:\n"
+    assert parse_with(read, text) == parse_with(built, text)
+
+
+def test_damaged_parser_tables_mean_building(tmp_path):
+    from parso.python.token import PythonTokenTypes
+
+    builds: list[str] = []
+    first = parso_grammar_module(builds)
+    generated_code._serve_parser_tables(first, tmp_path)
+    first.generate_grammar(grammar_text(), PythonTokenTypes)
+    (stored,) = tmp_path.glob("parso-tables.*.pickle")
+    content = bytearray(stored.read_bytes())
+    content[len(content) // 2] ^= 0x40
+    stored.write_bytes(bytes(content))
+
+    second = parso_grammar_module(builds)
+    generated_code._serve_parser_tables(second, tmp_path)
+    tables = second.generate_grammar(grammar_text(), PythonTokenTypes)
+    assert len(builds) == 2 and "import x" in parse_with(tables, "import x\n")
+
+
 def test_real_runs_write_the_cache_once_then_read_it(tmp_path):
     project = tmp_path / "project"
     project.mkdir()
@@ -137,13 +199,13 @@ def test_real_runs_write_the_cache_once_then_read_it(tmp_path):
     command = [sys.executable, "-m", "uvicorn_lsp", "check", "--no-cache", str(project)]
 
     first = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=120, check=False)
-    cache_files = list((tmp_path / "cache" / "uvicorn-lsp").glob("generated-code.*.marshal"))
-    assert len(cache_files) == 1, first.stderr
-    mtime = cache_files[0].stat().st_mtime_ns
+    cache_files = sorted((tmp_path / "cache" / "uvicorn-lsp").glob("*"))
+    assert [path.name.split(".")[0] for path in cache_files] == ["generated-code", "parso-tables"], first.stderr
+    mtimes = [path.stat().st_mtime_ns for path in cache_files]
 
     second = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=120, check=False)
     assert (second.returncode, second.stdout) == (first.returncode, first.stdout) == (0, "All checks passed!\n")
-    assert cache_files[0].stat().st_mtime_ns == mtime  # every class's code was in it
+    assert [path.stat().st_mtime_ns for path in cache_files] == mtimes  # every class's code was in it, and the tables
 
 
 def test_no_home_folder_means_no_cache(monkeypatch):

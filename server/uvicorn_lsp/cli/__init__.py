@@ -190,7 +190,7 @@ def _positive_float(text: str) -> float:
     return value
 
 
-def _flag_settings(arguments, known_codes: tuple[str, ...]) -> Settings | None:
+def _flag_settings(arguments) -> tuple[Settings, list[Problem]]:
     table = {
         key: value
         for key, value in (
@@ -203,11 +203,7 @@ def _flag_settings(arguments, known_codes: tuple[str, ...]) -> Settings | None:
         )
         if value is not None
     }
-    settings, problems = settings_from_mapping(table, "command line")
-    problems += config.unknown_rule_codes(settings, known_codes, where="command line")
-    for problem in problems:
-        print(f"error: {problem.message}", file=sys.stderr)
-    return None if problems else settings
+    return settings_from_mapping(table, "command line")
 
 
 def _globs(text: str | None) -> list[str] | None:
@@ -278,9 +274,18 @@ def run_check(arguments) -> int:
         print("error: `-` (stdin) cannot be combined with other paths", file=sys.stderr)
         return EXIT_ERROR
     cache = _open_cache(arguments)
+    settings, problems = _flag_settings(arguments)
+    keys = None
+    if not reading_stdin and not problems:
+        keys = runner.CacheKeys(cache, settings, discovery.Workspaces(settings))
+        for path in arguments.paths or [Path(".")]:
+            if path.exists():  # the analysed interpreter answers while the rules load and the files are read
+                keys.ask_sys_path_ahead(discovery.project_root(os.path.abspath(path)))
     rules = cache.rule_set()
-    settings = _flag_settings(arguments, rules.codes)
-    if settings is None:
+    problems += config.unknown_rule_codes(settings, rules.codes, where="command line")
+    for problem in problems:
+        print(f"error: {problem.message}", file=sys.stderr)
+    if problems:
         return EXIT_ERROR
     mode = Mode(
         fix=arguments.fix or arguments.diff,
@@ -292,20 +297,19 @@ def run_check(arguments) -> int:
     try:
         if reading_stdin:
             return _check_stdin(arguments, settings, mode, reporter)
-        return _check_paths(arguments, settings, mode, reporter, cache, rules)
+        assert keys is not None
+        return _check_paths(arguments, settings, mode, reporter, cache, rules, keys)
     finally:
         reporter.close()
 
 
-def _check_paths(arguments, settings: Settings, mode: Mode, reporter: _Reporter, cache: Cache, rules: RuleSet) -> int:
+def _check_paths(
+    arguments, settings: Settings, mode: Mode, reporter: _Reporter, cache: Cache, rules: RuleSet, keys: runner.CacheKeys
+) -> int:
     paths = arguments.paths or [Path(".")]
     for path in paths:
         if not path.exists():
             reporter.error(f"{path}: no such file or folder")
-    keys = runner.CacheKeys(cache, settings, discovery.Workspaces(settings))
-    for path in paths:
-        if path.exists():  # the analysed interpreter answers while the files are found and read
-            keys.ask_sys_path_ahead(discovery.project_root(os.path.abspath(path)))
     finder = discovery.Discovery(
         settings, force_exclude=arguments.force_exclude, known_codes=rules.codes, gitignores=cache.gitignores
     )

@@ -189,8 +189,10 @@ def scan(
         except OSError as error:
             problems.append(Problem(f"cannot read: {error.strerror or error}", path))
             continue
-        prefilter = python if path.endswith(_PYTHON_SUFFIXES) else any_source
-        wanted = prefilter.mentions_trigger(data) or commands.starts_through_an_image(path, data)
+        if path.endswith(_PYTHON_SUFFIXES):
+            wanted = python.mentions_trigger(data)
+        else:
+            wanted = any_source.mentions_trigger(data) or commands.starts_through_an_image(path, data)
         if not wanted and not data.isascii():
             from ..engine import source
 
