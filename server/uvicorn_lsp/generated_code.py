@@ -223,7 +223,7 @@ class _AfterImport(importlib.abc.MetaPathFinder):
         return spec
 
 
-def _serve_parser_tables(parso_grammar: ModuleType, folder: Path) -> None:
+def _serve_parser_tables(parso_grammar: Any, folder: Path) -> None:
     """Make parso's grammars take their parser tables from the cache folder, building and storing them once."""
     import parso
 
@@ -231,7 +231,7 @@ def _serve_parser_tables(parso_grammar: ModuleType, folder: Path) -> None:
 
     def cached_tables(text: str, token_namespace: Any) -> Any:
         path = folder / f"parso-tables.{parso.__version__}.{zlib.crc32(text.encode()):08x}.pickle"
-        tables = _read_tables(path, token_namespace)
+        tables = _read_tables(path)
         if tables is None:
             tables = build(text, token_namespace)
             _write_tables(path, tables, token_namespace)
@@ -269,7 +269,7 @@ def _write_tables(path: Path, tables: Any, token_namespace: Any) -> None:
             temporary.unlink()
 
 
-def _read_tables(path: Path, token_namespace: Any) -> Any:
+def _read_tables(path: Path) -> Any:
     import pickle
 
     try:
