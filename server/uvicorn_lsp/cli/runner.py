@@ -88,13 +88,16 @@ def _longest_shared_piece(first: bytes, second: bytes) -> bytes:
     return b""
 
 
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+
+
 def read_bytes(path: str, size: int | None = None) -> bytes:
     """A file's bytes through raw descriptors, cheaper than open().read() over 10,000 small files,
     which is most of what an unrelated file costs. Given the size a stat found, the first read asks
     for one byte more: a regular file comes short of a request only at its end, so a first read of
     exactly that size is the whole file (no second read to confirm it, one system call per file
     fewer); a file that grew since fills the request and is read to its end all the same."""
-    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    descriptor = os.open(path, _READ_FLAGS)
     try:
         first = os.read(descriptor, size + 1 if size is not None else 1 << 16)
         if len(first) == size:

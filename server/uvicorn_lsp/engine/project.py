@@ -166,42 +166,57 @@ _LOCK_FILES = ("uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock")
 UNREAD = None  # a declaration whose version constraint cannot be read
 
 
+Constraints = list[str | None]
+
+
 def declared_constraints(
-    root: Path, start: Path, distribution: str, record: Callable[[Path], None]
-) -> list[str | None] | None:
+    root: Path,
+    start: Path,
+    distribution: str,
+    record: Callable[[Path], None],
+    in_folder: Callable[[Path, str, Callable[[Path], None]], Constraints | None] | None = None,
+) -> Constraints | None:
     """The version constraints (PEP 440 specifiers, "" for any version, UNREAD where unreadable) the nearest
     folder from `start` up to the repository's top (a folder with `.git` at or above `root`, where the analysed
     environment is also looked for) that declares `distribution` puts on it; a lock file's version wins.
-    None when no folder on the way declares it."""
+    None when no folder on the way declares it. `in_folder` reads one folder's (default: `folder_constraints`;
+    a command-line run passes one that reads each folder once for every file below it)."""
+    for folder in up_to_the_repository(root, start):
+        found = (in_folder or folder_constraints)(folder, distribution, record)
+        if found is not None:
+            return found
+    return None
+
+
+def folder_constraints(folder: Path, distribution: str, record: Callable[[Path], None]) -> Constraints | None:
+    """The constraints `folder`'s own lock file, else its requirement files, put on `distribution`; None when
+    none of them declares it."""
     from . import config  # here: tomllib is loaded only when a rule asks for a declared version
 
     mention = _declaration(distribution)
     distribution = _normalised(distribution)  # acme_api, acme-api and Acme.API are one name (PEP 503)
-    for folder in up_to_the_repository(root, start):
-        for name in _LOCK_FILES:
-            lock = folder / name
-            # Recorded found or not: a lock file missing is known with its folder's state, which any file
-            # created there (a requirements file too) changes.
-            record(lock)
-            locked = _locked(lock, distribution) if lock.is_file() else None
-            if locked is not None:
-                return locked
-        found: list[str | None] = []
-        for path in _requirement_files(folder):
-            record(path)
-            if path.name == "pyproject.toml" or path.name == "Pipfile":
-                data, _ = config.read_toml(path)
-                if data is None:
-                    found += _mentions(path, mention)
-                else:
-                    found += _toml_constraints(data, distribution)
-            elif path.suffix.lower() in (".yml", ".yaml"):
-                found += _conda_constraints(path, mention, distribution)
+    for name in _LOCK_FILES:
+        lock = folder / name
+        # Recorded found or not: a lock file missing is known with its folder's state, which any file
+        # created there (a requirements file too) changes.
+        record(lock)
+        locked = _locked(lock, distribution) if lock.is_file() else None
+        if locked is not None:
+            return locked
+    found: Constraints = []
+    for path in _requirement_files(folder):
+        record(path)
+        if path.name == "pyproject.toml" or path.name == "Pipfile":
+            data, _ = config.read_toml(path)
+            if data is None:
+                found += _mentions(path, mention)
             else:
-                found += _line_constraints(path, mention, distribution)
-        if found:
-            return found
-    return None
+                found += _toml_constraints(data, distribution)
+        elif path.suffix.lower() in (".yml", ".yaml"):
+            found += _conda_constraints(path, mention, distribution)
+        else:
+            found += _line_constraints(path, mention, distribution)
+    return found or None
 
 
 def _conda_constraints(path: Path, mention: re.Pattern[str], distribution: str) -> list[str | None]:

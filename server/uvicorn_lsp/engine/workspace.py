@@ -173,18 +173,21 @@ class Workspace:
     def declared_constraints(
         self, folder: Path, distribution: str, record: Callable[[Path], None]
     ) -> list[str | None] | None:
-        """`project.declared_constraints` from `folder`; with static files, read once per folder and
-        distribution and the files it read recorded again for every later asker."""
+        """`project.declared_constraints` from `folder`; with static files, each folder on the way read once
+        per distribution (for every file below it) and the files it read recorded again for every later asker."""
         if not self.static_files:
             return project.declared_constraints(self.root, folder, distribution, record)
         from .module_index import recorded_once
 
-        return recorded_once(
-            self._declared,
-            (folder, distribution),
-            lambda read: project.declared_constraints(self.root, folder, distribution, read),
-            record,
-        )
+        def in_folder(folder: Path, distribution: str, record: Callable[[Path], None]) -> project.Constraints | None:
+            return recorded_once(
+                self._declared,
+                (folder, distribution),
+                lambda read: project.folder_constraints(folder, distribution, read),
+                record,
+            )
+
+        return project.declared_constraints(self.root, folder, distribution, record, in_folder)
 
     def _read_distribution_version(self, name: str) -> str | None:
         key = name.replace("-", "_").lower()
