@@ -253,14 +253,15 @@ class Cache:
             return
         if self._recent(info):
             return
-        known = self.known_file(path, info)
-        if known is not None:
+        metadata = _metadata(info)  # asked of every file a first run reads: each part computed once
+        stored = self._files.get(path)
+        if stored is not None and stored.startswith(metadata):
             # Keep what is known of the same content: a file both scanned and depended on (an empty
             # __init__.py) would otherwise swap its digest and its verdict on every run.
-            content_digest = known[0] if content_digest is None else content_digest
-            mentions = known[1] if mentions is None else mentions
-        entry = _metadata(info) + _VERDICTS[mentions] + (content_digest or b"")
-        if self._files.get(path) != entry:
+            content_digest = content_digest or stored[_METADATA.size + 1 :] or None
+            mentions = _MENTIONS[stored[_METADATA.size]] if mentions is None else mentions
+        entry = metadata + _VERDICTS[mentions] + (content_digest or b"")
+        if stored != entry:
             self._files[path] = entry
             self._changed = True
 

@@ -72,9 +72,13 @@ class Prefilter:
                     merged = True
                     break
         self.pieces = tuple(pieces)
+        self._pieces_are_words = set(pieces) == set(triggers)
 
     def mentions_trigger(self, data: bytes) -> bool:
-        return any(piece in data for piece in self.pieces) and any(trigger in data for trigger in self._triggers)
+        for piece in self.pieces:  # a loop, not any(): asked of every file of the tree
+            if piece in data:
+                return self._pieces_are_words or any(trigger in data for trigger in self._triggers)
+        return False
 
 
 _PYTHON_SUFFIXES = (".py", ".pyi", ".ipynb")
