@@ -218,3 +218,18 @@ def test_no_home_folder_means_no_cache(monkeypatch):
     generated_code.install()
     assert generated_code._cache is None
     generated_code.save()  # nothing to write, no error
+
+
+def test_parso_imported_after_install_keeps_its_loader(tmp_path):
+    """The hook that serves the tables wraps parso.grammar's loader: what else asks that loader is answered."""
+    program = (
+        "from uvicorn_lsp import generated_code\n"
+        "generated_code.install()\n"
+        "import parso, parso.grammar\n"
+        "assert parso.grammar.__loader__.get_filename('parso.grammar') == parso.grammar.__file__\n"
+        "print(parso.load_grammar().parse('x = 1\\n').children[0].type)\n"
+    )
+    environment = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    run = subprocess.run([sys.executable, "-c", program], env=environment, capture_output=True, text=True, timeout=60)
+    assert (run.returncode, run.stdout) == (0, "simple_stmt\n"), run.stderr
+    assert len(list((tmp_path / "uvicorn-lsp").glob("parso-tables.*.pickle"))) == 1

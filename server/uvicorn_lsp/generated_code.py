@@ -211,6 +211,9 @@ class _AfterImport(importlib.abc.MetaPathFinder):
         loader, then = spec.loader, self._then
 
         class _Then(importlib.abc.Loader):
+            def __getattr__(self, name: str) -> Any:  # get_data, get_resource_reader...: the loader's own
+                return getattr(loader, name)
+
             def create_module(self, spec):
                 return loader.create_module(spec)
 
