@@ -11,7 +11,7 @@ For uvicorn-lsp and, as the floor, a minimal pygls 2 server that runs one regex 
 - change to diagnostics, 20,000-line file of the same shape: p50 and p90
 - resident memory of the server at the end
 Both servers start as an installed package does, from bytecode, and uvicorn-lsp with the code its classes
-generate cached as it keeps it between starts (both written once, untimed, into the bench's temporary folder:
+generate and its parser tables cached as it keeps them between starts (both written once, untimed, into the bench's temporary folder:
 PYTHONPYCACHEPREFIX, XDG_CACHE_HOME); --no-bytecode compiles every module from source at each start instead,
 as a checkout under PYTHONDONTWRITEBYTECODE=1 does.
 Goals (issue 11): 1,000-line p50 <= 5 ms, 20,000-line p50 <= 100 ms, first diagnostics <= 400 ms.
@@ -175,7 +175,7 @@ async def first_diagnostics(command: list[str], root: Path) -> float:
 
 async def use_bytecode_cache(folder: Path, commands: list[list[str]], root: Path) -> None:
     """Spawn the servers as an installed package runs: pip writes every module's bytecode at install, and
-    uvicorn-lsp's first start the code its classes generate. Both caches live in `folder` (never in the source
+    uvicorn-lsp's first start the code its classes generate and its parser tables. Both caches live in `folder` (never in the source
     tree or the user's cache folder); one untimed start of each server writes them."""
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     os.environ["PYTHONPYCACHEPREFIX"] = str(folder)
