@@ -99,3 +99,27 @@ def test_an_app_name_the_module_does_not_define_exits_1_then_the_right_one_serve
     assert project.check("Dockerfile", codes=("UVI002",)) == []
     workdir, command = rebuild_image(project.root, tmp_path / "after")
     assert run_fastapi(command[1:], workdir, fastapi_cli).served
+
+
+def test_no_path_and_no_default_file_in_the_image_exits_1_then_a_pyproject_entrypoint_serves(
+    project, tmp_path, fastapi_cli
+):
+    """fastapi_boilerplate_backend: `fastapi run` in /app, the app in src/main.py."""
+    project.write("src/__init__.py", "")
+    project.write("src/main.py", APP)
+    project.write("pyproject.toml", "[project]\nname = 'x'\nversion = '0'\n")
+    image = 'FROM python:3.12-slim\nWORKDIR /code\nCOPY ./src /code/src\nCOPY pyproject.toml /code/\nCMD ["fastapi", "run"]\n'
+    project.write("Dockerfile", image)
+    [finding] = project.check("Dockerfile", codes=("UVI002",))
+    assert finding.message.startswith("fastapi without a PATH finds no main.py") and "exit status 1" in finding.message
+    workdir, command = rebuild_image(project.root, tmp_path / "before")
+    before = run_fastapi(command[1:], workdir, fastapi_cli)
+    assert not before.served and before.exit_code == 1, before.output
+    assert "Could not find a default file to run" in before.output
+
+    project.write(
+        "pyproject.toml", "[project]\nname = 'x'\nversion = '0'\n\n[tool.fastapi]\nentrypoint = 'src.main:app'\n"
+    )
+    assert project.check("Dockerfile", codes=("UVI002",)) == []
+    workdir, command = rebuild_image(project.root, tmp_path / "after")
+    assert run_fastapi(command[1:], workdir, fastapi_cli).served

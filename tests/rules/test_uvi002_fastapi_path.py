@@ -30,7 +30,7 @@ def app_project(project: Project) -> Project:
         ("fastapi run --port 80 main.py", "main.py"),
         ('["fastapi", "run", "app/main.py"]', None),
         ('["fastapi", "run", "app"]', None),  # a package folder
-        ('["fastapi", "run"]', None),  # fastapi-cli's own search (and pyproject's entrypoint): not followed
+        ('["fastapi", "run"]', None),  # fastapi-cli's own search finds app/main.py
         ('["fastapi", "run", "main.py", "--entrypoint", "app.main:app"]', None),  # refused for another reason
         ('["sh", "-c", "fastapi run $APP_FILE"]', None),
     ],
@@ -128,3 +128,56 @@ def test_an_app_name_the_module_does_not_define(app_project, module, app, report
 def test_an_app_name_in_a_folder_path_or_a_variable_is_not_followed(app_project):
     app_project.write("Procfile", "web: fastapi run app --app application\nworker: fastapi run $FILE --app x\n")
     assert uvi002(app_project, "Procfile") == []
+
+
+@pytest.mark.parametrize(
+    ("copied", "reported"),
+    [
+        ("COPY ./src /code/src\n", True),  # src/main.py is no file fastapi-cli looks for
+        ("COPY ./src /code/src\nCOPY pyproject.toml /code/\n", True),  # a pyproject.toml without [tool.fastapi]
+        ("COPY ./src/main.py /code/api.py\n", False),
+        ("COPY ./src /code/src\nCOPY entry.toml /code/pyproject.toml\n", False),  # its entrypoint names the app
+        ("COPY ./src /code/src\nCOPY . /code/\n", True),
+    ],
+)
+def test_fastapi_run_without_a_path_where_no_default_file_is(project, copied, reported):
+    """fastapi_boilerplate_backend's Dockerfile: `fastapi run` in /app, the app in src/main.py. fastapi-cli
+    (0.0.2 to 0.0.34) looks for main.py, app.py, api.py, app/main.py, app/app.py, app/api.py, newer ones for
+    [tool.fastapi] entrypoint first, and stops with "Could not find a default file to run" (exit status 1)."""
+    project.write("src/__init__.py", "")
+    project.write("src/main.py", APP)
+    project.write("pyproject.toml", "[project]\nname = 'x'\n")
+    project.write("entry.toml", "[tool.fastapi]\nentrypoint = 'src.main:app'\n")
+    project.write(
+        "Dockerfile", f'FROM python:3.12-slim\nWORKDIR /code\n{copied}CMD ["fastapi", "run", "--port", "80"]\n'
+    )
+    messages = uvi002(project, "Dockerfile")
+    if not reported:
+        assert messages == []
+        return
+    [message] = messages
+    assert message == (
+        "fastapi without a PATH finds no main.py, app.py or api.py (in app/ either) in /code in the image; "
+        "it stops at startup (exit status 1)"
+    )
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["fastapi run $ARGS", "fastapi run --entrypoint src.main:app", "fastapi run --unknown-flag", "fastapi run src"],
+)
+def test_fastapi_run_without_a_known_missing_default_stays_silent(project, command):
+    project.write("src/__init__.py", "")
+    project.write("src/main.py", APP)
+    project.write("Procfile", f"web: {command}\n")
+    assert uvi002(project, "Procfile") == []
+    project.write("Procfile", "web: fastapi run\n")
+    [message] = uvi002(project, "Procfile")
+    assert message.startswith("fastapi without a PATH finds no main.py") and "the Procfile's folder" in message
+
+
+def test_fastapi_run_without_a_path_in_a_mounted_image_stays_silent(project):
+    project.write("src/main.py", APP)
+    project.write("Dockerfile", 'FROM python:3.12-slim\nWORKDIR /code\nCOPY ./src /code/src\nCMD ["fastapi", "run"]\n')
+    project.write("compose.yaml", "services:\n  web:\n    build: .\n    volumes: ['./src:/code']\n")
+    assert uvi002(project, "Dockerfile") == []

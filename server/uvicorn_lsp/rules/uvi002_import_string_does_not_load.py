@@ -45,10 +45,14 @@ def _check_fastapi_path(ctx: RuleContext, launch: Launch) -> Finding | None:
     """`fastapi run PATH`: fastapi-cli imports the app from the file or package folder PATH names, relative to
     where it starts, and stops before serving when nothing is there (in every start the command may have)."""
     option, edits = launch.option("fastapi_path"), launch_edits(launch)
-    if option is None or edits is None or not option.value.known or launch.rejections:
+    if edits is None or launch.rejections:
         return None  # click stops at a rejected option first (UVI004)
     if launch.option("fastapi_entrypoint") is not None:
         return None  # with --entrypoint, fastapi-cli refuses the PATH itself
+    if option is None:
+        return _check_fastapi_default_file(ctx, launch)
+    if not option.value.known:
+        return None
     path = first(option.value)
     directories = [directory for directory in edits.directories if isinstance(directory, WorkingDirectory)]
     if not isinstance(path, str) or "$" in path or not directories or len(directories) != len(edits.directories):
@@ -71,6 +75,34 @@ def _check_fastapi_path(ctx: RuleContext, launch: Launch) -> Finding | None:
         where=Quoted(" or ".join(directory.description for directory in directories)),
     )
     return ctx.finding(RULE, message, option.range)
+
+
+def _check_fastapi_default_file(ctx: RuleContext, launch: Launch) -> Finding | None:
+    """`fastapi run` without a PATH: fastapi-cli looks for main.py, app.py, api.py and app/ of them where it
+    starts (or a pyproject.toml's [tool.fastapi] entrypoint) and stops before serving when none is there."""
+    edits = launch_edits(launch)
+    if edits is None or not launch.complete:
+        return None
+    directories = [directory for directory in edits.directories if isinstance(directory, WorkingDirectory)]
+    if not directories or len(directories) != len(edits.directories):
+        return None
+    if any(start_files.fastapi_finds_a_default(directory, ctx.depends_on) is not False for directory in directories):
+        return None
+    defaults = start_files.FASTAPI_DEFAULT_FILES
+    if edits.info.source_kind == "shell" and any(start_files.in_a_project_folder(ctx, name) for name in defaults):
+        return None  # the script's start folder is a guess, and the project has a default file elsewhere
+    for directory in directories:
+        if directory.image is not None and any(
+            start_files.mounted_by_the_project(ctx, posixpath.normpath(posixpath.join(directory.image[1], name)))
+            for name in defaults
+        ):
+            return None  # a compose file of the project may run the image with its code mounted
+    message = fit_message(
+        "fastapi without a PATH finds no main.py, app.py or api.py (in app/ either) in {where}; "
+        "it stops at startup (exit status 1)",
+        where=Quoted(" or ".join(directory.description for directory in directories)),
+    )
+    return ctx.finding(RULE, message, launch.range)
 
 
 def _check_fastapi_app(
@@ -540,6 +572,10 @@ RULE = Rule(
             stops fastapi-cli with "Path does not exist" and exit status 1, and an `--app NAME` the file
             does not define with "Could not find app name" and exit status 1 (said only for a module that
             parses and whose names cannot be added at run time: no star import, no `__getattr__`).
+            Without a PATH (and without `--entrypoint`), fastapi-cli takes the `[tool.fastapi]` entrypoint of
+            the start folder's pyproject.toml (newer versions) or the first of main.py, app.py, api.py,
+            app/main.py, app/app.py, app/api.py there, and stops with "Could not find a default file to run"
+            and exit status 1 when none is.
 
             Stays silent when it cannot know: a value only known at run time, an `app_dir` that is
             not a constant, a file that edits `sys.path`, a module with a `__getattr__`, star imports

@@ -7,7 +7,7 @@ import posixpath
 from collections.abc import Callable
 from pathlib import Path
 
-from .. import project
+from .. import config, project
 from ..context import RuleContext
 from .base import WorkingDirectory
 from .compose_mounts import compose_mount_targets, mounted
@@ -35,6 +35,26 @@ def path_exists(directory: WorkingDirectory, relative: str, depends_on: Callable
     for root in roots:
         depends_on(root)
     return any(root.exists() for root in roots)
+
+
+# fastapi-cli's own search when `fastapi run|dev` is given no PATH, in this order, relative to the folder it
+# starts in: the same six files from 0.0.2 to 0.0.34.
+FASTAPI_DEFAULT_FILES = ("main.py", "app.py", "api.py", "app/main.py", "app/app.py", "app/api.py")
+
+
+def fastapi_finds_a_default(directory: WorkingDirectory, depends_on: Callable[[Path], None]) -> bool | None:
+    """Whether `fastapi run` without a PATH finds what to run where it starts: one of its default files, or the
+    `[tool.fastapi]` table of the folder's pyproject.toml (its `entrypoint`, read by newer fastapi-cli). False
+    only when none of them can be there; None when that is not known."""
+    found = [path_exists(directory, name, depends_on) for name in FASTAPI_DEFAULT_FILES]
+    if any(found):
+        return True
+    if path_exists(directory, "pyproject.toml", depends_on) is not False:
+        file = host_file(directory, "pyproject.toml", depends_on)
+        data = None if file is None else config.read_toml(file)[0]
+        if data is None or "fastapi" in config.toml_table(data, "tool"):
+            return None
+    return None if None in found else False
 
 
 def host_file(directory: WorkingDirectory, relative: str, depends_on: Callable[[Path], None]) -> Path | None:
