@@ -30,3 +30,31 @@ def test_the_message_gives_the_status_gunicorn_exits_with(project, spec, reason,
     if stated.group(2) is not None:
         assert outcome.exit_code == int(stated.group(2)), outcome.output
     assert (stated.group(2) is not None) is (reason == "App failed to load" and "-w" not in extra), error.message
+
+
+def test_an_option_and_its_value_in_one_word_stop_gunicorn_or_are_ignored(project):
+    """`'--bind 127.0.0.1:PORT'` as one word after an option: "unrecognized arguments", exit status 2 (UVI004).
+    `'--worker-class ...'` as one word next to the app: ignored, gunicorn's sync worker answers 500 (UVI024, and
+    UVI004's warning). Split, each serves."""
+    port = free_port()
+    project.write("main.py", APP_HEAD.format())
+    worker = ["-k", "uvicorn.workers.UvicornWorker"]
+
+    bind_in_one = ["main:app", *worker, f"--bind 127.0.0.1:{port}"]
+    project.write("run.sh", f"#!/bin/sh\ngunicorn main:app {' '.join(worker)} '--bind 127.0.0.1:{port}'\n")
+    [finding] = project.check("run.sh", codes=("UVI004",))
+    assert "exits with status 2 before starting: unrecognized arguments" in finding.message
+    outcome = run_server(["-m", "gunicorn", *bind_in_one], project.root, port, timeout=30)
+    assert not outcome.served and outcome.exit_code == 2, outcome.output
+    assert "unrecognized arguments" in outcome.output
+
+    class_in_one = ["main:app", "--worker-class uvicorn.workers.UvicornWorker", "-b", f"127.0.0.1:{port}"]
+    project.write("run.sh", f"#!/bin/sh\ngunicorn main:app '{class_in_one[1]}' -b 127.0.0.1:{port}\n")
+    assert sorted(f.code for f in project.check("run.sh", codes=("UVI004", "UVI024"))) == ["UVI004", "UVI024"]
+    outcome = run_server(["-m", "gunicorn", *class_in_one], project.root, port, timeout=15)
+    assert not outcome.served and "Using worker: sync" in outcome.output, outcome.output
+
+    split = ["main:app", *worker, "--bind", f"127.0.0.1:{port}"]
+    project.write("run.sh", f"#!/bin/sh\ngunicorn {' '.join(split)}\n")
+    assert project.check("run.sh", codes=("UVI004", "UVI024")) == []
+    assert run_server(["-m", "gunicorn", *split], project.root, port, timeout=30).served

@@ -9,6 +9,7 @@ import uvicorn
 from uvicorn_lsp.engine.model import Applicability, Severity
 from uvicorn_lsp.engine.uvicorn_facts import CONFIG_PARAMETERS, RUN_PARAMETERS
 
+from ..conftest import apply_edits
 from .helpers import apply_fix, rule_findings
 
 CODE = "UVI004"
@@ -366,3 +367,64 @@ def test_every_uvicorn_refuses_a_word_for_an_integer_flag(project, command, repo
     assert len(found) == int(reported), found
     if reported:
         assert "exits with status 2" in found[0].message
+
+
+GUNICORN_IMAGE = "FROM python:3.12\nWORKDIR /app\nCOPY . .\nCMD {cmd}\n"
+FASTAPI_APP = "from fastapi import FastAPI\n\napp = FastAPI()\n"
+
+
+@pytest.mark.parametrize(
+    ("cmd", "expected"),
+    [
+        # After an option: argparse has no positional left for it ("unrecognized arguments", exit status 2).
+        (
+            '["gunicorn", "main:app", "-k", "uvicorn_worker.UvicornWorker", "--bind 0.0.0.0:80"]',
+            [
+                (
+                    "UVI004",
+                    "the gunicorn command exits with status 2 before starting: unrecognized arguments: "
+                    "--bind 0.0.0.0:80; put the flag and its value in separate elements",
+                ),
+            ],
+        ),
+        # Next to the app: one more APP_MODULE argument, ignored; gunicorn starts its sync worker (UVI024).
+        (
+            '["gunicorn", "main:app", "--worker-class uvicorn_worker.UvicornWorker", "-b", "0.0.0.0:80"]',
+            [
+                (
+                    "UVI004",
+                    "--worker-class uvicorn_worker.UvicornWorker is one word: gunicorn ignores it (an argument "
+                    "after the app); put the flag and its value apart",
+                ),
+                ("UVI024", None),
+            ],
+        ),
+        # vue3-fastapi-boilerplate: the TLS files are ignored, gunicorn serves plain HTTP on 443.
+        (
+            '["gunicorn", "-w 4", "-k uvicorn_worker.UvicornWorker", "main:app", "--certfile /etc/x.crt", "--bind", "0.0.0.0:443"]',
+            [
+                (
+                    "UVI004",
+                    "--certfile /etc/x.crt is one word: gunicorn ignores it (an argument after the app); put "
+                    "the flag and its value apart",
+                )
+            ],
+        ),
+        ('["gunicorn", "main:app", "-k", "uvicorn_worker.UvicornWorker", "--bind=0.0.0.0:80"]', []),
+        ('["gunicorn", "main:app", "-k uvicorn_worker.UvicornWorker", "-b 0.0.0.0:80"]', []),  # short: attached
+        ('["gunicorn", "--worker-class uvicorn_worker.UvicornWorker", "main:app"]', []),  # taken for the app itself
+    ],
+)
+def test_a_gunicorn_option_and_its_value_in_one_element(project, cmd, expected):
+    """Real runs: tests/realrun/test_gunicorn_failures_realrun.py (argparse reads such a word alike, Python 3.8-3.13)."""
+    project.write("main.py", FASTAPI_APP)
+    project.write("requirements.txt", "fastapi\nuvicorn-worker\ngunicorn\n")
+    project.write("Dockerfile", GUNICORN_IMAGE.format(cmd=cmd))
+    findings = project.check("Dockerfile", codes=("UVI004", "UVI024"))
+    said = sorted((f.code, f.message if f.code == "UVI004" else None) for f in findings)
+    assert said == sorted(expected), said
+    for finding in findings:
+        if finding.code == "UVI004":
+            [fix] = finding.fixes
+            fixed = apply_edits((project.root / "Dockerfile").read_text(), fix.edits)
+            assert not any(f'"{word}' in fixed for word in ("--bind ", "--worker-class ", "--certfile ")), fixed

@@ -29,6 +29,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             found += (_unknown_keyword(ctx, launch, option, parameters) for option in unknown)
         found += _unknown_implementations(ctx, launch)
         found += _unknown_lifespan(ctx, launch)
+        if launch.server is Server.GUNICORN:
+            # gunicorn's own parser: what it stops at or ignores does not depend on the uvicorn version.
+            yield from found
+            yield from _ignored_by_gunicorn(ctx, launch)
+            continue
         # The parameters and options read are those of the analysed uvicorn: nothing is said where another
         # runs (asked only when there is something to say: it reads the project's declarations), but for the
         # integer flags every uvicorn refuses a word on.
@@ -70,6 +75,22 @@ def _rejected(ctx: RuleContext, launch: Launch, rejection: Rejection) -> Finding
         advice=advice,
     )
     return ctx.finding(RULE, message, option.range, fixes=fixes)
+
+
+def _ignored_by_gunicorn(ctx: RuleContext, launch: Launch) -> Iterator[Finding]:
+    """`"--worker-class uvicorn_worker.UvicornWorker"` as one element after the app: gunicorn's parser takes it for
+    one more APP_MODULE argument and starts without the setting (real runs: the sync worker, the default bind)."""
+    split = getattr(launch.edits, "split_argument", None)
+    for option in launch.options.values():
+        if option.given_as is not GivenAs.FLAG or not option.name.startswith("--") or " " not in option.name:
+            continue
+        edits = split(option) if split is not None else None
+        fixes = [Fix("Split into the flag and its value", edits, Applicability.SAFE, preferred=True)] if edits else []
+        message = fit_message(
+            "{word} is one word: gunicorn ignores it (an argument after the app); put the flag and its value apart",
+            word=Quoted(option.name),
+        )
+        yield ctx.finding(RULE, message, option.range, Severity.WARNING, fixes=fixes)
 
 
 def _parameters(ctx: RuleContext, entry: Entry) -> frozenset[str] | None:
@@ -270,6 +291,10 @@ RULE = Rule(
             `--lifespan maybe`) stops the command with exit status 2. A flag and its value written as one
             exec-form element (`"--host 0.0.0.0"`) is one unknown option; the fix splits it. fastapi-cli's
             `fastapi dev` has no `--workers` (only `fastapi run` has): it stops the same way.
+            gunicorn's parser (argparse) takes such an element (`"--bind 0.0.0.0:80"`) for a positional
+            argument: after an option it stops gunicorn ("unrecognized arguments", exit status 2, an error); in
+            the run of arguments that starts with the app it is ignored and gunicorn starts without it (a
+            warning: the default bind, the sync worker, no TLS). The fix splits it.
 
             `loop`, `http` and `ws` (`--loop`, `--http`, `--ws`) take a name uvicorn knows or an import string
             (`module:attribute`) since uvicorn 0.54: any other word is tried as an import string and fails at

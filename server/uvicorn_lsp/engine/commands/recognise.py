@@ -654,7 +654,7 @@ def _parse_gunicorn(arguments: list[Argument], index: int) -> ParsedCommand:
     while position < len(arguments):
         argument = arguments[position]
         word = argument.value
-        if argument.expanded or not word.startswith("-"):
+        if argument.expanded or not word.startswith("-") or _argparse_positional(word):
             positionals.append((position, argument))
             position += 1
             continue
@@ -683,6 +683,19 @@ def _parse_gunicorn(arguments: list[Argument], index: int) -> ParsedCommand:
             written = word if value_argument is None or last == position else f"{word} {value_argument.value}"
             options[name] = Option(name, value, where, GivenAs.FLAG, written, handle=(position, last))
         position = last + 1
+    rejections: list[Rejection] = []
+    if complete and any(_one_word_option(argument) for _, argument in positionals):
+        positionals, ignored, rejections, complete = _gunicorn_one_word_options(positionals)
+        for position, argument in ignored:
+            # Named as written, as an unknown uvicorn flag is: it names no gunicorn setting, so it sets none.
+            options[argument.value] = Option(
+                argument.value,
+                Value(None, argument.value),
+                argument.range,
+                GivenAs.FLAG,
+                argument.value,
+                handle=(position, position),
+            )
     app = None
     # gunicorn takes one APP_MODULE: `module:variable` or `module:factory(args)`.
     specs = [(position, argument) for position, argument in positionals if ":" in argument.value or argument.expanded]
@@ -692,7 +705,46 @@ def _parse_gunicorn(arguments: list[Argument], index: int) -> ParsedCommand:
         app = Option("app", value, app_argument.range, GivenAs.POSITIONAL, app_argument.value, handle=(app_position,))
     elif not specs:
         complete = False
-    return ParsedCommand(Server.GUNICORN, arguments, index, app, options, [], complete)
+    return ParsedCommand(Server.GUNICORN, arguments, index, app, options, rejections, complete)
+
+
+def _argparse_positional(word: str) -> bool:
+    """Whether gunicorn's parser (argparse) takes a word that starts with `--` for a positional argument: one
+    with a space before any `=` (`"--bind 0.0.0.0:80"` as one exec-form element), which no long option can be."""
+    return word.startswith("--") and " " in word.partition("=")[0]
+
+
+def _one_word_option(argument: Argument) -> bool:
+    return not argument.expanded and _argparse_positional(argument.value)
+
+
+def _gunicorn_one_word_options(
+    positionals: list[tuple[int, Argument]],
+) -> tuple[list[tuple[int, Argument]], list[tuple[int, Argument]], list[Rejection], bool]:
+    """gunicorn's positionals with `"--worker-class uvicorn_worker.UvicornWorker"`-like words among them, as argparse
+    reads them (real runs, Python 3.8 to 3.13): its APP_MODULE argument takes the first run of adjacent positionals,
+    the first the app and the rest ignored (such an option never applies); a positional after an option that ends
+    the run stops gunicorn ("unrecognized arguments", exit status 2). Returns the positionals the app is read from,
+    the one-word options ignored, the rejections and whether the command is known whole (not when such a word
+    would be the app, or gunicorn stops)."""
+    run_length = 1
+    while run_length < len(positionals) and positionals[run_length][0] == positionals[run_length - 1][0] + 1:
+        run_length += 1
+    run, extras = positionals[:run_length], positionals[run_length:]
+    if _one_word_option(run[0][1]):
+        return positionals, [], [], False  # gunicorn would import the word itself as the app
+    if not extras:
+        kept = [argument for argument in run if not _one_word_option(argument[1])]
+        ignored = [argument for argument in run if _one_word_option(argument[1])]
+        return kept, ignored, [], True
+    written = " ".join(argument.value for _, argument in extras)
+    position, first = next(
+        ((position, argument) for position, argument in extras if _one_word_option(argument)), extras[0]
+    )
+    option = Option(
+        first.value, Value(None, first.value), first.range, GivenAs.FLAG, first.value, handle=(position, position)
+    )
+    return run, [], [Rejection(option, f"unrecognized arguments: {written}")], False
 
 
 def _parse_fastapi(arguments: list[Argument], index: int) -> ParsedCommand | None:
