@@ -193,3 +193,21 @@ def test_a_requirements_folder_and_included_files_are_read(tmp_path):
     assert constraints(tmp_path) == [""]
     (tmp_path / "deps" / "pins.txt").write_text("uvicorn==0.29.0\n")
     assert sorted(constraints(tmp_path), key=str) == ["", "==0.29.0"]
+
+
+@pytest.mark.parametrize(
+    ("declared", "lowest"),
+    [
+        ([">=0.32.0,<0.33"], (0, 32)),  # Poetry's ^0.32.0
+        (["==0.29.0"], (0, 29)),
+        (["~=0.31.1", ">=0.30"], (0, 31)),  # every constraint holds: the highest bound
+        ([">0.29"], (0, 29)),
+        (["<0.40"], None),
+        (["==0.30.*"], None),
+        ([""], None),
+        ([None, ">=0.32"], None),  # one declaration cannot be read
+        (None, None),
+    ],
+)
+def test_lowest_release(declared, lowest):
+    assert project.lowest_release(declared) == lowest

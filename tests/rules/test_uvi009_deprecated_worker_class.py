@@ -206,3 +206,19 @@ def test_a_script_in_a_sub_folder_runs_with_the_pins_of_the_folder_it_cds_to(pro
     assert project.check("scripts/run/be.sh", codes=("UVI009",)) == []
     project.write("backend/requirements.txt", "uvicorn==0.30.0\ngunicorn\n")
     assert [finding.code for finding in project.check("scripts/run/be.sh", codes=("UVI009",))] == ["UVI009"]
+
+
+@pytest.mark.parametrize(
+    ("declared", "reported"),
+    [
+        ('uvicorn = {extras = ["standard"], version = "^0.32.0"}', True),  # 0.32.x only: all deprecate it
+        ('uvicorn = "~0.29"', False),
+        ('uvicorn = ">=0.28,<0.35"', False),  # 0.28 and 0.29 too, and the newest is not admitted: not known
+    ],
+)
+def test_a_version_range_that_admits_only_deprecating_releases(project, without_uvicorn, declared, reported):
+    """fastapi-production-skeleton: `^0.32.0` admits no version the analysis knows (0.54), yet each it admits
+    deprecates uvicorn.workers (the analysed environment has no uvicorn)."""
+    project.write("pyproject.toml", f'[tool.poetry.dependencies]\npython = "^3.11"\n{declared}\n')
+    code = 'worker_class = "uvicorn.workers.UvicornWorker"\n'
+    assert len(findings(project, code, without_uvicorn, name="gunicorn.conf.py")) == int(reported)

@@ -197,6 +197,22 @@ class RuleContext(ParsedSource):
             return self.running_version("uvicorn", None if launch.runs_pulled_image else uvicorn_facts.TABLE_VERSION)
         return self.running_version("uvicorn", self.known_uvicorn_version, self.start_folder(launch))
 
+    def uvicorn_runs_at_least(self, wanted: tuple[int, ...], launch: Launch | None = None) -> bool:
+        """Whether the uvicorn that runs (`launch`'s, else this file's) is release `wanted` or newer: its version
+        where that is known, else the lowest the project's declaration admits (`^0.32.0`: 0.32 or newer)."""
+        version = self.running_uvicorn_version if launch is None else self.uvicorn_version_in(launch)
+        known = project.release(version)
+        if known is not None:
+            return known >= wanted
+        if launch is not None and launch.setting is Setting.CONTAINER:
+            installed = launch.image_installs("uvicorn")
+            constraints = installed if installed is not None else self.declared_constraints("uvicorn")
+        else:
+            folder = self.start_folder(launch) if launch is not None else None
+            constraints = self.declared_constraints("uvicorn", folder)
+        floor = project.lowest_release(constraints)
+        return floor is not None and floor >= wanted
+
     def start_folder(self, launch: Launch) -> Path | None:
         """The project folder `launch` starts in, when that is another than the file's own (a script's `cd`)."""
         return None

@@ -362,6 +362,27 @@ def version_run(constraints: list[str | None] | None, available: str | None) -> 
     return None if constraints is None else pinned_version(constraints)
 
 
+def lowest_release(constraints: list[str | None] | None) -> tuple[int, ...] | None:
+    """(major, minor) below which the constraints admit no version: the highest lower bound one of them sets
+    (`>=0.32`, `==0.32.1`, `~=0.32`, Poetry's `^0.32.0` read as `>=0.32.0,<0.33`); None when a constraint
+    cannot be read or none sets a bound."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    if not constraints or any(constraint is None for constraint in constraints):
+        return None
+    floors = []
+    for constraint in constraints:
+        try:
+            specifiers = SpecifierSet(constraint or "")
+        except InvalidSpecifier:
+            return None
+        for specifier in specifiers:
+            if specifier.operator in (">=", ">", "==", "===", "~=") and "*" not in specifier.version:
+                floors.append(release(specifier.version))
+    known = [floor for floor in floors if floor is not None]
+    return max(known) if known else None
+
+
 def pinned_version(constraints: list[str | None]) -> str | None:
     """The one version an exact pin (`==0.18.3`) among the constraints names, if it is admitted by them all."""
     for constraint in constraints:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..engine import project, syntax
+from ..engine import syntax
 from ..engine.context import RuleContext
 from ..engine.model import Applicability, Finding, Fix, Range, Severity, Tag, TextEdit
 from ..engine.rule import FixAvailability, Rule, RuleDoc
@@ -17,6 +17,7 @@ _CLASS_PATH = re.compile(r"uvicorn\.workers\.(?P<name>UvicornWorker|UvicornH11Wo
 _WORKER_OPTION_BEFORE = re.compile(r"(?:^|[\s'\"])(?:-k|--worker-class)(?:\s+|=)['\"]?$")
 _REPLACEMENT = "uvicorn_worker"
 _DEPRECATED = "deprecated since uvicorn 0.30 (moved to the `uvicorn-worker` package)"
+_DEPRECATED_SINCE = (0, 30)
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -34,14 +35,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         found += _class_paths_in_strings(ctx)
     # Asked only when there is something to say (it reads the project's declarations): a project pinned
     # before 0.30 runs uvicorn's own module, where nothing is deprecated.
-    if found and _deprecated_where_it_runs(ctx.running_uvicorn_version):
+    if found and ctx.uvicorn_runs_at_least(_DEPRECATED_SINCE):
         yield from found
-
-
-def _deprecated_where_it_runs(version: str | None) -> bool:
-    """Whether the uvicorn that runs (None: unknown) is 0.30 or newer."""
-    release = project.release(version)
-    return release is not None and release >= (0, 30)
 
 
 def _worker_class_options(ctx: RuleContext) -> Iterator[Finding]:
@@ -49,7 +44,7 @@ def _worker_class_options(ctx: RuleContext) -> Iterator[Finding]:
     for launch in ctx.launches:
         option, worker_class = launch.option("worker_class"), launch.worker_class
         match = _CLASS_PATH.fullmatch(worker_class) if worker_class is not None else None
-        if option is None or match is None or not _deprecated_where_it_runs(ctx.uvicorn_version_in(launch)):
+        if option is None or match is None or not ctx.uvicorn_runs_at_least(_DEPRECATED_SINCE, launch):
             continue
         replacement = f"{_REPLACEMENT}.{match.group('name')}"
         edits = None if _project_has_own_module(ctx) else launch.edits.set_option("worker_class", replacement)
@@ -242,7 +237,8 @@ RULE = Rule(
         notes="""
             Nothing is reported when the uvicorn that runs is older than 0.30 (the analysed environment's, or the
             version the project's requirements or lock file pin; in an image or a Procfile dyno, the declared
-            one, else the newest), or when that version is not known.
+            one, else the newest), or when that version is not known: a declared range counts as known when every
+            version it admits is 0.30 or newer (Poetry's `^0.32.0`).
 
             On a command line: `gunicorn main:app -k uvicorn.workers.UvicornWorker` (or `--worker-class`), in a
             Procfile, Dockerfile, compose file or script; the fix writes `uvicorn_worker.UvicornWorker`.
