@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from uvicorn_lsp.engine import checker
@@ -196,6 +198,19 @@ def test_a_module_that_does_not_parse_is_the_reason_not_a_missing_attribute(proj
     assert finding.message.startswith('"web:app" will not load: module "web" has a syntax error (SyntaxError')
     assert "exit status 1" in finding.message and "not found" not in finding.message
     assert "Did you mean" not in finding.message and not finding.fixes
+
+
+def test_a_module_that_does_not_parse_here_may_parse_in_the_analysed_python(project):
+    """This Python refusing the module says nothing of an analysed interpreter of another version (`type X = int` is
+    a SyntaxError on 3.11 and valid on 3.12): no verdict; one of this version (a venv of it) keeps the error."""
+    project.write("web.py", BROKEN)
+    project.write(".venv/bin/python")
+    this = f"{sys.version_info.major}.{sys.version_info.minor}"
+    for version, expected in ((f"3.{sys.version_info.minor + 1}", []), (this, ["UVI002"])):
+        project.write(".venv/pyvenv.cfg", f"home = /nowhere\nversion = {version}.1\n")
+        assert [finding.code for finding in main_file(project, "uvicorn.run('web:app')", "run.py", header="")] == (
+            expected
+        ), version
 
 
 NEWER_SYNTAX = (

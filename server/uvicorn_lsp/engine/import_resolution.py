@@ -486,10 +486,11 @@ class _AttributeWalk:
 
     def _missing(self, module: ParsedModule, namespace: Namespace, name: str):
         """NO_ATTRIBUTE for `name`, not bound in `module`: with the names near it, or none in a module that
-        does not parse (no string naming it loads). UNKNOWN where parso alone cannot read it: valid Python in
-        syntax parso 0.8 lacks (`match`) may bind the name."""
+        does not parse (no string naming it loads). UNKNOWN where parso alone cannot read it (valid Python in
+        syntax parso 0.8 lacks, `match`, may bind the name), or this Python refuses it and the analysed interpreter
+        is another version (`type X = int` is valid on 3.12)."""
         if module.source.broken_lines:
-            if module.source.python_parses:
+            if module.source.python_parses or not self._ctx.workspace.parses_as_this_python:
                 return Outcome.UNKNOWN, 0, (), None
             self.unparsed = module.found.name
             return Outcome.NO_ATTRIBUTE, 0, (), None

@@ -119,6 +119,16 @@ class Workspace:
             return asking(chosen)
         return _venv_question(Path(chosen), self.root)
 
+    @cached_property
+    def parses_as_this_python(self) -> bool:
+        """Whether the analysed interpreter is this Python's version (itself, or a virtual environment of the same
+        major.minor, by its pyvenv.cfg): only then does this Python's parser tell what that one would refuse (a
+        `type X = ...` is a SyntaxError on 3.11, valid on 3.12). Not known for another interpreter: False."""
+        interpreter, _ = self.choose_interpreter()
+        if interpreter is None or _same_interpreter(interpreter):
+            return True
+        return _venv_version(Path(interpreter)) == f"{sys.version_info.major}.{sys.version_info.minor}"
+
     def runs_project_program(self) -> bool:
         """Whether analysing with the chosen interpreter would run a program the project holds (refused)."""
         interpreter, _, from_project = self._choose_interpreter()
@@ -319,20 +329,34 @@ def _held_by_project(interpreter: str, root: Path) -> bool:
     return Path(os.path.realpath(interpreter)).is_relative_to(os.path.realpath(top))
 
 
+def _pyvenv_values(interpreter: Path) -> dict[str, str] | None:
+    """The settings of the pyvenv.cfg of the venv holding `interpreter` (lower-case keys); None without one."""
+    try:
+        lines = (interpreter.parent.parent / "pyvenv.cfg").read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    return {key.strip().lower(): value.strip() for key, sep, value in (line.partition("=") for line in lines) if sep}
+
+
+def _venv_version(interpreter: Path) -> str | None:
+    """The venv's Python version as major.minor ("3.12"), from its pyvenv.cfg; None when it does not say."""
+    values = _pyvenv_values(interpreter) or {}
+    version = ".".join((values.get("version") or values.get("version_info") or "").split(".")[:2])
+    return version or None
+
+
 def _venv_question(interpreter: Path, root: Path) -> SysPathQuestion | None:
     """The sys.path of the venv holding `interpreter`, asked of its base Python (`home` in its pyvenv.cfg, when
     that is not in the project too), without site for a venv that leaves the base's packages out; the venv's
     site-packages and the folders their .pth files name are read here (a .pth line that imports is not run)."""
     venv = interpreter.parent.parent
-    try:
-        lines = (venv / "pyvenv.cfg").read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
+    values = _pyvenv_values(interpreter)
+    if values is None:
         return None
-    values = {key.strip().lower(): value.strip() for key, sep, value in (line.partition("=") for line in lines) if sep}
     home = values.get("home")
     if home is not None and not Path(home).is_absolute():
         return None  # not a folder venv writes: nothing to ask
-    version = ".".join((values.get("version") or values.get("version_info") or "").split(".")[:2])
+    version = _venv_version(interpreter)
     names = (f"python{version}", "python3", "python", "python.exe") if version else ("python3", "python", "python.exe")
     base = next((Path(home) / name for name in names if (Path(home) / name).is_file()), None) if home else None
     if base is None or _held_by_project(str(base), root):

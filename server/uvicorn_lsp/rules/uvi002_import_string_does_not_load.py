@@ -580,7 +580,9 @@ RULE = Rule(
             Stays silent when it cannot know: a value only known at run time, an `app_dir` that is
             not a constant, a file that edits `sys.path`, a module with a `__getattr__`, star imports
             that cannot be followed, an attribute that is a submodule of a package, or a name missing from a
-            module written in syntax the parser cannot read yet (`match`: the name may be in it). Modules of
+            module written in syntax the parser cannot read yet (`match`: the name may be in it), or a module
+            the tool's own Python refuses where the analysed interpreter is another version (`type X = int`
+            is a SyntaxError on 3.11 only). Modules of
             installed packages are looked up in the analysed environment's `sys.path` (the `python`
             setting, a `.venv` in the project or above it up to the repository's top, or `VIRTUAL_ENV`);
             a package the project's requirements declare is taken as installed where it runs, and in a
