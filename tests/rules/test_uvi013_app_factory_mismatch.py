@@ -93,7 +93,6 @@ def test_factory_in_another_module(project):
         'uvicorn.run("main:create_app", factory=True)',
         'uvicorn.run("main:app")',
         "uvicorn.run(app)",
-        'uvicorn.run("main:build")',  # uvicorn's call fails, and it uses `build` itself: UVI013 has no say
         'uvicorn.run("main:create_app", factory=FACTORY)',  # not known
         'uvicorn.run("main:cached", factory=True)',  # a decorator may change the signature
         'uvicorn.run("main:missing", factory=True)',  # UVI002's finding
@@ -104,6 +103,42 @@ def test_silent(project, call):
         "import functools, os\nFACTORY = os.environ.get('FACTORY') == '1'\n\n"
         "@functools.lru_cache\ndef cached(settings):\n    return FastAPI()\n\n"
         "async def made():\n    return FastAPI()\n"
+    )
+    assert uvi013(project, call, header=header) == []
+
+
+@pytest.mark.parametrize("call", ['uvicorn.run("main:build")', "uvicorn.run(build, port=8001)"])
+def test_factory_that_needs_arguments_without_factory_true(project, call):
+    """uvicorn's call without arguments fails, so it serves `build` itself: every request fails (realrun test)."""
+    [finding] = uvi013(project, call)
+    assert finding.severity is Severity.ERROR
+    assert "the function `build` needs 1 argument, so uvicorn serves the function itself" in finding.message
+    assert "every request fails" in finding.message and finding.fixes == []
+
+
+def test_factory_that_needs_arguments_on_a_command_line(project):
+    project.write("main.py", HEADER)
+    project.write("Makefile", "run:\n\tuvicorn main:build --port 8001\n")
+    [finding] = project.check("Makefile", codes=(CODE,))
+    assert "`build` needs 1 argument" in finding.message and finding.severity is Severity.ERROR
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        'uvicorn.run("main:asgi2")',  # an ASGI 2 app: called with the scope, it returns the instance for it
+        'uvicorn.run("main:unknown")',  # returns what the analysis cannot tell
+        'uvicorn.run("main:build", interface="asgi3")',  # the interface is chosen, not guessed
+        'uvicorn.run("main:wsgi_app")',  # returns a string: UVI013 has no say
+    ],
+)
+def test_functions_that_need_arguments_and_may_be_apps_are_left_alone(project, call):
+    header = HEADER + (
+        "import os\n\n\nclass Handler:\n    def __init__(self, scope):\n        self.scope = scope\n\n"
+        "    async def __call__(self, receive, send):\n        pass\n\n\n"
+        "def asgi2(scope):\n    return Handler(scope)\n\n\n"
+        "def unknown(settings):\n    return os.environ[settings]\n\n\n"
+        "def wsgi_app(environ, start_response):\n    return 'ok'\n"
     )
     assert uvi013(project, call, header=header) == []
 

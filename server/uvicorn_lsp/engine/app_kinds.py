@@ -242,6 +242,25 @@ def returned_values(function) -> list:
     ]
 
 
+def returns_framework_app(ctx: ModuleView, function) -> bool:
+    """Every `return` of the function gives an ASGI framework's app (`return FastAPI(...)`, or a name only ever
+    assigned such a call): an ASGI 3 app, never the instance an ASGI 2 app makes for one scope. Calls of the
+    project's own classes do not count (`return Handler(scope)` is how an ASGI 2 app is written)."""
+    values = returned_values(function)
+    return bool(values) and all(_framework_call_or_name(ctx, value) for value in values)
+
+
+def _framework_call_or_name(ctx: ModuleView, node) -> bool:
+    assigned = ctx.evaluator.assignments(node) if node.type == "name" else [node]
+    return bool(assigned) and all(_framework_call(ctx, value) for value in assigned or ())
+
+
+def _framework_call(ctx: ModuleView, node) -> bool:
+    callee = syntax.callee_of(node)
+    qualified = ctx.imports.qualify(callee.dotted) if callee is not None else None
+    return qualified is not None and qualified.split(".")[0] in ASGI_PACKAGES
+
+
 def _returns_app(ctx: ModuleView, node, depth: int) -> bool:
     """`return FastAPI(...)`, or `return application` where every assignment of it is an app call."""
     if node.type != "name":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..engine import import_resolution, module_index, syntax
+from ..engine import app_kinds, import_resolution, module_index, syntax
 from ..engine.context import RuleContext
 from ..engine.import_resolution import Outcome
 from ..engine.launch import Launch, Server
@@ -22,6 +22,7 @@ class Shape:
     kind: str  # "instance", "function" or "async factory"
     description: str  # "the FastAPI instance `app`", "the function `create_app`"
     required: int = 0  # parameters a function needs
+    returns_app: bool = False  # a function whose every return is an ASGI framework's app (`return FastAPI()`)
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -59,6 +60,25 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 app=Quoted(shape.description),
                 count=count,
                 consequence=consequence,
+            )
+            yield ctx.finding(RULE, message, where, Severity.ERROR)
+        elif (
+            not factory
+            and shape.kind == "function"
+            and shape.required
+            and shape.returns_app
+            and launch.server is Server.UVICORN
+            and launch.option("interface") is None
+        ):
+            # uvicorn's call without arguments fails, so it serves the function itself as an ASGI 2 app: each
+            # request calls it with the scope and then calls the app it returns with (receive, send), which
+            # fails (real runs, uvicorn 0.20, 0.28 and 0.54: HTTP 500, "missing 1 required positional argument").
+            count = f"{shape.required} argument{'s' if shape.required > 1 else ''}"
+            message = fit_message(
+                "{app} needs {count}, so uvicorn serves the function itself as the app: every request fails; "
+                "give its parameters defaults",
+                app=Quoted(shape.description),
+                count=count,
             )
             yield ctx.finding(RULE, message, where, Severity.ERROR)
         elif shape.kind == "async factory":
@@ -155,7 +175,8 @@ def _shape(ctx: RuleContext, binding: Binding, factory: bool) -> Shape | None:
             if required:
                 return Shape("function", f"the async function `{leaf.value}`", required)
             return Shape("async factory", f"the async function `{leaf.value}`")
-        return Shape("function", f"the function `{leaf.value}`", required)
+        returns_app = bool(required) and app_kinds.returns_framework_app(binding.module, function)
+        return Shape("function", f"the function `{leaf.value}`", required, returns_app)
     definition = leaf.get_definition() if leaf.is_definition() else None
     if not factory or definition is None or definition.type != "expr_stmt":
         return None
@@ -196,6 +217,8 @@ RULE = Rule(
 
             - `factory=True` on an app instance (a `FastAPI()`, a `Starlette()`...): error;
             - `factory=True` on a function that needs arguments: error;
+            - without `factory=True`, a function that needs arguments and returns a framework's app
+              (`return FastAPI()`): error (uvicorn serves the function itself; every request fails);
             - a module-level function that takes no arguments, without `factory=True`: information;
             - an `async def` that takes no arguments: error, with or without `factory=True` (uvicorn
               calls it and serves the coroutine it returns; every request fails).
@@ -211,7 +234,11 @@ RULE = Rule(
 
             Without `factory=True` uvicorn still tries the call; when it works it uses the result and
             logs "ASGI app factory detected. Using it, but please consider setting the --factory flag
-            explicitly." Saying so keeps the intent visible and the log clean.
+            explicitly." Saying so keeps the intent visible and the log clean. When the call fails,
+            uvicorn serves the function itself as an ASGI 2 app: it starts, calls the function with
+            each request's scope and the app returned with `receive` and `send`, which fails (HTTP 500,
+            "missing 1 required positional argument"). A function that returns the project's own
+            objects may be an ASGI 2 app: left alone.
         """,
         example="""
             import uvicorn
