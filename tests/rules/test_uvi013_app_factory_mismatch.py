@@ -116,6 +116,12 @@ def test_factory_that_needs_arguments_without_factory_true(project, call):
     assert "every request fails" in finding.message and finding.fixes == []
 
 
+def test_factory_object_that_needs_arguments_with_reload_is_uvi001s(project):
+    """Given as an object with reload, uvicorn exits with status 3 before serving it: UVI001 says so."""
+    assert uvi013(project, "uvicorn.run(build, reload=True)") == []
+    assert len(uvi013(project, 'uvicorn.run("main:build", reload=True)')) == 1
+
+
 def test_factory_that_needs_arguments_on_a_command_line(project):
     project.write("main.py", HEADER)
     project.write("Makefile", "run:\n\tuvicorn main:build --port 8001\n")

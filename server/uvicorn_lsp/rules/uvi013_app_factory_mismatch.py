@@ -69,6 +69,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             and shape.returns_app
             and launch.server is Server.UVICORN
             and launch.option("interface") is None
+            and not _object_that_may_need_a_string(ctx, launch)
         ):
             # uvicorn's call without arguments fails, so it serves the function itself as an ASGI 2 app: each
             # request calls it with the scope and then calls the app it returns with (receive, send), which
@@ -109,6 +110,19 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             )
             fixes = [Fix(f"Add {spelled}", addition, Applicability.SAFE, preferred=True)] if addition else []
             yield ctx.finding(RULE, message, where, Severity.INFORMATION, fixes)
+
+
+def _object_that_may_need_a_string(ctx: RuleContext, launch: Launch) -> bool:
+    """The function given as an object with reload or workers that may be on: uvicorn then exits with status 3
+    before serving anything (UVI001's finding), so it never serves the function."""
+    if import_resolution.app_strings(ctx, launch) or not launch.spawns_processes():
+        return False
+    reload, workers = launch.option("reload"), launch.option("workers")
+    return (reload is not None and reload.value.truthy() is not False) or (
+        workers is not None
+        and workers.value.all(lambda count: isinstance(count, int) and not isinstance(count, bool) and count <= 1)
+        is not True
+    )
 
 
 def _shape_of_app(ctx: RuleContext, launch: Launch, factory: bool) -> Shape | None:
