@@ -71,3 +71,25 @@ def test_a_sibling_import_only_the_module_folder_finds(project):
     [finding] = project.check("Makefile", codes=("UVI002",))
     assert finding.severity is Severity.ERROR and finding.range.start.line == 1
     assert "No module named 'domain'" in finding.message and "exit status 1" in finding.message
+
+
+def test_a_module_importing_its_own_package_by_the_short_name(project):
+    """backend/app/main.py does `from app.core.config import NAME`: `python run.py` at the top, whose
+    uvicorn.run("backend.app.main:app", reload=True) loads it as backend.app.main, fails in the reloader's child
+    with ModuleNotFoundError: No module named 'app' (nothing served); `cd backend && uvicorn app.main:app` serves."""
+    port = free_port()
+    project.write("backend/app/__init__.py")
+    project.write("backend/app/core/__init__.py")
+    project.write("backend/app/core/config.py", "GREETING = 'hi'\n")
+    project.write("backend/app/main.py", APP_HEAD.format() + "\nfrom app.core.config import GREETING\n")
+    project.write(
+        "run.py",
+        "import uvicorn\n\nif __name__ == '__main__':\n"
+        f"    uvicorn.run('backend.app.main:app', port={port}, reload=True)\n",
+    )
+    from_the_top = run_server(["run.py"], project.root, port, timeout=10)
+    assert not from_the_top.served and "No module named 'app'" in from_the_top.output, from_the_top.output
+    in_backend = run_server(["-m", "uvicorn", "app.main:app", "--port", str(port)], project.root / "backend", port)
+    assert in_backend.served, in_backend.output
+    [finding] = project.check("run.py", codes=("UVI002",))
+    assert finding.severity is Severity.ERROR and "only in backend/: No module named 'app'" in finding.message

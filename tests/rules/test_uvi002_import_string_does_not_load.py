@@ -286,6 +286,63 @@ def test_a_module_whose_sibling_import_only_its_own_folder_finds(project):
     assert not finding.fixes and len(finding.message) <= MESSAGE_LIMIT
 
 
+def test_a_sibling_import_under_reload_fits_the_message_limit(project):
+    """With reload's consequence the message was 181 characters: it goes without the string, which the reason names."""
+    project.write("backend/__init__.py")
+    project.write("backend/domain/__init__.py")
+    project.write("backend/domain/models.py", "User = object\n")
+    project.write("backend/main.py", SIBLING_MAIN)
+    project.write(
+        "run.py", "import uvicorn\n\nif __name__ == '__main__':\n    uvicorn.run('backend.main:app', reload=True)\n"
+    )
+    [finding] = project.check("run.py", codes=(CODE,))
+    assert finding.message.startswith(
+        "`backend.main` imports `domain.models`, only beside it: No module named 'domain'"
+    )
+    assert "the reloader keeps running" in finding.message and len(finding.message) <= MESSAGE_LIMIT
+
+
+PACKAGE_MAIN = "from fastapi import FastAPI\nfrom app.core.config import NAME\n\napp = FastAPI(title=NAME)\n"
+
+
+def package_layout(project, main=PACKAGE_MAIN):
+    """backend/app/main.py imports its own package by its short name (`from app.core.config import NAME`), so it
+    loads from backend/ only; a launcher at the top names it `backend.app.main`."""
+    project.write("backend/app/__init__.py")
+    project.write("backend/app/core/__init__.py")
+    project.write("backend/app/core/config.py", "NAME = 'shop'\n")
+    project.write("backend/app/main.py", main)
+
+
+def test_a_module_importing_its_own_package_by_the_short_name(project):
+    """Real run (uvicorn 0.54, realrun test): `python run.py` at the top, reload=True: the child fails with
+    ModuleNotFoundError: No module named 'app' and the reloader serves nothing; `cd backend` it loads."""
+    package_layout(project)
+    project.write(
+        "run.py", "import uvicorn\n\nif __name__ == '__main__':\n    uvicorn.run('backend.app.main:app', reload=True)\n"
+    )
+    [finding] = project.check("run.py", codes=(CODE,))
+    assert finding.severity is Severity.ERROR
+    assert "`backend.app.main` imports `app.core.config`, only in backend/: No module named 'app'" in finding.message
+    assert "the reloader keeps running" in finding.message and len(finding.message) <= MESSAGE_LIMIT
+    project.write("Makefile", "run:\n\tcd backend && uvicorn app.main:app\n")
+    assert project.check("Makefile", codes=(CODE,)) == []
+
+
+@pytest.mark.parametrize(
+    "main",
+    [
+        PACKAGE_MAIN.replace("from app.core", "from backend.app.core"),
+        PACKAGE_MAIN.replace("from app.core", "from .core"),
+        "import sys, os\nsys.path.insert(0, os.path.dirname(os.path.dirname(__file__)))\n" + PACKAGE_MAIN,
+    ],
+)
+def test_a_module_importing_its_own_package_so_that_it_loads(project, main):
+    package_layout(project, main)
+    project.write("Makefile", "run:\n\tuvicorn backend.app.main:app\n")
+    assert project.check("Makefile", codes=(CODE,)) == []
+
+
 @pytest.mark.parametrize(
     "change",
     [

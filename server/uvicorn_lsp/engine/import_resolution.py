@@ -328,6 +328,9 @@ class Resolution:
     # attribute is looked up, and the name may be one the parser's error recovery lost.
     unparsed: str | None = None
     sibling: str | None = None  # SIBLING_NOT_FOUND: the module imported that is not found
+    # SIBLING_NOT_FOUND: the folder above the module's own that holds it (`backend/` for `from app.core import x` in
+    # backend/app/main.py); None when it is beside the module's file.
+    sibling_folder: Path | None = None
 
     @property
     def may_load(self) -> bool:
@@ -353,27 +356,32 @@ def resolve(ctx: CheckedFile, module_name: str, attributes: str, search_path: Se
     sibling = _sibling_not_found(ctx, walk, found, roots)
     if sibling is not None:
         # ModuleNotFoundError for another module than the one named: uvicorn passes it on (exit status 1).
-        return Resolution(search_path, Outcome.SIBLING_NOT_FOUND, found, sibling=sibling)
+        name, folder = sibling
+        above = folder if found.path is not None and folder != found.path.parent else None
+        return Resolution(search_path, Outcome.SIBLING_NOT_FOUND, found, sibling=name, sibling_folder=above)
     outcome, missing_at, near, binding = walk.follow(found, attributes.split("."), 0)
     return Resolution(search_path, outcome, found, missing_at, near, binding, walk.unparsed)
 
 
 def _sibling_not_found(
     ctx: CheckedFile, walk: _AttributeWalk, found: FoundModule, roots: tuple[Path, ...]
-) -> str | None:
+) -> tuple[str, Path] | None:
     """A module the found one imports at its top level (outside `try`) that is nowhere on `roots` nor in the analysed
-    environment, but beside the found module's file: written to run from that folder, it fails from the others.
-    None where something else may put that folder on sys.path: code that changes `sys.path` in the module or in a
-    package `__init__.py` above it, or an environment that cannot be seen."""
+    environment, but beside the found module's file or in a package folder above it, below the sys.path entry it is
+    loaded from (`from app.core import x` in backend/app/main.py, loaded as `backend.app.main`): written to run from
+    that folder, it fails from the others. The name, and the folder that holds it. None where something else may put
+    that folder on sys.path: code that changes `sys.path` in the module or in a package `__init__.py` above it, or an
+    environment that cannot be seen."""
     if found.path is None or found.is_package or not ctx.workspace.interpreter_sys_path:
         return None
     module = walk.parsed(found)
     if module is None or _changes_sys_path(module.source):
         return None
-    beside = (found.path.parent,)
+    folders = _folders_up_to(ctx, found.path.parent, roots)
     index = ctx.workspace.modules
     for name in top_level_imports(module.source):
-        if not isinstance(index.find(name, beside, ctx.depends_on), FoundModule):
+        holder = next((f for f in folders if isinstance(index.find(name, (f,), ctx.depends_on), FoundModule)), None)
+        if holder is None:
             continue
         if isinstance(index.find(name, with_installed_project(ctx, name, roots), ctx.depends_on), FoundModule):
             continue
@@ -383,8 +391,18 @@ def _sibling_not_found(
             return None
         if _earlier_imports_change_sys_path(ctx, module, roots, name):
             return None
-        return name
+        return name, holder
     return None
+
+
+def _folders_up_to(ctx: CheckedFile, folder: Path, roots: tuple[Path, ...]) -> list[Path]:
+    """`folder` and the package folders above it, up to the sys.path entry the module is imported from (excluded)."""
+    folders = [folder]
+    while folder not in roots and folder.parent.is_relative_to(ctx.workspace.root) and folder.parent != folder:
+        folder = folder.parent
+        if folder not in roots:
+            folders.append(folder)
+    return folders
 
 
 _MAX_IMPORTS_FOLLOWED = 50  # the project modules read for a sys.path change, per sibling import

@@ -1047,7 +1047,8 @@ def _outcome(
         if isinstance(found, module_index.MissingModule)
         else f"`{module_name}` has a relative import and no package"
         if resolution.outcome is import_resolution.Outcome.NO_PARENT_PACKAGE
-        else f"`{module_name}` imports `{resolution.sibling}`, found only beside it"
+        else f"`{module_name}` imports `{resolution.sibling}`, found only "
+        + (f"in {resolution.sibling_folder.name}/" if resolution.sibling_folder else "beside it")
         if resolution.outcome is import_resolution.Outcome.SIBLING_NOT_FOUND
         else f"`{module_name}` has no attribute `{attributes.split('.')[resolution.missing_at]}`"
     )

@@ -220,11 +220,13 @@ def _check_string(ctx: RuleContext, launch: Launch, string: AppString, replace: 
     ]
     # uvicorn's own `Attribute "app" not found in module "main"` names the whole string already.
     names_the_string = failing[0].outcome is Outcome.NO_ATTRIBUTE and failing[0].unparsed is None
+    ending = why + ("; {consequence}" if common_consequence else "") + _DID_YOU_MEAN * bool(guesses)
+    # A reason that names the module the string loads (a failing import in it) can go without the string when
+    # the message would not fit (with reload's consequence it did not: 181 characters).
+    names_the_module = failing[0].outcome in (Outcome.SIBLING_NOT_FOUND, Outcome.NO_PARENT_PACKAGE)
     message = fit_message(
-        ("" if names_the_string else '"{text}" will not load: ')
-        + why
-        + ("; {consequence}" if common_consequence else "")
-        + _DID_YOU_MEAN * bool(guesses),
+        ("" if names_the_string else '"{text}" will not load: ') + ending,
+        *((ending,) if names_the_module and not names_the_string else ()),
         text=Quoted(string.text),
         consequence=common_consequence or "",
         guess=Quoted(guesses[0] if guesses else ""),
@@ -314,8 +316,10 @@ def _uvicorn_reason(string: AppString, resolution: Resolution) -> _Reason:
         )
     if resolution.outcome is Outcome.SIBLING_NOT_FOUND:
         # ModuleNotFoundError for a module the app's module imports: uvicorn passes it on (exit status 1).
+        # Found beside the module's file, or in a package folder above it (named, as the file's folder is not).
+        where = f"only in {resolution.sibling_folder.name}/" if resolution.sibling_folder else "only beside it"
         return _Reason.of(
-            "`{module}` imports `{sibling}`, only beside it: No module named '{top}'",
+            "`{module}` imports `{sibling}`, " + where + ": No module named '{top}'",
             1,
             module=string.module or "",
             sibling=resolution.sibling or "",
