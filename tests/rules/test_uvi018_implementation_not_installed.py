@@ -83,7 +83,7 @@ def test_what_the_pinned_uvicorn_needs_beside_it(project, environment, pinned, r
     KeyError, which no package helps): neither is a missing package there (audit)."""
     project.write("requirements.txt", f"uvicorn=={pinned}\nfastapi\n")
     code = 'import uvicorn\nuvicorn.run("main:app", loop="uvloop", http="httptools", ws="websockets-sansio")\n'
-    found = findings(project, code, settings=environment())
+    found = findings(project, code, settings=environment("fastapi"))
     assert [finding.message.split("'")[1] for finding in found] == reported
 
 
@@ -111,7 +111,7 @@ def test_requirements_that_bring_uvicorn_standard(project, environment, file, te
     """fastapi's standard, all and standard-no-fastapi-cloud-cli extras require uvicorn[standard]."""
     project.write(file, text)
     code = 'import uvicorn\nuvicorn.run("main:app", loop="uvloop", http="httptools", ws="wsproto")\n'
-    found = findings(project, code, settings=environment())
+    found = findings(project, code, settings=environment("fastapi", "fastapi_cli", "fastapi_slim"))
     # wsproto never comes with uvicorn[standard].
     assert [finding.message.split(":")[0] for finding in found] == (
         ['ws="wsproto"'] if silent else ['loop="uvloop"', 'http="httptools"', 'ws="wsproto"']
@@ -171,3 +171,14 @@ def test_a_declared_requirement_that_brings_python_dotenv(project, environment):
     project.write("requirements.txt", "fastapi\nuvicorn\npydantic-settings\n")
     code = 'import uvicorn\nuvicorn.run("main:app", env_file=".env")\n'
     assert findings(project, code, settings=environment()) == []
+
+
+def test_silent_where_the_analysed_environment_lacks_a_declared_distribution(project, environment):
+    """A requirement may bring the package along (supabase requires websockets): an environment that lacks one of
+    the project's declared distributions is not the one it runs in, and says nothing of what that one holds."""
+    project.write("requirements.txt", "fastapi\nuvicorn\nsupabase\nredis; python_version < '3.8'\n-e .\n")
+    code = 'import uvicorn\nuvicorn.run("main:app", ws="websockets")\n'
+    assert findings(project, code, settings=environment("fastapi")) == []
+    # With every declared distribution installed (the one behind a marker need not be), it is the project's own.
+    [finding] = findings(project, code, settings=environment("fastapi", "supabase"))
+    assert "No module named 'websockets'" in finding.message

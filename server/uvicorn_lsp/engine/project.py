@@ -131,6 +131,38 @@ def declares(root: Path, start: Path, distributions: tuple[str, ...], record: Ca
     return False
 
 
+def declared_distributions(root: Path, start: Path, record: Callable[[Path], None]) -> set[str]:
+    """The distributions the project's requirements declare outright, by name as written: the lines of its
+    requirements files and its pyproject.toml's `[project] dependencies` and Poetry dependencies, in the folders
+    `declares` reads. Lines with an environment marker, options, URLs and editable installs are left out (they
+    may not apply, or name no distribution)."""
+    from . import config  # here: tomllib is loaded only when a rule asks
+
+    folders = [start, *(parent for parent in start.parents if parent.is_relative_to(root))]
+    folders += project_folders(root)
+    found: set[str] = set()
+    for folder in dict.fromkeys(folders):
+        for path in _requirement_files(folder):
+            record(path)
+            if path.name == "pyproject.toml":
+                data, _ = config.read_toml(path)
+                listed = config.toml_table(data, "project").get("dependencies")
+                texts = [text for text in listed if isinstance(text, str)] if isinstance(listed, list) else []
+                texts += [
+                    name for name in config.toml_table(data, "tool", "poetry", "dependencies") if name != "python"
+                ]
+            elif path.suffix.lower() in (".txt", ".in"):
+                texts = _requirement_lines(path)
+            else:
+                continue
+            for text in texts:
+                text = text.split(" #", 1)[0].strip()
+                name = _requirement_name(text)
+                if name and ";" not in text and "://" not in text and not text.startswith("-") and "@" not in text:
+                    found.add(name)
+    return found
+
+
 def _requirement_lines(path: Path) -> list[str]:
     """A requirement file's lines that are not comments; none when it is unreadable or too large to be one."""
     try:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import partial
+from pathlib import Path
 
 from ..engine import project
 from ..engine.context import RuleContext
@@ -109,12 +111,25 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 declared = (module,)  # uvicorn[standard] does not bring wsproto
             if project.declares(ctx.workspace.root, folder, declared, ctx.depends_on):
                 continue
+            if ctx.once(
+                ("lacks a declared distribution", folder), partial(_lacks_a_declared_distribution, ctx, folder)
+            ):
+                continue
             # The analysed environment lacks it (the rule page says which one that is, and other ways to add it).
             message = (
                 f"{option.written}: No module named '{module}', so {ctx.failure_consequence(launch, 1)}; "
                 f"add {requirement}"
             )
             yield ctx.finding(RULE, message, option.range)
+
+
+def _lacks_a_declared_distribution(ctx: RuleContext, folder: Path) -> bool:
+    """The analysed environment lacks a distribution the project declares: it is not the one the project runs in,
+    where that one may bring the package along (supabase requires websockets)."""
+    return any(
+        ctx.workspace.distribution_version(name) is None
+        for name in project.declared_distributions(ctx.workspace.root, folder, ctx.depends_on)
+    )
 
 
 RULE = Rule(
@@ -133,8 +148,9 @@ RULE = Rule(
             package of its standard extra: `env_file` (`--env-file`) needs python-dotenv, a `log_config`
             (`--log-config`) ending in `.yaml` or `.yml` needs PyYAML.
 
-            Silent when uvicorn itself is not installed there (the environment that runs the server is
-            then another one), when the project's requirement files (requirements*.txt, pyproject.toml,
+            Silent when uvicorn itself, or another distribution the project's requirements declare outright,
+            is not installed there (the environment that runs the server is then another one, where a
+            requirement may bring the package along: supabase requires websockets), when the project's requirement files (requirements*.txt, pyproject.toml,
             Pipfile, setup files) declare the package (installed wherever the project is deployed), for
             launches in containers (their image has its own environment), for command files that install
             packages themselves (`pip install`, `uv sync`, `poetry install`...), and for values known only
