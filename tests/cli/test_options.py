@@ -132,6 +132,16 @@ def test_undecodable_files_are_a_clear_warning(tmp_path, content, says):
     assert b"Traceback" not in completed.stderr
 
 
+def test_a_command_file_in_another_encoding_that_starts_nothing_is_no_warning(tmp_path):
+    """A UTF-16 workflow file (url-shortner's nightly.yml) is no Python source: nothing to say of it."""
+    workflow = tmp_path / ".github" / "workflows" / "nightly.yml"
+    workflow.parent.mkdir(parents=True)
+    workflow.write_bytes("name: nightly\non: push\njobs: {}\n".encode("utf-16"))
+    write(tmp_path, "main.py", APP_FIXED)
+    completed = run_cli(tmp_path, ".")
+    assert (completed.returncode, completed.stderr.decode()) == (0, "")
+
+
 def test_syntax_errors_and_unreadable_files_never_give_a_traceback(tmp_path):
     write(tmp_path, "broken.py", "import uvicorn\ndef (:\n    uvicorn.run(app, reload=True\n")
     (tmp_path / "dangling.py").symlink_to(tmp_path / "gone.py")  # unreadable even for root

@@ -196,11 +196,14 @@ def scan(
         except OSError as error:
             problems.append(Problem(f"cannot read: {error.strerror or error}", path))
             continue
-        if path.endswith(_PYTHON_SUFFIXES):
+        is_python = path.endswith(_PYTHON_SUFFIXES)
+        if is_python:
             wanted = python.mentions_trigger(data)
         else:
             wanted = any_source.mentions_trigger(data) or commands.starts_through_an_image(path, data)
-        if not wanted and not data.isascii():
+        # A Python file Python cannot decode is worth a warning; a YAML, shell or Docker file that starts no
+        # server is none of our business (a UTF-16 workflow file is no Python source to be refused as one).
+        if not wanted and is_python and not data.isascii():
             from ..engine import source
 
             try:
