@@ -748,3 +748,47 @@ def test_the_main_module_string_in_a_package_main(project, options, reported):
     assert [finding.severity for finding in found] == ([Severity.WARNING] if reported else [])
     if reported:
         assert 'not with `python -m pkg`: Attribute "app" not found in module "__main__"' in found[0].message
+
+
+CONSOLE_APP = (
+    "import uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\ndef run():\n    uvicorn.run({string!r})\n"
+)
+
+
+@pytest.mark.parametrize(
+    "scripts",
+    [
+        '[project.scripts]\nshop-serve = "shop.main:run"\n',
+        '[tool.poetry.scripts]\nshop-serve = { callable = "shop.main:run" }\n',
+    ],
+)
+def test_a_function_only_a_console_script_runs_is_judged_by_that_script(project, scripts):
+    """`shop-serve = "shop.main:run"`: the installed script's sys.path has the project's packages, not src/shop/
+    (real run: `Could not import module "main"`); running src/shop/main.py itself never calls `run`."""
+    project.write("pyproject.toml", f'[project]\nname = "shop"\nversion = "0.1"\n\n{scripts}')
+    project.write("src/shop/__init__.py")
+    project.write("src/shop/main.py", CONSOLE_APP.format(string="main:app"))
+    [finding] = uvi002(project, "src/shop/main.py")
+    assert finding.severity is Severity.ERROR and finding.message.startswith('"main:app" will not load: module')
+    assert "uvicorn.run('shop.main:app')" in apply_fix(project, "src/shop/main.py", finding.best_fix, CODE)
+    project.write("src/shop/main.py", CONSOLE_APP.format(string="shop.main:app"))
+    assert uvi002(project, "src/shop/main.py") == []
+
+
+def test_a_console_script_function_the_file_also_runs_keeps_the_file_launches(project):
+    """`if __name__ == "__main__": run()` runs the call too: the file's launches stay, and the script is one more."""
+    project.write(
+        "pyproject.toml", '[project]\nname = "shop"\nversion = "0.1"\n[project.scripts]\nserve = "shop.main:run"\n'
+    )
+    project.write("src/shop/__init__.py")
+    main = CONSOLE_APP.format(string="main:app") + '\n\nif __name__ == "__main__":\n    run()\n'
+    project.write("src/shop/main.py", main)
+    [finding] = uvi002(project, "src/shop/main.py")
+    assert finding.severity is Severity.WARNING
+    assert "loads with `python src/shop/main.py`, not with `python -m shop.main` or `serve`" in finding.message
+    # Another module's function of the same name is no entry point of this one.
+    project.write(
+        "pyproject.toml", '[project]\nname = "shop"\nversion = "0.1"\n[project.scripts]\nserve = "shop.cli:run"\n'
+    )
+    [finding] = uvi002(project, "src/shop/main.py")
+    assert "`serve`" not in finding.message

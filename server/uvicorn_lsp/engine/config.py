@@ -446,12 +446,18 @@ def _strings(value: object) -> list[str]:
 
 
 def project_scripts(start: Path) -> dict[str, str]:
-    """`[project.scripts]` of the nearest pyproject.toml: console-script entry points."""
+    """The console-script entry points of the nearest pyproject.toml, name -> "module:function": its
+    `[project.scripts]`, and Poetry's `[tool.poetry.scripts]` (a string, or a table's `callable`)."""
     pyproject = find_pyproject(start)
     if pyproject is None:
         return {}
     data, _ = read_toml(pyproject)
-    scripts = (
-        (data or {}).get("project", {}).get("scripts", {}) if isinstance((data or {}).get("project"), dict) else {}
-    )
-    return {str(k): str(v) for k, v in scripts.items()} if isinstance(scripts, dict) else {}
+    found: dict[str, str] = {}
+    for name, target in [
+        *toml_table(data, "project", "scripts").items(),
+        *toml_table(data, "tool", "poetry", "scripts").items(),
+    ]:
+        target = target.get("callable") if isinstance(target, dict) else target
+        if isinstance(target, str):
+            found.setdefault(str(name), target)
+    return found

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 from typing import Protocol
 
-from . import edits, syntax
+from . import config, edits, layout, syntax
 from .import_resolution import CheckedFile, search_paths
 from .launch import Entry, GivenAs, Launch, Option, SearchPath, Server, Setting
 from .model import TextEdit
@@ -108,7 +108,7 @@ def search_paths_of_call(ctx: PythonFile, call: syntax.CallSite) -> list[SearchP
         return []
     argument = ctx.argument(call, "app_dir")
     if argument is None:
-        return _running_the_call(ctx, call, search_paths(ctx))
+        return _console_scripts(ctx, call, _running_the_call(ctx, call, search_paths(ctx)))
     value = ctx.value_of(argument)
     if (
         value is None
@@ -118,6 +118,48 @@ def search_paths_of_call(ctx: PythonFile, call: syntax.CallSite) -> list[SearchP
     ):
         return []
     return _running_the_call(ctx, call, search_paths(ctx, value.candidates[0]))
+
+
+def _console_scripts(ctx: PythonFile, call: syntax.CallSite, paths: list[SearchPath]) -> list[SearchPath]:
+    """A call in a module-level function that a console script of the project names (`serve = "shop.main:run"`
+    in `[project.scripts]` or Poetry's scripts) also runs as that installed script does: with the installed
+    packages on sys.path, the project's among them, and not the folder it starts in (a real run of such a
+    script with "main:app": `Could not import module "main"`). Where the file never names the function again
+    (no `__main__` block calls it), running the file never reaches the call: the script is its one launch."""
+    script = ctx.source.path
+    function = call.node.search_ancestor("funcdef")
+    if script is None or function is None or syntax.enclosing_scope(function).type != "file_input":
+        return paths
+    module = layout.full_module_name(script)
+    pyproject = config.find_pyproject(script.parent)
+    if module is None or pyproject is None:
+        return paths
+    ctx.depends_on(pyproject)
+    name = function.name.value
+    scripts = [
+        script_name
+        for script_name, target in config.project_scripts(script.parent).items()
+        if [part.strip() for part in target.split("[")[0].split(":")] == [module, name]
+    ]
+    if not scripts:
+        return paths
+    root = layout.package_root(script)
+    installed = SearchPath(
+        layout.Launch("module", " or ".join(scripts), root),
+        tuple(dict.fromkeys((root, *ctx.workspace.modules.installed_roots))),
+    )
+    named_again = any(
+        leaf is not function.name and not _attribute_or_keyword(leaf) for leaf in ctx.source.used_names.get(name, ())
+    )
+    return [*paths, installed] if named_again else [installed]
+
+
+def _attribute_or_keyword(leaf) -> bool:
+    """`x.run` or `f(run=...)`: the word, not a reference to a name of the module."""
+    before = leaf.get_previous_leaf()
+    return (before is not None and before.value == ".") or (
+        leaf.parent.type == "argument" and leaf.parent.children[0] is leaf
+    )
 
 
 def _running_the_call(ctx: PythonFile, call: syntax.CallSite, paths: list[SearchPath]) -> list[SearchPath]:
