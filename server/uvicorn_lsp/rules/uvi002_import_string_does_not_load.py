@@ -501,7 +501,10 @@ RULE = Rule(
             A string that no launch loads is an error. A string that loads with one launch and not
             the other (typically `"main:app"` versus `"pkg.main:app"` for a file inside a package) is
             a warning that names both launches. A `pkg/__main__.py` is there to run with `python -m pkg`:
-            a string that fails only as `python pkg/__main__.py` is not reported.
+            a string that fails only as `python pkg/__main__.py` is not reported. A call in a function that
+            a console script names (`[project.scripts]` or Poetry's scripts: `serve = "pkg.main:run"`) also
+            runs as that installed script: the project's packages are importable there, the file's own
+            folder is not; where the file never calls the function itself, the script is its only launch.
 
             The module the string names must also import: one whose top-level `from domain.models import
             User` finds `domain` only beside its own file (`backend/domain/`), loaded as `backend.main` from
