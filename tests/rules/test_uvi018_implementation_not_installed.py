@@ -153,7 +153,14 @@ def test_file_options_whose_reader_is_missing(project, environment, option, modu
 
 
 @pytest.mark.parametrize(
-    "option", ['log_config="logging.ini"', 'log_config="logging.json"', "log_config=LOGGING", "env_file=None"]
+    "option",
+    [
+        'log_config="logging.ini"',
+        'log_config="logging.json"',
+        "log_config=LOGGING",
+        'log_config={"version": 1}',
+        "env_file=None",
+    ],
 )
 def test_file_options_that_need_no_package(project, environment, option):
     code = f'import uvicorn\nLOGGING = {{"version": 1}}\nuvicorn.run("main:app", {option})\n'

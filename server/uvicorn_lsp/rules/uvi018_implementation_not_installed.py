@@ -69,10 +69,10 @@ def _file_readers(launch: Launch) -> Iterator[tuple[Option, str, str, str]]:
     them only then); uvicorn[standard] brings both."""
     for name, (suffixes, module, distribution) in _FILE_READERS.items():
         option = launch.option(name)
-        candidates = set(option.value.candidates or ()) if option is not None and option.value.known else set()
-        if option is None or not candidates:
+        # Only a file name needs a reader: a dict `log_config` goes to dictConfig (and is no set member).
+        if option is None or not option.value.all(lambda value: isinstance(value, str)):
             continue
-        if all(isinstance(value, str) and value.lower().endswith(suffixes) for value in candidates):
+        if all(value.lower().endswith(suffixes) for value in option.value.candidates or ()):
             yield option, module, distribution, f"`{distribution}` or `uvicorn[standard]`"
 
 
@@ -80,7 +80,9 @@ def _missing_packages(ctx: RuleContext, launch: Launch) -> Iterator[tuple[Option
     """(option, module, distribution, what to add) for each package the launch's options need."""
     for (name, implementation), (module, requirement) in _IMPLEMENTATIONS.items():
         option = launch.option(name)
-        if option is None or set(option.value.candidates or ()) != {implementation}:
+        if option is None or not option.value.candidates:
+            continue
+        if any(value != implementation for value in option.value.candidates):
             continue
         if _needs_the_package(implementation, project.release(ctx.uvicorn_version_in(launch))):
             yield option, module, module, requirement
