@@ -792,3 +792,37 @@ def test_a_console_script_function_the_file_also_runs_keeps_the_file_launches(pr
     )
     [finding] = uvi002(project, "src/shop/main.py")
     assert "`serve`" not in finding.message
+
+
+LOADER = "from uvicorn import Config, Server\n\nconfig = Config({string!r}, port=8000)\nserver = Server(config)\n"
+BOT_MAIN = (
+    "import asyncio\n\nfrom bot.core.loader import server\n\n\n"
+    'if __name__ == "__main__":\n    asyncio.run(server.serve())\n'
+)
+
+
+def test_a_module_level_config_that_an_importer_serves(project):
+    """bot/core/loader.py builds the config and server, bot/__main__.py serves them (`python -m bot`): running
+    loader.py itself builds the config and exits (real run: no error), so it is judged as imported, by its full
+    name; it used to be told it fails with `python bot/core/loader.py`: No module named 'bot'."""
+    project.write("bot/__init__.py")
+    project.write("bot/core/__init__.py")
+    project.write("bot/core/webhook.py", "from fastapi import FastAPI\n\napp = FastAPI()\n")
+    project.write("bot/__main__.py", BOT_MAIN)
+    project.write("bot/core/loader.py", LOADER.format(string="bot.core.webhook:app"))
+    assert uvi002(project, "bot/core/loader.py") == []
+    project.write("bot/core/loader.py", LOADER.format(string="webhook:app"))
+    [finding] = uvi002(project, "bot/core/loader.py")
+    assert finding.severity is Severity.ERROR and finding.message.startswith('"webhook:app" will not load')
+
+
+def test_a_module_level_config_the_file_serves_itself_keeps_its_launches(project):
+    """`if __name__ == "__main__": server.run()`: `python bot/core/loader.py` runs it too, and fails there."""
+    project.write("bot/__init__.py")
+    project.write("bot/core/__init__.py")
+    project.write("bot/core/webhook.py", "from fastapi import FastAPI\n\napp = FastAPI()\n")
+    main = LOADER.format(string="bot.core.webhook:app") + '\n\nif __name__ == "__main__":\n    server.run()\n'
+    project.write("bot/core/loader.py", main)
+    [finding] = uvi002(project, "bot/core/loader.py")
+    assert finding.severity is Severity.WARNING
+    assert "not with `python bot/core/loader.py`: No module named 'bot'" in finding.message

@@ -108,7 +108,7 @@ def search_paths_of_call(ctx: PythonFile, call: syntax.CallSite) -> list[SearchP
         return []
     argument = ctx.argument(call, "app_dir")
     if argument is None:
-        return _console_scripts(ctx, call, _running_the_call(ctx, call, search_paths(ctx)))
+        return _console_scripts(ctx, call, _imported_only(ctx, call, _running_the_call(ctx, call, search_paths(ctx))))
     value = ctx.value_of(argument)
     if (
         value is None
@@ -160,6 +160,21 @@ def _attribute_or_keyword(leaf) -> bool:
     return (before is not None and before.value == ".") or (
         leaf.parent.type == "argument" and leaf.parent.children[0] is leaf
     )
+
+
+def _imported_only(ctx: PythonFile, call: syntax.CallSite, paths: list[SearchPath]) -> list[SearchPath]:
+    """A module-level `uvicorn.Config(...)` of a package module that starts nothing itself (no `.run`, no `.serve`,
+    no `__main__` block) is served by a module that imports it (`from bot.loader import server`, then
+    `await server.serve()` in bot/__main__.py), under its full name: running the file builds the config and exits
+    (a real run: no error, nothing served). The import is its one launch."""
+    if (
+        _ENTRIES.get(call.qualname or "") is not Entry.CONFIG
+        or syntax.enclosing_scope(call.node).type != "file_input"
+        or any(ctx.source.mentions(word) for word in (".run", ".serve", "__main__"))
+    ):
+        return paths
+    imported = [path for path in paths if path.launch.kind == "module"]
+    return imported or paths
 
 
 def _running_the_call(ctx: PythonFile, call: syntax.CallSite, paths: list[SearchPath]) -> list[SearchPath]:
