@@ -505,6 +505,9 @@ RULE = Rule(
             a console script names (`[project.scripts]` or Poetry's scripts: `serve = "pkg.main:run"`) also
             runs as that installed script: the project's packages are importable there, the file's own
             folder is not; where the file never calls the function itself, the script is its only launch.
+            A module-level `uvicorn.Config(...)` in a file that starts nothing itself (no `.run`, `.serve` or
+            `__main__` block) is served by a module that imports it, by its full name (`python -m pkg.loader`'s
+            `sys.path`): running the file on its own only builds the config.
 
             The module the string names must also import: one whose top-level `from domain.models import
             User` finds `domain` only beside its own file (`backend/domain/`), loaded as `backend.main` from
