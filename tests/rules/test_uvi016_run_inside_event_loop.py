@@ -122,3 +122,48 @@ def test_fix_keeps_a_multi_line_call(project):
 )
 def test_no_finding(project, code):
     assert findings(project, code) == []
+
+
+SERVER_RUN = "import uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n{code}"
+
+
+@pytest.mark.parametrize(
+    ("code", "fixed"),
+    [
+        (
+            "async def main():\n    uvicorn.Server(uvicorn.Config(app)).run()\n",
+            "async def main():\n    await uvicorn.Server(uvicorn.Config(app)).serve()\n",
+        ),
+        (
+            "async def main():\n    server = uvicorn.Server(uvicorn.Config(app))\n    server.run()\n",
+            "async def main():\n    server = uvicorn.Server(uvicorn.Config(app))\n    await server.serve()\n",
+        ),
+    ],
+)
+def test_server_run_in_a_coroutine(project, code, fixed):
+    """`Server.run()` is `asyncio.run(server.serve())`: RuntimeError in a running loop (a real run); the fix awaits
+    `serve()` on the loop that runs."""
+    [finding] = findings(project, SERVER_RUN.format(code=code))
+    assert finding.severity is Severity.ERROR and finding.message.startswith("Server.run() in the coroutine `main`")
+    assert apply_fix(project, "main.py", finding.best_fix, CODE).endswith(fixed)
+
+
+def test_server_run_through_a_helper_names_it_and_has_no_fix(project):
+    code = "def helper():\n    uvicorn.Server(uvicorn.Config(app)).run()\n\n\nasync def main():\n    helper()\n"
+    [finding] = findings(project, SERVER_RUN.format(code=code))
+    assert "(via `helper()`)" in finding.message and not finding.fixes
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        # Outside any loop: what Server.run() is for.
+        'if __name__ == "__main__":\n    uvicorn.Server(uvicorn.Config(app)).run()\n',
+        # serve() awaited in the coroutine: right.
+        "async def main():\n    await uvicorn.Server(uvicorn.Config(app)).serve()\n",
+        # trio's loop is not asyncio's.
+        "import trio\n\n\nasync def main():\n    uvicorn.Server(uvicorn.Config(app)).run()\n",
+    ],
+)
+def test_server_run_outside_a_running_loop_is_not_reported(project, code):
+    assert findings(project, SERVER_RUN.format(code=code)) == []

@@ -1,4 +1,4 @@
-"""UVI016: uvicorn.run called where an event loop already runs (a coroutine, a notebook cell)."""
+"""UVI016: uvicorn.run (or a Server's run()) called where an event loop already runs (a coroutine, a notebook cell)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from ..engine.event_loops import running_loop
 from ..engine.launch import Entry, Launch, Setting
 from ..engine.model import Applicability, Finding, Fix, Severity
 from ..engine.rule import FixAvailability, Quoted, Rule, RuleDoc, fit_message
+from ..engine.server_starts import ServerStart, server_starts
+from ..engine.source import node_range
 from ..engine.uvicorn_facts import reloads, runs_workers
 
 # Loops that are not asyncio's: uvicorn.run's asyncio.run works inside them (it blocks them).
@@ -57,6 +59,60 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 limits=", without app_dir" if "app_dir" in launch.options else "",
             )
         yield ctx.finding(RULE, message, launch.range, fixes=[fix] if fix else [])
+    for server in ctx.calls_to("uvicorn.Server"):
+        for start in server_starts(ctx, server):
+            finding = _server_run(ctx, start, notebook, nested)
+            if finding is not None:
+                yield finding
+
+
+def _server_run(ctx: RuleContext, start: ServerStart, notebook: bool, nested: bool) -> Finding | None:
+    """`server.run()` is `asyncio.run(server.serve())`: inside a running loop it fails the same way (real run:
+    RuntimeError, nothing served). Where `await` may stand, the fix awaits `serve()` on that loop."""
+    if start.method != "run":
+        return None
+    version = ctx.running_uvicorn_version
+    if nested and not _refuses_nested_loops(version):
+        return None
+    loop = running_loop(ctx, start.chain, notebook)
+    if loop is None:
+        return None
+    if loop.helpers:
+        message = fit_message(
+            "Server.run() fails in {where} (via {chain}): an event loop already runs there; "
+            "make `{helper}` await server.serve()",
+            where=Quoted(loop.where),
+            chain=Quoted(" → ".join(f"`{name}()`" for name in loop.helpers)),
+            helper=Quoted(loop.helpers[-1]),
+        )
+        return ctx.finding(RULE, message, node_range(start.chain))
+    fixes = (
+        [
+            Fix(
+                "Await server.serve() instead",
+                (edits.replace(start.chain, _awaiting_serve(start)),),
+                Applicability.UNSAFE,
+            )
+        ]
+        if loop.await_allowed
+        else []
+    )
+    message = fit_message(
+        "Server.run() in {where} fails: an event loop already runs there; await server.serve() instead",
+        where=Quoted(loop.where),
+    )
+    return ctx.finding(RULE, message, node_range(start.chain), fixes=fixes)
+
+
+def _awaiting_serve(start: ServerStart) -> str:
+    """`await <server>.serve(...)` written from the start's own `<server>.run(...)`, its line breaks kept."""
+    parts: list[str] = []
+    leaf, last = start.chain.get_first_leaf(), start.chain.get_last_leaf()
+    while True:
+        parts.append(("" if not parts else leaf.prefix) + ("serve" if leaf is start.leaf else leaf.value))
+        if leaf is last:
+            return "await " + "".join(parts)
+        leaf = leaf.get_next_leaf()
 
 
 def _refuses_nested_loops(version: str | None) -> bool:
@@ -90,7 +146,7 @@ def _serve_fix(ctx: RuleContext, launch: Launch) -> Fix | None:
 RULE = Rule(
     code="UVI016",
     name="run-inside-event-loop",
-    summary="`uvicorn.run` is called where an event loop already runs (a coroutine, a notebook cell); it fails with RuntimeError.",
+    summary="`uvicorn.run` (or a `uvicorn.Server`'s `run()`) is called where an event loop already runs (a coroutine, a notebook cell); it fails with RuntimeError.",
     severity=Severity.ERROR,
     fix_availability=FixAvailability.SOMETIMES,
     fix_applicabilities=(Applicability.UNSAFE,),
@@ -110,6 +166,9 @@ RULE = Rule(
             the servers run in new processes on loops of their own (real runs, uvicorn 0.12 to 0.54). So is
             one in a file that applies `nest_asyncio`, unless the uvicorn that runs is 0.36 or newer (whose
             loop runner nest_asyncio does not patch).
+
+            The same for `server.run()` of a `uvicorn.Server` (which is `asyncio.run(server.serve())`), where
+            reload and workers never apply (UVI006).
         """,
         why="""
             `uvicorn.run()` starts the server with `asyncio.run()`, which refuses to start a loop in a
@@ -149,7 +208,8 @@ RULE = Rule(
             the call with `await uvicorn.Server(uvicorn.Config(<the same arguments>)).serve()`, which runs
             the server on the loop that is already running.
 
-            No fix when the call has `app_dir`, which `uvicorn.Config` does not take. Calls reached through a
+            For `server.run()` the fix writes `await server.serve()`. No fix when the call has `app_dir`,
+            which `uvicorn.Config` does not take. Calls reached through a
             sync helper get no fix either: the helper would have to become a coroutine, and so would its
             callers.
         """,
