@@ -220,6 +220,18 @@ def test_gunicorn_takes_no_factory_flag_so_the_call_is_named(project):
     assert not finding.fixes
 
 
+@pytest.mark.parametrize("string", ["main:create_app", "backend.app.main:create_app"])
+def test_gunicorn_factory_message_keeps_the_function_named_whole(project, string):
+    # The message used to run past the limit even with short names, and the cut fell inside the phrase:
+    # "the f…reate_app` is an app factory" (audit40d: a Procfile's gunicorn app.main:create_app).
+    module = string.rpartition(":")[0]
+    project.write(module.replace(".", "/") + ".py", HEADER)
+    project.write("Procfile", f"web: gunicorn {string} -k uvicorn_worker.UvicornWorker --bind 0.0.0.0:$PORT\n")
+    [finding] = project.check("Procfile", codes=(CODE,))
+    assert finding.message.startswith("the function `create_app` is an app factory")
+    assert f'name the call: "{string}()"' in finding.message and "…" not in finding.message
+
+
 def test_gunicorn_calling_the_factory_itself_is_fine(project):
     project.write("main.py", HEADER)
     project.write("run.sh", '#!/bin/sh\ngunicorn "main:create_app()" -k uvicorn_worker.UvicornWorker\n')

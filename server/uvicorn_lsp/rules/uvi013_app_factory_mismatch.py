@@ -93,10 +93,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             # gunicorn takes no --factory: it calls the factory itself when the string names the call.
             # A gunicorn launch's app is always an import string (the shape came from the one it names).
             [string] = import_resolution.app_strings(ctx, launch)
+            # The description is a phrase ("the function `create_app`"): cut like a name, it lost its start.
             message = fit_message(
-                "{app} is an app factory: gunicorn hands it to uvicorn, which guesses, calls it and warns at every "
-                'start; name the call: "{call}()"',
-                app=Quoted(shape.description),
+                "{app} is an app factory: uvicorn guesses, calls it and warns at every start; "
+                'with gunicorn, name the call: "{call}()"',
+                app=Quoted(shape.description, scale=2),
                 call=Quoted(string.text),
             )
             yield ctx.finding(RULE, message, where, Severity.INFORMATION)
