@@ -197,3 +197,43 @@ def test_default_host_listens_on_loopback_only(project, tmp_path):
         process.wait(timeout=10)
     fixed = apply_edits((project.root / "Dockerfile").read_text(), findings[0].best_fix.edits)
     assert 'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0"]' in fixed
+
+
+def listening_after_start(command: str, cwd: Path, port: int) -> set[str]:
+    """Run a Procfile command the way Heroku does (a shell, PORT set) until it answers on 127.0.0.1; the
+    addresses it listens on."""
+    process = subprocess.Popen(
+        ["sh", "-c", command],
+        cwd=cwd,
+        env={**os.environ, "PORT": str(port), "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1) as response:
+                    assert response.status == 200
+                    break
+            except (urllib.error.URLError, ConnectionError, OSError):
+                time.sleep(0.2)
+        return listening_addresses(port)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+
+
+@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads Linux socket tables")
+def test_procfile_web_process_listens_on_loopback_only_then_the_fix_on_every_interface(project):
+    """audit40d: `web: uvicorn main:app --port $PORT` answers on 127.0.0.1 only, where Heroku's router (which
+    connects to the dyno's interface) never reaches it; the fix's --host 0.0.0.0 listens on every interface."""
+    project.write("main.py", APP)
+    project.write("Procfile", "web: python -m uvicorn main:app --port $PORT\n")
+    [finding] = project.check("Procfile", codes=("UVI015",))
+    command = (project.root / "Procfile").read_text().partition(":")[2].strip()
+    assert listening_after_start(command, project.root, free_port()) == {"127.0.0.1"}
+    fixed = apply_edits((project.root / "Procfile").read_text(), finding.best_fix.edits)
+    assert fixed == "web: python -m uvicorn main:app --host 0.0.0.0 --port $PORT\n"
+    assert listening_after_start(fixed.partition(":")[2].strip(), project.root, free_port()) == {"0.0.0.0"}

@@ -92,6 +92,37 @@ def test_silent_cases(project):
     assert project.check("Procfile", codes=("UVI015",)) == []
 
 
+def test_procfile_web_process_reading_the_platform_port(project):
+    """Heroku's router connects to $PORT on the dyno's interface: a loopback bind never answers it (R10)."""
+    project.write("main.py", "from fastapi import FastAPI\napp = FastAPI()\n")
+    project.write("Procfile", "web: uvicorn main:app --port $PORT\nworker: uvicorn main:app --port $PORT\n")
+    [finding] = project.check("Procfile", codes=("UVI015",))
+    assert finding.range.start.line == 0 and "in the web process" in finding.message and "R10" in finding.message
+    fixed = fix_and_recheck(project, "Procfile", finding)
+    assert fixed.startswith("web: uvicorn main:app --host 0.0.0.0 --port $PORT\n")
+    project.write("Procfile", "web: uvicorn main:app --host localhost --port=${PORT:-8000}\n")
+    [finding] = project.check("Procfile", codes=("UVI015",))
+    assert "--host localhost" in finding.message
+    assert "web: uvicorn main:app --host 0.0.0.0 --port=${PORT:-8000}" in fix_and_recheck(project, "Procfile", finding)
+
+
+@pytest.mark.parametrize(
+    ("name", "line"),
+    [
+        ("Procfile", "web: uvicorn main:app --port 8000"),  # no $PORT: may be for a local process manager only
+        ("Procfile", "web: uvicorn main:app --host 0.0.0.0 --port $PORT"),
+        ("Procfile", "web: uvicorn main:app --host :: --port $PORT"),
+        ("Procfile", "api: uvicorn main:app --port $PORT"),
+        ("Procfile.dev", "web: uvicorn main:app --port $PORT"),
+        ("Procfile", "web: uvicorn main:app --port $PORT & nginx -g 'daemon off;'"),
+    ],
+)
+def test_procfile_starts_left_alone(project, name, line):
+    project.write("main.py", "from fastapi import FastAPI\napp = FastAPI()\n")
+    project.write(name, line + "\n")
+    assert project.check(name, codes=("UVI015",)) == []
+
+
 @pytest.mark.parametrize(
     "start",
     [

@@ -36,11 +36,20 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         else:
             edits, shown_fix = launch.edits.set_option("host", "0.0.0.0"), "`--host 0.0.0.0`"
         fixes = [Fix(f"Listen on every interface: {shown_fix}", edits, Applicability.SAFE)] if edits else []
-        message = fit_message(
-            "{shown} in the container ({where}): a port published to it reaches nothing; listen on 0.0.0.0",
-            shown=shown,
-            where=Quoted(info.where),
-        )
+        if info.source_kind == "procfile":
+            # Heroku's own help: a web process bound to localhost never binds $PORT for the router (R10).
+            message = fit_message(
+                "{shown} in {where}: the platform's router cannot reach it (Heroku: error R10); "
+                "listen on 0.0.0.0",
+                shown=shown,
+                where=Quoted(info.where),
+            )
+        else:
+            message = fit_message(
+                "{shown} in the container ({where}): a port published to it reaches nothing; listen on 0.0.0.0",
+                shown=shown,
+                where=Quoted(info.where),
+            )
         yield ctx.finding(RULE, message, where, fixes=fixes)
 
 
@@ -76,7 +85,8 @@ def _loopback_bind(launch: Launch) -> tuple[Range, str] | None:
 RULE = Rule(
     code="UVI015",
     name="container-listens-on-loopback",
-    summary="A Dockerfile or compose start that listens on 127.0.0.1 only: the published port reaches nothing.",
+    summary="A Dockerfile, compose or Procfile `web` start that listens on 127.0.0.1 only: the published port (the "
+    "platform's router) reaches nothing.",
     severity=Severity.WARNING,
     fix_availability=FixAvailability.SOMETIMES,
     fix_applicabilities=(Applicability.SAFE,),
@@ -97,11 +107,18 @@ RULE = Rule(
             reverse proxy (nginx, Caddy, Traefik, HAProxy, Envoy, Apache), and a Dockerfile whose project has a
             compose service sharing a network namespace (`network_mode: "service:proxy"`). Python launches
             are not judged by this rule.
+
+            A Procfile's `web` process (not in `Procfile.dev`) is judged the same way when its command reads
+            `$PORT`, the port Heroku or Railway routes its traffic to: `web: uvicorn main:app --port $PORT`.
+            A `web` process that does not read `$PORT` may be meant for a local process manager only.
         """,
         why="""
             Inside a container, 127.0.0.1 is the container's own loopback. Docker forwards a published port
             to the container's network interface, where nothing listens: requests fail with "connection
-            reset" or "empty reply from server" while the logs show uvicorn running happily.
+            reset" or "empty reply from server" while the logs show uvicorn running happily. A platform
+            that runs a Procfile does the same: its router connects to `$PORT` on the dyno's own interface,
+            and Heroku stops a web process that never binds it there ("Error R10 (Boot timeout) -> Web process
+            failed to bind to $PORT within 60 seconds of launch").
         """,
         example="""
             # Dockerfile

@@ -42,6 +42,8 @@ from .recognise import (
 from .text import Placed, joined, lines_span, span
 
 _PROCFILE_PROCESS = re.compile(r"^([A-Za-z0-9_-]+):[ \t]*")
+# `$PORT`, `${PORT}`, `${PORT:-8000}`: the port the platform (Heroku, Railway) routes the web process's traffic to.
+_PLATFORM_PORT = re.compile(r"\$\{?PORT\b")
 
 
 def procfile_launches(ctx: CommandContext) -> list[Launch]:
@@ -55,7 +57,10 @@ def procfile_launches(ctx: CommandContext) -> list[Launch]:
             continue
         name = match.group(1)
         production = name == "web" and not for_development
-        info = CommandInfo("procfile", production=production, where=f"the {name} process")
+        # The platform's router connects to $PORT on the dyno's own interface, as Docker does to a published
+        # port: a web process that reads $PORT is reached from outside and must not listen on the loopback.
+        routed = production and _PLATFORM_PORT.search(line, match.end()) is not None
+        info = CommandInfo("procfile", production=production, container=routed, where=f"the {name} process")
         directory = host_directory(ctx.folder, "the Procfile's folder")
         placed = span(number, match.end(), line[match.end() :])
         found.extend(shell_launches(ctx, placed, info, Setting.CONTAINER, directory, {}))
