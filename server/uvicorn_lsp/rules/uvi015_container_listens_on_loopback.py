@@ -39,8 +39,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if info.source_kind == "procfile":
             # Heroku's own help: a web process bound to localhost never binds $PORT for the router (R10).
             message = fit_message(
-                "{shown} in {where}: the platform's router cannot reach it (Heroku: error R10); "
-                "listen on 0.0.0.0",
+                "{shown} in {where}: the platform's router cannot reach it (Heroku: error R10); listen on 0.0.0.0",
                 shown=shown,
                 where=Quoted(info.where),
             )
