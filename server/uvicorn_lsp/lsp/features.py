@@ -34,8 +34,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TRIGGER_CHARACTERS = ['"', "'", ".", ":", "-"]
-# How long a cursor question may wait for its answer (a huge text's parse, a slow jedi query).
-CURSOR_BUDGET = 0.6
+# How long a cursor question may wait for its answer (a huge text's parse, a slow jedi query): half the second
+# requests are answered within, the rest left for answering on a loaded machine.
+CURSOR_BUDGET = 0.5
 # Renames read every file of the workspace and ask jedi for references.
 WORKSPACE_BUDGET = 30.0
 _QUOTES = "\"'"

@@ -49,10 +49,12 @@ REFRESH_AT_MOST_AFTER = 0.5
 DEFAULT_ANALYSIS_TIMEOUT = 5.0
 TIMEOUT_SETTING = "analysisTimeout"
 # How long a code action the user asked for (Ctrl+.) waits for the newest text's analysis: requests
-# answer within a second, and the client does not ask again.
-INVOKED_ACTION_WAIT = 0.7
+# answer within a second, and the client does not ask again. Half of it is left for the answer itself: the
+# analysis thread holds the GIL in turns with the event loop, and a loaded machine slows both (0.7 s here
+# answered in 0.72-0.74 s on a quiet one, and past the second once under load).
+INVOKED_ACTION_WAIT = 0.5
 # Seconds after the request by which the fix-all action's passes must be done (else its first pass is offered).
-FIX_ALL_DEADLINE = 0.9
+FIX_ALL_DEADLINE = 0.7
 # Seconds a request that lists the workspace's files waits for the editor's settings asked for at start.
 SETTINGS_WAIT = 1.0
 
@@ -641,7 +643,7 @@ async def hover(ls: UvicornLanguageServer, params: types.HoverParams):
     except NotReady:
         # The analysis thread is busy: no findings are known of the newest text, import strings need none;
         # what is left of the second goes to them.
-        return await features.hover(ls, params, budget=max(0.1, 0.6 - (time.monotonic() - asked)))
+        return await features.hover(ls, params, budget=max(0.1, features.CURSOR_BUDGET - (time.monotonic() - asked)))
     findings = analysis.result.findings if analysis is not None and analysis.text is document.text else []
     for finding in findings:
         if finding.range.start <= position <= finding.range.end and finding.code in RULES_BY_CODE:
