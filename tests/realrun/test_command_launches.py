@@ -183,20 +183,25 @@ def test_default_host_listens_on_loopback_only(project, tmp_path):
         start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1) as response:
-                    assert response.status == 200
-                    break
-            except (urllib.error.URLError, ConnectionError, OSError):
-                time.sleep(0.2)
+        wait_until_served(port)
         assert listening_addresses(port) == {"127.0.0.1"}
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=10)
     fixed = apply_edits((project.root / "Dockerfile").read_text(), findings[0].best_fix.edits)
     assert 'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0"]' in fixed
+
+
+def wait_until_served(port: int, seconds: float = 20) -> None:
+    """Until 127.0.0.1:`port` answers 200 on / (or `seconds` pass)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1) as response:
+                assert response.status == 200
+                return
+        except (urllib.error.URLError, ConnectionError, OSError):
+            time.sleep(0.2)
 
 
 def listening_after_start(command: str, cwd: Path, port: int) -> set[str]:
@@ -211,14 +216,7 @@ def listening_after_start(command: str, cwd: Path, port: int) -> set[str]:
         start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1) as response:
-                    assert response.status == 200
-                    break
-            except (urllib.error.URLError, ConnectionError, OSError):
-                time.sleep(0.2)
+        wait_until_served(port)
         return listening_addresses(port)
     finally:
         os.killpg(process.pid, signal.SIGTERM)

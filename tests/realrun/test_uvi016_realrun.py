@@ -27,9 +27,18 @@ if __name__ == "__main__":
 )
 
 
-def test_run_in_a_coroutine_fails_and_the_fix_serves(project):
+@pytest.mark.parametrize(
+    "start",
+    [
+        'uvicorn.run("main:app", port={port})',
+        # `Server.run()` is `asyncio.run(server.serve())`: inside the coroutine's loop it fails the same way.
+        "uvicorn.Server(uvicorn.Config(app, port={port})).run()",
+        "server = uvicorn.Server(uvicorn.Config(app, port={port}))\n    server.run()",
+    ],
+)
+def test_run_in_a_coroutine_fails_and_the_fix_serves(project, start):
     port = free_port()
-    path = project.write("main.py", MAIN.format(port=port))
+    path = project.write("main.py", MAIN.replace('uvicorn.run("main:app", port={port})', start).format(port=port))
     [finding] = project.check("main.py", codes=("UVI016",))
     before = run_server(["main.py"], project.root, port, timeout=15)
     assert not before.served and before.exit_code == 1, before.output
@@ -47,27 +56,5 @@ def test_run_with_reload_or_workers_in_a_coroutine_serves_and_is_not_reported(pr
     (audit: a project's launcher reported as failing served)."""
     port = free_port()
     project.write("main.py", MAIN.format(port=port).replace(f"port={port})", f"port={port}, {option})"))
-    assert project.check("main.py", codes=("UVI016",)) == []
-    assert run_server(["main.py"], project.root, port).served
-
-
-@pytest.mark.parametrize(
-    "start",
-    [
-        "uvicorn.Server(uvicorn.Config(app, port={port})).run()",
-        "server = uvicorn.Server(uvicorn.Config(app, port={port}))\n    server.run()",
-    ],
-)
-def test_server_run_in_a_coroutine_fails_and_awaiting_serve_serves(project, start):
-    """`Server.run()` is `asyncio.run(server.serve())`: inside the coroutine's loop it fails the same way."""
-    port = free_port()
-    main = MAIN.replace('uvicorn.run("main:app", port={port})', start)
-    path = project.write("main.py", main.format(port=port))
-    [finding] = project.check("main.py", codes=("UVI016",))
-    before = run_server(["main.py"], project.root, port, timeout=15)
-    assert not before.served and before.exit_code == 1, before.output
-    assert "RuntimeError" in before.output
-
-    path.write_text(apply_edits(path.read_text(), finding.fixes[0].edits))
     assert project.check("main.py", codes=("UVI016",)) == []
     assert run_server(["main.py"], project.root, port).served
