@@ -117,18 +117,26 @@ def _declaration(distribution: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w.-]){words}\s*(?:\[[^\]\n]*\b{extra}\b|[^\n]*extras\s*=\s*\[[^\]\n]*\b{extra}\b)", re.I)
 
 
-def declares(root: Path, start: Path, distributions: tuple[str, ...], record: Callable[[Path], None]) -> bool:
-    """Whether a requirement file of the project declares one of `distributions`: in `start`'s folder and
-    those above it up to `root`, or two levels down from `root` at most (a service's own requirements)."""
+def _project_requirement_files(root: Path, start: Path, record: Callable[[Path], None]) -> Iterator[Path]:
+    """The project's requirement files, each recorded: in `start`'s folder and those above it up to `root`, or
+    two levels down from `root` at most (a service's own requirements)."""
     folders = [start, *(parent for parent in start.parents if parent.is_relative_to(root))]
     folders += project_folders(root)
-    patterns = [_declaration(distribution) for distribution in distributions]
     for folder in dict.fromkeys(folders):
         for path in _requirement_files(folder):
             record(path)
-            if any(pattern.search(line) for line in _requirement_lines(path) for pattern in patterns):
-                return True
-    return False
+            yield path
+
+
+def declares(root: Path, start: Path, distributions: tuple[str, ...], record: Callable[[Path], None]) -> bool:
+    """Whether a requirement file of the project (`_project_requirement_files`) declares one of `distributions`."""
+    patterns = [_declaration(distribution) for distribution in distributions]
+    return any(
+        pattern.search(line)
+        for path in _project_requirement_files(root, start, record)
+        for line in _requirement_lines(path)
+        for pattern in patterns
+    )
 
 
 def declared_distributions(root: Path, start: Path, record: Callable[[Path], None]) -> set[str]:
@@ -138,28 +146,22 @@ def declared_distributions(root: Path, start: Path, record: Callable[[Path], Non
     may not apply, or name no distribution)."""
     from . import config  # here: tomllib is loaded only when a rule asks
 
-    folders = [start, *(parent for parent in start.parents if parent.is_relative_to(root))]
-    folders += project_folders(root)
     found: set[str] = set()
-    for folder in dict.fromkeys(folders):
-        for path in _requirement_files(folder):
-            record(path)
-            if path.name == "pyproject.toml":
-                data, _ = config.read_toml(path)
-                listed = config.toml_table(data, "project").get("dependencies")
-                texts = [text for text in listed if isinstance(text, str)] if isinstance(listed, list) else []
-                texts += [
-                    name for name in config.toml_table(data, "tool", "poetry", "dependencies") if name != "python"
-                ]
-            elif path.suffix.lower() in (".txt", ".in"):
-                texts = _requirement_lines(path)
-            else:
-                continue
-            for text in texts:
-                text = text.split(" #", 1)[0].strip()
-                name = _requirement_name(text)
-                if name and ";" not in text and "://" not in text and not text.startswith("-") and "@" not in text:
-                    found.add(name)
+    for path in _project_requirement_files(root, start, record):
+        if path.name == "pyproject.toml":
+            data, _ = config.read_toml(path)
+            listed = config.toml_table(data, "project").get("dependencies")
+            texts = [text for text in listed if isinstance(text, str)] if isinstance(listed, list) else []
+            texts += [name for name in config.toml_table(data, "tool", "poetry", "dependencies") if name != "python"]
+        elif path.suffix.lower() in (".txt", ".in"):
+            texts = _requirement_lines(path)
+        else:
+            continue
+        for text in texts:
+            text = text.split(" #", 1)[0].strip()
+            name = _requirement_name(text)
+            if name and ";" not in text and "://" not in text and not text.startswith("-") and "@" not in text:
+                found.add(name)
     return found
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from ..engine import app_kinds, app_location, edits, import_resolution, module_index, uvicorn_facts
 from ..engine.commands import start_files
 from ..engine.commands.base import WorkingDirectory
-from ..engine.commands.recognise import first, launch_edits
+from ..engine.commands.recognise import CommandEdits, first, launch_edits
 from ..engine.context import RuleContext
 from ..engine.import_resolution import AppString, Outcome, Resolution
 from ..engine.launch import Launch, SearchPath, Server
@@ -54,21 +54,14 @@ def _check_fastapi_path(ctx: RuleContext, launch: Launch) -> Finding | None:
     if not option.value.known:
         return None
     path = first(option.value)
-    directories = [directory for directory in edits.directories if isinstance(directory, WorkingDirectory)]
-    if not isinstance(path, str) or "$" in path or not directories or len(directories) != len(edits.directories):
+    directories = _working_directories(edits)
+    if not isinstance(path, str) or "$" in path or directories is None:
         return None
     found = [start_files.path_exists(directory, path, ctx.depends_on) for directory in directories]
     if all(found):
         return _check_fastapi_app(ctx, launch, path, directories)
-    if any(exists is not False for exists in found):
+    if any(exists is not False for exists in found) or _may_be_there_when_it_runs(ctx, edits, directories, (path,)):
         return None
-    if edits.info.source_kind == "shell" and start_files.in_a_project_folder(ctx, path):
-        return None  # the script's start folder is a guess, and the project has the path elsewhere
-    for directory in directories:
-        if directory.image is not None and start_files.mounted_by_the_project(
-            ctx, posixpath.normpath(posixpath.join(directory.image[1], path))
-        ):
-            return None  # a compose file of the project may run the image with the path mounted
     message = fit_message(
         '"{path}" is not in {where}; fastapi stops at startup ("Path does not exist", exit status 1)',
         path=Quoted(path),
@@ -81,28 +74,40 @@ def _check_fastapi_default_file(ctx: RuleContext, launch: Launch) -> Finding | N
     """`fastapi run` without a PATH: fastapi-cli looks for main.py, app.py, api.py and app/ of them where it
     starts (or a pyproject.toml's [tool.fastapi] entrypoint) and stops before serving when none is there."""
     edits = launch_edits(launch)
-    if edits is None or not launch.complete:
-        return None
-    directories = [directory for directory in edits.directories if isinstance(directory, WorkingDirectory)]
-    if not directories or len(directories) != len(edits.directories):
+    directories = _working_directories(edits) if edits is not None and launch.complete else None
+    if edits is None or directories is None:
         return None
     if any(start_files.fastapi_finds_a_default(directory, ctx.depends_on) is not False for directory in directories):
         return None
-    defaults = start_files.FASTAPI_DEFAULT_FILES
-    if edits.info.source_kind == "shell" and any(start_files.in_a_project_folder(ctx, name) for name in defaults):
-        return None  # the script's start folder is a guess, and the project has a default file elsewhere
-    for directory in directories:
-        if directory.image is not None and any(
-            start_files.mounted_by_the_project(ctx, posixpath.normpath(posixpath.join(directory.image[1], name)))
-            for name in defaults
-        ):
-            return None  # a compose file of the project may run the image with its code mounted
+    if _may_be_there_when_it_runs(ctx, edits, directories, start_files.FASTAPI_DEFAULT_FILES):
+        return None
     message = fit_message(
         "fastapi without a PATH finds no main.py, app.py or api.py (in app/ either) in {where}; "
         "it stops at startup (exit status 1)",
         where=Quoted(" or ".join(directory.description for directory in directories)),
     )
     return ctx.finding(RULE, message, launch.range)
+
+
+def _working_directories(edits: CommandEdits) -> list[WorkingDirectory] | None:
+    """The folders the command starts in, when each is one the analysis knows; else None."""
+    directories = [directory for directory in edits.directories if isinstance(directory, WorkingDirectory)]
+    return directories if directories and len(directories) == len(edits.directories) else None
+
+
+def _may_be_there_when_it_runs(
+    ctx: RuleContext, edits: CommandEdits, directories: list[WorkingDirectory], paths: tuple[str, ...]
+) -> bool:
+    """Paths missing where the command starts may be there when it runs: a script's start folder is a guess and
+    the project has one of them elsewhere, or a compose file of the project may run the image with them mounted."""
+    if edits.info.source_kind == "shell" and any(start_files.in_a_project_folder(ctx, path) for path in paths):
+        return True
+    return any(
+        directory.image is not None
+        and start_files.mounted_by_the_project(ctx, posixpath.normpath(posixpath.join(directory.image[1], path)))
+        for directory in directories
+        for path in paths
+    )
 
 
 def _check_fastapi_app(

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ..engine import edits, project
 from ..engine.context import RuleContext
-from ..engine.event_loops import running_loop
+from ..engine.event_loops import RunningLoop, running_loop
 from ..engine.launch import Entry, Launch, Setting
 from ..engine.model import Applicability, Finding, Fix, Severity
 from ..engine.rule import FixAvailability, Quoted, Rule, RuleDoc, fit_message
@@ -42,14 +42,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         fix = _serve_fix(ctx, launch) if loop.await_allowed else None
         # Short: what fails and what to do; the rule page explains the loops, the error and the supervisors.
         if loop.helpers:
-            message = fit_message(
-                "uvicorn.run() fails in {where} (via {chain}): an event loop already runs there{past_nest}; "
-                "make `{helper}` await Server(...).serve()",
-                where=Quoted(loop.where),
-                past_nest=past_nest,
-                chain=Quoted(" → ".join(f"`{name}()`" for name in loop.helpers)),
-                helper=Quoted(loop.helpers[-1]),
-            )
+            message = _through_helpers("uvicorn.run()", loop, "Server(...).serve()", past_nest)
         else:
             message = fit_message(
                 "uvicorn.run() in {where} fails: an event loop already runs there{past_nest}; "
@@ -78,14 +71,7 @@ def _server_run(ctx: RuleContext, start: ServerStart, notebook: bool, nested: bo
     if loop is None:
         return None
     if loop.helpers:
-        message = fit_message(
-            "Server.run() fails in {where} (via {chain}): an event loop already runs there; "
-            "make `{helper}` await server.serve()",
-            where=Quoted(loop.where),
-            chain=Quoted(" → ".join(f"`{name}()`" for name in loop.helpers)),
-            helper=Quoted(loop.helpers[-1]),
-        )
-        return ctx.finding(RULE, message, node_range(start.chain))
+        return ctx.finding(RULE, _through_helpers("Server.run()", loop, "server.serve()"), node_range(start.chain))
     fixes = (
         [
             Fix(
@@ -102,6 +88,20 @@ def _server_run(ctx: RuleContext, start: ServerStart, notebook: bool, nested: bo
         where=Quoted(loop.where),
     )
     return ctx.finding(RULE, message, node_range(start.chain), fixes=fixes)
+
+
+def _through_helpers(started: str, loop: RunningLoop, awaited: str, past_nest: str = "") -> str:
+    """The start fails in a sync helper a coroutine calls: the helper is what has to await."""
+    return fit_message(
+        "{started} fails in {where} (via {chain}): an event loop already runs there{past_nest}; "
+        "make `{helper}` await {awaited}",
+        started=started,
+        where=Quoted(loop.where),
+        past_nest=past_nest,
+        chain=Quoted(" → ".join(f"`{name}()`" for name in loop.helpers)),
+        helper=Quoted(loop.helpers[-1]),
+        awaited=awaited,
+    )
 
 
 def _awaiting_serve(start: ServerStart) -> str:
