@@ -54,6 +54,17 @@ def test_missing_parts_are_named(project):
     assert isinstance(find(project, "app/main", ".")[0], MissingModule)
 
 
+def test_near_module_names_come_from_the_projects_folders_only(project, tmp_path_factory):
+    """"Did you mean" compares the project's modules, not the hundreds an environment installs."""
+    outside = tmp_path_factory.mktemp("stdlib")
+    (outside / "mains.py").write_text("")
+    project.write("main.py")
+    project.write("api/mainx.py")
+    project.write(".venv/lib/python3.11/site-packages/maim.py")
+    folders = [project.root, project.root / "api", outside, project.root / ".venv/lib/python3.11/site-packages"]
+    assert set(Workspace(project.root).modules.near_modules("mian", folders)) == {"main", "mainx"}
+
+
 def test_builtin_and_compiled_modules_are_found(project):
     project.write("fast.cpython-311-x86_64-linux-gnu.so", "")
     assert isinstance(find(project, "sys", ".")[0], FoundModule)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Protocol
 
 from . import module_index, syntax
@@ -142,7 +141,11 @@ def _imported_definition(ctx: RuleContext, name_leaf: Node) -> tuple[module_inde
     jedi finds it even when the framework is not installed and it cannot infer types."""
     _record_imported_module(ctx, name_leaf)
     definitions = ctx.resolver.definitions(name_leaf)
-    if not definitions or definitions[0].path in (None, ctx.source.path) or in_installed_package(definitions[0].path):
+    if (
+        not definitions
+        or definitions[0].path in (None, ctx.source.path)
+        or module_index.in_installed_package(definitions[0].path)
+    ):
         return None
     definition = definitions[0]
     ctx.depends_on(definition.path)
@@ -272,8 +275,3 @@ def _returns_app(ctx: ModuleView, node, depth: int) -> bool:
 def import_statement_of(binding: Node) -> Node | None:
     """The `import`/`from ... import` statement a name leaf is bound by, if any."""
     return binding.search_ancestor("import_name", "import_from")
-
-
-def in_installed_package(path: Path | None) -> bool:
-    """A file of an installed distribution (site-packages), not of the project."""
-    return path is not None and any(part in ("site-packages", "dist-packages") for part in path.parts)

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import edits, import_resolution, layout, module_index, syntax
-from .app_kinds import AppKind, classify_app, import_statement_of, in_installed_package
+from .app_kinds import AppKind, classify_app, import_statement_of
 from .context import RuleContext
 from .launch import Launch
 from .model import Applicability, Fix
+from .module_index import in_installed_package
 from .rule import elide
 
 

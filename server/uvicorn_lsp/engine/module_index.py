@@ -285,6 +285,11 @@ class _Listing:
         )
 
 
+def in_installed_package(path: Path | None) -> bool:
+    """A file or folder of an installed distribution (site-packages), not of the project."""
+    return path is not None and any(part in ("site-packages", "dist-packages") for part in path.parts)
+
+
 _NO_LISTING = _Listing(frozenset(), frozenset(), frozenset(), frozenset())
 
 
@@ -461,8 +466,18 @@ class ModuleIndex:
         )
 
     def near_modules(self, name: str, folders: Iterable[Path]) -> tuple[str, ...]:
-        """Module and package names in these folders one typo from `name` (for "did you mean")."""
-        return near_names(name, [self._listing(folder).modules_by_length for folder in folders])
+        """Module and package names in these folders one typo from `name` (for "did you mean"). Only the
+        project's folders are compared: an app's module is the project's own, and the standard library and
+        site-packages hold hundreds of names of every length (comparing them was most of a check's cost)."""
+        root = self._workspace.root
+        return near_names(
+            name,
+            [
+                self._listing(folder).modules_by_length
+                for folder in folders
+                if folder.is_relative_to(root) and not in_installed_package(folder)
+            ],
+        )
 
     # -- module -> text ----------------------------------------------------
 

@@ -191,12 +191,14 @@ class SourceFile:
     def _parsed(self) -> tuple[Module, int | None]:
         import parso
 
+        from . import quick_parser
+
         grammar = self._grammar or parso.load_grammar()
         # The parse allocates a node per token and frees none (about 15 % of a 40,000-line file's parse).
         with collector_paused():
             if self._use_diff_cache:
                 return statement_reparse.parse(grammar, self.text, str(self.path))
-            return grammar.parse(self.text, diff_cache=False, cache=False, error_recovery=True), None
+            return quick_parser.parse_module(grammar, self.text), None
 
     @cached_property
     def used_names(self) -> NameLeaves:

@@ -93,9 +93,15 @@ def parse(grammar: parso.Grammar, text: str, path: str) -> tuple[Module, int]:
     number of its version (`edit_between` tells what changed between two versions)."""
     from parso import cache, file_io
 
+    from . import quick_parser
+
     lines = parso_lines(text)
     item = cache.parser_cache.get(grammar._hashed, {}).get(Path(path))  # parso's key: a Path
-    if item is not None and item.lines != lines:
+    if item is None:  # a first parse: parso's would be the same tree, built slower
+        module = quick_parser.parse_module(grammar, text)
+        cache.try_to_save_module(grammar._hashed, file_io.KnownContentFileIO(path, text), module, lines, False)
+        return module, _version(path, lines)
+    if item.lines != lines:
         before = _version(path, item.lines)
         replaced = _reparse_statement(grammar, item.node, item.lines, lines, path)
         if replaced is not None:
