@@ -105,6 +105,7 @@ class _QuickParser(Parser):
         for pushed in plan.dfa_pushes:
             top = _StackNode(pushed)
             stack.append(top)
+        leaf: type[tree.PythonLeaf]
         if kind is _NAME:
             leaf = tree.Keyword if value in reserved else tree.Name
         else:
