@@ -223,6 +223,17 @@ def test_range_is_the_app_argument(project):
     assert line[finding.range.start.character : finding.range.end.character] == "app"
 
 
+def test_comments_before_an_argument_are_not_part_of_it(project):
+    # parso keeps a comment in the prefix of the argument after it (qzhao19/MarketMind-Flow comments
+    # out the import string above the app): the message named `# "src.api.app:app",\n app`, and a
+    # value after a comment was unknown, so reload=True became "when ... is true", a warning.
+    body = 'uvicorn.run(\n    # "main:app",\n    app,\n    reload=  # dev only\n    True,\n)\n'
+    [finding] = check_code(project, body)
+    assert finding.severity is Severity.ERROR
+    assert "the FastAPI instance `app` with reload=True:" in finding.message
+    assert "#" not in finding.message
+
+
 # -- fixes ---------------------------------------------------------------------
 def fixed_text(project, relative="main.py", title_contains=None):
     [finding] = uvi001(project, relative)

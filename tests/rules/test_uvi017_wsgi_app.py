@@ -32,6 +32,15 @@ def test_documented_example(project):
     assert findings(project, textwrap.dedent(RULE.doc.use_instead)) == []
 
 
+def test_a_comment_before_the_app_stays_out_of_the_message_and_the_wrapper(project):
+    # parso keeps the comment in the argument's prefix: the wrapper repeated it inside its parentheses.
+    code = textwrap.dedent(RULE.doc.example).replace("uvicorn.run(app", "uvicorn.run(\n    # the site\n    app")
+    [finding] = findings(project, code)
+    assert finding.message.startswith("`app` is a Flask app")
+    fixed = apply_fix(project, "main.py", finding.fixes[0], CODE)
+    assert "    # the site\n    WsgiToAsgi(app)" in fixed
+
+
 def test_no_wrap_without_asgiref_or_for_an_import_string(project, without_uvicorn):
     [finding] = findings(
         project, 'import uvicorn\nfrom flask import Flask\napp = Flask("x")\nuvicorn.run("main:app")\n'

@@ -17,6 +17,7 @@ from .import_resolution import Outcome, Resolution
 from .launch import Launch
 from .module_index import Binding
 from .resolver import Resolver
+from .source import node_code
 
 
 class Interface(enum.Enum):
@@ -151,7 +152,7 @@ def served_app(ctx: RuleContext, launch: Launch) -> ServedApp | None:
     node = launch.app.node
     if node is None:
         return None
-    shown = f"`{node.get_code().strip()}`"
+    shown = f"`{node_code(node)}`"
     bindings = ctx.evaluator.bindings(node) if node.type == "name" else []
     own = bindings[0] if len(bindings) == 1 and not bindings[0].search_ancestor("import_name", "import_from") else None
     framework = _framework_returned(ctx, own) if own is not None and calls_factories else None

@@ -15,7 +15,7 @@ from typing import Protocol
 from . import module_index, syntax
 from .context import RuleContext
 from .parso_types import Node
-from .source import SourceFile
+from .source import SourceFile, node_code
 from .values import Evaluator
 
 # Packages whose callables build ASGI apps: a call to one of them is an app
@@ -65,7 +65,7 @@ class AppClass:
 
 
 def classify_app(ctx: RuleContext, node) -> AppClass:
-    shown = node.get_code().strip()
+    shown = node_code(node)
     value = ctx.evaluator.evaluate(node)
     if value.is_string:
         return AppClass(AppKind.STRING)

@@ -16,6 +16,7 @@ from .launch import Launch
 from .model import Applicability, Fix
 from .module_index import in_installed_package
 from .rule import elide
+from .source import node_code
 
 
 @dataclass(frozen=True)
@@ -300,6 +301,6 @@ def as_import_string(ctx: RuleContext, app_node) -> str:
     """The app as a suggested uvicorn.run call should name it: as written when it is a
     string, else (quoted) the import string that loads it."""
     if classify_app(ctx, app_node).kind is AppKind.STRING:
-        return app_node.get_code().strip()
+        return node_code(app_node)
     choices = import_strings(ctx, find_app_target(ctx, app_node))
     return edits.quoted(choices[0].value if choices else "module:app")

@@ -476,3 +476,9 @@ def _lines_of(node) -> range:
 def node_range(node) -> Range:
     """Range of a parso node or leaf, leading whitespace and comments left out."""
     return Range(Position(node.start_pos[0] - 1, node.start_pos[1]), Position(node.end_pos[0] - 1, node.end_pos[1]))
+
+
+def node_code(node) -> str:
+    """A parso node's text as written, without the whitespace and comments before it: parso keeps
+    those in the node's prefix, so an argument after a `# comment` line would show the comment."""
+    return node.get_code(include_prefix=False).strip()

@@ -15,7 +15,7 @@ from parso.python import tree
 
 from .model import Range
 from .parso_types import COMPOUND_STATEMENTS, Node
-from .source import NameLeaves, node_range
+from .source import NameLeaves, node_code, node_range
 from .text_cache import TextCache
 
 # Full names jedi or the imports may give, mapped to the public name rules use.
@@ -393,7 +393,7 @@ def dict_items(node: Node) -> Iterator[tuple[str, Node]]:
 
 def literal_value(node, default=None):
     """The value of a literal display (numbers, strings, containers), else `default`."""
-    code = node.get_code().strip()
+    code = node_code(node)
     value = _SCALAR_LITERALS.get(code, lambda: _scalar_literal(code)) if len(code) <= 200 else _CONTAINER
     if value is _CONTAINER:
         try:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from . import syntax
 from .parso_types import Node, leaves
+from .source import node_code
 
 _MAX_DEPTH = 8
 # An f-string whose fields each take several values has their product of
@@ -74,7 +75,7 @@ class Evaluator:
         self._mutations: dict[str, bool] = {}
 
     def evaluate(self, node, depth: int = 0) -> Value:
-        source = _shorten(node.get_code().strip())
+        source = _shorten(node_code(node))
         if depth > _MAX_DEPTH:
             return Value(None, source)
         if node.type in ("string", "strings", "fstring") or (

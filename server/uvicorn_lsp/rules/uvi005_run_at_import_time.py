@@ -11,7 +11,7 @@ from ..engine.launch import Entry, Launch, Setting
 from ..engine.model import Applicability, Finding, Fix, Position, Range, Severity, TextEdit
 from ..engine.parso_types import Node
 from ..engine.rule import FixAvailability, Quoted, Rule, RuleDoc, fit_message
-from ..engine.source import node_range
+from ..engine.source import node_code, node_range
 from ..engine.uvicorn_facts import reloads, supervision_conditions
 
 _GUARD = 'if __name__ == "__main__":'
@@ -37,7 +37,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         message = fit_message(
             ("uvicorn.run() runs" if started_by is call.node else "{started} runs uvicorn.run()")
             + " at import{when}: {consequence}; add a `__main__` guard",
-            started=Quoted(started_by.get_code().strip()),
+            started=Quoted(node_code(started_by)),
             when=Quoted(f" ({' or '.join(conditional)})" if conditional and not definite else "", scale=2),
             consequence=consequence,
         )

@@ -10,7 +10,7 @@ from ..engine.context import RuleContext
 from ..engine.model import Applicability, Finding, Fix, Severity, Tag, TextEdit
 from ..engine.parso_types import Node
 from ..engine.rule import FixAvailability, Quoted, Rule, RuleDoc, fit_message
-from ..engine.source import enclosing_statement, node_range
+from ..engine.source import enclosing_statement, node_code, node_range
 
 # Classes with `on_event`, by the names imports or jedi give them.
 _FASTAPI_OWNERS = {"fastapi.FastAPI", "fastapi.applications.FastAPI", "fastapi.APIRouter", "fastapi.routing.APIRouter"}
@@ -62,7 +62,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             # An error's message says what to do; a warning's says why its fix is withheld.
             suffix = f"; no fix: {withheld}" if withheld is not None and severity is RULE.severity else ""
             message = fit_message(
-                _message(use, kind, has_lifespan) + "{suffix}", shown=Quoted(use.node.get_code().strip()), suffix=suffix
+                _message(use, kind, has_lifespan) + "{suffix}", shown=Quoted(node_code(use.node)), suffix=suffix
             )
             yield ctx.finding(RULE, message, node_range(use.node), severity=severity, fixes=[fix] if fix else [])
 

@@ -13,6 +13,7 @@ from ..engine.model import Applicability, Finding, Fix, Severity
 from ..engine.module_index import Binding
 from ..engine.resolver import Resolver
 from ..engine.rule import FixAvailability, Quoted, Rule, RuleDoc, fit_message
+from ..engine.source import node_code
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,7 @@ def _shape_of_app(ctx: RuleContext, launch: Launch, factory: bool) -> Shape | No
         if len(bindings) == 1 and bindings[0].search_ancestor("import_name", "import_from") is None:
             return _shape(ctx, Binding(_own_module(ctx), bindings[0]), factory)
     if syntax.dotted_name(node) is None:
-        return _instance(ctx.resolver, node, node.get_code().strip()) if factory else None
+        return _instance(ctx.resolver, node, node_code(node)) if factory else None
     definitions = ctx.resolver.definitions(node.get_last_leaf())
     binding = _binding_at(ctx, definitions[0]) if definitions else None
     return _shape(ctx, binding, factory) if binding is not None else None

@@ -10,6 +10,7 @@ from ..engine.context import RuleContext
 from ..engine.launch import Launch
 from ..engine.model import Applicability, Finding, Fix, Severity
 from ..engine.rule import FixAvailability, Quoted, Rule, RuleDoc, elide, fit_message
+from ..engine.source import node_code
 
 _WRAPPER = "WsgiToAsgi"
 
@@ -71,10 +72,10 @@ def _wrap_fix(ctx: RuleContext, launch: Launch) -> Fix | None:
     wrapper = edits.free_name(ctx.source, _WRAPPER)
     if wrapper is None and ctx.imports.qualify(_WRAPPER) != f"asgiref.wsgi.{_WRAPPER}":
         return None  # the name means something else in this file
-    changes = [edits.replace(node, f"{_WRAPPER}({node.get_code().strip()})")]
+    changes = [edits.replace(node, f"{_WRAPPER}({node_code(node)})")]
     if wrapper is not None:
         changes.insert(0, edits.insert_import(ctx.source, f"from asgiref.wsgi import {_WRAPPER}"))
-    return Fix(f"Wrap it: {_WRAPPER}({node.get_code().strip()})", tuple(changes), Applicability.UNSAFE)
+    return Fix(f"Wrap it: {_WRAPPER}({node_code(node)})", tuple(changes), Applicability.UNSAFE)
 
 
 RULE = Rule(
