@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from parso.python import tree
 
 from .model import Range
-from .parso_types import COMPOUND_STATEMENTS, Node
+from .parso_types import COMPOUND_STATEMENTS, Node, leaves
 from .source import NameLeaves, node_code, node_range
 from .text_cache import TextCache
 
@@ -434,7 +434,10 @@ def is_under_main_guard(node) -> bool:
             for index, child in enumerate(parent.children):
                 if child.type == "keyword" and child.value in ("if", "elif"):
                     test = parent.children[index + 1]
-                    code = test.get_code().replace("'", '"').replace(" ", "")
+                    # Its tokens alone: `if (__name__ == '__main__'):` and a test broken over lines are guards too.
+                    code = "".join(leaf.value for leaf in leaves(test)).replace("'", '"')
+                    while code.startswith("(") and code.endswith(")"):
+                        code = code[1:-1]
                     if code in ('__name__=="__main__"', '"__main__"==__name__'):
                         suite = parent.children[index + 3]
                         if suite.start_pos <= node.start_pos <= suite.end_pos:
