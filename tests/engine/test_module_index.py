@@ -55,7 +55,7 @@ def test_missing_parts_are_named(project):
 
 
 def test_near_module_names_come_from_the_projects_folders_only(project, tmp_path_factory):
-    """"Did you mean" compares the project's modules, not the hundreds an environment installs."""
+    """ "Did you mean" compares the project's modules, not the hundreds an environment installs."""
     outside = tmp_path_factory.mktemp("stdlib")
     (outside / "mains.py").write_text("")
     project.write("main.py")

@@ -35,7 +35,7 @@ BROKEN = [
     "def",
     "",
     "\n\n",
-    "x = 'unterminated\ny = \"\"\"also\n",
+    'x = \'unterminated\ny = """also\n',
 ]
 
 
