@@ -79,8 +79,11 @@ class RuleContext(ParsedSource):
         return self.source.path
 
     def depends_on(self, path: Path | None) -> None:
+        # Lookups repeated through a check record the same paths again (tens per file): the set answers those.
+        if path is None or path in self.dependencies:
+            return
         # A name with a NUL (a command's word) is no file any check could see appear.
-        if path is not None and path != self.source.path and "\0" not in str(path):
+        if path != self.source.path and "\0" not in str(path):
             self.dependencies.add(path)
 
     @cached_property

@@ -24,6 +24,8 @@ from parso.utils import split_lines
 from .parso_types import Node
 
 _NAME = PythonTokenTypes.NAME
+# Kinds whose tokens may be keywords or operators; compared by identity (an enum's hash is Python code).
+_SYNTAX_KINDS = tuple(kind for kind in PythonTokenTypes if kind.value.contains_syntax)
 _INDENT = PythonTokenTypes.INDENT
 _DEDENT = PythonTokenTypes.DEDENT
 
@@ -86,7 +88,7 @@ class _QuickParser(Parser):
         stack = self.stack
         kind, value, start_pos, prefix = token
         reserved = self._pgen_grammar.reserved_syntax_strings
-        transition = reserved.get(value, kind) if kind.value.contains_syntax else kind
+        transition = reserved.get(value, kind) if kind in _SYNTAX_KINDS else kind
         while True:
             top = stack[-1]
             plan = top.dfa.transitions.get(transition)
