@@ -17,7 +17,8 @@ from .model import Position, Range, TextEdit
 
 # Kinds whose lines a shell runs (or that read `#` as a comment after a complete value).
 _HASH_COMMENT_KINDS = frozenset(
-    {None, "dockerfile", "compose", "workflow", "procfile", "makefile", "shell", "pyproject"}
+    {None, "dockerfile", "compose", "workflow", "procfile", "makefile", "shell", "pyproject", "railway.toml"}
+    | {"render.yaml"}
 )
 _EXISTING = re.compile(r"(?:#|//)\s*noqa:\s?[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*", re.IGNORECASE)
 _YAML_ENTRY = re.compile(r"\s*(?:-\s+|-$|[\w.\"'-]+\s*:(?:\s|$))")
@@ -80,7 +81,7 @@ def _comment_may_follow(lines: Sequence[str], number: int, kind: str | None) -> 
         return False
     if kind == "dockerfile":
         return _in_shell_form(lines, number)
-    if kind in ("compose", "workflow"):
+    if kind in ("compose", "workflow", "render.yaml"):
         return _ends_a_yaml_entry(lines, number)
     return True
 

@@ -11,6 +11,8 @@ from ..engine.launch import Launch, Server
 from ..engine.model import Applicability, Finding, Fix, Range, Severity
 from ..engine.rule import FixAvailability, Quoted, Rule, RuleDoc, elide, fit_message
 
+# Hosting platforms' start commands (railway.json, render.yaml...): their router connects to $PORT on the instance.
+_PLATFORM_KINDS = ("railway.json", "railway.toml", "render.yaml")
 _LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]", "ip6-localhost")
 
 
@@ -40,6 +42,12 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             # Heroku's own help: a web process bound to localhost never binds $PORT for the router (R10).
             message = fit_message(
                 "{shown} in {where}: the platform's router cannot reach it (Heroku: error R10); listen on 0.0.0.0",
+                shown=shown,
+                where=Quoted(info.where),
+            )
+        elif info.source_kind in _PLATFORM_KINDS:
+            message = fit_message(
+                "{shown} in {where}: the platform's router cannot reach it; listen on 0.0.0.0",
                 shown=shown,
                 where=Quoted(info.where),
             )
@@ -84,8 +92,8 @@ def _loopback_bind(launch: Launch) -> tuple[Range, str] | None:
 RULE = Rule(
     code="UVI015",
     name="container-listens-on-loopback",
-    summary="A Dockerfile, compose or Procfile `web` start that listens on 127.0.0.1 only: the published port (the "
-    "platform's router) reaches nothing.",
+    summary="A Dockerfile, compose, Procfile `web` or platform start that listens on 127.0.0.1 only: the published "
+    "port (the platform's router) reaches nothing.",
     severity=Severity.WARNING,
     fix_availability=FixAvailability.SOMETIMES,
     fix_applicabilities=(Applicability.SAFE,),
@@ -109,7 +117,9 @@ RULE = Rule(
 
             A Procfile's `web` process (not in `Procfile.dev`) is judged the same way when its command reads
             `$PORT`, the port Heroku or Railway routes its traffic to: `web: uvicorn main:app --port $PORT`.
-            A `web` process that does not read `$PORT` may be meant for a local process manager only.
+            A `web` process that does not read `$PORT` may be meant for a local process manager only. Railway's
+            start command (`railway.json`, `railway.toml`) and a Render web service's `startCommand`
+            (`render.yaml`) are judged the same way when they read `$PORT`.
         """,
         why="""
             Inside a container, 127.0.0.1 is the container's own loopback. Docker forwards a published port

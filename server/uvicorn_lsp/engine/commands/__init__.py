@@ -1,6 +1,7 @@
 """Launches written as command lines outside Python: Dockerfiles, compose files, Procfiles,
 Makefiles, shell scripts, GitHub workflows, VS Code's launch.json, systemd units,
-supervisord programs and pyproject task runners (design.md, "Launches").
+supervisord programs, pyproject task runners and hosting platforms' start commands (Railway, Render)
+(design.md, "Launches").
 
 `source_kind` picks the source by file name (and, for `*.conf` and extensionless
 scripts, by the first bytes); `context_for` gives the rules a context whose launches
@@ -57,6 +58,8 @@ def source_kind(path: PurePath | None, head: bytes | str | None = None) -> str |
         return "supervisord"
     if name == "pyproject.toml":
         return "pyproject"
+    if name in ("railway.json", "railway.toml", "render.yaml"):
+        return name
     if head is None:
         return None
     text = head if isinstance(head, str) else head[:SNIFF_BYTES].decode("utf-8", "replace")
@@ -137,6 +140,9 @@ _SOURCES: dict[str, tuple[str, str]] = {
     "systemd": ("plain", "systemd_launches"),
     "supervisord": ("plain", "supervisord_launches"),
     "pyproject": ("pyproject_tasks", "pyproject_launches"),
+    "railway.json": ("platforms", "railway_launches"),
+    "railway.toml": ("platforms", "railway_launches"),
+    "render.yaml": ("platforms", "render_launches"),
 }
 
 

@@ -30,6 +30,7 @@ from .base import (
 from .image_files import Origin, image_file
 from .recognise import (
     DEVELOPMENT_WORDS,
+    PLATFORM_PORT,
     SHELLS,
     Argument,
     CommandInfo,
@@ -42,8 +43,6 @@ from .recognise import (
 from .text import Placed, joined, lines_span, span
 
 _PROCFILE_PROCESS = re.compile(r"^([A-Za-z0-9_-]+):[ \t]*")
-# `$PORT`, `${PORT}`, `${PORT:-8000}`: the port the platform (Heroku, Railway) routes the web process's traffic to.
-_PLATFORM_PORT = re.compile(r"\$\{?PORT\b")
 
 
 def procfile_launches(ctx: CommandContext) -> list[Launch]:
@@ -59,7 +58,7 @@ def procfile_launches(ctx: CommandContext) -> list[Launch]:
         production = name == "web" and not for_development
         # The platform's router connects to $PORT on the dyno's own interface, as Docker does to a published
         # port: a web process that reads $PORT is reached from outside and must not listen on the loopback.
-        routed = production and _PLATFORM_PORT.search(line, match.end()) is not None
+        routed = production and PLATFORM_PORT.search(line, match.end()) is not None
         info = CommandInfo("procfile", production=production, container=routed, where=f"the {name} process")
         directory = host_directory(ctx.folder, "the Procfile's folder")
         placed = span(number, match.end(), line[match.end() :])

@@ -28,7 +28,7 @@ _TABLES = (
 )
 _COMMAND_KEYS = ("cmd", "shell")
 _ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\", "r": "\r", "b": "\b", "f": "\f"}
-_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'')
+TOML_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'')
 
 
 def pyproject_launches(ctx: CommandContext) -> list[Launch]:
@@ -165,19 +165,20 @@ def _runner_environment(ctx: CommandContext) -> dict[str, tuple[Value, Range]]:
 def _strings(line: int, column: int, text: str, inline_table: bool) -> list[Placed]:
     """The command strings of one value: the string itself, an inline table's `cmd`/`shell`, a list's items."""
     found = []
-    for match in _STRING.finditer(text):
+    for match in TOML_STRING.finditer(text):
         if inline_table:
             before = text[: match.start()]
             key = re.search(r"([\w-]+)\s*=\s*$", before)
             if key is None or key.group(1) not in _COMMAND_KEYS:
                 continue
-        found.append(_decoded(line, column + match.start(), match.group()))
+        found.append(decoded_toml_string(line, column + match.start(), match.group()))
         if not inline_table and not text.lstrip().startswith("["):
             break
     return found
 
 
-def _decoded(line: int, column: int, raw: str) -> Placed:
+def decoded_toml_string(line: int, column: int, raw: str) -> Placed:
+    """A one-line TOML string (`"..."` with escapes, `'...'` literal), decoded, each character at its place."""
     chars: list[str] = []
     places: list[Position] = []
     verbatim = True

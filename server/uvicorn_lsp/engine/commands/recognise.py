@@ -128,6 +128,10 @@ def known_flags(server: Server) -> tuple[str, ...]:
     return ()
 
 
+# `$PORT`, `${PORT}`, `${PORT:-8000}`: the port a platform (Heroku, Railway, Render) routes a web process's traffic to.
+PLATFORM_PORT = re.compile(r"\$\{?PORT\b")
+
+
 @dataclass(frozen=True)
 class Argument:
     """One argument of a command as its source writes it."""

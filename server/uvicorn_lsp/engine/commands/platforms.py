@@ -1,0 +1,138 @@
+"""Hosting platforms' start commands: Railway's `deploy.startCommand` (railway.json, railway.toml) and the
+`startCommand` of each service in Render's render.yaml.
+
+The platform runs the command in a shell (`$PORT` expands), as the production server, and routes traffic to
+`$PORT` on the instance's own interface. Where it runs: Railway builds the service's root folder (where its
+config file is) with Railpack or Nixpacks and starts the command there; Render starts it in the service's
+`rootDir`, relative to the repository (where render.yaml is). A service built from a Dockerfile or run from an
+image starts in the image's working directory, and Railway then passes the command without a shell: those
+are not judged here (the Dockerfile's own start is).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..launch import Launch, Setting
+from ..model import Position
+from . import jsonc
+from .base import CommandContext, WorkingDirectory, host_directory, shell_launches
+from .pyproject_tasks import TOML_STRING, decoded_toml_string
+from .recognise import PLATFORM_PORT, CommandInfo
+from .text import Placed, lines_span
+
+# Railway's builders that make an image from the service's Dockerfile (the others: RAILPACK, NIXPACKS...).
+_IMAGE_BUILDERS = ("DOCKERFILE",)
+
+
+def railway_launches(ctx: CommandContext) -> list[Launch]:
+    path = ctx.source.path
+    read = _railway_toml if path is not None and path.suffix == ".toml" else _railway_json
+    settings = read(ctx.source.lines)
+    if settings is None or settings.start is None:
+        return []
+    dockerfile = ctx.folder / "Dockerfile"
+    ctx.depends_on(dockerfile)
+    builder = (settings.builder or "").upper()
+    # Railway builds with the service's Dockerfile when one is there, unless the config names another builder.
+    if builder in _IMAGE_BUILDERS or settings.dockerfile or (not builder and dockerfile.is_file()):
+        return []
+    directory = host_directory(ctx.folder, "the service's root folder")
+    return _platform_launches(ctx, settings.start, directory, "Railway's start command", web=True)
+
+
+def render_launches(ctx: CommandContext) -> list[Launch]:
+    from .yaml_sources import MappingNode, ScalarNode, SequenceNode, compose_root, get, placed_scalar, scalar_text
+
+    services = get(compose_root(ctx.source.text), "services")
+    if not isinstance(services, SequenceNode):
+        return []
+    found = []
+    for service in services.value:
+        if not isinstance(service, MappingNode):
+            continue
+        start = get(service, "startCommand")
+        runtime = scalar_text(get(service, "runtime")) or scalar_text(get(service, "env"))
+        if not isinstance(start, ScalarNode) or runtime in ("docker", "image") or get(service, "image") is not None:
+            continue
+        root_dir = scalar_text(get(service, "rootDir"))
+        directory: WorkingDirectory | None = host_directory(ctx.folder, "the repository (render.yaml's folder)")
+        if root_dir and directory is not None:
+            known = "$" not in root_dir and not root_dir.startswith(("/", "~"))
+            directory = directory.moved(root_dir) if known else None
+        name = scalar_text(get(service, "name")) or "?"
+        web = scalar_text(get(service, "type")) == "web"
+        found.extend(
+            _platform_launches(
+                ctx, placed_scalar(start, ctx.source.lines), directory, f"service {name}'s startCommand", web=web
+            )
+        )
+    return found
+
+
+def _platform_launches(
+    ctx: CommandContext, start: Placed, directory: WorkingDirectory | None, where: str, web: bool
+) -> list[Launch]:
+    # A web service reading $PORT is reached by the platform's router on the instance's interface.
+    routed = web and PLATFORM_PORT.search(start.text) is not None
+    info = CommandInfo(ctx.kind, production=True, container=routed, where=where)
+    return shell_launches(ctx, start, info, Setting.CONTAINER, directory, {})
+
+
+class _RailwaySettings:
+    def __init__(self, start: Placed | None, builder: str | None, dockerfile: bool):
+        self.start = start
+        self.builder = builder
+        self.dockerfile = dockerfile  # `dockerfilePath` given
+
+
+def _railway_json(lines: list[str]) -> _RailwaySettings | None:
+    if not lines:
+        return None
+    try:
+        root = jsonc.parse(lines_span(lines, Position(0, 0), Position(len(lines) - 1, len(lines[-1]))))
+    except jsonc.JsonError:
+        return None
+    if not isinstance(root, jsonc.JsonObject):
+        return None
+    deploy, build = root.get("deploy"), root.get("build")
+    start = deploy.get("startCommand") if isinstance(deploy, jsonc.JsonObject) else None
+    builder = build.get("builder") if isinstance(build, jsonc.JsonObject) else None
+    dockerfile = build.get("dockerfilePath") if isinstance(build, jsonc.JsonObject) else None
+    return _RailwaySettings(
+        start.placed if isinstance(start, jsonc.JsonString) else None,
+        builder.value if isinstance(builder, jsonc.JsonString) else None,
+        dockerfile is not None,
+    )
+
+
+_TABLE = re.compile(r"^\s*\[\s*([\w.\"'-]+)\s*\]")
+_KEY = re.compile(r"^\s*([\w\"'-]+)\s*=\s*")
+
+
+def _railway_toml(lines: list[str]) -> _RailwaySettings:
+    """The few keys read, line by line (tomllib gives no places): `[deploy] startCommand`, `[build] builder` and
+    `dockerfilePath`, as one-line strings."""
+    table = ""
+    start: Placed | None = None
+    builder: str | None = None
+    dockerfile = False
+    for number, line in enumerate(lines):
+        header = _TABLE.match(line)
+        if header is not None:
+            table = header.group(1).replace('"', "").replace("'", "")
+            continue
+        key = _KEY.match(line)
+        if key is None:
+            continue
+        name = key.group(1).strip("\"'")
+        value = TOML_STRING.match(line, key.end())
+        if value is None:
+            continue
+        if table == "deploy" and name == "startCommand":
+            start = decoded_toml_string(number, value.start(), value.group())
+        elif table == "build" and name == "builder":
+            builder = decoded_toml_string(number, value.start(), value.group()).text
+        elif table == "build" and name == "dockerfilePath":
+            dockerfile = True
+    return _RailwaySettings(start, builder, dockerfile)

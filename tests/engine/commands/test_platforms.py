@@ -1,0 +1,131 @@
+"""Hosting platforms' start commands: Railway (railway.json, railway.toml) and Render (render.yaml)."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+import pytest
+
+from uvicorn_lsp.engine import commands
+from uvicorn_lsp.engine.launch import Setting
+from uvicorn_lsp.engine.model import Severity
+
+from ...conftest import apply_edits
+from .helpers import launches, roots, text_at
+
+APP = "from fastapi import FastAPI\n\napp = FastAPI()\n"
+
+
+@pytest.mark.parametrize("name", ["railway.json", "railway.toml", "render.yaml"])
+def test_platform_files_are_sources_by_name(name):
+    assert commands.source_kind(PurePath("/p/backend") / name) == name
+    assert commands.source_kind(PurePath("/p/railway-backend.toml")) is None
+
+
+def test_railway_toml_start_command_runs_in_the_services_root_as_production(project):
+    project.write(
+        "railway.toml",
+        '[build]\nbuilder = "NIXPACKS"\n\n[deploy]\n'
+        'startCommand = "uvicorn main:app --host 0.0.0.0 --port $PORT --reload"  # dev flag left in\n'
+        'healthcheckPath = "/health"\n',
+    )
+    [launch] = launches(project, "railway.toml")
+    assert launch.edits.info.production and launch.edits.info.container
+    assert launch.setting is Setting.CONTAINER
+    assert text_at(project, "railway.toml", launch.option("reload").range) == "--reload"
+    assert launch.option("port").value.known is False
+    assert roots(launch) == [(project.root,)]
+
+
+def test_railway_json_decodes_escapes_and_follows_cd(project):
+    (project.root / "backend").mkdir()
+    project.write(
+        "railway.json",
+        '{\n  "$schema": "https://railway.com/railway.schema.json",\n'
+        '  "deploy": {"startCommand": "cd backend && uvicorn \\"app.main:app\\" --port $PORT --workers 2"}\n}\n',
+    )
+    [launch] = launches(project, "railway.json")
+    assert launch.app.value.candidates == ("app.main:app",)
+    assert text_at(project, "railway.json", launch.option("workers").range) == "--workers 2"
+    assert roots(launch) == [(project.root / "backend",)]
+
+
+@pytest.mark.parametrize(
+    ("config", "dockerfile"),
+    [
+        ('{"build": {"builder": "DOCKERFILE"}, "deploy": {"startCommand": "uvicorn main:app"}}', False),
+        ('{"build": {"dockerfilePath": "backend/Dockerfile"}, "deploy": {"startCommand": "uvicorn main:app"}}', False),
+        ('{"deploy": {"startCommand": "uvicorn main:app"}}', True),  # Railway then builds the Dockerfile
+    ],
+)
+def test_a_railway_service_built_from_a_dockerfile_is_not_judged_here(project, config, dockerfile):
+    """The command runs in the image's WORKDIR, and without a shell: neither is what this source knows."""
+    project.write("railway.json", config)
+    if dockerfile:
+        project.write("Dockerfile", 'FROM python:3.12-slim\nWORKDIR /srv\nCOPY . .\nCMD ["uvicorn", "main:app"]\n')
+    assert launches(project, "railway.json") == []
+
+
+def test_a_railway_file_without_a_start_command_or_broken_has_no_launch(project):
+    project.write("railway.json", '{"deploy": {"startCommand": ')
+    assert launches(project, "railway.json") == []
+    project.write("railway.toml", '[deploy]\nhealthcheckPath = "/"\n')
+    assert launches(project, "railway.toml") == []
+
+
+def test_render_services_start_in_their_root_dir(project):
+    (project.root / "backend").mkdir()
+    project.write(
+        "render.yaml",
+        "services:\n"
+        "  - type: web\n    name: api\n    runtime: python\n    rootDir: backend\n"
+        "    startCommand: uvicorn main:app --host 0.0.0.0 --port $PORT\n"
+        "  - type: worker\n    name: jobs\n    env: python\n    startCommand: uvicorn other:app\n"
+        "  - type: web\n    name: image\n    runtime: docker\n    startCommand: uvicorn main:app\n"
+        "  - type: web\n    name: elsewhere\n    runtime: python\n    rootDir: $DIR\n    startCommand: uvicorn x:app\n",
+    )
+    api, jobs, elsewhere = launches(project, "render.yaml")
+    assert roots(api) == [(project.root / "backend",)] and api.edits.info.container
+    assert roots(jobs) == [(project.root,)] and not jobs.edits.info.container
+    assert jobs.edits.info.production
+    assert elsewhere.search_paths == []  # a root folder only the platform knows: no folder to look in
+
+
+def test_a_start_command_the_platform_runs_in_the_wrong_folder_is_an_error(project):
+    project.write("backend/main.py", APP)
+    project.write(
+        "render.yaml",
+        "services:\n  - type: web\n    name: api\n    runtime: python\n"
+        "    startCommand: uvicorn main:app --host 0.0.0.0 --port $PORT\n",
+    )
+    [finding] = project.check("render.yaml", codes=("UVI002",))
+    assert finding.severity is Severity.ERROR and "exit status 3" in finding.message
+    project.write(
+        "render.yaml",
+        "services:\n  - type: web\n    name: api\n    runtime: python\n    rootDir: backend\n"
+        "    startCommand: uvicorn main:app --host 0.0.0.0 --port $PORT\n",
+    )
+    assert project.check("render.yaml", codes=("UVI002",)) == []
+
+
+def test_a_routed_web_start_on_the_loopback_is_reported_with_the_platforms_router(project):
+    project.write("main.py", APP)
+    project.write("railway.toml", '[deploy]\nstartCommand = "uvicorn main:app --port $PORT"\n')
+    [finding] = project.check("railway.toml", codes=("UVI015",))
+    assert "Railway's start command: the platform's router cannot reach it" in finding.message
+    fixed = apply_edits((project.root / "railway.toml").read_text(), finding.best_fix.edits)
+    assert fixed == '[deploy]\nstartCommand = "uvicorn main:app --host 0.0.0.0 --port $PORT"\n'
+    # Not reading $PORT, the start may be reached some other way: not said.
+    project.write("railway.toml", '[deploy]\nstartCommand = "uvicorn main:app --port 8000"\n')
+    assert project.check("railway.toml", codes=("UVI015",)) == []
+
+
+def test_noqa_in_railway_toml_and_render_yaml(project):
+    project.write("main.py", APP)
+    project.write("railway.toml", '[deploy]\nstartCommand = "uvicorn main:app --port $PORT"  # noqa: UVI015\n')
+    assert project.check("railway.toml", codes=("UVI015",)) == []
+    project.write(
+        "render.yaml",
+        "services:\n  - type: web\n    name: api\n    startCommand: uvicorn main:app --port $PORT  # noqa: UVI015\n",
+    )
+    assert project.check("render.yaml", codes=("UVI015",)) == []
