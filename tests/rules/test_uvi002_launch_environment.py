@@ -97,6 +97,30 @@ def test_launch_json_env_file(src_app, extra, dotenv, errors):
 
 
 @pytest.mark.parametrize(
+    ("settings", "dotenv", "errors"),
+    [
+        ('{"python.envFile": "${workspaceFolder}/dev.env"}', {"dev.env": "PYTHONPATH=src\n"}, 0),
+        (
+            '{\n  // comments, as VS Code allows\n  "python.envFile": "${workspaceFolder}/dev.env",\n}',
+            {"dev.env": "PYTHONPATH=src\n"},
+            0,
+        ),
+        ('{"python.envFile": "${workspaceFolder}/dev.env"}', {"dev.env": "PORT=1\n", ".env": "PYTHONPATH=src\n"}, 1),
+        ('{"python.envFile": "${env:HOME}/project.env"}', {}, 0),  # only known where it runs
+        ('{"editor.tabSize": 4}', {"dev.env": "PYTHONPATH=src\n"}, 1),  # the default `.env` then: not there
+    ],
+)
+def test_launch_json_env_file_from_the_python_env_file_setting(src_app, settings, dotenv, errors):
+    """Without `envFile` the debugger loads the file `python.envFile` names (the launch resolver of
+    vscode-python-debugger reads that setting; `${workspaceFolder}/.env` is only its default)."""
+    for name, text in dotenv.items():
+        src_app.write(name, text)
+    src_app.write(".vscode/settings.json", settings)
+    src_app.write(".vscode/launch.json", LAUNCH_JSON.format(extra=""))
+    assert len(_errors(src_app, ".vscode/launch.json")) == errors
+
+
+@pytest.mark.parametrize(
     ("tables", "errors"),
     [
         ('[tool.poe.tasks.dev]\ncmd = "uvicorn main:app"\nenv = { PYTHONPATH = "src" }\n', 0),

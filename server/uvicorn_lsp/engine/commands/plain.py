@@ -541,8 +541,10 @@ def launch_json_launches(ctx: CommandContext) -> list[Launch]:
 
 
 def _env_file_sets_pythonpath(ctx: CommandContext, node, workspace_folder: Path) -> bool:
-    """The Python debugger loads `envFile`, by default the workspace folder's `.env` when there is one;
-    a file named but not read here may set PYTHONPATH too."""
+    """The Python debugger loads `envFile`, by default the file the workspace's `python.envFile` setting names,
+    else the workspace folder's `.env` when there is one; a file named but not read here may set PYTHONPATH too."""
+    if node is None:
+        node = _python_env_file_setting(ctx, workspace_folder)
     if node is None:
         default = workspace_folder / ".env"
         ctx.depends_on(default)
@@ -553,6 +555,26 @@ def _env_file_sets_pythonpath(ctx: CommandContext, node, workspace_folder: Path)
         "${workspaceRoot}", str(workspace_folder)
     )
     return "${" in value or layout.env_file_sets_pythonpath(workspace_folder / value, ctx.depends_on) is not False
+
+
+def _python_env_file_setting(ctx: CommandContext, workspace_folder: Path):
+    """`python.envFile` in the workspace's `.vscode/settings.json`: the debugger's default `envFile` (its launch
+    resolver reads that setting, whose own default is `${workspaceFolder}/.env`). None when not set; a settings
+    file that mentions it but cannot be read gives a value that is not a string (unknown)."""
+    settings = workspace_folder / ".vscode" / "settings.json"
+    ctx.depends_on(settings)
+    try:
+        text = settings.read_text(encoding="utf-8", errors="replace")
+    except (OSError, ValueError):
+        return None
+    if "python.envFile" not in text:
+        return None
+    lines = split_lines(text)
+    try:
+        root = jsonc.parse(lines_span(lines, Position(0, 0), Position(len(lines) - 1, len(lines[-1]))), comments=True)
+    except jsonc.JsonError:
+        return jsonc.JsonOther(None, Range.of((0, 0), (0, 0)))
+    return root.get("python.envFile") if isinstance(root, jsonc.JsonObject) else None
 
 
 def _launch_cwd(node, workspace_folder: Path) -> WorkingDirectory | None:
