@@ -53,6 +53,29 @@ def test_a_poe_task_with_its_own_folder_serves_and_is_not_an_error(project):
     assert [f.range.start.line for f in findings] == [5]  # the root task only
 
 
+def test_a_poe_task_written_in_dotted_keys_runs_in_its_own_folder(project):
+    """Audit 50b: `dev.cmd` with `dev.cwd` in `[tool.poe.tasks]` is the `[tool.poe.tasks.dev]` table above in dotted
+    keys; its `cwd` was not read and the task was judged from the pyproject's folder (a wrong UVI002 error)."""
+    backend(project)
+    project.write(
+        "pyproject.toml",
+        """
+        [tool.poe.tasks]
+        dev.help = "uvicorn app.main:app, reloading"
+        dev.cmd = "uvicorn app.main:app"
+        dev.cwd = "backend"
+        root.cmd = "uvicorn app.main:app"
+        """,
+    )
+    port = free_port()
+    served = run_server(["-m", "poethepoet", "dev", "--port", str(port)], project.root, port)
+    assert served.served, served.output
+    failed = run_server(["-m", "poethepoet", "root", "--port", str(port)], project.root, port)
+    assert not failed.served and failed.exit_code == 1 and "No module named 'app'" in failed.output
+    findings = project.check("pyproject.toml", codes=("UVI002",))
+    assert [f.range.start.line for f in findings] == [4]  # the root task only
+
+
 def test_supervisord_fills_in_its_expansions_before_uvicorn_sees_them(project):
     project.write("main.py", APP)
     program = "command=uvicorn main:app --port %(ENV_PORT)s --workers %(ENV_WORKERS)s\n"

@@ -252,6 +252,45 @@ serve = "uvicorn {args:backend.main:app}"
     assert finding.range.start.line == 13  # `plain`: taskipy runs `uvicorn {app}` as written
 
 
+def test_task_tables_in_dotted_keys(project):
+    """Audit 50b: `dev.cmd = "..."` with `dev.cwd = "backend"` in `[tool.poe.tasks]` is poe's `[tool.poe.tasks.dev]`
+    table in dotted keys (pdm's `start.working_dir`, taskipy's `dev.use_vars` alike): the task runs in backend/
+    (real run: `poe dev` serves `main:app` from backend/, was a wrong UVI002 error), and `dev.help` is no command."""
+    project.write("backend/main.py", "from fastapi import FastAPI\n\napp = FastAPI()\n")
+    text = """\
+[project]
+name = "x"
+dependencies = ["uvicorn"]
+
+[tool.poe.tasks]
+dev.help = "uvicorn main:app with --reload"
+dev.cmd = "uvicorn main:app --reload"
+dev.cwd = "backend"
+root.cmd = "uvicorn main:app"
+
+[tool.pdm.scripts]
+start.cmd = "uvicorn main:app"
+start.working_dir = "backend"
+
+[tool.taskipy.variables]
+app = "main:app"
+
+[tool.taskipy.tasks]
+web.cmd = "uvicorn {app}"
+web.use_vars = true
+web.cwd = "backend"
+"""
+    project.write("pyproject.toml", text)
+    tomllib.loads(text)
+    dev, root, start, web = launches(project, "pyproject.toml")
+    assert roots(dev) == [(project.root / "backend",)]
+    assert roots(start) == [(project.root / "backend",)]
+    assert roots(root) == [(project.root,)]
+    assert web.app is not None and web.app.value.candidates is None
+    [finding] = project.check("pyproject.toml", codes=("UVI002",))
+    assert finding.range.start.line == 8  # `root`: no folder of its own, main.py is not beside the pyproject
+
+
 def test_bad_inputs_have_no_launches(project):
     project.write(".vscode/launch.json", '{"configurations": [{"module": "uvicorn", "args": ["a:b", ')
     assert launches(project, ".vscode/launch.json") == []

@@ -3,9 +3,9 @@
 task's own folder (poe's `cwd`, pdm's `working_dir`).
 
 tomllib gives no positions, so this reads the few shapes task tables take, line by line:
-`name = "cmd"`, `name = { cmd = "..." }` (also `shell`), `name = ["cmd", ...]` (hatch), and
-`[tool.poe.tasks.name]` tables with `cmd = "..."`. Basic strings decode their escapes with
-places; multi-line strings are not read.
+`name = "cmd"`, `name = { cmd = "..." }` (also `shell`), `name = ["cmd", ...]` (hatch),
+`[tool.poe.tasks.name]` tables with `cmd = "..."`, and the same table in dotted keys (`name.cmd = "..."`,
+`name.cwd = "backend"`). Basic strings decode their escapes with places; multi-line strings are not read.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ TOML_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'')
 def pyproject_launches(ctx: CommandContext) -> list[Launch]:
     environment = _runner_environment(ctx)
     table_folders = _task_table_folders(ctx.source.lines)
+    dotted_folders, dotted_variables = _dotted_task_settings(ctx.source.lines)
     taskipy_folder, taskipy_variables = _taskipy_settings(ctx.source.lines)
     found = []
     table = ""
@@ -53,8 +54,19 @@ def pyproject_launches(ctx: CommandContext) -> list[Launch]:
         in_task_table = table.count(".") >= 3 and table.startswith(("tool.poe.tasks.", "tool.pdm.scripts."))
         if in_task_table and key not in _COMMAND_KEYS:
             continue
+        # `dev.cmd = "..."` is the `cmd` of task `dev` (`dev.help`, `dev.cwd`, `dev.env...` are not commands).
+        task, dotted, attribute = (
+            key.partition(".") if not assignment.group(1).startswith(('"', "'")) else (key, "", "")
+        )
+        if dotted and attribute not in _COMMAND_KEYS:
+            continue
         inline_table = value_text.lstrip().startswith("{")
-        folder = _FOLDER_KEY.search(value_text) if inline_table else table_folders.get(table) if in_task_table else None
+        if inline_table:
+            folder = _FOLDER_KEY.search(value_text)
+        elif in_task_table:
+            folder = table_folders.get(table)
+        else:
+            folder = dotted_folders.get((table, task)) if dotted else None
         taskipy = table == "tool.taskipy.tasks"
         if taskipy and folder is None:
             folder = taskipy_folder  # `[tool.taskipy.settings] cwd`, which a task's own `cwd` overrides
@@ -68,8 +80,9 @@ def pyproject_launches(ctx: CommandContext) -> list[Launch]:
         if table.startswith("tool.pdm.scripts"):
             placeholders = _PDM_PLACEHOLDER
         elif taskipy:
-            uses_variables = _USE_VARS.search(value_text) if inline_table else None
-            if uses_variables.group(1) == "true" if uses_variables else taskipy_variables:
+            written = _USE_VARS.search(value_text) if inline_table else None
+            uses_variables = (written.group(1) == "true") if written else dotted_variables.get(task) if dotted else None
+            if taskipy_variables if uses_variables is None else uses_variables:
                 placeholders = _TASKIPY_VARIABLE
         for string in _strings(number, assignment.end(), value_text, inline_table=inline_table):
             if placeholders is not None:
@@ -96,6 +109,31 @@ def _task_table_folders(lines: list[str]) -> dict[str, re.Match[str]]:
             if folder is not None:
                 folders[table] = folder
     return folders
+
+
+_DOTTED_FOLDER = re.compile(r"""^\s*(?P<task>[\w-]+)\.(?:cwd|working_dir)\s*=\s*(?P<folder>"[^"\n]*"|'[^'\n]*')""")
+_DOTTED_USE_VARS = re.compile(r"^\s*(?P<task>[\w-]+)\.use_vars\s*=\s*(?P<value>true|false)\b")
+
+
+def _dotted_task_settings(lines: list[str]) -> tuple[dict[tuple[str, str], re.Match[str]], dict[str, bool]]:
+    """A task table written in dotted keys in the runner's table (`dev.cmd = "..."` with `dev.cwd = "backend"`, as
+    poe's, pdm's and taskipy's documentation allow): the folder of each (table, task) that names one, and the
+    taskipy tasks that say whether they use variables (`dev.use_vars = true`)."""
+    folders: dict[tuple[str, str], re.Match[str]] = {}
+    use_vars: dict[str, bool] = {}
+    table = ""
+    for line in lines:
+        header = re.match(r"^\s*\[\s*([\w.\"'-]+)\s*\]", line)
+        if header is not None:
+            table = header.group(1).replace('"', "").replace("'", "")
+        elif table in ("tool.poe.tasks", "tool.pdm.scripts", "tool.taskipy.tasks"):
+            folder = _DOTTED_FOLDER.match(line)
+            if folder is not None:
+                folders[(table, folder.group("task"))] = folder
+            variables = _DOTTED_USE_VARS.match(line)
+            if variables is not None and table == "tool.taskipy.tasks":
+                use_vars[variables.group("task")] = variables.group("value") == "true"
+    return folders, use_vars
 
 
 # What the runner puts in place of the text before the command runs: pdm's `{args}` (the task's arguments, or
