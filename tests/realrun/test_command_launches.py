@@ -235,3 +235,39 @@ def test_procfile_web_process_listens_on_loopback_only_then_the_fix_on_every_int
     fixed = apply_edits((project.root / "Procfile").read_text(), finding.best_fix.edits)
     assert fixed == "web: python -m uvicorn main:app --host 0.0.0.0 --port $PORT\n"
     assert listening_after_start(fixed.partition(":")[2].strip(), project.root, free_port()) == {"0.0.0.0"}
+
+
+def test_a_platform_start_command_fails_or_serves_in_the_folder_the_platform_starts_it_in(project):
+    """render.yaml's `startCommand` runs in the service's `rootDir`: from the repository, `uvicorn main:app` with
+    main.py in backend/ exits with status 3, as UVI002 says; with `rootDir: backend` it serves, and is not reported."""
+    project.write("backend/main.py", APP)
+    command = "python -m uvicorn main:app --host 0.0.0.0 --port $PORT"
+    service = f"services:\n  - type: web\n    name: api\n    runtime: python\n    startCommand: {command}\n"
+    project.write("render.yaml", service)
+    [finding] = project.check("render.yaml", codes=("UVI002",))
+    assert "exit status 3" in finding.message
+    environment = {
+        **os.environ,
+        "PORT": str(free_port()),
+        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+    }
+    failed = subprocess.run(["sh", "-c", command], cwd=project.root, env=environment, capture_output=True, timeout=30)
+    assert failed.returncode == 3 and b'Could not import module "main"' in failed.stderr
+    project.write("render.yaml", service.replace("    startCommand", "    rootDir: backend\n    startCommand"))
+    assert project.check("render.yaml", codes=("UVI002",)) == []
+    port = free_port()
+    process = subprocess.Popen(
+        ["sh", "-c", command],
+        cwd=project.root / "backend",
+        env={**environment, "PORT": str(port)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        wait_until_served(port)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+            assert response.status == 200
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)

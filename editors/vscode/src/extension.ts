@@ -131,7 +131,7 @@ async function start(): Promise<void> {
       {
         scheme: "file",
         pattern:
-          "**/{Dockerfile,Dockerfile.*,*.Dockerfile,Containerfile,compose*.yml,compose*.yaml,docker-compose*.yml,docker-compose*.yaml,Procfile,Procfile.*,Makefile,GNUmakefile,*.mk,*.sh,*.bash,*.service,*.conf,pyproject.toml}",
+          "**/{Dockerfile,Dockerfile.*,*.Dockerfile,Containerfile,compose*.yml,compose*.yaml,docker-compose*.yml,docker-compose*.yaml,Procfile,Procfile.*,Makefile,GNUmakefile,*.mk,*.sh,*.bash,*.service,*.conf,pyproject.toml,railway.json,railway.toml,render.yaml}",
       },
       { scheme: "file", pattern: "**/.github/workflows/*.{yml,yaml}" },
       { scheme: "file", pattern: "**/.vscode/launch.json" },

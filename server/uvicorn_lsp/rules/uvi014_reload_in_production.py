@@ -90,7 +90,7 @@ RULE = Rule(
     code="UVI014",
     name="reload-in-production",
     summary="`--reload` or `fastapi dev` in a production start (Dockerfile, production compose file, Procfile "
-    "`web`, systemd, supervisord).",
+    "`web`, systemd, supervisord, Railway, Render).",
     severity=Severity.WARNING,
     fix_availability=FixAvailability.SOMETIMES,
     fix_applicabilities=(Applicability.SAFE, Applicability.UNSAFE),
@@ -110,7 +110,8 @@ RULE = Rule(
               `docker run -v` in the project mounts the code over its `WORKDIR` (`volumes: [".:/app"]`);
             - a compose file named for production (`compose.prod.yaml`, `docker-compose.production.yml`);
             - the `web` process of a Procfile (not of one named for development, such as `Procfile.dev`, or kept
-              in such a folder), a systemd unit's `ExecStart=`, a supervisord `[program:x]`;
+              in such a folder), a systemd unit's `ExecStart=`, a supervisord `[program:x]`, Railway's start
+              command (`railway.json`, `railway.toml`) and a Render service's `startCommand` (`render.yaml`);
             - a shell script that one of those starts runs: a Dockerfile's `ENTRYPOINT ["/entrypoint.sh"]` or
               `CMD ["sh", "start.sh"]` naming the file its `COPY` put there (the Dockerfile in the script's
               folder or above it), or `web: sh bin/start.sh` in a Procfile.
