@@ -5,6 +5,7 @@ named only then (with two, the status is 4 or 1, as the master's halt races the 
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -58,3 +59,37 @@ def test_an_option_and_its_value_in_one_word_stop_gunicorn_or_are_ignored(projec
     project.write("run.sh", f"#!/bin/sh\ngunicorn {' '.join(split)}\n")
     assert project.check("run.sh", codes=("UVI004", "UVI024")) == []
     assert run_server(["-m", "gunicorn", *split], project.root, port, timeout=30).served
+
+
+def test_uvicorn_flags_stop_gunicorn(project):
+    """`--host` and `--port` are uvicorn's: gunicorn stops at them ("unrecognized arguments", exit status 2, UVI004);
+    with `--bind` in their place it serves."""
+    port = free_port()
+    project.write("main.py", APP_HEAD.format())
+    worker = ["-k", "uvicorn.workers.UvicornWorker"]
+
+    uvicorn_flags = ["main:app", *worker, "--host", "127.0.0.1", "--port", str(port)]
+    project.write("run.sh", f"#!/bin/sh\ngunicorn {' '.join(uvicorn_flags)}\n")
+    assert [f.code for f in project.check("run.sh", codes=("UVI004",))] == ["UVI004", "UVI004"]
+    outcome = run_server(["-m", "gunicorn", *uvicorn_flags], project.root, port, timeout=30)
+    assert not outcome.served and outcome.exit_code == 2, outcome.output
+    assert "unrecognized arguments: --host 127.0.0.1 --port" in outcome.output
+
+    bind = ["main:app", *worker, "--bind", f"127.0.0.1:{port}"]
+    project.write("run.sh", f"#!/bin/sh\ngunicorn {' '.join(bind)}\n")
+    assert project.check("run.sh", codes=("UVI004",)) == []
+    assert run_server(["-m", "gunicorn", *bind], project.root, port, timeout=30).served
+
+
+def test_a_bind_port_no_shell_expands_stops_gunicorn(project):
+    """`"--bind", "127.0.0.1:$PORT"` in an exec form: gunicorn gets the `$` as written and stops, exit status 1."""
+    port = free_port()
+    project.write("main.py", APP_HEAD.format())
+    arguments = ["gunicorn", "-b", "127.0.0.1:$PORT", "-k", "uvicorn.workers.UvicornWorker", "main:app"]
+    project.write("Dockerfile", f"FROM python:3.12\nCOPY . .\nCMD {json.dumps(arguments)}\n")
+    [finding] = project.check("Dockerfile", codes=("UVI004",))
+    assert "'$PORT' is not a valid port number" in finding.message
+    arguments = ["-m", *arguments]
+    outcome = run_server(arguments, project.root, port, timeout=30, env={"PORT": str(port)})
+    assert not outcome.served and outcome.exit_code == 1, outcome.output
+    assert "'$PORT' is not a valid port number." in outcome.output

@@ -428,3 +428,90 @@ def test_a_gunicorn_option_and_its_value_in_one_element(project, cmd, expected):
             [fix] = finding.fixes
             fixed = apply_edits((project.root / "Dockerfile").read_text(), fix.edits)
             assert not any(f'"{word}' in fixed for word in ("--bind ", "--worker-class ", "--certfile ")), fixed
+
+
+@pytest.mark.parametrize(
+    ("source", "text", "expected"),
+    [
+        # The common copy of a uvicorn command: gunicorn has --bind, not --host and --port.
+        (
+            "Procfile",
+            "web: gunicorn main:app -w 2 -k uvicorn_worker.UvicornWorker --host 0.0.0.0 --port $PORT\n",
+            ["--host", "--port"],
+        ),
+        # LlamaIndexAPI's docker-entrypoint.sh: the flag written with its value, `=`.
+        (
+            "run.sh",
+            "#!/bin/sh\nexec gunicorn -k uvicorn_worker.UvicornWorker app.main:app --loop=asyncio\n",
+            ["--loop=asyncio"],
+        ),
+        # The flag is literal though its value expands.
+        ("run.sh", "#!/bin/sh\ngunicorn main:app -k uvicorn_worker.UvicornWorker --port=$PORT\n", ["--port=$PORT"]),
+        # gunicorn's own options, and `--root-path`, which gunicorn 27 has.
+        (
+            "run.sh",
+            "#!/bin/sh\ngunicorn main:app -k uvicorn_worker.UvicornWorker -w 2 --log-level info --root-path /api\n",
+            [],
+        ),
+        # --version prints and exits before the parser looks at the rest.
+        ("run.sh", "#!/bin/sh\ngunicorn --version main:app --host 0.0.0.0\n", []),
+    ],
+)
+def test_a_uvicorn_flag_given_to_gunicorn(project, source, text, expected):
+    """Real runs: tests/realrun/test_gunicorn_failures_realrun.py; "unrecognized arguments", exit status 2, for each
+    flag of GUNICORN_LACKS_UVICORN_FLAGS with gunicorn 20.1, 21.2, 23.0 and 27.0."""
+    project.write("main.py", FASTAPI_APP)
+    project.write("requirements.txt", "fastapi\nuvicorn-worker\ngunicorn\n")
+    project.write(source, text)
+    findings = project.check(source, codes=("UVI004",))
+    assert [f.message.split("unrecognized arguments: ")[1].split(";")[0] for f in findings] == expected, findings
+    for finding in findings:
+        assert finding.message.startswith("the gunicorn command exits with status 2 before starting"), finding.message
+        assert "it is uvicorn's" in finding.message and not finding.fixes
+
+
+@pytest.mark.parametrize(
+    ("source", "text", "expected"),
+    [
+        (
+            "Dockerfile",
+            GUNICORN_IMAGE.format(
+                cmd='["gunicorn", "--bind", "0.0.0.0:${PORT:-8000}", "-k", "uvicorn_worker.UvicornWorker", "main:app"]'
+            ),
+            "'${PORT' is not a valid port number",
+        ),
+        (
+            "run.sh",
+            "#!/bin/sh\ngunicorn main:app -k uvicorn_worker.UvicornWorker --bind '0.0.0.0:$PORT'\n",
+            "'$PORT' is not",
+        ),
+        # The shell expands it: nothing to say.
+        ("run.sh", "#!/bin/sh\ngunicorn main:app -k uvicorn_worker.UvicornWorker --bind 0.0.0.0:$PORT\n", None),
+        (
+            "Dockerfile",
+            GUNICORN_IMAGE.format(cmd="gunicorn main:app -k uvicorn_worker.UvicornWorker -b 0.0.0.0:$PORT"),
+            None,
+        ),
+        # Compose puts the host's PORT in before gunicorn sees it.
+        (
+            "compose.yaml",
+            "services:\n  web:\n    build: .\n    command: [gunicorn, -b, '0.0.0.0:${PORT}', -k, uvicorn_worker.UvicornWorker, main:app]\n",
+            None,
+        ),
+        # A Unix socket names no port.
+        ("Dockerfile", GUNICORN_IMAGE.format(cmd='["gunicorn", "-b", "unix:/run/$APP.sock", "main:app"]'), None),
+    ],
+)
+def test_a_gunicorn_port_no_shell_expands(project, source, text, expected):
+    """Real runs: tests/realrun/test_gunicorn_failures_realrun.py ("Error: '$PORT' is not a valid port number.", exit
+    status 1, gunicorn 20.1, 21.2, 23.0 and 27.0)."""
+    project.write("main.py", FASTAPI_APP)
+    project.write("requirements.txt", "fastapi\nuvicorn-worker\ngunicorn\n")
+    project.write(source, text)
+    findings = project.check(source, codes=("UVI004",))
+    if expected is None:
+        assert findings == [], findings
+        return
+    [finding] = findings
+    assert "the gunicorn command stops at startup (exit status 1): " in finding.message, finding.message
+    assert expected in finding.message and not finding.fixes, finding.message

@@ -6,6 +6,7 @@ import difflib
 from collections.abc import Iterator
 
 from ..engine import app_kinds, uvicorn_facts
+from ..engine.commands.recognise import GUNICORN_LACKS_UVICORN_FLAGS, first, gunicorn_port_refusal
 from ..engine.context import RuleContext
 from ..engine.launch import Entry, GivenAs, Launch, Option, Rejection, Server
 from ..engine.model import Applicability, Finding, Fix, Range, Severity
@@ -33,6 +34,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             # gunicorn's own parser: what it stops at or ignores does not depend on the uvicorn version.
             yield from found
             yield from _ignored_by_gunicorn(ctx, launch)
+            yield from _unexpanded_gunicorn_port(ctx, launch)
             continue
         # The parameters and options read are those of the analysed uvicorn: nothing is said where another
         # runs (asked only when there is something to say: it reads the project's declarations), but for the
@@ -67,6 +69,10 @@ def _rejected(ctx: RuleContext, launch: Launch, rejection: Rejection) -> Finding
         edits = launch.edits.rename_option(option, rejection.near[0])
         if edits:
             fixes.append(Fix(f"Change to `{rejection.near[0]}`", edits, Applicability.UNSAFE, preferred=True))
+    elif launch.server is Server.GUNICORN and (flag := option.name.partition("=")[0]) in GUNICORN_LACKS_UVICORN_FLAGS:
+        # A uvicorn flag given to gunicorn: no fix, since `--host` and `--port` become one `--bind` together.
+        instead = GUNICORN_LACKS_UVICORN_FLAGS[flag]
+        advice = f"; it is uvicorn's: gunicorn takes `{instead}`" if instead else "; it is uvicorn's, not gunicorn's"
     # click's message quotes the rejected word, which a command line may make long.
     message = fit_message(
         "{described} exits with status 2 before starting: {rejection}{advice}",
@@ -91,6 +97,29 @@ def _ignored_by_gunicorn(ctx: RuleContext, launch: Launch) -> Iterator[Finding]:
             word=Quoted(option.name),
         )
         yield ctx.finding(RULE, message, option.range, Severity.WARNING, fixes=fixes)
+
+
+def _unexpanded_gunicorn_port(ctx: RuleContext, launch: Launch) -> Iterator[Finding]:
+    """`"--bind", "0.0.0.0:$PORT"` in an exec form (or single quotes): gunicorn gets the `$` as written and stops
+    before loading the app (real runs, gunicorn 20.1 to 27.0: "Error: '$PORT' is not a valid port number.", exit
+    status 1)."""
+    bind = launch.options.get("bind")
+    # --check-config and --print-config exit before binding; a rejection stops gunicorn before it reads the address.
+    exits_first = "check_config" in launch.options or "print_config" in launch.options
+    if bind is None or not bind.value.known or launch.rejections or exits_first:
+        return
+    text = first(bind.value)
+    if not isinstance(text, str) or "$" not in text:
+        return
+    refusal = gunicorn_port_refusal(text)
+    if refusal is None or "$" not in refusal:
+        return
+    message = fit_message(
+        "{described} stops at startup (exit status 1): {refusal} (no shell expands `$` here)",
+        described=launch.described,
+        refusal=Quoted(refusal),
+    )
+    yield ctx.finding(RULE, message, bind.range)
 
 
 def _parameters(ctx: RuleContext, entry: Entry) -> frozenset[str] | None:
@@ -294,7 +323,12 @@ RULE = Rule(
             gunicorn's parser (argparse) takes such an element (`"--bind 0.0.0.0:80"`) for a positional
             argument: after an option it stops gunicorn ("unrecognized arguments", exit status 2, an error); in
             the run of arguments that starts with the app it is ignored and gunicorn starts without it (a
-            warning: the default bind, the sync worker, no TLS). The fix splits it.
+            warning: the default bind, the sync worker, no TLS). The fix splits it. A uvicorn flag gunicorn has no
+            option for (`--host`, `--port`, `--loop`, `--proxy-headers`, `--factory`...) stops gunicorn the same
+            way (real runs, gunicorn 20.1 to 27.0); the message names what gunicorn takes instead (`--bind
+            HOST:PORT`), with no fix, since `--host` and `--port` become one `--bind` together. A `--bind` whose
+            port keeps its `$` (`"0.0.0.0:$PORT"` in an exec form, where no shell expands it) stops gunicorn
+            before it loads the app: "'$PORT' is not a valid port number", exit status 1.
 
             `loop`, `http` and `ws` (`--loop`, `--http`, `--ws`) take a name uvicorn knows or an import string
             (`module:attribute`) since uvicorn 0.54: any other word is tried as an import string and fails at

@@ -62,6 +62,33 @@ _GUNICORN_VALUE_OPTIONS = frozenset(
     | {"--group", "--pid", "-p", "--backlog", "--worker-connections", "--limit-request-line", "--access-logformat"}
     | {"--worker-tmp-dir", "--statsd-host", "--umask", "-m", "--capture-output", "--reload-extra-file"}
 )
+# uvicorn's flags that gunicorn has no option for (nor one they abbreviate): each stops gunicorn's parser with
+# "unrecognized arguments: FLAG", exit status 2 (real runs, gunicorn 20.1, 21.2, 23.0 and 27.0). Left out: `--http`
+# (gunicorn 27 calls it ambiguous), `--root-path` (gunicorn 27 has it) and those gunicorn shares (`--workers`...).
+# Each maps to what gunicorn takes instead, where it has something.
+_GUNICORN_INSTEAD = {
+    "--host": "--bind HOST:PORT",
+    "--port": "--bind HOST:PORT",
+    "--uds": "--bind unix:PATH",
+    "--fd": "--bind fd://FD",
+    "--ssl-keyfile": "--keyfile",
+    "--ssl-certfile": "--certfile",
+    "--timeout-keep-alive": "--keep-alive",
+    "--limit-max-requests": "--max-requests",
+    "--timeout-graceful-shutdown": "--graceful-timeout",
+}
+_GUNICORN_HAS_NO_EQUIVALENT = (
+    ("--loop", "--ws", "--ws-max-size", "--lifespan", "--factory", "--interface", "--app-dir", "--env-file")
+    + ("--proxy-headers", "--no-proxy-headers", "--limit-concurrency", "--no-access-log", "--use-colors")
+    + ("--reload-dir", "--reload-include", "--reload-exclude", "--reload-delay", "--no-server-header")
+    + ("--no-date-header",)
+)
+GUNICORN_LACKS_UVICORN_FLAGS: Mapping[str, str | None] = {
+    **_GUNICORN_INSTEAD,
+    **dict.fromkeys(_GUNICORN_HAS_NO_EQUIVALENT),
+}
+# gunicorn's options that exit before its parser looks at an unknown one.
+_GUNICORN_EXITS_FIRST = frozenset({"-h", "--help", "-v", "--version"})
 _GUNICORN_NAMES = {
     "-w": "workers",
     "--workers": "workers",
@@ -654,15 +681,29 @@ def _parse_gunicorn(arguments: list[Argument], index: int) -> ParsedCommand:
     options: dict[str, Option] = {}
     positionals: list[tuple[int, Argument]] = []
     complete = True
+    rejections: list[Rejection] = []
+    exits_first = any(argument.value in _GUNICORN_EXITS_FIRST for argument in arguments[index + 1 :])
+    only_positionals = False
     position = index + 1
     while position < len(arguments):
         argument = arguments[position]
         word = argument.value
+        flag, equals, attached = word.partition("=")
+        if word == "--":
+            only_positionals = True
+        elif flag in GUNICORN_LACKS_UVICORN_FLAGS and not (only_positionals or exits_first):
+            # `--port=$PORT`: the flag is literal, only its value expands. Its value, if any, is left to the
+            # positionals: gunicorn has stopped anyway.
+            option = Option(word, Value(None, word), argument.range, GivenAs.FLAG, word, handle=(position, position))
+            options[word] = option
+            rejections.append(Rejection(option, f"unrecognized arguments: {word}"))
+            complete = False
+            position += 1
+            continue
         if argument.expanded or not word.startswith("-") or _argparse_positional(word):
             positionals.append((position, argument))
             position += 1
             continue
-        flag, equals, attached = word.partition("=")
         short_attached = ""
         if not equals and len(word) > 2 and word[1] != "-" and word[:2] in ("-k", "-w", "-b", "-c"):
             flag, short_attached = word[:2], word[2:]
@@ -687,7 +728,6 @@ def _parse_gunicorn(arguments: list[Argument], index: int) -> ParsedCommand:
             written = word if value_argument is None or last == position else f"{word} {value_argument.value}"
             options[name] = Option(name, value, where, GivenAs.FLAG, written, handle=(position, last))
         position = last + 1
-    rejections: list[Rejection] = []
     if complete and any(_one_word_option(argument) for _, argument in positionals):
         positionals, ignored, rejections, complete = _gunicorn_one_word_options(positionals)
         for position, argument in ignored:
@@ -710,6 +750,24 @@ def _parse_gunicorn(arguments: list[Argument], index: int) -> ParsedCommand:
     elif not specs:
         complete = False
     return ParsedCommand(Server.GUNICORN, arguments, index, app, options, rejections, complete)
+
+
+def gunicorn_port_refusal(bind: str) -> str | None:
+    """gunicorn's words for a `--bind` address whose port is not a number, split as gunicorn splits it
+    (util.parse_address, gunicorn 20.1 to 27.0): None when the port is a number or the address names no port."""
+    if re.match(r"unix:(//)?", bind) or bind.startswith("fd://"):
+        return None
+    address = bind.removeprefix("tcp://")
+    if "[" in address and "]" in address:
+        parts = address.split("]:")
+        port = parts[1] if len(parts) > 1 else None
+    elif ":" in address:
+        port = address.split(":")[1]
+    else:
+        port = None
+    if port is None or port.strip().lstrip("+-").isdigit():
+        return None
+    return f"{port!r} is not a valid port number"
 
 
 def _argparse_positional(word: str) -> bool:
