@@ -50,8 +50,36 @@ def python_launches(ctx: PythonFile) -> list[Launch]:
     launches = []
     for call in ctx.calls_to(*_ENTRIES):
         ctx.check_cancelled()  # a newer text or the time budget stops a long file between calls
-        launches.append(_launch(ctx, call))
+        if not _only_inspected(ctx, call):
+            launches.append(_launch(ctx, call))
     return launches
+
+
+def _only_inspected(ctx: PythonFile, call: syntax.CallSite) -> bool:
+    """A `uvicorn.Config` a function builds only to read its settings (`cfg = uvicorn.Config(...)`, then only
+    `cfg.reload_dirs`): never handed to a Server, loaded or returned, it serves nothing (Skyvern builds one to
+    find the folders its reload watches, then starts the app with uvicorn.run)."""
+    statement = call.node.parent
+    if (
+        _ENTRIES.get(call.qualname or "") is not Entry.CONFIG
+        or statement.type != "expr_stmt"
+        or len(statement.children) != 3
+        or statement.children[1].value != "="
+        or statement.children[0].type != "name"
+    ):
+        return False
+    target = statement.children[0]
+    function = statement.search_ancestor("funcdef")
+    if function is None:
+        return False  # a module's name: another module may import it and serve it
+    for leaf in ctx.source.used_names.get(target.value, ()):
+        if leaf is target or not function.start_pos <= leaf.start_pos < function.end_pos:
+            continue
+        dot = leaf.get_next_leaf()
+        attribute = dot.get_next_leaf() if dot is not None and dot.value == "." else None
+        if attribute is None or attribute.value == "load":  # handed on, returned, or loading the app
+            return False
+    return True
 
 
 def is_test_module(path: Path | None, root: Path) -> bool:
