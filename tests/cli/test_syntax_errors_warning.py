@@ -3,6 +3,8 @@ code parses, and `--fix` leaves the conflicted code alone (a real subprocess).""
 
 from __future__ import annotations
 
+import sys
+
 from .conftest import run_cli, write
 
 CONFLICTED = """\
@@ -61,3 +63,20 @@ def test_valid_python_parso_cannot_read_is_not_called_a_syntax_error(tmp_path):
     assert "syntax errors" not in err
     assert "warning: main.py: lines 8-12 use Python syntax the analysis cannot read yet" in err
     assert run.stdout.decode().startswith("main.py:16:17: UVI001"), run.stdout.decode()
+
+
+def test_syntax_of_the_newer_python_a_project_requires_is_not_called_a_syntax_error(tmp_path):
+    """polar requires Python 3.14 and writes `class Box[T]` and `except A, B:`: read by an older Python, the note
+    says what is skipped instead of calling the project's valid code broken."""
+    newer = (sys.version_info.major, sys.version_info.minor + 3)
+    write(
+        tmp_path,
+        "pyproject.toml",
+        f'[project]\nname = "x"\nversion = "0"\nrequires-python = ">={newer[0]}.{newer[1]}"\n',
+    )
+    body = "class Box[T]:\n    pass\n\n\ntry:\n    pass\nexcept ValueError, TypeError:\n    pass\n"
+    write(tmp_path, "main.py", f"import uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\n{body}")
+    err = run_cli(tmp_path, "--no-cache", "main.py").stderr.decode()
+    assert "syntax errors" not in err and "use Python syntax the analysis cannot read yet" in err
+    write(tmp_path, "pyproject.toml", '[project]\nname = "x"\nversion = "0"\nrequires-python = ">=3.10"\n')
+    assert "syntax errors" in run_cli(tmp_path, "--no-cache", "main.py").stderr.decode()

@@ -207,7 +207,13 @@ def check_text(
     else:
         _run_rules(context, rules, result, budget_seconds)
     if note_syntax_errors and source.broken_lines:
-        if source.python_parses:  # parso's grammar lacks it: `match`, `except*`, `with (a as b, c as d)`
+        # parso's grammar lacks it (`match`, `except*`), or the project's newer Python has it (`class Box[T]` read
+        # by 3.11 for a project that requires 3.14): code the analysis cannot read, not an error of the user's.
+        if (
+            source.python_parses
+            or not workspace.parses_as_this_python
+            or (path is not None and config.requires_a_newer_python(path.parent))
+        ):
             note = newer_syntax_note(source.broken_lines)
             result.problems.append(Problem(note, str(path) if path else None, ProblemKind.NOTICE))
         else:

@@ -461,3 +461,26 @@ def project_scripts(start: Path) -> dict[str, str]:
         if isinstance(target, str):
             found.setdefault(str(name), target)
     return found
+
+
+def requires_a_newer_python(start: Path) -> bool:
+    """Whether the nearest pyproject.toml's `requires-python` leaves out the Python running the tool for newer
+    ones (`>=3.14` read by 3.11): the project's code may use syntax this Python cannot parse."""
+    pyproject = find_pyproject(start)
+    if pyproject is None:
+        return False
+    data, _ = read_toml(pyproject)
+    project = data.get("project")
+    declared = project.get("requires-python") if isinstance(project, dict) else None
+    if not isinstance(declared, str):
+        return False
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    try:
+        specifiers = SpecifierSet(declared)
+    except InvalidSpecifier:
+        return False
+    running = ".".join(map(str, sys.version_info[:3]))
+    later = [f"{sys.version_info.major}.{minor}" for minor in range(sys.version_info.minor + 1, 30)]
+    return running not in specifiers and any(version in specifiers for version in later)
+
