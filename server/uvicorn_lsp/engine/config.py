@@ -470,7 +470,7 @@ def requires_a_newer_python(start: Path) -> bool:
     if pyproject is None:
         return False
     data, _ = read_toml(pyproject)
-    project = data.get("project")
+    project = data.get("project") if data is not None else None
     declared = project.get("requires-python") if isinstance(project, dict) else None
     if not isinstance(declared, str):
         return False
