@@ -826,3 +826,24 @@ def test_a_module_level_config_the_file_serves_itself_keeps_its_launches(project
     [finding] = uvi002(project, "bot/core/loader.py")
     assert finding.severity is Severity.WARNING
     assert "not with `python bot/core/loader.py`: No module named 'bot'" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("relative", "text"),
+    [
+        ("start.sh", '#!/bin/sh\nrun() {\n  uvicorn mian:app "$@"\n}\nrun --reload\n'),
+        (
+            "serve.py",
+            'import json\nimport uvicorn\n\nif __name__ == "__main__":\n    uvicorn.run("mian:app", **json.load(open("o.json")))\n',
+        ),
+    ],
+)
+def test_options_only_the_run_knows_leave_the_exit_unsaid(project, relative, text):
+    """`"$@"` or `**options` may add --reload (the reloader keeps running) or workers: the string fails and
+    nothing is served whatever they hold, but the exit status is theirs to say (audit50b)."""
+    project.write("main.py", APP)
+    project.write(relative, text)
+    [finding] = project.check(relative, codes=(CODE,))
+    assert finding.severity is Severity.ERROR
+    assert "will not load: module not found; nothing is served" in finding.message
+    assert "exit status" not in finding.message

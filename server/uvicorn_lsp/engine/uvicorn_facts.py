@@ -155,6 +155,9 @@ def failure_consequence(launch: Launch, exit_status: int, running_version: str |
         return f"gunicorn stops: App failed to load (exit status {exit_status})"
     if launch.spawns_processes() and reloads(launch):
         return f"with {launch.edits.spell('reload', True)} the reloader keeps running and nothing is served"
+    if not launch.complete:
+        # Options only the run knows (`"$@"`, `**options`) may add reload or workers: the exit is theirs to say.
+        return "nothing is served"
     outcome = workers_failure(launch, exit_status, running_version)
     if outcome is not None:
         return _WORKERS_CONSEQUENCES[outcome]

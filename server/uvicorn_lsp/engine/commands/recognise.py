@@ -639,7 +639,15 @@ def _parse_uvicorn(
     if app is None and "UVICORN_APP" in environment:
         value, where = environment["UVICORN_APP"]
         app = Option("app", value, where, GivenAs.ENVIRONMENT, f"UVICORN_APP={value.source}")
-    return ParsedCommand(Server.UVICORN, arguments, index, app, options, rejections, True, environment_options)
+    # The arguments the script or function was given (`uvicorn main:app "$@"`, called as `run --reload`) may be
+    # options: what the command does without them is not all it may do.
+    passes_arguments = any(argument.value in _PASSED_ARGUMENTS for _, argument in positionals if argument.expanded)
+    return ParsedCommand(
+        Server.UVICORN, arguments, index, app, options, rejections, not passes_arguments, environment_options
+    )
+
+
+_PASSED_ARGUMENTS = frozenset({"$@", "$*", "${@}", "${*}"})
 
 
 def _literal_note(argument: Argument) -> str:
