@@ -244,3 +244,16 @@ def test_documented_example(project):
     project.write("main.py", textwrap.dedent(RULE.doc.example_module))
     assert len(findings(project, "Procfile", RULE.doc.example)) == 1
     assert findings(project, "Procfile", RULE.doc.use_instead) == []
+
+
+def test_a_bind_gunicorn_refuses_is_uvi004s_not_a_500(project):
+    """`"0.0.0.0:${PORT:-8000}"` in an exec form: gunicorn stops at its --bind ("'${PORT' is not a valid port
+    number", exit status 1) before serving anything, so no request answers 500; UVI004 says why it stops (its
+    command triggers include gunicorn: the Dockerfile names neither uvicorn nor fastapi)."""
+    project.write("main.py", FASTAPI_APP)
+    project.write(
+        "Dockerfile",
+        'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD ["gunicorn", "main:app", "--bind", "0.0.0.0:${PORT:-8000}"]\n',
+    )
+    [finding] = project.check("Dockerfile")
+    assert finding.code == "UVI004" and "'${PORT' is not a valid port number" in finding.message

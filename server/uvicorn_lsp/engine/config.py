@@ -483,4 +483,3 @@ def requires_a_newer_python(start: Path) -> bool:
     running = ".".join(map(str, sys.version_info[:3]))
     later = [f"{sys.version_info.major}.{minor}" for minor in range(sys.version_info.minor + 1, 30)]
     return running not in specifiers and any(version in specifiers for version in later)
-

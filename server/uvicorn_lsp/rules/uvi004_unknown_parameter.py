@@ -260,7 +260,7 @@ RULE = Rule(
     fix_applicabilities=(Applicability.SAFE, Applicability.UNSAFE),
     check=check,
     judges_commands=True,
-    command_triggers=("fastapi",),
+    command_triggers=("fastapi", "gunicorn"),
     doc=RuleDoc(
         what="""
             Checks every keyword passed to `uvicorn.run(...)` and `uvicorn.Config(...)`, also the keys
