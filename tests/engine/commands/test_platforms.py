@@ -23,6 +23,7 @@ def test_platform_files_are_sources_by_name(name):
 
 
 def test_railway_toml_start_command_runs_in_the_services_root_as_production(project):
+    project.write("requirements.txt", "fastapi\nuvicorn\n")
     project.write(
         "railway.toml",
         '[build]\nbuilder = "NIXPACKS"\n\n[deploy]\n'
@@ -48,6 +49,30 @@ def test_railway_json_decodes_escapes_and_follows_cd(project):
     assert launch.app.value.candidates == ("app.main:app",)
     assert text_at(project, "railway.json", launch.option("workers").range) == "--workers 2"
     assert roots(launch) == [(project.root / "backend",)]
+
+
+def test_a_railway_file_beside_no_python_app_is_read_by_a_service_rooted_elsewhere(project):
+    """windowsill-api: the top's railway.toml starts `uvicorn main:app`, api/main.py; Railway's root directory is
+    api/ (set in the dashboard, which the config file does not follow): it serves there."""
+    project.write("api/main.py", APP)
+    project.write("api/requirements.txt", "fastapi\nuvicorn\n")
+    project.write(
+        "railway.toml", '[build]\nbuilder = "nixpacks"\n\n[deploy]\nstartCommand = "uvicorn main:app --port $PORT"\n'
+    )
+    [launch] = launches(project, "railway.toml")
+    assert launch.search_paths == []  # where it starts is not known
+    assert project.check("railway.toml", codes=("UVI002",)) == []
+    # A `cd` into a folder there shows the command starts in the file's folder.
+    project.write("railway.toml", '[deploy]\nstartCommand = "cd api && uvicorn other:app --port $PORT"\n')
+    [launch] = launches(project, "railway.toml")
+    assert roots(launch) == [(project.root / "api",)]
+    [finding] = project.check("railway.toml", codes=("UVI002",))
+    assert finding.severity is Severity.ERROR
+    # Beside a Python app the builders find, the service starts in the file's folder.
+    project.write("requirements.txt", "fastapi\nuvicorn\n")
+    project.write("railway.toml", '[deploy]\nstartCommand = "uvicorn main:app --port $PORT"\n')
+    [finding] = project.check("railway.toml", codes=("UVI002",))
+    assert finding.severity is Severity.ERROR
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,9 @@
 `startCommand` of each service in Render's render.yaml.
 
 The platform runs the command in a shell (`$PORT` expands), as the production server, and routes traffic to
-`$PORT` on the instance's own interface. Where it runs: Railway builds the service's root folder (where its
-config file is) with Railpack or Nixpacks and starts the command there; Render starts it in the service's
+`$PORT` on the instance's own interface. Where it runs: Railway builds the service's root folder with Railpack
+or Nixpacks and starts the command there: the config file's folder, unless the dashboard sets another root
+directory (the config file does not follow it; not known beside no Python app); Render starts it in the service's
 `rootDir`, relative to the repository (where render.yaml is). A service built from a Dockerfile or run from an
 image starts in the image's working directory, and Railway then passes the command without a shell: those
 are not judged here (the Dockerfile's own start is).
@@ -12,6 +13,7 @@ are not judged here (the Dockerfile's own start is).
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from ..launch import Launch, Setting
 from ..model import Position
@@ -23,6 +25,19 @@ from .text import Placed, lines_span
 
 # Railway's builders that make an image from the service's Dockerfile (the others: RAILPACK, NIXPACKS...).
 _IMAGE_BUILDERS = ("DOCKERFILE",)
+# The files by which Railpack and Nixpacks find a Python app in the service's root folder.
+_PYTHON_APP_FILES = (
+    "requirements.txt",
+    "pyproject.toml",
+    "Pipfile",
+    "setup.py",
+    "main.py",
+    "app.py",
+    "start.py",
+    "bot.py",
+    "hello.py",
+    "server.py",
+)
 
 
 def railway_launches(ctx: CommandContext) -> list[Launch]:
@@ -37,8 +52,26 @@ def railway_launches(ctx: CommandContext) -> list[Launch]:
     # Railway builds with the service's Dockerfile when one is there, unless the config names another builder.
     if builder in _IMAGE_BUILDERS or settings.dockerfile or (not builder and dockerfile.is_file()):
         return []
+    return _platform_launches(ctx, settings.start, _railway_service_root(ctx), "Railway's start command", web=True)
+
+
+def _railway_service_root(ctx: CommandContext) -> WorkingDirectory:
+    """The config file's folder, where a service with no root directory set starts. The config file does not
+    follow the root directory set in the dashboard: a file beside no Python app the builders would find (a
+    monorepo's top, the app in api/) is read by a service rooted elsewhere. There only a `cd` into one of the
+    folders there shows where the command runs."""
     directory = host_directory(ctx.folder, "the service's root folder")
-    return _platform_launches(ctx, settings.start, directory, "Railway's start command", web=True)
+    app_files = [ctx.folder / name for name in _PYTHON_APP_FILES]
+    for path in app_files:
+        ctx.depends_on(path)
+    if any(path.is_file() for path in app_files):
+        return directory
+
+    def roots_for(relative: str) -> tuple[Path, ...] | None:
+        roots = directory.roots_for(relative)
+        return roots if relative not in ("", ".") and roots is not None and roots[0].is_dir() else None
+
+    return WorkingDirectory(directory.description, roots_for)
 
 
 def render_launches(ctx: CommandContext) -> list[Launch]:
