@@ -133,6 +133,30 @@ def test_a_start_command_the_platform_runs_in_the_wrong_folder_is_an_error(proje
     assert project.check("render.yaml", codes=("UVI002",)) == []
 
 
+def test_a_render_yaml_away_from_the_repositorys_top_starts_where_it_is_not_known(project):
+    """spendguard-sidecar's deploy/render.yaml: `uvicorn app.main:app`, app/ at the top. As a Blueprint its
+    services start at the repository's top (rootDir is relative to it), not in deploy/; set up in the dashboard,
+    wherever the dashboard says."""
+    project.write("app/__init__.py", "")
+    project.write("app/main.py", APP)
+    service = "services:\n  - type: web\n    name: api\n    runtime: python\n"
+    project.write("deploy/render.yaml", service + "    startCommand: uvicorn app.main:app --port $PORT\n")
+    [launch] = launches(project, "deploy/render.yaml")
+    assert launch.search_paths == []
+    assert project.check("deploy/render.yaml", codes=("UVI002",)) == []
+    # The same file at the top of a repository: its services start there.
+    (project.root / ".git").mkdir()
+    project.write("render.yaml", service + "    rootDir: app\n    startCommand: uvicorn app.main:app --port $PORT\n")
+    [finding] = project.check("render.yaml", codes=("UVI002",))
+    assert finding.severity is Severity.ERROR
+    project.write("render.yaml", service + "    startCommand: uvicorn app.main:app --port $PORT\n")
+    assert project.check("render.yaml", codes=("UVI002",)) == []
+    # Below the repository's top (.git above the workspace), a render.yaml is not judged from its folder.
+    project.write("backend/render.yaml", service + "    startCommand: uvicorn main:app --port $PORT\n")
+    [launch] = launches(project, "backend/render.yaml")
+    assert launch.search_paths == []
+
+
 def test_a_routed_web_start_on_the_loopback_is_reported_with_the_platforms_router(project):
     project.write("main.py", APP)
     project.write("railway.toml", '[deploy]\nstartCommand = "uvicorn main:app --port $PORT"\n')

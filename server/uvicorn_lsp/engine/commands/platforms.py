@@ -4,10 +4,11 @@
 The platform runs the command in a shell (`$PORT` expands), as the production server, and routes traffic to
 `$PORT` on the instance's own interface. Where it runs: Railway builds the service's root folder with Railpack
 or Nixpacks and starts the command there: the config file's folder, unless the dashboard sets another root
-directory (the config file does not follow it; not known beside no Python app); Render starts it in the service's
-`rootDir`, relative to the repository (where render.yaml is). A service built from a Dockerfile or run from an
-image starts in the image's working directory, and Railway then passes the command without a shell: those
-are not judged here (the Dockerfile's own start is).
+directory (the config file does not follow it; not known beside no Python app). Render starts it in the
+service's `rootDir`, relative to the repository's top (where Render reads render.yaml; not known for a
+render.yaml elsewhere). A service built from a Dockerfile or run from an image starts in the image's working
+directory, and Railway then passes the command without a shell: those are not judged here (the Dockerfile's own
+start is).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from ..launch import Launch, Setting
 from ..model import Position
+from ..project import repository_top
 from . import jsonc
 from .base import CommandContext, WorkingDirectory, host_directory, shell_launches
 from .pyproject_tasks import TOML_STRING, decoded_toml_string
@@ -89,7 +91,7 @@ def render_launches(ctx: CommandContext) -> list[Launch]:
         if not isinstance(start, ScalarNode) or runtime in ("docker", "image") or get(service, "image") is not None:
             continue
         root_dir = scalar_text(get(service, "rootDir"))
-        directory: WorkingDirectory | None = host_directory(ctx.folder, "the repository (render.yaml's folder)")
+        directory = _render_repository(ctx)
         if root_dir and directory is not None:
             known = "$" not in root_dir and not root_dir.startswith(("/", "~"))
             directory = directory.moved(root_dir) if known else None
@@ -101,6 +103,18 @@ def render_launches(ctx: CommandContext) -> list[Launch]:
             )
         )
     return found
+
+
+def _render_repository(ctx: CommandContext) -> WorkingDirectory | None:
+    """The repository's top, where a Blueprint's services start (rootDir is relative to it). Render reads the
+    render.yaml there; one elsewhere (backend/, deploy/) is read only if named when the Blueprint is set up, and
+    is as often a copy for services set up in the dashboard: where those start is not known."""
+    top = repository_top(ctx.folder)
+    if not (top / ".git").exists():
+        top = ctx.workspace.root  # an archive without .git: the workspace's top stands for the repository's
+    if ctx.folder != top:
+        return None
+    return host_directory(ctx.folder, "the repository (render.yaml's folder)")
 
 
 def _platform_launches(
