@@ -271,3 +271,38 @@ def test_a_platform_start_command_fails_or_serves_in_the_folder_the_platform_sta
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=10)
+
+
+def test_a_render_service_whose_env_vars_set_pythonpath_serves_from_the_repository(project):
+    """render.yaml's `envVars` are set where the start command runs: with PYTHONPATH=backend, `uvicorn main:app`
+    run from the repository imports backend/main.py and serves; UVI002 does not report it."""
+    project.write("backend/main.py", APP)
+    command = "python -m uvicorn main:app --host 0.0.0.0 --port $PORT"
+    project.write(
+        "render.yaml",
+        "services:\n  - type: web\n    name: api\n    runtime: python\n"
+        f"    startCommand: {command}\n    envVars:\n      - key: PYTHONPATH\n        value: backend\n",
+    )
+    assert project.check("render.yaml", codes=("UVI002",)) == []
+    port = free_port()
+    environment = {
+        **os.environ,
+        "PORT": str(port),
+        "PYTHONPATH": "backend",
+        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+    }
+    process = subprocess.Popen(
+        ["sh", "-c", command],
+        cwd=project.root,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        wait_until_served(port)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+            assert response.status == 200
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)

@@ -157,6 +157,22 @@ def test_a_render_yaml_away_from_the_repositorys_top_starts_where_it_is_not_know
     assert launch.search_paths == []
 
 
+@pytest.mark.parametrize("setting", ["value: backend", "value: /opt/render/project/src/backend", "sync: false"])
+def test_a_render_services_env_vars_are_set_where_its_start_command_runs(project, setting):
+    """`envVars: [{key: PYTHONPATH, value: backend}]` puts backend/ on sys.path: `uvicorn main:app` from the
+    repository imports backend/main.py (a value set in the dashboard may do the same)."""
+    project.write("backend/main.py", APP)
+    service = (
+        "services:\n  - type: web\n    name: api\n    runtime: python\n"
+        "    startCommand: uvicorn main:app --host 0.0.0.0 --port $PORT\n"
+    )
+    project.write("render.yaml", service + f"    envVars:\n      - key: PYTHONPATH\n        {setting}\n")
+    assert project.check("render.yaml", codes=("UVI002",)) == []
+    project.write("render.yaml", service + "    envVars:\n      - key: PYTHON_VERSION\n        value: 3.12.0\n")
+    [finding] = project.check("render.yaml", codes=("UVI002",))
+    assert finding.severity is Severity.ERROR
+
+
 def test_a_routed_web_start_on_the_loopback_is_reported_with_the_platforms_router(project):
     project.write("main.py", APP)
     project.write("railway.toml", '[deploy]\nstartCommand = "uvicorn main:app --port $PORT"\n')

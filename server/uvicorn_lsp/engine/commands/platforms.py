@@ -6,9 +6,9 @@ The platform runs the command in a shell (`$PORT` expands), as the production se
 or Nixpacks and starts the command there: the config file's folder, unless the dashboard sets another root
 directory (the config file does not follow it; not known beside no Python app). Render starts it in the
 service's `rootDir`, relative to the repository's top (where Render reads render.yaml; not known for a
-render.yaml elsewhere). A service built from a Dockerfile or run from an image starts in the image's working
-directory, and Railway then passes the command without a shell: those are not judged here (the Dockerfile's own
-start is).
+render.yaml elsewhere), with the service's envVars set. A service built from a Dockerfile or run from an image
+starts in the image's working directory, and Railway then passes the command without a shell: those are not
+judged here (the Dockerfile's own start is).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from ..launch import Launch, Setting
 from ..model import Position
 from ..project import repository_top
 from . import jsonc
-from .base import CommandContext, WorkingDirectory, host_directory, shell_launches
+from .base import CommandContext, Environment, WorkingDirectory, host_directory, shell_launches
 from .pyproject_tasks import TOML_STRING, decoded_toml_string
 from .recognise import PLATFORM_PORT, CommandInfo
 from .text import Placed, lines_span
@@ -54,7 +54,7 @@ def railway_launches(ctx: CommandContext) -> list[Launch]:
     # Railway builds with the service's Dockerfile when one is there, unless the config names another builder.
     if builder in _IMAGE_BUILDERS or settings.dockerfile or (not builder and dockerfile.is_file()):
         return []
-    return _platform_launches(ctx, settings.start, _railway_service_root(ctx), "Railway's start command", web=True)
+    return _platform_launches(ctx, settings.start, _railway_service_root(ctx), {}, "Railway's start command", web=True)
 
 
 def _railway_service_root(ctx: CommandContext) -> WorkingDirectory:
@@ -77,7 +77,16 @@ def _railway_service_root(ctx: CommandContext) -> WorkingDirectory:
 
 
 def render_launches(ctx: CommandContext) -> list[Launch]:
-    from .yaml_sources import MappingNode, ScalarNode, SequenceNode, compose_root, get, placed_scalar, scalar_text
+    from .yaml_sources import (
+        MappingNode,
+        ScalarNode,
+        SequenceNode,
+        compose_root,
+        get,
+        placed_scalar,
+        render_environment,
+        scalar_text,
+    )
 
     services = get(compose_root(ctx.source.text), "services")
     if not isinstance(services, SequenceNode):
@@ -97,11 +106,10 @@ def render_launches(ctx: CommandContext) -> list[Launch]:
             directory = directory.moved(root_dir) if known else None
         name = scalar_text(get(service, "name")) or "?"
         web = scalar_text(get(service, "type")) == "web"
-        found.extend(
-            _platform_launches(
-                ctx, placed_scalar(start, ctx.source.lines), directory, f"service {name}'s startCommand", web=web
-            )
-        )
+        # Its envVars are set where the command runs (a PYTHONPATH puts folders on sys.path).
+        environment = render_environment(get(service, "envVars"))
+        placed = placed_scalar(start, ctx.source.lines)
+        found.extend(_platform_launches(ctx, placed, directory, environment, f"service {name}'s startCommand", web=web))
     return found
 
 
@@ -118,12 +126,17 @@ def _render_repository(ctx: CommandContext) -> WorkingDirectory | None:
 
 
 def _platform_launches(
-    ctx: CommandContext, start: Placed, directory: WorkingDirectory | None, where: str, web: bool
+    ctx: CommandContext,
+    start: Placed,
+    directory: WorkingDirectory | None,
+    environment: Environment,
+    where: str,
+    web: bool,
 ) -> list[Launch]:
     # A web service reading $PORT is reached by the platform's router on the instance's interface.
     routed = web and PLATFORM_PORT.search(start.text) is not None
     info = CommandInfo(ctx.kind, production=True, container=routed, where=where)
-    return shell_launches(ctx, start, info, Setting.CONTAINER, directory, {})
+    return shell_launches(ctx, start, info, Setting.CONTAINER, directory, environment)
 
 
 class _RailwaySettings:

@@ -548,6 +548,22 @@ def _environment(node: Node | None, lines: list[str]) -> dict:
     return found
 
 
+def render_environment(node: Node | None) -> dict:
+    """Render's `envVars:` (`- key: PYTHONPATH` with `value: backend`); a variable set otherwise (`sync: false`,
+    `generateValue`, `fromDatabase`) has a value only the platform knows."""
+    found: dict = {}
+    if isinstance(node, SequenceNode):
+        for item in node.value:
+            name, value = scalar_text(get(item, "key")), get(item, "value")
+            if name is None:
+                continue
+            if isinstance(value, ScalarNode):
+                found[name] = (_env_value(value.value), _range(value))
+            else:
+                found[name] = (Value(None, name), _range(item))
+    return found
+
+
 def _env_value(text: str) -> Value:
     if "$" in text.replace("$$", ""):
         return Value(None, text)
