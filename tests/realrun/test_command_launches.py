@@ -306,3 +306,38 @@ def test_a_render_service_whose_env_vars_set_pythonpath_serves_from_the_reposito
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=10)
+
+
+def test_a_dockerfile_built_railway_start_gets_port_as_written(project):
+    """Railway runs a Dockerfile-built service's startCommand in exec form: `--port $PORT` reaches uvicorn as
+    written and it exits with status 2, as UVI004 says; wrapped in `sh -c`, the shell expands it and it serves."""
+    project.write("main.py", APP)
+    project.write("Dockerfile", 'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD ["uvicorn", "main:app"]\n')
+    start = "python -m uvicorn main:app --host 127.0.0.1 --port $PORT"
+    project.write("railway.toml", f'[build]\nbuilder = "DOCKERFILE"\n\n[deploy]\nstartCommand = "{start}"\n')
+    [finding] = project.check("railway.toml", codes=("UVI004",))
+    assert "exits with status 2" in finding.message
+    port = free_port()
+    environment = {**os.environ, "PORT": str(port)}
+    words = [sys.executable, *start.split()[1:]]  # exec form: split into words, nothing expanded
+    failed = subprocess.run(words, cwd=project.root, env=environment, capture_output=True, timeout=30)
+    assert failed.returncode == 2 and b"'$PORT' is not a valid integer" in failed.stderr
+    wrapped = f"sh -c '{start}'"
+    project.write("railway.toml", f'[build]\nbuilder = "DOCKERFILE"\n\n[deploy]\nstartCommand = "{wrapped}"\n')
+    assert project.check("railway.toml", codes=("UVI004",)) == []
+    shell_environment = {**environment, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    process = subprocess.Popen(
+        ["sh", "-c", start],
+        cwd=project.root,
+        env=shell_environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        wait_until_served(port)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+            assert response.status == 200
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)

@@ -83,12 +83,32 @@ def test_a_railway_file_beside_no_python_app_is_read_by_a_service_rooted_elsewhe
         ('{"deploy": {"startCommand": "uvicorn main:app"}}', True),  # Railway then builds the Dockerfile
     ],
 )
-def test_a_railway_service_built_from_a_dockerfile_is_not_judged_here(project, config, dockerfile):
-    """The command runs in the image's WORKDIR, and without a shell: neither is what this source knows."""
+def test_a_railway_service_built_from_a_dockerfile_starts_without_a_shell_in_the_image(project, config, dockerfile):
+    """The command runs in the image's WORKDIR (no folder to look in here), and without a shell."""
     project.write("railway.json", config)
     if dockerfile:
         project.write("Dockerfile", 'FROM python:3.12-slim\nWORKDIR /srv\nCOPY . .\nCMD ["uvicorn", "main:app"]\n')
-    assert launches(project, "railway.json") == []
+    [launch] = launches(project, "railway.json")
+    assert launch.search_paths == [] and launch.edits.info.production
+
+
+@pytest.mark.parametrize(
+    ("start", "reported"),
+    [
+        ("python -m uvicorn main:app --host 0.0.0.0 --port $PORT", True),  # leo's railway.json
+        ("uvicorn main:app --host 0.0.0.0 --port ${PORT:-8000}", True),
+        ("sh -c 'uvicorn main:app --host 0.0.0.0 --port ${PORT:-8000}'", False),  # a shell expands it
+        ("uvicorn main:app --host 0.0.0.0 --port 8000", False),
+    ],
+)
+def test_a_dockerfile_built_railway_start_gets_port_as_written(project, start, reported):
+    """Railway runs a Dockerfile-built service's start command in exec form: `$PORT` reaches uvicorn as written."""
+    project.write("Dockerfile", 'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD ["uvicorn", "main:app"]\n')
+    project.write("railway.toml", f'[build]\nbuilder = "DOCKERFILE"\n\n[deploy]\nstartCommand = "{start}"\n')
+    found = project.check("railway.toml", codes=("UVI004",))
+    assert [finding.severity for finding in found] == ([Severity.ERROR] if reported else [])
+    if reported:
+        assert "is not a valid integer (exec form: no shell expands `$`)" in found[0].message
 
 
 def test_a_railway_file_without_a_start_command_or_broken_has_no_launch(project):

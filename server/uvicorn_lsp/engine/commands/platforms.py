@@ -7,8 +7,8 @@ or Nixpacks and starts the command there: the config file's folder, unless the d
 directory (the config file does not follow it; not known beside no Python app). Render starts it in the
 service's `rootDir`, relative to the repository's top (where Render reads render.yaml; not known for a
 render.yaml elsewhere), with the service's envVars set. A service built from a Dockerfile or run from an image
-starts in the image's working directory, and Railway then passes the command without a shell: those are not
-judged here (the Dockerfile's own start is).
+starts in the image's working directory: Render's are not judged here (the Dockerfile's own start is); Railway
+runs the start command there in exec form, without a shell to expand `$PORT`.
 """
 
 from __future__ import annotations
@@ -19,10 +19,17 @@ from pathlib import Path
 from ..launch import Launch, Setting
 from ..model import Position
 from ..project import repository_top
-from . import jsonc
-from .base import CommandContext, Environment, WorkingDirectory, host_directory, shell_launches
+from . import jsonc, shell
+from .base import (
+    CommandContext,
+    Environment,
+    WorkingDirectory,
+    command_launches,
+    host_directory,
+    shell_launches,
+)
 from .pyproject_tasks import TOML_STRING, decoded_toml_string
-from .recognise import PLATFORM_PORT, CommandInfo
+from .recognise import PLATFORM_PORT, Argument, CommandInfo, Form
 from .text import Placed, lines_span
 
 # Railway's builders that make an image from the service's Dockerfile (the others: RAILPACK, NIXPACKS...).
@@ -53,8 +60,30 @@ def railway_launches(ctx: CommandContext) -> list[Launch]:
     builder = (settings.builder or "").upper()
     # Railway builds with the service's Dockerfile when one is there, unless the config names another builder.
     if builder in _IMAGE_BUILDERS or settings.dockerfile or (not builder and dockerfile.is_file()):
-        return []
+        return _image_start_launches(ctx, settings.start)
     return _platform_launches(ctx, settings.start, _railway_service_root(ctx), {}, "Railway's start command", web=True)
+
+
+def _image_start_launches(ctx: CommandContext, start: Placed) -> list[Launch]:
+    """The start of a service built from a Dockerfile: Railway runs it in exec form, its words split as a shell
+    splits them but no shell expanding `$PORT` (`sh -c '...'` brings one), in the image's working directory (not
+    judged here). `&&` and what follows are arguments of the first program."""
+    commands = shell.commands(start)
+    if not commands:
+        return []
+    arguments = [
+        Argument(
+            word.value,
+            word.range,
+            False,
+            word.quote,
+            literal_dollar="$" in word.value,
+            value_places=word.value_placed,
+        )
+        for word in commands[0].words
+    ]
+    info = CommandInfo(ctx.kind, production=True, container=True, where="Railway's start command")
+    return command_launches(ctx, arguments, Form(), info, Setting.CONTAINER, None, {}, editable=start.verbatim)
 
 
 def _railway_service_root(ctx: CommandContext) -> WorkingDirectory:
