@@ -193,6 +193,20 @@ def test_a_render_services_env_vars_are_set_where_its_start_command_runs(project
     assert finding.severity is Severity.ERROR
 
 
+def test_a_render_service_runs_the_uvicorn_its_root_dir_declares(project):
+    """Render builds the service in its rootDir (`pip install -r requirements.txt` there): backend/ pins uvicorn
+    0.28.1, which exits with status 1 on a failed start (3 from 0.29 on)."""
+    project.write("backend/main.py", "x = 1\n")
+    project.write("backend/requirements.txt", "fastapi\nuvicorn==0.28.1\n")
+    project.write(
+        "render.yaml",
+        "services:\n  - type: web\n    name: api\n    runtime: python\n    rootDir: backend\n"
+        "    startCommand: uvicorn main:app --host 0.0.0.0 --port $PORT\n",
+    )
+    [finding] = project.check("render.yaml", codes=("UVI002",))
+    assert finding.message.endswith("(exit status 1)")
+
+
 def test_a_routed_web_start_on_the_loopback_is_reported_with_the_platforms_router(project):
     project.write("main.py", APP)
     project.write("railway.toml", '[deploy]\nstartCommand = "uvicorn main:app --port $PORT"\n')

@@ -13,6 +13,7 @@ runs the start command there in exec form, without a shell to expand `$PORT`.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -138,8 +139,18 @@ def render_launches(ctx: CommandContext) -> list[Launch]:
         # Its envVars are set where the command runs (a PYTHONPATH puts folders on sys.path).
         environment = render_environment(get(service, "envVars"))
         placed = placed_scalar(start, ctx.source.lines)
-        found.extend(_platform_launches(ctx, placed, directory, environment, f"service {name}'s startCommand", web=web))
+        launches = _platform_launches(ctx, placed, directory, environment, f"service {name}'s startCommand", web=web)
+        roots = directory.roots_for(".") if root_dir and directory is not None else None
+        if roots:
+            # Render builds the service in its rootDir too: the uvicorn it runs is the one declared there.
+            for launch in launches:
+                launch.image_installs = functools.partial(_declared_in, ctx, roots[0])
+        found.extend(launches)
     return found
+
+
+def _declared_in(ctx: CommandContext, folder: Path, distribution: str) -> list[str | None] | None:
+    return ctx.workspace.declared_constraints(folder, distribution, ctx.depends_on)
 
 
 def _render_repository(ctx: CommandContext) -> WorkingDirectory | None:
