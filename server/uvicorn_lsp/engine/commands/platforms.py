@@ -7,8 +7,8 @@ or Nixpacks and starts the command there: the config file's folder, unless the d
 directory (the config file does not follow it; not known beside no Python app). Render starts it in the
 service's `rootDir`, relative to the repository's top (where Render reads render.yaml; not known for a
 render.yaml elsewhere), with the service's envVars set. A service built from a Dockerfile or run from an image
-starts in the image's working directory: Render's are not judged here (the Dockerfile's own start is); Railway
-runs the start command there in exec form, without a shell to expand `$PORT`.
+starts in the image's working directory: Render's are not judged here (the Dockerfile's own start is); where the
+Railway config names that build, Railway runs the start command there in exec form, no shell expanding `$PORT`.
 """
 
 from __future__ import annotations
@@ -59,9 +59,12 @@ def railway_launches(ctx: CommandContext) -> list[Launch]:
     dockerfile = ctx.folder / "Dockerfile"
     ctx.depends_on(dockerfile)
     builder = (settings.builder or "").upper()
-    # Railway builds with the service's Dockerfile when one is there, unless the config names another builder.
-    if builder in _IMAGE_BUILDERS or settings.dockerfile or (not builder and dockerfile.is_file()):
+    if builder in _IMAGE_BUILDERS or (settings.dockerfile and not builder):
         return _image_start_launches(ctx, settings.start)
+    # Railway builds with the service's Dockerfile when one is there, unless a builder is named: here or in the
+    # dashboard, which the analysis cannot see (the command then runs in a shell, or without one).
+    if not builder and dockerfile.is_file():
+        return []
     return _platform_launches(ctx, settings.start, _railway_service_root(ctx), {}, "Railway's start command", web=True)
 
 
