@@ -69,3 +69,23 @@ def test_an_unquoted_star_is_a_file_name_pattern_where_a_shell_runs_the_command(
     # systemd and supervisord split the command as a shell would but run no shell: `*` is given as written.
     project.write("app.service", "[Service]\nExecStart=/usr/bin/uvicorn main:app --forwarded-allow-ips *\n")
     assert len(project.check("app.service", codes=(CODE,))) == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("Procfile", 'web: uvicorn main:app --host 0.0.0.0 --port $PORT --forwarded-allow-ips="*"\n'),
+        (
+            "railway.toml",
+            "[deploy]\nstartCommand = \"uvicorn main:app --host 0.0.0.0 --port $PORT --forwarded-allow-ips '*'\"\n",
+        ),
+    ],
+)
+def test_a_platforms_routed_start_may_trust_its_router(project, name, text):
+    """Only Heroku's or Railway's router reaches a web start on $PORT, from addresses it does not fix: `*` is what
+    their guides set, and no client can skip the router."""
+    project.write("main.py", "from fastapi import FastAPI\n\napp = FastAPI()\n")
+    project.write(name, text)
+    assert project.check(name, codes=("UVI007",)) == []
+    project.write(name, text.replace("$PORT", "8000"))  # not routed by the platform: reached some other way
+    assert [finding.code for finding in project.check(name, codes=("UVI007",))] == ["UVI007"]

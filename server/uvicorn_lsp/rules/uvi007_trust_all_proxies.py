@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..engine.commands.recognise import PLATFORM_SOURCES, command_info
 from ..engine.context import RuleContext
 from ..engine.model import Finding, Severity
 from ..engine.rule import Quoted, Rule, RuleDoc, fit_message
@@ -20,6 +21,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             continue
         if launch.option("uds") is not None or launch.option("fd") is not None:
             continue  # a socket peer has no address to list: "*" is the only way to use the headers
+        info = command_info(launch)
+        if info is not None and info.container and info.source_kind in PLATFORM_SOURCES:
+            # Heroku's, Railway's or Render's router is the only way in, from addresses it does not fix: "*" is
+            # what their guides set (Heroku's for uvicorn), and no client can skip it.
+            continue
         host = launch.option("host")
         if host is not None and binds_all_interfaces(host.value):  # clients need not even go through the proxy
             message = fit_message(
@@ -53,7 +59,9 @@ RULE = Rule(
 
             Values known only at run time are not reported, nor servers on a Unix socket or an
             inherited file descriptor (`uds=`, `fd=`): their peers have no address to list, so `"*"` is
-            the only way to use the headers there.
+            the only way to use the headers there. Nor is a platform's web start that reads `$PORT` (a
+            Procfile's `web`, Railway's or Render's start command): only the platform's router reaches
+            it, from addresses the platform does not fix.
         """,
         why="""
             With proxy headers on, uvicorn replaces the client address with the left-most

@@ -5,14 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..engine.commands.base import CommandContext
-from ..engine.commands.recognise import command_info, fastapi_subcommand, first, launch_edits, program_argument
+from ..engine.commands.recognise import (
+    PLATFORM_SOURCES,
+    command_info,
+    fastapi_subcommand,
+    first,
+    launch_edits,
+    program_argument,
+)
 from ..engine.context import RuleContext
 from ..engine.launch import Launch, Server
 from ..engine.model import Applicability, Finding, Fix, Range, Severity
 from ..engine.rule import FixAvailability, Quoted, Rule, RuleDoc, elide, fit_message
 
-# Hosting platforms' start commands (railway.json, render.yaml...): their router connects to $PORT on the instance.
-_PLATFORM_KINDS = ("railway.json", "railway.toml", "render.yaml")
 _LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]", "ip6-localhost")
 
 
@@ -45,7 +50,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 shown=shown,
                 where=Quoted(info.where),
             )
-        elif info.source_kind in _PLATFORM_KINDS:
+        elif info.source_kind in PLATFORM_SOURCES:
             message = fit_message(
                 "{shown} in {where}: the platform's router cannot reach it; listen on 0.0.0.0",
                 shown=shown,
