@@ -180,7 +180,8 @@ def test_a_script_that_moves_to_the_project_folder_fails_there_from_anywhere(pro
     project.write("app/main.py", APP)
     project.write("scripts/start.sh", '#!/bin/bash\ncd "$(dirname "$0")/.."\nexec uvicorn main:app "$@"\n')
     [finding] = project.check("scripts/start.sh", codes=("UVI002",))
-    assert "exit status 3" in finding.message
+    # "$@" may add --reload or workers: the exit status is the arguments' to say, that nothing is served is not.
+    assert "nothing is served" in finding.message and "exit status" not in finding.message
     port = free_port()
     bin_folder = str(Path(sys.executable).parent)
     for start in (project.root, project.root / "scripts", tmp_path):
