@@ -114,7 +114,8 @@ RULE = Rule(
               command (`railway.json`, `railway.toml`) and a Render service's `startCommand` (`render.yaml`);
             - a shell script that one of those starts runs: a Dockerfile's `ENTRYPOINT ["/entrypoint.sh"]` or
               `CMD ["sh", "start.sh"]` naming the file its `COPY` put there (the Dockerfile in the script's
-              folder or above it), or `web: sh bin/start.sh` in a Procfile.
+              folder or above it), `web: sh bin/start.sh` in a Procfile, or a Railway or Render start command
+              (`startCommand: sh start.sh`).
 
             A command run only on a condition (in an `if`, `case`, loop or function, or after
             `[ "$DEBUG" ] &&`) may be the development branch of the start: not reported. Plain compose files,

@@ -232,3 +232,28 @@ def test_noqa_in_railway_toml_and_render_yaml(project):
         "services:\n  - type: web\n    name: api\n    startCommand: uvicorn main:app --port $PORT  # noqa: UVI015\n",
     )
     assert project.check("render.yaml", codes=("UVI015",)) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "config"),
+    [
+        (
+            "render.yaml",
+            "services:\n  - type: web\n    name: api\n    runtime: python\n    startCommand: sh start.sh\n",
+        ),
+        ("railway.toml", '[deploy]\nstartCommand = "./start.sh"\n'),
+    ],
+)
+def test_a_script_a_platform_start_runs_is_a_production_start(project, name, config):
+    """As a script a Dockerfile or a Procfile's web process runs: its --reload is UVI014's."""
+    project.write("main.py", APP)
+    project.write("requirements.txt", "fastapi\nuvicorn\n")
+    project.write("start.sh", "#!/bin/sh\nexec uvicorn main:app --host 0.0.0.0 --port $PORT --reload\n")
+    assert project.check("start.sh", codes=("UVI014",)) == []
+    project.write(name, config)
+    [finding] = project.check("start.sh", codes=("UVI014",))
+    assert f"the script run by {name}'s start command" in finding.message
+    # A Railway service built from its Dockerfile runs the command in the image: the Dockerfile says what runs.
+    project.write("railway.toml", '[build]\nbuilder = "DOCKERFILE"\n[deploy]\nstartCommand = "./start.sh"\n')
+    if name == "railway.toml":
+        assert project.check("start.sh", codes=("UVI014",)) == []

@@ -170,14 +170,15 @@ _IMAGE_PATH = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/s
 
 def _production_start_running(ctx: CommandContext) -> str | None:
     """How messages name the production start that runs the checked script: the final stage of a Dockerfile
-    (in the script's folder or above it) whose ENTRYPOINT or CMD runs the file its COPY lines put there, or the
-    web process of a Procfile; None when none is known to. Neither the script nor the start may be named for
-    development, and a start run only on a condition does not count."""
+    (in the script's folder or above it) whose ENTRYPOINT or CMD runs the file its COPY lines put there, the
+    web process of a Procfile, or a platform's start command (Railway, Render); None when none is known to.
+    Neither the script nor the start may be named for development, and a start run only on a condition does not
+    count."""
     script, root = ctx.source.path, ctx.workspace.root
     if script is None or not script.is_relative_to(root) or named_for_development(script, root):
         return None
     for folder in (script.parent, *script.parent.parents):
-        for usual in ("Dockerfile", "Procfile"):  # one appearing in a folder looked in changes the verdict
+        for usual in ("Dockerfile", "Procfile", *PLATFORM_FILES):  # one appearing in a folder changes the verdict
             ctx.depends_on(folder / usual)
         try:
             names = sorted(entry.name for entry in os.scandir(folder) if entry.is_file())
@@ -186,7 +187,7 @@ def _production_start_running(ctx: CommandContext) -> str | None:
         for name in names:
             path = folder / name
             kind = source_kind(path)
-            if kind not in ("dockerfile", "procfile") or named_for_development(path, root):
+            if kind not in ("dockerfile", "procfile", *PLATFORM_FILES) or named_for_development(path, root):
                 continue
             ctx.depends_on(path)
             text = ctx.workspace.read_module(path)
@@ -195,6 +196,8 @@ def _production_start_running(ctx: CommandContext) -> str | None:
             shown = "the " + name if name in ("Dockerfile", "Procfile") else path.relative_to(root).as_posix()
             if kind == "procfile" and _procfile_web_runs(text, folder, script):
                 return f"the script run by {shown}'s web process"
+            if kind in PLATFORM_FILES and _platform_start_runs(ctx, kind, path, text, script):
+                return f"the script run by {shown}'s start command"
             keyword = _image_start_running(ctx, path, text, script) if kind == "dockerfile" else None
             if keyword is not None:
                 return f"the script run by {shown}'s {keyword}"
@@ -210,6 +213,25 @@ def _procfile_web_runs(text: str, folder: Path, script: Path) -> bool:
             commands = _unconditional(shell.commands(span(0, match.end(), line[match.end() :])))
             if any(_same_file(folder / path, script) for path in _programs_run(commands, None)):
                 return True
+    return False
+
+
+# The platform files whose start commands (platforms.py) a shell runs as production starts.
+PLATFORM_FILES = ("railway.json", "railway.toml", "render.yaml")
+
+
+def _platform_start_runs(ctx: CommandContext, kind: str, path: Path, text: str, script: Path) -> bool:
+    """Whether a start command of this platform file runs `script` from the folder it starts in."""
+    from . import context_for, platforms
+
+    platform = context_for(kind, text, path, ctx.workspace, ctx.settings)
+    for start in platforms.shell_starts(platform):
+        roots = start.directory.roots_for(".") if start.directory is not None else None
+        if roots is None or len(roots) != 1:
+            continue
+        commands = _unconditional(shell.commands(start.command))
+        if any(_same_file(roots[0] / program, script) for program in _programs_run(commands, None)):
+            return True
     return False
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..launch import Launch, Setting
@@ -50,22 +51,51 @@ _PYTHON_APP_FILES = (
 )
 
 
+@dataclass
+class ShellStart:
+    """A start command the platform runs in a shell, and where."""
+
+    command: Placed
+    directory: WorkingDirectory | None
+    environment: Environment
+    where: str  # how messages name it: "Railway's start command", "service api's startCommand"
+    web: bool  # a web service, reached through the platform's router
+    declared_in: Path | None = None  # the folder whose declared versions it runs (Render's rootDir)
+
+
+def shell_starts(ctx: CommandContext) -> list[ShellStart]:
+    """The start commands of a platform file that a shell runs (a script they run is a production start too)."""
+    return _render_starts(ctx) if ctx.kind == "render.yaml" else _railway_starts(ctx)[1]
+
+
 def railway_launches(ctx: CommandContext) -> list[Launch]:
+    image_start, starts = _railway_starts(ctx)
+    if image_start is not None:
+        return _image_start_launches(ctx, image_start)
+    return [launch for start in starts for launch in _platform_launches(ctx, start)]
+
+
+def render_launches(ctx: CommandContext) -> list[Launch]:
+    return [launch for start in _render_starts(ctx) for launch in _platform_launches(ctx, start)]
+
+
+def _railway_starts(ctx: CommandContext) -> tuple[Placed | None, list[ShellStart]]:
+    """The start command of a service built from its Dockerfile (run in exec form), or the starts a shell runs."""
     path = ctx.source.path
     read = _railway_toml if path is not None and path.suffix == ".toml" else _railway_json
     settings = read(ctx.source.lines)
     if settings is None or settings.start is None:
-        return []
+        return None, []
     dockerfile = ctx.folder / "Dockerfile"
     ctx.depends_on(dockerfile)
     builder = (settings.builder or "").upper()
     if builder in _IMAGE_BUILDERS or (settings.dockerfile and not builder):
-        return _image_start_launches(ctx, settings.start)
+        return settings.start, []
     # Railway builds with the service's Dockerfile when one is there, unless a builder is named: here or in the
     # dashboard, which the analysis cannot see (the command then runs in a shell, or without one).
     if not builder and dockerfile.is_file():
-        return []
-    return _platform_launches(ctx, settings.start, _railway_service_root(ctx), {}, "Railway's start command", web=True)
+        return None, []
+    return None, [ShellStart(settings.start, _railway_service_root(ctx), {}, "Railway's start command", web=True)]
 
 
 def _image_start_launches(ctx: CommandContext, start: Placed) -> list[Launch]:
@@ -109,7 +139,7 @@ def _railway_service_root(ctx: CommandContext) -> WorkingDirectory:
     return WorkingDirectory(directory.description, roots_for)
 
 
-def render_launches(ctx: CommandContext) -> list[Launch]:
+def _render_starts(ctx: CommandContext) -> list[ShellStart]:
     from .yaml_sources import (
         MappingNode,
         ScalarNode,
@@ -141,14 +171,18 @@ def render_launches(ctx: CommandContext) -> list[Launch]:
         web = scalar_text(get(service, "type")) == "web"
         # Its envVars are set where the command runs (a PYTHONPATH puts folders on sys.path).
         environment = render_environment(get(service, "envVars"))
-        placed = placed_scalar(start, ctx.source.lines)
-        launches = _platform_launches(ctx, placed, directory, environment, f"service {name}'s startCommand", web=web)
         roots = directory.roots_for(".") if root_dir and directory is not None else None
-        if roots:
-            # Render builds the service in its rootDir too: the uvicorn it runs is the one declared there.
-            for launch in launches:
-                launch.image_installs = functools.partial(_declared_in, ctx, roots[0])
-        found.extend(launches)
+        found.append(
+            ShellStart(
+                placed_scalar(start, ctx.source.lines),
+                directory,
+                environment,
+                f"service {name}'s startCommand",
+                web,
+                # Render builds the service in its rootDir too: the uvicorn it runs is the one declared there.
+                roots[0] if roots else None,
+            )
+        )
     return found
 
 
@@ -168,18 +202,15 @@ def _render_repository(ctx: CommandContext) -> WorkingDirectory | None:
     return host_directory(ctx.folder, "the repository (render.yaml's folder)")
 
 
-def _platform_launches(
-    ctx: CommandContext,
-    start: Placed,
-    directory: WorkingDirectory | None,
-    environment: Environment,
-    where: str,
-    web: bool,
-) -> list[Launch]:
+def _platform_launches(ctx: CommandContext, start: ShellStart) -> list[Launch]:
     # A web service reading $PORT is reached by the platform's router on the instance's interface.
-    routed = web and PLATFORM_PORT.search(start.text) is not None
-    info = CommandInfo(ctx.kind, production=True, container=routed, where=where)
-    return shell_launches(ctx, start, info, Setting.CONTAINER, directory, environment)
+    routed = start.web and PLATFORM_PORT.search(start.command.text) is not None
+    info = CommandInfo(ctx.kind, production=True, container=routed, where=start.where)
+    launches = shell_launches(ctx, start.command, info, Setting.CONTAINER, start.directory, start.environment)
+    if start.declared_in is not None:
+        for launch in launches:
+            launch.image_installs = functools.partial(_declared_in, ctx, start.declared_in)
+    return launches
 
 
 class _RailwaySettings:
