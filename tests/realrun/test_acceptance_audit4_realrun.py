@@ -31,49 +31,33 @@ def errors(findings: list[Finding]) -> list[str]:
     return [f"{f.code} {f.message}" for f in findings if f.severity.value == "error"]
 
 
-def test_a_poe_task_with_its_own_folder_serves_and_is_not_an_error(project):
+@pytest.mark.parametrize(
+    ("tasks", "root_task_line"),
+    [
+        (
+            '[tool.poe.tasks.dev]\ncmd = "uvicorn app.main:app"\ncwd = "backend"\n\n'
+            '[tool.poe.tasks.root]\ncmd = "uvicorn app.main:app"\n',
+            5,
+        ),
+        # Audit 50b: the same tasks in dotted keys; `dev.cwd` was not read and the task was judged from the
+        # pyproject's folder (a wrong UVI002 error).
+        (
+            '[tool.poe.tasks]\ndev.help = "uvicorn app.main:app, reloading"\ndev.cmd = "uvicorn app.main:app"\n'
+            'dev.cwd = "backend"\nroot.cmd = "uvicorn app.main:app"\n',
+            4,
+        ),
+    ],
+)
+def test_a_poe_task_with_its_own_folder_serves_and_is_not_an_error(project, tasks, root_task_line):
     backend(project)
-    project.write(
-        "pyproject.toml",
-        """
-        [tool.poe.tasks.dev]
-        cmd = "uvicorn app.main:app"
-        cwd = "backend"
-
-        [tool.poe.tasks.root]
-        cmd = "uvicorn app.main:app"
-        """,
-    )
+    project.write("pyproject.toml", tasks)
     port = free_port()
     served = run_server(["-m", "poethepoet", "dev", "--port", str(port)], project.root, port)
     assert served.served, served.output
     failed = run_server(["-m", "poethepoet", "root", "--port", str(port)], project.root, port)
     assert not failed.served and failed.exit_code == 1 and "No module named 'app'" in failed.output
     findings = project.check("pyproject.toml", codes=("UVI002",))
-    assert [f.range.start.line for f in findings] == [5]  # the root task only
-
-
-def test_a_poe_task_written_in_dotted_keys_runs_in_its_own_folder(project):
-    """Audit 50b: `dev.cmd` with `dev.cwd` in `[tool.poe.tasks]` is the `[tool.poe.tasks.dev]` table above in dotted
-    keys; its `cwd` was not read and the task was judged from the pyproject's folder (a wrong UVI002 error)."""
-    backend(project)
-    project.write(
-        "pyproject.toml",
-        """
-        [tool.poe.tasks]
-        dev.help = "uvicorn app.main:app, reloading"
-        dev.cmd = "uvicorn app.main:app"
-        dev.cwd = "backend"
-        root.cmd = "uvicorn app.main:app"
-        """,
-    )
-    port = free_port()
-    served = run_server(["-m", "poethepoet", "dev", "--port", str(port)], project.root, port)
-    assert served.served, served.output
-    failed = run_server(["-m", "poethepoet", "root", "--port", str(port)], project.root, port)
-    assert not failed.served and failed.exit_code == 1 and "No module named 'app'" in failed.output
-    findings = project.check("pyproject.toml", codes=("UVI002",))
-    assert [f.range.start.line for f in findings] == [4]  # the root task only
+    assert [f.range.start.line for f in findings] == [root_task_line]  # the root task only
 
 
 def test_supervisord_fills_in_its_expansions_before_uvicorn_sees_them(project):

@@ -204,6 +204,26 @@ def wait_until_served(port: int, seconds: float = 20) -> None:
             time.sleep(0.2)
 
 
+def assert_serves_through_a_shell(command: str, cwd: Path, environment: dict[str, str]) -> None:
+    """Run `command` as a platform does (`sh -c`, PORT set) in `cwd` until / answers 200 on 127.0.0.1, then stop it."""
+    port = free_port()
+    process = subprocess.Popen(
+        ["sh", "-c", command],
+        cwd=cwd,
+        env={**environment, "PORT": str(port)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        wait_until_served(port)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+            assert response.status == 200
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+
+
 def listening_after_start(command: str, cwd: Path, port: int) -> set[str]:
     """Run a Procfile command the way Heroku does (a shell, PORT set) until it answers on 127.0.0.1; the
     addresses it listens on."""
@@ -255,22 +275,7 @@ def test_a_platform_start_command_fails_or_serves_in_the_folder_the_platform_sta
     assert failed.returncode == 3 and b'Could not import module "main"' in failed.stderr
     project.write("render.yaml", service.replace("    startCommand", "    rootDir: backend\n    startCommand"))
     assert project.check("render.yaml", codes=("UVI002",)) == []
-    port = free_port()
-    process = subprocess.Popen(
-        ["sh", "-c", command],
-        cwd=project.root / "backend",
-        env={**environment, "PORT": str(port)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        wait_until_served(port)
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
-            assert response.status == 200
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=10)
+    assert_serves_through_a_shell(command, project.root / "backend", environment)
 
 
 def test_a_render_service_whose_env_vars_set_pythonpath_serves_from_the_repository(project):
@@ -284,28 +289,8 @@ def test_a_render_service_whose_env_vars_set_pythonpath_serves_from_the_reposito
         f"    startCommand: {command}\n    envVars:\n      - key: PYTHONPATH\n        value: backend\n",
     )
     assert project.check("render.yaml", codes=("UVI002",)) == []
-    port = free_port()
-    environment = {
-        **os.environ,
-        "PORT": str(port),
-        "PYTHONPATH": "backend",
-        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
-    }
-    process = subprocess.Popen(
-        ["sh", "-c", command],
-        cwd=project.root,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        wait_until_served(port)
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
-            assert response.status == 200
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=10)
+    environment = {**os.environ, "PYTHONPATH": "backend", "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    assert_serves_through_a_shell(command, project.root, environment)
 
 
 def test_a_dockerfile_built_railway_start_gets_port_as_written(project):
@@ -326,18 +311,4 @@ def test_a_dockerfile_built_railway_start_gets_port_as_written(project):
     project.write("railway.toml", f'[build]\nbuilder = "DOCKERFILE"\n\n[deploy]\nstartCommand = "{wrapped}"\n')
     assert project.check("railway.toml", codes=("UVI004",)) == []
     shell_environment = {**environment, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
-    process = subprocess.Popen(
-        ["sh", "-c", start],
-        cwd=project.root,
-        env=shell_environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        wait_until_served(port)
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
-            assert response.status == 200
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=10)
+    assert_serves_through_a_shell(start, project.root, shell_environment)
