@@ -236,3 +236,21 @@ def test_gunicorn_calling_the_factory_itself_is_fine(project):
     project.write("main.py", HEADER)
     project.write("run.sh", '#!/bin/sh\ngunicorn "main:create_app()" -k uvicorn_worker.UvicornWorker\n')
     assert project.check("run.sh", codes=(CODE,)) == []
+
+
+@pytest.mark.parametrize(
+    ("relative", "text"),
+    [
+        ("Procfile", "web: gunicorn -k uvicorn_worker.UvicornWorker main:{factory}() --bind 0.0.0.0:$PORT\n"),
+        ("Dockerfile", "FROM python:3.12\nCOPY . .\nCMD gunicorn -k uvicorn_worker.UvicornWorker main:{factory}()\n"),
+        ("app.service", "[Service]\nExecStart=/usr/bin/gunicorn -k uvicorn_worker.UvicornWorker main:{factory}()\n"),
+    ],
+)
+@pytest.mark.parametrize("factory", ["create_app", "make"])
+def test_a_call_written_without_quotes_is_not_read_as_the_bare_function(project, relative, text, factory):
+    # sh and bash refuse the unquoted `(` (syntax error, exit status 2: nothing starts) and systemd hands
+    # gunicorn "main:create_app()" whole: neither serves the bare function. It was judged as `main:create_app`
+    # ('name the call: "main:create_app()"') and an async one as served ("every request fails").
+    project.write("main.py", HEADER + "\nasync def make():\n    return FastAPI()\n")
+    project.write(relative, text.format(factory=factory))
+    assert project.check(relative, codes=(CODE,)) == []

@@ -131,7 +131,6 @@ exec uvicorn main:app --host 0.0.0.0 | tee log
         ("case", True),
         ("dev", True),
         ("uvicorn", True),
-        ("start", False),
         ("uvicorn", True),
         ("for", True),
         ("echo", True),
@@ -197,3 +196,19 @@ def test_both_streams_redirected_runs_in_either_shell():
     ]
     assert not any(command.background or command.subshells for command in found)
     assert [command.conditional for command in found] == [True, True, False]
+
+
+def test_words_glued_to_a_parenthesis_are_no_command():
+    """`gunicorn app:create_app() --bind ...`: sh and bash refuse a `(` right after a word of a command (a syntax
+    error), a program runner passes `app:create_app()` on whole: what runs is not the words before it. A blank
+    before `(` opens a subshell, a `$(` stays in its word."""
+    found = words_of(
+        "gunicorn -k w app:create_app() --bind :80\n(cd a && uvicorn main:app)\necho $(date) x\nserve() { uvicorn main:app; }"
+    )
+    assert [[word[0] for word in command] for command in found] == [
+        ["--bind", ":80"],
+        ["cd", "a"],
+        ["uvicorn", "main:app"],
+        ["echo", "$(date)", "x"],
+        ["uvicorn", "main:app"],
+    ]

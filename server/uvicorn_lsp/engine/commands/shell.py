@@ -202,6 +202,12 @@ def _read_commands(placed: Placed) -> list[Command]:
             continue
         operator = next((op for op in _OPERATORS if reader.startswith(op)), None) if char in _WORD_ENDS else None
         if operator is not None:
+            if operator == "(" and words and words[-1].end == reader.at:
+                # `gunicorn app:create_app() --bind ...`: a shell refuses a `(` glued to a word of a command (sh
+                # and bash: syntax error, nothing on the line runs) and a program runner (systemd, supervisord)
+                # passes `app:create_app()` on whole. The words before it are neither: no command is read there.
+                # (A function definition `serve()` or a bash array `ports=(...)` starts nothing either.)
+                words.clear()
             close(background=operator == "&")
             if operator in ("&&", "||"):
                 behind_condition = operator == "||" or previous_was_test
