@@ -85,3 +85,39 @@ def test_env_file_without_python_dotenv_fails_and_installing_it_serves(project, 
 
     assert project.check("run.sh", codes=("UVI018",)) == []
     assert run_server(arguments, project.root, port).served
+
+
+AWAITED = (
+    "import asyncio\n"
+    + APP_HEAD
+    + """
+
+async def main():
+    await uvicorn.Server(uvicorn.Config(app, port={port}, loop="uvloop")).serve()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
+"""
+)
+RUN = (
+    APP_HEAD
+    + '\n\nif __name__ == "__main__":\n    uvicorn.Server(uvicorn.Config(app, port={port}, loop="uvloop")).run()\n'
+)
+
+
+def test_loop_uvloop_on_an_awaited_server_serves_without_uvloop(project):
+    """`await server.serve()` runs on the loop already running: uvicorn never sets up the loop `loop=` names and
+    never imports uvloop (the test environment has none), so it serves and nothing is said; Server.run() makes
+    that loop and stops at startup (exit status 1), as reported."""
+    port = free_port()
+    project.write("main.py", AWAITED.format(port=port))
+    assert project.check("main.py", codes=("UVI018",)) == []
+    awaited = run_server(["main.py"], project.root, port, timeout=15)
+    assert awaited.served, awaited.output
+
+    project.write("main.py", RUN.format(port=port))
+    [finding] = project.check("main.py", codes=("UVI018",))
+    assert "No module named 'uvloop'" in finding.message
+    started = run_server(["main.py"], project.root, port, timeout=15)
+    assert not started.served and started.exit_code == 1, started.output

@@ -70,6 +70,49 @@ def test_no_finding_for_values_that_need_nothing_or_are_unknown(project, environ
     assert findings(project, code, settings=environment()) == []
 
 
+SERVED_FROM_A_CONFIG = """\
+import asyncio
+import threading
+
+import uvicorn
+
+config = uvicorn.Config("main:app", loop="uvloop")
+server = uvicorn.Server(config)
+
+
+def start():
+    {start}
+"""
+
+
+@pytest.mark.parametrize(
+    ("start", "reported"),
+    [
+        ("server.run()", True),
+        ('uvicorn.Server(uvicorn.Config("main:app", loop="uvloop")).run()', True),
+        ("asyncio.run(server.serve())", False),
+        ('asyncio.run(uvicorn.Server(uvicorn.Config("main:app", loop="uvloop")).serve())', False),
+        # The start is not seen: whether uvicorn makes the loop is not known.
+        ("threading.Thread(target=server.run).start()", False),
+    ],
+)
+def test_loop_only_where_uvicorn_makes_the_loop(project, environment, start, reported):
+    """Server.run() makes the loop `loop=` names (uvloop imported: exit status 1 without it); a server awaited with
+    serve() runs on the caller's loop and uvicorn never reads `loop` (real runs, 0.20 to 0.54: served)."""
+    found = findings(project, SERVED_FROM_A_CONFIG.format(start=start), settings=environment())
+    assert bool(found) is reported
+    assert all("No module named 'uvloop'" in finding.message for finding in found)
+
+
+def test_http_is_loaded_by_serve_too(project, environment):
+    # Config.load() imports the protocol's module, which serve() runs: httptools is needed either way.
+    code = (
+        'import asyncio, uvicorn\nasyncio.run(uvicorn.Server(uvicorn.Config("main:app", http="httptools")).serve())\n'
+    )
+    [finding] = findings(project, code, settings=environment())
+    assert "No module named 'httptools'" in finding.message
+
+
 def test_no_finding_when_uvicorn_is_not_installed_there(project, without_uvicorn):
     assert findings(project, 'import uvicorn\nuvicorn.run("main:app", loop="uvloop")\n', without_uvicorn) == []
 

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from . import syntax
 from .event_loops import is_async
 from .parsed_source import ParsedSource
 from .parso_types import Node
+
+if TYPE_CHECKING:
+    from .context import RuleContext
 
 SERVER_METHODS = ("run", "serve")
 _STATEMENT_PLACES = ("simple_stmt", "suite", "file_input")
@@ -67,6 +71,23 @@ def server_starts(parsed: ParsedSource, server: syntax.CallSite) -> list[ServerS
         start = _method_call_after(leaf)
         if start is not None and _reads_only(parsed, leaf, target):
             starts.append(start)
+    return starts
+
+
+def config_server_starts(ctx: RuleContext, config: syntax.CallSite) -> list[ServerStart]:
+    """The starts of the `uvicorn.Server`s of this file built from the `uvicorn.Config` call `config`: given
+    inline (`uvicorn.Server(uvicorn.Config(...))`) or through a name assigned once (`server = uvicorn.Server(cfg)`)."""
+    starts = []
+    for server in ctx.calls_to("uvicorn.Server"):
+        argument = ctx.argument(server, "config", 0)
+        if argument is None:
+            continue
+        given = argument.value
+        if given.type == "name":
+            assigned = ctx.evaluator.assignments(given)
+            given = assigned[0] if assigned and len(assigned) == 1 else given
+        if given is config.node:
+            starts.extend(server_starts(ctx, server))
     return starts
 
 
