@@ -270,6 +270,17 @@ def test_an_implementation_name_uvicorn_does_not_know(project, launch, expected)
 
 
 @pytest.mark.parametrize(
+    ("start", "reported"),
+    [("server.run()", True), ("asyncio.run(server.serve())", False)],
+)
+def test_a_loop_name_on_a_config_counts_where_uvicorn_makes_the_loop(project, start, reported):
+    """Server.run() sets up the loop `loop=` names; an awaited server runs on the loop already running and uvicorn
+    never reads `loop` (real runs, 0.20 and 0.54: loop="trio" serves under `asyncio.run(server.serve())`)."""
+    code = f'import asyncio, uvicorn\nserver = uvicorn.Server(uvicorn.Config("main:app", loop="trio"))\n{start}\n'
+    assert bool(findings(project, code)) is reported
+
+
+@pytest.mark.parametrize(
     "launch",
     [
         'uvicorn.run("main:app", loop="auto", http="httptools", ws="wsproto")',

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from . import syntax
 from .event_loops import is_async
+from .launch import Entry, Launch
 from .parsed_source import ParsedSource
 from .parso_types import Node
 
@@ -72,6 +73,31 @@ def server_starts(parsed: ParsedSource, server: syntax.CallSite) -> list[ServerS
         if start is not None and _reads_only(parsed, leaf, target):
             starts.append(start)
     return starts
+
+
+# uvicorn's supervisors start a config's servers with Server.run() in their processes, which sets the loop up.
+_SUPERVISORS = (
+    "uvicorn.supervisors.ChangeReload",
+    "uvicorn.supervisors.Multiprocess",
+    "uvicorn.supervisors.multiprocess.Multiprocess",
+    "uvicorn.supervisors.statreload.StatReload",
+    "uvicorn.supervisors.watchfilesreload.WatchFilesReload",
+    "uvicorn.supervisors.watchgodreload.WatchGodReload",
+)
+
+
+def uvicorn_makes_the_loop(ctx: RuleContext, launch: Launch) -> bool:
+    """Whether uvicorn itself makes the event loop `loop=` names (importing uvloop, or the setup an import string
+    names): uvicorn.run, the command and Server.run() do. A Config whose servers this file only awaits
+    (`await server.serve()`) runs on the loop already running: uvicorn never reads `loop` (real runs, 0.20 to
+    0.54: served without uvloop, and with a `loop` no uvicorn knows). A Config whose start is not seen (a
+    thread's `target=server.run`, another module) is not known to make one."""
+    if launch.entry is not Entry.CONFIG or launch.call is None:
+        return True
+    text = ctx.source.text
+    if "setup_event_loop" in text or "get_loop_factory" in text or ctx.calls_to(*_SUPERVISORS):
+        return True  # the code makes uvicorn's loop itself (a Server subclass's run(), a supervisor)
+    return any(start.method == "run" for start in config_server_starts(ctx, launch.call))
 
 
 def config_server_starts(ctx: RuleContext, config: syntax.CallSite) -> list[ServerStart]:

@@ -11,6 +11,7 @@ from ..engine.context import RuleContext
 from ..engine.launch import Entry, GivenAs, Launch, Option, Rejection, Server
 from ..engine.model import Applicability, Finding, Fix, Range, Severity
 from ..engine.rule import FixAvailability, Quoted, Rule, RuleDoc, elide, fit_message
+from ..engine.server_starts import uvicorn_makes_the_loop
 from ..engine.source import node_range
 from ..engine.uvicorn_facts import (
     ANY_KEYWORD,
@@ -174,6 +175,8 @@ def _unknown_implementations(ctx: RuleContext, launch: Launch) -> list[Finding]:
         )
         if not unknown or (status != 3 and any(uvicorn_facts.supervision_conditions(launch))):
             continue  # under reload or workers, http and ws processes fail in ways not followed here
+        if name == "loop" and not uvicorn_makes_the_loop(ctx, launch):
+            continue  # an awaited server runs on the loop already running: its `loop` is never read
         word = str((option.value.candidates or ("",))[0])
         close = difflib.get_close_matches(word, [known for known in names if known != "none"], n=1, cutoff=0.75)
         message = fit_message(
@@ -334,7 +337,9 @@ RULE = Rule(
             (`module:attribute`) since uvicorn 0.54: any other word is tried as an import string and fails at
             startup, with exit status 3 for a loop ("Error loading custom loop setup function") and 1 for the
             others (`ImportFromStringError`). The unsafe fix writes the near name (`uvloopp` → `uvloop`). Under
-            reload or workers a failing `http` or `ws` is not reported (each process fails its own way).
+            reload or workers a failing `http` or `ws` is not reported (each process fails its own way). Nor
+            is the `loop` of a `uvicorn.Config` whose server is awaited (`await server.serve()`): it runs on
+            the loop already running and uvicorn never reads `loop`.
 
             A uvicorn older than 0.18 declares `run(app, **kwargs)`: no keyword is checked then.
         """,

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from ..engine import project
 from ..engine.context import RuleContext
-from ..engine.launch import Entry, Launch, Option, Setting
+from ..engine.launch import Launch, Option, Setting
 from ..engine.model import Finding, Severity
 from ..engine.rule import Rule, RuleDoc
-from ..engine.server_starts import config_server_starts
+from ..engine.server_starts import uvicorn_makes_the_loop
 
 # (option, value) → (the module uvicorn imports for it, what to add to the requirements).
 # uvicorn[standard] brings uvloop (not on Windows or PyPy), httptools and websockets; never wsproto.
@@ -60,30 +60,6 @@ def _needs_the_package(implementation: str, release: tuple[int, ...] | None) -> 
     return release >= _VALUE_SINCE.get(implementation, (0,))
 
 
-# uvicorn's supervisors start a config's servers with Server.run() in their processes, which sets the loop up.
-_SUPERVISORS = (
-    "uvicorn.supervisors.ChangeReload",
-    "uvicorn.supervisors.Multiprocess",
-    "uvicorn.supervisors.multiprocess.Multiprocess",
-    "uvicorn.supervisors.statreload.StatReload",
-    "uvicorn.supervisors.watchfilesreload.WatchFilesReload",
-    "uvicorn.supervisors.watchgodreload.WatchGodReload",
-)
-
-
-def _picks_the_loop(ctx: RuleContext, launch: Launch) -> bool:
-    """Whether uvicorn itself makes the event loop `loop=` names (and imports uvloop for it): uvicorn.run, the
-    command and Server.run() do. A Config whose servers this file only awaits (`await server.serve()`) runs on
-    the loop already running: uvicorn never reads `loop` (real runs, 0.20 to 0.54: served without uvloop).
-    A Config whose start is not seen (a thread's `target=server.run`, another module) is not known to pick one."""
-    if launch.entry is not Entry.CONFIG or launch.call is None:
-        return True
-    text = ctx.source.text
-    if "setup_event_loop" in text or "get_loop_factory" in text or ctx.calls_to(*_SUPERVISORS):
-        return True  # the code makes uvicorn's loop itself (a Server subclass's run(), a supervisor)
-    return any(start.method == "run" for start in config_server_starts(ctx, launch.call))
-
-
 def _installs_packages(text: str) -> bool:
     return _INSTALLS_PACKAGES.search(text) is not None
 
@@ -109,7 +85,7 @@ def _missing_packages(ctx: RuleContext, launch: Launch) -> Iterator[tuple[Option
             continue
         if any(value != implementation for value in option.value.candidates):
             continue
-        if name == "loop" and not _picks_the_loop(ctx, launch):
+        if name == "loop" and not uvicorn_makes_the_loop(ctx, launch):
             continue
         if _needs_the_package(implementation, project.release(ctx.uvicorn_version_in(launch))):
             yield option, module, module, requirement
