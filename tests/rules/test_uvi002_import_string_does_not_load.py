@@ -213,6 +213,27 @@ def test_a_module_that_does_not_parse_here_may_parse_in_the_analysed_python(proj
         ), version
 
 
+NEWER = f"3.{sys.version_info.minor + 1}"
+
+
+@pytest.mark.parametrize(
+    ("pyproject", "expected"),
+    [
+        (f'[project]\nname = "x"\nversion = "0"\nrequires-python = ">={NEWER}"\n', []),
+        (f'[tool.poetry]\nname = "x"\n\n[tool.poetry.dependencies]\npython = "^{NEWER}"\n', []),
+        ('[project]\nname = "x"\nversion = "0"\nrequires-python = ">=3.8"\n', ["UVI002"]),
+    ],
+)
+def test_a_module_that_does_not_parse_here_may_parse_in_the_python_the_project_requires(project, pyproject, expected):
+    """A project that requires newer Pythons only (`requires-python = ">=3.12"`, Poetry's `python = "^3.12"`) may
+    write what this Python refuses (a multi-line f-string, valid since 3.12): no verdict from the names parso's
+    recovery lost (audit50e: aiffel's ml_app/main.py, "main:app" called "will not load" where it serves)."""
+    project.write("pyproject.toml", pyproject)
+    project.write("web.py", BROKEN)
+    codes = [finding.code for finding in main_file(project, "uvicorn.run('web:app')", "run.py", header="")]
+    assert codes == expected
+
+
 NEWER_SYNTAX = (
     "from fastapi import FastAPI\n\n\ndef kind(value):\n    match value:\n        case 1:\n            return 'one'\n"
     "        case _:\n            return 'other'\n\n\napp = FastAPI()\n"

@@ -464,14 +464,17 @@ def project_scripts(start: Path) -> dict[str, str]:
 
 
 def requires_a_newer_python(start: Path) -> bool:
-    """Whether the nearest pyproject.toml's `requires-python` leaves out the Python running the tool for newer
-    ones (`>=3.14` read by 3.11): the project's code may use syntax this Python cannot parse."""
+    """Whether the nearest pyproject.toml's `requires-python` (or Poetry's `python` dependency, `^3.12`) leaves out
+    the Python running the tool for newer ones (`>=3.14` read by 3.11): the project's code may use syntax this
+    Python cannot parse."""
     pyproject = find_pyproject(start)
     if pyproject is None:
         return False
     data, _ = read_toml(pyproject)
     project = data.get("project") if data is not None else None
     declared = project.get("requires-python") if isinstance(project, dict) else None
+    if declared is None and data is not None:
+        declared = poetry_constraint(toml_table(data, "tool", "poetry", "dependencies").get("python"))
     if not isinstance(declared, str):
         return False
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -483,3 +486,29 @@ def requires_a_newer_python(start: Path) -> bool:
     running = ".".join(map(str, sys.version_info[:3]))
     later = [f"{sys.version_info.major}.{minor}" for minor in range(sys.version_info.minor + 1, 30)]
     return running not in specifiers and any(version in specifiers for version in later)
+
+
+def poetry_constraint(version: object) -> str | None:
+    """Poetry's `^0.20.0`, `~0.20`, `*`, `0.20.0` (exact) and PEP 440 comparisons as a PEP 440 specifier."""
+    if not isinstance(version, str) or "||" in version or "|" in version:
+        return None
+    parts = []
+    for piece in (p.strip() for p in version.split(",")):
+        caret = re.fullmatch(r"([\^~])\s*(\d+(?:\.\d+)*)", piece)
+        if piece in ("*", ""):
+            continue
+        if caret:
+            release = [int(number) for number in caret.group(2).split(".")]
+            # ^ keeps the first non-zero part (^0.20.1 < 0.21); ~ keeps major.minor (major alone when only it is given).
+            kept = (
+                next((i for i, n in enumerate(release) if n), len(release) - 1)
+                if caret.group(1) == "^"
+                else min(1, len(release) - 1)
+            )
+            upper = [*release[:kept], release[kept] + 1]
+            parts.append(f">={caret.group(2)},<{'.'.join(map(str, upper))}")
+        elif re.fullmatch(r"\d+(?:\.\d+)*", piece):
+            parts.append(f"=={piece}")
+        else:
+            parts.append(piece)
+    return ",".join(parts)

@@ -506,13 +506,27 @@ class _AttributeWalk:
         """NO_ATTRIBUTE for `name`, not bound in `module`: with the names near it, or none in a module that
         does not parse (no string naming it loads). UNKNOWN where parso alone cannot read it (valid Python in
         syntax parso 0.8 lacks, `match`, may bind the name), or this Python refuses it and the analysed interpreter
-        is another version (`type X = int` is valid on 3.12)."""
+        is another version (`type X = int` is valid on 3.12), or the project requires newer Pythons only (a
+        multi-line f-string of a `requires-python = ">=3.12"` project, read by 3.11)."""
         if module.source.broken_lines:
-            if module.source.python_parses or not self._ctx.workspace.parses_as_this_python:
+            if (
+                module.source.python_parses
+                or not self._ctx.workspace.parses_as_this_python
+                or self._requires_a_newer_python(module)
+            ):
                 return Outcome.UNKNOWN, 0, (), None
             self.unparsed = module.found.name
             return Outcome.NO_ATTRIBUTE, 0, (), None
         return Outcome.NO_ATTRIBUTE, 0, namespace.near(name), None
+
+    def _requires_a_newer_python(self, module: ParsedModule) -> bool:
+        path = module.found.path
+        if path is None:
+            return False
+        pyproject = config.find_pyproject(path.parent)
+        if pyproject is not None:
+            self._ctx.depends_on(pyproject)
+        return config.requires_a_newer_python(path.parent)
 
     def _find(self, name: str) -> FoundModule | None:
         found = self._index.find(name, self._roots, self._ctx.depends_on)

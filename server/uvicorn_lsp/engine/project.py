@@ -493,35 +493,9 @@ def _toml_constraints(data: dict, distribution: str) -> list[str | None]:
         for name, value in table.items():
             if _normalised(name) == distribution:
                 version = value.get("version", "*") if isinstance(value, dict) else value
-                found.append(_poetry_constraint(version) if spelling == "poetry" else _pipenv_constraint(version))
+                found.append(config.poetry_constraint(version) if spelling == "poetry" else _pipenv_constraint(version))
     return [UNREAD if constraint is _OTHER else constraint for constraint in found]
 
 
 def _pipenv_constraint(version: object) -> str | None:
     return "" if version == "*" else version if isinstance(version, str) else UNREAD
-
-
-def _poetry_constraint(version: object) -> str | None:
-    """Poetry's `^0.20.0`, `~0.20`, `*`, `0.20.0` (exact) and PEP 440 comparisons as a PEP 440 specifier."""
-    if not isinstance(version, str) or "||" in version or "|" in version:
-        return UNREAD
-    parts = []
-    for piece in (p.strip() for p in version.split(",")):
-        caret = re.fullmatch(r"([\^~])\s*(\d+(?:\.\d+)*)", piece)
-        if piece in ("*", ""):
-            continue
-        if caret:
-            release = [int(number) for number in caret.group(2).split(".")]
-            # ^ keeps the first non-zero part (^0.20.1 < 0.21); ~ keeps major.minor (major alone when only it is given).
-            kept = (
-                next((i for i, n in enumerate(release) if n), len(release) - 1)
-                if caret.group(1) == "^"
-                else min(1, len(release) - 1)
-            )
-            upper = [*release[:kept], release[kept] + 1]
-            parts.append(f">={caret.group(2)},<{'.'.join(map(str, upper))}")
-        elif re.fullmatch(r"\d+(?:\.\d+)*", piece):
-            parts.append(f"=={piece}")
-        else:
-            parts.append(piece)
-    return ",".join(parts)
