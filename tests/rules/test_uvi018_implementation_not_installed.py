@@ -92,8 +92,8 @@ def start():
         ('uvicorn.Server(uvicorn.Config("main:app", loop="uvloop")).run()', True),
         ("asyncio.run(server.serve())", False),
         ('asyncio.run(uvicorn.Server(uvicorn.Config("main:app", loop="uvloop")).serve())', False),
-        # The start is not seen: whether uvicorn makes the loop is not known.
-        ("threading.Thread(target=server.run).start()", False),
+        ("threading.Thread(target=server.run).start()", True),  # Server.run() in the thread
+        ("return server", False),  # started elsewhere: whether uvicorn makes the loop is not known
     ],
 )
 def test_loop_only_where_uvicorn_makes_the_loop(project, environment, start, reported):

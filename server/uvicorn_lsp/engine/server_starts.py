@@ -51,9 +51,31 @@ class ServerStart:
 
 def server_starts(parsed: ParsedSource, server: syntax.CallSite) -> list[ServerStart]:
     """The starts of the server `server` builds, in text order; none when its name is bound more than once."""
-    chained = _method_call_after(server.trailer)
-    if chained is not None:
-        return [chained]
+    starts = [_method_call_after(holder) for holder in _holders(parsed, server)]
+    return [start for start in starts if start is not None]
+
+
+def runs_elsewhere(parsed: ParsedSource, server: syntax.CallSite) -> bool:
+    """The server's `run` handed on without a call (`threading.Thread(target=server.run)`): whatever calls it runs
+    Server.run()."""
+    for holder in _holders(parsed, server):
+        attribute = holder.get_next_sibling()
+        if attribute is None or attribute.type != "trailer" or attribute.children[0].value != ".":
+            continue
+        call = attribute.get_next_sibling()
+        called = call is not None and call.type == "trailer" and call.children[0].value == "("
+        if attribute.children[1].value == "run" and not called:
+            return True
+    return False
+
+
+def _holders(parsed: ParsedSource, server: syntax.CallSite) -> list[Node]:
+    """The nodes a method of the server follows: the call itself (`uvicorn.Server(config).run()`), or each use of
+    the name it is assigned to (`server = uvicorn.Server(config)`, the name's one binding, read where that binding
+    is the one it holds)."""
+    attribute = server.trailer.get_next_sibling()
+    if attribute is not None and attribute.type == "trailer":
+        return [server.trailer]
     statement = server.node.parent
     if (
         statement.type != "expr_stmt"
@@ -64,15 +86,12 @@ def server_starts(parsed: ParsedSource, server: syntax.CallSite) -> list[ServerS
     target = statement.children[0]
     if parsed.evaluator.bindings(target) != [target]:
         return []  # bound again in its scope: which server a use holds is not known
-    starts = []
+    holders = []
     for leaf in _uses_within(parsed.source.used_names.get(target.value, []), parsed.evaluator.scope_of(target)):
-        if leaf is target or leaf.parent.type not in ("atom_expr", "power"):
-            continue
-        # `target=server.run` has no call; a name another binding may hold is no longer this server.
-        start = _method_call_after(leaf)
-        if start is not None and _reads_only(parsed, leaf, target):
-            starts.append(start)
-    return starts
+        # A name another binding may hold is no longer this server.
+        if leaf is not target and leaf.parent.type in ("atom_expr", "power") and _reads_only(parsed, leaf, target):
+            holders.append(leaf)
+    return holders
 
 
 # uvicorn's supervisors start a config's servers with Server.run() in their processes, which sets the loop up.
@@ -90,20 +109,24 @@ def uvicorn_makes_the_loop(ctx: RuleContext, launch: Launch) -> bool:
     """Whether uvicorn itself makes the event loop `loop=` names (importing uvloop, or the setup an import string
     names): uvicorn.run, the command and Server.run() do. A Config whose servers this file only awaits
     (`await server.serve()`) runs on the loop already running: uvicorn never reads `loop` (real runs, 0.20 to
-    0.54: served without uvloop, and with a `loop` no uvicorn knows). A Config whose start is not seen (a
-    thread's `target=server.run`, another module) is not known to make one."""
+    0.54: served without uvloop, and with a `loop` no uvicorn knows). So does a server's `run` handed on
+    (`threading.Thread(target=server.run)`); a Config whose start is not seen (another module) is not known to."""
     if launch.entry is not Entry.CONFIG or launch.call is None:
         return True
     text = ctx.source.text
     if "setup_event_loop" in text or "get_loop_factory" in text or ctx.calls_to(*_SUPERVISORS):
         return True  # the code makes uvicorn's loop itself (a Server subclass's run(), a supervisor)
-    return any(start.method == "run" for start in config_server_starts(ctx, launch.call))
+    servers = config_servers(ctx, launch.call)
+    return any(
+        runs_elsewhere(ctx, server) or any(start.method == "run" for start in server_starts(ctx, server))
+        for server in servers
+    )
 
 
-def config_server_starts(ctx: RuleContext, config: syntax.CallSite) -> list[ServerStart]:
-    """The starts of the `uvicorn.Server`s of this file built from the `uvicorn.Config` call `config`: given
-    inline (`uvicorn.Server(uvicorn.Config(...))`) or through a name assigned once (`server = uvicorn.Server(cfg)`)."""
-    starts = []
+def config_servers(ctx: RuleContext, config: syntax.CallSite) -> list[syntax.CallSite]:
+    """The `uvicorn.Server`s of this file built from the `uvicorn.Config` call `config`: given inline
+    (`uvicorn.Server(uvicorn.Config(...))`) or through a name assigned once (`cfg = uvicorn.Config(...)`)."""
+    servers = []
     for server in ctx.calls_to("uvicorn.Server"):
         argument = ctx.argument(server, "config", 0)
         if argument is None:
@@ -113,8 +136,8 @@ def config_server_starts(ctx: RuleContext, config: syntax.CallSite) -> list[Serv
             assigned = ctx.evaluator.assignments(given)
             given = assigned[0] if assigned and len(assigned) == 1 else given
         if given is config.node:
-            starts.extend(server_starts(ctx, server))
-    return starts
+            servers.append(server)
+    return servers
 
 
 def _uses_within(uses: list[Node], scope: Node) -> list[Node]:
