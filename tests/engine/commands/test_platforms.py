@@ -75,6 +75,28 @@ def test_a_railway_file_beside_no_python_app_is_read_by_a_service_rooted_elsewhe
     assert finding.severity is Severity.ERROR
 
 
+def test_a_railway_file_below_the_repositorys_top_starts_where_it_is_not_known(project):
+    """PulseOps' backend/railway.toml: `uvicorn backend.main:app`, backend/main.py beside it. Railway reads a config
+    file there only where the dashboard names its path, and the service's root directory is set apart from it: at
+    the repository's top (as here) the string loads, in backend/ it does not. Not judged from the file's folder."""
+    (project.root / ".git").mkdir()
+    project.write("requirements.txt", "fastapi\nuvicorn\n")
+    project.write("backend/__init__.py", "")
+    project.write("backend/main.py", APP)
+    start = '[build]\nbuilder = "NIXPACKS"\n\n[deploy]\nstartCommand = "uvicorn backend.main:app --port $PORT"\n'
+    project.write("backend/railway.toml", start)
+    [launch] = launches(project, "backend/railway.toml")
+    assert launch.search_paths == [] and launch.edits.info.production
+    assert project.check("backend/railway.toml", codes=("UVI002",)) == []
+    # What needs no folder is still judged there: uvicorn's default host.
+    [finding] = project.check("backend/railway.toml", codes=("UVI015",))
+    assert "the platform's router cannot reach it" in finding.message
+    # The same file at the top: the service starts there.
+    project.write("railway.toml", start.replace("backend.main", "main"))
+    [finding] = project.check("railway.toml", codes=("UVI002",))
+    assert finding.severity is Severity.ERROR
+
+
 @pytest.mark.parametrize(
     ("config", "dockerfile"),
     [

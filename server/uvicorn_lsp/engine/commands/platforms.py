@@ -4,7 +4,8 @@
 The platform runs the command in a shell (`$PORT` expands), as the production server, and routes traffic to
 `$PORT` on the instance's own interface. Where it runs: Railway builds the service's root folder with Railpack
 or Nixpacks and starts the command there: the config file's folder, unless the dashboard sets another root
-directory (the config file does not follow it; not known beside no Python app). Render starts it in the
+directory (the config file does not follow it; not known beside no Python app, nor for a config file below the
+repository's top, read where the dashboard names its path whatever the root directory). Render starts it in the
 service's `rootDir`, relative to the repository's top (where Render reads render.yaml; not known for a
 render.yaml elsewhere), with the service's envVars set. A service built from a Dockerfile or run from an image
 starts in the image's working directory: Render's are not judged here (the Dockerfile's own start is); where the
@@ -120,11 +121,15 @@ def _image_start_launches(ctx: CommandContext, start: Placed) -> list[Launch]:
     return command_launches(ctx, arguments, Form(), info, Setting.CONTAINER, None, {}, editable=start.verbatim)
 
 
-def _railway_service_root(ctx: CommandContext) -> WorkingDirectory:
+def _railway_service_root(ctx: CommandContext) -> WorkingDirectory | None:
     """The config file's folder, where a service with no root directory set starts. The config file does not
     follow the root directory set in the dashboard: a file beside no Python app the builders would find (a
     monorepo's top, the app in api/) is read by a service rooted elsewhere. There only a `cd` into one of the
-    folders there shows where the command runs."""
+    folders there shows where the command runs. A file below the repository's top is read only where the
+    dashboard names its path (/backend/railway.toml), and the root directory is set apart from it: the file's
+    folder or the top (where `uvicorn backend.main:app` loads), not known."""
+    if ctx.folder != _repository_top(ctx):
+        return None
     directory = host_directory(ctx.folder, "the service's root folder")
     app_files = [ctx.folder / name for name in _PYTHON_APP_FILES]
     for path in app_files:
@@ -194,12 +199,16 @@ def _render_repository(ctx: CommandContext) -> WorkingDirectory | None:
     """The repository's top, where a Blueprint's services start (rootDir is relative to it). Render reads the
     render.yaml there; one elsewhere (backend/, deploy/) is read only if named when the Blueprint is set up, and
     is as often a copy for services set up in the dashboard: where those start is not known."""
+    if ctx.folder != _repository_top(ctx):
+        return None
+    return host_directory(ctx.folder, "the repository (render.yaml's folder)")
+
+
+def _repository_top(ctx: CommandContext) -> Path:
     top = repository_top(ctx.folder)
     if not (top / ".git").exists():
         top = ctx.workspace.root  # an archive without .git: the workspace's top stands for the repository's
-    if ctx.folder != top:
-        return None
-    return host_directory(ctx.folder, "the repository (render.yaml's folder)")
+    return top
 
 
 def _platform_launches(ctx: CommandContext, start: ShellStart) -> list[Launch]:
