@@ -162,6 +162,31 @@ def test_render_services_start_in_their_root_dir(project):
     assert elsewhere.search_paths == []  # a root folder only the platform knows: no folder to look in
 
 
+def test_a_render_services_fields_merged_from_an_anchor_count(project):
+    """A service's rootDir (and runtime, envVars) given by a mapping merged into it (`<<: *common`) is where its
+    start runs: `uvicorn main:app` with backend/main.py serves there. Services merged from one another start the
+    same command once."""
+    project.write("backend/main.py", APP)
+    project.write(
+        "render.yaml",
+        "x-common: &common\n  runtime: python\n  rootDir: backend\n"
+        "services:\n  - type: web\n    name: api\n    <<: *common\n"
+        "    startCommand: uvicorn main:app --host 0.0.0.0 --port $PORT\n",
+    )
+    [launch] = launches(project, "render.yaml")
+    assert roots(launch) == [(project.root / "backend",)]
+    assert project.check("render.yaml", codes=("UVI002",)) == []
+    project.write(
+        "render.yaml",
+        "services:\n  - &api\n    type: web\n    name: api\n    runtime: python\n"
+        "    startCommand: uvicorn main:app --host 0.0.0.0 --port $PORT\n"
+        "  - <<: *api\n    name: api-copy\n"
+        "  - <<: *api\n    name: api-backend\n    rootDir: backend\n",
+    )
+    top, backend = launches(project, "render.yaml")
+    assert roots(top) == [(project.root,)] and roots(backend) == [(project.root / "backend",)]
+
+
 def test_a_start_command_the_platform_runs_in_the_wrong_folder_is_an_error(project):
     project.write("backend/main.py", APP)
     project.write(

@@ -151,6 +151,7 @@ def _render_starts(ctx: CommandContext) -> list[ShellStart]:
         SequenceNode,
         compose_root,
         get,
+        get_merged,
         placed_scalar,
         render_environment,
         scalar_text,
@@ -160,22 +161,30 @@ def _render_starts(ctx: CommandContext) -> list[ShellStart]:
     if not isinstance(services, SequenceNode):
         return []
     found = []
+    started: set[tuple[int, str | None, int]] = set()
     for service in services.value:
         if not isinstance(service, MappingNode):
             continue
-        start = get(service, "startCommand")
-        runtime = scalar_text(get(service, "runtime")) or scalar_text(get(service, "env"))
-        if not isinstance(start, ScalarNode) or runtime in ("docker", "image") or get(service, "image") is not None:
+        # A service's fields may come from a mapping merged into it (`<<: *python_service`): its rootDir too.
+        field = functools.partial(get_merged, service)
+        start = field("startCommand")
+        runtime = scalar_text(field("runtime")) or scalar_text(field("env"))
+        if not isinstance(start, ScalarNode) or runtime in ("docker", "image") or field("image") is not None:
             continue
-        root_dir = scalar_text(get(service, "rootDir"))
+        root_dir = scalar_text(field("rootDir"))
+        # Services merged from one another start the same command, written once: judged once.
+        start_key = (id(start), root_dir, id(field("envVars")))
+        if start_key in started:
+            continue
+        started.add(start_key)
         directory = _render_repository(ctx)
         if root_dir and directory is not None:
             known = "$" not in root_dir and not root_dir.startswith(("/", "~"))
             directory = directory.moved(root_dir) if known else None
-        name = scalar_text(get(service, "name")) or "?"
-        web = scalar_text(get(service, "type")) == "web"
+        name = scalar_text(field("name")) or "?"
+        web = scalar_text(field("type")) == "web"
         # Its envVars are set where the command runs (a PYTHONPATH puts folders on sys.path).
-        environment = render_environment(get(service, "envVars"))
+        environment = render_environment(field("envVars"))
         roots = directory.roots_for(".") if root_dir and directory is not None else None
         found.append(
             ShellStart(

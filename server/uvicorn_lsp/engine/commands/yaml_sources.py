@@ -401,6 +401,20 @@ def get(node: Node | None, key: str) -> Node | None:
     return None
 
 
+def get_merged(node: Node | None, key: str) -> Node | None:
+    """`get`, also through YAML merge keys (`<<: *defaults`, `<<: [*a, *b]`): the mapping's own key first, then
+    each merged mapping's, in order."""
+    found = get(node, key)
+    merged = get(node, "<<")
+    if found is not None or merged is None:
+        return found
+    for source in merged.value if isinstance(merged, SequenceNode) else [merged]:
+        found = get_merged(source, key)
+        if found is not None:
+            return found
+    return None
+
+
 def scalar_text(node: Node | None) -> str | None:
     return node.value if isinstance(node, ScalarNode) else None
 
