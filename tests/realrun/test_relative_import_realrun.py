@@ -93,3 +93,21 @@ def test_a_module_importing_its_own_package_by_the_short_name(project):
     assert in_backend.served, in_backend.output
     [finding] = project.check("run.py", codes=("UVI002",))
     assert finding.severity is Severity.ERROR and "only in backend/: No module named 'app'" in finding.message
+
+
+def test_a_module_importing_its_own_package_by_the_full_name_from_inside_it(project):
+    """backend/main.py does `from backend.config import GREETING`: `cd backend && uvicorn main:app` stops with
+    ModuleNotFoundError: No module named 'backend', exit status 1 (UVI002's error); from the top
+    `uvicorn backend.main:app` serves (silent)."""
+    port = free_port()
+    project.write("backend/__init__.py")
+    project.write("backend/config.py", "GREETING = 'hi'\n")
+    project.write("backend/main.py", APP_HEAD.format() + "\nfrom backend.config import GREETING\n")
+    project.write("Makefile", f"run:\n\tcd backend && uvicorn main:app --port {port}\n")
+    inside = run_server(["-m", "uvicorn", "main:app", "--port", str(port)], project.root / "backend", port, timeout=10)
+    assert inside.exit_code == 1 and "No module named 'backend'" in inside.output, inside.output
+    assert run_server(["-m", "uvicorn", "backend.main:app", "--port", str(port)], project.root, port).served
+    [finding] = project.check("Makefile", codes=("UVI002",))
+    assert finding.severity is Severity.ERROR and "No module named 'backend'" in finding.message
+    project.write("Makefile", f"run:\n\tuvicorn backend.main:app --port {port}\n")
+    assert project.check("Makefile", codes=("UVI002",)) == []

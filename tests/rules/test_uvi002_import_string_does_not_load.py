@@ -350,6 +350,27 @@ def test_a_module_importing_its_own_package_by_the_short_name(project):
     assert project.check("Makefile", codes=(CODE,)) == []
 
 
+def test_a_module_importing_its_own_package_by_the_full_name_from_inside_it(project):
+    """gamma's render.yaml: `cd backend && uvicorn main:app`, backend/main.py doing `from backend.config import
+    settings`: loaded as `main` from backend/, `backend` is found only from the folder above (ModuleNotFoundError,
+    exit status 1). With that folder on PYTHONPATH, or loaded as `backend.main` from the top, it loads."""
+    project.write("backend/__init__.py")
+    project.write("backend/config.py", "NAME = 'shop'\n")
+    project.write(
+        "backend/main.py", "from fastapi import FastAPI\nfrom backend.config import NAME\n\napp = FastAPI()\n"
+    )
+    project.write("Makefile", "run:\n\tcd backend && uvicorn main:app\n")
+    [finding] = project.check("Makefile", codes=(CODE,))
+    assert finding.severity is Severity.ERROR
+    assert (
+        f"`main` imports `backend.config`, only in {project.root.name}/: No module named 'backend'" in finding.message
+    )
+    assert "exit status 1" in finding.message and len(finding.message) <= MESSAGE_LIMIT
+    for start in ("cd backend && PYTHONPATH=.. uvicorn main:app", "uvicorn backend.main:app"):
+        project.write("Makefile", f"run:\n\t{start}\n")
+        assert project.check("Makefile", codes=(CODE,)) == []
+
+
 @pytest.mark.parametrize(
     "main",
     [

@@ -382,6 +382,8 @@ def _sibling_not_found(
     for name in top_level_imports(module.source):
         holder = next((f for f in folders if isinstance(index.find(name, (f,), ctx.depends_on), FoundModule)), None)
         if holder is None:
+            holder = _own_package_above(ctx, found.path, roots, name)
+        if holder is None:
             continue
         if isinstance(index.find(name, with_installed_project(ctx, name, roots), ctx.depends_on), FoundModule):
             continue
@@ -393,6 +395,17 @@ def _sibling_not_found(
             return None
         return name, holder
     return None
+
+
+def _own_package_above(ctx: CheckedFile, path: Path, roots: tuple[Path, ...], name: str) -> Path | None:
+    """The folder above the sys.path entry the module is loaded from, where that entry is the package the module
+    imports by its full name (`from backend.config import x` in backend/main.py, loaded as `main` after `cd backend`):
+    the package is found from the folder above only."""
+    root = next((root for root in roots if path.is_relative_to(root)), None)
+    if root is None or root.name != name.split(".")[0] or not root.parent.is_relative_to(ctx.workspace.root):
+        return None
+    above = root.parent
+    return above if isinstance(ctx.workspace.modules.find(name, (above,), ctx.depends_on), FoundModule) else None
 
 
 def _folders_up_to(ctx: CheckedFile, folder: Path, roots: tuple[Path, ...]) -> list[Path]:

@@ -516,7 +516,9 @@ RULE = Rule(
 
             The module the string names must also import: one whose top-level `from domain.models import
             User` finds `domain` only beside its own file (`backend/domain/`), loaded as `backend.main` from
-            the folder above, stops with `No module named 'domain'` (exit status 1). Not reported where the
+            the folder above, stops with `No module named 'domain'` (exit status 1); so does one that imports
+            its own package by its full name (`from backend.config import x`), loaded as `main` from inside
+            it (`cd backend && uvicorn main:app`). Not reported where the
             module or a package `__init__.py` above it changes `sys.path`, where the import sits in a `try`,
             or where the analysed environment (which may have such a module installed) cannot be seen.
         """,
