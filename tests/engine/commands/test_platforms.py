@@ -103,12 +103,15 @@ def test_a_railway_file_below_the_repositorys_top_starts_where_it_is_not_known(p
         ('{"build": {"builder": "DOCKERFILE"}, "deploy": {"startCommand": "uvicorn main:app"}}', False),
         ('{"build": {"dockerfilePath": "backend/Dockerfile"}, "deploy": {"startCommand": "uvicorn main:app"}}', False),
         ('{"deploy": {"startCommand": "uvicorn main:app"}}', True),  # Railway then builds the Dockerfile
+        # Railway builds a Dockerfile it finds whatever builder is named (its config reference says so).
+        ('{"build": {"builder": "NIXPACKS"}, "deploy": {"startCommand": "uvicorn main:app"}}', True),
     ],
 )
 def test_a_railway_service_built_from_a_dockerfile_starts_without_a_shell_in_the_image(project, config, dockerfile):
     """The command runs in the image's WORKDIR (no folder to look in here), and without a shell. Beside a
-    Dockerfile, with no builder named here, the dashboard may name one (Railpack runs the command in a shell):
-    not judged."""
+    Dockerfile, with no builder named here, the dashboard may name one (Railpack runs the command in a shell);
+    with another builder named, Railway still builds the Dockerfile ("Railway will always build with a Dockerfile
+    if it finds one"): not judged."""
     project.write("railway.json", config)
     if dockerfile:
         project.write("Dockerfile", 'FROM python:3.12-slim\nWORKDIR /srv\nCOPY . .\nCMD ["uvicorn", "main:app"]\n')

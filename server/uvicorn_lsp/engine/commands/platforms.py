@@ -92,9 +92,10 @@ def _railway_starts(ctx: CommandContext) -> tuple[Placed | None, list[ShellStart
     builder = (settings.builder or "").upper()
     if builder in _IMAGE_BUILDERS or (settings.dockerfile and not builder):
         return settings.start, []
-    # Railway builds with the service's Dockerfile when one is there, unless a builder is named: here or in the
-    # dashboard, which the analysis cannot see (the command then runs in a shell, or without one).
-    if not builder and dockerfile.is_file():
+    # Railway builds with the service's Dockerfile when one is there ("Railway will always build with a Dockerfile
+    # if it finds one", whatever builder is named): the command then runs in the image, without a shell; a builder
+    # named here or in the dashboard may say otherwise. Not judged.
+    if dockerfile.is_file():
         return None, []
     return None, [ShellStart(settings.start, _railway_service_root(ctx), {}, "Railway's start command", web=True)]
 
