@@ -312,3 +312,20 @@ def test_a_dockerfile_built_railway_start_gets_port_as_written(project):
     assert project.check("railway.toml", codes=("UVI004",)) == []
     shell_environment = {**environment, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
     assert_serves_through_a_shell(start, project.root, shell_environment)
+
+
+@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads Linux socket tables")
+def test_a_python_file_the_image_runs_listens_on_the_loopback_then_the_fix_on_every_interface(project, tmp_path):
+    """`CMD ["python", "main.py"]` on a file whose `uvicorn.run` names host 127.0.0.1: in the rebuilt image it
+    answers on 127.0.0.1 only, where a published port never reaches; the fix's host listens on every interface."""
+    run = 'if __name__ == "__main__":\n    uvicorn.run(app, host="127.0.0.1", port=int(os.environ["PORT"]))\n'
+    project.write("main.py", f"import os\n\nimport uvicorn\n{APP}\n\n{run}")
+    project.write("Dockerfile", 'FROM python:3.12-slim\nWORKDIR /code\nCOPY . .\nCMD ["python", "main.py"]\n')
+    [finding] = project.check("main.py", codes=("UVI015",))
+    workdir, command = rebuild_image(project.root, tmp_path / "image")
+    assert command == ["python", "main.py"]
+    assert listening_after_start("python main.py", workdir, free_port()) == {"127.0.0.1"}
+    project.write("main.py", apply_edits((project.root / "main.py").read_text(), finding.best_fix.edits))
+    assert project.check("main.py", codes=("UVI015",)) == []
+    workdir, _ = rebuild_image(project.root, tmp_path / "fixed")
+    assert listening_after_start("python main.py", workdir, free_port()) == {"0.0.0.0"}

@@ -146,3 +146,67 @@ def test_a_compose_service_sharing_the_network_namespace_silences_the_dockerfile
         '    network_mode: "service:proxy"\n',
     )
     assert project.check("Dockerfile", codes=("UVI015",)) == []
+
+
+RUN_APP = 'import uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\nif __name__ == "__main__":\n    uvicorn.run({})\n'
+IMAGE = "FROM python:3.12-slim\nWORKDIR /code\nCOPY . .\nCMD {}\n"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "start", "shown", "fixed"),
+    [
+        (
+            'app, host="127.0.0.1", port=8000',
+            '["python", "main.py"]',
+            '`host="127.0.0.1"` is the loopback',
+            'uvicorn.run(app, host="0.0.0.0", port=8000)',
+        ),
+        (
+            "app, port=8000",
+            "python -u main.py",
+            "uvicorn.run() listens on 127.0.0.1",
+            'uvicorn.run(app, port=8000, host="0.0.0.0")',
+        ),
+        (
+            '"main:app", host="localhost"',
+            '["/usr/local/bin/python3", "-X", "dev", "./main.py"]',
+            '`host="localhost"` is the loopback',
+            'uvicorn.run("main:app", host="0.0.0.0")',
+        ),
+    ],
+)
+def test_a_python_file_a_dockerfile_runs_listens_on_the_loopback(project, arguments, start, shown, fixed):
+    """`CMD ["python", "main.py"]` runs the file's `uvicorn.run`: its loopback is the container's own."""
+    project.write("main.py", RUN_APP.format(arguments))
+    project.write("Dockerfile", IMAGE.format(start))
+    [finding] = project.check("main.py", codes=("UVI015",))
+    assert finding.message.startswith(f"{shown}, and the Dockerfile's CMD runs this file in a container")
+    assert fixed in fix_and_recheck(project, "main.py", finding)
+
+
+@pytest.mark.parametrize(
+    ("main", "dockerfile"),
+    [
+        (RUN_APP.format('app, host="0.0.0.0"'), IMAGE.format('["python", "main.py"]')),
+        (RUN_APP.format('app, host=os.getenv("HOST", "127.0.0.1")'), IMAGE.format('["python", "main.py"]')),
+        (RUN_APP.format("app, **options"), IMAGE.format('["python", "main.py"]')),
+        (RUN_APP.format("app"), IMAGE.format('["uvicorn", "main:app", "--host", "0.0.0.0"]')),  # not this file
+        (RUN_APP.format("app"), IMAGE.format('["python", "-m", "main"]')),  # a module: not read
+        (RUN_APP.format("app"), "FROM python:3.12-slim\nWORKDIR /code\nCOPY other.py .\nCMD python main.py\n"),
+        (
+            "import uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\ndef serve():\n    uvicorn.run(app)\n",
+            IMAGE.format('["python", "main.py"]'),
+        ),
+    ],
+)
+def test_silent_where_the_container_start_or_its_host_is_not_known(project, main, dockerfile):
+    project.write("main.py", main)
+    project.write("Dockerfile", dockerfile)
+    assert project.check("main.py", codes=("UVI015",)) == []
+
+
+def test_silent_without_a_dockerfile_or_with_one_for_development(project):
+    project.write("main.py", RUN_APP.format("app"))
+    assert project.check("main.py", codes=("UVI015",)) == []
+    project.write("Dockerfile.dev", IMAGE.format('["python", "main.py"]'))
+    assert project.check("main.py", codes=("UVI015",)) == []

@@ -287,7 +287,8 @@ class PythonEdits:
             and self._ctx.evaluator.evaluate(existing.value).all(lambda current: current == value)
         ):
             return ()  # already so
-        edit = edits.set_keyword(self._ctx.source, self._call, name, repr(value))
+        written = edits.quoted(value) if isinstance(value, str) else repr(value)  # as replace_app writes strings
+        edit = edits.set_keyword(self._ctx.source, self._call, name, written)
         return None if edit is None else (edit,)
 
     def replace_app(self, import_string: str) -> tuple[TextEdit, ...] | None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..engine import syntax
 from ..engine.commands.base import CommandContext
+from ..engine.commands.plain import python_file_started_in_a_container
 from ..engine.commands.recognise import (
     PLATFORM_SOURCES,
     command_info,
@@ -14,9 +16,10 @@ from ..engine.commands.recognise import (
     program_argument,
 )
 from ..engine.context import RuleContext
-from ..engine.launch import Launch, Server
+from ..engine.launch import Entry, Launch, Server
 from ..engine.model import Applicability, Finding, Fix, Range, Severity
 from ..engine.rule import FixAvailability, Quoted, Rule, RuleDoc, elide, fit_message
+from ..engine.source import node_range
 
 _LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]", "ip6-localhost")
 
@@ -27,7 +30,8 @@ def _is_loopback(host: str) -> bool:
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     if not isinstance(ctx, CommandContext):
-        return  # Python launches are not judged: leave the file unparsed
+        yield from _python_file_run_in_a_container(ctx)
+        return
     for launch in ctx.launches:
         info = command_info(launch)
         if info is None or not info.container or launch.rejections:  # click stops it before it listens
@@ -63,6 +67,43 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 where=Quoted(info.where),
             )
         yield ctx.finding(RULE, message, where, fixes=fixes)
+
+
+def _python_file_run_in_a_container(ctx: RuleContext) -> Iterator[Finding]:
+    """`uvicorn.run(app, host="127.0.0.1")` (or with no host) in a file a Dockerfile starts (`CMD ["python",
+    "main.py"]`): the same loopback inside the container, from the call the file makes when run as a script."""
+    started_by: str | None = None
+    for launch in ctx.launches:
+        call = launch.call
+        if launch.entry is not Entry.RUN or call is None or launch.option("uds") or launch.option("fd"):
+            continue
+        if not (syntax.is_under_main_guard(call.node) or syntax.enclosing_scope(call.node).type == "file_input"):
+            continue  # in a function: whether running the file calls it is not known
+        host = launch.option("host")
+        if host is None and not launch.complete:
+            continue  # `**options` may give a host
+        if host is not None and not (host.value.known and _is_loopback(str(first(host.value)))):
+            continue
+        started_by = started_by or python_file_started_in_a_container(ctx)
+        if started_by is None:
+            return
+        shown = (
+            f"`{elide(host.written, 40)}` is the loopback" if host is not None else "uvicorn.run() listens on 127.0.0.1"
+        )
+        edits = launch.edits.set_option("host", "0.0.0.0")
+        fixes = [Fix('Listen on every interface: host="0.0.0.0"', edits, Applicability.SAFE)] if edits else []
+        message = fit_message(
+            "{shown}, and {where} runs this file in a container: a port published to it reaches nothing; "
+            "listen on 0.0.0.0",
+            shown=shown,
+            where=Quoted(started_by),
+        )
+        yield ctx.finding(RULE, message, host.range if host is not None else _callee_range(call), fixes=fixes)
+
+
+def _callee_range(call: syntax.CallSite) -> Range:
+    """`uvicorn.run` of `uvicorn.run(app, ...)`."""
+    return Range(node_range(call.node).start, node_range(call.callee_leaf).end)
 
 
 def _loopback_bind(launch: Launch) -> tuple[Range, str] | None:
@@ -102,8 +143,7 @@ RULE = Rule(
     severity=Severity.WARNING,
     fix_availability=FixAvailability.SOMETIMES,
     fix_applicabilities=(Applicability.SAFE,),
-    triggers=(),  # command files only
-    command_triggers=("uvicorn", "fastapi", "gunicorn"),
+    command_triggers=("fastapi", "gunicorn"),
     judges_commands=True,
     check=check,
     doc=RuleDoc(
@@ -117,8 +157,12 @@ RULE = Rule(
             knows (`--host $HOST`) are not reported, nor is a server with a neighbour that may be the one
             reaching it: a start that leaves a process in the background (`uvicorn ... & nginx`) or starts a
             reverse proxy (nginx, Caddy, Traefik, HAProxy, Envoy, Apache), and a Dockerfile whose project has a
-            compose service sharing a network namespace (`network_mode: "service:proxy"`). Python launches
-            are not judged by this rule.
+            compose service sharing a network namespace (`network_mode: "service:proxy"`).
+
+            A Python file that a Dockerfile's final stage runs (`CMD ["python", "main.py"]` on the file its
+            `COPY` put there) is judged the same way: its `uvicorn.run(...)` under the `__main__` guard (or at
+            module level) without `host`, or with a loopback one. Not where `**options` may give a host, or
+            the host is read at run time (`host=os.getenv("HOST", "127.0.0.1")`).
 
             A Procfile's `web` process (not in `Procfile.dev`) is judged the same way when its command reads
             `$PORT`, the port Heroku or Railway routes its traffic to: `web: uvicorn main:app --port $PORT`.

@@ -490,7 +490,7 @@ def _copies_from_a_folder_above(ctx: CommandContext, path: Path) -> bool:
 _SHARED_NETWORK = re.compile(r"^\s*network_mode:\s*[\"']?(host|service:|container:)", re.MULTILINE)
 
 
-def _network_shared_by_compose(ctx: CommandContext) -> bool:
+def network_shared_by_compose(ctx: CommandContext) -> bool:
     """Whether a compose file of the project (in the Dockerfile's folder or above) runs a service in another's
     network namespace or the host's (`network_mode: "service:proxy"`): a loopback bind may then be reached
     by the proxy beside it, or from the host."""
@@ -532,7 +532,7 @@ def dockerfile_launches(
         # `docker run -v` the project does not show): what its WORKDIR holds then is not known.
         if stage_chain is not None and state.workdir_known and not (development and _copies_no_code(state.layout)):
             directory = container_directory(state.layout, state.workdir, f"{state.workdir} in the image")
-        info = CommandInfo("dockerfile", production=production, container=not _network_shared_by_compose(ctx))
+        info = CommandInfo("dockerfile", production=production, container=not network_shared_by_compose(ctx))
         launch = start_of(ctx, state, info, directory)
         if launch is not None:
             found.append(launch)

@@ -4,20 +4,22 @@ programs, and VS Code's launch.json (JSONC)."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import os
 import posixpath
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from .. import layout, project
+from ..context import RuleContext
 from ..launch import Launch, SearchPath, Setting
 from ..model import Position, Range
 from ..module_index import FoundModule
 from ..source import split_lines
 from ..values import Value
-from . import dockerfile, jsonc, shell, source_kind
+from . import context_for, dockerfile, jsonc, shell, source_kind
 from .base import (
     CommandContext,
     ContainerLayout,
@@ -222,7 +224,7 @@ PLATFORM_FILES = ("railway.json", "railway.toml", "render.yaml")
 
 def _platform_start_runs(ctx: CommandContext, kind: str, path: Path, text: str, script: Path) -> bool:
     """Whether a start command of this platform file runs `script` from the folder it starts in."""
-    from . import context_for, platforms
+    from . import platforms
 
     platform = context_for(kind, text, path, ctx.workspace, ctx.settings)
     for start in platforms.shell_starts(platform):
@@ -235,8 +237,82 @@ def _platform_start_runs(ctx: CommandContext, kind: str, path: Path, text: str, 
     return False
 
 
-def _image_start_running(ctx: CommandContext, path: Path, text: str, script: Path) -> str | None:
-    """ENTRYPOINT or CMD: the instruction of the Dockerfile's final stage whose start runs `script`."""
+def python_file_started_in_a_container(ctx: RuleContext) -> str | None:
+    """How messages name the Dockerfile start that runs the checked Python file (`CMD ["python", "main.py"]` on
+    the file its COPY put there): the final stage of a Dockerfile in the file's folder or above, neither named for
+    development, its network not shared with another compose service's; None when none is known to."""
+    script, root = ctx.source.path, ctx.workspace.root
+    if script is None or not script.is_relative_to(root) or named_for_development(script, root):
+        return None
+    for folder in (script.parent, *script.parent.parents):
+        ctx.depends_on(folder / "Dockerfile")  # one appearing in a folder looked in changes the verdict
+        # The module index's listing: one per folder and run, shared with the module lookups.
+        for name in _dockerfile_like_names(ctx.workspace.modules.listing(folder)):
+            path = folder / name
+            if source_kind(path) != "dockerfile" or named_for_development(path, root):
+                continue
+            ctx.depends_on(path)
+            text = ctx.workspace.read_module(path)
+            if text is None:
+                continue
+            image = context_for("dockerfile", text, path, ctx.workspace, ctx.settings)
+            keyword = _image_start_running(image, path, text, script, _python_scripts_run)
+            shared = keyword is not None and dockerfile.network_shared_by_compose(image)
+            ctx.dependencies |= image.dependencies  # what the verdict was read from, for the file's own result
+            if keyword is not None and not shared:
+                shown = "the " + name if name == "Dockerfile" else path.relative_to(root).as_posix()
+                return f"{shown}'s {keyword}"
+        if folder == root:
+            break
+    return None
+
+
+ProgramsRun = Callable[[Sequence[Sequence[Argument]], "str | None"], list[str]]
+# The names `source_kind` may take for a Dockerfile.
+_MAY_BE_A_DOCKERFILE = re.compile(r"(?i)dockerfile|containerfile")
+
+
+@functools.lru_cache(maxsize=256)
+def _dockerfile_like_names(names: frozenset[str]) -> tuple[str, ...]:
+    """A folder's names that may be Dockerfiles, sorted: asked for every folder up to the root of every Python
+    file that starts uvicorn, whose listing (one object per folder and run) keeps its hash."""
+    return tuple(sorted(name for name in names if _MAY_BE_A_DOCKERFILE.search(name)))
+
+
+# `python`, `python3`, `python3.12`, also by path (`/usr/local/bin/python`).
+_PYTHON_PROGRAM = re.compile(r"python(?:3(?:\.\d+)?)?")
+# The interpreter's options that take the next word as their value.
+_PYTHON_OPTIONS_WITH_VALUES = frozenset({"-X", "-W", "--check-hash-based-pycs"})
+
+
+def _python_scripts_run(commands: Sequence[Sequence[Argument]], folder: str | None) -> list[str]:
+    """The files commands run with Python (`python -u main.py`), joined to `folder` as `_programs_run` does; not
+    a module (`-m`) or inline code (`-c`)."""
+    found: list[str] = []
+    for arguments in commands:
+        index = program_index(arguments)
+        if index is None or not _PYTHON_PROGRAM.fullmatch(posixpath.basename(arguments[index].value)):
+            continue
+        skip_value = False
+        for argument in arguments[index + 1 :]:
+            word = argument.value
+            if skip_value:
+                skip_value = False
+            elif argument.expanded or word.startswith(("-m", "-c")) or word == "-":
+                break
+            elif word.startswith("-"):
+                skip_value = word in _PYTHON_OPTIONS_WITH_VALUES
+            else:
+                found.append(word if posixpath.isabs(word) or folder is None else posixpath.join(folder, word))
+                break
+    return [posixpath.normpath(path) for path in found]
+
+
+def _image_start_running(
+    ctx: CommandContext, path: Path, text: str, script: Path, programs_run: ProgramsRun | None = None
+) -> str | None:
+    """ENTRYPOINT or CMD: the instruction of the Dockerfile's final stage whose start runs `script` (as a program
+    or shell script; `programs_run` tells the files another way runs, such as Python's)."""
     stage_list, preamble = dockerfile.stages_of(text)
     if not stage_list or not dockerfile.own_folder_is_the_context(ctx, path):
         return None
@@ -251,7 +327,7 @@ def _image_start_running(ctx: CommandContext, path: Path, text: str, script: Pat
     def runs_script(commands: Sequence[Sequence[Argument]]) -> bool:
         return any(
             (host := _copied_from(state.layout, program)) is not None and _same_file(host, script)
-            for program in _programs_run(commands, workdir)
+            for program in (programs_run or _programs_run)(commands, workdir)
         )
 
     joined_exec = dockerfile.exec_start(state)
