@@ -889,3 +889,15 @@ def test_options_only_the_run_knows_leave_the_exit_unsaid(project, relative, tex
     assert finding.severity is Severity.ERROR
     assert "will not load: module not found; nothing is served" in finding.message
     assert "exit status" not in finding.message
+
+
+def test_a_start_in_a_thread_stops_the_thread_not_the_process(project):
+    """uvicorn.run in a function a threading.Thread targets: uvicorn's exit ends the thread, and the process goes
+    on (real run, 0.54: 'Could not import module "mian"', the main thread still running, exit status 0)."""
+    project.write(
+        "main.py",
+        "import threading\n\nimport uvicorn\n" + APP + '\n\ndef serve():\n    uvicorn.run("mian:app")\n\n\n'
+        'if __name__ == "__main__":\n    threading.Thread(target=serve).start()\n',
+    )
+    [finding] = uvi002(project)
+    assert "will not load: module not found; the thread it runs in stops and nothing is served" in finding.message

@@ -246,6 +246,10 @@ class RuleContext(ParsedSource):
         return uvicorn_facts.startup_failure_status(self.uvicorn_version_in(launch))
 
     def failure_consequence(self, launch: Launch, exit_status: int) -> str:
+        from .server_starts import runs_in_a_thread  # here: it reads the file's syntax, asked only on a failure
+
+        if runs_in_a_thread(self, launch):
+            return "the thread it runs in stops and nothing is served"
         return uvicorn_facts.failure_consequence(launch, exit_status, self.uvicorn_version_in(launch))
 
     def value_of(self, argument: syntax.Argument | None) -> Value | None:

@@ -123,6 +123,27 @@ def uvicorn_makes_the_loop(ctx: RuleContext, launch: Launch) -> bool:
     )
 
 
+def runs_in_a_thread(ctx: RuleContext, launch: Launch) -> bool:
+    """Whether the launch starts in a thread of its own: a Config whose server's `run` is handed on
+    (`Thread(target=server.run)`), or `uvicorn.run` in a function a `threading.Thread` targets. A failure there
+    ends the thread (real run: ModuleNotFoundError in the thread, nothing served, the process going on)."""
+    call = launch.call
+    if call is None or not ctx.source.mentions("Thread"):
+        return False
+    if launch.entry is Entry.CONFIG:
+        return any(runs_elsewhere(ctx, server) for server in config_servers(ctx, call))
+    function = call.node.search_ancestor("funcdef")
+    if function is None:
+        return False
+    for thread in syntax.calls_named(ctx.source.used_names, {"Thread"}):
+        if ctx.imports.qualify(thread.callee_dotted) != "threading.Thread":
+            continue
+        target = thread.argument("target", 1)  # Thread(group, target, ...)
+        if target is not None and target.value.type == "name" and target.value.value == function.name.value:
+            return True
+    return False
+
+
 def config_servers(ctx: RuleContext, config: syntax.CallSite) -> list[syntax.CallSite]:
     """The `uvicorn.Server`s of this file built from the `uvicorn.Config` call `config`: given inline
     (`uvicorn.Server(uvicorn.Config(...))`) or through a name assigned once (`cfg = uvicorn.Config(...)`)."""
