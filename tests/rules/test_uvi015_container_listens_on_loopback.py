@@ -191,7 +191,8 @@ def test_a_python_file_a_dockerfile_runs_listens_on_the_loopback(project, argume
         (RUN_APP.format('app, host=os.getenv("HOST", "127.0.0.1")'), IMAGE.format('["python", "main.py"]')),
         (RUN_APP.format("app, **options"), IMAGE.format('["python", "main.py"]')),
         (RUN_APP.format("app"), IMAGE.format('["uvicorn", "main:app", "--host", "0.0.0.0"]')),  # not this file
-        (RUN_APP.format("app"), IMAGE.format('["python", "-m", "main"]')),  # a module: not read
+        (RUN_APP.format("app"), IMAGE.format('["python", "-c", "import main"]')),  # inline code: not read
+        (RUN_APP.format("app"), IMAGE.format("python -m $MODULE")),
         (RUN_APP.format("app"), "FROM python:3.12-slim\nWORKDIR /code\nCOPY other.py .\nCMD python main.py\n"),
         (
             "import uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\ndef serve():\n    uvicorn.run(app)\n",
@@ -210,3 +211,20 @@ def test_silent_without_a_dockerfile_or_with_one_for_development(project):
     assert project.check("main.py", codes=("UVI015",)) == []
     project.write("Dockerfile.dev", IMAGE.format('["python", "main.py"]'))
     assert project.check("main.py", codes=("UVI015",)) == []
+
+
+@pytest.mark.parametrize(
+    ("relative", "start"),
+    [
+        ("main.py", '["python", "-m", "main"]'),
+        ("app/main.py", '["python3", "-m", "app.main"]'),
+        ("app/__main__.py", "python -mapp"),
+    ],
+)
+def test_a_module_the_image_runs_with_python_m(project, relative, start):
+    """`python -m app.main` runs app/main.py of the working directory (app/__main__.py for `-m app`)."""
+    project.write("app/__init__.py")
+    project.write(relative, RUN_APP.format("app"))
+    project.write("Dockerfile", IMAGE.format(start))
+    [finding] = project.check(relative, codes=("UVI015",))
+    assert "the Dockerfile's CMD runs this file in a container" in finding.message

@@ -160,7 +160,7 @@ RULE = Rule(
             compose service sharing a network namespace (`network_mode: "service:proxy"`).
 
             A Python file that a Dockerfile's final stage runs (`CMD ["python", "main.py"]` on the file its
-            `COPY` put there) is judged the same way: its `uvicorn.run(...)` under the `__main__` guard (or at
+            `COPY` put there, or `python -m app.main` from its working directory) is judged the same way: its `uvicorn.run(...)` under the `__main__` guard (or at
             module level) without `host`, or with a loopback one. Not where `**options` may give a host, or
             the host is read at run time (`host=os.getenv("HOST", "127.0.0.1")`).
 

@@ -286,25 +286,32 @@ _PYTHON_OPTIONS_WITH_VALUES = frozenset({"-X", "-W", "--check-hash-based-pycs"})
 
 
 def _python_scripts_run(commands: Sequence[Sequence[Argument]], folder: str | None) -> list[str]:
-    """The files commands run with Python (`python -u main.py`), joined to `folder` as `_programs_run` does; not
-    a module (`-m`) or inline code (`-c`)."""
+    """The files commands run with Python, joined to `folder` as `_programs_run` does: a script (`python -u
+    main.py`), or a module of the working directory (`python -m app.main`: app/main.py, or app/main/__main__.py
+    for a package); not inline code (`-c`)."""
     found: list[str] = []
     for arguments in commands:
         index = program_index(arguments)
         if index is None or not _PYTHON_PROGRAM.fullmatch(posixpath.basename(arguments[index].value)):
             continue
-        skip_value = False
-        for argument in arguments[index + 1 :]:
+        words = iter(arguments[index + 1 :])
+        for argument in words:
             word = argument.value
-            if skip_value:
-                skip_value = False
-            elif argument.expanded or word.startswith(("-m", "-c")) or word == "-":
+            if argument.expanded or word.startswith("-c") or word == "-":
                 break
-            elif word.startswith("-"):
-                skip_value = word in _PYTHON_OPTIONS_WITH_VALUES
-            else:
-                found.append(word if posixpath.isabs(word) or folder is None else posixpath.join(folder, word))
+            if word.startswith("-m"):
+                following = None if word[2:] else next(words, None)
+                module = word[2:] or (following.value if following is not None and not following.expanded else "")
+                if module and folder is not None and not module.startswith("."):
+                    path = posixpath.join(folder, *module.split("."))
+                    found.extend((f"{path}.py", posixpath.join(path, "__main__.py")))
                 break
+            if word.startswith("-"):
+                if word in _PYTHON_OPTIONS_WITH_VALUES:
+                    next(words, None)
+                continue
+            found.append(word if posixpath.isabs(word) or folder is None else posixpath.join(folder, word))
+            break
     return [posixpath.normpath(path) for path in found]
 
 
