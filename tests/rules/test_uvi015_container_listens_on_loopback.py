@@ -228,3 +228,17 @@ def test_a_module_the_image_runs_with_python_m(project, relative, start):
     project.write("Dockerfile", IMAGE.format(start))
     [finding] = project.check(relative, codes=("UVI015",))
     assert "the Dockerfile's CMD runs this file in a container" in finding.message
+
+
+def test_a_compose_service_starting_the_image_is_named_whole(project):
+    # chat-billing: the built image's own CMD under a compose service; the long wording cut
+    # "the image's start in service backend" to "the image's…t in service backend".
+    project.write("Dockerfile", 'FROM python:3.12\nWORKDIR /app\nCOPY . .\nCMD ["uvicorn", "main:app"]\n')
+    project.write("main.py", "app = None\n")
+    project.write(
+        "compose.yaml",
+        'services:\n  backend:\n    build: .\n    environment:\n      DB_HOST: db\n    ports: ["8000:8000"]\n',
+    )
+    [finding] = project.check("compose.yaml", codes=("UVI015",))
+    assert "(the image's start in service backend)" in finding.message
+    assert "…" not in finding.message

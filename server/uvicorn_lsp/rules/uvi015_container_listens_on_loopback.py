@@ -61,8 +61,10 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 where=Quoted(info.where),
             )
         else:
+            # The terser wording keeps a compose service's "the image's start in service NAME" whole.
             message = fit_message(
                 "{shown} in the container ({where}): a port published to it reaches nothing; listen on 0.0.0.0",
+                "{shown} in the container ({where}): a published port reaches nothing; listen on 0.0.0.0",
                 shown=shown,
                 where=Quoted(info.where),
             )
