@@ -102,3 +102,31 @@ def test_ssl_context_factory_builds_its_own_context(project):
         'import uvicorn\n\ndef make(config, default):\n    ...\n\nuvicorn.run("m:app", ssl_keyfile="key.pem", ssl_context_factory=make)\n',
     )
     assert [f for f in project.check("main.py") if f.code == "UVI008"] == []
+
+
+@pytest.mark.parametrize(
+    ("code", "consequence"),
+    [
+        (
+            'import uvicorn\nuvicorn.run("main:app", ssl_keyfile="key.pem")\n',
+            "uvicorn stops at startup (exit status 1)",
+        ),
+        (
+            'import uvicorn\nuvicorn.run("main:app", reload=True, ssl_keyfile="key.pem")\n',
+            "the reloader keeps running and nothing is served",
+        ),
+        (
+            'import uvicorn\nuvicorn.run("main:app", reload=True, ssl_certfile="missing/certificate-file.pem")\n',
+            "the reloader keeps running and nothing is served",
+        ),
+        (
+            'import os, uvicorn\nuvicorn.run("main:app", workers=4, ssl_keyfile=os.getenv("TLS_KEY_FILE_PATH"))\n',
+            "the workers die at startup and are restarted without end",
+        ),
+    ],
+)
+def test_the_message_says_what_the_failure_does_to_the_process(project, code, consequence):
+    # The assertion and the SSLError are raised in Config.load(), in the server process: a reloader or the
+    # workers' parent stays up (checked with uvicorn 0.54: `--reload --ssl-keyfile k.pem` keeps running).
+    [finding] = findings(project, code)
+    assert consequence in finding.message

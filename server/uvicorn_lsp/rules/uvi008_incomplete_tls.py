@@ -21,10 +21,13 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             continue  # the factory builds the context itself; uvicorn checks the files only without one
         keyfile = launch.option("ssl_keyfile")
         certfile = launch.option("ssl_certfile")
+        # Both failures are exceptions in Config.load(), which runs in the server process: with reload the
+        # reloader stays up serving nothing, with workers each is restarted; alone uvicorn exits with status 1.
+        consequence = ctx.failure_consequence(launch, 1)
         if keyfile is not None and not _given(certfile):
-            yield from _key_without_certificate(ctx, keyfile, launch.edits.label("ssl_certfile"))
+            yield from _key_without_certificate(ctx, keyfile, launch.edits.label("ssl_certfile"), consequence)
         elif certfile is not None and not _given(keyfile):
-            yield from _certificate_without_key(ctx, certfile, launch.edits.label("ssl_keyfile"))
+            yield from _certificate_without_key(ctx, certfile, launch.edits.label("ssl_keyfile"), consequence)
 
 
 def _given(option: Option | None) -> bool:
@@ -32,23 +35,31 @@ def _given(option: Option | None) -> bool:
     return option is not None and option.value.truthy() is not False
 
 
-def _key_without_certificate(ctx: RuleContext, keyfile: Option, certfile: str) -> Iterator[Finding]:
+def _key_without_certificate(ctx: RuleContext, keyfile: Option, certfile: str, consequence: str) -> Iterator[Finding]:
     value = keyfile.value
     truthy = value.truthy()
     if truthy is False:
         return
-    failure = f"uvicorn stops at startup with a bare AssertionError: pass {certfile} too"
+    failure = f"a bare AssertionError, so {consequence}; pass {certfile} too"
     if truthy:
         yield ctx.finding(RULE, f"{keyfile.label} without {certfile}: {failure}", keyfile.range)
     else:
-        message = f"{keyfile.label} without {certfile}: {value.describe_condition('is set')}, {failure}"
+        message = fit_message(
+            "{keyfile} without {certfile}: {condition}, {failure}",
+            "{keyfile} without {certfile}: {condition}, an AssertionError, so {consequence}",
+            keyfile=keyfile.label,
+            certfile=certfile,
+            condition=Quoted(value.describe_condition("is set")),
+            failure=failure,
+            consequence=consequence,
+        )
         yield ctx.finding(RULE, message, keyfile.range, severity=Severity.WARNING)
 
 
-def _certificate_without_key(ctx: RuleContext, certfile: Option, keyfile: str) -> Iterator[Finding]:
+def _certificate_without_key(ctx: RuleContext, certfile: Option, keyfile: str, consequence: str) -> Iterator[Finding]:
     if certfile.value.truthy() is False:
         return
-    failure = "uvicorn fails at startup with ssl.SSLError"
+    failure = f"ssl.SSLError, so {consequence}"
     named = referenced_file(ctx, certfile)
     if named is None:
         message = f"{certfile.label} without {keyfile}: unless that file also holds the private key, {failure}"
@@ -59,10 +70,12 @@ def _certificate_without_key(ctx: RuleContext, certfile: Option, keyfile: str) -
     if text is None:
         message = fit_message(
             "{certfile} without {keyfile}, and '{name}' cannot be read here: unless it holds the private key, {failure}",
+            "{certfile} without {keyfile}: unless '{name}' holds the private key, {consequence}",
             certfile=certfile.label,
             keyfile=keyfile,
             name=Quoted(name),
             failure=failure,
+            consequence=consequence,
         )
         yield ctx.finding(RULE, message, certfile.range, severity=Severity.WARNING)
     elif _PRIVATE_KEY_MARKER not in text:
