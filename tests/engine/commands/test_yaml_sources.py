@@ -372,13 +372,34 @@ def test_arguments_from_the_images_entrypoint_are_never_edited(project):
     ["ENTRYPOINT uvicorn app.main:app", 'ENTRYPOINT ["/docker-entrypoint.sh"]', None],
 )
 def test_a_command_an_image_does_not_give_to_uvicorn_is_judged_alone(project, entrypoint):
-    """A shell-form ENTRYPOINT ignores the command (the Dockerfile's own launch is judged there);
-    a script ENTRYPOINT or none runs the command as the whole start."""
+    """A shell-form ENTRYPOINT ignores the command (the Dockerfile's own launch is judged there); a script
+    ENTRYPOINT gets it as its arguments, and none runs it as the whole start."""
     project.write("app/main.py", APP)
     lines = ["FROM python:3.12", "WORKDIR /code", "COPY ./app /code/app", *([entrypoint] if entrypoint else [])]
     project.write("Dockerfile", "\n".join(lines) + "\n")
     project.write("compose.yaml", 'services:\n  web:\n    build: .\n    command: ["main:app"]\n')
     assert launches(project, "compose.yaml") == []
+
+
+@pytest.mark.parametrize("command", ['["uvicorn", "main:app", "--host", "0.0.0.0"]', "uvicorn main:app --host 0.0.0.0"])
+def test_a_command_after_an_entrypoint_script_is_not_judged_in_the_workdir(project, command):
+    """The image's `ENTRYPOINT ["/entrypoint.sh"]` runs first and may `cd src` before its `exec "$@"`: uvicorn
+    then serves main:app (run for real), so the command alone in the WORKDIR was a wrong "will not load"."""
+    project.write("src/main.py", APP)
+    project.write("entrypoint.sh", '#!/bin/sh\ncd /app/src\nexec "$@"\n')
+    project.write("Dockerfile", 'FROM python:3.12\nWORKDIR /app\nCOPY . .\nENTRYPOINT ["/app/entrypoint.sh"]\n')
+    project.write("compose.yaml", f"services:\n  web:\n    build: .\n    command: {command}\n")
+    assert launches(project, "compose.yaml") == []
+    assert project.check("compose.yaml", codes=("UVI002",)) == []
+
+
+def test_a_command_after_an_init_entrypoint_is_still_judged(project):
+    """`tini --` runs the command as it is: the launch is seen through it, in the image's WORKDIR."""
+    project.write("src/main.py", APP)
+    project.write("Dockerfile", 'FROM python:3.12\nWORKDIR /app\nCOPY . .\nENTRYPOINT ["tini", "--"]\n')
+    project.write("compose.yaml", "services:\n  web:\n    build: .\n    command: uvicorn main:app --host 0.0.0.0\n")
+    [finding] = project.check("compose.yaml", codes=("UVI002",))
+    assert text_at(project, "compose.yaml", finding.range) == "main:app"
 
 
 def test_a_shell_form_entrypoint_that_starts_no_server_never_runs_the_command(project):

@@ -712,9 +712,10 @@ def _service_launches(
             exec_form = dockerfile.exec_arguments(image.entrypoint, 0)
             if exec_form is None:
                 return []  # a shell-form ENTRYPOINT runs alone (`/bin/sh -c` ignores the arguments): never run
-            if _starts_server(image.entrypoint.raw):
-                # The command gives the arguments of the Dockerfile's exec-form ENTRYPOINT.
-                image_entrypoint = _shown_at(exec_form, build)
+            # The command gives the arguments of the Dockerfile's exec-form ENTRYPOINT, whatever it runs: a wrapper
+            # the launches see through (`tini --`, `uv run`), or a script that may `cd` or set PYTHONPATH before its
+            # `exec "$@"` (the command alone in the WORKDIR was judged, a wrong "will not load").
+            image_entrypoint = _shown_at(exec_form, build)
         launches = _parts_launches(ctx, [command], info, directory, environment, image_entrypoint)
     elif image is not None and (mounts or any(key in fields for key in _CHANGES_THE_START)):
         # The image's own start, with what this service changes (the Dockerfile's launch judges it without).
@@ -777,10 +778,6 @@ def _image_start(
     for launch in launches:
         launch.complete = launch.complete and not dockerfile.waits_for_arguments(image, arguments)
     return launches
-
-
-def _starts_server(text: str) -> bool:
-    return any(word in text for word in ("uvicorn", "gunicorn", "fastapi"))
 
 
 def _parts_launches(
