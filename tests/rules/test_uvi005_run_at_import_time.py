@@ -47,6 +47,9 @@ def test_import_time_runs_are_reported(project, code, severity, says):
         # A guard in parentheses or broken over lines (a real run of the first serves with reload).
         'import uvicorn\nif (__name__ == "__main__"):\n    uvicorn.run("main:app", reload=True)\n',
         'import uvicorn\nif __name__ == \\\n        "__main__":  # run directly\n    uvicorn.run("main:app", reload=True)\n',
+        # Another name's guard (tron's typo): the call runs only for an import as `main`; its Dockerfile's
+        # `uvicorn app.main:app --reload` imports it as app.main and serves (run for real).
+        'import uvicorn\nif __name__ == "main":\n    uvicorn.run("main:app", reload=True)\n',
         'import uvicorn\ndef main():\n    uvicorn.run("main:app", reload=True)\n',
         'import uvicorn\nstart = lambda: uvicorn.run("main:app")\n',
         'import uvicorn\nclass App:\n    def serve(self):\n        uvicorn.run("main:app")\n',

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import re
 from collections.abc import Iterator, Mapping, Set
 from dataclasses import dataclass, field
 
@@ -428,6 +429,13 @@ def enclosing_scope(node):
 
 def is_under_main_guard(node) -> bool:
     """True when an enclosing `if` tests `__name__ == "__main__"`."""
+    return "__main__" in name_guards(node)
+
+
+def name_guards(node) -> list[str]:
+    """The module names the enclosing `if __name__ == "NAME":` tests require, innermost first: the code runs only
+    when the module is run or imported under each (`"__main__"` for a script's guard)."""
+    names: list[str] = []
     parent = node.parent
     while parent is not None:
         if parent.type == "if_stmt":
@@ -438,12 +446,17 @@ def is_under_main_guard(node) -> bool:
                     code = "".join(leaf.value for leaf in leaves(test)).replace("'", '"')
                     while code.startswith("(") and code.endswith(")"):
                         code = code[1:-1]
-                    if code in ('__name__=="__main__"', '"__main__"==__name__'):
+                    guarded = _NAME_GUARD.fullmatch(code)
+                    if guarded is not None:
                         suite = parent.children[index + 3]
                         if suite.start_pos <= node.start_pos <= suite.end_pos:
-                            return True
+                            names.append(guarded.group(1) or guarded.group(2))
         parent = parent.parent
-    return False
+    return names
+
+
+# `__name__=="NAME"` or `"NAME"==__name__`, as the test's tokens read joined.
+_NAME_GUARD = re.compile(r'__name__=="([\w.]+)"|"([\w.]+)"==__name__')
 
 
 @dataclass(frozen=True)

@@ -78,13 +78,14 @@ def _calls_run_at_import(ctx: RuleContext) -> Iterator[tuple[Launch, syntax.Call
 
 
 def _runs_at_import(node) -> bool:
-    """Not inside a function or lambda, and not under `if __name__ == "__main__":`."""
+    """Not inside a function or lambda, and not under `if __name__ == "__main__":` nor another name's guard:
+    `if __name__ == "main":` runs the call only for an import as `main` (tron: `uvicorn app.main:app` serves)."""
     parent = node.parent
     while parent is not None:
         if parent.type in ("funcdef", "lambdef"):
             return False
         parent = parent.parent
-    return not syntax.is_under_main_guard(node)
+    return not syntax.name_guards(node)
 
 
 def _guard_fix(ctx: RuleContext, call_node) -> Fix | None:
