@@ -53,6 +53,20 @@ def test_found_next_to_the_file_or_in_the_workspace_root(project):
     assert findings(project, code, name="pkg/main.py") == []
 
 
+def test_found_above_the_files_package(project):
+    """backend/app/main.py's "app.main:app" loads only with `python -m app.main` in backend/, where uvicorn opens
+    backend/logging.json (real run: serves; tests/realrun/test_option_file_start_folder_realrun.py)."""
+    project.write("backend/app/__init__.py", "")
+    project.write("backend/logging.json", '{"version": 1}')
+    code = 'import uvicorn\nuvicorn.run("app.main:app", log_config="logging.json", env_file="prod.env")\n'
+    [finding] = findings(project, code, name="backend/app/main.py")
+    assert finding.message.startswith('env_file="prod.env": no such file')
+    # Without the package the file starts in its own folder (or the root), where there is no logging.json.
+    (project.root / "backend/app/__init__.py").unlink()
+    found = project.check("backend/app/main.py", codes=(CODE,))
+    assert [finding.message.split(":")[0] for finding in found] == ['log_config="logging.json"', 'env_file="prod.env"']
+
+
 @pytest.mark.parametrize(
     "options",
     [

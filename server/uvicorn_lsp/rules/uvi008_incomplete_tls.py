@@ -107,8 +107,8 @@ RULE = Rule(
               private key: an error. When the file cannot be read from the analysed project (or its
               name is only known at run time), a warning that says the file must hold the key.
 
-            A relative file name is looked up next to the analysed file, then in the workspace root;
-            the rule runs again when that file changes.
+            A relative file name is looked up next to the analysed file, above its package, then in the
+            workspace root; the rule runs again when that file changes.
         """,
         why="""
             uvicorn asserts that a certificate is given whenever a key is: `ssl_keyfile` alone stops

@@ -17,7 +17,7 @@ from ..engine.context import RuleContext
 from ..engine.git_ignored import git_ignores
 from ..engine.launch import GivenAs, Launch, Option, Server, Setting
 from ..engine.model import Finding, Severity
-from ..engine.option_files import referenced_file
+from ..engine.option_files import referenced_file, start_folders
 from ..engine.rule import Quoted, Rule, RuleDoc, fit_message
 
 _TLS_FILES = ("ssl_certfile", "ssl_keyfile", "ssl_ca_certs")
@@ -206,10 +206,7 @@ def _given(option: Option | None) -> bool:
 
 
 def _ignored(ctx: RuleContext, name: str) -> bool:
-    checked = ctx.checked_path()
-    folders = [checked.parent] if checked else []
-    root = ctx.workspace.root
-    return any(git_ignores(folder / name, root, ctx.depends_on) for folder in (*folders, root))
+    return any(git_ignores(folder / name, ctx.workspace.root, ctx.depends_on) for folder in start_folders(ctx))
 
 
 # Files that run commands before a start: a script there may make the file (`openssl ... -out certs/cert.pem`).
@@ -250,8 +247,9 @@ RULE = Rule(
     doc=RuleDoc(
         what="""
             Finds launches whose file options name, by a string known from the code, a relative path
-            that exists neither next to the analysed file, nor in the workspace root, nor where a command
-            line starts (a script's or recipe's folder after `cd`, launch.json's `cwd`): `ssl_certfile`,
+            that exists neither next to the analysed file, nor above its package (where `python -m` starts
+            it), nor in the workspace root, nor where a command line starts (a script's or recipe's folder
+            after `cd`, launch.json's `cwd`): `ssl_certfile`,
             `ssl_keyfile` and `ssl_ca_certs` (when TLS is on and no `ssl_context_factory` is given, since
             uvicorn reads them only then), `log_config` and `env_file` (and their command-line flags).
 
