@@ -319,10 +319,9 @@ def _check_paths(
     progress = runner.Progress()
     try:
         jobs = runner.scan(sources, scan_problems, rules, cache, keys, from_cache, mode)
-        checked = runner.check_all(jobs, mode, settings, arguments.jobs or runner.default_jobs(), progress)
+        checked = runner.check_all(jobs, mode, settings, arguments.jobs or runner.default_jobs(), progress, cache)
     finally:
         progress.close()
-    runner.store(cache, checked)
     cache.save()
     for problem in finder.problems + scan_problems:
         reporter.problem(problem)

@@ -17,7 +17,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple, TextIO
 
@@ -234,7 +234,7 @@ def _can_fix(finding: Finding, mode: Mode) -> bool:
     return applicable(finding.best_fix, mode.unsafe_fixes)
 
 
-def store(cache: Cache, checked: list[tuple[Job, FileResult]]) -> None:
+def store(cache: Cache, checked: Iterable[tuple[Job, FileResult]]) -> None:
     """Keep the complete results of plain checks (a fixed file is re-checked next time)."""
     for job, result in checked:
         if job.cache_key is not None and result.complete and result.fixed_text is None:
@@ -346,12 +346,18 @@ def _pool_context():
 
 
 def check_all(
-    jobs: Iterator[Job], mode: Mode, client_settings: Settings, processes: int, progress: Progress
+    jobs: Iterator[Job],
+    mode: Mode,
+    client_settings: Settings,
+    processes: int,
+    progress: Progress,
+    cache: Cache | None = None,
 ) -> list[tuple[Job, FileResult]]:
-    """Check jobs as the scan yields them; (job, result) pairs in scan order.
+    """Check jobs as the scan yields them; (job, result) pairs in scan order, each stored in `cache` as it comes.
 
     The pool starts as soon as enough jobs are found, so its workers warm up
-    while the parent is still reading the rest of the tree."""
+    while the parent is still reading the rest of the tree; the parent stores the results the workers send
+    while they check the others (it would wait for them otherwise)."""
     first = list(itertools.islice(jobs, MIN_FILES_FOR_POOL))
     if processes <= 1 or len(first) < MIN_FILES_FOR_POOL:
         everything = first + list(jobs)
@@ -361,6 +367,8 @@ def check_all(
         for job in everything:
             pairs.append((job, check_one(job.source.path, job.source.root, job.data, mode, workspaces)))
             progress.advance(1)
+        if cache is not None:
+            store(cache, pairs)
         return pairs
     # Imported only here: most runs (and every unchanged re-run) need no pool.
     from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -401,6 +409,8 @@ def check_all(
                     )
                     for job in chunks[index]
                 ]
+            if cache is not None:
+                store(cache, zip(chunks[index], by_chunk[index], strict=True))
             progress.advance(len(chunks[index]))
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C: do not wait for the queued files
