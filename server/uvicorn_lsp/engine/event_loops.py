@@ -29,7 +29,7 @@ def running_loop(ctx: RuleContext, node: Node, notebook: bool) -> RunningLoop | 
     """The loop `node` runs inside: its own coroutine, a coroutine calling the sync functions
     around it (in this file, by plain name), or a notebook cell's top level."""
     scope = syntax.enclosing_scope(node)
-    if scope.type == "funcdef" and is_async(scope):
+    if scope.type == "funcdef" and syntax.is_async(scope):
         return RunningLoop(f"the coroutine `{scope.name.value}`", await_allowed=True)
     if scope.type == "file_input":
         return RunningLoop(NOTEBOOK_CELL, await_allowed=True) if notebook else None
@@ -47,14 +47,9 @@ def running_loop(ctx: RuleContext, node: Node, notebook: bool) -> RunningLoop | 
             if call.callee_dotted != name:
                 continue
             caller = syntax.enclosing_scope(call.node)
-            if caller.type == "funcdef" and is_async(caller):
+            if caller.type == "funcdef" and syntax.is_async(caller):
                 return RunningLoop(f"the coroutine `{caller.name.value}`", helpers)
             if caller.type == "file_input" and notebook:
                 return RunningLoop(NOTEBOOK_CELL, helpers)
             pending.append((caller, helpers))
     return None
-
-
-def is_async(function: Node) -> bool:
-    """Whether a `funcdef` is an `async def`."""
-    return function.parent.type in ("async_funcdef", "async_stmt")

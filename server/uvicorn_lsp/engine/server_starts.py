@@ -7,16 +7,35 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from . import syntax
-from .event_loops import is_async
 from .launch import Entry, Launch
-from .parsed_source import ParsedSource
 from .parso_types import Node
+from .source import SourceFile
+from .values import Evaluator
 
-if TYPE_CHECKING:
-    from .context import RuleContext
+
+class Parsed(Protocol):
+    """What finding a server's starts reads of a module (engine.parsed_source.ParsedSource)."""
+
+    @property
+    def source(self) -> SourceFile: ...
+
+    @property
+    def evaluator(self) -> Evaluator: ...
+
+
+class CheckedPython(Parsed, Protocol):
+    """What the questions about the checked file's launches read of it (engine.context.RuleContext)."""
+
+    @property
+    def imports(self) -> syntax.ImportMap: ...
+
+    def calls_to(self, *qualnames: str) -> list[syntax.CallSite]: ...
+
+    def argument(self, call: syntax.CallSite, keyword: str, position: int | None = None) -> syntax.Argument | None: ...
+
 
 SERVER_METHODS = ("run", "serve")
 _STATEMENT_PLACES = ("simple_stmt", "suite", "file_input")
@@ -37,7 +56,7 @@ class ServerStart:
         function = syntax.enclosing_scope(self.leaf)
         while function.type in ("classdef", "lambdef"):
             function = syntax.enclosing_scope(function)
-        return function.type == "funcdef" and is_async(function)
+        return function.type == "funcdef" and syntax.is_async(function)
 
     @property
     def never_runs(self) -> bool:
@@ -49,13 +68,13 @@ class ServerStart:
         return self.method == "serve" and discarded and not awaited
 
 
-def server_starts(parsed: ParsedSource, server: syntax.CallSite) -> list[ServerStart]:
+def server_starts(parsed: Parsed, server: syntax.CallSite) -> list[ServerStart]:
     """The starts of the server `server` builds, in text order; none when its name is bound more than once."""
     starts = [_method_call_after(holder) for holder in _holders(parsed, server)]
     return [start for start in starts if start is not None]
 
 
-def runs_elsewhere(parsed: ParsedSource, server: syntax.CallSite) -> bool:
+def runs_elsewhere(parsed: Parsed, server: syntax.CallSite) -> bool:
     """The server's `run` handed on without a call (`threading.Thread(target=server.run)`): whatever calls it runs
     Server.run()."""
     for holder in _holders(parsed, server):
@@ -69,7 +88,7 @@ def runs_elsewhere(parsed: ParsedSource, server: syntax.CallSite) -> bool:
     return False
 
 
-def _holders(parsed: ParsedSource, server: syntax.CallSite) -> list[Node]:
+def _holders(parsed: Parsed, server: syntax.CallSite) -> list[Node]:
     """The nodes a method of the server follows: the call itself (`uvicorn.Server(config).run()`), or each use of
     the name it is assigned to (`server = uvicorn.Server(config)`, the name's one binding, read where that binding
     is the one it holds)."""
@@ -105,7 +124,7 @@ _SUPERVISORS = (
 )
 
 
-def uvicorn_makes_the_loop(ctx: RuleContext, launch: Launch) -> bool:
+def uvicorn_makes_the_loop(ctx: CheckedPython, launch: Launch) -> bool:
     """Whether uvicorn itself makes the event loop `loop=` names (importing uvloop, or the setup an import string
     names): uvicorn.run, the command and Server.run() do. A Config whose servers this file only awaits
     (`await server.serve()`) runs on the loop already running: uvicorn never reads `loop` (real runs, 0.20 to
@@ -123,7 +142,7 @@ def uvicorn_makes_the_loop(ctx: RuleContext, launch: Launch) -> bool:
     )
 
 
-def runs_in_a_thread(ctx: RuleContext, launch: Launch) -> bool:
+def runs_in_a_thread(ctx: CheckedPython, launch: Launch) -> bool:
     """Whether the launch starts in a thread of its own: a Config whose server's `run` is handed on
     (`Thread(target=server.run)`), or `uvicorn.run` in a function a `threading.Thread` targets. A failure there
     ends the thread (real run: ModuleNotFoundError in the thread, nothing served, the process going on)."""
@@ -144,7 +163,7 @@ def runs_in_a_thread(ctx: RuleContext, launch: Launch) -> bool:
     return False
 
 
-def config_servers(ctx: RuleContext, config: syntax.CallSite) -> list[syntax.CallSite]:
+def config_servers(ctx: CheckedPython, config: syntax.CallSite) -> list[syntax.CallSite]:
     """The `uvicorn.Server`s of this file built from the `uvicorn.Config` call `config`: given inline
     (`uvicorn.Server(uvicorn.Config(...))`) or through a name assigned once (`cfg = uvicorn.Config(...)`)."""
     servers = []
@@ -171,7 +190,7 @@ def _uses_within(uses: list[Node], scope: Node) -> list[Node]:
     return uses[first:last]
 
 
-def _reads_only(parsed: ParsedSource, leaf: Node, binding: Node) -> bool:
+def _reads_only(parsed: Parsed, leaf: Node, binding: Node) -> bool:
     bindings = parsed.evaluator.bindings(leaf)
     return len(bindings) == 1 and bindings[0] is binding
 

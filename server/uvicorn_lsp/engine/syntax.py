@@ -427,6 +427,11 @@ def enclosing_scope(node):
     return parent
 
 
+def is_async(function: Node) -> bool:
+    """Whether a `funcdef` is an `async def`."""
+    return function.parent.type in ("async_funcdef", "async_stmt")
+
+
 def is_under_main_guard(node) -> bool:
     """True when an enclosing `if` tests `__name__ == "__main__"`."""
     return "__main__" in name_guards(node)

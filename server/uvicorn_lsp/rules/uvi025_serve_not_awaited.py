@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ..engine import edits, syntax
 from ..engine.context import RuleContext
 from ..engine.discovery import NOTEBOOK_SUFFIX
-from ..engine.event_loops import is_async, running_loop
+from ..engine.event_loops import running_loop
 from ..engine.model import Applicability, Finding, Fix, Severity, TextEdit
 from ..engine.parso_types import Node
 from ..engine.python_launches import is_test_module
@@ -38,7 +38,7 @@ def _finding(ctx: RuleContext, start: ServerStart, scope: Node, notebook: bool) 
         # Not in a class body inside the coroutine, where `await` is a syntax error.
         fixes = (
             [Fix("Await server.serve()", (_awaited(start),), Applicability.UNSAFE)]
-            if scope.type == "funcdef" and is_async(scope)
+            if scope.type == "funcdef" and syntax.is_async(scope)
             else []
         )
         return ctx.finding(RULE, f"{_NOT_RUN}; await it", node_range(start.chain), fixes=fixes)
