@@ -471,9 +471,8 @@ def requires_a_newer_python(start: Path) -> bool:
     if pyproject is None:
         return False
     data, _ = read_toml(pyproject)
-    project = data.get("project") if data is not None else None
-    declared = project.get("requires-python") if isinstance(project, dict) else None
-    if declared is None and data is not None:
+    declared = toml_table(data, "project").get("requires-python")
+    if declared is None:
         declared = poetry_constraint(toml_table(data, "tool", "poetry", "dependencies").get("python"))
     if not isinstance(declared, str):
         return False

@@ -173,11 +173,11 @@ def _written_places(text: str) -> dict[int, list]:
     """By cell number, the JSON strings each code cell's source is written as (one, or one per line), with the
     place in the file of each character they decode to; {} for text the JSON reader does not take."""
     from .commands import jsonc
-    from .commands.text import lines_span
+    from .commands.text import whole_text
 
     lines = split_lines(text)
     try:
-        root = jsonc.parse(lines_span(lines, Position(0, 0), Position(len(lines) - 1, len(lines[-1]))))
+        root = jsonc.parse(whole_text(lines))
     except jsonc.JsonError:
         return {}
     cells = root.get("cells") if isinstance(root, jsonc.JsonObject) else None

@@ -9,8 +9,8 @@ import itertools
 import os
 import posixpath
 import re
-from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path, PurePath
 
 from .. import layout, project
 from ..context import RuleContext
@@ -42,7 +42,7 @@ from .recognise import (
     named_for_development,
     program_index,
 )
-from .text import Placed, joined, lines_span, span
+from .text import Placed, joined, lines_span, span, whole_text
 
 _PROCFILE_PROCESS = re.compile(r"^([A-Za-z0-9_-]+):[ \t]*")
 
@@ -142,7 +142,7 @@ def script_launches(ctx: CommandContext) -> list[Launch]:
     lines = ctx.source.lines
     if not lines:
         return []
-    placed = lines_span(lines, Position(0, 0), Position(len(lines) - 1, len(lines[-1])))
+    placed = whole_text(lines)
     production_start = _production_start_running(ctx)
     info = CommandInfo("shell", production=production_start is not None, where=production_start or "the script")
     script = ctx.source.path
@@ -176,36 +176,62 @@ def _production_start_running(ctx: CommandContext) -> str | None:
     web process of a Procfile, or a platform's start command (Railway, Render); None when none is known to.
     Neither the script nor the start may be named for development, and a start run only on a condition does not
     count."""
+    script = ctx.source.path
+    for path, kind, text in _start_files_above(ctx, ("dockerfile", "procfile", *PLATFORM_FILES)):
+        assert script is not None  # _start_files_above yields nothing for a file with no path
+        shown = _shown(ctx, path)
+        if kind == "procfile" and _procfile_web_runs(text, path.parent, script):
+            return f"the script run by {shown}'s web process"
+        if kind in PLATFORM_FILES and _platform_start_runs(ctx, kind, path, text, script):
+            return f"the script run by {shown}'s start command"
+        keyword = _image_start_running(ctx, path, text, script) if kind == "dockerfile" else None
+        if keyword is not None:
+            return f"the script run by {shown}'s {keyword}"
+    return None
+
+
+# The file each start-file kind usually is: one appearing in a folder looked in changes the verdict.
+_USUAL_NAMES = {"dockerfile": "Dockerfile", "procfile": "Procfile"}
+
+
+def _start_files_above(ctx: RuleContext, kinds: tuple[str, ...]) -> Iterator[tuple[Path, str, str]]:
+    """The files of these kinds (told by name) in the checked file's folder and each one above it up to the
+    workspace root, each (path, kind, text): none named for development, nor for a checked file that is."""
     script, root = ctx.source.path, ctx.workspace.root
     if script is None or not script.is_relative_to(root) or named_for_development(script, root):
-        return None
+        return
     for folder in (script.parent, *script.parent.parents):
-        for usual in ("Dockerfile", "Procfile", *PLATFORM_FILES):  # one appearing in a folder changes the verdict
-            ctx.depends_on(folder / usual)
-        try:
-            names = sorted(entry.name for entry in os.scandir(folder) if entry.is_file())
-        except OSError:
-            names = []
-        for name in names:
+        for kind in kinds:
+            ctx.depends_on(folder / _USUAL_NAMES.get(kind, kind))
+        # The module index's listing: one per folder and run, shared with the module lookups.
+        for name, kind in _names_of_kinds(ctx.workspace.modules.listing(folder), kinds):
             path = folder / name
-            kind = source_kind(path)
-            if kind not in ("dockerfile", "procfile", *PLATFORM_FILES) or named_for_development(path, root):
+            if named_for_development(path, root):
                 continue
             ctx.depends_on(path)
             text = ctx.workspace.read_module(path)
-            if text is None:
-                continue
-            shown = "the " + name if name in ("Dockerfile", "Procfile") else path.relative_to(root).as_posix()
-            if kind == "procfile" and _procfile_web_runs(text, folder, script):
-                return f"the script run by {shown}'s web process"
-            if kind in PLATFORM_FILES and _platform_start_runs(ctx, kind, path, text, script):
-                return f"the script run by {shown}'s start command"
-            keyword = _image_start_running(ctx, path, text, script) if kind == "dockerfile" else None
-            if keyword is not None:
-                return f"the script run by {shown}'s {keyword}"
+            if text is not None:
+                yield path, kind, text
         if folder == root:
-            break
-    return None
+            return
+
+
+@functools.lru_cache(maxsize=256)
+def _names_of_kinds(names: frozenset[str], kinds: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """A folder's names whose source kind (by name alone) is one of `kinds`, sorted, with their kind: asked for
+    every folder up to the root of every file that starts uvicorn, whose listing (one object per folder and run)
+    keeps its hash."""
+    found = ((name, source_kind(PurePath(name))) for name in sorted(names))
+    return tuple((name, kind) for name, kind in found if kind in kinds)
+
+
+def _shown(ctx: RuleContext, path: Path) -> str:
+    """How messages name a start file: "the Dockerfile", or its path in the workspace."""
+    return (
+        "the " + path.name
+        if path.name in ("Dockerfile", "Procfile")
+        else path.relative_to(ctx.workspace.root).as_posix()
+    )
 
 
 def _procfile_web_runs(text: str, folder: Path, script: Path) -> bool:
@@ -241,44 +267,19 @@ def python_file_started_in_a_container(ctx: RuleContext) -> str | None:
     """How messages name the Dockerfile start that runs the checked Python file (`CMD ["python", "main.py"]` on
     the file its COPY put there): the final stage of a Dockerfile in the file's folder or above, neither named for
     development, its network not shared with another compose service's; None when none is known to."""
-    script, root = ctx.source.path, ctx.workspace.root
-    if script is None or not script.is_relative_to(root) or named_for_development(script, root):
-        return None
-    for folder in (script.parent, *script.parent.parents):
-        ctx.depends_on(folder / "Dockerfile")  # one appearing in a folder looked in changes the verdict
-        # The module index's listing: one per folder and run, shared with the module lookups.
-        for name in _dockerfile_like_names(ctx.workspace.modules.listing(folder)):
-            path = folder / name
-            if source_kind(path) != "dockerfile" or named_for_development(path, root):
-                continue
-            ctx.depends_on(path)
-            text = ctx.workspace.read_module(path)
-            if text is None:
-                continue
-            image = context_for("dockerfile", text, path, ctx.workspace, ctx.settings)
-            keyword = _image_start_running(image, path, text, script, _python_scripts_run)
-            shared = keyword is not None and dockerfile.network_shared_by_compose(image)
-            ctx.dependencies |= image.dependencies  # what the verdict was read from, for the file's own result
-            if keyword is not None and not shared:
-                shown = "the " + name if name == "Dockerfile" else path.relative_to(root).as_posix()
-                return f"{shown}'s {keyword}"
-        if folder == root:
-            break
+    script = ctx.source.path
+    for path, _, text in _start_files_above(ctx, ("dockerfile",)):
+        assert script is not None  # _start_files_above yields nothing for a file with no path
+        image = context_for("dockerfile", text, path, ctx.workspace, ctx.settings)
+        keyword = _image_start_running(image, path, text, script, _python_scripts_run)
+        shared = keyword is not None and dockerfile.network_shared_by_compose(image)
+        ctx.dependencies |= image.dependencies  # what the verdict was read from, for the file's own result
+        if keyword is not None and not shared:
+            return f"{_shown(ctx, path)}'s {keyword}"
     return None
 
 
 ProgramsRun = Callable[[Sequence[Sequence[Argument]], "str | None"], list[str]]
-# The names `source_kind` may take for a Dockerfile.
-_MAY_BE_A_DOCKERFILE = re.compile(r"(?i)dockerfile|containerfile")
-
-
-@functools.lru_cache(maxsize=256)
-def _dockerfile_like_names(names: frozenset[str]) -> tuple[str, ...]:
-    """A folder's names that may be Dockerfiles, sorted: asked for every folder up to the root of every Python
-    file that starts uvicorn, whose listing (one object per folder and run) keeps its hash."""
-    return tuple(sorted(name for name in names if _MAY_BE_A_DOCKERFILE.search(name)))
-
-
 # `python`, `python3`, `python3.12`, also by path (`/usr/local/bin/python`).
 _PYTHON_PROGRAM = re.compile(r"python(?:3(?:\.\d+)?)?")
 # The interpreter's options that take the next word as their value.
@@ -593,7 +594,7 @@ def launch_json_launches(ctx: CommandContext) -> list[Launch]:
     lines = ctx.source.lines
     if not lines:
         return []
-    whole = lines_span(lines, Position(0, 0), Position(len(lines) - 1, len(lines[-1])))
+    whole = whole_text(lines)
     try:
         root = jsonc.parse(whole, comments=True)
     except jsonc.JsonError:
@@ -676,7 +677,7 @@ def _python_env_file_setting(ctx: CommandContext, workspace_folder: Path):
         return None
     lines = split_lines(text)
     try:
-        root = jsonc.parse(lines_span(lines, Position(0, 0), Position(len(lines) - 1, len(lines[-1]))), comments=True)
+        root = jsonc.parse(whole_text(lines), comments=True)
     except jsonc.JsonError:
         return jsonc.JsonOther(None, Range.of((0, 0), (0, 0)))
     return root.get("python.envFile") if isinstance(root, jsonc.JsonObject) else None

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..launch import Launch, Setting
-from ..model import Position
 from ..project import repository_top
 from . import jsonc, shell
 from .base import (
@@ -33,7 +32,7 @@ from .base import (
 )
 from .pyproject_tasks import TOML_STRING, decoded_toml_string
 from .recognise import PLATFORM_PORT, Argument, CommandInfo, Form
-from .text import Placed, lines_span
+from .text import Placed, whole_text
 
 # Railway's builders that make an image from the service's Dockerfile (the others: RAILPACK, NIXPACKS...).
 _IMAGE_BUILDERS = ("DOCKERFILE",)
@@ -243,7 +242,7 @@ def _railway_json(lines: list[str]) -> _RailwaySettings | None:
     if not lines:
         return None
     try:
-        root = jsonc.parse(lines_span(lines, Position(0, 0), Position(len(lines) - 1, len(lines[-1]))))
+        root = jsonc.parse(whole_text(lines))
     except jsonc.JsonError:
         return None
     if not isinstance(root, jsonc.JsonObject):

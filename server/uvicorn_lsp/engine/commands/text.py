@@ -126,6 +126,11 @@ def span(line: int, start: int, text: str) -> Placed:
     return Placed(text, runs=((0, line, start),), end=Position(line, start + len(text)))
 
 
+def whole_text(lines: list[str]) -> Placed:
+    """The file's whole text (`lines` not empty), line breaks kept as "\\n"."""
+    return lines_span(lines, Position(0, 0), Position(len(lines) - 1, len(lines[-1])))
+
+
 def lines_span(lines: list[str], start: Position, end: Position) -> Placed:
     """The file's text from `start` to `end`, line breaks kept as "\\n"."""
     text: list[str] = []
