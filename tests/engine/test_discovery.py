@@ -257,3 +257,25 @@ def test_a_folder_pattern_ignores_a_missing_folder_named_as_one(tmp_path):
     assert git_ignores(tmp_path / "build", tmp_path, is_folder=True)
     assert not git_ignores(tmp_path / "build", tmp_path)
     assert not git_ignores(tmp_path / "src", tmp_path, is_folder=True)
+
+
+def test_files_come_in_the_order_of_their_paths_as_the_walk_finds_them(tmp_path):
+    # A subfolder's files come where its name with `/` sorts: `a.py` < `a/b.py` < `a0.py`, as sorted strings.
+    make_tree(tmp_path, "a0.py", "a/b.py", "a.py", "a-b/c.py", "a/z/y.py", "a/c.py", "B.py")
+    walked = found(tmp_path)
+    assert walked == sorted(walked) == ["B.py", "a-b/c.py", "a.py", "a/b.py", "a/c.py", "a/z/y.py", "a0.py"]
+
+
+def test_a_file_under_two_paths_given_is_found_once_under_the_first(tmp_path):
+    make_tree(tmp_path, "pkg/sub/a.py", "pkg/b.py")
+    assert found(tmp_path, "pkg/sub", "pkg") == ["pkg/sub/a.py", "pkg/b.py"]
+
+
+def test_the_walk_goes_on_as_its_files_are_taken(tmp_path):
+    make_tree(tmp_path, "a/x.py", "b/y.py")
+    walk = Discovery(Settings()).find([tmp_path])
+    assert os.path.relpath(next(walk).path, tmp_path) == os.path.join("a", "x.py")
+    (tmp_path / "b" / "z.py").write_text("x = 1\n")  # b/ is listed only when the walk reaches it
+    assert [os.path.relpath(source.path, tmp_path) for source in walk] == [
+        os.path.join("b", n) for n in ("y.py", "z.py")
+    ]

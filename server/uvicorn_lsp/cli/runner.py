@@ -171,7 +171,7 @@ class CacheKeys:
 
 
 def scan(
-    sources: list[SourcePath],
+    sources: Iterable[SourcePath],
     problems: list[Problem],
     rules: RuleSet,
     cache: Cache,

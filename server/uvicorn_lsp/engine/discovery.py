@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -119,24 +120,27 @@ class Discovery:
         self._rules_by_config: dict[Path | None, Selection] = {}
         self.problems: list[Problem] = []
 
-    def find(self, paths: list[Path]) -> list[SourcePath]:
-        found: dict[str, SourcePath] = {}
+    def find(self, paths: list[Path]) -> Iterator[SourcePath]:
+        """The files under `paths` (each once, under the first path that holds it), yielded as the walk finds
+        them: in path order under each of `paths`, so a check can start on the first ones while the walk goes on."""
+        seen: set[str] = set()
         for path in paths:
             absolute = os.path.abspath(path)
             if os.path.isdir(absolute):
-                walked: list[SourcePath] = []
-                self._walk(
+                walked: Iterable[SourcePath] = self._walk(
                     absolute,
                     _ancestor_ignores(absolute, self._gitignores),
                     self._rules_for(absolute),
                     project_root(absolute),
-                    walked,
                 )
-                for source in walked:
-                    found.setdefault(source.path, source)
             elif not (self._rules_for(absolute).exclude.excludes_any_part(absolute) and self._force_exclude):
-                found.setdefault(absolute, SourcePath(absolute, project_root(absolute)))
-        return [found[path] for path in sorted(found)]
+                walked = (SourcePath(absolute, project_root(absolute)),)
+            else:
+                continue
+            for source in walked:
+                if source.path not in seen:
+                    seen.add(source.path)
+                    yield source
 
     def _rules_for(self, path: str) -> Selection:
         """The excludes and includes of the configuration that applies at `path`; that configuration's
@@ -164,11 +168,10 @@ class Discovery:
             )
         return self._rules_by_config[settings.base]
 
-    def _walk(
-        self, folder: str, ignores: list[GitIgnore], rules: Selection, root: str, found: list[SourcePath]
-    ) -> None:
-        """Adds the files under `folder` to `found`, in no particular order (`find` sorts them); subfolders
-        are walked in name order, so the problems found on the way come in the same order every run."""
+    def _walk(self, folder: str, ignores: list[GitIgnore], rules: Selection, root: str) -> Iterator[SourcePath]:
+        """The files under `folder`, in the order of their paths as strings: a folder's entries are taken in that
+        order with `/` after each subfolder's name (`a.py` before `a/b.py`), so the problems found on the way come
+        in the same order every run."""
         try:
             with os.scandir(folder) as listing:
                 entries = list(listing)
@@ -187,7 +190,7 @@ class Discovery:
         over_folder = applicable(ignores, folder)
         # Run once per entry of the tree: the bound methods are looked up once per folder.
         excludes, includes = rules.exclude.excludes, rules.includes
-        subfolders = []
+        kept: list[tuple[str, str, bool]] = []
         for entry in entries:
             name, path = entry.name, entry.path
             try:
@@ -197,11 +200,15 @@ class Discovery:
             if excludes(path, name) or (over_folder and ignored_in(over_folder, name, is_folder)):
                 continue
             if is_folder:
-                subfolders.append(path)
+                kept.append((name + "/", path, True))
             elif includes(path, name):
-                found.append(SourcePath(path, root))
-        for subfolder in sorted(subfolders):
-            self._walk(subfolder, ignores, rules, root, found)
+                kept.append((name, path, False))
+        kept.sort()
+        for _, path, is_folder in kept:
+            if is_folder:
+                yield from self._walk(path, ignores, rules, root)
+            else:
+                yield SourcePath(path, root)
 
 
 class Selection:

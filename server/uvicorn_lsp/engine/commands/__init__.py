@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import os
+from collections.abc import Sequence
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
@@ -34,15 +35,29 @@ def source_kind(path: PurePath | None, head: bytes | str | None = None) -> str |
     if path is None:
         return None
     name = path.name
+    kind = kind_by_name(name, path.parts[:-1])
+    if kind is not None or head is None:
+        return kind
+    text = head if isinstance(head, str) else head[:SNIFF_BYTES].decode("utf-8", "replace")
+    text = text[:SNIFF_BYTES]
+    if name.lower().endswith(".conf") and "[program:" in text:
+        return "supervisord"
+    if "." not in name and text.startswith("#!") and _shell_shebang(text.split("\n", 1)[0]):
+        return "shell"
+    return None
+
+
+def kind_by_name(name: str, folders: Sequence[str] = ()) -> str | None:
+    """Which command source a file named `name` is by its name alone, in the folders `folders` (outermost first:
+    a workflow is one in `.github/workflows`); asked of every name of the folders a start file is looked for in."""
     lower = name.lower()
-    parts = path.parts
     if lower in ("dockerfile", "containerfile") or lower.endswith(".dockerfile") or name.startswith("Dockerfile."):
         return "dockerfile"
     if name.startswith("Containerfile."):
         return "dockerfile"
     if _compose_name(lower):
         return "compose"
-    if lower.endswith((".yml", ".yaml")) and len(parts) >= 3 and parts[-3] == ".github" and parts[-2] == "workflows":
+    if lower.endswith((".yml", ".yaml")) and tuple(folders[-2:]) == (".github", "workflows"):
         return "workflow"
     if name == "Procfile" or name.startswith("Procfile."):
         return "procfile"
@@ -50,7 +65,7 @@ def source_kind(path: PurePath | None, head: bytes | str | None = None) -> str |
         return "makefile"
     if lower.endswith((".sh", ".bash")):
         return "shell"
-    if name == "launch.json" and len(parts) >= 2 and parts[-2] == ".vscode":
+    if name == "launch.json" and tuple(folders[-1:]) == (".vscode",):
         return "launch.json"
     if lower.endswith(".service"):
         return "systemd"
@@ -60,14 +75,6 @@ def source_kind(path: PurePath | None, head: bytes | str | None = None) -> str |
         return "pyproject"
     if name in ("railway.json", "railway.toml", "render.yaml"):
         return name
-    if head is None:
-        return None
-    text = head if isinstance(head, str) else head[:SNIFF_BYTES].decode("utf-8", "replace")
-    text = text[:SNIFF_BYTES]
-    if lower.endswith(".conf") and "[program:" in text:
-        return "supervisord"
-    if "." not in name and text.startswith("#!") and _shell_shebang(text.split("\n", 1)[0]):
-        return "shell"
     return None
 
 

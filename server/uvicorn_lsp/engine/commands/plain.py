@@ -10,7 +10,7 @@ import os
 import posixpath
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from pathlib import Path, PurePath
+from pathlib import Path
 
 from .. import layout, project
 from ..context import RuleContext
@@ -19,7 +19,7 @@ from ..model import Position, Range
 from ..module_index import FoundModule
 from ..source import split_lines
 from ..values import Value
-from . import context_for, dockerfile, jsonc, shell, source_kind
+from . import context_for, dockerfile, jsonc, kind_by_name, shell
 from .base import (
     CommandContext,
     ContainerLayout,
@@ -221,7 +221,7 @@ def _names_of_kinds(names: frozenset[str], kinds: tuple[str, ...]) -> tuple[tupl
     """A folder's names whose source kind (by name alone) is one of `kinds`, sorted, with their kind: asked for
     every folder up to the root of every file that starts uvicorn, whose listing (one object per folder and run)
     keeps its hash."""
-    found = ((name, source_kind(PurePath(name))) for name in sorted(names))
+    found = ((name, kind_by_name(name)) for name in sorted(names))
     return tuple((name, kind) for name, kind in found if kind in kinds)
 
 
