@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple, TextIO
 
-from ..engine import commands, config
+from ..engine import commands, config, still_files
 from ..engine.collector import with_collector_paused
 from ..engine.config import Settings
 from ..engine.discovery import SourcePath, Workspaces
@@ -318,6 +318,7 @@ _worker_workspaces: Workspaces | None = None
 def _start_worker(client_settings: Settings) -> None:
     global _worker_workspaces
     _worker_workspaces = Workspaces(client_settings)
+    still_files.hold_still()
     # Ctrl-C reaches the whole process group; the parent alone stops the run.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
@@ -356,7 +357,20 @@ def check_all(
 
     The pool starts as soon as enough jobs are found, so its workers warm up
     while the parent is still reading the rest of the tree; the parent stores the results the workers send
-    while they check the others (it would wait for them otherwise)."""
+    while they check the others (it would wait for them otherwise). Meanwhile the files are held still
+    (`still_files`): the folders above the checked files are asked once what they hold."""
+    with still_files.held_still():
+        return _check_all(jobs, mode, client_settings, processes, progress, cache)
+
+
+def _check_all(
+    jobs: Iterator[Job],
+    mode: Mode,
+    client_settings: Settings,
+    processes: int,
+    progress: Progress,
+    cache: Cache | None = None,
+) -> list[tuple[Job, FileResult]]:
     first = list(itertools.islice(jobs, MIN_FILES_FOR_POOL))
     if processes <= 1 or len(first) < MIN_FILES_FOR_POOL:
         everything = first + list(jobs)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from . import still_files
 from .model import Problem, ProblemKind, Severity
 
 SECTION = "uvicorn-lsp"
@@ -259,9 +260,8 @@ def _names_rules(selector: str, known: Collection[str], prefix_allowed: bool) ->
 def find_pyproject(start: Path, stop: Path | None = None) -> Path | None:
     folder = start if start.is_dir() else start.parent
     for candidate in (folder, *folder.parents):
-        path = candidate / "pyproject.toml"
-        if path.is_file():
-            return path
+        if still_files.is_file(candidate, "pyproject.toml"):
+            return candidate / "pyproject.toml"
         if stop is not None and candidate == stop:
             break
     return None

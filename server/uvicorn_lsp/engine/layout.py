@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import config as config_module
+from . import still_files
 
 _PYTHONPATH_ASSIGNMENT = re.compile(r"^[ \t]*(?:export[ \t]+)?PYTHONPATH[ \t]*=", re.MULTILINE)
 
@@ -60,7 +61,7 @@ def importable_part(part: str) -> bool:
 def package_root(path: Path) -> Path:
     """The folder above the outermost package holding `path` (its own folder if none)."""
     folder = path.parent
-    while (folder / "__init__.py").is_file() and folder.parent != folder:
+    while still_files.is_file(folder, "__init__.py") and folder.parent != folder:
         folder = folder.parent
     return folder
 
@@ -72,7 +73,7 @@ def package_markers(path: Path) -> list[Path]:
     folder = path.parent
     while folder.parent != folder:
         markers.append(folder / "__init__.py")
-        if not markers[-1].is_file():
+        if not still_files.is_file(folder, "__init__.py"):
             break
         folder = folder.parent
     return markers
@@ -117,20 +118,21 @@ def launches(script: Path, workspace_root: Path | None) -> list[Launch]:
     its own folder when that has no `__init__.py` and from the workspace root when that is
     another folder (folders without `__init__.py` are namespace packages there), and as a
     script; module launches first."""
-    display_base = workspace_root or package_root(script)
+    outermost_package_root = package_root(script)
+    display_base = workspace_root or outermost_package_root
     script_launch = Launch("script", f"python {relative_text(script, display_base)}", script.parent)
     # A file's own folder without `__init__.py` is a namespace package from the folder above it as well
     # (`python -m app.main` in backend/ for backend/app/main.py), not only from the workspace root.
     folder_above = script.parent.parent
     namespace_root = (
         folder_above
-        if package_root(script) == script.parent
+        if outermost_package_root == script.parent
         and workspace_root is not None
         and folder_above.is_relative_to(workspace_root)
         else None
     )
     found = []
-    for root in dict.fromkeys(r for r in (package_root(script), namespace_root, workspace_root) if r is not None):
+    for root in dict.fromkeys(r for r in (outermost_package_root, namespace_root, workspace_root) if r is not None):
         dotted = module_name(script, root)
         if root == script.parent or dotted is None:
             continue

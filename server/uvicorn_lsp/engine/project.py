@@ -14,6 +14,8 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from . import still_files
+
 _REQUIREMENT_FILE = re.compile(
     r"^(?:requirements.*\.(?:txt|in)|pyproject\.toml|Pipfile|setup\.cfg|setup\.py|environment\.ya?ml)$", re.I
 )
@@ -339,7 +341,7 @@ def _line_constraints(path: Path, mention: re.Pattern[str], distribution: str) -
 
 def repository_top(root: Path) -> Path:
     """The nearest folder with `.git` at or above `root`, else `root`."""
-    return next((folder for folder in (root, *root.parents) if (folder / ".git").exists()), root)
+    return next((folder for folder in (root, *root.parents) if still_files.exists(folder, ".git")), root)
 
 
 def up_to_the_repository(root: Path, start: Path | None = None) -> Iterator[Path]:

@@ -394,6 +394,8 @@ def dict_items(node: Node) -> Iterator[tuple[str, Node]]:
 
 def literal_value(node, default=None):
     """The value of a literal display (numbers, strings, containers), else `default`."""
+    if node.type in _NEVER_LITERALS:  # a call, a name, a comparison...: no compile needed to tell
+        return default
     code = node_code(node)
     value = _SCALAR_LITERALS.get(code, lambda: _scalar_literal(code)) if len(code) <= 200 else _CONTAINER
     if value is _CONTAINER:
@@ -404,6 +406,10 @@ def literal_value(node, default=None):
     return default if value is _NOT_A_LITERAL else value
 
 
+# Nodes no literal display is (`True`, `None` are keywords; `-1` a factor; `1 + 2j` an arith_expr).
+_NEVER_LITERALS = frozenset(
+    {"name", "atom_expr", "power", "term", "comparison", "not_test", "and_test", "or_test", "test", "lambdef"}
+)
 # The same few literals (`"main:app"`, `True`, `8000`) are read at every keystroke, and compiling one costs more
 # than the rest of its look-up. Containers are mutable: they are evaluated anew each time.
 _SCALAR_LITERALS: TextCache[str, object] = TextCache(4096)

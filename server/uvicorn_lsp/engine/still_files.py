@@ -1,0 +1,57 @@
+"""Whether a folder holds a file: asked of every folder above each checked file (`__init__.py` for its package
+root, `pyproject.toml` for its project, `.git` for its repository), again for every file below the same folders.
+
+A command-line run holds the files still while it checks (`held_still`; a worker process for its whole life,
+`hold_still`): the answers are then kept. The language server never calls it: there each question goes to the disk, as files appear while
+the user works."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+# (folder, name) -> the answer, while the files are held still; None: ask the disk each time.
+_is_file: dict[tuple[Path, str], bool] | None = None
+_exists: dict[tuple[Path, str], bool] | None = None
+
+
+def hold_still() -> None:
+    """From now on in this process, the files checked and those around them do not change (a worker's life)."""
+    global _is_file, _exists
+    if _is_file is None:
+        _is_file, _exists = {}, {}
+
+
+@contextlib.contextmanager
+def held_still() -> Iterator[None]:
+    """`hold_still` for the time of a block (one CLI run's checks), the answers forgotten after it."""
+    global _is_file, _exists
+    if _is_file is not None:  # already held (a worker): its answers stay
+        yield
+        return
+    hold_still()
+    try:
+        yield
+    finally:
+        _is_file = _exists = None
+
+
+def is_file(folder: Path, name: str) -> bool:
+    """`(folder / name).is_file()`."""
+    if _is_file is None:
+        return (folder / name).is_file()
+    known = _is_file.get((folder, name))
+    if known is None:
+        known = _is_file[(folder, name)] = (folder / name).is_file()
+    return known
+
+
+def exists(folder: Path, name: str) -> bool:
+    """`(folder / name).exists()`."""
+    if _exists is None:
+        return (folder / name).exists()
+    known = _exists.get((folder, name))
+    if known is None:
+        known = _exists[(folder, name)] = (folder / name).exists()
+    return known
