@@ -218,7 +218,7 @@ def check_text(
             result.problems.append(Problem(note, str(path) if path else None, ProblemKind.NOTICE))
         else:
             result.problems.append(Problem(SYNTAX_ERRORS_NOTE, str(path) if path else None, ProblemKind.SYNTAX_ERRORS))
-    result.dependencies = context.dependencies
+    result.dependencies = context.files_depended_on()
     result.problems.extend(workspace.problems)
     workspace.problems.clear()
     result.findings.sort(key=lambda f: (f.range.start, f.code))

@@ -258,7 +258,11 @@ def _names_rules(selector: str, known: Collection[str], prefix_allowed: bool) ->
 
 
 def find_pyproject(start: Path, stop: Path | None = None) -> Path | None:
-    folder = start if start.is_dir() else start.parent
+    folder = start if still_files.derived(("is a folder", start), start.is_dir) else start.parent
+    return still_files.derived(("pyproject.toml above", folder, stop), lambda: _pyproject_above(folder, stop))
+
+
+def _pyproject_above(folder: Path, stop: Path | None) -> Path | None:
     for candidate in (folder, *folder.parents):
         if still_files.is_file(candidate, "pyproject.toml"):
             return candidate / "pyproject.toml"

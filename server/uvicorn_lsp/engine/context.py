@@ -54,8 +54,8 @@ class RuleContext(ParsedSource):
         self.source = source
         self.workspace = workspace
         self.settings = settings
-        # Files whose content this file's findings or fixes were computed from;
-        # the LSP layer re-checks this file when one of them changes.
+        # Files whose content this file's findings or fixes were computed from (`files_depended_on`: those
+        # that count); the LSP layer re-checks this file when one of them changes.
         self.dependencies: set[Path] = set()
         self._shared: dict = {}
         # Set by check_text: a long check stops cooperatively at check_cancelled().
@@ -79,12 +79,15 @@ class RuleContext(ParsedSource):
         return self.source.path
 
     def depends_on(self, path: Path | None) -> None:
-        # Lookups repeated through a check record the same paths again (tens per file): the set answers those.
-        if path is None or path in self.dependencies:
-            return
-        # A name with a NUL (a command's word) is no file any check could see appear.
-        if path != self.source.path and "\0" not in str(path):
+        # Called a hundred times per file (lookups record the same paths again): sorted out once, at the end.
+        if path is not None:
             self.dependencies.add(path)
+
+    def files_depended_on(self) -> set[Path]:
+        """The paths recorded, but the checked file's own and a name with a NUL (a command's word: no file any
+        check could see appear)."""
+        own = self.source.path
+        return {path for path in self.dependencies if path != own and "\0" not in str(path)}
 
     @cached_property
     def resolver(self) -> Resolver:

@@ -236,7 +236,7 @@ def folder_constraints(folder: Path, distribution: str, record: Callable[[Path],
         # Recorded found or not: a lock file missing is known with its folder's state, which any file
         # created there (a requirements file too) changes.
         record(lock)
-        locked = _locked(lock, distribution) if lock.is_file() else None
+        locked = _locked(lock, distribution) if still_files.is_file(folder, name) else None
         if locked is not None:
             return locked
     found: Constraints = []
@@ -341,7 +341,9 @@ def _line_constraints(path: Path, mention: re.Pattern[str], distribution: str) -
 
 def repository_top(root: Path) -> Path:
     """The nearest folder with `.git` at or above `root`, else `root`."""
-    return next((folder for folder in (root, *root.parents) if still_files.exists(folder, ".git")), root)
+    return still_files.derived(
+        (".git above", root), lambda: next((f for f in (root, *root.parents) if still_files.exists(f, ".git")), root)
+    )
 
 
 def up_to_the_repository(root: Path, start: Path | None = None) -> Iterator[Path]:

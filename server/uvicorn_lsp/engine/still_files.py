@@ -8,25 +8,29 @@ the user works."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
 # (folder, name) -> the answer, while the files are held still; None: ask the disk each time.
 _is_file: dict[tuple[Path, str], bool] | None = None
 _exists: dict[tuple[Path, str], bool] | None = None
+# Answers computed from those (the nearest pyproject.toml above a folder...), by question.
+_derived: dict[Hashable, Any] | None = None
+T = TypeVar("T")
 
 
 def hold_still() -> None:
     """From now on in this process, the files checked and those around them do not change (a worker's life)."""
-    global _is_file, _exists
+    global _is_file, _exists, _derived
     if _is_file is None:
-        _is_file, _exists = {}, {}
+        _is_file, _exists, _derived = {}, {}, {}
 
 
 @contextlib.contextmanager
 def held_still() -> Iterator[None]:
     """`hold_still` for the time of a block (one CLI run's checks), the answers forgotten after it."""
-    global _is_file, _exists
+    global _is_file, _exists, _derived
     if _is_file is not None:  # already held (a worker): its answers stay
         yield
         return
@@ -34,7 +38,7 @@ def held_still() -> Iterator[None]:
     try:
         yield
     finally:
-        _is_file = _exists = None
+        _is_file = _exists = _derived = None
 
 
 def is_file(folder: Path, name: str) -> bool:
@@ -55,3 +59,12 @@ def exists(folder: Path, name: str) -> bool:
     if known is None:
         known = _exists[(folder, name)] = (folder / name).exists()
     return known
+
+
+def derived(question: Hashable, compute: Callable[[], T]) -> T:
+    """`compute()`, an answer made of this module's (a walk up the folders): once per question while held still."""
+    if _derived is None:
+        return compute()
+    if question not in _derived:
+        _derived[question] = compute()
+    return _derived[question]
