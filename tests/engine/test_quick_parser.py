@@ -50,7 +50,12 @@ def _shape(node) -> tuple:
 def _assert_same_tree(text: str) -> None:
     grammar = parso.load_grammar()
     expected = grammar.parse(text, diff_cache=False, cache=False, error_recovery=True)
-    assert _shape(quick_parser.parse_module(grammar, text)) == _shape(expected), text
+    module = quick_parser.parse_module(grammar, text)
+    assert _shape(module) == _shape(expected), text
+    # The names the parser collected are the tree's, as parso's walk finds them (same leaves, same order).
+    collected = dict(module.get_used_names())
+    module._used_names = None
+    assert collected == dict(module.get_used_names()), text
 
 
 @pytest.mark.parametrize("text", BROKEN)

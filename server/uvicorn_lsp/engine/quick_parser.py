@@ -5,8 +5,9 @@ nonterminal on top of its stack, and closes a finished nonterminal each time the
 KeyError: about five raises per token (an expression closes `atom`, `power`, `term`... `test` one by
 one), with a method call per close and a generator wrapped around the tokens to count indents. That
 loop is a fifth of a parse. The loop here asks the same tables with `dict.get`, closes nonterminals in
-place and counts indents inline; everything else (tables, tokenizer, node classes, error recovery) is
-parso's own. A parse of a whole text takes 20-25 % less time; tests/engine/test_quick_parser.py
+place and counts indents inline, and files each name leaf by name as it makes it (what parso's
+`get_used_names()` would walk the whole tree for); everything else (tables, tokenizer, node classes, error
+recovery) is parso's own. A parse of a whole text takes 20-25 % less time; tests/engine/test_quick_parser.py
 compares the trees on valid, broken and mutated code.
 
 Only for the parso line it was written from (0.8): with another, `parse_module` leaves parsing to parso.
@@ -19,6 +20,7 @@ from parso.parser import InternalParseError, Stack
 from parso.python import tree
 from parso.python.parser import Parser
 from parso.python.token import PythonTokenTypes
+from parso.python.tree import UsedNamesMapping
 from parso.utils import split_lines
 
 from .parso_types import Node
@@ -59,6 +61,9 @@ class _QuickParser(Parser):
         super().__init__(pgen_grammar, error_recovery=True, start_nonterminal="file_input")
 
     def parse(self, tokens):
+        # The name leaves by name, as parso's `get_used_names()` finds them walking the tree afterwards: every leaf
+        # made here ends in the tree (error recovery wraps, never drops, a name), in the order of the text.
+        self._names: dict[str, list[tree.Name]] = {}
         first_dfa = self._pgen_grammar.nonterminal_to_dfas[self._start_nonterminal][0]
         self.stack = stack = Stack([_StackNode(first_dfa)])
         omitted_dedents = self._omit_dedent_list
@@ -81,7 +86,9 @@ class _QuickParser(Parser):
                 assert token is not None  # a tokenizer always yields the end marker
                 raise InternalParseError("incomplete input", token.type, token.string, token.start_pos)
             if len(stack) == 1:
-                return self.convert_node(top.nonterminal, top.nodes)
+                module = self.convert_node(top.nonterminal, top.nodes)
+                module._used_names = UsedNamesMapping(self._names)
+                return module
             self._pop()
 
     def _add_token(self, token) -> None:
@@ -107,9 +114,12 @@ class _QuickParser(Parser):
         for pushed in plan.dfa_pushes:
             top = _StackNode(pushed)
             stack.append(top)
-        leaf: type[tree.PythonLeaf]
         if kind is _NAME:
-            leaf = tree.Keyword if value in reserved else tree.Name
+            if value in reserved:
+                top.nodes.append(tree.Keyword(value, start_pos, prefix))
+            else:
+                name = tree.Name(value, start_pos, prefix)
+                top.nodes.append(name)
+                self._names.setdefault(value, []).append(name)
         else:
-            leaf = self._leaf_map.get(kind, tree.Operator)
-        top.nodes.append(leaf(value, start_pos, prefix))
+            top.nodes.append(self._leaf_map.get(kind, tree.Operator)(value, start_pos, prefix))
