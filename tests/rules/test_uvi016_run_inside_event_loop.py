@@ -91,6 +91,25 @@ def test_where_nest_asyncio_is_applied_the_message_says_it_does_not_help(project
     assert "nest_asyncio" not in plain.message
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "async def main():\n    uvicorn.run(app)\n",
+        "def start_api():\n    uvicorn.run(app)\nasync def main():\n    start_api()\n",
+    ],
+)
+def test_the_nest_asyncio_note_does_not_cut_the_coroutine_s_name(project, body):
+    """With the note the whole wording was over the limit: "the coroutine `main`" came out as "the c…ine `main`",
+    and the helper's message ran to 180 characters (audit60d)."""
+    project.write("requirements.txt", "uvicorn==0.54.0\n")
+    code = "import nest_asyncio, uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\nnest_asyncio.apply()\n" + body
+    [finding] = findings(project, code)
+    assert "the coroutine `main`" in finding.message
+    assert "(nest_asyncio cannot patch uvicorn 0.54.0)" in finding.message
+    assert "…" not in finding.message
+    assert len(finding.message) <= 160
+
+
 def test_no_fix_without_the_uvicorn_module_name(project):
     [finding] = findings(project, 'from uvicorn import run\nasync def main():\n    run("main:app")\n')
     assert finding.fixes == []

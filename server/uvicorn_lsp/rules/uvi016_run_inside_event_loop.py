@@ -44,9 +44,12 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if loop.helpers:
             message = _through_helpers("uvicorn.run()", loop, "Server(...).serve()", past_nest)
         else:
+            # The shorter wording makes room for past_nest: cutting `where` would garble "the coroutine".
             message = fit_message(
                 "uvicorn.run() in {where} fails: an event loop already runs there{past_nest}; "
                 "await Server(Config(...)).serve() instead{limits}",
+                "uvicorn.run() in {where} fails: an event loop already runs there{past_nest}; "
+                "await Server(...).serve() instead{limits}",
                 where=Quoted(loop.where),
                 past_nest=past_nest,
                 limits=", without app_dir" if "app_dir" in launch.options else "",
@@ -95,6 +98,7 @@ def _through_helpers(started: str, loop: RunningLoop, awaited: str, past_nest: s
     return fit_message(
         "{started} fails in {where} (via {chain}): an event loop already runs there{past_nest}; "
         "make `{helper}` await {awaited}",
+        "{started} fails in {where}: a loop already runs there{past_nest}; make `{helper}` await {awaited}",
         started=started,
         where=Quoted(loop.where),
         past_nest=past_nest,
