@@ -60,6 +60,14 @@ def test_elide_keeps_the_start_and_the_longer_end():
     assert elide("main:app", 32) == "main:app"
 
 
+def test_elide_cuts_a_phrase_inside_its_longest_word():
+    phrase = "the script run by backend/deploy/Dockerfile.production's ENTRYPOINT"
+    short = elide(phrase, 60)
+    assert len(short) == 60 and short.startswith("the script run by backend/") and short.endswith("'s ENTRYPOINT")
+    # A word too short to take the cut: the phrase is cut as a whole, as before.
+    assert elide("the coroutine `main`", 16) == "the c…ine `main`"
+
+
 def test_fit_message_cuts_names_only_when_the_message_is_too_long():
     template = '"{name}" will not load: ' + "x" * 100
     assert fit_message(template, name=Quoted("main:app")) == '"main:app" will not load: ' + "x" * 100

@@ -127,6 +127,23 @@ def test_a_script_the_image_starts_is_a_production_start(project):
     assert fixed.endswith("exec uvicorn app.main:app --host 0.0.0.0\n")
 
 
+def test_a_long_start_name_is_cut_inside_the_file_name_not_across_the_words(project):
+    """Audit60d (testsvdior/aiogram_django_template): the phrase was cut across its words,
+    "`--reload` in the script run b…nd/Dockerfile.prod's ENTRYPOINT"."""
+    project.write(
+        "backend/entrypoint.prod.sh", "#!/bin/sh\ngunicorn core.wsgi:application --bind 0.0.0.0:8000 --reload\n"
+    )
+    project.write(
+        "backend/Dockerfile.prod",
+        'FROM python:3.12\nWORKDIR /django\nCOPY . .\nENTRYPOINT ["/django/entrypoint.prod.sh"]\n',
+    )
+    project.write("backend/core/wsgi.py", "application = None\n")
+    [finding] = project.check("backend/entrypoint.prod.sh", codes=("UVI014",))
+    assert len(finding.message) <= 160
+    assert "`--reload` in the script run by " in finding.message
+    assert ".prod's ENTRYPOINT, a production start" in finding.message
+
+
 def test_a_procfile_web_process_running_a_script_makes_it_production(project):
     project.write("bin/start.sh", START_SCRIPT)
     project.write("Procfile", "web: bash bin/start.sh\n")

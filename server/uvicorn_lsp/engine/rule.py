@@ -158,11 +158,23 @@ def _clean(text: str) -> str:
     return textwrap.dedent(text).strip("\n")
 
 
+# The fewest characters a word of a phrase is cut to; past that the whole phrase is cut instead.
+_SHORTEST_CUT_WORD = 10
+
+
 def elide(text: str, width: int) -> str:
     """`text` within `width` characters: its start and its longer end around "…", so a dotted
-    module name keeps its first package and its last parts (`company…services.api.main:app`)."""
+    module name keeps its first package and its last parts (`company…services.api.main:app`).
+    A phrase is cut inside its longest word (the name it quotes), so its other words still read:
+    cut across them, "the script run by backend/Dockerfile.prod's ENTRYPOINT" read "the script run b…nd/…"."""
     if len(text) <= width:
         return text
+    words = text.split(" ")
+    longest = max(range(len(words)), key=lambda index: len(words[index]))
+    kept = len(words[longest]) - (len(text) - width)
+    if len(words) > 1 and kept >= _SHORTEST_CUT_WORD:
+        words[longest] = elide(words[longest], kept)
+        return " ".join(words)
     tail = (width - 1) * 2 // 3
     return f"{text[: width - 1 - tail]}…{text[len(text) - tail :]}"
 
