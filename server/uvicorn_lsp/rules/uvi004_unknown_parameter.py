@@ -48,6 +48,14 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 for rejection in launch.rejections
                 if rejection.option.name in INTEGER_FLAGS_OF_EVERY_VERSION and rejection.option.given_as is GivenAs.FLAG
             )
+            # `debug=` is gone from every uvicorn since 0.19: a project that runs one of those fails the same way
+            # (real runs: 0.18.3 serves, 0.19.0 and 0.20.0 stop with TypeError).
+            if parameters is not None and ctx.uvicorn_runs_at_least(_NO_DEBUG_SINCE, launch):
+                yield from (
+                    _unknown_keyword(ctx, launch, option, parameters)
+                    for option in launch.options.values()
+                    if option.name == "debug" and option.name not in parameters
+                )
         call = launch.call
         if call is not None and launch.entry is Entry.RUN and len(call.positional) > 1 and not call.star_args:
             yield _extra_positional(ctx, call)
@@ -121,6 +129,9 @@ def _unexpanded_gunicorn_port(ctx: RuleContext, launch: Launch) -> Iterator[Find
         refusal=Quoted(refusal),
     )
     yield ctx.finding(RULE, message, bind.range)
+
+
+_NO_DEBUG_SINCE = (0, 19)
 
 
 def _parameters(ctx: RuleContext, entry: Entry) -> frozenset[str] | None:
