@@ -286,10 +286,11 @@ RULE = Rule(
             exclude that one, it says nothing: another version runs. An image or a Procfile dyno installs its
             own uvicorn (what its `RUN pip install` lines name, else the declared one, else the newest; for an
             image pulled from elsewhere, the declared one only), so their commands are judged only when that
-            is the analysed version. One exception: a word given to an integer flag (`--port`, `--workers`,
+            is the analysed version. Two exceptions: a word given to an integer flag (`--port`, `--workers`,
             `--timeout-keep-alive`, `--backlog`, `--limit-concurrency`, `--limit-max-requests`), such as
             the `"${PORT}"` of an exec-form `CMD` that no shell expands, fails under every uvicorn release
-            (let a shell expand it: `CMD ["sh", "-c", "exec uvicorn main:app --port ${PORT}"]`).
+            (let a shell expand it: `CMD ["sh", "-c", "exec uvicorn main:app --port ${PORT}"]`); and
+            `debug=` fails under every release from 0.19 on, so it is reported wherever one of those runs.
 
             It also finds positional arguments after the app in `uvicorn.run("main:app", 8000)`, and a
             `lifespan=` value other than "auto", "on" and "off" in Python (no command line checks it there:
