@@ -50,6 +50,22 @@ def test_run_in_a_coroutine_fails_and_the_fix_serves(project, start):
     assert after.served, after.output
 
 
+def test_asyncio_run_of_serve_in_a_coroutine_fails_and_the_fix_serves(project):
+    """Audit60d: `asyncio.run(server.serve())` inside a coroutine was not reported; asyncio.run refuses there."""
+    port = free_port()
+    start = "server = uvicorn.Server(uvicorn.Config(app, port={port}))\n    asyncio.run(server.serve())"
+    path = project.write("main.py", MAIN.replace('uvicorn.run("main:app", port={port})', start).format(port=port))
+    [finding] = project.check("main.py", codes=("UVI016",))
+    before = run_server(["main.py"], project.root, port, timeout=15)
+    assert not before.served and before.exit_code == 1, before.output
+    assert "asyncio.run() cannot be called from a running event loop" in before.output
+
+    path.write_text(apply_edits(path.read_text(), finding.fixes[0].edits))
+    assert "    await server.serve()\n" in path.read_text()
+    assert project.check("main.py", codes=("UVI016",)) == []
+    assert run_server(["main.py"], project.root, port).served
+
+
 @pytest.mark.parametrize("option", ["reload=True", "workers=2"])
 def test_run_with_reload_or_workers_in_a_coroutine_serves_and_is_not_reported(project, option):
     """The calling process only supervises: the servers start in new processes, outside the coroutine's loop

@@ -110,6 +110,24 @@ def test_the_nest_asyncio_note_does_not_cut_the_coroutine_s_name(project, body):
     assert len(finding.message) <= 160
 
 
+def test_asyncio_run_of_serve_where_a_loop_runs(project):
+    """Audit60d: asyncio.run refuses to start a loop inside a running one, as Server.run() does."""
+    head = "import asyncio, uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\n"
+    head += "server = uvicorn.Server(uvicorn.Config(app))\n"
+    [direct] = findings(project, head + "async def main():\n    asyncio.run(server.serve())\n")
+    assert direct.message.startswith("asyncio.run(server.serve()) in the coroutine `main` fails")
+    assert "await server.serve()" in apply_fix(project, "main.py", direct.fixes[0], CODE)
+    helper = "def start():\n    asyncio.run(server.serve())\nasync def main():\n    start()\n"
+    [through] = findings(project, head + helper)
+    assert "(via `start()`)" in through.message and through.fixes == []
+    # Where no loop runs, and where nest_asyncio patches asyncio.run itself: it serves.
+    assert findings(project, head + 'if __name__ == "__main__":\n    asyncio.run(server.serve())\n') == []
+    nested = (
+        "import nest_asyncio\nnest_asyncio.apply()\n" + head + "async def main():\n    asyncio.run(server.serve())\n"
+    )
+    assert findings(project, nested) == []
+
+
 def test_no_fix_without_the_uvicorn_module_name(project):
     [finding] = findings(project, 'from uvicorn import run\nasync def main():\n    run("main:app")\n')
     assert finding.fixes == []

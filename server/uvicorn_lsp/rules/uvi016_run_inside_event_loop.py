@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..engine import edits, project
+from ..engine import edits, project, syntax
 from ..engine.context import RuleContext
 from ..engine.event_loops import RunningLoop, running_loop
 from ..engine.launch import Entry, Launch, Setting
 from ..engine.model import Applicability, Finding, Fix, Severity
+from ..engine.parso_types import Node
 from ..engine.rule import FixAvailability, Quoted, Rule, RuleDoc, fit_message
 from ..engine.server_starts import ServerStart, server_starts
-from ..engine.source import node_range
+from ..engine.source import node_code, node_range
 from ..engine.uvicorn_facts import reloads, runs_workers
 
 # Loops that are not asyncio's: uvicorn.run's asyncio.run works inside them (it blocks them).
@@ -66,7 +67,7 @@ def _server_run(ctx: RuleContext, start: ServerStart, notebook: bool, nested: bo
     """`server.run()` is `asyncio.run(server.serve())`: inside a running loop it fails the same way (real run:
     RuntimeError, nothing served). Where `await` may stand, the fix awaits `serve()` on that loop."""
     if start.method != "run":
-        return None
+        return _serve_in_asyncio_run(ctx, start, notebook, nested)
     version = ctx.running_uvicorn_version
     if nested and not _refuses_nested_loops(version):
         return None
@@ -91,6 +92,50 @@ def _server_run(ctx: RuleContext, start: ServerStart, notebook: bool, nested: bo
         where=Quoted(loop.where),
     )
     return ctx.finding(RULE, message, node_range(start.chain), fixes=fixes)
+
+
+def _serve_in_asyncio_run(ctx: RuleContext, start: ServerStart, notebook: bool, nested: bool) -> Finding | None:
+    """`asyncio.run(server.serve())` inside a running loop: asyncio.run refuses to start another (real run:
+    "RuntimeError: asyncio.run() cannot be called from a running event loop", nothing served). nest_asyncio
+    patches asyncio.run itself, so a file that applies it is left alone whatever the uvicorn."""
+    call = _asyncio_run_of(ctx, start)
+    if call is None or nested:
+        return None
+    loop = running_loop(ctx, call, notebook)
+    if loop is None:
+        return None
+    started = "asyncio.run(server.serve())"
+    if loop.helpers:
+        return ctx.finding(RULE, _through_helpers(started, loop, "server.serve()"), node_range(call))
+    fixes = (
+        [
+            Fix(
+                "Await server.serve() instead",
+                (edits.replace(call, f"await {node_code(start.chain)}"),),
+                Applicability.UNSAFE,
+            )
+        ]
+        if loop.await_allowed
+        else []
+    )
+    message = fit_message(
+        "{started} in {where} fails: an event loop already runs there; await server.serve() instead",
+        started=started,
+        where=Quoted(loop.where),
+    )
+    return ctx.finding(RULE, message, node_range(call), fixes=fixes)
+
+
+def _asyncio_run_of(ctx: RuleContext, start: ServerStart) -> Node | None:
+    """The `asyncio.run(<server>.serve())` call whose one argument is this start, if it is one."""
+    parentheses = start.chain.parent
+    if parentheses.type != "trailer" or parentheses.children[0].value != "(":
+        return None
+    call = parentheses.parent
+    callee = syntax.callee_of(call)
+    if callee is None or call.children[-1] is not parentheses:
+        return None
+    return call if ctx.imports.qualify(callee.dotted) == "asyncio.run" else None
 
 
 def _through_helpers(started: str, loop: RunningLoop, awaited: str, past_nest: str = "") -> str:
@@ -172,7 +217,9 @@ RULE = Rule(
             loop runner nest_asyncio does not patch).
 
             The same for `server.run()` of a `uvicorn.Server` (which is `asyncio.run(server.serve())`), where
-            reload and workers never apply (UVI006).
+            reload and workers never apply (UVI006), and for `asyncio.run(server.serve())` written out, which
+            asyncio refuses in a running loop ("asyncio.run() cannot be called from a running event loop")
+            unless the file applies `nest_asyncio`, which patches `asyncio.run` itself.
         """,
         why="""
             `uvicorn.run()` starts the server with `asyncio.run()`, which refuses to start a loop in a
