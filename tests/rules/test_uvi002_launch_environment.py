@@ -37,7 +37,18 @@ def test_makefile_that_exports_pythonpath_to_its_recipes(src_app, header):
     assert _errors(src_app, "Makefile") == []
 
 
-@pytest.mark.parametrize("header", ["", "PYTHONPATH = src\n", "include .env\n", "export PORT=8000\n"])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "",
+        "PYTHONPATH = src\n",
+        "include .env\n",
+        "export PORT=8000\n",
+        # a value computed by make exports that variable only, not PYTHONPATH
+        "export UID=$(shell id -u)\n",
+        "export GID := $(shell id -g)\n",
+    ],
+)
 def test_makefile_without_pythonpath_in_the_recipes_environment_still_errs(src_app, header):
     src_app.write("Makefile", header + "\nrun:\n\tuvicorn main:app --reload\n")
     [finding] = _errors(src_app, "Makefile")

@@ -121,7 +121,9 @@ def _makefile_environment(lines: list[str]) -> dict[str, tuple[Value, Range]]:
         if words[:1] == ["export"]:
             named = " ".join(words[1:])
             exports_all = exports_all or not named
-            if re.match(r"PYTHONPATH\b", named) or "$" in named:
+            # `export UID := $(shell id -u)` assigns one variable: a `$` in the value names no other one.
+            names = re.split(r"[:?+!]*=", named, maxsplit=1)[0]
+            if re.match(r"PYTHONPATH\b", names) or "$" in names:
                 return {"PYTHONPATH": (Value(None, "PYTHONPATH"), line_range)}
         elif words[:1] == [".EXPORT_ALL_VARIABLES:"]:
             exports_all = True
