@@ -95,6 +95,35 @@ def test_no_fix_where_the_project_has_its_own_uvicorn_worker_module(project, bes
     assert string.fixes == []
 
 
+@pytest.mark.parametrize("name", ["app/uvicorn_worker.py", "app/workers.py"])
+def test_a_uvicorn_worker_module_inside_a_package_hides_nothing(project, name):
+    # `app/uvicorn_worker.py` is loaded as `app.uvicorn_worker` (`gunicorn -k app.uvicorn_worker.Worker`): its
+    # absolute `from uvicorn_worker import UvicornWorker` finds the package, and gunicorn serves.
+    project.write("app/__init__.py", "")
+    project.write("app/uvicorn_worker.py", "")
+    code = "from uvicorn.workers import UvicornWorker as Base\n\nclass Worker(Base):\n    CONFIG_KWARGS = {}\n"
+    [finding] = findings(project, code, name=name)
+    assert "rename" not in finding.message
+    fixed = apply_fix(project, name, finding.fixes[0], CODE)
+    assert fixed.startswith("from uvicorn_worker import UvicornWorker as Base\n")
+
+
+def test_a_class_path_string_beside_a_package_s_uvicorn_worker_module_gets_no_fix(project):
+    # gunicorn looks the class path up from where it runs (`--chdir app`), where the module hides the package
+    project.write("app/__init__.py", "")
+    project.write("app/uvicorn_worker.py", "")
+    [finding] = findings(project, 'worker_class = "uvicorn.workers.UvicornWorker"\n', name="app/gunicorn_conf.py")
+    assert finding.fixes == []
+
+
+def test_a_uvicorn_worker_module_in_a_plain_folder_still_hides_the_package(project):
+    # no __init__.py: the folder is where its scripts run from, on sys.path before site-packages
+    project.write("app/uvicorn_worker.py", "")
+    code = "from uvicorn.workers import UvicornWorker as Base\n\nclass Worker(Base):\n    CONFIG_KWARGS = {}\n"
+    [finding] = findings(project, code, name="app/workers.py")
+    assert finding.fixes == [] and "rename the project's own `uvicorn_worker` module" in finding.message
+
+
 @pytest.mark.parametrize(
     "code",
     ["import uvicorn.workers\n", "from uvicorn import workers\n", "from uvicorn.workers import *\n"],

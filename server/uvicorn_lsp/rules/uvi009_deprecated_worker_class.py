@@ -109,7 +109,7 @@ def _imports_only_worker_classes(statement) -> bool:
 
 
 def _import_finding(ctx: RuleContext, where: Range, fixable: bool = False) -> Finding:
-    if _project_has_own_module(ctx):
+    if _project_has_own_module(ctx, in_an_import=True):
         message = (
             f"`uvicorn.workers` is deprecated since uvicorn 0.30: rename the project's own `{_REPLACEMENT}` module "
             "(it hides the uvicorn-worker package), then import from it"
@@ -150,16 +150,22 @@ def _class_paths_in_strings(ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.finding(RULE, message, where, fixes=[] if _project_has_own_module(ctx) else [fix])
 
 
-def _project_has_own_module(ctx: RuleContext) -> bool:
+def _project_has_own_module(ctx: RuleContext, in_an_import: bool = False) -> bool:
     """Whether the project has a `uvicorn_worker` module of its own beside the file or at the workspace root,
     often the very file that subclasses the worker: Python finds it before the package, so the fixed import
     would load the project's file (from itself: a circular import, and gunicorn stops with status 1)."""
     path = ctx.source.path
     if path is None:
         return True  # where it runs is not known
-    if path.stem == _REPLACEMENT:
+    # The import of a module of a package below the root (`app/uvicorn_worker.py`, loaded as `app.uvicorn_worker`)
+    # is absolute and finds the package: a sibling hides no top-level name. A class path in a string is looked up
+    # wherever gunicorn runs, which may be that folder.
+    initializer = path.parent / "__init__.py"
+    ctx.depends_on(initializer)
+    in_package = in_an_import and path.parent != ctx.workspace.root and initializer.exists()
+    if path.stem == _REPLACEMENT and not in_package:
         return True
-    for folder in {path.parent, ctx.workspace.root}:
+    for folder in {ctx.workspace.root} if in_package else {path.parent, ctx.workspace.root}:
         for candidate in (folder / f"{_REPLACEMENT}.py", folder / _REPLACEMENT):
             ctx.depends_on(candidate)
             if candidate.exists():
@@ -229,6 +235,8 @@ RULE = Rule(
             Nor does a project with a `uvicorn_worker` module of its own beside the file or at the workspace root
             (often the worker subclass itself, `uvicorn_worker.py`): Python finds it before the package, and in
             that file the new import is a circular one that stops gunicorn; the message says to rename it first.
+            One inside a package below the root (`app/uvicorn_worker.py`, loaded as `app.uvicorn_worker`) hides
+            nothing: the absolute import finds the package, so the fix is offered there.
         """,
         fix_safety="""
             Unsafe: the new name works only once the `uvicorn-worker` package is installed; add it to
