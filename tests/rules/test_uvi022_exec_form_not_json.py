@@ -27,6 +27,20 @@ def test_single_quotes_are_reported_and_written_in_json(project):
 @pytest.mark.parametrize(
     "start",
     [
+        "CMD [ 'uvicorn', 'main:app', '--host', '0.0.0.0' ]",
+        'CMD [ "uvicorn", "main:app", "--ssl-certfile" "cert.pem" ]',  # a comma missing
+    ],
+)
+def test_a_list_opening_with_a_blank_runs_the_shell_s_test_command(project, start):
+    # /bin/sh -c "[ 'uvicorn', ... ]": `[` is the test builtin ("[: uvicorn,: unexpected operator"), no lookup
+    [finding] = findings(project, HEAD + start + "\n")
+    assert "whose test command `[` rejects it (exit status 2, 1 in busybox)" in finding.message
+    assert "127" not in finding.message and len(finding.message) <= 160
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
         'CMD ["uvicorn", "main:app"]',  # JSON
         "CMD uvicorn main:app",  # the shell form, written as one
         "CMD ['python', 'worker.py']",  # starts no server this tool knows

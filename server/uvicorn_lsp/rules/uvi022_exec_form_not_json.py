@@ -17,13 +17,22 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     for start in exec_forms_not_json(ctx.source.text):
         if not any(server in word for word in start.words for server in SERVER_PROGRAMS):
             continue  # a start that names no server of ours
-        message = fit_message(
-            "{keyword} is not a JSON list{why}: Docker runs it with /bin/sh, which finds no command `{word}` "
-            "(exit status 127); write it in JSON",
-            keyword=start.keyword,
-            why=_why(start),
-            word=Quoted(start.first_word),
-        )
+        if start.first_word == "[":
+            # `[ 'uvicorn', 'main:app' ]`: the shell's first word is its test command, which rejects the rest.
+            message = fit_message(
+                "{keyword} is not a JSON list{why}: Docker runs it with /bin/sh, whose test command `[` rejects it "
+                "(exit status 2, 1 in busybox); write it in JSON",
+                keyword=start.keyword,
+                why=_why(start),
+            )
+        else:
+            message = fit_message(
+                "{keyword} is not a JSON list{why}: Docker runs it with /bin/sh, which finds no command `{word}` "
+                "(exit status 127); write it in JSON",
+                keyword=start.keyword,
+                why=_why(start),
+                word=Quoted(start.first_word),
+            )
         fixes = [Fix(_fix_title(start), start.fix, Applicability.SAFE)] if start.fix else []
         yield ctx.finding(RULE, message, start.range, fixes=fixes)
 
@@ -45,7 +54,7 @@ RULE = Rule(
     code="UVI022",
     name="exec-form-not-json",
     summary="A Dockerfile `CMD`/`ENTRYPOINT` list that is not JSON (single quotes, a comment after it): Docker runs "
-    "it through /bin/sh, which fails (exit status 127).",
+    "it through /bin/sh, which fails (exit status 127, or 2 when the list opens with a blank).",
     severity=Severity.ERROR,
     fix_availability=FixAvailability.SOMETIMES,
     fix_applicabilities=(Applicability.SAFE,),
@@ -68,6 +77,9 @@ RULE = Rule(
             status 127; the build itself succeeds, so the mistake shows only when the container runs. A
             comment after the list does the same: Docker reads the whole rest of the line as the JSON array
             (only a line that starts with `#` is a comment), and the array followed by more text is not JSON.
+            A list that opens with a blank (`CMD [ 'uvicorn', 'main:app' ]`) starts with the word `[`, the
+            shell's test command, which rejects the rest (`[: uvicorn,: unexpected operator`): exit status 2
+            (1 in busybox, the /bin/sh of Alpine images), and the server never starts either.
         """,
         example="""
             # Dockerfile
