@@ -53,6 +53,16 @@ def test_silent_where_the_image_is_not_known(app_project, more):
     assert uvi002(app_project, "Dockerfile") == []
 
 
+@pytest.mark.parametrize(
+    "more", ['RUN pip install --no-cache-dir "fastapi[standard]"\n', "RUN pip install 'fastapi[standard]>=0.110'\n"]
+)
+def test_a_quoted_requirement_installs_and_writes_no_file(app_project, more):
+    # the quotes only keep the shell from reading `[standard]` as a glob: the image still lacks main.py
+    app_project.write("Dockerfile", IMAGE.format(more=more, cmd='["fastapi", "run", "main.py"]'))
+    [message] = uvi002(app_project, "Dockerfile")
+    assert message.startswith('"main.py" is not in /code in the image;')
+
+
 def test_a_compose_mount_over_the_path_may_bring_it(app_project):
     app_project.write("Dockerfile", IMAGE.format(more="", cmd='["fastapi", "run", "main.py"]'))
     app_project.write("compose.yaml", "services:\n  web:\n    build: .\n    volumes: ['./app:/code']\n")

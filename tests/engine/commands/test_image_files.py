@@ -102,6 +102,9 @@ def test_usr_src_folders_are_the_projects(tmp_path):
         "python -m pip install . >/dev/null 2>&1",
         "useradd -m app && chown -R app:app /app && chmod 755 /app",
         "poetry config virtualenvs.create false && poetry install --no-root",
+        'pip install --no-cache-dir "fastapi[standard]"',
+        "pip install 'uvicorn[standard]>=0.30' \"gunicorn\"",
+        'uv pip install --system "uvicorn[standard]" && echo "done; no files"',
     ],
 )
 def test_runs_that_only_install(text):
@@ -121,6 +124,10 @@ def test_runs_that_only_install(text):
         "--mount=type=secret,id=env,target=/app/.env pip install -r requirements.txt",
         "<<EOF\nprintf x > .env\nEOF",
         "cp $(ls *.example) .",
+        'pip install "$PACKAGE" > "$LOG"',
+        'echo "x" > .env',
+        "python -c \"open('main.py', 'w')\"",
+        'pip install "${EXTRA}"',
         '["python", "make_settings.py"]',
         "[not json",
     ],

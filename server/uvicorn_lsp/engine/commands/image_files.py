@@ -104,14 +104,16 @@ _KEEPS_FILES = re.compile(
     r"|poetry\s+(install|config)|pdm\s+(install|sync|config)|(conda|mamba|micromamba)\s+(install|clean))(\s|$)"
 )
 _ASSIGNMENT = re.compile(r"^\w+=\S*\s+")
+# A quoted word the shell expands nothing in (`"uvicorn[standard]"`, `'fastapi>=0.110'`): plain text, no redirection.
+_PLAIN_QUOTED = re.compile(r"'[^']*'|\"[^\"$`\\]*\"")
 _COMMAND_SEPARATORS = re.compile(r"&&|\|\||[;|\n]")
 _HARMLESS_REDIRECTIONS = re.compile(r"\d?>\s*/dev/null|\d?>&\d")
 
 
 def run_may_write_files(text: str) -> bool:
     """Whether a Dockerfile RUN's argument text may write files outside the system's folders. Read
-    word-simply on purpose: anything not plainly an install (quotes, redirections, here-documents,
-    command substitutions, an unknown program) may."""
+    word-simply on purpose: anything not plainly an install (quotes with expansions in them, redirections,
+    here-documents, command substitutions, an unknown program) may."""
     text = text.strip()
     if text.startswith("["):  # the exec form: one program with its arguments
         try:
@@ -126,7 +128,7 @@ def run_may_write_files(text: str) -> bool:
     if re.search(r"--mount=(?!type=(cache|tmpfs)\b)", flags.group(0)):
         return True  # a secret or a bind mount: its target may leave a file behind (BuildKit's empty mount point)
     text = text[flags.end() :]  # --network=..., cache mounts: BuildKit's, not the command's
-    text = _HARMLESS_REDIRECTIONS.sub(" ", text)
+    text = _HARMLESS_REDIRECTIONS.sub(" ", _PLAIN_QUOTED.sub("quoted", text))
     if any(mark in text for mark in ("<", ">", "`", "$(", "'", '"')):
         return True
     for command in _COMMAND_SEPARATORS.split(text):
