@@ -82,3 +82,22 @@ def test_folder_without_init_serves_with_the_preferred_launch(project):
     apply(project, "app/main.py", fix)
     outcome = run_server(["-m", "app.main"], project.root, port)
     assert outcome.served, outcome.output
+
+
+def test_fix_is_unsafe_when_an_assignment_under_the_guard_sets_up_the_app(project):
+    """`plugin = add_plugin(app)` under the guard adds the route: the string fix serves an app without it
+    (audit: auto-bedrock-chat-fastapi, /chat answered 404), so the fix must be unsafe."""
+    port = free_port()
+    project.write(
+        "main.py",
+        "import uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n"
+        "def add_plugin(app):\n    app.add_api_route('/', lambda: {'ok': True})\n    return app\n\n\n"
+        'if __name__ == "__main__":\n    plugin = add_plugin(app)\n'
+        f'    uvicorn.run(app, host="127.0.0.1", port={port}, reload=True)\n',
+    )
+    fix = finding(project, "main.py").best_fix
+    assert fix.applicability.value == "unsafe"
+    path = project.root / "main.py"
+    path.write_text(apply_edits(path.read_text(), fix.edits))
+    outcome = run_server(["main.py"], project.root, port, timeout=10)
+    assert "Application startup complete" in outcome.output and not outcome.served, outcome.output

@@ -700,3 +700,21 @@ def test_a_call_setting_up_the_app_under_the_guard_makes_the_fix_unsafe(project)
         project.write("main.py", head + f'if __name__ == "__main__":\n{guarded}    uvicorn.run(app, reload=True)\n')
         [finding] = project.check("main.py", codes=("UVI001",))
         assert finding.best_fix.applicability.value == applicability, guarded
+
+
+def test_an_assigned_call_given_the_app_under_the_guard_makes_the_fix_unsafe(project):
+    """`plugin = add_plugin(app)` adds routes under the guard as `add_plugin(app)` does (audit:
+    auto-bedrock-chat-fastapi, the safe fix turned /chat into 404). An assignment that is not given
+    the app (`port = int(...)`) sets nothing up: the fix stays safe."""
+    head = "import os\nimport uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\ndef add_plugin(app):\n    pass\n\n"
+    for guarded, applicability in (
+        ("    plugin = add_plugin(app)\n", "unsafe"),
+        ("    plugin: object = add_plugin(app=app)\n", "unsafe"),
+        # A long callee used to push the message past 160 characters: the terse caveat keeps it within.
+        ("    register_every_route_of_the_application(app)\n", "unsafe"),
+        ('    port = int(os.environ.get("PORT", "8000"))\n', "safe"),
+    ):
+        project.write("main.py", head + f'if __name__ == "__main__":\n{guarded}    uvicorn.run(app, reload=True)\n')
+        [finding] = project.check("main.py", codes=("UVI001",))
+        assert finding.best_fix.applicability.value == applicability, guarded
+        assert ("line 12" in finding.message) == (applicability == "unsafe"), guarded

@@ -28,8 +28,10 @@ class AppTarget:
     attribute: str = ""  # "app", "container.app", "create_app"
     factory: bool = False
     problem: str | None = None  # why no import string can name the app
-    # Why the imported app may differ from the object passed now (the fix is then unsafe).
+    # Why the imported app may differ from the object passed now (the fix is then unsafe),
+    # and the same in a few words for a message the whole caveat would make too long.
     caveat: str | None = None
+    caveat_short: str | None = None
 
 
 def find_app_target(ctx: RuleContext, node) -> AppTarget:
@@ -97,10 +99,12 @@ def _local_target(ctx: RuleContext, root_leaf, bindings: list, rest: list[str]) 
     # uvicorn imports the module under its own name: the guarded block does not run there.
     if all(syntax.is_under_main_guard(leaf) for leaf in bindings):
         return _not_reachable(root_leaf, f"is created {_MAIN_GUARD}")
+    caveat = _changed_under_main_guard(ctx, root_leaf)
     return AppTarget(
         path=ctx.source.path,
         attribute=".".join([root_leaf.value, *rest]),
-        caveat=_changed_under_main_guard(ctx, root_leaf),
+        caveat=caveat[0] if caveat else None,
+        caveat_short=caveat[1] if caveat else None,
     )
 
 
@@ -113,17 +117,24 @@ def _changes_object(leaf) -> bool:
     return following is not None and following.type == "trailer" and following.children[0].value == "."
 
 
-def _changed_under_main_guard(ctx: RuleContext, root_leaf) -> str | None:
+def _changed_under_main_guard(ctx: RuleContext, root_leaf) -> tuple[str, str] | None:
     """Routes, middleware or state added to the app in the guarded block are missing
-    from the app uvicorn imports."""
+    from the app uvicorn imports: the caveat, and a terser one."""
     changes = ctx.once(("changed under main guard", root_leaf.value), lambda: _guarded_changes(ctx, root_leaf.value))
     for leaf in changes:
         if leaf is not root_leaf:
-            return f"line {leaf.start_pos[0]} changes `{root_leaf.value}` {_MAIN_GUARD}: move that to module level"
+            line = leaf.start_pos[0]
+            return (
+                f"line {line} changes `{root_leaf.value}` {_MAIN_GUARD}: move that to module level",
+                f"line {line} changes it under the `__main__` guard",
+            )
     call = _guarded_call_before(ctx, root_leaf)
     if call is not None:
         line, callee = call
-        return f"line {line} calls `{elide(callee, 30)}()` {_MAIN_GUARD}, which may set up the app"
+        return (
+            f"line {line} calls `{elide(callee, 30)}()` {_MAIN_GUARD}, which may set up the app",
+            f"line {line} may set it up under the `__main__` guard",
+        )
     return None
 
 
@@ -141,13 +152,38 @@ def _guarded_call_before(ctx: RuleContext, root_leaf) -> tuple[int, str] | None:
     for sibling in block.children:
         if sibling is statement:
             return None
-        callee = syntax.callee_of(sibling.children[0]) if sibling.type == "simple_stmt" else None
+        callee = _statement_call(sibling.children[0], root_leaf.value) if sibling.type == "simple_stmt" else None
         if callee is None:
             continue
         qualified = ctx.imports.qualify(callee.dotted) or callee.dotted
         if not qualified.startswith("uvicorn.") and not _HARMLESS_CALLS.match(callee.dotted):
             return sibling.start_pos[0], callee.dotted
     return None
+
+
+def _statement_call(statement, app_name: str) -> syntax.Callee | None:
+    """The callee of a call statement (`setup()`), or of an assignment's call that is given the app
+    (`plugin = add_plugin(app)` adds routes too); other assignments (`port = int(...)`) set nothing up."""
+    if statement.type != "expr_stmt":
+        return syntax.callee_of(statement)
+    value = statement.children[-1]
+    if value.type == "annassign":
+        value = value.children[-1]
+    callee = syntax.callee_of(value)
+    if callee is None or not _passes_name(value.children[-1], app_name):
+        return None
+    return callee
+
+
+def _passes_name(arguments, name: str) -> bool:
+    leaf, last = arguments.get_first_leaf(), arguments.get_last_leaf()
+    while leaf is not None:
+        if leaf.type == "name" and leaf.value == name:
+            return True
+        if leaf is last:
+            return False
+        leaf = leaf.get_next_leaf()
+    return False
 
 
 def _guarded_changes(ctx: RuleContext, name: str) -> list:

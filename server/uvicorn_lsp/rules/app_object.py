@@ -55,11 +55,13 @@ def app_object_finding(
         # The import string loads an app without the guarded block's changes: the caveat says which.
         message = fit_message(
             '{described} {when} exits with status {status}; use "{example}", and {caveat}',
+            '{described} {when} exits with status {status}; use "{example}", but {caveat_short}',
             described=described,
             when=when,
             status=str(status),
             example=Quoted(example),
             caveat=target.caveat,
+            caveat_short=target.caveat_short or target.caveat,
         )
     else:
         message = fit_message(
