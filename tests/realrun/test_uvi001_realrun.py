@@ -101,3 +101,18 @@ def test_fix_is_unsafe_when_an_assignment_under_the_guard_sets_up_the_app(projec
     path.write_text(apply_edits(path.read_text(), fix.edits))
     outcome = run_server(["main.py"], project.root, port, timeout=10)
     assert "Application startup complete" in outcome.output and not outcome.served, outcome.output
+
+
+def test_conditional_app_that_is_the_string_when_reloading_serves(project):
+    """`"main:app" if reload else app, reload=reload`: served with and without reload, so UVI001 is silent."""
+    project.write(
+        "main.py",
+        APP_HEAD.format()
+        + '\n\nif __name__ == "__main__":\n    import os\n    reload = os.environ.get("RELOAD") == "1"\n'
+        '    uvicorn.run("main:app" if reload else app, host="127.0.0.1", port=int(os.environ["PORT"]), reload=reload)\n',
+    )
+    assert project.check("main.py", codes=("UVI001",)) == []
+    for reload in ("1", "0"):
+        port = free_port()
+        outcome = run_server(["main.py"], project.root, port, env={"RELOAD": reload, "PORT": str(port)})
+        assert outcome.served, (reload, outcome.output)

@@ -718,3 +718,20 @@ def test_an_assigned_call_given_the_app_under_the_guard_makes_the_fix_unsafe(pro
         [finding] = project.check("main.py", codes=("UVI001",))
         assert finding.best_fix.applicability.value == applicability, guarded
         assert ("line 12" in finding.message) == (applicability == "unsafe"), guarded
+
+
+def test_a_conditional_app_that_is_the_string_when_reloading_is_not_reported(project):
+    """`"main:app" if reload else app` with reload=reload: uvicorn gets the string whenever it reloads
+    (audit: served 200 with and without reload). Both branches objects: still reported."""
+    head = "import os\nimport uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\nother = FastAPI()\n\n\n"
+    project.write(
+        "main.py",
+        head + 'def serve(reload: bool = False):\n    uvicorn.run("main:app" if reload else app, reload=reload)\n',
+    )
+    assert project.check("main.py", codes=("UVI001",)) == []
+    project.write(
+        "main.py",
+        head + 'if __name__ == "__main__":\n    uvicorn.run(app if os.getenv("A") else other, reload=True)\n',
+    )
+    [finding] = project.check("main.py", codes=("UVI001",))
+    assert finding.severity.name == "ERROR"

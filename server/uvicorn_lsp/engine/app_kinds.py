@@ -71,6 +71,12 @@ def classify_app(ctx: RuleContext, node) -> AppClass:
         return AppClass(AppKind.STRING)
     if node.type == "lambdef":
         return AppClass(AppKind.OBJECT, "a lambda")
+    if node.type == "test" and len(node.children) == 5:
+        # `"main:app" if reload else app`: uvicorn gets one branch, often the string exactly when
+        # reload is on; only when both branches are of one kind is the argument of that kind.
+        branches = [classify_app(ctx, node.children[0]), classify_app(ctx, node.children[4])]
+        kinds = {branch.kind for branch in branches}
+        return branches[0] if len(kinds) == 1 else AppClass(AppKind.UNKNOWN)
     # What the file itself shows is enough most of the time, and costs no jedi query.
     kind = app_kind_by_syntax(ctx, node)
     if kind is not None:
