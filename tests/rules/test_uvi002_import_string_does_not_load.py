@@ -406,6 +406,21 @@ def test_sibling_imports_that_load_or_may(project, change):
     assert project.check("Makefile", codes=(CODE,)) == []
 
 
+def test_a_sibling_folder_named_like_a_declared_distribution_is_not_the_import(project):
+    """src/main.py does `from redis import asyncio` beside its own src/redis/ package: the redis the
+    requirements install is what the import finds where it runs (audit: llm-api-aggregator-backend,
+    `uvicorn src.main:app` served 200). Without the requirement it stays an error. (A name no test
+    environment has installed stands for redis.)"""
+    project.write("src/__init__.py")
+    project.write("src/acmequeue/__init__.py")
+    project.write("src/main.py", "from acmequeue import asyncio\nfrom fastapi import FastAPI\n\napp = FastAPI()\n")
+    project.write("Makefile", "run:\n\tuvicorn src.main:app\n")
+    [finding] = project.check("Makefile", codes=(CODE,))
+    assert "imports `acmequeue`, only beside it" in finding.message
+    project.write("requirements/requirements.txt", "fastapi\nacmequeue==5.0.7\n")
+    assert project.check("Makefile", codes=(CODE,)) == []
+
+
 PATH_SETUP = "import os, sys\nsys.path.insert(0, os.path.dirname(__file__))\n"
 
 

@@ -389,6 +389,10 @@ def _sibling_not_found(
             continue
         if isinstance(index.find(name, ctx.workspace.interpreter_sys_path, ctx.depends_on), FoundModule):
             continue
+        if ctx.declared_constraints(name.split(".")[0]) is not None:
+            # `from redis import asyncio` beside a src/redis/ package: the project's requirements install the
+            # distribution of that name where it runs, and the import finds it there.
+            continue
         if _package_inits_change_sys_path(ctx, found.path.parent, roots):
             return None
         if _earlier_imports_change_sys_path(ctx, module, roots, name):
