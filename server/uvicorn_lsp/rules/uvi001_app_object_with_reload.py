@@ -56,7 +56,8 @@ RULE = Rule(
             It follows values: literals, names whose every assignment is a constant, and keys of a dict
             literal unpacked with `**`. When `reload` or `workers` come from something only known at run
             time (an environment variable, a settings object), the finding is a warning that says when
-            the call fails.
+            the call fails. A conditional app (`"main:app" if reload else app`) is reported only when both
+            branches are app objects: uvicorn gets one of them, often the string exactly when it reloads.
         """,
         why="""
             With reload or several workers uvicorn starts child processes, and each child must import the

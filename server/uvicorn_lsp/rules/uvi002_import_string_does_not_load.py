@@ -520,7 +520,9 @@ RULE = Rule(
             its own package by its full name (`from backend.config import x`), loaded as `main` from inside
             it (`cd backend && uvicorn main:app`). Not reported where the
             module or a package `__init__.py` above it changes `sys.path`, where the import sits in a `try`,
-            or where the analysed environment (which may have such a module installed) cannot be seen.
+            where the project's requirements declare a distribution of that name (`from redis import x` beside
+            a `redis/` folder finds the installed redis), or where the analysed environment (which may have
+            such a module installed) cannot be seen.
         """,
         why="""
             uvicorn only finds out at startup. It logs `Could not import module "X".` or
