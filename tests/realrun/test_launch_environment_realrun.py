@@ -28,7 +28,15 @@ def assert_uvi002_agrees(project, name: str, outcome, serves: bool, failure: str
         assert '"main:app" will not load: module not found' in error.message
 
 
-@pytest.mark.parametrize(("header", "serves"), [("export PYTHONPATH = src\n", True), ("PYTHONPATH = src\n", False)])
+@pytest.mark.parametrize(
+    ("header", "serves"),
+    [
+        ("export PYTHONPATH = src\n", True),
+        ("PYTHONPATH = src\n", False),
+        ("run: export PYTHONPATH = src\n", True),  # a target-specific variable make exports to run's recipe
+        ("run: PYTHONPATH = src\n", False),  # target-specific, not exported
+    ],
+)
 def test_make_recipe_finds_the_module_through_exported_pythonpath(project, header, serves):
     port = free_port()
     project.write("src/main.py", APP_HEAD.format())

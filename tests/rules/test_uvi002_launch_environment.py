@@ -30,6 +30,9 @@ def src_app(project):
         "PYTHONPATH ?= src\n.EXPORT_ALL_VARIABLES:\n",
         "include .env\nexport\n",
         "include .env\nexport $(shell sed 's/=.*//' .env)\n",
+        "run: export PYTHONPATH=src\n",  # target-specific (real run: serves)
+        "run dev: private export PYTHONPATH := $(CURDIR)/src\n",
+        "%: export PYTHONPATH += src\n",
     ],
 )
 def test_makefile_that_exports_pythonpath_to_its_recipes(src_app, header):
@@ -44,6 +47,7 @@ def test_makefile_that_exports_pythonpath_to_its_recipes(src_app, header):
         "PYTHONPATH = src\n",
         "include .env\n",
         "export PORT=8000\n",
+        "run: PYTHONPATH = src\n",
         # a value computed by make exports that variable only, not PYTHONPATH
         "export UID=$(shell id -u)\n",
         "export GID := $(shell id -g)\n",

@@ -107,9 +107,15 @@ def makefile_launches(ctx: CommandContext) -> list[Launch]:
     return found
 
 
+# A target- or pattern-specific variable that make exports: `run: export PYTHONPATH := src`, `%: private export ...`.
+_TARGET_EXPORTS_PYTHONPATH = re.compile(
+    r"^[^=:#\t][^=:#]*:(?![:=])\s*(?:(?:override|private)\s+)*export\s+(?:(?:override|private)\s+)*PYTHONPATH\s*[:?+!]*="
+)
+
+
 def _makefile_environment(lines: list[str]) -> dict[str, tuple[Value, Range]]:
-    """PYTHONPATH, value not followed, when make exports it to the recipes: `export PYTHONPATH=src`,
-    `export $(...)`, or every variable exported (bare `export`, `.EXPORT_ALL_VARIABLES:`) while the
+    """PYTHONPATH, value not followed, when make exports it to the recipes: `export PYTHONPATH=src`
+    (also target-specific, `run: export PYTHONPATH=src`), `export $(...)`, or every variable exported (bare `export`, `.EXPORT_ALL_VARIABLES:`) while the
     Makefile sets PYTHONPATH or includes a file that may."""
     exports_all = False
     place: Range | None = None
@@ -118,6 +124,10 @@ def _makefile_environment(lines: list[str]) -> dict[str, tuple[Value, Range]]:
             continue  # a recipe line
         words = line.split("#")[0].split()
         line_range = Range.of((number, 0), (number, len(line)))
+        if _TARGET_EXPORTS_PYTHONPATH.match(line):
+            # `run: export PYTHONPATH=src` exports it to that target's recipes (and what they make): taken as
+            # exported to every recipe, the value not followed, rather than judged per target.
+            return {"PYTHONPATH": (Value(None, "PYTHONPATH"), line_range)}
         if words[:1] == ["export"]:
             named = " ".join(words[1:])
             exports_all = exports_all or not named
