@@ -68,8 +68,18 @@ def test_make_one_shell_recipe_runs_after_its_cd(project, header, serves):
     assert len(errors) == (0 if serves else 1)
 
 
-@pytest.mark.parametrize("install", [True, False])
-def test_a_sub_folder_project_installed_by_the_makefile_serves_from_the_top(project, tmp_path_factory, install):
+@pytest.mark.parametrize(
+    ("install", "command"),
+    [
+        (True, "pip install -e ./backend"),
+        (True, "cd backend && pip install ."),
+        (True, "pip install -e backend"),
+        (False, "pip install fastapi"),
+    ],
+)
+def test_a_sub_folder_project_installed_by_the_makefile_serves_from_the_top(
+    project, tmp_path_factory, install, command
+):
     """`make install` runs `pip install -e ./backend`; `make run` then starts `app.main:app` from the top folder,
     where only the installed project makes `app` importable."""
     import subprocess
@@ -85,11 +95,10 @@ def test_a_sub_folder_project_installed_by_the_makefile_serves_from_the_top(proj
     folder = tmp_path_factory.mktemp("venv")
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(folder)], check=True)
     python = folder / "bin" / "python"
-    command = "pip install -e ./backend" if install else "pip install fastapi"
     project.write("Makefile", f"install:\n\t{command}\n\nrun:\n\t{python} -m uvicorn app.main:app --port {port}\n")
-    if install:  # what `make install` does: setuptools builds the editable install of the folder
+    if install:  # what `make install` does: the venv's pip builds and installs the folder's project
         subprocess.run(
-            [str(python), "-m", "pip", "install", "-q", "--no-deps", "-e", "./backend"],
+            ["sh", "-c", command.replace("pip install", f"{python} -m pip install -q --no-deps")],
             cwd=project.root,
             check=True,
             timeout=300,

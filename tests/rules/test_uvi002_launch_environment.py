@@ -244,7 +244,20 @@ def backend(project):
     return project
 
 
-@pytest.mark.parametrize(("install", "errors"), [("pip install -e ./backend", 0), ("pip install fastapi", 1)])
+@pytest.mark.parametrize(
+    ("install", "errors"),
+    [
+        ("pip install -e ./backend", 0),
+        ("pip install fastapi", 1),
+        ("cd backend && pip install .", 0),  # real run: serves from the top after it
+        ("cd backend; python -m pip install -e '.[dev]'", 0),
+        ("pip install -e backend", 0),  # an existing folder given to -e is a path to pip
+        ("pip install backend/", 0),
+        ("pip install backend", 1),  # a bare name is a requirement on the index (real run: PyPI's `backend`)
+        ("cd frontend && pip install .", 1),  # no project there
+        ("cd $SERVICE && pip install .", 1),  # a folder not followed
+    ],
+)
 def test_a_sub_folder_project_the_file_installs_imports_from_anywhere(backend, install, errors):
     """`pip install -e ./backend` puts its packages on sys.path (real run: `uvicorn app.main:app` from the top
     serves after it, exits 1 without; audit)."""

@@ -123,9 +123,8 @@ class CommandContext(RuleContext):
         in a Makefile target, a workflow step, a script), as paths from the file's folder: then their packages
         import wherever the file's commands run, as for a project installed at the top."""
         found: list[Path] = []
-        for word in pip_install_words(self.source.text):
-            relative = word.split("[", 1)[0]
-            if not relative.startswith(("./", "../")) and relative != ".":
+        for relative in pip_installed_folders(self.source.text):
+            if relative.startswith("/"):
                 continue
             folder = Path(os.path.normpath(self.folder / relative))
             markers = [folder / name for name in ("pyproject.toml", "setup.py", "setup.cfg")]
@@ -205,6 +204,36 @@ def pip_install_words(text: str) -> list[str]:
         for arguments in _PIP_INSTALL.findall(text)
         for word in _REQUIREMENT_FILE_OPTION.sub(" ", arguments).split()
     ]
+
+
+# `cd backend &&` (or `;`) just before a pip install on its line: the folder the install runs in.
+_CD_BEFORE = re.compile(r"""(?:^|[;&|(]\s*|\s)cd\s+(["']?)([^\s;&|"'$~]+)\1\s*(?:&&|;)\s*(?:\S*/)?$""")
+
+
+def pip_installed_folders(text: str) -> list[str]:
+    """The folders whose projects the pip installs of `text` install, as paths from where the command starts:
+    `./backend`, `backend/`, `-e backend` (pip takes a name with a `/`, or an existing folder given to `-e`, as a
+    path; a bare `backend` is a requirement on the index), `.` after `cd backend &&` (`backend`)."""
+    found = []
+    for match in _PIP_INSTALL.finditer(text):
+        before = text[text.rfind("\n", 0, match.start()) + 1 : match.start()]
+        changed = _CD_BEFORE.search(before)
+        if changed is None and re.search(r"(?:^|[;&|(\s])cd\s", before):
+            continue  # into a folder not followed (`cd $APP_DIR && pip install .`)
+        editable = False
+        for word in _REQUIREMENT_FILE_OPTION.sub(" ", match.group(1)).split():
+            word = word.strip("\"'")
+            if word in ("-e", "--editable"):
+                editable = True
+                continue
+            if word.startswith("--editable="):
+                word, editable = word.removeprefix("--editable="), True
+            folder = word.split("[", 1)[0]
+            path_like = folder in (".", "..") or "/" in folder or (editable and not folder.startswith("-"))
+            if path_like and "$" not in folder and "://" not in folder and not folder.startswith(("~", "-")):
+                found.append(posixpath.normpath(posixpath.join(changed.group(2), folder)) if changed else folder)
+            editable = False
+    return found
 
 
 def host_directory(folder: Path, description: str) -> WorkingDirectory:

@@ -34,6 +34,7 @@ from .base import (
     container_directory,
     pip_install_requirement_files,
     pip_install_words,
+    pip_installed_folders,
     shell_launches,
     word_arguments,
 )
@@ -297,9 +298,8 @@ def _record_installs(text: str, state: ImageState) -> None:
     words = pip_install_words(text)
     state.layout.installed_requirements += (word for word in words if not word.startswith(("-", "$", ".", "/")))
     # A project of a folder the image holds (`pip install -e ./backend`): pip builds it, or the build fails.
-    for word in words:
-        folder = word.split("[", 1)[0]
-        if folder.startswith(("./", "../", "/")) and "$" not in folder and state.workdir_known:
+    for folder in pip_installed_folders(text):
+        if folder not in (".", "..") and state.workdir_known:
             roots = state.layout.roots(posixpath.join(state.workdir, folder))
             if roots is not None and len(roots) == 1 and roots[0] not in state.layout.installed_projects:
                 state.layout.installed_projects.append(roots[0])
