@@ -247,6 +247,26 @@ def test_a_render_services_env_vars_are_set_where_its_start_command_runs(project
     assert finding.severity is Severity.ERROR
 
 
+@pytest.mark.parametrize(
+    ("groups", "errors"),
+    [
+        ("", 0),  # a group the dashboard defines may set PYTHONPATH
+        ("envVarGroups:\n  - name: shared\n    envVars:\n      - key: PYTHONPATH\n        value: backend\n", 0),
+        ("envVarGroups:\n  - name: shared\n    envVars:\n      - key: DEBUG\n        value: '1'\n", 1),
+    ],
+)
+def test_a_render_services_linked_env_group_sets_its_variables(project, groups, errors):
+    """`envVars: [{fromGroup: shared}]` sets the group's variables: those `envVarGroups:` gives it in the file,
+    or any at all for a group defined in the dashboard (then whether `main` imports is not known)."""
+    project.write("backend/main.py", APP)
+    project.write(
+        "render.yaml",
+        groups + "services:\n  - type: web\n    name: api\n    runtime: python\n"
+        "    startCommand: uvicorn main:app --host 0.0.0.0 --port $PORT\n    envVars:\n      - fromGroup: shared\n",
+    )
+    assert len(project.check("render.yaml", codes=("UVI002",))) == errors
+
+
 def test_a_render_service_runs_the_uvicorn_its_root_dir_declares(project):
     """Render builds the service in its rootDir (`pip install -r requirements.txt` there): backend/ pins uvicorn
     0.28.1, which exits with status 1 on a failed start (3 from 0.29 on)."""

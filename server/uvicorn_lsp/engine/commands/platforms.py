@@ -157,7 +157,8 @@ def _render_starts(ctx: CommandContext) -> list[ShellStart]:
         scalar_text,
     )
 
-    services = get(compose_root(ctx.source.text), "services")
+    root = compose_root(ctx.source.text)
+    services = get(root, "services")
     if not isinstance(services, SequenceNode):
         return []
     found = []
@@ -184,7 +185,7 @@ def _render_starts(ctx: CommandContext) -> list[ShellStart]:
         name = scalar_text(field("name")) or "?"
         web = scalar_text(field("type")) == "web"
         # Its envVars are set where the command runs (a PYTHONPATH puts folders on sys.path).
-        environment = render_environment(field("envVars"))
+        environment = render_environment(field("envVars"), get(root, "envVarGroups"))
         roots = directory.roots_for(".") if root_dir and directory is not None else None
         found.append(
             ShellStart(

@@ -562,12 +562,23 @@ def _environment(node: Node | None, lines: list[str]) -> dict:
     return found
 
 
-def render_environment(node: Node | None) -> dict:
+def render_environment(node: Node | None, groups: Node | None = None) -> dict:
     """Render's `envVars:` (`- key: PYTHONPATH` with `value: backend`); a variable set otherwise (`sync: false`,
-    `generateValue`, `fromDatabase`) has a value only the platform knows."""
+    `generateValue`, `fromDatabase`) has a value only the platform knows. A linked group (`- fromGroup: shared`)
+    sets what the file's `envVarGroups:` (`groups`) gives it, under the service's own variables; a group the file
+    does not define is the dashboard's, and may set any variable, PYTHONPATH among them."""
     found: dict = {}
+    from_groups: dict = {}
     if isinstance(node, SequenceNode):
         for item in node.value:
+            group = scalar_text(get(item, "fromGroup"))
+            if group is not None:
+                defined = _render_group(groups, group)
+                if defined is None:
+                    from_groups.setdefault("PYTHONPATH", (Value(None, "PYTHONPATH"), _range(item)))
+                else:
+                    from_groups.update(render_environment(get(defined, "envVars")))
+                continue
             name, value = scalar_text(get(item, "key")), get(item, "value")
             if name is None:
                 continue
@@ -575,7 +586,17 @@ def render_environment(node: Node | None) -> dict:
                 found[name] = (_env_value(value.value), _range(value))
             else:
                 found[name] = (Value(None, name), _range(item))
-    return found
+    return {**from_groups, **found}
+
+
+def _render_group(groups: Node | None, name: str) -> Node | None:
+    """The group called `name` in render.yaml's `envVarGroups:`; None when it is not there."""
+    if not isinstance(groups, SequenceNode):
+        return None
+    for group in groups.value:
+        if scalar_text(get(group, "name")) == name:
+            return group
+    return None
 
 
 def _env_value(text: str) -> Value:
