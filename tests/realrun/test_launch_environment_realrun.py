@@ -74,6 +74,7 @@ def test_make_one_shell_recipe_runs_after_its_cd(project, header, serves):
         (True, "pip install -e ./backend"),
         (True, "cd backend && pip install ."),
         (True, "pip install -e backend"),
+        (True, "pip install -r requirements.txt"),  # which lists ./backend
         (False, "pip install fastapi"),
     ],
 )
@@ -92,6 +93,7 @@ def test_a_sub_folder_project_installed_by_the_makefile_serves_from_the_top(
         '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
         '[project]\nname = "svc"\nversion = "0.1"\n[tool.setuptools.packages.find]\ninclude = ["app*"]\n',
     )
+    project.write("requirements.txt", "./backend\n")
     folder = tmp_path_factory.mktemp("venv")
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(folder)], check=True)
     python = folder / "bin" / "python"

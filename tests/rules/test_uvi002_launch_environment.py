@@ -270,6 +270,28 @@ def test_a_sub_folder_project_the_file_installs_imports_from_anywhere(backend, i
     assert len(_errors(backend, "Dockerfile")) == errors
 
 
+@pytest.mark.parametrize(
+    ("requirements", "errors"),
+    [("-e ./backend\n", 0), ("fastapi\n./backend  # the service\n", 0), ("fastapi\nbackend\n", 1)],
+)
+def test_a_sub_folder_project_a_requirement_file_installs_imports_from_anywhere(backend, requirements, errors):
+    """A requirements.txt listing `./backend` installs its project wherever pip installs the file: the one a
+    Procfile's or Railway's platform installs by itself, the one a Render buildCommand names (real run: pip takes
+    `./backend` from the folder it runs in; `uvicorn app.main:app` from the top then serves)."""
+    backend.write("requirements.txt", requirements)
+    backend.write("Procfile", "web: uvicorn app.main:app --host 0.0.0.0 --port $PORT\n")
+    assert len(_errors(backend, "Procfile")) == errors
+    backend.write("railway.toml", '[deploy]\nstartCommand = "uvicorn app.main:app --host 0.0.0.0 --port $PORT"\n')
+    assert len(_errors(backend, "railway.toml")) == errors
+    backend.write(
+        "render.yaml",
+        "services:\n  - type: web\n    name: api\n    runtime: python\n"
+        "    buildCommand: pip install -r requirements.txt\n"
+        "    startCommand: uvicorn app.main:app --host 0.0.0.0 --port $PORT\n",
+    )
+    assert len(_errors(backend, "render.yaml")) == errors
+
+
 WORKFLOW = "on: push\njobs:\n  serve:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"
 
 

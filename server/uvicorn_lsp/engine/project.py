@@ -102,7 +102,7 @@ def _listed(folder: Path, wanted: Callable[[str], bool]) -> list[Path]:
 def _includes(path: Path) -> list[Path]:
     """The files a requirements file's `-r FILE`, `--requirement FILE`, `-c FILE` and `--constraint FILE`
     lines name (one missing too: the verdict changes when it is created)."""
-    matches = (_INCLUDE.match(line) for line in _requirement_lines(path))
+    matches = (_INCLUDE.match(line) for line in requirement_lines(path))
     return [Path(os.path.normpath(path.parent / match.group(1))) for match in matches if match is not None]
 
 
@@ -136,7 +136,7 @@ def declares(root: Path, start: Path, distributions: tuple[str, ...], record: Ca
     return any(
         pattern.search(line)
         for path in _project_requirement_files(root, start, record)
-        for line in _requirement_lines(path)
+        for line in requirement_lines(path)
         for pattern in patterns
     )
 
@@ -156,7 +156,7 @@ def declared_distributions(root: Path, start: Path, record: Callable[[Path], Non
             texts = [text for text in listed if isinstance(text, str)] if isinstance(listed, list) else []
             texts += [name for name in config.toml_table(data, "tool", "poetry", "dependencies") if name != "python"]
         elif path.suffix.lower() in (".txt", ".in"):
-            texts = _requirement_lines(path)
+            texts = requirement_lines(path)
         else:
             continue
         for text in texts:
@@ -167,7 +167,7 @@ def declared_distributions(root: Path, start: Path, record: Callable[[Path], Non
     return found
 
 
-def _requirement_lines(path: Path) -> list[str]:
+def requirement_lines(path: Path) -> list[str]:
     """A requirement file's lines that are not comments; none when it is unreadable or too large to be one."""
     try:
         if path.stat().st_size > _LARGEST_FILE:
@@ -435,7 +435,7 @@ def _normalised(name: str) -> str:
 
 
 def _mentioning_lines(path: Path, mention: re.Pattern[str]) -> list[str]:
-    return [line for line in _requirement_lines(path) if mention.search(line)]
+    return [line for line in requirement_lines(path) if mention.search(line)]
 
 
 def _mentions(path: Path, mention: re.Pattern[str]) -> list[str | None]:

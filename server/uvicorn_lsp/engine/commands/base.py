@@ -19,6 +19,7 @@ from ..context import RuleContext
 from ..launch import Launch, Option, SearchPath, Server, Setting
 from ..model import Range
 from ..module_index import MissingModule, ModuleIndex
+from ..project import requirement_lines
 from ..source import Noqa, SourceFile
 from ..text_cache import TextCache
 from ..values import Value
@@ -120,10 +121,11 @@ class CommandContext(RuleContext):
     @cached_property
     def installed_projects(self) -> tuple[Path, ...]:
         """The project folders of the workspace this file's commands `pip install` (`pip install -e ./backend`
-        in a Makefile target, a workflow step, a script), as paths from the file's folder: then their packages
-        import wherever the file's commands run, as for a project installed at the top."""
+        in a Makefile target, a workflow step, a script, or listed in a requirement file it installs), as paths
+        from the file's folder: then their packages import wherever the file's commands run, as for a project
+        installed at the top."""
         found: list[Path] = []
-        for relative in pip_installed_folders(self.source.text):
+        for relative in [*pip_installed_folders(self.source.text), *self._requirement_file_folders()]:
             if relative.startswith("/"):
                 continue
             folder = Path(os.path.normpath(self.folder / relative))
@@ -133,6 +135,23 @@ class CommandContext(RuleContext):
             if folder.is_relative_to(self.workspace.root) and any(marker.is_file() for marker in markers):
                 found.append(folder)
         return tuple(dict.fromkeys(found))
+
+    def _requirement_file_folders(self) -> list[str]:
+        """The folders the requirement files this file's pip installs name list (`./backend`, `-e ./backend`),
+        and those of the requirements.txt a platform installs by itself beside a Procfile or a Railway config
+        file: pip takes them from the folder it runs in, as it does the same words on its command line."""
+        names = pip_install_requirement_files(self.source.text)
+        if self.kind in ("procfile", "railway.json", "railway.toml"):
+            names.append("requirements.txt")
+        found = []
+        for name in dict.fromkeys(names):
+            if "$" in name:
+                continue
+            path = self.folder / name
+            self.depends_on(path)
+            for line in requirement_lines(path):
+                found += pip_installed_folders("pip install " + line.split(" #", 1)[0])
+        return found
 
     @cached_property
     def uses_relative_imports(self) -> bool:  # type: ignore[override]
