@@ -236,9 +236,8 @@ def pip_installed_folders(text: str) -> list[str]:
     found = []
     for match in _PIP_INSTALL.finditer(text):
         before = text[text.rfind("\n", 0, match.start()) + 1 : match.start()]
+        # A `cd` not followed (`cd $APP_DIR && pip install ./lib`) leaves the words read from the start folder.
         changed = _CD_BEFORE.search(before)
-        if changed is None and re.search(r"(?:^|[;&|(\s])cd\s", before):
-            continue  # into a folder not followed (`cd $APP_DIR && pip install .`)
         editable = False
         for word in _REQUIREMENT_FILE_OPTION.sub(" ", match.group(1)).split():
             word = word.strip("\"'")
