@@ -114,9 +114,9 @@ _TARGET_EXPORTS_PYTHONPATH = re.compile(
 
 
 def _makefile_environment(lines: list[str]) -> dict[str, tuple[Value, Range]]:
-    """PYTHONPATH, value not followed, when make exports it to the recipes: `export PYTHONPATH=src`
-    (also target-specific, `run: export PYTHONPATH=src`), `export $(...)`, or every variable exported (bare `export`, `.EXPORT_ALL_VARIABLES:`) while the
-    Makefile sets PYTHONPATH or includes a file that may."""
+    """PYTHONPATH, value not followed, when make exports it to the recipes: `export PYTHONPATH=src` (also
+    target-specific, `run: export PYTHONPATH=src`), `export $(...)`, or every variable exported (bare `export`,
+    `.EXPORT_ALL_VARIABLES:`) while the Makefile sets PYTHONPATH or includes a file that may."""
     exports_all = False
     place: Range | None = None
     for number, line in enumerate(lines):
