@@ -345,6 +345,7 @@ def _pool_context():
     return multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
 
 
+@still_files.held_still()
 def check_all(
     jobs: Iterator[Job],
     mode: Mode,
@@ -359,18 +360,6 @@ def check_all(
     while the parent is still reading the rest of the tree; the parent stores the results the workers send
     while they check the others (it would wait for them otherwise). Meanwhile the files are held still
     (`still_files`): the folders above the checked files are asked once what they hold."""
-    with still_files.held_still():
-        return _check_all(jobs, mode, client_settings, processes, progress, cache)
-
-
-def _check_all(
-    jobs: Iterator[Job],
-    mode: Mode,
-    client_settings: Settings,
-    processes: int,
-    progress: Progress,
-    cache: Cache | None = None,
-) -> list[tuple[Job, FileResult]]:
     first = list(itertools.islice(jobs, MIN_FILES_FOR_POOL))
     if processes <= 1 or len(first) < MIN_FILES_FOR_POOL:
         everything = first + list(jobs)

@@ -43,21 +43,20 @@ def held_still() -> Iterator[None]:
 
 def is_file(folder: Path, name: str) -> bool:
     """`(folder / name).is_file()`."""
-    if _is_file is None:
-        return (folder / name).is_file()
-    known = _is_file.get((folder, name))
-    if known is None:
-        known = _is_file[(folder, name)] = (folder / name).is_file()
-    return known
+    return _asked(_is_file, folder, name, Path.is_file)
 
 
 def exists(folder: Path, name: str) -> bool:
     """`(folder / name).exists()`."""
-    if _exists is None:
-        return (folder / name).exists()
-    known = _exists.get((folder, name))
+    return _asked(_exists, folder, name, Path.exists)
+
+
+def _asked(answers: dict[tuple[Path, str], bool] | None, folder: Path, name: str, ask: Callable[[Path], bool]) -> bool:
+    if answers is None:
+        return ask(folder / name)
+    known = answers.get((folder, name))
     if known is None:
-        known = _exists[(folder, name)] = (folder / name).exists()
+        known = answers[(folder, name)] = ask(folder / name)
     return known
 
 
