@@ -135,3 +135,18 @@ def test_silent_where_gunicorn_reads_the_worker_class_elsewhere_and_it_serves(pr
     command = ["-m", "gunicorn", "main:app", "-b", f"127.0.0.1:{port}"]
     served = run_server(command, project.root, port, env=environment)
     assert served.served, served.output
+
+
+@pytest.mark.parametrize("options", ["--capture-output -b 127.0.0.1:$PORT", "--bind=127.0.0.1:$PORT"])
+def test_the_app_after_a_switch_or_an_expanded_bind_answers_500(project, options):
+    """`--capture-output` takes no value and `--bind=...$PORT` is still the option once the shell expands it:
+    gunicorn serves main:app with its sync worker, and every request answers 500."""
+    port = free_port()
+    project.write("main.py", APP_HEAD.format())
+    script = project.write("run.sh", f"#!/bin/sh\ngunicorn {options} main:app\n")
+    [finding] = project.check("run.sh", codes=(CODE,))
+    assert "(TypeError: missing 'send')" in finding.message
+    command = ["-m", *shlex.split(script.read_text().splitlines()[1].replace("$PORT", str(port)))]
+    outcome = run_server(command, project.root, port, timeout=6)
+    assert not outcome.served and outcome.exit_code is None, outcome.output
+    assert "__call__() missing 1 required positional argument: 'send'" in outcome.output

@@ -208,6 +208,32 @@ def test_silent_with_gunicorn_cmd_args_in_the_image_or_service(project):
 
 
 @pytest.mark.parametrize(
+    "command",
+    [
+        # `--capture-output` is a switch: the app after it is gunicorn's APP_MODULE, not the switch's value.
+        "gunicorn --capture-output main:app --bind 0.0.0.0:$PORT",
+        # `--bind=0.0.0.0:$PORT`: only the value expands, the word is still the option (real run, gunicorn 23.0).
+        "gunicorn --bind=0.0.0.0:$PORT main:app",
+        "gunicorn --capture-output --bind=0.0.0.0:$PORT main:app",
+    ],
+)
+def test_the_app_after_a_switch_or_an_expanded_option_value(project, command):
+    project.write("main.py", FASTAPI_APP)
+    [finding] = findings(project, "Procfile", f"web: {command}\n")
+    assert finding.message.startswith('"main:app" is a FastAPI app')
+
+
+def test_a_uvicorn_worker_after_capture_output_is_the_worker_class(project):
+    project.write("main.py", FASTAPI_APP)
+    command = "web: gunicorn main:app --capture-output -k uvicorn_worker.UvicornWorker --bind 0.0.0.0:$PORT\n"
+    assert findings(project, "Procfile", command) == []
+    assert project.check("Procfile", codes=("UVI014",)) == []
+    # The switch no longer hides the next word: `--reload` after it is seen.
+    project.write("Procfile", command.replace("--capture-output", "--capture-output --reload"))
+    assert [finding.code for finding in project.check("Procfile", codes=("UVI014",))] == ["UVI014"]
+
+
+@pytest.mark.parametrize(
     "web",
     [
         # WSGI apps: gunicorn's own worker serves them.

@@ -60,7 +60,7 @@ _GUNICORN_VALUE_OPTIONS = frozenset(
     | {"--log-config", "--chdir", "--pythonpath", "-e", "--env", "-n", "--name", "--max-requests", "-u", "-g"}
     | {"--max-requests-jitter", "--forwarded-allow-ips", "--certfile", "--keyfile", "--ca-certs", "--user"}
     | {"--group", "--pid", "-p", "--backlog", "--worker-connections", "--limit-request-line", "--access-logformat"}
-    | {"--worker-tmp-dir", "--statsd-host", "--umask", "-m", "--capture-output", "--reload-extra-file"}
+    | {"--worker-tmp-dir", "--statsd-host", "--umask", "-m", "--reload-extra-file"}
 )
 # uvicorn's flags that gunicorn has no option for (nor one they abbreviate): each stops gunicorn's parser with
 # "unrecognized arguments: FLAG", exit status 2 (real runs, gunicorn 20.1, 21.2, 23.0 and 27.0). Left out: `--http`
@@ -142,8 +142,17 @@ _SHELL_VALUE_OPTIONS = frozenset({"-o", "+o", "-O", "+O", "--rcfile", "--init-fi
 _BARE_WORD = re.compile(r"[\w\-./:=,@%+]+")
 # Characters that every layer a script can sit in (shell quotes, a JSON string, a YAML scalar) keeps as written.
 _AS_WRITTEN = re.compile(r"[A-Za-z0-9_./:=,@%+ -]*")
-# gunicorn's switches that parse() knows besides its value options.
-_GUNICORN_SWITCHES = ("--reload", "--daemon", "--preload", "--check-config", "--print-config", "--no-sendfile")
+# gunicorn's switches that parse() knows besides its value options (`--capture-output` too: a switch, whose next word
+# is the app or another option, not its value).
+_GUNICORN_SWITCHES = (
+    "--reload",
+    "--daemon",
+    "--preload",
+    "--check-config",
+    "--print-config",
+    "--no-sendfile",
+    "--capture-output",
+)
 
 
 def known_flags(server: Server) -> tuple[str, ...]:
@@ -710,7 +719,9 @@ def _parse_gunicorn(arguments: list[Argument], index: int) -> ParsedCommand:
             complete = False
             position += 1
             continue
-        if argument.expanded or not word.startswith("-") or _argparse_positional(word):
+        # `--bind=0.0.0.0:$PORT`: the flag is literal, only its value expands.
+        literal_flag = word.startswith("--") and "$" not in flag and "`" not in flag
+        if (argument.expanded and not literal_flag) or not word.startswith("-") or _argparse_positional(word):
             positionals.append((position, argument))
             position += 1
             continue
@@ -720,7 +731,7 @@ def _parse_gunicorn(arguments: list[Argument], index: int) -> ParsedCommand:
         name = _GUNICORN_NAMES.get(flag)
         takes_value = flag in _GUNICORN_VALUE_OPTIONS
         if not takes_value and flag.startswith("--") and not equals and flag not in ("--reload", "--daemon", "-D"):
-            complete = complete and flag in ("--preload", "--check-config", "--print-config", "--spew", "--no-sendfile")
+            complete = complete and flag in (*_GUNICORN_SWITCHES, "--spew")
         if takes_value and not equals and not short_attached and position + 1 < len(arguments):
             value_argument, last = arguments[position + 1], position + 1
         elif takes_value:
