@@ -80,6 +80,28 @@ def test_fastapi_dev_and_gunicorn(project):
     assert "CMD gunicorn -k uvicorn_worker.UvicornWorker -b 0.0.0.0:80 main:app" in fixed
 
 
+def test_gunicorn_listens_on_every_bind_given(project):
+    """gunicorn's --bind appends: `-b 0.0.0.0:8000 -b 127.0.0.1:9000` listens on both (real run, gunicorn 23.0), so a
+    loopback bind after a public one is not "loopback only", in either order."""
+    start = "FROM python:3.12\nCMD gunicorn -k uvicorn_worker.UvicornWorker main:app {}\n"
+    for binds in (
+        "-b 0.0.0.0:8000 -b 127.0.0.1:9000",
+        "-b 127.0.0.1:9000 -b 0.0.0.0:8000",
+        "-b [::]:80 -b 127.0.0.1:80",
+    ):
+        project.write("Dockerfile", start.format(binds))
+        assert project.check("Dockerfile", codes=("UVI015",)) == [], binds
+    # Every bind on the loopback: reported, without a fix (one moved to 0.0.0.0 may clash with another's port).
+    project.write(
+        "Dockerfile",
+        'FROM python:3.12\nCMD ["gunicorn", "main:app", "-k", "uvicorn_worker.UvicornWorker", "-b", "127.0.0.1:8000", '
+        '"-b", "[::1]:8000"]\n',
+    )
+    [finding] = project.check("Dockerfile", codes=("UVI015",))
+    assert finding.message.startswith("`-b [::1]:8000`, like each bind before it, listens on loopback only")
+    assert finding.fixes == []
+
+
 def test_silent_cases(project):
     for command in (
         "uvicorn main:app --host $HOST",

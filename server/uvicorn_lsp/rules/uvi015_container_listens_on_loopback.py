@@ -12,6 +12,7 @@ from ..engine.commands.recognise import (
     command_info,
     fastapi_subcommand,
     first,
+    gunicorn_binds,
     launch_edits,
     program_argument,
 )
@@ -40,8 +41,12 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if found is None:
             continue
         where, shown = found
-        bind = launch.option("bind") if launch.server is Server.GUNICORN else None
-        if bind is not None:  # gunicorn has no --host: its --bind takes HOST:PORT
+        binds = gunicorn_binds(launch)
+        if len(binds) > 1:
+            # Moving one of several loopback binds to 0.0.0.0 may clash with another on the same port.
+            edits, shown_fix = None, ""
+        elif binds:  # gunicorn has no --host: its --bind takes HOST:PORT
+            [bind] = binds
             port = str(first(bind.value)).rsplit(":", 1)[1]
             edits, shown_fix = launch.edits.set_option("bind", f"0.0.0.0:{port}"), f"`{bind.label} 0.0.0.0:{port}`"
         else:
@@ -115,11 +120,18 @@ def _loopback_bind(launch: Launch) -> tuple[Range, str] | None:
     host = launch.option("host")
     program = program_argument(launch)
     if launch.server is Server.GUNICORN:
-        bind = launch.option("bind")
-        if bind is None or not bind.value.known:
+        binds = gunicorn_binds(launch)
+        if not binds or not all(bind.value.known for bind in binds):
             return None  # gunicorn's default may come from its config file or GUNICORN_CMD_ARGS
-        address = str(first(bind.value)).rsplit(":", 1)[0] if ":" in str(first(bind.value)) else ""
-        return (bind.range, f"`{elide(bind.written, 40)}` listens on {address} only") if _is_loopback(address) else None
+        addresses = [
+            str(first(bind.value)).rsplit(":", 1)[0] if ":" in str(first(bind.value)) else "" for bind in binds
+        ]
+        if not all(_is_loopback(address) for address in addresses):
+            return None  # gunicorn listens on every --bind given: one of them is reachable
+        bind = binds[-1]
+        if len(binds) > 1:
+            return bind.range, f"`{elide(bind.written, 40)}`, like each bind before it, listens on loopback only"
+        return bind.range, f"`{elide(bind.written, 40)}` listens on {addresses[-1]} only"
     if host is not None:
         if not host.value.known or not _is_loopback(str(first(host.value))):
             return None
@@ -153,7 +165,8 @@ RULE = Rule(
             Finds a Dockerfile `CMD`/`ENTRYPOINT`, or the command of a compose service with published
             `ports:`, that starts uvicorn without `--host` (uvicorn's default is 127.0.0.1), with a loopback
             `--host` (`127.0.0.1`, `localhost`, `::1`), with `fastapi dev` (127.0.0.1 too), or gunicorn with
-            a loopback `--bind`. `UVICORN_HOST` set by `ENV` or `environment:` counts as `--host`.
+            a loopback `--bind` (every one, when several are given: gunicorn listens on each). `UVICORN_HOST`
+            set by `ENV` or `environment:` counts as `--host`.
 
             Services with `network_mode: host`, Unix sockets (`--uds`, `--fd`) and hosts only the shell
             knows (`--host $HOST`) are not reported, nor is a server with a neighbour that may be the one

@@ -333,6 +333,8 @@ class ParsedCommand:
     rejections: list[Rejection]
     complete: bool
     environment: dict[str, Option] = field(default_factory=dict)
+    # gunicorn's `--bind` before the last one (`options["bind"]`): gunicorn listens on every address given.
+    earlier_binds: list[Option] = field(default_factory=list)
 
     @property
     def worker_class(self) -> str | None:
@@ -698,6 +700,7 @@ def _environment_options(
 
 def _parse_gunicorn(arguments: list[Argument], index: int) -> ParsedCommand:
     options: dict[str, Option] = {}
+    earlier_binds: list[Option] = []
     positionals: list[tuple[int, Argument]] = []
     complete = True
     rejections: list[Rejection] = []
@@ -747,6 +750,8 @@ def _parse_gunicorn(arguments: list[Argument], index: int) -> ParsedCommand:
                     value = Value((int(value_argument.value),), value_argument.value)
             where = _joined(argument.range, arguments[last].range)
             written = word if value_argument is None or last == position else f"{word} {value_argument.value}"
+            if name == "bind" and "bind" in options:
+                earlier_binds.append(options["bind"])
             options[name] = Option(name, value, where, GivenAs.FLAG, written, handle=(position, last))
         position = last + 1
     if complete and any(_one_word_option(argument) for _, argument in positionals):
@@ -770,7 +775,9 @@ def _parse_gunicorn(arguments: list[Argument], index: int) -> ParsedCommand:
         app = Option("app", value, app_argument.range, GivenAs.POSITIONAL, app_argument.value, handle=(app_position,))
     elif not specs:
         complete = False
-    return ParsedCommand(Server.GUNICORN, arguments, index, app, options, rejections, complete)
+    return ParsedCommand(
+        Server.GUNICORN, arguments, index, app, options, rejections, complete, earlier_binds=earlier_binds
+    )
 
 
 def gunicorn_port_refusal(bind: str) -> str | None:
@@ -1076,6 +1083,15 @@ def fastapi_subcommand(launch: Launch) -> Argument | None:
         return None
     parsed = launch.edits.parsed
     return parsed.arguments[parsed.program_index + 1]
+
+
+def gunicorn_binds(launch: Launch) -> list[Option]:
+    """Every `--bind` of a gunicorn command, in order: gunicorn listens on each of them ([] when none is given
+    or the launch is no command)."""
+    if not isinstance(launch.edits, CommandEdits) or launch.server is not Server.GUNICORN:
+        return []
+    last = launch.option("bind")
+    return [*launch.edits.parsed.earlier_binds, *([last] if last is not None else [])]
 
 
 def program_argument(launch: Launch) -> Argument | None:
