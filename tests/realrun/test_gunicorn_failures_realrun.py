@@ -81,11 +81,15 @@ def test_uvicorn_flags_stop_gunicorn(project):
     assert run_server(["-m", "gunicorn", *bind], project.root, port, timeout=30).served
 
 
-def test_a_bind_port_no_shell_expands_stops_gunicorn(project):
-    """`"--bind", "127.0.0.1:$PORT"` in an exec form: gunicorn gets the `$` as written and stops, exit status 1."""
+@pytest.mark.parametrize("good_bind_after", [False, True])
+def test_a_bind_port_no_shell_expands_stops_gunicorn(project, good_bind_after):
+    """`"--bind", "127.0.0.1:$PORT"` in an exec form: gunicorn gets the `$` as written and stops, exit status 1,
+    also with a good --bind after it (gunicorn reads every one)."""
     port = free_port()
     project.write("main.py", APP_HEAD.format())
     arguments = ["gunicorn", "-b", "127.0.0.1:$PORT", "-k", "uvicorn.workers.UvicornWorker", "main:app"]
+    if good_bind_after:
+        arguments += ["-b", f"127.0.0.1:{port}"]
     project.write("Dockerfile", f"FROM python:3.12\nCOPY . .\nCMD {json.dumps(arguments)}\n")
     [finding] = project.check("Dockerfile", codes=("UVI004",))
     assert "'$PORT' is not a valid port number" in finding.message

@@ -512,6 +512,12 @@ def test_a_uvicorn_flag_given_to_gunicorn(project, source, text, expected):
         ),
         # A Unix socket names no port.
         ("Dockerfile", GUNICORN_IMAGE.format(cmd='["gunicorn", "-b", "unix:/run/$APP.sock", "main:app"]'), None),
+        # gunicorn reads every --bind, in order: one it refuses stops it though a good one follows (real run, 23.0).
+        (
+            "Dockerfile",
+            GUNICORN_IMAGE.format(cmd='["gunicorn", "main:app", "-b", "0.0.0.0:$PORT", "-b", "[::]:8000"]'),
+            "'$PORT' is not",
+        ),
     ],
 )
 def test_a_gunicorn_port_no_shell_expands(project, source, text, expected):

@@ -98,7 +98,7 @@ def test_gunicorn_listens_on_every_bind_given(project):
         '"-b", "[::1]:8000"]\n',
     )
     [finding] = project.check("Dockerfile", codes=("UVI015",))
-    assert finding.message.startswith("`-b [::1]:8000`, like each bind before it, listens on loopback only")
+    assert finding.message.startswith("every --bind (last `-b [::1]:8000`) is loopback only in the container")
     assert finding.fixes == []
 
 

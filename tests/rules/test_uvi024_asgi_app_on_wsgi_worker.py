@@ -283,3 +283,11 @@ def test_a_bind_gunicorn_refuses_is_uvi004s_not_a_500(project):
     )
     [finding] = project.check("Dockerfile")
     assert finding.code == "UVI004" and "'${PORT' is not a valid port number" in finding.message
+    # The refused bind before a good one stops gunicorn all the same (real run, gunicorn 23.0: exit status 1).
+    project.write(
+        "Dockerfile",
+        'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD ["gunicorn", "main:app", "-b", "0.0.0.0:$PORT", "-b", '
+        '"[::]:8000"]\n',
+    )
+    [finding] = project.check("Dockerfile")
+    assert finding.code == "UVI004" and "'$PORT' is not a valid port number" in finding.message

@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Iterator
 
 from ..engine import app_kinds, uvicorn_facts
-from ..engine.commands.recognise import GUNICORN_LACKS_UVICORN_FLAGS, first, gunicorn_port_refusal
+from ..engine.commands.recognise import GUNICORN_LACKS_UVICORN_FLAGS, first, gunicorn_binds, gunicorn_port_refusal
 from ..engine.context import RuleContext
 from ..engine.launch import Entry, GivenAs, Launch, Option, Rejection, Server
 from ..engine.model import Applicability, Finding, Fix, Range, Severity
@@ -112,16 +112,21 @@ def _unexpanded_gunicorn_port(ctx: RuleContext, launch: Launch) -> Iterator[Find
     """`"--bind", "0.0.0.0:$PORT"` in an exec form (or single quotes): gunicorn gets the `$` as written and stops
     before loading the app (real runs, gunicorn 20.1 to 27.0: "Error: '$PORT' is not a valid port number.", exit
     status 1)."""
-    bind = launch.options.get("bind")
     # --check-config and --print-config exit before binding; a rejection stops gunicorn before it reads the address.
     exits_first = "check_config" in launch.options or "print_config" in launch.options
-    if bind is None or not bind.value.known or launch.rejections or exits_first:
+    if launch.rejections or exits_first:
         return
-    text = first(bind.value)
-    if not isinstance(text, str) or "$" not in text:
+    # gunicorn reads every --bind given, in order, and stops at the first it refuses.
+    for bind in gunicorn_binds(launch):
+        if not bind.value.known:
+            return  # only the running shell knows this address: gunicorn may stop at it first
+        text = first(bind.value)
+        refusal = gunicorn_port_refusal(text) if isinstance(text, str) else None
+        if refusal is not None:
+            break
+    else:
         return
-    refusal = gunicorn_port_refusal(text)
-    if refusal is None or "$" not in refusal:
+    if "$" not in refusal:
         return
     message = fit_message(
         "{described} stops at startup (exit status 1): {refusal} (no shell expands `$` here)",

@@ -130,7 +130,7 @@ def _loopback_bind(launch: Launch) -> tuple[Range, str] | None:
             return None  # gunicorn listens on every --bind given: one of them is reachable
         bind = binds[-1]
         if len(binds) > 1:
-            return bind.range, f"`{elide(bind.written, 40)}`, like each bind before it, listens on loopback only"
+            return bind.range, f"every --bind (last `{elide(bind.written, 30)}`) is loopback only"
         return bind.range, f"`{elide(bind.written, 40)}` listens on {addresses[-1]} only"
     if host is not None:
         if not host.value.known or not _is_loopback(str(first(host.value))):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..engine.app_frameworks import asgi_app
-from ..engine.commands.recognise import first, gunicorn_port_refusal
+from ..engine.commands.recognise import first, gunicorn_binds, gunicorn_port_refusal
 from ..engine.context import RuleContext
 from ..engine.launch import Server
 from ..engine.model import Applicability, Finding, Fix, Severity
@@ -35,9 +35,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             continue  # a worker class of uvicorn's, another ASGI one, or one the analysis does not know
         if launch.option("check_config") is not None or launch.option("print_config") is not None:
             continue  # it exits before serving
-        bind = launch.option("bind")
-        if bind is not None and bind.value.known and gunicorn_port_refusal(str(first(bind.value))):
-            continue  # gunicorn stops at its --bind before serving anything (UVI004 says so)
+        if any(bind.value.known and gunicorn_port_refusal(str(first(bind.value))) for bind in gunicorn_binds(launch)):
+            continue  # gunicorn stops at a --bind before serving anything (UVI004 says so)
         app = asgi_app(ctx, launch)
         if app is None:
             continue
