@@ -51,6 +51,15 @@ def test_no_finding(project, code):
     assert findings(project, code) == []
 
 
+@pytest.mark.parametrize("host", ['"127.0.0.1"', '"localhost"', '"::1"'])
+def test_loopback_servers_are_not_reported(project, host):
+    """Only the machine's own processes reach them; from 127.0.0.1 uvicorn's default trust already applies their
+    X-Forwarded-* headers (real run, uvicorn 0.54: the same client and scheme with and without "*")."""
+    assert findings(project, f'import uvicorn\nuvicorn.run("main:app", host={host}, forwarded_allow_ips="*")\n') == []
+    project.write("run.sh", "#!/bin/sh\nuvicorn main:app --host 127.0.0.1 --forwarded-allow-ips '*'\n")
+    assert project.check("run.sh", codes=(CODE,)) == []
+
+
 def test_unix_socket_servers_are_not_reported(project):
     project.write("main.py", 'import uvicorn\nuvicorn.run("m:app", uds="/run/app.sock", forwarded_allow_ips="*")\n')
     assert [f for f in project.check("main.py") if f.code == "UVI007"] == []

@@ -89,6 +89,14 @@ def binds_all_interfaces(value: Value) -> bool:
     return value.all(lambda candidate: candidate in ALL_INTERFACES) is True
 
 
+# Hosts on the loopback interface: only the machine's own processes reach a server there.
+LOOPBACK_HOSTS = ("localhost", "::1", "[::1]", "ip6-localhost")
+
+
+def binds_loopback_only(value: Value) -> bool:
+    return value.all(lambda host: isinstance(host, str) and (host in LOOPBACK_HOSTS or host.startswith("127."))) is True
+
+
 def reloads(launch: Launch) -> bool | None:
     value = launch.value("reload")
     return False if value is None else value.truthy()

@@ -8,7 +8,7 @@ from ..engine.commands.recognise import PLATFORM_SOURCES, command_info
 from ..engine.context import RuleContext
 from ..engine.model import Finding, Severity
 from ..engine.rule import Quoted, Rule, RuleDoc, fit_message
-from ..engine.uvicorn_facts import TRUST_ALL_PROXIES, binds_all_interfaces
+from ..engine.uvicorn_facts import TRUST_ALL_PROXIES, binds_all_interfaces, binds_loopback_only
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -27,6 +27,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             # what their guides set (Heroku's for uvicorn), and no client can skip it.
             continue
         host = launch.option("host")
+        if host is not None and binds_loopback_only(host.value):
+            # Only local processes connect, and from 127.0.0.1 the default trust already takes their headers.
+            continue
         if host is not None and binds_all_interfaces(host.value):  # clients need not even go through the proxy
             message = fit_message(
                 "{trusted} with {host}: clients can skip the proxy and set their own address and scheme "
@@ -59,7 +62,9 @@ RULE = Rule(
 
             Values known only at run time are not reported, nor servers on a Unix socket or an
             inherited file descriptor (`uds=`, `fd=`): their peers have no address to list, so `"*"` is
-            the only way to use the headers there. Nor is a platform's web start that reads `$PORT` (a
+            the only way to use the headers there. Nor servers on a loopback `host` (`127.0.0.1`,
+            `localhost`, `::1`): only the machine's own processes reach them, and from `127.0.0.1` the
+            default already trusts their headers. Nor is a platform's web start that reads `$PORT` (a
             Procfile's `web`, Railway's or Render's start command): only the platform's router reaches
             it, from addresses the platform does not fix.
         """,
