@@ -243,6 +243,27 @@ def test_a_compose_file_of_the_project_may_mount_the_file(app, compose, reported
     assert bool(found(app)) is reported
 
 
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("deploy.sh", "docker run -d -p 443:443 \\\n  -v /etc/letsencrypt/live/site:/certs:ro acme/web\n"),
+        # A CI deploy job: an SSH action's script runs the image with the host's certificates mounted.
+        (
+            ".github/workflows/deploy.yml",
+            "jobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: appleboy/ssh-action@v1\n"
+            "        with:\n          script: |\n            docker run -d -p 443:443 \\\n"
+            "              -v /etc/letsencrypt/live/site:/certs:ro acme/web:latest\n",
+        ),
+    ],
+)
+def test_a_script_or_ci_job_running_the_image_may_mount_the_file(app, name, text):
+    cmd = '["uvicorn", "main:app", "--ssl-keyfile", "/certs/privkey.pem", "--ssl-certfile", "/certs/fullchain.pem"]'
+    app.write("Dockerfile", dockerfile("COPY . .", cmd=cmd))
+    assert len(found(app)) == 2
+    app.write(name, text)
+    assert found(app) == []
+
+
 def test_a_compose_override_may_mount_the_file(app):
     app.write(".dockerignore", ".env\n")
     app.write("Dockerfile", dockerfile("COPY . .", cmd='["uvicorn", "main:app"]'))

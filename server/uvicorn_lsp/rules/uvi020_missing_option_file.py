@@ -267,7 +267,9 @@ RULE = Rule(
             stage or image, a URL, an unknown build context), a `RUN` that may write files (anything but
             package installs and user or mode changes), a `VOLUME`, compose `volumes:` over the path or a
             parent (and `secrets:`, `configs:`, `extends:`) in the service or in any compose file of the
-            project's folders that may run the image, a `$VAR`, or a path in the base image's own folders
+            project's folders that may run the image, a `docker run -v` over it in a script of those folders or a
+            CI workflow (a deploy job mounting `/etc/letsencrypt/live/site:/certs`), a `$VAR`, or a path in the
+            base image's own folders
             (`/etc`, `/usr`). Always a warning, never an error: the file may be made or mounted at deploy
             time.
 

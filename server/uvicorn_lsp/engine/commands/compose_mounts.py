@@ -21,8 +21,13 @@ _USUAL_NAMES = tuple(
 )
 
 
-# Scripts that may run a container: shell scripts, Makefiles, justfiles.
-_RUNNING_SCRIPTS = ("*.sh", "Makefile", "makefile", "justfile", "Justfile")
+# Scripts that may run a container: shell scripts, Makefiles, justfiles, and CI jobs (a deploy step's `run:` or an
+# SSH action's `script:` with `docker run -v /etc/letsencrypt/live/site:/certs`).
+_RUNNING_SCRIPTS = ("*.sh", "Makefile", "makefile", "justfile", "Justfile") + (
+    ".github/workflows/*.yml",
+    ".github/workflows/*.yaml",
+    ".gitlab-ci.yml",
+)
 _CONTAINER_RUN = re.compile(r"\b(?:docker|podman)(?:\s+container)?\s+run\b")
 _VOLUME_OPTION = re.compile(r"(?:\s-v|--volume)(?:=|\s+)(\S+)")
 _MOUNT_OPTION = re.compile(r"--mount(?:=|\s+)\S*?\b(?:target|dst|destination)=([^,\s\"']+)")
