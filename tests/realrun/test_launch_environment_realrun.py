@@ -136,3 +136,36 @@ def test_an_image_env_pythonpath_is_where_the_module_is_looked_for(project, tmp_
         assert 'Could not import module "core"' in outcome.output
         [error] = errors
         assert '"core:app" will not load: module not found' in error.message
+
+
+@pytest.mark.parametrize(("header", "serves"), [(".ONESHELL:\n", True), ("", False)])
+def test_make_one_shell_recipe_runs_after_its_export(project, header, serves):
+    port = free_port()
+    project.write("src/main.py", APP_HEAD.format())
+    recipe = f"\texport PYTHONPATH=src\n\t{sys.executable} -m uvicorn main:app --port {port}\n"
+    project.write("Makefile", f"{header}run:\n{recipe}")
+    outcome = run_server(MAKE_RUN, project.root, port)
+    assert_uvi002_agrees(project, "Makefile", outcome, serves, 'Could not import module "main"')
+
+
+@pytest.mark.parametrize(("dotenv", "serves"), [("export PYTHONPATH=backend\n", True), ("DEBUG=1\n", False)])
+def test_script_sources_a_dotenv_file_before_uvicorn(project, dotenv, serves):
+    """`backend.main` imports `domain`, found only with backend on PYTHONPATH, which the sourced .env sets."""
+    port = free_port()
+    project.write("backend/main.py", "from domain.models import X\n" + APP_HEAD.format())
+    project.write("backend/domain/__init__.py", "")
+    project.write("backend/domain/models.py", "X = 1\n")
+    project.write(".env", dotenv)
+    command = f"{sys.executable} -m uvicorn backend.main:app --port {port}"
+    project.write("run.sh", f'#!/bin/bash\ncd "$(dirname "$0")"\nset -a; . ./.env; set +a\n{command}\n')
+    outcome = run_server(
+        ["-c", "import subprocess, sys; sys.exit(subprocess.call(['bash', 'run.sh']))"], project.root, port
+    )
+    errors = [finding for finding in project.check("run.sh", codes=("UVI002",)) if finding.severity.name == "ERROR"]
+    assert outcome.served is serves, outcome.output
+    if serves:
+        assert errors == []
+    else:
+        assert "No module named 'domain'" in outcome.output
+        [error] = errors
+        assert "No module named 'domain'" in error.message

@@ -207,6 +207,42 @@ def test_makefile_one_shell_recipe_after_cd(src_app, header, errors):
     assert len(_errors(src_app, "Makefile")) == errors + 1  # `other` starts in the Makefile's folder
 
 
+@pytest.mark.parametrize(("header", "errors"), [(".ONESHELL:\n", 0), ("", 1)])
+@pytest.mark.parametrize("sets", ["export PYTHONPATH=src", "set -a; . ./.env; set +a"])
+def test_makefile_one_shell_recipe_after_setting_pythonpath(src_app, header, errors, sets):
+    """Under .ONESHELL a line's `export PYTHONPATH=src` (or a sourced .env setting it) holds for the next
+    lines: `main:app` serves (real run, make 4.3); without it each line has its own shell and exits 3."""
+    src_app.write(".env", "export PYTHONPATH=src\n")
+    src_app.write("Makefile", header + f"run:\n\t{sets}\n\tuvicorn main:app\n\nother:\n\tuvicorn main:app\n")
+    assert len(_errors(src_app, "Makefile")) == errors + 1  # `other` has no PYTHONPATH
+
+
+@pytest.mark.parametrize(
+    ("sourcing", "written", "errors"),
+    [
+        ("source .env", "export PYTHONPATH=backend\n", 0),
+        ("set -a; . ./.env; set +a", "PYTHONPATH=backend\n", 0),
+        ("source .env", None, 0),  # kept out of the repository: it may set anything
+        ('source "$ENV_FILE"', None, 0),
+        ("export $(grep -v '^#' .env | xargs)", "PYTHONPATH=backend\n", 0),
+        ('eval "$(cat .env)"', "PYTHONPATH=backend\n", 0),
+        ("source .env", "DEBUG=1\n", 1),  # read: it sets no PYTHONPATH
+        ("source .venv/bin/activate", None, 1),  # a virtualenv's activation does not set it
+    ],
+)
+def test_script_that_sources_an_env_file(project, sourcing, written, errors):
+    """A script that sources a dotenv file before uvicorn gets the PYTHONPATH it sets: `backend.main`'s
+    `from domain.models import X` then finds backend/domain (real run: serves with `export PYTHONPATH=backend`
+    in .env, `No module named 'domain'` without; audit)."""
+    project.write("backend/main.py", "from domain.models import X\n" + APP)
+    project.write("backend/domain/__init__.py", "")
+    project.write("backend/domain/models.py", "X = 1\n")
+    if written is not None:
+        project.write(".env", written)
+    project.write("run.sh", f'#!/bin/bash\ncd "$(dirname "$0")"\n{sourcing}\nuvicorn backend.main:app\n')
+    assert len(_errors(project, "run.sh")) == errors
+
+
 @pytest.mark.parametrize(
     ("env_file", "written", "errors"),
     [

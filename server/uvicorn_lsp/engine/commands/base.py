@@ -719,6 +719,11 @@ def shell_launches(
         if words[0].value == "popd" and not words[0].quote:
             folders.move(command, None)  # back to a folder the analysis does not follow
             continue
+        if _may_set_pythonpath(ctx, current, words):
+            # `source .env`, `eval "$(...)"`, `export $(cat .env | xargs)`: PYTHONPATH may be set, to folders the
+            # analysis does not see (a dotenv file kept out of the repository, the output of a program).
+            variables["PYTHONPATH"] = (Value(None, "PYTHONPATH"), words[0].range)
+            continue
         if len(words) == 1 or words[0].value == "export":
             for word in words[1:] if words[0].value == "export" else words:
                 assignment = word.assignment
@@ -742,6 +747,43 @@ def shell_launches(
         if ends_the_shell and not words[0].quote and not command.conditional and not command.subshells:
             break  # the shell ends here (or becomes the program `exec` runs): no command after it runs
     return launches
+
+
+def shell_sets_pythonpath(ctx: CommandContext, placed: Placed, directory: WorkingDirectory | None) -> bool:
+    """Whether a shell text may leave PYTHONPATH set for the commands after it in the same shell (a
+    Makefile recipe's next lines under `.ONESHELL:`): it assigns it, or may (`source .env`)."""
+    for command in shell.commands(placed):
+        words = command.words
+        assigned = words[1:] if words[0].value == "export" and not words[0].quote else words[:1]
+        if any(word.assignment is not None and word.assignment[0] == "PYTHONPATH" for word in assigned):
+            return True
+        if _may_set_pythonpath(ctx, directory, words):
+            return True
+    return False
+
+
+def _may_set_pythonpath(ctx: CommandContext, current: WorkingDirectory | None, words: tuple[shell.Word, ...]) -> bool:
+    """A command that may set variables other than by naming them: `source FILE` or `. FILE` (a file that sets
+    PYTHONPATH, or one not seen here), `eval`, or `export` of words only the running shell knows."""
+    program = words[0]
+    if program.quote:
+        return False
+    if program.value == "eval":
+        return True
+    if program.value == "export":
+        return any(word.expanded and word.assignment is None for word in words[1:])
+    if program.value not in ("source", ".") or len(words) < 2:
+        return False
+    sourced = words[1]
+    if posixpath.basename(sourced.value) in _VIRTUALENV_ACTIVATE:
+        return False  # a virtual environment's activation sets PATH and VIRTUAL_ENV, not PYTHONPATH
+    roots = None if sourced.expanded or current is None else current.roots_for(sourced.value)
+    if roots is None or len(roots) != 1:
+        return True
+    return layout.env_file_sets_pythonpath(roots[0], ctx.depends_on) is not False
+
+
+_VIRTUALENV_ACTIVATE = frozenset({"activate", "activate.sh", "activate.bash"})
 
 
 class _ShellFolders:

@@ -27,6 +27,7 @@ from .base import (
     host_directory,
     launch_of,
     shell_launches,
+    shell_sets_pythonpath,
     word_arguments,
 )
 from .image_files import Origin, image_file
@@ -76,6 +77,7 @@ def makefile_launches(ctx: CommandContext) -> list[Launch]:
     environment = _makefile_environment(lines)
     one_shell = any(line.startswith(".ONESHELL:") for line in lines)
     moved = False  # a line of this recipe changed the shared shell's folder
+    recipe_environment = environment  # with what a line of this recipe exported to the shared shell
     found = []
     number = 0
     in_rule = False
@@ -85,6 +87,7 @@ def makefile_launches(ctx: CommandContext) -> list[Launch]:
             stripped = line.strip()
             in_rule = bool(re.match(r"^[^=#\t][^=]*:(?!=)", line)) or (in_rule and not stripped)
             moved = moved and in_rule and not stripped
+            recipe_environment = recipe_environment if in_rule and not stripped else environment
             number += 1
             continue
         if not in_rule:
@@ -101,8 +104,14 @@ def makefile_launches(ctx: CommandContext) -> list[Launch]:
         placed = _drop_recipe_tabs(placed)
         info = CommandInfo("makefile", where="a Makefile recipe")
         directory = None if moved else host_directory(ctx.folder, "the Makefile's folder")
-        found.extend(shell_launches(ctx, placed, info, Setting.DEVELOPMENT, directory, environment))
+        found.extend(shell_launches(ctx, placed, info, Setting.DEVELOPMENT, directory, recipe_environment))
         moved = moved or (one_shell and re.search(r"(?:^|[;&|(\s])(?:cd|pushd)(?:\s|$)", placed.text) is not None)
+        if one_shell and shell_sets_pythonpath(ctx, placed, directory):
+            # `export PYTHONPATH=src` (or `source .env`) on one line holds for the next ones: not followed.
+            recipe_environment = {
+                **recipe_environment,
+                "PYTHONPATH": (Value(None, "PYTHONPATH"), placed.range(0, len(placed.text))),
+            }
         number += 1
     return found
 
