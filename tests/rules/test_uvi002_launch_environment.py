@@ -226,6 +226,7 @@ def test_makefile_one_shell_recipe_after_setting_pythonpath(src_app, header, err
         ('source "$ENV_FILE"', None, 0),
         ("export $(grep -v '^#' .env | xargs)", "PYTHONPATH=backend\n", 0),
         ('eval "$(cat .env)"', "PYTHONPATH=backend\n", 0),
+        ("source <(sed 's/^/export /' .env)", "PYTHONPATH=backend\n", 0),
         ("source .env", "DEBUG=1\n", 1),  # read: it sets no PYTHONPATH
         ("source .venv/bin/activate", None, 1),  # a virtualenv's activation does not set it
     ],

@@ -772,8 +772,10 @@ def _may_set_pythonpath(ctx: CommandContext, current: WorkingDirectory | None, w
         return True
     if program.value == "export":
         return any(word.expanded and word.assignment is None for word in words[1:])
-    if program.value not in ("source", ".") or len(words) < 2:
+    if program.value not in ("source", "."):
         return False
+    if len(words) < 2:
+        return True  # `source <(sed 's/^/export /' .env)`: a process substitution, not a file read here
     sourced = words[1]
     if posixpath.basename(sourced.value) in _VIRTUALENV_ACTIVATE:
         return False  # a virtual environment's activation sets PATH and VIRTUAL_ENV, not PYTHONPATH
