@@ -12,7 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from uvicorn_lsp.engine import checker
 from uvicorn_lsp.engine.config import Settings
+from uvicorn_lsp.engine.workspace import Workspace
+from uvicorn_lsp.rules import ALL_RULES
 
 from .conftest import APP_HEAD, free_port, run_server
 
@@ -121,3 +124,28 @@ def test_loop_uvloop_on_an_awaited_server_serves_without_uvloop(project):
     assert "No module named 'uvloop'" in finding.message
     started = run_server(["main.py"], project.root, port, timeout=15)
     assert not started.served and started.exit_code == 1, started.output
+
+
+def test_a_service_with_tool_settings_only_runs_with_what_the_repository_installs(project, tmp_path_factory):
+    """backend/pyproject.toml holds only tool settings (backend/ is its own project root); the repository's
+    requirements.txt asks for uvicorn[standard], which brings uvloop. `pip install -r requirements.txt` then
+    `cd backend && python main.py` serves with loop="uvloop": nothing is said, whether the repository or the
+    service alone is checked."""
+    port = free_port()
+    (project.root / ".git").mkdir()
+    project.write("requirements.txt", "fastapi\nuvicorn[standard]\n")
+    project.write("backend/pyproject.toml", "[tool.ruff]\nline-length = 100\n")
+    start = '\n\nif __name__ == "__main__":\n    uvicorn.run("main:app", port={port}, loop="uvloop")\n'
+    path = project.write("backend/main.py", (APP_HEAD + start).format(port=port))
+    service = Workspace(project.root / "backend")
+    assert [
+        finding for finding in checker.check_file(path, service, ALL_RULES).findings if finding.code == "UVI018"
+    ] == []
+
+    # What uvicorn[standard] adds for this launch (the test environment has plain uvicorn).
+    packages = tmp_path_factory.mktemp("uvicorn-standard")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(packages), "uvloop"], check=True
+    )
+    outcome = run_server(["main.py"], project.root / "backend", port, env={"PYTHONPATH": str(packages)})
+    assert outcome.served, outcome.output

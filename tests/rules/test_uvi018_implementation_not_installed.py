@@ -5,7 +5,10 @@ from pathlib import Path
 
 import pytest
 
+from uvicorn_lsp.engine import checker
 from uvicorn_lsp.engine.model import Severity
+from uvicorn_lsp.engine.workspace import Workspace
+from uvicorn_lsp.rules import ALL_RULES
 from uvicorn_lsp.rules.uvi018_implementation_not_installed import RULE
 
 from .helpers import rule_findings
@@ -232,3 +235,20 @@ def test_silent_where_the_analysed_environment_lacks_a_declared_distribution(pro
     # With every declared distribution installed (the one behind a marker need not be), it is the project's own.
     [finding] = findings(project, code, settings=environment("fastapi", "supabase"))
     assert "No module named 'websockets'" in finding.message
+
+
+def test_requirements_the_repository_installs_above_a_service_with_a_project_file_of_its_own(project, environment):
+    """backend/pyproject.toml holding only tool settings makes backend/ the project root, but the repository's
+    requirements.txt is what `pip install -r requirements.txt; cd backend && python main.py` installs: uvicorn's
+    standard extra brings uvloop, and the real run serves (its version is looked for there too)."""
+    (project.root / ".git").mkdir()
+    project.write("requirements.txt", "fastapi\nuvicorn[standard]\n")
+    project.write("backend/pyproject.toml", "[tool.ruff]\nline-length = 100\n")
+    path = project.write("backend/main.py", 'import uvicorn\nuvicorn.run("main:app", loop="uvloop")\n')
+    service = Workspace(project.root / "backend", environment())
+    assert [finding for finding in checker.check_file(path, service, ALL_RULES).findings if finding.code == CODE] == []
+    # Declared nowhere up to the repository's top, the analysed environment (holding what it declares) runs it.
+    project.write("requirements.txt", "fastapi\nuvicorn\n")
+    service = Workspace(project.root / "backend", environment("fastapi"))
+    [finding] = [finding for finding in checker.check_file(path, service, ALL_RULES).findings if finding.code == CODE]
+    assert "No module named 'uvloop'" in finding.message

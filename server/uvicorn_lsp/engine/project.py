@@ -120,9 +120,11 @@ def _declaration(distribution: str) -> re.Pattern[str]:
 
 
 def _project_requirement_files(root: Path, start: Path, record: Callable[[Path], None]) -> Iterator[Path]:
-    """The project's requirement files, each recorded: in `start`'s folder and those above it up to `root`, or
-    two levels down from `root` at most (a service's own requirements)."""
-    folders = [start, *(parent for parent in start.parents if parent.is_relative_to(root))]
+    """The project's requirement files, each recorded: in `start`'s folder and those above it up to the
+    repository's top (outside any repository, the outermost project above `root`), as the declared uvicorn
+    version is looked for, or two levels down from `root` at most (a service's own requirements). A service
+    whose pyproject.toml holds only tool settings is its own root, yet runs with what the top installs."""
+    folders = [*up_to_the_repository(root, start), *up_to_the_outer_project(root)]
     folders += project_folders(root)
     for folder in dict.fromkeys(folders):
         for path in _requirement_files(folder):
