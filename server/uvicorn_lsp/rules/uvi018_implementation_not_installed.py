@@ -156,7 +156,8 @@ RULE = Rule(
             Silent when uvicorn itself, or another distribution the project's requirements declare outright,
             is not installed there (the environment that runs the server is then another one, where a
             requirement may bring the package along: supabase requires websockets), when the project's requirement files (requirements*.txt, pyproject.toml,
-            Pipfile, setup files) declare the package (installed wherever the project is deployed), for
+            Pipfile, setup files; in the file's folder and those above it up to the repository's top)
+            declare the package (installed wherever the project is deployed), for
             launches in containers (their image has its own environment), for command files that install
             packages themselves (`pip install`, `uv sync`, `poetry install`...), and for values known only
             at run time. `"auto"` never fails: it falls back to what is installed.
