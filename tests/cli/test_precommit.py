@@ -4,6 +4,7 @@ bad file, and passes once `uvicorn-lsp check --fix` has fixed it."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -96,3 +97,48 @@ def test_hook_fails_on_a_bad_file_then_passes_after_fix(tmp_path):
     passing = try_repo(scratch, hook_repository, tmp_path / "pre-commit-home")
     assert passing.returncode == 0, passing.stdout + passing.stderr
     assert "Passed" in passing.stdout
+
+
+# One file of every kind `check .` reads by name, and files it leaves alone.
+WALKED = (
+    "main.py", "stubs/app.pyi", "nb.ipynb", "Dockerfile", "backend/Dockerfile.prod", "api.dockerfile", "Containerfile",
+    "compose.yaml", "docker-compose.prod.yml", ".github/workflows/ci.yml", "Procfile", "Makefile", "deploy/run.mk",
+    "scripts/start.sh", ".vscode/launch.json", "deploy/app.service", "supervisord.conf", "pyproject.toml",
+    "railway.toml", "render.yaml",
+)  # fmt: skip
+NOT_WALKED = ("notes.txt", "README.md", "package.json", "k8s/deploy.yaml", "poetry.lock", "composer.yaml")
+
+
+def test_the_hook_is_given_the_files_check_reads(tmp_path):
+    """pre-commit passes the hook only the staged files its `files` pattern selects: those `check .` reads by name,
+    command files included (a commit that breaks a Dockerfile's CMD fails the hook as `check .` fails)."""
+    from ruamel.yaml import YAML
+
+    from uvicorn_lsp.engine.config import Settings
+    from uvicorn_lsp.engine.discovery import Discovery
+
+    [hook] = YAML(typ="safe").load((REPOSITORY / ".pre-commit-hooks.yaml").read_text())
+    selected = re.compile(hook["files"])
+    for relative in (*WALKED, *NOT_WALKED):
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text("uvicorn main:app\n")
+    walked = {os.path.relpath(source.path, tmp_path) for source in Discovery(Settings()).find([tmp_path])}
+    assert walked == set(WALKED)
+    assert [relative for relative in (*WALKED, *NOT_WALKED) if selected.search(relative)] == list(WALKED)
+
+
+@pytest.mark.slow
+def test_hook_fails_on_a_dockerfile_whose_cmd_does_not_load(tmp_path):
+    """The hook is given the Dockerfile too: its CMD names a module the image does not hold (`check .` says so)."""
+    hook_repository = committed_copy_of_this_repository(tmp_path / "hook")
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    git(scratch, "init", "-q")
+    (scratch / "main.py").write_text(APP_FIXED)
+    (scratch / "Dockerfile").write_text(
+        'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD ["uvicorn", "mian:app", "--host", "0.0.0.0"]\n'
+    )
+    git(scratch, "add", ".")
+    failing = try_repo(scratch, hook_repository, tmp_path / "pre-commit-home")
+    assert failing.returncode == 1, failing.stdout + failing.stderr
+    assert 'Dockerfile:4:17: UVI002 "mian:app" will not load' in failing.stdout
