@@ -336,3 +336,22 @@ def test_real_run_string_loading_only_with_pythonpath(project):
     assert with_pythonpath.served, with_pythonpath.output
     as_module = run_server(["-m", "server.src.run"], project.root, port)
     assert not as_module.served and 'Could not import module "app"' in as_module.output
+
+
+# cht42/fastapi-react-postgres-keycloak (backend/app/main.py): `from app.router import auth` then
+# `uvicorn.run("main:app", reload=True)`; no project file in backend/. The image's WORKDIR is backend/ (compose
+# sets `PYTHONPATH: .`) and its entrypoint runs `python app/main.py`: it serves (checked), while
+# `python -m app.main` in backend/ fails to load "main". The folder `-m` runs from rescues the script launch
+# as the workspace root does, so this is a warning naming both, not an error.
+def test_script_launch_rescued_by_the_folder_its_package_is_in(project):
+    (project.root / ".git").mkdir()
+    project.write("backend/app/__init__.py")
+    project.write("backend/app/router/__init__.py")
+    project.write("backend/app/router/auth.py", "from fastapi import APIRouter\n\nrouter = APIRouter()\n")
+    text = (
+        "import uvicorn\n\nfrom app.router import auth\n\n" + APP + "app.include_router(auth.router)\n\n"
+        'if __name__ == "__main__":\n    uvicorn.run("main:app", reload=True)\n'
+    )
+    [finding] = uvi002(project, text, name="backend/app/main.py")
+    assert finding.severity.name == "WARNING"
+    assert "loads with `PYTHONPATH=. python app/main.py`, not with `python -m app.main`" in finding.message

@@ -237,14 +237,27 @@ def _runnable(ctx: CheckedFile, paths: list[SearchPath]) -> list[SearchPath]:
             project_names.append(name)
             failing.update(position for position, loaded in enumerate(found) if not loaded)
     root = ctx.workspace.root
+    # Folders whose place on PYTHONPATH may rescue a script launch: the workspace root, then those the `-m`
+    # launches run from, where the file's own imports load (backend/ for backend/app/main.py importing
+    # `app.router`, when a container's WORKDIR is backend/ with PYTHONPATH=. and runs `python app/main.py`).
+    rescuers = dict.fromkeys([root, *(path.launch.root for path in paths if path.launch.kind == "module")])
     kept = []
     for position, path in enumerate(paths):
         if position not in failing:
             kept.append(path)
             continue
-        rescued = (*path.roots, root)
-        if path.launch.kind == "script" and all(loads(name, rescued) for name in project_names):
-            kept.append(SearchPath(path.launch.with_pythonpath(root, "."), rescued, usual=False))
+        if path.launch.kind != "script":
+            continue
+        for folder in rescuers:
+            rescued = (*path.roots, folder)
+            if all(loads(name, rescued) for name in project_names):
+                launch = (
+                    path.launch.with_pythonpath(root, ".")
+                    if folder == root or ctx.source.path is None
+                    else path.launch.run_in(folder, ctx.source.path)
+                )
+                kept.append(SearchPath(launch, rescued, usual=False))
+                break
     return kept
 
 

@@ -112,6 +112,11 @@ class Launch:
     def with_pythonpath(self, folder: Path, shown: str) -> Launch:
         return Launch(self.kind, f"PYTHONPATH={shown} {self.command}", self.root, folder)
 
+    def run_in(self, folder: Path, script: Path) -> Launch:
+        """The launch of `script` run in `folder` with that folder on PYTHONPATH, written as typed there
+        (`PYTHONPATH=. python app/main.py` in backend/)."""
+        return Launch(self.kind, f"PYTHONPATH=. python {relative_text(script, folder)}", self.root, folder)
+
 
 def launches(script: Path, workspace_root: Path | None) -> list[Launch]:
     """How `script` can be started: `-m` from above its package, `-m` from the folder above
