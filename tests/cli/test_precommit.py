@@ -68,12 +68,18 @@ def try_repo(scratch: Path, hook_repository: Path, home: Path) -> subprocess.Com
     )
 
 
-@pytest.mark.slow
-def test_hook_fails_on_a_bad_file_then_passes_after_fix(tmp_path):
+def _hook_and_scratch_repositories(tmp_path: Path) -> tuple[Path, Path]:
+    """A committed copy of this repository (the hook's) and an empty git repository to commit in."""
     hook_repository = committed_copy_of_this_repository(tmp_path / "hook")
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     git(scratch, "init", "-q")
+    return hook_repository, scratch
+
+
+@pytest.mark.slow
+def test_hook_fails_on_a_bad_file_then_passes_after_fix(tmp_path):
+    hook_repository, scratch = _hook_and_scratch_repositories(tmp_path)
     (scratch / "main.py").write_text(APP_WITH_RELOAD)
     (scratch / "notes.txt").write_text("uvicorn.run(app, reload=True) in a text file is not checked\n")
     git(scratch, "add", ".")
@@ -130,10 +136,7 @@ def test_the_hook_is_given_the_files_check_reads(tmp_path):
 @pytest.mark.slow
 def test_hook_fails_on_a_dockerfile_whose_cmd_does_not_load(tmp_path):
     """The hook is given the Dockerfile too: its CMD names a module the image does not hold (`check .` says so)."""
-    hook_repository = committed_copy_of_this_repository(tmp_path / "hook")
-    scratch = tmp_path / "scratch"
-    scratch.mkdir()
-    git(scratch, "init", "-q")
+    hook_repository, scratch = _hook_and_scratch_repositories(tmp_path)
     (scratch / "main.py").write_text(APP_FIXED)
     (scratch / "Dockerfile").write_text(
         'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD ["uvicorn", "mian:app", "--host", "0.0.0.0"]\n'
