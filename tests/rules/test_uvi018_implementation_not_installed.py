@@ -133,6 +133,18 @@ def test_what_the_pinned_uvicorn_needs_beside_it(project, environment, pinned, r
     assert [finding.message.split("'")[1] for finding in found] == reported
 
 
+@pytest.mark.parametrize(("pinned", "reported"), [("0.11.8", ["wsproto"]), ("0.12.0", ["websockets", "wsproto"])])
+def test_websockets_came_with_uvicorn_before_0_12(project, environment, pinned, reported):
+    """uvicorn 0.11.8 requires websockets==8.* on every platform: `--ws websockets` serves there (run with
+    Python 3.8); since 0.12 it comes with uvicorn[standard] only. wsproto was never required (audit)."""
+    project.write("requirements.txt", f"uvicorn=={pinned}\nfastapi\n")
+    project.write("run.sh", "#!/bin/sh\nuvicorn main:app --ws websockets\n")
+    project.write("wsproto.sh", "#!/bin/sh\nuvicorn main:app --ws wsproto\n")
+    settings = environment("fastapi")
+    found = [*project.check("run.sh", settings, codes=(CODE,)), *project.check("wsproto.sh", settings, codes=(CODE,))]
+    assert [finding.message.split("'")[1] for finding in found] == reported
+
+
 def test_command_lines_in_this_environment_but_not_in_containers(project, environment):
     settings = environment()
     project.write("run.sh", "#!/bin/sh\nuvicorn main:app --loop uvloop --ws wsproto\n")

@@ -45,9 +45,10 @@ _INSTALLS_PACKAGES = re.compile(
 )
 
 
-# Before 0.12 uvicorn itself required uvloop and httptools (on CPython, not on Windows); "websockets-sansio"
-# is a value only since 0.35 (before, uvicorn stops with a KeyError: no package would help).
-_INSTALLED_WITH_UVICORN_BEFORE = {"uvloop": (0, 12), "httptools": (0, 12)}
+# Before 0.12 uvicorn itself required uvloop and httptools (on CPython, not on Windows) and websockets (everywhere:
+# 0.11.8 requires websockets==8.*); "websockets-sansio" is a value only since 0.35 (before, uvicorn stops with a
+# KeyError: no package would help).
+_INSTALLED_WITH_UVICORN_BEFORE = {"uvloop": (0, 12), "httptools": (0, 12), "websockets": (0, 12)}
 _VALUE_SINCE = {"websockets-sansio": (0, 35)}
 
 
@@ -201,8 +202,8 @@ RULE = Rule(
         fix_safety="No fix is offered.",
         notes="""
             The rule runs again when the environment changes only when the file is checked again. Where the
-            project pins a uvicorn before 0.12, uvloop and httptools are not reported (that uvicorn required
-            them itself), nor `ws="websockets-sansio"` before 0.35 (the value does not exist there).
+            project pins a uvicorn before 0.12, uvloop, httptools and websockets are not reported (that uvicorn
+            required them itself), nor `ws="websockets-sansio"` before 0.35 (the value does not exist there).
         """,
         notebooks="""
             Checked like any Python file, against the analysed environment, which should be the one the
