@@ -76,6 +76,17 @@ def test_zero_argument_factory_without_factory_true(project, call, expected):
     assert expected in apply_fix(project, "main.py", finding.best_fix, CODE)
 
 
+@pytest.mark.parametrize("pinned, reported", [("0.12.3", False), ("0.13.0", True)])
+def test_a_uvicorn_before_0_13_has_no_factories(project, pinned, reported):
+    """uvicorn 0.12.3 serves `create_app` itself (every request fails with HTTP 500) and stops at startup with a
+    TypeError on factory=True: neither the note nor its fix holds there (audit, real runs with 0.12.3)."""
+    project.write("requirements.txt", f"fastapi\nuvicorn=={pinned}\n")
+    assert bool(uvi013(project, 'uvicorn.run("main:create_app")')) is reported
+    assert bool(uvi013(project, 'uvicorn.run("main:app", factory=True)')) is reported
+    project.write("run.sh", "#!/bin/sh\nuvicorn main:app --factory\n")
+    assert bool(project.check("run.sh", codes=(CODE,))) is reported
+
+
 def test_factory_in_another_module(project):
     project.write("pkg/__init__.py")
     project.write(

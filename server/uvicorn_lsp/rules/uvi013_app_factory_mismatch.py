@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..engine import app_kinds, import_resolution, module_index, syntax
+from ..engine import app_kinds, import_resolution, module_index, project, syntax
 from ..engine.context import RuleContext
 from ..engine.import_resolution import Outcome
 from ..engine.launch import Launch, Server
@@ -26,8 +26,17 @@ class Shape:
     returns_app: bool = False  # a function whose every return is an ASGI framework's app (`return FastAPI()`)
 
 
+# uvicorn 0.13.0 brought `factory` (`--factory`) and the call of a zero-argument factory. Before (run with 0.12.3),
+# the keyword is a TypeError and the flag exit status 2, and a factory is served as the app itself: every request
+# fails (HTTP 500), and adding factory=True only moves the failure to startup.
+_FACTORIES_SINCE = (0, 13)
+
+
 def check(ctx: RuleContext) -> Iterator[Finding]:
     for launch in ctx.launches:
+        release = project.release(ctx.uvicorn_version_in(launch))
+        if release is not None and release < _FACTORIES_SINCE:
+            continue  # that uvicorn has no factories: what this rule says (and its fix) holds only since 0.13
         app = launch.app
         factory_option = launch.option("factory")
         factory = factory_option.value.truthy() if factory_option is not None else False
@@ -298,7 +307,9 @@ RULE = Rule(
         """,
         notes="""
             Import strings are resolved as UVI002 resolves them; a string that does not load is
-            UVI002's finding, not this rule's.
+            UVI002's finding, not this rule's. Nothing is said where the project runs a uvicorn before 0.13
+            (its requirements or lock file pin one): that uvicorn has no `factory` option and serves a
+            factory as the app itself, so `factory=True` would not start at all.
         """,
         command_example="""
             # run.sh
