@@ -412,6 +412,12 @@ STARLETTE_EVENT = (
         ("fastapi==0.92.0\n", FASTAPI_EVENT.format(lifespan="lifespan=ls"), False),  # **extra: it still runs
         ("starlette==0.37.2\n", STARLETTE_EVENT, False),  # deprecated there, not removed
         ("starlette>=1.0\n", STARLETTE_EVENT, True),
+        # FastAPI before 0.133 requires starlette<1.0: fastapi==0.100.0 brought Starlette 0.27, where the
+        # handler ran (audit, real run); 0.133.0 admits Starlette 1.
+        ("fastapi==0.100.0\nuvicorn==0.22.0\n", STARLETTE_EVENT, False),
+        ("fastapi==0.132.1\n", STARLETTE_EVENT, False),
+        ("fastapi==0.133.0\n", STARLETTE_EVENT, True),
+        ("fastapi<0.100\n", STARLETTE_EVENT, False),  # no one FastAPI version: not known
     ],
 )
 def test_said_only_where_the_running_version_does_it(project, without_uvicorn, requirements, code, reported):

@@ -130,6 +130,9 @@ def _unknown_event(use: EventUse) -> bool:
 
 # The newest releases checked (uvicorn-facts.md): the versions assumed where none is installed or declared.
 _NEWEST_CHECKED = {"fastapi": "0.165.0", "starlette": "1.10.0"}
+# The first FastAPI whose Starlette requirement admits 1.0 (0.130-0.132: starlette>=0.40.0,<1.0.0; 0.133.0:
+# starlette>=0.40.0, from PyPI's metadata).
+_FASTAPI_ADMITS_STARLETTE_1 = (0, 133)
 
 
 def _running_release(ctx: RuleContext, distribution: str) -> tuple[int, ...] | None:
@@ -148,7 +151,12 @@ def _true_for_the_running_version(ctx: RuleContext, use: EventUse, kind: str, ha
     its **extra swallowed the keyword and on_event handlers still ran): said only where that version runs."""
     if kind in _STARLETTE_OWNERS:
         release = _running_release(ctx, "starlette")
-        return release is not None and release >= (1, 0)
+        if release is None or release < (1, 0):
+            return False
+        # Starlette is mostly installed as FastAPI's dependency: a FastAPI before 0.133 requires starlette<1.0,
+        # whatever the analysed environment has (fastapi==0.100.0 brings Starlette 0.27, where on_event runs).
+        fastapi = _running_release(ctx, "fastapi")
+        return fastapi is not None and fastapi >= _FASTAPI_ADMITS_STARLETTE_1
     if _unknown_event(use):
         return True
     release = _running_release(ctx, "fastapi")
@@ -363,7 +371,8 @@ RULE = Rule(
             Each report holds for the version that runs: the analysed environment's FastAPI or Starlette
             (the newest checked when it has none) if the project's declaration admits it, else the version
             the requirements or lock file pin. Nothing is said for FastAPI before 0.104 (or before 0.93 once
-            the app has a `lifespan`) or Starlette before 1.0, nor when the version is not known.
+            the app has a `lifespan`) or Starlette before 1.0, nor when the version is not known. A FastAPI
+            before 0.133 requires a Starlette before 1.0: where one runs, Starlette's on_event is not reported.
         """,
         why="""
             FastAPI deprecated `on_event` in 0.104.0 in favour of a lifespan context manager passed as
