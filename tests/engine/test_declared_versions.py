@@ -55,6 +55,19 @@ def constraints(root: Path, start: Path | None = None) -> list[str | None] | Non
         ("environment.yml", "dependencies:\n  - uvicorn\n", [""]),
         ("environment.yml", "dependencies:\n  - uvicorn 0.17.6 pyhd8ed1ab_0\n", [None]),
         ("environment.yml", "dependencies:\n  - uvicorn-worker=0.2\n", None),
+        # FastAPI's `all` extra bounded uvicorn below 0.19 until FastAPI 0.87 (pip installed 0.18.3 for
+        # fastapi[all]==0.85.0, with or without a bare `uvicorn` beside it; audit).
+        ("requirements.txt", "fastapi[all]==0.85.0\n", ["<0.19"]),
+        ("requirements.txt", "fastapi[all]~=0.68.0\nuvicorn\n", ["", "<0.19"]),
+        ("requirements.txt", "fastapi[all]==0.87.0\n", None),
+        ("requirements.txt", "fastapi[all]>=0.68\n", None),
+        ("requirements.txt", "fastapi[all]\n", None),
+        ("requirements.txt", "fastapi==0.85.0\n", None),
+        (
+            "pyproject.toml",
+            '[tool.poetry.dependencies]\nfastapi = {extras = ["all"], version = "^0.85.0"}\n',
+            ["<0.19"],
+        ),
     ],
 )
 def test_declarations_are_read_as_pep_440_specifiers(tmp_path, name, text, expected):

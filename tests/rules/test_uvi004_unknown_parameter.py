@@ -180,6 +180,8 @@ _DEBUG = "uvicorn.run() has no `debug` parameter since uvicorn 0.19"
         (("requirements.txt", "uvicorn @ https://example.com/uvicorn.whl\n"), [], False),
         (("requirements.txt", "uvicorn[standard]>=0.40\n"), [_DEBUG, "uvicorn.run() has no parameter `relaod`"], True),
         (("requirements.txt", "fastapi\n"), [_DEBUG, "uvicorn.run() has no parameter `relaod`"], True),
+        # fastapi[all]==0.85.0 installs uvicorn 0.18.3, which reloads on debug=True and --debug (audit, real run).
+        (("requirements.txt", "fastapi[all]==0.85.0\n"), [], False),
     ],
 )
 def test_without_uvicorn_a_version_the_table_does_not_admit_is_not_judged(

@@ -254,7 +254,30 @@ def folder_constraints(folder: Path, distribution: str, record: Callable[[Path],
             found += _conda_constraints(path, mention, distribution)
         else:
             found += _line_constraints(path, mention, distribution)
+    if distribution == "uvicorn":  # pip installs one that satisfies fastapi[all]'s bound too
+        found += _uvicorn_of_fastapi_all(folder, record)
     return found or None
+
+
+# FastAPI's `all` extra required uvicorn[standard] below 0.19 (below 0.14, 0.16... by release) until FastAPI 0.87.0
+# (PyPI's metadata: 0.65.2 `<0.14.0`, 0.86.0 `<0.19.0`, 0.87.0 none): `fastapi[all]==0.85.0` alone installs uvicorn
+# 0.18.3, whose run() takes debug=True.
+_FASTAPI_ALL_BOUNDS_UVICORN_BEFORE = (0, 87)
+_UVICORN_UNDER_AN_OLD_FASTAPI_ALL = "<0.19"
+
+
+def _uvicorn_of_fastapi_all(folder: Path, record: Callable[[Path], None]) -> Constraints:
+    """The bound on uvicorn that the folder's `fastapi[all]` requirement sets, when it admits only FastAPI releases
+    before 0.87 (`==0.85.0`, `~=0.68.0`); none otherwise."""
+    extra = _declaration("fastapi[all]")
+    if not any(extra.search(line) for path in _requirement_files(folder) for line in requirement_lines(path)):
+        return []
+    fastapi = folder_constraints(folder, "fastapi", record) or []
+    floor = lowest_release(fastapi)
+    # pip installs the newest FastAPI the constraints admit: old when they admit none from 0.87 on.
+    old = floor is not None and floor < _FASTAPI_ALL_BOUNDS_UVICORN_BEFORE
+    old = old and not any(admits(fastapi, version) for version in ("0.87.0", "1000"))
+    return [_UVICORN_UNDER_AN_OLD_FASTAPI_ALL] if old else []
 
 
 def _conda_constraints(path: Path, mention: re.Pattern[str], distribution: str) -> list[str | None]:

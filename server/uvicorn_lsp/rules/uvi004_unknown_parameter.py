@@ -287,8 +287,9 @@ RULE = Rule(
             environment. When uvicorn is not installed there, it uses the parameters of uvicorn 0.54.
             When the project declares uvicorn (requirements files, those of a `requirements/` folder and the
             files their `-r`/`-c` lines include, `pyproject.toml`, Pipfile, setup.py, setup.cfg, conda's
-            `environment.yml`, a `uv.lock`, `poetry.lock` or `pdm.lock`, `Pipfile.lock`) at versions that
-            exclude that one, it says nothing: another version runs. An image or a Procfile dyno installs its
+            `environment.yml`, a `uv.lock`, `poetry.lock` or `pdm.lock`, `Pipfile.lock`; `fastapi[all]` before
+            FastAPI 0.87 declares a uvicorn before 0.19) at versions that exclude that one, it says nothing:
+            another version runs. An image or a Procfile dyno installs its
             own uvicorn (what its `RUN pip install` lines name, else the declared one, else the newest; for an
             image pulled from elsewhere, the declared one only), so their commands are judged only when that
             is the analysed version. Two exceptions: a word given to an integer flag (`--port`, `--workers`,
