@@ -248,6 +248,27 @@ def test_a_container_runs_the_uvicorn_it_installs(project, with_fake_uvicorn, re
     assert reported == {"Dockerfile": int(image_judged), "Procfile": int(image_judged), "Makefile": 1}
 
 
+@pytest.mark.parametrize(
+    ("base", "install", "reported"),
+    [
+        ("python:3.8-slim", "RUN pip install -r requirements.txt", True),
+        # The base ships uvicorn (0.11.5 in this 2020 tag): pip leaves it, and 0.11 takes --debug (audit).
+        ("tiangolo/uvicorn-gunicorn-fastapi:python3.8-slim-2020-06-06", "RUN pip install -r requirements.txt", False),
+        ("tiangolo/uvicorn-gunicorn-fastapi:python3.8", "RUN pip install uvicorn==0.54.0", True),  # pinned: known
+    ],
+)
+def test_an_image_on_a_base_that_may_ship_uvicorn_keeps_it_where_the_install_admits_it(
+    project, without_uvicorn, base, install, reported
+):
+    project.write("requirements.txt", "fastapi\nuvicorn\n")
+    project.write("app/main.py", "from fastapi import FastAPI\napp = FastAPI()\n")
+    command = '["uvicorn", "app.main:app", "--host", "0.0.0.0", "--debug"]'
+    project.write(
+        "Dockerfile", f"FROM {base}\nCOPY requirements.txt .\n{install}\nCOPY ./app /app/app\nCMD {command}\n"
+    )
+    assert len(project.check("Dockerfile", without_uvicorn, codes=(CODE,))) == int(reported)
+
+
 def test_the_other_entry_is_named_only_when_that_version_takes_the_keyword(project, with_fake_uvicorn):
     """uvicorn 0.20 has timeout_graceful_shutdown in neither run() nor Config(): no "only run() takes it"."""
     settings = with_fake_uvicorn(

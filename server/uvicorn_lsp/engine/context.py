@@ -194,13 +194,16 @@ class RuleContext(ParsedSource):
     def uvicorn_version_in(self, launch: Launch) -> str | None:
         """The running version for one launch: a container (or Procfile dyno) installs its own uvicorn, as its
         image's RUN lines name it or else from the project's declaration, the newest (0.54 as far as known) when
-        nothing declares it (not known for an image pulled from elsewhere); not the analysed one."""
+        nothing declares it (not known for an image pulled from elsewhere, nor where a base image that may ship
+        uvicorn meets an install that admits it); not the analysed one."""
         if launch.setting is Setting.CONTAINER:
+            # An image built here installs the newest unless the project pins it; a pulled one, or one built on a
+            # base that may ship uvicorn (pip keeps a satisfied one: tiangolo's python3.8 images keep 0.20), not known.
+            newest = None if launch.runs_pulled_image or launch.base_may_hold_packages else uvicorn_facts.TABLE_VERSION
             installed = launch.image_installs("uvicorn")  # `RUN pip install -r docs/requirements.txt`
             if installed is not None:
-                return project.version_run(installed, uvicorn_facts.TABLE_VERSION)
-            # An image built here installs the newest unless the project pins it; a pulled one, not known.
-            return self.running_version("uvicorn", None if launch.runs_pulled_image else uvicorn_facts.TABLE_VERSION)
+                return project.version_run(installed, newest)
+            return self.running_version("uvicorn", newest)
         return self.running_version("uvicorn", self.known_uvicorn_version, self.start_folder(launch))
 
     def uvicorn_runs_at_least(self, wanted: tuple[int, ...], launch: Launch | None = None) -> bool:

@@ -167,6 +167,9 @@ class Launch:
     # A container of an image no file here builds (compose's `image: org/api` alone): what it installs is not
     # known, only what the project declares.
     runs_pulled_image: bool = False
+    # A container of an image built FROM a base not known to be bare (tiangolo/uvicorn-gunicorn-fastapi:python3.8
+    # ships uvicorn 0.20): pip leaves the base's packages where the image's installs admit them.
+    base_may_hold_packages: bool = False
     # gunicorn's: it may also read settings (its worker class among them) that the command does not show: a config
     # file (`-c`, or `./gunicorn.conf.py` in a folder the analysis cannot see or where there is one), or
     # GUNICORN_CMD_ARGS.

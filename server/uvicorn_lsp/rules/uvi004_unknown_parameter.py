@@ -291,7 +291,8 @@ RULE = Rule(
             FastAPI 0.87 declares a uvicorn before 0.19) at versions that exclude that one, it says nothing:
             another version runs. An image or a Procfile dyno installs its
             own uvicorn (what its `RUN pip install` lines name, else the declared one, else the newest; for an
-            image pulled from elsewhere, the declared one only), so their commands are judged only when that
+            image pulled from elsewhere, or built FROM a base that may ship uvicorn, whose version pip keeps
+            where the installs admit it, the pinned one only), so their commands are judged only when that
             is the analysed version. Two exceptions: a word given to an integer flag (`--port`, `--workers`,
             `--timeout-keep-alive`, `--backlog`, `--limit-concurrency`, `--limit-max-requests`), such as
             the `"${PORT}"` of an exec-form `CMD` that no shell expands, fails under every uvicorn release

@@ -535,6 +535,7 @@ def dockerfile_launches(
         info = CommandInfo("dockerfile", production=production, container=not network_shared_by_compose(ctx))
         launch = start_of(ctx, state, info, directory)
         if launch is not None:
+            launch.base_may_hold_packages = stage_chain is None
             found.append(launch)
     return found
 
