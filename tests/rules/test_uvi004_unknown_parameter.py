@@ -269,6 +269,21 @@ def test_an_image_on_a_base_that_may_ship_uvicorn_keeps_it_where_the_install_adm
     assert len(project.check("Dockerfile", without_uvicorn, codes=(CODE,))) == int(reported)
 
 
+@pytest.mark.parametrize(
+    ("base", "reported"),
+    [("python:3.8-slim", True), ("tiangolo/uvicorn-gunicorn-fastapi:python3.8-slim-2020-06-06", False)],
+)
+def test_a_compose_service_built_on_a_base_that_may_ship_uvicorn(project, without_uvicorn, base, reported):
+    project.write("requirements.txt", "fastapi\nuvicorn\n")
+    project.write("app/main.py", "from fastapi import FastAPI\napp = FastAPI()\n")
+    project.write(
+        "Dockerfile", f"FROM {base}\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\n"
+    )
+    command = "uvicorn app.main:app --host 0.0.0.0 --debug"
+    project.write("compose.yaml", f"services:\n  web:\n    build: .\n    command: {command}\n")
+    assert len(project.check("compose.yaml", without_uvicorn, codes=(CODE,))) == int(reported)
+
+
 def test_the_other_entry_is_named_only_when_that_version_takes_the_keyword(project, with_fake_uvicorn):
     """uvicorn 0.20 has timeout_graceful_shutdown in neither run() nor Config(): no "only run() takes it"."""
     settings = with_fake_uvicorn(

@@ -164,8 +164,8 @@ class Launch:
     # A container's: the version constraints its image's RUN lines put on a distribution (`pip install -r
     # docs/requirements.txt`); None where they name it nowhere, or for any other launch.
     image_installs: Callable[[str], list[str | None] | None] = field(default=lambda distribution: None, repr=False)
-    # A container of an image no file here builds (compose's `image: org/api` alone): what it installs is not
-    # known, only what the project declares.
+    # A container of an image no file here builds (compose's `image: org/api` alone), or built from a Dockerfile
+    # the analysis does not follow: what it installs is not known, only what the project declares.
     runs_pulled_image: bool = False
     # A container of an image built FROM a base not known to be bare (tiangolo/uvicorn-gunicorn-fastapi:python3.8
     # ships uvicorn 0.20): pip leaves the base's packages where the image's installs admit them.

@@ -750,7 +750,9 @@ def _service_launches(
         if image is not None:
             launch.image_installs = dockerfile.installed_by(ctx, image.layout)
         else:
-            launch.runs_pulled_image = image_name is not None and builder is None
+            # Pulled, or built from a Dockerfile not followed (unread, or FROM a base that may ship uvicorn, which
+            # pip keeps where the installs admit it): what the image installs is not known.
+            launch.runs_pulled_image = image_name is not None or builder is not None
     return launches
 
 
