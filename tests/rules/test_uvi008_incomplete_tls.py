@@ -31,6 +31,17 @@ def test_key_without_certificate_is_an_error(project, code):
     assert "AssertionError" in finding.message
 
 
+@pytest.mark.parametrize(
+    ("pinned", "error"),
+    [("0.14.0", "a TypeError"), ("0.15.0", "a bare AssertionError"), ("", "a bare AssertionError")],
+)
+def test_the_error_named_is_the_one_the_running_uvicorn_raises(project, pinned, error):
+    # Before 0.15 uvicorn has no assertion: ssl's load_cert_chain(None, key) raises a TypeError (real runs).
+    project.write("requirements.txt", f"uvicorn=={pinned}\n" if pinned else "uvicorn\n")
+    [finding] = findings(project, 'import uvicorn\nuvicorn.run("main:app", ssl_keyfile="key.pem")\n')
+    assert finding.message.startswith(f"ssl_keyfile without ssl_certfile: {error}, so uvicorn stops at startup")
+
+
 def test_key_from_the_environment_is_a_warning_saying_when(project):
     [finding] = findings(project, 'import os, uvicorn\nuvicorn.run("main:app", ssl_keyfile=os.getenv("TLS_KEY"))\n')
     assert finding.severity is Severity.WARNING

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..engine.context import RuleContext
-from ..engine.launch import Option
+from ..engine.launch import Launch, Option
 from ..engine.model import Finding, Severity
 from ..engine.option_files import read_text_start, referenced_file
+from ..engine.project import release
 from ..engine.rule import Quoted, Rule, RuleDoc, fit_message
 
 # A PEM holding a key has "-----BEGIN PRIVATE KEY-----", "... RSA PRIVATE KEY-----",
@@ -25,7 +26,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         # reloader stays up serving nothing, with workers each is restarted; alone uvicorn exits with status 1.
         consequence = ctx.failure_consequence(launch, 1)
         if keyfile is not None and not _given(certfile):
-            yield from _key_without_certificate(ctx, keyfile, launch.edits.label("ssl_certfile"), consequence)
+            error = _key_alone_error(ctx, launch)
+            yield from _key_without_certificate(ctx, keyfile, launch.edits.label("ssl_certfile"), error, consequence)
         elif certfile is not None and not _given(keyfile):
             yield from _certificate_without_key(ctx, certfile, launch.edits.label("ssl_keyfile"), consequence)
 
@@ -35,22 +37,36 @@ def _given(option: Option | None) -> bool:
     return option is not None and option.value.truthy() is not False
 
 
-def _key_without_certificate(ctx: RuleContext, keyfile: Option, certfile: str, consequence: str) -> Iterator[Finding]:
+def _key_alone_error(ctx: RuleContext, launch: Launch) -> str:
+    """What a key without a certificate raises at startup: `assert self.ssl_certfile` from uvicorn 0.15 on; before,
+    ssl's `load_cert_chain(None, key)`, a TypeError ("certfile should be a valid filesystem path")."""
+    if ctx.uvicorn_runs_at_least(_ASSERTS_THE_CERTIFICATE_SINCE, launch):
+        return "a bare AssertionError"
+    return "a TypeError" if release(ctx.uvicorn_version_in(launch)) is not None else "an exception"
+
+
+_ASSERTS_THE_CERTIFICATE_SINCE = (0, 15)
+
+
+def _key_without_certificate(
+    ctx: RuleContext, keyfile: Option, certfile: str, error: str, consequence: str
+) -> Iterator[Finding]:
     value = keyfile.value
     truthy = value.truthy()
     if truthy is False:
         return
-    failure = f"a bare AssertionError, so {consequence}; pass {certfile} too"
+    failure = f"{error}, so {consequence}; pass {certfile} too"
     if truthy:
         yield ctx.finding(RULE, f"{keyfile.label} without {certfile}: {failure}", keyfile.range)
     else:
         message = fit_message(
             "{keyfile} without {certfile}: {condition}, {failure}",
-            "{keyfile} without {certfile}: {condition}, an AssertionError, so {consequence}",
+            "{keyfile} without {certfile}: {condition}, {error}, so {consequence}",
             keyfile=keyfile.label,
             certfile=certfile,
             condition=Quoted(value.describe_condition("is set")),
             failure=failure,
+            error=error.replace("a bare ", "an "),
             consequence=consequence,
         )
         yield ctx.finding(RULE, message, keyfile.range, severity=Severity.WARNING)
@@ -112,7 +128,8 @@ RULE = Rule(
         """,
         why="""
             uvicorn asserts that a certificate is given whenever a key is: `ssl_keyfile` alone stops
-            the server at startup with a bare `AssertionError` and no message. A certificate alone is
+            the server at startup with a bare `AssertionError` and no message (before uvicorn 0.15, with
+            ssl's `TypeError: certfile should be a valid filesystem path`). A certificate alone is
             accepted only when the same PEM file also holds the private key; otherwise loading it
             raises `ssl.SSLError: [SSL] PEM lib` at startup. With reload the parent process stays up
             serving nothing; with workers they are restarted without end.
