@@ -452,3 +452,16 @@ def test_a_virtual_uv_project_is_not_installed_so_its_name_is_no_module(project)
     assert "No module named 'template'" in finding.message
     project.write("uv.lock", lock.format("editable"))
     assert _errors(project, "Makefile") == []
+
+
+@pytest.mark.parametrize(
+    ("recipe", "judged"),
+    [
+        ("pdm run -p src uvicorn main:app", False),  # pdm's -p is --project: src's environment, maybe installed
+        ("pdm run --project src uvicorn main:app", False),
+        ("uv run -p 3.12 uvicorn main:app", True),  # uv's -p is --python: the same folder, the same error
+    ],
+)
+def test_a_runner_of_another_project_is_not_judged(src_app, recipe, judged):
+    src_app.write("Makefile", f"run:\n\t{recipe}\n")
+    assert len(_errors(src_app, "Makefile")) == (1 if judged else 0)

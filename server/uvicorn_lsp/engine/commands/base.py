@@ -566,9 +566,12 @@ def launch_of(
     elsewhere = image_pythonpath is None or any(
         argument.value.split("=")[0] in _GUNICORN_ELSEWHERE or argument.value == "-c" for argument in arguments
     )
+    runner_words = [argument.value for argument in arguments[: parsed.program_index]]
     for argument in arguments[: parsed.program_index]:  # `PYTHONPATH=src uvicorn`, `uv run --directory x`
         if argument.assignment_name == "PYTHONPATH" or argument.value.split("=")[0] in _RUNNERS_ELSEWHERE:
             elsewhere = True
+    if "pdm" in runner_words and "-p" in runner_words[runner_words.index("pdm") :]:
+        elsewhere = True  # pdm's `-p` is `--project` (uv's is `--python`): that project's environment runs it
     gunicorn_settings_beyond = parsed.server is Server.GUNICORN and (
         "config" in parsed.options
         or not directories
