@@ -242,7 +242,8 @@ def folder_constraints(folder: Path, distribution: str, record: Callable[[Path],
         if locked is not None:
             return locked
     found: Constraints = []
-    for path in _requirement_files(folder):
+    files = _requirement_files(folder)
+    for path in files:
         record(path)
         if path.name == "pyproject.toml" or path.name == "Pipfile":
             data, _ = config.read_toml(path)
@@ -255,7 +256,7 @@ def folder_constraints(folder: Path, distribution: str, record: Callable[[Path],
         else:
             found += _line_constraints(path, mention, distribution)
     if distribution == "uvicorn":  # pip installs one that satisfies fastapi[all]'s bound too
-        found += _uvicorn_of_fastapi_all(folder, record)
+        found += _uvicorn_of_fastapi_all(folder, files, record)
     return found or None
 
 
@@ -266,11 +267,11 @@ _FASTAPI_ALL_BOUNDS_UVICORN_BEFORE = (0, 87)
 _UVICORN_UNDER_AN_OLD_FASTAPI_ALL = "<0.19"
 
 
-def _uvicorn_of_fastapi_all(folder: Path, record: Callable[[Path], None]) -> Constraints:
-    """The bound on uvicorn that the folder's `fastapi[all]` requirement sets, when it admits only FastAPI releases
-    before 0.87 (`==0.85.0`, `~=0.68.0`); none otherwise."""
+def _uvicorn_of_fastapi_all(folder: Path, files: list[Path], record: Callable[[Path], None]) -> Constraints:
+    """The bound on uvicorn that the folder's `fastapi[all]` requirement (in `files`, its requirement files) sets,
+    when it admits only FastAPI releases before 0.87 (`==0.85.0`, `~=0.68.0`); none otherwise."""
     extra = _declaration("fastapi[all]")
-    if not any(extra.search(line) for path in _requirement_files(folder) for line in requirement_lines(path)):
+    if not any(_mentioning_lines(path, extra) for path in files):
         return []
     fastapi = folder_constraints(folder, "fastapi", record) or []
     floor = lowest_release(fastapi)

@@ -89,12 +89,16 @@ def binds_all_interfaces(value: Value) -> bool:
     return value.all(lambda candidate: candidate in ALL_INTERFACES) is True
 
 
-# Hosts on the loopback interface: only the machine's own processes reach a server there.
-LOOPBACK_HOSTS = ("localhost", "::1", "[::1]", "ip6-localhost")
+# Hosts on the loopback interface besides 127.0.0.0/8: only the machine's own processes reach a server there.
+_LOOPBACK_NAMES = ("localhost", "::1", "[::1]", "ip6-localhost")
+
+
+def is_loopback(host: str) -> bool:
+    return host in _LOOPBACK_NAMES or host.startswith("127.")
 
 
 def binds_loopback_only(value: Value) -> bool:
-    return value.all(lambda host: isinstance(host, str) and (host in LOOPBACK_HOSTS or host.startswith("127."))) is True
+    return value.all(lambda host: isinstance(host, str) and is_loopback(host)) is True
 
 
 def reloads(launch: Launch) -> bool | None:

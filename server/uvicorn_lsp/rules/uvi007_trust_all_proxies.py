@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..engine.commands.recognise import PLATFORM_SOURCES, command_info
+from ..engine.commands import PLATFORM_SOURCES
+from ..engine.commands.recognise import command_info
 from ..engine.context import RuleContext
 from ..engine.model import Finding, Severity
 from ..engine.rule import Quoted, Rule, RuleDoc, fit_message

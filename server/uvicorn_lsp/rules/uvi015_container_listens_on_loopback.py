@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..engine import syntax
+from ..engine.commands import PLATFORM_SOURCES
 from ..engine.commands.base import CommandContext
 from ..engine.commands.plain import python_file_started_in_a_container
 from ..engine.commands.recognise import (
-    PLATFORM_SOURCES,
     command_info,
     fastapi_subcommand,
     first,
@@ -21,12 +21,7 @@ from ..engine.launch import Entry, Launch, Server
 from ..engine.model import Applicability, Finding, Fix, Range, Severity
 from ..engine.rule import FixAvailability, Quoted, Rule, RuleDoc, elide, fit_message
 from ..engine.source import node_range
-
-_LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]", "ip6-localhost")
-
-
-def _is_loopback(host: str) -> bool:
-    return host in _LOOPBACK or host.startswith("127.")
+from ..engine.uvicorn_facts import is_loopback
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -89,7 +84,7 @@ def _python_file_run_in_a_container(ctx: RuleContext) -> Iterator[Finding]:
         host = launch.option("host")
         if host is None and not launch.complete:
             continue  # `**options` may give a host
-        if host is not None and not (host.value.known and _is_loopback(str(first(host.value)))):
+        if host is not None and not (host.value.known and is_loopback(str(first(host.value)))):
             continue
         started_by = started_by or python_file_started_in_a_container(ctx)
         if started_by is None:
@@ -126,14 +121,14 @@ def _loopback_bind(launch: Launch) -> tuple[Range, str] | None:
         addresses = [
             str(first(bind.value)).rsplit(":", 1)[0] if ":" in str(first(bind.value)) else "" for bind in binds
         ]
-        if not all(_is_loopback(address) for address in addresses):
+        if not all(is_loopback(address) for address in addresses):
             return None  # gunicorn listens on every --bind given: one of them is reachable
         bind = binds[-1]
         if len(binds) > 1:
             return bind.range, f"every --bind (last `{elide(bind.written, 30)}`) is loopback only"
         return bind.range, f"`{elide(bind.written, 40)}` listens on {addresses[-1]} only"
     if host is not None:
-        if not host.value.known or not _is_loopback(str(first(host.value))):
+        if not host.value.known or not is_loopback(str(first(host.value))):
             return None
         return host.range, f"`{elide(host.written, 40)}` listens on the loopback interface only"
     if program is None or not launch.complete:

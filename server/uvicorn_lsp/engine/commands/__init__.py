@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 
     from .base import CommandContext
 
+# A platform's config file (each its own kind): the start command its platform runs (platforms.py).
+PLATFORM_FILES = ("railway.json", "railway.toml", "render.yaml")
+# Sources whose routed starts (`CommandInfo.container`) only the platform's router reaches (Heroku, Railway, Render).
+PLATFORM_SOURCES = frozenset({"procfile", *PLATFORM_FILES})
 # Bytes enough to tell a supervisord file or a script by its start.
 SNIFF_BYTES = 512
 # Files an editor may send (by languageId) that are never Python: checked only as command sources.
@@ -73,7 +77,7 @@ def kind_by_name(name: str, folders: Sequence[str] = ()) -> str | None:
         return "supervisord"
     if name == "pyproject.toml":
         return "pyproject"
-    if name in ("railway.json", "railway.toml", "render.yaml"):
+    if name in PLATFORM_FILES:
         return name
     return None
 

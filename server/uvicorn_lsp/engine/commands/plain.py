@@ -19,7 +19,7 @@ from ..model import Position, Range
 from ..module_index import FoundModule
 from ..source import split_lines
 from ..values import Value
-from . import context_for, dockerfile, jsonc, kind_by_name, shell
+from . import PLATFORM_FILES, context_for, dockerfile, jsonc, kind_by_name, shell
 from .base import (
     CommandContext,
     ContainerLayout,
@@ -263,10 +263,6 @@ def _procfile_web_runs(text: str, folder: Path, script: Path) -> bool:
             if any(_same_file(folder / path, script) for path in _programs_run(commands, None)):
                 return True
     return False
-
-
-# The platform files whose start commands (platforms.py) a shell runs as production starts.
-PLATFORM_FILES = ("railway.json", "railway.toml", "render.yaml")
 
 
 def _platform_start_runs(ctx: CommandContext, kind: str, path: Path, text: str, script: Path) -> bool:

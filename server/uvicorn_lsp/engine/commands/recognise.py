@@ -166,8 +166,6 @@ def known_flags(server: Server) -> tuple[str, ...]:
 
 # `$PORT`, `${PORT}`, `${PORT:-8000}`: the port a platform (Heroku, Railway, Render) routes a web process's traffic to.
 PLATFORM_PORT = re.compile(r"\$\{?PORT\b")
-# Sources whose routed starts (`CommandInfo.container`) only the platform's router reaches (Heroku, Railway, Render).
-PLATFORM_SOURCES = frozenset({"procfile", "railway.json", "railway.toml", "render.yaml"})
 
 
 @dataclass(frozen=True)
